@@ -1,0 +1,21 @@
+import type { SecretBackend } from './store.js';
+import { KEYCHAIN_SERVICE } from './refs.js';
+
+/** The OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on Linux) via @napi-rs/keyring. */
+export function keychainBackend(service: string = KEYCHAIN_SERVICE): SecretBackend {
+  const entry = async (account: string) => {
+    const { AsyncEntry } = await import('@napi-rs/keyring');
+    return new AsyncEntry(service, account);
+  };
+  return {
+    async get(account) {
+      return (await (await entry(account)).getPassword()) ?? undefined;
+    },
+    async set(account, value) {
+      await (await entry(account)).setPassword(value);
+    },
+    async delete(account) {
+      return (await entry(account)).deleteCredential();
+    },
+  };
+}

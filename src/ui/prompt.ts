@@ -1,0 +1,21 @@
+import { UsageError } from '../errors.js';
+import type { Ui } from './ui.js';
+
+/**
+ * Prompts, loaded only when a person is there to answer them. Without a TTY (or with --no-input) asking is a
+ * usage error that names the flag to pass instead.
+ */
+export async function prompts(ui: Ui, missing: string): Promise<typeof import('@inquirer/prompts')> {
+  if (!ui.interactive) {
+    throw new UsageError(`${missing} is required and there is no terminal to ask on.`, {
+      hint: 'Pass it as a flag (see --help).',
+    });
+  }
+  return import('@inquirer/prompts');
+}
+
+export async function confirmOrYes(ui: Ui, yes: boolean, question: string): Promise<boolean> {
+  if (yes) return true;
+  const { confirm } = await prompts(ui, 'Confirmation (or --yes)');
+  return confirm({ message: question, default: false }, { output: ui.streams.stderr, input: ui.streams.stdin });
+}

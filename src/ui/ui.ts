@@ -1,0 +1,114 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { redact } from '../secrets/redact.js';
+import { CliError } from '../errors.js';
+import type { Streams } from './streams.js';
+
+export interface UiOptions {
+  json: boolean;
+  color: boolean;
+  debug: boolean;
+  input: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The only place that writes to the terminal. Results go to stdout (JSON with --json); progress, warnings and
+ * errors go to stderr. Everything passes through `redact`, except `secretResult`, which prints exactly the value
+ * the user asked for.
+ */
+export class Ui {
+  readonly style: ChalkInstance;
+  private readonly errStyle: ChalkInstance;
+
+  constructor(
+    readonly streams: Streams,
+    readonly options: UiOptions,
+  ) {
+    const allowed = options.color && !('NO_COLOR' in options.env && options.env.NO_COLOR !== '');
+    this.style = new Chalk({ level: allowed && streams.stdout.isTTY ? 1 : 0 });
+    this.errStyle = new Chalk({ level: allowed && streams.stderr.isTTY ? 1 : 0 });
+  }
+
+  get json(): boolean {
+    return this.options.json;
+  }
+
+  /** A person is there to answer prompts. */
+  get interactive(): boolean {
+    return this.options.input && Boolean(this.streams.stdin.isTTY) && Boolean(this.streams.stderr.isTTY);
+  }
+
+  get stdoutIsTTY(): boolean {
+    return Boolean(this.streams.stdout.isTTY);
+  }
+
+  /** The command's result: JSON under --json, else the human rendering. */
+  result<T>(value: T, human: (value: T) => string): void {
+    const text = this.options.json ? JSON.stringify(value, null, 2) : human(value);
+    this.out(text);
+  }
+
+  /** Plain text on stdout (a value for pipes), redacted. */
+  out(text: string): void {
+    this.streams.stdout.write(ensureNewline(redact(text)));
+  }
+
+  /** The one way to print a secret: only for the exact value the user asked for (a token, --show-secret). */
+  secretResult(text: string): void {
+    this.streams.stdout.write(ensureNewline(text));
+  }
+
+  info(message: string): void {
+    this.err(message);
+  }
+
+  progress(message: string): void {
+    this.err(this.errStyle.dim(message));
+  }
+
+  success(message: string): void {
+    this.err(`${this.errStyle.green('✓')} ${message}`);
+  }
+
+  warn(message: string): void {
+    this.err(`${this.errStyle.yellow('warning:')} ${message}`);
+  }
+
+  debug(message: string): void {
+    if (this.options.debug) this.err(this.errStyle.dim(`debug: ${message}`));
+  }
+
+  error(error: unknown): void {
+    if (error instanceof CliError) {
+      this.err(`${this.errStyle.red('error:')} ${error.message}`);
+      if (error.hint) this.err(`${this.errStyle.dim('hint:')} ${error.hint}`);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      this.err(`${this.errStyle.red('error:')} ${message}`);
+      if (!this.options.debug) this.err(`${this.errStyle.dim('hint:')} run again with --debug for details.`);
+    }
+    if (this.options.debug) this.err(describeForDebug(error));
+  }
+
+  private err(text: string): void {
+    this.streams.stderr.write(ensureNewline(redact(text)));
+  }
+}
+
+function describeForDebug(error: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 6; depth += 1) {
+    if (current instanceof CliError && current.requestId) lines.push(`request id: ${current.requestId}`);
+    const requestId = (current as { requestId?: unknown } | null)?.requestId;
+    if (!(current instanceof CliError) && typeof requestId === 'string') lines.push(`request id: ${requestId}`);
+    lines.push(current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+    if (current !== undefined) lines.push('caused by:');
+  }
+  return lines.join('\n');
+}
+
+function ensureNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
