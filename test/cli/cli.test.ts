@@ -1,0 +1,109 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, runCli } from '../helpers/cli.js';
+
+const TOP_LEVEL = ['login', 'logout', 'profiles', 'init', 'destroy', 'status', 'token', 'scim-token', 'hook', 'auth0', 'sync', 'emulator', 'completion'];
+const HEAVY = ['@okta/okta-sdk-nodejs', 'node_modules/auth0/', '@aws-sdk', '@inquirer', 'node_modules/esbuild/'];
+
+describe('the command tree', () => {
+  it('--help lists every top-level command and the global options, exit 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of TOP_LEVEL) expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const flag of ['--profile', '--json', '--no-color', '--debug', '--yes', '--no-input', '--version']) {
+      expect(result.stdout).toContain(flag);
+    }
+    expect(result.stdout).toContain('Examples:');
+  });
+
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const result = await runCli(['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  });
+
+  it('an unknown command or option is a usage error: exit 2, one message, no stack', async () => {
+    for (const args of [['bogus'], ['--bogus'], ['scim-token', 'encode', '--client-id', 'x']]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error: /m);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('bad input is exit 2 with a hint; --debug adds the cause chain', async () => {
+    const plain = await runCli(['scim-token', 'decode', 'bm90IGpzb24=']);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr.trim().split('\n')).toEqual([
+      'error: Invalid bridge token: the bridge token does not decode to JSON.',
+      'hint: Make one with "okta-m2m scim-token encode".',
+    ]);
+    const debug = await runCli(['--debug', 'scim-token', 'decode', 'bm90IGpzb24=']);
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toMatch(/UsageError: Invalid bridge token/);
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('prints no colour when NO_COLOR is set or stdout is not a terminal', async () => {
+    const result = await runCli(['scim-token', 'decode', 'bm90IGpzb24='], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(result.stderr).not.toMatch(/\u001b\[/);
+  });
+
+  it('SIGINT exits 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'okta-m2m.js'), 'scim-token', 'decode', '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted');
+  });
+});
+
+describe('start-up stays light', () => {
+  async function loadedModules(args: string[], input = ''): Promise<string[]> {
+    const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-imports-'));
+    const log = join(dir, 'imports.log');
+    try {
+      const result = await runCli(args, {
+        nodeArgs: ['--import', join(repoRoot, 'test', 'helpers', 'record-imports.mjs')],
+        env: { IMPORT_LOG: log, OKTA_M2M_CLIENT_SECRET: 'env-secret-for-import-test' },
+        input,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      return (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('the recorder does see heavy modules when they are loaded', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-imports-'));
+    const log = join(dir, 'imports.log');
+    const { spawnSync } = await import('node:child_process');
+    spawnSync(process.execPath, ['--import', join(repoRoot, 'test', 'helpers', 'record-imports.mjs'), '-e', "await import('@okta/okta-sdk-nodejs')", '--input-type=module'], {
+      cwd: repoRoot,
+      env: { ...process.env, IMPORT_LOG: log },
+    });
+    expect(await readFile(log, 'utf8')).toContain('@okta/okta-sdk-nodejs');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    [['--help']],
+    [['scim-token', 'encode', '--token-url', 'https://a.okta.com/oauth2/x/v1/token', '--client-id', 'c']],
+    [['scim-token', 'decode', 'eyJ2IjoxLCJ0b2tlblVybCI6Imh0dHBzOi8vYS5va3RhLmNvbS90IiwiY2xpZW50SWQiOiJjIiwiY2xpZW50U2VjcmV0IjoicyJ9']],
+  ])('%j loads none of the heavy SDKs', async (args) => {
+    const modules = await loadedModules(args);
+    expect(modules.length).toBeGreaterThan(5);
+    for (const heavy of HEAVY) expect(modules.filter((url) => url.includes(heavy))).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { SecretStore } from '../../src/secrets/store.js';
+import { keychainBackend } from '../../src/secrets/keychain.js';
+import { secretRefs } from '../../src/secrets/refs.js';
+import { redact } from '../../src/secrets/redact.js';
+import { SecretStoreError } from '../../src/errors.js';
+import { secretToolLookup, secretToolStore } from '../helpers/keychain.js';
+import { runCli, tempWorkspace, uniqueProfile } from '../helpers/cli.js';
+
+describe('the OS keychain (Secret Service)', () => {
+  it('stores, reads and deletes under service okta-m2m, visible to secret-tool', async () => {
+    const store = new SecretStore(keychainBackend(), {});
+    const ref = secretRefs.oktaApiToken(uniqueProfile('kc'));
+    await store.set(ref, 'keychain-canary-001');
+    expect(await secretToolLookup(ref.account)).toBe('keychain-canary-001');
+    expect(await store.get(ref)).toBe('keychain-canary-001');
+    expect(await store.delete(ref)).toBe(true);
+    expect(await secretToolLookup(ref.account)).toBeUndefined();
+    expect(await store.get(ref)).toBeUndefined();
+    expect(await store.delete(ref)).toBe(false);
+  });
+
+  it('reads what another program stored, and registers it for redaction', async () => {
+    const ref = secretRefs.clientSecret(uniqueProfile('kc'), '0oa-other');
+    await secretToolStore(ref.account, 'stored-by-secret-tool-77');
+    const store = new SecretStore(keychainBackend(), {});
+    expect(await store.get(ref)).toBe('stored-by-secret-tool-77');
+    expect(redact('value=stored-by-secret-tool-77')).not.toContain('stored-by-secret-tool-77');
+    await store.delete(ref);
+  });
+
+  it('lets an OKTA_M2M_* variable override the keychain', async () => {
+    const ref = secretRefs.oktaApiToken(uniqueProfile('kc'));
+    const store = new SecretStore(keychainBackend(), { OKTA_M2M_API_TOKEN: 'from-env-token-1' });
+    expect(await store.get(ref)).toBe('from-env-token-1');
+  });
+
+  it('says which variable to set when no keychain is reachable', async () => {
+    const unreachable = new SecretStore(
+      { get: () => Promise.reject(new Error('no dbus')), set: () => Promise.reject(new Error('no dbus')), delete: () => Promise.reject(new Error('no dbus')) },
+      {},
+    );
+    await expect(unreachable.get(secretRefs.oktaApiToken('p'))).rejects.toThrow(SecretStoreError);
+    await expect(unreachable.get(secretRefs.oktaApiToken('p'))).rejects.toMatchObject({ hint: expect.stringContaining('OKTA_M2M_API_TOKEN') });
+  });
+
+  it('the CLI reports an unreachable keychain in one line, without a stack trace', async () => {
+    const ws = await tempWorkspace();
+    try {
+      const result = await runCli(
+        ['scim-token', 'encode', '--token-url', 'https://acme.okta.com/oauth2/aus1/v1/token', '--client-id', '0oa1', '--no-input'],
+        { env: { ...ws.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' }, cwd: ws.dir },
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/keychain cannot be reached/);
+      expect(result.stderr).toMatch(/OKTA_M2M_CLIENT_SECRET/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});
