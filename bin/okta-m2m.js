@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
-
-main(process.argv).then((code) => {
-  process.exitCode = code;
+// Ctrl-C is exit 130 from the first moment, even while the CLI is still loading.
+process.once('SIGINT', () => {
+  process.stderr.write('\ninterrupted\n');
+  process.exit(130);
 });
+
+const { main } = await import('../dist/cli.js');
+process.exitCode = await main(process.argv);

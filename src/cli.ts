@@ -48,11 +48,6 @@ export const defaultIo = (): Io => ({
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const program = buildProgram(io);
-  const stopOnInterrupt = () => {
-    io.stderr.write('\ninterrupted\n');
-    process.exit(ExitCode.interrupted);
-  };
-  process.once('SIGINT', stopOnInterrupt);
   try {
     await program.parseAsync(argv as string[]);
     return ExitCode.ok;
@@ -72,8 +67,6 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     });
     ui.error(error);
     return exitCodeOf(error);
-  } finally {
-    process.removeListener('SIGINT', stopOnInterrupt);
   }
 }
 

@@ -60,13 +60,30 @@ describe('the command tree', () => {
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await waitUntilReadingStdin(child.pid!);
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
     expect(stderr).toContain('interrupted');
   });
 });
+
+/** Waits until the process sits in a read of stdin, i.e. it has started and installed its handlers. */
+async function waitUntilReadingStdin(pid: number): Promise<void> {
+  const { readFile: read } = await import('node:fs/promises');
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const status = await read(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const syscall = await read(`/proc/${pid}/syscall`, 'utf8').catch(() => '');
+    // Blocked in epoll_wait (232) / read (0) with the event loop idle: start-up is done.
+    if (/State:\s+S/.test(status) && /^(232|281|0|7) /.test(syscall)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the CLI did not start within 15 s');
+}
 
 describe('start-up stays light', () => {
   async function loadedModules(args: string[], input = ''): Promise<string[]> {

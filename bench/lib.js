@@ -1,0 +1,48 @@
+// Shared helpers for benchmarks: timing child processes and summarising samples.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const cli = join(repoRoot, 'bin', 'okta-m2m.js');
+
+/** Runs a command to completion and returns its wall time in ms. */
+export function timeProcess(command, args, { env = process.env, input = '' } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { env, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(0, 300)}`));
+      else resolve(ms);
+    });
+    child.stdin.end(input);
+  });
+}
+
+export function percentile(samples, p) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export const median = (samples) => percentile(samples, 50);
+
+/**
+ * Interleaves the candidates round by round so drift on a busy machine hits them alike, and stops at `rounds` or
+ * when `budgetMs` is spent, whichever comes first.
+ */
+export async function interleave(candidates, { rounds = 15, budgetMs = 20_000 } = {}) {
+  const samples = Object.fromEntries(Object.keys(candidates).map((name) => [name, []]));
+  const deadline = Date.now() + budgetMs;
+  for (let round = 0; round < rounds && Date.now() < deadline; round += 1) {
+    for (const [name, run] of Object.entries(candidates)) samples[name].push(await run());
+  }
+  return samples;
+}
+
+export const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;

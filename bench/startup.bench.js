@@ -1,0 +1,23 @@
+// CLI start-up: `okta-m2m --help` and `scim-token encode` against `node -e 0`, interleaved in the same run.
+import { cli, interleave, median, round, timeProcess } from './lib.js';
+
+export const title = 'CLI start-up';
+
+export default async function run({ budgetMs }) {
+  const env = { ...process.env, NO_COLOR: '1', OKTA_M2M_CLIENT_SECRET: 'bench-secret-value' };
+  const encodeArgs = [cli, 'scim-token', 'encode', '--token-url', 'https://acme.okta.com/oauth2/aus1/v1/token', '--client-id', '0oa1'];
+  const samples = await interleave(
+    {
+      baseline: () => timeProcess(process.execPath, ['-e', '0'], { env }),
+      help: () => timeProcess(process.execPath, [cli, '--help'], { env }),
+      encode: () => timeProcess(process.execPath, encodeArgs, { env }),
+    },
+    { rounds: 20, budgetMs },
+  );
+  const base = median(samples.baseline);
+  return [
+    { name: 'node -e 0 (baseline)', value: round(base), unit: 'ms' },
+    { name: 'okta-m2m --help', value: round(median(samples.help)), unit: 'ms', ratio: round(median(samples.help) / base), goal: 1.5 },
+    { name: 'okta-m2m scim-token encode', value: round(median(samples.encode)), unit: 'ms', ratio: round(median(samples.encode) / base), goal: 1.5 },
+  ];
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Builds dist/ with esbuild: one ESM bundle for the CLI, split at every dynamic import, so start-up parses one file
+// instead of dozens while the Okta, Auth0 and AWS SDKs (external packages) still load only in the commands that use
+// them. Type checking is `npm run typecheck` (tsc --noEmit).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist');
+await rm(outdir, { recursive: true, force: true });
+
+// Bundled into the CLI because every start needs them; everything else in node_modules stays external.
+const bundled = new Set(['commander', 'chalk']);
+
+await build({
+  absWorkingDir: root,
+  entryPoints: Object.fromEntries(
+    Object.entries({ cli: 'src/cli.ts', emulator: 'src/emulator/index.ts' }).filter(([, file]) => existsSync(join(root, file))),
+  ),
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'external-packages',
+      setup(b) {
+        b.onResolve({ filter: /^[^./#]/ }, (args) => {
+          const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+          if (bundled.has(name) || args.path.startsWith('node:')) return undefined;
+          return { path: args.path, external: true };
+        });
+      },
+    },
+  ],
+  // commander is CommonJS: give the bundle a `require` for the Node built-ins it asks for.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
