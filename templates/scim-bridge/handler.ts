@@ -1,0 +1,534 @@
+// SCIM bridge: a Lambda function URL that lets Okta provisioning (SCIM, which speaks static bearer tokens)
+// reach a SCIM API protected by OAuth 2.0 client credentials.
+//
+//   Okta --(Authorization: Bearer <bridge token>)--> https://<function url>/<target host>/<scim path>
+//   bridge --(client credentials, cached)--> token URL from the bridge token
+//   bridge --(Authorization: Bearer <access token>)--> https://<target host>/<scim path>
+//
+// Environment:
+//   ALLOWED_HOSTS            comma-separated target hosts (host or host:port, exact, case-insensitive). Required:
+//                            empty means every request is refused. IP literals work only when listed here.
+//   ALLOWED_TOKEN_HOSTS      hosts the token URL in a bridge token may point at (default: ALLOWED_HOSTS).
+//   MAX_BODY_BYTES           request body limit (default 1 MiB).
+//   MAX_RESPONSE_BYTES       upstream response limit (default 5 MiB; function URL responses stop at 6 MB).
+//   UPSTREAM_TIMEOUT_MS      upstream request timeout (default 20000).
+//   TOKEN_TIMEOUT_MS         token request timeout (default 10000).
+//   ALLOW_INSECURE_LOOPBACK  DEV/TEST ONLY. "1": loopback targets (localhost, 127.0.0.0/8, ::1) are reached over
+//                            plain http, and a loopback token URL may be http. They must still be allowlisted.
+//                            Never set it on a deployed function.
+//
+// Redirects are never followed. Logs: one JSON line per request, never a token, secret or body.
+
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  eventBody,
+  bearerToken,
+  envFlag,
+  envInt,
+  header,
+  httpMethod,
+  isLoopbackHost,
+  isRecord,
+  isTextual,
+  logLine,
+  requestIdOf,
+  str,
+  type FunctionUrlResult,
+  type LambdaContext,
+} from '../shared/lambda.js';
+import { BridgeTokenError, decodeBridgeToken, type BridgeToken as BridgeCredentials } from '../../src/scim/bridge-token.js';
+
+const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const FORWARD_REQUEST_HEADERS = [
+  'accept',
+  'accept-language',
+  'content-type',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'prefer',
+];
+// Hop-by-hop (RFC 9110 7.6.1) plus what fetch has already undone (length/encoding) or what must not cross.
+const DROP_RESPONSE_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'content-encoding',
+  'set-cookie',
+  'alt-svc',
+  'strict-transport-security',
+]);
+const MAX_CACHE_ENTRIES = 256;
+
+class BridgeError extends Error {
+  /** Set when the token endpoint refused the credentials (4xx): worth remembering for a moment. */
+  refusedByIdp = false;
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly scimType?: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Config {
+  allowedHosts: Set<string>;
+  allowedTokenHosts: Set<string>;
+  insecureLoopback: boolean;
+  maxBody: number;
+  maxResponse: number;
+  upstreamTimeoutMs: number;
+  tokenTimeoutMs: number;
+}
+
+/** "Host", "host:443", "https://host/" -> "host"; "host:8443" stays; "" when nonsense. */
+export function normalizeHost(entry: string): string {
+  let h = entry.trim().toLowerCase();
+  h = h.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
+  h = h.replace(/\/.*$/, '');
+  h = h.replace(/:443$/, '');
+  return /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(h) ? h : '';
+}
+
+function hostSet(list: string | undefined): Set<string> {
+  return new Set(
+    (list ?? '')
+      .split(',')
+      .map(normalizeHost)
+      .filter((h) => h !== ''),
+  );
+}
+
+function readConfig(env: NodeJS.ProcessEnv): Config {
+  const allowedHosts = hostSet(env.ALLOWED_HOSTS);
+  const tokenList = env.ALLOWED_TOKEN_HOSTS;
+  return {
+    allowedHosts,
+    allowedTokenHosts: tokenList && tokenList.trim() !== '' ? hostSet(tokenList) : allowedHosts,
+    insecureLoopback: envFlag(env.ALLOW_INSECURE_LOOPBACK),
+    maxBody: envInt(env.MAX_BODY_BYTES, 1024 * 1024),
+    maxResponse: envInt(env.MAX_RESPONSE_BYTES, 5 * 1024 * 1024),
+    upstreamTimeoutMs: envInt(env.UPSTREAM_TIMEOUT_MS, 20_000, 100),
+    tokenTimeoutMs: envInt(env.TOKEN_TIMEOUT_MS, 10_000, 100),
+  };
+}
+
+function isIpLiteral(host: string): boolean {
+  const h = host.replace(/:\d+$/, '');
+  // Dotted quads, and the numeric spellings WHATWG URL turns into IPv4 (2130706433, 0x7f.1, 0177.0.0.1).
+  return h.startsWith('[') || /^[0-9.]+$/.test(h) || /^(0x[0-9a-f]*|\d+)(\.(0x[0-9a-f]*|\d+)){0,3}$/.test(h);
+}
+
+// ---------------------------------------------------------------------------------------------- target
+
+interface Target {
+  host: string;
+  url: URL;
+  path: string;
+}
+
+function parseTarget(rawPath: string, rawQuery: string, cfg: Config): Target {
+  if (!rawPath.startsWith('/')) throw new BridgeError(400, 'request path must start with /', 'invalidPath');
+  const slash = rawPath.indexOf('/', 1);
+  const seg = slash === -1 ? rawPath.slice(1) : rawPath.slice(1, slash);
+  const rest = slash === -1 ? '/' : rawPath.slice(slash);
+  if (seg === '') {
+    throw new BridgeError(400, 'request path must be /{target host}/{SCIM path}', 'invalidPath');
+  }
+  if (seg.includes('@')) throw new BridgeError(400, 'userinfo is not allowed in the target host', 'invalidPath');
+  if (seg.includes('%')) throw new BridgeError(400, 'encoded characters are not allowed in the target host', 'invalidPath');
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(seg)) {
+    throw new BridgeError(400, 'malformed target host', 'invalidPath');
+  }
+  const host = normalizeHost(seg);
+  if (host === '') throw new BridgeError(400, 'malformed target host', 'invalidPath');
+  if (!cfg.allowedHosts.has(host)) {
+    if (cfg.allowedHosts.size === 0) throw new BridgeError(403, 'bridge has no ALLOWED_HOSTS configured');
+    if (isIpLiteral(host)) throw new BridgeError(403, 'IP literal targets are refused unless allowlisted');
+    throw new BridgeError(403, `target host ${host} is not allowed`);
+  }
+  checkPath(rest);
+  if (/[#\s\\]/.test(rawQuery) || /[\u0000-\u001f\u007f]/.test(rawQuery)) {
+    throw new BridgeError(400, 'malformed query string', 'invalidPath');
+  }
+  const hostname = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  const scheme = cfg.insecureLoopback && isLoopbackHost(hostname) ? 'http' : 'https';
+  let url: URL;
+  try {
+    url = new URL(`${scheme}://${host}${rest}${rawQuery ? `?${rawQuery}` : ''}`);
+  } catch {
+    throw new BridgeError(400, 'malformed target URL', 'invalidPath');
+  }
+  // Belt and braces: the URL parser must not have moved us anywhere else.
+  if (url.host !== host || url.username !== '' || url.password !== '' || url.protocol !== `${scheme}:`) {
+    throw new BridgeError(400, 'target URL does not round-trip', 'invalidPath');
+  }
+  return { host, url, path: rest };
+}
+
+function checkPath(path: string): void {
+  if (/%2f|%5c|%00/i.test(path)) throw new BridgeError(400, 'encoded slashes are not allowed in the path', 'invalidPath');
+  if (/[\\\s#?]/.test(path) || /[\u0000-\u001f\u007f]/.test(path)) {
+    throw new BridgeError(400, 'malformed path', 'invalidPath');
+  }
+  for (const segment of path.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      throw new BridgeError(400, 'malformed percent-encoding in the path', 'invalidPath');
+    }
+    if (decoded === '.' || decoded === '..') throw new BridgeError(400, 'dot segments are not allowed in the path', 'invalidPath');
+  }
+}
+
+function checkTokenUrl(raw: string, cfg: Config): URL {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new BridgeError(401, 'bridge token: token URL is not a URL');
+  }
+  if (u.username !== '' || u.password !== '') throw new BridgeError(403, 'token URL must not carry userinfo');
+  const loopbackHttp = u.protocol === 'http:' && cfg.insecureLoopback && isLoopbackHost(u.hostname);
+  if (u.protocol !== 'https:' && !loopbackHttp) throw new BridgeError(403, 'token URL must use https');
+  if (!cfg.allowedTokenHosts.has(u.host.toLowerCase())) {
+    throw new BridgeError(403, `token URL host ${u.host.toLowerCase()} is not allowed`);
+  }
+  u.hash = '';
+  return u;
+}
+
+// ------------------------------------------------------------------------------------------- token cache
+
+interface CachedToken {
+  accessToken: string;
+  refreshAt: number;
+}
+
+type CacheUse = 'hit' | 'miss' | 'shared';
+
+const tokenCache = new Map<string, CachedToken>();
+const inflight = new Map<string, Promise<CachedToken>>();
+// Credentials the token endpoint just refused (4xx): answered from here for a few seconds, so a bad bridge token
+// hammering the bridge does not hammer the identity provider too.
+const refused = new Map<string, { error: BridgeError; until: number }>();
+const REFUSAL_TTL_MS = 5_000;
+
+function cacheKey(c: BridgeCredentials, tokenUrl: URL): string {
+  const secretHash = createHash('sha256').update(c.clientSecret).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([tokenUrl.href, c.clientId, c.scope ?? '', c.audience ?? '', secretHash]))
+    .digest('hex');
+}
+
+async function getAccessToken(
+  c: BridgeCredentials,
+  tokenUrl: URL,
+  cfg: Config,
+  timeoutMs: number,
+): Promise<{ key: string; token: string; use: CacheUse }> {
+  const key = cacheKey(c, tokenUrl);
+  const cached = tokenCache.get(key);
+  if (cached && cached.refreshAt > Date.now()) return { key, token: cached.accessToken, use: 'hit' };
+  if (cached) tokenCache.delete(key);
+  const pending = inflight.get(key);
+  if (pending) return { key, token: (await pending).accessToken, use: 'shared' };
+  const refusal = refused.get(key);
+  if (refusal && refusal.until > Date.now()) throw refusal.error;
+  if (refusal) refused.delete(key);
+  const p = requestToken(c, tokenUrl, cfg, timeoutMs).then(
+    (t) => {
+      storeToken(key, t);
+      return t;
+    },
+    (err: unknown) => {
+      if (err instanceof BridgeError && err.refusedByIdp) {
+        if (refused.size >= MAX_CACHE_ENTRIES) refused.clear();
+        refused.set(key, { error: err, until: Date.now() + REFUSAL_TTL_MS });
+      }
+      throw err;
+    },
+  );
+  inflight.set(key, p);
+  try {
+    return { key, token: (await p).accessToken, use: 'miss' };
+  } finally {
+    inflight.delete(key);
+  }
+}
+
+function storeToken(key: string, t: CachedToken): void {
+  if (tokenCache.size >= MAX_CACHE_ENTRIES) {
+    const now = Date.now();
+    for (const [k, v] of tokenCache) if (v.refreshAt <= now) tokenCache.delete(k);
+    while (tokenCache.size >= MAX_CACHE_ENTRIES) {
+      const oldest = tokenCache.keys().next().value;
+      if (oldest === undefined) break;
+      tokenCache.delete(oldest);
+    }
+  }
+  tokenCache.set(key, t);
+}
+
+function dropToken(key: string, token: string): void {
+  if (tokenCache.get(key)?.accessToken === token) tokenCache.delete(key);
+}
+
+function formEncode(s: string): string {
+  return encodeURIComponent(s).replace(/%20/g, '+');
+}
+
+async function requestToken(c: BridgeCredentials, tokenUrl: URL, cfg: Config, timeoutMs: number): Promise<CachedToken> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  if (c.scope) form.set('scope', c.scope);
+  if (c.audience) form.set('audience', c.audience);
+  const basic = Buffer.from(`${formEncode(c.clientId)}:${formEncode(c.clientSecret)}`).toString('base64');
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
+      body: form.toString(),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = (await readLimited(res, 64 * 1024)).toString('utf8');
+  } catch (err) {
+    throw fetchFailure(err, 'token endpoint');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (res.status < 200 || res.status > 299) {
+    const code = isRecord(json) && typeof json.error === 'string' && /^[\w.-]{1,64}$/.test(json.error) ? json.error : '';
+    const e = new BridgeError(502, `token endpoint answered ${res.status}${code ? ` (${code})` : ''}`);
+    e.refusedByIdp = res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408;
+    throw e;
+  }
+  if (!isRecord(json) || typeof json.access_token !== 'string' || json.access_token === '') {
+    throw new BridgeError(502, 'token endpoint answered without an access_token');
+  }
+  if (json.token_type !== undefined && !(typeof json.token_type === 'string' && /^bearer$/i.test(json.token_type))) {
+    throw new BridgeError(502, 'token endpoint answered a token type other than Bearer');
+  }
+  const exp = Number(json.expires_in);
+  const lifetimeMs = (Number.isFinite(exp) && exp > 0 ? exp : 300) * 1000;
+  // Refresh early: 10% of the lifetime, at most 60 s.
+  const early = Math.min(60_000, lifetimeMs / 10);
+  return { accessToken: json.access_token, refreshAt: Date.now() + lifetimeMs - early };
+}
+
+// ---------------------------------------------------------------------------------------------- upstream
+
+async function readLimited(res: Response, max: number): Promise<Buffer> {
+  const len = Number(res.headers.get('content-length'));
+  if (Number.isFinite(len) && len > max) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new BridgeError(502, 'upstream response too large');
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new BridgeError(502, 'upstream response too large');
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks);
+}
+
+function fetchFailure(err: unknown, what: string): BridgeError {
+  if (err instanceof BridgeError) return err;
+  const name = isRecord(err) || err instanceof Error ? (err as { name?: unknown }).name : undefined;
+  if (name === 'TimeoutError' || name === 'AbortError') return new BridgeError(504, `${what} timed out`);
+  const cause = err instanceof Error && isRecord(err.cause) ? err.cause : undefined;
+  const code = cause && typeof cause.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(cause.code) ? ` (${cause.code})` : '';
+  return new BridgeError(502, `${what} unreachable${code}`);
+}
+
+function bridgeBase(event: unknown): string | undefined {
+  if (!isRecord(event) || !isRecord(event.requestContext)) return undefined;
+  const domain = str(event.requestContext.domainName);
+  if (!domain || !/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(domain)) return undefined;
+  const proto = header(event, 'x-forwarded-proto') === 'http' ? 'http' : 'https';
+  return `${proto}://${domain}`;
+}
+
+/** Location on the target host -> the same resource through the bridge; other hosts -> undefined. */
+function rewriteLocation(value: string, target: Target, base: string | undefined): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(value, target.url);
+  } catch {
+    return undefined;
+  }
+  if (u.origin !== target.url.origin) return undefined;
+  return `${base ?? ''}/${target.host}${u.pathname}${u.search}`;
+}
+
+async function forward(
+  event: unknown,
+  method: string,
+  target: Target,
+  body: Buffer,
+  accessToken: string,
+  cfg: Config,
+  timeoutMs: number,
+): Promise<{ status: number; result: FunctionUrlResult }> {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARD_REQUEST_HEADERS) {
+    const v = header(event, name);
+    if (v !== undefined && !/[\r\n\0]/.test(v)) headers[name] = v;
+  }
+  headers['user-agent'] = 'okta-m2m-scim-bridge/1';
+  headers.authorization = `Bearer ${accessToken}`;
+  const sendBody = method !== 'GET' && method !== 'HEAD' && body.length > 0;
+  let res: Response;
+  let payload: Buffer;
+  try {
+    res = await fetch(target.url, {
+      method,
+      headers,
+      body: sendBody ? body : undefined,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    payload = method === 'HEAD' ? Buffer.alloc(0) : await readLimited(res, cfg.maxResponse);
+  } catch (err) {
+    throw fetchFailure(err, 'upstream');
+  }
+  const base = bridgeBase(event);
+  const out: Record<string, string> = {};
+  for (const [name, value] of res.headers) {
+    if (DROP_RESPONSE_HEADERS.has(name)) continue;
+    if (name === 'location' || name === 'content-location') {
+      const rewritten = rewriteLocation(value, target, base);
+      if (rewritten === undefined) {
+        if (name === 'location' && res.status >= 300 && res.status < 400) {
+          throw new BridgeError(502, 'upstream redirected to another host');
+        }
+        continue;
+      }
+      out[name] = rewritten;
+      continue;
+    }
+    out[name] = value;
+  }
+  const textual = payload.length === 0 || isTextual(res.headers.get('content-type') ?? undefined);
+  return {
+    status: res.status,
+    result: {
+      statusCode: res.status,
+      headers: out,
+      body: textual ? payload.toString('utf8') : payload.toString('base64'),
+      isBase64Encoded: !textual,
+    },
+  };
+}
+
+// ----------------------------------------------------------------------------------------------- handler
+
+function scimError(status: number, detail: string, scimType?: string): FunctionUrlResult {
+  const body: Record<string, unknown> = { schemas: [SCIM_ERROR], status: String(status), detail };
+  if (scimType) body.scimType = scimType;
+  const headers: Record<string, string> = { 'content-type': 'application/scim+json', 'cache-control': 'no-store' };
+  if (status === 401) headers['www-authenticate'] = 'Bearer realm="scim-bridge"';
+  return { statusCode: status, headers, body: JSON.stringify(body), isBase64Encoded: false };
+}
+
+/** When this invocation must be done by: Lambda's deadline less half a second to answer, or never. */
+function deadlineOf(context: unknown): number {
+  if (isRecord(context) && typeof context.getRemainingTimeInMillis === 'function') {
+    try {
+      const r = Number((context.getRemainingTimeInMillis as () => number)());
+      if (Number.isFinite(r)) return Date.now() + r - 500;
+    } catch {
+      // fall through
+    }
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+export async function handler(event: unknown, context?: LambdaContext): Promise<FunctionUrlResult> {
+  const started = Date.now();
+  const cfg = readConfig(process.env);
+  const requestId = requestIdOf(event, context, randomUUID);
+  const method = httpMethod(event);
+  const rawPath = (isRecord(event) && str(event.rawPath)) || '/';
+  const rawQuery = (isRecord(event) && str(event.rawQueryString)) || '';
+  const log: Record<string, unknown> = { level: 'info', service: 'scim-bridge', requestId, method };
+  let result: FunctionUrlResult;
+  try {
+    if (!METHODS.has(method)) throw new BridgeError(405, `method ${method} is not supported`);
+    const target = parseTarget(rawPath, rawQuery, cfg);
+    log.host = target.host;
+    log.path = target.path;
+
+    const token = bearerToken(header(event, 'authorization'));
+    if (token === undefined) throw new BridgeError(401, 'missing bridge token (Authorization: Bearer)');
+    let creds: BridgeCredentials;
+    try {
+      creds = decodeBridgeToken(token);
+    } catch (err) {
+      throw new BridgeError(401, err instanceof BridgeTokenError ? err.message : 'bad bridge token');
+    }
+    const tokenUrl = checkTokenUrl(creds.tokenUrl, cfg);
+
+    const b = eventBody(event, cfg.maxBody);
+    if (!b.ok) {
+      throw b.reason === 'too-large'
+        ? new BridgeError(413, `request body larger than ${cfg.maxBody} bytes`)
+        : new BridgeError(400, 'request body is not valid base64', 'invalidSyntax');
+    }
+
+    const deadline = deadlineOf(context);
+    const within = (ms: number) => Math.max(100, Math.min(ms, deadline - Date.now()));
+    let t = await getAccessToken(creds, tokenUrl, cfg, within(cfg.tokenTimeoutMs));
+    log.tokenCache = t.use;
+    let up = await forward(event, method, target, b.body, t.token, cfg, within(cfg.upstreamTimeoutMs));
+    if (up.status === 401 && t.use === 'hit') {
+      // The cached token may have been revoked or rotated: fetch a fresh one and try once more.
+      dropToken(t.key, t.token);
+      t = await getAccessToken(creds, tokenUrl, cfg, within(cfg.tokenTimeoutMs));
+      log.tokenCache = `${String(log.tokenCache)}+retry-${t.use}`;
+      up = await forward(event, method, target, b.body, t.token, cfg, within(cfg.upstreamTimeoutMs));
+    }
+    log.upstreamStatus = up.status;
+    result = up.result;
+  } catch (err) {
+    const e = err instanceof BridgeError ? err : new BridgeError(500, 'internal bridge error');
+    if (!(err instanceof BridgeError)) log.errorName = err instanceof Error ? err.name : typeof err;
+    log.level = e.status >= 500 ? 'error' : 'warn';
+    log.error = e.message;
+    result = scimError(e.status, e.message, e.scimType);
+  }
+  log.status = result.statusCode;
+  log.latencyMs = Date.now() - started;
+  logLine(log);
+  return result;
+}
