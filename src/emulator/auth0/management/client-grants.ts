@@ -1,0 +1,85 @@
+import { badRequest, conflict, notFound, ReplyError, type Reply } from '../errors.js';
+import { json, noContent } from '../http.js';
+import type { ClientGrant } from '../model.js';
+import type { Route } from '../router.js';
+import type { Tenant } from '../tenant.js';
+import { optString, optStringArray, pageOf, rejectUnknown, requireObject } from './query.js';
+
+function find(tenant: Tenant, id: string): ClientGrant {
+  const g = tenant.store.clientGrants.get(id);
+  if (!g) throw new ReplyError(notFound('The client grant does not exist', 'inexistent_client_grant'));
+  return g;
+}
+
+/** Creates a grant after the checks Auth0 makes. Exported for the tenant bootstrap. */
+export function createGrant(tenant: Tenant, clientId: string, audience: string, scope: string[]): ClientGrant {
+  const { store } = tenant;
+  if (!store.clients.has(clientId)) throw new ReplyError(notFound('The client does not exist', 'inexistent_client'));
+  if (!store.resourceServerByIdentifier(audience)) {
+    throw new ReplyError(notFound(`No resource server found for the identifier ${audience}`, 'inexistent_resource_server'));
+  }
+  if (store.grantFor(clientId, audience)) {
+    throw new ReplyError(conflict('A client grant for the same client and audience already exists', 'client_grant_conflict'));
+  }
+  let id = tenant.ids.clientGrantId();
+  while (store.clientGrants.has(id)) id = tenant.ids.clientGrantId();
+  const g: ClientGrant = { id, client_id: clientId, audience, scope: [...scope], subject_type: 'client' };
+  store.clientGrants.set(id, g);
+  return g;
+}
+
+export function clientGrantRoutes(tenant: Tenant): Route[] {
+  const { store } = tenant;
+  return [
+    {
+      method: 'POST', pattern: '/api/v2/client-grants', scopes: ['create:client_grants'],
+      handler: ({ body: raw }): Reply => {
+        const body = requireObject(raw);
+        rejectUnknown(body, ['client_id', 'audience', 'scope', 'organization_usage', 'allow_any_organization', 'subject_type']);
+        const clientId = optString(body, 'client_id', { required: true })!;
+        const audience = optString(body, 'audience', { required: true })!;
+        const scope = optStringArray(body, 'scope');
+        if (!scope) return badRequest("Payload validation error: 'Missing required property: scope'.");
+        const g = createGrant(tenant, clientId, audience, scope);
+        tenant.changed();
+        return json(g, 201);
+      },
+    },
+    {
+      method: 'GET', pattern: '/api/v2/client-grants', scopes: ['read:client_grants'],
+      handler: ({ url }) => {
+        const audience = url.searchParams.get('audience');
+        const clientId = url.searchParams.get('client_id');
+        const all = [...store.clientGrants.values()].filter(
+          (g) => (audience === null || g.audience === audience) && (clientId === null || g.client_id === clientId),
+        );
+        return pageOf(url, 'client_grants', all.length, (s, e) => all.slice(s, e), { checkpoint: true });
+      },
+    },
+    {
+      method: 'GET', pattern: '/api/v2/client-grants/:id', scopes: ['read:client_grants'],
+      handler: ({ params }) => json(find(tenant, params.id!)),
+    },
+    {
+      method: 'PATCH', pattern: '/api/v2/client-grants/:id', scopes: ['update:client_grants'],
+      handler: ({ params, body: raw }) => {
+        const g = find(tenant, params.id!);
+        const body = requireObject(raw);
+        rejectUnknown(body, ['scope', 'organization_usage', 'allow_any_organization']);
+        const scope = optStringArray(body, 'scope');
+        if (scope) g.scope = [...scope];
+        tenant.changed();
+        return json(g);
+      },
+    },
+    {
+      method: 'DELETE', pattern: '/api/v2/client-grants/:id', scopes: ['delete:client_grants'],
+      handler: ({ params }) => {
+        const g = find(tenant, params.id!);
+        store.clientGrants.delete(g.id);
+        tenant.changed();
+        return noContent();
+      },
+    },
+  ];
+}
