@@ -46,3 +46,36 @@ export async function interleave(candidates, { rounds = 15, budgetMs = 20_000 } 
 }
 
 export const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/**
+ * Sends requests made by `makeRequest()` with `concurrency` in flight until `count` are done or `budgetMs` is spent;
+ * returns per-request latencies (ms) and the achieved rate.
+ */
+export async function load(makeRequest, { concurrency = 8, count = 2000, budgetMs = 10_000 } = {}) {
+  const latencies = [];
+  const deadline = Date.now() + budgetMs;
+  let issued = 0;
+  const started = process.hrtime.bigint();
+  const worker = async () => {
+    while (issued < count && Date.now() < deadline) {
+      issued += 1;
+      const t0 = process.hrtime.bigint();
+      await makeRequest();
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { latencies, perSecond: latencies.length / seconds };
+}
+
+/** A bare node:http server answering a small JSON body: the floor any HTTP service here can reach. */
+export async function bareServer(body = '{"ok":true}') {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/json' }).end(body));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((resolve) => server.close(resolve)) };
+}

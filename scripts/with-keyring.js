@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Runs a command with a keychain to talk to. On Linux: a private D-Bus session with a throwaway, unlocked
+// gnome-keyring (its files in a temp folder), so the real Secret Service is used and the user's own keyring is
+// never touched. Elsewhere (macOS Keychain, Windows Credential Manager): the command as it is.
+//   node scripts/with-keyring.js <command> [args...]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [command, ...args] = process.argv.slice(2);
+if (!command) {
+  console.error('usage: node scripts/with-keyring.js <command> [args...]');
+  process.exit(2);
+}
+
+const has = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+const quote = (word) => `'${word.replace(/'/g, `'\\''`)}'`;
+
+function run(file, argv, env = process.env) {
+  const result = spawnSync(file, argv, { stdio: 'inherit', env });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+let status;
+if (process.platform !== 'linux') {
+  status = run(command, args);
+} else if (!has('dbus-run-session') || !has('gnome-keyring-daemon')) {
+  console.error('okta-m2m keeps secrets in the OS keychain; on Linux that is a Secret Service such as gnome-keyring.');
+  console.error('Install it first: sudo apt-get install -y dbus gnome-keyring libsecret-tools');
+  status = 1;
+} else {
+  const home = mkdtempSync(join(tmpdir(), 'okta-m2m-keyring-'));
+  const inner = `printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec ${[command, ...args].map(quote).join(' ')}`;
+  try {
+    status = run('dbus-run-session', ['--', 'sh', '-c', inner], { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home });
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+process.exit(status);
