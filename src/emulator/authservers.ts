@@ -1,0 +1,359 @@
+import { link, type RequestContext, type Route } from './context.js';
+import { notFound, validationError } from './errors.js';
+import { isObject, json, noContent, type HandlerResult, type Json } from './http-io.js';
+import { newId, oktaTimestamp } from './ids.js';
+import { newSigningKey } from './keys.js';
+import { pageRequest, paginate } from './pagination.js';
+import { RESERVED_CLAIMS } from './reserved-claims.js';
+import { childCollection, type EmulatorState, type Stored } from './state.js';
+import { readObjectBody, requireString, requireStringArray } from './validation.js';
+
+const SYSTEM_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'device_sso'];
+const KEY_ROTATION_DAYS = 90;
+
+export function authServerIssuer(orgUrl: string, id: string): string {
+  return `${orgUrl}/oauth2/${id}`;
+}
+
+export function getAuthServer(ctx: RequestContext, id = ctx.params.authServerId!): Stored {
+  const server = ctx.state.authServers.get(id);
+  if (!server) throw notFound(`${id} (AuthorizationServer)`);
+  return server;
+}
+
+function renderAuthServer(ctx: RequestContext, server: Stored): Json {
+  const base = `${ctx.orgUrl}/api/v1/authorizationServers/${server.id}`;
+  const issuer = authServerIssuer(ctx.orgUrl, server.id);
+  const activeKey = ctx.state.authServerKeys.get(server.id)?.[0];
+  const lastRotated = activeKey?.created ?? server.created;
+  return {
+    ...structuredClone(server),
+    issuer,
+    credentials: {
+      signing: {
+        rotationMode: server.rotationMode ?? 'AUTO',
+        lastRotated,
+        nextRotation: oktaTimestamp(new Date(Date.parse(lastRotated) + KEY_ROTATION_DAYS * 86_400_000)),
+        kid: activeKey?.kid,
+        use: 'sig',
+      },
+    },
+    rotationMode: undefined,
+    _links: {
+      scopes: link(`${base}/scopes`, ['GET']),
+      claims: link(`${base}/claims`, ['GET']),
+      policies: link(`${base}/policies`, ['GET']),
+      self: link(base, ['GET', 'DELETE', 'PUT']),
+      metadata: [
+        { name: 'oauth-authorization-server', href: `${issuer}/.well-known/oauth-authorization-server`, hints: { allow: ['GET'] } },
+        { name: 'openid-configuration', href: `${issuer}/.well-known/openid-configuration`, hints: { allow: ['GET'] } },
+      ],
+      rotateKey: link(`${base}/credentials/lifecycle/keyRotate`, ['POST']),
+      ...(server.status === 'ACTIVE'
+        ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }
+        : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
+    },
+  };
+}
+
+function validateServer(ctx: RequestContext, body: Json, exceptId?: string): Json {
+  const name = requireString(body.name, 'name');
+  const audiences = requireStringArray(body.audiences, 'audiences');
+  if (ctx.state.authServers.find((s) => s.id !== exceptId && s.name === name)) {
+    throw validationError('name', 'name: An object with this field already exists in the current organization');
+  }
+  const issuerMode = body.issuerMode ?? 'ORG_URL';
+  if (!['ORG_URL', 'CUSTOM_URL', 'DYNAMIC'].includes(issuerMode)) throw validationError('issuerMode', `issuerMode: '${String(issuerMode)}' is not a valid issuer mode.`);
+  const rotationMode = body.credentials?.signing?.rotationMode ?? 'AUTO';
+  if (!['AUTO', 'MANUAL'].includes(rotationMode)) throw validationError('rotationMode', `rotationMode: '${String(rotationMode)}' is not valid.`);
+  return { name, description: typeof body.description === 'string' ? body.description : '', audiences, issuerMode, rotationMode };
+}
+
+async function addAuthServer(state: EmulatorState, id: string, fields: Json): Promise<Stored> {
+  const now = oktaTimestamp();
+  const server: Stored = { id, ...fields, status: 'ACTIVE', created: now, lastUpdated: now };
+  state.authServers.add(server);
+  state.authServerKeys.set(server.id, [await newSigningKey()]);
+  const scopes = childCollection(state.scopes, server.id);
+  for (const name of SYSTEM_SCOPES) {
+    scopes.add({ id: newId('scope'), name, displayName: name, description: `Requests access to ${name}`, system: true, default: false, metadataPublish: 'ALL_CLIENTS', consent: 'IMPLICIT', optional: false });
+  }
+  return server;
+}
+
+async function createAuthServer(ctx: RequestContext): Promise<HandlerResult> {
+  const server = await addAuthServer(ctx.state, newId('authServer'), validateServer(ctx, readObjectBody(ctx)));
+  ctx.changed();
+  return json(201, renderAuthServer(ctx, server));
+}
+
+/**
+ * The server orgs with API Access Management come with: id `default`, audience `api://default`, and a
+ * default policy for all clients whose rule allows every scope.
+ */
+export async function seedDefaultAuthServer(state: EmulatorState): Promise<void> {
+  if (state.authServers.has('default')) return;
+  await addAuthServer(state, 'default', { name: 'default', description: 'Default Authorization Server for your Applications', audiences: ['api://default'], issuerMode: 'ORG_URL', rotationMode: 'AUTO' });
+  const now = oktaTimestamp();
+  const policy: Stored = {
+    id: newId('policy'),
+    type: 'OAUTH_AUTHORIZATION_POLICY',
+    status: 'ACTIVE',
+    name: 'Default Policy',
+    description: 'Default policy description',
+    priority: 1,
+    system: false,
+    conditions: { clients: { include: ['ALL_CLIENTS'] } },
+    created: now,
+    lastUpdated: now,
+  };
+  childCollection(state.policies, 'default').add(policy);
+  childCollection(state.rules, policy.id).add({
+    id: newId('rule'),
+    type: 'RESOURCE_ACCESS',
+    status: 'ACTIVE',
+    name: 'Default Policy Rule',
+    priority: 1,
+    system: false,
+    conditions: {
+      people: { users: { include: [], exclude: [] }, groups: { include: ['EVERYONE'], exclude: [] } },
+      grantTypes: { include: ['implicit', 'client_credentials', 'authorization_code', 'password'] },
+      scopes: { include: ['*'] },
+    },
+    actions: { token: { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } },
+    created: now,
+    lastUpdated: now,
+  });
+}
+
+function replaceAuthServer(ctx: RequestContext): HandlerResult {
+  const existing = getAuthServer(ctx);
+  const fields = validateServer(ctx, readObjectBody(ctx), existing.id);
+  const updated: Stored = { ...existing, ...fields, lastUpdated: oktaTimestamp() };
+  ctx.state.authServers.replace(updated);
+  ctx.changed();
+  return json(200, renderAuthServer(ctx, updated));
+}
+
+function listAuthServers(ctx: RequestContext): HandlerResult {
+  const q = ctx.query.get('q')?.toLowerCase();
+  const predicate = q ? (s: Stored) => String(s.name).toLowerCase().startsWith(q) || (s.audiences as string[]).some((a) => a.toLowerCase().startsWith(q)) : undefined;
+  const page = paginate(ctx.state.authServers, ctx.url, pageRequest(ctx.query, 200, 200), predicate);
+  return json(200, page.items.map((s) => renderAuthServer(ctx, s)), { Link: page.links });
+}
+
+export function deleteAuthServerState(state: EmulatorState, id: string): void {
+  state.authServers.delete(id);
+  state.authServerKeys.delete(id);
+  state.scopes.delete(id);
+  state.claims.delete(id);
+  for (const policy of state.policies.get(id)?.values() ?? []) state.rules.delete(policy.id);
+  state.policies.delete(id);
+}
+
+function deleteAuthServer(ctx: RequestContext): HandlerResult {
+  const server = getAuthServer(ctx);
+  deleteAuthServerState(ctx.state, server.id);
+  ctx.changed();
+  return noContent();
+}
+
+function setAuthServerStatus(status: 'ACTIVE' | 'INACTIVE') {
+  return (ctx: RequestContext): HandlerResult => {
+    const server = getAuthServer(ctx);
+    if (server.status !== status) {
+      ctx.state.authServers.replace({ ...server, status, lastUpdated: oktaTimestamp() });
+      ctx.changed();
+    }
+    return noContent();
+  };
+}
+
+// --- signing keys ---------------------------------------------------------------------------------------
+
+function renderKeys(ctx: RequestContext, serverId: string): Json[] {
+  const keys = ctx.state.authServerKeys.get(serverId) ?? [];
+  return keys.map((key, index) => ({
+    ...key.publicJwk,
+    status: index === 0 ? 'ACTIVE' : 'EXPIRED',
+    _links: { self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/credentials/keys/${key.kid}`, ['GET']) },
+  }));
+}
+
+async function rotateKey(ctx: RequestContext): Promise<HandlerResult> {
+  const server = getAuthServer(ctx);
+  const body = isObject(ctx.body) ? ctx.body : {};
+  if (body.use !== undefined && body.use !== 'sig') throw validationError('use', "use: 'use' must be 'sig'.");
+  const keys = ctx.state.authServerKeys.get(server.id) ?? [];
+  // Keep the previous key published so tokens it signed still verify, as Okta does after a rotation.
+  ctx.state.authServerKeys.set(server.id, [await newSigningKey(), ...keys].slice(0, 2));
+  ctx.changed();
+  return json(200, renderKeys(ctx, server.id));
+}
+
+// --- scopes ---------------------------------------------------------------------------------------------
+
+function renderScope(ctx: RequestContext, serverId: string, scope: Stored): Json {
+  return { ...structuredClone(scope), _links: { self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/scopes/${scope.id}`, ['GET', 'PUT', 'DELETE']) } };
+}
+
+function getScope(ctx: RequestContext): Stored {
+  const server = getAuthServer(ctx);
+  const scope = childCollection(ctx.state.scopes, server.id).get(ctx.params.scopeId!);
+  if (!scope) throw notFound(`${ctx.params.scopeId} (OAuth2Scope)`);
+  return scope;
+}
+
+function validateScope(ctx: RequestContext, serverId: string, body: Json, exceptId?: string): Json {
+  const name = requireString(body.name, 'name');
+  if (/\s/.test(name)) throw validationError('name', 'name: The scope name cannot contain whitespace.');
+  if (name.startsWith('okta.')) throw validationError('name', "name: Scope names beginning with 'okta.' are reserved.");
+  if (childCollection(ctx.state.scopes, serverId).find((s) => s.id !== exceptId && s.name === name)) {
+    throw validationError('name', 'name: A scope with this name already exists.');
+  }
+  const metadataPublish = body.metadataPublish ?? 'NO_CLIENTS';
+  if (!['ALL_CLIENTS', 'NO_CLIENTS'].includes(metadataPublish)) throw validationError('metadataPublish', `metadataPublish: '${String(metadataPublish)}' is not valid.`);
+  const consent = body.consent ?? 'IMPLICIT';
+  if (!['REQUIRED', 'IMPLICIT', 'FLEXIBLE'].includes(consent)) throw validationError('consent', `consent: '${String(consent)}' is not valid.`);
+  return {
+    name,
+    displayName: typeof body.displayName === 'string' ? body.displayName : name,
+    description: typeof body.description === 'string' ? body.description : name,
+    system: false,
+    default: body.default === true,
+    metadataPublish,
+    consent,
+    optional: body.optional === true,
+  };
+}
+
+function createScope(ctx: RequestContext): HandlerResult {
+  const server = getAuthServer(ctx);
+  const scope: Stored = { id: newId('scope'), ...validateScope(ctx, server.id, readObjectBody(ctx)) };
+  childCollection(ctx.state.scopes, server.id).add(scope);
+  ctx.changed();
+  return json(201, renderScope(ctx, server.id, scope));
+}
+
+function replaceScope(ctx: RequestContext): HandlerResult {
+  const existing = getScope(ctx);
+  const serverId = ctx.params.authServerId!;
+  if (existing.system) throw validationError('scope', 'scope: A system scope cannot be modified.');
+  const scope: Stored = { id: existing.id, ...validateScope(ctx, serverId, readObjectBody(ctx), existing.id) };
+  childCollection(ctx.state.scopes, serverId).replace(scope);
+  ctx.changed();
+  return json(200, renderScope(ctx, serverId, scope));
+}
+
+function deleteScope(ctx: RequestContext): HandlerResult {
+  const scope = getScope(ctx);
+  if (scope.system) throw validationError('scope', 'scope: A system scope cannot be deleted.');
+  childCollection(ctx.state.scopes, ctx.params.authServerId!).delete(scope.id);
+  ctx.changed();
+  return noContent();
+}
+
+function listScopes(ctx: RequestContext): HandlerResult {
+  const server = getAuthServer(ctx);
+  const q = ctx.query.get('q')?.toLowerCase();
+  const page = paginate(childCollection(ctx.state.scopes, server.id), ctx.url, pageRequest(ctx.query, 200, 200), q ? (s) => String(s.name).toLowerCase().startsWith(q) : undefined);
+  return json(200, page.items.map((s) => renderScope(ctx, server.id, s)), { Link: page.links });
+}
+
+// --- claims ---------------------------------------------------------------------------------------------
+
+function renderClaim(ctx: RequestContext, serverId: string, claim: Stored): Json {
+  return { ...structuredClone(claim), _links: { self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/claims/${claim.id}`, ['GET', 'PUT', 'DELETE']) } };
+}
+
+function getClaim(ctx: RequestContext): Stored {
+  const server = getAuthServer(ctx);
+  const claim = childCollection(ctx.state.claims, server.id).get(ctx.params.claimId!);
+  if (!claim) throw notFound(`${ctx.params.claimId} (OAuth2Claim)`);
+  return claim;
+}
+
+function validateClaim(ctx: RequestContext, serverId: string, body: Json, exceptId?: string): Json {
+  const name = requireString(body.name, 'name');
+  if (RESERVED_CLAIMS.has(name)) throw validationError('name', `name: '${name}' is a reserved claim name.`);
+  const claimType = body.claimType ?? 'RESOURCE';
+  if (!['RESOURCE', 'IDENTITY'].includes(claimType)) throw validationError('claimType', `claimType: '${String(claimType)}' is not valid.`);
+  const valueType = body.valueType ?? 'EXPRESSION';
+  if (!['EXPRESSION', 'GROUPS', 'SYSTEM'].includes(valueType)) throw validationError('valueType', `valueType: '${String(valueType)}' is not valid.`);
+  const value = requireString(body.value, 'value');
+  if (childCollection(ctx.state.claims, serverId).find((c) => c.id !== exceptId && c.name === name && c.claimType === claimType)) {
+    throw validationError('name', 'name: A claim with this name already exists.');
+  }
+  const scopes = Array.isArray(body.conditions?.scopes) ? body.conditions.scopes : [];
+  return {
+    name,
+    status: body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
+    claimType,
+    valueType,
+    value,
+    alwaysIncludeInToken: body.alwaysIncludeInToken ?? true,
+    conditions: { scopes },
+    system: false,
+    ...(valueType === 'GROUPS' ? { group_filter_type: body.group_filter_type ?? 'STARTS_WITH' } : {}),
+  };
+}
+
+function createClaim(ctx: RequestContext): HandlerResult {
+  const server = getAuthServer(ctx);
+  const claim: Stored = { id: newId('claim'), ...validateClaim(ctx, server.id, readObjectBody(ctx)) };
+  childCollection(ctx.state.claims, server.id).add(claim);
+  ctx.changed();
+  return json(201, renderClaim(ctx, server.id, claim));
+}
+
+function replaceClaim(ctx: RequestContext): HandlerResult {
+  const existing = getClaim(ctx);
+  const serverId = ctx.params.authServerId!;
+  const claim: Stored = { id: existing.id, ...validateClaim(ctx, serverId, readObjectBody(ctx), existing.id) };
+  childCollection(ctx.state.claims, serverId).replace(claim);
+  ctx.changed();
+  return json(200, renderClaim(ctx, serverId, claim));
+}
+
+function deleteClaim(ctx: RequestContext): HandlerResult {
+  const claim = getClaim(ctx);
+  childCollection(ctx.state.claims, ctx.params.authServerId!).delete(claim.id);
+  ctx.changed();
+  return noContent();
+}
+
+const AS = '/api/v1/authorizationServers';
+const READ = 'okta.authorizationServers.read';
+const MANAGE = 'okta.authorizationServers.manage';
+
+export const authServerRoutes: Route[] = [
+  { method: 'POST', path: AS, scope: MANAGE, handler: createAuthServer },
+  { method: 'GET', path: AS, scope: READ, handler: listAuthServers },
+  { method: 'GET', path: `${AS}/:authServerId`, scope: READ, handler: (ctx) => json(200, renderAuthServer(ctx, getAuthServer(ctx))) },
+  { method: 'PUT', path: `${AS}/:authServerId`, scope: MANAGE, handler: replaceAuthServer },
+  { method: 'DELETE', path: `${AS}/:authServerId`, scope: MANAGE, handler: deleteAuthServer },
+  { method: 'POST', path: `${AS}/:authServerId/lifecycle/activate`, scope: MANAGE, handler: setAuthServerStatus('ACTIVE') },
+  { method: 'POST', path: `${AS}/:authServerId/lifecycle/deactivate`, scope: MANAGE, handler: setAuthServerStatus('INACTIVE') },
+  { method: 'GET', path: `${AS}/:authServerId/credentials/keys`, scope: READ, handler: (ctx) => json(200, renderKeys(ctx, getAuthServer(ctx).id)) },
+  {
+    method: 'GET',
+    path: `${AS}/:authServerId/credentials/keys/:keyId`,
+    scope: READ,
+    handler: (ctx) => {
+      const key = renderKeys(ctx, getAuthServer(ctx).id).find((k) => k.kid === ctx.params.keyId);
+      if (!key) throw notFound(`${ctx.params.keyId} (JsonWebKey)`);
+      return json(200, key);
+    },
+  },
+  { method: 'POST', path: `${AS}/:authServerId/credentials/lifecycle/keyRotate`, scope: MANAGE, handler: rotateKey },
+  { method: 'GET', path: `${AS}/:authServerId/scopes`, scope: READ, handler: listScopes },
+  { method: 'POST', path: `${AS}/:authServerId/scopes`, scope: MANAGE, handler: createScope },
+  { method: 'GET', path: `${AS}/:authServerId/scopes/:scopeId`, scope: READ, handler: (ctx) => json(200, renderScope(ctx, ctx.params.authServerId!, getScope(ctx))) },
+  { method: 'PUT', path: `${AS}/:authServerId/scopes/:scopeId`, scope: MANAGE, handler: replaceScope },
+  { method: 'DELETE', path: `${AS}/:authServerId/scopes/:scopeId`, scope: MANAGE, handler: deleteScope },
+  { method: 'GET', path: `${AS}/:authServerId/claims`, scope: READ, handler: (ctx) => json(200, childCollection(ctx.state.claims, getAuthServer(ctx).id).values().map((c) => renderClaim(ctx, ctx.params.authServerId!, c))) },
+  { method: 'POST', path: `${AS}/:authServerId/claims`, scope: MANAGE, handler: createClaim },
+  { method: 'GET', path: `${AS}/:authServerId/claims/:claimId`, scope: READ, handler: (ctx) => json(200, renderClaim(ctx, ctx.params.authServerId!, getClaim(ctx))) },
+  { method: 'PUT', path: `${AS}/:authServerId/claims/:claimId`, scope: MANAGE, handler: replaceClaim },
+  { method: 'DELETE', path: `${AS}/:authServerId/claims/:claimId`, scope: MANAGE, handler: deleteClaim },
+];

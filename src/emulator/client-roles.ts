@@ -1,0 +1,92 @@
+import { findAppByClientId } from './apps.js';
+import { link, type RequestContext, type Route } from './context.js';
+import { accessDenied, notFound, validationError } from './errors.js';
+import { json, noContent, type HandlerResult, type Json } from './http-io.js';
+import { randomAlphanumeric, oktaTimestamp } from './ids.js';
+import type { EmulatorState, Stored } from './state.js';
+import { readObjectBody } from './validation.js';
+
+/** Standard admin roles and what the emulator lets a service app holding one do with an OAuth token. */
+const ROLE_LABELS: Record<string, string> = {
+  SUPER_ADMIN: 'Super Organization Administrator',
+  ORG_ADMIN: 'Organizational Administrator',
+  APP_ADMIN: 'Application Administrator',
+  API_ACCESS_MANAGEMENT_ADMIN: 'API Access Management Administrator',
+  GROUP_MEMBERSHIP_ADMIN: 'Group Membership Administrator',
+  USER_ADMIN: 'Group Administrator',
+  HELP_DESK_ADMIN: 'Help Desk Administrator',
+  READ_ONLY_ADMIN: 'Read Only Administrator',
+  REPORT_ADMIN: 'Report Administrator',
+};
+
+/** Which okta.* resources each role may read or manage (reads of everything for read-only). */
+const ROLE_RESOURCES: Record<string, { read: string[] | '*'; manage: string[] | '*' }> = {
+  SUPER_ADMIN: { read: '*', manage: '*' },
+  ORG_ADMIN: { read: '*', manage: ['apps', 'users', 'groups', 'authorizationServers', 'inlineHooks', 'appGrants'] },
+  APP_ADMIN: { read: ['apps', 'users', 'groups', 'appGrants'], manage: ['apps', 'appGrants'] },
+  API_ACCESS_MANAGEMENT_ADMIN: { read: ['authorizationServers', 'apps', 'appGrants'], manage: ['authorizationServers'] },
+  GROUP_MEMBERSHIP_ADMIN: { read: ['groups', 'users'], manage: ['groups'] },
+  USER_ADMIN: { read: ['users', 'groups'], manage: ['users', 'groups'] },
+  HELP_DESK_ADMIN: { read: ['users', 'groups'], manage: [] },
+  READ_ONLY_ADMIN: { read: '*', manage: [] },
+  REPORT_ADMIN: { read: [], manage: [] },
+};
+
+/**
+ * Okta answers 403 E0000006 to a service app's OAuth token unless the app holds an admin role that covers
+ * the call, whatever okta.* scopes the token carries.
+ */
+export function assertRoleAllows(state: EmulatorState, clientId: string, scope: string): void {
+  const app = findAppByClientId(state, clientId);
+  const roles = app ? (state.clientRoles.get(app.id) ?? []) : [];
+  const [, resource, action] = scope.split('.');
+  const allowed = roles.some((role) => {
+    const grant = ROLE_RESOURCES[String(role.type)];
+    const list = grant?.[action === 'manage' ? 'manage' : 'read'];
+    return list === '*' || (list ?? []).includes(resource ?? '');
+  });
+  if (!allowed) throw accessDenied();
+}
+
+function getClientApp(ctx: RequestContext): Stored {
+  const app = findAppByClientId(ctx.state, ctx.params.clientId!);
+  if (!app) throw notFound(`${ctx.params.clientId} (Client)`);
+  return app;
+}
+
+function renderRole(ctx: RequestContext, clientId: string, role: Stored): Json {
+  return { ...role, _links: { assignee: link(`${ctx.orgUrl}/oauth2/v1/clients/${clientId}/roles`) } };
+}
+
+function assignRole(ctx: RequestContext): HandlerResult {
+  const app = getClientApp(ctx);
+  const body = readObjectBody(ctx);
+  const type = String(body.type ?? '');
+  const label = ROLE_LABELS[type];
+  if (!label) throw validationError('type', `type: '${type}' is not a standard role the emulator supports.`);
+  const roles = ctx.state.clientRoles.get(app.id) ?? [];
+  if (roles.some((r) => r.type === type)) {
+    throw validationError('type', 'The role specified is already assigned to the client.');
+  }
+  const now = oktaTimestamp();
+  const role: Stored = { id: randomAlphanumeric(24).toUpperCase(), label, type, status: 'ACTIVE', created: now, lastUpdated: now, assignmentType: 'CLIENT' };
+  ctx.state.clientRoles.set(app.id, [...roles, role]);
+  ctx.changed();
+  return json(200, renderRole(ctx, ctx.params.clientId!, role));
+}
+
+function unassignRole(ctx: RequestContext): HandlerResult {
+  const app = getClientApp(ctx);
+  const roles = ctx.state.clientRoles.get(app.id) ?? [];
+  if (!roles.some((r) => r.id === ctx.params.roleAssignmentId)) throw notFound(`${ctx.params.roleAssignmentId} (RoleAssignment)`);
+  ctx.state.clientRoles.set(app.id, roles.filter((r) => r.id !== ctx.params.roleAssignmentId));
+  ctx.changed();
+  return noContent();
+}
+
+const R = '/oauth2/v1/clients/:clientId/roles';
+export const clientRoleRoutes: Route[] = [
+  { method: 'GET', path: R, scope: 'okta.roles.read', handler: (ctx) => json(200, (ctx.state.clientRoles.get(getClientApp(ctx).id) ?? []).map((r) => renderRole(ctx, ctx.params.clientId!, r))) },
+  { method: 'POST', path: R, scope: 'okta.roles.manage', handler: assignRole },
+  { method: 'DELETE', path: `${R}/:roleAssignmentId`, scope: 'okta.roles.manage', handler: unassignRole },
+];

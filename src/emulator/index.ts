@@ -1,0 +1,164 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { appGrantRoutes } from './app-grants.js';
+import { appRoutes } from './apps.js';
+import { authServerRoutes, seedDefaultAuthServer } from './authservers.js';
+import { clientRoleRoutes } from './client-roles.js';
+import { controlHandler, stateSummary } from './control.js';
+import { newDpopNonce } from './dpop.js';
+import { FaultInjector, type FaultKind, type FaultSettings } from './faults.js';
+import { groupRoutes } from './groups.js';
+import { inlineHookRoutes } from './hooks.js';
+import { loadState, StateSaver } from './persistence.js';
+import { policyRoutes } from './policies.js';
+import { RateLimiter } from './ratelimit.js';
+import { RequestLog, type RequestLogEntry } from './requestlog.js';
+import { Router } from './router.js';
+import { requestHandler } from './server.js';
+import { newState, type EmulatorState } from './state.js';
+import { tokenRoutes } from './tokens.js';
+import { userRoutes } from './users.js';
+
+export type { FaultKind, FaultSettings } from './faults.js';
+export type { RequestLogEntry } from './requestlog.js';
+export type { EmulatorState } from './state.js';
+export { provisionClientCredentials, type ClientCredentialsFixture, type ProvisionOptions } from './fixtures.js';
+
+/**
+ * A local Okta org: the management API subset okta-m2m uses, the org and custom authorization servers, and
+ * token inline hooks. Besides Okta's API it serves /__emulator/ control endpoints for tests that run the CLI
+ * in another process: GET|DELETE requests (the request log), GET|POST|DELETE faults, POST rate-limit,
+ * GET state (object counts), GET health.
+ */
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port */
+  port?: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** persist the org here (0600, atomic rename) and reload it on start */
+  statePath?: string;
+  /** seeds the PRNG behind random fault decisions; default random */
+  seed?: number;
+  /** the SSWS API token; default a random '00'-prefixed token like Okta's */
+  adminToken?: string;
+  latencyMs?: number;
+  faultRate?: number;
+  faultKinds?: FaultKind[];
+  /** {N: kind}: fault exactly the Nth management request (1-based, counted from start) */
+  faultSchedule?: Record<number | string, FaultKind>;
+  /** apply faults and latency to /oauth2 endpoints too (default false) */
+  faultOAuth?: boolean;
+  /** seed a fresh org with Okta's `default` authorization server, its Default Policy and rule (default false) */
+  defaultAuthServer?: boolean;
+  /**
+   * like Okta, answer 403 E0000006 to an OAuth (okta.*) token unless its service app holds an admin role
+   * (POST /oauth2/v1/clients/{clientId}/roles) covering the call; default true
+   */
+  requireAdminRole?: boolean;
+  /** per endpoint bucket per minute; default 10,000 */
+  rateLimitPerMinute?: number;
+  /** one line per request and for unexpected errors; never a secret */
+  log?: (line: string) => void;
+}
+
+export interface EmulatorHandle {
+  /** the org URL, e.g. http://127.0.0.1:53123 */
+  url: string;
+  port: number;
+  adminToken: string;
+  /** a copy of the request log (method, path with safe query keys, status, time) */
+  readonly requestLog: RequestLogEntry[];
+  clearRequestLog(): void;
+  /** change fault settings; a new faultSchedule restarts the management request count at 0 */
+  setFaults(settings: FaultSettings): void;
+  clearFaults(): void;
+  setRateLimit(perMinute: number): void;
+  /** counts of objects in the org */
+  summary(): Record<string, unknown>;
+  /** the live state, for benchmarks and white-box tests; treat as read-only */
+  readonly state: EmulatorState;
+  /** write the state file now (no-op without statePath) */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 10_000;
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const loaded = options.statePath ? await loadState(options.statePath) : undefined;
+  const state = loaded ?? (await newState());
+  if (!loaded && options.defaultAuthServer) await seedDefaultAuthServer(state);
+  const adminToken = options.adminToken ?? '00' + randomBytes(30).toString('base64url');
+  const faults = new FaultInjector(options.seed ?? randomInt(2 ** 31), {
+    faultRate: options.faultRate,
+    faultKinds: options.faultKinds,
+    faultSchedule: options.faultSchedule,
+    latencyMs: options.latencyMs,
+    includeOAuth: options.faultOAuth,
+  });
+  const rateLimiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
+  const requestLog = new RequestLog();
+  const saver = options.statePath ? new StateSaver(options.statePath, () => state, 25, (err) => options.log?.(`emulator: saving state failed: ${String(err)}`)) : undefined;
+  const dpopNonce = newDpopNonce();
+  let orgUrl = '';
+
+  const router = new Router();
+  router.add(...appRoutes, ...appGrantRoutes, ...clientRoleRoutes, ...authServerRoutes, ...policyRoutes, ...inlineHookRoutes, ...userRoutes, ...groupRoutes, ...tokenRoutes(() => ({ dpopNonce })));
+
+  const server: Server = createServer(
+    requestHandler({
+      state: () => state,
+      orgUrl: () => orgUrl,
+      adminToken,
+      requireAdminRole: options.requireAdminRole ?? true,
+      router,
+      rateLimiter,
+      faults,
+      requestLog,
+      changed: () => saver?.markDirty(),
+      control: controlHandler({ state: () => state, orgUrl: () => orgUrl, faults, rateLimiter, requestLog }),
+      log: options.log,
+    }),
+  );
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  orgUrl = `http://${urlHost}:${port}`;
+  if (saver) {
+    saver.markDirty();
+    await saver.flush();
+  }
+  options.log?.(`emulator: Okta org emulator listening on ${orgUrl}`);
+
+  return {
+    url: orgUrl,
+    port,
+    adminToken,
+    get requestLog() {
+      return requestLog.all();
+    },
+    clearRequestLog: () => requestLog.clear(),
+    setFaults: (settings) => faults.configure(settings),
+    clearFaults: () => faults.configure({ faultRate: 0, faultSchedule: {}, latencyMs: 0, includeOAuth: false }),
+    setRateLimit: (perMinute) => {
+      rateLimiter.limitPerMinute = perMinute;
+      rateLimiter.reset();
+    },
+    summary: () => stateSummary(state, orgUrl),
+    state,
+    flush: async () => saver?.flush(),
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await saver?.flush();
+    },
+  };
+}

@@ -1,0 +1,225 @@
+import { getAuthServer } from './authservers.js';
+import { findAppByClientId } from './apps.js';
+import { link, type RequestContext, type Route } from './context.js';
+import { notFound, validationError } from './errors.js';
+import { isObject, json, noContent, type HandlerResult, type Json } from './http-io.js';
+import { newId, oktaTimestamp } from './ids.js';
+import { childCollection, type Stored } from './state.js';
+import { placeByPriority, readObjectBody, requireString, requireStringArray } from './validation.js';
+
+const GRANT_TYPES = [
+  'authorization_code',
+  'client_credentials',
+  'implicit',
+  'password',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+  'urn:ietf:params:oauth:grant-type:saml2-bearer',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'urn:openid:params:grant-type:ciba',
+  'interaction_code',
+];
+
+function policiesOf(ctx: RequestContext) {
+  return childCollection(ctx.state.policies, getAuthServer(ctx).id);
+}
+
+function getPolicy(ctx: RequestContext): Stored {
+  const policy = policiesOf(ctx).get(ctx.params.policyId!);
+  if (!policy) throw notFound(`${ctx.params.policyId} (Policy)`);
+  return policy;
+}
+
+function rulesOf(ctx: RequestContext) {
+  return childCollection(ctx.state.rules, getPolicy(ctx).id);
+}
+
+function getRule(ctx: RequestContext): Stored {
+  const rule = rulesOf(ctx).get(ctx.params.ruleId!);
+  if (!rule) throw notFound(`${ctx.params.ruleId} (PolicyRule)`);
+  return rule;
+}
+
+function sortedByPriority(items: Stored[]): Stored[] {
+  return [...items].sort((a, b) => a.priority - b.priority);
+}
+
+/** Stores `item` at its requested priority and renumbers its siblings 1..n. */
+function storeWithPriority(collection: ReturnType<typeof policiesOf>, item: Stored, priority: unknown): void {
+  const reordered = placeByPriority(collection.values().map((i) => ({ ...i })), item, priority);
+  for (const entry of reordered) collection.replace(entry);
+}
+
+function renderPolicy(ctx: RequestContext, serverId: string, policy: Stored): Json {
+  const base = `${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/policies/${policy.id}`;
+  return {
+    ...structuredClone(policy),
+    _links: {
+      self: link(base, ['GET', 'PUT', 'DELETE']),
+      ...(policy.status === 'ACTIVE' ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) } : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
+      rules: link(`${base}/rules`, ['GET']),
+    },
+  };
+}
+
+function validatePolicy(ctx: RequestContext, body: Json): Json {
+  const type = body.type ?? 'OAUTH_AUTHORIZATION_POLICY';
+  if (type !== 'OAUTH_AUTHORIZATION_POLICY') throw validationError('type', `type: '${String(type)}' is not a valid policy type for an authorization server.`);
+  const name = requireString(body.name, 'name');
+  const description = requireString(body.description, 'description');
+  const include = requireStringArray(body.conditions?.clients?.include, 'conditions.clients.include', 'conditions');
+  for (const clientId of include) {
+    if (clientId !== 'ALL_CLIENTS' && !findAppByClientId(ctx.state, clientId)) {
+      throw validationError('conditions', `conditions.clients.include: Invalid client id '${clientId}'.`);
+    }
+  }
+  return { type, name, description, system: false, conditions: { clients: { include } } };
+}
+
+function createPolicy(ctx: RequestContext): HandlerResult {
+  const server = getAuthServer(ctx);
+  const body = readObjectBody(ctx);
+  const now = oktaTimestamp();
+  const policy: Stored = { id: newId('policy'), status: body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE', ...validatePolicy(ctx, body), created: now, lastUpdated: now };
+  storeWithPriority(policiesOf(ctx), policy, body.priority);
+  ctx.changed();
+  return json(201, renderPolicy(ctx, server.id, policiesOf(ctx).get(policy.id)!));
+}
+
+function replacePolicy(ctx: RequestContext): HandlerResult {
+  const existing = getPolicy(ctx);
+  const body = readObjectBody(ctx);
+  const policy: Stored = { ...existing, ...validatePolicy(ctx, body), lastUpdated: oktaTimestamp() };
+  storeWithPriority(policiesOf(ctx), policy, body.priority ?? existing.priority);
+  ctx.changed();
+  return json(200, renderPolicy(ctx, ctx.params.authServerId!, policiesOf(ctx).get(policy.id)!));
+}
+
+function deletePolicy(ctx: RequestContext): HandlerResult {
+  const policy = getPolicy(ctx);
+  const policies = policiesOf(ctx);
+  policies.delete(policy.id);
+  ctx.state.rules.delete(policy.id);
+  sortedByPriority(policies.values()).forEach((p, i) => policies.replace({ ...p, priority: i + 1 }));
+  ctx.changed();
+  return noContent();
+}
+
+function setStatus(kind: 'policy' | 'rule', status: 'ACTIVE' | 'INACTIVE') {
+  return (ctx: RequestContext): HandlerResult => {
+    const item = kind === 'policy' ? getPolicy(ctx) : getRule(ctx);
+    const collection = kind === 'policy' ? policiesOf(ctx) : rulesOf(ctx);
+    if (item.status !== status) {
+      collection.replace({ ...item, status, lastUpdated: oktaTimestamp() });
+      ctx.changed();
+    }
+    return noContent();
+  };
+}
+
+// --- rules ----------------------------------------------------------------------------------------------
+
+function renderRule(ctx: RequestContext, rule: Stored): Json {
+  const base = `${ctx.orgUrl}/api/v1/authorizationServers/${ctx.params.authServerId}/policies/${ctx.params.policyId}/rules/${rule.id}`;
+  return {
+    ...structuredClone(rule),
+    _links: {
+      self: link(base, ['GET', 'PUT', 'DELETE']),
+      ...(rule.status === 'ACTIVE' ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) } : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
+    },
+  };
+}
+
+function lifetime(value: unknown, field: string, min: number, max: number, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw validationError('actions', `actions.token.${field}: The value must be between ${min} and ${max}.`);
+  }
+  return value;
+}
+
+function validateRule(ctx: RequestContext, body: Json): Json {
+  const type = body.type ?? 'RESOURCE_ACCESS';
+  if (type !== 'RESOURCE_ACCESS') throw validationError('type', `type: '${String(type)}' is not a valid rule type.`);
+  const name = requireString(body.name, 'name');
+  const conditions: Json = isObject(body.conditions) ? body.conditions : {};
+  const grantTypes = requireStringArray(conditions.grantTypes?.include, 'conditions.grantTypes.include', 'conditions');
+  for (const grant of grantTypes) {
+    if (!GRANT_TYPES.includes(grant)) throw validationError('conditions', `conditions.grantTypes.include: '${grant}' is not a valid grant type.`);
+  }
+  const scopes = requireStringArray(conditions.scopes?.include, 'conditions.scopes.include', 'conditions');
+  const people = isObject(conditions.people) ? conditions.people : { users: { include: [], exclude: [] }, groups: { include: ['EVERYONE'], exclude: [] } };
+  const token: Json = isObject(body.actions?.token) ? body.actions.token : {};
+  const hookId = token.inlineHook?.id;
+  if (hookId !== undefined && hookId !== null) {
+    const hook = ctx.state.inlineHooks.get(String(hookId));
+    if (!hook || hook.type !== 'com.okta.oauth2.tokens.transform') {
+      throw validationError('actions', `actions.token.inlineHook.id: Invalid inline hook id '${String(hookId)}'.`);
+    }
+  }
+  return {
+    type,
+    name,
+    system: false,
+    conditions: { people, grantTypes: { include: grantTypes }, scopes: { include: scopes } },
+    actions: {
+      token: {
+        accessTokenLifetimeMinutes: lifetime(token.accessTokenLifetimeMinutes, 'accessTokenLifetimeMinutes', 5, 1440, 60),
+        refreshTokenLifetimeMinutes: lifetime(token.refreshTokenLifetimeMinutes, 'refreshTokenLifetimeMinutes', 0, 5 * 365 * 1440, 0),
+        refreshTokenWindowMinutes: lifetime(token.refreshTokenWindowMinutes, 'refreshTokenWindowMinutes', 5, 5 * 365 * 1440, 10080),
+        ...(hookId ? { inlineHook: { id: String(hookId) } } : {}),
+      },
+    },
+  };
+}
+
+function createRule(ctx: RequestContext): HandlerResult {
+  const rules = rulesOf(ctx);
+  const body = readObjectBody(ctx);
+  const now = oktaTimestamp();
+  const rule: Stored = { id: newId('rule'), status: body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE', ...validateRule(ctx, body), created: now, lastUpdated: now };
+  storeWithPriority(rules, rule, body.priority);
+  ctx.changed();
+  return json(201, renderRule(ctx, rules.get(rule.id)!));
+}
+
+function replaceRule(ctx: RequestContext): HandlerResult {
+  const existing = getRule(ctx);
+  const rules = rulesOf(ctx);
+  const body = readObjectBody(ctx);
+  const rule: Stored = { ...existing, ...validateRule(ctx, body), lastUpdated: oktaTimestamp() };
+  storeWithPriority(rules, rule, body.priority ?? existing.priority);
+  ctx.changed();
+  return json(200, renderRule(ctx, rules.get(rule.id)!));
+}
+
+function deleteRule(ctx: RequestContext): HandlerResult {
+  const rule = getRule(ctx);
+  const rules = rulesOf(ctx);
+  rules.delete(rule.id);
+  sortedByPriority(rules.values()).forEach((r, i) => rules.replace({ ...r, priority: i + 1 }));
+  ctx.changed();
+  return noContent();
+}
+
+const P = '/api/v1/authorizationServers/:authServerId/policies';
+const READ = 'okta.authorizationServers.read';
+const MANAGE = 'okta.authorizationServers.manage';
+
+export const policyRoutes: Route[] = [
+  { method: 'GET', path: P, scope: READ, handler: (ctx) => json(200, sortedByPriority(policiesOf(ctx).values()).map((p) => renderPolicy(ctx, ctx.params.authServerId!, p))) },
+  { method: 'POST', path: P, scope: MANAGE, handler: createPolicy },
+  { method: 'GET', path: `${P}/:policyId`, scope: READ, handler: (ctx) => json(200, renderPolicy(ctx, ctx.params.authServerId!, getPolicy(ctx))) },
+  { method: 'PUT', path: `${P}/:policyId`, scope: MANAGE, handler: replacePolicy },
+  { method: 'DELETE', path: `${P}/:policyId`, scope: MANAGE, handler: deletePolicy },
+  { method: 'POST', path: `${P}/:policyId/lifecycle/activate`, scope: MANAGE, handler: setStatus('policy', 'ACTIVE') },
+  { method: 'POST', path: `${P}/:policyId/lifecycle/deactivate`, scope: MANAGE, handler: setStatus('policy', 'INACTIVE') },
+  { method: 'GET', path: `${P}/:policyId/rules`, scope: READ, handler: (ctx) => json(200, sortedByPriority(rulesOf(ctx).values()).map((r) => renderRule(ctx, r))) },
+  { method: 'POST', path: `${P}/:policyId/rules`, scope: MANAGE, handler: createRule },
+  { method: 'GET', path: `${P}/:policyId/rules/:ruleId`, scope: READ, handler: (ctx) => json(200, renderRule(ctx, getRule(ctx))) },
+  { method: 'PUT', path: `${P}/:policyId/rules/:ruleId`, scope: MANAGE, handler: replaceRule },
+  { method: 'DELETE', path: `${P}/:policyId/rules/:ruleId`, scope: MANAGE, handler: deleteRule },
+  { method: 'POST', path: `${P}/:policyId/rules/:ruleId/lifecycle/activate`, scope: MANAGE, handler: setStatus('rule', 'ACTIVE') },
+  { method: 'POST', path: `${P}/:policyId/rules/:ruleId/lifecycle/deactivate`, scope: MANAGE, handler: setStatus('rule', 'INACTIVE') },
+];

@@ -1,0 +1,41 @@
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionClientCredentials, startEmulator } from '../../src/emulator/index.js';
+import { api, basicAuth, tokenRequest } from './helpers.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'okta-emulator-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('state persistence', () => {
+  it('writes the state file with mode 0600 and reloads it on start', async () => {
+    const statePath = join(dir, 'org.json');
+    const first = await startEmulator({ port: 0, statePath, adminToken: '00persisted-token' });
+    const fixture = await provisionClientCredentials(first.url, first.adminToken);
+    await api(first, 'POST', '/api/v1/groups', { profile: { name: 'persisted-group' } });
+    await first.stop();
+    expect((await stat(statePath)).mode & 0o777).toBe(0o600);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    const second = await startEmulator({ port: 0, statePath, adminToken: '00persisted-token' });
+    try {
+      const app = await api(second, 'GET', `/api/v1/apps/${fixture.appId}`);
+      expect(app.status).toBe(200);
+      const groups = await api(second, 'GET', '/api/v1/groups?q=persisted');
+      expect(groups.body).toHaveLength(1);
+      // The port changed, so the issuer follows the new org URL, and the persisted secret and keys still work.
+      const tokenUrl = `${second.url}/oauth2/${fixture.authServerId}/v1/token`;
+      const token = await tokenRequest(tokenUrl, { grant_type: 'client_credentials', scope: fixture.scope }, { Authorization: basicAuth(fixture.clientId, fixture.clientSecret!) });
+      expect(token.status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  });
+});
