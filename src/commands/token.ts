@@ -1,0 +1,459 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { ActionFactory, Options } from './action.js';
+import { collect, collectList } from './action.js';
+import type { Context } from '../context.js';
+import { CliError, SecretStoreError, UsageError } from '../errors.js';
+import { registerSecret } from '../secrets/redact.js';
+import { secretRefs } from '../secrets/refs.js';
+import { keyValues, relativeTime } from '../ui/format.js';
+import { readAll } from '../ui/streams.js';
+import { prompts } from '../ui/prompt.js';
+// Types only: the domain modules (and jose) load inside the actions, so `--help` stays fast.
+import type { AuthMethod, ClientAuth } from '../oauth/client-auth.js';
+import type { Provider, TokenRequestSpec, TokenResponse } from '../oauth/client-credentials.js';
+import type { DecodedJwt } from '../oauth/jwt.js';
+
+const GET_HELP = `
+Defaults come from what \`okta-m2m init\` (or \`auth0 init\`) recorded for the profile in .okta-m2m/state.json;
+each flag overrides its field. The secret comes from --client-secret-stdin, else $OKTA_M2M_CLIENT_SECRET or the
+keychain, else a prompt on a terminal; a private key from --private-key-file, else $OKTA_M2M_CLIENT_PRIVATE_KEY or
+the keychain.
+
+Output: on a terminal, a summary (the token itself with --raw); in a pipe or with --raw, the access token alone;
+with --json, the token response. --curl prints the equivalent curl command instead of requesting a token (the
+credential as a shell variable; nothing is read from the keychain).
+
+Tokens are reused until a minute before they expire; the cache lives only in the OS keychain. --force gets a
+new one (and caches it), --no-cache neither reads nor writes the cache.
+
+The audience: Okta sets it on the authorization server, so none is sent; Auth0 gets "audience" in a JSON body;
+--provider generic sends it as "resource" (RFC 8707) (add --param audience=... for servers that want that).
+
+Examples:
+  $ okta-m2m token get                                     what init made
+  $ curl -H "Authorization: Bearer $(okta-m2m token get)" https://api.example.com/orders
+  $ okta-m2m token get --issuer https://acme.okta.com/oauth2/aus1 --client-id 0oa1 \\
+      --scope orders:read --client-secret-stdin < secret.txt
+  $ okta-m2m token get --auth-method private_key_jwt --private-key-file key.pem --key-id k1
+`;
+
+export function registerToken(program: Command, action: ActionFactory): void {
+  const group = program.command('token').description('get, decode and verify access tokens');
+
+  group
+    .command('get')
+    .description('get an access token with the client credentials grant')
+    .option('--issuer <url>', 'the authorization server (its token endpoint is found by discovery)')
+    .option('--token-url <url>', 'the token endpoint (no discovery)')
+    .option('--client-id <id>', 'the client to authenticate as')
+    .option('--auth-method <method>', 'client_secret_basic, client_secret_post or private_key_jwt')
+    .option('--client-secret-stdin', 'read the client secret from stdin')
+    .option('--private-key-file <file>', 'private key for private_key_jwt: PEM (PKCS#8) or JWK JSON')
+    .option('--key-id <kid>', 'the key id to put in the client assertion header')
+    .option('--scope <scope>', 'scope to request (repeatable; commas or spaces also separate)', collectList)
+    .option('--audience <audience>', 'the API the token is for (Auth0; "resource" for --provider generic)')
+    .option('--provider <provider>', 'okta, auth0 or generic (default: from the state, else generic)')
+    .option('--param <name=value>', 'an extra parameter for the token request (repeatable)', collect)
+    .option('--raw', 'print only the access token, also on a terminal')
+    .option('--curl', 'print the equivalent curl command instead of getting a token')
+    .option('--no-cache', 'neither reuse nor store a cached token')
+    .option('--force', 'get a new token even when a cached one is still good')
+    .addHelpText('after', GET_HELP)
+    .action(action(get));
+
+  group
+    .command('decode')
+    .description('show the header and claims of a JWT (no signature check: see "token verify")')
+    .argument('[jwt]', 'the token, or "-" for stdin (the default when stdin is not a terminal)')
+    .action(action(decode));
+
+  group
+    .command('verify')
+    .description("check a JWT's signature, issuer, audience, times and scopes; exit 1 with the reason when invalid")
+    .argument('[jwt]', 'the token, or "-" for stdin (the default when stdin is not a terminal)')
+    .option('--issuer <url>', 'the expected issuer (default: from the state); its keys come from discovery')
+    .option('--audience <audience>', 'the expected audience (default: from the state)')
+    .option('--scope <scope>', 'a scope the token must grant (repeatable)', collectList)
+    .option('--clock-tolerance <seconds>', 'leeway for exp, nbf and iat', '30')
+    .action(action(verify));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// token get
+
+async function get(ctx: Context, options: Options): Promise<void> {
+  const { parseAuthMethod } = await import('../oauth/client-auth.js');
+  const { parseProvider } = await import('../oauth/client-credentials.js');
+  const { oktaDefaults, auth0Defaults, resolveTokenSettings } = await import('../oauth/defaults.js');
+
+  const profile = await ctx.profileName();
+  const state = await ctx.state();
+  const settings = resolveTokenSettings(
+    {
+      provider: parsed(options.provider, parseProvider),
+      issuer: optionalString(options.issuer),
+      tokenUrl: optionalString(options.tokenUrl),
+      clientId: optionalString(options.clientId),
+      authMethod: parsed(options.authMethod, parseAuthMethod),
+      privateKeyFile: optionalString(options.privateKeyFile),
+      keyId: optionalString(options.keyId),
+      scopes: options.scope as string[] | undefined,
+      audience: optionalString(options.audience),
+    },
+    oktaDefaults(state.get(profile, 'okta')),
+    auth0Defaults(state.get(profile, 'auth0')),
+  );
+  if (options.privateKeyFile && settings.authMethod !== 'private_key_jwt') {
+    throw new UsageError(`--private-key-file goes with --auth-method private_key_jwt, not ${settings.authMethod}.`, {
+      hint: 'Drop --auth-method, or the key file.',
+    });
+  }
+  if (options.clientSecretStdin && settings.authMethod === 'private_key_jwt') {
+    throw new UsageError('--client-secret-stdin does not go with private_key_jwt.', {
+      hint: 'Give the private key with --private-key-file.',
+    });
+  }
+  const clientId = settings.clientId;
+  if (!clientId) {
+    throw new UsageError('No client id: nothing in the project state and no --client-id.', {
+      hint: 'Run "okta-m2m init" here first, or pass --client-id with --issuer or --token-url.',
+    });
+  }
+  const extraParams = parseParams(options.param as string[] | undefined);
+  const spec: TokenRequestSpec = {
+    tokenEndpoint: await tokenEndpointOf(ctx, settings),
+    clientId,
+    scopes: settings.scopes,
+    audience: settings.audience,
+    extraParams,
+    provider: settings.provider,
+  };
+  if (settings.provider === 'okta' && optionalString(options.audience)) {
+    ctx.ui.warn("Okta sets the audience on the authorization server; --audience is not sent (it is checked against the token's aud).");
+  }
+
+  if (options.curl) {
+    const { curlCommand } = await import('../oauth/curl.js');
+    const curl = curlCommand(spec, settings.authMethod);
+    // The command holds no secret (the credential is a shell variable), and it is what the user asked for:
+    // printed as is, because redaction would mangle "client_secret=$CLIENT_SECRET".
+    if (ctx.ui.json) ctx.ui.secretResult(JSON.stringify(curl, null, 2));
+    else {
+      ctx.ui.secretResult(curl.command);
+      ctx.ui.info(curl.note);
+    }
+    return;
+  }
+
+  const { token, cached } = await obtainToken(ctx, options, profile, spec, settings.authMethod, settings.keyId);
+  const jwt = await import('../oauth/jwt.js');
+  if (settings.provider === 'okta' && settings.audience) warnOnAudience(ctx, jwt, token, settings.audience);
+  if (ctx.ui.json) ctx.ui.secretResult(JSON.stringify(token, null, 2));
+  else if (options.raw || !ctx.ui.stdoutIsTTY) ctx.ui.secretResult(token.access_token);
+  else {
+    ctx.ui.out(tokenSummary(jwt, token, cached));
+    ctx.ui.info('(--raw prints the access token itself; in a pipe it is printed alone)');
+  }
+}
+
+async function tokenEndpointOf(ctx: Context, settings: { tokenEndpoint?: string | undefined; issuer?: string | undefined }): Promise<string> {
+  const { parseHttpUrl } = await import('../oauth/http.js');
+  if (settings.tokenEndpoint) {
+    if (!parseHttpUrl(settings.tokenEndpoint)) {
+      throw new UsageError(`"${settings.tokenEndpoint}" is not a valid token URL.`, {
+        hint: 'Give an https URL such as https://acme.okta.com/oauth2/default/v1/token.',
+      });
+    }
+    return settings.tokenEndpoint;
+  }
+  if (settings.issuer) {
+    const { discover } = await import('../oauth/discovery.js');
+    ctx.ui.debug(`discovery for ${settings.issuer}`);
+    return (await discover(settings.issuer)).token_endpoint;
+  }
+  throw new UsageError('No authorization server: nothing in the project state and no --issuer or --token-url.', {
+    hint: 'Run "okta-m2m init" here first, or pass --issuer (or --token-url).',
+  });
+}
+
+async function obtainToken(
+  ctx: Context,
+  options: Options,
+  profile: string,
+  spec: TokenRequestSpec,
+  method: AuthMethod,
+  keyId: string | undefined,
+): Promise<{ token: TokenResponse; cached: boolean }> {
+  const { TokenCache, cacheKey, toResponse } = await import('../oauth/token-cache.js');
+  const { requestToken } = await import('../oauth/client-credentials.js');
+  let useCache = options.cache !== false;
+  const cache = new TokenCache(ctx.secrets, profile);
+  const key = cacheKey(spec);
+  // The cache is an optimisation: without a keychain, say so once and carry on without it.
+  const cacheUnavailable = (error: unknown): undefined => {
+    if (!(error instanceof SecretStoreError)) throw error;
+    if (useCache) ctx.ui.warn('the token cache is not available (no keychain reachable); --no-cache skips it.');
+    useCache = false;
+    return undefined;
+  };
+
+  if (useCache && !options.force) {
+    const hit = await cache.get(key).catch(cacheUnavailable);
+    if (hit) {
+      ctx.ui.debug('using a cached token');
+      return { token: toResponse(hit), cached: true };
+    }
+  }
+  const auth = await clientAuth(ctx, options, profile, spec, method, keyId);
+  ctx.ui.debug(`requesting a token from ${spec.tokenEndpoint} (${method})`);
+  const token = await requestToken({
+    ...spec,
+    auth,
+    onRetry: (waitMs, attempt) =>
+      ctx.ui.progress(`rate limited; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})`),
+  });
+  if (useCache) await cache.set(key, token).catch(cacheUnavailable);
+  return { token, cached: false };
+}
+
+async function clientAuth(
+  ctx: Context,
+  options: Options,
+  profile: string,
+  spec: TokenRequestSpec,
+  method: AuthMethod,
+  keyId: string | undefined,
+): Promise<ClientAuth> {
+  const clientId = spec.clientId;
+  if (method === 'private_key_jwt') {
+    const { loadSigningKey } = await import('../oauth/client-auth.js');
+    const file = optionalString(options.privateKeyFile);
+    if (file) {
+      const text = await readFile(resolve(ctx.io.cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`Cannot read the key file ${file}: ${error.code ?? error.message}.`, {
+          hint: 'Give the path of a PEM or JWK file.',
+        });
+      });
+      return { method, key: loadSigningKey(text, keyId, `the key file ${file}`) };
+    }
+    const ref = secretRefs.clientPrivateKey(profile, clientId);
+    const stored = await ctx.secrets.get(ref);
+    if (stored) return { method, key: loadSigningKey(stored, keyId, ref.label) };
+    throw new UsageError(`No private key for ${clientId}.`, {
+      hint: `Pass --private-key-file, or set ${ref.envVar} (init stores it in the keychain).`,
+    });
+  }
+  return { method, clientSecret: await clientSecret(ctx, options, profile, clientId, spec.provider) };
+}
+
+async function clientSecret(
+  ctx: Context,
+  options: Options,
+  profile: string,
+  clientId: string,
+  provider: Provider | undefined,
+): Promise<string> {
+  if (options.clientSecretStdin) {
+    if (ctx.io.stdin.isTTY) {
+      throw new UsageError('--client-secret-stdin reads a pipe, but stdin is a terminal.', {
+        hint: 'Pipe the secret in (okta-m2m token get ... --client-secret-stdin < secret.txt).',
+      });
+    }
+    const secret = (await readAll(ctx.io.stdin).catch(() => '')).trim();
+    if (!secret) throw new UsageError('stdin held no client secret.', { hint: 'Pipe the secret in.' });
+    registerSecret(secret);
+    return secret;
+  }
+  const refs =
+    provider === 'auth0'
+      ? [secretRefs.auth0ClientSecret(profile, clientId), secretRefs.clientSecret(profile, clientId)]
+      : [secretRefs.clientSecret(profile, clientId)];
+  // Any of the environment variables wins over the keychain (CI has no keychain).
+  const fromEnv = refs.find((ref) => ref.envVar !== undefined && Boolean(ctx.env[ref.envVar]));
+  for (const ref of fromEnv ? [fromEnv] : refs) {
+    const stored = await ctx.secrets.get(ref);
+    if (stored) return stored;
+  }
+  if (!ctx.ui.interactive) {
+    throw new UsageError(`No client secret for ${clientId}.`, {
+      hint: `Pipe it to --client-secret-stdin, or set ${refs.map((ref) => ref.envVar).join(' or ')} (init stores it in the keychain).`,
+    });
+  }
+  const { password } = await prompts(ctx.ui, 'The client secret (--client-secret-stdin)');
+  const secret = await password(
+    { message: `Client secret of ${clientId}`, mask: '*' },
+    { output: ctx.io.stderr, input: ctx.io.stdin },
+  );
+  registerSecret(secret);
+  return secret;
+}
+
+function parseParams(values: string[] | undefined): Record<string, string> | undefined {
+  if (!values?.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf('=');
+    if (at <= 0) {
+      throw new UsageError(`--param "${value}" is not name=value.`, { hint: 'For example: --param resource=api://orders' });
+    }
+    const name = value.slice(0, at);
+    if (['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type'].includes(name)) {
+      throw new UsageError(`--param cannot set ${name}.`, { hint: 'Use --client-id, --auth-method and the secret or key options.' });
+    }
+    params[name] = value.slice(at + 1);
+  }
+  return params;
+}
+
+type JwtModule = typeof import('../oauth/jwt.js');
+
+function tryDecode(jwt: JwtModule, token: string): DecodedJwt | undefined {
+  try {
+    return jwt.decodeJwt(token);
+  } catch {
+    return undefined;
+  }
+}
+
+function warnOnAudience(ctx: Context, jwt: JwtModule, token: TokenResponse, expected: string): void {
+  const decoded = tryDecode(jwt, token.access_token);
+  const aud = decoded?.claims.aud;
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  if (decoded && !audiences.includes(expected)) {
+    ctx.ui.warn(`the token's audience is ${JSON.stringify(aud ?? null)}, not ${JSON.stringify(expected)}.`);
+  }
+}
+
+function tokenSummary(jwt: JwtModule, token: TokenResponse, cached: boolean): string {
+  const decoded = tryDecode(jwt, token.access_token);
+  const now = Date.now();
+  const expiresIn = typeof token.expires_in === 'number' ? token.expires_in : undefined;
+  // "Bearer token" rather than a "token type: Bearer" row: the redactor masks "Bearer <word>" wherever it appears.
+  const lines = [
+    `${printable(token.token_type)} token, ${decoded ? `JWT signed with ${printable(String(decoded.header.alg))}` : 'opaque (not a JWT)'}`,
+    keyValues([
+      [
+        'expires',
+        expiresIn === undefined
+          ? 'not said'
+          : `${relativeTime(now / 1000 + expiresIn, now)} (${new Date(now + expiresIn * 1000).toISOString()})`,
+      ],
+      ['scopes', token.scope ?? (decoded ? jwt.tokenScopes(decoded.claims).join(' ') : undefined)],
+      ['from cache', cached ? 'yes' : 'no'],
+    ]),
+  ];
+  if (decoded) lines.push('', 'Claims', renderFields(decoded.claims, now));
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// token decode / verify
+
+async function decode(ctx: Context, _options: Options, args: string[]): Promise<void> {
+  const { decodeJwt } = await import('../oauth/jwt.js');
+  const decoded = decodeJwt(await tokenInput(ctx, args[0]));
+  ctx.ui.result({ ...decoded, signatureVerified: false }, () => renderDecoded(decoded));
+  ctx.ui.info('The signature was not checked: "okta-m2m token verify --issuer <url>" checks it.');
+}
+
+async function verify(ctx: Context, options: Options, args: string[]): Promise<void> {
+  const { verifyJwt } = await import('../oauth/jwt.js');
+  const { oktaDefaults, auth0Defaults } = await import('../oauth/defaults.js');
+  const token = await tokenInput(ctx, args[0]);
+  const tolerance = Number(options.clockTolerance);
+  if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > 3600) {
+    throw new UsageError(`--clock-tolerance "${String(options.clockTolerance)}" is not a number of seconds (0 to 3600).`, {
+      hint: 'For example: --clock-tolerance 30',
+    });
+  }
+  let issuer = optionalString(options.issuer);
+  let audience = optionalString(options.audience);
+  if (!issuer) {
+    const profile = await ctx.profileName();
+    const state = await ctx.state();
+    const okta = oktaDefaults(state.get(profile, 'okta'));
+    const auth0 = auth0Defaults(state.get(profile, 'auth0'));
+    const fromState = okta.issuer ? okta : auth0.issuer ? auth0 : undefined;
+    issuer = fromState?.issuer;
+    audience ??= fromState?.audience;
+  }
+  if (!issuer) {
+    throw new UsageError('No issuer to verify against.', {
+      hint: "Pass --issuer (the token's own iss is not trusted for this), or run in a project set up by init.",
+    });
+  }
+  const result = await verifyJwt({
+    token,
+    issuer,
+    audience,
+    scopes: options.scope as string[] | undefined,
+    clockToleranceSec: tolerance,
+  });
+  const render = () =>
+    [
+      result.valid
+        ? `valid: signature, issuer ${issuer}${audience ? `, audience ${audience}` : ''}, times${(options.scope as string[] | undefined)?.length ? ' and scopes' : ''} check out`
+        : `not valid: ${result.reason ?? ''}`,
+      '',
+      renderDecoded(result),
+    ].join('\n');
+  if (result.valid || ctx.ui.json) ctx.ui.result(result, render);
+  if (!result.valid) {
+    throw new CliError(`The token is not valid: ${result.reason ?? 'unknown reason'}.`, {
+      hint: `Checked against issuer ${issuer}${audience ? ` and audience ${audience}` : ''}.`,
+    });
+  }
+}
+
+async function tokenInput(ctx: Context, argument: string | undefined): Promise<string> {
+  if (argument !== undefined && argument !== '-') return argument;
+  if (argument === undefined && ctx.io.stdin.isTTY) {
+    throw new UsageError('No token given.', { hint: 'Pass it as an argument, or "-" and pipe it to stdin.' });
+  }
+  return readAll(ctx.io.stdin).catch(() => {
+    throw new UsageError('The token on stdin is too large.', { hint: 'An access token is a few kilobytes at most.' });
+  });
+}
+
+function renderDecoded(decoded: DecodedJwt): string {
+  const now = Date.now();
+  return ['Header', renderFields(decoded.header, now), '', 'Claims', renderFields(decoded.claims, now)].join('\n');
+}
+
+/** Claims that hold a time (seconds since the epoch). */
+const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp', 'auth_time']);
+
+function renderFields(record: Record<string, unknown>, nowMs: number): string {
+  return keyValues(
+    Object.entries(record).map(([name, value]) => [printable(name), renderValue(name, value, nowMs)] as const),
+  );
+}
+
+function renderValue(name: string, value: unknown, nowMs: number): string {
+  if (TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value)) {
+    const date = new Date(value * 1000);
+    if (!Number.isNaN(date.getTime())) {
+      const relative = relativeTime(value, nowMs);
+      const phrase = name === 'exp' ? (value * 1000 >= nowMs ? `expires ${relative}` : `expired ${relative}`) : relative;
+      return `${date.toISOString()} (${phrase})`;
+    }
+  }
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return printable(value.join(' '));
+  return printable(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
+}
+
+/** Claims come from anyone: control characters (terminal escapes) are shown escaped, never sent to the terminal. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function parsed<T>(value: unknown, parse: (text: string) => T): T | undefined {
+  const text = optionalString(value);
+  return text === undefined ? undefined : parse(text);
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
