@@ -4,6 +4,11 @@ process.once('SIGINT', () => {
   process.stderr.write('\ninterrupted\n');
   process.exit(130);
 });
+// A reader that goes away (`okta-m2m --help | head`) is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 const { main } = await import('../dist/cli.js');
 process.exitCode = await main(process.argv);

@@ -5,11 +5,11 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { BridgeTokenError, decodeBridgeToken, encodeBridgeToken, type BridgeToken } from '../scim/bridge-token.js';
 import { BridgeUrlError, DEFAULT_SCIM_PATH, bridgeBaseUrl } from '../scim/bridge-url.js';
-import { maskSecret } from '../secrets/redact.js';
+import { maskSecret, registerSecret } from '../secrets/redact.js';
 import { secretRefs } from '../secrets/refs.js';
 import { keyValues } from '../ui/format.js';
 import { readAll } from '../ui/streams.js';
-import { prompts } from '../ui/prompt.js';
+import { resolveClientSecret } from './secret-input.js';
 
 export function registerScimToken(program: Command, action: ActionFactory): void {
   const group = program
@@ -72,24 +72,13 @@ async function encode(ctx: Context, options: Options): Promise<void> {
 }
 
 async function clientSecret(ctx: Context, options: Options, clientId: string): Promise<string> {
-  if (options.clientSecretStdin) {
-    if (ctx.io.stdin.isTTY) {
-      throw new UsageError('--client-secret-stdin reads a pipe, but stdin is a terminal.', {
-        hint: 'Pipe the secret in (okta-m2m scim-token encode ... --client-secret-stdin < secret.txt).',
-      });
-    }
-    const secret = (await readAll(ctx.io.stdin)).trim();
-    if (!secret) throw new UsageError('stdin held no client secret.', { hint: 'Pipe the secret in.' });
-    return secret;
-  }
-  if (typeof options.clientSecret === 'string') {
+  if (typeof options.clientSecret === 'string' && !options.clientSecretStdin) {
     ctx.ui.warn('a secret given as --client-secret lands in your shell history; prefer --client-secret-stdin.');
+    registerSecret(options.clientSecret);
     return options.clientSecret;
   }
-  const stored = await ctx.secrets.get(secretRefs.clientSecret(await ctx.profileName(), clientId));
-  if (stored) return stored;
-  const { password } = await prompts(ctx.ui, 'The client secret (--client-secret-stdin)');
-  return password({ message: `Client secret of ${clientId}`, mask: '*' }, { output: ctx.io.stderr, input: ctx.io.stdin });
+  const refs = [secretRefs.clientSecret(await ctx.profileName(), clientId)];
+  return resolveClientSecret(ctx, { fromStdin: Boolean(options.clientSecretStdin), refs, clientId });
 }
 
 async function decode(ctx: Context, options: Options, args: string[]): Promise<void> {

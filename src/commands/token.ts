@@ -5,11 +5,10 @@ import type { ActionFactory, Options } from './action.js';
 import { collect, collectList } from './action.js';
 import type { Context } from '../context.js';
 import { CliError, SecretStoreError, UsageError } from '../errors.js';
-import { registerSecret } from '../secrets/redact.js';
 import { secretRefs } from '../secrets/refs.js';
 import { keyValues, relativeTime } from '../ui/format.js';
 import { readAll } from '../ui/streams.js';
-import { prompts } from '../ui/prompt.js';
+import { resolveClientSecret } from './secret-input.js';
 // Types only: the domain modules (and jose) load inside the actions, so `--help` stays fast.
 import type { AuthMethod, ClientAuth } from '../oauth/client-auth.js';
 import type { Provider, TokenRequestSpec, TokenResponse } from '../oauth/client-credentials.js';
@@ -255,39 +254,11 @@ async function clientSecret(
   clientId: string,
   provider: Provider | undefined,
 ): Promise<string> {
-  if (options.clientSecretStdin) {
-    if (ctx.io.stdin.isTTY) {
-      throw new UsageError('--client-secret-stdin reads a pipe, but stdin is a terminal.', {
-        hint: 'Pipe the secret in (okta-m2m token get ... --client-secret-stdin < secret.txt).',
-      });
-    }
-    const secret = (await readAll(ctx.io.stdin).catch(() => '')).trim();
-    if (!secret) throw new UsageError('stdin held no client secret.', { hint: 'Pipe the secret in.' });
-    registerSecret(secret);
-    return secret;
-  }
   const refs =
     provider === 'auth0'
       ? [secretRefs.auth0ClientSecret(profile, clientId), secretRefs.clientSecret(profile, clientId)]
       : [secretRefs.clientSecret(profile, clientId)];
-  // Any of the environment variables wins over the keychain (CI has no keychain).
-  const fromEnv = refs.find((ref) => ref.envVar !== undefined && Boolean(ctx.env[ref.envVar]));
-  for (const ref of fromEnv ? [fromEnv] : refs) {
-    const stored = await ctx.secrets.get(ref);
-    if (stored) return stored;
-  }
-  if (!ctx.ui.interactive) {
-    throw new UsageError(`No client secret for ${clientId}.`, {
-      hint: `Pipe it to --client-secret-stdin, or set ${refs.map((ref) => ref.envVar).join(' or ')} (init stores it in the keychain).`,
-    });
-  }
-  const { password } = await prompts(ctx.ui, 'The client secret (--client-secret-stdin)');
-  const secret = await password(
-    { message: `Client secret of ${clientId}`, mask: '*' },
-    { output: ctx.io.stderr, input: ctx.io.stdin },
-  );
-  registerSecret(secret);
-  return secret;
+  return resolveClientSecret(ctx, { fromStdin: Boolean(options.clientSecretStdin), refs, clientId });
 }
 
 function parseParams(values: string[] | undefined): Record<string, string> | undefined {

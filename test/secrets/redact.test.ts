@@ -30,6 +30,10 @@ describe('redact', () => {
     }
   });
 
+  it('does not reach across lines after an auth scheme word', () => {
+    expect(redact('token type: Bearer\nexpires in: 3600')).toBe('token type: Bearer\nexpires in: 3600');
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'issuer: https://acme.okta.com/oauth2/aus1 token_endpoint: https://acme.okta.com/oauth2/aus1/v1/token';
     expect(redact(text)).toBe(text);

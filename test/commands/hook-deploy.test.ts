@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { awsClientFactory } from '../../src/commands/hook.js';
+import { ProjectState } from '../../src/config/state.js';
+import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
+import type { SecretBackend } from '../../src/secrets/store.js';
+import { fakeAws, type FakeAws } from '../hooks/deploy-fake-aws.js';
+import { requireKeychain, testKeychainService } from '../oauth/helpers/keychain.js';
+import { runCli, tempDir } from './token-run.js';
+
+// `okta-m2m hook deploy / remove` as a command, in this process: the AWS clients are the in-memory fake (through the
+// command's client factory), Okta is the emulator over HTTP (the profile's API token from $OKTA_M2M_API_TOKEN), the
+// shared secret goes to the real keychain under a test service.
+
+let emu: EmulatorHandle;
+let keychain: SecretBackend;
+let service: string;
+let aws: FakeAws;
+let cwd: string;
+let fixture: ClientCredentialsFixture;
+let env: Record<string, string>;
+const originalFactory = awsClientFactory.create;
+
+beforeAll(async () => {
+  service = testKeychainService('hook');
+  keychain = await requireKeychain(service);
+  emu = await startEmulator({ port: 0 });
+});
+afterAll(async () => {
+  awsClientFactory.create = originalFactory;
+  await emu?.stop();
+});
+
+beforeEach(async () => {
+  aws = fakeAws();
+  awsClientFactory.create = async () => aws.clients;
+  cwd = await tempDir();
+  fixture = await provisionClientCredentials(emu.url, emu.adminToken);
+  await mkdir(join(cwd, '.config'), { recursive: true });
+  await writeFile(join(cwd, '.config', 'profiles.json'), JSON.stringify({ version: 1, current: 'default', profiles: { default: { orgUrl: emu.url, authMode: 'ssws' } } }));
+  const state = await ProjectState.load(cwd);
+  await state.set('default', 'okta', {
+    orgUrl: emu.url,
+    issuer: fixture.issuer,
+    audience: fixture.audience,
+    tokenEndpoint: fixture.tokenUrl,
+    clientId: fixture.clientId,
+    authServerId: fixture.authServerId,
+    policyId: fixture.policyId,
+    ruleId: fixture.ruleId,
+    scopes: [fixture.scope],
+  });
+  await writeFile(join(cwd, 'policy.json'), '{ "0oa-caller": ["api.read"] }');
+  env = { OKTA_M2M_API_TOKEN: emu.adminToken, OKTA_M2M_KEYCHAIN_SERVICE: service };
+});
+afterEach(async () => {
+  aws.restore();
+  await keychain.delete('default/hook-secret:token-hook').catch(() => false);
+});
+
+const cli = (args: string[]) => runCli(args, { cwd, env });
+/** The keychain entry, read a few times: a Secret Service under heavy load can answer late. */
+async function stored(account: string): Promise<string | undefined> {
+  for (let attempt = 0; ; attempt += 1) {
+    const value = await keychain.get(account).catch(() => undefined);
+    if (value !== undefined || attempt === 3) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+const stateOf = async () => JSON.parse(await readFile(join(cwd, '.okta-m2m', 'state.json'), 'utf8'));
+
+describe('okta-m2m hook deploy', () => {
+  it('token-hook: plan on stderr, result as JSON, the zip `hook build` made, secret only in keychain/function/Okta', async () => {
+    const build = await cli(['--json', 'hook', 'build', 'token-hook']);
+    expect(build.code, build.stderr).toBe(0);
+    const built = JSON.parse(build.stdout) as { zipPath: string; sha256: string; size: number };
+    expect(built.zipPath).toBe(join(cwd, 'build', 'token-hook.zip'));
+
+    const run = await cli(['--json', 'hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--policy-file', 'policy.json']);
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({
+      template: 'token-hook',
+      functionName: 'okta-m2m-token-hook',
+      region: 'eu-west-1',
+      functionUrl: 'https://okta-m2m-token-hookabc.lambda-url.eu-west-1.on.aws/',
+      codeSha256: Buffer.from(built.sha256, 'hex').toString('base64'),
+      dryRun: false,
+      changed: true,
+    });
+    const create = aws.inputs.find((i) => i.call === 'lambda:CreateFunction')!.input as Record<string, any>;
+    expect(createHash('sha256').update(create.Code.ZipFile as Uint8Array).digest('hex')).toBe(built.sha256);
+    expect(create.Environment.Variables.POLICY).toBe('{"0oa-caller":["api.read"]}');
+
+    const secret = (await stored('default/hook-secret:token-hook'))!;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(create.Environment.Variables.HOOK_SECRET).toBe(secret);
+    expect(emu.state.inlineHookAuthValues.get(result.inlineHookId)).toBe(secret);
+    for (const text of [run.stdout, run.stderr, JSON.stringify(await stateOf())]) expect(text).not.toContain(secret);
+    expect((await stateOf()).profiles.default.hooks['token-hook']).toMatchObject({ inlineHookId: result.inlineHookId, roleCreated: true });
+
+    // Again, in the human form: nothing to change, no write to AWS or Okta.
+    aws.reset();
+    emu.clearRequestLog();
+    const again = await cli(['hook', 'deploy', 'token-hook']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('nothing to change');
+    expect(again.stdout).toContain('https://okta-m2m-token-hookabc.lambda-url.eu-west-1.on.aws/');
+    expect(aws.writes()).toEqual([]);
+    expect(emu.requestLog.filter((e) => e.method !== 'GET')).toEqual([]);
+
+    // --dry-run shows an update and makes none.
+    aws.reset();
+    const dry = await cli(['hook', 'deploy', 'token-hook', '--memory', '512', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(/update\s+function configuration\s+okta-m2m-token-hook\s+memory \(MB\): 256 -> 512/);
+    expect(aws.writes()).toEqual([]);
+
+    // --zip deploys that exact file; here it holds the same build, so nothing changes.
+    aws.reset();
+    const zipped = await cli(['hook', 'deploy', 'token-hook', '--zip', built.zipPath]);
+    expect(zipped.code, zipped.stderr).toBe(0);
+    expect(aws.writes()).toEqual([]);
+
+    // remove without --yes and no terminal: a usage error, nothing removed.
+    const refused = await cli(['hook', 'remove', 'token-hook']);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(aws.functions.size).toBe(1);
+
+    const removed = await cli(['hook', 'remove', 'token-hook', '--yes']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(aws.functions.size + aws.roles.size).toBe(0);
+    expect(emu.state.inlineHooks.get(result.inlineHookId)).toBeUndefined();
+    expect(await keychain.get('default/hook-secret:token-hook')).toBeUndefined();
+    expect((await stateOf()).profiles.default.hooks).toBeUndefined();
+  }, 90_000);
+
+  it('scim-bridge: prints the SCIM base URL and the scim-token command', async () => {
+    const run = await cli(['hook', 'deploy', 'scim-bridge', '--region', 'eu-west-1', '--allowed-host', 'scim.example.com']);
+    expect(run.code, run.stderr).toBe(0);
+    const url = 'https://okta-m2m-scim-bridgeabc.lambda-url.eu-west-1.on.aws/';
+    expect(run.stdout).toContain(`${url}scim.example.com/services/scim/v2`);
+    expect(run.stdout).toContain(
+      `okta-m2m scim-token encode --token-url ${fixture.tokenUrl} --client-id ${fixture.clientId} --client-secret-stdin --scope ${fixture.scope} --bridge-url ${url} --target scim.example.com`,
+    );
+    expect(await keychain.get('default/hook-secret:scim-bridge')).toBeUndefined();
+  });
+
+  it('usage errors exit 2: unknown template, a token-hook flag on the bridge, a bad --env, no policy', async () => {
+    for (const args of [
+      ['hook', 'deploy', 'nope', '--region', 'eu-west-1'],
+      ['hook', 'deploy', 'scim-bridge', '--region', 'eu-west-1', '--allowed-host', 'a.example.com', '--issuer', 'https://x'],
+      ['hook', 'deploy', 'scim-bridge', '--region', 'eu-west-1', '--allowed-host', 'a.example.com', '--env', 'HOOK_SECRET=x'],
+      ['hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--no-okta'],
+      ['hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--arch', 'mips'],
+    ]) {
+      const run = await cli(args);
+      expect(run.code, args.join(' ')).toBe(2);
+    }
+    expect(aws.writes()).toEqual([]);
+  });
+
+  it('--no-okta deploys the function only', async () => {
+    emu.clearRequestLog();
+    const run = await cli(['hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--policy-file', 'policy.json', '--no-okta']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(emu.requestLog).toEqual([]);
+    expect(aws.functions.size).toBe(1);
+  });
+});
