@@ -10,5 +10,8 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 
+// Stack traces point into src/ only when asked for: source maps cost start-up time.
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+
 const { main } = await import('../dist/cli.js');
 process.exitCode = await main(process.argv);
