@@ -79,3 +79,23 @@ export async function bareServer(body = '{"ok":true}') {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((resolve) => server.close(resolve)) };
 }
+
+/** Starts a long-running CLI command (e.g. `hook serve`) and resolves with its first stdout line and a stop(). */
+export function startCliServer(args, { env = process.env, cwd } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.includes('\n')) {
+        resolve({
+          line: stdout.split('\n')[0].trim(),
+          stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('close', done), child.kill('SIGTERM')))),
+        });
+      }
+    });
+    child.on('close', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(0, 400)}`)));
+  });
+}

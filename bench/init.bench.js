@@ -1,0 +1,66 @@
+// `okta-m2m init` against the emulator with 100 ms injected latency on every management call: the number of
+// management requests and the wall time of a fresh init and of a re-run, next to the least possible.
+//   fresh minimum: 2 lookups by name (app, authorization server), then 4 + scopes creates;
+//                  5 round trips on the critical path (lookups | app + server | scopes | policy | rule).
+//   re-run minimum: 5 reads by id (app, server, scopes, policy, rule), all in one round trip.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { cli, round } from './lib.js';
+
+export const title = 'init at 100 ms latency';
+const LATENCY_MS = 100;
+const SCOPES = ['orders:read', 'orders:write'];
+
+function runCli(args, { env, cwd, input = '' }) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [cli, ...args], { env, cwd, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`${args[0]} exited ${code}: ${stderr}`))));
+    child.stdin.end(input);
+  });
+}
+
+export default async function run() {
+  const { startEmulator } = await import('../dist/emulator.js');
+  const emulator = await startEmulator({ port: 0 });
+  const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-bench-init-'));
+  const env = { ...process.env, NO_COLOR: '1', OKTA_M2M_CONFIG_DIR: join(dir, 'config'), OKTA_M2M_PROFILE: `bench-${process.pid}` };
+  const managementRequests = () => emulator.requestLog.filter((entry) => entry.path.startsWith('/api/'));
+  const writes = (entries) => entries.filter((entry) => entry.method !== 'GET').length;
+  try {
+    await runCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env, cwd: dir, input: emulator.adminToken });
+    emulator.setFaults({ latencyMs: LATENCY_MS });
+    const initArgs = ['init', '--yes', '--name', `bench-${process.pid}`, ...SCOPES.flatMap((s) => ['--scope', s]), '--default-scope', SCOPES[0]];
+
+    emulator.clearRequestLog();
+    const freshMs = await runCli(initArgs, { env, cwd: dir });
+    const fresh = managementRequests();
+    emulator.clearRequestLog();
+    const rerunMs = await runCli(initArgs, { env, cwd: dir });
+    const rerun = managementRequests();
+
+    emulator.clearFaults();
+    await runCli(['destroy', '--yes'], { env, cwd: dir });
+    await runCli(['logout'], { env, cwd: dir });
+
+    const freshMin = 2 + 4 + SCOPES.length;
+    const rerunMin = 5;
+    return [
+      { name: 'fresh init: management requests', value: fresh.length, unit: `(${writes(fresh)} writes)`, ratio: round(fresh.length / freshMin) },
+      { name: 'fresh init: least possible requests', value: freshMin, unit: '' },
+      { name: 'fresh init: wall time', value: round(freshMs, 0), unit: 'ms', ratio: round(freshMs / (5 * LATENCY_MS)) },
+      { name: 'fresh init: critical path (5 round trips)', value: 5 * LATENCY_MS, unit: 'ms' },
+      { name: 're-run: management requests', value: rerun.length, unit: `(${writes(rerun)} writes)`, ratio: round(rerun.length / rerunMin) },
+      { name: 're-run: least possible requests', value: rerunMin, unit: '' },
+      { name: 're-run: wall time', value: round(rerunMs, 0), unit: 'ms', ratio: round(rerunMs / LATENCY_MS) },
+      { name: 're-run: critical path (1 round trip)', value: LATENCY_MS, unit: 'ms' },
+    ];
+  } finally {
+    await emulator.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
