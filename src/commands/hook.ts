@@ -62,6 +62,21 @@ export function registerHook(program: Command, action: ActionFactory): void {
     .option('--env <NAME=VALUE>', "a variable of the handler's environment (repeatable)", collect)
     .option('--zip <file>', 'serve this built zip instead of building')
     .option('--out-dir <dir>', 'where the zip goes', 'build')
+    .option('--register', "token-hook: register it as Okta's inline hook on init's rule while it runs (removed on Ctrl-C)")
+    .option('--public-url <url>', 'token-hook with --register: the URL Okta calls, if not the local one (a tunnel)')
+    .option('--policy-file <file>', 'token-hook with --register: JSON {"<calling client id>": ["scope", ...]}')
+    .option('--carry-claim <claim>', 'token-hook with --register: an assertion claim to copy into the token (repeatable)', collect)
+    .option('--hook-name <name>', 'token-hook with --register: name of the Okta inline hook', 'okta-m2m-token-hook-local')
+    .addHelpText(
+      'after',
+      `
+With --register, the environment comes from what "okta-m2m init" made (ISSUER, AUDIENCE, JWKS_URL), --policy-file,
+--carry-claim and --env; a fresh shared secret goes to both the served hook and Okta, and is printed nowhere.
+
+Example (the on-behalf-of hook against the emulator):
+  $ okta-m2m hook serve token-hook --register --policy-file policy.json
+`,
+    )
     .action(action(serve));
 
   group
@@ -167,11 +182,26 @@ async function build(ctx: Context, options: Options, args: string[]): Promise<vo
 
 async function serve(ctx: Context, options: Options, args: string[]): Promise<void> {
   const template = String(args[0]);
-  const env: Record<string, string> = {};
-  for (const pair of (options.env as string[] | undefined) ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--env "${pair}" is not NAME=VALUE.`, { hint: 'For example --env HOOK_SECRET=dev-secret.' });
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  const envModule = await import('../hooks/deploy-env.js');
+  const register = Boolean(options.register);
+  if (register && template !== 'token-hook') {
+    throw new UsageError('--register is for token-hook.', { hint: 'The scim-bridge has no Okta side to register.' });
+  }
+  let env = envModule.parseEnvPairs(options.env as string[] | undefined);
+  let secret: string | undefined;
+  let okta: Awaited<ReturnType<typeof servedHookTarget>> | undefined;
+  if (register) {
+    okta = await servedHookTarget(ctx);
+    secret = (await import('../hooks/shared-secret.js')).newSharedSecret();
+    const resolved = envModule.resolveEnvironment(
+      'token-hook',
+      undefined,
+      { policy: await policyFromFile(ctx, options), carryClaims: options.carryClaim as string[] | undefined, env },
+      okta.state,
+    ).env;
+    // The emulator's issuer is plain http on loopback; the template allows that only when told to.
+    const loopbackHttp = /^http:\/\/(127\.|localhost|\[::1\])/.test(resolved.ISSUER ?? '');
+    env = { ...resolved, ...(loopbackHttp ? { ALLOW_INSECURE_LOOPBACK: '1' } : {}), HOOK_SECRET: secret };
   }
   const { serveHandler } = await import('../hooks/serve.js');
   let zipPath: string;
@@ -180,16 +210,56 @@ async function serve(ctx: Context, options: Options, args: string[]): Promise<vo
   const handle = await hookErrors(() =>
     serveHandler(zipPath, { port: options.port as number, host: String(options.host), env, functionName: template }),
   );
-  ctx.ui.result({ template, url: handle.url, zipPath }, (v) => v.url);
-  ctx.ui.progress(`serving ${template} (the built bundle ${zipPath}); Ctrl-C to stop`);
+  let registration: import('../hooks/local-registration.js').ServedHookRegistration | undefined;
+  try {
+    if (okta && secret) {
+      const uri = typeof options.publicUrl === 'string' ? options.publicUrl : handle.url;
+      ctx.ui.progress(`registering ${uri} as the inline hook "${String(options.hookName)}" on init's rule ...`);
+      registration = await okta.registration.registerServedHook(okta.client, {
+        rule: okta.rule,
+        name: String(options.hookName),
+        uri,
+        secret,
+      });
+    }
+  } catch (error) {
+    await handle.stop();
+    throw error;
+  }
+  ctx.ui.result({ template, url: handle.url, zipPath, ...(registration ? { inlineHookId: registration.hookId } : {}) }, (v) => v.url);
+  ctx.ui.progress(`serving ${template} (the built bundle ${zipPath})${registration ? ' as the Okta inline hook' : ''}; Ctrl-C to stop`);
   await new Promise<void>((done) => {
     // A server stops gracefully, unlike the launcher's immediate exit on Ctrl-C.
     process.removeAllListeners('SIGINT');
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());
   });
+  if (registration) {
+    ctx.ui.progress('removing the inline hook from Okta ...');
+    await registration.unregister();
+  }
   await handle.stop();
   ctx.ui.progress('stopped');
+}
+
+/** What --register needs: init's rule, the Okta client of the profile, and the registration module. */
+async function servedHookTarget(ctx: Context) {
+  const [{ readOktaState }, registration] = await Promise.all([import('../okta/state.js'), import('../hooks/local-registration.js')]);
+  const profile = await ctx.profileName();
+  const state = readOktaState(await ctx.state(), profile);
+  const rule = registration.initRule(state);
+  const { connect } = await import('../okta/connect.js');
+  const client = (await connect(await ctx.profiles(), profile, ctx.secrets)).sdk;
+  return { state, rule, client, registration };
+}
+
+async function policyFromFile(ctx: Context, options: Options): Promise<string | undefined> {
+  if (typeof options.policyFile !== 'string') return undefined;
+  const [{ readFile }, { normalizePolicy }] = await Promise.all([import('node:fs/promises'), import('../hooks/deploy-env.js')]);
+  const text = await readFile(resolve(ctx.io.cwd, options.policyFile), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`Cannot read --policy-file ${options.policyFile}: ${error.code ?? error.message}.`);
+  });
+  return normalizePolicy(text, `--policy-file ${options.policyFile}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -252,15 +322,7 @@ async function deploy(ctx: Context, options: Options, args: string[]): Promise<v
   if (roleArn && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(roleArn)) {
     throw new UsageError(`--role-arn "${roleArn}" is not an IAM role ARN.`, { hint: 'Like arn:aws:iam::123456789012:role/my-role.' });
   }
-  let policy: string | undefined;
-  if (typeof options.policyFile === 'string') {
-    const { readFile } = await import('node:fs/promises');
-    const file = resolve(ctx.io.cwd, options.policyFile);
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`Cannot read --policy-file ${options.policyFile}: ${error.code ?? error.message}.`);
-    });
-    policy = env.normalizePolicy(text, `--policy-file ${options.policyFile}`);
-  }
+  const policy = await policyFromFile(ctx, options);
   const templateOptions = {
     issuer: options.issuer as string | undefined,
     audience: options.audience as string[] | undefined,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Client } from '@okta/okta-sdk-nodejs';
 import type { ProjectState } from '../config/state.js';
 import { isRecord } from '../config/validate.js';
@@ -16,6 +15,7 @@ import * as lambda from './aws-lambda.js';
 import type { ArchitectureName, FunctionSettings, ObservedFunction, ObservedUrl, RuntimeName } from './aws-lambda.js';
 import type { BuiltZip } from './build.js';
 import { resolveEnvironment, SECRET_VARIABLE, type DeployTemplate, type TemplateOptions } from './deploy-env.js';
+import { newSharedSecret } from './shared-secret.js';
 
 /**
  * `hook deploy` and `hook remove`: plan (reads only), then apply (only the writes the plan needs), recording what
@@ -154,13 +154,6 @@ export function checkRoleName(name: string): string {
     throw new UsageError(`"${name}" is not an IAM role name.`, { hint: 'Use 1 to 64 letters, digits and +=,.@_-.' });
   }
   return name;
-}
-
-/** A new shared secret: 32 random bytes, base64url. */
-export function newSharedSecret(): string {
-  const value = randomBytes(32).toString('base64url');
-  registerSecret(value);
-  return value;
 }
 
 // -------------------------------------------------------------------------------------------------------------

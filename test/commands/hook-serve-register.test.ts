@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { cliPath, runCli, tempWorkspace, uniqueProfile } from '../helpers/cli.js';
+
+let emulator: EmulatorHandle;
+let ws: Awaited<ReturnType<typeof tempWorkspace>>;
+let env: NodeJS.ProcessEnv;
+let init: { clientId: string; tokenEndpoint: string; issuer: string };
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+  ws = await tempWorkspace();
+  env = { ...ws.env, OKTA_M2M_PROFILE: uniqueProfile('obo') };
+  const login = await runCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env, cwd: ws.dir, input: emulator.adminToken });
+  expect(login.code, login.stderr).toBe(0);
+  const made = await runCli(['--json', 'init', '--yes', '--name', 'obo-api', '--scope', 'orders:read', '--default-scope', 'orders:read'], { env, cwd: ws.dir });
+  expect(made.code, made.stderr).toBe(0);
+  init = JSON.parse(made.stdout);
+}, 60_000);
+
+afterAll(async () => {
+  await runCli(['destroy', '--yes'], { env, cwd: ws.dir });
+  await runCli(['logout'], { env, cwd: ws.dir });
+  await emulator.stop();
+  await ws.cleanup();
+});
+
+function serveRegistered(): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [cliPath, 'hook', 'serve', 'token-hook', '--register', '--policy-file', 'policy.json', '--env', 'REQUIRE_ASSERTION=false', '--out-dir', 'build'],
+      { env: { ...process.env, ...env, NO_COLOR: '1' }, cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('\n')) {
+        resolve({
+          url: stdout.trim(),
+          stderr: () => stderr,
+          stop: () => new Promise((done) => (child.once('close', (code) => done(code)), child.kill('SIGINT'))),
+        });
+      }
+    });
+    child.on('close', (code) => reject(new Error(`hook serve exited ${code}: ${stderr}`)));
+  });
+}
+
+const tokenWith = (assertion: string) =>
+  runCli(['token', 'get', '--raw', '--no-cache', '--token-url', `${init.tokenEndpoint}?assertion=${assertion}`], { env, cwd: ws.dir });
+
+describe('okta-m2m hook serve token-hook --register', () => {
+  it('is called by Okta during a real token request: on-behalf-of tokens carry act; bad assertions get no token; Ctrl-C unregisters', async () => {
+    await writeFile(join(ws.dir, 'policy.json'), JSON.stringify({ [init.clientId]: ['orders:read'] }));
+    const assertion = (await runCli(['token', 'get', '--raw', '--no-cache'], { env, cwd: ws.dir })).stdout.trim();
+    expect(assertion.split('.')).toHaveLength(3);
+
+    const served = await serveRegistered();
+    const hooks = await (await fetch(`${emulator.url}/api/v1/inlineHooks`, { headers: { Authorization: `SSWS ${emulator.adminToken}` } })).json();
+    expect(hooks).toMatchObject([{ name: 'okta-m2m-token-hook-local', status: 'ACTIVE', channel: { config: { uri: served.url } } }]);
+
+    const onBehalf = await tokenWith(assertion);
+    expect(onBehalf.code, onBehalf.stderr).toBe(0);
+    expect(decodeJwt(onBehalf.stdout.trim())).toMatchObject({ act: { sub: init.clientId, iss: init.issuer } });
+
+    const [header, payload] = assertion.split('.');
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...decodeJwt(assertion), sub: 'someone-else' })).toString('base64url')}.${assertion.split('.')[2]}`;
+    for (const bad of [tampered, `${header}.${payload}.`]) {
+      const denied = await tokenWith(bad);
+      expect(denied.code).toBe(1);
+      expect(denied.stdout).toBe('');
+      expect(denied.stderr).toMatch(/access_denied/);
+    }
+
+    expect(await served.stop()).toBe(0);
+    expect(served.stderr()).not.toContain(assertion);
+    const after = await (await fetch(`${emulator.url}/api/v1/inlineHooks`, { headers: { Authorization: `SSWS ${emulator.adminToken}` } })).json();
+    expect(after).toEqual([]);
+    const plain = await tokenWith(assertion);
+    expect(decodeJwt(plain.stdout.trim()).act).toBeUndefined();
+  }, 90_000);
+
+  it('refuses --register for the scim-bridge, and without init', async () => {
+    const bridge = await runCli(['hook', 'serve', 'scim-bridge', '--register'], { env, cwd: ws.dir });
+    expect(bridge.code).toBe(2);
+    const other = await tempWorkspace();
+    try {
+      const noInit = await runCli(['hook', 'serve', 'token-hook', '--register'], { env: other.env, cwd: other.dir });
+      expect(noInit.code).toBe(1);
+      expect(noInit.stderr).toMatch(/okta-m2m init/);
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
