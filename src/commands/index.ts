@@ -1,17 +1,31 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from './action.js';
+import { registerAuth0 } from './auth0.js';
 import { registerCompletion } from './completion.js';
+import { registerHook } from './hook.js';
+import { registerInit } from './init.js';
+import { registerLogin } from './login.js';
+import { registerEmulator } from './emulator.js';
 import { registerProfiles } from './profiles.js';
 import { registerScimToken } from './scim-token.js';
 import { registerStubs } from './stubs.js';
+import { registerSync } from './sync.js';
+import { registerToken } from './token.js';
 
 /**
  * Every top-level command. Registration files import only light modules: the Okta, Auth0 and AWS SDKs and the
  * prompts are loaded inside the actions that need them, so `--help` and `scim-token` start fast.
  */
 export function registerCommands(program: Command, action: ActionFactory): void {
+  registerLogin(program, action);
+  registerInit(program, action);
   registerStubs(program, action);
+  registerAuth0(program, action);
+  registerSync(program, action);
+  registerHook(program, action);
   registerProfiles(program, action);
   registerScimToken(program, action);
+  registerToken(program, action);
+  registerEmulator(program, action);
   registerCompletion(program, action);
 }

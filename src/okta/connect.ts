@@ -1,0 +1,124 @@
+import { AuthError, UsageError } from '../errors.js';
+import { requireProfile, type ProfilesDocument, type Profile } from '../config/profiles.js';
+import { secretRefs } from '../secrets/refs.js';
+import type { SecretStore } from '../secrets/store.js';
+import { createOktaClient, loadSdk, type ClientOptions, type OktaClient, type OktaCredentials } from './client.js';
+import { oktaCall } from './errors.js';
+import { mintToken } from './mint.js';
+
+/** The okta.* scopes okta-m2m's own service app needs for everything it does. */
+export const MANAGEMENT_SCOPES = [
+  'okta.apps.manage',
+  'okta.authorizationServers.manage',
+  'okta.inlineHooks.manage',
+  'okta.users.manage',
+  'okta.groups.manage',
+];
+
+/** The credentials of a profile: the profile file says how, the keychain (or the environment) holds the secret. */
+export async function credentialsFor(profile: Profile, name: string, secrets: SecretStore): Promise<OktaCredentials> {
+  const orgUrl = profile.orgUrl as string;
+  const relogin = `Run "okta-m2m login${name === 'default' ? '' : ` --profile ${name}`}" again`;
+  if (profile.authMode === 'private_key_jwt') {
+    if (!profile.clientId) {
+      throw new UsageError(`Profile "${name}" uses OAuth but has no client id.`, { hint: `${relogin} with --oauth --client-id.` });
+    }
+    const privateKey = await secrets.require(secretRefs.oktaPrivateKey(name), `${relogin}, or set OKTA_M2M_PRIVATE_KEY.`);
+    return {
+      orgUrl,
+      mode: 'private_key_jwt',
+      clientId: profile.clientId,
+      scopes: profile.scopes?.length ? profile.scopes : MANAGEMENT_SCOPES,
+      privateKey,
+      ...(profile.keyId ? { keyId: profile.keyId } : {}),
+    };
+  }
+  const token = await secrets.require(secretRefs.oktaApiToken(name), `${relogin}, or set OKTA_M2M_API_TOKEN.`);
+  return { orgUrl, mode: 'ssws', token };
+}
+
+export async function connect(
+  doc: ProfilesDocument,
+  name: string,
+  secrets: SecretStore,
+  options: ClientOptions = {},
+): Promise<OktaClient> {
+  const profile = requireProfile(doc, name);
+  // Load the SDK (hundreds of modules) while the keychain answers.
+  const [credentials] = await Promise.all([credentialsFor(profile, name, secrets), loadSdk()]);
+  return createOktaClient(credentials, options);
+}
+
+/**
+ * Checks credentials with cheap reads before they are saved: for OAuth, a token request of our own first (Okta's
+ * OAuth errors say what is wrong: unknown client, key not registered, scope not granted), then one page of one
+ * item of authorization servers and of apps, which init needs to read.
+ */
+export interface Verified {
+  /** For OAuth: requested okta.* scopes Okta did not grant (it drops them silently). */
+  missingScopes: string[];
+}
+
+/** Without these, init cannot work at all. */
+const REQUIRED_FOR_INIT = ['okta.apps.manage', 'okta.authorizationServers.manage'];
+
+export async function verifyCredentials(credentials: OktaCredentials, options: ClientOptions = {}): Promise<Verified> {
+  let missingScopes: string[] = [];
+  if (credentials.mode === 'private_key_jwt') {
+    const tokenEndpoint = `${new URL(credentials.orgUrl).origin}/oauth2/v1/token`;
+    const result = await mintToken({
+      tokenEndpoint,
+      clientId: credentials.clientId,
+      authMethod: 'private_key_jwt',
+      scopes: credentials.scopes,
+      privateKeyPem: await toPkcs8(credentials.privateKey),
+      ...(credentials.keyId ? { keyId: credentials.keyId } : {}),
+    });
+    if (!result.ok) {
+      const scopeProblem = /invalid_scope|scope/i.test(result.error);
+      throw new AuthError(`Okta did not give okta-m2m's service app a token: ${result.error}.`, {
+        hint: scopeProblem
+          ? `Grant the scopes (${credentials.scopes.join(' ')}) to the app under "Okta API Scopes", or pass --scopes with the ones granted.`
+          : 'Check the client id, that the app uses "Public key / Private key" client authentication, and that its public key (kid) is registered on the app.',
+      });
+    }
+    if (result.scope !== undefined) {
+      const granted = new Set(result.scope.split(' ').filter(Boolean));
+      missingScopes = credentials.scopes.filter((s) => !granted.has(s));
+      const blocking = missingScopes.filter((s) => REQUIRED_FOR_INIT.includes(s));
+      if (blocking.length) {
+        throw new AuthError(`okta-m2m's service app was not granted ${blocking.join(' and ')} (Okta left ${blocking.length > 1 ? 'them' : 'it'} out of the token).`, {
+          hint: `Grant ${missingScopes.join(' ')} to the app under "Okta API Scopes" in the Okta Admin Console, then log in again.`,
+        });
+      }
+    }
+  }
+  const client = await createOktaClient(credentials, options);
+  await oktaCall('list authorization servers', 'GET', async () => {
+    const collection = await client.sdk.authorizationServerApi.listAuthorizationServers({ limit: 1 });
+    await collection.next();
+  });
+  await oktaCall('list apps', 'GET', async () => {
+    const collection = await client.sdk.applicationApi.listApplications({ limit: 1 });
+    await collection.next();
+  });
+  return { missingScopes };
+}
+
+/** A private key as PKCS#8 PEM, from PEM (PKCS#1 or #8) or a private JWK as JSON. */
+export async function toPkcs8(privateKey: string): Promise<string> {
+  const { createPrivateKey } = await import('node:crypto');
+  const trimmed = privateKey.trim();
+  try {
+    const key = trimmed.startsWith('{')
+      ? createPrivateKey({ key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey, format: 'jwk' })
+      : createPrivateKey(trimmed);
+    if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') throw new Error('not an RSA or EC key');
+    return key.export({ type: 'pkcs8', format: 'pem' }).toString();
+  } catch (error) {
+    throw new UsageError('The private key is not a PEM or JWK private key okta-m2m can read.', {
+      hint: 'Give an RSA private key as PEM (BEGIN PRIVATE KEY / BEGIN RSA PRIVATE KEY) or as a JWK with "d".',
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import type { JsonWebKeyLike } from './types.js';
+
+/**
+ * RSA key pairs for private_key_jwt clients: the private key as PKCS#8 PEM (kept in the keychain), the public key
+ * as a JWK whose kid is its RFC 7638 thumbprint (registered on the app).
+ */
+export interface ClientKeyPair {
+  privateKeyPem: string;
+  publicJwk: JsonWebKeyLike & { kid: string };
+}
+
+export async function generateClientKeyPair(): Promise<ClientKeyPair> {
+  const jose = await import('jose');
+  const { privateKey, publicKey } = await jose.generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+  const privateKeyPem = await jose.exportPKCS8(privateKey);
+  const jwk = await jose.exportJWK(publicKey);
+  const kid = await jose.calculateJwkThumbprint(jwk, 'sha256');
+  return { privateKeyPem, publicJwk: { kty: jwk.kty, e: jwk.e, n: jwk.n, kid, use: 'sig', alg: 'RS256' } };
+}
+
+/** The public JWK of a stored private key (PKCS#8 PEM, or a private JWK as JSON). */
+export async function publicJwkOf(privateKey: string, keyId?: string): Promise<JsonWebKeyLike & { kid: string }> {
+  const jose = await import('jose');
+  const { createPublicKey, createPrivateKey } = await import('node:crypto');
+  const trimmed = privateKey.trim();
+  const keyObject = trimmed.startsWith('{')
+    ? createPrivateKey({ key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey, format: 'jwk' })
+    : createPrivateKey(trimmed);
+  const jwk = await jose.exportJWK(createPublicKey(keyObject));
+  const kid = keyId ?? (await jose.calculateJwkThumbprint(jwk, 'sha256'));
+  return { kty: jwk.kty, e: jwk.e, n: jwk.n, kid, use: 'sig', alg: 'RS256' };
+}

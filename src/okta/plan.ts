@@ -1,0 +1,285 @@
+import { ConflictError } from '../errors.js';
+import { authMethodOf, clientIdOf, findAppsByLabel, getApp, isServiceApp, jwkIdsOf } from './apps.js';
+import { findAuthServersByName, getAuthServer } from './authorization-servers.js';
+import type { OktaClient } from './client.js';
+import { getPolicy, listPolicies, policyClients } from './policies.js';
+import { getRule, listRules } from './rules.js';
+import { listScopes } from './scopes.js';
+import { objectNames, type SetupSpec } from './spec.js';
+import type { OktaState } from './state.js';
+import type { OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from './types.js';
+
+/**
+ * What exists (read by the ids in the project state first, else found by exact name), and the plan: per object
+ * create / update / unchanged, with the fields that differ. Only what matters is compared: never priorities (Okta
+ * renumbers them) nor what Okta adds or never returns.
+ */
+export type ObjectKind = 'app' | 'credential' | 'authServer' | 'scope' | 'policy' | 'rule';
+export type Action = 'create' | 'update' | 'unchanged' | 'delete';
+
+export interface PlanItem {
+  kind: ObjectKind;
+  name: string;
+  action: Action;
+  id?: string;
+  /** For update: the fields that differ, as "field: current -> desired". */
+  changes: string[];
+}
+
+export interface Plan {
+  items: PlanItem[];
+  changed: boolean;
+}
+
+/** Whether the app's credential is where init keeps it. */
+export type CredentialState = 'present' | 'missing' | 'key-not-registered';
+
+export interface Observed {
+  app?: OktaApp;
+  authServer?: OktaAuthServer;
+  /** The server's own (non-system) scopes. */
+  scopes: OktaScope[];
+  policy?: OktaPolicy;
+  rule?: OktaRule;
+  credential: CredentialState;
+  /** Ids of scopes init made earlier (from state) that the spec no longer lists. */
+  staleScopeIds: string[];
+}
+
+export interface CredentialLookup {
+  /** The stored client secret or private key of the client, if any. */
+  hasSecret(clientId: string): Promise<boolean>;
+  /** The key id (RFC 7638 thumbprint) of the stored private key, if there is one. */
+  privateKeyId(clientId: string): Promise<string | undefined>;
+}
+
+/** Reads what exists; GETs only. */
+export async function observe(
+  client: OktaClient,
+  spec: SetupSpec,
+  state: OktaState | undefined,
+  credentials: CredentialLookup,
+): Promise<Observed> {
+  const names = objectNames(spec);
+  const ids = state && state.orgUrl === client.orgUrl ? state : undefined;
+  const [app, authServer] = await Promise.all([
+    findApp(client, names.app, ids?.appId),
+    findAuthServer(client, names.authServer, ids?.authServerId),
+  ]);
+  let scopes: OktaScope[] = [];
+  let policy: OktaPolicy | undefined;
+  let rule: OktaRule | undefined;
+  if (authServer?.id) {
+    const serverId = authServer.id;
+    const [allScopes, foundPolicy] = await Promise.all([
+      listScopes(client, serverId),
+      findPolicy(client, serverId, names.policy, ids?.authServerId === serverId ? ids.policyId : undefined),
+    ]);
+    scopes = allScopes.filter((s) => !s.system);
+    policy = foundPolicy;
+    if (policy?.id) {
+      rule = await findRule(client, serverId, policy.id, names.rule, ids?.policyId === policy.id ? ids.ruleId : undefined);
+    }
+  }
+  const wanted = new Set(spec.scopes.map((s) => s.name));
+  const recorded = new Set(Object.values(ids?.scopeIds ?? {}));
+  const staleScopeIds = scopes.filter((s) => s.id && recorded.has(s.id) && !wanted.has(s.name ?? '')).map((s) => s.id as string);
+
+  let credential: CredentialState = 'missing';
+  const clientId = app ? clientIdOf(app) : undefined;
+  if (app && clientId) {
+    if (spec.authMethod === 'private_key_jwt') {
+      const storedKid = await credentials.privateKeyId(clientId);
+      const recordedKid = ids?.clientId === clientId ? ids.keyId : undefined;
+      const onApp = jwkIdsOf(app);
+      credential = !storedKid
+        ? 'missing'
+        : onApp.includes(storedKid) || (recordedKid !== undefined && onApp.includes(recordedKid))
+          ? 'present'
+          : 'key-not-registered';
+    } else {
+      credential = (await credentials.hasSecret(clientId)) ? 'present' : 'missing';
+    }
+  }
+  const observed: Observed = { scopes, credential, staleScopeIds };
+  if (app) observed.app = app;
+  if (authServer) observed.authServer = authServer;
+  if (policy) observed.policy = policy;
+  if (rule) observed.rule = rule;
+  return observed;
+}
+
+async function findApp(client: OktaClient, label: string, appId: string | undefined): Promise<OktaApp | undefined> {
+  if (appId) {
+    const app = await getApp(client, appId);
+    if (app && app.status !== 'DELETED') return app;
+  }
+  const matches = await findAppsByLabel(client, label);
+  const services = matches.filter(isServiceApp);
+  if (services.length > 1) {
+    throw new ConflictError(`There are ${services.length} service apps named "${label}" (${services.map((a) => a.id).join(', ')}).`, {
+      hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
+    });
+  }
+  if (services.length === 0 && matches.length > 0) {
+    throw new ConflictError(`An app named "${label}" exists and is not a client credentials service app.`, {
+      hint: 'Choose another --name.',
+    });
+  }
+  return services[0];
+}
+
+async function findAuthServer(client: OktaClient, name: string, id: string | undefined): Promise<OktaAuthServer | undefined> {
+  if (id) {
+    const server = await getAuthServer(client, id);
+    if (server) return server;
+  }
+  const matches = await findAuthServersByName(client, name);
+  if (matches.length > 1) {
+    throw new ConflictError(`There are ${matches.length} authorization servers named "${name}" (${matches.map((s) => s.id).join(', ')}).`, {
+      hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
+    });
+  }
+  return matches[0];
+}
+
+async function findPolicy(client: OktaClient, serverId: string, name: string, id: string | undefined): Promise<OktaPolicy | undefined> {
+  if (id) {
+    const policy = await getPolicy(client, serverId, id);
+    if (policy) return policy;
+  }
+  const matches = (await listPolicies(client, serverId)).filter((p) => p.name === name);
+  return oldest(matches);
+}
+
+async function findRule(client: OktaClient, serverId: string, policyId: string, name: string, id: string | undefined): Promise<OktaRule | undefined> {
+  if (id) {
+    const rule = await getRule(client, serverId, policyId, id);
+    if (rule) return rule;
+  }
+  const matches = (await listRules(client, serverId, policyId)).filter((r) => r.name === name);
+  return oldest(matches);
+}
+
+function oldest<T extends object>(items: T[]): T | undefined {
+  const created = (x: T) => String((x as { created?: unknown }).created ?? '');
+  return [...items].sort((a, b) => created(a).localeCompare(created(b)))[0];
+}
+
+// ---- comparison (pure) ----
+
+function sameSet(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const left = new Set(a ?? []);
+  const right = new Set(b ?? []);
+  return left.size === right.size && [...left].every((x) => right.has(x));
+}
+
+function show(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.join(', ')}]`;
+  return value === undefined || value === null || value === '' ? '(none)' : String(value);
+}
+
+function diff(changes: string[], field: string, current: unknown, desired: unknown, equal = current === desired): void {
+  if (!equal) changes.push(`${field}: ${show(current)} -> ${show(desired)}`);
+}
+
+export function appChanges(spec: SetupSpec, app: OktaApp): string[] {
+  const changes: string[] = [];
+  const names = objectNames(spec);
+  diff(changes, 'label', app.label, names.app);
+  diff(changes, 'status', app.status, 'ACTIVE');
+  diff(changes, 'token_endpoint_auth_method', authMethodOf(app), spec.authMethod);
+  const grants = app.settings?.oauthClient?.grant_types;
+  diff(changes, 'grant_types', grants, ['client_credentials'], sameSet(grants, ['client_credentials']));
+  return changes;
+}
+
+export function authServerChanges(spec: SetupSpec, server: OktaAuthServer): string[] {
+  const changes: string[] = [];
+  diff(changes, 'name', server.name, objectNames(spec).authServer);
+  diff(changes, 'description', server.description ?? '', spec.description);
+  diff(changes, 'audiences', server.audiences, [spec.audience], sameSet(server.audiences, [spec.audience]));
+  diff(changes, 'status', server.status, 'ACTIVE');
+  return changes;
+}
+
+export function scopeChanges(desired: SetupSpec['scopes'][number], scope: OktaScope): string[] {
+  const changes: string[] = [];
+  diff(changes, 'description', scope.description ?? '', desired.description);
+  diff(changes, 'default', Boolean(scope.default), desired.default);
+  return changes;
+}
+
+export function policyChanges(spec: SetupSpec, policy: OktaPolicy, clientId: string | undefined): string[] {
+  const changes: string[] = [];
+  const names = objectNames(spec);
+  diff(changes, 'name', policy.name, names.policy);
+  diff(changes, 'description', policy.description ?? '', spec.description);
+  diff(changes, 'status', policy.status, 'ACTIVE');
+  const clients = policy.conditions?.clients?.include;
+  const wanted = policyClients(spec.allClients, clientId);
+  // Without a client id yet (the app is about to be made), the clients will change once it exists.
+  diff(changes, 'clients', clients, clientId || spec.allClients ? wanted : ['(the new app)'], clientId || spec.allClients ? sameSet(clients, wanted) : false);
+  return changes;
+}
+
+export function ruleChanges(spec: SetupSpec, rule: OktaRule): string[] {
+  const changes: string[] = [];
+  diff(changes, 'name', rule.name, objectNames(spec).rule);
+  diff(changes, 'status', rule.status, 'ACTIVE');
+  const grants = rule.conditions?.grantTypes?.include;
+  diff(changes, 'grant types', grants, ['client_credentials'], sameSet(grants, ['client_credentials']));
+  const scopes = rule.conditions?.scopes?.include;
+  const wanted = spec.scopes.map((s) => s.name);
+  diff(changes, 'scopes', scopes, wanted, sameSet(scopes, wanted));
+  const groups = rule.conditions?.people?.groups?.include;
+  diff(changes, 'groups', groups, ['EVERYONE'], sameSet(groups, ['EVERYONE']));
+  diff(changes, 'access token lifetime (min)', rule.actions?.token?.accessTokenLifetimeMinutes, spec.tokenLifetimeMinutes);
+  return changes;
+}
+
+function item(kind: ObjectKind, name: string, existing: { id?: string } | undefined, changes: string[]): PlanItem {
+  if (!existing) return { kind, name, action: 'create', changes: [] };
+  const base: PlanItem = { kind, name, action: changes.length ? 'update' : 'unchanged', changes };
+  if (existing.id) base.id = existing.id;
+  return base;
+}
+
+/** The plan from the desired setup and what exists. Pure. */
+export function computePlan(spec: SetupSpec, observed: Observed): Plan {
+  const names = objectNames(spec);
+  const items: PlanItem[] = [];
+  const app = observed.app;
+  items.push(item('app', names.app, app, app ? appChanges(spec, app) : []));
+
+  const secretKind = spec.authMethod === 'private_key_jwt' ? 'key pair' : 'client secret';
+  if (app) {
+    if (observed.credential === 'missing') {
+      items.push({ kind: 'credential', name: secretKind, action: 'create', changes: [`no ${secretKind} in the keychain: a new one will be made`] });
+    } else if (observed.credential === 'key-not-registered') {
+      items.push({ kind: 'credential', name: secretKind, action: 'update', changes: ['the stored key is not on the app: it will be added'] });
+    } else {
+      items.push({ kind: 'credential', name: secretKind, action: 'unchanged', changes: [] });
+    }
+  }
+
+  const server = observed.authServer;
+  items.push(item('authServer', names.authServer, server, server ? authServerChanges(spec, server) : []));
+
+  for (const scope of spec.scopes) {
+    const existing = observed.scopes.find((s) => s.name === scope.name);
+    items.push(item('scope', scope.name, existing, existing ? scopeChanges(scope, existing) : []));
+  }
+  for (const id of observed.staleScopeIds) {
+    const stale = observed.scopes.find((s) => s.id === id);
+    items.push({ kind: 'scope', name: stale?.name ?? id, id, action: 'delete', changes: ['no longer in the setup'] });
+  }
+
+  const clientId = app ? clientIdOf(app) : undefined;
+  const policy = observed.policy;
+  items.push(item('policy', names.policy, policy, policy ? policyChanges(spec, policy, clientId) : []));
+  const rule = observed.rule;
+  items.push(item('rule', names.rule, rule, rule ? ruleChanges(spec, rule) : []));
+
+  return { items, changed: items.some((i) => i.action !== 'unchanged') };
+}
