@@ -1,0 +1,164 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ALL_MANAGEMENT_SCOPES, startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
+import { createAuth0Management, type Auth0Management } from '../../src/auth0/client.js';
+import { applyPlan, computePlan, destroy, destroyPlan, keptByDestroy, observe, type Auth0ApplyEvent } from '../../src/auth0/setup.js';
+import { Auth0StateRecorder, readAuth0State, validateAuth0Spec } from '../../src/auth0/spec.js';
+import { ProjectState } from '../../src/config/state.js';
+import { SecretStore, type SecretBackend } from '../../src/secrets/store.js';
+import { secretRefs } from '../../src/secrets/refs.js';
+import { RemoteError, UsageError } from '../../src/errors.js';
+
+function memoryBackend(): SecretBackend & { map: Map<string, string> } {
+  const map = new Map<string, string>();
+  return {
+    map,
+    get: async (a) => map.get(a),
+    set: async (a, v) => void map.set(a, v),
+    delete: async (a) => map.delete(a),
+  };
+}
+
+function writes(emu: Auth0Emulator): string[] {
+  const l = emu.requestLog as unknown;
+  const list = (Array.isArray(l) ? l : (l as { list(): [] }).list()) as Array<{ method: string; path: string }>;
+  return list.filter((e) => e.method !== 'GET' && e.path.startsWith('/api/v2/')).map((e) => `${e.method} ${e.path.replace(/\/[^/?]+$/, '/:id')}`);
+}
+
+function clear(emu: Auth0Emulator): void {
+  const e = emu as unknown as { clearRequestLog?: () => void; requestLog: { clear?: () => void } };
+  if (e.clearRequestLog) e.clearRequestLog();
+  else e.requestLog.clear?.();
+}
+
+describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK, emulator)', () => {
+  let emu: Auth0Emulator;
+  let mgmt: Auth0Management;
+  let dir: string;
+  const profile = 'p';
+
+  beforeAll(async () => {
+    // update:client_keys lets a lost create answer be recovered by rotating the secret.
+    emu = await startAuth0Emulator({ seed: 9, managementScopes: [...ALL_MANAGEMENT_SCOPES] });
+    mgmt = await createAuth0Management(
+      { domain: emu.domain, baseUrl: emu.url, clientId: emu.managementClientId, clientSecret: emu.managementClientSecret },
+      { baseBackoffMs: 5 },
+    );
+    dir = await mkdtemp(join(tmpdir(), 'auth0-setup-'));
+  });
+  afterAll(async () => {
+    await emu?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function run(spec: ReturnType<typeof validateAuth0Spec>, cwd: string, secrets: SecretStore, events: Auth0ApplyEvent[] = [], warnings: string[] = []) {
+    const state = await ProjectState.load(cwd);
+    const recorded = readAuth0State(state, profile);
+    const observed = await observe(mgmt, spec, recorded, secrets, profile);
+    const plan = computePlan(spec, observed);
+    const recorder = new Auth0StateRecorder(state, profile, recorded ?? { domain: emu.domain });
+    const result = await applyPlan({ mgmt, profile, secrets, recorder, report: (e) => events.push(e), warn: (w) => warnings.push(w) }, spec, observed);
+    return { plan, result, state };
+  }
+
+  test('validates the spec', () => {
+    expect(() => validateAuth0Spec({ audience: 'x' })).toThrow(UsageError);
+    expect(() => validateAuth0Spec({ name: 'n' })).toThrow(UsageError);
+    expect(() => validateAuth0Spec({ name: 'n', audience: 'has space' })).toThrow(UsageError);
+    expect(() => validateAuth0Spec({ name: 'n', audience: 'a', scopes: ['a b'] })).toThrow(UsageError);
+    expect(validateAuth0Spec({ name: ' n ', audience: 'a', scopes: ['x', 'x', 'y'] })).toEqual({ name: 'n', audience: 'a', scopes: ['x', 'y'] });
+  });
+
+  test('creates, then finds everything unchanged and writes nothing; a scope change is an update in place', async () => {
+    const cwd = join(dir, 'one');
+    const backend = memoryBackend();
+    const secrets = new SecretStore(backend, {});
+    const spec = validateAuth0Spec({ name: 'billing', audience: 'https://billing.example.com', scopes: ['bill:read'] });
+    const events: Auth0ApplyEvent[] = [];
+    const first = await run(spec, cwd, secrets, events);
+    expect(first.plan.items.map((i) => i.action)).toEqual(['create', 'create', 'create']);
+    expect(events.map((e) => `${e.action} ${e.kind}`)).toEqual(['created resource server', 'created application', 'created client grant']);
+    const clientId = first.result.clientId!;
+    expect(backend.map.get(secretRefs.auth0ClientSecret(profile, clientId).account)).toBe(emu.tenant.store.clients.get(clientId)!.client_secret);
+
+    clear(emu);
+    const again = await run(spec, cwd, secrets);
+    expect(again.plan.changed).toBe(false);
+    expect(writes(emu)).toEqual([]);
+
+    // Found by identifier and name when the state is gone (another checkout, say): still nothing to do.
+    clear(emu);
+    const elsewhere = await run(spec, join(dir, 'elsewhere'), secrets);
+    expect(elsewhere.plan.changed).toBe(false);
+    expect(elsewhere.result.clientId).toBe(clientId);
+    expect(writes(emu)).toEqual([]);
+    // There, init only found them: its destroy would leave them alone.
+    expect(elsewhere.result.made).toEqual({ resourceServer: false, client: false, clientGrant: false });
+    expect(destroyPlan(elsewhere.result)).toEqual([]);
+    expect(keptByDestroy(elsewhere.result).map((i) => i.kind)).toEqual(['client grant', 'application', 'resource server']);
+    expect(first.result.made).toEqual({ resourceServer: true, client: true, clientGrant: true });
+
+    clear(emu);
+    const wider = validateAuth0Spec({ ...spec, scopes: ['bill:read', 'bill:write'] });
+    const changed = await run(wider, cwd, secrets);
+    expect(changed.plan.items.map((i) => i.action)).toEqual(['update', 'unchanged', 'update']);
+    expect(writes(emu)).toEqual(['PATCH /api/v2/resource-servers/:id', 'PATCH /api/v2/client-grants/:id']);
+
+    // Destroy removes what the state records, grant first, and forgets the secret.
+    clear(emu);
+    const state = await ProjectState.load(cwd);
+    const recorded = readAuth0State(state, profile)!;
+    await destroy({ mgmt, profile, secrets, recorder: new Auth0StateRecorder(state, profile, recorded) }, recorded);
+    expect(writes(emu)).toEqual(['DELETE /api/v2/client-grants/:id', 'DELETE /api/v2/clients/:id', 'DELETE /api/v2/resource-servers/:id']);
+    expect(emu.tenant.store.clients.has(clientId)).toBe(false);
+    expect(backend.map.size).toBe(0);
+    expect((await ProjectState.load(cwd)).get(profile, 'auth0')).toBeUndefined();
+  });
+
+  test('an application create whose answer is lost is adopted, not made twice, and gets a new secret', async () => {
+    const cwd = join(dir, 'lost');
+    const backend = memoryBackend();
+    const secrets = new SecretStore(backend, {});
+    const spec = validateAuth0Spec({ name: 'lost-answer', audience: 'https://lost.example.com', scopes: ['x:read'] });
+    const state = await ProjectState.load(cwd);
+    const observed = await observe(mgmt, spec, undefined, secrets, profile);
+    // Request 1 creates the API, request 2 the application: its connection drops after the write.
+    emu.setFaults({ faultSchedule: { 2: 'drop-after' } } as never);
+    const events: Auth0ApplyEvent[] = [];
+    try {
+      await applyPlan({ mgmt, profile, secrets, recorder: new Auth0StateRecorder(state, profile, { domain: emu.domain }), report: (e) => events.push(e) }, spec, observed);
+    } finally {
+      emu.setFaults({ faultSchedule: {} } as never);
+    }
+    const named = [...emu.tenant.store.clients.values()].filter((c) => c.name === 'lost-answer');
+    expect(named).toHaveLength(1);
+    expect(events.map((e) => `${e.action} ${e.kind}`)).toEqual(['created resource server', 'rotated client secret', 'adopted application', 'created client grant']);
+    const clientId = named[0]!.client_id;
+    expect(backend.map.get(secretRefs.auth0ClientSecret(profile, clientId).account)).toBe(named[0]!.client_secret);
+  });
+
+  test('an interrupted apply keeps the ids it made; the next run completes it without duplicates', async () => {
+    const cwd = join(dir, 'interrupted');
+    const backend = memoryBackend();
+    const secrets = new SecretStore(backend, {});
+    const spec = validateAuth0Spec({ name: 'half-done', audience: 'https://half.example.com', scopes: ['h:read'] });
+    const state = await ProjectState.load(cwd);
+    const observed = await observe(mgmt, spec, undefined, secrets, profile);
+    // The grant create fails with 500 each time (after the API and the app were made): three tries, then it gives up.
+    emu.setFaults({ faultSchedule: { 3: '500', 5: '500', 7: '500' } } as never);
+    const error = await applyPlan({ mgmt, profile, secrets, recorder: new Auth0StateRecorder(state, profile, { domain: emu.domain }) }, spec, observed).catch((e: unknown) => e);
+    emu.setFaults({ faultSchedule: {} } as never);
+    expect(error).toBeInstanceOf(RemoteError);
+    const partial = readAuth0State(await ProjectState.load(cwd), profile)!;
+    expect(partial.resourceServerId).toBeTruthy();
+    expect(partial.clientId).toBeTruthy();
+    expect(partial.clientGrantId).toBeUndefined();
+
+    const rerun = await run(spec, cwd, secrets);
+    expect(rerun.plan.items.map((i) => i.action)).toEqual(['unchanged', 'unchanged', 'create']);
+    expect([...emu.tenant.store.clients.values()].filter((c) => c.name === 'half-done')).toHaveLength(1);
+    expect(emu.tenant.store.grantFor(partial.clientId!, spec.audience)?.scope).toEqual(['h:read']);
+  });
+});
