@@ -236,7 +236,13 @@ async function serve(ctx: Context, options: Options, args: string[]): Promise<vo
   });
   if (registration) {
     ctx.ui.progress('removing the inline hook from Okta ...');
-    await registration.unregister();
+    // Shutting down must not fail on an org that went away first: say what is left behind instead.
+    await registration.unregister().catch((error: unknown) => {
+      ctx.ui.warn(
+        `could not remove the inline hook ${registration.hookId} from Okta (${error instanceof Error ? error.message : String(error)}); ` +
+          "remove it from the rule and delete it in the Okta admin console.",
+      );
+    });
   }
   await handle.stop();
   ctx.ui.progress('stopped');

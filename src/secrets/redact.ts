@@ -22,8 +22,9 @@ export function clearRegisteredSecrets(): void {
 const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // JWTs (access tokens, client assertions, id tokens).
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, MASK],
-  // HTTP authorization values.
-  [/\b(SSWS|Bearer|Basic|DPoP)[ \t]+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${MASK}`],
+  // HTTP authorization values, as clients write them (a lowercase word such as an auth mode "ssws" in a table is
+  // not a credential; JWTs are masked above whatever precedes them).
+  [/\b(SSWS|Bearer|bearer|Basic|DPoP)[ \t]+[A-Za-z0-9._~+/=-]{6,}/g, `$1 ${MASK}`],
   // JSON or form fields that hold secrets.
   [
     /("(?:client_secret|clientSecret|access_token|accessToken|refresh_token|id_token|api_token|apiToken|client_assertion|assertion|private_key|privateKey|password|secret|token)"\s*:\s*")[^"]*(")/g,

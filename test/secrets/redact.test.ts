@@ -34,6 +34,11 @@ describe('redact', () => {
     expect(redact('token type: Bearer\nexpires in: 3600')).toBe('token type: Bearer\nexpires in: 3600');
   });
 
+  it('does not take an auth mode in a table for a credential', () => {
+    const row = '*  default  https://acme.okta.com  ssws  acme.eu.auth0.com';
+    expect(redact(row)).toBe(row);
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'issuer: https://acme.okta.com/oauth2/aus1 token_endpoint: https://acme.okta.com/oauth2/aus1/v1/token';
     expect(redact(text)).toBe(text);
