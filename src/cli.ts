@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { makeAction } from './commands/action.js';
-import { registerCommands } from './commands/index.js';
+import { commandTree, registerCommands } from './commands/index.js';
 import { ExitCode, exitCodeOf } from './errors.js';
 import { Ui } from './ui/ui.js';
 import type { Io } from './context.js';
@@ -26,7 +26,6 @@ export function buildProgram(io: Io): Command {
     .option('--debug', 'print request ids and error causes (never secrets)')
     .option('-y, --yes', 'answer yes to confirmations')
     .option('--no-input', 'never prompt; fail with a usage error where input is missing')
-    .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -34,6 +33,7 @@ export function buildProgram(io: Io): Command {
     })
     .exitOverride();
   registerCommands(program, makeAction(io));
+  program.addHelpText('after', () => `${commandTree(program)}${EXAMPLES}`);
   return program;
 }
 

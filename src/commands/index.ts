@@ -8,7 +8,6 @@ import { registerLogin } from './login.js';
 import { registerEmulator } from './emulator.js';
 import { registerProfiles } from './profiles.js';
 import { registerScimToken } from './scim-token.js';
-import { registerStubs } from './stubs.js';
 import { registerSync } from './sync.js';
 import { registerToken } from './token.js';
 
@@ -17,15 +16,23 @@ import { registerToken } from './token.js';
  * prompts are loaded inside the actions that need them, so `--help` and `scim-token` start fast.
  */
 export function registerCommands(program: Command, action: ActionFactory): void {
+  // In the order a newcomer meets them; --help lists them so.
   registerLogin(program, action);
+  registerProfiles(program, action);
   registerInit(program, action);
-  registerStubs(program, action);
+  registerToken(program, action);
+  registerScimToken(program, action);
+  registerHook(program, action);
   registerAuth0(program, action);
   registerSync(program, action);
-  registerHook(program, action);
-  registerProfiles(program, action);
-  registerScimToken(program, action);
-  registerToken(program, action);
   registerEmulator(program, action);
   registerCompletion(program, action);
+}
+
+/** The subcommands of each group, for the top-level help: "token get | decode | verify". */
+export function commandTree(program: Command): string {
+  const lines = program.commands
+    .filter((command) => command.commands.length > 0)
+    .map((command) => `  ${command.name()} ${command.commands.map((sub) => sub.name()).join(' | ')}`);
+  return lines.length ? `\nSubcommands:\n${lines.join('\n')}\n` : '';
 }
