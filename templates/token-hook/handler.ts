@@ -225,18 +225,24 @@ function checkPolicy(cfg: Config, client: string, scopes: string[]): void {
 async function verifyAssertion(assertion: string, cfg: Config): Promise<JWTPayload> {
   if (!cfg.issuer || cfg.audience.length === 0) throw new Misconfigured('ISSUER and AUDIENCE must be set');
   const jwks = await jwksFor(cfg);
+  let payload: JWTPayload;
   try {
-    const { payload } = await jwtVerify(assertion, jwks, {
+    ({ payload } = await jwtVerify(assertion, jwks, {
       issuer: cfg.issuer,
       audience: cfg.audience,
       algorithms: ALGORITHMS,
       clockTolerance: cfg.tolerance,
       requiredClaims: ['exp', 'sub'],
-    });
-    return payload;
+    }));
   } catch (err) {
     throw new Deny(`assertion rejected: ${describeJoseError(err)}`);
   }
+  // jose checks iat only against a maxTokenAge: an assertion from the future (beyond the clock tolerance) would
+  // otherwise pass, and sidestep MAX_ASSERTION_AGE (its age is negative).
+  if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + cfg.tolerance) {
+    throw new Deny('assertion rejected: issued in the future');
+  }
+  return payload;
 }
 
 function describeJoseError(err: unknown): string {

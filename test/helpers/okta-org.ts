@@ -128,3 +128,11 @@ export function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Stops a child process with a signal and waits for it to be gone; fine if it has already exited. */
+export async function stopChild(child: import('node:child_process').ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.kill(signal);
+  await closed;
+}

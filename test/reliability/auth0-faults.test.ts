@@ -1,0 +1,196 @@
+/**
+ * The fault matrix for `auth0 init` and `auth0 destroy`, smaller than Okta's: every kind of fault at every
+ * Management API request position of a clean run; re-running converges on what a clean run leaves (one API, one
+ * application, one grant, by name), a further run writes nothing, and the client secret kept still gets a token.
+ * In process, against an in-process Auth0 tenant emulator.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secretToolLookup } from '../helpers/keychain.js';
+import { hasKeychain, orgWorkspace, type OrgWorkspace } from '../helpers/okta-org.js';
+import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
+
+type Kind = '429' | '500' | 'drop-before' | 'drop-after';
+const KINDS: Kind[] = ['429', '500', 'drop-before', 'drop-after'];
+const AUDIENCE = 'https://api.example.com/orders';
+const INIT = ['auth0', 'init', '--yes', '--name', 'orders-api', '--audience', AUDIENCE, '--scope', 'orders:read,orders:write'];
+const MAX_RUNS = 4;
+let schedules = 0;
+let ran = 0;
+
+const isMgmt = (path: string) => path.startsWith('/api/v2/');
+const writesIn = (log: Array<{ method: string; path: string }>) => log.filter((e) => isMgmt(e.path) && e.method !== 'GET');
+
+async function tenantInventory(a0: Auth0Emulator): Promise<Record<string, number | string>> {
+  const tokenRes = await fetch(a0.tokenUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: a0.managementClientId, client_secret: a0.managementClientSecret, audience: a0.managementAudience }),
+  });
+  const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+  const get = async (path: string) => {
+    const res = await fetch(`${a0.url}/api/v2/${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status, path).toBe(200);
+    return (await res.json()) as any[];
+  };
+  const out: Record<string, number | string> = {};
+  const add = (key: string) => (out[key] = ((out[key] as number | undefined) ?? 0) + 1);
+  for (const rs of await get('resource-servers?per_page=100')) {
+    if (rs.is_system || rs.identifier === a0.managementAudience) continue;
+    add(`api:${rs.identifier}`);
+    out[`api:${rs.identifier}#scopes`] = (rs.scopes ?? []).map((s: { value: string }) => s.value).sort().join(',');
+  }
+  const clients = await get('clients?per_page=100');
+  const names = new Map(clients.map((c) => [c.client_id, c.name]));
+  for (const c of clients) if (c.client_id !== a0.managementClientId) add(`app:${c.name}|${c.app_type}`);
+  for (const g of await get('client-grants?per_page=100')) {
+    if (g.client_id === a0.managementClientId) continue;
+    add(`grant:${names.get(g.client_id)}->${g.audience}|${[...g.scope].sort().join(',')}`);
+  }
+  return out;
+}
+
+async function loggedIn(label: string): Promise<{ a0: Auth0Emulator; ws: OrgWorkspace }> {
+  const a0 = await startAuth0Emulator({ port: 0, seed: 5 });
+  const ws = await orgWorkspace(label);
+  const login = await ws.run(['auth0', 'login', '--base-url', a0.url, '--client-id', a0.managementClientId, '--client-secret-stdin'], a0.managementClientSecret);
+  expect(login.code, login.stderr).toBe(0);
+  return { a0, ws };
+}
+
+async function teardown(a0: Auth0Emulator, ws: OrgWorkspace): Promise<void> {
+  a0.clearFaults();
+  await ws.run(['auth0', 'destroy', '--yes']).catch(() => undefined);
+  await ws.run(['logout']).catch(() => undefined);
+  await ws.cleanup();
+  await a0.stop();
+}
+
+async function untilSuccess(ws: OrgWorkspace, args: string[]): Promise<number> {
+  const errors: string[] = [];
+  for (let run = 1; run <= MAX_RUNS; run += 1) {
+    const result = await ws.run(args);
+    if (result.code === 0) return run;
+    errors.push(result.stderr);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^error: /m);
+    expect(result.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
+  }
+  throw new Error(`${args.join(' ')} did not succeed in ${MAX_RUNS} runs:\n${errors.join('\n---\n')}`);
+}
+
+async function expectWorkingCredential(ws: OrgWorkspace, a0: Auth0Emulator): Promise<void> {
+  const state = (await ws.state()).profiles[ws.profile].auth0;
+  const secret = await secretToolLookup(`${ws.profile}/auth0-app:${state.clientId}`);
+  expect(secret, 'the app secret is in the keychain').toBeTruthy();
+  const res = await fetch(a0.tokenUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: state.clientId, client_secret: secret, audience: AUDIENCE }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+describe.skipIf(!hasKeychain)('auth0 fault matrix', () => {
+  let reference: Record<string, number | string>;
+  let initPositions = 0;
+  /** The position of the application's create (POST /api/v2/clients) in a clean auth0 init. */
+  let createClientPosition = 0;
+  let destroyPositions = 0;
+  let started = 0;
+
+  beforeAll(async () => {
+    started = Date.now();
+    const { a0, ws } = await loggedIn('a0-measure');
+    try {
+      a0.clearRequestLog();
+      const init = await ws.run(INIT);
+      expect(init.code, init.stderr).toBe(0);
+      const mgmt = a0.requestLog.filter((e) => isMgmt(e.path));
+      initPositions = mgmt.length;
+      createClientPosition = 1 + mgmt.findIndex((e) => e.method === 'POST' && e.path.startsWith('/api/v2/clients'));
+      reference = await tenantInventory(a0);
+      a0.clearRequestLog();
+      const destroy = await ws.run(['auth0', 'destroy', '--yes']);
+      expect(destroy.code, destroy.stderr).toBe(0);
+      destroyPositions = a0.requestLog.filter((e) => isMgmt(e.path)).length;
+      expect(await tenantInventory(a0)).toEqual({});
+    } finally {
+      await teardown(a0, ws);
+    }
+    expect(Object.keys(reference).filter((k) => !k.includes('#'))).toHaveLength(3);
+    expect(initPositions).toBeGreaterThanOrEqual(3);
+    expect(destroyPositions).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
+  afterAll(() => {
+    // eslint-disable-next-line no-console
+    console.log(`auth0 fault matrix: ${ran} schedules, ${schedules} fully converged (init: ${initPositions} positions, destroy: ${destroyPositions}, x ${KINDS.length} kinds) in ${Math.round((Date.now() - started) / 1000)} s`);
+  });
+
+  it('auth0 init: every kind of fault at every Management API request position converges, with no duplicates', async () => {
+    const failures: string[] = [];
+    for (let position = 1; position <= initPositions; position += 1) {
+      for (const kind of KINDS) {
+        ran += 1;
+        const { a0, ws } = await loggedIn(`a0-init-${position}-${kind}`);
+        try {
+          a0.clearRequestLog();
+          a0.setFaults({ faultSchedule: { [position]: kind } });
+          await untilSuccess(ws, INIT);
+          expect(a0.requestLog.filter((e) => e.fault), `the fault at ${position} was injected`).toHaveLength(1);
+          a0.clearFaults();
+          expect(await tenantInventory(a0), `tenant after ${kind} at ${position}`).toEqual(reference);
+          a0.clearRequestLog();
+          const settle = await ws.run(INIT);
+          expect(settle.code, settle.stderr).toBe(0);
+          expect(writesIn(a0.requestLog), `writes on the re-run after ${kind} at ${position}`).toEqual([]);
+          await expectWorkingCredential(ws, a0);
+          schedules += 1;
+        } catch (error) {
+          failures.push(`${kind} at ${position}: ${(error as Error).message}`);
+        } finally {
+          await teardown(a0, ws);
+        }
+      }
+    }
+    // KNOWN BUG (reported in issue 10; src/auth0/setup.ts belongs to the engineer finishing auth0): when the answer
+    // to the application's create is lost, init adopts the application, its rotate-secret call is refused (403: the
+    // management app login asks for has no update:client_keys), and init only warns: it exits 0, prints "client
+    // secret: in the OS keychain", and no secret is there; a re-run sees nothing wrong, and token get fails. Every
+    // other schedule converges. When fixed, this list must become empty.
+    const known = [`drop-after at ${createClientPosition}: the app secret is in the keychain`];
+    expect(failures.map((f) => f.split(':').slice(0, 2).join(':'))).toEqual(known);
+  }, 180_000);
+
+  it('auth0 destroy: every kind of fault at every position; a re-run finishes and nothing is left', async () => {
+    const failures: string[] = [];
+    for (let position = 1; position <= destroyPositions; position += 1) {
+      for (const kind of KINDS) {
+        ran += 1;
+        const { a0, ws } = await loggedIn(`a0-destroy-${position}-${kind}`);
+        try {
+          const init = await ws.run(INIT);
+          expect(init.code, init.stderr).toBe(0);
+          const clientId = (await ws.state()).profiles[ws.profile].auth0.clientId as string;
+          a0.setFaults({ faultSchedule: { [position]: kind } });
+          await untilSuccess(ws, ['auth0', 'destroy', '--yes']);
+          a0.clearFaults();
+          expect(await tenantInventory(a0), `tenant after ${kind} at ${position}`).toEqual({});
+          expect(await secretToolLookup(`${ws.profile}/auth0-app:${clientId}`)).toBeUndefined();
+          a0.clearRequestLog();
+          const again = await ws.run(['auth0', 'destroy', '--yes']);
+          // Unlike `destroy` (Okta), `auth0 destroy` with nothing recorded exits 1 ("Nothing to destroy"): reported
+          // in issue 10 as an inconsistency; either way it must write nothing and not crash.
+          if (again.code !== 0) expect(again.stderr, `${again.code}`).toMatch(/^error: Nothing to destroy/m);
+          expect(writesIn(a0.requestLog)).toEqual([]);
+          schedules += 1;
+        } catch (error) {
+          failures.push(`${kind} at ${position}: ${(error as Error).message}`);
+        } finally {
+          await teardown(a0, ws);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 180_000);
+});

@@ -1,0 +1,311 @@
+/**
+ * The fault matrix: a fault of every kind (429, 500, a connection dropped before Okta does the work, a connection
+ * dropped after it) at EVERY management request position of a clean `init`, and of a clean `destroy`. After each:
+ * re-running converges on exactly what a clean run leaves (same objects by kind and name, no duplicates), a further
+ * re-run writes nothing, and the client secret in the keychain still gets a token. Then SIGINT at seeded points of a
+ * real `init` process, and re-running completes it.
+ *
+ * The CLI runs in this process (main() with memory streams) against an in-process emulator: a schedule takes a
+ * fraction of a second, so the whole matrix fits in CI's budget.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliPath } from '../helpers/cli.js';
+import { secretToolLookup } from '../helpers/keychain.js';
+import {
+  hasKeychain,
+  managementRequests,
+  managementWrites,
+  oktaEmulator,
+  orgInventory,
+  orgWorkspace,
+  seeded,
+  type OrgWorkspace,
+} from '../helpers/okta-org.js';
+import type { EmulatorHandle, FaultKind } from '../../src/emulator/index.js';
+
+const INIT = ['init', '--yes', '--name', 'orders-api', '--scope', 'orders:read', '--scope', 'orders:write', '--default-scope', 'orders:read'];
+const KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];
+/** Runs allowed before a faulted command must have converged. */
+const MAX_RUNS = 4;
+
+let schedules = 0;
+
+async function loggedIn(label: string, options: Parameters<typeof oktaEmulator>[0] = {}): Promise<{ emu: EmulatorHandle; ws: OrgWorkspace }> {
+  const emu = await oktaEmulator(options);
+  const ws = await orgWorkspace(label);
+  const login = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], emu.adminToken);
+  expect(login.code, login.stderr).toBe(0);
+  return { emu, ws };
+}
+
+async function teardown(emu: EmulatorHandle, ws: OrgWorkspace): Promise<void> {
+  emu.clearFaults();
+  await ws.run(['destroy', '--yes']).catch(() => undefined);
+  await ws.cleanup();
+  await emu.stop();
+}
+
+/** Runs a command until it succeeds, at most MAX_RUNS times; every failure is a clean error, never a crash. */
+async function untilSuccess(ws: OrgWorkspace, args: string[]): Promise<{ runs: number; stderr: string[] }> {
+  const stderr: string[] = [];
+  for (let run = 1; run <= MAX_RUNS; run += 1) {
+    const result = await ws.run(args);
+    stderr.push(result.stderr);
+    if (result.code === 0) return { runs: run, stderr };
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^error: /m);
+    expect(result.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
+  }
+  throw new Error(`${args.join(' ')} did not succeed in ${MAX_RUNS} runs:\n${stderr.join('\n---\n')}`);
+}
+
+/** The client secret init kept in the keychain gets a token from the authorization server init made. */
+async function expectWorkingCredential(ws: OrgWorkspace): Promise<void> {
+  const state = (await ws.state()).profiles[ws.profile].okta;
+  const secret = await secretToolLookup(`${ws.profile}/app:${state.clientId}`);
+  expect(secret, 'the client secret is in the keychain').toBeTruthy();
+  const res = await fetch(state.tokenEndpoint, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${encodeURIComponent(state.clientId)}:${encodeURIComponent(secret!)}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials&scope=orders%3Aread',
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+describe.skipIf(!hasKeychain)('fault matrix', () => {
+  let reference: Record<string, number | string>;
+  let initPositions: number;
+  let destroyPositions: number;
+  let started: number;
+
+  beforeAll(async () => {
+    started = Date.now();
+    // Measure: how many management requests a clean init (and a clean destroy) makes, and what a clean org holds.
+    const { emu, ws } = await loggedIn('measure');
+    try {
+      emu.clearRequestLog();
+      const init = await ws.run(INIT);
+      expect(init.code, init.stderr).toBe(0);
+      initPositions = managementRequests(emu.requestLog).length;
+      reference = await orgInventory(emu);
+      emu.clearRequestLog();
+      const destroy = await ws.run(['destroy', '--yes']);
+      expect(destroy.code, destroy.stderr).toBe(0);
+      destroyPositions = managementRequests(emu.requestLog).length;
+      expect(await orgInventory(emu)).toEqual({});
+    } finally {
+      await ws.cleanup();
+      await emu.stop();
+    }
+    // Sanity: the reference holds one of each object, and the runs make a real number of requests.
+    expect(Object.values(reference).filter((v) => typeof v === 'number').every((n) => n === 1)).toBe(true);
+    expect(Object.keys(reference).filter((k) => !k.includes('#'))).toHaveLength(6);
+    expect(initPositions).toBeGreaterThanOrEqual(6);
+    expect(destroyPositions).toBeGreaterThanOrEqual(6);
+  }, 60_000);
+
+  afterAll(() => {
+    // eslint-disable-next-line no-console
+    console.log(
+      `fault matrix: ${schedules} schedules (init: ${initPositions} positions x ${KINDS.length} kinds, destroy: ${destroyPositions} x ${KINDS.length}, ` +
+        `plus pairs and SIGINTs) in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
+  });
+
+  it('init: every kind of fault at every management request position converges, with no duplicates', async () => {
+    const failures: string[] = [];
+    for (let position = 1; position <= initPositions; position += 1) {
+      for (const kind of KINDS) {
+        const { emu, ws } = await loggedIn(`init-${position}-${kind}`);
+        try {
+          emu.clearRequestLog();
+          emu.setFaults({ faultSchedule: { [position]: kind } });
+          const { runs } = await untilSuccess(ws, INIT);
+          const faulted = emu.requestLog.filter((e) => e.fault);
+          expect(faulted, `the fault at ${position} was injected`).toHaveLength(1);
+          emu.clearFaults();
+          expect(await orgInventory(emu), `org after ${kind} at ${position} (${runs} runs)`).toEqual(reference);
+          // A further run finds nothing to do and writes nothing.
+          emu.clearRequestLog();
+          const settle = await ws.run(INIT);
+          expect(settle.code, settle.stderr).toBe(0);
+          expect(settle.stderr).toMatch(/nothing to change/);
+          expect(managementWrites(emu.requestLog), `writes on the re-run after ${kind} at ${position}`).toEqual([]);
+          await expectWorkingCredential(ws);
+          schedules += 1;
+        } catch (error) {
+          failures.push(`${kind} at ${position}: ${(error as Error).message}`);
+        } finally {
+          await teardown(emu, ws);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
+
+  it('init: two faults in a row (the create and the lookup after it) still converge', async () => {
+    const failures: string[] = [];
+    const pairs: Array<[FaultKind, FaultKind]> = [
+      ['drop-after', '500'],
+      ['500', 'drop-before'],
+      ['drop-after', 'drop-after'],
+    ];
+    for (let position = 1; position < initPositions; position += 1) {
+      for (const [first, second] of pairs) {
+        const { emu, ws } = await loggedIn(`pair-${position}`);
+        try {
+          emu.setFaults({ faultSchedule: { [position]: first, [position + 1]: second } });
+          await untilSuccess(ws, INIT);
+          emu.clearFaults();
+          expect(await orgInventory(emu)).toEqual(reference);
+          emu.clearRequestLog();
+          expect((await ws.run(INIT)).code).toBe(0);
+          expect(managementWrites(emu.requestLog)).toEqual([]);
+          await expectWorkingCredential(ws);
+          schedules += 1;
+        } catch (error) {
+          failures.push(`${first}+${second} at ${position}: ${(error as Error).message}`);
+        } finally {
+          await teardown(emu, ws);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
+
+  it('destroy: every kind of fault at every management request position; a re-run finishes and nothing is left', async () => {
+    const failures: string[] = [];
+    for (let position = 1; position <= destroyPositions; position += 1) {
+      for (const kind of KINDS) {
+        const { emu, ws } = await loggedIn(`destroy-${position}-${kind}`);
+        try {
+          const init = await ws.run(INIT);
+          expect(init.code, init.stderr).toBe(0);
+          const clientId = (await ws.state()).profiles[ws.profile].okta.clientId as string;
+          emu.clearRequestLog();
+          emu.setFaults({ faultSchedule: { [position]: kind } });
+          await untilSuccess(ws, ['destroy', '--yes']);
+          expect(emu.requestLog.filter((e) => e.fault), `the fault at ${position} was injected`).toHaveLength(1);
+          emu.clearFaults();
+          expect(await orgInventory(emu), `org after ${kind} at ${position}`).toEqual({});
+          expect(await secretToolLookup(`${ws.profile}/app:${clientId}`), 'the app secret left the keychain').toBeUndefined();
+          // And again: nothing recorded, nothing to do, nothing written.
+          emu.clearRequestLog();
+          const again = await ws.run(['destroy', '--yes']);
+          expect(again.code, again.stderr).toBe(0);
+          expect(managementWrites(emu.requestLog)).toEqual([]);
+          schedules += 1;
+        } catch (error) {
+          failures.push(`${kind} at ${position}: ${(error as Error).message}`);
+        } finally {
+          await teardown(emu, ws);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
+
+  it('SIGINT at seeded points of a real init process, then init again, completes it', async () => {
+    const random = seeded(20261123);
+    const failures: string[] = [];
+    let interrupted = 0;
+    for (let round = 0; round < 6; round += 1) {
+      // Half the rounds interrupt after the Nth management request arrives, half after a random delay.
+      const afterRequest = round % 2 === 0 ? 1 + Math.floor(random() * initPositions) : undefined;
+      const delayMs = afterRequest === undefined ? 150 + Math.floor(random() * 900) : 0;
+      let seen = 0;
+      let onRequest: (() => void) | undefined;
+      const { emu, ws } = await loggedIn(`sigint-${round}`, {
+        latencyMs: 40,
+        log: (line) => {
+          if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
+            seen += 1;
+            onRequest?.();
+          }
+        },
+      });
+      try {
+        seen = 0;
+        const child = spawn(process.execPath, [cliPath, ...INIT], { cwd: ws.dir, env: ws.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.stdin.end();
+        const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+        const interrupt = () => {
+          if (child.exitCode === null) child.kill('SIGINT');
+        };
+        if (afterRequest !== undefined) onRequest = () => seen >= afterRequest && interrupt();
+        else setTimeout(interrupt, delayMs);
+        const code = await closed;
+        onRequest = undefined;
+        // Interrupted (130), or finished before the signal landed (0): either way, never a crash.
+        expect([0, 130], stderr).toContain(code);
+        if (code === 130) interrupted += 1;
+        const { runs } = await untilSuccess(ws, INIT);
+        expect(runs).toBe(1);
+        expect(await orgInventory(emu), `org after SIGINT (${afterRequest ? `request ${afterRequest}` : `${delayMs} ms`})`).toEqual(reference);
+        emu.clearRequestLog();
+        expect((await ws.run(INIT)).code).toBe(0);
+        expect(managementWrites(emu.requestLog)).toEqual([]);
+        await expectWorkingCredential(ws);
+        schedules += 1;
+      } catch (error) {
+        failures.push(`round ${round} (${afterRequest ? `after request ${afterRequest}` : `after ${delayMs} ms`}): ${(error as Error).message}`);
+      } finally {
+        await teardown(emu, ws);
+      }
+    }
+    expect(failures).toEqual([]);
+    // Rounds interrupted by request count always land mid-run; delay-based ones may finish first on a fast machine.
+    expect(interrupted, 'rounds were really interrupted mid-run').toBeGreaterThanOrEqual(2);
+  }, 120_000);
+
+  it('SIGINT after the Nth management request of a real destroy process, then destroy again, finishes', async () => {
+    const failures: string[] = [];
+    let interrupted = 0;
+    for (const afterRequest of [1, 3, 5, 7]) {
+      let seen = 0;
+      let onRequest: (() => void) | undefined;
+      const { emu, ws } = await loggedIn(`sigint-destroy-${afterRequest}`, {
+        latencyMs: 40,
+        log: (line) => {
+          if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
+            seen += 1;
+            onRequest?.();
+          }
+        },
+      });
+      try {
+        expect((await ws.run(INIT)).code).toBe(0);
+        const clientId = (await ws.state()).profiles[ws.profile].okta.clientId as string;
+        seen = 0;
+        const child = spawn(process.execPath, [cliPath, 'destroy', '--yes'], { cwd: ws.dir, env: ws.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.stdin.end();
+        const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+        onRequest = () => {
+          if (seen >= afterRequest && child.exitCode === null) child.kill('SIGINT');
+        };
+        const code = await closed;
+        onRequest = undefined;
+        expect([0, 130], stderr).toContain(code);
+        if (code === 130) interrupted += 1;
+        await untilSuccess(ws, ['destroy', '--yes']);
+        expect(await orgInventory(emu), `org after SIGINT at request ${afterRequest}`).toEqual({});
+        expect(await secretToolLookup(`${ws.profile}/app:${clientId}`)).toBeUndefined();
+        schedules += 1;
+      } catch (error) {
+        failures.push(`after request ${afterRequest}: ${(error as Error).message}`);
+      } finally {
+        await teardown(emu, ws);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(interrupted, 'most rounds were really interrupted mid-run').toBeGreaterThanOrEqual(2);
+  }, 120_000);
+});
