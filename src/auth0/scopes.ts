@@ -8,6 +8,8 @@ export const JOB_SCOPES = {
     'read:clients',
     'update:clients',
     'delete:clients',
+    // Rotating a secret: the only way to recover one lost with a create's answer, or missing from the keychain.
+    'update:client_keys',
     'create:resource_servers',
     'read:resource_servers',
     'update:resource_servers',

@@ -1,4 +1,4 @@
-import { ConflictError, RemoteError } from '../errors.js';
+import { AuthError, ConflictError, RemoteError } from '../errors.js';
 import { registerSecret } from '../secrets/redact.js';
 import { secretRefs } from '../secrets/refs.js';
 import type { SecretStore } from '../secrets/store.js';
@@ -309,6 +309,11 @@ export async function applyPlan(ctx: Auth0ApplyContext, spec: Auth0SetupSpec, ob
   } else {
     keep('client', recorder.current.clientId, client.client_id);
     await recorder.update({ clientId: client.client_id, made });
+    // An application whose secret is nowhere (lost with an earlier run's answer, or removed from the keychain)
+    // gets a new one: init never reports a secret it does not have.
+    if ((await ctx.secrets.get(secretRefs.auth0ClientSecret(ctx.profile, client.client_id))) === undefined) {
+      await rotateSecret(ctx, client.client_id);
+    }
     const plan = computePlan(spec, observed).items.find((i) => i.kind === 'application');
     if (plan?.action === 'update') {
       const id = client.client_id;
@@ -370,10 +375,9 @@ async function rotateSecret(ctx: Auth0ApplyContext, clientId: string): Promise<v
   } catch (error) {
     if (!(statusOf(error) === 403 || statusOf(error) === 401)) throw mapAuth0Error(error, 'rotate the client secret');
   }
-  ctx.warn?.(
-    `the application ${clientId} was made but its secret was lost with the answer; rotate it in the Auth0 Dashboard ` +
-      '(or grant update:client_keys to the management app and run init again after deleting the application).',
-  );
+  throw new AuthError(`The application ${clientId} has no client secret okta-m2m can use, and the management app may not rotate it.`, {
+    hint: 'Grant update:client_keys to the management app (Auth0 Dashboard > Applications > APIs > Auth0 Management API) and run "okta-m2m auth0 init" again.',
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

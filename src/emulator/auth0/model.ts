@@ -79,6 +79,7 @@ export const DEFAULT_MANAGEMENT_SCOPES = [
   'read:clients',
   'update:clients',
   'delete:clients',
+  'update:client_keys',
   'create:resource_servers',
   'read:resource_servers',
   'update:resource_servers',
