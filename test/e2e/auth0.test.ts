@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -212,5 +213,27 @@ describe.skipIf(!hasKeychain)('auth0 login, init, token get, destroy (built CLI,
     expect(path.code).toBe(2);
     const http = await ws.run(['auth0', 'login', '--base-url', 'http://acme.example.com', '--client-id', 'x', '--client-secret-stdin'], { input: 's3cret-value' });
     expect(http.code).toBe(2);
+  });
+  test('an app whose secret is gone from the keychain gets a new one on the next init (never a secret it lacks)', async () => {
+    const { auth0 } = emus;
+    const flags = ['--name', 'rotate-api', '--audience', 'https://api.example.com/rotate', '--scope', 'rotate:read'];
+    expect((await ws.run(['auth0', 'init', ...flags, '--yes'])).code).toBe(0);
+    const { clientId } = (await ws.state()).profiles[ws.profile].auth0;
+    const account = `${ws.profile}/auth0-app:${clientId}`;
+    const first = await secretToolLookup(account);
+    expect(first).toBeTruthy();
+    spawnSync('secret-tool', ['clear', 'service', 'okta-m2m', 'username', account]);
+    expect(await secretToolLookup(account)).toBeUndefined();
+
+    clearAuth0Log(auth0);
+    const again = await ws.run(['auth0', 'init', '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(auth0Writes(auth0)).toEqual([`POST /api/v2/clients/${clientId}/rotate-secret`]);
+    const second = await secretToolLookup(account);
+    expect(second).toBeTruthy();
+    expect(second).not.toBe(first);
+    const token = await ws.run(['token', 'get', '--provider', 'auth0', '--raw', '--no-cache']);
+    expect(token.code, token.stderr).toBe(0);
+    expect((await ws.run(['auth0', 'destroy', '--yes'])).code).toBe(0);
   });
 });
