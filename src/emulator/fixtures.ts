@@ -1,3 +1,6 @@
+import { newId } from './ids.js';
+import { childCollection, type EmulatorState } from './state.js';
+
 /**
  * Sets up, through the management API, everything a client credentials token needs: an authorization
  * server with a scope, a policy and rule, and a service app. Meant for tests and benchmarks.
@@ -77,4 +80,53 @@ export async function provisionClientCredentials(orgUrl: string, adminToken: str
     policyId: policy.id,
     ruleId: rule.id,
   };
+}
+
+/**
+ * Puts users straight into the org, as members of a group (made if missing): what a finished sync of a large
+ * role leaves behind, in a fraction of a second instead of minutes of HTTP. For benchmarks and tests only.
+ */
+export function seedGroupMembers(state: EmulatorState, groupName: string, logins: Iterable<string>): { groupId: string; added: number } {
+  const now = new Date().toISOString();
+  let group = [...state.groups.values()].find((g) => (g.profile as { name?: string } | undefined)?.name === groupName);
+  if (!group) {
+    group = {
+      id: newId('group'),
+      created: now,
+      lastUpdated: now,
+      lastMembershipUpdated: now,
+      objectClass: ['okta:user_group'],
+      type: 'OKTA_GROUP',
+      profile: { name: groupName, description: null },
+    };
+    state.groups.add(group);
+  }
+  const members = childCollection(state.groupMembers, group.id);
+  let added = 0;
+  for (const login of logins) {
+    const key = login.toLowerCase();
+    let id = state.userIdByLogin.get(key);
+    if (!id) {
+      id = newId('user');
+      state.users.add({
+        id,
+        status: 'STAGED',
+        created: now,
+        activated: null,
+        statusChanged: null,
+        lastLogin: null,
+        lastUpdated: now,
+        passwordChanged: null,
+        type: { id: 'otyemulatordefault00' },
+        profile: { login, email: login, firstName: 'Seeded', lastName: 'User' },
+        credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
+      });
+      state.userIdByLogin.set(key, id);
+    }
+    if (!members.get(id)) {
+      members.add({ id });
+      added += 1;
+    }
+  }
+  return { groupId: group.id, added };
 }

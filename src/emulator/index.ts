@@ -23,7 +23,7 @@ import { userRoutes } from './users.js';
 export type { FaultKind, FaultSettings } from './faults.js';
 export type { RequestLogEntry } from './requestlog.js';
 export type { EmulatorState } from './state.js';
-export { provisionClientCredentials, type ClientCredentialsFixture, type ProvisionOptions } from './fixtures.js';
+export { provisionClientCredentials, seedGroupMembers, type ClientCredentialsFixture, type ProvisionOptions } from './fixtures.js';
 
 /**
  * A local Okta org: the management API subset okta-m2m uses, the org and custom authorization servers, and

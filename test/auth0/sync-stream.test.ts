@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { seedGroupMembers, startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
-import { childCollection } from '../../src/emulator/state.js';
 import { createAuth0Management } from '../../src/auth0/client.js';
 import { syncRole, type SyncProgress } from '../../src/auth0/sync.js';
 import { createOktaClient } from '../../src/okta/client.js';
@@ -24,35 +23,7 @@ describe('sync streams a 50,000-user role', () => {
       startAuth0Emulator({ seed: 2, seedData: { roles: [{ name: 'everyone', users: USERS }] } }),
     ]);
     // The Okta side as a previous sync left it: every user exists and is in the group.
-    const state = okta.state as unknown as {
-      users: { add(u: unknown): void };
-      userIdByLogin: Map<string, string>;
-      groups: { add(g: unknown): void };
-      groupMembers: Parameters<typeof childCollection>[0];
-    };
-    const now = new Date().toISOString();
-    const groupId = `00g${'G'.repeat(17)}`;
-    state.groups.add({ id: groupId, created: now, lastUpdated: now, lastMembershipUpdated: now, objectClass: ['okta:user_group'], type: 'OKTA_GROUP', profile: { name: 'Everyone', description: null } });
-    const members = childCollection(state.groupMembers, groupId);
-    let n = 0;
-    for (const user of auth0.tenant.store.users.values()) {
-      const id = `00u${String(n++).padStart(17, '0')}`;
-      state.users.add({
-        id,
-        status: 'STAGED',
-        created: now,
-        activated: null,
-        statusChanged: null,
-        lastLogin: null,
-        lastUpdated: now,
-        passwordChanged: null,
-        type: { id: 'otyemulatordefault00' },
-        profile: { login: user.email, email: user.email, firstName: 'F', lastName: 'L' },
-        credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
-      });
-      state.userIdByLogin.set(user.email.toLowerCase(), id);
-      members.add({ id });
-    }
+    seedGroupMembers(okta.state, 'Everyone', [...auth0.tenant.store.users.values()].map((user) => user.email));
   }, 60_000);
   afterAll(async () => {
     await Promise.all([okta?.stop(), auth0?.stop()]);
