@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultInjector, FaultSettings } from './faults.js';
 import { isObject, json, writeResult, type HandlerResult } from './http-io.js';
 import type { RateLimiter } from './ratelimit.js';
-import type { RequestLog } from './requestlog.js';
+import type { OktaRequestLogEntry } from './server.js';
+import type { FaultInjector, FaultSettings } from './shared/faults.js';
+import type { RequestLog } from './shared/request-log.js';
 import type { EmulatorState } from './state.js';
 
 export interface ControlDeps {
@@ -10,7 +11,7 @@ export interface ControlDeps {
   orgUrl: () => string;
   faults: FaultInjector;
   rateLimiter: RateLimiter;
-  requestLog: RequestLog;
+  requestLog: RequestLog<OktaRequestLogEntry>;
 }
 
 export function stateSummary(state: EmulatorState, orgUrl: string): Record<string, unknown> {
@@ -61,7 +62,7 @@ export function controlHandler(deps: ControlDeps) {
         result = json(200, deps.faults.describe());
         break;
       case 'DELETE /__emulator/faults':
-        deps.faults.configure({ faultRate: 0, faultSchedule: {}, latencyMs: 0, includeOAuth: false });
+        deps.faults.clear();
         result = { status: 204 };
         break;
       case 'POST /__emulator/rate-limit':

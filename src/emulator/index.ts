@@ -7,21 +7,21 @@ import { authServerRoutes, seedDefaultAuthServer } from './authservers.js';
 import { clientRoleRoutes } from './client-roles.js';
 import { controlHandler, stateSummary } from './control.js';
 import { newDpopNonce } from './dpop.js';
-import { FaultInjector, type FaultKind, type FaultSettings } from './faults.js';
 import { groupRoutes } from './groups.js';
 import { inlineHookRoutes } from './hooks.js';
 import { loadState, StateSaver } from './persistence.js';
 import { policyRoutes } from './policies.js';
 import { RateLimiter } from './ratelimit.js';
-import { RequestLog, type RequestLogEntry } from './requestlog.js';
 import { Router } from './router.js';
-import { requestHandler } from './server.js';
+import { requestHandler, type OktaRequestLogEntry } from './server.js';
+import { FaultInjector, type FaultKind, type FaultSettings } from './shared/faults.js';
+import { RequestLog } from './shared/request-log.js';
 import { newState, type EmulatorState } from './state.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 
-export type { FaultKind, FaultSettings } from './faults.js';
-export type { RequestLogEntry } from './requestlog.js';
+export type { FaultKind, FaultSettings } from './shared/faults.js';
+export type { OktaRequestLogEntry as RequestLogEntry } from './server.js';
 export type { EmulatorState } from './state.js';
 export { provisionClientCredentials, seedGroupMembers, type ClientCredentialsFixture, type ProvisionOptions } from './fixtures.js';
 
@@ -68,7 +68,7 @@ export interface EmulatorHandle {
   port: number;
   adminToken: string;
   /** a copy of the request log (method, path with safe query keys, status, time) */
-  readonly requestLog: RequestLogEntry[];
+  readonly requestLog: OktaRequestLogEntry[];
   clearRequestLog(): void;
   /** change fault settings; a new faultSchedule restarts the management request count at 0 */
   setFaults(settings: FaultSettings): void;
@@ -91,15 +91,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = loaded ?? (await newState());
   if (!loaded && options.defaultAuthServer) await seedDefaultAuthServer(state);
   const adminToken = options.adminToken ?? '00' + randomBytes(30).toString('base64url');
-  const faults = new FaultInjector(options.seed ?? randomInt(2 ** 31), {
-    faultRate: options.faultRate,
-    faultKinds: options.faultKinds,
-    faultSchedule: options.faultSchedule,
-    latencyMs: options.latencyMs,
-    includeOAuth: options.faultOAuth,
-  });
+  const faults = new FaultInjector(
+    options.seed ?? randomInt(2 ** 31),
+    {
+      faultRate: options.faultRate,
+      faultKinds: options.faultKinds,
+      faultSchedule: options.faultSchedule,
+      latencyMs: options.latencyMs,
+      includeOAuth: options.faultOAuth,
+    },
+    { countKey: 'managementRequestCount' },
+  );
   const rateLimiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
-  const requestLog = new RequestLog();
+  const requestLog = new RequestLog<OktaRequestLogEntry>();
   const saver = options.statePath ? new StateSaver(options.statePath, () => state, 25, (err) => options.log?.(`emulator: saving state failed: ${String(err)}`)) : undefined;
   const dpopNonce = newDpopNonce();
   let orgUrl = '';
@@ -145,7 +149,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     clearRequestLog: () => requestLog.clear(),
     setFaults: (settings) => faults.configure(settings),
-    clearFaults: () => faults.configure({ faultRate: 0, faultSchedule: {}, latencyMs: 0, includeOAuth: false }),
+    clearFaults: () => faults.clear(),
     setRateLimit: (perMinute) => {
       rateLimiter.limitPerMinute = perMinute;
       rateLimiter.reset();

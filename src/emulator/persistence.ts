@@ -1,31 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readTextIfPresent, writeFileAtomic } from './shared/state-file.js';
 import { deserializeState, serializeState, type EmulatorState } from './state.js';
 
 export async function loadState(path: string): Promise<EmulatorState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  return deserializeState(text);
+  const text = await readTextIfPresent(path);
+  return text === undefined ? undefined : deserializeState(text);
 }
 
-/** Writes a temp file with mode 0600 beside the target, then renames it over the target. */
 export async function writeStateAtomically(path: string, state: EmulatorState): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await writeFile(temp, serializeState(state), { mode: 0o600 });
-    await chmod(temp, 0o600); // a pre-existing file keeps its mode; a umask can only narrow it
-    await rename(temp, path);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(path, serializeState(state));
 }
 
 /**

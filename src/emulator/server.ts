@@ -3,13 +3,20 @@ import { authenticate, InsufficientScopeError, isManagementPath, requireScope } 
 import { assertRoleAllows } from './client-roles.js';
 import type { RequestContext } from './context.js';
 import { internalError, malformedBody, methodNotAllowed, notFound, OAuthError, OktaError, rateLimited } from './errors.js';
-import type { FaultInjector } from './faults.js';
 import { json, readBody, writeResult, type HandlerResult } from './http-io.js';
 import { randomAlphanumeric } from './ids.js';
 import { rateLimitBucket, type RateLimiter } from './ratelimit.js';
-import { loggablePath, type RequestLog } from './requestlog.js';
 import type { Router } from './router.js';
+import type { FaultInjector } from './shared/faults.js';
+import { loggablePath, type RequestLog, type RequestLogEntry } from './shared/request-log.js';
 import type { EmulatorState } from './state.js';
+
+/** Each entry also carries the X-Okta-Request-Id the answer was sent with. */
+export interface OktaRequestLogEntry extends RequestLogEntry {
+  requestId: string;
+}
+
+const SAFE_QUERY_KEYS = new Set(['limit', 'after', 'q', 'filter', 'search', 'activate', 'expand', 'type', 'sendEmail', 'provider', 'sortBy', 'sortOrder']);
 
 export interface ServerDeps {
   state: () => EmulatorState;
@@ -20,7 +27,7 @@ export interface ServerDeps {
   router: Router;
   rateLimiter: RateLimiter;
   faults: FaultInjector;
-  requestLog: RequestLog;
+  requestLog: RequestLog<OktaRequestLogEntry>;
   changed: () => void;
   control: (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => Promise<void>;
   log?: (line: string) => void;
@@ -65,7 +72,7 @@ export function requestHandler(deps: ServerDeps) {
     let status = 0;
     let fault: string | undefined;
     const finishLog = () => {
-      const entry = { method, path: loggablePath(url), status, time: new Date(started).toISOString(), durationMs: Date.now() - started, requestId, ...(fault ? { fault } : {}) };
+      const entry = { method, path: loggablePath(url, SAFE_QUERY_KEYS), status, time: new Date(started).toISOString(), durationMs: Date.now() - started, requestId, ...(fault ? { fault } : {}) };
       deps.requestLog.add(entry);
       deps.log?.(`${entry.method} ${entry.path} ${fault && status === 0 ? 'dropped' : status}${fault ? ` (fault ${fault})` : ''} ${entry.durationMs}ms`);
     };

@@ -80,11 +80,12 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
       const made = await km.clients.create({ name: 'with-keys', app_type: 'non_interactive' });
       expect((await km.clients.get(made.client_id!)).client_secret).toBe(made.client_secret);
       expect((await km.clients.list()).data.every((x) => typeof x.client_secret === 'string')).toBe(true);
+      // Setting a secret needs update:client_keys, which this management client lacks.
+      const denied = await failure(km.clients.update(made.client_id!, { client_secret: 'x'.repeat(64) }));
+      expect(denied.statusCode).toBe(403);
     } finally {
       await keys.stop();
     }
-    const denied = await failure(mgmt.clients.update(c.client_id!, { client_secret: 'x'.repeat(64) }));
-    expect(denied.statusCode).toBe(403);
     const projected = await mgmt.clients.get(c.client_id!, { fields: 'client_id,name', include_fields: true });
     expect(Object.keys(projected).sort()).toEqual(['client_id', 'name']);
     const listed = await mgmt.clients.list({ app_type: 'non_interactive' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FaultInjector } from '../../src/emulator/faults.js';
+import { FaultInjector } from '../../src/emulator/shared/faults.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { api, basicAuth, expectOktaError, serviceApp, tokenRequest } from './helpers.js';
 import { provisionClientCredentials } from '../../src/emulator/index.js';

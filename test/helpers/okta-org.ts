@@ -117,17 +117,8 @@ export async function filesUnder(dir: string): Promise<Array<[string, string]>> 
   return out;
 }
 
-/** A small seeded PRNG (mulberry32) for reproducible random choices in tests. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG for reproducible random choices in tests: the emulators' own. */
+export { seededRandom as seeded } from '../../src/emulator/shared/prng.js';
 
 /** Stops a child process with a signal and waits for it to be gone; fine if it has already exited. */
 export async function stopChild(child: import('node:child_process').ChildProcess, signal: NodeJS.Signals): Promise<void> {

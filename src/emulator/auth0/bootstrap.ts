@@ -3,7 +3,7 @@ import { newClient } from './management/clients.js';
 import { IdFactory } from './ids.js';
 import { generateSigningKey, importSigningKey } from './keys.js';
 import { ALL_MANAGEMENT_SCOPES, type ResourceServer } from './model.js';
-import { createRng } from './prng.js';
+import { seededRandom } from '../shared/prng.js';
 import { TenantStore, type TenantSnapshot } from './store.js';
 import type { Tenant } from './tenant.js';
 
@@ -23,7 +23,7 @@ export interface TenantSettings {
  * granted the management scopes), or the saved one brought up to date with this run's issuer.
  */
 export async function openTenant(settings: TenantSettings, saved: TenantSnapshot | undefined): Promise<Tenant> {
-  const ids = new IdFactory(createRng(settings.seed));
+  const ids = new IdFactory(seededRandom(settings.seed));
   const managementAudience = `${settings.issuer}api/v2/`;
   if (saved) {
     const store = TenantStore.fromSnapshot(saved);

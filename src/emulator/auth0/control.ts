@@ -1,6 +1,6 @@
 import { ReplyError, type Reply } from './errors.js';
 import { json, noContent } from './http.js';
-import type { FaultSettings } from './faults.js';
+import type { FaultSettings } from '../shared/faults.js';
 import type { Route } from './router.js';
 import type { SeedResult, SeedSpec } from './seed.js';
 

@@ -6,10 +6,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FaultInjector, type FaultKind, type FaultSettings } from '../shared/faults.js';
+import { RequestLog, type RequestLogEntry } from '../shared/request-log.js';
 import { openTenant } from './bootstrap.js';
 import { controlRoutes, type Controls } from './control.js';
 import { discoveryRoutes } from './discovery.js';
-import { FaultInjector, type FaultKind, type FaultSettings } from './faults.js';
 import { clientGrantRoutes } from './management/client-grants.js';
 import { clientRoutes } from './management/clients.js';
 import { resourceServerRoutes } from './management/resource-servers.js';
@@ -18,7 +19,6 @@ import { userRoutes } from './management/users.js';
 import { DEFAULT_MANAGEMENT_SCOPES } from './model.js';
 import { loadSnapshot, StateSaver } from './persist.js';
 import { RateLimiter } from './rate-limit.js';
-import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { Router } from './router.js';
 import { selfSignedCert } from './self-signed.js';
 import { seedTenant, type SeedResult, type SeedSpec } from './seed.js';
@@ -26,8 +26,8 @@ import { createEmulatorServer } from './server.js';
 import type { Tenant } from './tenant.js';
 import { tokenHandler } from './tokens.js';
 
-export type { FaultKind, FaultSettings } from './faults.js';
-export type { RequestLogEntry } from './request-log.js';
+export type { FaultKind, FaultSettings } from '../shared/faults.js';
+export type { RequestLogEntry } from '../shared/request-log.js';
 export type { SeedResult, SeedRole, SeedSpec, SeedUser } from './seed.js';
 export { DEFAULT_MANAGEMENT_SCOPES, ALL_MANAGEMENT_SCOPES } from './model.js';
 export { auth0EmulatorSummary, type Auth0EmulatorSummary } from './summary.js';
@@ -112,13 +112,18 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
   const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? 1;
   const log = new RequestLog();
-  const faults = new FaultInjector(seed, {
-    faultSchedule: options.faultSchedule ?? {},
-    faultRate: options.faultRate ?? 0,
-    latencyMs: options.latencyMs ?? 0,
-    includeOAuth: options.faultOAuth ?? false,
-    ...(options.faultKinds ? { faultKinds: options.faultKinds } : {}),
-  });
+  const faults = new FaultInjector(
+    seed,
+    {
+      faultSchedule: options.faultSchedule ?? {},
+      faultRate: options.faultRate ?? 0,
+      latencyMs: options.latencyMs ?? 0,
+      includeOAuth: options.faultOAuth ?? false,
+      ...(options.faultKinds ? { faultKinds: options.faultKinds } : {}),
+    },
+    // The seed also draws the tenant's ids: the salt keeps fault draws independent of them.
+    { seedSalt: 0x5eedfa17, rejectInvalid: true, countKey: 'requestCount' },
+  );
   const limiter = new RateLimiter(options.rateLimitPerSecond ?? 0);
   const api = new Router();
   const control = new Router();

@@ -1,37 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readTextIfPresent, writeFileAtomic } from '../shared/state-file.js';
 import type { TenantSnapshot } from './store.js';
 
 /** Reads a saved tenant, or undefined when there is none yet. */
 export async function loadSnapshot(path: string): Promise<TenantSnapshot | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  return JSON.parse(text) as TenantSnapshot;
-}
-
-/** Atomic write: a temp file made with mode 0600 beside the target, flushed, then renamed over it. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const fh = await open(tmp, 'wx', 0o600);
-  try {
-    await fh.writeFile(data, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  const text = await readTextIfPresent(path);
+  return text === undefined ? undefined : (JSON.parse(text) as TenantSnapshot);
 }
 
 /**

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { authError, mgmtError, RATE_LIMITED_BODY, ReplyError, type Reply } from './errors.js';
-import type { FaultDecision, FaultInjector } from './faults.js';
+import type { FaultDecision, FaultInjector } from '../shared/faults.js';
+import { loggablePath, type RequestLog } from '../shared/request-log.js';
 import { parseBody, readBody, send } from './http.js';
 import type { RateLimiter } from './rate-limit.js';
-import { loggablePath, type RequestLog } from './request-log.js';
 import type { Router } from './router.js';
 import { authorizeManagement } from './tokens.js';
 import type { Tenant } from './tenant.js';
@@ -17,6 +17,11 @@ export interface Pipeline {
   limiter: RateLimiter;
   log: RequestLog;
 }
+
+const SAFE_QUERY_KEYS = new Set([
+  'page', 'per_page', 'include_totals', 'take', 'from', 'audience', 'client_id', 'name_filter', 'app_type',
+  'is_first_party', 'fields', 'include_fields', 'identifiers', 'q', 'email',
+]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isAuthApi = (path: string) => path.startsWith('/oauth/');
@@ -57,7 +62,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   const isWrite = !['GET', 'HEAD', 'OPTIONS'].includes(method);
   let fault: string | undefined;
   const finish = (status: number) => {
-    p.log.add({ method, path: loggablePath(url), status, time: new Date(started).toISOString(), durationMs: Date.now() - started, ...(fault ? { fault } : {}) });
+    p.log.add({ method, path: loggablePath(url, SAFE_QUERY_KEYS), status, time: new Date(started).toISOString(), durationMs: Date.now() - started, ...(fault ? { fault } : {}) });
   };
   const drop = () => {
     finish(0);

@@ -1,18 +1,10 @@
 import type { Auth0Emulator } from './index.js';
 
 /** What `okta-m2m emulator start --auth0` shows (and tests pass around): everything but the secret. */
-export interface Auth0EmulatorSummary {
-  url: string;
-  domain: string;
-  issuer: string;
-  managementAudience: string;
-  managementBaseUrl: string;
-  tokenUrl: string;
-  jwksUri: string;
-  managementClientId: string;
-  /** With tls: the certificate file a client process trusts via NODE_EXTRA_CA_CERTS. */
-  caCertPath?: string;
-}
+export type Auth0EmulatorSummary = Pick<
+  Auth0Emulator,
+  'url' | 'domain' | 'issuer' | 'managementAudience' | 'managementBaseUrl' | 'tokenUrl' | 'jwksUri' | 'managementClientId' | 'caCertPath'
+>;
 
 export function auth0EmulatorSummary(emu: Auth0Emulator): Auth0EmulatorSummary {
   return {

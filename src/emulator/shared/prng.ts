@@ -1,7 +1,8 @@
-/** A small seeded PRNG (mulberry32): deterministic ids and fault draws for a given seed. */
+/** A seeded source of numbers in [0, 1). */
 export type Rng = () => number;
 
-export function createRng(seed: number): Rng {
+/** mulberry32: a small seeded PRNG, so ids and fault decisions replay exactly for a given seed. */
+export function seededRandom(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
