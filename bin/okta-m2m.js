@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Ctrl-C is exit 130 from the first moment, even while the CLI is still loading.
-process.once('SIGINT', () => {
+// Ctrl-C is exit 130 from the first moment, even while the CLI is still loading. `on`, not `once`: a second
+// Ctrl-C while exiting must not fall through to the default handler and kill the process by signal.
+process.on('SIGINT', () => {
   process.stderr.write('\ninterrupted\n');
   process.exit(130);
 });
