@@ -34,6 +34,8 @@ export interface Auth0ClientOptions {
   maxRateLimitRetries?: number;
   /** Retries after a 5xx or a dropped connection, safe calls only (default 4). */
   maxRetries?: number;
+  /** Retries after a refused connection (nothing listens), quickly (default 2). */
+  maxRefusedRetries?: number;
   /** The longest single wait for a rate limit window (default 65 s); longer gives up with the 429. */
   maxRateLimitWaitMs?: number;
   baseBackoffMs?: number;
@@ -194,6 +196,14 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
+function isConnectionRefused(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 4; depth += 1) {
+    if ((current as { code?: unknown }).code === 'ECONNREFUSED') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** How long to wait after a 429: until x-ratelimit-reset (epoch seconds), else Retry-After, else undefined. */
 export function rateLimitDelayMs(headers: Headers, nowMs: number = Date.now(), random: () => number = Math.random): number | undefined {
   const reset = headers.get('x-ratelimit-reset');
@@ -210,6 +220,7 @@ export function retryingFetch(options: Auth0ClientOptions = {}): typeof fetch {
   const base = options.fetch ?? fetch;
   const maxRateLimitRetries = options.maxRateLimitRetries ?? 8;
   const maxRetries = options.maxRetries ?? 4;
+  const maxRefusedRetries = options.maxRefusedRetries ?? 2;
   const maxWait = options.maxRateLimitWaitMs ?? 65_000;
   const baseBackoff = options.baseBackoffMs ?? 200;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -227,9 +238,11 @@ export function retryingFetch(options: Auth0ClientOptions = {}): typeof fetch {
       try {
         response = await base(input, init);
       } catch (error) {
-        if (!safe || failures >= maxRetries || !isConnectionError(error) || init?.signal?.aborted) throw error;
+        const refused = isConnectionRefused(error);
+        if (!safe || failures >= (refused ? maxRefusedRetries : maxRetries) || !isConnectionError(error) || init?.signal?.aborted) throw error;
         failures += 1;
-        const delayMs = backoff(failures);
+        // Nothing listens (a dead tenant or emulator): two quick tries, then the error, not the whole backoff.
+        const delayMs = refused ? 100 * failures : backoff(failures);
         options.onRetry?.({ reason: 'connection', method, path, attempt: failures, delayMs });
         await sleep(delayMs);
         continue;

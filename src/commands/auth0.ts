@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ActionFactory, Options } from './action.js';
 import { collectList } from './action.js';
 import type { Context } from '../context.js';
-import { NotFoundError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { saveProfiles, type Profile } from '../config/profiles.js';
 import { secretRefs } from '../secrets/refs.js';
 import { registerSecret } from '../secrets/redact.js';
@@ -241,14 +241,14 @@ async function destroyCommand(ctx: Context, options: Options): Promise<void> {
   ]);
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
-  const profile = requireAuth0Profile(doc, name);
   const projectState = await ctx.state();
   const recorded = readAuth0State(projectState, name);
   if (!recorded) {
-    throw new NotFoundError(`Nothing to destroy: the project state here records no Auth0 setup for profile "${name}".`, {
-      hint: 'Run it in the folder where "okta-m2m auth0 init" ran (it keeps .okta-m2m/state.json there).',
-    });
+    ctx.ui.info(`"auth0 init" has made nothing here for profile "${name}" (${projectState.file}).`);
+    ctx.ui.result({ profile: name, deleted: [] }, () => 'nothing to destroy');
+    return;
   }
+  const profile = requireAuth0Profile(doc, name);
   if (recorded.domain !== profile.domain) {
     throw new UsageError(`The project state was made for ${recorded.domain}, but profile "${name}" uses ${profile.domain}.`, {
       hint: 'Use the profile that ran init (--profile).',

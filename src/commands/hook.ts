@@ -187,7 +187,12 @@ async function serve(ctx: Context, options: Options, args: string[]): Promise<vo
   if (register && template !== 'token-hook') {
     throw new UsageError('--register is for token-hook.', { hint: 'The scim-bridge has no Okta side to register.' });
   }
-  let env = envModule.parseEnvPairs(options.env as string[] | undefined);
+  // Without --register, HOOK_SECRET is the user's own value for the served handler; with it, okta-m2m makes one.
+  let env = envModule.parseEnvPairs(
+    options.env as string[] | undefined,
+    register ? { hint: '--register makes a fresh shared secret for both the served hook and Okta.' } : 'allow',
+  );
+  if (env[envModule.SECRET_VARIABLE]) (await import('../secrets/redact.js')).registerSecret(env[envModule.SECRET_VARIABLE]);
   let secret: string | undefined;
   let okta: Awaited<ReturnType<typeof servedHookTarget>> | undefined;
   if (register) {

@@ -349,9 +349,11 @@ async function statusCommand(ctx: Context, options: Options): Promise<void> {
   const value = { ...base, setup: outputs, ...status };
   ctx.ui.result(value, (v) => {
     const rows = v.objects.map((o) => [o.status === 'ok' ? 'ok' : o.status, label(o.kind) || 'credential', o.name, o.id ?? '-', o.changes.join('; ')]);
-    const token = v.token.ok
-      ? `yes (${'expiresIn' in v.token && v.token.expiresIn ? `expires in ${v.token.expiresIn} s` : 'ok'})`
-      : `no: ${v.token.error}`;
+    const token = !('ok' in v.token)
+      ? 'not tried'
+      : v.token.ok
+        ? `yes (${'expiresIn' in v.token && v.token.expiresIn ? `expires in ${v.token.expiresIn} s` : 'ok'})`
+        : `no: ${v.token.error}`;
     return [
       keyValues([
         ['profile', v.profile],
@@ -363,7 +365,7 @@ async function statusCommand(ctx: Context, options: Options): Promise<void> {
         ['scopes', outputs.scopes.join(' ')],
         ['init finished', v.complete ? 'yes' : 'no (run "okta-m2m init" again)'],
         ['drift', v.drift ? 'yes (run "okta-m2m init" to correct it)' : 'none'],
-        ['token', options.token === false ? 'not tried' : token],
+        ['token', token],
       ]),
       '',
       table(['STATE', 'KIND', 'NAME', 'ID', 'DIFFERENCES'], rows),

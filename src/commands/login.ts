@@ -67,6 +67,7 @@ async function orgUrlOf(ctx: Context, options: Options, existing: Profile | unde
 
 async function loginToken(ctx: Context, options: Options, name: string, orgUrl: string): Promise<void> {
   let token: string;
+  let fromEnv = false;
   if (options.apiTokenStdin) {
     if (ctx.io.stdin.isTTY) {
       throw new UsageError('--api-token-stdin reads a pipe, but stdin is a terminal.', {
@@ -77,6 +78,7 @@ async function loginToken(ctx: Context, options: Options, name: string, orgUrl: 
     if (!token) throw new UsageError('stdin held no API token.', { hint: 'Pipe the token in.' });
   } else if (ctx.env.OKTA_M2M_API_TOKEN) {
     token = ctx.env.OKTA_M2M_API_TOKEN.trim();
+    fromEnv = true;
   } else {
     const { password } = await prompts(ctx.ui, 'The API token (--api-token-stdin or $OKTA_M2M_API_TOKEN)');
     token = (
@@ -92,9 +94,11 @@ async function loginToken(ctx: Context, options: Options, name: string, orgUrl: 
   const { verifyCredentials } = await import('../okta/connect.js');
   ctx.ui.progress(`checking the token against ${orgUrl} ...`);
   await verifyCredentials({ orgUrl, mode: 'ssws', token }, retryOptions(ctx));
-  await ctx.secrets.set(secretRefs.oktaApiToken(name), token);
+  // A token from the environment stays there (CI has no keychain): every command reads it from there.
+  if (fromEnv) ctx.ui.info('the API token is not stored: okta-m2m reads it from OKTA_M2M_API_TOKEN each time.');
+  else await ctx.secrets.set(secretRefs.oktaApiToken(name), token);
   await saveProfile(ctx, name, { orgUrl, authMode: 'ssws' });
-  report(ctx, name, { orgUrl, authMode: 'ssws' });
+  report(ctx, name, { orgUrl, authMode: 'ssws' }, fromEnv ? 'OKTA_M2M_API_TOKEN' : undefined);
 }
 
 async function loginOAuth(ctx: Context, options: Options, name: string, orgUrl: string): Promise<void> {
@@ -107,6 +111,7 @@ async function loginOAuth(ctx: Context, options: Options, name: string, orgUrl: 
   const existing = (await ctx.profiles()).profiles[name];
   let keyId = typeof options.keyId === 'string' ? options.keyId : undefined;
   let privateKey: string;
+  const fromEnv = typeof options.privateKeyFile !== 'string' && Boolean(ctx.env.OKTA_M2M_PRIVATE_KEY);
   if (typeof options.privateKeyFile === 'string') {
     const path = resolve(ctx.io.cwd, options.privateKeyFile);
     let text: string;
@@ -152,12 +157,13 @@ async function loginOAuth(ctx: Context, options: Options, name: string, orgUrl: 
     );
   }
   const grantedScopes = scopes.filter((s) => !verified.missingScopes.includes(s));
-  await ctx.secrets.set(secretRefs.oktaPrivateKey(name), privateKey);
+  if (fromEnv) ctx.ui.info('the private key is not stored: okta-m2m reads it from OKTA_M2M_PRIVATE_KEY each time.');
+  else await ctx.secrets.set(secretRefs.oktaPrivateKey(name), privateKey);
   // Ask later only for what Okta grants: it drops the rest anyway.
   const profile: Profile = { orgUrl, authMode: 'private_key_jwt', clientId, scopes: grantedScopes };
   if (keyId) profile.keyId = keyId;
   await saveProfile(ctx, name, profile);
-  report(ctx, name, profile);
+  report(ctx, name, profile, fromEnv ? 'OKTA_M2M_PRIVATE_KEY' : undefined);
 }
 
 async function generateKey(ctx: Context, options: Options, name: string, orgUrl: string): Promise<void> {
@@ -178,7 +184,7 @@ async function generateKey(ctx: Context, options: Options, name: string, orgUrl:
     'Set up okta-m2m\'s own service app in Okta (Admin Console):',
     '  1. Applications > Create App Integration > API Services; name it, for example, okta-m2m.',
     '  2. General > Client Credentials > Edit: Client authentication "Public key / Private key";',
-    '     add the public key below (paste the JWK), and save. Turn off "Require DPoP" if shown.',
+    '     add the public key printed above (paste the JWK), and save. Turn off "Require DPoP" if shown.',
     `  3. Okta API Scopes: grant ${scopes.join(' ')}.`,
     '  4. Admin roles: assign the app an admin role that allows these (for example Super Administrator,',
     '     or a custom role over apps, authorization servers, inline hooks, users and groups).',
@@ -196,12 +202,15 @@ async function saveProfile(ctx: Context, name: string, profile: Profile): Promis
   await saveProfiles({ current: hadCurrent ? doc.current : name, profiles }, ctx.env);
 }
 
-function report(ctx: Context, name: string, profile: Profile): void {
+/** envVar: the secret stays in that environment variable, not in the keychain. */
+function report(ctx: Context, name: string, profile: Profile, envVar?: string): void {
   ctx.ui.success(`logged in: profile "${name}" uses ${profile.orgUrl}`);
+  const where = envVar ? `from $${envVar}` : 'in the keychain';
   const value = {
     profile: name,
     orgUrl: profile.orgUrl,
     authMode: profile.authMode,
+    secretIn: envVar ?? 'keychain',
     ...(profile.clientId ? { clientId: profile.clientId } : {}),
     ...(profile.keyId ? { keyId: profile.keyId } : {}),
     ...(profile.scopes ? { scopes: profile.scopes } : {}),
@@ -210,7 +219,7 @@ function report(ctx: Context, name: string, profile: Profile): void {
     keyValues([
       ['profile', v.profile],
       ['org', v.orgUrl],
-      ['auth', v.authMode === 'ssws' ? 'API token (in the keychain)' : 'OAuth private_key_jwt (key in the keychain)'],
+      ['auth', v.authMode === 'ssws' ? `API token (${where})` : `OAuth private_key_jwt (key ${where})`],
       ['client id', v.clientId],
       ['key id', v.keyId],
       ['scopes', v.scopes?.join(' ')],

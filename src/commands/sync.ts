@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { redact } from '../secrets/redact.js';
 import { keyValues } from '../ui/format.js';
+import { confirmOrYes } from '../ui/prompt.js';
 import type { SyncProgress, SyncSummary } from '../auth0/sync.js';
 
 export function registerSync(program: Command, action: ActionFactory): void {
@@ -48,6 +49,12 @@ async function syncAuth0Role(ctx: Context, options: Options): Promise<void> {
     import('./login.js'),
   ]);
   const maps = ((options.map as string[] | undefined) ?? []).map(parseFieldMap);
+  const dryRun = Boolean(options.dryRun);
+  // Removing members is asked for before anything is written, like destroy; a dry run removes nothing.
+  if (options.prune && !dryRun && !(await confirmOrYes(ctx.ui, ctx.globals.yes, 'Remove from the Okta group the members who are not in the role?'))) {
+    ctx.ui.info('nothing changed.');
+    return;
+  }
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   const auth0 = await connectAuth0(doc, name, ctx.secrets, {
@@ -56,7 +63,6 @@ async function syncAuth0Role(ctx: Context, options: Options): Promise<void> {
   const okta = await connect(doc, name, ctx.secrets, retryOptions(ctx));
   requireScopes('sync auth0-role', (await auth0.tokens.get()).scopes);
 
-  const dryRun = Boolean(options.dryRun);
   const line = progressLine(ctx, dryRun);
   let summary: SyncSummary;
   try {

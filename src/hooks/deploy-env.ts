@@ -38,8 +38,14 @@ export function isDeployTemplate(name: string): name is DeployTemplate {
   return (TEMPLATE_NAMES as readonly string[]).includes(name);
 }
 
-/** `--env NAME=VALUE` pairs; a usage error for anything else. */
-export function parseEnvPairs(pairs: string[] | undefined): Record<string, string> {
+/**
+ * `--env NAME=VALUE` pairs; a usage error for anything else. HOOK_SECRET is refused where okta-m2m manages it
+ * (deploy, serve --register); `secret: 'allow'` takes it as the user's own value (serve without --register).
+ */
+export function parseEnvPairs(
+  pairs: string[] | undefined,
+  secret: 'allow' | { hint: string } = { hint: 'Use --rotate-secret for a new one.' },
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs ?? []) {
     const eq = pair.indexOf('=');
@@ -49,10 +55,8 @@ export function parseEnvPairs(pairs: string[] | undefined): Record<string, strin
         hint: 'Give --env NAME=VALUE (letters, digits and _; an empty VALUE removes the variable).',
       });
     }
-    if (name === SECRET_VARIABLE) {
-      throw new UsageError(`${SECRET_VARIABLE} is managed by okta-m2m (kept in the keychain).`, {
-        hint: 'Use --rotate-secret for a new one.',
-      });
+    if (name === SECRET_VARIABLE && secret !== 'allow') {
+      throw new UsageError(`${SECRET_VARIABLE} is managed by okta-m2m here.`, { hint: secret.hint });
     }
     out[name] = pair.slice(eq + 1);
   }
@@ -129,16 +133,7 @@ export function resolveEnvironment(
     fromState('AUDIENCE', okta?.audience);
     fromFlag('ISSUER', options.issuer?.replace(/\/+$/, ''));
     fromFlag('AUDIENCE', options.audience?.length ? options.audience.join(',') : undefined);
-    if (options.jwksUrl !== undefined) fromFlag('JWKS_URL', options.jwksUrl);
-    else {
-      // Keys that belonged to another issuer go; Okta's custom authorization servers publish theirs at
-      // {issuer}/v1/keys, and naming it skips discovery within Okta's 3 s. Other issuers: discovery.
-      if (current?.ISSUER !== undefined && current.ISSUER !== env.ISSUER) {
-        delete env.JWKS_URL;
-        delete sources.JWKS_URL;
-      }
-      if (okta?.issuer && env.ISSUER === okta.issuer) fromState('JWKS_URL', `${okta.issuer}/v1/keys`);
-    }
+    fromFlag('JWKS_URL', options.jwksUrl);
     fromFlag('POLICY', options.policy);
     fromFlag('CARRY_CLAIMS', options.carryClaims ? options.carryClaims.join(',') : undefined);
   } else {
@@ -159,6 +154,17 @@ export function resolveEnvironment(
       delete env[key];
       delete sources[key];
     } else fromFlag(key, value);
+  }
+
+  if (template === 'token-hook' && options.jwksUrl === undefined && options.env?.JWKS_URL === undefined) {
+    // Decided on the effective ISSUER (after --issuer and --env): keys that belonged to another issuer go; Okta's
+    // custom authorization servers publish theirs at {issuer}/v1/keys, and naming it skips discovery within
+    // Okta's 3 s. Other issuers: discovery.
+    if (current?.ISSUER !== undefined && current.ISSUER !== env.ISSUER) {
+      delete env.JWKS_URL;
+      delete sources.JWKS_URL;
+    }
+    if (okta?.issuer && env.ISSUER === okta.issuer) fromState('JWKS_URL', `${okta.issuer}/v1/keys`);
   }
 
   const required =

@@ -218,7 +218,8 @@ function hintFor(code: string, description: string | undefined): string | undefi
         return 'The client has no grant for this API: authorize it (Auth0: the API\'s Machine to Machine Applications tab).';
       }
       if (said(/not been granted scopes/i)) return 'Ask only for scopes the client grant includes, or add them to the grant.';
-      return POLICY_HINT;
+      // What Okta answers when a token inline hook refuses: its errorSummary is the description.
+      return HOOK_HINT;
     case 'invalid_target':
       return 'The audience (resource) is unknown to the server or not allowed for this client.';
     case 'unsupported_grant_type':
@@ -234,6 +235,9 @@ const INVALID_CLIENT_HINT =
   'Usually a wrong client secret or key, or an auth method the app is not set to (--auth-method client_secret_basic|client_secret_post|private_key_jwt).';
 const POLICY_HINT =
   "The authorization server's access policy is not assigned to this client, or its rule does not include the client_credentials grant or these scopes.";
+
+const HOOK_HINT =
+  "A token inline hook on the access policy rule (or the policy) refused the request (on Auth0: a credentials-exchange Action); the reason is in parentheses above.";
 
 function oneLine(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();

@@ -1,4 +1,4 @@
-import { CliError, RemoteError } from '../errors.js';
+import { CliError, RemoteError, SecretStoreError } from '../errors.js';
 import { registerSecret } from '../secrets/redact.js';
 import { secretRefs } from '../secrets/refs.js';
 import type { SecretStore } from '../secrets/store.js';
@@ -58,7 +58,9 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
   const names = objectNames(spec);
   const report = ctx.report ?? (() => undefined);
   const orgUrl = ctx.client.orgUrl;
-  await ctx.recorder.update({ orgUrl });
+  if (!observed.app?.id || observed.credential === 'missing') await keychainPreflight(ctx, spec, Boolean(observed.app?.id));
+  // The setup goes to the state before the first write, so a bare "init" completes an interrupted run.
+  await ctx.recorder.update({ orgUrl, spec });
 
   const [appResult, serverResult] = await Promise.allSettled([
     ensureApp(ctx, spec, observed, names.app, report),
@@ -153,6 +155,29 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
   return ctx.recorder.current;
 }
 
+/**
+ * A new client secret or private key must be kept where the user can get it: the keychain. An environment variable
+ * provides the secret of an app that exists, and cannot keep a new one. Checked with a real write (and delete)
+ * before anything is written to Okta or the state.
+ */
+async function keychainPreflight(ctx: ApplyContext, spec: SetupSpec, appExists: boolean): Promise<void> {
+  const pkj = spec.authMethod === 'private_key_jwt';
+  const credential = pkj ? 'private key' : 'client secret';
+  try {
+    await ctx.secrets.probe(`${ctx.profile}/probe`);
+  } catch (error) {
+    throw new SecretStoreError(
+      `init needs the OS keychain to keep ${appExists ? `a new ${credential} for the app` : `the new app's ${credential}`}, and it cannot be reached; nothing was changed.`,
+      {
+        hint:
+          'Run the first init where a keychain is available (on Linux: a Secret Service such as gnome-keyring); ' +
+          `after that, init runs without one when ${pkj ? 'OKTA_M2M_CLIENT_PRIVATE_KEY' : 'OKTA_M2M_CLIENT_SECRET'} holds the app's ${credential}.`,
+        cause: error,
+      },
+    );
+  }
+}
+
 async function ensureApp(
   ctx: ApplyContext,
   spec: SetupSpec,
@@ -163,8 +188,6 @@ async function ensureApp(
   const pkj = spec.authMethod === 'private_key_jwt';
   let app = observed.app;
   if (!app?.id) {
-    // Make sure the keychain answers before Okta makes a secret we could not keep.
-    await ctx.secrets.get(secretRefs.clientSecret(ctx.profile, '-preflight-'));
     const keyPair = pkj ? await generateClientKeyPair() : undefined;
     if (keyPair) registerSecret(keyPair.privateKeyPem);
     const made = await createChecked(

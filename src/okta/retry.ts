@@ -36,6 +36,11 @@ export interface RetryEvent {
 export interface RetryOptions {
   /** Retries after 5xx or a dropped connection (safe calls only). */
   maxRetries?: number;
+  /**
+   * Retries after a refused connection (nothing listens: a dead org or emulator), quickly, so the error comes
+   * within a second rather than after the whole backoff.
+   */
+  maxRefusedRetries?: number;
   /** Retries after 429. */
   maxRateLimitRetries?: number;
   /** Longest single wait for a rate limit reset; a longer one gives up (the caller reports it). */
@@ -89,6 +94,19 @@ export function isConnectionError(error: unknown): boolean {
   return /socket hang up|premature close/i.test(error.message);
 }
 
+/** The wait before each retry of a refused connection: 100 ms, 200 ms. */
+const REFUSED_BACKOFF_MS = 100;
+
+/** Nothing listens there (ECONNREFUSED, on the error or its cause): retrying at length will not help. */
+export function isConnectionRefused(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 4; depth += 1) {
+    const code = (current as { code?: unknown; errno?: unknown }).code ?? (current as { errno?: unknown }).errno;
+    if (code === 'ECONNREFUSED') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** How long to wait after a 429: until X-Rate-Limit-Reset (epoch seconds), plus jitter; undefined when unknown. */
 export function rateLimitDelayMs(
   headers: ExecutorResponse['headers'],
@@ -114,6 +132,7 @@ export class RetryingExecutor {
   ) {
     this.options = {
       maxRetries: options.maxRetries ?? 4,
+      maxRefusedRetries: options.maxRefusedRetries ?? 2,
       maxRateLimitRetries: options.maxRateLimitRetries ?? 6,
       maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 65_000,
       baseBackoffMs: options.baseBackoffMs ?? 250,
@@ -125,7 +144,7 @@ export class RetryingExecutor {
   }
 
   async fetch(request: ExecutorRequest): Promise<ExecutorResponse> {
-    const { maxRetries, maxRateLimitRetries, maxRateLimitWaitMs, sleep, now, random, onRetry } = this.options;
+    const { maxRetries, maxRefusedRetries, maxRateLimitRetries, maxRateLimitWaitMs, sleep, now, random, onRetry } = this.options;
     const safe = isSafeToRepeat(request);
     const method = methodOf(request);
     const path = pathOfUrl(request.url);
@@ -136,9 +155,10 @@ export class RetryingExecutor {
       try {
         response = await this.transport(request);
       } catch (error) {
-        if (!safe || failures >= maxRetries || !isConnectionError(error)) throw error;
+        const refused = isConnectionRefused(error);
+        if (!safe || failures >= (refused ? maxRefusedRetries : maxRetries) || !isConnectionError(error)) throw error;
         failures += 1;
-        const delayMs = this.backoff(failures);
+        const delayMs = refused ? REFUSED_BACKOFF_MS * failures : this.backoff(failures);
         onRetry?.({ reason: 'connection', method, path, attempt: failures, delayMs });
         await sleep(delayMs);
         continue;

@@ -20,7 +20,8 @@ export interface SetupStatus {
   complete: boolean;
   objects: ObjectStatus[];
   drift: boolean;
-  token: MintResult | { ok: false; error: string };
+  /** checked: false when the caller asked for no token (--no-token). */
+  token: MintResult | { ok: false; error: string } | { checked: false };
 }
 
 export function credentialLookup(secrets: SecretStore, profile: string): CredentialLookup {
@@ -64,7 +65,7 @@ export async function setupStatus(
     }
   }
   const complete = Boolean(spec && state.appId && state.authServerId && state.policyId && state.ruleId);
-  let token: SetupStatus['token'] = { ok: false, error: 'init has not finished' };
+  let token: SetupStatus['token'] = options.mint === false ? { checked: false } : { ok: false, error: 'init has not finished' };
   if (complete && state.clientId && state.tokenEndpoint && options.mint !== false) {
     const pkj = state.authMethod === 'private_key_jwt';
     const secret = pkj ? undefined : await secrets.get(secretRefs.clientSecret(profile, state.clientId));

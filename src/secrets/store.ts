@@ -50,13 +50,22 @@ export class SecretStore {
     return this.guard(ref, () => this.backend.delete(ref.account));
   }
 
+  /**
+   * Whether the keychain itself can keep a new secret: writes and deletes a neutral entry (an environment variable
+   * provides a secret that exists; it cannot keep a new one). Throws what the keychain threw.
+   */
+  async probe(account: string): Promise<void> {
+    await this.backend.set(account, 'probe');
+    await this.backend.delete(account);
+  }
+
   private async guard<T>(ref: SecretRef, operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
       if (error instanceof SecretStoreError) throw error;
       throw new SecretStoreError(`The OS keychain cannot be reached to store or read ${ref.label}.`, {
-        hint: ref.envVar
+        hint: ref.envVar && !this.env[ref.envVar]
           ? `Unlock or start the keychain (on Linux: a Secret Service such as gnome-keyring), or set ${ref.envVar} instead.`
           : 'Unlock or start the keychain (on Linux: a Secret Service such as gnome-keyring).',
         cause: error,

@@ -112,6 +112,30 @@ describe('the Auth0 management client (real auth0 SDK v5 over http to the emulat
     expect(down).toBeInstanceOf(RemoteError);
   });
 
+  test('retryingFetch tries a refused connection (nothing listening) only twice more, quickly', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    const waits: number[] = [];
+    const events: RetryEvent[] = [];
+    const fetchFn = retryingFetch({ sleep: async (ms) => void waits.push(ms), onRetry: (event) => events.push(event) });
+    await expect(fetchFn(`http://127.0.0.1:${port}/api/v2/roles`)).rejects.toThrow();
+    expect(events.map((e) => e.reason)).toEqual(['connection', 'connection']);
+    expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(300);
+    // A dropped connection (the server was there) keeps the longer backoff.
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const dropped: number[] = [];
+    const flaky = (async () => {
+      throw reset;
+    }) as unknown as typeof fetch;
+    await expect(retryingFetch({ fetch: flaky, sleep: async (ms) => void dropped.push(ms) })('http://x/api/v2/roles')).rejects.toThrow(/hang up/);
+    expect(dropped).toHaveLength(4);
+  });
+
   test('retryingFetch gives up on a rate limit wait longer than allowed', async () => {
     let calls = 0;
     const fake = (async () => {

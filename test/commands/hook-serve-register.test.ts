@@ -29,11 +29,11 @@ afterAll(async () => {
   await ws.cleanup();
 });
 
-function serveRegistered(): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
+function serveRegistered(extra: string[] = []): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [cliPath, 'hook', 'serve', 'token-hook', '--register', '--policy-file', 'policy.json', '--env', 'REQUIRE_ASSERTION=false', '--out-dir', 'build'],
+      [cliPath, 'hook', 'serve', 'token-hook', '--register', '--policy-file', 'policy.json', '--env', 'REQUIRE_ASSERTION=false', '--out-dir', 'build', ...extra],
       { env: { ...process.env, ...env, NO_COLOR: '1' }, cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -77,6 +77,9 @@ describe('okta-m2m hook serve token-hook --register', () => {
       expect(denied.code).toBe(1);
       expect(denied.stdout).toBe('');
       expect(denied.stderr).toMatch(/access_denied/);
+      // The hook refused it, not the access policy: the hint says so.
+      expect(denied.stderr).toMatch(/hint: A token inline hook on the access policy rule \(or the policy\) refused the request/);
+      expect(denied.stderr).not.toMatch(/access policy is not assigned/);
     }
 
     expect(await served.stop()).toBe(0);
@@ -85,6 +88,35 @@ describe('okta-m2m hook serve token-hook --register', () => {
     expect(after).toEqual([]);
     const plain = await tokenWith(assertion);
     expect(decodeJwt(plain.stdout.trim()).act).toBeUndefined();
+  }, 90_000);
+
+  it('--env ISSUER=<another authorization server> verifies assertions with that server\'s keys, not init\'s', async () => {
+    // Another API's server (billing-api), in the same org: its client's token is the assertion.
+    const billing = await tempWorkspace();
+    const billingEnv = { ...billing.env, OKTA_M2M_PROFILE: uniqueProfile('billing') };
+    try {
+      const login = await runCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env: billingEnv, cwd: billing.dir, input: emulator.adminToken });
+      expect(login.code, login.stderr).toBe(0);
+      const made = await runCli(['--json', 'init', '--yes', '--name', 'billing-api', '--scope', 'billing:read', '--default-scope', 'billing:read'], { env: billingEnv, cwd: billing.dir });
+      expect(made.code, made.stderr).toBe(0);
+      const other = JSON.parse(made.stdout) as { issuer: string; audience: string };
+      const assertion = (await runCli(['token', 'get', '--raw', '--no-cache'], { env: billingEnv, cwd: billing.dir })).stdout.trim();
+      expect(assertion.split('.')).toHaveLength(3);
+
+      await writeFile(join(ws.dir, 'policy.json'), JSON.stringify({ [init.clientId]: ['orders:read'] }));
+      const served = await serveRegistered(['--env', `ISSUER=${other.issuer}`, '--env', `AUDIENCE=${other.audience}`]);
+      try {
+        const onBehalf = await tokenWith(assertion);
+        expect(onBehalf.code, onBehalf.stderr).toBe(0);
+        expect(decodeJwt(onBehalf.stdout.trim())).toMatchObject({ act: { iss: other.issuer } });
+      } finally {
+        expect(await served.stop()).toBe(0);
+      }
+    } finally {
+      await runCli(['destroy', '--yes'], { env: billingEnv, cwd: billing.dir });
+      await runCli(['logout'], { env: billingEnv, cwd: billing.dir });
+      await billing.cleanup();
+    }
   }, 90_000);
 
   it('refuses --register for the scim-bridge, and without init', async () => {

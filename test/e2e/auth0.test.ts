@@ -169,9 +169,13 @@ describe.skipIf(!hasKeychain)('auth0 login, init, token get, destroy (built CLI,
     const after = await ws.state();
     expect(after.profiles?.[ws.profile]?.auth0).toBeUndefined();
 
+    // Like Okta's destroy: nothing recorded is nothing to do, not a failure.
     const nothing = await ws.run(['auth0', 'destroy', '--yes']);
-    expect(nothing.code).toBe(1);
-    expect(nothing.stderr).toContain('Nothing to destroy');
+    expect(nothing.code, nothing.stderr).toBe(0);
+    expect(nothing.stdout).toMatch(/^nothing to destroy$/m);
+    const nothingJson = await ws.run(['--json', 'auth0', 'destroy']);
+    expect(nothingJson.code, nothingJson.stderr).toBe(0);
+    expect(JSON.parse(nothingJson.stdout)).toEqual({ profile: ws.profile, deleted: [] });
   });
 
   test('a management app without the scopes: login says what is missing for what; init refuses before any change', async () => {

@@ -134,6 +134,27 @@ describe.skipIf(!hasKeychain)('init under faults converges', () => {
     }
   });
 
+  it('a bare init (no flags) completes an interrupted run: the setup is recorded before the first write', { timeout: 60_000 }, async () => {
+    const emu = await emulator();
+    const ws = await workspace();
+    try {
+      expect((await login(ws, emu)).code).toBe(0);
+      emu.setFaults({ faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])) });
+      const failed = await ws.run(ARGS);
+      expect(failed.code).toBe(1);
+      emu.clearFaults();
+      const resumed = await ws.run(['init', '--yes']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toMatch(/using the setup init applied here last time/);
+      expect(await orgDigest(emu)).toEqual(reference);
+      await expectWorkingToken(ws);
+    } finally {
+      await ws.run(['destroy', '--yes']);
+      await ws.cleanup();
+      await emu.stop();
+    }
+  });
+
   it('destroy under random faults, run again until it succeeds, leaves the org as before', { timeout: 120_000 }, async () => {
     const emu = await emulator({ seed: 3 });
     const ws = await workspace();

@@ -169,6 +169,10 @@ describe.skipIf(!hasKeychain)('OAuth (private_key_jwt) login, and private_key_jw
     expect(out.next).toMatch(/admin role/);
     const human = await ws.run(['login', '--oauth', '--org-url', emu.url, '--generate-key']);
     expect(human.stderr).toMatch(/Public key \/ Private key/);
+    // The JWK is on stdout, before the steps: they point up to it, never down.
+    expect(human.stderr).toMatch(/Public JWK above/);
+    expect(human.stderr).toMatch(/add the public key printed above/);
+    expect(human.stderr).not.toMatch(/below/);
     const jwk = JSON.parse(human.stdout);
     const clientId = await serviceApp(emu, jwk, ALL_SCOPES);
     const result = await ws.run(['login', '--oauth', '--org-url', emu.url, '--client-id', clientId]);

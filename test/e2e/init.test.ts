@@ -71,7 +71,7 @@ describe.skipIf(!hasKeychain)('login, init, status, destroy on the emulator', ()
     }
     const noYes = await ws.run(['init', '--name', 'orders-api', '--scope', 'orders:read']);
     expect(noYes.code).toBe(2);
-    expect(noYes.stderr).toMatch(/--yes/);
+    expect(noYes.stderr).toMatch(/^hint: Pass --yes to confirm\.$/m);
   });
 
   it('init makes the app, server, scopes, policy and rule, and a token can be had from them', async () => {

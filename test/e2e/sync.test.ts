@@ -119,8 +119,18 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, removed: 1, examples: { removed: [goneEmail] } });
     expect(groupLogins(okta, 'Auth0 Staff')).toContain(goneEmail);
 
+    // Removals need a confirmation: without a terminal, --yes; without it, a usage error before any write.
     okta.clearRequestLog();
-    const pruned = await ws.run(['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--prune']);
+    for (const args of [['--prune'], ['--prune', '--no-input']]) {
+      const refused = await ws.run(['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', ...args]);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toMatch(/hint: Pass --yes to confirm/);
+    }
+    expect(oktaWrites(okta)).toEqual([]);
+    expect(groupLogins(okta, 'Auth0 Staff')).toContain(goneEmail);
+
+    okta.clearRequestLog();
+    const pruned = await ws.run(['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--prune', '--yes']);
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(pruned.stdout).toMatch(/removed:\s+1/);
     expect(pruned.stdout).toContain(goneEmail);

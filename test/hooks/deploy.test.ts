@@ -484,4 +484,37 @@ describe('resolveEnvironment', () => {
     expect(() => normalizePolicy('{"c": "scope"}', 'p')).toThrow(UsageError);
     expect(normalizePolicy('{ "*": ["*"] }', 'p')).toBe('{"*":["*"]}');
   });
+
+  it("--env ISSUER=<another issuer> does not keep init's keys URL (serve --register and deploy)", async () => {
+    const { resolveEnvironment } = await import('../../src/hooks/deploy-env.js');
+    const other = 'https://other.example.com/oauth2/aus2';
+    // hook serve --register: nothing deployed yet.
+    const served = resolveEnvironment('token-hook', undefined, { policy: POLICY, env: { ISSUER: other } }, OKTA).env;
+    expect(served).toEqual({ ISSUER: other, AUDIENCE: OKTA.audience, POLICY });
+    // The user's own keys URL is kept, whichever way it is given; an empty one means discovery.
+    expect(resolveEnvironment('token-hook', undefined, { policy: POLICY, env: { ISSUER: other, JWKS_URL: `${other}/keys` } }, OKTA).env.JWKS_URL).toBe(`${other}/keys`);
+    expect(resolveEnvironment('token-hook', undefined, { policy: POLICY, jwksUrl: `${other}/keys`, env: { ISSUER: other } }, OKTA).env.JWKS_URL).toBe(`${other}/keys`);
+    // hook deploy over a function that has init's issuer and keys.
+    const first = resolveEnvironment('token-hook', undefined, { policy: POLICY }, OKTA).env;
+    const moved = resolveEnvironment('token-hook', first, { env: { ISSUER: other } }, OKTA).env;
+    expect(moved).toEqual({ ISSUER: other, AUDIENCE: OKTA.audience, POLICY });
+    // Back to init's issuer by --env: its keys URL again.
+    expect(resolveEnvironment('token-hook', moved, { env: { ISSUER: OKTA.issuer! } }, OKTA).env.JWKS_URL).toBe(`${OKTA.issuer}/v1/keys`);
+  });
+
+  it('HOOK_SECRET in --env: refused where okta-m2m manages it, the user\'s own value for a plain hook serve', async () => {
+    const { parseEnvPairs } = await import('../../src/hooks/deploy-env.js');
+    const hintOf = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(UsageError);
+        return (error as UsageError).hint;
+      }
+      return 'no error';
+    };
+    expect(hintOf(() => parseEnvPairs(['HOOK_SECRET=x']))).toMatch(/--rotate-secret/);
+    expect(hintOf(() => parseEnvPairs(['HOOK_SECRET=x'], { hint: 'serve --register makes one.' }))).toBe('serve --register makes one.');
+    expect(parseEnvPairs(['HOOK_SECRET=mine', 'A=b'], 'allow')).toEqual({ HOOK_SECRET: 'mine', A: 'b' });
+  });
 });

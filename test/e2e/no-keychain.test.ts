@@ -1,0 +1,138 @@
+/**
+ * CI without an OS keychain: login takes its secret from the environment and leaves it there; a first init, which
+ * would get a new secret it could not keep, refuses before any write; a re-run with the app's secret in the
+ * environment needs no keychain. The keychain is taken away per run by pointing D-Bus at nothing.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
+import type { EmulatorHandle } from '../../src/emulator/index.js';
+import { emulator, hasKeychain, keychainLookup, login, orgObjects, requireBuilt, workspace, writeMethods, type Workspace } from './init-support.js';
+
+const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/okta-m2m-no-bus' };
+const INIT = ['init', '--name', 'ledger', '--scope', 'ledger:read', '--yes'];
+
+describe.skipIf(!hasKeychain)('without a keychain (CI)', () => {
+  let emu: EmulatorHandle;
+  const workspaces: Workspace[] = [];
+
+  beforeAll(async () => {
+    requireBuilt();
+    emu = await emulator();
+  });
+  afterAll(async () => {
+    for (const ws of workspaces) await ws.cleanup();
+    await emu?.stop();
+  });
+
+  async function fresh(): Promise<Workspace> {
+    const ws = await workspace();
+    workspaces.push(ws);
+    return ws;
+  }
+
+  it('login with OKTA_M2M_API_TOKEN checks the token, saves the profile and does not store the token', async () => {
+    const ws = await fresh();
+    const result = await ws.run(['login', '--org-url', emu.url], { env: { ...NO_KEYCHAIN, OKTA_M2M_API_TOKEN: emu.adminToken } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/not stored: okta-m2m reads it from OKTA_M2M_API_TOKEN/);
+    expect(result.stdout).toMatch(/API token \(from \$OKTA_M2M_API_TOKEN\)/);
+    const profiles = JSON.parse(await readFile(join(ws.dir, 'config', 'profiles.json'), 'utf8'));
+    expect(profiles.profiles[ws.profile]).toEqual({ orgUrl: emu.url, authMode: 'ssws' });
+    expect(keychainLookup(`${ws.profile}/okta-api-token`)).toBeUndefined();
+    // A bad token is still refused, and nothing is saved.
+    const other = await fresh();
+    const bad = await other.run(['login', '--org-url', emu.url], { env: { ...NO_KEYCHAIN, OKTA_M2M_API_TOKEN: '00notavalidtoken0000000000' } });
+    expect(bad.code).toBe(1);
+    expect(existsSync(join(other.dir, 'config', 'profiles.json'))).toBe(false);
+  });
+
+  it('login --oauth with OKTA_M2M_PRIVATE_KEY checks the key, saves the profile and does not store the key', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const jwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(jwk);
+    const admin = async (path: string, body: unknown) => {
+      const res = await fetch(`${emu.url}${path}`, {
+        method: 'POST',
+        headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.ok, `${path}: ${res.status}`).toBe(true);
+      const text = await res.text();
+      return text ? JSON.parse(text) : {};
+    };
+    const app = await admin('/api/v1/apps', {
+      name: 'oidc_client',
+      label: `okta-m2m-ci-${Math.random().toString(36).slice(2, 8)}`,
+      signOnMode: 'OPENID_CONNECT',
+      credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
+      settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], jwks: { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] } } },
+    });
+    for (const scopeId of ['okta.apps.manage', 'okta.authorizationServers.manage']) await admin(`/api/v1/apps/${app.id}/grants`, { issuer: emu.url, scopeId });
+    const clientId = app.credentials.oauthClient.client_id as string;
+    await admin(`/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' });
+
+    const ws = await fresh();
+    const result = await ws.run(
+      ['login', '--oauth', '--org-url', emu.url, '--client-id', clientId, '--key-id', kid, '--scopes', 'okta.apps.manage okta.authorizationServers.manage'],
+      { env: { ...NO_KEYCHAIN, OKTA_M2M_PRIVATE_KEY: await exportPKCS8(privateKey) } },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/not stored: okta-m2m reads it from OKTA_M2M_PRIVATE_KEY/);
+    const profiles = JSON.parse(await readFile(join(ws.dir, 'config', 'profiles.json'), 'utf8'));
+    expect(profiles.profiles[ws.profile]).toMatchObject({ orgUrl: emu.url, authMode: 'private_key_jwt', clientId, keyId: kid });
+    expect(keychainLookup(`${ws.profile}/okta-private-key`)).toBeUndefined();
+  });
+
+  it('a first init without a keychain refuses before any write, with or without OKTA_M2M_CLIENT_SECRET', async () => {
+    const ws = await fresh();
+    expect((await login(ws, emu)).code).toBe(0);
+    const appsBefore = (await orgObjects(emu)).apps.length;
+    for (const extra of [{}, { OKTA_M2M_CLIENT_SECRET: 'a-secret-of-no-app-0123456789' }]) {
+      emu.clearRequestLog();
+      const result = await ws.run(INIT, { env: { ...NO_KEYCHAIN, OKTA_M2M_API_TOKEN: emu.adminToken, ...extra } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/init needs the OS keychain to keep the new app's client secret/);
+      expect(result.stderr).toMatch(/hint: Run the first init where a keychain is available/);
+      expect(result.stderr).not.toMatch(/preflight|or set OKTA_M2M_CLIENT_SECRET instead/);
+      expect(writeMethods(emu.requestLog)).toEqual([]);
+      expect(existsSync(join(ws.dir, '.okta-m2m', 'state.json'))).toBe(false);
+    }
+    expect((await orgObjects(emu)).apps.length).toBe(appsBefore);
+  });
+
+  it('after a first init with a keychain, init re-runs without one when OKTA_M2M_CLIENT_SECRET holds the secret', { timeout: 60_000 }, async () => {
+    const ws = await fresh();
+    expect((await login(ws, emu)).code).toBe(0);
+    const first = await ws.run(INIT);
+    expect(first.code, first.stderr).toBe(0);
+    const state = (await ws.state()).profiles[ws.profile].okta;
+    const secret = keychainLookup(`${ws.profile}/app:${state.clientId}`);
+    expect(secret).toBeTruthy();
+    const ci = { ...NO_KEYCHAIN, OKTA_M2M_API_TOKEN: emu.adminToken, OKTA_M2M_CLIENT_SECRET: secret! };
+    const changed = await ws.run(['init', '--token-lifetime', '30', '--yes'], { env: ci });
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stderr).toMatch(/updated rule/);
+    // Without the secret, the app's credential would have to be replaced, which needs a keychain: refused, unwritten.
+    emu.clearRequestLog();
+    const { OKTA_M2M_CLIENT_SECRET: _, ...noSecret } = ci;
+    const refused = await ws.run(['init', '--yes'], { env: noSecret });
+    expect(refused.code).toBe(1);
+    expect(writeMethods(emu.requestLog)).toEqual([]);
+  });
+
+  it('status --no-token --json says the token was not checked', async () => {
+    const ws = await fresh();
+    expect((await login(ws, emu)).code).toBe(0);
+    expect((await ws.run(INIT)).code).toBe(0);
+    const result = await ws.run(['status', '--no-token', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status.complete).toBe(true);
+    expect(status.token).toEqual({ checked: false });
+    const text = await ws.run(['status', '--no-token']);
+    expect(text.stdout).toMatch(/token:\s+not tried/);
+  });
+});
