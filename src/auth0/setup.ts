@@ -1,4 +1,4 @@
-import { AuthError, ConflictError, RemoteError } from '../errors.js';
+import { AuthError, ConflictError, RemoteError, SecretStoreError } from '../errors.js';
 import { registerSecret } from '../secrets/redact.js';
 import { secretRefs } from '../secrets/refs.js';
 import type { SecretStore } from '../secrets/store.js';
@@ -238,6 +238,20 @@ export async function applyPlan(ctx: Auth0ApplyContext, spec: Auth0SetupSpec, ob
   const { mgmt, recorder } = ctx;
   const report = ctx.report ?? (() => undefined);
   const target = mgmt.target;
+  // A new secret (a new application, or one whose secret is nowhere) must go to the keychain: make sure it can,
+  // before the first write to the tenant or the state.
+  if (!observed.client || !observed.hasSecret) {
+    try {
+      await ctx.secrets.probe(`${ctx.profile}/probe`);
+    } catch (error) {
+      throw new SecretStoreError("auth0 init needs the OS keychain to keep the application's client secret, and it cannot be reached; nothing was changed.", {
+        hint:
+          'Run the first auth0 init where a keychain is available (on Linux: a Secret Service such as gnome-keyring); ' +
+          "after that, it runs without one when OKTA_M2M_AUTH0_CLIENT_SECRET holds the application's secret.",
+        cause: error,
+      });
+    }
+  }
   await recorder.update({
     domain: target.domain,
     ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
@@ -311,9 +325,7 @@ export async function applyPlan(ctx: Auth0ApplyContext, spec: Auth0SetupSpec, ob
     await recorder.update({ clientId: client.client_id, made });
     // An application whose secret is nowhere (lost with an earlier run's answer, or removed from the keychain)
     // gets a new one: init never reports a secret it does not have.
-    if ((await ctx.secrets.get(secretRefs.auth0ClientSecret(ctx.profile, client.client_id))) === undefined) {
-      await rotateSecret(ctx, client.client_id);
-    }
+    if (!observed.hasSecret) await rotateSecret(ctx, client.client_id);
     const plan = computePlan(spec, observed).items.find((i) => i.kind === 'application');
     if (plan?.action === 'update') {
       const id = client.client_id;

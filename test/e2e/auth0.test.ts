@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { secretToolLookup } from '../helpers/keychain.js';
-import { auth0Writes, clearAuth0Log, hasKeychain, requireBuilt, startEmulators, workspace, type Emulators, type Workspace } from './auth0-support.js';
+import { auth0Writes, clearAuth0Log, connectProfile, hasKeychain, requireBuilt, startEmulators, workspace, type Emulators, type Workspace } from './auth0-support.js';
 
 /** A limited management app: a client with a grant on the Management API for only these scopes. */
 async function limitedManagementApp(emus: Emulators, scopes: string[]): Promise<{ clientId: string; clientSecret: string }> {
@@ -239,5 +239,22 @@ describe.skipIf(!hasKeychain)('auth0 login, init, token get, destroy (built CLI,
     const token = await ws.run(['token', 'get', '--provider', 'auth0', '--raw', '--no-cache']);
     expect(token.code, token.stderr).toBe(0);
     expect((await ws.run(['auth0', 'destroy', '--yes'])).code).toBe(0);
+  });
+  test('without a keychain, a first auth0 init refuses before any write', async () => {
+    const { auth0 } = emus;
+    const ci = await workspace();
+    try {
+      await connectProfile(ci, emus);
+      clearAuth0Log(auth0);
+      const result = await ci.run(['auth0', 'init', '--name', 'no-keychain-api', '--audience', 'https://api.example.com/nokc', '--scope', 'nokc:read', '--yes'], {
+        env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/okta-m2m-no-bus' },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/needs the OS keychain.*nothing was changed/);
+      expect(auth0Writes(auth0)).toEqual([]);
+      expect(await ci.state().catch(() => undefined)).toBeUndefined();
+    } finally {
+      await ci.cleanup();
+    }
   });
 });
