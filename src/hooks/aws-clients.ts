@@ -52,6 +52,9 @@ export async function loadAwsSdks(): Promise<{ lambdaSdk: LambdaSdk; iamSdk: Iam
 
 /** Clients for a region (undefined: the SDK's own resolution, AWS_REGION or the shared config). */
 export async function createAwsClients(region: string | undefined): Promise<AwsClients> {
+  // The SDK warns on Node 20 about SDK releases from 2027 on, which the lockfile does not take; a multi-line
+  // warning on every deploy says nothing actionable to our users. Their own setting of the switch wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { lambdaSdk, iamSdk } = await loadAwsSdks();
   const config = region ? { region } : {};
   return {
