@@ -23,6 +23,14 @@ export function makeAction(io: Io) {
 
 export type ActionFactory = ReturnType<typeof makeAction>;
 
+/**
+ * A handler that lives in a module loaded only when its command runs (`<command>-run.ts`): registration stays
+ * cheap, so `--help` and the other commands do not parse every command's body.
+ */
+export function lazy<M>(load: () => Promise<M>, pick: (module: M) => Handler): Handler {
+  return async (ctx, options, args) => pick(await load())(ctx, options, args);
+}
+
 function globalsOf(options: Options): GlobalOptions {
   const globals: GlobalOptions = {
     json: Boolean(options.json),
