@@ -69,11 +69,18 @@ function validateServer(ctx: RequestContext, body: Json, exceptId?: string): Jso
   return { name, description: typeof body.description === 'string' ? body.description : '', audiences, issuerMode, rotationMode };
 }
 
-async function addAuthServer(state: EmulatorState, id: string, fields: Json): Promise<Stored> {
+/**
+ * Makes the server at once, as Okta does: its signing key is generated first, and only then is the server (with the
+ * key and its system scopes) added, in one synchronous step. A server must never be listed, found by name or adopted
+ * while its create is still running; `beforeAdd` re-checks what may have changed during the key generation.
+ */
+async function addAuthServer(state: EmulatorState, id: string, fields: Json, beforeAdd?: () => void): Promise<Stored> {
+  const key = await newSigningKey();
+  beforeAdd?.();
   const now = oktaTimestamp();
   const server: Stored = { id, ...fields, status: 'ACTIVE', created: now, lastUpdated: now };
   state.authServers.add(server);
-  state.authServerKeys.set(server.id, [await newSigningKey()]);
+  state.authServerKeys.set(server.id, [key]);
   const scopes = childCollection(state.scopes, server.id);
   for (const name of SYSTEM_SCOPES) {
     scopes.add({ id: newId('scope'), name, displayName: name, description: `Requests access to ${name}`, system: true, default: false, metadataPublish: 'ALL_CLIENTS', consent: 'IMPLICIT', optional: false });
@@ -82,7 +89,10 @@ async function addAuthServer(state: EmulatorState, id: string, fields: Json): Pr
 }
 
 async function createAuthServer(ctx: RequestContext): Promise<HandlerResult> {
-  const server = await addAuthServer(ctx.state, newId('authServer'), validateServer(ctx, readObjectBody(ctx)));
+  const body = readObjectBody(ctx);
+  const fields = validateServer(ctx, body);
+  // The name must still be free when the server is added (another create may have finished meanwhile).
+  const server = await addAuthServer(ctx.state, newId('authServer'), fields, () => validateServer(ctx, body));
   ctx.changed();
   return json(201, renderAuthServer(ctx, server));
 }

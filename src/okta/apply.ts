@@ -21,6 +21,7 @@ import {
   replaceAuthServer,
 } from './authorization-servers.js';
 import type { OktaClient } from './client.js';
+import { isNameTaken } from './errors.js';
 import { generateClientKeyPair, publicJwkOf } from './keys.js';
 import { appChanges, authServerChanges, policyChanges, ruleChanges, scopeChanges, type ObjectKind, type Observed } from './plan.js';
 import { activatePolicy, createPolicy, desiredPolicy, listPolicies, policyClients, replacePolicy } from './policies.js';
@@ -445,7 +446,8 @@ export function outcomeUnknown(error: unknown): boolean {
 
 /**
  * A create, tried again only after checking (by name) that the failed attempt did not happen; when it did, the
- * object it made is adopted instead of making a second one.
+ * object it made is adopted instead of making a second one. A create refused because the name is taken adopts the
+ * object of that name too (see isNameTaken).
  */
 export async function createChecked<T>(
   create: () => Promise<T>,
@@ -456,6 +458,13 @@ export async function createChecked<T>(
     try {
       return { value: await create(), adopted: false };
     } catch (error) {
+      if (isNameTaken(error)) {
+        // Made since our lookup, most likely by an interrupted run whose create Okta was still processing when that
+        // process died: adopt it, as the lookup by name would have a moment later.
+        const found = await find();
+        if (found) return { value: found, adopted: true };
+        throw error;
+      }
       if (!outcomeUnknown(error) || attempt >= attempts) throw error;
       const found = await find();
       if (found) return { value: found, adopted: true };

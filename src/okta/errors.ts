@@ -135,6 +135,18 @@ export function mapOktaError(error: unknown, what: string, method = 'GET'): unkn
   });
 }
 
+/**
+ * Whether a create was refused because the name (or label) is already taken: Okta answers 400 E0000001 with a cause
+ * such as "An object with this field already exists". Seen when the object was made after our lookup by name, most
+ * often by an interrupted run whose create was still being processed by Okta when the process died.
+ */
+export function isNameTaken(error: unknown): boolean {
+  const source = error instanceof CliError && error.cause !== undefined ? error.cause : error;
+  if (!isOktaHttpError(source) || source.status !== 400) return false;
+  const texts = [source.errorSummary ?? '', ...(source.errorCauses ?? []).map((c) => c.errorSummary ?? '')];
+  return texts.some((text) => /already exists/i.test(text));
+}
+
 /** Runs an Okta call and maps its errors. */
 export async function oktaCall<T>(what: string, method: string, call: () => Promise<T>): Promise<T> {
   try {
