@@ -1,65 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import type { EmulatorHandle } from '../../src/emulator/index.js';
 import { emulator, hasKeychain, login, requireBuilt, workspace, type Workspace } from './init-support.js';
+import { ENTER, fakeTerminal } from '../helpers/terminal.js';
 
-/** A terminal for the CLI in process: stdin we type into, stderr we read prompts from. */
-function terminal(env: NodeJS.ProcessEnv, cwd: string) {
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
-  let screen = '';
-  let stdout = '';
-  const stderr = Object.assign(
-    new Writable({
-      write(chunk, _encoding, done) {
-        screen += chunk.toString();
-        done();
-      },
-    }),
-    { isTTY: true, columns: 120, rows: 40 },
-  );
-  // Like process.stderr, never ended by a stream piped into it (each prompt pipes its output and ends it).
-  Object.defineProperty(stderr, 'end', { value: () => stderr });
-  const out = Object.assign(
-    new Writable({
-      write(chunk, _encoding, done) {
-        stdout += chunk.toString();
-        done();
-      },
-    }),
-    { isTTY: false },
-  );
-  let seen = 0;
-  return {
-    io: { stdin, stdout: out, stderr, env, cwd },
-    get screen() {
-      return screen;
-    },
-    get stdout() {
-      return stdout;
-    },
-    /** Waits for text to appear on the screen (after what earlier answers waited for), then types keys. */
-    async answer(prompt: RegExp, keys: string) {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const rest = screen.slice(seen);
-        const match = prompt.exec(rest);
-        if (match) {
-          seen += match.index + match[0].length;
-          break;
-        }
-        if (Date.now() > deadline) throw new Error(`no prompt ${prompt} on screen:\n${screen.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      await new Promise((r) => setTimeout(r, 30));
-      stdin.write(keys);
-    },
-  };
-}
-
-const ENTER = '\r';
 const DOWN = '\u001b[B';
 
 describe.skipIf(!hasKeychain)('the init wizard on a terminal', () => {
@@ -79,7 +25,7 @@ describe.skipIf(!hasKeychain)('the init wizard on a terminal', () => {
   });
 
   it('asks for the setup, saves okta-m2m.json, shows the plan and applies it after confirmation', async () => {
-    const term = terminal({ ...ws.env }, ws.dir);
+    const term = fakeTerminal({ ...ws.env }, ws.dir);
     const running = main(['node', 'okta-m2m', 'init'], term.io);
     await term.answer(/Name of the API/, `wizard-api${ENTER}`);
     await term.answer(/Audience of the tokens/, ENTER);
@@ -121,7 +67,7 @@ describe.skipIf(!hasKeychain)('the init wizard on a terminal', () => {
   it('login asks for the org URL and the API token on a terminal, and does not echo the token', async () => {
     const other = await workspace();
     try {
-      const term = terminal({ ...other.env }, other.dir);
+      const term = fakeTerminal({ ...other.env }, other.dir);
       const running = main(['node', 'okta-m2m', 'login'], term.io);
       await term.answer(/Okta org URL/, `${emu.url}${ENTER}`);
       await term.answer(/Okta API token/, `${emu.adminToken}${ENTER}`);
@@ -135,7 +81,7 @@ describe.skipIf(!hasKeychain)('the init wizard on a terminal', () => {
   });
 
   it('answering no to the confirmation changes nothing', async () => {
-    const term = terminal({ ...ws.env }, ws.dir);
+    const term = fakeTerminal({ ...ws.env }, ws.dir);
     const running = main(['node', 'okta-m2m', 'init', '--scope', 'wizard:read', '--token-lifetime', '45'], term.io);
     await term.answer(/Apply these changes\?/, `n${ENTER}`);
     expect(await running).toBe(0);
