@@ -3,31 +3,17 @@
  * and Auth0 emulators in this process (so a test can read their request logs and change the tenant), and a profile
  * written directly when a test is not about login (secrets then come from the environment variables).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { startAuth0Emulator, type Auth0Emulator, type Auth0EmulatorOptions } from '../../src/emulator/auth0/index.js';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = join(ROOT, 'bin', 'okta-m2m.js');
+import { BIN, type RunResult } from './init-support.js';
 
-export const hasKeychain =
-  Boolean(process.env.DBUS_SESSION_BUS_ADDRESS) && spawnSync('secret-tool', ['--version']).error === undefined;
-
-export function requireBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run "npm run build" first.');
-}
-
-export interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+// One definition of the built CLI's location, the keychain check and a run's result for every e2e test.
+export { BIN, ROOT, hasKeychain, requireBuilt, type RunResult } from './init-support.js';
 
 export interface Workspace {
   dir: string;
