@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { makeAction } from './commands/action.js';
 import { commandTree, registerCommands } from './commands/index.js';
 import { ExitCode, exitCodeOf } from './errors.js';
@@ -70,4 +70,3 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   }
 }
 
-export { Option };
