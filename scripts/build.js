@@ -14,7 +14,7 @@ await rm(outdir, { recursive: true, force: true });
 
 // Bundled because they are small and pure: one parsed file instead of dozens (jose alone is ~60 modules).
 // Everything else in node_modules (the Okta, Auth0 and AWS SDKs) stays external and loads only where used.
-const bundled = new Set(['commander', 'chalk', 'jose']);
+const bundled = new Set(['commander', '@commander-js/extra-typings', 'chalk', 'jose']);
 
 await build({
   absWorkingDir: root,

@@ -1,38 +1,64 @@
-import { Command, CommanderError } from 'commander';
-import { makeAction } from './commands/action.js';
-import { commandTree, registerCommands } from './commands/index.js';
-import { ExitCode, exitCodeOf } from './errors.js';
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { registerCommands, commandTree } from './commands/index.js';
+import { examples } from './commands/define.js';
+import { seconds } from './commands/options.js';
+import { Context, DEFAULT_TIMEOUT_SECONDS, type Factories, type GlobalOptions, type Io } from './context.js';
+import { ExitCode, InterruptedError, UsageError, exitCodeOf } from './errors.js';
+import { interruptionOf } from './ui/prompt.js';
 import { Ui } from './ui/ui.js';
-import type { Io } from './context.js';
 import { VERSION } from './version.js';
 
-const EXAMPLES = `
-Examples:
-  $ okta-m2m emulator start                      a local Okta org to try everything on
-  $ okta-m2m login --org-url https://acme.okta.com --api-token-stdin < token.txt
-  $ okta-m2m init --name orders-api --audience api://orders --scope orders:read --yes
-  $ okta-m2m token get                           a token from what init made
-  $ okta-m2m scim-token encode --token-url https://acme.okta.com/oauth2/aus1/v1/token \\
-      --client-id 0oa1 --client-secret-stdin < secret.txt
-`;
+const EXAMPLES = examples(
+  'okta-m2m emulator start                      a local Okta org to try everything on',
+  'okta-m2m login --org-url https://acme.okta.com --api-token-stdin < token.txt',
+  'okta-m2m init --name orders-api --audience api://orders --scope orders:read --yes',
+  'okta-m2m token get                           a token from what init made',
+  'okta-m2m scim-token encode --token-url https://acme.okta.com/oauth2/aus1/v1/token \\\n      --client-id 0oa1 --client-secret-stdin < secret.txt',
+);
 
-export function buildProgram(io: Io): Command {
-  const program = new Command('okta-m2m')
+const USAGE_HINT = 'add --help for usage';
+
+function globalOptions() {
+  return new Command('okta-m2m')
     .description('Set up machine-to-machine (OAuth 2.0 client credentials) auth on Okta and Auth0.')
     .version(VERSION, '-V, --version')
     .option('-p, --profile <name>', 'the profile to use (default: the current one, or $OKTA_M2M_PROFILE)')
-    .option('--json', 'print results as JSON')
+    .option('--json', 'print results as JSON (and errors as one JSON object on stderr)')
     .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)')
     .option('--debug', 'print request ids and error causes (never secrets)')
     .option('-y, --yes', 'answer yes to confirmations')
     .option('--no-input', 'never prompt; fail with a usage error where input is missing')
-    .showHelpAfterError('(add --help for usage)')
+    .option('--timeout <seconds>', 'give up on a remote request after this long', seconds(3600), DEFAULT_TIMEOUT_SECONDS);
+}
+
+type ProgramOptions = ReturnType<ReturnType<typeof globalOptions>['opts']>;
+
+function globalsOf(options: ProgramOptions): GlobalOptions {
+  return {
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    json: options.json === true,
+    color: options.color,
+    debug: options.debug === true,
+    yes: options.yes === true,
+    input: options.input,
+    timeoutMs: Math.round(options.timeout * 1000),
+  };
+}
+
+/**
+ * The program. `usageErrors` receives commander's own usage messages instead of stderr (for --json, where an
+ * error is one JSON object); without it they are printed as commander words them.
+ */
+export function buildProgram(io: Io, factories: Partial<Factories> = {}, usageErrors?: (message: string) => void) {
+  const program = globalOptions()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      ...(usageErrors ? { outputError: (text: string) => usageErrors(text) } : {}),
     })
     .exitOverride();
-  registerCommands(program, makeAction(io));
+  if (!usageErrors) program.showHelpAfterError(`(${USAGE_HINT})`);
+  registerCommands(program, () => new Context(io, globalsOf(program.opts()), factories));
   program.addHelpText('after', () => `${commandTree(program)}${EXAMPLES}`);
   return program;
 }
@@ -45,28 +71,47 @@ export const defaultIo = (): Io => ({
   cwd: process.cwd(),
 });
 
-/** Runs the CLI and returns the exit code; never throws. */
-export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
-  const program = buildProgram(io);
+/** Runs the CLI and returns the exit code; never throws. `factories` swap what reaches outside (for tests). */
+export async function main(argv: readonly string[], io: Io = defaultIo(), factories: Partial<Factories> = {}): Promise<number> {
+  const json = flagGiven(argv, '--json');
+  let usageMessage: string | undefined;
+  const program = buildProgram(io, factories, json ? (text) => (usageMessage ??= text) : undefined);
   try {
-    await program.parseAsync(argv as string[]);
+    await program.parseAsync([...argv]);
     return ExitCode.ok;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
-      if (done || error.exitCode === 0) return ExitCode.ok;
-      return ExitCode.usage;
-    }
+  } catch (thrown) {
     const opts = program.opts();
     const ui = new Ui(io, {
-      json: false,
-      color: opts.color !== false,
-      debug: Boolean(opts.debug) || argv.includes('--debug'),
+      json,
+      color: opts.color,
+      debug: opts.debug === true || flagGiven(argv, '--debug'),
       input: false,
       env: io.env,
     });
-    ui.error(error);
+    if (thrown instanceof CommanderError) {
+      const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(thrown.code);
+      if (done || thrown.exitCode === 0) return ExitCode.ok;
+      // Without --json, commander has printed the message already.
+      if (json) ui.error(new UsageError(commanderMessage(usageMessage ?? thrown.message), { hint: `${capitalised(USAGE_HINT)}.` }));
+      return ExitCode.usage;
+    }
+    const error = interruptionOf(thrown) ?? thrown;
+    if (error instanceof InterruptedError && !json) ui.info('interrupted');
+    else ui.error(error);
     return exitCodeOf(error);
   }
 }
 
+/** Whether a global flag is among the arguments (before any "--"), for errors met before parsing is done. */
+function flagGiven(argv: readonly string[], flag: string): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes(flag);
+}
+
+function commanderMessage(text: string): string {
+  return text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -4,6 +4,10 @@ import { loadProfiles, resolveProfileName, type ProfilesDocument } from './confi
 import { ProjectState } from './config/state.js';
 import { Ui } from './ui/ui.js';
 import type { Streams } from './ui/streams.js';
+// Types only: the clients (and their SDKs) load when a command first asks for one.
+import type { Auth0ClientOptions, Auth0Management } from './auth0/client.js';
+import type { AwsClients } from './hooks/aws-clients.js';
+import type { ClientOptions, OktaClient } from './okta/client.js';
 
 export interface GlobalOptions {
   profile?: string;
@@ -12,7 +16,11 @@ export interface GlobalOptions {
   debug: boolean;
   yes: boolean;
   input: boolean;
+  /** Per remote request (--timeout, in seconds on the command line). */
+  timeoutMs: number;
 }
+
+export const DEFAULT_TIMEOUT_SECONDS = 30;
 
 export interface Io extends Streams {
   env: NodeJS.ProcessEnv;
@@ -20,22 +28,41 @@ export interface Io extends Streams {
 }
 
 /**
- * Everything a command touches comes in through here (streams, environment, config, secrets), so a test can run
- * any command without a terminal or a keychain it did not choose.
+ * How the context makes what reaches outside the process. Each has a real default; a test passes its own (a
+ * keychain under a test service, the in-memory AWS fake) to run a command against things it chose.
+ */
+export interface Factories {
+  secrets: (env: NodeJS.ProcessEnv) => SecretStore;
+  aws: (region: string | undefined) => Promise<AwsClients>;
+}
+
+const defaultFactories: Factories = {
+  secrets: (env) => new SecretStore(keychainBackend(env.OKTA_M2M_KEYCHAIN_SERVICE), env),
+  aws: async (region) => (await import('./hooks/aws-clients.js')).createAwsClients(region),
+};
+
+/**
+ * Everything a command touches comes in through here (gh's Factory): the streams and environment, the UI, the
+ * profiles and project state, the keychain, and, made on first use, the Okta, Auth0 and AWS clients. A test can run
+ * any command in-process without a terminal, keychain or network it did not choose.
  */
 export class Context {
   readonly ui: Ui;
   readonly secrets: SecretStore;
+  private readonly factories: Factories;
   private profilesDoc: ProfilesDocument | undefined;
   private projectState: ProjectState | undefined;
+  private oktaClient: Promise<OktaClient> | undefined;
+  private auth0Client: Promise<Auth0Management> | undefined;
 
   constructor(
     readonly io: Io,
     readonly globals: GlobalOptions,
-    secrets?: SecretStore,
+    factories: Partial<Factories> = {},
   ) {
+    this.factories = { ...defaultFactories, ...factories };
     this.ui = new Ui(io, { ...globals, env: io.env });
-    this.secrets = secrets ?? new SecretStore(keychainBackend(io.env.OKTA_M2M_KEYCHAIN_SERVICE), io.env);
+    this.secrets = this.factories.secrets(io.env);
   }
 
   get env(): NodeJS.ProcessEnv {
@@ -54,5 +81,48 @@ export class Context {
   async state(): Promise<ProjectState> {
     this.projectState ??= await ProjectState.load(this.io.cwd);
     return this.projectState;
+  }
+
+  /** The Okta management client of the profile; each retry is reported with --debug. */
+  okta(): Promise<OktaClient> {
+    this.oktaClient ??= (async () => {
+      const { connect } = await import('./okta/connect.js');
+      return connect(await this.profiles(), await this.profileName(), this.secrets, this.oktaClientOptions());
+    })();
+    return this.oktaClient;
+  }
+
+  /** Options for an Okta client made by hand (login checks credentials before any profile has them). */
+  oktaClientOptions(): ClientOptions {
+    return {
+      retry: {
+        onRetry: (event) =>
+          this.ui.debug(
+            `retry ${event.attempt} of ${event.method} ${event.path} after ${event.reason}${event.status ? ` (${event.status})` : ''}, waiting ${event.delayMs} ms`,
+          ),
+      },
+    };
+  }
+
+  /** The Auth0 Management API client of the profile; each retry is reported with --debug. */
+  auth0(): Promise<Auth0Management> {
+    this.auth0Client ??= (async () => {
+      const { connectAuth0 } = await import('./auth0/connect.js');
+      return connectAuth0(await this.profiles(), await this.profileName(), this.secrets, this.auth0ClientOptions());
+    })();
+    return this.auth0Client;
+  }
+
+  /** Options for an Auth0 client made by hand (auth0 login checks credentials before any profile has them). */
+  auth0ClientOptions(): Auth0ClientOptions {
+    return {
+      onRetry: (event) =>
+        this.ui.debug(`retry ${event.attempt} of ${event.method} ${event.path} after ${event.reason}, waiting ${event.delayMs} ms`),
+    };
+  }
+
+  /** AWS clients for a region (undefined: the SDK's own resolution). */
+  aws(region: string | undefined): Promise<AwsClients> {
+    return this.factories.aws(region);
   }
 }

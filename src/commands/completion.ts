@@ -1,22 +1,26 @@
-import type { Command, Option } from 'commander';
-import type { ActionFactory, Options } from './action.js';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { examples } from './define.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
-type Shell = (typeof SHELLS)[number];
 
-export function registerCompletion(program: Command, action: ActionFactory): void {
-  program
-    .command('completion')
+export const command = () =>
+  new Command('completion')
     .description('print a shell completion script')
     .argument('<shell>', SHELLS.join(' | '))
-    .addHelpText('after', '\nExample:\n  $ okta-m2m completion bash >> ~/.bashrc\n')
-    .action(action(async (ctx: Context, _options: Options, [shell]: string[]) => print(ctx, program, shell)));
+    .addHelpText(
+      'after',
+      examples('okta-m2m completion bash >> ~/.bashrc', 'okta-m2m completion zsh > "${fpath[1]}/_okta-m2m"', 'okta-m2m completion fish > ~/.config/fish/completions/okta-m2m.fish'),
+    );
+
+/** The program whose commands the script completes: the tree the command sits in. */
+export interface CompletionOptions {
+  program: CommandUnknownOpts;
 }
 
-function print(ctx: Context, program: Command, shell: string | undefined): void {
-  if (!SHELLS.includes(shell as Shell)) {
+export async function run(ctx: Context, { program }: CompletionOptions, shell: string): Promise<void> {
+  if (!SHELLS.some((known) => known === shell)) {
     throw new UsageError(`Unknown shell "${shell}".`, { hint: `Choose one of ${SHELLS.join(', ')}.` });
   }
   const tree = commandTree(program);
@@ -30,13 +34,13 @@ interface Node {
   options: string[];
 }
 
-function commandTree(program: Command): Node[] {
+function commandTree(program: CommandUnknownOpts): Node[] {
   const nodes: Node[] = [];
-  const walk = (command: Command, path: string[]) => {
+  const walk = (command: CommandUnknownOpts, path: string[]) => {
     nodes.push({
       path,
       subcommands: command.commands.map((c) => c.name()),
-      options: command.options.flatMap((o: Option) => [o.long, o.short].filter((f): f is string => Boolean(f))),
+      options: command.options.flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f))),
     });
     for (const sub of command.commands) walk(sub, [...path, sub.name()]);
   };

@@ -1,13 +1,18 @@
-import type { Command } from 'commander';
-import type { ActionFactory } from './action.js';
-import { collectList, lazy } from './action.js';
+import { resolve } from 'node:path';
+import { Command } from '@commander-js/extra-typings';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { requireProfile } from '../config/profiles.js';
+import { readJsonFile, writeJsonAtomic } from '../config/files.js';
+import { confirmOrYes, prompts } from '../ui/prompt.js';
+import type { SetupSpec, SpecInput } from '../okta/spec.js';
+import type { OktaState } from '../okta/state.js';
+import { examples } from './define.js';
+import { label, renderOutputs, renderPlan } from './okta-setup-text.js';
+import { collectList } from './options.js';
 
-// The handlers (with the Okta SDK and the prompts) load only when init, destroy or status runs.
-const run = () => import('./init-run.js');
-
-export function registerInit(program: Command, action: ActionFactory): void {
-  program
-    .command('init')
+export const command = () =>
+  new Command('init')
     .description('create (idempotently) the app, authorization server, scopes, policy and rule for M2M auth')
     .option('--name <name>', 'name of the setup: the app and the authorization server are called this')
     .option('--audience <uri>', 'the audience (aud) of the access tokens (default: api://<name>)')
@@ -26,23 +31,192 @@ export function registerInit(program: Command, action: ActionFactory): void {
 The setup comes from the flags, else --file, else what the last init here applied, else ./okta-m2m.json, else
 the wizard on a terminal. Running init again with the same setup changes nothing; a changed setup is updated in
 place; an interrupted run is completed by running it again.
+${examples(
+  'okta-m2m init --name orders-api --audience api://orders --scope orders:read --scope orders:write --yes',
+  'okta-m2m init --file okta-m2m.json --dry-run',
+  'okta-m2m init                       # the wizard, on a terminal',
+)}`,
+    );
 
-Examples:
-  $ okta-m2m init --name orders-api --audience api://orders --scope orders:read --scope orders:write --yes
-  $ okta-m2m init --file okta-m2m.json --dry-run
-  $ okta-m2m init                       # the wizard, on a terminal
-`,
-    )
-    .action(action(lazy(run, (m) => m.init)));
+export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
-  program
-    .command('destroy')
-    .description('remove what init made (only what the project state records)')
-    .action(action(lazy(run, (m) => m.destroyCommand)));
+/** The options that describe the setup (as opposed to where it comes from or what to do with it). */
+const SPEC_FLAGS = ['name', 'audience', 'description', 'scope', 'defaultScope', 'authMethod', 'tokenLifetime', 'allClients'] as const;
 
-  program
-    .command('status')
-    .description('show what init made, whether it still matches, and whether a token can be had')
-    .option('--no-token', 'do not try to get a token')
-    .action(action(lazy(run, (m) => m.statusCommand)));
+export async function run(ctx: Context, options: InitOptions): Promise<void> {
+  const name = await ctx.profileName();
+  const doc = await ctx.profiles();
+  requireProfile(doc, name);
+  const { readOktaState, StateRecorder } = await import('../okta/state.js');
+  const projectState = await ctx.state();
+  const recorded = readOktaState(projectState, name);
+  const spec = await desiredSpec(ctx, options, recorded);
+  if (options.save !== undefined) await saveSpecFile(ctx, options.save, spec);
+
+  const [{ observe, computePlan }, { credentialLookup }, { apply }, { outputsOf }] = await Promise.all([
+    import('../okta/plan.js'),
+    import('../okta/status.js'),
+    import('../okta/apply.js'),
+    import('../okta/outputs.js'),
+  ]);
+  const client = await ctx.okta();
+  if (recorded && recorded.orgUrl !== client.orgUrl) {
+    ctx.ui.warn(`the project state here was made for ${recorded.orgUrl}; profile "${name}" uses ${client.orgUrl}. Its ids are ignored.`);
+  }
+  ctx.ui.progress(`reading what exists in ${client.orgUrl} ...`);
+  const observed = await observe(client, spec, recorded, credentialLookup(ctx.secrets, name));
+  const plan = computePlan(spec, observed);
+
+  if (options.dryRun) {
+    ctx.ui.result({ changed: plan.changed, items: plan.items }, () => renderPlan(plan));
+    return;
+  }
+  ctx.ui.info(renderPlan(plan));
+  if (plan.changed) {
+    const yes = await confirmOrYes(ctx.ui, ctx.globals.yes, 'Apply these changes?');
+    if (!yes) {
+      ctx.ui.info('nothing changed.');
+      return;
+    }
+  } else {
+    ctx.ui.success('everything is as the setup says; nothing to change.');
+  }
+
+  const base: OktaState = recorded && recorded.orgUrl === client.orgUrl ? recorded : { orgUrl: client.orgUrl };
+  const recorder = new StateRecorder(projectState, name, base);
+  const state = await apply({
+    client,
+    profile: name,
+    secrets: ctx.secrets,
+    recorder,
+    report: (event) => ctx.ui.success(`${event.action} ${label(event.kind)} ${event.name}${event.id ? ` (${event.id})` : ''}`),
+  }, spec, observed);
+  await recorder.flush();
+  const outputs = outputsOf(state, name);
+  ctx.ui.result(outputs, renderOutputs);
+}
+
+async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaState | undefined): Promise<SetupSpec> {
+  const { SPEC_FILE, specFromFile, validateSpec } = await import('../okta/spec.js');
+  const flagged = SPEC_FLAGS.filter((flag) => options[flag] !== undefined);
+  if (options.file !== undefined) {
+    if (flagged.length) {
+      throw new UsageError(`--file and setup flags (--${flagged.map(kebab).join(', --')}) do not mix.`, {
+        hint: 'Put everything in the file, or pass everything as flags.',
+      });
+    }
+    const path = resolve(ctx.io.cwd, options.file);
+    const raw = await readJsonFile(path, 'setup');
+    if (raw === undefined) throw new UsageError(`There is no file ${path}.`);
+    return specFromFile(raw, path);
+  }
+  if (flagged.length) {
+    const input: SpecInput = {
+      name: options.name,
+      audience: options.audience,
+      description: options.description,
+      scopes: options.scope,
+      defaultScope: options.defaultScope,
+      authMethod: options.authMethod,
+      tokenLifetimeMinutes: options.tokenLifetime,
+      allClients: options.allClients,
+    };
+    if (input.name === undefined && recorded?.spec) {
+      // Flags change the setup applied last time.
+      const base = recorded.spec;
+      return validateSpec({
+        name: base.name,
+        audience: input.audience ?? base.audience,
+        description: input.description ?? base.description,
+        scopes: input.scopes ?? base.scopes,
+        defaultScope: input.defaultScope ?? (input.scopes ? undefined : base.defaultScope),
+        authMethod: input.authMethod ?? base.authMethod,
+        tokenLifetimeMinutes: input.tokenLifetimeMinutes ?? base.tokenLifetimeMinutes,
+        allClients: input.allClients ?? base.allClients,
+      }, 'the flags');
+    }
+    return validateSpec(input, 'the flags');
+  }
+  if (recorded?.spec) {
+    ctx.ui.progress('using the setup init applied here last time');
+    return validateSpec(recorded.spec as unknown as SpecInput, 'the project state');
+  }
+  const defaultFile = resolve(ctx.io.cwd, SPEC_FILE);
+  const fromFile = await readJsonFile(defaultFile, 'setup');
+  if (fromFile !== undefined) {
+    ctx.ui.progress(`using the setup in ${defaultFile}`);
+    return specFromFile(fromFile, defaultFile);
+  }
+  return wizard(ctx);
+}
+
+function kebab(flag: string): string {
+  return flag === 'scope' ? 'scope' : flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+async function wizard(ctx: Context): Promise<SetupSpec> {
+  const inquirer = await prompts(ctx.ui, 'The setup (--name and --scope, or --file okta-m2m.json)');
+  const { AUTH_METHODS, DEFAULT_TOKEN_LIFETIME_MINUTES, SPEC_FILE, validateSpec } = await import('../okta/spec.js');
+  const io = { output: ctx.io.stderr, input: ctx.io.stdin };
+  const check = (make: () => unknown) => {
+    try {
+      make();
+      return true;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const name = await inquirer.input(
+    { message: 'Name of the API (the app and authorization server get this name)', validate: (v: string) => check(() => validateSpec({ name: v, scopes: ['x'] })) },
+    io,
+  );
+  const audience = await inquirer.input({ message: 'Audience of the tokens', default: `api://${name.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}` }, io);
+  const description = await inquirer.input({ message: 'Description', default: `M2M access to ${name.trim()} (made by okta-m2m)` }, io);
+  const scopeText = await inquirer.input(
+    {
+      message: 'Scopes (space or comma separated)',
+      default: `${name.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}:read`,
+      validate: (v: string) => check(() => validateSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) })),
+    },
+    io,
+  );
+  const scopes = scopeText.split(/[\s,]+/).filter(Boolean);
+  const defaultScope = await inquirer.select(
+    {
+      message: 'Default scope (granted when a token request names none)',
+      choices: [{ name: '(none)', value: '' }, ...scopes.map((s) => ({ name: s, value: s }))],
+    },
+    io,
+  );
+  const authMethod = await inquirer.select(
+    {
+      message: 'How the client authenticates',
+      choices: AUTH_METHODS.map((m) => ({ name: m, value: m })),
+      default: 'client_secret_basic',
+    },
+    io,
+  );
+  const lifetime = await inquirer.input(
+    {
+      message: 'Access token lifetime (minutes)',
+      default: String(DEFAULT_TOKEN_LIFETIME_MINUTES),
+      validate: (v: string) => check(() => validateSpec({ name: 'x', scopes: ['x'], tokenLifetimeMinutes: v })),
+    },
+    io,
+  );
+  const allClients = await inquirer.confirm({ message: 'Let the policy apply to all clients of the server?', default: false }, io);
+  const spec = validateSpec(
+    { name, audience, description, scopes, defaultScope: defaultScope || undefined, authMethod, tokenLifetimeMinutes: lifetime, allClients },
+    'the wizard',
+  );
+  const save = await inquirer.confirm({ message: `Save this setup to ${SPEC_FILE} (for --file next time)?`, default: true }, io);
+  if (save) await saveSpecFile(ctx, SPEC_FILE, spec);
+  return spec;
+}
+
+async function saveSpecFile(ctx: Context, file: string, spec: SetupSpec): Promise<void> {
+  const { specToFile } = await import('../okta/spec.js');
+  const path = resolve(ctx.io.cwd, file);
+  await writeJsonAtomic(path, specToFile(spec));
+  ctx.ui.success(`saved the setup to ${path}`);
 }

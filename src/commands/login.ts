@@ -1,13 +1,19 @@
-import type { Command } from 'commander';
-import type { ActionFactory } from './action.js';
-import { collectList, lazy } from './action.js';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command } from '@commander-js/extra-typings';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { saveProfiles, type Profile } from '../config/profiles.js';
+import { secretRefs } from '../secrets/refs.js';
+import { registerSecret } from '../secrets/redact.js';
+import { keyValues } from '../ui/format.js';
+import { prompts } from '../ui/prompt.js';
+import { readAll } from '../ui/streams.js';
+import { examples } from './define.js';
+import { collectList } from './options.js';
 
-// The handler (with the Okta SDK and the prompts) loads only when login runs.
-const run = () => import('./login-run.js');
-
-export function registerLogin(program: Command, action: ActionFactory): void {
-  program
-    .command('login')
+export const command = () =>
+  new Command('login')
     .description('connect a profile to an Okta org (API token, or OAuth with private_key_jwt)')
     .option('--org-url <url>', 'the Okta org, such as https://acme.okta.com')
     .option('--api-token-stdin', 'read an Okta API token (SSWS) from stdin (else $OKTA_M2M_API_TOKEN, else a prompt)')
@@ -19,12 +25,203 @@ export function registerLogin(program: Command, action: ActionFactory): void {
     .option('--generate-key', 'with --oauth: make a key pair, keep the private key in the keychain, print the public JWK and what to set up in Okta')
     .addHelpText(
       'after',
-      `
-Examples:
-  $ okta-m2m login --org-url https://acme.okta.com --api-token-stdin < token.txt
-  $ okta-m2m login --oauth --org-url https://acme.okta.com --generate-key
-  $ okta-m2m login --oauth --org-url https://acme.okta.com --client-id 0oa1b2c3 --private-key-file key.pem
-`,
-    )
-    .action(action(lazy(run, (m) => m.login)));
+      examples(
+        'okta-m2m login --org-url https://acme.okta.com --api-token-stdin < token.txt',
+        'okta-m2m login --oauth --org-url https://acme.okta.com --generate-key',
+        'okta-m2m login --oauth --org-url https://acme.okta.com --client-id 0oa1b2c3 --private-key-file key.pem',
+      ),
+    );
+
+export type LoginOptions = ReturnType<ReturnType<typeof command>['opts']>;
+
+
+export async function run(ctx: Context, options: LoginOptions): Promise<void> {
+  const { normalizeOrgUrl } = await import('../okta/client.js');
+  const name = await ctx.profileName();
+  const doc = await ctx.profiles();
+  const existing = doc.profiles[name];
+  const orgUrl = normalizeOrgUrl(await orgUrlOf(ctx, options, existing));
+  const oauth = Boolean(options.oauth || options.generateKey || options.clientId || options.privateKeyFile);
+  if (oauth && options.apiTokenStdin) {
+    throw new UsageError('--api-token-stdin and --oauth are two different ways to log in.', { hint: 'Choose one.' });
+  }
+  if (oauth && options.generateKey) return generateKey(ctx, options, name, orgUrl);
+  if (oauth) return loginOAuth(ctx, options, name, orgUrl);
+  return loginToken(ctx, options, name, orgUrl);
+}
+
+async function orgUrlOf(ctx: Context, options: LoginOptions, existing: Profile | undefined): Promise<string> {
+  if (options.orgUrl !== undefined) return options.orgUrl;
+  if (ctx.env.OKTA_M2M_ORG_URL) return ctx.env.OKTA_M2M_ORG_URL;
+  const { input } = await prompts(ctx.ui, 'The org URL (--org-url)');
+  return input(
+    {
+      message: 'Okta org URL',
+      ...(existing?.orgUrl ? { default: existing.orgUrl } : {}),
+      validate: (value: string) => /^https?:\/\/\S+$/.test(value.trim()) || 'Give a URL such as https://acme.okta.com',
+    },
+    { output: ctx.io.stderr, input: ctx.io.stdin },
+  );
+}
+
+async function loginToken(ctx: Context, options: LoginOptions, name: string, orgUrl: string): Promise<void> {
+  let token: string;
+  let fromEnv = false;
+  if (options.apiTokenStdin) {
+    if (ctx.io.stdin.isTTY) {
+      throw new UsageError('--api-token-stdin reads a pipe, but stdin is a terminal.', {
+        hint: 'Pipe the token in: okta-m2m login --org-url ... --api-token-stdin < token.txt',
+      });
+    }
+    token = (await readAll(ctx.io.stdin, 64 * 1024)).trim();
+    if (!token) throw new UsageError('stdin held no API token.', { hint: 'Pipe the token in.' });
+  } else if (ctx.env.OKTA_M2M_API_TOKEN) {
+    token = ctx.env.OKTA_M2M_API_TOKEN.trim();
+    fromEnv = true;
+  } else {
+    const { password } = await prompts(ctx.ui, 'The API token (--api-token-stdin or $OKTA_M2M_API_TOKEN)');
+    token = (
+      await password({ message: 'Okta API token', mask: '*' }, { output: ctx.io.stderr, input: ctx.io.stdin })
+    ).trim();
+  }
+  if (/\s/.test(token)) throw new UsageError('The API token has spaces in it.', { hint: 'Give the token alone, not "SSWS <token>".' });
+  registerSecret(token);
+  ctx.ui.warn(
+    'an API token acts as the admin who made it, with all of their rights, and Okta revokes it after 30 days unused. ' +
+      'For lasting automation, prefer "okta-m2m login --oauth" with a service app.',
+  );
+  const { verifyCredentials } = await import('../okta/connect.js');
+  ctx.ui.progress(`checking the token against ${orgUrl} ...`);
+  await verifyCredentials({ orgUrl, mode: 'ssws', token }, ctx.oktaClientOptions());
+  // A token from the environment stays there (CI has no keychain): every command reads it from there.
+  if (fromEnv) ctx.ui.info('the API token is not stored: okta-m2m reads it from OKTA_M2M_API_TOKEN each time.');
+  else await ctx.secrets.set(secretRefs.oktaApiToken(name), token);
+  await saveProfile(ctx, name, { orgUrl, authMode: 'ssws' });
+  report(ctx, name, { orgUrl, authMode: 'ssws' }, fromEnv ? 'OKTA_M2M_API_TOKEN' : undefined);
+}
+
+async function loginOAuth(ctx: Context, options: LoginOptions, name: string, orgUrl: string): Promise<void> {
+  const { MANAGEMENT_SCOPES, toPkcs8, verifyCredentials } = await import('../okta/connect.js');
+  let clientId = options.clientId?.trim();
+  if (!clientId) {
+    const { input } = await prompts(ctx.ui, "The service app's client id (--client-id)");
+    clientId = (await input({ message: "Client id of okta-m2m's service app" }, { output: ctx.io.stderr, input: ctx.io.stdin })).trim();
+  }
+  const existing = (await ctx.profiles()).profiles[name];
+  let keyId = options.keyId;
+  let privateKey: string;
+  const fromEnv = options.privateKeyFile === undefined && Boolean(ctx.env.OKTA_M2M_PRIVATE_KEY);
+  if (options.privateKeyFile !== undefined) {
+    const path = resolve(ctx.io.cwd, options.privateKeyFile);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new UsageError(`Cannot read the private key file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+    }
+    registerSecret(text.trim());
+    if (!keyId && text.trim().startsWith('{')) {
+      try {
+        const kid = (JSON.parse(text) as { kid?: unknown }).kid;
+        if (typeof kid === 'string') keyId = kid;
+      } catch {
+        // toPkcs8 reports an unreadable key.
+      }
+    }
+    privateKey = await toPkcs8(text);
+  } else {
+    const stored = await ctx.secrets.get(secretRefs.oktaPrivateKey(name));
+    if (!stored) {
+      throw new UsageError('No private key for the service app.', {
+        hint: 'Pass --private-key-file <pem|jwk>, or run "okta-m2m login --oauth --generate-key" first.',
+      });
+    }
+    privateKey = await toPkcs8(stored);
+    keyId ??= existing?.keyId;
+  }
+  registerSecret(privateKey);
+  const scopes = options.scopes?.length
+    ? options.scopes
+    : existing?.scopes?.length && existing.clientId === clientId
+      ? existing.scopes
+      : MANAGEMENT_SCOPES;
+  ctx.ui.progress(`checking the service app ${clientId} against ${orgUrl} ...`);
+  const verified = await verifyCredentials(
+    { orgUrl, mode: 'private_key_jwt', clientId, scopes: [...scopes], privateKey, ...(keyId ? { keyId } : {}) },
+    ctx.oktaClientOptions(),
+  );
+  if (verified.missingScopes.length) {
+    ctx.ui.warn(
+      `Okta did not grant ${verified.missingScopes.join(' ')}; commands that need ${verified.missingScopes.length > 1 ? 'them' : 'it'} will fail until granted.`,
+    );
+  }
+  const grantedScopes = scopes.filter((s) => !verified.missingScopes.includes(s));
+  if (fromEnv) ctx.ui.info('the private key is not stored: okta-m2m reads it from OKTA_M2M_PRIVATE_KEY each time.');
+  else await ctx.secrets.set(secretRefs.oktaPrivateKey(name), privateKey);
+  // Ask later only for what Okta grants: it drops the rest anyway.
+  const profile: Profile = { orgUrl, authMode: 'private_key_jwt', clientId, scopes: grantedScopes };
+  if (keyId) profile.keyId = keyId;
+  await saveProfile(ctx, name, profile);
+  report(ctx, name, profile, fromEnv ? 'OKTA_M2M_PRIVATE_KEY' : undefined);
+}
+
+async function generateKey(ctx: Context, options: LoginOptions, name: string, orgUrl: string): Promise<void> {
+  const { generateClientKeyPair } = await import('../okta/keys.js');
+  const { MANAGEMENT_SCOPES } = await import('../okta/connect.js');
+  const pair = await generateClientKeyPair();
+  registerSecret(pair.privateKeyPem);
+  await ctx.secrets.set(secretRefs.oktaPrivateKey(name), pair.privateKeyPem);
+  const scopes = options.scopes?.length ? options.scopes : MANAGEMENT_SCOPES;
+  const doc = await ctx.profiles();
+  const previous = doc.profiles[name];
+  const profile: Profile = { orgUrl, authMode: 'private_key_jwt', keyId: pair.publicJwk.kid, scopes };
+  const clientId = options.clientId ?? previous?.clientId;
+  if (clientId) profile.clientId = clientId;
+  await saveProfile(ctx, name, profile);
+  const profileFlag = name === 'default' ? '' : ` --profile ${name}`;
+  const steps = [
+    'Set up okta-m2m\'s own service app in Okta (Admin Console):',
+    '  1. Applications > Create App Integration > API Services; name it, for example, okta-m2m.',
+    '  2. General > Client Credentials > Edit: Client authentication "Public key / Private key";',
+    '     add the public key printed above (paste the JWK), and save. Turn off "Require DPoP" if shown.',
+    `  3. Okta API Scopes: grant ${scopes.join(' ')}.`,
+    '  4. Admin roles: assign the app an admin role that allows these (for example Super Administrator,',
+    '     or a custom role over apps, authorization servers, inline hooks, users and groups).',
+    `  5. Then run: okta-m2m login --oauth --org-url ${orgUrl} --client-id <the app's client id>${profileFlag}`,
+  ].join('\n');
+  const result = { profile: name, orgUrl, keyId: pair.publicJwk.kid, publicJwk: pair.publicJwk, scopes, next: steps };
+  ctx.ui.result(result, () => `${JSON.stringify(pair.publicJwk, null, 2)}`);
+  if (!ctx.ui.json) ctx.ui.info(`\nThe private key is in the keychain (okta-m2m ${name}/okta-private-key). Public JWK above.\n\n${steps}`);
+}
+
+async function saveProfile(ctx: Context, name: string, profile: Profile): Promise<void> {
+  const doc = await ctx.profiles();
+  const hadCurrent = Boolean(doc.profiles[doc.current]);
+  const profiles = { ...doc.profiles, [name]: { ...(doc.profiles[name]?.auth0 ? { auth0: doc.profiles[name]?.auth0 } : {}), ...profile } };
+  await saveProfiles({ current: hadCurrent ? doc.current : name, profiles }, ctx.env);
+}
+
+/** envVar: the secret stays in that environment variable, not in the keychain. */
+function report(ctx: Context, name: string, profile: Profile, envVar?: string): void {
+  ctx.ui.success(`logged in: profile "${name}" uses ${profile.orgUrl}`);
+  const where = envVar ? `from $${envVar}` : 'in the keychain';
+  const value = {
+    profile: name,
+    orgUrl: profile.orgUrl,
+    authMode: profile.authMode,
+    secretIn: envVar ?? 'keychain',
+    ...(profile.clientId ? { clientId: profile.clientId } : {}),
+    ...(profile.keyId ? { keyId: profile.keyId } : {}),
+    ...(profile.scopes ? { scopes: profile.scopes } : {}),
+  };
+  ctx.ui.result(value, (v) =>
+    keyValues([
+      ['profile', v.profile],
+      ['org', v.orgUrl],
+      ['auth', v.authMode === 'ssws' ? `API token (${where})` : `OAuth private_key_jwt (key ${where})`],
+      ['client id', v.clientId],
+      ['key id', v.keyId],
+      ['scopes', v.scopes?.join(' ')],
+    ]),
+  );
 }

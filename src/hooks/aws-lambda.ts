@@ -6,10 +6,9 @@ import { awsCall, awsFind, isAwsError, mapAwsError, type AwsClients, type AwsTim
  * bridge with its bridge token) and the resource policy that lets the URL be called.
  */
 export const HANDLER = 'index.handler';
-export const RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
-export type RuntimeName = (typeof RUNTIMES)[number];
-export const ARCHITECTURES = ['arm64', 'x86_64'] as const;
-export type ArchitectureName = (typeof ARCHITECTURES)[number];
+import type { ArchitectureName, RuntimeName } from './names.js';
+
+export { ARCHITECTURES, RUNTIMES, type ArchitectureName, type RuntimeName } from './names.js';
 
 /**
  * Since October 2025 a function URL with AuthType NONE needs both statements: lambda:InvokeFunctionUrl with the

@@ -6,8 +6,9 @@ import type { OktaState } from '../okta/state.js';
  * already has, else a default from the project state (what `init` made). So a re-deploy without flags changes
  * nothing, and `--env NAME=` (empty) removes a variable. HOOK_SECRET is handled by deploy (keychain), never here.
  */
-export const TEMPLATE_NAMES = ['scim-bridge', 'token-hook'] as const;
-export type DeployTemplate = (typeof TEMPLATE_NAMES)[number];
+import { TEMPLATE_NAMES, type DeployTemplate } from './names.js';
+
+export { TEMPLATE_NAMES, type DeployTemplate };
 
 export interface TemplateOptions {
   // token-hook

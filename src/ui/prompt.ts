@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import type { Ui } from './ui.js';
 
 /**
@@ -21,4 +21,14 @@ export async function confirmOrYes(ui: Ui, yes: boolean, question: string): Prom
   }
   const { confirm } = await prompts(ui, 'Confirmation (or --yes)');
   return confirm({ message: question, default: false }, { output: ui.streams.stderr, input: ui.streams.stdin });
+}
+
+/**
+ * Ctrl-C at a prompt: the prompt holds the terminal in raw mode, so no SIGINT reaches the process and @inquirer
+ * rejects with its ExitPromptError instead. That is an interruption (exit 130), not a failure.
+ */
+export function interruptionOf(error: unknown): InterruptedError | undefined {
+  if (error instanceof InterruptedError) return error;
+  if (error instanceof Error && error.name === 'ExitPromptError') return new InterruptedError({ cause: error });
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { redact } from '../secrets/redact.js';
-import { CliError } from '../errors.js';
+import { CliError, errorDocument } from '../errors.js';
 import type { Streams } from './streams.js';
 
 export interface UiOptions {
@@ -79,6 +79,11 @@ export class Ui {
   }
 
   error(error: unknown): void {
+    // With --json an error is one JSON object, for scripts: {"error": {code, message, hint, requestId, remoteCode}}.
+    if (this.options.json) {
+      this.err(JSON.stringify(errorDocument(error)));
+      return;
+    }
     if (error instanceof CliError) {
       this.err(`${this.errStyle.red('error:')} ${error.message}`);
       if (error.hint) this.err(`${this.errStyle.dim('hint:')} ${error.hint}`);

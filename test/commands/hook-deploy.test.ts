@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsClientFactory } from '../../src/commands/hook-run.js';
 import { ProjectState } from '../../src/config/state.js';
 import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
@@ -11,7 +10,7 @@ import { requireKeychain, testKeychainService } from '../oauth/helpers/keychain.
 import { runCli, tempDir } from './token-run.js';
 
 // `okta-m2m hook deploy / remove` as a command, in this process: the AWS clients are the in-memory fake (through the
-// command's client factory), Okta is the emulator over HTTP (the profile's API token from $OKTA_M2M_API_TOKEN), the
+// context's client factories), Okta is the emulator over HTTP (the profile's API token from $OKTA_M2M_API_TOKEN), the
 // shared secret goes to the real keychain under a test service.
 
 let emu: EmulatorHandle;
@@ -21,7 +20,6 @@ let aws: FakeAws;
 let cwd: string;
 let fixture: ClientCredentialsFixture;
 let env: Record<string, string>;
-const originalFactory = awsClientFactory.create;
 
 beforeAll(async () => {
   service = testKeychainService('hook');
@@ -29,13 +27,11 @@ beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
 });
 afterAll(async () => {
-  awsClientFactory.create = originalFactory;
   await emu?.stop();
 });
 
 beforeEach(async () => {
   aws = fakeAws();
-  awsClientFactory.create = async () => aws.clients;
   cwd = await tempDir();
   fixture = await provisionClientCredentials(emu.url, emu.adminToken);
   await mkdir(join(cwd, '.config'), { recursive: true });
@@ -60,7 +56,7 @@ afterEach(async () => {
   await keychain.delete('default/hook-secret:token-hook').catch(() => false);
 });
 
-const cli = (args: string[]) => runCli(args, { cwd, env });
+const cli = (args: string[]) => runCli(args, { cwd, env, factories: { aws: async () => aws.clients } });
 /** The keychain entry, read a few times: a Secret Service under heavy load can answer late. */
 async function stored(account: string): Promise<string | undefined> {
   for (let attempt = 0; ; attempt += 1) {

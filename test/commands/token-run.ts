@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/cli.js';
-import type { Io } from '../../src/context.js';
+import type { Factories, Io } from '../../src/context.js';
 
 export interface RunResult {
   code: number;
@@ -18,6 +18,8 @@ export interface RunOptions {
   stdoutIsTTY?: boolean;
   env?: Record<string, string>;
   cwd?: string;
+  /** Swaps what the commands reach outside with (the AWS clients, the keychain). */
+  factories?: Partial<Factories>;
 }
 
 export async function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
@@ -38,7 +40,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     cwd,
     env: { OKTA_M2M_CONFIG_DIR: join(cwd, '.config'), NO_COLOR: '1', ...options.env },
   };
-  const code = await main(['node', 'okta-m2m', ...args], io);
+  const code = await main(['node', 'okta-m2m', ...args], io, options.factories);
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 

@@ -1,23 +1,68 @@
-// The token commands' handlers, loaded when one of them runs (registration and help text are in token.ts).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Options } from './action.js';
-import type { Context } from '../context.js';
-import { CliError, SecretStoreError, UsageError } from '../errors.js';
-import { secretRefs } from '../secrets/refs.js';
-import { keyValues, readAll, relativeTime, resolveClientSecret } from './handler-kit.js';
-// Types only: the domain modules (and jose) load inside the handlers.
-import type { AuthMethod, ClientAuth } from '../oauth/client-auth.js';
-import type { Provider, TokenRequestSpec, TokenResponse } from '../oauth/client-credentials.js';
-import type { DecodedJwt } from '../oauth/jwt.js';
+import { Command } from '@commander-js/extra-typings';
+import type { Context } from '../../context.js';
+import { SecretStoreError, UsageError } from '../../errors.js';
+import { secretRefs } from '../../secrets/refs.js';
+import { keyValues, relativeTime } from '../../ui/format.js';
+import { collect, collectList } from '../options.js';
+import { resolveClientSecret } from '../secret-input.js';
+import { optionalString, parsed, printable, renderFields } from './shared.js';
+// Types only: the domain modules (and jose) load inside run.
+import type { AuthMethod, ClientAuth } from '../../oauth/client-auth.js';
+import type { Provider, TokenRequestSpec, TokenResponse } from '../../oauth/client-credentials.js';
+import type { DecodedJwt } from '../../oauth/jwt.js';
 
-// ---------------------------------------------------------------------------------------------------------------
-// token get
+const HELP = `
+Defaults come from what \`okta-m2m init\` (or \`auth0 init\`) recorded for the profile in .okta-m2m/state.json;
+each flag overrides its field. The secret comes from --client-secret-stdin, else $OKTA_M2M_CLIENT_SECRET or the
+keychain, else a prompt on a terminal; a private key from --private-key-file, else $OKTA_M2M_CLIENT_PRIVATE_KEY or
+the keychain.
 
-export async function get(ctx: Context, options: Options): Promise<void> {
-  const { parseAuthMethod } = await import('../oauth/client-auth.js');
-  const { parseProvider } = await import('../oauth/client-credentials.js');
-  const { oktaDefaults, auth0Defaults, resolveTokenSettings } = await import('../oauth/defaults.js');
+Output: on a terminal, a summary (the token itself with --raw); in a pipe or with --raw, the access token alone;
+with --json, the token response. --curl prints the equivalent curl command instead of requesting a token (the
+credential as a shell variable; nothing is read from the keychain).
+
+Tokens are reused until a minute before they expire; the cache lives only in the OS keychain. --force gets a
+new one (and caches it), --no-cache neither reads nor writes the cache.
+
+The audience: Okta sets it on the authorization server, so none is sent; Auth0 gets "audience" in a JSON body;
+--provider generic sends it as "resource" (RFC 8707) (add --param audience=... for servers that want that).
+
+Examples:
+  $ okta-m2m token get                                     what init made
+  $ curl -H "Authorization: Bearer $(okta-m2m token get)" https://api.example.com/orders
+  $ okta-m2m token get --issuer https://acme.okta.com/oauth2/aus1 --client-id 0oa1 \\
+      --scope orders:read --client-secret-stdin < secret.txt
+  $ okta-m2m token get --auth-method private_key_jwt --private-key-file key.pem --key-id k1
+`;
+
+export const command = () =>
+  new Command('get')
+    .description('get an access token with the client credentials grant')
+    .option('--issuer <url>', 'the authorization server (its token endpoint is found by discovery)')
+    .option('--token-url <url>', 'the token endpoint (no discovery)')
+    .option('--client-id <id>', 'the client to authenticate as')
+    .option('--auth-method <method>', 'client_secret_basic, client_secret_post or private_key_jwt')
+    .option('--client-secret-stdin', 'read the client secret from stdin')
+    .option('--private-key-file <file>', 'private key for private_key_jwt: PEM (PKCS#8) or JWK JSON')
+    .option('--key-id <kid>', 'the key id to put in the client assertion header')
+    .option('--scope <scope>', 'scope to request (repeatable; commas or spaces also separate)', collectList)
+    .option('--audience <audience>', 'the API the token is for (Auth0; "resource" for --provider generic)')
+    .option('--provider <provider>', 'okta, auth0 or generic (default: from the state, else generic)')
+    .option('--param <name=value>', 'an extra parameter for the token request (repeatable)', collect)
+    .option('--raw', 'print only the access token, also on a terminal')
+    .option('--curl', 'print the equivalent curl command instead of getting a token')
+    .option('--no-cache', 'neither reuse nor store a cached token')
+    .option('--force', 'get a new token even when a cached one is still good')
+    .addHelpText('after', HELP);
+
+export type GetOptions = ReturnType<ReturnType<typeof command>['opts']>;
+
+export async function run(ctx: Context, options: GetOptions): Promise<void> {
+  const { parseAuthMethod } = await import('../../oauth/client-auth.js');
+  const { parseProvider } = await import('../../oauth/client-credentials.js');
+  const { oktaDefaults, auth0Defaults, resolveTokenSettings } = await import('../../oauth/defaults.js');
 
   const profile = await ctx.profileName();
   const state = await ctx.state();
@@ -30,7 +75,7 @@ export async function get(ctx: Context, options: Options): Promise<void> {
       authMethod: parsed(options.authMethod, parseAuthMethod),
       privateKeyFile: optionalString(options.privateKeyFile),
       keyId: optionalString(options.keyId),
-      scopes: options.scope as string[] | undefined,
+      scopes: options.scope,
       audience: optionalString(options.audience),
     },
     oktaDefaults(state.get(profile, 'okta')),
@@ -52,7 +97,7 @@ export async function get(ctx: Context, options: Options): Promise<void> {
       hint: 'Run "okta-m2m init" here first, or pass --client-id with --issuer or --token-url.',
     });
   }
-  const extraParams = parseParams(options.param as string[] | undefined);
+  const extraParams = parseParams(options.param);
   const spec: TokenRequestSpec = {
     tokenEndpoint: await tokenEndpointOf(ctx, settings),
     clientId,
@@ -66,7 +111,7 @@ export async function get(ctx: Context, options: Options): Promise<void> {
   }
 
   if (options.curl) {
-    const { curlCommand } = await import('../oauth/curl.js');
+    const { curlCommand } = await import('../../oauth/curl.js');
     const curl = curlCommand(spec, settings.authMethod);
     // The command holds no secret (the credential is a shell variable), and it is what the user asked for:
     // printed as is, because redaction would mangle "client_secret=$CLIENT_SECRET".
@@ -79,7 +124,7 @@ export async function get(ctx: Context, options: Options): Promise<void> {
   }
 
   const { token, cached } = await obtainToken(ctx, options, profile, spec, settings.authMethod, settings.keyId);
-  const jwt = await import('../oauth/jwt.js');
+  const jwt = await import('../../oauth/jwt.js');
   if (settings.provider === 'okta' && settings.audience) warnOnAudience(ctx, jwt, token, settings.audience);
   if (ctx.ui.json) ctx.ui.secretResult(JSON.stringify(token, null, 2));
   else if (options.raw || !ctx.ui.stdoutIsTTY) ctx.ui.secretResult(token.access_token);
@@ -90,7 +135,7 @@ export async function get(ctx: Context, options: Options): Promise<void> {
 }
 
 async function tokenEndpointOf(ctx: Context, settings: { tokenEndpoint?: string | undefined; issuer?: string | undefined }): Promise<string> {
-  const { parseHttpUrl } = await import('../oauth/http.js');
+  const { parseHttpUrl } = await import('../../oauth/http.js');
   if (settings.tokenEndpoint) {
     if (!parseHttpUrl(settings.tokenEndpoint)) {
       throw new UsageError(`"${settings.tokenEndpoint}" is not a valid token URL.`, {
@@ -100,7 +145,7 @@ async function tokenEndpointOf(ctx: Context, settings: { tokenEndpoint?: string 
     return settings.tokenEndpoint;
   }
   if (settings.issuer) {
-    const { discover } = await import('../oauth/discovery.js');
+    const { discover } = await import('../../oauth/discovery.js');
     ctx.ui.debug(`discovery for ${settings.issuer}`);
     return (await discover(settings.issuer)).token_endpoint;
   }
@@ -111,14 +156,14 @@ async function tokenEndpointOf(ctx: Context, settings: { tokenEndpoint?: string 
 
 async function obtainToken(
   ctx: Context,
-  options: Options,
+  options: GetOptions,
   profile: string,
   spec: TokenRequestSpec,
   method: AuthMethod,
   keyId: string | undefined,
 ): Promise<{ token: TokenResponse; cached: boolean }> {
-  const { TokenCache, cacheKey, toResponse } = await import('../oauth/token-cache.js');
-  const { requestToken } = await import('../oauth/client-credentials.js');
+  const { TokenCache, cacheKey, toResponse } = await import('../../oauth/token-cache.js');
+  const { requestToken } = await import('../../oauth/client-credentials.js');
   let useCache = options.cache !== false;
   const cache = new TokenCache(ctx.secrets, profile);
   const key = cacheKey(spec);
@@ -151,7 +196,7 @@ async function obtainToken(
 
 async function clientAuth(
   ctx: Context,
-  options: Options,
+  options: GetOptions,
   profile: string,
   spec: TokenRequestSpec,
   method: AuthMethod,
@@ -159,7 +204,7 @@ async function clientAuth(
 ): Promise<ClientAuth> {
   const clientId = spec.clientId;
   if (method === 'private_key_jwt') {
-    const { loadSigningKey } = await import('../oauth/client-auth.js');
+    const { loadSigningKey } = await import('../../oauth/client-auth.js');
     const file = optionalString(options.privateKeyFile);
     if (file) {
       const text = await readFile(resolve(ctx.io.cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -181,7 +226,7 @@ async function clientAuth(
 
 async function clientSecret(
   ctx: Context,
-  options: Options,
+  options: GetOptions,
   profile: string,
   clientId: string,
   provider: Provider | undefined,
@@ -210,7 +255,7 @@ function parseParams(values: string[] | undefined): Record<string, string> | und
   return params;
 }
 
-type JwtModule = typeof import('../oauth/jwt.js');
+type JwtModule = typeof import('../../oauth/jwt.js');
 
 function tryDecode(jwt: JwtModule, token: string): DecodedJwt | undefined {
   try {
@@ -249,114 +294,4 @@ function tokenSummary(jwt: JwtModule, token: TokenResponse, cached: boolean): st
   ];
   if (decoded) lines.push('', 'Claims', renderFields(decoded.claims, now));
   return lines.join('\n');
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// token decode / verify
-
-export async function decode(ctx: Context, _options: Options, args: string[]): Promise<void> {
-  const { decodeJwt } = await import('../oauth/jwt.js');
-  const decoded = decodeJwt(await tokenInput(ctx, args[0]));
-  ctx.ui.result({ ...decoded, signatureVerified: false }, () => renderDecoded(decoded));
-  ctx.ui.info('The signature was not checked: "okta-m2m token verify --issuer <url>" checks it.');
-}
-
-export async function verify(ctx: Context, options: Options, args: string[]): Promise<void> {
-  const { verifyJwt } = await import('../oauth/jwt.js');
-  const { oktaDefaults, auth0Defaults } = await import('../oauth/defaults.js');
-  const token = await tokenInput(ctx, args[0]);
-  const tolerance = Number(options.clockTolerance);
-  if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > 3600) {
-    throw new UsageError(`--clock-tolerance "${String(options.clockTolerance)}" is not a number of seconds (0 to 3600).`, {
-      hint: 'For example: --clock-tolerance 30',
-    });
-  }
-  let issuer = optionalString(options.issuer);
-  let audience = optionalString(options.audience);
-  if (!issuer) {
-    const profile = await ctx.profileName();
-    const state = await ctx.state();
-    const okta = oktaDefaults(state.get(profile, 'okta'));
-    const auth0 = auth0Defaults(state.get(profile, 'auth0'));
-    const fromState = okta.issuer ? okta : auth0.issuer ? auth0 : undefined;
-    issuer = fromState?.issuer;
-    audience ??= fromState?.audience;
-  }
-  if (!issuer) {
-    throw new UsageError('No issuer to verify against.', {
-      hint: "Pass --issuer (the token's own iss is not trusted for this), or run in a project set up by init.",
-    });
-  }
-  const result = await verifyJwt({
-    token,
-    issuer,
-    audience,
-    scopes: options.scope as string[] | undefined,
-    clockToleranceSec: tolerance,
-  });
-  const render = () =>
-    [
-      result.valid
-        ? `valid: signature, issuer ${issuer}${audience ? `, audience ${audience}` : ''}, times${(options.scope as string[] | undefined)?.length ? ' and scopes' : ''} check out`
-        : `not valid: ${result.reason ?? ''}`,
-      '',
-      renderDecoded(result),
-    ].join('\n');
-  if (result.valid || ctx.ui.json) ctx.ui.result(result, render);
-  if (!result.valid) {
-    throw new CliError(`The token is not valid: ${result.reason ?? 'unknown reason'}.`, {
-      hint: `Checked against issuer ${issuer}${audience ? ` and audience ${audience}` : ''}.`,
-    });
-  }
-}
-
-async function tokenInput(ctx: Context, argument: string | undefined): Promise<string> {
-  if (argument !== undefined && argument !== '-') return argument;
-  if (argument === undefined && ctx.io.stdin.isTTY) {
-    throw new UsageError('No token given.', { hint: 'Pass it as an argument, or "-" and pipe it to stdin.' });
-  }
-  return readAll(ctx.io.stdin).catch(() => {
-    throw new UsageError('The token on stdin is too large.', { hint: 'An access token is a few kilobytes at most.' });
-  });
-}
-
-function renderDecoded(decoded: DecodedJwt): string {
-  const now = Date.now();
-  return ['Header', renderFields(decoded.header, now), '', 'Claims', renderFields(decoded.claims, now)].join('\n');
-}
-
-/** Claims that hold a time (seconds since the epoch). */
-const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp', 'auth_time']);
-
-function renderFields(record: Record<string, unknown>, nowMs: number): string {
-  return keyValues(
-    Object.entries(record).map(([name, value]) => [printable(name), renderValue(name, value, nowMs)] as const),
-  );
-}
-
-function renderValue(name: string, value: unknown, nowMs: number): string {
-  if (TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value)) {
-    const date = new Date(value * 1000);
-    if (!Number.isNaN(date.getTime())) {
-      const relative = relativeTime(value, nowMs);
-      const phrase = name === 'exp' ? (value * 1000 >= nowMs ? `expires ${relative}` : `expired ${relative}`) : relative;
-      return `${date.toISOString()} (${phrase})`;
-    }
-  }
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return printable(value.join(' '));
-  return printable(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
-}
-
-/** Claims come from anyone: control characters (terminal escapes) are shown escaped, never sent to the terminal. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-function parsed<T>(value: unknown, parse: (text: string) => T): T | undefined {
-  const text = optionalString(value);
-  return text === undefined ? undefined : parse(text);
-}
-
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }

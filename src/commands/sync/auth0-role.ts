@@ -1,46 +1,70 @@
-// The sync handler, loaded when sync runs (registration and help text are in sync.ts).
-import type { Options } from './action.js';
-import { confirmOrYes, keyValues, retryOptions } from './handler-kit.js';
-import type { Context } from '../context.js';
-import { CliError } from '../errors.js';
-import { redact } from '../secrets/redact.js';
-import type { SyncProgress, SyncSummary } from '../auth0/sync.js';
+import { Command } from '@commander-js/extra-typings';
+import type { Context } from '../../context.js';
+import { CliError } from '../../errors.js';
+import { redact } from '../../secrets/redact.js';
+import { keyValues } from '../../ui/format.js';
+import { confirmOrYes } from '../../ui/prompt.js';
+import { collect, integer } from '../options.js';
+// Types only: the Auth0 and Okta SDKs load inside run.
+import type { SyncProgress, SyncSummary } from '../../auth0/sync.js';
 
-export async function syncAuth0Role(ctx: Context, options: Options): Promise<void> {
-  const [{ connectAuth0 }, { requireScopes }, { parseFieldMap }, { syncRole }, { connect }] = await Promise.all([
-    import('../auth0/connect.js'),
-    import('../auth0/scopes.js'),
-    import('../auth0/mapping.js'),
-    import('../auth0/sync.js'),
-    import('../okta/connect.js'),
+export const command = () =>
+  new Command('auth0-role')
+    .description("create the users of an Auth0 role in Okta (matched by login = email) and put them in an Okta group")
+    .requiredOption('--role <name|id>', 'the Auth0 role (its name, or its id rol_...)')
+    .requiredOption('--group <name|id>', 'the Okta group (its name, or its id 00g...)')
+    .option('--create-group', 'create the Okta group when there is none by that name')
+    .option('--activate', 'activate the users it creates (default: staged, no email sent)')
+    .option('--prune', 'remove from the group the members who are not in the role')
+    .option('--dry-run', 'list the changes and make none')
+    .option('--map <okta.field=auth0.path>', 'another attribute to copy, such as department=user_metadata.department (repeatable)', collect)
+    .option('--concurrency <n>', 'users worked on at once', integer(1, 32), 8)
+    .addHelpText(
+      'after',
+      `
+Each Auth0 user of the role becomes an Okta user with login and email = the Auth0 email, firstName / lastName from
+user_metadata.firstName / lastName (else given_name / family_name, else the name split in two). Users without an
+email, or with metadata of the wrong type, are skipped and reported. Running it again changes nothing; an
+interrupted run is completed by the next one, without duplicates. Needs read:users read:roles read:role_members on
+the Auth0 side ("okta-m2m auth0 login") and an Okta login allowed to manage users and groups ("okta-m2m login").
+
+Examples:
+  $ okta-m2m sync auth0-role --role staff --group "Auth0 staff" --create-group --dry-run
+  $ okta-m2m sync auth0-role --role staff --group "Auth0 staff" --create-group --activate --prune
+`,
+    );
+
+export type Auth0RoleOptions = ReturnType<ReturnType<typeof command>['opts']>;
+
+export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void> {
+  const [{ requireScopes }, { parseFieldMap }, { syncRole }] = await Promise.all([
+    import('../../auth0/scopes.js'),
+    import('../../auth0/mapping.js'),
+    import('../../auth0/sync.js'),
   ]);
-  const maps = ((options.map as string[] | undefined) ?? []).map(parseFieldMap);
+  const maps = (options.map ?? []).map(parseFieldMap);
   const dryRun = Boolean(options.dryRun);
   // Removing members is asked for before anything is written, like destroy; a dry run removes nothing.
   if (options.prune && !dryRun && !(await confirmOrYes(ctx.ui, ctx.globals.yes, 'Remove from the Okta group the members who are not in the role?'))) {
     ctx.ui.info('nothing changed.');
     return;
   }
-  const name = await ctx.profileName();
-  const doc = await ctx.profiles();
-  const auth0 = await connectAuth0(doc, name, ctx.secrets, {
-    onRetry: (event) => ctx.ui.debug(`Auth0: retry ${event.attempt} of ${event.method} ${event.path} after ${event.reason}, waiting ${event.delayMs} ms`),
-  });
-  const okta = await connect(doc, name, ctx.secrets, retryOptions(ctx));
+  const auth0 = await ctx.auth0();
+  const okta = await ctx.okta();
   requireScopes('sync auth0-role', (await auth0.tokens.get()).scopes);
 
   const line = progressLine(ctx, dryRun);
   let summary: SyncSummary;
   try {
     summary = await syncRole(auth0, okta, {
-      role: String(options.role),
-      group: String(options.group),
+      role: options.role,
+      group: options.group,
       createGroup: Boolean(options.createGroup),
       activate: Boolean(options.activate),
       prune: Boolean(options.prune),
       dryRun,
       maps,
-      concurrency: Number(options.concurrency ?? 8),
+      concurrency: options.concurrency,
       onProgress: line.update,
     });
   } finally {

@@ -1,0 +1,89 @@
+// What the hook verbs share: the templates, building one, reading the policy file, the AWS and Okta clients.
+import { isAbsolute, resolve } from 'node:path';
+import type { Context } from '../../context.js';
+import { CliError, UsageError } from '../../errors.js';
+import { TEMPLATE_NAMES as TEMPLATES, type DeployTemplate } from '../../hooks/names.js';
+import { table } from '../../ui/format.js';
+// Types only: the hooks domain (esbuild, the AWS and Okta SDKs) loads inside the handlers.
+import type { BuildResult } from '../../hooks/build.js';
+import type { AwsClients } from '../../hooks/aws-clients.js';
+import type { PlanStep } from '../../hooks/deploy.js';
+
+
+export const TEMPLATE_ARGUMENT = TEMPLATES.join(' or ');
+
+/** Errors of the hooks domain (not CliErrors) as the CLI's typed errors. */
+export async function hookErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const { HookError, TemplateNotFoundError, HandlerLoadError } = await import('../../hooks/errors.js');
+    if (error instanceof TemplateNotFoundError || error instanceof HandlerLoadError) {
+      throw new UsageError(`${error.message}.`, { hint: error.hint, cause: error });
+    }
+    if (error instanceof HookError) throw new CliError(`${error.message}.`, { hint: error.hint, cause: error });
+    throw error;
+  }
+}
+
+export function outDir(ctx: Context, options: { outDir: string }): string {
+  const dir = options.outDir;
+  return isAbsolute(dir) ? dir : resolve(ctx.io.cwd, dir);
+}
+
+export async function buildFor(ctx: Context, template: string, options: { outDir: string }): Promise<BuildResult> {
+  const { buildTemplate } = await import('../../hooks/build.js');
+  ctx.ui.progress(`building ${template}`);
+  const built = await hookErrors(() => buildTemplate(template, { outDir: outDir(ctx, options) }));
+  for (const warning of built.warnings) ctx.ui.warn(warning);
+  return built;
+}
+
+/** The policy of --policy-file, checked and normalised. */
+export async function policyFromFile(ctx: Context, options: { policyFile?: string | undefined }): Promise<string | undefined> {
+  if (options.policyFile === undefined) return undefined;
+  const [{ readFile }, { normalizePolicy }] = await Promise.all([import('node:fs/promises'), import('../../hooks/deploy-env.js')]);
+  const text = await readFile(resolve(ctx.io.cwd, options.policyFile), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`Cannot read --policy-file ${options.policyFile}: ${error.code ?? error.message}.`);
+  });
+  return normalizePolicy(text, `--policy-file ${options.policyFile}`);
+}
+
+export function deployTemplate(name: string): DeployTemplate {
+  const template = TEMPLATES.find((known) => known === name);
+  if (!template) throw new UsageError(`No template named "${name}".`, { hint: `Known templates: ${TEMPLATES.join(', ')}.` });
+  return template;
+}
+
+/** The AWS clients for --region, else the region deploy recorded, else the environment's, else the SDK's. */
+export async function awsFor(ctx: Context, flag: string | undefined, recorded: string | undefined): Promise<{ aws: AwsClients; region: string }> {
+  const { resolvedRegion } = await import('../../hooks/aws-clients.js');
+  const explicit = flag || recorded || ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || undefined;
+  const aws = await ctx.aws(explicit);
+  return { aws, region: explicit ?? (await resolvedRegion(aws)) };
+}
+
+/** The Okta SDK client of the profile; its errors say that --no-okta leaves Okta alone. */
+export async function oktaClient(ctx: Context) {
+  try {
+    return (await ctx.okta()).sdk;
+  } catch (error) {
+    if (error instanceof CliError && !(error instanceof UsageError)) {
+      throw new (error.constructor as typeof CliError)(error.message, {
+        hint: `${error.hint ?? ''}${error.hint ? ' ' : ''}Or pass --no-okta to leave Okta alone.`.trim(),
+        cause: error.cause ?? error,
+        code: error.code,
+        requestId: error.requestId,
+        remoteCode: error.remoteCode,
+      });
+    }
+    throw error;
+  }
+}
+
+export function renderPlan(steps: PlanStep[]): string {
+  return table(
+    ['ACTION', 'RESOURCE', 'NAME', 'CHANGES'],
+    steps.map((s) => [s.action, s.resource, s.name, s.changes.join('; ')]),
+  );
+}

@@ -1,0 +1,55 @@
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+
+// Option parsers shared by the verbs: a bad value is a usage error (exit 2) naming what was expected.
+
+/** Repeatable options (`--scope a --scope b`), also accepting comma or space separated lists. */
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function integer(min: number, max: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`);
+    }
+    return parsed;
+  };
+}
+
+export function fraction(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('expected a number from 0 to 1.');
+  return parsed;
+}
+
+/** One of a fixed list, typed as that list's members. */
+export function choice<T extends string>(values: readonly T[], flag: string) {
+  return (value: string): T => {
+    const found = values.find((known) => known === value);
+    if (found === undefined) throw new InvalidArgumentError(`${flag} must be one of ${values.join(', ')}.`);
+    return found;
+  };
+}
+
+/** Repeatable, each value one of a fixed list. */
+export function collectChoice<T extends string>(values: readonly T[]) {
+  return (value: string, previous: T[] = []): T[] => {
+    const found = values.find((known) => known === value);
+    if (found === undefined) throw new InvalidArgumentError(`expected one of ${values.join(', ')}.`);
+    return [...previous, found];
+  };
+}
+
+/** A number of seconds (fractions allowed), more than 0 and at most `max`. */
+export function seconds(max: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0 || parsed > max) throw new InvalidArgumentError(`expected a number of seconds above 0, at most ${max}.`);
+    return parsed;
+  };
+}

@@ -1,0 +1,65 @@
+import { Command } from '@commander-js/extra-typings';
+import type { Context } from '../context.js';
+import { requireProfile } from '../config/profiles.js';
+import { keyValues, table } from '../ui/format.js';
+import { examples } from './define.js';
+import { label } from './okta-setup-text.js';
+
+export const command = () =>
+  new Command('status')
+    .description('show what init made, whether it still matches, and whether a token can be had')
+    .option('--no-token', 'do not try to get a token')
+    .addHelpText('after', examples('okta-m2m status', 'okta-m2m status --no-token --json         what init made, without asking for a token'));
+
+export type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
+
+export async function run(ctx: Context, options: StatusOptions): Promise<void> {
+  const name = await ctx.profileName();
+  const doc = await ctx.profiles();
+  const profile = requireProfile(doc, name);
+  const { readOktaState } = await import('../okta/state.js');
+  const recorded = readOktaState(await ctx.state(), name);
+  const base = { profile: name, orgUrl: profile.orgUrl, authMode: profile.authMode ?? 'ssws' };
+  const authText = base.authMode === 'ssws' ? 'API token' : `OAuth private_key_jwt (${profile.clientId ?? '?'})`;
+  if (!recorded) {
+    ctx.ui.result({ ...base, setup: null }, () =>
+      `${keyValues([['profile', name], ['org', profile.orgUrl], ['auth', authText]])}\n\nNo setup here yet: run "okta-m2m init".`,
+    );
+    return;
+  }
+  const [{ setupStatus }, { outputsOf }] = await Promise.all([
+    import('../okta/status.js'),
+    import('../okta/outputs.js'),
+  ]);
+  const client = await ctx.okta();
+  if (recorded.orgUrl !== client.orgUrl) {
+    ctx.ui.warn(`the project state here was made for ${recorded.orgUrl}; profile "${name}" uses ${client.orgUrl}.`);
+  }
+  const status = await setupStatus(client, recorded, ctx.secrets, name, { mint: options.token !== false });
+  const outputs = outputsOf(recorded, name);
+  const value = { ...base, setup: outputs, ...status };
+  ctx.ui.result(value, (v) => {
+    const rows = v.objects.map((o) => [o.status === 'ok' ? 'ok' : o.status, label(o.kind) || 'credential', o.name, o.id ?? '-', o.changes.join('; ')]);
+    const token = !('ok' in v.token)
+      ? 'not tried'
+      : v.token.ok
+        ? `yes (${'expiresIn' in v.token && v.token.expiresIn ? `expires in ${v.token.expiresIn} s` : 'ok'})`
+        : `no: ${v.token.error}`;
+    return [
+      keyValues([
+        ['profile', v.profile],
+        ['org', v.orgUrl],
+        ['auth', authText],
+        ['client id', outputs.clientId],
+        ['issuer', outputs.issuer],
+        ['token endpoint', outputs.tokenEndpoint],
+        ['scopes', outputs.scopes.join(' ')],
+        ['init finished', v.complete ? 'yes' : 'no (run "okta-m2m init" again)'],
+        ['drift', v.drift ? 'yes (run "okta-m2m init" to correct it)' : 'none'],
+        ['token', token],
+      ]),
+      '',
+      table(['STATE', 'KIND', 'NAME', 'ID', 'DIFFERENCES'], rows),
+    ].join('\n');
+  });
+}

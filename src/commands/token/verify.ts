@@ -1,0 +1,73 @@
+import { Command } from '@commander-js/extra-typings';
+import type { Context } from '../../context.js';
+import { CliError, UsageError } from '../../errors.js';
+import { examples } from '../define.js';
+import { collectList } from '../options.js';
+import { optionalString, renderDecoded, tokenInput } from './shared.js';
+
+export const command = () =>
+  new Command('verify')
+    .description("check a JWT's signature, issuer, audience, times and scopes; exit 1 with the reason when invalid")
+    .argument('[jwt]', 'the token, or "-" for stdin (the default when stdin is not a terminal)')
+    .option('--issuer <url>', 'the expected issuer (default: from the state); its keys come from discovery')
+    .option('--audience <audience>', 'the expected audience (default: from the state)')
+    .option('--scope <scope>', 'a scope the token must grant (repeatable)', collectList)
+    .option('--clock-tolerance <seconds>', 'leeway for exp, nbf and iat', '30')
+    .addHelpText(
+      'after',
+      examples(
+        'okta-m2m token get | okta-m2m token verify                 against what init made',
+        'okta-m2m token verify "$TOKEN" --issuer https://acme.okta.com/oauth2/aus1 --audience api://orders --scope orders:read',
+      ),
+    );
+
+export type VerifyOptions = ReturnType<ReturnType<typeof command>['opts']>;
+
+export async function run(ctx: Context, options: VerifyOptions, jwt: string | undefined): Promise<void> {
+  const { verifyJwt } = await import('../../oauth/jwt.js');
+  const { oktaDefaults, auth0Defaults } = await import('../../oauth/defaults.js');
+  const token = await tokenInput(ctx, jwt);
+  const tolerance = Number(options.clockTolerance);
+  if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > 3600) {
+    throw new UsageError(`--clock-tolerance "${options.clockTolerance}" is not a number of seconds (0 to 3600).`, {
+      hint: 'For example: --clock-tolerance 30',
+    });
+  }
+  let issuer = optionalString(options.issuer);
+  let audience = optionalString(options.audience);
+  if (!issuer) {
+    const profile = await ctx.profileName();
+    const state = await ctx.state();
+    const okta = oktaDefaults(state.get(profile, 'okta'));
+    const auth0 = auth0Defaults(state.get(profile, 'auth0'));
+    const fromState = okta.issuer ? okta : auth0.issuer ? auth0 : undefined;
+    issuer = fromState?.issuer;
+    audience ??= fromState?.audience;
+  }
+  if (!issuer) {
+    throw new UsageError('No issuer to verify against.', {
+      hint: "Pass --issuer (the token's own iss is not trusted for this), or run in a project set up by init.",
+    });
+  }
+  const result = await verifyJwt({
+    token,
+    issuer,
+    audience,
+    scopes: options.scope,
+    clockToleranceSec: tolerance,
+  });
+  const render = () =>
+    [
+      result.valid
+        ? `valid: signature, issuer ${issuer}${audience ? `, audience ${audience}` : ''}, times${(options.scope)?.length ? ' and scopes' : ''} check out`
+        : `not valid: ${result.reason ?? ''}`,
+      '',
+      renderDecoded(result),
+    ].join('\n');
+  if (result.valid || ctx.ui.json) ctx.ui.result(result, render);
+  if (!result.valid) {
+    throw new CliError(`The token is not valid: ${result.reason ?? 'unknown reason'}.`, {
+      hint: `Checked against issuer ${issuer}${audience ? ` and audience ${audience}` : ''}.`,
+    });
+  }
+}
