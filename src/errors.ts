@@ -42,7 +42,6 @@ export class CliError extends Error {
   readonly hint: string | undefined;
   readonly requestId: string | undefined;
   readonly remoteCode: string | undefined;
-  readonly exitCode: number = ExitCode.failed;
 
   constructor(message: string, options: CliErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -52,12 +51,16 @@ export class CliError extends Error {
     this.requestId = options.requestId;
     this.remoteCode = options.remoteCode ?? remoteCodeOf(options.cause);
   }
+
+  /** Follows from the code, so a usage code is exit 2 whichever class carries it. */
+  get exitCode(): number {
+    return this.code === 'ERR_USAGE' ? ExitCode.usage : this.code === 'ERR_INTERRUPTED' ? ExitCode.interrupted : ExitCode.failed;
+  }
 }
 
 /** Bad flags, arguments or input files: exit 2. */
 export class UsageError extends CliError {
   static override readonly code: ErrorCode = 'ERR_USAGE';
-  override readonly exitCode = ExitCode.usage;
 }
 
 /** Credentials missing, rejected, or lacking a permission. */
@@ -91,7 +94,6 @@ export class SecretStoreError extends CliError {
 /** Ctrl-C (at a prompt, or while waiting): exit 130, "interrupted", no stack. */
 export class InterruptedError extends CliError {
   static override readonly code: ErrorCode = 'ERR_INTERRUPTED';
-  override readonly exitCode = ExitCode.interrupted;
   constructor(options: { cause?: unknown } = {}) {
     super('interrupted', options);
   }

@@ -76,6 +76,7 @@ export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void
   if (summary.failed > 0) {
     throw new CliError(`${summary.failed} of ${summary.seen} role members could not be synced (see the summary).`, {
       hint: 'Fix what the reasons say and run the same command again: what is done stays done.',
+      code: 'ERR_PARTIAL',
     });
   }
 }

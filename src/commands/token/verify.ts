@@ -68,6 +68,7 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
   if (!result.valid) {
     throw new CliError(`The token is not valid: ${result.reason ?? 'unknown reason'}.`, {
       hint: `Checked against issuer ${issuer}${audience ? ` and audience ${audience}` : ''}.`,
+      code: 'ERR_TOKEN_INVALID',
     });
   }
 }
