@@ -118,8 +118,20 @@ async function runOn(args: string[]): Promise<{ code: number; stdout: string; st
   expect([0, 1, 2], `${args.join(' ')}\n${result.stderr}`).toContain(result.code);
   expect(result.stderr, args.join(' ')).not.toMatch(CRASH);
   expect(result.stdout, args.join(' ')).not.toMatch(CRASH);
-  if (result.code !== 0) expect(result.stderr).toMatch(/^error: /m);
+  if (result.code !== 0) expectClearError(result.stderr, args.includes('--json'));
   return result;
+}
+
+/** A clear error: "error: ..." for a person, or with --json one JSON object {error: {code, message, ...}} as the last line. */
+function expectClearError(stderr: string, json: boolean): void {
+  if (!json) {
+    expect(stderr).toMatch(/^error: /m);
+    return;
+  }
+  const last = stderr.trimEnd().split('\n').pop() ?? '';
+  const parsed = JSON.parse(last) as { error: { code: string; message: string } };
+  expect(parsed.error.code).toMatch(/^ERR_[A-Z_]+$/);
+  expect(parsed.error.message.length).toBeGreaterThan(0);
 }
 
 describe('damaged files under real commands', () => {
@@ -227,7 +239,8 @@ describe('token decode on hostile tokens', () => {
           const parsed = JSON.parse(result.stdout) as { signatureVerified: boolean };
           expect(parsed.signatureVerified).toBe(false);
         }
-        if (result.code === 2) expect(result.stderr).toMatch(/^error: .*\n(hint: .*\n)?$/);
+        if (result.code === 2 && !json) expect(result.stderr).toMatch(/^error: .*\n(hint: .*\n)?$/);
+        if (result.code === 2 && json) expect(JSON.parse(result.stderr)).toMatchObject({ error: { code: 'ERR_USAGE' } });
       }),
       { numRuns: 400, seed: 4242 },
     );

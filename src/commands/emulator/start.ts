@@ -5,8 +5,10 @@ import { keyValues } from '../../ui/format.js';
 import { readAll } from '../../ui/streams.js';
 import { examples } from '../define.js';
 import { collect, collectChoice, fraction, integer } from '../options.js';
+import type { FaultKind } from '../../emulator/index.js';
 
-const FAULT_KINDS = ['429', '500', 'drop'] as const;
+// The emulator's RANDOM_FAULT_KINDS, restated here so that parsing the flags does not load the emulator.
+const FAULT_KINDS = ['429', '500', 'drop'] as const satisfies readonly FaultKind[];
 
 export const command = () =>
   new Command('start')

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { keyValues } from '../../ui/format.js';
 import { ARCHITECTURES, RUNTIMES } from '../../hooks/names.js';
 import { choice, collect, collectList, integer } from '../options.js';
-import { TEMPLATE_ARGUMENT, awsFor, buildFor, deployTemplate, hookErrors, oktaClient, policyFromFile, renderPlan } from './shared.js';
+import { TEMPLATE_ARGUMENT, awsFor, buildFor, deployTemplate, hookErrors, initRuleOf, oktaClient, policyFromFile, renderPlan } from './shared.js';
 // Types only: the hooks domain loads inside run.
 import type { DeployResult } from '../../hooks/deploy.js';
 
@@ -121,10 +121,7 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
   const { aws, region } = await awsFor(ctx, options.region, previous?.region);
   let okta: import('../../hooks/deploy.js').OktaTarget | undefined;
   if (template === 'token-hook' && options.okta !== false) {
-    const rule =
-      oktaState?.authServerId && oktaState.policyId && oktaState.ruleId
-        ? { authServerId: oktaState.authServerId, policyId: oktaState.policyId, ruleId: oktaState.ruleId }
-        : undefined;
+    const rule = initRuleOf(oktaState);
     okta = {
       client: await oktaClient(ctx),
       hookName: options.hookName ?? previous?.inlineHookName ?? functionName,

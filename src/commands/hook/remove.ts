@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { confirmOrYes } from '../../ui/prompt.js';
 import { examples } from '../define.js';
-import { TEMPLATE_ARGUMENT, awsFor, deployTemplate, oktaClient, renderPlan } from './shared.js';
+import { TEMPLATE_ARGUMENT, awsFor, deployTemplate, initRuleOf, oktaClient, renderPlan } from './shared.js';
 
 export const command = () =>
   new Command('remove')
@@ -40,10 +40,7 @@ export async function run(ctx: Context, options: RemoveOptions, templateName: st
   }
   const { readOktaState } = await import('../../okta/state.js');
   const oktaState = readOktaState(state, profile);
-  const rule =
-    oktaState?.authServerId && oktaState.policyId && oktaState.ruleId
-      ? { authServerId: oktaState.authServerId, policyId: oktaState.policyId, ruleId: oktaState.ruleId }
-      : undefined;
+  const rule = initRuleOf(oktaState);
   const request = { template, profile, region, functionName, roleName: record?.roleName ?? deployMod.defaultRoleName(functionName), okta, rule };
   const deps = { aws, secrets: ctx.secrets, state, progress: (m: string) => ctx.ui.progress(m) };
   const plan = await deployMod.planRemove(request, deps);

@@ -8,6 +8,7 @@ import { table } from '../../ui/format.js';
 import type { BuildResult } from '../../hooks/build.js';
 import type { AwsClients } from '../../hooks/aws-clients.js';
 import type { PlanStep } from '../../hooks/deploy.js';
+import type { OktaState } from '../../okta/state.js';
 
 
 export const TEMPLATE_ARGUMENT = TEMPLATES.join(' or ');
@@ -86,4 +87,11 @@ export function renderPlan(steps: PlanStep[]): string {
     ['ACTION', 'RESOURCE', 'NAME', 'CHANGES'],
     steps.map((s) => [s.action, s.resource, s.name, s.changes.join('; ')]),
   );
+}
+
+/** The policy rule init made, where the token hook is attached; undefined when init has not made one here. */
+export function initRuleOf(state: OktaState | undefined): { authServerId: string; policyId: string; ruleId: string } | undefined {
+  return state?.authServerId && state.policyId && state.ruleId
+    ? { authServerId: state.authServerId, policyId: state.policyId, ruleId: state.ruleId }
+    : undefined;
 }
