@@ -95,7 +95,9 @@ async function decode(ctx: Context, options: Options, args: string[]): Promise<v
   } else {
     throw new UsageError('No bridge token given.', { hint: 'Pass it as an argument or pipe it to stdin.' });
   }
+  registerSecret(input.trim());
   const token = withUsageErrors(() => decodeBridgeToken(input));
+  registerSecret(token.clientSecret);
   const shown = { ...token, clientSecret: options.showSecret ? token.clientSecret : maskSecret(token.clientSecret) };
   const render = () =>
     keyValues([
