@@ -65,6 +65,7 @@ async function forgetCredentials(ctx: Context, profile: string): Promise<number>
   const refs = [secretRefs.oktaApiToken(profile), secretRefs.oktaPrivateKey(profile), secretRefs.auth0ManagementSecret(profile)];
   let removed = 0;
   for (const ref of refs) if (await ctx.secrets.delete(ref)) removed += 1;
+  removed += await (await import('../oauth/token-cache.js')).clearProfileTokens(ctx.secrets, profile);
   return removed;
 }
 

@@ -117,11 +117,12 @@ async function obtainToken(
   method: AuthMethod,
   keyId: string | undefined,
 ): Promise<{ token: TokenResponse; cached: boolean }> {
-  const { TokenCache, cacheKey, toResponse } = await import('../oauth/token-cache.js');
+  const { TokenCache, cacheKey, credentialFingerprint, toResponse } = await import('../oauth/token-cache.js');
   const { requestToken } = await import('../oauth/client-credentials.js');
   let useCache = options.cache !== false;
   const cache = new TokenCache(ctx.secrets, profile);
-  const key = cacheKey(spec);
+  const auth = await clientAuth(ctx, options, profile, spec, method, keyId);
+  const key = cacheKey({ ...spec, credential: credentialFingerprint(auth) });
   // The cache is an optimisation: without a keychain, say so once and carry on without it.
   const cacheUnavailable = (error: unknown): undefined => {
     if (!(error instanceof SecretStoreError)) throw error;
@@ -137,7 +138,6 @@ async function obtainToken(
       return { token: toResponse(hit), cached: true };
     }
   }
-  const auth = await clientAuth(ctx, options, profile, spec, method, keyId);
   ctx.ui.debug(`requesting a token from ${spec.tokenEndpoint} (${method})`);
   const token = await requestToken({
     ...spec,
