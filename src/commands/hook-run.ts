@@ -152,10 +152,8 @@ async function servedHookTarget(ctx: Context) {
 
 async function policyFromFile(ctx: Context, options: Options): Promise<string | undefined> {
   if (typeof options.policyFile !== 'string') return undefined;
-  const [{ readFile }, { normalizePolicy }] = await Promise.all([import('node:fs/promises'), import('../hooks/deploy-env.js')]);
-  const text = await readFile(resolve(ctx.io.cwd, options.policyFile), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`Cannot read --policy-file ${options.policyFile}: ${error.code ?? error.message}.`);
-  });
+  const [{ readInputFile }, { normalizePolicy }] = await Promise.all([import('../config/files.js'), import('../hooks/deploy-env.js')]);
+  const text = await readInputFile(resolve(ctx.io.cwd, options.policyFile), 'the --policy-file');
   return normalizePolicy(text, `--policy-file ${options.policyFile}`);
 }
 

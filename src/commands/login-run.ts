@@ -1,5 +1,4 @@
 // The login handler, loaded when login runs (registration and help text are in login.ts).
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Options } from './action.js';
 import { keyValues, prompts, readAll, retryOptions } from './handler-kit.js';
@@ -88,11 +87,7 @@ async function loginOAuth(ctx: Context, options: Options, name: string, orgUrl: 
   if (typeof options.privateKeyFile === 'string') {
     const path = resolve(ctx.io.cwd, options.privateKeyFile);
     let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      throw new UsageError(`Cannot read the private key file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
-    }
+    text = await (await import('../config/files.js')).readInputFile(path, 'the private key file');
     registerSecret(text.trim());
     if (!keyId && text.trim().startsWith('{')) {
       try {

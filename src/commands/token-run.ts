@@ -1,5 +1,4 @@
 // The token commands' handlers, loaded when one of them runs (registration and help text are in token.ts).
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Options } from './action.js';
 import type { Context } from '../context.js';
@@ -21,6 +20,7 @@ export async function get(ctx: Context, options: Options): Promise<void> {
 
   const profile = await ctx.profileName();
   const state = await ctx.state();
+  const trusted = (await ctx.profiles()).profiles[profile];
   const settings = resolveTokenSettings(
     {
       provider: parsed(options.provider, parseProvider),
@@ -33,8 +33,8 @@ export async function get(ctx: Context, options: Options): Promise<void> {
       scopes: options.scope as string[] | undefined,
       audience: optionalString(options.audience),
     },
-    oktaDefaults(state.get(profile, 'okta')),
-    auth0Defaults(state.get(profile, 'auth0')),
+    oktaDefaults(state.get(profile, 'okta'), trusted),
+    auth0Defaults(state.get(profile, 'auth0'), trusted),
   );
   if (options.privateKeyFile && settings.authMethod !== 'private_key_jwt') {
     throw new UsageError(`--private-key-file goes with --auth-method private_key_jwt, not ${settings.authMethod}.`, {
@@ -54,7 +54,7 @@ export async function get(ctx: Context, options: Options): Promise<void> {
   }
   const extraParams = parseParams(options.param as string[] | undefined);
   const spec: TokenRequestSpec = {
-    tokenEndpoint: await tokenEndpointOf(ctx, settings),
+    tokenEndpoint: await (await import('../oauth/discovery.js')).resolveTokenEndpoint(settings, { allowCrossOrigin: Boolean(options.allowCrossOrigin) }),
     clientId,
     scopes: settings.scopes,
     audience: settings.audience,
@@ -87,26 +87,6 @@ export async function get(ctx: Context, options: Options): Promise<void> {
     ctx.ui.out(tokenSummary(jwt, token, cached));
     ctx.ui.info('(--raw prints the access token itself; in a pipe it is printed alone)');
   }
-}
-
-async function tokenEndpointOf(ctx: Context, settings: { tokenEndpoint?: string | undefined; issuer?: string | undefined }): Promise<string> {
-  const { parseHttpUrl } = await import('../oauth/http.js');
-  if (settings.tokenEndpoint) {
-    if (!parseHttpUrl(settings.tokenEndpoint)) {
-      throw new UsageError(`"${settings.tokenEndpoint}" is not a valid token URL.`, {
-        hint: 'Give an https URL such as https://acme.okta.com/oauth2/default/v1/token.',
-      });
-    }
-    return settings.tokenEndpoint;
-  }
-  if (settings.issuer) {
-    const { discover } = await import('../oauth/discovery.js');
-    ctx.ui.debug(`discovery for ${settings.issuer}`);
-    return (await discover(settings.issuer)).token_endpoint;
-  }
-  throw new UsageError('No authorization server: nothing in the project state and no --issuer or --token-url.', {
-    hint: 'Run "okta-m2m init" here first, or pass --issuer (or --token-url).',
-  });
 }
 
 async function obtainToken(
@@ -162,11 +142,7 @@ async function clientAuth(
     const { loadSigningKey } = await import('../oauth/client-auth.js');
     const file = optionalString(options.privateKeyFile);
     if (file) {
-      const text = await readFile(resolve(ctx.io.cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new UsageError(`Cannot read the key file ${file}: ${error.code ?? error.message}.`, {
-          hint: 'Give the path of a PEM or JWK file.',
-        });
-      });
+      const text = await (await import('../config/files.js')).readInputFile(resolve(ctx.io.cwd, file), 'the key file');
       return { method, key: loadSigningKey(text, keyId, `the key file ${file}`) };
     }
     const ref = secretRefs.clientPrivateKey(profile, clientId);
@@ -263,7 +239,7 @@ export async function decode(ctx: Context, _options: Options, args: string[]): P
 
 export async function verify(ctx: Context, options: Options, args: string[]): Promise<void> {
   const { verifyJwt } = await import('../oauth/jwt.js');
-  const { oktaDefaults, auth0Defaults } = await import('../oauth/defaults.js');
+  const { oktaDefaults, auth0Defaults, verifyDefaults } = await import('../oauth/defaults.js');
   const token = await tokenInput(ctx, args[0]);
   const tolerance = Number(options.clockTolerance);
   if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > 3600) {
@@ -276,9 +252,8 @@ export async function verify(ctx: Context, options: Options, args: string[]): Pr
   if (!issuer) {
     const profile = await ctx.profileName();
     const state = await ctx.state();
-    const okta = oktaDefaults(state.get(profile, 'okta'));
-    const auth0 = auth0Defaults(state.get(profile, 'auth0'));
-    const fromState = okta.issuer ? okta : auth0.issuer ? auth0 : undefined;
+    const trusted = (await ctx.profiles()).profiles[profile];
+    const fromState = verifyDefaults(oktaDefaults(state.get(profile, 'okta'), trusted), auth0Defaults(state.get(profile, 'auth0'), trusted));
     issuer = fromState?.issuer;
     audience ??= fromState?.audience;
   }
@@ -293,6 +268,7 @@ export async function verify(ctx: Context, options: Options, args: string[]): Pr
     audience,
     scopes: options.scope as string[] | undefined,
     clockToleranceSec: tolerance,
+    metadata: await (await import('../oauth/discovery.js')).discover(issuer, { allowCrossOrigin: Boolean(options.allowCrossOrigin) }),
   });
   const render = () =>
     [

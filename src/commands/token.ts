@@ -46,6 +46,7 @@ export function registerToken(program: Command, action: ActionFactory): void {
     .option('--audience <audience>', 'the API the token is for (Auth0; "resource" for --provider generic)')
     .option('--provider <provider>', 'okta, auth0 or generic (default: from the state, else generic)')
     .option('--param <name=value>', 'an extra parameter for the token request (repeatable)', collect)
+    .option('--allow-cross-origin', "accept a discovered token endpoint on another origin than the issuer's")
     .option('--raw', 'print only the access token, also on a terminal')
     .option('--curl', 'print the equivalent curl command instead of getting a token')
     .option('--no-cache', 'neither reuse nor store a cached token')
@@ -67,5 +68,6 @@ export function registerToken(program: Command, action: ActionFactory): void {
     .option('--audience <audience>', 'the expected audience (default: from the state)')
     .option('--scope <scope>', 'a scope the token must grant (repeatable)', collectList)
     .option('--clock-tolerance <seconds>', 'leeway for exp, nbf and iat', '30')
+    .option('--allow-cross-origin', "accept the issuer's keys (jwks_uri) on another origin than the issuer's")
     .action(action(lazy(run, (m) => m.verify)));
 }
