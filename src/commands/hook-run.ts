@@ -78,7 +78,15 @@ export async function serve(ctx: Context, options: Options, args: string[]): Pro
     options.env as string[] | undefined,
     register ? { hint: '--register makes a fresh shared secret for both the served hook and Okta.' } : 'allow',
   );
+  if (options.hookSecretStdin) {
+    if (register) throw new UsageError('--hook-secret-stdin does not go with --register.', { hint: '--register makes a fresh shared secret.' });
+    env[envModule.SECRET_VARIABLE] = await (await import('./secret-input.js')).secretFromStdin(ctx, 'the hook secret', 'hook-secret-stdin');
+  }
   if (env[envModule.SECRET_VARIABLE]) (await import('../secrets/redact.js')).registerSecret(env[envModule.SECRET_VARIABLE]);
+  const { isLoopbackHost } = await import('../scim/bridge-token.js');
+  if (!isLoopbackHost(String(options.host))) {
+    ctx.ui.warn(`binding to ${String(options.host)}: the served ${template} is reachable from other machines; its shared secret (or allowlist) is its only protection.`);
+  }
   let secret: string | undefined;
   let okta: Awaited<ReturnType<typeof servedHookTarget>> | undefined;
   if (register) {
@@ -89,6 +97,7 @@ export async function serve(ctx: Context, options: Options, args: string[]): Pro
       undefined,
       { policy: await policyFromFile(ctx, options), carryClaims: options.carryClaim as string[] | undefined, env },
       okta.state,
+      'serve',
     ).env;
     // The emulator's issuer is plain http on loopback; the template allows that only when told to.
     const loopbackHttp = /^http:\/\/(127\.|localhost|\[::1\])/.test(resolved.ISSUER ?? '');

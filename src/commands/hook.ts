@@ -53,6 +53,7 @@ export function registerHook(program: Command, action: ActionFactory): void {
     .option('--port <port>', 'port (0 picks a free one)', integer(0, 65535), 0)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--env <NAME=VALUE>', "a variable of the handler's environment (repeatable)", collect)
+    .option('--hook-secret-stdin', "token-hook: read HOOK_SECRET (the secret Okta sends) from stdin, not the command line")
     .option('--zip <file>', 'serve this built zip instead of building')
     .option('--out-dir <dir>', 'where the zip goes', 'build')
     .option('--register', "token-hook: register it as Okta's inline hook on init's rule while it runs (removed on Ctrl-C)")

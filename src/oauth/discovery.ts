@@ -1,6 +1,10 @@
 import { RemoteError, UsageError } from '../errors.js';
 import { isRecord } from '../config/validate.js';
 import { parseHttpUrl, readJson, requestIdOf, send, type FetchLike } from './http.js';
+// Loopback (the one place plain http is allowed) has one definition, in the dependency-free bridge token codec.
+import { isLoopbackHost } from '../scim/bridge-token.js';
+
+export { isLoopbackHost };
 
 /** The fields of RFC 8414 / OpenID Connect Discovery metadata that okta-m2m uses; the rest is kept as is. */
 export interface AuthServerMetadata {
@@ -27,11 +31,6 @@ export interface DiscoveryOptions {
 /** Redirects of a discovery request that are followed: same origin only, a few at most. */
 const MAX_REDIRECTS = 3;
 
-/** Loopback names and addresses: the one place plain http is allowed (the emulator, local tests). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
 
 /** https, or http to a loopback host. */
 export function isSecureUrl(url: URL): boolean {
