@@ -78,7 +78,7 @@ export async function readBoundedFile(path: string, what: string, maxBytes: numb
 /** readBoundedFile for a file the user named: a missing one is an error too. */
 export async function readInputFile(path: string, what: string, maxBytes: number = MAX_INPUT_FILE_BYTES): Promise<string> {
   const text = await readBoundedFile(path, what, maxBytes);
-  if (text === undefined) throw new UsageError(`There is no ${what} ${path}.`, { hint: 'Check the path.' });
+  if (text === undefined) throw new UsageError(`Cannot read ${what} ${path}: ENOENT (there is no such file).`, { hint: 'Check the path.' });
   return text;
 }
 

@@ -71,20 +71,25 @@ export function oktaDefaults(section: unknown, trusted: TrustedServers = {}): Ok
     if (storedIssuer || storedEndpoint) out.refused = 'The project state names an authorization server but no org URL to check it against.';
     return out;
   }
-  // Okta's custom authorization servers all live under {org}/oauth2/{id}, their token endpoint at {issuer}/v1/token.
   const issuer = trimSlash(storedIssuer) ?? (out.authServerId ? `${org}/oauth2/${out.authServerId}` : undefined);
-  if (!issuer) return out;
-  if (!issuer.startsWith(`${org}/oauth2/`)) {
-    out.refused = `The project state's issuer ${storedIssuer ?? issuer} is not an authorization server of ${org}.`;
+  if (!issuer) {
+    if (storedEndpoint) out.refused = 'The project state names a token endpoint but no authorization server to check it against.';
     return out;
   }
-  const tokenEndpoint = `${issuer}/v1/token`;
-  if (storedEndpoint !== undefined && storedEndpoint !== tokenEndpoint) {
-    out.refused = `The project state's tokenEndpoint ${storedEndpoint} is not ${tokenEndpoint}, the token endpoint of its authorization server.`;
+  if (originOf(issuer) !== originOf(org)) {
+    out.refused = `The project state's issuer ${storedIssuer ?? issuer} is not on ${org}.`;
+    return out;
+  }
+  // Okta's custom authorization servers all live under {org}/oauth2/{id}, their token endpoint at {issuer}/v1/token;
+  // another server on the org's origin keeps its recorded endpoint, on that origin only.
+  const derived = issuer.startsWith(`${org}/oauth2/`) ? `${issuer}/v1/token` : undefined;
+  const tokenEndpoint = derived ?? storedEndpoint;
+  if (storedEndpoint !== undefined && (derived ? storedEndpoint !== derived : originOf(storedEndpoint) !== originOf(org))) {
+    out.refused = `The project state's tokenEndpoint ${storedEndpoint} is not ${derived ?? `on ${org}`}, the token endpoint of its authorization server.`;
     return out;
   }
   out.issuer = storedIssuer ?? issuer;
-  out.tokenEndpoint = tokenEndpoint;
+  if (tokenEndpoint) out.tokenEndpoint = tokenEndpoint;
   return out;
 }
 
