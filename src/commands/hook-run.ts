@@ -235,7 +235,7 @@ export async function deploy(ctx: Context, options: Options, args: string[]): Pr
     carryClaims: options.carryClaim as string[] | undefined,
     allowedHosts: options.allowedHost as string[] | undefined,
     allowedTokenHosts: options.allowedTokenHost as string[] | undefined,
-    env: env.parseEnvPairs(options.env as string[] | undefined),
+    env: env.parseEnvPairs(options.env as string[] | undefined, undefined, 'deploy'),
   };
   if (template === 'scim-bridge' && (options.issuer || options.policyFile || options.carryClaim || options.rotateSecret)) {
     throw new UsageError('--issuer, --policy-file, --carry-claim and --rotate-secret are token-hook options.');

@@ -48,6 +48,7 @@ export function isDeployTemplate(name: string): name is DeployTemplate {
 export function parseEnvPairs(
   pairs: string[] | undefined,
   secret: 'allow' | { hint: string } = { hint: 'Use --rotate-secret for a new one.' },
+  purpose: 'deploy' | 'serve' = 'serve',
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs ?? []) {
@@ -63,8 +64,15 @@ export function parseEnvPairs(
     }
     out[name] = pair.slice(eq + 1);
   }
+  if (purpose === 'deploy' && out[INSECURE_LOOPBACK_VARIABLE]) refuseInsecureLoopback();
   if (out.CARRY_CLAIMS) checkCarryClaims(out.CARRY_CLAIMS.split(',').map((c) => c.trim()).filter(Boolean), '--env CARRY_CLAIMS');
   return out;
+}
+
+function refuseInsecureLoopback(): never {
+  throw new UsageError(`${INSECURE_LOOPBACK_VARIABLE} is for local tests only; a deployed function must not have it.`, {
+    hint: `Drop --env ${INSECURE_LOOPBACK_VARIABLE}=... (a function that has it already: --env ${INSECURE_LOOPBACK_VARIABLE}= removes it).`,
+  });
 }
 
 /** A usage error for the first claim name the token hook could not carry (the template's own rule). */
@@ -193,11 +201,7 @@ export function resolveEnvironment(
           ['POLICY', '--policy-file'],
         ] as const)
       : ([['ALLOWED_HOSTS', '--allowed-host']] as const);
-  if (purpose === 'deploy' && env[INSECURE_LOOPBACK_VARIABLE] !== undefined) {
-    throw new UsageError(`${INSECURE_LOOPBACK_VARIABLE} is for local tests only; a deployed function must not have it.`, {
-      hint: `Drop --env ${INSECURE_LOOPBACK_VARIABLE}=... (a function that has it already: --env ${INSECURE_LOOPBACK_VARIABLE}= removes it).`,
-    });
-  }
+  if (purpose === 'deploy' && env[INSECURE_LOOPBACK_VARIABLE] !== undefined) refuseInsecureLoopback();
   const missing = required.filter(([key]) => !env[key]);
   if (missing.length) {
     throw new UsageError(`The ${template} function needs ${missing.map(([key]) => key).join(', ')}.`, {
