@@ -237,6 +237,7 @@ export async function deploy(ctx: Context, options: Options, args: string[]): Pr
     allowedTokenHosts: options.allowedTokenHost as string[] | undefined,
     env: env.parseEnvPairs(options.env as string[] | undefined, undefined, 'deploy'),
   };
+  env.checkCarryClaims((options.carryClaim as string[] | undefined) ?? []);
   if (template === 'scim-bridge' && (options.issuer || options.policyFile || options.carryClaim || options.rotateSecret)) {
     throw new UsageError('--issuer, --policy-file, --carry-claim and --rotate-secret are token-hook options.');
   }
