@@ -52,7 +52,7 @@ describe('every Ui channel neutralises control characters from data', () => {
 
   it('JSON output escapes them as JSON does: it parses back to exactly the remote text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('\u001b', '\u0085', '\u009b', '\u007f', '\r', '\u2028'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 40 }), (text) => {
         const { ui, out } = makeUi(true, false);
         ui.result({ label: text }, () => '');
         expect(out()).not.toMatch(UNSAFE);
