@@ -61,6 +61,7 @@ async function encode(ctx: Context, options: Options): Promise<void> {
   if (typeof options.audience === 'string') token.audience = options.audience;
 
   const encoded = withUsageErrors(() => encodeBridgeToken(token));
+  registerSecret(encoded);
   const scimBaseUrl = options.bridgeUrl
     ? withUsageErrors(() => bridgeBaseUrl(String(options.bridgeUrl), String(options.target), String(options.scimPath)))
     : undefined;

@@ -166,8 +166,9 @@ export function resolveEnvironment(
     const allowed = options.allowedHosts?.length ? normalizeHosts(options.allowedHosts, '--allowed-host') : undefined;
     const tokenHosts = options.allowedTokenHosts?.length ? normalizeHosts(options.allowedTokenHosts, '--allowed-token-host') : undefined;
     fromFlag('ALLOWED_HOSTS', allowed?.join(','));
-    // The bridge token's token URL is usually the org's (what init made); other hosts by flag.
-    const oktaHost = hostOf(okta?.tokenEndpoint) ?? hostOf(okta?.orgUrl);
+    // The bridge token's token URL is usually the org's (what init made); other hosts by flag. The org's host, not
+    // a recorded tokenEndpoint's: the state is data and must not add a host to the token allowlist.
+    const oktaHost = hostOf(okta?.orgUrl);
     if (!tokenHosts && oktaHost && env.ALLOWED_TOKEN_HOSTS === undefined) {
       const hosts = (env.ALLOWED_HOSTS ?? '').split(',').filter(Boolean);
       if (!hosts.includes(oktaHost)) fromState('ALLOWED_TOKEN_HOSTS', [...hosts, oktaHost].join(','));

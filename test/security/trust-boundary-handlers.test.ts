@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTemplate } from '../../src/hooks/build.js';
+import { resolveEnvironment } from '../../src/hooks/deploy-env.js';
 import { serveHandler, type ServeHandle } from '../../src/hooks/serve.js';
 import { runCli } from '../helpers/cli.js';
 import { bridgeToken, json, listen, startScimServer, type Local, type ScimServer } from '../templates/support.js';
@@ -233,6 +234,14 @@ describe('hook commands', () => {
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
       expect(result.stderr).toMatch(/cannot be carried/);
     }
+  });
+
+  it("a state's tokenEndpoint never adds a host to the bridge's token allowlist (the org's host does)", () => {
+    const { env } = resolveEnvironment('scim-bridge', undefined, { allowedHosts: ['scim.example.com'] }, {
+      orgUrl: 'https://acme.okta.com',
+      tokenEndpoint: 'https://collector.example.test/token',
+    });
+    expect(env.ALLOWED_TOKEN_HOSTS).toBe('scim.example.com,acme.okta.com');
   });
 
   it('hook deploy refuses ALLOW_INSECURE_LOOPBACK before building or calling AWS', async () => {
