@@ -64,7 +64,7 @@ export function curlCommand(spec: TokenRequestSpec, method: AuthMethod): CurlCom
     (method === 'private_key_jwt'
       ? `Set ${ASSERTION_VARIABLE} to a client assertion first: a JWT signed with the client's private key (iss and sub the client id, aud the token URL, a unique jti, exp at most a minute ahead).`
       : `Set ${SECRET_VARIABLE} to the client secret first, without echoing it: read -rs ${SECRET_VARIABLE}; export ${SECRET_VARIABLE}`) +
-    (usesCaller ? ` Set ${CALLER_ASSERTION_VARIABLE} to the caller's token (the on-behalf-of assertion) too.` : '');
+    (usesCaller ? `\nSet ${CALLER_ASSERTION_VARIABLE} to the caller's token (the on-behalf-of assertion) too.` : '');
   return { command: words.join(' '), note };
 }
 
