@@ -4,6 +4,7 @@ import { addToGroup, createGroup, findGroup, groupMembers, removeFromGroup, type
 import { createOrFindUser, findUserByLogin } from '../okta/users.js';
 import { auth0Call, auth0Find, type Auth0Management } from './client.js';
 import { emailOf, mapUser, type FieldMap } from './mapping.js';
+import { redact } from '../secrets/redact.js';
 
 /**
  * `sync auth0-role`: an Auth0 role's users into an Okta group. Streams: the role is read a page at a time (checkpoint
@@ -177,7 +178,8 @@ export async function syncRole(auth0: Auth0Management, okta: OktaClient, options
   };
   const fail = (member: RoleMember, reason: string) => {
     summary.failed += 1;
-    const key = reason.length > 120 ? `${reason.slice(0, 117)}...` : reason;
+    const shown = redact(reason);
+    const key = shown.length > 120 ? `${shown.slice(0, 117)}...` : shown;
     summary.failedByReason[key] = (summary.failedByReason[key] ?? 0) + 1;
     if (summary.examples.failed.length < EXAMPLES) summary.examples.failed.push(issue(member, reason));
   };

@@ -50,6 +50,7 @@ export async function run(ctx: Context, _options: DestroyOptions): Promise<void>
       : ctx.ui.progress(`${label(event.kind)} ${event.id} was already gone`),
   );
   await forgetClientCredentials(ctx.secrets, name, recorded.clientId);
+  await (await import('../oauth/token-cache.js')).clearProfileTokens(ctx.secrets, name);
   await projectState.set(name, 'okta', undefined);
   ctx.ui.result({ profile: name, orgUrl: recorded.orgUrl, destroyed: events }, () =>
     `removed ${events.filter((e) => e.result === 'deleted').length} object(s); the project state and the keychain entries are cleared.`,

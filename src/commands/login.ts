@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../context.js';
@@ -113,12 +112,7 @@ async function loginOAuth(ctx: Context, options: LoginOptions, name: string, org
   const fromEnv = options.privateKeyFile === undefined && Boolean(ctx.env.OKTA_M2M_PRIVATE_KEY);
   if (options.privateKeyFile !== undefined) {
     const path = resolve(ctx.io.cwd, options.privateKeyFile);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      throw new UsageError(`Cannot read the private key file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
-    }
+    const text = await (await import('../config/files.js')).readInputFile(path, 'the private key file');
     registerSecret(text.trim());
     if (!keyId && text.trim().startsWith('{')) {
       try {

@@ -1,8 +1,11 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Key files, policy files and setups given by path: far above any real one. */
+export const MAX_INPUT_FILE_BYTES = 1024 * 1024;
 
 /**
  * Writes a file so that a reader sees either the old or the new content, never a torn one: a temporary file
@@ -32,26 +35,75 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * Reads a file with a bound: only a regular file (a folder, a device such as /dev/zero behind a link, a FIFO or a
+ * socket is refused with a one-line error), at most maxBytes (counted while reading, not trusted from the size).
+ * Undefined when the file does not exist. `what` names it for the error: "the project state file".
+ */
+export async function readBoundedFile(path: string, what: string, maxBytes: number = MAX_INPUT_FILE_BYTES): Promise<string | undefined> {
+  const hint = 'Give the path of a regular file.';
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new UsageError(`Cannot read ${what} ${path} (${code ?? 'error'}).`, { hint, cause: error });
+  }
+  if (!info.isFile()) throw new UsageError(`${capitalize(what)} ${path} is ${kindOf(info)}, not a regular file.`, { hint });
+  if (info.size > maxBytes) throw tooLarge(what, path, maxBytes);
+  let handle;
+  try {
+    // Non-blocking: a FIFO swapped in after the check must not hang the read.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new UsageError(`Cannot read ${what} ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { hint, cause: error });
+  }
+  try {
+    if (!(await handle.stat()).isFile()) throw new UsageError(`${capitalize(what)} ${path} is not a regular file.`, { hint });
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > maxBytes) throw tooLarge(what, path, maxBytes);
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** readBoundedFile for a file the user named: a missing one is an error too. */
+export async function readInputFile(path: string, what: string, maxBytes: number = MAX_INPUT_FILE_BYTES): Promise<string> {
+  const text = await readBoundedFile(path, what, maxBytes);
+  if (text === undefined) throw new UsageError(`Cannot read ${what} ${path}: ENOENT (there is no such file).`, { hint: 'Check the path.' });
+  return text;
+}
+
+function tooLarge(what: string, path: string, maxBytes: number): UsageError {
+  return new UsageError(`${capitalize(what)} ${path} is larger than ${maxBytes} bytes: too large to be one.`, {
+    hint: 'Move it away or give the right file.',
+  });
+}
+
+function kindOf(info: import('node:fs').Stats): string {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isFIFO()) return 'a pipe';
+  if (info.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Reads a JSON file we wrote; undefined when absent. A damaged file is a clear usage error, never a crash. */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size > MAX_CONFIG_BYTES) {
-        throw new UsageError(`The ${what} file ${path} is too large (${size} bytes) to be ours.`, {
-          hint: 'Move it away and run the command again.',
-        });
-      }
-      text = await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readBoundedFile(path, `the ${what} file`, MAX_CONFIG_BYTES);
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
   } catch {
@@ -61,11 +113,6 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   }
 }
 
-export async function readTextFile(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+export async function readTextFile(path: string, what = 'the file'): Promise<string | undefined> {
+  return readBoundedFile(path, what);
 }

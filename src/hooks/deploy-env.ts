@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { OktaState } from '../okta/state.js';
+import { carryClaimProblem } from './carry-claims.js';
 
 /**
  * The function's environment for each template. Precedence, per variable: a flag, else what the deployed function
@@ -33,6 +34,8 @@ export interface ResolvedEnvironment {
 }
 
 export const SECRET_VARIABLE = 'HOOK_SECRET';
+/** The templates' dev/test switch for plain http on loopback: never on a deployed function. */
+export const INSECURE_LOOPBACK_VARIABLE = 'ALLOW_INSECURE_LOOPBACK';
 const HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
 
 export function isDeployTemplate(name: string): name is DeployTemplate {
@@ -46,6 +49,7 @@ export function isDeployTemplate(name: string): name is DeployTemplate {
 export function parseEnvPairs(
   pairs: string[] | undefined,
   secret: 'allow' | { hint: string } = { hint: 'Use --rotate-secret for a new one.' },
+  purpose: 'deploy' | 'serve' = 'serve',
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs ?? []) {
@@ -61,7 +65,27 @@ export function parseEnvPairs(
     }
     out[name] = pair.slice(eq + 1);
   }
+  if (purpose === 'deploy' && out[INSECURE_LOOPBACK_VARIABLE]) refuseInsecureLoopback();
+  if (out.CARRY_CLAIMS) checkCarryClaims(out.CARRY_CLAIMS.split(',').map((c) => c.trim()).filter(Boolean), '--env CARRY_CLAIMS');
   return out;
+}
+
+function refuseInsecureLoopback(): never {
+  throw new UsageError(`${INSECURE_LOOPBACK_VARIABLE} is for local tests only; a deployed function must not have it.`, {
+    hint: `Drop --env ${INSECURE_LOOPBACK_VARIABLE}=... (a function that has it already: --env ${INSECURE_LOOPBACK_VARIABLE}= removes it).`,
+  });
+}
+
+/** A usage error for the first claim name the token hook could not carry (the template's own rule). */
+export function checkCarryClaims(names: readonly string[], flag = '--carry-claim'): void {
+  for (const name of names) {
+    const problem = carryClaimProblem(name);
+    if (problem) {
+      throw new UsageError(`${flag} "${name}" cannot be carried: ${problem}.`, {
+        hint: 'Carry your own claims (such as tenant or department); Okta sets the reserved ones itself.',
+      });
+    }
+  }
 }
 
 export function normalizeHosts(hosts: string[], flag: string): string[] {
@@ -111,7 +135,9 @@ export function resolveEnvironment(
   current: Record<string, string> | undefined,
   options: TemplateOptions,
   okta: OktaState | undefined,
+  purpose: 'deploy' | 'serve' = 'deploy',
 ): ResolvedEnvironment {
+  if (options.carryClaims) checkCarryClaims(options.carryClaims);
   const env: Record<string, string> = { ...(current ?? {}) };
   delete env[SECRET_VARIABLE];
   const sources: ResolvedEnvironment['sources'] = {};
@@ -141,8 +167,9 @@ export function resolveEnvironment(
     const allowed = options.allowedHosts?.length ? normalizeHosts(options.allowedHosts, '--allowed-host') : undefined;
     const tokenHosts = options.allowedTokenHosts?.length ? normalizeHosts(options.allowedTokenHosts, '--allowed-token-host') : undefined;
     fromFlag('ALLOWED_HOSTS', allowed?.join(','));
-    // The bridge token's token URL is usually the org's (what init made); other hosts by flag.
-    const oktaHost = hostOf(okta?.tokenEndpoint) ?? hostOf(okta?.orgUrl);
+    // The bridge token's token URL is usually the org's (what init made); other hosts by flag. The org's host, not
+    // a recorded tokenEndpoint's: the state is data and must not add a host to the token allowlist.
+    const oktaHost = hostOf(okta?.orgUrl);
     if (!tokenHosts && oktaHost && env.ALLOWED_TOKEN_HOSTS === undefined) {
       const hosts = (env.ALLOWED_HOSTS ?? '').split(',').filter(Boolean);
       if (!hosts.includes(oktaHost)) fromState('ALLOWED_TOKEN_HOSTS', [...hosts, oktaHost].join(','));
@@ -176,6 +203,7 @@ export function resolveEnvironment(
           ['POLICY', '--policy-file'],
         ] as const)
       : ([['ALLOWED_HOSTS', '--allowed-host']] as const);
+  if (purpose === 'deploy' && env[INSECURE_LOOPBACK_VARIABLE] !== undefined) refuseInsecureLoopback();
   const missing = required.filter(([key]) => !env[key]);
   if (missing.length) {
     throw new UsageError(`The ${template} function needs ${missing.map(([key]) => key).join(', ')}.`, {

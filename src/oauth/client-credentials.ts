@@ -1,6 +1,6 @@
 import { AuthError, RemoteError, UsageError } from '../errors.js';
 import { isRecord } from '../config/validate.js';
-import { registerSecret } from '../secrets/redact.js';
+import { redact, registerSecret } from '../secrets/redact.js';
 import { applyClientAuth, type ClientAuth } from './client-auth.js';
 import { hostOf, readText, requestIdOf, send, type FetchLike } from './http.js';
 
@@ -239,13 +239,14 @@ const POLICY_HINT =
 const HOOK_HINT =
   "A token inline hook on the access policy rule (or the policy) refused the request (on Auth0: a credentials-exchange Action); the reason is in parentheses above.";
 
+/** Redacted before it is cut: a secret cut in half no longer matches, and its first half would print. */
 function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = redact(text).replace(/\s+/g, ' ').trim();
   return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
 
 function snippet(text: string): string {
-  const line = oneLine(text.replace(/<[^>]*>/g, ' '));
+  const line = oneLine(redact(text).replace(/<[^>]*>/g, ' '));
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 

@@ -5,6 +5,9 @@ import { tokenParams, type TokenRequestSpec } from './client-credentials.js';
 /** Shell variables the printed command reads its credential from: the command itself never holds a secret. */
 export const SECRET_VARIABLE = 'CLIENT_SECRET';
 export const ASSERTION_VARIABLE = 'CLIENT_ASSERTION';
+/** The on-behalf-of assertion (`?assertion=` on the token URL, or an `assertion` parameter): a token, never printed. */
+export const CALLER_ASSERTION_VARIABLE = 'ASSERTION';
+const CALLER_ASSERTION = 'assertion';
 
 export interface CurlCommand {
   command: string;
@@ -17,8 +20,11 @@ export interface CurlCommand {
  * ("$CLIENT_SECRET" or "$CLIENT_ASSERTION"), so the output can be pasted into an issue or a runbook.
  */
 export function curlCommand(spec: TokenRequestSpec, method: AuthMethod): CurlCommand {
-  const words: string[] = ['curl', '--fail-with-body', '-sS', '-X', 'POST', shellQuote(spec.tokenEndpoint)];
-  const params = tokenParams(spec);
+  const callerRef = `"$${CALLER_ASSERTION_VARIABLE}"`;
+  const endpoint = withPlaceholder(spec.tokenEndpoint);
+  const words: string[] = ['curl', '--fail-with-body', '-sS', '-X', 'POST', endpoint.split(PLACEHOLDER).map(shellQuote).join(callerRef)];
+  const params = tokenParams(spec).map(([name, value]): [string, string] => [name, name === CALLER_ASSERTION ? PLACEHOLDER : value]);
+  const usesCaller = endpoint.includes(PLACEHOLDER) || params.some(([name]) => name === CALLER_ASSERTION);
   words.push('-H', shellQuote('accept: application/json'));
   const secretRef = `"$${SECRET_VARIABLE}"`;
   const assertionRef = `"$${ASSERTION_VARIABLE}"`;
@@ -37,9 +43,13 @@ export function curlCommand(spec: TokenRequestSpec, method: AuthMethod): CurlCom
     const json = JSON.stringify(fields);
     const ref = method === 'private_key_jwt' ? assertionRef : secretRef;
     words.push('-H', shellQuote('content-type: application/json'));
-    words.push('--data', json.split(PLACEHOLDER).map(shellQuote).join(ref));
+    // The caller's assertion placeholder was put in first (in params), the credential's after: split in order.
+    const pieces = json.split(PLACEHOLDER);
+    words.push('--data', pieces.map((piece, i) => (i === 0 ? shellQuote(piece) : `${placeholderRef(fields, i, ref, callerRef)}${shellQuote(piece)}`)).join(''));
   } else {
-    for (const [name, value] of params) words.push('--data-urlencode', shellQuote(`${name}=${value}`));
+    for (const [name, value] of params) {
+      words.push('--data-urlencode', value === PLACEHOLDER ? `${shellQuote(`${name}=`)}${callerRef}` : shellQuote(`${name}=${value}`));
+    }
     if (method === 'client_secret_post') {
       words.push('--data-urlencode', shellQuote(`client_id=${spec.clientId}`));
       words.push('--data-urlencode', `${shellQuote('client_secret=')}${secretRef}`);
@@ -51,13 +61,33 @@ export function curlCommand(spec: TokenRequestSpec, method: AuthMethod): CurlCom
     }
   }
   const note =
-    method === 'private_key_jwt'
+    (method === 'private_key_jwt'
       ? `Set ${ASSERTION_VARIABLE} to a client assertion first: a JWT signed with the client's private key (iss and sub the client id, aud the token URL, a unique jti, exp at most a minute ahead).`
-      : `Set ${SECRET_VARIABLE} to the client secret first, without echoing it: read -rs ${SECRET_VARIABLE}; export ${SECRET_VARIABLE}`;
+      : `Set ${SECRET_VARIABLE} to the client secret first, without echoing it: read -rs ${SECRET_VARIABLE}; export ${SECRET_VARIABLE}`) +
+    (usesCaller ? `\nSet ${CALLER_ASSERTION_VARIABLE} to the caller's token (the on-behalf-of assertion) too.` : '');
   return { command: words.join(' '), note };
 }
 
 const PLACEHOLDER = '__OKTA_M2M_CREDENTIAL__';
+
+/** The token URL with the value of an `assertion` query parameter (a caller's token) replaced by the placeholder. */
+function withPlaceholder(tokenEndpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(tokenEndpoint);
+  } catch {
+    return tokenEndpoint;
+  }
+  if (!url.searchParams.has(CALLER_ASSERTION)) return tokenEndpoint;
+  url.searchParams.set(CALLER_ASSERTION, PLACEHOLDER);
+  return url.href;
+}
+
+/** Which variable the i-th placeholder of the JSON body stands for: fields are serialised in insertion order. */
+function placeholderRef(fields: Record<string, string>, index: number, credentialRef: string, callerRef: string): string {
+  const names = Object.entries(fields).filter(([, value]) => value === PLACEHOLDER).map(([name]) => name);
+  return names[index - 1] === CALLER_ASSERTION ? callerRef : credentialRef;
+}
 
 /** One shell word: bare when it is plainly safe, else single-quoted ('\'' for a quote inside). */
 export function shellQuote(word: string): string {

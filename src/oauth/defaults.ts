@@ -1,4 +1,5 @@
 import { isRecord } from '../config/validate.js';
+import { UsageError } from '../errors.js';
 import { isAuthMethod, type AuthMethod } from './client-auth.js';
 import type { Provider } from './client-credentials.js';
 
@@ -17,6 +18,14 @@ export interface OktaTokenDefaults {
   audience?: string;
   scopes?: string[];
   keyId?: string;
+  /** Why the state's server is not used: it points somewhere the profile (or the state's own org) does not. */
+  refused?: string;
+}
+
+/** What the profile says about where its credentials may go (its org URL, its Auth0 tenant). */
+export interface TrustedServers {
+  orgUrl?: string | undefined;
+  auth0?: { domain: string; baseUrl?: string | undefined } | undefined;
 }
 
 export interface Auth0TokenDefaults {
@@ -29,13 +38,18 @@ export interface Auth0TokenDefaults {
   tokenEndpoint?: string;
   /** https://{domain}/ (or {baseUrl}/): Auth0's issuer ends with a slash. */
   issuer?: string;
+  refused?: string;
 }
 
-/** State section 'okta' (written by `init`). */
-export function oktaDefaults(section: unknown): OktaTokenDefaults {
+/**
+ * State section 'okta' (written by `init`). The state is data: the issuer and token endpoint are derived from the
+ * profile's org URL (else the state's own) and the authorization server id; a stored issuer or tokenEndpoint that
+ * is not that derivation is not used (`refused` says why), so a tampered state cannot send a secret elsewhere.
+ */
+export function oktaDefaults(section: unknown, trusted: TrustedServers = {}): OktaTokenDefaults {
   if (!isRecord(section)) return {};
   const out: OktaTokenDefaults = {};
-  for (const key of ['orgUrl', 'appId', 'clientId', 'authServerId', 'issuer', 'tokenEndpoint', 'audience', 'keyId'] as const) {
+  for (const key of ['orgUrl', 'appId', 'clientId', 'authServerId', 'audience', 'keyId'] as const) {
     const value = text(section[key]);
     if (value !== undefined) out[key] = value;
   }
@@ -44,31 +58,102 @@ export function oktaDefaults(section: unknown): OktaTokenDefaults {
   const fallback = list(section.defaultScope);
   if (scopes?.length) out.scopes = scopes;
   else if (fallback?.length) out.scopes = fallback;
-  const orgUrl = out.orgUrl?.replace(/\/+$/, '');
-  if (!out.issuer && orgUrl && out.authServerId) out.issuer = `${orgUrl}/oauth2/${out.authServerId}`;
-  // Okta's custom authorization servers all put the token endpoint here; discovery is not needed for it.
-  if (!out.tokenEndpoint && out.issuer && orgUrl && out.issuer.startsWith(`${orgUrl}/oauth2/`)) {
-    out.tokenEndpoint = `${out.issuer.replace(/\/+$/, '')}/v1/token`;
+  const stateOrg = trimSlash(out.orgUrl);
+  const profileOrg = trimSlash(trusted.orgUrl);
+  const storedIssuer = text(section.issuer);
+  const storedEndpoint = text(section.tokenEndpoint);
+  if (profileOrg && stateOrg && originOf(profileOrg) !== originOf(stateOrg)) {
+    out.refused = `The project state is for ${stateOrg}, but the profile uses ${profileOrg}.`;
+    return out;
   }
+  const org = profileOrg ?? stateOrg;
+  if (!org) {
+    if (storedIssuer || storedEndpoint) out.refused = 'The project state names an authorization server but no org URL to check it against.';
+    return out;
+  }
+  const issuer = trimSlash(storedIssuer) ?? (out.authServerId ? `${org}/oauth2/${out.authServerId}` : undefined);
+  if (!issuer) {
+    if (storedEndpoint) out.refused = 'The project state names a token endpoint but no authorization server to check it against.';
+    return out;
+  }
+  if (originOf(issuer) !== originOf(org)) {
+    out.refused = `The project state's issuer ${storedIssuer ?? issuer} is not on ${org}.`;
+    return out;
+  }
+  // Okta's custom authorization servers all live under {org}/oauth2/{id}, their token endpoint at {issuer}/v1/token;
+  // another server on the org's origin keeps its recorded endpoint, on that origin only.
+  const derived = issuer.startsWith(`${org}/oauth2/`) ? `${issuer}/v1/token` : undefined;
+  const tokenEndpoint = derived ?? storedEndpoint;
+  if (storedEndpoint !== undefined && (derived ? storedEndpoint !== derived : originOf(storedEndpoint) !== originOf(org))) {
+    out.refused = `The project state's tokenEndpoint ${storedEndpoint} is not ${derived ?? `on ${org}`}, the token endpoint of its authorization server.`;
+    return out;
+  }
+  out.issuer = storedIssuer ?? issuer;
+  if (tokenEndpoint) out.tokenEndpoint = tokenEndpoint;
   return out;
 }
 
-/** State section 'auth0' (written by `auth0 init`). */
-export function auth0Defaults(section: unknown): Auth0TokenDefaults {
+/**
+ * State section 'auth0' (written by `auth0 init`): the token endpoint is derived from the profile's tenant (else the
+ * state's domain or emulator base URL); a stored tokenEndpoint that differs is not used (`refused`).
+ */
+export function auth0Defaults(section: unknown, trusted: TrustedServers = {}): Auth0TokenDefaults {
   if (!isRecord(section)) return {};
   const out: Auth0TokenDefaults = {};
-  for (const key of ['domain', 'baseUrl', 'clientId', 'audience', 'tokenEndpoint'] as const) {
+  for (const key of ['domain', 'baseUrl', 'clientId', 'audience'] as const) {
     const value = text(section[key]);
     if (value !== undefined) out[key] = value;
   }
   const scopes = list(section.scopes);
   if (scopes?.length) out.scopes = scopes;
-  const base = (out.baseUrl ?? (out.domain ? `https://${out.domain}` : undefined))?.replace(/\/+$/, '');
-  if (base) {
-    out.tokenEndpoint ??= `${base}/oauth/token`;
-    out.issuer = `${base}/`;
+  const stateBase = trimSlash(out.baseUrl ?? (out.domain ? `https://${out.domain}` : undefined));
+  const profileBase = trusted.auth0 ? trimSlash(trusted.auth0.baseUrl ?? `https://${trusted.auth0.domain}`) : undefined;
+  const storedEndpoint = text(section.tokenEndpoint);
+  if (profileBase && stateBase && originOf(profileBase) !== originOf(stateBase)) {
+    out.refused = `The project state is for the Auth0 tenant ${stateBase}, but the profile uses ${profileBase}.`;
+    return out;
   }
+  const base = profileBase ?? stateBase;
+  if (!base) {
+    if (storedEndpoint) out.refused = 'The project state names a token endpoint but no Auth0 tenant to check it against.';
+    return out;
+  }
+  const tokenEndpoint = `${base}/oauth/token`;
+  if (storedEndpoint !== undefined && storedEndpoint !== tokenEndpoint) {
+    out.refused = `The project state's tokenEndpoint ${storedEndpoint} is not ${tokenEndpoint}, the tenant's token endpoint.`;
+    return out;
+  }
+  out.tokenEndpoint = tokenEndpoint;
+  out.issuer = `${base}/`;
   return out;
+}
+
+/** The issuer and audience `token verify` defaults to: the Okta setup's, else the Auth0 one's. */
+export function verifyDefaults(okta: OktaTokenDefaults, auth0: Auth0TokenDefaults): { issuer?: string; audience?: string } | undefined {
+  const fromState = okta.issuer ? okta : auth0.issuer ? auth0 : undefined;
+  if (!fromState) {
+    const refused = okta.refused ?? auth0.refused;
+    if (refused) throw refusedState(refused);
+  }
+  return fromState;
+}
+
+function refusedState(reason: string): UsageError {
+  return new UsageError(reason, {
+    hint: 'A project state file is data, not a direction: okta-m2m sends credentials only to the servers of the profile. Fix or remove .okta-m2m/state.json (run "okta-m2m init" again), or give --issuer or --token-url yourself.',
+  });
+}
+
+function trimSlash(value: string | undefined): string | undefined {
+  return value?.replace(/\/+$/, '');
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 function text(value: unknown): string | undefined {
@@ -132,6 +217,7 @@ export function resolveTokenSettings(flags: TokenFlags, okta: OktaTokenDefaults,
   };
   if (flags.tokenUrl) settings.tokenEndpoint = flags.tokenUrl;
   else if (flags.issuer) settings.issuer = flags.issuer;
+  else if (state.refused) throw refusedState(state.refused);
   else if (state.tokenEndpoint) settings.tokenEndpoint = state.tokenEndpoint;
   else if (state.issuer) settings.issuer = state.issuer;
   return settings;

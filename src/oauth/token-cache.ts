@@ -3,6 +3,7 @@ import { isRecord } from '../config/validate.js';
 import { secretRefs } from '../secrets/refs.js';
 import type { SecretStore } from '../secrets/store.js';
 import type { TokenResponse } from './client-credentials.js';
+import type { ClientAuth } from './client-auth.js';
 
 /** A cached access token: kept only in the keychain, never in a file. */
 export interface CachedToken {
@@ -17,6 +18,11 @@ export interface CacheKeyParts {
   /** The token endpoint (which names the issuer). */
   tokenEndpoint: string;
   clientId: string;
+  /**
+   * A hash of the credential (`credentialFingerprint`): a token is reused only by whoever holds the secret or key
+   * that got it, so a wrong secret never gets a cached token.
+   */
+  credential: string;
   scopes?: readonly string[] | undefined;
   audience?: string | undefined;
   provider?: string | undefined;
@@ -31,12 +37,36 @@ export function cacheKey(parts: CacheKeyParts): string {
   const canonical = JSON.stringify([
     parts.tokenEndpoint,
     parts.clientId,
+    parts.credential,
     [...new Set(parts.scopes ?? [])].sort(),
     parts.audience ?? null,
     parts.provider ?? null,
     Object.entries(parts.extraParams ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 24);
+}
+
+/** SHA-256 of the client's credential (the secret, or the private key and its key id), hex. */
+export function credentialFingerprint(auth: ClientAuth): string {
+  const hash = createHash('sha256').update(auth.method).update('\0');
+  if (auth.method === 'private_key_jwt') {
+    hash.update(auth.key.key.export({ format: 'der', type: 'pkcs8' })).update('\0').update(auth.key.kid ?? '');
+  } else {
+    hash.update(auth.clientSecret);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Removes every cached token of a profile (logout, destroy): the keys are listed in the profile's cache index,
+ * since a keychain cannot be searched portably. Returns how many entries went.
+ */
+export async function clearProfileTokens(store: SecretStore, profile: string): Promise<number> {
+  const cache = new TokenCache(store, profile);
+  let removed = 0;
+  for (const key of await cache.keys()) if (await cache.delete(key)) removed += 1;
+  await store.delete(secretRefs.tokenCacheIndex(profile));
+  return removed;
 }
 
 export class TokenCache {
@@ -65,6 +95,7 @@ export class TokenCache {
   async set(key: string, response: TokenResponse): Promise<CachedToken | undefined> {
     const entry = toEntry(response, this.nowSec());
     if (!entry || entry.expires_at - this.nowSec() <= (this.options.marginSec ?? EXPIRY_MARGIN_SEC)) return undefined;
+    await this.remember(key);
     await this.store.set(secretRefs.tokenCache(this.profile, key), JSON.stringify(entry));
     return entry;
   }
@@ -72,7 +103,29 @@ export class TokenCache {
   async delete(key: string): Promise<boolean> {
     return this.store.delete(secretRefs.tokenCache(this.profile, key));
   }
+
+  /** The keys listed in the profile's cache index (a damaged index lists nothing). */
+  async keys(): Promise<string[]> {
+    const raw = await this.store.get(secretRefs.tokenCacheIndex(this.profile));
+    if (raw === undefined) return [];
+    try {
+      const value = JSON.parse(raw) as unknown;
+      return Array.isArray(value) ? value.filter((key): key is string => typeof key === 'string' && /^[0-9a-f]{24}$/.test(key)) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private async remember(key: string): Promise<void> {
+    const keys = await this.keys();
+    if (keys.includes(key)) return;
+    // Bounded: the oldest keys fall off (their entries expire and are removed when read).
+    const next = [...keys, key].slice(-MAX_INDEXED_KEYS);
+    await this.store.set(secretRefs.tokenCacheIndex(this.profile), JSON.stringify(next));
+  }
 }
+
+const MAX_INDEXED_KEYS = 200;
 
 export function toEntry(response: TokenResponse, nowSec: number): CachedToken | undefined {
   if (typeof response.expires_in !== 'number' || !(response.expires_in > 0)) return undefined;

@@ -65,7 +65,8 @@ export function decodeBridgeToken(input: string): BridgeToken {
   }
   const record = parsed as Record<string, unknown>;
   if (record.v !== undefined && record.v !== BRIDGE_TOKEN_VERSION) {
-    throw new BridgeTokenError(`the bridge token has version ${String(record.v)}; this version reads version 1`);
+    const version = typeof record.v === 'number' ? String(record.v) : 'other than 1';
+    throw new BridgeTokenError(`the bridge token has version ${version}; this version reads version 1`);
   }
   const token: BridgeToken = {
     tokenUrl: pickString(record, 'tokenUrl', true),
@@ -85,12 +86,13 @@ export function checkTokenUrl(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new BridgeTokenError(`the token URL "${truncate(value)}" is not a URL`);
+    // The value is not echoed: in a damaged token it may be the secret itself (fields swapped by hand).
+    throw new BridgeTokenError('the token URL is not a URL');
   }
   if (url.username || url.password) throw new BridgeTokenError('the token URL must not contain a user name or password');
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
-  throw new BridgeTokenError(`the token URL must use https (http only for loopback), got ${url.protocol}//${url.host}`);
+  throw new BridgeTokenError(`the token URL must use https (http only for loopback), not ${url.protocol.replace(/[^a-z0-9+.-:]/gi, '')}`);
 }
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -138,8 +140,4 @@ function base64Encode(text: string): string {
 function base64Decode(text: string): string {
   const normalized = text.replace(/-/g, '+').replace(/_/g, '/');
   return Buffer.from(normalized, 'base64').toString('utf8');
-}
-
-function truncate(value: string): string {
-  return value.length > 60 ? `${value.slice(0, 57)}...` : value;
 }

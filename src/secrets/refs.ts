@@ -54,4 +54,10 @@ export const secretRefs = {
     envVar: undefined,
     label: 'a cached access token',
   }),
+  /** The keys of a profile's cached tokens, so that logout and destroy can remove them all. */
+  tokenCacheIndex: (profile: string): SecretRef => ({
+    account: `${profile}/token-cache-index`,
+    envVar: undefined,
+    label: 'the index of cached access tokens',
+  }),
 };

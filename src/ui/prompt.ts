@@ -1,5 +1,7 @@
 import { InterruptedError, UsageError } from '../errors.js';
 import type { Ui } from './ui.js';
+import { neutralize } from './sanitize.js';
+import { redact } from '../secrets/redact.js';
 
 /**
  * Prompts, loaded only when a person is there to answer them. Without a TTY (or with --no-input) asking is a
@@ -20,7 +22,7 @@ export async function confirmOrYes(ui: Ui, yes: boolean, question: string): Prom
     throw new UsageError('Confirmation is required and there is no terminal to ask on.', { hint: 'Pass --yes to confirm.' });
   }
   const { confirm } = await prompts(ui, 'Confirmation (or --yes)');
-  return confirm({ message: question, default: false }, { output: ui.streams.stderr, input: ui.streams.stdin });
+  return confirm({ message: neutralize(redact(question)), default: false }, { output: ui.streams.stderr, input: ui.streams.stdin });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { redact } from '../secrets/redact.js';
 import { CliError, errorDocument } from '../errors.js';
+import { neutralize } from './sanitize.js';
 import type { Streams } from './streams.js';
 
 export interface UiOptions {
@@ -14,7 +15,8 @@ export interface UiOptions {
 /**
  * The only place that writes to the terminal. Results go to stdout (JSON with --json); progress, warnings and
  * errors go to stderr. Everything passes through `redact`, except `secretResult`, which prints exactly the value
- * the user asked for.
+ * the user asked for; everything, that included, passes through `neutralize` (no terminal escapes from data), and
+ * before any styling of our own is added.
  */
 export class Ui {
   readonly style: ChalkInstance;
@@ -50,53 +52,54 @@ export class Ui {
 
   /** Plain text on stdout (a value for pipes), redacted. */
   out(text: string): void {
-    this.streams.stdout.write(ensureNewline(redact(text)));
+    this.streams.stdout.write(ensureNewline(clean(text)));
   }
 
   /** The one way to print a secret: only for the exact value the user asked for (a token, --show-secret). */
   secretResult(text: string): void {
-    this.streams.stdout.write(ensureNewline(text));
+    this.streams.stdout.write(ensureNewline(neutralize(text)));
   }
 
   info(message: string): void {
-    this.err(message);
+    this.err(clean(message));
   }
 
   progress(message: string): void {
-    this.err(this.errStyle.dim(message));
+    this.err(this.errStyle.dim(clean(message)));
   }
 
   success(message: string): void {
-    this.err(`${this.errStyle.green('✓')} ${message}`);
+    this.err(`${this.errStyle.green('✓')} ${clean(message)}`);
   }
 
   warn(message: string): void {
-    this.err(`${this.errStyle.yellow('warning:')} ${message}`);
+    this.err(`${this.errStyle.yellow('warning:')} ${clean(message)}`);
   }
 
   debug(message: string): void {
-    if (this.options.debug) this.err(this.errStyle.dim(`debug: ${message}`));
+    if (this.options.debug) this.err(this.errStyle.dim(`debug: ${clean(message)}`));
   }
 
   error(error: unknown): void {
     // With --json an error is one JSON object, for scripts: {"error": {code, message, hint, requestId, remoteCode}}.
     if (this.options.json) {
-      this.err(JSON.stringify(errorDocument(error)));
+      this.err(clean(JSON.stringify(errorDocument(error))));
       return;
     }
     if (error instanceof CliError) {
-      this.err(`${this.errStyle.red('error:')} ${error.message}`);
-      if (error.hint) this.err(`${this.errStyle.dim('hint:')} ${error.hint}`);
+      this.err(`${this.errStyle.red('error:')} ${clean(error.message)}`);
+      if (error.hint) this.err(`${this.errStyle.dim('hint:')} ${clean(error.hint)}`);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      this.err(`${this.errStyle.red('error:')} ${message}`);
+      this.err(`${this.errStyle.red('error:')} ${clean(message)}`);
       if (!this.options.debug) this.err(`${this.errStyle.dim('hint:')} run again with --debug for details.`);
     }
-    if (this.options.debug) this.err(describeForDebug(error));
+    if (this.options.debug) this.err(clean(describeForDebug(error)));
   }
 
+  /** Text already made safe by `clean` (and styled after that). */
   private err(text: string): void {
-    this.streams.stderr.write(ensureNewline(redact(text)));
+    this.streams.stderr.write(ensureNewline(text));
   }
 }
 
@@ -112,6 +115,11 @@ function describeForDebug(error: unknown): string {
     if (current !== undefined) lines.push('caused by:');
   }
   return lines.join('\n');
+}
+
+/** Redacted first (a secret is matched as it was), then neutralized. */
+function clean(text: string): string {
+  return neutralize(redact(text));
 }
 
 function ensureNewline(text: string): string {

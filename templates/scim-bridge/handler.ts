@@ -17,7 +17,13 @@
 //                            plain http, and a loopback token URL may be http. They must still be allowlisted.
 //                            Never set it on a deployed function.
 //
-// Redirects are never followed. Logs: one JSON line per request, never a token, secret or body.
+// Order: the caller is authenticated first (a decodable bridge token whose token URL is allowlisted and whose
+// credentials the token endpoint accepts), and every failure to be is the same 401, so the allowlists cannot be
+// probed without credentials; then the target is checked. An allowlisted NAME that resolves to a loopback,
+// private or link-local address is refused (only loopback spelled as such, under the switch above, is reached).
+// After a refused token request, that token URL and client id wait (1 s, doubling, at most 60 s) before the token
+// endpoint is asked again: the bridge is no oracle for guessing secrets. The identity provider's error text is
+// never passed on. Redirects are never followed. Logs: one JSON line per request, never a token, secret or body.
 
 import { createHash, randomUUID } from 'node:crypto';
 import {
@@ -36,6 +42,7 @@ import {
   type FunctionUrlResult,
   type LambdaContext,
 } from '../shared/lambda.js';
+import { firstNonPublicAddress } from '../shared/addresses.js';
 import { BridgeTokenError, decodeBridgeToken, type BridgeToken as BridgeCredentials } from '../../src/scim/bridge-token.js';
 
 const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -70,7 +77,7 @@ const DROP_RESPONSE_HEADERS = new Set([
 const MAX_CACHE_ENTRIES = 256;
 
 class BridgeError extends Error {
-  /** Set when the token endpoint refused the credentials (4xx): worth remembering for a moment. */
+  /** Set when the token endpoint refused the credentials (4xx): the caller is not authenticated. */
   refusedByIdp = false;
   constructor(
     readonly status: number,
@@ -192,21 +199,64 @@ function checkPath(path: string): void {
   }
 }
 
+/** The one answer to every request that is not authenticated; `reason` goes to the log only. */
+class Unauthenticated extends BridgeError {
+  constructor(readonly reason: string) {
+    super(401, 'missing or invalid bridge token');
+  }
+}
+
 function checkTokenUrl(raw: string, cfg: Config): URL {
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw new BridgeError(401, 'bridge token: token URL is not a URL');
+    throw new Unauthenticated('token URL is not a URL');
   }
-  if (u.username !== '' || u.password !== '') throw new BridgeError(403, 'token URL must not carry userinfo');
+  if (u.username !== '' || u.password !== '') throw new Unauthenticated('token URL carries userinfo');
   const loopbackHttp = u.protocol === 'http:' && cfg.insecureLoopback && isLoopbackHost(u.hostname);
-  if (u.protocol !== 'https:' && !loopbackHttp) throw new BridgeError(403, 'token URL must use https');
-  if (!cfg.allowedTokenHosts.has(u.host.toLowerCase())) {
-    throw new BridgeError(403, `token URL host ${u.host.toLowerCase()} is not allowed`);
-  }
+  if (u.protocol !== 'https:' && !loopbackHttp) throw new Unauthenticated('token URL must use https');
+  if (!cfg.allowedTokenHosts.has(u.host.toLowerCase())) throw new Unauthenticated('token URL host is not allowed');
   u.hash = '';
   return u;
+}
+
+/**
+ * Refuses a host that resolves to a loopback, private or link-local address, unless it is loopback spelled as such
+ * (localhost, 127.0.0.0/8, [::1]) under the dev/test switch.
+ */
+async function checkPublic(url: URL, cfg: Config, refuse: (reason: string) => BridgeError): Promise<void> {
+  if (cfg.insecureLoopback && isLoopbackHost(url.hostname)) return;
+  const found = await firstNonPublicAddress(url.hostname);
+  if (found === 'unresolved') throw refuse('host does not resolve');
+  if (found) throw refuse('host resolves to a loopback, private or link-local address');
+}
+
+// ------------------------------------------------------------------------------------------- backoff
+
+// After a refused token request, the same token URL and client id wait before the token endpoint is asked again,
+// whatever the secret: guesses of a secret share one bucket. 1 s, doubling, at most 60 s; a success clears it.
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_MAX_MS = 60_000;
+const backoff = new Map<string, { failures: number; until: number }>();
+
+function backoffKey(c: BridgeCredentials, tokenUrl: URL): string {
+  return createHash('sha256').update(JSON.stringify([tokenUrl.href, c.clientId])).digest('hex');
+}
+
+function inBackoff(key: string): boolean {
+  const entry = backoff.get(key);
+  return entry !== undefined && entry.until > Date.now();
+}
+
+function recordRefusal(key: string): void {
+  const failures = (backoff.get(key)?.failures ?? 0) + 1;
+  if (!backoff.has(key) && backoff.size >= MAX_CACHE_ENTRIES) {
+    const now = Date.now();
+    for (const [k, v] of backoff) if (v.until <= now - BACKOFF_MAX_MS) backoff.delete(k);
+    if (backoff.size >= MAX_CACHE_ENTRIES) backoff.delete(backoff.keys().next().value as string);
+  }
+  backoff.set(key, { failures, until: Date.now() + Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1)) });
 }
 
 // ------------------------------------------------------------------------------------------- token cache
@@ -220,10 +270,6 @@ type CacheUse = 'hit' | 'miss' | 'shared';
 
 const tokenCache = new Map<string, CachedToken>();
 const inflight = new Map<string, Promise<CachedToken>>();
-// Credentials the token endpoint just refused (4xx): answered from here for a few seconds, so a bad bridge token
-// hammering the bridge does not hammer the identity provider too.
-const refused = new Map<string, { error: BridgeError; until: number }>();
-const REFUSAL_TTL_MS = 5_000;
 
 function cacheKey(c: BridgeCredentials, tokenUrl: URL): string {
   const secretHash = createHash('sha256').update(c.clientSecret).digest('hex');
@@ -244,18 +290,22 @@ async function getAccessToken(
   if (cached) tokenCache.delete(key);
   const pending = inflight.get(key);
   if (pending) return { key, token: (await pending).accessToken, use: 'shared' };
-  const refusal = refused.get(key);
-  if (refusal && refusal.until > Date.now()) throw refusal.error;
-  if (refusal) refused.delete(key);
-  const p = requestToken(c, tokenUrl, cfg, timeoutMs).then(
+  const waitKey = backoffKey(c, tokenUrl);
+  // Set as in flight before the first await, so that concurrent calls share one token request.
+  const p = (async () => {
+    if (inBackoff(waitKey)) throw new Unauthenticated('backing off after refused token requests');
+    await checkPublic(tokenUrl, cfg, (reason) => new Unauthenticated(`token URL ${reason}`));
+    return requestToken(c, tokenUrl, cfg, timeoutMs);
+  })().then(
     (t) => {
+      backoff.delete(waitKey);
       storeToken(key, t);
       return t;
     },
     (err: unknown) => {
       if (err instanceof BridgeError && err.refusedByIdp) {
-        if (refused.size >= MAX_CACHE_ENTRIES) refused.clear();
-        refused.set(key, { error: err, until: Date.now() + REFUSAL_TTL_MS });
+        recordRefusal(waitKey);
+        throw new Unauthenticated(`token endpoint refused the credentials: ${err.message}`);
       }
       throw err;
     },
@@ -319,8 +369,8 @@ async function requestToken(c: BridgeCredentials, tokenUrl: URL, cfg: Config, ti
     json = undefined;
   }
   if (res.status < 200 || res.status > 299) {
-    const code = isRecord(json) && typeof json.error === 'string' && /^[\w.-]{1,64}$/.test(json.error) ? json.error : '';
-    const e = new BridgeError(502, `token endpoint answered ${res.status}${code ? ` (${code})` : ''}`);
+    // Only the status: the identity provider's error text is never reflected into a response or a log.
+    const e = new BridgeError(502, `token endpoint answered ${res.status}`);
     e.refusedByIdp = res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408;
     throw e;
   }
@@ -485,19 +535,25 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   let result: FunctionUrlResult;
   try {
     if (!METHODS.has(method)) throw new BridgeError(405, `method ${method} is not supported`);
-    const target = parseTarget(rawPath, rawQuery, cfg);
-    log.host = target.host;
-    log.path = target.path;
-
+    // Authentication first, every failure the same 401: nothing about the allowlists is said to a stranger.
     const token = bearerToken(header(event, 'authorization'));
-    if (token === undefined) throw new BridgeError(401, 'missing bridge token (Authorization: Bearer)');
+    if (token === undefined) throw new Unauthenticated('no bridge token (Authorization: Bearer)');
     let creds: BridgeCredentials;
     try {
       creds = decodeBridgeToken(token);
     } catch (err) {
-      throw new BridgeError(401, err instanceof BridgeTokenError ? err.message : 'bad bridge token');
+      throw new Unauthenticated(err instanceof BridgeTokenError ? err.message : 'bad bridge token');
     }
     const tokenUrl = checkTokenUrl(creds.tokenUrl, cfg);
+    const deadline = deadlineOf(context);
+    const within = (ms: number) => Math.max(100, Math.min(ms, deadline - Date.now()));
+    let t = await getAccessToken(creds, tokenUrl, cfg, within(cfg.tokenTimeoutMs));
+    log.tokenCache = t.use;
+
+    const target = parseTarget(rawPath, rawQuery, cfg);
+    log.host = target.host;
+    log.path = target.path;
+    await checkPublic(target.url, cfg, (reason) => new BridgeError(403, `target ${reason}`));
 
     const b = eventBody(event, cfg.maxBody);
     if (!b.ok) {
@@ -506,10 +562,6 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
         : new BridgeError(400, 'request body is not valid base64', 'invalidSyntax');
     }
 
-    const deadline = deadlineOf(context);
-    const within = (ms: number) => Math.max(100, Math.min(ms, deadline - Date.now()));
-    let t = await getAccessToken(creds, tokenUrl, cfg, within(cfg.tokenTimeoutMs));
-    log.tokenCache = t.use;
     let up = await forward(event, method, target, b.body, t.token, cfg, within(cfg.upstreamTimeoutMs));
     if (up.status === 401 && t.use === 'hit') {
       // The cached token may have been revoked or rotated: fetch a fresh one and try once more.
@@ -525,6 +577,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     if (!(err instanceof BridgeError)) log.errorName = err instanceof Error ? err.name : typeof err;
     log.level = e.status >= 500 ? 'error' : 'warn';
     log.error = e.message;
+    if (e instanceof Unauthenticated) log.reason = e.reason;
     result = scimError(e.status, e.message, e.scimType);
   }
   log.status = result.statusCode;

@@ -39,15 +39,11 @@ import {
   type FunctionUrlResult,
   type LambdaContext,
 } from '../shared/lambda.js';
+import { carryClaimProblem, ownClaim } from '../../src/hooks/carry-claims.js';
 
 const ALGORITHMS = ['RS256', 'ES256'];
 const DISCOVERY_TIMEOUT_MS = 1000;
 const JWKS_TIMEOUT_MS = 1500;
-// Claims Okta will not let a hook patch (a patch on them fails the whole patch, act claim included).
-const RESERVED = new Set([
-  'act', 'amr', 'aud', 'auth_time', 'cid', 'client_id', 'exp', 'iat', 'idp', 'iss', 'jti', 'nbf', 'scp', 'sub', 'uid', 'ver',
-  'at_hash', 'c_hash', 'nonce', 'token_type', 'scope',
-]);
 
 class Deny extends Error {}
 class Misconfigured extends Error {}
@@ -195,15 +191,25 @@ function findAssertion(data: Record<string, unknown>): string | undefined {
   return a || undefined;
 }
 
-function requestedScopes(data: Record<string, unknown>): string[] {
+/**
+ * The scopes the policy decides on: the GRANTED ones (data.access.scopes, what will be in the token; an empty
+ * `scope=` still gets the server's default scopes), plus any requested one outside them (Okta refuses such a
+ * request anyway, so this only ever makes the check stricter).
+ */
+function decidingScopes(data: Record<string, unknown>): string[] {
+  const access = isRecord(data.access) ? data.access : {};
+  const granted = isRecord(access.scopes) ? Object.keys(access.scopes) : [];
   const context = isRecord(data.context) ? data.context : {};
   const protocol = isRecord(context.protocol) ? context.protocol : {};
   const preq = isRecord(protocol.request) ? protocol.request : {};
   const scope = preq.scope;
-  if (typeof scope === 'string') return scope.split(/\s+/).filter(Boolean);
-  if (Array.isArray(scope)) return scope.filter((s): s is string => typeof s === 'string');
-  const access = isRecord(data.access) ? data.access : {};
-  return isRecord(access.scopes) ? Object.keys(access.scopes) : [];
+  const requested =
+    typeof scope === 'string'
+      ? scope.split(/\s+/).filter(Boolean)
+      : Array.isArray(scope)
+        ? scope.filter((s): s is string => typeof s === 'string')
+        : [];
+  return [...new Set([...granted, ...requested])];
 }
 
 function callingClient(data: Record<string, unknown>): string | undefined {
@@ -218,6 +224,8 @@ function checkPolicy(cfg: Config, client: string, scopes: string[]): void {
   const allowed = cfg.policy.get(client) ?? cfg.policy.get('*');
   if (!allowed) throw new Deny('client is not allowed to act on behalf of others');
   if (allowed.includes('*')) return;
+  // No scope to decide on is no permission: only a policy of "*" allows it.
+  if (scopes.length === 0) throw new Deny('client may not act on behalf of others without a scope');
   const refused = scopes.filter((s) => !allowed.includes(s));
   if (refused.length) throw new Deny(`client may not act on behalf of others for scope ${refused.join(' ')}`);
 }
@@ -269,8 +277,8 @@ function buildPatch(payload: JWTPayload, cfg: Config): { op: string; path: strin
   if (isRecord(payload.act)) act.act = payload.act;
   const ops: { op: string; path: string; value: unknown }[] = [{ op: 'add', path: '/claims/act', value: act }];
   for (const name of cfg.carry) {
-    if (RESERVED.has(name) || !/^[A-Za-z0-9_.:-]{1,64}$/.test(name)) continue;
-    const v = (payload as Record<string, unknown>)[name];
+    if (carryClaimProblem(name) !== undefined) continue;
+    const v = ownClaim(payload, name);
     if (v !== undefined) ops.push({ op: 'add', path: `/claims/${name}`, value: v });
   }
   return ops;
@@ -335,7 +343,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
         result = answer(204);
       } else {
         if (!client) throw new Deny('no calling client in the hook request');
-        const scopes = requestedScopes(data);
+        const scopes = decidingScopes(data);
         log.scopes = scopes;
         checkPolicy(cfg, client, scopes);
         const payload = await verifyAssertion(assertion, cfg);

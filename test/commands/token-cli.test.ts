@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheKey } from '../../src/oauth/token-cache.js';
+import { cacheKey, credentialFingerprint } from '../../src/oauth/token-cache.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
 import { requireKeychain, testKeychainService } from '../oauth/helpers/keychain.js';
@@ -101,7 +101,13 @@ describe('token get caches in the real keychain only', () => {
     const run = (extra: string[] = []) => runBuilt([...args, ...extra], { cwd: dir, env, stdin: secret });
     const account = secretRefs.tokenCache(
       'default',
-      cacheKey({ tokenEndpoint: op.tokenEndpoint, clientId: op.clients.basic.clientId, scopes: ['orders:read', 'orders:write'], provider: 'generic' }),
+      cacheKey({
+        tokenEndpoint: op.tokenEndpoint,
+        clientId: op.clients.basic.clientId,
+        credential: credentialFingerprint({ method: 'client_secret_basic', clientSecret: secret }),
+        scopes: ['orders:read', 'orders:write'],
+        provider: 'generic',
+      }),
     ).account;
     accounts.push(account);
 

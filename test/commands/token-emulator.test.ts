@@ -216,10 +216,11 @@ describe('a bare `token get` after init (state + keychain, as init leaves them)'
       expect(file.content, file.path).not.toContain(apps.post.clientSecret);
       expect(file.content, file.path).not.toContain(first.stdout.trim());
     }
-    const { cacheKey } = await import('../../src/oauth/token-cache.js');
+    const { cacheKey, credentialFingerprint } = await import('../../src/oauth/token-cache.js');
+    const credential = credentialFingerprint({ method: 'client_secret_post', clientSecret: apps.post.clientSecret! });
     const cacheAccount = secretRefs.tokenCache(
       'default',
-      cacheKey({ tokenEndpoint: okta.tokenEndpoint, clientId: okta.clientId, scopes: okta.scopes, audience: AUDIENCE, provider: 'okta' }),
+      cacheKey({ tokenEndpoint: okta.tokenEndpoint, clientId: okta.clientId, credential, scopes: okta.scopes, audience: AUDIENCE, provider: 'okta' }),
     ).account;
     accounts.push(cacheAccount);
     expect(JSON.parse((await backend.get(cacheAccount)) ?? 'null')?.access_token).toBe(first.stdout.trim());

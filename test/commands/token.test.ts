@@ -156,7 +156,7 @@ describe('token get', () => {
       [['--param', 'client_secret=x'], /--param cannot set client_secret/],
       [['--auth-method', 'magic'], /"magic" is not a client authentication method/],
       [['--provider', 'keycloak'], /"keycloak" is not a provider/],
-      [['--private-key-file', 'missing.pem'], /Cannot read the key file missing.pem: ENOENT/],
+      [['--private-key-file', 'missing.pem'], /Cannot read the key file \S*missing.pem: ENOENT/],
     ];
     for (const [args, message] of cases) {
       const result = await get(args);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretRefs } from '../../src/secrets/refs.js';
 import { SecretStore, type SecretBackend } from '../../src/secrets/store.js';
-import { TokenCache, cacheKey, toResponse } from '../../src/oauth/token-cache.js';
+import { TokenCache, cacheKey, credentialFingerprint, toResponse } from '../../src/oauth/token-cache.js';
 import { requireKeychain, testKeychainService } from './helpers/keychain.js';
 
 const profile = 'cache-test';
@@ -17,7 +17,13 @@ afterAll(async () => {
   for (const key of used) await backend?.delete(secretRefs.tokenCache(profile, key).account).catch(() => false);
 });
 
-const parts = { tokenEndpoint: 'https://acme.okta.com/oauth2/aus1/v1/token', clientId: '0oa1', scopes: ['b', 'a'], audience: 'api://x' };
+const parts = {
+  tokenEndpoint: 'https://acme.okta.com/oauth2/aus1/v1/token',
+  clientId: '0oa1',
+  credential: credentialFingerprint({ method: 'client_secret_basic', clientSecret: 'secret-one' }),
+  scopes: ['b', 'a'],
+  audience: 'api://x',
+};
 
 describe('cacheKey', () => {
   it('is a short hex hash that ignores scope order and changes with what changes the token', () => {
@@ -30,6 +36,7 @@ describe('cacheKey', () => {
       { ...parts, clientId: '0oa2' },
       { ...parts, tokenEndpoint: 'https://acme.okta.com/oauth2/aus2/v1/token' },
       { ...parts, extraParams: { k: 'v' } },
+      { ...parts, credential: credentialFingerprint({ method: 'client_secret_basic', clientSecret: 'secret-two' }) },
     ]) {
       expect(cacheKey(changed)).not.toBe(key);
     }

@@ -99,8 +99,9 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
     carryClaims: options.carryClaim,
     allowedHosts: options.allowedHost,
     allowedTokenHosts: options.allowedTokenHost,
-    env: env.parseEnvPairs(options.env),
+    env: env.parseEnvPairs(options.env, undefined, 'deploy'),
   };
+  env.checkCarryClaims(options.carryClaim ?? []);
   if (template === 'scim-bridge' && (options.issuer || options.policyFile || options.carryClaim || options.rotateSecret)) {
     throw new UsageError('--issuer, --policy-file, --carry-claim and --rotate-secret are token-hook options.');
   }

@@ -13,6 +13,7 @@ export const command = () =>
     .option('--port <port>', 'port (0 picks a free one)', integer(0, 65535), 0)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--env <NAME=VALUE>', "a variable of the handler's environment (repeatable)", collect)
+    .option('--hook-secret-stdin', "token-hook: read HOOK_SECRET (the secret Okta sends) from stdin, not the command line")
     .option('--zip <file>', 'serve this built zip instead of building')
     .option('--out-dir <dir>', 'where the zip goes', 'build')
     .option('--register', "token-hook: register it as Okta's inline hook on init's rule while it runs (removed on Ctrl-C)")
@@ -44,7 +45,15 @@ export async function run(ctx: Context, options: ServeOptions, template: string)
     options.env,
     register ? { hint: '--register makes a fresh shared secret for both the served hook and Okta.' } : 'allow',
   );
+  if (options.hookSecretStdin) {
+    if (register) throw new UsageError('--hook-secret-stdin does not go with --register.', { hint: '--register makes a fresh shared secret.' });
+    env[envModule.SECRET_VARIABLE] = await (await import('../secret-input.js')).secretFromStdin(ctx, 'the hook secret', 'hook-secret-stdin');
+  }
   if (env[envModule.SECRET_VARIABLE]) (await import('../../secrets/redact.js')).registerSecret(env[envModule.SECRET_VARIABLE]);
+  const { isLoopbackHost } = await import('../../scim/bridge-token.js');
+  if (!isLoopbackHost(options.host)) {
+    ctx.ui.warn(`binding to ${options.host}: the served ${template} is reachable from other machines; its shared secret (or allowlist) is its only protection.`);
+  }
   let secret: string | undefined;
   let okta: Awaited<ReturnType<typeof servedHookTarget>> | undefined;
   if (register) {
@@ -55,6 +64,7 @@ export async function run(ctx: Context, options: ServeOptions, template: string)
       undefined,
       { policy: await policyFromFile(ctx, options), carryClaims: options.carryClaim, env },
       okta.state,
+      'serve',
     ).env;
     // The emulator's issuer is plain http on loopback; the template allows that only when told to.
     const loopbackHttp = /^http:\/\/(127\.|localhost|\[::1\])/.test(resolved.ISSUER ?? '');

@@ -43,10 +43,8 @@ export async function buildFor(ctx: Context, template: string, options: { outDir
 /** The policy of --policy-file, checked and normalised. */
 export async function policyFromFile(ctx: Context, options: { policyFile?: string | undefined }): Promise<string | undefined> {
   if (options.policyFile === undefined) return undefined;
-  const [{ readFile }, { normalizePolicy }] = await Promise.all([import('node:fs/promises'), import('../../hooks/deploy-env.js')]);
-  const text = await readFile(resolve(ctx.io.cwd, options.policyFile), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`Cannot read --policy-file ${options.policyFile}: ${error.code ?? error.message}.`);
-  });
+  const [{ readInputFile }, { normalizePolicy }] = await Promise.all([import('../../config/files.js'), import('../../hooks/deploy-env.js')]);
+  const text = await readInputFile(resolve(ctx.io.cwd, options.policyFile), 'the --policy-file');
   return normalizePolicy(text, `--policy-file ${options.policyFile}`);
 }
 

@@ -7,6 +7,7 @@ export async function forgetCredentials(ctx: Context, profile: string): Promise<
   const refs = [secretRefs.oktaApiToken(profile), secretRefs.oktaPrivateKey(profile), secretRefs.auth0ManagementSecret(profile)];
   let removed = 0;
   for (const ref of refs) if (await ctx.secrets.delete(ref)) removed += 1;
+  removed += await (await import('../../oauth/token-cache.js')).clearProfileTokens(ctx.secrets, profile);
   return removed;
 }
 

@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { decodeBridgeToken } from '../../scim/bridge-token.js';
-import { maskSecret } from '../../secrets/redact.js';
+import { maskSecret, registerSecret } from '../../secrets/redact.js';
 import { keyValues } from '../../ui/format.js';
 import { readAll } from '../../ui/streams.js';
 import { examples } from '../define.js';
@@ -28,7 +28,9 @@ export async function run(ctx: Context, options: DecodeOptions, argument: string
   } else {
     throw new UsageError('No bridge token given.', { hint: 'Pass it as an argument or pipe it to stdin.' });
   }
+  registerSecret(input.trim());
   const token = withUsageErrors(() => decodeBridgeToken(input));
+  registerSecret(token.clientSecret);
   const shown = { ...token, clientSecret: options.showSecret ? token.clientSecret : maskSecret(token.clientSecret) };
   const render = () =>
     keyValues([

@@ -55,6 +55,7 @@ export async function run(ctx: Context, options: EncodeOptions): Promise<void> {
   if (options.audience !== undefined) token.audience = options.audience;
 
   const encoded = withUsageErrors(() => encodeBridgeToken(token));
+  registerSecret(encoded);
   const scimBaseUrl =
     bridgeUrl && target !== undefined ? withUsageErrors(() => bridgeBaseUrl(bridgeUrl, target, options.scimPath)) : undefined;
 

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
@@ -51,6 +50,7 @@ export const command = () =>
     .option('--audience <audience>', 'the API the token is for (Auth0; "resource" for --provider generic)')
     .option('--provider <provider>', 'okta, auth0 or generic (default: from the state, else generic)')
     .option('--param <name=value>', 'an extra parameter for the token request (repeatable)', collect)
+    .option('--allow-cross-origin', "accept a discovered token endpoint on another origin than the issuer's")
     .option('--raw', 'print only the access token, also on a terminal')
     .option('--curl', 'print the equivalent curl command instead of getting a token')
     .option('--no-cache', 'neither reuse nor store a cached token')
@@ -66,6 +66,7 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
 
   const profile = await ctx.profileName();
   const state = await ctx.state();
+  const trusted = (await ctx.profiles()).profiles[profile];
   const settings = resolveTokenSettings(
     {
       provider: parsed(options.provider, parseProvider),
@@ -78,8 +79,8 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
       scopes: options.scope,
       audience: optionalString(options.audience),
     },
-    oktaDefaults(state.get(profile, 'okta')),
-    auth0Defaults(state.get(profile, 'auth0')),
+    oktaDefaults(state.get(profile, 'okta'), trusted),
+    auth0Defaults(state.get(profile, 'auth0'), trusted),
   );
   if (options.privateKeyFile && settings.authMethod !== 'private_key_jwt') {
     throw new UsageError(`--private-key-file goes with --auth-method private_key_jwt, not ${settings.authMethod}.`, {
@@ -99,7 +100,9 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
   }
   const extraParams = parseParams(options.param);
   const spec: TokenRequestSpec = {
-    tokenEndpoint: await tokenEndpointOf(ctx, settings),
+    tokenEndpoint: await (await import('../../oauth/discovery.js')).resolveTokenEndpoint(settings, {
+      allowCrossOrigin: Boolean(options.allowCrossOrigin),
+    }),
     clientId,
     scopes: settings.scopes,
     audience: settings.audience,
@@ -134,26 +137,6 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
   }
 }
 
-async function tokenEndpointOf(ctx: Context, settings: { tokenEndpoint?: string | undefined; issuer?: string | undefined }): Promise<string> {
-  const { parseHttpUrl } = await import('../../oauth/http.js');
-  if (settings.tokenEndpoint) {
-    if (!parseHttpUrl(settings.tokenEndpoint)) {
-      throw new UsageError(`"${settings.tokenEndpoint}" is not a valid token URL.`, {
-        hint: 'Give an https URL such as https://acme.okta.com/oauth2/default/v1/token.',
-      });
-    }
-    return settings.tokenEndpoint;
-  }
-  if (settings.issuer) {
-    const { discover } = await import('../../oauth/discovery.js');
-    ctx.ui.debug(`discovery for ${settings.issuer}`);
-    return (await discover(settings.issuer)).token_endpoint;
-  }
-  throw new UsageError('No authorization server: nothing in the project state and no --issuer or --token-url.', {
-    hint: 'Run "okta-m2m init" here first, or pass --issuer (or --token-url).',
-  });
-}
-
 async function obtainToken(
   ctx: Context,
   options: GetOptions,
@@ -162,11 +145,12 @@ async function obtainToken(
   method: AuthMethod,
   keyId: string | undefined,
 ): Promise<{ token: TokenResponse; cached: boolean }> {
-  const { TokenCache, cacheKey, toResponse } = await import('../../oauth/token-cache.js');
+  const { TokenCache, cacheKey, credentialFingerprint, toResponse } = await import('../../oauth/token-cache.js');
   const { requestToken } = await import('../../oauth/client-credentials.js');
   let useCache = options.cache !== false;
   const cache = new TokenCache(ctx.secrets, profile);
-  const key = cacheKey(spec);
+  const auth = await clientAuth(ctx, options, profile, spec, method, keyId);
+  const key = cacheKey({ ...spec, credential: credentialFingerprint(auth) });
   // The cache is an optimisation: without a keychain, say so once and carry on without it.
   const cacheUnavailable = (error: unknown): undefined => {
     if (!(error instanceof SecretStoreError)) throw error;
@@ -182,7 +166,6 @@ async function obtainToken(
       return { token: toResponse(hit), cached: true };
     }
   }
-  const auth = await clientAuth(ctx, options, profile, spec, method, keyId);
   ctx.ui.debug(`requesting a token from ${spec.tokenEndpoint} (${method})`);
   const token = await requestToken({
     ...spec,
@@ -207,11 +190,7 @@ async function clientAuth(
     const { loadSigningKey } = await import('../../oauth/client-auth.js');
     const file = optionalString(options.privateKeyFile);
     if (file) {
-      const text = await readFile(resolve(ctx.io.cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new UsageError(`Cannot read the key file ${file}: ${error.code ?? error.message}.`, {
-          hint: 'Give the path of a PEM or JWK file.',
-        });
-      });
+      const text = await (await import('../../config/files.js')).readInputFile(resolve(ctx.io.cwd, file), 'the key file');
       return { method, key: loadSigningKey(text, keyId, `the key file ${file}`) };
     }
     const ref = secretRefs.clientPrivateKey(profile, clientId);

@@ -13,6 +13,7 @@ export const command = () =>
     .option('--audience <audience>', 'the expected audience (default: from the state)')
     .option('--scope <scope>', 'a scope the token must grant (repeatable)', collectList)
     .option('--clock-tolerance <seconds>', 'leeway for exp, nbf and iat', '30')
+    .option('--allow-cross-origin', "accept the issuer's keys (jwks_uri) on another origin than the issuer's")
     .addHelpText(
       'after',
       examples(
@@ -25,7 +26,7 @@ export type VerifyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: VerifyOptions, jwt: string | undefined): Promise<void> {
   const { verifyJwt } = await import('../../oauth/jwt.js');
-  const { oktaDefaults, auth0Defaults } = await import('../../oauth/defaults.js');
+  const { oktaDefaults, auth0Defaults, verifyDefaults } = await import('../../oauth/defaults.js');
   const token = await tokenInput(ctx, jwt);
   const tolerance = Number(options.clockTolerance);
   if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > 3600) {
@@ -38,9 +39,8 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
   if (!issuer) {
     const profile = await ctx.profileName();
     const state = await ctx.state();
-    const okta = oktaDefaults(state.get(profile, 'okta'));
-    const auth0 = auth0Defaults(state.get(profile, 'auth0'));
-    const fromState = okta.issuer ? okta : auth0.issuer ? auth0 : undefined;
+    const trusted = (await ctx.profiles()).profiles[profile];
+    const fromState = verifyDefaults(oktaDefaults(state.get(profile, 'okta'), trusted), auth0Defaults(state.get(profile, 'auth0'), trusted));
     issuer = fromState?.issuer;
     audience ??= fromState?.audience;
   }
@@ -55,6 +55,7 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
     audience,
     scopes: options.scope,
     clockToleranceSec: tolerance,
+    metadata: await (await import('../../oauth/discovery.js')).discover(issuer, { allowCrossOrigin: Boolean(options.allowCrossOrigin) }),
   });
   const render = () =>
     [

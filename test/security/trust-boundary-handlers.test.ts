@@ -1,0 +1,270 @@
+/**
+ * The trust boundary, Lambda side (issue 15): the SCIM bridge and the token hook, built as deployed and served by
+ * the real `okta-m2m hook serve` (or serveHandler on the built zip), over real HTTP. Allowlisted names that must
+ * look non-loopback resolve to 127.0.0.1 through a DNS preload in the child, and a raw TCP trap counts every
+ * connection made to them. Each attack worked on main before this change.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTemplate } from '../../src/hooks/build.js';
+import { resolveEnvironment } from '../../src/hooks/deploy-env.js';
+import { serveHandler, type ServeHandle } from '../../src/hooks/serve.js';
+import { runCli } from '../helpers/cli.js';
+import { bridgeToken, json, listen, startScimServer, type Local, type ScimServer } from '../templates/support.js';
+import { serveProcess, type ServedProcess } from './support/serve-process.js';
+import { DNS_PRELOAD } from './support/trap.js';
+
+let outDir: string;
+let bridgeZip: string;
+let hookZip: string;
+/** Counts TCP connections: an allowlisted name resolving to loopback must never be connected to. */
+let tcpTrap: TcpServer;
+let tcpTrapPort = 0;
+let tcpConnections = 0;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'okta-m2m-trust-build-'));
+  [bridgeZip, hookZip] = [(await buildTemplate('scim-bridge', { outDir })).zipPath, (await buildTemplate('token-hook', { outDir })).zipPath];
+  tcpTrap = createTcpServer((socket) => {
+    tcpConnections += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => tcpTrap.listen(0, '127.0.0.1', resolve));
+  tcpTrapPort = (tcpTrap.address() as AddressInfo).port;
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => tcpTrap.close(() => resolve()));
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('scim bridge', () => {
+  let bridge: ServedProcess;
+  let scim: ScimServer;
+  let idp: Local;
+  let idpRequests = 0;
+  let idpAnswer: { status: number; body: unknown } = { status: 200, body: {} };
+  let seq = 0;
+  const token = (fields: Record<string, unknown> = {}) => {
+    seq += 1;
+    return bridgeToken({ v: 1, tokenUrl: `${idp.url}/token`, clientId: `trust-${seq}`, clientSecret: `trust-secret-${seq}-Kk8`, ...fields });
+  };
+  const call = (path: string, bearer?: string) =>
+    fetch(`${bridge.url}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }).then(async (res) => ({ status: res.status, body: await res.text() }));
+
+  beforeAll(async () => {
+    scim = await startScimServer();
+    idp = await listen((_req, res) => {
+      idpRequests += 1;
+      if (idpAnswer.status === 200) return json(res, 200, { access_token: `at-${idpRequests}`, token_type: 'Bearer', expires_in: 3600 });
+      json(res, idpAnswer.status, idpAnswer.body);
+    });
+    bridge = await serveProcess(
+      [
+        'scim-bridge',
+        '--zip', bridgeZip,
+        '--env', `ALLOWED_HOSTS=${scim.host},scim.example.test:${tcpTrapPort}`,
+        '--env', `ALLOWED_TOKEN_HOSTS=${idp.host},idp.example.test:${tcpTrapPort}`,
+        // The loopback switch for tests: loopback SPELLED as such (127.0.0.1) is reached; names are still checked.
+        '--env', 'ALLOW_INSECURE_LOOPBACK=1',
+      ],
+      { nodeArgs: ['--import', DNS_PRELOAD] },
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await bridge?.stop();
+    await Promise.all([scim?.close(), idp?.close()]);
+  });
+
+  it('refuses an allowlisted target or token host whose name resolves to loopback: no connection is made', async () => {
+    tcpConnections = 0;
+    const target = await call(`/scim.example.test:${tcpTrapPort}/scim/v2/Users`, token());
+    expect(target.status, target.body).toBe(403);
+    expect(target.body).toMatch(/resolves to a loopback, private or link-local address/);
+    const viaToken = await call(`/${scim.host}/scim/v2/Users`, token({ tokenUrl: `https://idp.example.test:${tcpTrapPort}/token` }));
+    expect(viaToken.status, viaToken.body).toBe(401);
+    expect(tcpConnections).toBe(0);
+  });
+
+  it('answers every unauthenticated request with the same 401, before any target check', async () => {
+    const answers = [
+      await call(`/${scim.host}/scim/v2/Users`),
+      await call('/not-allowlisted.example/scim/v2/Users'),
+      await call('/169.254.169.254/latest/meta-data'),
+      await call('/not-allowlisted.example/scim/v2/Users', 'not-a-bridge-token'),
+      await call('/not-allowlisted.example/scim/v2/Users', token({ tokenUrl: 'https://elsewhere.example/token' })),
+    ];
+    for (const answer of answers) {
+      expect(answer.status, answer.body).toBe(401);
+      expect(answer.body).toBe(answers[0]!.body);
+    }
+  });
+
+  it("never reflects the identity provider's error text, in a response or a log line", async () => {
+    idpAnswer = { status: 400, body: { error: 'attacker_chosen_words', error_description: 'more attacker words' } };
+    try {
+      const res = await call(`/${scim.host}/scim/v2/Users`, token());
+      expect(res.body).not.toContain('attacker');
+      expect(res.status).toBe(401);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(bridge.stdout() + bridge.stderr()).not.toContain('attacker');
+    } finally {
+      idpAnswer = { status: 200, body: {} };
+    }
+  });
+
+  it('backs off per token URL and client id after a refused token request: guessed secrets are not all proxied', async () => {
+    idpAnswer = { status: 401, body: { error: 'invalid_client' } };
+    try {
+      const before = idpRequests;
+      const statuses: number[] = [];
+      for (let guess = 0; guess < 10; guess += 1) {
+        const res = await call(`/${scim.host}/scim/v2/Users`, bridgeToken({ v: 1, tokenUrl: `${idp.url}/token`, clientId: 'victim-client', clientSecret: `guess-${guess}-xyz` }));
+        statuses.push(res.status);
+      }
+      // 1 s, doubling: ten guesses in a few seconds reach the identity provider three times at most (not ten).
+      expect(idpRequests - before).toBeLessThanOrEqual(3);
+      expect(idpRequests - before).toBeGreaterThanOrEqual(1);
+      expect(new Set(statuses)).toEqual(new Set([401]));
+    } finally {
+      idpAnswer = { status: 200, body: {} };
+    }
+  });
+});
+
+describe('token hook', () => {
+  const HOOK_SECRET = 'trust-hook-secret-Qq7Ww8Ee9';
+  const ISSUER = 'https://issuer.example.test/oauth2/default';
+  let key: CryptoKey;
+  let jwks: Local;
+  let hook: ServeHandle;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    key = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    jwks = await listen((_req, res) => json(res, 200, { keys: [jwk] }));
+    hook = await serveHandler(hookZip, {
+      env: {
+        HOOK_SECRET,
+        ISSUER,
+        AUDIENCE: 'api://a',
+        JWKS_URL: `${jwks.url}/keys`,
+        ALLOW_INSECURE_LOOPBACK: '1',
+        // client-a may act on behalf of others for r:write only.
+        POLICY: JSON.stringify({ 'client-a': ['r:write'] }),
+        // Set straight on the function (the CLI refuses these names): the template must still not be fooled.
+        CARRY_CLAIMS: 'toString,Sub,SCP,tenant',
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await hook?.stop();
+    await jwks?.close();
+  });
+
+  async function assertion(claims: Record<string, unknown> = {}): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ tenant: 't-1', ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience('api://a')
+      .setSubject('user-1')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(key);
+  }
+
+  async function callHook(requested: string, granted: string[], claims?: Record<string, unknown>) {
+    const body = {
+      eventId: 'e1',
+      data: {
+        context: {
+          request: { url: { value: `https://o.example.test/oauth2/aus/v1/token?assertion=${await assertion(claims)}` } },
+          protocol: { request: { grant_type: 'client_credentials', scope: requested }, client: { id: 'client-a' } },
+        },
+        access: { scopes: Object.fromEntries(granted.map((s) => [s, { id: s, action: 'GRANT' }])) },
+      },
+    };
+    const res = await fetch(hook.url, { method: 'POST', headers: { authorization: HOOK_SECRET, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return (await res.json()) as { commands?: Array<{ value: Array<{ path: string }> }>; error?: { errorSummary: string } };
+  }
+
+  it('decides on the granted scopes: an empty or blank scope= that gets the default scope is denied', async () => {
+    for (const requested of ['', ' ', '%20']) {
+      const answer = await callHook(requested, ['r:read']);
+      expect(answer.commands, JSON.stringify(answer)).toBeUndefined();
+      expect(answer.error?.errorSummary).toMatch(/r:read|without a scope/);
+    }
+    expect((await callHook('', [])).error?.errorSummary).toMatch(/without a scope/);
+    const allowed = await callHook('r:write', ['r:write']);
+    expect(allowed.commands?.[0]?.value[0]?.path).toBe('/claims/act');
+  });
+
+  it('carries only own, non-reserved claims: toString (inherited), Sub and SCP (reserved, any case) are not patched', async () => {
+    const answer = await callHook('r:write', ['r:write'], { Sub: 'spoofed', SCP: ['admin'] });
+    const paths = answer.commands?.[0]?.value.map((op) => op.path);
+    expect(paths).toEqual(['/claims/act', '/claims/tenant']);
+  });
+});
+
+describe('hook commands', () => {
+  const awsEnv = {
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  };
+
+  it('refuse bad --carry-claim and CARRY_CLAIMS names at serve and deploy', async () => {
+    for (const args of [
+      ['hook', 'serve', 'token-hook', '--zip', hookZip, '--env', 'CARRY_CLAIMS=tenant,toString'],
+      ['hook', 'serve', 'token-hook', '--zip', hookZip, '--env', 'CARRY_CLAIMS=Sub'],
+      ['hook', 'deploy', 'token-hook', '--zip', hookZip, '--no-okta', '--region', 'eu-west-1', '--carry-claim', 'SCP'],
+      ['hook', 'deploy', 'token-hook', '--zip', hookZip, '--no-okta', '--region', 'eu-west-1', '--env', 'CARRY_CLAIMS=constructor'],
+    ]) {
+      const result = await runCli(args, { env: awsEnv, timeoutMs: 15_000 });
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toMatch(/cannot be carried/);
+    }
+  });
+
+  it("a state's tokenEndpoint never adds a host to the bridge's token allowlist (the org's host does)", () => {
+    const { env } = resolveEnvironment('scim-bridge', undefined, { allowedHosts: ['scim.example.com'] }, {
+      orgUrl: 'https://acme.okta.com',
+      tokenEndpoint: 'https://collector.example.test/token',
+    });
+    expect(env.ALLOWED_TOKEN_HOSTS).toBe('scim.example.com,acme.okta.com');
+  });
+
+  it('hook deploy refuses ALLOW_INSECURE_LOOPBACK before building or calling AWS', async () => {
+    const result = await runCli(['hook', 'deploy', 'scim-bridge', '--zip', bridgeZip, '--region', 'eu-west-1', '--allowed-host', 'scim.example.test', '--env', 'ALLOW_INSECURE_LOOPBACK=1'], {
+      env: awsEnv,
+      timeoutMs: 15_000,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/ALLOW_INSECURE_LOOPBACK is for local tests only/);
+  });
+
+  it('hook serve warns on a non-loopback bind, and takes the hook secret from stdin', async () => {
+    const secret = 'stdin-hook-secret-Rr4Tt5Yy6';
+    const served = await serveProcess(['token-hook', '--zip', hookZip, '--host', '0.0.0.0', '--hook-secret-stdin', '--env', 'POLICY={"*":["*"]}'], { input: `${secret}\n` });
+    try {
+      expect(served.stderr()).toMatch(/warning: binding to 0\.0\.0\.0: .*reachable from other machines/);
+      const port = new URL(served.url).port;
+      const hit = (auth: string) => fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { authorization: auth }, body: '{}' });
+      expect((await hit('not-the-secret')).status).toBe(401);
+      expect((await hit(secret)).status).toBe(200);
+      expect(served.stdout() + served.stderr()).not.toContain(secret);
+    } finally {
+      await served.stop();
+    }
+  });
+});
