@@ -11,7 +11,7 @@ export async function start(ctx: Context, options: Options): Promise<void> {
   const adminToken = options.adminTokenStdin ? (await readAll(ctx.io.stdin)).trim() : undefined;
   if (options.adminTokenStdin && !adminToken) throw new UsageError('stdin held no admin token.', { hint: 'Pipe the token in.' });
 
-  const { startEmulator } = await import('../emulator/index.js');
+  const { startEmulator } = await import('../emulator/okta/index.js');
   const log = options.verbose ? (line: string) => ctx.ui.info(line) : undefined;
   const okta = await startEmulator({
     port: options.port as number,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FaultInjector } from '../../src/emulator/shared/faults.js';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { FaultInjector } from '../../src/emulator/core/faults.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { api, basicAuth, expectOktaError, serviceApp, tokenRequest } from './helpers.js';
-import { provisionClientCredentials } from '../../src/emulator/index.js';
+import { provisionClientCredentials } from '../../src/emulator/okta/index.js';
 
 let emulator: EmulatorHandle;
 

@@ -22,7 +22,7 @@ import {
   seeded,
   type OrgWorkspace,
 } from '../helpers/okta-org.js';
-import type { EmulatorHandle, FaultKind } from '../../src/emulator/index.js';
+import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 
 const INIT = ['init', '--yes', '--name', 'orders-api', '--scope', 'orders:read', '--scope', 'orders:write', '--default-scope', 'orders:read'];
 const KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];

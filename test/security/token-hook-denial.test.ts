@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../src/hooks/build.js';
 import { serveHandler, type ServeHandle } from '../../src/hooks/serve.js';
 import { readZip } from '../../src/hooks/zip.js';
-import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
+import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { repoRoot } from '../helpers/cli.js';
 import { buildAndLoad, json, listen, makeEvent, setEnv, type Handler, type Local } from '../templates/support.js';
 

@@ -1,7 +1,7 @@
 import { findAppByClientId } from './apps.js';
 import { link, type RequestContext, type Route } from './context.js';
 import { accessDenied, notFound, validationError } from './errors.js';
-import { json, noContent, type HandlerResult, type Json } from './http-io.js';
+import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { randomAlphanumeric, oktaTimestamp } from './ids.js';
 import type { EmulatorState, Stored } from './state.js';
 import { readObjectBody } from './validation.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OAuthError } from './errors.js';
 import { callHook, type HookOutcome } from './hook-client.js';
-import { isObject, type Json } from './http-io.js';
+import { isObject, type Json } from '../core/http-io.js';
 import { oktaTimestamp } from './ids.js';
 import { RESERVED_CLAIMS } from './reserved-claims.js';
 import type { EmulatorState, Stored } from './state.js';

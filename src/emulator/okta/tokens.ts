@@ -5,7 +5,7 @@ import { authenticateClient, type AuthenticatedClient } from './clientauth.js';
 import type { RequestContext, Route } from './context.js';
 import { verifyDpopProof } from './dpop.js';
 import { notFound, OAuthError } from './errors.js';
-import { json, type HandlerResult, type Json } from './http-io.js';
+import { json, type HandlerResult, type Json } from '../core/http-io.js';
 import { randomAlphanumeric } from './ids.js';
 import { jwks, signJwt, type SigningKey } from './keys.js';
 import { childCollection, type Stored } from './state.js';

@@ -1,26 +1,28 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appGrantRoutes } from './app-grants.js';
 import { appRoutes } from './apps.js';
 import { authServerRoutes, seedDefaultAuthServer } from './authservers.js';
 import { clientRoleRoutes } from './client-roles.js';
-import { controlHandler, stateSummary } from './control.js';
+import { oktaControls, stateSummary } from './control.js';
+import { controlRoutes, type ControlRoute } from '../core/control.js';
+import { createPipelineServer, requestHandler } from '../core/pipeline.js';
 import { newDpopNonce } from './dpop.js';
 import { groupRoutes } from './groups.js';
 import { inlineHookRoutes } from './hooks.js';
 import { loadState, StateSaver } from './persistence.js';
 import { policyRoutes } from './policies.js';
 import { RateLimiter } from './ratelimit.js';
-import { Router } from './router.js';
-import { requestHandler, type OktaRequestLogEntry } from './server.js';
-import { FaultInjector, type FaultKind, type FaultSettings } from './shared/faults.js';
-import { RequestLog } from './shared/request-log.js';
+import { Router } from '../core/router.js';
+import { oktaDialect, type OktaRequestLogEntry } from './server.js';
+import type { Route } from './context.js';
+import { FaultInjector, type FaultKind, type FaultSettings } from '../core/faults.js';
+import { RequestLog } from '../core/request-log.js';
 import { newState, type EmulatorState } from './state.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 
-export type { FaultKind, FaultSettings } from './shared/faults.js';
+export type { FaultKind, FaultSettings } from '../core/faults.js';
 export type { OktaRequestLogEntry as RequestLogEntry } from './server.js';
 export type { EmulatorState } from './state.js';
 export { provisionClientCredentials, seedGroupMembers, type ClientCredentialsFixture, type ProvisionOptions } from './fixtures.js';
@@ -108,25 +110,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const dpopNonce = newDpopNonce();
   let orgUrl = '';
 
-  const router = new Router();
+  const router = new Router<Route>();
   router.add(...appRoutes, ...appGrantRoutes, ...clientRoleRoutes, ...authServerRoutes, ...policyRoutes, ...inlineHookRoutes, ...userRoutes, ...groupRoutes, ...tokenRoutes(() => ({ dpopNonce })));
 
-  const server: Server = createServer(
-    requestHandler({
-      state: () => state,
-      orgUrl: () => orgUrl,
-      adminToken,
-      requireAdminRole: options.requireAdminRole ?? true,
-      router,
-      rateLimiter,
-      faults,
-      requestLog,
-      changed: () => saver?.markDirty(),
-      control: controlHandler({ state: () => state, orgUrl: () => orgUrl, faults, rateLimiter, requestLog }),
-      log: options.log,
-    }),
-  );
-  server.keepAliveTimeout = 5_000;
+  const dialect = oktaDialect({
+    state: () => state,
+    orgUrl: () => orgUrl,
+    adminToken,
+    requireAdminRole: options.requireAdminRole ?? true,
+    router,
+    rateLimiter,
+    changed: () => saver?.markDirty(),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const control = new Router<ControlRoute>().add(...controlRoutes(oktaControls({ state: () => state, orgUrl: () => orgUrl, faults, rateLimiter, requestLog })));
+  const server = createPipelineServer(requestHandler({ dialect, faults, requestLog, control, ...(options.log ? { log: options.log } : {}) }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
