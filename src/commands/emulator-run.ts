@@ -22,6 +22,7 @@ export async function start(ctx: Context, options: Options): Promise<void> {
     ...(options.latency !== undefined ? { latencyMs: options.latency as number } : {}),
     ...(options.faultRate !== undefined ? { faultRate: options.faultRate as number } : {}),
     ...(options.fault ? { faultKinds: options.fault as FaultKind[] } : {}),
+    rateLimits: (options.rateLimits ?? 'developer') as 'workforce' | 'developer' | 'free' | 'off',
     ...(options.rateLimit !== undefined ? { rateLimitPerMinute: options.rateLimit as number } : {}),
     ...(log ? { log } : {}),
   });

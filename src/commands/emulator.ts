@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ActionFactory } from './action.js';
 import { collect, lazy } from './action.js';
 import { fraction, integer } from './numbers.js';
@@ -22,7 +22,8 @@ export function registerEmulator(program: Command, action: ActionFactory): void 
     .option('--latency <ms>', 'delay every management answer', integer(0, 60_000))
     .option('--fault-rate <rate>', 'chance of a fault on each management call (0 to 1)', fraction)
     .option('--fault <kind>', `a kind of fault to inject: ${FAULT_KINDS.join(', ')} (repeatable)`, collectFault)
-    .option('--rate-limit <n>', 'requests per minute per endpoint before 429', integer(1, 1_000_000))
+    .addOption(new Option('--rate-limits <plan>', "Okta's published rate limits of this org plan (off: none)").choices(['workforce', 'developer', 'free', 'off']).default('developer'))
+    .option('--rate-limit <n>', 'one per-minute limit for every endpoint family instead of the plan\'s', integer(1, 1_000_000))
     .option('--auth0', 'also start an Auth0 tenant emulator')
     .option('--auth0-port <port>', 'port for the Auth0 tenant', integer(0, 65535), 8708)
     .option('--auth0-role <name:count>', 'seed an Auth0 role with that many users (repeatable)', collect)

@@ -51,8 +51,45 @@ export async function handleControl(router: Router<ControlRoute>, req: IncomingM
   writeResult(res, controlResult(router, req, url, body));
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function hostnameOf(host: string): string | undefined {
+  try {
+    return new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The control endpoints steer faults and read the request log, so a web page must not reach them: the Host must be a
+ * loopback name (no DNS rebinding), an Origin must be the emulator's own (no cross-site request), and a body must be
+ * application/json (a form or text/plain POST needs no CORS preflight).
+ */
+function refusal(req: IncomingMessage, method: string, raw: Buffer): string | undefined {
+  const host = req.headers.host ?? '';
+  const hostname = hostnameOf(host);
+  if (!hostname || !(LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(hostname))) return 'the Host must be a loopback address';
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(origin).host.toLowerCase();
+    } catch {
+      originHost = undefined;
+    }
+    if (originHost !== host.toLowerCase()) return 'requests from another origin are refused';
+  }
+  if (req.headers['sec-fetch-site'] === 'cross-site') return 'cross-site requests are refused';
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if ((method === 'POST' || method === 'PUT' || method === 'PATCH' || raw.length > 0) && type !== 'application/json') return 'the body must be sent as Content-Type: application/json';
+  return undefined;
+}
+
 function controlResult(router: Router<ControlRoute>, req: IncomingMessage, url: URL, raw: Buffer): HandlerResult {
   const method = (req.method ?? 'GET').toUpperCase();
+  const refused = refusal(req, method, raw);
+  if (refused) return json(403, { error: `emulator control endpoint: ${refused}` });
   const match = router.match(method, url.pathname);
   if (match.kind !== 'found') return json(match.kind === 'not-found' ? 404 : 405, { error: `unknown emulator control endpoint ${method} ${url.pathname}` });
   let body: Json = {};

@@ -7,6 +7,7 @@ import type { Stored } from './state.js';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
+const CLOCK_SKEW_SECONDS = 60;
 
 export interface AuthenticatedClient {
   app: Stored;
@@ -45,8 +46,9 @@ export async function authenticateClient(ctx: RequestContext, form: URLSearchPar
   const postedSecret = form.get('client_secret');
   const presented = [basic, assertion ?? assertionType, postedSecret].filter((v) => v !== null && v !== undefined);
   if (presented.length > 1) {
+    // Okta answers 401 here (Okta OAuth error responses: invalid_request "Cannot supply multiple client credentials").
     throw new OAuthError(
-      400,
+      401,
       'invalid_request',
       'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.',
     );
@@ -127,7 +129,10 @@ async function verifyAssertion(ctx: RequestContext, app: Stored, clientId: strin
   const now = Math.floor(Date.now() / 1000);
   if (typeof claims.exp !== 'number') throw invalidClient("The client_assertion token must contain an 'exp' claim.");
   if (claims.exp - now > MAX_ASSERTION_LIFETIME_SECONDS) throw invalidClient('The client_assertion token has an expiration too far in the future.');
-  if (typeof claims.jti !== 'string' || claims.jti === '') throw invalidClient("The client_assertion token must contain a 'jti' claim.");
+  // Okta's client-auth docs: iat optional but not in the future; jti optional, and when present it may be used once.
+  if (typeof claims.iat === 'number' && claims.iat > now + CLOCK_SKEW_SECONDS) throw invalidClient("The client_assertion token has an 'iat' claim in the future.");
+  if (claims.jti === undefined) return;
+  if (typeof claims.jti !== 'string' || claims.jti === '') throw invalidClient("The client_assertion token has an invalid 'jti' claim.");
   const used = ctx.state.usedAssertionIds;
   // Sweeping on every call would make each token request O(n); every 1024 entries is enough.
   if (used.size > 0 && used.size % 1024 === 0) for (const [jti, exp] of used) if (exp < now) used.delete(jti);

@@ -1,7 +1,7 @@
 import type { Controls } from '../core/control.js';
 import type { FaultInjector } from '../core/faults.js';
 import type { RequestLog } from '../core/request-log.js';
-import type { RateLimiter } from './ratelimit.js';
+import { RATE_LIMIT_PLANS, type RateLimiter } from './ratelimit.js';
 import type { OktaRequestLogEntry } from './server.js';
 import type { EmulatorState } from './state.js';
 
@@ -37,9 +37,16 @@ export function oktaControls(deps: ControlDeps): Controls {
     setFaults: (settings) => deps.faults.configure(settings),
     clearFaults: () => deps.faults.clear(),
     setRateLimit: (settings) => {
-      if (typeof settings.rateLimitPerMinute === 'number' && settings.rateLimitPerMinute > 0) deps.rateLimiter.limitPerMinute = settings.rateLimitPerMinute;
+      const { plan, rateLimitPerMinute } = settings;
+      if (plan !== undefined && !RATE_LIMIT_PLANS.includes(plan)) throw new Error(`plan must be one of ${RATE_LIMIT_PLANS.join(', ')}`);
+      if (rateLimitPerMinute !== undefined && !(Number.isInteger(rateLimitPerMinute) && rateLimitPerMinute > 0)) throw new Error('rateLimitPerMinute must be an integer > 0');
+      if (plan !== undefined) {
+        deps.rateLimiter.plan = plan;
+        deps.rateLimiter.flatPerMinute = undefined;
+      }
+      if (rateLimitPerMinute !== undefined) deps.rateLimiter.flatPerMinute = rateLimitPerMinute;
       deps.rateLimiter.reset();
-      return { rateLimitPerMinute: deps.rateLimiter.limitPerMinute };
+      return { plan: deps.rateLimiter.plan, ...(deps.rateLimiter.flatPerMinute !== undefined ? { rateLimitPerMinute: deps.rateLimiter.flatPerMinute } : {}) };
     },
   };
 }

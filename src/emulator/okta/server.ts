@@ -4,10 +4,11 @@ import type { Route, RequestContext } from './context.js';
 import { internalError, malformedBody, methodNotAllowed, notFound, OAuthError, OktaError, rateLimited } from './errors.js';
 import { BodyTooLargeError, json, type HandlerResult } from '../core/http-io.js';
 import { randomAlphanumeric } from './ids.js';
-import { rateLimitBucket, type RateLimiter } from './ratelimit.js';
+import { rateLimitPrincipal, type RateLimiter } from './ratelimit.js';
 import type { Dialect, PipelineRequest } from '../core/pipeline.js';
 import type { Router } from '../core/router.js';
 import type { RequestLogEntry } from '../core/request-log.js';
+import type { DpopReplayGuard } from './dpop.js';
 import type { EmulatorState } from './state.js';
 
 /** Each entry also carries the X-Okta-Request-Id the answer was sent with. */
@@ -26,6 +27,7 @@ export interface OktaDialectDeps {
   requireAdminRole: boolean;
   router: Router<Route>;
   rateLimiter: RateLimiter;
+  dpopReplay: DpopReplayGuard;
   changed: () => void;
   log?: (line: string) => void;
 }
@@ -50,7 +52,10 @@ export function oktaDialect(deps: OktaDialectDeps): Dialect {
     safeQueryKeys: SAFE_QUERY_KEYS,
     isManagement: isManagementPath,
     isOAuth: (path) => path.startsWith('/oauth2/') || path.startsWith('/.well-known/'),
-    rateLimit: ({ method, url }) => deps.rateLimiter.take(rateLimitBucket(method, url.pathname)),
+    rateLimit: ({ req, method, url, body }) => {
+      const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+      return deps.rateLimiter.take(method, url.pathname, rateLimitPrincipal(authorization, body.toString('utf8'), req.headers['content-type']));
+    },
     rateLimited: () => errorResult(rateLimited()),
     injected: (kind) => {
       if (kind === '500') return errorResult(internalError());
@@ -67,7 +72,12 @@ async function dispatch(deps: OktaDialectDeps, { req, method, url, body: raw, re
   const orgUrl = deps.orgUrl();
   const body = raw.toString('utf8');
   const principal = isManagementPath(url.pathname)
-    ? await authenticate(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined, deps.adminToken, state, orgUrl)
+    ? await authenticate(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined, deps.adminToken, state, orgUrl, {
+        proof: typeof req.headers.dpop === 'string' ? req.headers.dpop : undefined,
+        method,
+        htus: [`${orgUrl}${url.pathname}`, ...(req.headers.host ? [`http://${req.headers.host}${url.pathname}`] : [])],
+        replay: deps.dpopReplay,
+      })
     : undefined;
   const match = deps.router.match(method, url.pathname);
   if (match.kind === 'not-found') throw notFound(`${url.pathname} (Path)`);

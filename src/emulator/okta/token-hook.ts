@@ -65,8 +65,10 @@ export function applyHookResponse(outcome: HookOutcome, draft: TokenDraft): Toke
   if (outcome.kind !== 'ok') return draft;
   const body = outcome.body;
   if (body.error !== undefined && body.error !== null) {
-    const summary = isObject(body.error) && typeof body.error.errorSummary === 'string' ? body.error.errorSummary : 'The inline hook returned an error.';
-    throw new OAuthError(400, 'access_denied', summary);
+    // Okta: an `error` object fails the token request with server_error and the errorSummary as the description
+    // (TokenHookResponse.error in the management spec; "The callback service returned an error." when it has none).
+    const summary = isObject(body.error) && typeof body.error.errorSummary === 'string' && body.error.errorSummary !== '' ? body.error.errorSummary : 'The callback service returned an error.';
+    throw new OAuthError(400, 'server_error', summary);
   }
   if (!Array.isArray(body.commands)) return draft;
   const next: TokenDraft = { claims: structuredClone(draft.claims), lifetimeSeconds: draft.lifetimeSeconds };
