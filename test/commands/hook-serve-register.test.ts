@@ -76,7 +76,8 @@ describe('okta-m2m hook serve token-hook --register', () => {
       const denied = await tokenWith(bad);
       expect(denied.code).toBe(1);
       expect(denied.stdout).toBe('');
-      expect(denied.stderr).toMatch(/access_denied/);
+      // Okta fails a token request whose hook answers with an error as 400 server_error (TokenHookResponse.error).
+      expect(denied.stderr).toMatch(/server_error/);
       // The hook refused it, not the access policy: the hint says so.
       expect(denied.stderr).toMatch(/hint: A token inline hook on the access policy rule \(or the policy\) refused the request/);
       expect(denied.stderr).not.toMatch(/access policy is not assigned/);
