@@ -280,6 +280,20 @@ describe('the default authorization server and discovery (developer.okta.com/doc
   });
 });
 
+describe('what the emulator cannot do, it says (issue 16: "an error that says so, never a silent difference")', () => {
+  it('refuses client_secret_jwt, which Okta supports, naming the emulator', async () => {
+    const f = await provisionClientCredentials(emulator.url, emulator.adminToken);
+    const app = (await api(emulator, 'GET', `/api/v1/apps/${f.appId}`)).body;
+    app.credentials.oauthClient.token_endpoint_auth_method = 'client_secret_jwt';
+    expect((await api(emulator, 'PUT', `/api/v1/apps/${f.appId}`, app)).status).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(f.clientId).setSubject(f.clientId).setAudience(f.tokenUrl).setIssuedAt(now).setExpirationTime(now + 300).sign(new TextEncoder().encode(f.clientSecret!));
+    const res = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
+    expect([res.status, res.body.error]).toEqual([401, 'invalid_client']);
+    expect(res.body.error_description).toMatch(/emulator does not support 'client_secret_jwt'/);
+  });
+});
+
 describe('control endpoints (issue 15 item 9: no cross-site requests, no DNS rebinding)', () => {
   const raw = (path: string, method: string, headers: Record<string, string>, body?: string) =>
     new Promise<number>((resolve, reject) => {
