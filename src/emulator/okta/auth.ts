@@ -1,5 +1,5 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../core/credentials.js';
 import { accessTokenHash, checkDpopProof, DpopProofError, type DpopReplayGuard } from './dpop.js';
 import { invalidToken, OktaError } from './errors.js';
 import { jwks } from './keys.js';
@@ -23,12 +23,6 @@ export class InsufficientScopeError extends Error {
       `resource="${this.resource}"`
     );
   }
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
 /** What a DPoP-bound token's proof is checked against: the request it came with. */

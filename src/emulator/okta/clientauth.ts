@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
-import { timingSafeEqual } from 'node:crypto';
+import { basicCredentials, sameSecret } from '../core/credentials.js';
 import { activeSecrets, findAppByClientId } from './apps.js';
 import type { RequestContext } from './context.js';
 import { OAuthError } from './errors.js';
@@ -18,29 +18,15 @@ export interface AuthenticatedClient {
 const invalidClient = (description: string) => new OAuthError(401, 'invalid_client', description);
 const GENERIC_FAILURE = 'Client authentication failed. Either the client or the client credentials are invalid.';
 
-function sameSecret(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
-
-function basicCredentials(header: string | undefined): { clientId: string; secret: string } | undefined {
-  if (!header || !/^basic /i.test(header)) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) throw invalidClient(GENERIC_FAILURE);
-  // RFC 6749 2.3.1: both parts are form-urlencoded before base64.
-  const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-  return { clientId: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
-}
-
 /**
  * Authenticates the client of a token, introspect or revoke request by whichever method it used, and
  * insists that this is the method configured on the app, as Okta does.
  */
 export async function authenticateClient(ctx: RequestContext, form: URLSearchParams, tokenEndpointPaths: string[]): Promise<AuthenticatedClient> {
   const authorization = typeof ctx.headers.authorization === 'string' ? ctx.headers.authorization : undefined;
-  const basic = basicCredentials(authorization);
+  const decodedBasic = basicCredentials(authorization);
+  if (decodedBasic === 'malformed') throw invalidClient(GENERIC_FAILURE);
+  const basic = decodedBasic;
   const assertion = form.get('client_assertion');
   const assertionType = form.get('client_assertion_type');
   const postedSecret = form.get('client_secret');

@@ -1,3 +1,5 @@
+import { basicCredentials } from '../core/credentials.js';
+
 /**
  * Okta's per-minute, org-wide rate limits by endpoint family and org plan, with each app's (or API token's) share of
  * a bucket capped at 50 %. Sources: developer.okta.com/docs/reference/rl-global-mgmt/ (management),
@@ -122,7 +124,8 @@ export function rateLimitPrincipal(authorization: string | undefined, form: stri
         return undefined;
       }
     }
-    if (/^basic$/i.test(scheme)) return `client:${Buffer.from(credential, 'base64').toString('utf8').split(':')[0]}`;
+    const basic = basicCredentials(authorization);
+    if (basic && basic !== 'malformed') return `client:${basic.clientId}`;
   }
   if (String(contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
     const params = new URLSearchParams(form);
