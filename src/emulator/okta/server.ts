@@ -1,7 +1,7 @@
 import { authenticate, InsufficientScopeError, isManagementPath, requireScope } from './auth.js';
 import { assertRoleAllows } from './client-roles.js';
 import type { Route, RequestContext } from './context.js';
-import { internalError, malformedBody, methodNotAllowed, notFound, OAuthError, OktaError, rateLimited } from './errors.js';
+import { internalError, malformedBody, methodNotAllowed, OAuthError, OktaError, rateLimited } from './errors.js';
 import { BodyTooLargeError, json, type HandlerResult } from '../core/http-io.js';
 import { randomAlphanumeric } from './ids.js';
 import { rateLimitPrincipal, type RateLimiter } from './ratelimit.js';
@@ -80,7 +80,10 @@ async function dispatch(deps: OktaDialectDeps, { req, method, url, body: raw, re
       })
     : undefined;
   const match = deps.router.match(method, url.pathname);
-  if (match.kind === 'not-found') throw notFound(`${url.pathname} (Path)`);
+  if (match.kind === 'not-found') {
+    // Okta's answer, plus a cause saying this may be an endpoint Okta has and the emulator lacks.
+    throw new OktaError(404, 'E0000007', `Not found: Resource not found: ${url.pathname} (Path)`, ['The Okta emulator does not serve this path; Okta may (see docs/emulator.md for what it serves).']);
+  }
   if (match.kind === 'method-not-allowed') throw methodNotAllowed();
 
   let parsedBody: unknown;
