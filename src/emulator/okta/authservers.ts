@@ -4,7 +4,6 @@ import { isObject, json, noContent, type HandlerResult, type Json } from '../cor
 import { newId, oktaTimestamp } from './ids.js';
 import { newSigningKey } from './keys.js';
 import { pageRequest, paginate } from './pagination.js';
-import { evaluateClaimExpression, SUPPORTED_CLAIM_EXPRESSIONS } from './claim-expressions.js';
 import { RESERVED_CLAIMS } from './reserved-claims.js';
 import { childCollection, type EmulatorState, type Stored } from './state.js';
 import { readObjectBody, requireString, requireStringArray } from './validation.js';
@@ -292,9 +291,6 @@ function validateClaim(ctx: RequestContext, serverId: string, body: Json, except
   const valueType = body.valueType ?? 'EXPRESSION';
   if (!['EXPRESSION', 'GROUPS', 'SYSTEM'].includes(valueType)) throw validationError('valueType', `valueType: '${String(valueType)}' is not valid.`);
   const value = requireString(body.value, 'value');
-  if (claimType === 'RESOURCE' && valueType === 'EXPRESSION' && !evaluateClaimExpression(value, undefined).ok) {
-    throw validationError('value', `value: the emulator cannot evaluate '${value}' (Okta can): it evaluates ${SUPPORTED_CLAIM_EXPRESSIONS}.`);
-  }
   if (childCollection(ctx.state.claims, serverId).find((c) => c.id !== exceptId && c.name === name && c.claimType === claimType)) {
     throw validationError('name', 'name: A claim with this name already exists.');
   }
