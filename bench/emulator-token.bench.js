@@ -6,7 +6,7 @@ export const title = 'Emulator token endpoint';
 
 export default async function run({ budgetMs }) {
   const { startEmulator, provisionClientCredentials } = await import('../dist/emulator.js');
-  const emulator = await startEmulator({ port: 0 });
+  const emulator = await startEmulator({ port: 0, rateLimits: 'off' }); // speed, not Okta's rate limits
   const bare = await bareServer('{"access_token":"x","token_type":"Bearer","expires_in":3600}');
   try {
     const fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, { authMethod: 'client_secret_basic' });

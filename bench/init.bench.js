@@ -26,7 +26,7 @@ function runCli(args, { env, cwd, input = '' }) {
 
 export default async function run() {
   const { startEmulator } = await import('../dist/emulator.js');
-  const emulator = await startEmulator({ port: 0 });
+  const emulator = await startEmulator({ port: 0, rateLimits: 'off' }); // speed, not Okta's rate limits
   const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-bench-init-'));
   const env = { ...process.env, NO_COLOR: '1', OKTA_M2M_CONFIG_DIR: join(dir, 'config'), OKTA_M2M_PROFILE: `bench-${process.pid}` };
   const managementRequests = () => emulator.requestLog.filter((entry) => entry.path.startsWith('/api/'));

@@ -20,7 +20,7 @@ export default async function run() {
 
   // Throughput under latency.
   {
-    const okta = await startEmulator({ port: 0, latencyMs: LATENCY_MS });
+    const okta = await startEmulator({ port: 0, latencyMs: LATENCY_MS, rateLimits: 'off' }); // throughput under latency, not under Okta's limits
     const auth0 = await startAuth0Emulator({ latencyMs: LATENCY_MS, seedData: { roles: [{ name: 'bench', users: 1000 }] } });
     const ws = await workspace(okta, auth0);
     try {
@@ -39,7 +39,7 @@ export default async function run() {
   // Peak memory: 50,000 against 1,000.
   const peaks = {};
   for (const users of [1000, 50_000]) {
-    const okta = await startEmulator({ port: 0 });
+    const okta = await startEmulator({ port: 0, rateLimits: 'off' });
     const auth0 = await startAuth0Emulator({ seedData: { roles: [{ name: 'everyone', users }] } });
     seedGroupMembers(okta.state, 'everyone', [...auth0.tenant.store.users.values()].map((user) => user.email));
     const ws = await workspace(okta, auth0);

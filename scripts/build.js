@@ -19,7 +19,7 @@ const bundled = new Set(['commander', '@commander-js/extra-typings', 'chalk', 'j
 await build({
   absWorkingDir: root,
   entryPoints: Object.fromEntries(
-    Object.entries({ cli: 'src/cli.ts', emulator: 'src/emulator/index.ts', 'emulator-auth0': 'src/emulator/auth0/index.ts' }).filter(([, file]) => existsSync(join(root, file))),
+    Object.entries({ cli: 'src/cli.ts', emulator: 'src/emulator/okta/index.ts', 'emulator-auth0': 'src/emulator/auth0/index.ts' }).filter(([, file]) => existsSync(join(root, file))),
   ),
   outdir,
   bundle: true,

@@ -218,8 +218,10 @@ function hintFor(code: string, description: string | undefined): string | undefi
         return 'The client has no grant for this API: authorize it (Auth0: the API\'s Machine to Machine Applications tab).';
       }
       if (said(/not been granted scopes/i)) return 'Ask only for scopes the client grant includes, or add them to the grant.';
-      // What Okta answers when a token inline hook refuses: its errorSummary is the description.
       return HOOK_HINT;
+    case 'server_error':
+      // What Okta answers when a token inline hook refuses: 400 server_error, its errorSummary the description.
+      return description ? HOOK_HINT : undefined;
     case 'invalid_target':
       return 'The audience (resource) is unknown to the server or not allowed for this client.';
     case 'unsupported_grant_type':

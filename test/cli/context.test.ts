@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { SecretStore, type SecretBackend } from '../../src/secrets/store.js';
 import { runCli, tempDir } from '../commands/token-run.js';
 

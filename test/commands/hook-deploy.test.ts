@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProjectState } from '../../src/config/state.js';
-import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
 import { fakeAws, type FakeAws } from '../hooks/deploy-fake-aws.js';
 import { requireKeychain, testKeychainService } from '../oauth/helpers/keychain.js';

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { cliPath, runCli, tempWorkspace, uniqueProfile } from '../helpers/cli.js';
 
 let emulator: EmulatorHandle;
@@ -76,7 +76,8 @@ describe('okta-m2m hook serve token-hook --register', () => {
       const denied = await tokenWith(bad);
       expect(denied.code).toBe(1);
       expect(denied.stdout).toBe('');
-      expect(denied.stderr).toMatch(/access_denied/);
+      // Okta fails a token request whose hook answers with an error as 400 server_error (TokenHookResponse.error).
+      expect(denied.stderr).toMatch(/server_error/);
       // The hook refused it, not the access policy: the hint says so.
       expect(denied.stderr).toMatch(/hint: A token inline hook on the access policy rule \(or the policy\) refused the request/);
       expect(denied.stderr).not.toMatch(/access policy is not assigned/);

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { startAuth0Emulator, type Auth0Emulator, type Auth0EmulatorOptions } from '../../src/emulator/auth0/index.js';
 
 import { BIN, type RunResult } from './init-support.js';
@@ -70,7 +70,9 @@ export interface Emulators {
 }
 
 export async function startEmulators(auth0Options: Auth0EmulatorOptions = {}): Promise<Emulators> {
-  const [okta, auth0] = await Promise.all([startEmulator({ port: 0, seed: 7 }), startAuth0Emulator(auth0Options)]);
+  // Not about rate limits: syncing thousands of users within Okta's developer-plan limits (150 user calls a minute
+  // for one app) would take far longer than a test may; test/emulator/fidelity.test.ts checks the limits.
+  const [okta, auth0] = await Promise.all([startEmulator({ port: 0, seed: 7, rateLimits: 'off' }), startAuth0Emulator(auth0Options)]);
   return {
     okta,
     auth0,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
-import type { EmulatorHandle } from '../../src/emulator/index.js';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { allFiles, decodeJwt, emulator, hasKeychain, keychainLookup, requireBuilt, workspace, type Workspace } from './init-support.js';
 
 const ALL_SCOPES = ['okta.apps.manage', 'okta.authorizationServers.manage', 'okta.inlineHooks.manage', 'okta.users.manage', 'okta.groups.manage'];

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import type { EmulatorHandle } from '../../src/emulator/index.js';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { emulator, hasKeychain, login, requireBuilt, workspace, type Workspace } from './init-support.js';
 import { ENTER, fakeTerminal } from '../helpers/terminal.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OrderedCollection } from '../../src/emulator/collection.js';
-import { placeByPriority } from '../../src/emulator/validation.js';
+import { OrderedCollection } from '../../src/emulator/okta/collection.js';
+import { placeByPriority } from '../../src/emulator/okta/validation.js';
 
 describe('OrderedCollection', () => {
   it('pages 50,000 items in linear time and resumes after a deleted cursor', () => {

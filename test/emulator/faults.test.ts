@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FaultInjector } from '../../src/emulator/shared/faults.js';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { FaultInjector } from '../../src/emulator/core/faults.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { api, basicAuth, expectOktaError, serviceApp, tokenRequest } from './helpers.js';
-import { provisionClientCredentials } from '../../src/emulator/index.js';
+import { provisionClientCredentials } from '../../src/emulator/okta/index.js';
 
 let emulator: EmulatorHandle;
 
@@ -54,7 +54,7 @@ describe('fault injection', () => {
   });
 
   it('is steerable over HTTP from another process', async () => {
-    const set = await fetch(`${emulator.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ faultSchedule: { 1: '500' } }) });
+    const set = await fetch(`${emulator.url}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faultSchedule: { 1: '500' } }) });
     expect(((await set.json()) as any).faultSchedule).toEqual({ 1: '500' });
     expect((await api(emulator, 'GET', '/api/v1/apps')).status).toBe(500);
     expect((await api(emulator, 'GET', '/api/v1/apps')).status).toBe(200);
@@ -98,7 +98,8 @@ describe('fault injection', () => {
 describe('rate limits', () => {
   it('counts per endpoint bucket and answers 429 E0000047 when spent', async () => {
     const lines: string[] = [];
-    const limited = await startEmulator({ port: 0, rateLimitPerMinute: 3, log: (line) => lines.push(line) });
+    // 6 per minute for the org; the admin token's share is half of it (Okta's default 50 % per caller).
+    const limited = await startEmulator({ port: 0, rateLimitPerMinute: 6, log: (line) => lines.push(line) });
     try {
       const remaining: string[] = [];
       for (let i = 0; i < 3; i++) remaining.push((await api(limited, 'GET', '/api/v1/apps')).headers.get('x-rate-limit-remaining')!);

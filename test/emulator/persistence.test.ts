@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionClientCredentials, startEmulator } from '../../src/emulator/index.js';
+import { provisionClientCredentials, startEmulator } from '../../src/emulator/okta/index.js';
 import { api, basicAuth, tokenRequest } from './helpers.js';
 
 let dir: string;

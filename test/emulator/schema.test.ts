@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { api, newRsaKey, serviceApp } from './helpers.js';
 
 const SPEC = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/okta/management-minimal.yaml');

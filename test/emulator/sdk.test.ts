@@ -1,6 +1,6 @@
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { api, newRsaKey, serviceApp, type TestKey } from './helpers.js';
 
 let emulator: EmulatorHandle;
@@ -203,7 +203,8 @@ describe('@okta/okta-sdk-nodejs with authorizationMode PrivateKey (OAuth for Okt
     const apps: any[] = await collect(await client.applicationApi.listApplications({ q: 'oauth-for-okta' }));
     expect(apps.map((a) => a.label)).toEqual(['oauth-for-okta']);
     const user: any = await client.userApi.createUser({ body: { profile: { firstName: 'O', lastName: 'K', email: 'ok@example.com', login: 'ok@example.com' } } as any });
-    expect(user.status).toBe('ACTIVE');
+    // Okta createUser: activate (the default) without a password leaves the user PROVISIONED.
+    expect(user.status).toBe('PROVISIONED');
     const tokenCalls = emulator.requestLog.filter((e) => e.path === '/oauth2/v1/token');
     expect(tokenCalls.at(-1)?.status).toBe(200);
   });

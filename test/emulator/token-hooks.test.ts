@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
+import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { api, basicAuth, tokenRequest } from './helpers.js';
 
 interface HookCall {
@@ -123,11 +123,12 @@ describe('token inline hooks', () => {
     expect(replaced.gone).toBeUndefined();
   });
 
-  it('fails the token request with access_denied when the hook answers with an error', async () => {
+  it('fails the token request with server_error and the errorSummary when the hook answers with an error', async () => {
     reply = { status: 200, body: { error: { errorSummary: 'Tenant is suspended', errorCauses: [{ errorSummary: 'suspended', reason: 'x' }] } } };
     const res = await requestToken();
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'access_denied', error_description: 'Tenant is suspended' });
+    // Okta TokenHookResponse.error (management spec): error server_error, error_description the errorSummary.
+    expect(res.body).toEqual({ error: 'server_error', error_description: 'Tenant is suspended' });
   });
 
   it('leaves the token unmodified on a non-200, malformed JSON, a bad patch or a reserved claim', async () => {

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
+import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { api, basicAuth, clientAssertion, newRsaKey, tokenRequest, type TestKey } from './helpers.js';
 
 let emulator: EmulatorHandle;
@@ -141,12 +141,13 @@ describe('custom authorization server token endpoint', () => {
     const b = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: 'b' }, auth);
     expect(b.body.expires_in).toBe(300);
     const both = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: 'a b' }, auth);
-    expect([both.status, both.body.error]).toEqual([400, 'access_denied']);
+    // Okta: "Policy evaluation failed" is a 401 access_denied.
+    expect([both.status, both.body.error]).toEqual([401, 'access_denied']);
     expect(both.body.error_description).toBe('Policy evaluation failed for this request, please check the policy configurations.');
 
     await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/policies/${f.policyId}/lifecycle/deactivate`);
     const inactivePolicy = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: 'a' }, auth);
-    expect([inactivePolicy.status, inactivePolicy.body.error]).toEqual([400, 'access_denied']);
+    expect([inactivePolicy.status, inactivePolicy.body.error]).toEqual([401, 'access_denied']);
     await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/policies/${f.policyId}/lifecycle/activate`);
 
     await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/lifecycle/deactivate`);

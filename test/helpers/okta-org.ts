@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/okta/index.js';
 import { runCli, type CliResult } from './cli.js';
 import { runInProcess, type InProcessResult } from './in-process.js';
 
@@ -118,7 +118,7 @@ export async function filesUnder(dir: string): Promise<Array<[string, string]>> 
 }
 
 /** A small seeded PRNG for reproducible random choices in tests: the emulators' own. */
-export { seededRandom as seeded } from '../../src/emulator/shared/prng.js';
+export { seededRandom as seeded } from '../../src/emulator/core/prng.js';
 
 /** Stops a child process with a signal and waits for it to be gone; fine if it has already exited. */
 export async function stopChild(child: import('node:child_process').ChildProcess, signal: NodeJS.Signals): Promise<void> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProjectState } from '../../src/config/state.js';
-import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import type { AwsTiming } from '../../src/hooks/aws-clients.js';
 import { buildTemplate, readBuiltZip, type BuiltZip } from '../../src/hooks/build.js';
 import { applyRemove, deploy, planRemove, readHookRecords, type DeployRequest } from '../../src/hooks/deploy.js';

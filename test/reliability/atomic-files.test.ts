@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliPath, repoRoot } from '../helpers/cli.js';
 import { hasKeychain, oktaEmulator, orgWorkspace, seeded, stopChild } from '../helpers/okta-org.js';
 import { readJsonFile, writeJsonAtomic } from '../../src/config/files.js';
-import { loadState, writeStateAtomically } from '../../src/emulator/persistence.js';
-import { newState } from '../../src/emulator/state.js';
+import { loadState, writeStateAtomically } from '../../src/emulator/okta/persistence.js';
+import { newState } from '../../src/emulator/okta/state.js';
 
 // A rename that fails on demand (disk full, EIO, a crash between write and rename): everything else is real.
 const failRename = vi.hoisted(() => ({ on: false }));
@@ -173,8 +173,8 @@ describe('a crash mid-write leaves the previous version readable', () => {
   it("the emulator's state file (writeStateAtomically): kill -9 mid-save, then it loads", async () => {
     const script = await driver(
       'emulator-writer',
-      `import { writeStateAtomically } from './src/emulator/persistence.ts';
-       import { newState } from './src/emulator/state.ts';
+      `import { writeStateAtomically } from './src/emulator/okta/persistence.ts';
+       import { newState } from './src/emulator/okta/state.ts';
        const target = process.argv[2];
        const state = await newState();
        for (let i = 0; i < 4000; i += 1) state.apps.add({ id: 'app' + i, label: 'app-' + i, pad: 'x'.repeat(400) });

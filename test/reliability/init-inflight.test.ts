@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { secretToolLookup } from '../helpers/keychain.js';
 import { hasKeychain, managementWrites, oktaEmulator, orgInventory, orgWorkspace } from '../helpers/okta-org.js';
-import type { EmulatorHandle } from '../../src/emulator/index.js';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 const NAME = 'orders-api';
 const INIT = ['init', '--yes', '--name', NAME, '--scope', 'orders:read', '--scope', 'orders:write', '--default-scope', 'orders:read'];

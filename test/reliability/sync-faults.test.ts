@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminGet, managementRequests, managementWrites, oktaEmulator, orgWorkspace, type OrgWorkspace } from '../helpers/okta-org.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
-import type { EmulatorHandle, FaultKind } from '../../src/emulator/index.js';
+import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 
 const SYNC = ['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group', '--concurrency', '1'];
 const OKTA_KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];

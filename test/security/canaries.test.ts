@@ -17,7 +17,7 @@ import { secretToolLookup } from '../helpers/keychain.js';
 import { filesUnder, hasKeychain, oktaEmulator, orgWorkspace, stopChild, type OrgWorkspace } from '../helpers/okta-org.js';
 import { ENTER, fakeTerminal } from '../helpers/terminal.js';
 import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, type Handler } from '../templates/support.js';
-import type { EmulatorHandle } from '../../src/emulator/index.js';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 const tag = Math.random().toString(36).slice(2, 10);
 const CANARY = {

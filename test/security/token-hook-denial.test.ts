@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../src/hooks/build.js';
 import { serveHandler, type ServeHandle } from '../../src/hooks/serve.js';
 import { readZip } from '../../src/hooks/zip.js';
-import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
+import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { repoRoot } from '../helpers/cli.js';
 import { buildAndLoad, json, listen, makeEvent, setEnv, type Handler, type Local } from '../templates/support.js';
 
@@ -319,7 +319,8 @@ describe('end to end: the emulator calls the built hook during real token reques
       const res = await mint(apiB, assertion === undefined ? '' : withAssertion(assertion));
       expect(hookCalls, `${name}: the hook was called`).toBe(before + 1);
       expect(res.status, `${name}: ${JSON.stringify(res.body)}`).toBe(400);
-      expect(res.body.error, name).toBe('access_denied');
+      // Okta: a hook's error answer fails the token request with 400 server_error (TokenHookResponse.error).
+      expect(res.body.error, name).toBe('server_error');
       expect(res.body.access_token, name).toBeUndefined();
     }
   });

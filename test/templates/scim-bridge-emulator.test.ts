@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
+import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { buildTemplate } from '../../src/hooks/build.js';
 import { serveHandler, type ServeHandle } from '../../src/hooks/serve.js';
 import { encodeBridgeToken } from '../../src/scim/bridge-token.js';

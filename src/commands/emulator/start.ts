@@ -1,14 +1,16 @@
-import { Command } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { keyValues } from '../../ui/format.js';
 import { readAll } from '../../ui/streams.js';
 import { examples } from '../define.js';
 import { collect, collectChoice, fraction, integer } from '../options.js';
-import type { FaultKind } from '../../emulator/index.js';
+import type { FaultKind, RateLimitPlan } from '../../emulator/okta/index.js';
 
 // The emulator's RANDOM_FAULT_KINDS, restated here so that parsing the flags does not load the emulator.
 const FAULT_KINDS = ['429', '500', 'drop'] as const satisfies readonly FaultKind[];
+// The emulator's RATE_LIMIT_PLANS, restated for the same reason.
+const RATE_LIMIT_PLANS = ['workforce', 'developer', 'free', 'off'] as const satisfies readonly RateLimitPlan[];
 
 export const command = () =>
   new Command('start')
@@ -21,7 +23,8 @@ export const command = () =>
     .option('--latency <ms>', 'delay every management answer', integer(0, 60_000))
     .option('--fault-rate <rate>', 'chance of a fault on each management call (0 to 1)', fraction)
     .option('--fault <kind>', `a kind of fault to inject: ${FAULT_KINDS.join(', ')} (repeatable)`, collectChoice(FAULT_KINDS))
-    .option('--rate-limit <n>', 'requests per minute per endpoint before 429', integer(1, 1_000_000))
+    .addOption(new Option('--rate-limits <plan>', "Okta's published rate limits of this org plan (off: none)").choices(RATE_LIMIT_PLANS).default('developer' as const))
+    .option('--rate-limit <n>', "one per-minute limit for every endpoint family instead of the plan's", integer(1, 1_000_000))
     .option('--auth0', 'also start an Auth0 tenant emulator')
     .option('--auth0-port <port>', 'port for the Auth0 tenant', integer(0, 65535), 8708)
     .option('--auth0-role <name:count>', 'seed an Auth0 role with that many users (repeatable)', collect)
@@ -42,7 +45,7 @@ export async function run(ctx: Context, options: StartOptions): Promise<void> {
   const adminToken = options.adminTokenStdin ? (await readAll(ctx.io.stdin)).trim() : undefined;
   if (options.adminTokenStdin && !adminToken) throw new UsageError('stdin held no admin token.', { hint: 'Pipe the token in.' });
 
-  const { startEmulator } = await import('../../emulator/index.js');
+  const { startEmulator } = await import('../../emulator/okta/index.js');
   const log = options.verbose ? (line: string) => ctx.ui.info(line) : undefined;
   const okta = await startEmulator({
     port: options.port,
@@ -53,6 +56,7 @@ export async function run(ctx: Context, options: StartOptions): Promise<void> {
     ...(options.latency !== undefined ? { latencyMs: options.latency } : {}),
     ...(options.faultRate !== undefined ? { faultRate: options.faultRate } : {}),
     ...(options.fault ? { faultKinds: options.fault } : {}),
+    rateLimits: options.rateLimits,
     ...(options.rateLimit !== undefined ? { rateLimitPerMinute: options.rateLimit } : {}),
     ...(log ? { log } : {}),
   });

@@ -14,7 +14,7 @@ export const command = () =>
     .requiredOption('--role <name|id>', 'the Auth0 role (its name, or its id rol_...)')
     .requiredOption('--group <name|id>', 'the Okta group (its name, or its id 00g...)')
     .option('--create-group', 'create the Okta group when there is none by that name')
-    .option('--activate', 'activate the users it creates (default: staged, no email sent)')
+    .option('--activate', 'activate the users it creates: Okta e-mails each an activation link and they stay PROVISIONED until used (default: staged, no email sent)')
     .option('--prune', 'remove from the group the members who are not in the role')
     .option('--dry-run', 'list the changes and make none')
     .option('--map <okta.field=auth0.path>', 'another attribute to copy, such as department=user_metadata.department (repeatable)', collect)

@@ -3,7 +3,7 @@ import { newClient } from './management/clients.js';
 import { IdFactory } from './ids.js';
 import { generateSigningKey, importSigningKey } from './keys.js';
 import { ALL_MANAGEMENT_SCOPES, type ResourceServer } from './model.js';
-import { seededRandom } from '../shared/prng.js';
+import { seededRandom } from '../core/prng.js';
 import { TenantStore, type TenantSnapshot } from './store.js';
 import type { Tenant } from './tenant.js';
 

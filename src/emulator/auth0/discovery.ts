@@ -6,10 +6,10 @@ import type { Tenant } from './tenant.js';
 /** /.well-known/*: the tenant's JWKS and its OIDC discovery document (endpoints at the URL the emulator serves). */
 export function discoveryRoutes(tenant: Tenant, baseUrl: () => string): Route[] {
   return [
-    { method: 'GET', pattern: '/.well-known/jwks.json', handler: () => json(jwks(tenant.key)) },
+    { method: 'GET', path: '/.well-known/jwks.json', handler: () => json(jwks(tenant.key)) },
     {
       method: 'GET',
-      pattern: '/.well-known/openid-configuration',
+      path: '/.well-known/openid-configuration',
       handler: () => {
         const base = baseUrl();
         return json({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Rng } from '../shared/prng.js';
+import type { Rng } from '../core/prng.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const HEX = '0123456789abcdef';

@@ -6,10 +6,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FaultInjector, type FaultKind, type FaultSettings } from '../shared/faults.js';
-import { RequestLog, type RequestLogEntry } from '../shared/request-log.js';
+import { FaultInjector, type FaultKind, type FaultSettings } from '../core/faults.js';
+import { RequestLog, type RequestLogEntry } from '../core/request-log.js';
 import { openTenant } from './bootstrap.js';
-import { controlRoutes, type Controls } from './control.js';
+import { auth0RateLimitSetting } from './control.js';
+import { controlRoutes, type ControlRoute, type Controls } from '../core/control.js';
+import { createPipelineServer, requestHandler } from '../core/pipeline.js';
+import type { Route } from './router.js';
 import { discoveryRoutes } from './discovery.js';
 import { clientGrantRoutes } from './management/client-grants.js';
 import { clientRoutes } from './management/clients.js';
@@ -19,15 +22,15 @@ import { userRoutes } from './management/users.js';
 import { DEFAULT_MANAGEMENT_SCOPES } from './model.js';
 import { loadSnapshot, StateSaver } from './persist.js';
 import { RateLimiter } from './rate-limit.js';
-import { Router } from './router.js';
+import { Router } from '../core/router.js';
 import { selfSignedCert } from './self-signed.js';
 import { seedTenant, type SeedResult, type SeedSpec } from './seed.js';
-import { createEmulatorServer } from './server.js';
+import { auth0Dialect } from './server.js';
 import type { Tenant } from './tenant.js';
 import { tokenHandler } from './tokens.js';
 
-export type { FaultKind, FaultSettings } from '../shared/faults.js';
-export type { RequestLogEntry } from '../shared/request-log.js';
+export type { FaultKind, FaultSettings } from '../core/faults.js';
+export type { RequestLogEntry } from '../core/request-log.js';
 export type { SeedResult, SeedRole, SeedSpec, SeedUser } from './seed.js';
 export { DEFAULT_MANAGEMENT_SCOPES, ALL_MANAGEMENT_SCOPES } from './model.js';
 export { auth0EmulatorSummary, type Auth0EmulatorSummary } from './summary.js';
@@ -125,18 +128,11 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
     { seedSalt: 0x5eedfa17, rejectInvalid: true, countKey: 'requestCount' },
   );
   const limiter = new RateLimiter(options.rateLimitPerSecond ?? 0);
-  const api = new Router();
-  const control = new Router();
+  const api = new Router<Route>(false);
 
   // Listen first: the issuer (and the Management API identifier) follow the port.
   let saver: StateSaver | undefined;
   let tenantRef: Tenant | undefined;
-  const pipeline = {
-    get tenant(): Tenant {
-      return tenantRef!;
-    },
-    api, control, faults, limiter, log,
-  };
   let tls: { cert: string; key: string; path?: string; tempDir?: string } | undefined;
   if (options.tls) {
     const given = typeof options.tls === 'object' ? options.tls : {};
@@ -152,7 +148,9 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
     }
     await writeFile(tls.path, tls.cert, { mode: 0o644 });
   }
-  const server = createEmulatorServer(pipeline, tls);
+  const control = new Router<ControlRoute>();
+  const dialect = auth0Dialect({ tenant: () => tenantRef!, baseUrl: () => 'http://emulator.invalid', api, limiter });
+  const server = createPipelineServer(requestHandler({ dialect, faults, requestLog: log, control }), tls);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -207,7 +205,7 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
       roleMembers,
     };
   };
-  const controls: Controls = {
+  const controls: Controls & { info(): Record<string, unknown>; seed(spec: SeedSpec): SeedResult; setRateLimit(settings: Record<string, unknown>): Record<string, unknown> } = {
     info: () => ({ url, domain, issuer, managementAudience: tenant.managementAudience, managementClientId: tenant.store.managementClientId, tokenUrl: `${url}/oauth/token` }),
     summary: () => summary(),
     requests: () => log.all(),
@@ -215,13 +213,12 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
     faults: () => faults.describe(),
     setFaults: (settings) => faults.configure(settings),
     clearFaults: () => faults.clear(),
-    setRateLimit: (n) => {
-      limiter.limit = n;
-    },
-    seed: (spec) => seedTenant(tenant, spec),
+    setRateLimit: auth0RateLimitSetting((n) => (limiter.limit = n)),
+    seed: (spec) => seedTenant(tenant, spec as SeedSpec),
   };
+  control.add(...controlRoutes(controls));
   api.add(
-    { method: 'POST', pattern: '/oauth/token', handler: tokenHandler(tenant) },
+    { method: 'POST', path: '/oauth/token', handler: tokenHandler(tenant) },
     ...discoveryRoutes(tenant, () => url),
     ...resourceServerRoutes(tenant),
     ...clientRoutes(tenant),
@@ -229,7 +226,6 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
     ...roleRoutes(tenant),
     ...userRoutes(tenant),
   );
-  control.add(...controlRoutes(controls));
 
   const mgmtClient = tenant.store.clients.get(tenant.store.managementClientId)!;
   let stopped: Promise<void> | undefined;
@@ -252,7 +248,9 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
     clearRequestLog: controls.clearRequests,
     setFaults: controls.setFaults,
     clearFaults: controls.clearFaults,
-    setRateLimit: controls.setRateLimit,
+    setRateLimit: (perSecond) => {
+      limiter.limit = perSecond;
+    },
     summary,
     seed: controls.seed,
     tenant,

@@ -1,4 +1,4 @@
-import { readTextIfPresent, writeFileAtomic } from '../shared/state-file.js';
+import { readTextIfPresent, writeFileAtomic } from '../core/state-file.js';
 import type { TenantSnapshot } from './store.js';
 
 /** Reads a saved tenant, or undefined when there is none yet. */

@@ -1,118 +1,65 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { BodyTooLargeError, type HandlerResult } from '../core/http-io.js';
+import type { Dialect, PipelineRequest } from '../core/pipeline.js';
+import type { Router } from '../core/router.js';
 import { authError, mgmtError, RATE_LIMITED_BODY, ReplyError, type Reply } from './errors.js';
-import type { FaultDecision, FaultInjector } from '../shared/faults.js';
-import { loggablePath, type RequestLog } from '../shared/request-log.js';
-import { parseBody, readBody, send } from './http.js';
+import { parseBody } from './http.js';
 import type { RateLimiter } from './rate-limit.js';
-import type { Router } from './router.js';
+import type { Route } from './router.js';
 import { authorizeManagement } from './tokens.js';
 import type { Tenant } from './tenant.js';
 
-export interface Pipeline {
-  tenant: Tenant;
-  api: Router;
-  control: Router;
-  faults: FaultInjector;
+export interface Auth0DialectDeps {
+  tenant: () => Tenant;
+  baseUrl: () => string;
+  api: Router<Route>;
   limiter: RateLimiter;
-  log: RequestLog;
 }
 
 const SAFE_QUERY_KEYS = new Set([
   'page', 'per_page', 'include_totals', 'take', 'from', 'audience', 'client_id', 'name_filter', 'app_type',
   'is_first_party', 'fields', 'include_fields', 'identifiers', 'q', 'email',
 ]);
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isAuthApi = (path: string) => path.startsWith('/oauth/');
+const isManagement = (path: string) => path.startsWith('/api/v2/');
 
-function faultReply(kind: '429' | '500', path: string, rateHeaders: Record<string, string>): Reply {
-  if (kind === '429') {
-    const headers = { ...rateHeaders, 'x-ratelimit-remaining': '0' };
-    return isAuthApi(path)
-      ? { ...authError(429, 'too_many_requests', 'Global limit has been reached'), headers }
-      : { status: 429, body: RATE_LIMITED_BODY, headers };
-  }
-  return isAuthApi(path)
-    ? authError(500, 'server_error', 'Internal error (injected by the emulator)')
-    : mgmtError(500, 'Internal error (injected by the emulator)');
+/** The Auth0 tenant: its paths, its one-second limit on /api/v2, its two error shapes, and scope checks. */
+export function auth0Dialect(deps: Auth0DialectDeps): Dialect {
+  return {
+    baseUrl: deps.baseUrl,
+    contentType: 'application/json; charset=utf-8',
+    maxBodyBytes: MAX_BODY_BYTES,
+    safeQueryKeys: SAFE_QUERY_KEYS,
+    isManagement,
+    isOAuth: (path) => isAuthApi(path) || path.startsWith('/.well-known/'),
+    rateLimit: ({ url }) => (isManagement(url.pathname) ? deps.limiter.take() : undefined),
+    rateLimited: () => ({ status: 429, body: RATE_LIMITED_BODY }),
+    injected: (kind, { url }) => {
+      if (kind === '429') {
+        const headers = { 'x-ratelimit-remaining': '0' };
+        return isAuthApi(url.pathname)
+          ? { ...authError(429, 'too_many_requests', 'Global limit has been reached'), headers }
+          : { status: 429, body: RATE_LIMITED_BODY, headers };
+      }
+      return isAuthApi(url.pathname)
+        ? authError(500, 'server_error', 'Internal error (injected by the emulator)')
+        : mgmtError(500, 'Internal error (injected by the emulator)');
+    },
+    errorResult: (err): HandlerResult => {
+      if (err instanceof ReplyError) return err.reply;
+      if (err instanceof BodyTooLargeError) return { status: 413, body: { statusCode: 413, error: 'Payload Too Large', message: 'Request payload too large' } };
+      return mgmtError(500, 'Internal error');
+    },
+    dispatch: (request) => dispatch(deps, request),
+  };
 }
 
-async function dispatch(router: Router, p: Pipeline, req: IncomingMessage, url: URL): Promise<Reply> {
-  const method = req.method ?? 'GET';
-  const found = router.find(method, url.pathname);
-  if (found === undefined) return mgmtError(404, 'Not Found');
-  if (found === 'method-not-allowed') return { status: 405, body: { statusCode: 405, error: 'Method Not Allowed', message: 'Method Not Allowed' } };
-  const raw = await readBody(req);
-  const caller = found.route.scopes ? await authorizeManagement(p.tenant, req.headers.authorization, found.route.scopes) : undefined;
+async function dispatch(deps: Auth0DialectDeps, { req, method, url, body: raw }: PipelineRequest): Promise<Reply> {
+  const found = deps.api.match(method, url.pathname);
+  if (found.kind === 'not-found') return mgmtError(404, 'Not Found');
+  if (found.kind === 'method-not-allowed') return { status: 405, body: { statusCode: 405, error: 'Method Not Allowed', message: 'Method Not Allowed' } };
+  const caller = found.route.scopes ? await authorizeManagement(deps.tenant(), req.headers.authorization, found.route.scopes) : undefined;
   const body = parseBody(raw, req.headers['content-type']);
   return found.route.handler({ method, url, params: found.params, headers: req.headers, body, ...(caller ? { caller } : {}) });
-}
-
-async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-  if (url.pathname.startsWith('/__emulator/')) {
-    send(res, await run(() => dispatch(p.control, p, req, url)));
-    return;
-  }
-  const started = Date.now();
-  const method = req.method ?? 'GET';
-  const isMgmt = url.pathname.startsWith('/api/v2/');
-  const faultable = isMgmt || (p.faults.includeOAuth && (isAuthApi(url.pathname) || url.pathname.startsWith('/.well-known/')));
-  const isWrite = !['GET', 'HEAD', 'OPTIONS'].includes(method);
-  let fault: string | undefined;
-  const finish = (status: number) => {
-    p.log.add({ method, path: loggablePath(url, SAFE_QUERY_KEYS), status, time: new Date(started).toISOString(), durationMs: Date.now() - started, ...(fault ? { fault } : {}) });
-  };
-  const drop = () => {
-    finish(0);
-    req.socket.destroy();
-  };
-
-  const rate = isMgmt ? p.limiter.take() : undefined;
-  let decision: FaultDecision = { kind: 'none' };
-  if (faultable) {
-    if (p.faults.latencyMs > 0) await sleep(p.faults.latencyMs);
-    decision = p.faults.decide(isWrite);
-  }
-  if (decision.kind === 'drop' && decision.when === 'before') {
-    fault = 'drop-before';
-    return drop();
-  }
-  let reply: Reply;
-  if (decision.kind === '429' || decision.kind === '500') {
-    fault = decision.kind;
-    reply = faultReply(decision.kind, url.pathname, rate?.headers ?? {});
-  } else if (rate && !rate.allowed) reply = { status: 429, body: RATE_LIMITED_BODY, headers: rate.headers };
-  else reply = await run(() => dispatch(p.api, p, req, url));
-  if (decision.kind === 'drop') {
-    // the write happened; the answer is lost
-    fault = 'drop-after';
-    return drop();
-  }
-  if (rate) reply = { ...reply, headers: { ...rate.headers, ...reply.headers } };
-  send(res, reply);
-  finish(reply.status);
-}
-
-async function run(fn: () => Promise<Reply>): Promise<Reply> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof ReplyError) return err.reply;
-    return mgmtError(500, 'Internal error');
-  }
-}
-
-/** http, or https when given a certificate and key (PEM). */
-export function createEmulatorServer(p: Pipeline, tls?: { cert: string; key: string }): Server {
-  const listener = (req: IncomingMessage, res: ServerResponse) => {
-    handle(p, req, res).catch(() => {
-      if (!res.headersSent) send(res, mgmtError(500, 'Internal error'));
-      else res.destroy();
-    });
-  };
-  const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener);
-  server.keepAliveTimeout = 5_000;
-  return server;
 }

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { basicCredentials, sameSecret } from '../core/credentials.js';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { authError, mgmtError, ReplyError, type Reply } from './errors.js';
 import type { RequestContext } from './router.js';
@@ -8,25 +8,6 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** client_secret_basic: the RFC 6749 form (each part form-urlencoded, then base64). */
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  if (!header || !/^basic /i.test(header)) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  const dec = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-  try {
-    return { id: dec(decoded.slice(0, colon)), secret: dec(decoded.slice(colon + 1)) };
-  } catch {
-    return undefined;
-  }
-}
 
 /** POST /oauth/token -- client_credentials only, as an M2M client of Auth0 sees it. */
 export function tokenHandler(tenant: Tenant) {
@@ -37,12 +18,13 @@ export function tokenHandler(tenant: Tenant) {
     if (grantType !== 'client_credentials') {
       return authError(403, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
     }
-    const basic = basicCredentials(ctx.headers.authorization);
-    const clientId = basic?.id ?? str(body.client_id);
+    const decoded = basicCredentials(ctx.headers.authorization);
+    const basic = decoded === 'malformed' ? undefined : decoded;
+    const clientId = basic?.clientId ?? str(body.client_id);
     const clientSecret = basic?.secret ?? str(body.client_secret);
     if (!clientId) return authError(401, 'access_denied', 'Unauthorized');
     const client = tenant.store.clients.get(clientId);
-    if (!client || !clientSecret || !safeEqual(client.client_secret, clientSecret)) {
+    if (!client || !clientSecret || !sameSecret(client.client_secret, clientSecret)) {
       return authError(401, 'access_denied', 'Unauthorized');
     }
     if (!client.grant_types.includes('client_credentials')) {

@@ -32,7 +32,7 @@ export function clientGrantRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
   return [
     {
-      method: 'POST', pattern: '/api/v2/client-grants', scopes: ['create:client_grants'],
+      method: 'POST', path: '/api/v2/client-grants', scopes: ['create:client_grants'],
       handler: ({ body: raw }): Reply => {
         const body = requireObject(raw);
         rejectUnknown(body, ['client_id', 'audience', 'scope', 'organization_usage', 'allow_any_organization', 'subject_type']);
@@ -46,7 +46,7 @@ export function clientGrantRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', pattern: '/api/v2/client-grants', scopes: ['read:client_grants'],
+      method: 'GET', path: '/api/v2/client-grants', scopes: ['read:client_grants'],
       handler: ({ url }) => {
         const audience = url.searchParams.get('audience');
         const clientId = url.searchParams.get('client_id');
@@ -57,11 +57,11 @@ export function clientGrantRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', pattern: '/api/v2/client-grants/:id', scopes: ['read:client_grants'],
+      method: 'GET', path: '/api/v2/client-grants/:id', scopes: ['read:client_grants'],
       handler: ({ params }) => json(find(tenant, params.id!)),
     },
     {
-      method: 'PATCH', pattern: '/api/v2/client-grants/:id', scopes: ['update:client_grants'],
+      method: 'PATCH', path: '/api/v2/client-grants/:id', scopes: ['update:client_grants'],
       handler: ({ params, body: raw }) => {
         const g = find(tenant, params.id!);
         const body = requireObject(raw);
@@ -73,7 +73,7 @@ export function clientGrantRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'DELETE', pattern: '/api/v2/client-grants/:id', scopes: ['delete:client_grants'],
+      method: 'DELETE', path: '/api/v2/client-grants/:id', scopes: ['delete:client_grants'],
       handler: ({ params }) => {
         const g = find(tenant, params.id!);
         store.clientGrants.delete(g.id);

@@ -99,7 +99,7 @@ export function clientRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
   return [
     {
-      method: 'POST', pattern: '/api/v2/clients', scopes: ['create:clients'],
+      method: 'POST', path: '/api/v2/clients', scopes: ['create:clients'],
       handler: ({ body: raw }): Reply => {
         const body = requireObject(raw);
         rejectUnknown(body, WRITABLE);
@@ -111,7 +111,7 @@ export function clientRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', pattern: '/api/v2/clients', scopes: ['read:clients', 'read:client_keys', 'read:client_summary'],
+      method: 'GET', path: '/api/v2/clients', scopes: ['read:clients', 'read:client_keys', 'read:client_summary'],
       handler: ({ url, caller }) => {
         const types = url.searchParams.get('app_type')?.split(',').filter(Boolean);
         const firstParty = url.searchParams.get('is_first_party');
@@ -122,11 +122,11 @@ export function clientRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', pattern: '/api/v2/clients/:id', scopes: ['read:clients', 'read:client_keys', 'read:client_summary'],
+      method: 'GET', path: '/api/v2/clients/:id', scopes: ['read:clients', 'read:client_keys', 'read:client_summary'],
       handler: ({ params, url, caller }) => json(project(url, visibleClient(find(tenant, params.id!), caller?.scopes))),
     },
     {
-      method: 'PATCH', pattern: '/api/v2/clients/:id', scopes: ['update:clients', 'update:client_keys'],
+      method: 'PATCH', path: '/api/v2/clients/:id', scopes: ['update:clients', 'update:client_keys'],
       handler: ({ params, body: raw, caller }) => {
         const c = find(tenant, params.id!);
         const body = requireObject(raw);
@@ -143,7 +143,7 @@ export function clientRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'DELETE', pattern: '/api/v2/clients/:id', scopes: ['delete:clients'],
+      method: 'DELETE', path: '/api/v2/clients/:id', scopes: ['delete:clients'],
       handler: ({ params }) => {
         const c = find(tenant, params.id!);
         store.clients.delete(c.client_id);
@@ -153,7 +153,7 @@ export function clientRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'POST', pattern: '/api/v2/clients/:id/rotate-secret', scopes: ['update:client_keys'],
+      method: 'POST', path: '/api/v2/clients/:id/rotate-secret', scopes: ['update:client_keys'],
       handler: ({ params }) => {
         const c = find(tenant, params.id!);
         c.client_secret = newClientSecret();

@@ -51,7 +51,7 @@ export function resourceServerRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
   return [
     {
-      method: 'POST', pattern: '/api/v2/resource-servers', scopes: ['create:resource_servers'],
+      method: 'POST', path: '/api/v2/resource-servers', scopes: ['create:resource_servers'],
       handler: ({ body: raw }): Reply => {
         const body = requireObject(raw);
         rejectUnknown(body, ['identifier', ...WRITABLE]);
@@ -73,7 +73,7 @@ export function resourceServerRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', pattern: '/api/v2/resource-servers', scopes: ['read:resource_servers'],
+      method: 'GET', path: '/api/v2/resource-servers', scopes: ['read:resource_servers'],
       handler: ({ url }) => {
         const wanted = url.searchParams.getAll('identifiers');
         let all = [...store.resourceServers.values()];
@@ -82,11 +82,11 @@ export function resourceServerRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', pattern: '/api/v2/resource-servers/:id', scopes: ['read:resource_servers'],
+      method: 'GET', path: '/api/v2/resource-servers/:id', scopes: ['read:resource_servers'],
       handler: ({ params, url }) => json(project(url, find(tenant, params.id!))),
     },
     {
-      method: 'PATCH', pattern: '/api/v2/resource-servers/:id', scopes: ['update:resource_servers'],
+      method: 'PATCH', path: '/api/v2/resource-servers/:id', scopes: ['update:resource_servers'],
       handler: ({ params, body: raw }) => {
         const rs = find(tenant, params.id!);
         const body = requireObject(raw);
@@ -98,7 +98,7 @@ export function resourceServerRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'DELETE', pattern: '/api/v2/resource-servers/:id', scopes: ['delete:resource_servers'],
+      method: 'DELETE', path: '/api/v2/resource-servers/:id', scopes: ['delete:resource_servers'],
       handler: ({ params }) => {
         const rs = find(tenant, params.id!);
         if (rs.is_system) return badRequest('You cannot delete the Management API resource server', 'operation_not_supported');

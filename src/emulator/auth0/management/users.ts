@@ -21,7 +21,7 @@ export function userRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
   return [
     {
-      method: 'GET', pattern: '/api/v2/users', scopes: ['read:users'],
+      method: 'GET', path: '/api/v2/users', scopes: ['read:users'],
       handler: ({ url }) => {
         const email = emailQuery(url.searchParams.get('q'));
         if (email) {
@@ -34,11 +34,11 @@ export function userRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', pattern: '/api/v2/users/:id', scopes: ['read:users'],
+      method: 'GET', path: '/api/v2/users/:id', scopes: ['read:users'],
       handler: ({ params, url }) => json(project(url, find(tenant, params.id!))),
     },
     {
-      method: 'GET', pattern: '/api/v2/users-by-email', scopes: ['read:users'],
+      method: 'GET', path: '/api/v2/users-by-email', scopes: ['read:users'],
       handler: ({ url }) => {
         const email = (url.searchParams.get('email') ?? '').toLowerCase();
         return json([...store.users.values()].filter((u) => u.email.toLowerCase() === email).map((u) => project(url, u)));

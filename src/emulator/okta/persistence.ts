@@ -1,4 +1,4 @@
-import { readTextIfPresent, writeFileAtomic } from './shared/state-file.js';
+import { readTextIfPresent, writeFileAtomic } from '../core/state-file.js';
 import { deserializeState, serializeState, type EmulatorState } from './state.js';
 
 export async function loadState(path: string): Promise<EmulatorState | undefined> {

@@ -1,6 +1,6 @@
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, validationError } from './errors.js';
-import { isObject, json, noContent, type HandlerResult, type Json } from './http-io.js';
+import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { newSigningKey } from './keys.js';
 import { pageRequest, paginate } from './pagination.js';

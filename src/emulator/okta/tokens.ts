@@ -3,9 +3,9 @@ import { findAppByClientId } from './apps.js';
 import { authServerIssuer } from './authservers.js';
 import { authenticateClient, type AuthenticatedClient } from './clientauth.js';
 import type { RequestContext, Route } from './context.js';
-import { verifyDpopProof } from './dpop.js';
+import { verifyDpopProof, type DpopReplayGuard } from './dpop.js';
 import { notFound, OAuthError } from './errors.js';
-import { json, type HandlerResult, type Json } from './http-io.js';
+import { json, type HandlerResult, type Json } from '../core/http-io.js';
 import { randomAlphanumeric } from './ids.js';
 import { jwks, signJwt, type SigningKey } from './keys.js';
 import { childCollection, type Stored } from './state.js';
@@ -30,6 +30,7 @@ const NO_STORE = { 'Cache-Control': 'no-cache, no-store', Pragma: 'no-cache' };
 /** What the token endpoints need from the running server. */
 export interface TokenEndpointEnv {
   dpopNonce: string;
+  dpopReplay: DpopReplayGuard;
 }
 
 export function formOf(ctx: RequestContext): URLSearchParams {
@@ -75,7 +76,7 @@ function requestedScopes(form: URLSearchParams): string[] {
 async function dpopBinding(ctx: RequestContext, client: AuthenticatedClient, tokenPath: string, env: TokenEndpointEnv): Promise<string | undefined> {
   if (client.app.settings?.oauthClient?.dpop_bound_access_tokens !== true) return undefined;
   const proof = typeof ctx.headers.dpop === 'string' ? ctx.headers.dpop : undefined;
-  return verifyDpopProof(proof, [`${ctx.orgUrl}${tokenPath}`, `${ctx.requestOrigin}${tokenPath}`], env.dpopNonce);
+  return verifyDpopProof(proof, [`${ctx.orgUrl}${tokenPath}`, `${ctx.requestOrigin}${tokenPath}`], env.dpopNonce, env.dpopReplay);
 }
 
 interface PolicyMatch {
@@ -99,7 +100,8 @@ function evaluatePolicies(ctx: RequestContext, serverId: string, clientId: strin
       return { policy, rule };
     }
   }
-  throw new OAuthError(400, 'access_denied', 'Policy evaluation failed for this request, please check the policy configurations.');
+  // Okta answers 401 access_denied when no policy or rule matches.
+  throw new OAuthError(401, 'access_denied', 'Policy evaluation failed for this request, please check the policy configurations.');
 }
 
 /** Values of custom claims whose expression the emulator can evaluate without a user: literals and app.clientId. */
@@ -197,6 +199,10 @@ async function orgServerToken(ctx: RequestContext, env: TokenEndpointEnv): Promi
   const tokenPath = '/oauth2/v1/token';
   const client = await authenticateClient(ctx, form, [tokenPath]);
   checkClientGrant(client, grantType);
+  // Okta: only service apps get okta.* scopes from the org authorization server with client credentials.
+  if (client.app.settings?.oauthClient?.application_type !== 'service') {
+    throw new OAuthError(401, 'invalid_application_type_client_credentials', 'Client Credentials requests to the org authorization server are allowed only for service applications.');
+  }
   if (client.method !== 'private_key_jwt') {
     throw new OAuthError(401, 'invalid_client', 'Client Credentials requests to the Okta org authorization server must use private_key_jwt client authentication.');
   }
@@ -212,7 +218,7 @@ async function orgServerToken(ctx: RequestContext, env: TokenEndpointEnv): Promi
   );
   // Okta drops requested okta.* scopes that were never granted instead of failing, unless none is left.
   const scopes = requested.filter((s) => granted.has(s));
-  if (scopes.length === 0) throw new OAuthError(400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.');
+  if (scopes.length === 0) throw new OAuthError(400, 'consent_required', 'You are not allowed any of the requested scopes.');
   const jkt = await dpopBinding(ctx, client, tokenPath, env);
   const lifetimeSeconds = 3600;
   return mintResponse(ctx.state.orgKey, { claims: accessTokenClaims(ctx.orgUrl, ctx.orgUrl, client.clientId, scopes, lifetimeSeconds), lifetimeSeconds }, scopes, jkt);
@@ -228,35 +234,27 @@ function metadata(ctx: RequestContext, issuer: string, base: string, openid: boo
   const scopes = serverId
     ? childCollection(ctx.state.scopes, serverId).values().filter((s) => s.metadataPublish === 'ALL_CLIENTS').map((s) => s.name)
     : ['okta.apps.read', 'okta.apps.manage', 'okta.authorizationServers.read', 'okta.authorizationServers.manage', 'okta.groups.read', 'okta.groups.manage', 'okta.inlineHooks.read', 'okta.inlineHooks.manage', 'okta.users.read', 'okta.users.manage'];
-  const authMethods = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
+  // Only what this emulator serves: the client credentials grant, the token, keys, introspect and revoke endpoints,
+  // and the client auth methods the token endpoint accepts (no client_secret_jwt). Okta also publishes authorize,
+  // userinfo, device, registration and logout endpoints; advertising them here would promise what 404s.
+  const authMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
   const doc: Json = {
     issuer,
-    authorization_endpoint: `${base}/v1/authorize`,
     token_endpoint: `${base}/v1/token`,
-    registration_endpoint: `${ctx.orgUrl}/oauth2/v1/clients`,
     jwks_uri: `${base}/v1/keys`,
-    response_types_supported: ['code', 'token', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token'],
-    response_modes_supported: ['query', 'fragment', 'form_post', 'okta_post_message'],
-    grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'password', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+    response_types_supported: ['token'],
+    grant_types_supported: ['client_credentials'],
     subject_types_supported: ['public'],
     scopes_supported: scopes,
     token_endpoint_auth_methods_supported: authMethods,
-    claims_supported: ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'uid', 'scp', 'sub'],
-    code_challenge_methods_supported: ['S256'],
+    claims_supported: ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'scp', 'sub'],
     introspection_endpoint: `${base}/v1/introspect`,
     introspection_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint: `${base}/v1/revoke`,
     revocation_endpoint_auth_methods_supported: authMethods,
-    end_session_endpoint: `${base}/v1/logout`,
-    request_parameter_supported: true,
-    request_object_signing_alg_values_supported: ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'],
-    device_authorization_endpoint: `${base}/v1/device/authorize`,
     dpop_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'],
   };
-  if (openid) {
-    doc.userinfo_endpoint = `${base}/v1/userinfo`;
-    doc.id_token_signing_alg_values_supported = ['RS256'];
-  }
+  if (openid) doc.id_token_signing_alg_values_supported = ['RS256'];
   return doc;
 }
 

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { timingSafeEqual } from 'node:crypto';
-import { invalidToken } from './errors.js';
+import { sameSecret } from '../core/credentials.js';
+import { accessTokenHash, checkDpopProof, DpopProofError, type DpopReplayGuard } from './dpop.js';
+import { invalidToken, OktaError } from './errors.js';
 import { jwks } from './keys.js';
 import type { EmulatorState } from './state.js';
 
@@ -24,10 +25,19 @@ export class InsufficientScopeError extends Error {
   }
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
+/** What a DPoP-bound token's proof is checked against: the request it came with. */
+export interface DpopRequest {
+  proof: string | undefined;
+  method: string;
+  /** the request URL without query, at each origin the client may have used */
+  htus: string[];
+  replay: DpopReplayGuard;
+}
+
+function dpopRefused(description: string): OktaError {
+  return new OktaError(401, 'E0000011', 'Invalid token provided', [], {
+    'WWW-Authenticate': `DPoP algs="RS256 RS384 RS512 ES256 ES384 ES512", error="invalid_dpop_proof", error_description="${description}"`,
+  });
 }
 
 export async function authenticate(
@@ -35,6 +45,7 @@ export async function authenticate(
   adminToken: string,
   state: EmulatorState,
   orgUrl: string,
+  dpop: DpopRequest,
 ): Promise<Principal> {
   if (!authorization) throw invalidToken();
   const space = authorization.indexOf(' ');
@@ -52,9 +63,23 @@ export async function authenticate(
         algorithms: ['RS256'],
       });
       if (typeof payload.jti === 'string' && state.revokedTokenIds.has(payload.jti)) throw invalidToken();
+      const jkt = (payload.cnf as { jkt?: unknown } | undefined)?.jkt;
+      // Okta (Configure OAuth 2.0 DPoP for Okta API; RFC 9449 section 7): a DPoP-bound token is sent with the DPoP
+      // scheme and a proof for this request signed by the bound key, with htm, htu and ath; a plain Bearer is refused.
+      if (typeof jkt === 'string' || scheme === 'dpop') {
+        if (typeof jkt !== 'string') throw dpopRefused('The access token is not DPoP-bound.');
+        if (scheme !== 'dpop') throw dpopRefused('The DPoP-bound access token must be sent with the DPoP authorization scheme.');
+        try {
+          await checkDpopProof(dpop.proof, { htm: dpop.method, htus: dpop.htus, ath: accessTokenHash(credential), jkt }, dpop.replay);
+        } catch (err) {
+          if (err instanceof DpopProofError) throw dpopRefused(err.message);
+          throw err;
+        }
+      }
       const scp = Array.isArray(payload.scp) ? (payload.scp as string[]) : [];
       return { kind: 'oauth', clientId: String(payload.cid ?? ''), scopes: new Set(scp) };
-    } catch {
+    } catch (err) {
+      if (err instanceof OktaError) throw err;
       throw invalidToken();
     }
   }

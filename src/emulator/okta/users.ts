@@ -1,6 +1,6 @@
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, OktaError, validationError } from './errors.js';
-import { isObject, json, noContent, type HandlerResult, type Json } from './http-io.js';
+import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { linkHeaders, pageRequest, paginate } from './pagination.js';
 import { matches, parseExpression, singleEquality } from './search.js';
@@ -51,10 +51,13 @@ function createUser(ctx: RequestContext): HandlerResult {
     throw validationError('User', 'login: An object with this field already exists in the current organization');
   }
   const activate = ctx.query.get('activate') !== 'false';
+  // Okta (createUser, "Create a user without credentials"): activate=true without a password makes the user
+  // PROVISIONED and e-mails an activation link; only with a password (or an identity provider) is the user ACTIVE.
+  const hasPassword = isObject(body.credentials) && isObject(body.credentials.password) && typeof body.credentials.password.value === 'string';
   const now = oktaTimestamp();
   const user: Stored = {
     id: newId('user'),
-    status: activate ? 'ACTIVE' : 'STAGED',
+    status: activate ? (hasPassword ? 'ACTIVE' : 'PROVISIONED') : 'STAGED',
     created: now,
     activated: activate ? now : null,
     statusChanged: activate ? now : null,
@@ -63,7 +66,7 @@ function createUser(ctx: RequestContext): HandlerResult {
     passwordChanged: null,
     type: { id: DEFAULT_USER_TYPE },
     profile,
-    credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
+    credentials: { ...(hasPassword ? { password: {} } : {}), provider: { type: 'OKTA', name: 'OKTA' } },
   };
   ctx.state.users.add(user);
   ctx.state.userIdByLogin.set(loginKey, user.id);
@@ -115,9 +118,11 @@ function listUsers(ctx: RequestContext): HandlerResult {
 function setUserStatus(status: 'ACTIVE' | 'DEPROVISIONED') {
   return (ctx: RequestContext): HandlerResult => {
     const user = getUser(ctx);
-    if (status === 'ACTIVE' && user.status === 'ACTIVE') throw new OktaError(403, 'E0000016', 'Activation failed because the user is already active');
+    if (status === 'ACTIVE' && (user.status === 'ACTIVE' || user.status === 'PROVISIONED')) throw new OktaError(403, 'E0000016', 'Activation failed because the user is already active');
     const now = oktaTimestamp();
-    ctx.state.users.replace({ ...user, status, statusChanged: now, lastUpdated: now, ...(status === 'ACTIVE' ? { activated: now } : {}) });
+    // Activating a user without a password leaves it PROVISIONED until the user follows the e-mailed link.
+    const next = status === 'ACTIVE' && !user.credentials?.password ? 'PROVISIONED' : status;
+    ctx.state.users.replace({ ...user, status: next, statusChanged: now, lastUpdated: now, ...(next !== 'DEPROVISIONED' ? { activated: now } : {}) });
     ctx.changed();
     return json(200, {});
   };

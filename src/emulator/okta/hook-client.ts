@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isObject, type Json } from './http-io.js';
+import { isObject, type Json } from '../core/http-io.js';
 import type { EmulatorState, Stored } from './state.js';
 
 export const HOOK_TIMEOUT_MS = 3000;

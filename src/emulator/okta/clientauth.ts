@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
-import { timingSafeEqual } from 'node:crypto';
+import { basicCredentials, sameSecret } from '../core/credentials.js';
 import { activeSecrets, findAppByClientId } from './apps.js';
 import type { RequestContext } from './context.js';
 import { OAuthError } from './errors.js';
@@ -7,6 +7,7 @@ import type { Stored } from './state.js';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
+const CLOCK_SKEW_SECONDS = 60;
 
 export interface AuthenticatedClient {
   app: Stored;
@@ -17,36 +18,23 @@ export interface AuthenticatedClient {
 const invalidClient = (description: string) => new OAuthError(401, 'invalid_client', description);
 const GENERIC_FAILURE = 'Client authentication failed. Either the client or the client credentials are invalid.';
 
-function sameSecret(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
-
-function basicCredentials(header: string | undefined): { clientId: string; secret: string } | undefined {
-  if (!header || !/^basic /i.test(header)) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) throw invalidClient(GENERIC_FAILURE);
-  // RFC 6749 2.3.1: both parts are form-urlencoded before base64.
-  const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-  return { clientId: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
-}
-
 /**
  * Authenticates the client of a token, introspect or revoke request by whichever method it used, and
  * insists that this is the method configured on the app, as Okta does.
  */
 export async function authenticateClient(ctx: RequestContext, form: URLSearchParams, tokenEndpointPaths: string[]): Promise<AuthenticatedClient> {
   const authorization = typeof ctx.headers.authorization === 'string' ? ctx.headers.authorization : undefined;
-  const basic = basicCredentials(authorization);
+  const decodedBasic = basicCredentials(authorization);
+  if (decodedBasic === 'malformed') throw invalidClient(GENERIC_FAILURE);
+  const basic = decodedBasic;
   const assertion = form.get('client_assertion');
   const assertionType = form.get('client_assertion_type');
   const postedSecret = form.get('client_secret');
   const presented = [basic, assertion ?? assertionType, postedSecret].filter((v) => v !== null && v !== undefined);
   if (presented.length > 1) {
+    // Okta answers 401 here (Okta OAuth error responses: invalid_request "Cannot supply multiple client credentials").
     throw new OAuthError(
-      400,
+      401,
       'invalid_request',
       'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.',
     );
@@ -127,7 +115,10 @@ async function verifyAssertion(ctx: RequestContext, app: Stored, clientId: strin
   const now = Math.floor(Date.now() / 1000);
   if (typeof claims.exp !== 'number') throw invalidClient("The client_assertion token must contain an 'exp' claim.");
   if (claims.exp - now > MAX_ASSERTION_LIFETIME_SECONDS) throw invalidClient('The client_assertion token has an expiration too far in the future.');
-  if (typeof claims.jti !== 'string' || claims.jti === '') throw invalidClient("The client_assertion token must contain a 'jti' claim.");
+  // Okta's client-auth docs: iat optional but not in the future; jti optional, and when present it may be used once.
+  if (typeof claims.iat === 'number' && claims.iat > now + CLOCK_SKEW_SECONDS) throw invalidClient("The client_assertion token has an 'iat' claim in the future.");
+  if (claims.jti === undefined) return;
+  if (typeof claims.jti !== 'string' || claims.jti === '') throw invalidClient("The client_assertion token has an invalid 'jti' claim.");
   const used = ctx.state.usedAssertionIds;
   // Sweeping on every call would make each token request O(n); every 1024 entries is enough.
   if (used.size > 0 && used.size % 1024 === 0) for (const [jti, exp] of used) if (exp < now) used.delete(jti);

@@ -1,4 +1,4 @@
-import type { HandlerResult } from './http-io.js';
+import type { HandlerResult } from '../core/http-io.js';
 import type { EmulatorState } from './state.js';
 
 /** What every management and OAuth handler gets for one request. */

@@ -1,26 +1,28 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appGrantRoutes } from './app-grants.js';
 import { appRoutes } from './apps.js';
 import { authServerRoutes, seedDefaultAuthServer } from './authservers.js';
 import { clientRoleRoutes } from './client-roles.js';
-import { controlHandler, stateSummary } from './control.js';
-import { newDpopNonce } from './dpop.js';
+import { oktaControls, stateSummary } from './control.js';
+import { controlRoutes, type ControlRoute } from '../core/control.js';
+import { createPipelineServer, requestHandler } from '../core/pipeline.js';
+import { DpopReplayGuard, newDpopNonce } from './dpop.js';
 import { groupRoutes } from './groups.js';
 import { inlineHookRoutes } from './hooks.js';
 import { loadState, StateSaver } from './persistence.js';
 import { policyRoutes } from './policies.js';
-import { RateLimiter } from './ratelimit.js';
-import { Router } from './router.js';
-import { requestHandler, type OktaRequestLogEntry } from './server.js';
-import { FaultInjector, type FaultKind, type FaultSettings } from './shared/faults.js';
-import { RequestLog } from './shared/request-log.js';
+import { RateLimiter, type RateLimitPlan } from './ratelimit.js';
+import { Router } from '../core/router.js';
+import { oktaDialect, type OktaRequestLogEntry } from './server.js';
+import type { Route } from './context.js';
+import { FaultInjector, type FaultKind, type FaultSettings } from '../core/faults.js';
+import { RequestLog } from '../core/request-log.js';
 import { newState, type EmulatorState } from './state.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 
-export type { FaultKind, FaultSettings } from './shared/faults.js';
+export type { FaultKind, FaultSettings } from '../core/faults.js';
 export type { OktaRequestLogEntry as RequestLogEntry } from './server.js';
 export type { EmulatorState } from './state.js';
 export { provisionClientCredentials, seedGroupMembers, type ClientCredentialsFixture, type ProvisionOptions } from './fixtures.js';
@@ -49,14 +51,19 @@ export interface EmulatorOptions {
   faultSchedule?: Record<number | string, FaultKind>;
   /** apply faults and latency to /oauth2 endpoints too (default false) */
   faultOAuth?: boolean;
-  /** seed a fresh org with Okta's `default` authorization server, its Default Policy and rule (default false) */
+  /** seed a fresh org with Okta's `default` authorization server, its Default Policy and rule, as every Okta org with API Access Management has (default true) */
   defaultAuthServer?: boolean;
   /**
    * like Okta, answer 403 E0000006 to an OAuth (okta.*) token unless its service app holds an admin role
    * (POST /oauth2/v1/clients/{clientId}/roles) covering the call; default true
    */
   requireAdminRole?: boolean;
-  /** per endpoint bucket per minute; default 10,000 */
+  /**
+   * Okta's published per-minute limits for this org plan, per endpoint family, each caller capped at 50 % of a
+   * bucket; 'off' for none. Default 'developer' (what Okta gives a developer org).
+   */
+  rateLimits?: RateLimitPlan;
+  /** one per-minute limit for every limited family instead of the plan's (for tests about rate limiting) */
   rateLimitPerMinute?: number;
   /** one line per request and for unexpected errors; never a secret */
   log?: (line: string) => void;
@@ -83,13 +90,14 @@ export interface EmulatorHandle {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_RATE_LIMIT_PER_MINUTE = 10_000;
+export const DEFAULT_RATE_LIMIT_PLAN: RateLimitPlan = 'developer';
+export { RATE_LIMIT_PLANS, type RateLimitPlan } from './ratelimit.js';
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const host = options.host ?? '127.0.0.1';
   const loaded = options.statePath ? await loadState(options.statePath) : undefined;
   const state = loaded ?? (await newState());
-  if (!loaded && options.defaultAuthServer) await seedDefaultAuthServer(state);
+  if (!loaded && (options.defaultAuthServer ?? true)) await seedDefaultAuthServer(state);
   const adminToken = options.adminToken ?? '00' + randomBytes(30).toString('base64url');
   const faults = new FaultInjector(
     options.seed ?? randomInt(2 ** 31),
@@ -102,31 +110,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     { countKey: 'managementRequestCount' },
   );
-  const rateLimiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
+  const rateLimiter = new RateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMIT_PLAN, options.rateLimitPerMinute);
   const requestLog = new RequestLog<OktaRequestLogEntry>();
   const saver = options.statePath ? new StateSaver(options.statePath, () => state, 25, (err) => options.log?.(`emulator: saving state failed: ${String(err)}`)) : undefined;
   const dpopNonce = newDpopNonce();
+  const dpopReplay = new DpopReplayGuard();
   let orgUrl = '';
 
-  const router = new Router();
-  router.add(...appRoutes, ...appGrantRoutes, ...clientRoleRoutes, ...authServerRoutes, ...policyRoutes, ...inlineHookRoutes, ...userRoutes, ...groupRoutes, ...tokenRoutes(() => ({ dpopNonce })));
+  const router = new Router<Route>();
+  router.add(...appRoutes, ...appGrantRoutes, ...clientRoleRoutes, ...authServerRoutes, ...policyRoutes, ...inlineHookRoutes, ...userRoutes, ...groupRoutes, ...tokenRoutes(() => ({ dpopNonce, dpopReplay })));
 
-  const server: Server = createServer(
-    requestHandler({
-      state: () => state,
-      orgUrl: () => orgUrl,
-      adminToken,
-      requireAdminRole: options.requireAdminRole ?? true,
-      router,
-      rateLimiter,
-      faults,
-      requestLog,
-      changed: () => saver?.markDirty(),
-      control: controlHandler({ state: () => state, orgUrl: () => orgUrl, faults, rateLimiter, requestLog }),
-      log: options.log,
-    }),
-  );
-  server.keepAliveTimeout = 5_000;
+  const dialect = oktaDialect({
+    state: () => state,
+    orgUrl: () => orgUrl,
+    adminToken,
+    requireAdminRole: options.requireAdminRole ?? true,
+    router,
+    rateLimiter,
+    dpopReplay,
+    changed: () => saver?.markDirty(),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const control = new Router<ControlRoute>().add(...controlRoutes(oktaControls({ state: () => state, orgUrl: () => orgUrl, faults, rateLimiter, requestLog })));
+  const server = createPipelineServer(requestHandler({ dialect, faults, requestLog, control, ...(options.log ? { log: options.log } : {}) }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -151,7 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setFaults: (settings) => faults.configure(settings),
     clearFaults: () => faults.clear(),
     setRateLimit: (perMinute) => {
-      rateLimiter.limitPerMinute = perMinute;
+      rateLimiter.flatPerMinute = perMinute;
       rateLimiter.reset();
     },
     summary: () => stateSummary(state, orgUrl),

@@ -1,6 +1,6 @@
 import type { RequestContext } from './context.js';
 import { malformedBody, validationError } from './errors.js';
-import { isObject, type Json } from './http-io.js';
+import { isObject, type Json } from '../core/http-io.js';
 
 export function readObjectBody(ctx: RequestContext): Json {
   if (!isObject(ctx.body)) throw malformedBody();

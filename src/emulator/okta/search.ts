@@ -1,5 +1,5 @@
 import { validationError } from './errors.js';
-import type { Json } from './http-io.js';
+import type { Json } from '../core/http-io.js';
 
 export interface Clause {
   field: string;

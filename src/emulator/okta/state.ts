@@ -1,5 +1,5 @@
 import { OrderedCollection } from './collection.js';
-import type { Json } from './http-io.js';
+import type { Json } from '../core/http-io.js';
 import { newSigningKey, type SigningKey } from './keys.js';
 
 export type Stored = Json & { id: string };

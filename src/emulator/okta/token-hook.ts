@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OAuthError } from './errors.js';
 import { callHook, type HookOutcome } from './hook-client.js';
-import { isObject, type Json } from './http-io.js';
+import { isObject, type Json } from '../core/http-io.js';
 import { oktaTimestamp } from './ids.js';
 import { RESERVED_CLAIMS } from './reserved-claims.js';
 import type { EmulatorState, Stored } from './state.js';
@@ -65,8 +65,10 @@ export function applyHookResponse(outcome: HookOutcome, draft: TokenDraft): Toke
   if (outcome.kind !== 'ok') return draft;
   const body = outcome.body;
   if (body.error !== undefined && body.error !== null) {
-    const summary = isObject(body.error) && typeof body.error.errorSummary === 'string' ? body.error.errorSummary : 'The inline hook returned an error.';
-    throw new OAuthError(400, 'access_denied', summary);
+    // Okta: an `error` object fails the token request with server_error and the errorSummary as the description
+    // (TokenHookResponse.error in the management spec; "The callback service returned an error." when it has none).
+    const summary = isObject(body.error) && typeof body.error.errorSummary === 'string' && body.error.errorSummary !== '' ? body.error.errorSummary : 'The callback service returned an error.';
+    throw new OAuthError(400, 'server_error', summary);
   }
   if (!Array.isArray(body.commands)) return draft;
   const next: TokenDraft = { claims: structuredClone(draft.claims), lifetimeSeconds: draft.lifetimeSeconds };

@@ -1,6 +1,6 @@
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, validationError } from './errors.js';
-import { json, noContent, type HandlerResult, type Json } from './http-io.js';
+import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import type { ScopeGrant, Stored } from './state.js';
 import { readObjectBody, requireString } from './validation.js';

@@ -2,7 +2,7 @@ import { getAuthServer } from './authservers.js';
 import { findAppByClientId } from './apps.js';
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, validationError } from './errors.js';
-import { isObject, json, noContent, type HandlerResult, type Json } from './http-io.js';
+import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { childCollection, type Stored } from './state.js';
 import { placeByPriority, readObjectBody, requireString, requireStringArray } from './validation.js';

@@ -1,7 +1,7 @@
 import { findAppByClientId } from './apps.js';
 import { link, type RequestContext, type Route } from './context.js';
 import { accessDenied, notFound, validationError } from './errors.js';
-import { json, noContent, type HandlerResult, type Json } from './http-io.js';
+import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { randomAlphanumeric, oktaTimestamp } from './ids.js';
 import type { EmulatorState, Stored } from './state.js';
 import { readObjectBody } from './validation.js';
@@ -19,18 +19,50 @@ const ROLE_LABELS: Record<string, string> = {
   REPORT_ADMIN: 'Report Administrator',
 };
 
-/** Which okta.* resources each role may read or manage (reads of everything for read-only). */
-const ROLE_RESOURCES: Record<string, { read: string[] | '*'; manage: string[] | '*' }> = {
+/**
+ * What each standard admin role may do through the management API, by okta.* resource, from Okta's "Standard
+ * administrator roles and permissions" comparison (help.okta.com .../security/administrators-admin-comparison.htm)
+ * and the org admin restrictions: an org admin manages users, groups and org settings but not apps, authorization
+ * servers or inline hooks; only a super admin assigns admin roles or grants Okta API scopes (appGrants); an app
+ * admin manages apps (not their scope grants); an API access management admin manages authorization servers and
+ * views apps; a read-only admin reads everything but admin roles.
+ */
+export interface RolePermissions {
+  read: readonly string[] | '*';
+  manage: readonly string[] | '*';
+}
+
+export const STANDARD_ROLE_PERMISSIONS: Readonly<Record<string, RolePermissions>> = {
   SUPER_ADMIN: { read: '*', manage: '*' },
-  ORG_ADMIN: { read: '*', manage: ['apps', 'users', 'groups', 'authorizationServers', 'inlineHooks', 'appGrants'] },
-  APP_ADMIN: { read: ['apps', 'users', 'groups', 'appGrants'], manage: ['apps', 'appGrants'] },
+  ORG_ADMIN: { read: ['apps', 'users', 'groups', 'authorizationServers', 'inlineHooks', 'appGrants'], manage: ['users', 'groups'] },
+  APP_ADMIN: { read: ['apps', 'users', 'groups', 'appGrants'], manage: ['apps'] },
   API_ACCESS_MANAGEMENT_ADMIN: { read: ['authorizationServers', 'apps', 'appGrants'], manage: ['authorizationServers'] },
   GROUP_MEMBERSHIP_ADMIN: { read: ['groups', 'users'], manage: ['groups'] },
   USER_ADMIN: { read: ['users', 'groups'], manage: ['users', 'groups'] },
   HELP_DESK_ADMIN: { read: ['users', 'groups'], manage: [] },
-  READ_ONLY_ADMIN: { read: '*', manage: [] },
+  READ_ONLY_ADMIN: { read: ['apps', 'users', 'groups', 'authorizationServers', 'inlineHooks', 'appGrants'], manage: [] },
   REPORT_ADMIN: { read: [], manage: [] },
 };
+
+/**
+ * The extension point for CUSTOM roles: given a role assignment that is not a standard role (type CUSTOM, with a
+ * role and a resource set), say whether it allows `action` on `resource`, or undefined when it does not apply.
+ * The custom roles and resource sets API registers one here.
+ */
+export type CustomRoleCheck = (state: EmulatorState, assignment: Stored, resource: string, action: 'read' | 'manage') => boolean | undefined;
+const customRoleChecks: CustomRoleCheck[] = [];
+export function registerCustomRoleCheck(check: CustomRoleCheck): void {
+  customRoleChecks.push(check);
+}
+
+function roleAllows(state: EmulatorState, role: Stored, resource: string, action: 'read' | 'manage'): boolean {
+  const standard = STANDARD_ROLE_PERMISSIONS[String(role.type)];
+  if (standard) {
+    const list = standard[action];
+    return list === '*' || list.includes(resource);
+  }
+  return customRoleChecks.some((check) => check(state, role, resource, action) === true);
+}
 
 /**
  * Okta answers 403 E0000006 to a service app's OAuth token unless the app holds an admin role that covers
@@ -40,12 +72,8 @@ export function assertRoleAllows(state: EmulatorState, clientId: string, scope: 
   const app = findAppByClientId(state, clientId);
   const roles = app ? (state.clientRoles.get(app.id) ?? []) : [];
   const [, resource, action] = scope.split('.');
-  const allowed = roles.some((role) => {
-    const grant = ROLE_RESOURCES[String(role.type)];
-    const list = grant?.[action === 'manage' ? 'manage' : 'read'];
-    return list === '*' || (list ?? []).includes(resource ?? '');
-  });
-  if (!allowed) throw accessDenied();
+  const wanted = action === 'manage' ? 'manage' : 'read';
+  if (!roles.some((role) => roleAllows(state, role, resource ?? '', wanted))) throw accessDenied();
 }
 
 function getClientApp(ctx: RequestContext): Stored {

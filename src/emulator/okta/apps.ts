@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, OktaError, validationError } from './errors.js';
-import { isObject, json, noContent, type HandlerResult, type Json } from './http-io.js';
+import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newClientSecret, newId, oktaTimestamp } from './ids.js';
 import { pageRequest, paginate } from './pagination.js';
 import { readObjectBody } from './validation.js';
