@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { appGrantRoutes } from './app-grants.js';
+import { appJwksRoutes } from './app-jwks.js';
 import { appRoutes } from './apps.js';
 import { authServerRoutes, seedDefaultAuthServer } from './authservers.js';
 import { clientRoleRoutes } from './client-roles.js';
@@ -112,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const router = new Router<Route>();
   router.add(...appRoutes, ...appGrantRoutes, ...clientRoleRoutes, ...authServerRoutes, ...policyRoutes, ...inlineHookRoutes, ...userRoutes, ...groupRoutes, ...tokenRoutes(() => ({ dpopNonce })));
+  router.add(...appJwksRoutes);
 
   const dialect = oktaDialect({
     state: () => state,
