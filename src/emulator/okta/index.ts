@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { appGrantRoutes } from './app-grants.js';
 import { appJwksRoutes } from './app-jwks.js';
+import { orgMetadataRoutes } from './org-metadata.js';
 import { appRoutes } from './apps.js';
 import { authServerRoutes, seedDefaultAuthServer } from './authservers.js';
 import { clientRoleRoutes } from './client-roles.js';
@@ -113,7 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const router = new Router<Route>();
   router.add(...appRoutes, ...appGrantRoutes, ...clientRoleRoutes, ...authServerRoutes, ...policyRoutes, ...inlineHookRoutes, ...userRoutes, ...groupRoutes, ...tokenRoutes(() => ({ dpopNonce })));
-  router.add(...appJwksRoutes);
+  router.add(...appJwksRoutes, ...orgMetadataRoutes);
 
   const dialect = oktaDialect({
     state: () => state,
