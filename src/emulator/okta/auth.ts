@@ -1,5 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { timingSafeEqual } from 'node:crypto';
+import { apiTokenIsActive } from './api-tokens.js';
 import { invalidToken } from './errors.js';
 import { jwks } from './keys.js';
 import type { EmulatorState } from './state.js';
@@ -41,7 +42,7 @@ export async function authenticate(
   const scheme = authorization.slice(0, space).toLowerCase();
   const credential = authorization.slice(space + 1).trim();
   if (scheme === 'ssws') {
-    if (sameSecret(credential, adminToken)) return { kind: 'api-token' };
+    if (sameSecret(credential, adminToken) && apiTokenIsActive(state, credential)) return { kind: 'api-token' };
     throw invalidToken();
   }
   if (scheme === 'bearer' || scheme === 'dpop') {

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { apiTokenRoutes, registerApiToken } from './api-tokens.js';
 import { appGrantRoutes } from './app-grants.js';
 import { appJwksRoutes } from './app-jwks.js';
 import { orgMetadataRoutes } from './org-metadata.js';
@@ -95,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = loaded ?? (await newState());
   if (!loaded && options.defaultAuthServer) await seedDefaultAuthServer(state);
   const adminToken = options.adminToken ?? '00' + randomBytes(30).toString('base64url');
+  registerApiToken(state, adminToken);
   const faults = new FaultInjector(
     options.seed ?? randomInt(2 ** 31),
     {
@@ -114,7 +116,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const router = new Router<Route>();
   router.add(...appRoutes, ...appGrantRoutes, ...clientRoleRoutes, ...authServerRoutes, ...policyRoutes, ...inlineHookRoutes, ...userRoutes, ...groupRoutes, ...tokenRoutes(() => ({ dpopNonce })));
-  router.add(...appJwksRoutes, ...orgMetadataRoutes);
+  router.add(...appJwksRoutes, ...apiTokenRoutes, ...orgMetadataRoutes);
 
   const dialect = oktaDialect({
     state: () => state,

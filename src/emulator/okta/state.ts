@@ -50,6 +50,8 @@ export interface EmulatorState {
   usedAssertionIds: Map<string, number>;
   /** access token jti -> expiry (epoch seconds) */
   revokedTokenIds: Map<string, number>;
+  /** SSWS API token metadata (a hash of each token, never the token), see api-tokens.ts */
+  apiTokens: Stored[];
 }
 
 export async function newState(): Promise<EmulatorState> {
@@ -73,6 +75,7 @@ export async function newState(): Promise<EmulatorState> {
     groupMembers: new Map(),
     usedAssertionIds: new Map(),
     revokedTokenIds: new Map(),
+    apiTokens: [],
   };
 }
 
@@ -111,6 +114,7 @@ export function serializeState(state: EmulatorState): string {
     groupMembers: Object.fromEntries([...state.groupMembers].map(([k, v]) => [k, v.values().map((m) => m.id)])),
     usedAssertionIds: Object.fromEntries(state.usedAssertionIds),
     revokedTokenIds: Object.fromEntries(state.revokedTokenIds),
+    apiTokens: state.apiTokens,
   });
 }
 
@@ -142,5 +146,6 @@ export function deserializeState(text: string): EmulatorState {
     ),
     usedAssertionIds: new Map(Object.entries(raw.usedAssertionIds ?? {})),
     revokedTokenIds: new Map(Object.entries(raw.revokedTokenIds ?? {})),
+    apiTokens: raw.apiTokens ?? [],
   };
 }
