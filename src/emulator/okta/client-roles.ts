@@ -1,6 +1,8 @@
 import { findAppByClientId } from './apps.js';
 import { link, type RequestContext, type Route } from './context.js';
-import { accessDenied, notFound, validationError } from './errors.js';
+import { assignCustomRole, renderCustomAssignment } from './client-custom-roles.js';
+import { customRoleDecision, type ManagementAccess } from './custom-role-check.js';
+import { accessDenied, notFound, OktaError, validationError } from './errors.js';
 import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { randomAlphanumeric, oktaTimestamp } from './ids.js';
 import type { EmulatorState, Stored } from './state.js';
@@ -34,18 +36,26 @@ const ROLE_RESOURCES: Record<string, { read: string[] | '*'; manage: string[] | 
 
 /**
  * Okta answers 403 E0000006 to a service app's OAuth token unless the app holds an admin role that covers
- * the call, whatever okta.* scopes the token carries.
+ * the call, whatever okta.* scopes the token carries. A CUSTOM role is judged on the call itself (`access`).
  */
-export function assertRoleAllows(state: EmulatorState, clientId: string, scope: string): void {
+export function assertRoleAllows(state: EmulatorState, clientId: string, scope: string, access?: Omit<ManagementAccess, 'scope'>): void {
   const app = findAppByClientId(state, clientId);
   const roles = app ? (state.clientRoles.get(app.id) ?? []) : [];
   const [, resource, action] = scope.split('.');
+  const limits: string[] = [];
   const allowed = roles.some((role) => {
+    if (role.type === 'CUSTOM') {
+      const decision = access ? customRoleDecision(state, role, { ...access, scope }) : { allowed: false as const };
+      if (!decision.allowed && decision.reason) limits.push(decision.reason);
+      return decision.allowed;
+    }
     const grant = ROLE_RESOURCES[String(role.type)];
     const list = grant?.[action === 'manage' ? 'manage' : 'read'];
     return list === '*' || (list ?? []).includes(resource ?? '');
   });
-  if (!allowed) throw accessDenied();
+  if (allowed) return;
+  if (limits.length > 0) throw new OktaError(403, 'E0000006', accessDenied().errorSummary, limits);
+  throw accessDenied();
 }
 
 function getClientApp(ctx: RequestContext): Stored {
@@ -54,7 +64,8 @@ function getClientApp(ctx: RequestContext): Stored {
   return app;
 }
 
-function renderRole(ctx: RequestContext, clientId: string, role: Stored): Json {
+export function renderRole(ctx: RequestContext, clientId: string, role: Stored): Json {
+  if (role.type === 'CUSTOM') return renderCustomAssignment(ctx, clientId, role);
   return { ...role, _links: { assignee: link(`${ctx.orgUrl}/oauth2/v1/clients/${clientId}/roles`) } };
 }
 
@@ -62,6 +73,7 @@ function assignRole(ctx: RequestContext): HandlerResult {
   const app = getClientApp(ctx);
   const body = readObjectBody(ctx);
   const type = String(body.type ?? '');
+  if (type === 'CUSTOM') return assignCustomRole(ctx, app, body);
   const label = ROLE_LABELS[type];
   if (!label) throw validationError('type', `type: '${type}' is not a standard role the emulator supports.`);
   const roles = ctx.state.clientRoles.get(app.id) ?? [];

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { apiTokenRoutes, registerApiToken } from './api-tokens.js';
 import { appGrantRoutes } from './app-grants.js';
 import { appJwksRoutes } from './app-jwks.js';
+import { clientRoleAssignmentRoutes } from './client-custom-roles.js';
+import { customRoleRoutes } from './custom-roles.js';
 import { orgMetadataRoutes } from './org-metadata.js';
+import { resourceSetRoutes } from './resource-sets.js';
 import { appRoutes } from './apps.js';
 import { authServerRoutes, seedDefaultAuthServer } from './authservers.js';
 import { clientRoleRoutes } from './client-roles.js';
@@ -116,7 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const router = new Router<Route>();
   router.add(...appRoutes, ...appGrantRoutes, ...clientRoleRoutes, ...authServerRoutes, ...policyRoutes, ...inlineHookRoutes, ...userRoutes, ...groupRoutes, ...tokenRoutes(() => ({ dpopNonce })));
-  router.add(...appJwksRoutes, ...apiTokenRoutes, ...orgMetadataRoutes);
+  router.add(...appJwksRoutes, ...clientRoleAssignmentRoutes, ...customRoleRoutes, ...resourceSetRoutes, ...apiTokenRoutes, ...orgMetadataRoutes);
 
   const dialect = oktaDialect({
     state: () => state,
