@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { findAppByClientId } from './apps.js';
 import { authServerIssuer } from './authservers.js';
+import { claimValue } from './claim-expressions.js';
 import { authenticateClient, type AuthenticatedClient } from './clientauth.js';
 import type { RequestContext, Route } from './context.js';
 import { verifyDpopProof } from './dpop.js';
@@ -102,25 +103,13 @@ function evaluatePolicies(ctx: RequestContext, serverId: string, clientId: strin
   throw new OAuthError(400, 'access_denied', 'Policy evaluation failed for this request, please check the policy configurations.');
 }
 
-/** Values of custom claims whose expression the emulator can evaluate without a user: literals and app.clientId. */
-function claimValue(expression: string, app: Stored): unknown {
-  const trimmed = expression.trim();
-  const literal = /^"((?:[^"\\]|\\.)*)"$/.exec(trimmed) ?? /^'((?:[^'\\]|\\.)*)'$/.exec(trimmed);
-  if (literal) return literal[1];
-  if (trimmed === 'app.clientId') return app.credentials.oauthClient.client_id;
-  if (trimmed === 'true' || trimmed === 'false') return trimmed === 'true';
-  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  return undefined;
-}
-
 function customClaims(ctx: RequestContext, serverId: string, app: Stored, scopes: string[]): Json {
   const claims: Json = {};
   for (const claim of childCollection(ctx.state.claims, serverId).values()) {
     if (claim.status !== 'ACTIVE' || claim.claimType !== 'RESOURCE' || claim.valueType !== 'EXPRESSION') continue;
     const conditionScopes: string[] = claim.conditions?.scopes ?? [];
     if (conditionScopes.length > 0 && !conditionScopes.some((s) => scopes.includes(s))) continue;
-    const value = claimValue(String(claim.value), app);
-    if (value !== undefined) claims[claim.name] = value;
+    claims[claim.name] = claimValue(claim.name, String(claim.value), app);
   }
   return claims;
 }
