@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { apiTokenRoutes, registerApiToken } from './api-tokens.js';
 import { appGrantRoutes } from './app-grants.js';
 import { appJwksRoutes } from './app-jwks.js';
+import { seedEveryoneGroup } from './everyone-group.js';
 import { clientRoleAssignmentRoutes } from './client-custom-roles.js';
 import { customRoleRoutes } from './custom-roles.js';
 import { orgMetadataRoutes } from './org-metadata.js';
@@ -98,6 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const loaded = options.statePath ? await loadState(options.statePath) : undefined;
   const state = loaded ?? (await newState());
   if (!loaded && options.defaultAuthServer) await seedDefaultAuthServer(state);
+  seedEveryoneGroup(state);
   const adminToken = options.adminToken ?? '00' + randomBytes(30).toString('base64url');
   registerApiToken(state, adminToken);
   const faults = new FaultInjector(
