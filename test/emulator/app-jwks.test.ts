@@ -10,7 +10,7 @@ import { api, clientAssertion, expectOktaError, newRsaKey, serviceApp, tokenRequ
 let emulator: EmulatorHandle;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, rateLimitPerMinute: 100_000 });
 });
 afterAll(async () => {
   await emulator.stop();
