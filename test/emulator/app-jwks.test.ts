@@ -5,7 +5,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, clientAssertion, expectOktaError, newRsaKey, serviceApp, tokenRequest, type TestKey } from './helpers.js';
+import { api, expectOktaError, newRsaKey, serviceApp, type TestKey } from './helpers.js';
+import { orgServerToken } from './iam-support.js';
 
 let emulator: EmulatorHandle;
 
@@ -16,12 +17,7 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
-async function orgToken(clientId: string, key: TestKey) {
-  const audience = `${emulator.url}/oauth2/v1/token`;
-  return tokenRequest(audience, { grant_type: 'client_credentials', scope: 'okta.apps.read', client_assertion_type: JWT_BEARER, client_assertion: await clientAssertion(key, clientId, audience) });
-}
+const orgToken = (clientId: string, key: TestKey) => orgServerToken(emulator, clientId, key, 'okta.apps.read');
 
 async function keyApp(label: string, keys: TestKey[]) {
   const app = (await api(emulator, 'POST', '/api/v1/apps', serviceApp(label, 'private_key_jwt', keys.map((k) => k.publicJwk)))).body;

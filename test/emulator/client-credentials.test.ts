@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { api, basicAuth, expectOktaError, newRsaKey, serviceApp, tokenRequest } from './helpers.js';
+import { firstCause, JWT_BEARER } from './iam-support.js';
 
 let emulator: EmulatorHandle;
 
@@ -19,8 +20,7 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-const cause = (res: { body: any }) => res.body.errorCauses[0]?.errorSummary;
+const cause = firstCause;
 
 describe('client secrets (createOAuth2ClientSecret and its lifecycle)', () => {
   it('keeps at most two secrets, refuses to delete an ACTIVE one or deactivate the only active one, and rotates without downtime', async () => {

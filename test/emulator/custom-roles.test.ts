@@ -5,7 +5,8 @@
 // the resources of its set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, clientAssertion, expectOktaError, newRsaKey, serviceApp, tokenRequest } from './helpers.js';
+import { api, expectOktaError, newRsaKey, serviceApp } from './helpers.js';
+import { firstCause, orgServerToken } from './iam-support.js';
 
 let emulator: EmulatorHandle;
 
@@ -16,8 +17,7 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-const cause = (res: { body: any }) => res.body.errorCauses[0]?.errorSummary;
+const cause = firstCause;
 
 async function group(name: string) {
   return (await api(emulator, 'POST', '/api/v1/groups', { profile: { name } })).body;
@@ -125,13 +125,7 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
     expectOktaError(await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'CUSTOM', role: 'cr0nosuchrole00000000', 'resource-set': set.id }), 400, 'E0000001');
     expectOktaError(await api(emulator, 'GET', `/oauth2/v1/clients/${clientId}/roles/irbnosuchassignment00`), 404, 'E0000007');
 
-    const audience = `${emulator.url}/oauth2/v1/token`;
-    const issued = await tokenRequest(audience, {
-      grant_type: 'client_credentials',
-      scope: 'okta.groups.manage okta.users.read okta.apps.read okta.inlineHooks.read',
-      client_assertion_type: JWT_BEARER,
-      client_assertion: await clientAssertion(key, clientId, audience),
-    });
+    const issued = await orgServerToken(emulator, clientId, key, 'okta.groups.manage okta.users.read okta.apps.read okta.inlineHooks.read');
     expect(issued.status).toBe(200);
     const bearer = `Bearer ${issued.body.access_token}`;
     const call = (method: string, path: string, body?: unknown) => api(emulator, method, path, body, bearer);
@@ -175,8 +169,7 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
       resources: [`${emulator.url}/api/v1/authorizationServers/${server.id}`, `${emulator.url}/api/v1/apps/${app.id}`, `${emulator.url}/api/v1/groups/${team.id}/users`],
     })).body;
     await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'CUSTOM', role: role.id, 'resource-set': set.id });
-    const audience = `${emulator.url}/oauth2/v1/token`;
-    const issued = await tokenRequest(audience, { grant_type: 'client_credentials', scope: 'okta.authorizationServers.manage okta.apps.manage okta.users.read', client_assertion_type: JWT_BEARER, client_assertion: await clientAssertion(key, clientId, audience) });
+    const issued = await orgServerToken(emulator, clientId, key, 'okta.authorizationServers.manage okta.apps.manage okta.users.read');
     const call = (method: string, path: string, body?: unknown) => api(emulator, method, path, body, `Bearer ${issued.body.access_token}`);
 
     expect((await call('POST', `/api/v1/authorizationServers/${server.id}/scopes`, { name: 'custom.read' })).status).toBe(201);

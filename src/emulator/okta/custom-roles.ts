@@ -1,10 +1,10 @@
-import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
+import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, validationError } from './errors.js';
-import { newIamId } from './iam-state.js';
+import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } from './iam-state.js';
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
-import { readObjectBody, requireString } from './validation.js';
+import { readObjectBody } from './validation.js';
 
 /**
  * Custom admin roles: `/api/v1/iam/roles` (listRoles, createRole, getRole, replaceRole, deleteRole) and their
@@ -67,23 +67,9 @@ function checkPermission(label: unknown): string {
   return label;
 }
 
-/** Okta evaluates permission conditions on user profile attributes; the emulator can't, and says so. */
-function refuseConditions(body: Json): void {
-  const conditions = body.conditions;
-  if (conditions === undefined || conditions === null || (isObject(conditions) && Object.keys(conditions).length === 0)) return;
-  throw validationError('conditions', 'conditions: The emulator cannot evaluate permission conditions; create the permission without conditions.');
-}
-
-function checkLabels(ctx: RequestContext, body: Json, exceptId?: string): { label: string; description: string } {
-  const label = requireString(body.label, 'label');
-  const description = requireString(body.description, 'description');
-  if (ctx.state.iam.roles.find((r) => r.id !== exceptId && r.label === label)) throw validationError('label', `label: A role with the label '${label}' already exists.`);
-  return { label, description };
-}
-
 function createRole(ctx: RequestContext): HandlerResult {
   const body = readObjectBody(ctx);
-  const { label, description } = checkLabels(ctx, body);
+  const { label, description } = checkIamLabels(ctx.state.iam.roles, body, 'role');
   if (!Array.isArray(body.permissions) || body.permissions.length === 0) throw validationError('permissions', 'permissions: The field cannot be left blank');
   const now = oktaTimestamp();
   const permissions = [...new Set(body.permissions.map(checkPermission))].map((p) => ({ label: p, created: now, lastUpdated: now }));
@@ -95,7 +81,7 @@ function createRole(ctx: RequestContext): HandlerResult {
 
 function replaceRole(ctx: RequestContext): HandlerResult {
   const role = getRole(ctx);
-  const updated: Stored = { ...role, ...checkLabels(ctx, readObjectBody(ctx), role.id), lastUpdated: oktaTimestamp() };
+  const updated: Stored = { ...role, ...checkIamLabels(ctx.state.iam.roles, readObjectBody(ctx), 'role', role.id), lastUpdated: oktaTimestamp() };
   ctx.state.iam.roles.replace(updated);
   ctx.changed();
   return json(200, renderRole(ctx, updated));
@@ -104,16 +90,14 @@ function replaceRole(ctx: RequestContext): HandlerResult {
 function deleteRole(ctx: RequestContext): HandlerResult {
   const role = getRole(ctx);
   ctx.state.iam.roles.delete(role.id);
-  // Its assignments go with it: no principal keeps a role that no longer exists.
-  for (const [appId, roles] of ctx.state.clientRoles) ctx.state.clientRoles.set(appId, roles.filter((r) => r.role !== role.id));
+  dropAssignments(ctx.state, 'role', role.id);
   ctx.changed();
   return noContent();
 }
 
 function listRoles(ctx: RequestContext): HandlerResult {
-  const { items, more } = ctx.state.iam.roles.page(ctx.query.get('after') ?? undefined, 100);
-  const next = more ? { next: link(`${ctx.orgUrl}/api/v1/iam/roles?after=${items.at(-1)!.id}`) } : {};
-  return json(200, { roles: items.map((r) => renderRole(ctx, r)), _links: next });
+  const { items, links } = iamPage(ctx, ctx.state.iam.roles, R);
+  return json(200, { roles: items.map((r) => renderRole(ctx, r)), _links: links });
 }
 
 function getPermission(ctx: RequestContext): { role: Stored; permission: Json } {
@@ -126,7 +110,7 @@ function getPermission(ctx: RequestContext): { role: Stored; permission: Json } 
 function createPermission(ctx: RequestContext): HandlerResult {
   const role = getRole(ctx);
   const label = checkPermission(ctx.params.permissionType);
-  refuseConditions(ctx.body === undefined ? {} : readObjectBody(ctx));
+  refuseConditions(ctx.body === undefined ? undefined : readObjectBody(ctx).conditions, 'permission');
   if ((role.permissions as Json[]).some((p) => p.label === label)) throw validationError('permission', `permission: The role already has the permission '${label}'.`);
   const now = oktaTimestamp();
   ctx.state.iam.roles.replace({ ...role, permissions: [...role.permissions, { label, created: now, lastUpdated: now }], lastUpdated: now });
@@ -136,7 +120,7 @@ function createPermission(ctx: RequestContext): HandlerResult {
 
 function replacePermission(ctx: RequestContext): HandlerResult {
   const { role, permission } = getPermission(ctx);
-  refuseConditions(ctx.body === undefined ? {} : readObjectBody(ctx));
+  refuseConditions(ctx.body === undefined ? undefined : readObjectBody(ctx).conditions, 'permission');
   const updated = { ...permission, lastUpdated: oktaTimestamp() };
   ctx.state.iam.roles.replace({ ...role, permissions: (role.permissions as Json[]).map((p) => (p === permission ? updated : p)) });
   ctx.changed();

@@ -1,11 +1,11 @@
-import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
+import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, validationError } from './errors.js';
 import { iamResourceOfOrn, parseIamResource, resourceOrn, resourceRestUrl } from './iam-resources.js';
-import { newIamId } from './iam-state.js';
+import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } from './iam-state.js';
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
-import { readObjectBody, requireString } from './validation.js';
+import { readObjectBody } from './validation.js';
 
 /**
  * Resource sets: `/api/v1/iam/resource-sets` (listResourceSets, createResourceSet, getResourceSet,
@@ -53,12 +53,6 @@ function renderResource(ctx: RequestContext, set: Stored, resource: Json): Json 
   };
 }
 
-/** Okta's resource conditions (an ORN exclude list) narrow a resource; the emulator can't, and says so. */
-function refuseConditions(conditions: unknown): void {
-  if (conditions === undefined || conditions === null || (isObject(conditions) && Object.keys(conditions).length === 0)) return;
-  throw validationError('conditions', 'conditions: The emulator cannot evaluate resource conditions; add the resource without conditions.');
-}
-
 function newResources(ctx: RequestContext, set: Stored | undefined, values: unknown): Json[] {
   if (!Array.isArray(values) || values.length === 0) throw validationError('resources', 'resources: The field cannot be left blank');
   const existing: Json[] = set?.resources ?? [];
@@ -73,18 +67,9 @@ function newResources(ctx: RequestContext, set: Stored | undefined, values: unkn
   return added;
 }
 
-function checkLabels(ctx: RequestContext, body: Json, exceptId?: string): { label: string; description: string } {
-  const label = requireString(body.label, 'label');
-  const description = requireString(body.description, 'description');
-  if (ctx.state.iam.resourceSets.find((s) => s.id !== exceptId && s.label === label)) {
-    throw validationError('label', `label: A resource set with the label '${label}' already exists.`);
-  }
-  return { label, description };
-}
-
 function createResourceSet(ctx: RequestContext): HandlerResult {
   const body = readObjectBody(ctx);
-  const labels = checkLabels(ctx, body);
+  const labels = checkIamLabels(ctx.state.iam.resourceSets, body, 'resource set');
   const resources = newResources(ctx, undefined, body.resources);
   const now = oktaTimestamp();
   const set: Stored = { id: newIamId('iam'), ...labels, created: now, lastUpdated: now, resources };
@@ -95,7 +80,7 @@ function createResourceSet(ctx: RequestContext): HandlerResult {
 
 function replaceResourceSet(ctx: RequestContext): HandlerResult {
   const set = getResourceSet(ctx);
-  const updated: Stored = { ...set, ...checkLabels(ctx, readObjectBody(ctx), set.id), lastUpdated: oktaTimestamp() };
+  const updated: Stored = { ...set, ...checkIamLabels(ctx.state.iam.resourceSets, readObjectBody(ctx), 'resource set', set.id), lastUpdated: oktaTimestamp() };
   ctx.state.iam.resourceSets.replace(updated);
   ctx.changed();
   return json(200, renderResourceSet(ctx, updated));
@@ -104,15 +89,14 @@ function replaceResourceSet(ctx: RequestContext): HandlerResult {
 function deleteResourceSet(ctx: RequestContext): HandlerResult {
   const set = getResourceSet(ctx);
   ctx.state.iam.resourceSets.delete(set.id);
-  for (const [appId, roles] of ctx.state.clientRoles) ctx.state.clientRoles.set(appId, roles.filter((r) => r['resource-set'] !== set.id));
+  dropAssignments(ctx.state, 'resource-set', set.id);
   ctx.changed();
   return noContent();
 }
 
 function listResourceSets(ctx: RequestContext): HandlerResult {
-  const { items, more } = ctx.state.iam.resourceSets.page(ctx.query.get('after') ?? undefined, 100);
-  const next = more ? { next: link(`${ctx.orgUrl}/api/v1/iam/resource-sets?after=${items.at(-1)!.id}`) } : {};
-  return json(200, { 'resource-sets': items.map((s) => renderResourceSet(ctx, s)), _links: next });
+  const { items, links } = iamPage(ctx, ctx.state.iam.resourceSets, S);
+  return json(200, { 'resource-sets': items.map((s) => renderResourceSet(ctx, s)), _links: links });
 }
 
 function listResources(ctx: RequestContext): HandlerResult {
@@ -145,7 +129,7 @@ function addResources(ctx: RequestContext): HandlerResult {
 function addResource(ctx: RequestContext): HandlerResult {
   const set = getResourceSet(ctx);
   const body = readObjectBody(ctx);
-  refuseConditions(body.conditions);
+  refuseConditions(body.conditions, 'resource');
   const orn = resourceOrn(ctx.state, parseIamResource(ctx, body.resourceOrnOrUrl));
   const existing = (set.resources as Json[]).find((r) => r.orn === orn);
   if (existing) return json(200, renderResource(ctx, set, existing));
@@ -186,7 +170,7 @@ export const resourceSetRoutes: Route[] = [
     scope: 'okta.roles.manage',
     handler: (ctx) => {
       const { set, resource } = getResource(ctx);
-      refuseConditions(readObjectBody(ctx).conditions);
+      refuseConditions(readObjectBody(ctx).conditions, 'resource');
       return json(200, renderResource(ctx, set, resource));
     },
   },
