@@ -35,6 +35,17 @@ describe('API tokens (/api/v1/api-tokens)', () => {
     expectOktaError(await api(restarted, 'GET', '/api/v1/apps'), 401, 'E0000011');
   });
 
+  it("lists only the token the emulator accepts after a restart with another admin token", async () => {
+    const statePath = await emulators.statePath();
+    const first = await start({ statePath, adminToken: '00' + 'a'.repeat(40) });
+    const [before] = (await api(first, 'GET', '/api/v1/api-tokens')).body;
+    await emulators.stop(first);
+    const second = await start({ statePath, adminToken: '00' + 'b'.repeat(40) });
+    const listed = (await api(second, 'GET', '/api/v1/api-tokens')).body;
+    expect(listed).toHaveLength(1);
+    expect(listed[0].id).not.toBe(before.id);
+  });
+
   it('DELETE /api/v1/api-tokens/{id} revokes that token', async () => {
     const emulator = await start();
     const [token] = (await api(emulator, 'GET', '/api/v1/api-tokens')).body;

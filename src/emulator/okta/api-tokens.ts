@@ -19,9 +19,13 @@ function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
-/** Records the token (once) as an active API token of the org's admin. */
+/**
+ * Records the token (once) as an active API token of the org's admin. The emulator accepts one SSWS token, so the
+ * records of earlier runs' tokens are dropped (they would be listed as active but get 401); revoked ones are kept.
+ */
 export function registerApiToken(state: EmulatorState, token: string, name = 'okta-m2m emulator admin token'): void {
   const hash = tokenHash(token);
+  state.apiTokens = state.apiTokens.filter((t) => t.revoked || t.tokenHash === hash);
   if (state.apiTokens.some((t) => t.tokenHash === hash)) return;
   const now = oktaTimestamp();
   state.apiTokens.push({
