@@ -271,7 +271,7 @@ describe('the default authorization server and discovery (developer.okta.com/doc
     const doc: any = await res.json();
     expect(doc.issuer).toBe(`${emulator.url}/oauth2/default`);
     for (const field of ['authorization_endpoint', 'userinfo_endpoint', 'device_authorization_endpoint', 'registration_endpoint', 'end_session_endpoint']) expect(doc[field]).toBeUndefined();
-    expect(doc.token_endpoint_auth_methods_supported).not.toContain('client_secret_jwt');
+    expect(doc.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
     for (const field of ['token_endpoint', 'jwks_uri', 'introspection_endpoint', 'revocation_endpoint']) {
       const path = new URL(doc[field]).pathname;
       const probe = await fetch(`${emulator.url}${path}`, { method: field === 'jwks_uri' ? 'GET' : 'POST' });
@@ -286,17 +286,24 @@ describe('what the emulator cannot do, it says (issue 16: "an error that says so
     expectOktaError(missing, 404, 'E0000007');
     expect(missing.body.errorCauses[0].errorSummary).toMatch(/emulator does not serve this path/);
   });
+});
 
-  it('refuses client_secret_jwt, which Okta supports, naming the emulator', async () => {
+describe('client_secret_jwt (developer.okta.com/docs/api/openapi/okta-oauth/guides/client-auth/#jwt-with-shared-key)', () => {
+  it('accepts an HMAC assertion signed with the app\'s active client secret, and refuses one signed with another', async () => {
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken);
     const app = (await api(emulator, 'GET', `/api/v1/apps/${f.appId}`)).body;
     app.credentials.oauthClient.token_endpoint_auth_method = 'client_secret_jwt';
     expect((await api(emulator, 'PUT', `/api/v1/apps/${f.appId}`, app)).status).toBe(200);
+    // Okta: a shared-key JWT needs a client secret of at least 32 characters.
+    expect(f.clientSecret!.length).toBeGreaterThanOrEqual(32);
     const now = Math.floor(Date.now() / 1000);
-    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(f.clientId).setSubject(f.clientId).setAudience(f.tokenUrl).setIssuedAt(now).setExpirationTime(now + 300).sign(new TextEncoder().encode(f.clientSecret!));
-    const res = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
-    expect([res.status, res.body.error]).toEqual([401, 'invalid_client']);
-    expect(res.body.error_description).toMatch(/emulator does not support 'client_secret_jwt'/);
+    const assertion = (secret: string) =>
+      new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(f.clientId).setSubject(f.clientId).setAudience(f.tokenUrl).setIssuedAt(now).setExpirationTime(now + 300).setJti(randomUUID()).sign(new TextEncoder().encode(secret));
+    const form = async (secret: string) => ({ grant_type: 'client_credentials', scope: f.scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await assertion(secret) });
+    const ok = await tokenRequest(f.tokenUrl, await form(f.clientSecret!));
+    expect([ok.status, ok.body.token_type]).toEqual([200, 'Bearer']);
+    const wrong = await tokenRequest(f.tokenUrl, await form('W'.repeat(40)));
+    expect([wrong.status, wrong.body.error]).toEqual([401, 'invalid_client']);
   });
 });
 

@@ -133,7 +133,7 @@ describe('authorization servers, scopes, claims, policies, rules', () => {
     expect((await api(emulator, 'POST', `/api/v1/authorizationServers/${server.id}/lifecycle/deactivate`)).status).toBe(204);
     expect((await api(emulator, 'GET', `/api/v1/authorizationServers/${server.id}`)).body.status).toBe('INACTIVE');
     const rotated = await api(emulator, 'POST', `/api/v1/authorizationServers/${server.id}/credentials/lifecycle/keyRotate`, { use: 'sig' });
-    expect(rotated.body.map((k: any) => k.status)).toEqual(['ACTIVE', 'EXPIRED']);
+    expect(rotated.body.map((k: any) => k.status)).toEqual(['ACTIVE', 'NEXT', 'EXPIRED']);
     expect((await api(emulator, 'DELETE', `/api/v1/authorizationServers/${server.id}`)).status).toBe(204);
     expectOktaError(await api(emulator, 'GET', `/api/v1/authorizationServers/${server.id}`), 404, 'E0000007');
   });

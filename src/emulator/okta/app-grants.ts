@@ -7,7 +7,7 @@ import { readObjectBody, requireString } from './validation.js';
 
 /** The okta.* scopes the org authorization server can grant to an app (the subset this emulator enforces, plus common ones). */
 export const OKTA_API_SCOPES = new Set(
-  ['apps', 'authorizationServers', 'inlineHooks', 'users', 'groups', 'appGrants', 'policies', 'roles', 'logs', 'clients', 'eventHooks', 'trustedOrigins', 'schemas', 'userTypes', 'factors', 'idps', 'orgs']
+  ['apps', 'authorizationServers', 'inlineHooks', 'users', 'groups', 'appGrants', 'policies', 'roles', 'logs', 'clients', 'eventHooks', 'trustedOrigins', 'schemas', 'userTypes', 'factors', 'idps', 'orgs', 'apiTokens']
     .flatMap((r) => [`okta.${r}.read`, `okta.${r}.manage`]),
 );
 

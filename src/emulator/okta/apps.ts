@@ -4,6 +4,8 @@ import { notFound, OktaError, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newClientSecret, newId, oktaTimestamp } from './ids.js';
 import { pageRequest, paginate } from './pagination.js';
+import { existingClientJwks, storedClientJwks } from './app-jwks.js';
+import { checkClientSecret } from './client-secret-rules.js';
 import { readObjectBody } from './validation.js';
 import type { ClientSecret, EmulatorState, Stored } from './state.js';
 
@@ -112,21 +114,9 @@ function validateApp(ctx: RequestContext, body: Json, existing: Stored | undefin
       throw validationError('client_secret', "'client_secret' can't be used when 'token_endpoint_auth_method' is 'private_key_jwt'.");
     }
   }
-  if (Array.isArray(jwksKeys)) {
-    for (const key of jwksKeys) {
-      if (!isObject(key) || !['RSA', 'EC'].includes(key.kty) || (key.kty === 'RSA' && (!key.n || !key.e))) {
-        throw validationError('jwks', 'jwks: Each key must be a public RSA or EC JSON Web Key.');
-      }
-      if (key.d !== undefined) throw validationError('jwks', 'jwks: A private key is not allowed.');
-    }
-  }
+  const storedJwks = Array.isArray(jwksKeys) ? storedClientJwks(jwksKeys, existingClientJwks(existing)) : undefined;
   const clientSecret: unknown = credentialsClient.client_secret;
-  if (clientSecret !== undefined) {
-    if (typeof clientSecret !== 'string' || clientSecret.length < 14) {
-      throw validationError('client_secret', "client_secret: 'client_secret' must be at least '14' characters long.");
-    }
-    if (clientSecret.length > 100) throw validationError('client_secret', "client_secret: 'client_secret' must be no more than '100' characters long.");
-  }
+  if (clientSecret !== undefined) checkClientSecret(clientSecret, method);
   const clientId: string = existing?.credentials.oauthClient.client_id ?? credentialsClient.client_id ?? '';
   if (!existing && clientId) {
     if (!/^[A-Za-z0-9$\-_.+!*'(),]{6,100}$/.test(clientId) || clientId === 'ALL_CLIENTS') {
@@ -172,6 +162,7 @@ function validateApp(ctx: RequestContext, body: Json, existing: Stored | undefin
         issuer_mode: settingsClient.issuer_mode ?? 'DYNAMIC',
         wildcard_redirect: settingsClient.wildcard_redirect ?? 'DISABLED',
         dpop_bound_access_tokens: settingsClient.dpop_bound_access_tokens ?? false,
+        ...(storedJwks ? { jwks: { ...settingsClient.jwks, keys: storedJwks } } : {}),
       },
     },
   };
@@ -211,7 +202,10 @@ function replaceApp(ctx: RequestContext): HandlerResult {
   const updated: Stored = { ...app, id: existing.id, status: existing.status, created: existing.created, lastUpdated: oktaTimestamp() };
   const needsSecret = SECRET_METHODS.has(app.credentials.oauthClient.token_endpoint_auth_method);
   const secrets = ctx.state.appSecrets.get(existing.id) ?? [];
-  if (clientSecret !== undefined) {
+  if (app.credentials.oauthClient.token_endpoint_auth_method === 'private_key_jwt') {
+    // Okta deletes an app's client secrets when it switches to public key / private key authentication.
+    ctx.state.appSecrets.delete(existing.id);
+  } else if (clientSecret !== undefined) {
     ctx.state.appSecrets.set(existing.id, [newSecretRecord(clientSecret)]);
   } else if (needsSecret && secrets.length === 0) {
     ctx.state.appSecrets.set(existing.id, [newSecretRecord(newClientSecret())]);
@@ -303,10 +297,8 @@ function createSecret(ctx: RequestContext): HandlerResult {
   if (secrets.length >= MAX_SECRETS_PER_CLIENT) {
     throw validationError('OAuth2ClientSecretMediated', "You've reached the maximum number of client secrets per client.");
   }
-  const value = body.client_secret ?? newClientSecret();
-  if (typeof value !== 'string' || value.length < 14) {
-    throw validationError('client_secret', "client_secret: 'client_secret' must be at least '14' characters long.");
-  }
+  const value: unknown = body.client_secret ?? newClientSecret();
+  checkClientSecret(value, app.credentials.oauthClient.token_endpoint_auth_method);
   const record = newSecretRecord(value, body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE');
   ctx.state.appSecrets.set(app.id, [...secrets, record]);
   ctx.changed();
@@ -330,7 +322,7 @@ function setSecretStatus(status: ClientSecret['status']) {
 
 function deleteSecret(ctx: RequestContext): HandlerResult {
   const secret = getSecret(ctx);
-  if (secret.status === 'ACTIVE') throw validationError('OAuth2ClientSecretMediated', 'You can only delete an inactive client secret.');
+  if (secret.status === 'ACTIVE') throw validationError('OAuth2ClientSecretMediated', "You can't delete an active client secret. Deactivate the secret before deleting it.");
   const appId = ctx.params.appId!;
   ctx.state.appSecrets.set(appId, (ctx.state.appSecrets.get(appId) ?? []).filter((s) => s !== secret));
   ctx.changed();

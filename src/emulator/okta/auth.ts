@@ -1,5 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { sameSecret } from '../core/credentials.js';
+import { apiTokenIsActive } from './api-tokens.js';
 import { accessTokenHash, checkDpopProof, DpopProofError, type DpopReplayGuard } from './dpop.js';
 import { invalidToken, OktaError } from './errors.js';
 import { jwks } from './keys.js';
@@ -52,7 +53,7 @@ export async function authenticate(
   const scheme = authorization.slice(0, space).toLowerCase();
   const credential = authorization.slice(space + 1).trim();
   if (scheme === 'ssws') {
-    if (sameSecret(credential, adminToken)) return { kind: 'api-token' };
+    if (sameSecret(credential, adminToken) && apiTokenIsActive(state, credential)) return { kind: 'api-token' };
     throw invalidToken();
   }
   if (scheme === 'bearer' || scheme === 'dpop') {

@@ -2,9 +2,9 @@ import { link, type RequestContext, type Route } from './context.js';
 import { notFound, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
-import { newSigningKey } from './keys.js';
 import { pageRequest, paginate } from './pagination.js';
 import { RESERVED_CLAIMS } from './reserved-claims.js';
+import { newServerKeys, rotatedServerKeys, serverKeyStatus } from './signing-key-rotation.js';
 import { childCollection, type EmulatorState, type Stored } from './state.js';
 import { readObjectBody, requireString, requireStringArray } from './validation.js';
 
@@ -75,12 +75,12 @@ function validateServer(ctx: RequestContext, body: Json, exceptId?: string): Jso
  * while its create is still running; `beforeAdd` re-checks what may have changed during the key generation.
  */
 async function addAuthServer(state: EmulatorState, id: string, fields: Json, beforeAdd?: () => void): Promise<Stored> {
-  const key = await newSigningKey();
+  const keys = await newServerKeys();
   beforeAdd?.();
   const now = oktaTimestamp();
   const server: Stored = { id, ...fields, status: 'ACTIVE', created: now, lastUpdated: now };
   state.authServers.add(server);
-  state.authServerKeys.set(server.id, [key]);
+  state.authServerKeys.set(server.id, keys);
   const scopes = childCollection(state.scopes, server.id);
   for (const name of SYSTEM_SCOPES) {
     scopes.add({ id: newId('scope'), name, displayName: name, description: `Requests access to ${name}`, system: true, default: false, metadataPublish: 'ALL_CLIENTS', consent: 'IMPLICIT', optional: false });
@@ -185,7 +185,7 @@ function renderKeys(ctx: RequestContext, serverId: string): Json[] {
   const keys = ctx.state.authServerKeys.get(serverId) ?? [];
   return keys.map((key, index) => ({
     ...key.publicJwk,
-    status: index === 0 ? 'ACTIVE' : 'EXPIRED',
+    status: serverKeyStatus(index),
     _links: { self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/credentials/keys/${key.kid}`, ['GET']) },
   }));
 }
@@ -195,8 +195,7 @@ async function rotateKey(ctx: RequestContext): Promise<HandlerResult> {
   const body = isObject(ctx.body) ? ctx.body : {};
   if (body.use !== undefined && body.use !== 'sig') throw validationError('use', "use: 'use' must be 'sig'.");
   const keys = ctx.state.authServerKeys.get(server.id) ?? [];
-  // Keep the previous key published so tokens it signed still verify, as Okta does after a rotation.
-  ctx.state.authServerKeys.set(server.id, [await newSigningKey(), ...keys].slice(0, 2));
+  ctx.state.authServerKeys.set(server.id, await rotatedServerKeys(keys));
   ctx.changed();
   return json(200, renderKeys(ctx, server.id));
 }

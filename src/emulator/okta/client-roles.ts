@@ -1,6 +1,8 @@
 import { findAppByClientId } from './apps.js';
 import { link, type RequestContext, type Route } from './context.js';
-import { accessDenied, notFound, validationError } from './errors.js';
+import { assignCustomRole, renderCustomAssignment } from './client-custom-roles.js';
+import { customRoleDecision, type ManagementAccess } from './custom-role-check.js';
+import { accessDenied, notFound, OktaError, validationError } from './errors.js';
 import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { randomAlphanumeric, oktaTimestamp } from './ids.js';
 import type { EmulatorState, Stored } from './state.js';
@@ -44,36 +46,33 @@ export const STANDARD_ROLE_PERMISSIONS: Readonly<Record<string, RolePermissions>
   REPORT_ADMIN: { read: [], manage: [] },
 };
 
-/**
- * The extension point for CUSTOM roles: given a role assignment that is not a standard role (type CUSTOM, with a
- * role and a resource set), say whether it allows `action` on `resource`, or undefined when it does not apply.
- * The custom roles and resource sets API registers one here.
- */
-export type CustomRoleCheck = (state: EmulatorState, assignment: Stored, resource: string, action: 'read' | 'manage') => boolean | undefined;
-const customRoleChecks: CustomRoleCheck[] = [];
-export function registerCustomRoleCheck(check: CustomRoleCheck): void {
-  customRoleChecks.push(check);
-}
-
-function roleAllows(state: EmulatorState, role: Stored, resource: string, action: 'read' | 'manage'): boolean {
+function roleAllows(role: Stored, resource: string, action: 'read' | 'manage'): boolean {
   const standard = STANDARD_ROLE_PERMISSIONS[String(role.type)];
-  if (standard) {
-    const list = standard[action];
-    return list === '*' || list.includes(resource);
-  }
-  return customRoleChecks.some((check) => check(state, role, resource, action) === true);
+  if (!standard) return false;
+  const list = standard[action];
+  return list === '*' || list.includes(resource);
 }
 
 /**
  * Okta answers 403 E0000006 to a service app's OAuth token unless the app holds an admin role that covers
- * the call, whatever okta.* scopes the token carries.
+ * the call, whatever okta.* scopes the token carries. A CUSTOM role is judged on the call itself (`access`).
  */
-export function assertRoleAllows(state: EmulatorState, clientId: string, scope: string): void {
+export function assertRoleAllows(state: EmulatorState, clientId: string, scope: string, access?: Omit<ManagementAccess, 'scope'>): void {
   const app = findAppByClientId(state, clientId);
   const roles = app ? (state.clientRoles.get(app.id) ?? []) : [];
   const [, resource, action] = scope.split('.');
-  const wanted = action === 'manage' ? 'manage' : 'read';
-  if (!roles.some((role) => roleAllows(state, role, resource ?? '', wanted))) throw accessDenied();
+  const limits: string[] = [];
+  const allowed = roles.some((role) => {
+    if (role.type === 'CUSTOM') {
+      const decision = access ? customRoleDecision(state, role, { ...access, scope }) : { allowed: false as const };
+      if (!decision.allowed && decision.reason) limits.push(decision.reason);
+      return decision.allowed;
+    }
+    return roleAllows(role, resource ?? '', action === 'manage' ? 'manage' : 'read');
+  });
+  if (allowed) return;
+  if (limits.length > 0) throw new OktaError(403, 'E0000006', accessDenied().errorSummary, limits);
+  throw accessDenied();
 }
 
 function getClientApp(ctx: RequestContext): Stored {
@@ -82,7 +81,8 @@ function getClientApp(ctx: RequestContext): Stored {
   return app;
 }
 
-function renderRole(ctx: RequestContext, clientId: string, role: Stored): Json {
+export function renderRole(ctx: RequestContext, clientId: string, role: Stored): Json {
+  if (role.type === 'CUSTOM') return renderCustomAssignment(ctx, clientId, role);
   return { ...role, _links: { assignee: link(`${ctx.orgUrl}/oauth2/v1/clients/${clientId}/roles`) } };
 }
 
@@ -90,6 +90,7 @@ function assignRole(ctx: RequestContext): HandlerResult {
   const app = getClientApp(ctx);
   const body = readObjectBody(ctx);
   const type = String(body.type ?? '');
+  if (type === 'CUSTOM') return assignCustomRole(ctx, app, body);
   const label = ROLE_LABELS[type];
   if (!label) throw validationError('type', `type: '${type}' is not a standard role the emulator supports.`);
   const roles = ctx.state.clientRoles.get(app.id) ?? [];
@@ -101,6 +102,13 @@ function assignRole(ctx: RequestContext): HandlerResult {
   ctx.state.clientRoles.set(app.id, [...roles, role]);
   ctx.changed();
   return json(200, renderRole(ctx, ctx.params.clientId!, role));
+}
+
+/** One assignment of any type, standard or CUSTOM (retrieveClientRole). */
+function getRoleAssignment(ctx: RequestContext): HandlerResult {
+  const assignment = (ctx.state.clientRoles.get(getClientApp(ctx).id) ?? []).find((r) => r.id === ctx.params.roleAssignmentId);
+  if (!assignment) throw notFound(`${ctx.params.roleAssignmentId} (RoleAssignment)`);
+  return json(200, renderRole(ctx, ctx.params.clientId!, assignment));
 }
 
 function unassignRole(ctx: RequestContext): HandlerResult {
@@ -116,5 +124,6 @@ const R = '/oauth2/v1/clients/:clientId/roles';
 export const clientRoleRoutes: Route[] = [
   { method: 'GET', path: R, scope: 'okta.roles.read', handler: (ctx) => json(200, (ctx.state.clientRoles.get(getClientApp(ctx).id) ?? []).map((r) => renderRole(ctx, ctx.params.clientId!, r))) },
   { method: 'POST', path: R, scope: 'okta.roles.manage', handler: assignRole },
+  { method: 'GET', path: `${R}/:roleAssignmentId`, scope: 'okta.roles.read', handler: getRoleAssignment },
   { method: 'DELETE', path: `${R}/:roleAssignmentId`, scope: 'okta.roles.manage', handler: unassignRole },
 ];

@@ -1,5 +1,7 @@
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { basicCredentials, sameSecret } from '../core/credentials.js';
+import { activeClientKeys } from './app-jwks.js';
+import { verifyAssertionSignature } from './assertion-signature.js';
 import { activeSecrets, findAppByClientId } from './apps.js';
 import type { RequestContext } from './context.js';
 import { OAuthError } from './errors.js';
@@ -84,21 +86,20 @@ export async function authenticateClient(ctx: RequestContext, form: URLSearchPar
     if (!activeSecrets(ctx.state, app.id).some((s) => sameSecret(s.secret, secret))) {
       throw invalidClient('The client secret supplied for a confidential client is invalid.');
     }
-  } else if (method === 'private_key_jwt') {
-    await verifyAssertion(ctx, app, clientId, assertion!, tokenEndpointPaths);
+  } else if (method === 'private_key_jwt' || method === 'client_secret_jwt') {
+    await verifyAssertion(ctx, app, clientId, assertion!, tokenEndpointPaths, method);
   } else if (method !== 'none') {
     throw invalidClient(`The emulator does not support '${method}'.`);
   }
   return { app, clientId, method };
 }
 
-async function verifyAssertion(ctx: RequestContext, app: Stored, clientId: string, assertion: string, endpointPaths: string[]): Promise<void> {
-  const keys: JWK[] = app.settings?.oauthClient?.jwks?.keys ?? [];
-  if (keys.length === 0) throw invalidClient('The client has no public keys to verify the client_assertion.');
+async function verifyAssertion(ctx: RequestContext, app: Stored, clientId: string, assertion: string, endpointPaths: string[], method: 'private_key_jwt' | 'client_secret_jwt'): Promise<void> {
+  if (method === 'private_key_jwt' && activeClientKeys(app).length === 0) throw invalidClient('The client has no public keys to verify the client_assertion.');
   const audiences = new Set(endpointPaths.flatMap((p) => [`${ctx.orgUrl}${p}`, `${ctx.requestOrigin}${p}`]));
-  let claims: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+  let claims: JWTPayload;
   try {
-    ({ payload: claims } = await jwtVerify(assertion, createLocalJWKSet({ keys }), { algorithms: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'] }));
+    claims = await verifyAssertionSignature(ctx.state, app, method, assertion);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ERR_JWT_EXPIRED') throw invalidClient('The client_assertion token is expired.');

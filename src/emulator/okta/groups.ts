@@ -5,6 +5,7 @@ import { newId, oktaTimestamp } from './ids.js';
 import { pageRequest, paginate } from './pagination.js';
 import { matches, parseExpression } from './search.js';
 import { childCollection, type Stored } from './state.js';
+import { assertGroupModifiable, isBuiltInGroup } from './everyone-group.js';
 import { getUser, renderUser } from './users.js';
 import { readObjectBody, requireString } from './validation.js';
 
@@ -49,6 +50,7 @@ function createGroup(ctx: RequestContext): HandlerResult {
 
 function replaceGroup(ctx: RequestContext): HandlerResult {
   const group = getGroup(ctx);
+  assertGroupModifiable(group);
   const updated: Stored = { ...group, profile: validateGroup(ctx, readObjectBody(ctx), group.id), lastUpdated: oktaTimestamp() };
   ctx.state.groups.replace(updated);
   ctx.changed();
@@ -66,6 +68,7 @@ function listGroups(ctx: RequestContext): HandlerResult {
 
 function deleteGroup(ctx: RequestContext): HandlerResult {
   const group = getGroup(ctx);
+  assertGroupModifiable(group);
   ctx.state.groups.delete(group.id);
   ctx.state.groupMembers.delete(group.id);
   ctx.changed();
@@ -79,6 +82,7 @@ function touchMembership(ctx: RequestContext, group: Stored): void {
 
 function addMember(ctx: RequestContext): HandlerResult {
   const group = getGroup(ctx);
+  assertGroupModifiable(group);
   const user = getUser(ctx);
   const members = childCollection(ctx.state.groupMembers, group.id);
   if (!members.has(user.id)) {
@@ -90,6 +94,7 @@ function addMember(ctx: RequestContext): HandlerResult {
 
 function removeMember(ctx: RequestContext): HandlerResult {
   const group = getGroup(ctx);
+  assertGroupModifiable(group);
   const user = getUser(ctx);
   if (childCollection(ctx.state.groupMembers, group.id).delete(user.id)) touchMembership(ctx, group);
   return noContent();
@@ -97,7 +102,8 @@ function removeMember(ctx: RequestContext): HandlerResult {
 
 function listMembers(ctx: RequestContext): HandlerResult {
   const group = getGroup(ctx);
-  const page = paginate(childCollection(ctx.state.groupMembers, group.id), ctx.url, pageRequest(ctx.query, 1000, 1000));
+  const members = isBuiltInGroup(group) ? ctx.state.users : childCollection(ctx.state.groupMembers, group.id);
+  const page = paginate<{ id: string }>(members, ctx.url, pageRequest(ctx.query, 1000, 1000));
   const users = page.items.map((m) => ctx.state.users.get(m.id)).filter((u): u is Stored => u !== undefined);
   return json(200, users.map((u) => renderUser(ctx, u)), { Link: page.links });
 }

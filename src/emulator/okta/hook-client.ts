@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { MAX_HOOK_RESPONSE_BYTES } from './hook-limits.js';
 import { isObject, type Json } from '../core/http-io.js';
 import type { EmulatorState, Stored } from './state.js';
 
@@ -10,7 +11,9 @@ export type HookOutcome =
   | { kind: 'http-error'; status: number }
   | { kind: 'timeout' }
   | { kind: 'unreachable' }
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** the answer reached 256 KB, more than Okta reads */
+  | { kind: 'too-large' };
 
 /** POSTs the payload to the hook's endpoint with its configured headers, waiting at most 3 seconds like Okta. */
 export function callHook(state: EmulatorState, hook: Stored, payload: unknown, timeoutMs = HOOK_TIMEOUT_MS): Promise<HookOutcome> {
@@ -33,7 +36,13 @@ export function callHook(state: EmulatorState, hook: Stored, payload: unknown, t
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, { method: 'POST', headers }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size < MAX_HOOK_RESPONSE_BYTES) return void chunks.push(c);
+        finish({ kind: 'too-large' });
+        req.destroy();
+      });
       res.on('error', () => finish({ kind: 'unreachable' }));
       res.on('end', () => {
         const status = res.statusCode ?? 0;

@@ -3,6 +3,7 @@ import { notFound, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { callHook } from './hook-client.js';
+import { assertInlineHookCapacity } from './hook-limits.js';
 import type { Stored } from './state.js';
 import { readObjectBody, requireString } from './validation.js';
 
@@ -95,6 +96,7 @@ function validateHook(body: Json, existing?: Stored): { fields: Json; authValue:
 }
 
 function createHook(ctx: RequestContext): HandlerResult {
+  assertInlineHookCapacity(ctx.state);
   const { fields, authValue } = validateHook(readObjectBody(ctx));
   const now = oktaTimestamp();
   const hook: Stored = { id: newId('inlineHook'), status: 'ACTIVE', ...fields, created: now, lastUpdated: now };

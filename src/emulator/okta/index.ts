@@ -1,6 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { apiTokenRoutes, registerApiToken } from './api-tokens.js';
 import { appGrantRoutes } from './app-grants.js';
+import { appJwksRoutes } from './app-jwks.js';
+import { seedEveryoneGroup } from './everyone-group.js';
+import { customRoleRoutes } from './custom-roles.js';
+import { orgMetadataRoutes } from './org-metadata.js';
+import { resourceSetRoutes } from './resource-sets.js';
 import { appRoutes } from './apps.js';
 import { authServerRoutes, seedDefaultAuthServer } from './authservers.js';
 import { clientRoleRoutes } from './client-roles.js';
@@ -98,7 +104,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const loaded = options.statePath ? await loadState(options.statePath) : undefined;
   const state = loaded ?? (await newState());
   if (!loaded && (options.defaultAuthServer ?? true)) await seedDefaultAuthServer(state);
+  seedEveryoneGroup(state);
   const adminToken = options.adminToken ?? '00' + randomBytes(30).toString('base64url');
+  registerApiToken(state, adminToken);
   const faults = new FaultInjector(
     options.seed ?? randomInt(2 ** 31),
     {
@@ -119,6 +127,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const router = new Router<Route>();
   router.add(...appRoutes, ...appGrantRoutes, ...clientRoleRoutes, ...authServerRoutes, ...policyRoutes, ...inlineHookRoutes, ...userRoutes, ...groupRoutes, ...tokenRoutes(() => ({ dpopNonce, dpopReplay })));
+  router.add(...appJwksRoutes, ...customRoleRoutes, ...resourceSetRoutes, ...apiTokenRoutes, ...orgMetadataRoutes);
 
   const dialect = oktaDialect({
     state: () => state,

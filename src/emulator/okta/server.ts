@@ -90,7 +90,7 @@ async function dispatch(deps: OktaDialectDeps, { req, method, url, body: raw, re
   if (principal) {
     if (match.route.scope) {
       requireScope(principal, match.route.scope, url.pathname);
-      if (principal.kind === 'oauth' && deps.requireAdminRole) assertRoleAllows(state, principal.clientId, match.route.scope);
+      if (principal.kind === 'oauth' && deps.requireAdminRole) assertRoleAllows(state, principal.clientId, match.route.scope, { method, path: url.pathname });
     }
     if (body.trim() !== '') {
       try {

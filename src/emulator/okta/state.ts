@@ -1,5 +1,6 @@
 import { OrderedCollection } from './collection.js';
 import type { Json } from '../core/http-io.js';
+import { deserializeIam, newIamState, serializeIam, type IamState } from './iam-state.js';
 import { newSigningKey, type SigningKey } from './keys.js';
 
 export type Stored = Json & { id: string };
@@ -50,6 +51,10 @@ export interface EmulatorState {
   usedAssertionIds: Map<string, number>;
   /** access token jti -> expiry (epoch seconds) */
   revokedTokenIds: Map<string, number>;
+  /** custom admin roles and resource sets */
+  iam: IamState;
+  /** SSWS API token metadata (a hash of each token, never the token), see api-tokens.ts */
+  apiTokens: Stored[];
 }
 
 export async function newState(): Promise<EmulatorState> {
@@ -73,6 +78,8 @@ export async function newState(): Promise<EmulatorState> {
     groupMembers: new Map(),
     usedAssertionIds: new Map(),
     revokedTokenIds: new Map(),
+    iam: newIamState(),
+    apiTokens: [],
   };
 }
 
@@ -111,6 +118,8 @@ export function serializeState(state: EmulatorState): string {
     groupMembers: Object.fromEntries([...state.groupMembers].map(([k, v]) => [k, v.values().map((m) => m.id)])),
     usedAssertionIds: Object.fromEntries(state.usedAssertionIds),
     revokedTokenIds: Object.fromEntries(state.revokedTokenIds),
+    iam: serializeIam(state.iam),
+    apiTokens: state.apiTokens,
   });
 }
 
@@ -142,5 +151,7 @@ export function deserializeState(text: string): EmulatorState {
     ),
     usedAssertionIds: new Map(Object.entries(raw.usedAssertionIds ?? {})),
     revokedTokenIds: new Map(Object.entries(raw.revokedTokenIds ?? {})),
+    iam: deserializeIam(raw.iam),
+    apiTokens: raw.apiTokens ?? [],
   };
 }

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { findAppByClientId } from './apps.js';
 import { authServerIssuer } from './authservers.js';
+import { claimValue } from './claim-expressions.js';
 import { authenticateClient, type AuthenticatedClient } from './clientauth.js';
 import type { RequestContext, Route } from './context.js';
 import { verifyDpopProof, type DpopReplayGuard } from './dpop.js';
@@ -104,25 +105,13 @@ function evaluatePolicies(ctx: RequestContext, serverId: string, clientId: strin
   throw new OAuthError(401, 'access_denied', 'Policy evaluation failed for this request, please check the policy configurations.');
 }
 
-/** Values of custom claims whose expression the emulator can evaluate without a user: literals and app.clientId. */
-function claimValue(expression: string, app: Stored): unknown {
-  const trimmed = expression.trim();
-  const literal = /^"((?:[^"\\]|\\.)*)"$/.exec(trimmed) ?? /^'((?:[^'\\]|\\.)*)'$/.exec(trimmed);
-  if (literal) return literal[1];
-  if (trimmed === 'app.clientId') return app.credentials.oauthClient.client_id;
-  if (trimmed === 'true' || trimmed === 'false') return trimmed === 'true';
-  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  return undefined;
-}
-
 function customClaims(ctx: RequestContext, serverId: string, app: Stored, scopes: string[]): Json {
   const claims: Json = {};
   for (const claim of childCollection(ctx.state.claims, serverId).values()) {
     if (claim.status !== 'ACTIVE' || claim.claimType !== 'RESOURCE' || claim.valueType !== 'EXPRESSION') continue;
     const conditionScopes: string[] = claim.conditions?.scopes ?? [];
     if (conditionScopes.length > 0 && !conditionScopes.some((s) => scopes.includes(s))) continue;
-    const value = claimValue(String(claim.value), app);
-    if (value !== undefined) claims[claim.name] = value;
+    claims[claim.name] = claimValue(claim.name, String(claim.value), app);
   }
   return claims;
 }
@@ -235,9 +224,9 @@ function metadata(ctx: RequestContext, issuer: string, base: string, openid: boo
     ? childCollection(ctx.state.scopes, serverId).values().filter((s) => s.metadataPublish === 'ALL_CLIENTS').map((s) => s.name)
     : ['okta.apps.read', 'okta.apps.manage', 'okta.authorizationServers.read', 'okta.authorizationServers.manage', 'okta.groups.read', 'okta.groups.manage', 'okta.inlineHooks.read', 'okta.inlineHooks.manage', 'okta.users.read', 'okta.users.manage'];
   // Only what this emulator serves: the client credentials grant, the token, keys, introspect and revoke endpoints,
-  // and the client auth methods the token endpoint accepts (no client_secret_jwt). Okta also publishes authorize,
+  // and the client auth methods the token endpoint accepts (Okta's own list). Okta also publishes authorize,
   // userinfo, device, registration and logout endpoints; advertising them here would promise what 404s.
-  const authMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+  const authMethods = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
   const doc: Json = {
     issuer,
     token_endpoint: `${base}/v1/token`,

@@ -1,0 +1,187 @@
+import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
+import { link, type RequestContext, type Route } from './context.js';
+import { notFound, validationError } from './errors.js';
+import { iamResourceOfOrn, parseIamResource, resourceOrn, resourceRestUrl } from './iam-resources.js';
+import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } from './iam-state.js';
+import { oktaTimestamp } from './ids.js';
+import type { Stored } from './state.js';
+import { readObjectBody } from './validation.js';
+
+/**
+ * Resource sets: `/api/v1/iam/resource-sets` (listResourceSets, createResourceSet, getResourceSet,
+ * replaceResourceSet, deleteResourceSet) and their resources (listResourceSetResources, addResourceSetResource,
+ * addResourceSetResources, getResourceSetResource, replaceResourceSetResource, deleteResourceSetResource).
+ */
+
+/** createResourceSet: "The maximum number of `resources` allowed in a resource set object is 1000." */
+const MAX_RESOURCES = 1000;
+
+export function findResourceSet(ctx: RequestContext, idOrLabel: string): Stored | undefined {
+  const sets = ctx.state.iam.resourceSets;
+  return sets.get(idOrLabel) ?? sets.find((s) => s.label === idOrLabel);
+}
+
+function getResourceSet(ctx: RequestContext): Stored {
+  const set = findResourceSet(ctx, ctx.params.resourceSetIdOrLabel!);
+  if (!set) throw notFound(`${ctx.params.resourceSetIdOrLabel} (ResourceSet)`);
+  return set;
+}
+
+function renderResourceSet(ctx: RequestContext, set: Stored): Json {
+  const base = `${ctx.orgUrl}/api/v1/iam/resource-sets/${set.id}`;
+  return {
+    id: set.id,
+    label: set.label,
+    description: set.description,
+    created: set.created,
+    lastUpdated: set.lastUpdated,
+    _links: { self: link(base), resources: link(`${base}/resources`), bindings: link(`${base}/bindings`) },
+  };
+}
+
+function renderResource(ctx: RequestContext, set: Stored, resource: Json): Json {
+  const parsed = iamResourceOfOrn(ctx.state, resource.orn);
+  const restUrl = parsed ? resourceRestUrl(ctx.orgUrl, parsed) : undefined;
+  return {
+    ...structuredClone(resource),
+    _links: {
+      ...(restUrl ? { self: link(restUrl) } : {}),
+      resource: link(`${ctx.orgUrl}/api/v1/iam/resource-sets/${set.id}/resources/${resource.id}`),
+      ...(parsed?.kind === 'users' ? { users: link(restUrl!) } : {}),
+      ...(parsed?.kind === 'groups' ? { groups: link(restUrl!) } : {}),
+    },
+  };
+}
+
+function newResources(ctx: RequestContext, set: Stored | undefined, values: unknown): Json[] {
+  if (!Array.isArray(values) || values.length === 0) throw validationError('resources', 'resources: The field cannot be left blank');
+  const existing: Json[] = set?.resources ?? [];
+  const now = oktaTimestamp();
+  const added: Json[] = [];
+  for (const value of values) {
+    const orn = resourceOrn(ctx.state, parseIamResource(ctx, value));
+    if (existing.some((r) => r.orn === orn) || added.some((r) => r.orn === orn)) continue;
+    added.push({ id: newIamId('ire'), orn, created: now, lastUpdated: now });
+  }
+  if (existing.length + added.length > MAX_RESOURCES) throw validationError('resources', `resources: A resource set can hold at most ${MAX_RESOURCES} resources.`);
+  return added;
+}
+
+function createResourceSet(ctx: RequestContext): HandlerResult {
+  const body = readObjectBody(ctx);
+  const labels = checkIamLabels(ctx.state.iam.resourceSets, body, 'resource set');
+  const resources = newResources(ctx, undefined, body.resources);
+  const now = oktaTimestamp();
+  const set: Stored = { id: newIamId('iam'), ...labels, created: now, lastUpdated: now, resources };
+  ctx.state.iam.resourceSets.add(set);
+  ctx.changed();
+  return json(200, renderResourceSet(ctx, set));
+}
+
+function replaceResourceSet(ctx: RequestContext): HandlerResult {
+  const set = getResourceSet(ctx);
+  const updated: Stored = { ...set, ...checkIamLabels(ctx.state.iam.resourceSets, readObjectBody(ctx), 'resource set', set.id), lastUpdated: oktaTimestamp() };
+  ctx.state.iam.resourceSets.replace(updated);
+  ctx.changed();
+  return json(200, renderResourceSet(ctx, updated));
+}
+
+function deleteResourceSet(ctx: RequestContext): HandlerResult {
+  const set = getResourceSet(ctx);
+  ctx.state.iam.resourceSets.delete(set.id);
+  dropAssignments(ctx.state, 'resource-set', set.id);
+  ctx.changed();
+  return noContent();
+}
+
+function listResourceSets(ctx: RequestContext): HandlerResult {
+  const { items, links } = iamPage(ctx, ctx.state.iam.resourceSets, S);
+  return json(200, { 'resource-sets': items.map((s) => renderResourceSet(ctx, s)), _links: links });
+}
+
+function listResources(ctx: RequestContext): HandlerResult {
+  const set = getResourceSet(ctx);
+  const all: Json[] = set.resources;
+  const limitParam = Number.parseInt(ctx.query.get('limit') ?? '', 10);
+  const limit = Number.isFinite(limitParam) && limitParam > 0 ? Math.min(limitParam, MAX_RESOURCES) : 100;
+  const after = ctx.query.get('after');
+  const start = after ? all.findIndex((r) => r.id === after) + 1 : 0;
+  const page = all.slice(start, start + limit);
+  const base = `${ctx.orgUrl}/api/v1/iam/resource-sets/${set.id}`;
+  const next = start + limit < all.length ? { next: link(`${base}/resources?after=${page.at(-1)!.id}`) } : {};
+  return json(200, { resources: page.map((r) => renderResource(ctx, set, r)), _links: { ...next, 'resource-set': link(base) } });
+}
+
+function saveResources(ctx: RequestContext, set: Stored, resources: Json[]): Stored {
+  const updated: Stored = { ...set, resources, lastUpdated: oktaTimestamp() };
+  ctx.state.iam.resourceSets.replace(updated);
+  ctx.changed();
+  return updated;
+}
+
+function addResources(ctx: RequestContext): HandlerResult {
+  const set = getResourceSet(ctx);
+  const body = readObjectBody(ctx);
+  const updated = saveResources(ctx, set, [...set.resources, ...newResources(ctx, set, body.additions)]);
+  return json(200, renderResourceSet(ctx, updated));
+}
+
+function addResource(ctx: RequestContext): HandlerResult {
+  const set = getResourceSet(ctx);
+  const body = readObjectBody(ctx);
+  refuseConditions(body.conditions, 'resource');
+  const orn = resourceOrn(ctx.state, parseIamResource(ctx, body.resourceOrnOrUrl));
+  const existing = (set.resources as Json[]).find((r) => r.orn === orn);
+  if (existing) return json(200, renderResource(ctx, set, existing));
+  const [added] = newResources(ctx, set, [body.resourceOrnOrUrl]);
+  saveResources(ctx, set, [...set.resources, added!]);
+  return json(200, renderResource(ctx, set, added!));
+}
+
+function getResource(ctx: RequestContext): { set: Stored; resource: Json } {
+  const set = getResourceSet(ctx);
+  const resource = (set.resources as Json[]).find((r) => r.id === ctx.params.resourceId);
+  if (!resource) throw notFound(`${ctx.params.resourceId} (ResourceSetResource)`);
+  return { set, resource };
+}
+
+const S = '/api/v1/iam/resource-sets';
+export const resourceSetRoutes: Route[] = [
+  { method: 'GET', path: S, scope: 'okta.roles.read', handler: listResourceSets },
+  { method: 'POST', path: S, scope: 'okta.roles.manage', handler: createResourceSet },
+  { method: 'GET', path: `${S}/:resourceSetIdOrLabel`, scope: 'okta.roles.read', handler: (ctx) => json(200, renderResourceSet(ctx, getResourceSet(ctx))) },
+  { method: 'PUT', path: `${S}/:resourceSetIdOrLabel`, scope: 'okta.roles.manage', handler: replaceResourceSet },
+  { method: 'DELETE', path: `${S}/:resourceSetIdOrLabel`, scope: 'okta.roles.manage', handler: deleteResourceSet },
+  { method: 'GET', path: `${S}/:resourceSetIdOrLabel/resources`, scope: 'okta.roles.read', handler: listResources },
+  { method: 'POST', path: `${S}/:resourceSetIdOrLabel/resources`, scope: 'okta.roles.manage', handler: addResource },
+  { method: 'PATCH', path: `${S}/:resourceSetIdOrLabel/resources`, scope: 'okta.roles.manage', handler: addResources },
+  {
+    method: 'GET',
+    path: `${S}/:resourceSetIdOrLabel/resources/:resourceId`,
+    scope: 'okta.roles.read',
+    handler: (ctx) => {
+      const { set, resource } = getResource(ctx);
+      return json(200, renderResource(ctx, set, resource));
+    },
+  },
+  {
+    method: 'PUT',
+    path: `${S}/:resourceSetIdOrLabel/resources/:resourceId`,
+    scope: 'okta.roles.manage',
+    handler: (ctx) => {
+      const { set, resource } = getResource(ctx);
+      refuseConditions(readObjectBody(ctx).conditions, 'resource');
+      return json(200, renderResource(ctx, set, resource));
+    },
+  },
+  {
+    method: 'DELETE',
+    path: `${S}/:resourceSetIdOrLabel/resources/:resourceId`,
+    scope: 'okta.roles.manage',
+    handler: (ctx) => {
+      const { set, resource } = getResource(ctx);
+      saveResources(ctx, set, (set.resources as Json[]).filter((r) => r !== resource));
+      return noContent();
+    },
+  },
+];

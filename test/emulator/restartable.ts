@@ -1,0 +1,31 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/okta/index.js';
+
+/** Emulators a test starts (and may stop and restart on a state file), all stopped and their files removed by cleanup(). */
+export function restartableEmulators() {
+  const running = new Set<EmulatorHandle>();
+  const dirs: string[] = [];
+  return {
+    async start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+      const emulator = await startEmulator({ port: 0, ...options });
+      running.add(emulator);
+      return emulator;
+    },
+    async stop(emulator: EmulatorHandle): Promise<void> {
+      running.delete(emulator);
+      await emulator.stop();
+    },
+    async statePath(): Promise<string> {
+      const dir = await mkdtemp(join(tmpdir(), 'okta-emulator-'));
+      dirs.push(dir);
+      return join(dir, 'org.json');
+    },
+    async cleanup(): Promise<void> {
+      for (const emulator of running) await emulator.stop();
+      running.clear();
+      for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
