@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { makeAction } from './commands/action.js';
 import { commandTree, registerCommands } from './commands/index.js';
 import { ExitCode, exitCodeOf } from './errors.js';
@@ -26,6 +26,7 @@ export function buildProgram(io: Io): Command {
     .option('--debug', 'print request ids and error causes (never secrets)')
     .option('-y, --yes', 'answer yes to confirmations')
     .option('--no-input', 'never prompt; fail with a usage error where input is missing')
+    .option('--timeout <seconds>', 'the longest wait for each remote request (default 30)', parseTimeout)
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -35,6 +36,14 @@ export function buildProgram(io: Io): Command {
   registerCommands(program, makeAction(io));
   program.addHelpText('after', () => `${commandTree(program)}${EXAMPLES}`);
   return program;
+}
+
+function parseTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(seconds > 0) || seconds > 3600) {
+    throw new InvalidArgumentError('give a number of seconds between 0 and 3600, such as 30.');
+  }
+  return seconds;
 }
 
 export const defaultIo = (): Io => ({

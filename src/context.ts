@@ -4,6 +4,7 @@ import { loadProfiles, resolveProfileName, type ProfilesDocument } from './confi
 import { ProjectState } from './config/state.js';
 import { Ui } from './ui/ui.js';
 import type { Streams } from './ui/streams.js';
+import type { HttpOptions } from './http/client.js';
 
 export interface GlobalOptions {
   profile?: string;
@@ -12,6 +13,8 @@ export interface GlobalOptions {
   debug: boolean;
   yes: boolean;
   input: boolean;
+  /** --timeout, in milliseconds: the longest wait for each remote request. */
+  timeoutMs?: number;
 }
 
 export interface Io extends Streams {
@@ -40,6 +43,17 @@ export class Context {
 
   get env(): NodeJS.ProcessEnv {
     return this.io.env;
+  }
+
+  /** What every remote call of this command shares: the time limit, and retries reported with --debug. */
+  httpOptions(): HttpOptions {
+    return {
+      ...(this.globals.timeoutMs !== undefined ? { timeoutMs: this.globals.timeoutMs } : {}),
+      onRetry: (event) =>
+        this.ui.debug(
+          `retry ${event.attempt} of ${event.method} ${event.path} after ${event.reason}${event.status ? ` (${event.status})` : ''}, waiting ${event.delayMs} ms`,
+        ),
+    };
   }
 
   async profiles(): Promise<ProfilesDocument> {

@@ -40,6 +40,7 @@ function globalsOf(options: Options): GlobalOptions {
     input: options.input !== false,
   };
   if (typeof options.profile === 'string') globals.profile = options.profile;
+  if (typeof options.timeout === 'number') globals.timeoutMs = Math.round(options.timeout * 1000);
   return globals;
 }
 
