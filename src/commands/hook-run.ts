@@ -146,7 +146,7 @@ async function servedHookTarget(ctx: Context) {
   const state = readOktaState(await ctx.state(), profile);
   const rule = registration.initRule(state);
   const { connect } = await import('../okta/connect.js');
-  const client = (await connect(await ctx.profiles(), profile, ctx.secrets)).sdk;
+  const client = await connect(await ctx.profiles(), profile, ctx.secrets, ctx.httpOptions());
   return { state, rule, client, registration };
 }
 
@@ -184,7 +184,7 @@ async function awsFor(ctx: Context, flag: unknown, recorded: string | undefined)
 async function oktaClient(ctx: Context, profile: string) {
   const { connect } = await import('../okta/connect.js');
   try {
-    return (await connect(await ctx.profiles(), profile, ctx.secrets)).sdk;
+    return await connect(await ctx.profiles(), profile, ctx.secrets, ctx.httpOptions());
   } catch (error) {
     if (error instanceof CliError && !(error instanceof UsageError)) {
       throw new (error.constructor as typeof CliError)(error.message, {

@@ -1,5 +1,4 @@
 import { registerSecret } from '../secrets/redact.js';
-import { VERSION } from '../version.js';
 import { HttpStatusError, NetworkError, RequestTimeoutError, ResponseTooLargeError, hostOf, pathOf, type NetworkFailure } from './errors.js';
 import { proxyFetch } from './proxy.js';
 import {
@@ -196,7 +195,7 @@ export class HttpClient {
 
   private async attempt(request: HttpRequest, method: string, attempt: number): Promise<HttpResponse> {
     const fresh = (await request.prepare?.(attempt)) ?? {};
-    const headers: Record<string, string> = { 'user-agent': `okta-m2m/${VERSION}`, ...lowerKeys(request.headers ?? {}), ...lowerKeys(fresh.headers ?? {}) };
+    const headers: Record<string, string> = { 'user-agent': 'okta-m2m', ...lowerKeys(request.headers ?? {}), ...lowerKeys(fresh.headers ?? {}) };
     let body = fresh.body ?? request.body;
     if (request.json !== undefined && body === undefined) {
       body = JSON.stringify(request.json);

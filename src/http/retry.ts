@@ -71,19 +71,24 @@ const JITTER_SPREAD_MS = 400;
  * "now". Retry-After is seconds or an HTTP date.
  */
 export function rateLimitDelayMs(headers: Headers, nowMs: number, random: () => number = Math.random): number | undefined {
-  const jitter = JITTER_BASE_MS + Math.floor(random() * JITTER_SPREAD_MS);
+  const wait = rateLimitWaitMs(headers, nowMs);
+  return wait === undefined ? undefined : wait + JITTER_BASE_MS + Math.floor(random() * JITTER_SPREAD_MS);
+}
+
+/** The wait the server asks for, without jitter. */
+export function rateLimitWaitMs(headers: Headers, nowMs: number): number | undefined {
   const reset = (headers.get('x-rate-limit-reset') ?? headers.get('x-ratelimit-reset'))?.trim();
   if (reset && /^\d+$/.test(reset)) {
     let now = nowMs;
     const serverDate = Date.parse(headers.get('date') ?? '');
     if (Number.isFinite(serverDate) && Math.abs(serverDate - nowMs) > 2000) now = serverDate;
-    return Math.max(0, Number(reset) * 1000 - now) + jitter;
+    return Math.max(0, Number(reset) * 1000 - now);
   }
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter) {
-    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.ceil(Number(retryAfter) * 1000) + jitter;
+    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.ceil(Number(retryAfter) * 1000);
     const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(0, date - nowMs) + jitter;
+    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
   }
   return undefined;
 }
