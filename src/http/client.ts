@@ -157,7 +157,7 @@ export class HttpClient {
    * This core as a fetch function, for SDKs that take one (auth0's `fetch` option): their HTTP gets our retries,
    * time limits and byte caps. Only string bodies (what JSON SDKs send) are supported.
    */
-  asFetch(defaults: Partial<HttpRequest> = {}): typeof fetch {
+  asFetch(defaults: Partial<HttpRequest> = {}, idempotent: (method: string) => boolean = () => false): typeof fetch {
     const adapted = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
       const url = input instanceof Request ? input.url : String(input);
       const method = init.method ?? (input instanceof Request ? input.method : 'GET');
@@ -170,6 +170,7 @@ export class HttpClient {
         ...defaults,
         url,
         method,
+        idempotent: idempotent(method.toUpperCase()),
         headers,
         ...(body !== undefined && body !== null ? { body } : {}),
         ...(init.signal ? { signal: init.signal } : {}),

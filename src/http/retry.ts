@@ -63,7 +63,7 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
 
 /** Jitter added to a rate limit wait, so that clients sharing a limit do not all come back at the same instant. */
 const JITTER_BASE_MS = 100;
-const JITTER_SPREAD_MS = 400;
+const JITTER_SPREAD_MS = 200;
 
 /**
  * How long to wait after a 429 (or a 503 with Retry-After), or undefined when the answer does not say. Reset
