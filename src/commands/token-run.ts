@@ -102,7 +102,7 @@ async function tokenEndpointOf(ctx: Context, settings: { tokenEndpoint?: string 
   if (settings.issuer) {
     const { discover } = await import('../oauth/discovery.js');
     ctx.ui.debug(`discovery for ${settings.issuer}`);
-    return (await discover(settings.issuer)).token_endpoint;
+    return (await discover(settings.issuer, ctx.globals.timeoutMs ? { timeoutMs: ctx.globals.timeoutMs } : {})).token_endpoint;
   }
   throw new UsageError('No authorization server: nothing in the project state and no --issuer or --token-url.', {
     hint: 'Run "okta-m2m init" here first, or pass --issuer (or --token-url).',
@@ -142,6 +142,7 @@ async function obtainToken(
   const token = await requestToken({
     ...spec,
     auth,
+    timeoutMs: ctx.globals.timeoutMs,
     onRetry: (waitMs, attempt) =>
       ctx.ui.progress(`rate limited; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})`),
   });
