@@ -224,7 +224,7 @@ function comparable(value: unknown, prefix: string): unknown {
   return strip(JSON.parse(text));
 }
 
-const VOLATILE = new Set(['created', 'lastUpdated', 'activated', 'statusChanged', 'lastMembershipUpdated', 'passwordChanged', 'lastLogin', '_links', 'client_secret', 'secret_hash', 'client_id', 'client_id_issued_at', 'kid', 'keys', 'transitioningToStatus', 'credentials_credentials']);
+const VOLATILE = new Set(['created', 'lastUpdated', 'lastRotated', 'nextRotation', 'expiresAt', 'activated', 'statusChanged', 'lastMembershipUpdated', 'passwordChanged', 'lastLogin', '_links', 'client_secret', 'secret_hash', 'client_id', 'client_id_issued_at', 'kid', 'keys', 'transitioningToStatus', 'credentials_credentials']);
 function strip(value: any): any {
   if (Array.isArray(value)) return value.map(strip);
   if (!value || typeof value !== 'object') return value;
