@@ -1,6 +1,6 @@
 // Runs every bench/*.bench.js and writes bench/results.md and bench/results.json. Each benchmark reports figures,
 // most of them as a ratio against a baseline measured in the same run, and bounds its own time by `budgetMs`.
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,6 +26,13 @@ for (const file of files) {
   }
 }
 
+// Running only some benches keeps the others' last results in the report.
+if (only.length) {
+  const previous = await readFile(join(benchDir, 'results.json'), 'utf8').then(JSON.parse, () => ({ results: [] }));
+  const fresh = new Set(results.map((r) => r.file));
+  results.push(...previous.results.filter((r) => !fresh.has(r.file)));
+  results.sort((a, b) => a.file.localeCompare(b.file));
+}
 const report = { date: new Date().toISOString(), machine, results };
 await writeFile(join(benchDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
 await writeFile(join(benchDir, 'results.md'), markdown(report));
@@ -39,7 +46,8 @@ function markdown({ date, machine, results }) {
     `Date: ${date}  `,
     `Machine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}`,
     '',
-    'Ratios are against a baseline measured in the same run; "goal" is the ratio we aim to stay under.',
+    'Ratios are against a baseline measured in the same run; "goal" is the ratio (or, for memory, the amount) we aim',
+    'to stay under.',
     '',
   ];
   for (const result of results) {
@@ -48,11 +56,19 @@ function markdown({ date, machine, results }) {
       lines.push(`FAILED: ${result.error}`, '');
       continue;
     }
-    lines.push('| figure | value | ratio | goal |', '| --- | ---: | ---: | ---: |');
+    lines.push('| figure | value | ratio | goal | met? |', '| --- | ---: | ---: | ---: | :---: |');
     for (const f of result.figures) {
       const ratio = f.ratio === undefined ? '' : `${f.ratio}x`;
-      const goal = f.goal === undefined ? '' : `${f.ratio !== undefined && f.ratio > f.goal ? '**over** ' : ''}${f.goal}x`;
-      lines.push(`| ${f.name} | ${f.value} ${f.unit ?? ''} | ${ratio} | ${goal} |`);
+      let goal = '';
+      let met = '';
+      if (f.goal !== undefined) {
+        goal = `<= ${f.goal}x`;
+        met = f.ratio !== undefined && f.ratio <= f.goal ? 'yes' : '**no**';
+      } else if (f.limit !== undefined) {
+        goal = `<= ${f.limit} ${f.unit ?? ''}`.trim();
+        met = f.value <= f.limit ? 'yes' : '**no**';
+      }
+      lines.push(`| ${f.name} | ${f.value} ${f.unit ?? ''} | ${ratio} | ${goal} | ${met} |`);
     }
     lines.push('');
   }

@@ -5,9 +5,10 @@ import { ProjectState } from './config/state.js';
 import { Ui } from './ui/ui.js';
 import type { Streams } from './ui/streams.js';
 // Types only: the clients (and their SDKs) load when a command first asks for one.
-import type { Auth0ClientOptions, Auth0Management } from './auth0/client.js';
+import type { Auth0Management } from './auth0/client.js';
 import type { AwsClients } from './hooks/aws-clients.js';
-import type { ClientOptions, OktaClient } from './okta/client.js';
+import type { HttpOptions } from './http/client.js';
+import type { OktaClient } from './okta/client.js';
 
 export interface GlobalOptions {
   profile?: string;
@@ -16,7 +17,7 @@ export interface GlobalOptions {
   debug: boolean;
   yes: boolean;
   input: boolean;
-  /** Per remote request (--timeout, in seconds on the command line). */
+  /** --timeout, in milliseconds (seconds on the command line): the longest wait for each remote request. */
   timeoutMs: number;
 }
 
@@ -33,12 +34,13 @@ export interface Io extends Streams {
  */
 export interface Factories {
   secrets: (env: NodeJS.ProcessEnv) => SecretStore;
-  aws: (region: string | undefined) => Promise<AwsClients>;
+  /** `timeoutMs`: the global --timeout, per AWS request. */
+  aws: (region: string | undefined, timeoutMs?: number) => Promise<AwsClients>;
 }
 
 const defaultFactories: Factories = {
   secrets: (env) => new SecretStore(keychainBackend(env.OKTA_M2M_KEYCHAIN_SERVICE), env),
-  aws: async (region) => (await import('./hooks/aws-clients.js')).createAwsClients(region),
+  aws: async (region, timeoutMs) => (await import('./hooks/aws-clients.js')).createAwsClients(region, timeoutMs),
 };
 
 /**
@@ -83,46 +85,40 @@ export class Context {
     return this.projectState;
   }
 
-  /** The Okta management client of the profile; each retry is reported with --debug. */
+  /**
+   * What every remote call of this command shares, whichever client makes it (Okta, Auth0, a token endpoint,
+   * discovery): the --timeout limit per request, and each retry reported with --debug.
+   */
+  httpOptions(): Pick<HttpOptions, 'timeoutMs' | 'onRetry'> {
+    return {
+      timeoutMs: this.globals.timeoutMs,
+      onRetry: (event) =>
+        this.ui.debug(
+          `retry ${event.attempt} of ${event.method} ${event.path} after ${event.reason}${event.status ? ` (${event.status})` : ''}, waiting ${event.delayMs} ms`,
+        ),
+    };
+  }
+
+  /** The Okta management client of the profile, with httpOptions(). */
   okta(): Promise<OktaClient> {
     this.oktaClient ??= (async () => {
       const { connect } = await import('./okta/connect.js');
-      return connect(await this.profiles(), await this.profileName(), this.secrets, this.oktaClientOptions());
+      return connect(await this.profiles(), await this.profileName(), this.secrets, this.httpOptions());
     })();
     return this.oktaClient;
   }
 
-  /** Options for an Okta client made by hand (login checks credentials before any profile has them). */
-  oktaClientOptions(): ClientOptions {
-    return {
-      retry: {
-        onRetry: (event) =>
-          this.ui.debug(
-            `retry ${event.attempt} of ${event.method} ${event.path} after ${event.reason}${event.status ? ` (${event.status})` : ''}, waiting ${event.delayMs} ms`,
-          ),
-      },
-    };
-  }
-
-  /** The Auth0 Management API client of the profile; each retry is reported with --debug. */
+  /** The Auth0 Management API client of the profile, with httpOptions(). */
   auth0(): Promise<Auth0Management> {
     this.auth0Client ??= (async () => {
       const { connectAuth0 } = await import('./auth0/connect.js');
-      return connectAuth0(await this.profiles(), await this.profileName(), this.secrets, this.auth0ClientOptions());
+      return connectAuth0(await this.profiles(), await this.profileName(), this.secrets, this.httpOptions());
     })();
     return this.auth0Client;
   }
 
-  /** Options for an Auth0 client made by hand (auth0 login checks credentials before any profile has them). */
-  auth0ClientOptions(): Auth0ClientOptions {
-    return {
-      onRetry: (event) =>
-        this.ui.debug(`retry ${event.attempt} of ${event.method} ${event.path} after ${event.reason}, waiting ${event.delayMs} ms`),
-    };
-  }
-
   /** AWS clients for a region (undefined: the SDK's own resolution). */
   aws(region: string | undefined): Promise<AwsClients> {
-    return this.factories.aws(region);
+    return this.factories.aws(region, this.globals.timeoutMs);
   }
 }

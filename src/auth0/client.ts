@@ -1,12 +1,15 @@
 import { AuthError, CliError, ConflictError, NotFoundError, RemoteError, UsageError } from '../errors.js';
 import { registerSecret } from '../secrets/redact.js';
+import { HttpClient, type HttpOptions } from '../http/client.js';
+import { NetworkError } from '../http/errors.js';
+import type { RetryPolicy } from '../http/retry.js';
 import type { ManagementClient } from 'auth0';
 
 /**
  * The Auth0 Management API client: the auth0 SDK v5 (loaded lazily), pointed at a tenant's https origin, or at
  * an emulator's http origin (a profile's baseUrl), with a management token from the client credentials grant
- * (cached in memory) and our own retries: a 429 waits for x-ratelimit-reset and tries again (bounded, any method:
- * Auth0 did not do the work); a 5xx or a dropped connection is retried only for calls that are safe to repeat.
+ * (cached in memory), every request through THE HTTP core (src/http): a 429 waits for x-ratelimit-reset and tries
+ * again (bounded, any method); a 5xx or a dropped connection is retried only for calls that are safe to repeat.
  */
 export interface Auth0Target {
   /** The tenant domain, such as acme.eu.auth0.com (host[:port] for the emulator). */
@@ -20,27 +23,22 @@ export interface Auth0Credentials extends Auth0Target {
   clientSecret: string;
 }
 
-export interface RetryEvent {
-  reason: 'rate-limit' | 'server-error' | 'connection';
-  method: string;
-  path: string;
-  attempt: number;
-  delayMs: number;
+export type { RetryEvent } from '../http/retry.js';
+
+export interface Auth0ClientOptions extends Omit<HttpOptions, 'retry'>, Partial<RetryPolicy> {
+  /** THE HTTP core to send through; else one made from these options. */
+  http?: HttpClient | undefined;
+  sleep?: (ms: number) => Promise<void>;
 }
 
-export interface Auth0ClientOptions {
-  fetch?: typeof fetch;
-  /** Retries after 429 (default 8). */
-  maxRateLimitRetries?: number;
-  /** Retries after a 5xx or a dropped connection, safe calls only (default 4). */
-  maxRetries?: number;
-  /** Retries after a refused connection (nothing listens), quickly (default 2). */
-  maxRefusedRetries?: number;
-  /** The longest single wait for a rate limit window (default 65 s); longer gives up with the 429. */
-  maxRateLimitWaitMs?: number;
-  baseBackoffMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  onRetry?: (event: RetryEvent) => void;
+/** The HTTP core for a tenant: Auth0's PATCH updates send whole fields, so repeating one cannot do the work twice. */
+function httpFor(options: Auth0ClientOptions): HttpClient {
+  if (options.http) return options.http;
+  const { http: _http, sleep, maxRetries, maxRefusedRetries, maxRateLimitRetries, maxRateLimitWaitMs, baseBackoffMs, ...rest } = options;
+  const policy = Object.fromEntries(
+    Object.entries({ maxRetries, maxRefusedRetries, maxRateLimitRetries: maxRateLimitRetries ?? 8, maxRateLimitWaitMs, baseBackoffMs: baseBackoffMs ?? 200 }).filter(([, v]) => v !== undefined),
+  ) as Partial<RetryPolicy>;
+  return new HttpClient({ ...rest, retry: policy, clock: { ...rest.clock, ...(sleep ? { sleep } : {}) } });
 }
 
 export function originOf(target: Auth0Target): string {
@@ -109,11 +107,14 @@ export class ManagementTokenSource {
   private cached: ManagementToken | undefined;
   private pending: Promise<ManagementToken> | undefined;
 
+  private readonly http: HttpClient;
+
   constructor(
     private readonly credentials: Auth0Credentials,
-    private readonly options: Auth0ClientOptions = {},
+    options: Auth0ClientOptions = {},
   ) {
     registerSecret(credentials.clientSecret);
+    this.http = httpFor(options);
   }
 
   async get(): Promise<ManagementToken> {
@@ -137,7 +138,7 @@ export class ManagementTokenSource {
       auth: { method: 'client_secret_post', clientSecret: this.credentials.clientSecret },
       audience: managementAudienceOf(this.credentials),
       provider: 'auth0',
-      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      http: this.http,
     }).catch((error: unknown) => {
       throw explainTokenError(error, this.credentials);
     });
@@ -179,106 +180,6 @@ export async function scopesOfToken(accessToken: string, fallback?: string): Pro
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Retries
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE']);
-const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ECONNABORTED', 'UND_ERR_CLOSED']);
-
-export function isConnectionError(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 4; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
-    if (current instanceof Error && /socket hang up|other side closed|fetch failed|premature close/i.test(current.message)) {
-      if (current.name !== 'AbortError' && current.name !== 'TimeoutError') return true;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-function isConnectionRefused(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 4; depth += 1) {
-    if ((current as { code?: unknown }).code === 'ECONNREFUSED') return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-/** How long to wait after a 429: until x-ratelimit-reset (epoch seconds), else Retry-After, else undefined. */
-export function rateLimitDelayMs(headers: Headers, nowMs: number = Date.now(), random: () => number = Math.random): number | undefined {
-  const reset = headers.get('x-ratelimit-reset');
-  if (reset && /^\d+$/.test(reset.trim())) {
-    return Math.max(0, Number(reset.trim()) * 1000 - nowMs) + 50 + Math.floor(random() * 200);
-  }
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter && /^\d+$/.test(retryAfter.trim())) return Number(retryAfter.trim()) * 1000;
-  return undefined;
-}
-
-/** A fetch with the retries described above; the body of a retried request is sent again as it was. */
-export function retryingFetch(options: Auth0ClientOptions = {}): typeof fetch {
-  const base = options.fetch ?? fetch;
-  const maxRateLimitRetries = options.maxRateLimitRetries ?? 8;
-  const maxRetries = options.maxRetries ?? 4;
-  const maxRefusedRetries = options.maxRefusedRetries ?? 2;
-  const maxWait = options.maxRateLimitWaitMs ?? 65_000;
-  const baseBackoff = options.baseBackoffMs ?? 200;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const backoff = (attempt: number) => Math.min(8000, baseBackoff * 2 ** (attempt - 1)) + Math.floor(Math.random() * baseBackoff);
-
-  const wrapped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const method = String(init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    const url = input instanceof Request ? input.url : String(input);
-    const path = pathOf(url);
-    const safe = SAFE_METHODS.has(method);
-    let failures = 0;
-    let limited = 0;
-    for (;;) {
-      let response: Response;
-      try {
-        response = await base(input, init);
-      } catch (error) {
-        const refused = isConnectionRefused(error);
-        if (!safe || failures >= (refused ? maxRefusedRetries : maxRetries) || !isConnectionError(error) || init?.signal?.aborted) throw error;
-        failures += 1;
-        // Nothing listens (a dead tenant or emulator): two quick tries, then the error, not the whole backoff.
-        const delayMs = refused ? 100 * failures : backoff(failures);
-        options.onRetry?.({ reason: 'connection', method, path, attempt: failures, delayMs });
-        await sleep(delayMs);
-        continue;
-      }
-      if (response.status === 429 && limited < maxRateLimitRetries) {
-        const delayMs = rateLimitDelayMs(response.headers) ?? backoff(limited + 1);
-        if (delayMs > maxWait) return response;
-        limited += 1;
-        await response.body?.cancel().catch(() => undefined);
-        options.onRetry?.({ reason: 'rate-limit', method, path, attempt: limited, delayMs });
-        await sleep(delayMs);
-        continue;
-      }
-      if (response.status >= 500 && response.status !== 501 && safe && failures < maxRetries) {
-        failures += 1;
-        await response.body?.cancel().catch(() => undefined);
-        const delayMs = backoff(failures);
-        options.onRetry?.({ reason: 'server-error', method, path, attempt: failures, delayMs });
-        await sleep(delayMs);
-        continue;
-      }
-      return response;
-    }
-  };
-  return wrapped as typeof fetch;
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url.split('?')[0] ?? url;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // The client
 
 export interface Auth0Management {
@@ -297,12 +198,13 @@ async function loadSdk(): Promise<Auth0Module> {
 
 export async function createAuth0Management(credentials: Auth0Credentials, options: Auth0ClientOptions = {}): Promise<Auth0Management> {
   const { ManagementClient } = await loadSdk();
-  const tokens = new ManagementTokenSource(credentials, options);
+  const http = httpFor(options);
+  const tokens = new ManagementTokenSource(credentials, { http });
   const baseUrl = `${originOf(credentials)}/api/v2`;
-  const fetchFn = retryingFetch(options);
+  const fetchFn = http.asFetch({}, (method) => method === 'PATCH');
   // The SDK builds https://{domain}/api/v2 and drops fetch/baseUrl options; its resource clients are built lazily
   // from the protected _options, so setting them here, before any call, points every request at our origin and
-  // through our fetch. Its own retries are off (maxRetries 0): ours know which calls are safe to repeat.
+  // through THE HTTP core. Its own retries are off (maxRetries 0): the core's know which calls are safe to repeat.
   class Client extends ManagementClient {
     constructor() {
       super({ domain: credentials.domain, token: async () => (await tokens.get()).accessToken, maxRetries: 0, telemetry: false });
@@ -416,5 +318,20 @@ export async function auth0Find<T>(what: string, call: () => Promise<T>): Promis
 export function outcomeUnknown(error: unknown): boolean {
   const status = statusOf(error);
   if (status !== undefined) return status >= 500;
-  return error instanceof Error && (isConnectionError(error) || /timeout|fetch failed/i.test(error.message));
+  const network = networkErrorIn(error);
+  if (network) return network.outcomeUnknown;
+  return error instanceof Error && /timeout|fetch failed/i.test(error.message);
+}
+
+/** The core's NetworkError, as thrown or as the SDK's wrapped cause. */
+function networkErrorIn(error: unknown): NetworkError | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth += 1) {
+    if (current instanceof NetworkError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function isConnectionError(error: unknown): boolean {
+  return networkErrorIn(error) !== undefined || (error instanceof Error && /Cannot reach|socket hang up|other side closed/i.test(error.message));
 }

@@ -91,7 +91,7 @@ async function loginToken(ctx: Context, options: LoginOptions, name: string, org
   );
   const { verifyCredentials } = await import('../okta/connect.js');
   ctx.ui.progress(`checking the token against ${orgUrl} ...`);
-  await verifyCredentials({ orgUrl, mode: 'ssws', token }, ctx.oktaClientOptions());
+  await verifyCredentials({ orgUrl, mode: 'ssws', token }, ctx.httpOptions());
   // A token from the environment stays there (CI has no keychain): every command reads it from there.
   if (fromEnv) ctx.ui.info('the API token is not stored: okta-m2m reads it from OKTA_M2M_API_TOKEN each time.');
   else await ctx.secrets.set(secretRefs.oktaApiToken(name), token);
@@ -142,7 +142,7 @@ async function loginOAuth(ctx: Context, options: LoginOptions, name: string, org
   ctx.ui.progress(`checking the service app ${clientId} against ${orgUrl} ...`);
   const verified = await verifyCredentials(
     { orgUrl, mode: 'private_key_jwt', clientId, scopes: [...scopes], privateKey, ...(keyId ? { keyId } : {}) },
-    ctx.oktaClientOptions(),
+    ctx.httpOptions(),
   );
   if (verified.missingScopes.length) {
     ctx.ui.warn(

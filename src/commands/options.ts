@@ -45,11 +45,16 @@ export function collectChoice<T extends string>(values: readonly T[]) {
   };
 }
 
-/** A number of seconds (fractions allowed), more than 0 and at most `max`. */
+/**
+ * A number of seconds written in plain decimal (`30`, `2.5`), more than 0 and at most `max`. `Number()` alone
+ * would also take `0x1e`, `1e3` and `Infinity`.
+ */
 export function seconds(max: number) {
   return (value: string): number => {
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0 || parsed > max) throw new InvalidArgumentError(`expected a number of seconds above 0, at most ${max}.`);
+    if (!/^\d+(\.\d+)?$/.test(value.trim()) || parsed <= 0 || parsed > max) {
+      throw new InvalidArgumentError(`expected a number of seconds above 0, at most ${max}, such as 30.`);
+    }
     return parsed;
   };
 }

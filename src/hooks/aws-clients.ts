@@ -50,13 +50,19 @@ export async function loadAwsSdks(): Promise<{ lambdaSdk: LambdaSdk; iamSdk: Iam
   return sdks;
 }
 
-/** Clients for a region (undefined: the SDK's own resolution, AWS_REGION or the shared config). */
-export async function createAwsClients(region: string | undefined): Promise<AwsClients> {
+/**
+ * Clients for a region (undefined: the SDK's own resolution, AWS_REGION or the shared config). `timeoutMs` (the
+ * global --timeout) bounds connecting and each request; without throwOnRequestTimeout the SDK would only warn.
+ */
+export async function createAwsClients(region: string | undefined, timeoutMs?: number): Promise<AwsClients> {
   // The SDK warns on Node 20 about SDK releases from 2027 on, which the lockfile does not take; a multi-line
   // warning on every deploy says nothing actionable to our users. Their own setting of the switch wins.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { lambdaSdk, iamSdk } = await loadAwsSdks();
-  const config = region ? { region } : {};
+  const config = {
+    ...(region ? { region } : {}),
+    ...(timeoutMs !== undefined ? { requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true } } : {}),
+  };
   return {
     lambda: new lambdaSdk.LambdaClient(config),
     iam: new iamSdk.IAMClient(config),

@@ -1,4 +1,4 @@
-import type { Client } from '@okta/okta-sdk-nodejs';
+import type { OktaClient } from '../okta/client.js';
 import type { ProjectState } from '../config/state.js';
 import { isRecord } from '../config/validate.js';
 import { ConflictError, UsageError } from '../errors.js';
@@ -52,7 +52,7 @@ export interface PlanStep {
 
 export interface OktaTarget {
   /** The Okta SDK client (loaded lazily by the command). */
-  client: Client;
+  client: OktaClient;
   hookName: string;
   /** The rule `init` made; without one the hook is registered but attached nowhere. */
   rule?: RuleRef | undefined;
@@ -511,7 +511,7 @@ export interface RemoveRequest {
   region: string;
   functionName: string;
   roleName: string;
-  okta?: { client: Client; hookName: string } | undefined;
+  okta?: { client: OktaClient; hookName: string } | undefined;
   /** The rule to detach from when the record names none (init's rule). */
   rule?: RuleRef | undefined;
 }

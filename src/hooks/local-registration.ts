@@ -1,4 +1,4 @@
-import type { Client } from '@okta/okta-sdk-nodejs';
+import type { OktaClient } from '../okta/client.js';
 import { NotFoundError } from '../errors.js';
 import type { OktaState } from '../okta/state.js';
 import { attachInlineHook, deleteInlineHook, detachInlineHook, ensureInlineHook, findTokenHook, type RuleRef } from '../okta/inline-hooks.js';
@@ -22,7 +22,7 @@ export function initRule(okta: OktaState | undefined): RuleRef {
 }
 
 export async function registerServedHook(
-  client: Client,
+  client: OktaClient,
   { rule, name, uri, secret }: { rule: RuleRef; name: string; uri: string; secret: string },
 ): Promise<ServedHookRegistration> {
   const existing = await findTokenHook(client, name);

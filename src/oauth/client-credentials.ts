@@ -2,7 +2,10 @@ import { AuthError, RemoteError, UsageError } from '../errors.js';
 import { isRecord } from '../config/validate.js';
 import { redact, registerSecret } from '../secrets/redact.js';
 import { applyClientAuth, type ClientAuth } from './client-auth.js';
-import { hostOf, readText, requestIdOf, send, type FetchLike } from './http.js';
+import { HttpClient, type FetchLike, type HttpResponse } from '../http/client.js';
+import { hostOf } from '../http/errors.js';
+import { rateLimitWaitMs } from '../http/retry.js';
+import type { DpopProver } from './dpop.js';
 
 /**
  * How the token request is shaped:
@@ -25,7 +28,11 @@ export interface TokenRequestSpec {
 
 export interface TokenRequest extends TokenRequestSpec {
   auth: ClientAuth;
+  /** THE HTTP core to send through (its time limit, proxy, retry listener); else one with `fetch`. */
+  http?: HttpClient | undefined;
   fetch?: FetchLike | undefined;
+  /** A DPoP proof on the token request, for DPoP-bound tokens (RFC 9449). */
+  dpop?: DpopProver | undefined;
   /** Retries after a 429 (or a 503 with Retry-After); a client credentials request is safe to repeat. */
   maxRetries?: number | undefined;
   /** The longest single wait for a rate limit; a longer one fails at once with the time to wait. */
@@ -75,56 +82,67 @@ async function buildTokenHttpRequest(request: TokenRequest): Promise<{ headers: 
   return { headers, body: new URLSearchParams(params).toString() };
 }
 
-/** An access token by the client credentials grant, with Node's fetch and nothing else. */
+const TOKEN_MAX_BYTES = 1024 * 1024;
+
+/**
+ * An access token by the client credentials grant, through THE HTTP core: a token request is safe to repeat (each
+ * attempt gets a fresh client assertion and DPoP proof), so 429s (and 503s with Retry-After) are waited out there. With a DPoP
+ * prover, a `use_dpop_nonce` answer is tried once more with the server's nonce.
+ */
 export async function requestToken(request: TokenRequest): Promise<TokenResponse> {
-  const maxRetries = request.maxRetries ?? 3;
-  const maxWaitMs = request.maxWaitMs ?? 30_000;
-  for (let attempt = 0; ; attempt += 1) {
-    const { headers, body } = await buildTokenHttpRequest(request);
-    const response = await send(
-      request.tokenEndpoint,
-      { method: 'POST', headers, body },
-      { fetch: request.fetch, timeoutMs: request.timeoutMs, what: 'a token' },
-    );
-    const retryable = response.status === 429 || (response.status === 503 && response.headers.has('retry-after'));
-    if (retryable) {
-      const waitMs = retryDelayMs(response.headers);
-      await response.body?.cancel().catch(() => undefined);
-      if (attempt >= maxRetries || waitMs > maxWaitMs) {
-        const state = response.status === 429 ? 'is rate limiting this client' : 'is unavailable';
-        throw new RemoteError(`The token endpoint at ${hostOf(request.tokenEndpoint)} ${state} (HTTP ${response.status}).`, {
-          status: response.status,
-          requestId: requestIdOf(response),
-          hint:
-            waitMs > maxWaitMs
-              ? `Try again in ${Math.ceil(waitMs / 1000)} s; reuse tokens until they expire (the token cache does).`
-              : `Gave up after ${attempt + 1} attempts; reuse tokens until they expire (the token cache does).`,
-        });
-      }
-      request.onRetry?.(waitMs, attempt + 1);
-      await new Promise<void>((resolve) => setTimeout(resolve, waitMs));
+  const base = request.http ?? new HttpClient(request.fetch ? { fetch: request.fetch } : {});
+  const http = base.with({
+    // A 5xx is the caller's to judge (token get reports it at once); rate limits are waited out.
+    retry: { maxRetries: 0, maxRateLimitRetries: request.maxRetries ?? 3, maxRateLimitWaitMs: request.maxWaitMs ?? 30_000 },
+    onRetry: (event) => {
+      base.options.onRetry?.(event);
+      request.onRetry?.(event.delayMs, event.attempt);
+    },
+  });
+  let nonce: string | undefined;
+  for (let round = 0; ; round += 1) {
+    const response = await http.request({
+      method: 'POST',
+      url: request.tokenEndpoint,
+      idempotent: true,
+      what: 'a token',
+      maxBytes: TOKEN_MAX_BYTES,
+      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+      prepare: async () => {
+        const built = await buildTokenHttpRequest(request);
+        if (request.dpop) built.headers.dpop = await request.dpop.proof({ htm: 'POST', htu: request.tokenEndpoint, nonce });
+        return built;
+      },
+    });
+    const serverNonce = response.headers.get('dpop-nonce');
+    if (request.dpop && serverNonce && round === 0 && response.status === 400 && /use_dpop_nonce/.test(response.text())) {
+      nonce = serverNonce;
       continue;
+    }
+    if (response.status === 429 || (response.status === 503 && response.headers.has('retry-after'))) {
+      throw rateLimitError(response, request, http);
     }
     return parseTokenResponse(response, request.tokenEndpoint);
   }
 }
 
-/** How long to wait before retrying: Retry-After (seconds or an HTTP date), else Okta's X-Rate-Limit-Reset. */
-export function retryDelayMs(headers: Headers, nowMs: number = Date.now()): number {
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter !== null) {
-    const seconds = Number(retryAfter.trim());
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
-  }
-  const reset = Number(headers.get('x-rate-limit-reset') ?? NaN);
-  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - nowMs) + 250;
-  return 1000;
+function rateLimitError(response: HttpResponse, request: TokenRequest, http: HttpClient): RemoteError {
+  const waitMs = rateLimitWaitMs(response.headers, Date.now()) ?? 0;
+  const maxWaitMs = request.maxWaitMs ?? 30_000;
+  const state = response.status === 429 ? 'is rate limiting this client' : 'is unavailable';
+  const attempts = (http.options.retry?.maxRateLimitRetries ?? 0) + 1;
+  return new RemoteError(`The token endpoint at ${hostOf(request.tokenEndpoint)} ${state} (HTTP ${response.status}).`, {
+    status: response.status,
+    requestId: response.requestId,
+    hint:
+      waitMs > maxWaitMs
+        ? `Try again in ${Math.ceil(waitMs / 1000)} s; reuse tokens until they expire (the token cache does).`
+        : `Gave up after ${attempts} attempts; reuse tokens until they expire (the token cache does).`,
+  });
 }
 
-async function parseTokenResponse(response: Response, tokenEndpoint: string): Promise<TokenResponse> {
-  const requestId = requestIdOf(response);
+async function parseTokenResponse(response: HttpResponse, tokenEndpoint: string): Promise<TokenResponse> {
+  const requestId = response.requestId;
   const host = hostOf(tokenEndpoint);
   if (response.status >= 300 && response.status < 400) {
     throw new RemoteError(`The token endpoint at ${host} redirected (HTTP ${response.status}) instead of answering.`, {
@@ -133,7 +151,7 @@ async function parseTokenResponse(response: Response, tokenEndpoint: string): Pr
       hint: 'Check the token URL; okta-m2m does not follow redirects with credentials.',
     });
   }
-  const text = await readText(response);
+  const text = response.text();
   let body: unknown;
   try {
     body = JSON.parse(text) as unknown;

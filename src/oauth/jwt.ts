@@ -70,6 +70,8 @@ export interface VerifyOptions {
   /** Discovery metadata already at hand (skips the request). */
   metadata?: AuthServerMetadata | undefined;
   fetch?: FetchLike | undefined;
+  /** Per request, for discovery and the issuer's keys (default the HTTP core's). */
+  timeoutMs?: number | undefined;
   /** The time to check against (default now). */
   currentDate?: Date | undefined;
 }
@@ -93,7 +95,7 @@ export async function verifyJwt(options: VerifyOptions): Promise<VerifyResult> {
   if (typeof alg !== 'string' || !ALLOWED_ALGORITHMS.includes(alg)) {
     return invalid(`its algorithm ${JSON.stringify(alg ?? null)} is not allowed (only ${ALLOWED_ALGORITHMS.join(', ')})`);
   }
-  const metadata = options.metadata ?? (await discover(options.issuer, { fetch: options.fetch }));
+  const metadata = options.metadata ?? (await discover(options.issuer, { fetch: options.fetch, timeoutMs: options.timeoutMs }));
   if (!metadata.jwks_uri) {
     throw new RemoteError(`The issuer ${options.issuer} publishes no jwks_uri, so signatures cannot be checked.`, {
       hint: 'Check the issuer: an OAuth 2.0 server that issues JWTs publishes its keys.',
@@ -101,7 +103,7 @@ export async function verifyJwt(options: VerifyOptions): Promise<VerifyResult> {
   }
   const jwksUri = metadata.jwks_uri;
   const keys = createRemoteJWKSet(new URL(jwksUri), {
-    [customFetch]: (url, init) => send(url, init, { fetch: options.fetch, what: 'its signing keys' }),
+    [customFetch]: (url, init) => send(url, init, { fetch: options.fetch, timeoutMs: options.timeoutMs, what: 'its signing keys' }),
   });
   try {
     await jwtVerify(token, keys, {

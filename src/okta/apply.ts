@@ -74,8 +74,8 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
   const clientId = clientIdOf(app) as string;
   const serverId = server.id as string;
 
-  // Scopes.
-  const scopeResults = await Promise.allSettled(
+  // Scopes and the policy do not depend on each other: one round trip for both. The rule needs both.
+  const ensureScopes = () => Promise.allSettled(
     spec.scopes.map(async (scope) => {
       const existing = observed.scopes.find((s) => s.name === scope.name);
       const body = desiredScope(scope);
@@ -98,23 +98,27 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
       return result;
     }),
   );
-  const failedScope = scopeResults.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const ensurePolicy = async (): Promise<OktaPolicy> => {
+    const clients = policyClients(spec.allClients, clientId);
+    let policy = observed.authServer?.id === serverId ? observed.policy : undefined;
+    if (!policy?.id) {
+      const made = await createChecked(
+        () => createPolicy(ctx.client, serverId, desiredPolicy(names.policy, spec.description, clients)),
+        async () => (await listPolicies(ctx.client, serverId)).find((p) => p.name === names.policy),
+      );
+      policy = made.value;
+      report({ kind: 'policy', name: names.policy, action: made.adopted ? 'adopted' : 'created', id: policy.id });
+      if (made.adopted) policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report);
+    } else {
+      policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report);
+    }
+    return policy;
+  };
+  const [scopeResults, policyResult] = await Promise.allSettled([ensureScopes(), ensurePolicy()]);
+  const failedScope = scopeResults.status === 'fulfilled' ? scopeResults.value.find((r): r is PromiseRejectedResult => r.status === 'rejected') : scopeResults;
   if (failedScope) throw failedScope.reason;
-
-  // Policy.
-  const clients = policyClients(spec.allClients, clientId);
-  let policy = observed.authServer?.id === serverId ? observed.policy : undefined;
-  if (!policy?.id) {
-    const made = await createChecked(
-      () => createPolicy(ctx.client, serverId, desiredPolicy(names.policy, spec.description, clients)),
-      async () => (await listPolicies(ctx.client, serverId)).find((p) => p.name === names.policy),
-    );
-    policy = made.value;
-    report({ kind: 'policy', name: names.policy, action: made.adopted ? 'adopted' : 'created', id: policy.id });
-    if (made.adopted) policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report);
-  } else {
-    policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report);
-  }
+  if (policyResult.status === 'rejected') throw policyResult.reason;
+  const policy = policyResult.value;
   const policyId = policy.id as string;
   await ctx.recorder.update({ policyId });
 

@@ -2,7 +2,7 @@ import type { OktaClient } from './client.js';
 import { all } from './collect.js';
 import { oktaCall, oktaFind } from './errors.js';
 import type { AuthMethod } from './spec.js';
-import { plain, type JsonWebKeyLike, type OktaApp, type OktaClientSecret } from './types.js';
+import type { JsonWebKeyLike, OktaApp, OktaClientSecret } from './types.js';
 
 /** The service app (OAuth 2.0 client credentials client). */
 export function desiredApp(label: string, authMethod: AuthMethod, jwk?: JsonWebKeyLike): OktaApp {
@@ -44,49 +44,42 @@ export function jwkIdsOf(app: OktaApp): string[] {
   return (app.settings?.oauthClient?.jwks?.keys ?? []).map((k) => k.kid).filter((k): k is string => Boolean(k));
 }
 
+const appPath = (appId: string) => `/api/v1/apps/${encodeURIComponent(appId)}`;
+const secretsPath = (appId: string) => `${appPath(appId)}/credentials/secrets`;
+
 export async function getApp(client: OktaClient, appId: string): Promise<OktaApp | undefined> {
-  const app = await oktaFind('read the app', () => client.sdk.applicationApi.getApplication({ appId }));
-  return app ? plain<OktaApp>(app) : undefined;
+  return oktaFind('read the app', () => client.call<OktaApp>('GET', appPath(appId)));
 }
 
 /** Apps whose label is exactly `label` (Okta's q matches by prefix). */
 export async function findAppsByLabel(client: OktaClient, label: string): Promise<OktaApp[]> {
-  const apps = await oktaCall('list apps', 'GET', async () =>
-    all<OktaApp>(await client.sdk.applicationApi.listApplications({ q: label, limit: 200 })),
-  );
+  const apps = await oktaCall('list apps', 'GET', () => all(client.list<OktaApp>('/api/v1/apps', { q: label, limit: 200 })));
   return apps.filter((app) => app.label === label && app.status !== 'DELETED');
 }
 
 export async function createApp(client: OktaClient, app: OktaApp): Promise<OktaApp> {
-  const created = await oktaCall('create the app', 'POST', () =>
-    client.sdk.applicationApi.createApplication({ application: app as never, activate: true }),
-  );
-  return plain<OktaApp>(created);
+  return oktaCall('create the app', 'POST', () => client.call<OktaApp>('POST', '/api/v1/apps', { query: { activate: true }, body: app }));
 }
 
 export async function replaceApp(client: OktaClient, appId: string, app: OktaApp): Promise<OktaApp> {
-  const replaced = await oktaCall('update the app', 'PUT', () =>
-    client.sdk.applicationApi.replaceApplication({ appId, application: app as never }),
-  );
-  return plain<OktaApp>(replaced);
+  return oktaCall('update the app', 'PUT', () => client.call<OktaApp>('PUT', appPath(appId), { body: app }));
 }
 
 export async function activateApp(client: OktaClient, appId: string): Promise<void> {
-  await oktaCall('activate the app', 'POST', () => client.sdk.applicationApi.activateApplication({ appId }));
+  await oktaCall('activate the app', 'POST', () => client.call('POST', `${appPath(appId)}/lifecycle/activate`, { idempotent: true }));
 }
 
 export async function deleteApp(client: OktaClient, appId: string): Promise<boolean> {
-  const deactivated = await oktaFind('deactivate the app', () => client.sdk.applicationApi.deactivateApplication({ appId }).then(() => true));
+  const deactivated = await oktaFind('deactivate the app', () =>
+    client.call('POST', `${appPath(appId)}/lifecycle/deactivate`, { idempotent: true }).then(() => true),
+  );
   if (!deactivated) return false;
-  const deleted = await oktaFind('delete the app', () => client.sdk.applicationApi.deleteApplication({ appId }).then(() => true));
+  const deleted = await oktaFind('delete the app', () => client.call('DELETE', appPath(appId)).then(() => true));
   return Boolean(deleted);
 }
 
 export async function listClientSecrets(client: OktaClient, appId: string): Promise<OktaClientSecret[]> {
-  const secrets = await oktaCall('list the app\'s client secrets', 'GET', async () =>
-    all<OktaClientSecret>(await client.sdk.applicationSSOPublicKeysApi.listOAuth2ClientSecrets({ appId })),
-  );
-  return secrets;
+  return oktaCall("list the app's client secrets", 'GET', () => all(client.list<OktaClientSecret>(secretsPath(appId))));
 }
 
 /**
@@ -98,21 +91,17 @@ export async function addClientSecret(client: OktaClient, appId: string): Promis
   if (existing.length >= 2) {
     const oldest = [...existing].sort((a, b) => String(a.created ?? '').localeCompare(String(b.created ?? '')))[0];
     if (oldest?.id) {
-      const secretId = oldest.id;
+      const secretPath = `${secretsPath(appId)}/${encodeURIComponent(oldest.id)}`;
       if (oldest.status === 'ACTIVE') {
         await oktaCall('deactivate an old client secret', 'POST', () =>
-          client.sdk.applicationSSOPublicKeysApi.deactivateOAuth2ClientSecret({ appId, secretId }),
+          client.call('POST', `${secretPath}/lifecycle/deactivate`, { idempotent: true }),
         );
       }
-      await oktaFind('delete an old client secret', () =>
-        client.sdk.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId, secretId }),
-      );
+      await oktaFind('delete an old client secret', () => client.call('DELETE', secretPath));
     }
   }
-  const created = plain<OktaClientSecret>(
-    await oktaCall('create a client secret', 'POST', () =>
-      client.sdk.applicationSSOPublicKeysApi.createOAuth2ClientSecret({ appId, oAuth2ClientSecretRequestBody: { status: 'ACTIVE' } as never }),
-    ),
+  const created = await oktaCall('create a client secret', 'POST', () =>
+    client.call<OktaClientSecret>('POST', secretsPath(appId), { body: { status: 'ACTIVE' } }),
   );
   if (!created.client_secret) throw new Error('Okta made a client secret but did not return it.');
   return { ...(created.id ? { id: created.id } : {}), secret: created.client_secret };

@@ -1,11 +1,14 @@
-import type { Client } from '@okta/okta-sdk-nodejs';
 import { UsageError } from '../errors.js';
-import { RetryingExecutor, type ExecutorRequest, type ExecutorResponse, type RetryOptions } from './retry.js';
+import { HttpClient, statusError, type HttpOptions, type HttpResponse } from '../http/client.js';
+import type { RetryEvent, RetryPolicy } from '../http/retry.js';
+import type { DpopProver } from '../oauth/dpop.js';
+import { ManagementTokenSource } from './oauth-login.js';
 
 /**
- * The Okta management client: the Okta Node SDK (loaded lazily, it costs about half a second), authenticated with
- * an SSWS API token or with OAuth 2.0 private_key_jwt, with our retrying request executor and without the SDK's
- * response cache (a read after a write must see the write).
+ * okta-m2m's own Okta management client: the slice of the management API the CLI calls (see the resource modules
+ * beside this file), on THE HTTP core, authenticated with an SSWS API token or with OAuth 2.0 private_key_jwt (a
+ * token from the org authorization server, cached and refreshed before it expires), with room for a DPoP proof on
+ * every request. Answers are plain JSON: the wire types of ./types.ts.
  */
 export type OktaCredentials =
   | { orgUrl: string; mode: 'ssws'; token: string }
@@ -19,24 +22,36 @@ export type OktaCredentials =
       keyId?: string;
     };
 
+/** The options of the SDK-era client, still accepted: `retry.onRetry` and the retry bounds. */
+export interface LegacyRetryOptions extends Partial<RetryPolicy> {
+  onRetry?: (event: RetryEvent) => void;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface ClientOptions extends Omit<HttpOptions, 'retry'> {
+  retry?: LegacyRetryOptions | undefined;
+  /** A DPoP proof per request (RFC 9449), for apps that require DPoP-bound tokens. Off unless given. */
+  dpop?: DpopProver | undefined;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface CallOptions {
+  query?: Query | undefined;
+  body?: unknown;
+  /** A POST that may be repeated (lifecycle activate/deactivate). */
+  idempotent?: boolean | undefined;
+}
+
 export interface OktaClient {
   readonly orgUrl: string;
-  readonly sdk: Client;
-}
-
-export interface ClientOptions {
-  retry?: RetryOptions;
-}
-
-type SdkModule = typeof import('@okta/okta-sdk-nodejs');
-
-let sdkModule: Promise<SdkModule> | undefined;
-
-export async function loadSdk(): Promise<SdkModule> {
-  sdkModule ??= import('@okta/okta-sdk-nodejs').then(
-    (mod) => ((mod as unknown as { default?: SdkModule }).default ?? mod) as SdkModule,
-  );
-  return sdkModule;
+  readonly http: HttpClient;
+  /** One management call; an error status throws HttpStatusError (mapped by ./errors.ts). */
+  call<T = unknown>(method: string, path: string, options?: CallOptions): Promise<T>;
+  /** Every item of a list, a page at a time, following Link: rel="next" (only on the org's origin). */
+  list<T = unknown>(path: string, query?: Query): AsyncGenerator<T>;
 }
 
 /** `https://acme.okta.com/` -> `https://acme.okta.com`; rejects what is not an http(s) origin. */
@@ -63,30 +78,113 @@ export function normalizeOrgUrl(input: string): string {
   return url.origin;
 }
 
+/** The URL of Link: rel="next", only when it stays on the org (the credentials go with it). */
+export function nextLink(header: string | null, orgUrl: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (!match?.[1]) continue;
+    try {
+      const url = new URL(match[1], orgUrl);
+      if (url.origin === new URL(orgUrl).origin) return url.href;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export function httpOptionsOf(options: ClientOptions): HttpOptions {
+  const { retry, dpop: _dpop, ...http } = options;
+  if (!retry) return http;
+  const { onRetry, sleep, now, random, ...policy } = retry;
+  const clock = { ...http.clock, ...(sleep ? { sleep } : {}), ...(now ? { now } : {}), ...(random ? { random } : {}) };
+  return { ...http, retry: policy, clock, ...(onRetry && !http.onRetry ? { onRetry } : {}) };
+}
+
+function withQuery(url: string, query: Query | undefined): string {
+  if (!query) return url;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${url}${url.includes('?') ? '&' : '?'}${text}` : url;
+}
+
+/** How a request is authorized: the header(s) for one attempt. */
+interface Authorizer {
+  headers(method: string, url: string, nonce: string | undefined): Promise<Record<string, string>>;
+  /** After a 401 saying the token is no good: forget it (true when a retry may help). */
+  invalidate(): boolean;
+}
+
+class Client implements OktaClient {
+  private nonce: string | undefined;
+
+  constructor(
+    readonly orgUrl: string,
+    readonly http: HttpClient,
+    private readonly auth: Authorizer,
+  ) {}
+
+  async call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+    const response = await this.send(method, withQuery(`${this.orgUrl}${path}`, options.query), options);
+    return response.json() as T;
+  }
+
+  async *list<T>(path: string, query?: Query): AsyncGenerator<T> {
+    let url: string | undefined = withQuery(`${this.orgUrl}${path}`, query);
+    while (url) {
+      const response = await this.send('GET', url, {});
+      const page = response.json();
+      const items = Array.isArray(page) ? (page as T[]) : [];
+      for (const item of items) yield item;
+      url = items.length ? nextLink(response.headers.get('link'), this.orgUrl) : undefined;
+    }
+  }
+
+  private async send(method: string, url: string, options: CallOptions): Promise<HttpResponse> {
+    const upper = method.toUpperCase();
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    // One more try after a DPoP nonce challenge, and one after a rejected (expired) OAuth token.
+    for (let round = 0; ; round += 1) {
+      const response = await this.http.request({
+        method: upper,
+        url,
+        idempotent: options.idempotent,
+        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body } : {}),
+        prepare: async () => ({ headers: await this.auth.headers(upper, url, this.nonce) }),
+      });
+      const nonce = response.headers.get('dpop-nonce');
+      if (nonce) this.nonce = nonce;
+      if (response.status === 401 && round < 2) {
+        const challenge = response.headers.get('www-authenticate') ?? '';
+        if (nonce && /use_dpop_nonce/.test(challenge)) continue;
+        if (/invalid_token/.test(challenge) && this.auth.invalidate()) continue;
+      }
+      if (response.status >= 400) throw statusError(response);
+      return response;
+    }
+  }
+}
+
 export async function createOktaClient(credentials: OktaCredentials, options: ClientOptions = {}): Promise<OktaClient> {
-  const sdk = await loadSdk();
-  const base = new sdk.RequestExecutor();
-  const transport = (request: ExecutorRequest) =>
-    (base.fetch as unknown as (r: ExecutorRequest) => Promise<ExecutorResponse>).call(base, request);
-  const requestExecutor = new RetryingExecutor(transport, options.retry);
   const orgUrl = normalizeOrgUrl(credentials.orgUrl);
-  const common = {
-    orgUrl,
-    requestExecutor: requestExecutor as unknown as InstanceType<SdkModule['RequestExecutor']>,
-    // null, not undefined: the SDK installs its default cache middleware unless told null.
-    cacheMiddleware: null,
-    userAgent: 'okta-m2m',
-  };
-  const client =
-    credentials.mode === 'ssws'
-      ? new sdk.Client({ ...common, token: credentials.token })
-      : new sdk.Client({
-          ...common,
-          authorizationMode: 'PrivateKey',
-          clientId: credentials.clientId,
-          scopes: credentials.scopes,
-          privateKey: credentials.privateKey,
-          ...(credentials.keyId ? { keyId: credentials.keyId } : {}),
-        });
-  return { orgUrl, sdk: client };
+  const http = new HttpClient(httpOptionsOf(options));
+  if (credentials.mode === 'ssws') {
+    const header = `SSWS ${credentials.token}`;
+    return new Client(orgUrl, http, { headers: async () => ({ authorization: header }), invalidate: () => false });
+  }
+  const tokens = new ManagementTokenSource({ ...credentials, orgUrl }, http, options.dpop);
+  const dpop = options.dpop;
+  return new Client(orgUrl, http, {
+    headers: async (method, url, nonce): Promise<Record<string, string>> => {
+      const token = await tokens.get();
+      if (token.tokenType.toLowerCase() === 'dpop' && dpop) {
+        return { authorization: `DPoP ${token.accessToken}`, dpop: await dpop.proof({ htm: method, htu: url, accessToken: token.accessToken, nonce }) };
+      }
+      return { authorization: `Bearer ${token.accessToken}` };
+    },
+    invalidate: () => tokens.invalidate(),
+  });
 }

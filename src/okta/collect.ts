@@ -1,8 +1,6 @@
-/** Every item of an SDK collection (it follows Link: rel="next" itself), as plain data. */
-export async function all<T>(collection: AsyncIterable<unknown> | { [Symbol.asyncIterator](): AsyncIterator<unknown> }): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of collection as AsyncIterable<unknown>) {
-    if (item !== null && item !== undefined) items.push(JSON.parse(JSON.stringify(item)) as T);
-  }
-  return items;
+/** Every item of a list (the client follows Link: rel="next"). */
+export async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) if (item !== null && item !== undefined) out.push(item);
+  return out;
 }

@@ -2,9 +2,11 @@ import { AuthError, UsageError } from '../errors.js';
 import { requireProfile, type ProfilesDocument, type Profile } from '../config/profiles.js';
 import { secretRefs } from '../secrets/refs.js';
 import type { SecretStore } from '../secrets/store.js';
-import { createOktaClient, loadSdk, type ClientOptions, type OktaClient, type OktaCredentials } from './client.js';
+import { HttpClient } from '../http/client.js';
+import { createOktaClient, httpOptionsOf, type ClientOptions, type OktaClient, type OktaCredentials } from './client.js';
 import { oktaCall } from './errors.js';
-import { mintToken } from './mint.js';
+import { orgTokenEndpoint } from './oauth-login.js';
+import { probeToken } from '../oauth/probe.js';
 
 /** The okta.* scopes okta-m2m's own service app needs for everything it does. */
 export const MANAGEMENT_SCOPES = [
@@ -44,9 +46,7 @@ export async function connect(
   options: ClientOptions = {},
 ): Promise<OktaClient> {
   const profile = requireProfile(doc, name);
-  // Load the SDK (hundreds of modules) while the keychain answers.
-  const [credentials] = await Promise.all([credentialsFor(profile, name, secrets), loadSdk()]);
-  return createOktaClient(credentials, options);
+  return createOktaClient(await credentialsFor(profile, name, secrets), options);
 }
 
 /**
@@ -65,14 +65,15 @@ const REQUIRED_FOR_INIT = ['okta.apps.manage', 'okta.authorizationServers.manage
 export async function verifyCredentials(credentials: OktaCredentials, options: ClientOptions = {}): Promise<Verified> {
   let missingScopes: string[] = [];
   if (credentials.mode === 'private_key_jwt') {
-    const tokenEndpoint = `${new URL(credentials.orgUrl).origin}/oauth2/v1/token`;
-    const result = await mintToken({
-      tokenEndpoint,
+    await toPkcs8(credentials.privateKey);
+    const result = await probeToken({
+      tokenEndpoint: orgTokenEndpoint(credentials.orgUrl),
       clientId: credentials.clientId,
       authMethod: 'private_key_jwt',
       scopes: credentials.scopes,
-      privateKeyPem: await toPkcs8(credentials.privateKey),
+      privateKey: credentials.privateKey,
       ...(credentials.keyId ? { keyId: credentials.keyId } : {}),
+      http: new HttpClient(httpOptionsOf(options)),
     });
     if (!result.ok) {
       const scopeProblem = /invalid_scope|scope/i.test(result.error);
@@ -94,14 +95,8 @@ export async function verifyCredentials(credentials: OktaCredentials, options: C
     }
   }
   const client = await createOktaClient(credentials, options);
-  await oktaCall('list authorization servers', 'GET', async () => {
-    const collection = await client.sdk.authorizationServerApi.listAuthorizationServers({ limit: 1 });
-    await collection.next();
-  });
-  await oktaCall('list apps', 'GET', async () => {
-    const collection = await client.sdk.applicationApi.listApplications({ limit: 1 });
-    await collection.next();
-  });
+  await oktaCall('list authorization servers', 'GET', () => client.call('GET', '/api/v1/authorizationServers', { query: { limit: 1 } }));
+  await oktaCall('list apps', 'GET', () => client.call('GET', '/api/v1/apps', { query: { limit: 1 } }));
   return { missingScopes };
 }
 

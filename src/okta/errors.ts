@@ -1,7 +1,8 @@
 import { AuthError, CliError, ConflictError, NotFoundError, RemoteError, UsageError } from '../errors.js';
+import { HttpStatusError, NetworkError, RequestTimeoutError } from '../http/errors.js';
 
 /**
- * Okta's error answers (OktaApiError from the SDK, or a plain HTTP error) turned into the CLI's typed errors, with
+ * Okta's error answers (the HTTP core's HttpStatusError, or the SDK's OktaApiError in tests) turned into the CLI's typed errors, with
  * a message for a person, a hint, and Okta's X-Okta-Request-Id for --debug. Never a secret: Okta's error bodies
  * carry none, and the request URL is reduced to its path.
  */
@@ -52,6 +53,7 @@ function pathOf(url: string | undefined): string {
 }
 
 export function isOktaHttpError(error: unknown): error is OktaErrorLike & Error {
+  if (error instanceof HttpStatusError) return true;
   return (
     error instanceof Error &&
     typeof (error as OktaErrorLike).status === 'number' &&
@@ -68,20 +70,15 @@ export function statusOf(error: unknown): number | undefined {
  * okta.* scope a 403 lacks.
  */
 export function mapOktaError(error: unknown, what: string, method = 'GET'): unknown {
-  if (error instanceof CliError) return error;
-  if (!isOktaHttpError(error)) {
-    const code = (error as { code?: string } | null)?.code;
-    const name = (error as Error | null)?.name;
-    if (name === 'FetchError' || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
-      return new RemoteError(`Could not reach Okta to ${what}: ${(error as Error).message}.`, {
-        hint: 'Check the org URL and your network, then run the command again.',
-        cause: error,
-      });
-    }
-    return error;
+  if (error instanceof NetworkError) {
+    return new RemoteError(`Could not reach Okta to ${what}: ${error.detail}.`, {
+      hint: error instanceof RequestTimeoutError ? error.hint : 'Check the org URL and your network, then run the command again.',
+      cause: error,
+    });
   }
+  if (!isOktaHttpError(error)) return error;
   const status = error.status ?? 0;
-  const requestId = headerOf(error.headers, 'x-okta-request-id');
+  const requestId = headerOf(error.headers, 'x-okta-request-id') ?? (error instanceof CliError ? error.requestId : undefined);
   const path = pathOf(error.url);
   const summary = error.errorSummary?.trim() || `HTTP ${status}`;
   const causes = (error.errorCauses ?? []).map((c) => c.errorSummary).filter((s): s is string => Boolean(s));

@@ -1,8 +1,9 @@
-import type { Client } from '@okta/okta-sdk-nodejs';
+import type { OktaClient } from './client.js';
 import { NotFoundError } from '../errors.js';
 import { all } from './collect.js';
 import { oktaCall, oktaFind } from './errors.js';
-import { plain, type OktaRule } from './types.js';
+import { rulePath } from './rules.js';
+import type { OktaRule } from './types.js';
 
 /**
  * The token inline hook (`com.okta.oauth2.tokens.transform`) that `hook deploy token-hook` registers, and its
@@ -12,7 +13,7 @@ import { plain, type OktaRule } from './types.js';
  * covers what Okta does return (name, uri, scheme type and key, status) and the caller says when the secret is new:
  * then the hook is always replaced, with the secret.
  *
- * Every function takes the Okta SDK client (loaded lazily by the caller), so tests run it against the emulator.
+ * Every function takes okta-m2m's Okta client, so tests run it against the emulator.
  */
 export const TOKEN_HOOK_TYPE = 'com.okta.oauth2.tokens.transform';
 export const DEFAULT_AUTH_KEY = 'Authorization';
@@ -66,6 +67,8 @@ interface RawHook {
   };
 }
 
+const hookPath = (id: string) => `/api/v1/inlineHooks/${encodeURIComponent(id)}`;
+
 function info(raw: RawHook): InlineHookInfo {
   const config = raw.channel?.config;
   const out: InlineHookInfo = {
@@ -90,21 +93,19 @@ function info(raw: RawHook): InlineHookInfo {
   return out;
 }
 
-export async function getInlineHook(client: Client, id: string): Promise<InlineHookInfo | undefined> {
-  const raw = await oktaFind('read the inline hook', () => client.inlineHookApi.getInlineHook({ inlineHookId: id }));
-  return raw ? info(plain<RawHook>(raw)) : undefined;
+export async function getInlineHook(client: OktaClient, id: string): Promise<InlineHookInfo | undefined> {
+  const raw = await oktaFind('read the inline hook', () => client.call<RawHook>('GET', hookPath(id)));
+  return raw ? info(raw) : undefined;
 }
 
 /** Token inline hooks with exactly this name (Okta does not enforce unique names). */
-export async function findTokenHooksByName(client: Client, name: string): Promise<InlineHookInfo[]> {
-  const hooks = await oktaCall('list the inline hooks', 'GET', async () =>
-    all<RawHook>(await client.inlineHookApi.listInlineHooks({ type: TOKEN_HOOK_TYPE })),
-  );
+export async function findTokenHooksByName(client: OktaClient, name: string): Promise<InlineHookInfo[]> {
+  const hooks = await oktaCall('list the inline hooks', 'GET', () => all(client.list<RawHook>('/api/v1/inlineHooks', { type: TOKEN_HOOK_TYPE })));
   return hooks.filter((h) => h.name === name && (h.type === undefined || h.type === TOKEN_HOOK_TYPE)).map(info);
 }
 
 /** The hook recorded by id if it still exists, else the one with the name. */
-export async function findTokenHook(client: Client, name: string, id?: string): Promise<InlineHookInfo | undefined> {
+export async function findTokenHook(client: OktaClient, name: string, id?: string): Promise<InlineHookInfo | undefined> {
   if (id) {
     const byId = await getInlineHook(client, id);
     if (byId && (byId.type === undefined || byId.type === TOKEN_HOOK_TYPE)) return byId;
@@ -157,16 +158,14 @@ export interface EnsureResult {
  * activates it. Nothing is written when it already matches.
  */
 export async function ensureInlineHook(
-  client: Client,
+  client: OktaClient,
   spec: InlineHookSpec,
   options: { existing?: InlineHookInfo | undefined; secretChanged: boolean },
 ): Promise<EnsureResult> {
   const existing = options.existing;
   if (!existing) {
-    const created = plain<RawHook>(
-      await oktaCall('create the token inline hook', 'POST', () =>
-        client.inlineHookApi.createInlineHook({ inlineHook: hookBody(spec) as never }),
-      ),
+    const created = await oktaCall('create the token inline hook', 'POST', () =>
+      client.call<RawHook>('POST', '/api/v1/inlineHooks', { body: hookBody(spec) }),
     );
     let hook = info(created);
     let activated = false;
@@ -182,10 +181,8 @@ export async function ensureInlineHook(
   let action: EnsureResult['action'] = 'unchanged';
   if (changes.length) {
     hook = info(
-      plain<RawHook>(
-        await oktaCall('update the token inline hook', 'PUT', () =>
-          client.inlineHookApi.replaceInlineHook({ inlineHookId: existing.id, inlineHook: hookBody(spec, existing) as never }),
-        ),
+      await oktaCall('update the token inline hook', 'PUT', () =>
+        client.call<RawHook>('PUT', hookPath(existing.id), { body: hookBody(spec, existing) }),
       ),
     );
     action = 'updated';
@@ -198,35 +195,34 @@ export async function ensureInlineHook(
   return { hook, action, activated, changes };
 }
 
-async function activate(client: Client, id: string): Promise<InlineHookInfo> {
+async function activate(client: OktaClient, id: string): Promise<InlineHookInfo> {
   return info(
-    plain<RawHook>(
-      await oktaCall('activate the token inline hook', 'POST', () => client.inlineHookApi.activateInlineHook({ inlineHookId: id })),
+    await oktaCall('activate the token inline hook', 'POST', () =>
+      client.call<RawHook>('POST', `${hookPath(id)}/lifecycle/activate`, { idempotent: true }),
     ),
   );
 }
 
 /** Deactivates (Okta deletes only inactive hooks) and deletes; false when it was already gone. */
-export async function deleteInlineHook(client: Client, id: string): Promise<boolean> {
+export async function deleteInlineHook(client: OktaClient, id: string): Promise<boolean> {
   const hook = await getInlineHook(client, id);
   if (!hook) return false;
   if (hook.status !== 'INACTIVE') {
     const done = await oktaFind('deactivate the token inline hook', () =>
-      client.inlineHookApi.deactivateInlineHook({ inlineHookId: id }).then(() => true),
+      client.call('POST', `${hookPath(id)}/lifecycle/deactivate`, { idempotent: true }).then(() => true),
     );
     if (!done) return false;
   }
   return Boolean(
-    await oktaFind('delete the token inline hook', () => client.inlineHookApi.deleteInlineHook({ inlineHookId: id }).then(() => true)),
+    await oktaFind('delete the token inline hook', () => client.call('DELETE', hookPath(id)).then(() => true)),
   );
 }
 
 // -------------------------------------------------------------------------------------------------------------
 // The policy rule
 
-export async function readRule(client: Client, rule: RuleRef): Promise<OktaRule | undefined> {
-  const raw = await oktaFind('read the policy rule', () => client.authorizationServerApi.getAuthorizationServerPolicyRule(rule));
-  return raw ? plain<OktaRule>(raw) : undefined;
+export async function readRule(client: OktaClient, rule: RuleRef): Promise<OktaRule | undefined> {
+  return oktaFind('read the policy rule', () => client.call<OktaRule>('GET', rulePath(rule.authServerId, rule.policyId, rule.ruleId)));
 }
 
 /** The inline hook id on the rule, `undefined` when none, `null` when the rule is gone. */
@@ -237,7 +233,7 @@ export function ruleHookId(rule: OktaRule | undefined): string | undefined | nul
 }
 
 function withHook(rule: OktaRule, hookId: string | undefined): OktaRule {
-  // Read-only fields go: Okta ignores them, and the SDK's serializer wants Dates where plain data has strings.
+  // Read-only fields go: Okta ignores them.
   const body = JSON.parse(JSON.stringify(rule)) as OktaRule & { _links?: unknown; created?: unknown; lastUpdated?: unknown };
   delete body._links;
   delete body.created;
@@ -248,10 +244,8 @@ function withHook(rule: OktaRule, hookId: string | undefined): OktaRule {
   return { ...body, actions: { ...(body.actions ?? {}), token } };
 }
 
-async function replaceRule(client: Client, ref: RuleRef, rule: OktaRule, what: string): Promise<void> {
-  await oktaCall(what, 'PUT', () =>
-    client.authorizationServerApi.replaceAuthorizationServerPolicyRule({ ...ref, policyRule: rule as never }),
-  );
+async function replaceRule(client: OktaClient, ref: RuleRef, rule: OktaRule, what: string): Promise<void> {
+  await oktaCall(what, 'PUT', () => client.call('PUT', rulePath(ref.authServerId, ref.policyId, ref.ruleId), { body: rule }));
 }
 
 /**
@@ -259,7 +253,7 @@ async function replaceRule(client: Client, ref: RuleRef, rule: OktaRule, what: s
  * `current` skips the GET when the caller has just read the rule.
  */
 export async function attachInlineHook(
-  client: Client,
+  client: OktaClient,
   ref: RuleRef,
   hookId: string,
   current?: OktaRule,
@@ -276,7 +270,7 @@ export async function attachInlineHook(
 }
 
 /** Removes the hook from the rule if (and only if) the rule has this hook. */
-export async function detachInlineHook(client: Client, ref: RuleRef, hookId: string): Promise<'detached' | 'unchanged' | 'missing'> {
+export async function detachInlineHook(client: OktaClient, ref: RuleRef, hookId: string): Promise<'detached' | 'unchanged' | 'missing'> {
   const rule = await readRule(client, ref);
   if (!rule) return 'missing';
   if (ruleHookId(rule) !== hookId) return 'unchanged';

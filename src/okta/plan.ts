@@ -62,6 +62,15 @@ export async function observe(
 ): Promise<Observed> {
   const names = objectNames(spec);
   const ids = state && state.orgUrl === client.orgUrl ? state : undefined;
+  // With ids from a previous run, everything is read by id at once (one round trip), and checked afterwards.
+  const recordedServer = ids?.authServerId;
+  const early = recordedServer
+    ? {
+        scopes: settle(listScopes(client, recordedServer)),
+        policy: ids.policyId ? settle(getPolicy(client, recordedServer, ids.policyId)) : undefined,
+        rule: ids.policyId && ids.ruleId ? settle(getRule(client, recordedServer, ids.policyId, ids.ruleId)) : undefined,
+      }
+    : undefined;
   const [app, authServer] = await Promise.all([
     findApp(client, names.app, ids?.appId),
     findAuthServer(client, names.authServer, ids?.authServerId),
@@ -69,17 +78,23 @@ export async function observe(
   let scopes: OktaScope[] = [];
   let policy: OktaPolicy | undefined;
   let rule: OktaRule | undefined;
-  if (authServer?.id) {
+  if (authServer?.id && early && authServer.id === recordedServer) {
+    const serverId = authServer.id;
+    scopes = (await settled(early.scopes)).filter((s) => !s.system);
+    policy = (early.policy ? await settled(early.policy) : undefined) ?? (await findPolicy(client, serverId, names.policy, undefined));
+    if (policy?.id) {
+      const byId = policy.id === ids?.policyId && early.rule ? await settled(early.rule) : undefined;
+      rule = byId ?? (await findRule(client, serverId, policy.id, names.rule, undefined));
+    }
+  } else if (authServer?.id) {
     const serverId = authServer.id;
     const [allScopes, foundPolicy] = await Promise.all([
       listScopes(client, serverId),
-      findPolicy(client, serverId, names.policy, ids?.authServerId === serverId ? ids.policyId : undefined),
+      findPolicy(client, serverId, names.policy, undefined),
     ]);
     scopes = allScopes.filter((s) => !s.system);
     policy = foundPolicy;
-    if (policy?.id) {
-      rule = await findRule(client, serverId, policy.id, names.rule, ids?.policyId === policy.id ? ids.ruleId : undefined);
-    }
+    if (policy?.id) rule = await findRule(client, serverId, policy.id, names.rule, undefined);
   }
   const wanted = new Set(spec.scopes.map((s) => s.name));
   const recorded = new Set(Object.values(ids?.scopeIds ?? {}));
@@ -107,6 +122,22 @@ export async function observe(
   if (policy) observed.policy = policy;
   if (rule) observed.rule = rule;
   return observed;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A read started early whose result may go unused: its failure waits to be looked at. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+async function settled<T>(result: Promise<Settled<T>>): Promise<T> {
+  const outcome = await result;
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }
 
 async function findApp(client: OktaClient, label: string, appId: string | undefined): Promise<OktaApp | undefined> {

@@ -1,7 +1,8 @@
 import type { OktaClient } from './client.js';
 import { all } from './collect.js';
 import { oktaCall, oktaFind } from './errors.js';
-import { plain, type OktaRule } from './types.js';
+import { policyPath } from './policies.js';
+import type { OktaRule } from './types.js';
 
 export function desiredRule(name: string, scopes: string[], lifetimeMinutes: number): OktaRule {
   return {
@@ -24,45 +25,32 @@ export function desiredRule(name: string, scopes: string[], lifetimeMinutes: num
   };
 }
 
+const rulesPath = (authServerId: string, policyId: string) => `${policyPath(authServerId, policyId)}/rules`;
+export const rulePath = (authServerId: string, policyId: string, ruleId: string) =>
+  `${rulesPath(authServerId, policyId)}/${encodeURIComponent(ruleId)}`;
+
 export async function listRules(client: OktaClient, authServerId: string, policyId: string): Promise<OktaRule[]> {
-  return oktaCall('list the policy rules', 'GET', async () =>
-    all<OktaRule>(await client.sdk.authorizationServerApi.listAuthorizationServerPolicyRules({ authServerId, policyId })),
-  );
+  return oktaCall('list the policy rules', 'GET', () => all(client.list<OktaRule>(rulesPath(authServerId, policyId))));
 }
 
 export async function getRule(client: OktaClient, authServerId: string, policyId: string, ruleId: string): Promise<OktaRule | undefined> {
-  const rule = await oktaFind('read the policy rule', () =>
-    client.sdk.authorizationServerApi.getAuthorizationServerPolicyRule({ authServerId, policyId, ruleId }),
-  );
-  return rule ? plain<OktaRule>(rule) : undefined;
+  return oktaFind('read the policy rule', () => client.call<OktaRule>('GET', rulePath(authServerId, policyId, ruleId)));
 }
 
 export async function createRule(client: OktaClient, authServerId: string, policyId: string, rule: OktaRule): Promise<OktaRule> {
-  return plain<OktaRule>(
-    await oktaCall('create the policy rule', 'POST', () =>
-      client.sdk.authorizationServerApi.createAuthorizationServerPolicyRule({ authServerId, policyId, policyRule: rule as never }),
-    ),
-  );
+  return oktaCall('create the policy rule', 'POST', () => client.call<OktaRule>('POST', rulesPath(authServerId, policyId), { body: rule }));
 }
 
 export async function replaceRule(client: OktaClient, authServerId: string, policyId: string, ruleId: string, rule: OktaRule): Promise<OktaRule> {
-  return plain<OktaRule>(
-    await oktaCall('update the policy rule', 'PUT', () =>
-      client.sdk.authorizationServerApi.replaceAuthorizationServerPolicyRule({ authServerId, policyId, ruleId, policyRule: rule as never }),
-    ),
-  );
+  return oktaCall('update the policy rule', 'PUT', () => client.call<OktaRule>('PUT', rulePath(authServerId, policyId, ruleId), { body: rule }));
 }
 
 export async function activateRule(client: OktaClient, authServerId: string, policyId: string, ruleId: string): Promise<void> {
   await oktaCall('activate the policy rule', 'POST', () =>
-    client.sdk.authorizationServerApi.activateAuthorizationServerPolicyRule({ authServerId, policyId, ruleId }),
+    client.call('POST', `${rulePath(authServerId, policyId, ruleId)}/lifecycle/activate`, { idempotent: true }),
   );
 }
 
 export async function deleteRule(client: OktaClient, authServerId: string, policyId: string, ruleId: string): Promise<boolean> {
-  return Boolean(
-    await oktaFind('delete the policy rule', () =>
-      client.sdk.authorizationServerApi.deleteAuthorizationServerPolicyRule({ authServerId, policyId, ruleId }).then(() => true),
-    ),
-  );
+  return Boolean(await oktaFind('delete the policy rule', () => client.call('DELETE', rulePath(authServerId, policyId, ruleId)).then(() => true)));
 }

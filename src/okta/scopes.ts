@@ -2,7 +2,8 @@ import type { OktaClient } from './client.js';
 import { all } from './collect.js';
 import { oktaCall, oktaFind } from './errors.js';
 import type { ScopeSpec } from './spec.js';
-import { plain, type OktaScope } from './types.js';
+import { serverPath } from './authorization-servers.js';
+import type { OktaScope } from './types.js';
 
 export function desiredScope(scope: ScopeSpec): OktaScope {
   return {
@@ -14,48 +15,21 @@ export function desiredScope(scope: ScopeSpec): OktaScope {
   };
 }
 
-/**
- * The SDK's OAuth2Scope model names Okta's `default` field `_default` (a reserved word in its generator): plain
- * data going in is renamed for the SDK, and what comes back is renamed to Okta's spelling.
- */
-function toSdk(scope: OktaScope): Record<string, unknown> {
-  const { default: isDefault, ...rest } = scope;
-  return isDefault === undefined ? rest : { ...rest, _default: isDefault };
-}
-
-function fromSdk(raw: unknown): OktaScope {
-  const { _default: isDefault, ...rest } = plain<Record<string, unknown>>(raw);
-  const scope = rest as OktaScope;
-  if (typeof isDefault === 'boolean') scope.default = isDefault;
-  return scope;
-}
+const scopesPath = (authServerId: string) => `${serverPath(authServerId)}/scopes`;
+const scopePath = (authServerId: string, scopeId: string) => `${scopesPath(authServerId)}/${encodeURIComponent(scopeId)}`;
 
 export async function listScopes(client: OktaClient, authServerId: string): Promise<OktaScope[]> {
-  return oktaCall('list the scopes', 'GET', async () =>
-    (await all<unknown>(await client.sdk.authorizationServerApi.listOAuth2Scopes({ authServerId, limit: 200 }))).map(fromSdk),
-  );
+  return oktaCall('list the scopes', 'GET', () => all(client.list<OktaScope>(scopesPath(authServerId), { limit: 200 })));
 }
 
 export async function createScope(client: OktaClient, authServerId: string, scope: OktaScope): Promise<OktaScope> {
-  return fromSdk(
-    await oktaCall(`create the scope ${scope.name}`, 'POST', () =>
-      client.sdk.authorizationServerApi.createOAuth2Scope({ authServerId, oAuth2Scope: toSdk(scope) as never }),
-    ),
-  );
+  return oktaCall(`create the scope ${scope.name}`, 'POST', () => client.call<OktaScope>('POST', scopesPath(authServerId), { body: scope }));
 }
 
 export async function replaceScope(client: OktaClient, authServerId: string, scopeId: string, scope: OktaScope): Promise<OktaScope> {
-  return fromSdk(
-    await oktaCall(`update the scope ${scope.name}`, 'PUT', () =>
-      client.sdk.authorizationServerApi.replaceOAuth2Scope({ authServerId, scopeId, oAuth2Scope: toSdk(scope) as never }),
-    ),
-  );
+  return oktaCall(`update the scope ${scope.name}`, 'PUT', () => client.call<OktaScope>('PUT', scopePath(authServerId, scopeId), { body: scope }));
 }
 
 export async function deleteScope(client: OktaClient, authServerId: string, scopeId: string): Promise<boolean> {
-  return Boolean(
-    await oktaFind('delete a scope', () =>
-      client.sdk.authorizationServerApi.deleteOAuth2Scope({ authServerId, scopeId }).then(() => true),
-    ),
-  );
+  return Boolean(await oktaFind('delete a scope', () => client.call('DELETE', scopePath(authServerId, scopeId)).then(() => true)));
 }

@@ -1,7 +1,7 @@
 import { secretRefs } from '../secrets/refs.js';
 import type { SecretStore } from '../secrets/store.js';
 import type { OktaClient } from './client.js';
-import { mintToken, type MintResult } from './mint.js';
+import { probeToken, type ProbeResult } from '../oauth/probe.js';
 import { computePlan, observe, type CredentialLookup, type PlanItem } from './plan.js';
 import { publicJwkOf } from './keys.js';
 import type { OktaState } from './state.js';
@@ -21,7 +21,7 @@ export interface SetupStatus {
   objects: ObjectStatus[];
   drift: boolean;
   /** checked: false when the caller asked for no token (--no-token). */
-  token: MintResult | { ok: false; error: string } | { checked: false };
+  token: ProbeResult | { ok: false; error: string } | { checked: false };
 }
 
 export function credentialLookup(secrets: SecretStore, profile: string): CredentialLookup {
@@ -70,14 +70,16 @@ export async function setupStatus(
     const pkj = state.authMethod === 'private_key_jwt';
     const secret = pkj ? undefined : await secrets.get(secretRefs.clientSecret(profile, state.clientId));
     const key = pkj ? await secrets.get(secretRefs.clientPrivateKey(profile, state.clientId)) : undefined;
-    token = await mintToken({
+    token = await probeToken({
       tokenEndpoint: state.tokenEndpoint,
       clientId: state.clientId,
       authMethod: state.authMethod ?? 'client_secret_basic',
       scopes: state.scopes ?? [],
       ...(secret ? { clientSecret: secret } : {}),
-      ...(key ? { privateKeyPem: key } : {}),
+      ...(key ? { privateKey: key } : {}),
       ...(state.keyId ? { keyId: state.keyId } : {}),
+      // The client's HTTP core: its time limit (--timeout) and retry listener apply to the token request too.
+      http: client.http,
     });
   }
   return { complete, objects, drift: objects.some((o) => o.status !== 'ok'), token };

@@ -1,7 +1,18 @@
 /**
- * The parts of Okta's objects okta-m2m reads and writes, as plain data. The SDK's generated models carry more;
- * what we do not manage is kept as it is (updates start from the object Okta returned).
+ * The wire types: the JSON the management API sends and takes, for the parts okta-m2m reads and writes, named as
+ * in Okta's OpenAPI description (management-minimal.yaml, 2026.06.3: Application / OpenIdConnectApplication,
+ * AuthorizationServer, OAuth2Scope, AuthorizationServerPolicy, AuthorizationServerPolicyRule, OAuth2ClientSecret,
+ * InlineHook, OAuth2Claim, Group, User). Dates are ISO 8601 strings. Fields we do not manage are kept as Okta sent
+ * them (updates start from the object Okta returned), hence the index signatures.
  */
+/** Read-only fields every object carries. */
+export interface OktaObjectMeta {
+  id?: string;
+  created?: string;
+  lastUpdated?: string;
+  _links?: Record<string, unknown>;
+}
+
 export type Status = 'ACTIVE' | 'INACTIVE' | string;
 
 export interface JsonWebKeyLike {
@@ -20,7 +31,7 @@ export interface OktaApp {
   label?: string;
   status?: Status;
   signOnMode?: string;
-  created?: string | Date;
+  created?: string;
   credentials?: {
     oauthClient?: {
       client_id?: string;
@@ -109,11 +120,36 @@ export interface OktaClientSecret {
   id?: string;
   client_secret?: string;
   status?: Status;
-  created?: string | Date;
+  created?: string;
   [key: string]: unknown;
 }
 
-/** Plain data from an SDK model instance (drops prototype and undefined fields). */
-export function plain<T>(value: unknown): T {
-  return JSON.parse(JSON.stringify(value ?? null)) as T;
+/** OAuth2Claim: a custom claim on an authorization server. */
+export interface OktaClaim {
+  id?: string;
+  name?: string;
+  status?: Status;
+  claimType?: 'RESOURCE' | 'IDENTITY' | string;
+  valueType?: 'EXPRESSION' | 'GROUPS' | 'SYSTEM' | string;
+  value?: string;
+  alwaysIncludeInToken?: boolean;
+  conditions?: { scopes?: string[] };
+  system?: boolean;
+  [key: string]: unknown;
+}
+
+/** Group, as far as sync reads it. */
+export interface OktaGroup {
+  id?: string;
+  type?: string;
+  profile?: { name?: string; description?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** User, as far as sync reads it. */
+export interface OktaUser {
+  id?: string;
+  status?: Status;
+  profile?: { login?: string; email?: string; firstName?: string; lastName?: string; [key: string]: unknown };
+  [key: string]: unknown;
 }

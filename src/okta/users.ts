@@ -1,6 +1,6 @@
 import type { OktaClient } from './client.js';
 import { isOktaHttpError, mapOktaError, oktaFind } from './errors.js';
-import { isConnectionError } from './retry.js';
+import { NetworkError } from '../http/errors.js';
 
 /** Okta users, as much as sync needs: find by login, create (staged or active). */
 export interface OktaUserLite {
@@ -11,22 +11,9 @@ export interface OktaUserLite {
 
 export type OktaProfileInput = Record<string, unknown> & { login: string; email: string; firstName: string; lastName: string };
 
-interface RawHttp {
-  http(url: string, request: { method: string; headers: Record<string, string>; body?: string }): Promise<{ text(): Promise<string> }>;
-}
-
-/**
- * One management call as plain JSON, through the SDK's own HTTP layer (its authentication, our retrying executor,
- * its OktaApiError for error answers) but without its model classes, which cost more than the call itself when a
- * sync makes thousands of them.
- */
+/** One management call as plain JSON (kept for sync, which makes thousands of them). */
 export async function oktaJson(client: OktaClient, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-  const http = (client.sdk as unknown as { http: RawHttp }).http;
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await http.http(`${client.orgUrl}${path}`, { method: method.toLowerCase(), headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const text = await response.text();
-  return text ? (JSON.parse(text) as unknown) : undefined;
+  return client.call(method, path, body === undefined ? {} : { body });
 }
 
 function lite(user: unknown): OktaUserLite {
@@ -53,7 +40,7 @@ export function isLoginTaken(error: unknown): boolean {
 /** Whether a create may have happened although no answer said so. */
 export function createOutcomeUnknown(error: unknown): boolean {
   if (isOktaHttpError(error)) return (error.status ?? 0) >= 500;
-  return isConnectionError(error) || (error instanceof Error && /socket hang up|network|ECONNRESET|fetch failed/i.test(error.message));
+  return error instanceof NetworkError && error.outcomeUnknown;
 }
 
 /** Tries of a create whose outcome stays unknown (each one looked up first), before giving up. */

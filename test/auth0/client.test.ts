@@ -6,8 +6,6 @@ import {
   managementAudienceOf,
   normalizeBaseUrl,
   normalizeDomain,
-  rateLimitDelayMs,
-  retryingFetch,
   tokenEndpointOf,
   type Auth0Management,
   type RetryEvent,
@@ -73,9 +71,6 @@ describe('the Auth0 management client (real auth0 SDK v5 over http to the emulat
     } finally {
       emu.setRateLimit(0);
     }
-    expect(rateLimitDelayMs(new Headers({ 'x-ratelimit-reset': '100' }), 99_000, () => 0)).toBe(1050);
-    expect(rateLimitDelayMs(new Headers({ 'retry-after': '2' }))).toBe(2000);
-    expect(rateLimitDelayMs(new Headers())).toBeUndefined();
   });
 
   test('a 500 or a dropped connection is retried for a read, never for a create', async () => {
@@ -110,40 +105,5 @@ describe('the Auth0 management client (real auth0 SDK v5 over http to the emulat
     const unreachable = await createAuth0Management({ domain: '127.0.0.1:1', baseUrl: 'http://127.0.0.1:1', clientId: 'x', clientSecret: 'y-secret' });
     const down = await unreachable.tokens.get().catch((e: unknown) => e);
     expect(down).toBeInstanceOf(RemoteError);
-  });
-
-  test('retryingFetch tries a refused connection (nothing listening) only twice more, quickly', async () => {
-    const { createServer } = await import('node:net');
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = server.address() as { port: number };
-        server.close(() => resolve(free));
-      });
-    });
-    const waits: number[] = [];
-    const events: RetryEvent[] = [];
-    const fetchFn = retryingFetch({ sleep: async (ms) => void waits.push(ms), onRetry: (event) => events.push(event) });
-    await expect(fetchFn(`http://127.0.0.1:${port}/api/v2/roles`)).rejects.toThrow();
-    expect(events.map((e) => e.reason)).toEqual(['connection', 'connection']);
-    expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(300);
-    // A dropped connection (the server was there) keeps the longer backoff.
-    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    const dropped: number[] = [];
-    const flaky = (async () => {
-      throw reset;
-    }) as unknown as typeof fetch;
-    await expect(retryingFetch({ fetch: flaky, sleep: async (ms) => void dropped.push(ms) })('http://x/api/v2/roles')).rejects.toThrow(/hang up/);
-    expect(dropped).toHaveLength(4);
-  });
-
-  test('retryingFetch gives up on a rate limit wait longer than allowed', async () => {
-    let calls = 0;
-    const fake = (async () => {
-      calls += 1;
-      return new Response('{}', { status: 429, headers: { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) } });
-    }) as unknown as typeof fetch;
-    const res = await retryingFetch({ fetch: fake, maxRateLimitWaitMs: 1000 })('http://x/api/v2/roles');
-    expect(res.status).toBe(429);
-    expect(calls).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import type { Client } from '@okta/okta-sdk-nodejs';
+import type { OktaClient } from '../../src/okta/client.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,14 +23,14 @@ const timing: Partial<AwsTiming> = { waitMaxSeconds: 5, waitMinDelaySeconds: 0.0
 const SECRET_ACCOUNT = 'default/hook-secret:token-hook';
 
 let emu: EmulatorHandle;
-let client: Client;
+let client: OktaClient;
 let dir: string;
 let zip: BuiltZip;
 let served: ServeHandle;
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
-  client = (await createOktaClient({ orgUrl: emu.url, mode: 'ssws', token: emu.adminToken })).sdk;
+  client = await createOktaClient({ orgUrl: emu.url, mode: 'ssws', token: emu.adminToken });
   dir = await mkdtemp(join(tmpdir(), 'okta-m2m-deploy-okta-'));
   const built = await buildTemplate('token-hook', { outDir: join(dir, 'build') });
   zip = await readBuiltZip(built.zipPath);
@@ -157,7 +157,7 @@ describe('hook deploy token-hook with Okta', () => {
 
   it('re-attaches when the rule lost the hook, and adopts a hook found by name when the state forgot it', async () => {
     const { inlineHookId } = await deploy(request(), deps());
-    const current = await client.authorizationServerApi.getAuthorizationServerPolicyRule(rule());
+    const current = await readRule(client, rule());
     const body = JSON.parse(JSON.stringify(current)) as Record<string, any>;
     delete body.actions.token.inlineHook;
     delete body._links;

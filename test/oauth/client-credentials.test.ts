@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, RemoteError } from '../../src/errors.js';
 import { basicAuthorization, loadSigningKey, parseAuthMethod, formEncode } from '../../src/oauth/client-auth.js';
-import { requestToken, retryDelayMs, tokenParams } from '../../src/oauth/client-credentials.js';
+import { requestToken, tokenParams } from '../../src/oauth/client-credentials.js';
 import { decodeJwt, tokenScopes } from '../../src/oauth/jwt.js';
 import { closedPort, json, startScriptedServer } from './helpers/http-server.js';
 import { AUDIENCE, startOidcServer, type OidcServer } from './helpers/oidc-server.js';
@@ -299,14 +299,6 @@ describe('the token request on the wire', () => {
 });
 
 describe('small pieces', () => {
-  it('retryDelayMs reads Retry-After seconds, an HTTP date, or X-Rate-Limit-Reset', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
-    expect(retryDelayMs(new Headers({ 'retry-after': '3' }), now)).toBe(3000);
-    expect(retryDelayMs(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }), now)).toBe(5000);
-    expect(retryDelayMs(new Headers({ 'x-rate-limit-reset': String(now / 1000 + 10) }), now)).toBe(10_250);
-    expect(retryDelayMs(new Headers(), now)).toBe(1000);
-  });
-
   it('tokenParams: extra params come last and may replace scope, never the grant type twice', () => {
     expect(tokenParams({ tokenEndpoint: 'x', clientId: 'c', scopes: ['a', 'b'], extraParams: { scope: 'z', k: 'v' } })).toEqual([
       ['grant_type', 'client_credentials'],

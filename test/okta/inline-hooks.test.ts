@@ -1,4 +1,4 @@
-import type { Client } from '@okta/okta-sdk-nodejs';
+import type { OktaClient } from '../../src/okta/client.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { createOktaClient } from '../../src/okta/client.js';
@@ -17,7 +17,7 @@ import {
 
 // The token inline hook and its attachment to a policy rule, against the Okta emulator over real HTTP.
 let emu: EmulatorHandle;
-let client: Client;
+let client: OktaClient;
 let fixture: ClientCredentialsFixture;
 let rule: RuleRef;
 
@@ -26,7 +26,7 @@ const URI = 'https://abc123.lambda-url.eu-west-1.on.aws/';
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
-  client = (await createOktaClient({ orgUrl: emu.url, mode: 'ssws', token: emu.adminToken })).sdk;
+  client = await createOktaClient({ orgUrl: emu.url, mode: 'ssws', token: emu.adminToken });
 });
 afterAll(() => emu.stop());
 
@@ -77,7 +77,7 @@ describe('ensureInlineHook', () => {
   it('activates an inactive hook', async () => {
     const name = `hook-${Math.random().toString(36).slice(2)}`;
     const { hook } = await ensureInlineHook(client, { name, uri: URI, secret: SECRET }, { secretChanged: true });
-    await client.inlineHookApi.deactivateInlineHook({ inlineHookId: hook.id });
+    await client.call('POST', `/api/v1/inlineHooks/${hook.id}/lifecycle/deactivate`);
     const existing = await findTokenHook(client, name, hook.id);
     expect(existing?.status).toBe('INACTIVE');
     const ensured = await ensureInlineHook(client, { name, uri: URI, secret: SECRET }, { existing, secretChanged: false });

@@ -51,7 +51,7 @@ export async function run(ctx: Context, options: LoginOptions): Promise<void> {
   registerSecret(secret);
 
   ctx.ui.progress(`checking the management application ${clientId} against ${baseUrl ?? domain} ...`);
-  const mgmt = await createAuth0Management({ domain, clientId, clientSecret: secret, ...(baseUrl ? { baseUrl } : {}) }, ctx.auth0ClientOptions());
+  const mgmt = await createAuth0Management({ domain, clientId, clientSecret: secret, ...(baseUrl ? { baseUrl } : {}) }, ctx.httpOptions());
   const token = await mgmt.tokens.get();
   const missing = missingScopes(token.scopes);
 

@@ -121,6 +121,6 @@ async function servedHookTarget(ctx: Context) {
   const profile = await ctx.profileName();
   const state = readOktaState(await ctx.state(), profile);
   const rule = registration.initRule(state);
-  const client = (await ctx.okta()).sdk;
+  const client = await ctx.okta();
   return { state, rule, client, registration };
 }

@@ -65,7 +65,7 @@ export async function awsFor(ctx: Context, flag: string | undefined, recorded: s
 /** The Okta SDK client of the profile; its errors say that --no-okta leaves Okta alone. */
 export async function oktaClient(ctx: Context) {
   try {
-    return (await ctx.okta()).sdk;
+    return await ctx.okta();
   } catch (error) {
     if (error instanceof CliError && !(error instanceof UsageError)) {
       throw new (error.constructor as typeof CliError)(error.message, {

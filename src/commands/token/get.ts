@@ -102,6 +102,7 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
   const spec: TokenRequestSpec = {
     tokenEndpoint: await (await import('../../oauth/discovery.js')).resolveTokenEndpoint(settings, {
       allowCrossOrigin: Boolean(options.allowCrossOrigin),
+      timeoutMs: ctx.globals.timeoutMs,
     }),
     clientId,
     scopes: settings.scopes,
@@ -170,6 +171,7 @@ async function obtainToken(
   const token = await requestToken({
     ...spec,
     auth,
+    timeoutMs: ctx.globals.timeoutMs,
     onRetry: (waitMs, attempt) =>
       ctx.ui.progress(`rate limited; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})`),
   });

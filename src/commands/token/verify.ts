@@ -55,7 +55,8 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
     audience,
     scopes: options.scope,
     clockToleranceSec: tolerance,
-    metadata: await (await import('../../oauth/discovery.js')).discover(issuer, { allowCrossOrigin: Boolean(options.allowCrossOrigin) }),
+    timeoutMs: ctx.globals.timeoutMs,
+    metadata: await (await import('../../oauth/discovery.js')).discover(issuer, { allowCrossOrigin: Boolean(options.allowCrossOrigin), timeoutMs: ctx.globals.timeoutMs }),
   });
   const render = () =>
     [

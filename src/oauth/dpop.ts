@@ -1,0 +1,50 @@
+import { createHash, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+
+/**
+ * DPoP (RFC 9449): a proof JWT per request, binding a token to a key. The interface is what the HTTP clients call
+ * (the Okta management client, the token request); which key signs is the credential-lifecycle work's to choose
+ * (a keychain key later). Okta asks for a nonce by answering `use_dpop_nonce` with a `DPoP-Nonce` header; the
+ * caller passes the latest nonce back in.
+ */
+export interface DpopProofInput {
+  /** The request method. */
+  htm: string;
+  /** The request URL; the query and fragment are dropped here (RFC 9449 4.2), the path kept as sent. */
+  htu: string;
+  /** The access token the request carries, for `ath`; none on a token request. */
+  accessToken?: string | undefined;
+  nonce?: string | undefined;
+}
+
+export interface DpopProver {
+  proof(input: DpopProofInput): Promise<string>;
+}
+
+/** htu: scheme, host and path exactly as sent, without query or fragment (Okta compares it byte for byte). */
+export function dpopHtu(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut >= 0 ? url.slice(0, cut) : url;
+}
+
+/** ath: base64url(SHA-256(access token)). */
+export function dpopAth(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest('base64url');
+}
+
+/** A prover with a private key (RS256 or ES256), jose loaded on first use. */
+export function keyDpopProver(privateKey: KeyObject, alg: 'RS256' | 'ES256', now: () => number = Date.now): DpopProver {
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+  return {
+    async proof(input) {
+      const { SignJWT } = await import('jose');
+      const claims: Record<string, unknown> = { htm: input.htm.toUpperCase(), htu: dpopHtu(input.htu) };
+      if (input.accessToken) claims.ath = dpopAth(input.accessToken);
+      if (input.nonce) claims.nonce = input.nonce;
+      return new SignJWT(claims)
+        .setProtectedHeader({ typ: 'dpop+jwt', alg, jwk: jwk as Record<string, unknown> as import('jose').JWK })
+        .setJti(randomUUID())
+        .setIssuedAt(Math.floor(now() / 1000))
+        .sign(privateKey);
+    },
+  };
+}
