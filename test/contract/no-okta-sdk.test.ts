@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmulatorHandle } from '../../src/emulator/index.js';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { hasKeychain, oktaEmulator, orgWorkspace, type OrgWorkspace } from '../helpers/okta-org.js';
 

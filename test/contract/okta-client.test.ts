@@ -6,7 +6,7 @@
  */
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import * as apps from '../../src/okta/apps.js';
 import * as servers from '../../src/okta/authorization-servers.js';
 import { createOktaClient, type OktaClient } from '../../src/okta/client.js';

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { HttpClient, type HttpOptions } from '../../src/http/client.js';
 import { HttpStatusError, NetworkError, RequestTimeoutError, ResponseTooLargeError } from '../../src/http/errors.js';
 import { rateLimitDelayMs, type RetryEvent } from '../../src/http/retry.js';
