@@ -6,9 +6,9 @@ import { awsClientFactory } from '../../src/commands/hook-run.js';
 import { ProjectState } from '../../src/config/state.js';
 import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
-import { fakeAws, type FakeAws } from '../hooks/deploy-fake-aws.js';
-import { requireKeychain, testKeychainService } from '../oauth/helpers/keychain.js';
-import { runCli, tempDir } from './token-run.js';
+import { fakeAws, type FakeAws } from '../support/fake-aws.js';
+import { requireKeychain, testKeychainService } from '../support/index.js';
+import { runCliInProcess, tempDir } from '../support/index.js';
 
 // `okta-m2m hook deploy / remove` as a command, in this process: the AWS clients are the in-memory fake (through the
 // command's client factory), Okta is the emulator over HTTP (the profile's API token from $OKTA_M2M_API_TOKEN), the
@@ -60,7 +60,7 @@ afterEach(async () => {
   await keychain.delete('default/hook-secret:token-hook').catch(() => false);
 });
 
-const cli = (args: string[]) => runCli(args, { cwd, env });
+const cli = (args: string[]) => runCliInProcess(args, { cwd, env });
 /** The keychain entry, read a few times: a Secret Service under heavy load can answer late. */
 async function stored(account: string): Promise<string | undefined> {
   for (let attempt = 0; ; attempt += 1) {

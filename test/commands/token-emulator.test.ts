@@ -11,9 +11,9 @@ import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
-import { requireKeychain, testKeychainService } from '../oauth/helpers/keychain.js';
-import { tempDir } from './token-run.js';
-import { filesUnder, requireBuild, runBuilt } from './token-spawn.js';
+import { requireKeychain, testKeychainService } from '../support/index.js';
+import { tempDir } from '../support/index.js';
+import { filesUnder, requireBuild, runBuilt } from '../support/index.js';
 
 type Json = Record<string, any>;
 

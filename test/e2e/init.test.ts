@@ -6,7 +6,7 @@ import {
   allFiles,
   decodeJwt,
   emulator,
-  hasKeychain,
+  describeWithKeychain,
   keychainLookup,
   login,
   mintWithSecret,
@@ -16,9 +16,9 @@ import {
   workspace,
   writeMethods,
   type Workspace,
-} from './init-support.js';
+} from '../support/index.js';
 
-describe.skipIf(!hasKeychain)('login, init, status, destroy on the emulator', () => {
+describeWithKeychain('login, init, status, destroy on the emulator', () => {
   let emu: EmulatorHandle;
   let ws: Workspace;
   let before: Awaited<ReturnType<typeof orgDigest>>;

@@ -2,7 +2,7 @@ import { ManagementError } from 'auth0';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
-import { managementClient, postToken, type LocalManagementClient } from './auth0-support.js';
+import { managementClient, postToken, type LocalManagementClient } from '../support/auth0-sdk.js';
 
 let emu: Auth0Emulator;
 let mgmt: LocalManagementClient;

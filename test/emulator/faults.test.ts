@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../src/emulator/shared/faults.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
-import { api, basicAuth, expectOktaError, serviceApp, tokenRequest } from './helpers.js';
+import { api, basicAuth, expectOktaError, serviceApp, tokenRequest } from '../support/index.js';
 import { provisionClientCredentials } from '../../src/emulator/index.js';
 
 let emulator: EmulatorHandle;

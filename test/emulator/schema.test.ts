@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
-import { api, newRsaKey, serviceApp } from './helpers.js';
+import { api, newRsaKey, serviceApp } from '../support/index.js';
 
 // The schemas of Okta's management-minimal.yaml that these answers use, extracted by scripts/okta-schemas.js.
 const SCHEMAS = new URL('../fixtures/okta-schemas.json', import.meta.url);

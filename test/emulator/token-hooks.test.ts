@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
-import { api, basicAuth, tokenRequest } from './helpers.js';
+import { api, basicAuth, tokenRequest } from '../support/index.js';
 
 interface HookCall {
   headers: IncomingMessage['headers'];

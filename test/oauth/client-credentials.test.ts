@@ -3,8 +3,8 @@ import { AuthError, RemoteError } from '../../src/errors.js';
 import { basicAuthorization, loadSigningKey, parseAuthMethod, formEncode } from '../../src/oauth/client-auth.js';
 import { requestToken, retryDelayMs, tokenParams } from '../../src/oauth/client-credentials.js';
 import { decodeJwt, tokenScopes } from '../../src/oauth/jwt.js';
-import { closedPort, json, startScriptedServer } from './helpers/http-server.js';
-import { AUDIENCE, startOidcServer, type OidcServer } from './helpers/oidc-server.js';
+import { closedPort, json, startScriptedServer } from '../support/http-server.js';
+import { AUDIENCE, startOidcServer, type OidcServer } from '../support/oidc-server.js';
 
 let op: OidcServer;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretRefs } from '../../src/secrets/refs.js';
 import { SecretStore, type SecretBackend } from '../../src/secrets/store.js';
 import { TokenCache, cacheKey, toResponse } from '../../src/oauth/token-cache.js';
-import { requireKeychain, testKeychainService } from './helpers/keychain.js';
+import { requireKeychain, testKeychainService } from '../support/index.js';
 
 const profile = 'cache-test';
 const used = new Set<string>();

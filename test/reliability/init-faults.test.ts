@@ -10,10 +10,10 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../helpers/cli.js';
-import { secretToolLookup } from '../helpers/keychain.js';
+import { cliPath } from '../support/index.js';
+import { secretToolLookup } from '../support/index.js';
 import {
-  hasKeychain,
+  describeWithKeychain,
   managementRequests,
   managementWrites,
   oktaEmulator,
@@ -21,7 +21,7 @@ import {
   orgWorkspace,
   seeded,
   type OrgWorkspace,
-} from '../helpers/okta-org.js';
+} from '../support/index.js';
 import type { EmulatorHandle, FaultKind } from '../../src/emulator/index.js';
 
 const INIT = ['init', '--yes', '--name', 'orders-api', '--scope', 'orders:read', '--scope', 'orders:write', '--default-scope', 'orders:read'];
@@ -76,7 +76,7 @@ async function expectWorkingCredential(ws: OrgWorkspace): Promise<void> {
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
-describe.skipIf(!hasKeychain)('fault matrix', () => {
+describeWithKeychain('fault matrix', () => {
   let reference: Record<string, number | string>;
   let initPositions: number;
   let destroyPositions: number;

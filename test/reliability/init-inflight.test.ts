@@ -10,8 +10,8 @@
  * request 3): expected [ { method: 'POST', ... } ] to deeply equal []").
  */
 import { describe, expect, it } from 'vitest';
-import { secretToolLookup } from '../helpers/keychain.js';
-import { hasKeychain, managementWrites, oktaEmulator, orgInventory, orgWorkspace } from '../helpers/okta-org.js';
+import { secretToolLookup } from '../support/index.js';
+import { describeWithKeychain, managementWrites, oktaEmulator, orgInventory, orgWorkspace } from '../support/index.js';
 import type { EmulatorHandle } from '../../src/emulator/index.js';
 
 const NAME = 'orders-api';
@@ -100,7 +100,7 @@ async function initRacing(lookup: RegExp, race: (emu: EmulatorHandle) => Promise
   }
 }
 
-describe.skipIf(!hasKeychain)('a create still in flight from an interrupted init', () => {
+describeWithKeychain('a create still in flight from an interrupted init', () => {
   it('the app: made after init looked it up by label, it is adopted (with a new secret), not a failure', async () => {
     await initRacing(/^GET \/api\/v1\/apps\?q=/, (emu) => adminPost(emu, '/api/v1/apps?activate=true', APP_BODY));
   }, 60_000);
