@@ -52,7 +52,8 @@ if (process.platform !== 'linux') {
       child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     });
   } finally {
-    rmSync(home, { recursive: true, force: true });
+    // gnome-keyring-daemon may still be writing its files there as it goes away.
+    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 process.exit(status);
