@@ -52,8 +52,7 @@ if (process.platform !== 'linux') {
       child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     });
   } finally {
-    // gnome-keyring-daemon may still be writing its files there as it goes away.
-    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    removeWhenQuiet(home);
   }
 }
 process.exit(status);
@@ -77,4 +76,19 @@ function dropDbusNoise(stream) {
     lines.forEach(forward);
   });
   stream.on('end', () => pending && forward(pending));
+}
+
+/**
+ * gnome-keyring-daemon outlives the session by a moment and removes its own sockets as it goes, so removing its
+ * folder can race it (ENOTEMPTY): try for up to two seconds, then leave the few bytes in the temp folder.
+ */
+function removeWhenQuiet(dir) {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
 }
