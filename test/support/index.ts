@@ -12,3 +12,4 @@ export * from './okta-api.js';
 export * from './paths.js';
 export * from './terminal.js';
 export * from './workspace.js';
+export * from './clock.js';
