@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
 import { describeWithKeychain, managementWrites, oktaEmulator, orgInventory, orgWorkspace } from '../support/index.js';
+import { test } from '../support/fixtures.js';
 import type { EmulatorHandle } from '../../src/emulator/index.js';
 
 const NAME = 'orders-api';
@@ -113,33 +114,28 @@ describeWithKeychain('a create still in flight from an interrupted init', () => 
 });
 
 describe('emulator: an authorization server exists only once its create has completed', () => {
-  it('is not listed, nor found by name, while its create is still running', async () => {
-    const emu = await oktaEmulator();
-    try {
-      const sightings: Array<{ keys: boolean; answered: boolean }> = [];
-      let answered = false;
-      const create = adminPost(emu, '/api/v1/authorizationServers', { name: 'in-flight', description: '', audiences: ['api://in-flight'] }).then(
-        (res) => {
-          answered = true;
-          return res;
-        },
-      );
-      // Watch the org on every turn of the event loop until the create answers.
-      await new Promise<void>((resolve) => {
-        const look = () => {
-          const server = emu.state.authServers.find((s) => s.name === 'in-flight');
-          if (server) sightings.push({ keys: emu.state.authServerKeys.has(server.id as string), answered });
-          if (answered) resolve();
-          else setImmediate(look);
-        };
-        look();
-      });
-      expect((await create).status).toBe(201);
-      expect(sightings.length).toBeGreaterThan(0);
-      // Never seen half made: the server appears together with its signing key.
-      expect(sightings.filter((s) => !s.keys)).toEqual([]);
-    } finally {
-      await emu.stop();
-    }
+  test('is not listed, nor found by name, while its create is still running', async ({ okta: emu }) => {
+    const sightings: Array<{ keys: boolean; answered: boolean }> = [];
+    let answered = false;
+    const create = adminPost(emu, '/api/v1/authorizationServers', { name: 'in-flight', description: '', audiences: ['api://in-flight'] }).then(
+      (res) => {
+        answered = true;
+        return res;
+      },
+    );
+    // Watch the org on every turn of the event loop until the create answers.
+    await new Promise<void>((resolve) => {
+      const look = () => {
+        const server = emu.state.authServers.find((s) => s.name === 'in-flight');
+        if (server) sightings.push({ keys: emu.state.authServerKeys.has(server.id as string), answered });
+        if (answered) resolve();
+        else setImmediate(look);
+      };
+      look();
+    });
+    expect((await create).status).toBe(201);
+    expect(sightings.length).toBeGreaterThan(0);
+    // Never seen half made: the server appears together with its signing key.
+    expect(sightings.filter((s) => !s.keys)).toEqual([]);
   });
 });
