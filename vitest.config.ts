@@ -7,6 +7,9 @@ import { defineConfig } from 'vitest/config';
  */
 export const SLOW = [
   'test/e2e/**',
+  // 50,000-user role streams: the emulators' scale suites.
+  'test/auth0/sync-stream.test.ts',
+  'test/emulator/auth0-paging.test.ts',
   'test/cli/cli.test.ts',
   'test/commands/completion.test.ts',
   'test/commands/emulator.test.ts',
