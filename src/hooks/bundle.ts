@@ -3,6 +3,7 @@
 // esbuild is a development dependency: `npm run build` bundles the shipped templates once (dist/templates/), so an
 // installed CLI never loads it; it is imported here only when a template is bundled from source.
 
+import type * as Esbuild from 'esbuild';
 import type { Message } from 'esbuild';
 import { BundleError } from './errors.js';
 import { packageRoot, resolveTemplate } from './templates.js';
@@ -69,7 +70,7 @@ export async function bundleTemplate(name: string, options: BundleOptions = {}):
   return { name, fileName: BUNDLE_FILE, code: out.contents, warnings: result.warnings.map(formatMessage) };
 }
 
-async function importEsbuild(name: string): Promise<typeof import('esbuild')> {
+async function importEsbuild(name: string): Promise<typeof Esbuild> {
   try {
     return await import('esbuild');
   } catch (err) {
