@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
 import { auth0Writes, clearAuth0Log, connectProfile, describeWithKeychain, requireBuilt, startEmulators, workspace, type Emulators, type Workspace } from '../support/index.js';
 

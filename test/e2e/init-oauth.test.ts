@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/index.js';
 import { allFiles, decodeJwt, emulator, describeWithKeychain, keychainLookup, requireBuilt, workspace, type Workspace } from '../support/index.js';

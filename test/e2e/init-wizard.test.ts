@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import type { EmulatorHandle } from '../../src/emulator/index.js';
 import { emulator, describeWithKeychain, login, requireBuilt, workspace, type Workspace } from '../support/index.js';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/index.js';
 import { emulator, describeWithKeychain, keychainLookup, login, orgObjects, requireBuilt, workspace, writeMethods, type Workspace } from '../support/index.js';

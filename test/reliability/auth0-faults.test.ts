@@ -4,7 +4,7 @@
  * application, one grant, by name), a further run writes nothing, and the client secret kept still gets a token.
  * In process, against an in-process Auth0 tenant emulator.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
 import { describeWithKeychain, orgWorkspace, type OrgWorkspace } from '../support/index.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';

@@ -9,7 +9,7 @@
  * fraction of a second, so the whole matrix fits in CI's budget.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliPath } from '../support/index.js';
 import { secretToolLookup } from '../support/index.js';
 import {
