@@ -7,7 +7,7 @@ import { ProjectState } from '../../src/config/state.js';
 import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/index.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
 import { fakeAws, type FakeAws } from '../support/fake-aws.js';
-import { requireKeychain, testKeychainService } from '../support/index.js';
+import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
 import { runCliInProcess, tempDir } from '../support/index.js';
 
 // `okta-m2m hook deploy / remove` as a command, in this process: the AWS clients are the in-memory fake (through the
@@ -71,7 +71,7 @@ async function stored(account: string): Promise<string | undefined> {
 }
 const stateOf = async () => JSON.parse(await readFile(join(cwd, '.okta-m2m', 'state.json'), 'utf8'));
 
-describe('okta-m2m hook deploy', () => {
+describeWithKeychain('okta-m2m hook deploy', () => {
   it('token-hook: plan on stderr, result as JSON, the zip `hook build` made, secret only in keychain/function/Okta', async () => {
     const build = await cli(['--json', 'hook', 'build', 'token-hook']);
     expect(build.code, build.stderr).toBe(0);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheKey } from '../../src/oauth/token-cache.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
-import { requireKeychain, testKeychainService } from '../support/index.js';
+import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
 import { startOidcServer, type OidcServer } from '../support/oidc-server.js';
 import { tempDir } from '../support/index.js';
 import { ROOT, filesUnder, requireBuild, runBuilt } from '../support/index.js';
@@ -82,7 +82,7 @@ describe('token get loads no SDK', () => {
   });
 });
 
-describe('token get caches in the real keychain only', () => {
+describeWithKeychain('token get caches in the real keychain only', () => {
   const service = testKeychainService('cli');
   let backend: SecretBackend;
   const accounts: string[] = [];
