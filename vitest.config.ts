@@ -11,6 +11,8 @@ export const SLOW = [
   'test/auth0/sync-stream.test.ts',
   'test/emulator/auth0-paging.test.ts',
   'test/cli/cli.test.ts',
+  'test/cli/interrupt.test.ts',
+  'test/contract/no-okta-sdk.test.ts',
   'test/commands/completion.test.ts',
   'test/commands/emulator.test.ts',
   'test/commands/hook-serve-register.test.ts',
@@ -27,6 +29,8 @@ export const SLOW = [
   'test/security/canaries.test.ts',
   'test/security/hostile-cli-args.test.ts',
   'test/security/token-hook-denial.test.ts',
+  'test/security/trust-boundary-cli.test.ts',
+  'test/security/trust-boundary-handlers.test.ts',
 ];
 
 export default defineConfig({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, RemoteError } from '../../src/errors.js';
 import { basicAuthorization, loadSigningKey, parseAuthMethod, formEncode } from '../../src/oauth/client-auth.js';
+import { HttpClient } from '../../src/http/client.js';
 import { requestToken, tokenParams } from '../../src/oauth/client-credentials.js';
 import { decodeJwt, tokenScopes } from '../../src/oauth/jwt.js';
 import { closedPort, json, startScriptedServer } from '../support/http-server.js';
@@ -215,11 +216,13 @@ describe('the token request on the wire', () => {
         clientId: 'c3',
         auth: { method: 'client_secret_basic', clientSecret: 'secret-3-value' },
         onRetry: (ms) => waits.push(ms),
+        // Jitter from a fixed "random" (0.5 of the 100-300 ms spread), so the waits are exact.
+        http: new HttpClient({ clock: { random: () => 0.5, sleep: async () => {} } }),
       }).finally(clock.restore);
       expect(token.access_token).toBe('opaque-token-3');
       expect(calls).toBe(3);
-      // Retry-After: 0 waits nothing; a reset of now waits only the 250 ms margin past it.
-      expect(waits).toEqual([0, 250]);
+      // Retry-After: 0 and a reset of now both wait only the jitter past what the server asked for.
+      expect(waits).toEqual([200, 200]);
 
       calls = 0;
       const error = await requestToken({
