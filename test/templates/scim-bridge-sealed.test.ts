@@ -7,7 +7,7 @@
  * canaries: no output, log or file may show them (the approach of test/security/canaries.test.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -17,7 +17,7 @@ import { buildTemplate } from '../../src/hooks/build.js';
 import { serveHandler } from '../../src/hooks/serve.js';
 import { encodeBridgeToken } from '../../src/scim/bridge-token.js';
 import { generateBridgeKeyPair, sealBridgeToken } from '../../src/scim/sealed-token.js';
-import { cliPath, runCli, type CliResult } from '../helpers/cli.js';
+import { cliPath, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 import { filesUnder, stopChild } from '../helpers/okta-org.js';
 import { startScimServer, type ScimServer } from './support.js';
 
@@ -241,6 +241,51 @@ describe('the built bridge with both versions, version 1 turned off by ACCEPT_UN
       log.mockRestore();
       delete process.env.ACCEPT_UNSEALED_TOKENS;
       await bridge.stop();
+    }
+  }, 60_000);
+});
+
+describe('the built bridge with its key in AWS Secrets Manager (BRIDGE_PRIVATE_KEY_SECRET_ID)', () => {
+  it("reads the key once per cold start with the runtime's AWS SDK, answers 503 while it cannot, then opens sealed tokens", async () => {
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    const [{ SecretsManagerClient, GetSecretValueCommand }, { mockClient }, { bundleTemplate }] = await Promise.all([
+      import('@aws-sdk/client-secrets-manager'),
+      import('aws-sdk-client-mock'),
+      import('../../src/hooks/bundle.js'),
+    ]);
+    // Lambda's runtime provides the SDK the bundle leaves out: here the repository's node_modules does, so the
+    // bundle goes into build/ (ignored by git), where Node resolves it, and aws-sdk-client-mock intercepts it.
+    await mkdir(join(repoRoot, 'build'), { recursive: true });
+    const bundleDir = await mkdtemp(join(repoRoot, 'build', 'sealed-sm-'));
+    const bundleFile = join(bundleDir, 'index.mjs');
+    await writeFile(bundleFile, (await bundleTemplate('scim-bridge')).code);
+    const key = await generateBridgeKeyPair();
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta-m2m/bridge-key-AbCdEf';
+    const sm = mockClient(SecretsManagerClient);
+    sm.on(GetSecretValueCommand).rejectsOnce(new Error('Secrets Manager is unreachable')).resolves({ ARN: arn, SecretString: JSON.stringify(key.privateJwk) });
+    const bridge = await serveHandler(bundleFile, {
+      env: {
+        ALLOWED_HOSTS: scimHost(),
+        ALLOWED_TOKEN_HOSTS: new URL(emulator.url).host,
+        ALLOW_INSECURE_LOOPBACK: '1',
+        BRIDGE_PRIVATE_KEY_SECRET_ID: arn,
+        AWS_REGION: 'eu-west-1',
+      },
+    });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const v2 = await sealBridgeToken({ tokenUrl: fixture.tokenUrl, clientId: fixture.clientId, clientSecret: fixture.clientSecret!, scope: fixture.scope }, key.publicJwk);
+      const call = async () => (await scimApp(bridge.url, v2).findUser('ada@example.com')).status;
+      expect(await call()).toBe(503);
+      expect(await call()).toBe(200);
+      expect(await call()).toBe(200);
+      expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: arn }, { SecretId: arn }]);
+    } finally {
+      log.mockRestore();
+      sm.restore();
+      await bridge.stop();
+      await rm(bundleDir, { recursive: true, force: true });
     }
   }, 60_000);
 });
