@@ -222,6 +222,33 @@ export async function servedBridgeKey(env: Record<string, string>): Promise<{ en
   return { env: { ...env, [PRIVATE_KEY_VARIABLE]: JSON.stringify(pair.privateJwk) }, kid: pair.kid, publicJwk: pair.publicJwk };
 }
 
+/**
+ * `hook remove`: the key secret to delete, when the function names one okta-m2m made for it (tagged so); a note
+ * when it names one okta-m2m did not make (kept).
+ */
+export async function keySecretToRemove(
+  current: Record<string, string> | undefined,
+  functionName: string,
+  secretsManager: () => Promise<SecretsManagerClient>,
+): Promise<{ arn: string; ours: boolean } | undefined> {
+  const id = current?.[PRIVATE_KEY_SECRET_VARIABLE];
+  if (!id) return undefined;
+  const sm = await secretsManager();
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  const described = await awsFind('read the bridge key secret', () => sm.send(new sdk.DescribeSecretCommand({ SecretId: id })));
+  if (!described) return undefined;
+  const tags = described.Tags ?? [];
+  const ours = tags.some((t) => t.Key === 'managed-by' && t.Value === 'okta-m2m') && tags.some((t) => t.Key === 'okta-m2m:function' && t.Value === functionName);
+  return { arn: described.ARN ?? id, ours };
+}
+
+/** Schedules the key secret's deletion (Secrets Manager keeps it recoverable for 30 days). */
+export async function deleteKeySecret(arn: string, secretsManager: () => Promise<SecretsManagerClient>): Promise<void> {
+  const sm = await secretsManager();
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  await awsFind('delete the bridge key secret', () => sm.send(new sdk.DeleteSecretCommand({ SecretId: arn })));
+}
+
 /** The Secrets Manager client of a region, loaded on first use. */
 export async function createSecretsManager(region: string): Promise<SecretsManagerClient> {
   const sdk = await import('@aws-sdk/client-secrets-manager');

@@ -16,8 +16,8 @@ import type { ArchitectureName, FunctionSettings, ObservedFunction, ObservedUrl,
 import type { BuiltZip } from './build.js';
 import { resolveEnvironment, SECRET_VARIABLE, type DeployTemplate, type TemplateOptions } from './deploy-env.js';
 import { newSharedSecret } from './shared-secret.js';
-import { applyBridgeKey, createSecretsManager, keyEnvironment, planBridgeKey, PRIVATE_KEY_SECRET_VARIABLE, refuseManagedKeyVariables, type BridgeKeyPlan, type BridgeKeyStore } from './bridge-key.js';
-import { writeBridgeKeyRecord } from '../scim/bridge-key-record.js';
+import { applyBridgeKey, createSecretsManager, deleteKeySecret, keySecretToRemove, keyEnvironment, planBridgeKey, PRIVATE_KEY_SECRET_VARIABLE, refuseManagedKeyVariables, type BridgeKeyPlan, type BridgeKeyStore } from './bridge-key.js';
+import { readBridgeKeyRecord, writeBridgeKeyRecord } from '../scim/bridge-key-record.js';
 
 /**
  * `hook deploy` and `hook remove`: plan (reads only), then apply (only the writes the plan needs), recording what
@@ -580,9 +580,12 @@ export interface RemovePlan {
   roleName: string | undefined;
   hookId: string | undefined;
   rule: RuleRef | undefined;
+  /** scim-bridge: the key secret okta-m2m made for the function, to delete; whether the state's key is this function's. */
+  keySecretArn?: string | undefined;
+  clearBridgeKeyRecord?: boolean;
 }
 
-export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets'>): Promise<RemovePlan> {
+export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets' | 'secretsManager'>): Promise<RemovePlan> {
   const { aws } = deps;
   const record = readHookRecords(deps.state, request.profile)[request.template];
   const steps: PlanStep[] = [];
@@ -611,6 +614,18 @@ export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 
   const url = fn ? await lambda.observeUrl(aws, request.functionName) : undefined;
   steps.push({ resource: 'function URL', name: url?.url ?? request.functionName, action: url ? 'delete' : 'unchanged', changes: url ? [] : ['not found'] });
   steps.push({ resource: 'Lambda function', name: request.functionName, action: fn ? 'delete' : 'unchanged', changes: fn ? [] : ['not found'] });
+  let keySecretArn: string | undefined;
+  let clearBridgeKeyRecord = false;
+  if (request.template === 'scim-bridge') {
+    const keySecret = await keySecretToRemove(fn?.environment, request.functionName, deps.secretsManager ?? (() => createSecretsManager(request.region)));
+    if (keySecret) {
+      keySecretArn = keySecret.ours ? keySecret.arn : undefined;
+      steps.push({ resource: 'bridge key secret', name: keySecret.arn, action: keySecret.ours ? 'delete' : 'skip', changes: keySecret.ours ? ['recoverable for 30 days'] : ['not created by okta-m2m: kept'] });
+    }
+    const keyRecord = await readBridgeKeyRecord(deps.state, request.profile);
+    clearBridgeKeyRecord = keyRecord?.source === 'hook deploy' && keyRecord.functionName === request.functionName;
+    if (clearBridgeKeyRecord) steps.push({ resource: 'project state', name: 'scimBridge (the bridge public key)', action: 'delete', changes: [] });
+  }
 
   // The role goes only when okta-m2m made it: recorded so, or (without a record) tagged so.
   const roleName = record ? record.roleName : request.roleName;
@@ -629,10 +644,10 @@ export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 
     steps.push({ resource: 'shared secret', name: secretRefs.hookSecret(request.profile, request.template).account, action: 'delete', changes: [] });
   }
   if (record) steps.push({ resource: 'project state', name: `hooks.${request.template}`, action: 'delete', changes: [] });
-  return { request, steps, record, functionExists: Boolean(fn), urlExists: Boolean(url), deleteRole, roleName, hookId, rule };
+  return { request, steps, record, functionExists: Boolean(fn), urlExists: Boolean(url), deleteRole, roleName, hookId, rule, keySecretArn, clearBridgeKeyRecord };
 }
 
-export async function applyRemove(plan: RemovePlan, deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets' | 'progress'>): Promise<void> {
+export async function applyRemove(plan: RemovePlan, deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets' | 'progress' | 'secretsManager'>): Promise<void> {
   const { request } = plan;
   const progress = deps.progress ?? (() => undefined);
   if (request.template === 'token-hook' && request.okta && plan.hookId) {
@@ -647,5 +662,10 @@ export async function applyRemove(plan: RemovePlan, deps: Pick<DeployDeps, 'aws'
   if (plan.functionExists && (await lambda.deleteFunction(deps.aws, request.functionName))) progress(`deleted the Lambda function ${request.functionName}`);
   if (plan.deleteRole && plan.roleName && (await iam.deleteRole(deps.aws, plan.roleName))) progress(`deleted the IAM role ${plan.roleName}`);
   if (request.template === 'token-hook') await deps.secrets.delete(secretRefs.hookSecret(request.profile, request.template));
+  if (plan.keySecretArn) {
+    await deleteKeySecret(plan.keySecretArn, deps.secretsManager ?? (() => createSecretsManager(request.region)));
+    progress(`scheduled the bridge key secret ${plan.keySecretArn} for deletion`);
+  }
+  if (plan.clearBridgeKeyRecord) await deps.state.set(request.profile, 'scimBridge', undefined);
   await writeHookRecord(deps.state, request.profile, request.template, undefined);
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
@@ -20,7 +21,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ProjectState } from '../../src/config/state.js';
 import { ConflictError, UsageError } from '../../src/errors.js';
 import { buildTemplate, readBuiltZip, type BuiltZip } from '../../src/hooks/build.js';
-import { deploy, type DeployRequest } from '../../src/hooks/deploy.js';
+import { applyRemove, deploy, planRemove, type DeployRequest } from '../../src/hooks/deploy.js';
 import { readBridgeKeyRecord } from '../../src/scim/bridge-key-record.js';
 import { sealBridgeToken, sealedTokenOpener } from '../../src/scim/sealed-token.js';
 import { redact } from '../../src/secrets/redact.js';
@@ -68,6 +69,12 @@ beforeEach(async () => {
     const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${Name}-AbCdEf`;
     secretsManager.set(Name, { arn, value: SecretString, tags: Tags });
     return { ARN: arn, Name };
+  });
+  sm.on(DeleteSecretCommand).callsFake(({ SecretId }: { SecretId: string }) => {
+    const found = find(SecretId);
+    if (!found) throw notFound();
+    secretsManager.delete(found[0]);
+    return { ARN: found[1].arn };
   });
   sm.on(PutSecretValueCommand).callsFake(({ SecretId, SecretString }: { SecretId: string; SecretString: string }) => {
     const found = find(SecretId);
@@ -186,5 +193,27 @@ describe('hook deploy scim-bridge --bridge-key secrets-manager', () => {
     await expect(deploy(request({ bridgeKeyStore: 'secrets-manager' }), deps())).rejects.toBeInstanceOf(ConflictError);
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
     expect(aws.writes()).toEqual([]);
+  });
+
+  it('hook remove deletes the secret it made for the function and the recorded public key', async () => {
+    await deploy(request({ bridgeKeyStore: 'secrets-manager' }), deps());
+    const removal = { template: 'scim-bridge' as const, profile: 'default', region: 'eu-west-1', functionName: 'okta-m2m-scim-bridge', roleName: 'okta-m2m-scim-bridge-role' };
+    const plan = await planRemove(removal, deps());
+    expect(plan.steps.filter((s) => s.resource === 'bridge key secret' || s.name.startsWith('scimBridge')).map((s) => s.action)).toEqual(['delete', 'delete']);
+    expect(sm.commandCalls(DeleteSecretCommand)).toHaveLength(0);
+    await applyRemove(plan, deps());
+    expect(secretsManager.size).toBe(0);
+    expect(await readBridgeKeyRecord(state, 'default')).toBeUndefined();
+  });
+
+  it('hook remove keeps a key secret okta-m2m did not make for that function', async () => {
+    await deploy(request({ bridgeKeyStore: 'secrets-manager' }), deps());
+    const secret = secretsManager.get('okta-m2m/okta-m2m-scim-bridge/bridge-key')!;
+    secret.tags = [{ Key: 'managed-by', Value: 'okta-m2m' }, { Key: 'okta-m2m:function', Value: 'another-function' }];
+    const plan = await planRemove({ template: 'scim-bridge', profile: 'default', region: 'eu-west-1', functionName: 'okta-m2m-scim-bridge', roleName: 'okta-m2m-scim-bridge-role' }, deps());
+    expect(plan.steps.find((s) => s.resource === 'bridge key secret')).toMatchObject({ action: 'skip', changes: ['not created by okta-m2m: kept'] });
+    await applyRemove(plan, deps());
+    expect(sm.commandCalls(DeleteSecretCommand)).toHaveLength(0);
+    expect(secretsManager.size).toBe(1);
   });
 });
