@@ -65,15 +65,10 @@ export async function planBridgeKey(request: BridgeKeyRequest): Promise<BridgeKe
       const { kid, publicJwk } = await keyOf(deployed, `the function's ${PRIVATE_KEY_VARIABLE}`);
       return { store: 'environment', kid, publicJwk, source: 'function', env: { [PRIVATE_KEY_VARIABLE]: deployed }, changes: ["kept: the function's key"] };
     }
-    const pair = await newPair();
-    return {
-      store: 'environment',
-      kid: pair.kid,
-      publicJwk: pair.publicJwk,
-      source: 'new',
-      env: { [PRIVATE_KEY_VARIABLE]: JSON.stringify(pair.privateJwk) },
-      changes: [`${request.rotate ? 'rotated: ' : ''}a new P-256 key pair, the private half in the function's environment`],
-    };
+    return newKeyPlan('environment', (privateJwk) => ({
+      env: { [PRIVATE_KEY_VARIABLE]: privateJwk },
+      change: `${request.rotate ? 'rotated: ' : ''}a new P-256 key pair, the private half in the function's environment`,
+    }));
   }
 
   // Secrets Manager: the function's recorded secret, else okta-m2m's default name for this function.
@@ -82,16 +77,11 @@ export async function planBridgeKey(request: BridgeKeyRequest): Promise<BridgeKe
   const sdk = await import('@aws-sdk/client-secrets-manager');
   const described = await awsFind('read the bridge key secret', () => sm.send(new sdk.DescribeSecretCommand({ SecretId: id })));
   if (!described) {
-    const pair = await newPair();
-    return {
-      store: 'secrets-manager',
-      kid: pair.kid,
-      publicJwk: pair.publicJwk,
-      source: 'new',
+    return newKeyPlan('secrets-manager', (value) => ({
       env: {},
-      secret: { id, write: 'create', value: JSON.stringify(pair.privateJwk) },
-      changes: [`a new P-256 key pair, the private half in the new secret ${id}`],
-    };
+      secret: { id, write: 'create', value },
+      change: `a new P-256 key pair, the private half in the new secret ${id}`,
+    }));
   }
   const ours = (described.Tags ?? []).some((t) => t.Key === 'managed-by' && t.Value === 'okta-m2m');
   const arn = described.ARN ?? id;
@@ -101,16 +91,11 @@ export async function planBridgeKey(request: BridgeKeyRequest): Promise<BridgeKe
         hint: 'Rotate it yourself, or remove BRIDGE_PRIVATE_KEY_SECRET_ID from the function to have okta-m2m make its own.',
       });
     }
-    const pair = await newPair();
-    return {
-      store: 'secrets-manager',
-      kid: pair.kid,
-      publicJwk: pair.publicJwk,
-      source: 'new',
+    return newKeyPlan('secrets-manager', (value) => ({
       env: { [PRIVATE_KEY_SECRET_VARIABLE]: arn },
-      secret: { id, arn, write: 'put', value: JSON.stringify(pair.privateJwk) },
-      changes: [`rotated: a new P-256 key pair in the secret ${arn}`],
-    };
+      secret: { id, arn, write: 'put', value },
+      change: `rotated: a new P-256 key pair in the secret ${arn}`,
+    }));
   }
   if (!ours && request.current?.[PRIVATE_KEY_SECRET_VARIABLE] !== id) {
     throw new ConflictError(`A secret named ${id} exists and was not made by okta-m2m.`, {
@@ -253,6 +238,16 @@ export async function deleteKeySecret(arn: string, secretsManager: () => Promise
 export async function createSecretsManager(region: string): Promise<SecretsManagerClient> {
   const sdk = await import('@aws-sdk/client-secrets-manager');
   return new sdk.SecretsManagerClient({ region });
+}
+
+/** A plan with a new key pair; `place` says where its private half (the JWK as JSON) goes. */
+async function newKeyPlan(
+  store: BridgeKeyStore,
+  place: (privateJwk: string) => { env: Record<string, string>; secret?: BridgeKeyPlan['secret']; change: string },
+): Promise<BridgeKeyPlan> {
+  const pair = await newPair();
+  const { env, secret, change } = place(JSON.stringify(pair.privateJwk));
+  return { store, kid: pair.kid, publicJwk: pair.publicJwk, source: 'new', env, ...(secret ? { secret } : {}), changes: [change] };
 }
 
 async function newPair(): Promise<BridgeKeyPair> {
