@@ -75,7 +75,7 @@ export async function bridgePublicKey(input: unknown): Promise<{ kid: string; pu
  * The sealed (version 2) bridge token of `credentials`, for the bridge whose public key is `publicJwk`. The domain
  * function `scim-token encode --seal` and `rotate secret` call.
  */
-export async function sealBridgeToken(credentials: BridgeToken, publicJwk: JWK | unknown): Promise<string> {
+export async function sealBridgeToken(credentials: BridgeToken, publicJwk: JWK): Promise<string> {
   const { kid, publicJwk: checked } = await bridgePublicKey(publicJwk);
   const body = bridgeTokenBody(credentials, SEALED_BRIDGE_TOKEN_VERSION);
   const key = await importJWK(checked, SEAL_ALG);
