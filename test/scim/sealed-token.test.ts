@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BridgeTokenError, decodeBridgeToken, encodeBridgeToken } from '../../src/scim/bridge-token.js';
@@ -109,5 +110,26 @@ describe('sealed bridge tokens (version 2)', () => {
   it('validate the credentials before sealing (https token URL, a client id without ":")', async () => {
     await expect(sealBridgeToken({ ...credentials, tokenUrl: 'http://acme.okta.com/t' }, pair.publicJwk)).rejects.toBeInstanceOf(BridgeTokenError);
     await expect(sealBridgeToken({ ...credentials, clientId: 'a:b' }, pair.publicJwk)).rejects.toBeInstanceOf(BridgeTokenError);
+  });
+
+  it('throw nothing but BridgeTokenError on hostile input, and never echo it', async () => {
+    const opener = await sealedTokenOpener(pair.privateJwk);
+    const [header, key, iv, ciphertext, tag] = sealed.split('.') as [string, string, string, string, string];
+    const part = fc.oneof(fc.string({ maxLength: 60 }), fc.base64String({ maxLength: 80 }), fc.constantFrom(header, key, iv, ciphertext, tag, ''));
+    await fc.assert(
+      fc.asyncProperty(fc.array(part, { minLength: 1, maxLength: 7 }), async (parts) => {
+        const input = parts.join('.');
+        for (const attempt of [() => opener.open(input), async () => inspectSealedBridgeToken(input)]) {
+          const error = await attempt().then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          if (error === undefined) continue; // the one real token, reassembled
+          expect(error).toBeInstanceOf(BridgeTokenError);
+          if (input.length >= 8) expect((error as Error).message).not.toContain(input);
+        }
+      }),
+      { numRuns: 300, seed: 18 },
+    );
   });
 });
