@@ -25,14 +25,13 @@ import { applyRemove, deploy, planRemove, type DeployRequest } from '../../src/h
 import { readBridgeKeyRecord } from '../../src/scim/bridge-key-record.js';
 import { sealBridgeToken, sealedTokenOpener } from '../../src/scim/sealed-token.js';
 import { redact } from '../../src/secrets/redact.js';
-import { SecretStore } from '../../src/secrets/store.js';
 import { fakeAws, type FakeAws } from '../hooks/deploy-fake-aws.js';
+import { emptyKeychain, FAST_TIMING, scimBridgeRequest } from './deploy-support.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const credentials = { tokenUrl: 'https://acme.okta.com/oauth2/aus1/v1/token', clientId: '0oa1', clientSecret: 'CanarySealedDeploy-Secret-4Kx' };
-const timing = { waitMaxSeconds: 5, waitMinDelaySeconds: 0.005, waitMaxDelaySeconds: 0.01, roleRetryDelaysMs: [1], sleep: async () => undefined };
 
 let dir: string;
 let zip: BuiltZip;
@@ -88,25 +87,9 @@ afterEach(() => {
   sm.restore();
 });
 
-const secrets = () => new SecretStore({ get: async () => undefined, set: async () => undefined, delete: async () => false }, {});
-const deps = () => ({ aws: aws.clients, secrets: secrets(), state, timing, secretsManager: async () => new SecretsManagerClient({ region: 'eu-west-1' }) });
+const deps = () => ({ aws: aws.clients, secrets: emptyKeychain(), state, timing: FAST_TIMING, secretsManager: async () => new SecretsManagerClient({ region: 'eu-west-1' }) });
 
-function request(over: Partial<DeployRequest> = {}): DeployRequest {
-  return {
-    template: 'scim-bridge',
-    profile: 'default',
-    region: 'eu-west-1',
-    functionName: 'okta-m2m-scim-bridge',
-    roleName: 'okta-m2m-scim-bridge-role',
-    runtime: 'nodejs22.x',
-    architecture: 'arm64',
-    memorySize: 256,
-    timeout: 30,
-    zip,
-    options: { allowedHosts: ['scim.example.com'] },
-    ...over,
-  };
-}
+const request = (over: Partial<DeployRequest> = {}) => scimBridgeRequest(zip, over);
 
 const functionEnv = () => aws.functions.get('okta-m2m-scim-bridge')!.config.Environment!.Variables!;
 

@@ -292,40 +292,26 @@ describe('the built bridge with its key in AWS Secrets Manager (BRIDGE_PRIVATE_K
 
 describe('the key hook deploy puts in the function environment opens what encode --seal makes from the state', () => {
   it('a deployed environment, served by the built bundle, proxies a token sealed to the recorded key', async () => {
-    const [{ fakeAws }, { deploy }, { readBuiltZip }, { ProjectState }, { readBridgeKeyRecord }, { SecretStore }] = await Promise.all([
+    const [{ fakeAws }, { deploy }, { readBuiltZip }, { ProjectState }, { readBridgeKeyRecord }, support] = await Promise.all([
       import('../hooks/deploy-fake-aws.js'),
       import('../../src/hooks/deploy.js'),
       import('../../src/hooks/build.js'),
       import('../../src/config/state.js'),
       import('../../src/scim/bridge-key-record.js'),
-      import('../../src/secrets/store.js'),
+      import('../scim/deploy-support.js'),
     ]);
     const aws = fakeAws();
     const project = await mkdtemp(join(dir, 'deployed-'));
     const built = await buildTemplate('scim-bridge', { outDir: join(project, 'build') });
     const state = await ProjectState.load(project);
     try {
-      await deploy(
-        {
-          template: 'scim-bridge',
-          profile: 'default',
-          region: 'eu-west-1',
-          functionName: 'okta-m2m-scim-bridge',
-          roleName: 'okta-m2m-scim-bridge-role',
-          runtime: 'nodejs22.x',
-          architecture: 'arm64',
-          memorySize: 256,
-          timeout: 30,
-          zip: await readBuiltZip(built.zipPath),
-          options: { allowedHosts: [scimHost()], allowedTokenHosts: [new URL(emulator.url).host] },
-        },
-        {
-          aws: aws.clients,
-          secrets: new SecretStore({ get: async () => undefined, set: async () => undefined, delete: async () => false }, {}),
-          state,
-          timing: { waitMaxSeconds: 5, waitMinDelaySeconds: 0.005, waitMaxDelaySeconds: 0.01, roleRetryDelaysMs: [1], sleep: async () => undefined },
-        },
-      );
+      const options = { allowedHosts: [scimHost()], allowedTokenHosts: [new URL(emulator.url).host] };
+      await deploy(support.scimBridgeRequest(await readBuiltZip(built.zipPath), { options }), {
+        aws: aws.clients,
+        secrets: support.emptyKeychain(),
+        state,
+        timing: support.FAST_TIMING,
+      });
       const deployed = aws.functions.get('okta-m2m-scim-bridge')!;
       // The deployed code and environment; only the loopback switch (which deploy refuses) is added for this machine.
       const bridge = await serveHandler(built.zipPath, { env: { ...deployed.config.Environment!.Variables!, ALLOW_INSECURE_LOOPBACK: '1' } });
