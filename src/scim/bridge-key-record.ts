@@ -1,7 +1,8 @@
 import type { JWK } from 'jose';
 import type { ProjectState } from '../config/state.js';
 import { isRecord } from '../config/validate.js';
-import { bridgePublicKey } from './sealed-token.js';
+import type { BridgeToken } from './bridge-token.js';
+import { bridgePublicKey, sealBridgeToken } from './sealed-token.js';
 
 /**
  * The public half of the bridge key that `hook deploy scim-bridge` or `hook serve scim-bridge` made last, in the
@@ -44,4 +45,18 @@ export async function readBridgeKeyRecord(state: ProjectState, profile: string):
   if (typeof raw.region === 'string') out.region = raw.region;
   if (typeof raw.secretArn === 'string') out.secretArn = raw.secretArn;
   return out;
+}
+
+/**
+ * The sealed bridge token of `credentials` for the bridge whose key the state records (what `rotate secret` prints
+ * for the SCIM app after a new secret); undefined when no bridge key is recorded. The kid is for the user to compare.
+ */
+export async function sealToRecordedBridgeKey(
+  state: ProjectState,
+  profile: string,
+  credentials: BridgeToken,
+): Promise<{ token: string; kid: string; record: BridgeKeyRecord } | undefined> {
+  const record = await readBridgeKeyRecord(state, profile);
+  if (!record) return undefined;
+  return { token: await sealBridgeToken(credentials, record.publicJwk), kid: record.kid, record };
 }

@@ -132,4 +132,23 @@ describe('sealed bridge tokens (version 2)', () => {
       { numRuns: 300, seed: 18 },
     );
   });
+
+  it('seal to the key the state records, for rotate secret; none recorded, none made', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { ProjectState } = await import('../../src/config/state.js');
+    const { sealToRecordedBridgeKey, writeBridgeKeyRecord } = await import('../../src/scim/bridge-key-record.js');
+    const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-sealed-state-'));
+    try {
+      const state = await ProjectState.load(dir);
+      expect(await sealToRecordedBridgeKey(state, 'default', credentials)).toBeUndefined();
+      await writeBridgeKeyRecord(state, 'default', { kid: 'not-the-thumbprint', publicJwk: pair.publicJwk, source: 'hook deploy', privateKeyIn: 'environment' });
+      const sealedNow = (await sealToRecordedBridgeKey(state, 'default', { ...credentials, clientSecret: 'the-new-secret' }))!;
+      expect(sealedNow.kid).toBe(pair.kid);
+      expect(await (await sealedTokenOpener(pair.privateJwk)).open(sealedNow.token)).toEqual({ ...credentials, clientSecret: 'the-new-secret' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
