@@ -1,6 +1,6 @@
 /**
  * @okta/okta-sdk-nodejs is the tests' oracle, not the CLI's transport: the built CLI's init, status, token get and
- * destroy never resolve it (recorded with the module-resolve hook in test/helpers/record-imports.mjs).
+ * destroy never resolve it (recorded with the module-resolve hook in test/support/record-imports.mjs).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
