@@ -27,7 +27,7 @@ afterAll(async () => {
 async function resolvedBy(name: string, args: string[], input = ''): Promise<string[]> {
   const log = join(logDir, `${name}.log`);
   const result = await spawnCli(args, {
-    nodeArgs: ['--import', join(repoRoot, 'test', 'helpers', 'record-imports.mjs')],
+    nodeArgs: ['--import', join(repoRoot, 'test', 'support', 'record-imports.mjs')],
     env: { ...ws.env, IMPORT_LOG: log },
     cwd: ws.dir,
     input,
