@@ -26,6 +26,8 @@ export const command = () =>
     .option('-f, --file <path>', 'read the setup from a file (okta-m2m.json)')
     .option('--save <path>', 'also write the setup to a file (for --file next time)')
     .option('--dry-run', 'print the plan and stop')
+    .option('--adopt', 'take over existing objects of the setup\'s names that okta-m2m did not make (destroy leaves them)')
+    .option('--allow-breaking', 'apply breaking changes (scopes removed, audience changed, a rename) with --yes')
     .addHelpText(
       'after',
       `
@@ -66,17 +68,22 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
     ctx.ui.warn(`the project state here was made for ${recorded.orgUrl}; profile "${name}" uses ${client.orgUrl}. Its ids are ignored.`);
   }
   ctx.ui.progress(`reading what exists in ${client.orgUrl} ...`);
-  const observed = await observe(client, spec, recorded, credentialLookup(ctx.secrets, name));
+  const observed = await observe(client, spec, recorded, credentialLookup(ctx.secrets, name), { adopt: Boolean(options.adopt) });
   const plan = computePlan(spec, observed);
 
   if (options.dryRun) {
     ctx.ui.result(planJson(plan), () => renderPlan(plan, { label }));
     return;
   }
+  ctx.ui.info(`org: ${client.orgUrl}`);
   ctx.ui.info(renderPlan(plan, { label }));
   if (plan.changed) {
     const yes = await confirmOrYes(ctx.ui, ctx.globals.yes, 'Apply these changes?');
     if (!yes) {
+      ctx.ui.info('nothing changed.');
+      return;
+    }
+    if (!(await breakingConfirmed(ctx, plan, Boolean(options.allowBreaking)))) {
       ctx.ui.info('nothing changed.');
       return;
     }
@@ -96,6 +103,20 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
   await recorder.flush();
   const outputs = outputsOf(state, name);
   ctx.ui.result(outputs, renderOutputs);
+}
+
+/** Breaking changes need --allow-breaking with --yes, or a second confirmation from a person. */
+async function breakingConfirmed(ctx: Context, plan: import('../reconcile/plan.js').Plan, allowed: boolean): Promise<boolean> {
+  const { breakingItems } = await import('../reconcile/plan.js');
+  const breaking = breakingItems(plan);
+  if (breaking.length === 0 || allowed) return true;
+  const what = breaking.map((i) => `${label(i.kind) || i.kind} ${i.name}`).join(', ');
+  if (ctx.globals.yes || !ctx.ui.interactive) {
+    throw new UsageError(`The plan has breaking changes (${what}); nothing was changed.`, {
+      hint: 'Consumers may stop working: pass --allow-breaking with --yes to apply them, or run init without the change.',
+    });
+  }
+  return confirmOrYes(ctx.ui, false, `These changes may break consumers (${what}). Apply them anyway?`);
 }
 
 async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaState | undefined): Promise<SetupSpec> {

@@ -1,6 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../context.js';
 import { requireProfile } from '../config/profiles.js';
+import { ExitCode, ExitWith } from '../errors.js';
 import { keyValues, table } from '../ui/format.js';
 import { examples } from './define.js';
 import { oktaLabel as label } from '../ui/plan.js';
@@ -9,7 +10,8 @@ export const command = () =>
   new Command('status')
     .description('show what init made, whether it still matches, and whether a token can be had')
     .option('--no-token', 'do not try to get a token')
-    .addHelpText('after', examples('okta-m2m status', 'okta-m2m status --no-token --json         what init made, without asking for a token'));
+    .option('--exit-code', 'exit 3 when what init made has drifted, 4 when no token can be had (0: in sync)')
+    .addHelpText('after', examples('okta-m2m status', 'okta-m2m status --exit-code              in CI: 0 in sync, 3 drift, 4 no token', 'okta-m2m status --no-token --json         what init made, without asking for a token'));
 
 export type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
@@ -62,4 +64,8 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
       table(['STATE', 'KIND', 'NAME', 'ID', 'DIFFERENCES'], rows),
     ].join('\n');
   });
+  if (options.exitCode) {
+    if (status.drift || !status.complete) throw new ExitWith(ExitCode.drift);
+    if ('ok' in status.token && !status.token.ok) throw new ExitWith(ExitCode.noToken);
+  }
 }

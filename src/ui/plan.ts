@@ -1,5 +1,5 @@
 // The one renderer of every plan: Okta init, auth0 init/destroy, hook deploy/remove (and sync).
-import { itemDetails, type Action, type Plan, type PlanItem } from '../reconcile/plan.js';
+import { describeChange, itemDetails, type Action, type Plan, type PlanItem } from '../reconcile/plan.js';
 import { table } from './format.js';
 
 const MARK: Record<Action, string> = { create: '+', update: '~', unchanged: '=', delete: '-', adopt: '&' };
@@ -28,8 +28,11 @@ export function renderPlan(plan: Pick<Plan, 'items' | 'changed'>, rendering: Pla
   const lines = ['Plan:'];
   for (const item of plan.items) {
     const kind = label(item.kind);
-    lines.push(`  ${MARK[item.action]} ${item.action.padEnd(9)} ${kind ? `${kind} ` : ''}${item.name}${item.id ? ` (${item.id})` : ''}`);
-    if (item.action !== 'unchanged') for (const line of itemDetails(item)) lines.push(`        ${line}`);
+    const whose = item.ownership === 'adopted' ? ' (not made by okta-m2m)' : '';
+    lines.push(`  ${MARK[item.action]} ${item.action.padEnd(9)} ${kind ? `${kind} ` : ''}${item.name}${item.id ? ` (${item.id})` : ''}${whose}`);
+    if (item.action === 'unchanged') continue;
+    for (const change of item.changes) lines.push(`        ${describeChange(change)}${change.breaking ? '  [breaking]' : ''}`);
+    for (const note of item.notes ?? []) lines.push(`        ${note}${item.breaking && item.changes.length === 0 ? '  [breaking]' : ''}`);
   }
   if (!plan.changed) lines.push('  (no changes)');
   return lines.join('\n');

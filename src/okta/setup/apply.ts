@@ -33,6 +33,7 @@ import { activateRule, createRule, desiredRule, listRules, replaceRule } from '.
 import { createScope, deleteScope, desiredScope, listScopes, replaceScope } from '../resources/scopes.js';
 import { objectNames, type SetupSpec } from './spec.js';
 import { issuerFor, type OktaState, type StateRecorder } from './state.js';
+import { APP_NOTE, OWNERSHIP_MARKER, withMarker } from './ownership.js';
 import type { JsonWebKeyLike, OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '../types.js';
 
 /**
@@ -62,11 +63,12 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
   const orgUrl = ctx.client.orgUrl;
   if (!observed.app?.id || observed.credential === 'missing') await preflight(ctx, spec, Boolean(observed.app?.id));
   // The setup goes to the state before the first write, so a bare "init" completes an interrupted run.
-  await ctx.recorder.update({ orgUrl, spec });
+  const adopted = Object.keys(observed.adopted).length ? { ...observed.adopted } : undefined;
+  await ctx.recorder.update({ orgUrl, spec, marker: OWNERSHIP_MARKER, adopted });
 
   const [appResult, serverResult] = await Promise.allSettled([
     ensureApp(ctx, spec, observed, names.app, report),
-    ensureAuthServer(ctx, spec, observed.authServer, names.authServer, report),
+    ensureAuthServer(ctx, spec, observed.authServer, names.authServer, report, Boolean(observed.adopted.authServer)),
   ]);
   if (appResult.status === 'rejected') throw appResult.reason;
   if (serverResult.status === 'rejected') throw serverResult.reason;
@@ -104,14 +106,14 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     let policy = observed.authServer?.id === serverId ? observed.policy : undefined;
     if (!policy?.id) {
       const made = await createChecked(
-        () => createPolicy(ctx.client, serverId, desiredPolicy(names.policy, spec.description, clients)),
+        () => createPolicy(ctx.client, serverId, desiredPolicy(names.policy, withMarker(spec.description), clients)),
         async () => (await listPolicies(ctx.client, serverId)).find((p) => p.name === names.policy),
       );
       policy = made.value;
       report({ kind: 'policy', name: names.policy, action: made.adopted ? 'adopted' : 'created', id: policy.id });
       if (made.adopted) policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report);
     } else {
-      policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report);
+      policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report, Boolean(observed.adopted.policy));
     }
     return policy;
   };
@@ -190,7 +192,7 @@ async function ensureApp(
     const keyPair = pkj ? await generateClientKeyPair() : undefined;
     if (keyPair) registerSecret(keyPair.privateKeyPem);
     const made = await createChecked(
-      () => createApp(ctx.client, desiredApp(label, spec.authMethod, keyPair?.publicJwk)),
+      () => createApp(ctx.client, markedApp(desiredApp(label, spec.authMethod, keyPair?.publicJwk))),
       async () => (await findAppsByLabel(ctx.client, label)).filter(isServiceApp)[0],
     );
     app = made.value;
@@ -281,6 +283,11 @@ async function updateApp(
   return app;
 }
 
+/** A new app carries okta-m2m's marker in its admin notes. */
+function markedApp(app: OktaApp): OktaApp {
+  return { ...app, settings: { ...(app.settings ?? {}), notes: { admin: APP_NOTE } } };
+}
+
 function mergeApp(existing: OktaApp, label: string, spec: SetupSpec, jwk: JsonWebKeyLike | undefined): OktaApp {
   const body = forReplace(existing);
   body.label = label;
@@ -316,23 +323,24 @@ async function ensureAuthServer(
   existing: OktaAuthServer | undefined,
   name: string,
   report: (event: ApplyEvent) => void,
+  adopted: boolean,
 ): Promise<OktaAuthServer> {
   let server = existing;
   if (!server?.id) {
     const made = await createChecked(
-      () => createAuthServer(ctx.client, desiredAuthServer(name, spec.description, spec.audience)),
+      () => createAuthServer(ctx.client, desiredAuthServer(name, withMarker(spec.description), spec.audience)),
       async () => (await findAuthServersByName(ctx.client, name))[0],
     );
     server = made.value;
     report({ kind: 'authServer', name, action: made.adopted ? 'adopted' : 'created', id: server.id });
   }
   const id = server.id as string;
-  const changes = authServerChanges(spec, server);
+  const changes = authServerChanges(spec, server, adopted && server === existing);
   if (changesBeyondStatus(changes)) {
     server = await replaceAuthServer(ctx.client, id, {
       ...stripLinks(server),
       name,
-      description: spec.description,
+      description: adopted && server === existing ? server.description : withMarker(spec.description),
       audiences: [spec.audience],
     });
     report({ kind: 'authServer', name, action: 'updated', id });
@@ -359,17 +367,18 @@ async function updatePolicy(
   policy: OktaPolicy,
   clientId: string,
   report: (event: ApplyEvent) => void,
+  adopted = false,
 ): Promise<OktaPolicy> {
   const names = objectNames(spec);
   const id = policy.id as string;
-  const changes = policyChanges(spec, policy, clientId);
+  const changes = policyChanges(spec, policy, clientId, adopted);
   let result = policy;
   if (changesBeyondStatus(changes)) {
     const body = stripLinks(policy);
     result = await replacePolicy(ctx.client, serverId, id, {
       ...body,
       name: names.policy,
-      description: spec.description,
+      description: adopted ? policy.description : withMarker(spec.description),
       conditions: { ...(body.conditions ?? {}), clients: { include: policyClients(spec.allClients, clientId) } },
     });
     report({ kind: 'policy', name: names.policy, action: 'updated', id });

@@ -1,14 +1,15 @@
 import { secretRefs } from '../../secrets/refs.js';
 import type { SecretStore } from '../../secrets/store.js';
-import { deleteApp } from '../resources/apps.js';
-import { deleteAuthServer } from '../resources/authorization-servers.js';
+import { deleteApp, getApp } from '../resources/apps.js';
+import { deleteAuthServer, getAuthServer } from '../resources/authorization-servers.js';
 import type { OktaClient } from '../client.js';
-import { deletePolicy } from '../resources/policies.js';
-import { deleteRule } from '../resources/rules.js';
+import { deletePolicy, getPolicy } from '../resources/policies.js';
+import { deleteRule, getRule } from '../resources/rules.js';
 import { deleteScope } from '../resources/scopes.js';
 import type { OktaState } from './state.js';
 import type { ObjectKind } from './plan.js';
 import { objectNames } from './spec.js';
+import { appIsMarked, isMarked, notMadeByUs, notThisSetup } from './ownership.js';
 
 /**
  * Removes what init made, in reverse order (rule, policy, scopes, authorization server, app), and only what the
@@ -34,33 +35,91 @@ export function destroyTargets(state: OktaState): DestroyTarget[] {
   if (state.ruleId) targets.push({ kind: 'rule', id: state.ruleId, ...(names ? { name: names.rule } : {}) });
   if (state.policyId) targets.push({ kind: 'policy', id: state.policyId, ...(names ? { name: names.policy } : {}) });
   for (const [name, id] of Object.entries(state.scopeIds ?? {})) targets.push({ kind: 'scope', id, name });
-  if (state.authServerId) targets.push({ kind: 'authServer', id: state.authServerId, ...(state.spec?.name ? { name: state.spec.name } : {}) });
-  if (state.appId) targets.push({ kind: 'app', id: state.appId, ...(state.spec?.name ? { name: state.spec.name } : {}) });
+  if (state.authServerId) targets.push({ kind: 'authServer', id: state.authServerId, ...(names ? { name: names.authServer } : {}) });
+  if (state.appId) targets.push({ kind: 'app', id: state.appId, ...(names ? { name: names.app } : {}) });
   return targets;
 }
 
+export interface CheckedTargets {
+  /** Verified as this setup's and made by okta-m2m: destroy deletes these. */
+  targets: DestroyTarget[];
+  /** Adopted (not made by okta-m2m) or inside an adopted server: left in place. */
+  kept: DestroyTarget[];
+}
+
+/**
+ * Reads every object the state names before anything is deleted: each must carry the setup's name (and, for the
+ * app, the server and the policy, okta-m2m's marker, unless the state records it as adopted). One that does not is
+ * a ConflictError naming it, and nothing is deleted. Objects already gone are left to destroy (it says so).
+ */
+export async function checkTargets(client: OktaClient, state: OktaState): Promise<CheckedTargets> {
+  const names = objectNames(state.spec ?? { name: '' });
+  const all = destroyTargets(state);
+  const serverId = state.authServerId;
+  const [app, server, policy, rule] = await Promise.all([
+    state.appId ? getApp(client, state.appId) : undefined,
+    serverId ? getAuthServer(client, serverId) : undefined,
+    serverId && state.policyId ? getPolicy(client, serverId, state.policyId) : undefined,
+    serverId && state.policyId && state.ruleId ? getRule(client, serverId, state.policyId, state.ruleId) : undefined,
+  ]);
+  const adopted = state.adopted ?? {};
+  const kept = new Set<DestroyTarget>();
+  for (const target of all) {
+    if (target.kind === 'app' && app && app.status !== 'DELETED') {
+      if (app.label !== names.app) throw notThisSetup('app', target.id, app.label, names.app);
+      if (!appIsMarked(app)) {
+        if (!adopted.app) throw notMadeByUs('app', target.id, names.app);
+        kept.add(target);
+      }
+    } else if (target.kind === 'authServer' && server) {
+      if (server.name !== names.authServer) throw notThisSetup('authServer', target.id, server.name, names.authServer);
+      if (!isMarked(server.description)) {
+        if (!adopted.authServer) throw notMadeByUs('authServer', target.id, names.authServer);
+        kept.add(target);
+      }
+    } else if (target.kind === 'policy' && policy) {
+      if (policy.name !== names.policy) throw notThisSetup('policy', target.id, policy.name, names.policy);
+      if (!isMarked(policy.description)) {
+        if (!adopted.policy) throw notMadeByUs('policy', target.id, names.policy);
+        kept.add(target);
+      }
+    } else if (target.kind === 'rule' && rule) {
+      if (rule.name !== names.rule) throw notThisSetup('rule', target.id, rule.name, names.rule);
+      if (adopted.policy) kept.add(target);
+    } else if (target.kind === 'scope' && adopted.authServer) {
+      // Scopes on a server okta-m2m did not make may have been there before: left with the server.
+      kept.add(target);
+    }
+  }
+  return { targets: all.filter((t) => !kept.has(t)), kept: all.filter((t) => kept.has(t)) };
+}
+
+/** Deletes the checked targets in order (rule, policy, scopes, server, app); one already gone is not an error. */
 export async function destroy(
   client: OktaClient,
   state: OktaState,
+  targets: DestroyTarget[],
   report: (event: DestroyEvent) => void = () => undefined,
 ): Promise<DestroyEvent[]> {
   const events: DestroyEvent[] = [];
-  const note = (kind: ObjectKind, id: string, done: boolean, name?: string) => {
-    const event: DestroyEvent = { kind, id, result: done ? 'deleted' : 'already gone', ...(name ? { name } : {}) };
+  const note = (target: DestroyTarget, done: boolean) => {
+    const event: DestroyEvent = { kind: target.kind, id: target.id, result: done ? 'deleted' : 'already gone', ...(target.name ? { name: target.name } : {}) };
     events.push(event);
     report(event);
   };
   const serverId = state.authServerId;
-  const names = state.spec?.name ? objectNames(state.spec) : undefined;
-  if (serverId) {
-    if (state.policyId && state.ruleId) note('rule', state.ruleId, await deleteRule(client, serverId, state.policyId, state.ruleId), names?.rule);
-    if (state.policyId) note('policy', state.policyId, await deletePolicy(client, serverId, state.policyId), names?.policy);
-    const scopes = Object.entries(state.scopeIds ?? {});
-    const results = await Promise.all(scopes.map(async ([name, id]) => [name, id, await deleteScope(client, serverId, id)] as const));
-    for (const [name, id, done] of results) note('scope', id, done, name);
-    note('authServer', serverId, await deleteAuthServer(client, serverId), names?.authServer);
+  const of = (kind: ObjectKind) => targets.filter((t) => t.kind === kind);
+  if (serverId && state.policyId) {
+    const policyId = state.policyId;
+    for (const t of of('rule')) note(t, await deleteRule(client, serverId, policyId, t.id));
+    for (const t of of('policy')) note(t, await deletePolicy(client, serverId, t.id));
   }
-  if (state.appId) note('app', state.appId, await deleteApp(client, state.appId), names?.app);
+  if (serverId) {
+    const results = await Promise.all(of('scope').map(async (t) => [t, await deleteScope(client, serverId, t.id)] as const));
+    for (const [t, done] of results) note(t, done);
+    for (const t of of('authServer')) note(t, await deleteAuthServer(client, t.id));
+  }
+  for (const t of of('app')) note(t, await deleteApp(client, t.id));
   return events;
 }
 

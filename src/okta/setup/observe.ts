@@ -7,6 +7,7 @@ import { getRule, listRules } from '../resources/rules.js';
 import { listScopes } from '../resources/scopes.js';
 import { objectNames, type SetupSpec } from './spec.js';
 import type { OktaState } from './state.js';
+import { appIsMarked, isMarked, notMadeByUs, notThisSetup, type Adopted } from './ownership.js';
 import type { OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '../types.js';
 
 /**
@@ -25,6 +26,15 @@ export interface Observed {
   credential: CredentialState;
   /** Ids of scopes init made earlier (from state) that the spec no longer lists. */
   staleScopeIds: string[];
+  /** Objects that exist without okta-m2m's marker, taken over with --adopt (or earlier, as the state records). */
+  adopted: Adopted;
+  /** Of those, the ones this run takes over (not yet recorded in the state). */
+  adopting: Adopted;
+}
+
+export interface ObserveOptions {
+  /** --adopt: objects of the setup's names that okta-m2m did not make may be taken over. */
+  adopt?: boolean;
 }
 
 export interface CredentialLookup {
@@ -40,9 +50,14 @@ export async function observe(
   spec: SetupSpec,
   state: OktaState | undefined,
   credentials: CredentialLookup,
+  options: ObserveOptions = {},
 ): Promise<Observed> {
   const names = objectNames(spec);
   const ids = state && state.orgUrl === client.orgUrl ? state : undefined;
+  const adopted: Adopted = {};
+  // Objects read by the state's ids carry the names of the setup that recorded them (a rename is a planned change).
+  const recordedNames = ids?.spec?.name ? objectNames(ids.spec) : names;
+  const mayAdopt = (kind: keyof Adopted) => Boolean(options.adopt || ids?.adopted?.[kind]);
   // With ids from a previous run, everything is read by id at once (one round trip), and checked afterwards.
   const recordedServer = ids?.authServerId;
   const early = recordedServer
@@ -53,9 +68,18 @@ export async function observe(
       }
     : undefined;
   const [app, authServer] = await Promise.all([
-    findApp(client, names.app, ids?.appId),
-    findAuthServer(client, names.authServer, ids?.authServerId),
+    findApp(client, names.app, ids?.appId, recordedNames.app),
+    findAuthServer(client, names.authServer, ids?.authServerId, recordedNames.authServer),
   ]);
+  // Only this setup's objects: the remote name matches, and okta-m2m's marker is on it (or it is adopted).
+  if (app?.id && !appIsMarked(app)) {
+    if (!mayAdopt('app')) throw notMadeByUs('app', app.id, names.app);
+    adopted.app = true;
+  }
+  if (authServer?.id && !isMarked(authServer.description)) {
+    if (!mayAdopt('authServer')) throw notMadeByUs('authServer', authServer.id, names.authServer);
+    adopted.authServer = true;
+  }
   let scopes: OktaScope[] = [];
   let policy: OktaPolicy | undefined;
   let rule: OktaRule | undefined;
@@ -63,8 +87,10 @@ export async function observe(
     const serverId = authServer.id;
     scopes = (await settled(early.scopes)).filter((s) => !s.system);
     policy = (early.policy ? await settled(early.policy) : undefined) ?? (await findPolicy(client, serverId, names.policy, undefined));
+    if (policy?.id && policy.name !== names.policy && policy.name !== recordedNames.policy) throw notThisSetup('policy', policy.id, policy.name, names.policy);
     if (policy?.id) {
       const byId = policy.id === ids?.policyId && early.rule ? await settled(early.rule) : undefined;
+      if (byId?.id && byId.name !== names.rule && byId.name !== recordedNames.rule) throw notThisSetup('rule', byId.id, byId.name, names.rule);
       rule = byId ?? (await findRule(client, serverId, policy.id, names.rule, undefined));
     }
   } else if (authServer?.id) {
@@ -97,7 +123,13 @@ export async function observe(
       credential = (await credentials.hasSecret(clientId)) ? 'present' : 'missing';
     }
   }
-  const observed: Observed = { scopes, credential, staleScopeIds };
+  if (policy?.id && !isMarked(policy.description)) {
+    if (!mayAdopt('policy')) throw notMadeByUs('policy', policy.id, names.policy);
+    adopted.policy = true;
+  }
+  const adopting: Adopted = {};
+  for (const kind of ['app', 'authServer', 'policy'] as const) if (adopted[kind] && !ids?.adopted?.[kind]) adopting[kind] = true;
+  const observed: Observed = { scopes, credential, staleScopeIds, adopted, adopting };
   if (app) observed.app = app;
   if (authServer) observed.authServer = authServer;
   if (policy) observed.policy = policy;
@@ -121,10 +153,13 @@ async function settled<T>(result: Promise<Settled<T>>): Promise<T> {
   return outcome.value;
 }
 
-async function findApp(client: OktaClient, label: string, appId: string | undefined): Promise<OktaApp | undefined> {
+async function findApp(client: OktaClient, label: string, appId: string | undefined, recordedLabel: string): Promise<OktaApp | undefined> {
   if (appId) {
     const app = await getApp(client, appId);
-    if (app && app.status !== 'DELETED') return app;
+    if (app && app.status !== 'DELETED') {
+      if (app.label !== label && app.label !== recordedLabel) throw notThisSetup('app', appId, app.label, recordedLabel);
+      return app;
+    }
   }
   const matches = await findAppsByLabel(client, label);
   const services = matches.filter(isServiceApp);
@@ -141,10 +176,13 @@ async function findApp(client: OktaClient, label: string, appId: string | undefi
   return services[0];
 }
 
-async function findAuthServer(client: OktaClient, name: string, id: string | undefined): Promise<OktaAuthServer | undefined> {
+async function findAuthServer(client: OktaClient, name: string, id: string | undefined, recordedName: string): Promise<OktaAuthServer | undefined> {
   if (id) {
     const server = await getAuthServer(client, id);
-    if (server) return server;
+    if (server) {
+      if (server.name !== name && server.name !== recordedName) throw notThisSetup('authServer', id, server.name, recordedName);
+      return server;
+    }
   }
   const matches = await findAuthServersByName(client, name);
   if (matches.length > 1) {

@@ -3,6 +3,7 @@ import { authMethodOf, clientIdOf } from '../resources/apps.js';
 import { policyClients } from '../resources/policies.js';
 import { objectNames, type SetupSpec } from './spec.js';
 import type { Observed } from './observe.js';
+import { withMarker, type Adopted } from './ownership.js';
 import type { OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '../types.js';
 
 /**
@@ -23,7 +24,7 @@ function diff(changes: Change[], field: string, current: unknown, desired: unkno
 export function appChanges(spec: SetupSpec, app: OktaApp): Change[] {
   const changes: Change[] = [];
   const names = objectNames(spec);
-  diff(changes, 'label', app.label, names.app);
+  diffField(changes, 'label', app.label, names.app, { breaking: true });
   diff(changes, 'status', app.status, 'ACTIVE');
   diff(changes, 'token_endpoint_auth_method', authMethodOf(app), spec.authMethod);
   const grants = app.settings?.oauthClient?.grant_types;
@@ -31,11 +32,12 @@ export function appChanges(spec: SetupSpec, app: OktaApp): Change[] {
   return changes;
 }
 
-export function authServerChanges(spec: SetupSpec, server: OktaAuthServer): Change[] {
+export function authServerChanges(spec: SetupSpec, server: OktaAuthServer, adopted = false): Change[] {
   const changes: Change[] = [];
-  diff(changes, 'name', server.name, objectNames(spec).authServer);
-  diff(changes, 'description', server.description ?? '', spec.description);
-  diff(changes, 'audiences', server.audiences, [spec.audience], sameSet(server.audiences, [spec.audience]));
+  diffField(changes, 'name', server.name, objectNames(spec).authServer, { breaking: true });
+  // An adopted server keeps its own description: the marker says okta-m2m made it.
+  if (!adopted) diff(changes, 'description', server.description ?? '', withMarker(spec.description));
+  diffField(changes, 'audiences', server.audiences, [spec.audience], { equal: sameSet(server.audiences, [spec.audience]), breaking: true });
   diff(changes, 'status', server.status, 'ACTIVE');
   return changes;
 }
@@ -47,11 +49,11 @@ export function scopeChanges(desired: SetupSpec['scopes'][number], scope: OktaSc
   return changes;
 }
 
-export function policyChanges(spec: SetupSpec, policy: OktaPolicy, clientId: string | undefined): Change[] {
+export function policyChanges(spec: SetupSpec, policy: OktaPolicy, clientId: string | undefined, adopted = false): Change[] {
   const changes: Change[] = [];
   const names = objectNames(spec);
   diff(changes, 'name', policy.name, names.policy);
-  diff(changes, 'description', policy.description ?? '', spec.description);
+  if (!adopted) diff(changes, 'description', policy.description ?? '', withMarker(spec.description));
   diff(changes, 'status', policy.status, 'ACTIVE');
   const clients = policy.conditions?.clients?.include;
   const wanted = policyClients(spec.allClients, clientId);
@@ -68,11 +70,20 @@ export function ruleChanges(spec: SetupSpec, rule: OktaRule): Change[] {
   diff(changes, 'grant types', grants, ['client_credentials'], sameSet(grants, ['client_credentials']));
   const scopes = rule.conditions?.scopes?.include;
   const wanted = spec.scopes.map((s) => s.name);
-  diff(changes, 'scopes', scopes, wanted, sameSet(scopes, wanted));
+  // Taking a scope away from the rule breaks the clients that ask for it.
+  diffField(changes, 'scopes', scopes, wanted, { equal: sameSet(scopes, wanted), breaking: (scopes ?? []).some((s) => !wanted.includes(s)) });
   const groups = rule.conditions?.people?.groups?.include;
   diff(changes, 'groups', groups, ['EVERYONE'], sameSet(groups, ['EVERYONE']));
   diff(changes, 'access token lifetime (min)', rule.actions?.token?.accessTokenLifetimeMinutes, spec.tokenLifetimeMinutes);
   return changes;
+}
+
+/** An existing object okta-m2m did not make: 'adopted'; taken over by this run: action 'adopt'. */
+function owned(item: PlanItem, kind: keyof Adopted, observed: Observed): PlanItem {
+  if (!observed.adopted[kind]) return item;
+  const out: PlanItem = { ...item, ownership: 'adopted' };
+  if (observed.adopting[kind]) out.action = 'adopt';
+  return out;
 }
 
 /** The plan from the desired setup and what exists. Pure. */
@@ -80,7 +91,7 @@ export function computePlan(spec: SetupSpec, observed: Observed): Plan {
   const names = objectNames(spec);
   const items: PlanItem[] = [];
   const app = observed.app;
-  items.push(itemFor('app', names.app, app, app ? appChanges(spec, app) : []));
+  items.push(owned(itemFor('app', names.app, app, app ? appChanges(spec, app) : []), 'app', observed));
 
   const secretKind = spec.authMethod === 'private_key_jwt' ? 'key pair' : 'client secret';
   if (app) {
@@ -94,7 +105,7 @@ export function computePlan(spec: SetupSpec, observed: Observed): Plan {
   }
 
   const server = observed.authServer;
-  items.push(itemFor('authServer', names.authServer, server, server ? authServerChanges(spec, server) : []));
+  items.push(owned(itemFor('authServer', names.authServer, server, server ? authServerChanges(spec, server, observed.adopted.authServer) : []), 'authServer', observed));
 
   for (const scope of spec.scopes) {
     const existing = observed.scopes.find((s) => s.name === scope.name);
@@ -102,12 +113,12 @@ export function computePlan(spec: SetupSpec, observed: Observed): Plan {
   }
   for (const id of observed.staleScopeIds) {
     const stale = observed.scopes.find((s) => s.id === id);
-    items.push({ kind: 'scope', name: stale?.name ?? id, id, action: 'delete', ownership: 'ours', changes: [], notes: ['no longer in the setup'] });
+    items.push({ kind: 'scope', name: stale?.name ?? id, id, action: 'delete', ownership: 'ours', breaking: true, changes: [], notes: ['no longer in the setup'] });
   }
 
   const clientId = app ? clientIdOf(app) : undefined;
   const policy = observed.policy;
-  items.push(itemFor('policy', names.policy, policy, policy ? policyChanges(spec, policy, clientId) : []));
+  items.push(owned(itemFor('policy', names.policy, policy, policy ? policyChanges(spec, policy, clientId, observed.adopted.policy) : []), 'policy', observed));
   const rule = observed.rule;
   items.push(itemFor('rule', names.rule, rule, rule ? ruleChanges(spec, rule) : []));
 

@@ -2,6 +2,7 @@ import { StateSectionRecorder } from '../../reconcile/state-section.js';
 import type { ProjectState } from '../../config/state.js';
 import { isRecord } from '../../config/validate.js';
 import type { AuthMethod, SetupSpec } from './spec.js';
+import type { Adopted } from './ownership.js';
 
 /**
  * Section `okta` of the project state, per profile: the ids of what init made and what a consumer needs to get a
@@ -23,6 +24,10 @@ export interface OktaState {
   ruleId?: string;
   scopeIds?: Record<string, string>;
   spec?: SetupSpec;
+  /** Objects taken over with --adopt (not made by okta-m2m): destroy leaves them. */
+  adopted?: Adopted;
+  /** The marker okta-m2m put on what it made (see ownership.ts). */
+  marker?: string;
 }
 
 export function readOktaState(state: ProjectState, profile: string): OktaState | undefined {
@@ -38,6 +43,12 @@ export function readOktaState(state: ProjectState, profile: string): OktaState |
     out.scopeIds = Object.fromEntries(Object.entries(raw.scopeIds).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
   if (isRecord(raw.spec)) out.spec = raw.spec as unknown as SetupSpec;
+  if (typeof raw.marker === 'string') out.marker = raw.marker;
+  if (isRecord(raw.adopted)) {
+    const adopted: Adopted = {};
+    for (const key of ['app', 'authServer', 'policy'] as const) if (raw.adopted[key] === true) adopted[key] = true;
+    out.adopted = adopted;
+  }
   return out;
 }
 
