@@ -27,6 +27,7 @@ export const SLOW = [
   'test/reliability/**',
   'test/secrets/keychain.test.ts',
   'test/security/canaries.test.ts',
+  'test/security/setup-ownership.test.ts',
   'test/security/hostile-cli-args.test.ts',
   'test/security/token-hook-denial.test.ts',
   'test/security/trust-boundary-cli.test.ts',
