@@ -3,7 +3,7 @@ import { registerCommands, commandTree } from './commands/index.js';
 import { examples } from './commands/define.js';
 import { seconds } from './commands/options.js';
 import { Context, DEFAULT_TIMEOUT_SECONDS, type Factories, type GlobalOptions, type Io } from './context.js';
-import { ExitCode, InterruptedError, UsageError, exitCodeOf } from './errors.js';
+import { ExitCode, ExitWith, InterruptedError, UsageError, exitCodeOf } from './errors.js';
 import { interruptionOf } from './ui/prompt.js';
 import { Ui } from './ui/ui.js';
 import { VERSION } from './version.js';
@@ -80,6 +80,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo(), factor
     await program.parseAsync([...argv]);
     return ExitCode.ok;
   } catch (thrown) {
+    if (thrown instanceof ExitWith) return thrown.code;
     const opts = program.opts();
     const ui = new Ui(io, {
       json,

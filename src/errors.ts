@@ -6,7 +6,12 @@
  * that read `--json` errors; docs/ci.md lists them. The remote's own code (Okta's errorCode, Auth0's errorCode, the
  * AWS error name) travels along as `remoteCode`.
  */
-export const ExitCode = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export const ExitCode = { ok: 0, failed: 1, usage: 2, drift: 3, noToken: 4, interrupted: 130 } as const;
+
+/** A command that finished and printed its result, but exits with a code that says something (status --exit-code). */
+export class ExitWith {
+  constructor(readonly code: number) {}
+}
 
 export const ERROR_CODES = [
   'ERR_USAGE',

@@ -4,29 +4,30 @@ import { UsageError } from '../errors.js';
 import { requireProfile } from '../config/profiles.js';
 import { confirmOrYes } from '../ui/prompt.js';
 import { examples } from './define.js';
-import { label } from './okta-setup-text.js';
+import { oktaLabel as label } from '../ui/plan.js';
 
 export const command = () =>
   new Command('destroy')
-    .description('remove what init made (only what the project state records)')
-    .addHelpText('after', examples('okta-m2m destroy', 'okta-m2m destroy --yes --json            in CI: no prompt, the result as JSON'));
+    .description('remove what init made (only what the project state records, and only what okta-m2m made)')
+    .option('--dry-run', 'list what would be removed and stop')
+    .addHelpText('after', examples('okta-m2m destroy', 'okta-m2m destroy --dry-run', 'okta-m2m destroy --yes --json            in CI: no prompt, the result as JSON'));
 
 export type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
-export async function run(ctx: Context, _options: DestroyOptions): Promise<void> {
+export async function run(ctx: Context, options: DestroyOptions): Promise<void> {
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
-  const { readOktaState } = await import('../okta/state.js');
+  const { readOktaState } = await import('../okta/setup/state.js');
   const projectState = await ctx.state();
   const recorded = readOktaState(projectState, name);
   if (!recorded) {
     ctx.ui.info(`init has made nothing here for profile "${name}" (${projectState.file}).`);
-    ctx.ui.result({ profile: name, destroyed: [] }, () => 'nothing to destroy');
+    ctx.ui.result({ profile: name, deleted: [] }, () => 'nothing to destroy');
     return;
   }
   const profile = requireProfile(doc, name);
-  const [{ destroy, destroyTargets, forgetClientCredentials }, { normalizeOrgUrl }] = await Promise.all([
-    import('../okta/destroy.js'),
+  const [{ checkTargets, destroy, forgetClientCredentials }, { normalizeOrgUrl }] = await Promise.all([
+    import('../okta/setup/destroy.js'),
     import('../okta/client.js'),
   ]);
   if (normalizeOrgUrl(profile.orgUrl as string) !== recorded.orgUrl) {
@@ -34,17 +35,24 @@ export async function run(ctx: Context, _options: DestroyOptions): Promise<void>
       hint: 'Use the profile of that org (--profile).',
     });
   }
-  const targets = destroyTargets(recorded);
-  ctx.ui.info(
-    ['This removes from ' + recorded.orgUrl + ':', ...targets.map((t) => `  - ${label(t.kind) || t.kind} ${t.name ?? ''} (${t.id})`)].join('\n'),
-  );
+  // Every object the state names is read and checked before anything is deleted (the state file is data).
+  const client = await ctx.okta();
+  const { targets, kept } = await checkTargets(client, recorded);
+  for (const t of kept) ctx.ui.info(`left in place: ${label(t.kind) || t.kind} ${t.name ?? ''} (${t.id}) was not made by okta-m2m (adopted).`);
+  const line = (t: { kind: string; name?: string | undefined; id: string }) => `  - ${label(t.kind) || t.kind} ${t.name ?? ''} (${t.id})`;
+  if (options.dryRun) {
+    ctx.ui.result({ profile: name, orgUrl: recorded.orgUrl, delete: targets, kept }, () =>
+      ['Would remove from ' + recorded.orgUrl + ':', ...targets.map(line)].join('\n'),
+    );
+    return;
+  }
+  ctx.ui.info(['This removes from ' + recorded.orgUrl + ':', ...targets.map(line)].join('\n'));
   const yes = await confirmOrYes(ctx.ui, ctx.globals.yes, 'Delete these objects?');
   if (!yes) {
     ctx.ui.info('nothing deleted.');
     return;
   }
-  const client = await ctx.okta();
-  const events = await destroy(client, recorded, (event) =>
+  const events = await destroy(client, recorded, targets, (event) =>
     event.result === 'deleted'
       ? ctx.ui.success(`deleted ${label(event.kind)} ${event.name ?? ''} (${event.id})`)
       : ctx.ui.progress(`${label(event.kind)} ${event.id} was already gone`),
@@ -52,7 +60,7 @@ export async function run(ctx: Context, _options: DestroyOptions): Promise<void>
   await forgetClientCredentials(ctx.secrets, name, recorded.clientId);
   await (await import('../oauth/token-cache.js')).clearProfileTokens(ctx.secrets, name);
   await projectState.set(name, 'okta', undefined);
-  ctx.ui.result({ profile: name, orgUrl: recorded.orgUrl, destroyed: events }, () =>
+  ctx.ui.result({ profile: name, orgUrl: recorded.orgUrl, deleted: events, kept }, () =>
     `removed ${events.filter((e) => e.result === 'deleted').length} object(s); the project state and the keychain entries are cleared.`,
   );
 }

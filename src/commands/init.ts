@@ -5,10 +5,11 @@ import { UsageError } from '../errors.js';
 import { requireProfile } from '../config/profiles.js';
 import { readJsonFile, writeJsonAtomic } from '../config/files.js';
 import { confirmOrYes, prompts } from '../ui/prompt.js';
-import type { SetupSpec, SpecInput } from '../okta/spec.js';
-import type { OktaState } from '../okta/state.js';
+import type { SetupSpec, SpecInput } from '../okta/setup/spec.js';
+import type { OktaState } from '../okta/setup/state.js';
 import { examples } from './define.js';
-import { label, renderOutputs, renderPlan } from './okta-setup-text.js';
+import { oktaLabel as label, planJson, renderPlan } from '../ui/plan.js';
+import { renderOutputs } from './okta-setup-text.js';
 import { collectList } from './options.js';
 
 export const command = () =>
@@ -25,6 +26,8 @@ export const command = () =>
     .option('-f, --file <path>', 'read the setup from a file (okta-m2m.json)')
     .option('--save <path>', 'also write the setup to a file (for --file next time)')
     .option('--dry-run', 'print the plan and stop')
+    .option('--adopt', 'take over existing objects of the setup\'s names that okta-m2m did not make (destroy leaves them)')
+    .option('--allow-breaking', 'apply breaking changes (scopes removed, audience changed, a rename) with --yes')
     .addHelpText(
       'after',
       `
@@ -47,34 +50,40 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   requireProfile(doc, name);
-  const { readOktaState, StateRecorder } = await import('../okta/state.js');
+  const { readOktaState, StateRecorder } = await import('../okta/setup/state.js');
   const projectState = await ctx.state();
   const recorded = readOktaState(projectState, name);
   const spec = await desiredSpec(ctx, options, recorded);
   if (options.save !== undefined) await saveSpecFile(ctx, options.save, spec);
 
-  const [{ observe, computePlan }, { credentialLookup }, { apply }, { outputsOf }] = await Promise.all([
-    import('../okta/plan.js'),
-    import('../okta/status.js'),
-    import('../okta/apply.js'),
-    import('../okta/outputs.js'),
+  const [{ observe }, { computePlan }, { credentialLookup }, { apply }, { outputsOf }] = await Promise.all([
+    import('../okta/setup/observe.js'),
+    import('../okta/setup/plan.js'),
+    import('../okta/setup/status.js'),
+    import('../okta/setup/apply.js'),
+    import('../okta/setup/outputs.js'),
   ]);
   const client = await ctx.okta();
   if (recorded && recorded.orgUrl !== client.orgUrl) {
     ctx.ui.warn(`the project state here was made for ${recorded.orgUrl}; profile "${name}" uses ${client.orgUrl}. Its ids are ignored.`);
   }
   ctx.ui.progress(`reading what exists in ${client.orgUrl} ...`);
-  const observed = await observe(client, spec, recorded, credentialLookup(ctx.secrets, name));
+  const observed = await observe(client, spec, recorded, credentialLookup(ctx.secrets, name), { adopt: Boolean(options.adopt) });
   const plan = computePlan(spec, observed);
 
   if (options.dryRun) {
-    ctx.ui.result({ changed: plan.changed, items: plan.items }, () => renderPlan(plan));
+    ctx.ui.result(planJson(plan), () => renderPlan(plan, { label }));
     return;
   }
-  ctx.ui.info(renderPlan(plan));
+  ctx.ui.info(`org: ${client.orgUrl}`);
+  ctx.ui.info(renderPlan(plan, { label }));
   if (plan.changed) {
     const yes = await confirmOrYes(ctx.ui, ctx.globals.yes, 'Apply these changes?');
     if (!yes) {
+      ctx.ui.info('nothing changed.');
+      return;
+    }
+    if (!(await breakingConfirmed(ctx, plan, Boolean(options.allowBreaking)))) {
       ctx.ui.info('nothing changed.');
       return;
     }
@@ -96,8 +105,22 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
   ctx.ui.result(outputs, renderOutputs);
 }
 
+/** Breaking changes need --allow-breaking with --yes, or a second confirmation from a person. */
+async function breakingConfirmed(ctx: Context, plan: import('../reconcile/plan.js').Plan, allowed: boolean): Promise<boolean> {
+  const { breakingItems } = await import('../reconcile/plan.js');
+  const breaking = breakingItems(plan);
+  if (breaking.length === 0 || allowed) return true;
+  const what = breaking.map((i) => `${label(i.kind) || i.kind} ${i.name}`).join(', ');
+  if (ctx.globals.yes || !ctx.ui.interactive) {
+    throw new UsageError(`The plan has breaking changes (${what}); nothing was changed.`, {
+      hint: 'Consumers may stop working: pass --allow-breaking with --yes to apply them, or run init without the change.',
+    });
+  }
+  return confirmOrYes(ctx.ui, false, `These changes may break consumers (${what}). Apply them anyway?`);
+}
+
 async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaState | undefined): Promise<SetupSpec> {
-  const { SPEC_FILE, specFromFile, validateSpec } = await import('../okta/spec.js');
+  const { SPEC_FILE, specFromFile, validateSpec } = await import('../okta/setup/spec.js');
   const flagged = SPEC_FLAGS.filter((flag) => options[flag] !== undefined);
   if (options.file !== undefined) {
     if (flagged.length) {
@@ -156,7 +179,7 @@ function kebab(flag: string): string {
 
 async function wizard(ctx: Context): Promise<SetupSpec> {
   const inquirer = await prompts(ctx.ui, 'The setup (--name and --scope, or --file okta-m2m.json)');
-  const { AUTH_METHODS, DEFAULT_TOKEN_LIFETIME_MINUTES, SPEC_FILE, validateSpec } = await import('../okta/spec.js');
+  const { AUTH_METHODS, DEFAULT_TOKEN_LIFETIME_MINUTES, SPEC_FILE, validateSpec } = await import('../okta/setup/spec.js');
   const io = { output: ctx.io.stderr, input: ctx.io.stdin };
   const check = (make: () => unknown) => {
     try {
@@ -215,7 +238,7 @@ async function wizard(ctx: Context): Promise<SetupSpec> {
 }
 
 async function saveSpecFile(ctx: Context, file: string, spec: SetupSpec): Promise<void> {
-  const { specToFile } = await import('../okta/spec.js');
+  const { specToFile } = await import('../okta/setup/spec.js');
   const path = resolve(ctx.io.cwd, file);
   await writeJsonAtomic(path, specToFile(spec));
   ctx.ui.success(`saved the setup to ${path}`);

@@ -1,15 +1,17 @@
 import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../context.js';
 import { requireProfile } from '../config/profiles.js';
+import { ExitCode, ExitWith } from '../errors.js';
 import { keyValues, table } from '../ui/format.js';
 import { examples } from './define.js';
-import { label } from './okta-setup-text.js';
+import { oktaLabel as label } from '../ui/plan.js';
 
 export const command = () =>
   new Command('status')
     .description('show what init made, whether it still matches, and whether a token can be had')
     .option('--no-token', 'do not try to get a token')
-    .addHelpText('after', examples('okta-m2m status', 'okta-m2m status --no-token --json         what init made, without asking for a token'));
+    .option('--exit-code', 'exit 3 when what init made has drifted, 4 when no token can be had (0: in sync)')
+    .addHelpText('after', examples('okta-m2m status', 'okta-m2m status --exit-code              in CI: 0 in sync, 3 drift, 4 no token', 'okta-m2m status --no-token --json         what init made, without asking for a token'));
 
 export type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
@@ -17,7 +19,7 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   const profile = requireProfile(doc, name);
-  const { readOktaState } = await import('../okta/state.js');
+  const { readOktaState } = await import('../okta/setup/state.js');
   const recorded = readOktaState(await ctx.state(), name);
   const base = { profile: name, orgUrl: profile.orgUrl, authMode: profile.authMode ?? 'ssws' };
   const authText = base.authMode === 'ssws' ? 'API token' : `OAuth private_key_jwt (${profile.clientId ?? '?'})`;
@@ -28,8 +30,8 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
     return;
   }
   const [{ setupStatus }, { outputsOf }] = await Promise.all([
-    import('../okta/status.js'),
-    import('../okta/outputs.js'),
+    import('../okta/setup/status.js'),
+    import('../okta/setup/outputs.js'),
   ]);
   const client = await ctx.okta();
   if (recorded.orgUrl !== client.orgUrl) {
@@ -62,4 +64,8 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
       table(['STATE', 'KIND', 'NAME', 'ID', 'DIFFERENCES'], rows),
     ].join('\n');
   });
+  if (options.exitCode) {
+    if (status.drift || !status.complete) throw new ExitWith(ExitCode.drift);
+    if ('ok' in status.token && !status.token.ok) throw new ExitWith(ExitCode.noToken);
+  }
 }

@@ -42,6 +42,8 @@ export interface OktaApp {
     [key: string]: unknown;
   };
   settings?: {
+    /** Admin notes: where okta-m2m marks the apps it made (Application.settings.notes). */
+    notes?: { admin?: string | null; enduser?: string | null };
     oauthClient?: {
       application_type?: string;
       grant_types?: string[];

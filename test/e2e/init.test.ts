@@ -80,7 +80,7 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
     const outputs = JSON.parse(result.stdout);
     const state = (await ws.state()).profiles[ws.profile].okta;
     expect(Object.keys(state).sort()).toEqual(
-      ['orgUrl', 'appId', 'clientId', 'authMethod', 'authServerId', 'issuer', 'tokenEndpoint', 'audience', 'scopes', 'defaultScope', 'policyId', 'ruleId', 'scopeIds', 'spec'].sort(),
+      ['orgUrl', 'appId', 'clientId', 'authMethod', 'authServerId', 'issuer', 'tokenEndpoint', 'audience', 'scopes', 'defaultScope', 'policyId', 'ruleId', 'scopeIds', 'spec', 'marker'].sort(),
     );
     expect(state).toMatchObject({
       orgUrl: emu.url,
@@ -146,7 +146,7 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
 
   it('a changed setup is updated in place', { timeout: 60_000 }, async () => {
     const first = (await ws.state()).profiles[ws.profile].okta;
-    const result = await ws.run(['init', '--name', 'orders-api', '--audience', 'api://orders-v2', '--scope', 'orders:read,orders:admin', '--token-lifetime', '30', '--yes']);
+    const result = await ws.run(['init', '--name', 'orders-api', '--audience', 'api://orders-v2', '--scope', 'orders:read,orders:admin', '--token-lifetime', '30', '--yes', '--allow-breaking']);
     expect(result.code, result.stderr).toBe(0);
     const state = (await ws.state()).profiles[ws.profile].okta;
     expect(state.appId).toBe(first.appId);

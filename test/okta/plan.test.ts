@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computePlan, type Observed } from '../../src/okta/plan.js';
-import { objectNames, validateSpec } from '../../src/okta/spec.js';
-import { desiredApp } from '../../src/okta/apps.js';
-import { desiredRule } from '../../src/okta/rules.js';
+import { describeChange } from '../../src/reconcile/plan.js';
+import type { Observed } from '../../src/okta/setup/observe.js';
+import { computePlan } from '../../src/okta/setup/plan.js';
+import { withMarker } from '../../src/okta/setup/ownership.js';
+import { objectNames, validateSpec } from '../../src/okta/setup/spec.js';
+import { desiredApp } from '../../src/okta/resources/apps.js';
+import { desiredRule } from '../../src/okta/resources/rules.js';
 
 const spec = validateSpec({ name: 'orders', audience: 'api://orders', scopes: ['orders:read', 'orders:write'], defaultScope: 'orders:read' });
 const names = objectNames(spec);
@@ -11,22 +14,24 @@ function existing(): Observed {
   const app = { ...desiredApp(names.app, 'client_secret_basic'), id: '0oa1', status: 'ACTIVE', credentials: { oauthClient: { client_id: '0oa1', token_endpoint_auth_method: 'client_secret_basic' } } };
   return {
     app,
-    authServer: { id: 'aus1', name: names.authServer, description: spec.description, audiences: ['api://orders'], status: 'ACTIVE' },
+    authServer: { id: 'aus1', name: names.authServer, description: withMarker(spec.description), audiences: ['api://orders'], status: 'ACTIVE' },
     scopes: [
       { id: 'scp1', name: 'orders:read', description: 'orders:read (okta-m2m)', default: true },
       { id: 'scp2', name: 'orders:write', description: 'orders:write (okta-m2m)', default: false },
     ],
-    policy: { id: 'pol1', name: names.policy, description: spec.description, status: 'ACTIVE', priority: 7, conditions: { clients: { include: ['0oa1'] } } },
+    policy: { id: 'pol1', name: names.policy, description: withMarker(spec.description), status: 'ACTIVE', priority: 7, conditions: { clients: { include: ['0oa1'] } } },
     // Okta renumbers priorities and returns what it adds (an inline hook attached by someone else): not drift.
     rule: { ...desiredRule(names.rule, ['orders:write', 'orders:read'], 60), id: 'rul1', priority: 3, actions: { token: { accessTokenLifetimeMinutes: 60, inlineHook: { id: 'cal1' } } } },
     credential: 'present',
     staleScopeIds: [],
+    adopted: {},
+    adopting: {},
   };
 }
 
 describe('computePlan', () => {
   it('creates everything in an empty org', () => {
-    const plan = computePlan(spec, { scopes: [], credential: 'missing', staleScopeIds: [] });
+    const plan = computePlan(spec, { scopes: [], credential: 'missing', staleScopeIds: [], adopted: {}, adopting: {} });
     expect(plan.changed).toBe(true);
     expect(plan.items.map((i) => `${i.kind}:${i.action}`)).toEqual([
       'app:create', 'authServer:create', 'scope:create', 'scope:create', 'policy:create', 'rule:create',
@@ -46,7 +51,7 @@ describe('computePlan', () => {
     observed.scopes[1]!.description = 'old';
     observed.policy!.status = 'INACTIVE';
     const plan = computePlan(spec, observed);
-    const changed = Object.fromEntries(plan.items.filter((i) => i.action === 'update').map((i) => [`${i.kind}:${i.name}`, i.changes]));
+    const changed = Object.fromEntries(plan.items.filter((i) => i.action === 'update').map((i) => [`${i.kind}:${i.name}`, i.changes.map(describeChange)]));
     expect(changed).toEqual({
       [`authServer:${names.authServer}`]: ['audiences: [api://other] -> [api://orders]'],
       'scope:orders:write': ['description: old -> orders:write (okta-m2m)'],
@@ -68,12 +73,12 @@ describe('computePlan', () => {
   it('sees an auth method change', () => {
     const plan = computePlan({ ...spec, authMethod: 'private_key_jwt' }, { ...existing(), credential: 'missing' });
     const app = plan.items.find((i) => i.kind === 'app');
-    expect(app?.changes).toEqual(['token_endpoint_auth_method: client_secret_basic -> private_key_jwt']);
+    expect(app?.changes.map(describeChange)).toEqual(['token_endpoint_auth_method: client_secret_basic -> private_key_jwt']);
     expect(plan.items.find((i) => i.kind === 'credential')).toMatchObject({ action: 'create', name: 'key pair' });
   });
 
   it('wants all clients in the policy with allClients', () => {
     const plan = computePlan({ ...spec, allClients: true }, existing());
-    expect(plan.items.find((i) => i.kind === 'policy')?.changes).toEqual(['clients: [0oa1] -> [ALL_CLIENTS]']);
+    expect(plan.items.find((i) => i.kind === 'policy')?.changes.map(describeChange)).toEqual(['clients: [0oa1] -> [ALL_CLIENTS]']);
   });
 });

@@ -1,8 +1,8 @@
 // What the bridge key tests need to run hook deploy's domain code against the fake AWS account: a scim-bridge
 // request, short waits, and a keychain that holds nothing (the bridge has no shared secret).
-import type { AwsTiming } from '../../src/hooks/aws-clients.js';
-import type { BuiltZip } from '../../src/hooks/build.js';
-import type { DeployRequest } from '../../src/hooks/deploy.js';
+import type { AwsTiming } from '../../src/lambda/aws-clients.js';
+import type { BuiltZip } from '../../src/lambda/build.js';
+import type { DeployRequest } from '../../src/lambda/deploy.js';
 import { SecretStore } from '../../src/secrets/store.js';
 
 export const FAST_TIMING: Partial<AwsTiming> = { waitMaxSeconds: 5, waitMinDelaySeconds: 0.005, waitMaxDelaySeconds: 0.01, roleRetryDelaysMs: [1], sleep: async () => undefined };

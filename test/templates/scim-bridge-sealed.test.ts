@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { buildTemplate } from '../../src/hooks/build.js';
-import { serveHandler } from '../../src/hooks/serve.js';
+import { buildTemplate } from '../../src/lambda/build.js';
+import { serveHandler } from '../../src/lambda/serve.js';
 import { encodeBridgeToken } from '../../src/scim/bridge-token.js';
 import { generateBridgeKeyPair, sealBridgeToken } from '../../src/scim/sealed-token.js';
 import { cliPath, repoRoot, spawnCli, type CliResult } from '../support/index.js';
@@ -252,7 +252,7 @@ describe('the built bridge with its key in AWS Secrets Manager (BRIDGE_PRIVATE_K
     const [{ SecretsManagerClient, GetSecretValueCommand }, { mockClient }, { bundleTemplate }] = await Promise.all([
       import('@aws-sdk/client-secrets-manager'),
       import('aws-sdk-client-mock'),
-      import('../../src/hooks/bundle.js'),
+      import('../../src/lambda/bundle.js'),
     ]);
     // Lambda's runtime provides the SDK the bundle leaves out: here the repository's node_modules does, so the
     // bundle goes into build/ (ignored by git), where Node resolves it, and aws-sdk-client-mock intercepts it.
@@ -294,8 +294,8 @@ describe('the key hook deploy puts in the function environment opens what encode
   it('a deployed environment, served by the built bundle, proxies a token sealed to the recorded key', async () => {
     const [{ fakeAws }, { deploy }, { readBuiltZip }, { ProjectState }, { readBridgeKeyRecord }, support] = await Promise.all([
       import('../support/fake-aws.js'),
-      import('../../src/hooks/deploy.js'),
-      import('../../src/hooks/build.js'),
+      import('../../src/lambda/deploy.js'),
+      import('../../src/lambda/build.js'),
       import('../../src/config/state.js'),
       import('../../src/scim/bridge-key-record.js'),
       import('../scim/deploy-support.js'),

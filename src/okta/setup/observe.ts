@@ -1,0 +1,217 @@
+import { ConflictError } from '../../errors.js';
+import { clientIdOf, findAppsByLabel, getApp, isServiceApp, jwkIdsOf } from '../resources/apps.js';
+import { findAuthServersByName, getAuthServer } from '../resources/authorization-servers.js';
+import type { OktaClient } from '../client.js';
+import { getPolicy, listPolicies } from '../resources/policies.js';
+import { getRule, listRules } from '../resources/rules.js';
+import { listScopes } from '../resources/scopes.js';
+import { objectNames, type SetupSpec } from './spec.js';
+import type { OktaState } from './state.js';
+import { appIsMarked, isMarked, notMadeByUs, notThisSetup, type Adopted } from './ownership.js';
+import type { OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '../types.js';
+
+/**
+ * What exists: read by the ids in the project state first, else found by exact name. GETs only.
+ */
+/** Whether the app's credential is where init keeps it. */
+export type CredentialState = 'present' | 'missing' | 'key-not-registered';
+
+export interface Observed {
+  app?: OktaApp;
+  authServer?: OktaAuthServer;
+  /** The server's own (non-system) scopes. */
+  scopes: OktaScope[];
+  policy?: OktaPolicy;
+  rule?: OktaRule;
+  credential: CredentialState;
+  /** Ids of scopes init made earlier (from state) that the spec no longer lists. */
+  staleScopeIds: string[];
+  /** Objects that exist without okta-m2m's marker, taken over with --adopt (or earlier, as the state records). */
+  adopted: Adopted;
+  /** Of those, the ones this run takes over (not yet recorded in the state). */
+  adopting: Adopted;
+}
+
+export interface ObserveOptions {
+  /** --adopt: objects of the setup's names that okta-m2m did not make may be taken over. */
+  adopt?: boolean;
+}
+
+export interface CredentialLookup {
+  /** The stored client secret or private key of the client, if any. */
+  hasSecret(clientId: string): Promise<boolean>;
+  /** The key id (RFC 7638 thumbprint) of the stored private key, if there is one. */
+  privateKeyId(clientId: string): Promise<string | undefined>;
+}
+
+/** Reads what exists; GETs only. */
+export async function observe(
+  client: OktaClient,
+  spec: SetupSpec,
+  state: OktaState | undefined,
+  credentials: CredentialLookup,
+  options: ObserveOptions = {},
+): Promise<Observed> {
+  const names = objectNames(spec);
+  const ids = state && state.orgUrl === client.orgUrl ? state : undefined;
+  const adopted: Adopted = {};
+  // Objects read by the state's ids carry the names of the setup that recorded them (a rename is a planned change).
+  const recordedNames = ids?.spec?.name ? objectNames(ids.spec) : names;
+  const mayAdopt = (kind: keyof Adopted) => Boolean(options.adopt || ids?.adopted?.[kind]);
+  // With ids from a previous run, everything is read by id at once (one round trip), and checked afterwards.
+  const recordedServer = ids?.authServerId;
+  const early = recordedServer
+    ? {
+        scopes: settle(listScopes(client, recordedServer)),
+        policy: ids.policyId ? settle(getPolicy(client, recordedServer, ids.policyId)) : undefined,
+        rule: ids.policyId && ids.ruleId ? settle(getRule(client, recordedServer, ids.policyId, ids.ruleId)) : undefined,
+      }
+    : undefined;
+  const [app, authServer] = await Promise.all([
+    findApp(client, names.app, ids?.appId, recordedNames.app),
+    findAuthServer(client, names.authServer, ids?.authServerId, recordedNames.authServer),
+  ]);
+  // Only this setup's objects: the remote name matches, and okta-m2m's marker is on it (or it is adopted).
+  if (app?.id && !appIsMarked(app)) {
+    if (!mayAdopt('app')) throw notMadeByUs('app', app.id, names.app);
+    adopted.app = true;
+  }
+  if (authServer?.id && !isMarked(authServer.description)) {
+    if (!mayAdopt('authServer')) throw notMadeByUs('authServer', authServer.id, names.authServer);
+    adopted.authServer = true;
+  }
+  let scopes: OktaScope[] = [];
+  let policy: OktaPolicy | undefined;
+  let rule: OktaRule | undefined;
+  if (authServer?.id && early && authServer.id === recordedServer) {
+    const serverId = authServer.id;
+    scopes = (await settled(early.scopes)).filter((s) => !s.system);
+    policy = (early.policy ? await settled(early.policy) : undefined) ?? (await findPolicy(client, serverId, names.policy, undefined));
+    if (policy?.id && policy.name !== names.policy && policy.name !== recordedNames.policy) throw notThisSetup('policy', policy.id, policy.name, names.policy);
+    if (policy?.id) {
+      const byId = policy.id === ids?.policyId && early.rule ? await settled(early.rule) : undefined;
+      if (byId?.id && byId.name !== names.rule && byId.name !== recordedNames.rule) throw notThisSetup('rule', byId.id, byId.name, names.rule);
+      rule = byId ?? (await findRule(client, serverId, policy.id, names.rule, undefined));
+    }
+  } else if (authServer?.id) {
+    const serverId = authServer.id;
+    const [allScopes, foundPolicy] = await Promise.all([
+      listScopes(client, serverId),
+      findPolicy(client, serverId, names.policy, undefined),
+    ]);
+    scopes = allScopes.filter((s) => !s.system);
+    policy = foundPolicy;
+    if (policy?.id) rule = await findRule(client, serverId, policy.id, names.rule, undefined);
+  }
+  const wanted = new Set(spec.scopes.map((s) => s.name));
+  const recorded = new Set(Object.values(ids?.scopeIds ?? {}));
+  const staleScopeIds = scopes.filter((s) => s.id && recorded.has(s.id) && !wanted.has(s.name ?? '')).map((s) => s.id as string);
+
+  let credential: CredentialState = 'missing';
+  const clientId = app ? clientIdOf(app) : undefined;
+  if (app && clientId) {
+    if (spec.authMethod === 'private_key_jwt') {
+      const storedKid = await credentials.privateKeyId(clientId);
+      const recordedKid = ids?.clientId === clientId ? ids.keyId : undefined;
+      const onApp = jwkIdsOf(app);
+      credential = !storedKid
+        ? 'missing'
+        : onApp.includes(storedKid) || (recordedKid !== undefined && onApp.includes(recordedKid))
+          ? 'present'
+          : 'key-not-registered';
+    } else {
+      credential = (await credentials.hasSecret(clientId)) ? 'present' : 'missing';
+    }
+  }
+  if (policy?.id && !isMarked(policy.description)) {
+    if (!mayAdopt('policy')) throw notMadeByUs('policy', policy.id, names.policy);
+    adopted.policy = true;
+  }
+  const adopting: Adopted = {};
+  for (const kind of ['app', 'authServer', 'policy'] as const) if (adopted[kind] && !ids?.adopted?.[kind]) adopting[kind] = true;
+  const observed: Observed = { scopes, credential, staleScopeIds, adopted, adopting };
+  if (app) observed.app = app;
+  if (authServer) observed.authServer = authServer;
+  if (policy) observed.policy = policy;
+  if (rule) observed.rule = rule;
+  return observed;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A read started early whose result may go unused: its failure waits to be looked at. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+async function settled<T>(result: Promise<Settled<T>>): Promise<T> {
+  const outcome = await result;
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+async function findApp(client: OktaClient, label: string, appId: string | undefined, recordedLabel: string): Promise<OktaApp | undefined> {
+  if (appId) {
+    const app = await getApp(client, appId);
+    if (app && app.status !== 'DELETED') {
+      if (app.label !== label && app.label !== recordedLabel) throw notThisSetup('app', appId, app.label, recordedLabel);
+      return app;
+    }
+  }
+  const matches = await findAppsByLabel(client, label);
+  const services = matches.filter(isServiceApp);
+  if (services.length > 1) {
+    throw new ConflictError(`There are ${services.length} service apps named "${label}" (${services.map((a) => a.id).join(', ')}).`, {
+      hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
+    });
+  }
+  if (services.length === 0 && matches.length > 0) {
+    throw new ConflictError(`An app named "${label}" exists and is not a client credentials service app.`, {
+      hint: 'Choose another --name.',
+    });
+  }
+  return services[0];
+}
+
+async function findAuthServer(client: OktaClient, name: string, id: string | undefined, recordedName: string): Promise<OktaAuthServer | undefined> {
+  if (id) {
+    const server = await getAuthServer(client, id);
+    if (server) {
+      if (server.name !== name && server.name !== recordedName) throw notThisSetup('authServer', id, server.name, recordedName);
+      return server;
+    }
+  }
+  const matches = await findAuthServersByName(client, name);
+  if (matches.length > 1) {
+    throw new ConflictError(`There are ${matches.length} authorization servers named "${name}" (${matches.map((s) => s.id).join(', ')}).`, {
+      hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
+    });
+  }
+  return matches[0];
+}
+
+async function findPolicy(client: OktaClient, serverId: string, name: string, id: string | undefined): Promise<OktaPolicy | undefined> {
+  if (id) {
+    const policy = await getPolicy(client, serverId, id);
+    if (policy) return policy;
+  }
+  const matches = (await listPolicies(client, serverId)).filter((p) => p.name === name);
+  return oldest(matches);
+}
+
+async function findRule(client: OktaClient, serverId: string, policyId: string, name: string, id: string | undefined): Promise<OktaRule | undefined> {
+  if (id) {
+    const rule = await getRule(client, serverId, policyId, id);
+    if (rule) return rule;
+  }
+  const matches = (await listRules(client, serverId, policyId)).filter((r) => r.name === name);
+  return oldest(matches);
+}
+
+function oldest<T extends object>(items: T[]): T | undefined {
+  const created = (x: T) => String((x as { created?: unknown }).created ?? '');
+  return [...items].sort((a, b) => created(a).localeCompare(created(b)))[0];
+}
