@@ -48,3 +48,27 @@ export function keyDpopProver(privateKey: KeyObject, alg: 'RS256' | 'ES256', now
     },
   };
 }
+
+/**
+ * The latest `DPoP-Nonce` each server gave, for the run: sent in every later proof to that server, so only the
+ * first request to it can be refused with `use_dpop_nonce`. Keyed by origin (one server, one nonce).
+ */
+export class DpopNonces {
+  private readonly byOrigin = new Map<string, string>();
+
+  get(url: string): string | undefined {
+    return this.byOrigin.get(originOf(url));
+  }
+
+  set(url: string, nonce: string | null | undefined): void {
+    if (nonce) this.byOrigin.set(originOf(url), nonce);
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
