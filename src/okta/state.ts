@@ -22,6 +22,8 @@ export interface OktaState {
   ruleId?: string;
   scopeIds?: Record<string, string>;
   spec?: SetupSpec;
+  /** The app demands DPoP-bound tokens. */
+  dpop?: boolean;
 }
 
 export function readOktaState(state: ProjectState, profile: string): OktaState | undefined {
@@ -36,6 +38,7 @@ export function readOktaState(state: ProjectState, profile: string): OktaState |
   if (isRecord(raw.scopeIds)) {
     out.scopeIds = Object.fromEntries(Object.entries(raw.scopeIds).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
+  if (raw.dpop === true) out.dpop = true;
   if (isRecord(raw.spec)) out.spec = raw.spec as unknown as SetupSpec;
   return out;
 }
