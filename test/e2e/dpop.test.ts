@@ -8,10 +8,9 @@
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { hasKeychain, requireBuilt, startEmulators, workspace, type Emulators, type Workspace } from './auth0-support.js';
-import { decodeJwt, keychainLookup } from './init-support.js';
+import { decodeJwt, describeWithKeychain, keychainLookup, requireBuilt, startEmulators, workspace, type Emulators, type Workspace } from '../support/index.js';
 
 const SCOPES = ['okta.apps.manage', 'okta.authorizationServers.manage', 'okta.inlineHooks.manage', 'okta.users.manage', 'okta.groups.manage'];
 /** More members than one page of /groups/{id}/users (1000), so the second sync reads them over a Link page. */
@@ -28,7 +27,7 @@ async function admin(emu: EmulatorHandle, method: string, path: string, body?: u
   return text ? JSON.parse(text) : {};
 }
 
-describe.skipIf(!hasKeychain)('DPoP (built CLI, emulators, keychain)', () => {
+describeWithKeychain('DPoP (built CLI, emulators, keychain)', () => {
   let emus: Emulators;
   let ws: Workspace;
   let serviceClientId: string;

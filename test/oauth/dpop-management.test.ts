@@ -16,7 +16,7 @@ import { createOktaClient, type OktaClient } from '../../src/okta/client.js';
 import { all } from '../../src/okta/collect.js';
 import { dpopAth, dpopHtu } from '../../src/oauth/dpop.js';
 import { dpopKeyFrom, generateDpopPrivateKey, type DpopKey } from '../../src/oauth/dpop-keys.js';
-import { api, newRsaKey, serviceApp } from '../emulator/helpers.js';
+import { api, newRsaKey, serviceApp } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 let clientId: string;
