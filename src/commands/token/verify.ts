@@ -73,7 +73,7 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
   const render = () =>
     [
       result.valid
-        ? `valid: signature, issuer ${issuer}${audience ? `, audience ${audience}` : ''}, times${(options.scope)?.length ? ' and scopes' : ''}${expectedJkt ? ' and the DPoP binding (cnf.jkt)' : ''} check out`
+        ? `valid: signature, issuer ${issuer}${audience ? `, audience ${audience}` : ''}, times${(options.scope)?.length ? ' and scopes' : ''}${expectedJkt ? ' and cnf.jkt (the DPoP key)' : ''} check out`
         : `not valid: ${result.reason ?? ''}`,
       '',
       renderDecoded(result),
