@@ -50,7 +50,7 @@ export function registerCommands(program: CommandUnknownOpts, make: MakeContext)
   program.addCommand(bind(status.command(), status.run, make));
   group(
     'token',
-    'get, decode and verify access tokens, and make DPoP proofs',
+    'get, decode and verify access tokens; make proofs for DPoP',
     bind(tokenGet.command(), tokenGet.run, make),
     bind(tokenProof.command(), tokenProof.run, make),
     bind(tokenDecode.command(), tokenDecode.run, make),

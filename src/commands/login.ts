@@ -183,7 +183,7 @@ async function generateKey(ctx: Context, options: LoginOptions, name: string, or
     '  1. Applications > Create App Integration > API Services; name it, for example, okta-m2m.',
     '  2. General > Client Credentials > Edit: Client authentication "Public key / Private key";',
     '     add the public key printed above (paste the JWK), and save. Leave "Require DPoP" on (Okta\'s default):',
-    '     okta-m2m sends DPoP proofs when you log in with --dpop (turning it off is not needed).',
+    '     with --dpop at login, okta-m2m proves possession of its DPoP key on every request.',
     `  3. Okta API Scopes: grant ${scopes.join(' ')}.`,
     '  4. Admin roles: assign the app an admin role that allows these (for example Super Administrator,',
     '     or a custom role over apps, authorization servers, inline hooks, users and groups).',
