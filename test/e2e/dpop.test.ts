@@ -10,21 +10,17 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { decodeJwt, describeWithKeychain, keychainLookup, requireBuilt, startEmulators, workspace, type Emulators, type Workspace } from '../support/index.js';
+import { api, decodeJwt, describeWithKeychain, newRsaKey, serviceApp, keychainLookup, requireBuilt, startEmulators, workspace, type Emulators, type Workspace } from '../support/index.js';
 
 const SCOPES = ['okta.apps.manage', 'okta.authorizationServers.manage', 'okta.inlineHooks.manage', 'okta.users.manage', 'okta.groups.manage'];
 /** More members than one page of /groups/{id}/users (1000), so the second sync reads them over a Link page. */
 const MEMBERS = 1003;
 
+/** An admin (SSWS) call that must succeed; its JSON body. */
 async function admin(emu: EmulatorHandle, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${emu.url}${path}`, {
-    method,
-    headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : {};
+  const response = await api(emu, method, path, body);
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
 }
 
 describeWithKeychain('DPoP (built CLI, emulators, keychain)', () => {
@@ -32,34 +28,23 @@ describeWithKeychain('DPoP (built CLI, emulators, keychain)', () => {
   let ws: Workspace;
   let serviceClientId: string;
   let kid: string;
+  let pem: string;
 
   beforeAll(async () => {
     requireBuilt();
     emus = await startEmulators({ seed: 11, seedData: { roles: [{ name: 'staff', users: MEMBERS }] } });
     ws = await workspace();
     // okta-m2m's own service app as Okta makes a new API Services app: "Require DPoP" on.
-    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-    const jwk = await exportJWK(publicKey);
-    kid = await calculateJwkThumbprint(jwk);
-    const app = await admin(emus.okta, 'POST', '/api/v1/apps', {
-      name: 'oidc_client',
-      label: 'okta-m2m-dpop',
-      signOnMode: 'OPENID_CONNECT',
-      credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
-      settings: {
-        oauthClient: {
-          application_type: 'service',
-          grant_types: ['client_credentials'],
-          response_types: ['token'],
-          dpop_bound_access_tokens: true,
-          jwks: { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] },
-        },
-      },
-    });
+    const key = await newRsaKey('k1');
+    kid = key.kid;
+    const body: any = serviceApp('okta-m2m-dpop', 'private_key_jwt', [key.publicJwk]);
+    body.settings.oauthClient.dpop_bound_access_tokens = true;
+    const app = await admin(emus.okta, 'POST', '/api/v1/apps', body);
     for (const scopeId of SCOPES) await admin(emus.okta, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emus.okta.url, scopeId });
     serviceClientId = app.credentials.oauthClient.client_id;
     await admin(emus.okta, 'POST', `/oauth2/v1/clients/${serviceClientId}/roles`, { type: 'SUPER_ADMIN' });
-    await writeFile(join(ws.dir, 'key.pem'), await exportPKCS8(privateKey), { mode: 0o600 });
+    pem = await exportPKCS8(key.privateKey);
+    await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
   }, 60_000);
   afterAll(async () => {
     await ws?.run(['logout', '--yes']).catch(() => undefined);
@@ -178,5 +163,14 @@ describeWithKeychain('DPoP (built CLI, emulators, keychain)', () => {
     const apps = await admin(emus.okta, 'GET', '/api/v1/apps?limit=200');
     expect(apps.map((a: { id: string }) => a.id)).not.toContain(state.appId);
     expect(keychainLookup(`${ws.profile}/dpop-key:${state.clientId}`)).toBeUndefined();
+
+    // No private key (the service app's, or a DPoP key's "d") reached any output.
+    const pemLine = pem.split('\n')[1]!;
+    const dpopD = JSON.parse(keychainLookup(`${ws.profile}/dpop-key:${serviceClientId}`) ?? '{}').d as string;
+    expect(dpopD).toEqual(expect.any(String));
+    for (const output of ws.outputs) {
+      expect(output).not.toContain(pemLine);
+      expect(output).not.toContain(dpopD);
+    }
   });
 });

@@ -114,4 +114,27 @@ describe('a DPoP-bound login on the emulator', () => {
       .sign(other.privateKey);
     expect((await call(`DPoP ${accessToken}`, foreign)).status).toBe(401);
   });
+
+  it('a proof from the future, an old one, or one that carries the private key is refused (RFC 9449 4.3)', async () => {
+    const key = await dpopKeyFrom(generateDpopPrivateKey());
+    const client = await dpopClient(key);
+    await client.call('GET', '/api/v1/apps', { query: { limit: 1 } });
+    const headers = await (client as unknown as { auth: { headers(m: string, u: string, n?: string): Promise<Record<string, string>> } }).auth.headers('GET', `${emulator.url}/x`, undefined);
+    const accessToken = headers.authorization!.replace(/^DPoP /, '');
+    const url = `${emulator.url}/api/v1/apps`;
+    const privateJwk = await exportJWK(key.privateKey);
+    const { d: _d, ...publicJwk } = privateJwk;
+    const proof = (jwk: object, iat: number) =>
+      new SignJWT({ htm: 'GET', htu: url, ath: dpopAth(accessToken) })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+        .setJti(randomUUID())
+        .setIssuedAt(iat)
+        .sign(key.privateKey);
+    const call = async (dpop: string) => (await fetch(url, { headers: { authorization: `DPoP ${accessToken}`, accept: 'application/json', dpop } })).status;
+    const now = Math.floor(Date.now() / 1000);
+    expect(await call(await proof(publicJwk, now))).toBe(200);
+    expect(await call(await proof(publicJwk, now + 600))).toBe(401);
+    expect(await call(await proof(publicJwk, now - 600))).toBe(401);
+    expect(await call(await proof(privateJwk, now))).toBe(401);
+  });
 });
