@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import type { SecretRef } from '../secrets/refs.js';
 import type { SecretStore } from '../secrets/store.js';
@@ -19,9 +19,11 @@ export async function dpopKeyFrom(privateKey: KeyObject, now?: () => number): Pr
   const { calculateJwkThumbprint } = await import('jose');
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') {
-    throw new UsageError('A DPoP key must be an EC P-256 key.', { hint: 'Remove the stored DPoP key; okta-m2m makes a new one.' });
+    throw new UsageError('A DPoP key must be an EC P-256 key.', {
+      hint: 'Remove the stored DPoP key; okta-m2m makes a new one.',
+    });
   }
-  return { privateKey, thumbprint: await calculateJwkThumbprint(jwk as import('jose').JWK), prover: keyDpopProver(privateKey, 'ES256', now) };
+  return { privateKey, thumbprint: await calculateJwkThumbprint(jwk), prover: keyDpopProver(privateKey, 'ES256', now) };
 }
 
 /** A private key from PEM or a JWK (JSON); the error names where it came from. */
@@ -29,10 +31,12 @@ export function parseDpopPrivateKey(text: string, source: string): KeyObject {
   const trimmed = text.trim();
   try {
     return trimmed.startsWith('{')
-      ? createPrivateKey({ key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey, format: 'jwk' })
+      ? createPrivateKey({ key: JSON.parse(trimmed) as JsonWebKey, format: 'jwk' })
       : createPrivateKey(trimmed);
   } catch {
-    throw new UsageError(`${source} is not a private key (PEM or JWK).`, { hint: 'A DPoP key is an EC P-256 private key.' });
+    throw new UsageError(`${source} is not a private key (PEM or JWK).`, {
+      hint: 'A DPoP key is an EC P-256 private key.',
+    });
   }
 }
 
@@ -43,12 +47,14 @@ export async function thumbprintOfKeyText(text: string, source: string): Promise
   let key: KeyObject;
   try {
     key = trimmed.startsWith('{')
-      ? createPublicKey({ key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey, format: 'jwk' })
+      ? createPublicKey({ key: JSON.parse(trimmed) as JsonWebKey, format: 'jwk' })
       : createPublicKey(trimmed);
   } catch {
-    throw new UsageError(`${source} is not a key (PEM or JWK).`, { hint: 'Give the DPoP key file (private or public).' });
+    throw new UsageError(`${source} is not a key (PEM or JWK).`, {
+      hint: 'Give the DPoP key file (private or public).',
+    });
   }
-  return calculateJwkThumbprint(key.export({ format: 'jwk' }) as import('jose').JWK);
+  return calculateJwkThumbprint(key.export({ format: 'jwk' }));
 }
 
 export function generateDpopPrivateKey(): KeyObject {

@@ -34,10 +34,17 @@ beforeAll(async () => {
   expect(app.status).toBe(200);
   clientId = app.body.credentials.oauthClient.client_id;
   for (const scopeId of ['okta.apps.read', 'okta.groups.read']) {
-    expect((await api(emulator, 'POST', `/api/v1/apps/${app.body.id}/grants`, { issuer: emulator.url, scopeId })).status).toBe(201);
+    expect(
+      (await api(emulator, 'POST', `/api/v1/apps/${app.body.id}/grants`, { issuer: emulator.url, scopeId })).status,
+    ).toBe(201);
   }
-  expect((await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' })).status).toBe(200);
-  for (let i = 0; i < 5; i += 1) expect((await api(emulator, 'POST', '/api/v1/apps', serviceApp(`paged-${i}-${randomUUID().slice(0, 6)}`))).status).toBe(200);
+  expect((await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' })).status).toBe(
+    200,
+  );
+  for (let i = 0; i < 5; i += 1)
+    expect(
+      (await api(emulator, 'POST', '/api/v1/apps', serviceApp(`paged-${i}-${randomUUID().slice(0, 6)}`))).status,
+    ).toBe(200);
 });
 afterAll(async () => {
   await emulator?.stop();
@@ -45,7 +52,14 @@ afterAll(async () => {
 
 async function dpopClient(key: DpopKey): Promise<OktaClient> {
   return createOktaClient(
-    { orgUrl: emulator.url, mode: 'private_key_jwt', clientId, scopes: ['okta.apps.read', 'okta.groups.read'], privateKey: pem, keyId: kid },
+    {
+      orgUrl: emulator.url,
+      mode: 'private_key_jwt',
+      clientId,
+      scopes: ['okta.apps.read', 'okta.groups.read'],
+      privateKey: pem,
+      keyId: kid,
+    },
     { dpop: key.prover },
   );
 }
@@ -89,16 +103,23 @@ describe('a DPoP-bound login on the emulator', () => {
     const key = await dpopKeyFrom(generateDpopPrivateKey());
     const client = await dpopClient(key);
     await client.call('GET', '/api/v1/apps', { query: { limit: 1 } });
-    const token = await (client as unknown as { auth: { headers(m: string, u: string, n?: string): Promise<Record<string, string>> } }).auth.headers('GET', `${emulator.url}/x`, undefined);
+    const token = await (
+      client as unknown as { auth: { headers(m: string, u: string, n?: string): Promise<Record<string, string>> } }
+    ).auth.headers('GET', `${emulator.url}/x`, undefined);
     const accessToken = token.authorization!.replace(/^DPoP /, '');
     const path = `/api/v1/groups/${encodeURIComponent('a b')}`;
     const url = `${emulator.url}${path}`;
-    const call = (authorization: string, dpop?: string) => fetch(url, { headers: { authorization, accept: 'application/json', ...(dpop ? { dpop } : {}) } });
+    const call = (authorization: string, dpop?: string) =>
+      fetch(url, { headers: { authorization, accept: 'application/json', ...(dpop ? { dpop } : {}) } });
     expect((await call(`Bearer ${accessToken}`)).status).toBe(401);
     expect((await call(`DPoP ${accessToken}`)).status).toBe(401);
     // What the SDK did: the path decoded ("a b"), signed by the right key (our prover would re-encode it).
     const decoded = await new SignJWT({ htm: 'GET', htu: decodeURIComponent(url), ath: dpopAth(accessToken) })
-      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(key.privateKey).then(({ d: _d, ...pub }) => pub) })
+      .setProtectedHeader({
+        alg: 'ES256',
+        typ: 'dpop+jwt',
+        jwk: await exportJWK(key.privateKey).then(({ d: _d, ...pub }) => pub),
+      })
       .setJti(randomUUID())
       .setIssuedAt()
       .sign(key.privateKey);
@@ -119,7 +140,9 @@ describe('a DPoP-bound login on the emulator', () => {
     const key = await dpopKeyFrom(generateDpopPrivateKey());
     const client = await dpopClient(key);
     await client.call('GET', '/api/v1/apps', { query: { limit: 1 } });
-    const headers = await (client as unknown as { auth: { headers(m: string, u: string, n?: string): Promise<Record<string, string>> } }).auth.headers('GET', `${emulator.url}/x`, undefined);
+    const headers = await (
+      client as unknown as { auth: { headers(m: string, u: string, n?: string): Promise<Record<string, string>> } }
+    ).auth.headers('GET', `${emulator.url}/x`, undefined);
     const accessToken = headers.authorization!.replace(/^DPoP /, '');
     const url = `${emulator.url}/api/v1/apps`;
     const privateJwk = await exportJWK(key.privateKey);
@@ -130,7 +153,9 @@ describe('a DPoP-bound login on the emulator', () => {
         .setJti(randomUUID())
         .setIssuedAt(iat)
         .sign(key.privateKey);
-    const call = async (dpop: string) => (await fetch(url, { headers: { authorization: `DPoP ${accessToken}`, accept: 'application/json', dpop } })).status;
+    const call = async (dpop: string) =>
+      (await fetch(url, { headers: { authorization: `DPoP ${accessToken}`, accept: 'application/json', dpop } }))
+        .status;
     const now = Math.floor(Date.now() / 1000);
     expect(await call(await proof(publicJwk, now))).toBe(200);
     expect(await call(await proof(publicJwk, now + 600))).toBe(401);

@@ -11,6 +11,7 @@ import { optionalString, parsed, printable, renderFields } from './shared.js';
 import type { AuthMethod, ClientAuth } from '../../oauth/client-auth.js';
 import type { Provider, TokenRequestSpec, TokenResponse } from '../../oauth/client-credentials.js';
 import type { DecodedJwt } from '../../oauth/jwt.js';
+import type { DpopKey } from '../../oauth/dpop-keys.js';
 
 const HELP = `
 Defaults come from what \`okta-m2m init\` (or \`auth0 init\`) recorded for the profile in .okta-m2m/state.json;
@@ -193,7 +194,7 @@ async function obtainToken(
 }
 
 /** The client's DPoP key from the keychain, made (and stored) on first use. */
-async function clientDpopKey(ctx: Context, profile: string, clientId: string): Promise<import('../../oauth/dpop-keys.js').DpopKey> {
+async function clientDpopKey(ctx: Context, profile: string, clientId: string): Promise<DpopKey> {
   const { ensureDpopKey } = await import('../../oauth/dpop-keys.js');
   const { key, created } = await ensureDpopKey(ctx.secrets, secretRefs.dpopKey(profile, clientId));
   if (created) ctx.ui.progress(`made a DPoP key for ${clientId} (kept in the keychain)`);
