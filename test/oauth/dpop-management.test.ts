@@ -64,6 +64,16 @@ async function dpopClient(key: DpopKey): Promise<OktaClient> {
   );
 }
 
+/** A DPoP-bound management token for this key, as the client got it (read from the header it would send). */
+async function boundToken(key: DpopKey): Promise<string> {
+  const client = await dpopClient(key);
+  await client.call('GET', '/api/v1/apps', { query: { limit: 1 } });
+  const auth = (
+    client as unknown as { auth: { headers(m: string, u: string, n?: string): Promise<Record<string, string>> } }
+  ).auth;
+  return (await auth.headers('GET', `${emulator.url}/x`, undefined)).authorization!.replace(/^DPoP /, '');
+}
+
 const tokenRequests = () => emulator.requestLog.filter((entry) => entry.path === '/oauth2/v1/token');
 
 describe('a DPoP-bound login on the emulator', () => {
@@ -101,12 +111,7 @@ describe('a DPoP-bound login on the emulator', () => {
 
   it('the DPoP-bound token is refused without a proof, as Bearer, and with a decoded (SDK #521) htu', async () => {
     const key = await dpopKeyFrom(generateDpopPrivateKey());
-    const client = await dpopClient(key);
-    await client.call('GET', '/api/v1/apps', { query: { limit: 1 } });
-    const token = await (
-      client as unknown as { auth: { headers(m: string, u: string, n?: string): Promise<Record<string, string>> } }
-    ).auth.headers('GET', `${emulator.url}/x`, undefined);
-    const accessToken = token.authorization!.replace(/^DPoP /, '');
+    const accessToken = await boundToken(key);
     const path = `/api/v1/groups/${encodeURIComponent('a b')}`;
     const url = `${emulator.url}${path}`;
     const call = (authorization: string, dpop?: string) =>
@@ -138,12 +143,7 @@ describe('a DPoP-bound login on the emulator', () => {
 
   it('a proof from the future, an old one, or one that carries the private key is refused (RFC 9449 4.3)', async () => {
     const key = await dpopKeyFrom(generateDpopPrivateKey());
-    const client = await dpopClient(key);
-    await client.call('GET', '/api/v1/apps', { query: { limit: 1 } });
-    const headers = await (
-      client as unknown as { auth: { headers(m: string, u: string, n?: string): Promise<Record<string, string>> } }
-    ).auth.headers('GET', `${emulator.url}/x`, undefined);
-    const accessToken = headers.authorization!.replace(/^DPoP /, '');
+    const accessToken = await boundToken(key);
     const url = `${emulator.url}/api/v1/apps`;
     const privateJwk = await exportJWK(key.privateKey);
     const { d: _d, ...publicJwk } = privateJwk;
