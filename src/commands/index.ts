@@ -23,6 +23,7 @@ import * as status from './status.js';
 import * as syncAuth0Role from './sync/auth0-role.js';
 import * as tokenDecode from './token/decode.js';
 import * as tokenGet from './token/get.js';
+import * as tokenProof from './token/proof.js';
 import * as tokenVerify from './token/verify.js';
 
 /**
@@ -49,8 +50,9 @@ export function registerCommands(program: CommandUnknownOpts, make: MakeContext)
   program.addCommand(bind(status.command(), status.run, make));
   group(
     'token',
-    'get, decode and verify access tokens',
+    'get, decode and verify access tokens; make proofs for DPoP',
     bind(tokenGet.command(), tokenGet.run, make),
+    bind(tokenProof.command(), tokenProof.run, make),
     bind(tokenDecode.command(), tokenDecode.run, make),
     bind(tokenVerify.command(), tokenVerify.run, make),
   );

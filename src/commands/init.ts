@@ -23,6 +23,7 @@ export const command = () =>
     .option('--auth-method <method>', 'client authentication: client_secret_basic (default), client_secret_post or private_key_jwt')
     .option('--token-lifetime <minutes>', 'access token lifetime in minutes, 5 to 1440 (default 60)')
     .option('--all-clients', 'let the access policy apply to every client of the server, not only the new app')
+    .option('--dpop', 'make the app require DPoP-bound access tokens (RFC 9449); token get then uses DPoP')
     .option('-f, --file <path>', 'read the setup from a file (okta-m2m.json)')
     .option('--save <path>', 'also write the setup to a file (for --file next time)')
     .option('--dry-run', 'print the plan and stop')
@@ -44,7 +45,7 @@ ${examples(
 export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 /** The options that describe the setup (as opposed to where it comes from or what to do with it). */
-const SPEC_FLAGS = ['name', 'audience', 'description', 'scope', 'defaultScope', 'authMethod', 'tokenLifetime', 'allClients'] as const;
+const SPEC_FLAGS = ['name', 'audience', 'description', 'scope', 'defaultScope', 'authMethod', 'tokenLifetime', 'allClients', 'dpop'] as const;
 
 export async function run(ctx: Context, options: InitOptions): Promise<void> {
   const name = await ctx.profileName();
@@ -143,6 +144,7 @@ async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaSta
       authMethod: options.authMethod,
       tokenLifetimeMinutes: options.tokenLifetime,
       allClients: options.allClients,
+      dpop: options.dpop,
     };
     if (input.name === undefined && recorded?.spec) {
       // Flags change the setup applied last time.
@@ -156,6 +158,7 @@ async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaSta
         authMethod: input.authMethod ?? base.authMethod,
         tokenLifetimeMinutes: input.tokenLifetimeMinutes ?? base.tokenLifetimeMinutes,
         allClients: input.allClients ?? base.allClients,
+        dpop: input.dpop ?? base.dpop,
       }, 'the flags');
     }
     return validateSpec(input, 'the flags');

@@ -21,6 +21,7 @@ export const command = () =>
     .option('--private-key-file <path>', 'with --oauth: its private key, PEM or JWK (else the one --generate-key stored)')
     .option('--key-id <kid>', 'with --oauth: the key id (kid) registered for that key')
     .option('--scopes <scopes>', 'with --oauth: the okta.* scopes to request (repeatable, or space separated)', collectList)
+    .option('--dpop', "with --oauth: the service app requires DPoP (Okta's default for new API Services apps): every management request carries a DPoP proof")
     .option('--generate-key', 'with --oauth: make a key pair, keep the private key in the keychain, print the public JWK and what to set up in Okta')
     .addHelpText(
       'after',
@@ -139,10 +140,13 @@ async function loginOAuth(ctx: Context, options: LoginOptions, name: string, org
     : existing?.scopes?.length && existing.clientId === clientId
       ? existing.scopes
       : MANAGEMENT_SCOPES;
-  ctx.ui.progress(`checking the service app ${clientId} against ${orgUrl} ...`);
+  // A DPoP-bound login stays so when logging in again as the same app without the flag.
+  const dpop = Boolean(options.dpop) || (existing?.dpop === true && existing.clientId === clientId);
+  const dpopProver = dpop ? await (await import('../okta/connect.js')).managementDpopProver(ctx.secrets, name, clientId) : undefined;
+  ctx.ui.progress(`checking the service app ${clientId} against ${orgUrl}${dpop ? ' (DPoP)' : ''} ...`);
   const verified = await verifyCredentials(
     { orgUrl, mode: 'private_key_jwt', clientId, scopes: [...scopes], privateKey, ...(keyId ? { keyId } : {}) },
-    ctx.httpOptions(),
+    { ...ctx.httpOptions(), ...(dpopProver ? { dpop: dpopProver } : {}) },
   );
   if (verified.missingScopes.length) {
     ctx.ui.warn(
@@ -155,6 +159,7 @@ async function loginOAuth(ctx: Context, options: LoginOptions, name: string, org
   // Ask later only for what Okta grants: it drops the rest anyway.
   const profile: Profile = { orgUrl, authMode: 'private_key_jwt', clientId, scopes: grantedScopes };
   if (keyId) profile.keyId = keyId;
+  if (dpop) profile.dpop = true;
   await saveProfile(ctx, name, profile);
   report(ctx, name, profile, fromEnv ? 'OKTA_M2M_PRIVATE_KEY' : undefined);
 }
@@ -177,11 +182,13 @@ async function generateKey(ctx: Context, options: LoginOptions, name: string, or
     'Set up okta-m2m\'s own service app in Okta (Admin Console):',
     '  1. Applications > Create App Integration > API Services; name it, for example, okta-m2m.',
     '  2. General > Client Credentials > Edit: Client authentication "Public key / Private key";',
-    '     add the public key printed above (paste the JWK), and save. Turn off "Require DPoP" if shown.',
+    '     add the public key printed above (paste the JWK), and save. Leave "Require DPoP" on (Okta\'s default):',
+    '     with --dpop at login, okta-m2m proves possession of its DPoP key on every request.',
     `  3. Okta API Scopes: grant ${scopes.join(' ')}.`,
     '  4. Admin roles: assign the app an admin role that allows these (for example Super Administrator,',
     '     or a custom role over apps, authorization servers, inline hooks, users and groups).',
-    `  5. Then run: okta-m2m login --oauth --org-url ${orgUrl} --client-id <the app's client id>${profileFlag}`,
+    `  5. Then run: okta-m2m login --oauth --org-url ${orgUrl} --client-id <the app's client id> --dpop${profileFlag}`,
+    '     (leave out --dpop if the app does not require DPoP)',
   ].join('\n');
   const result = { profile: name, orgUrl, keyId: pair.publicJwk.kid, publicJwk: pair.publicJwk, scopes, next: steps };
   ctx.ui.result(result, () => `${JSON.stringify(pair.publicJwk, null, 2)}`);
@@ -207,6 +214,7 @@ function report(ctx: Context, name: string, profile: Profile, envVar?: string): 
     ...(profile.clientId ? { clientId: profile.clientId } : {}),
     ...(profile.keyId ? { keyId: profile.keyId } : {}),
     ...(profile.scopes ? { scopes: profile.scopes } : {}),
+    ...(profile.dpop ? { dpop: true } : {}),
   };
   ctx.ui.result(value, (v) =>
     keyValues([
@@ -216,6 +224,7 @@ function report(ctx: Context, name: string, profile: Profile, envVar?: string): 
       ['client id', v.clientId],
       ['key id', v.keyId],
       ['scopes', v.scopes?.join(' ')],
+      ['DPoP', v.dpop ? 'yes (every management request carries a proof)' : undefined],
     ]),
   );
 }

@@ -12,6 +12,7 @@ export function renderOutputs(o: SetupOutputs): string {
     ['token endpoint', o.tokenEndpoint],
     ['audience', o.audience],
     ['scopes', o.scopes.join(' ')],
+    ['DPoP', o.dpop ? 'required (tokens are bound to a key: token get sends proofs)' : undefined],
     ['default scope', o.defaultScope],
     ['key id', o.keyId],
     ['get a token', o.tokenCommand],

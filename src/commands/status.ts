@@ -56,6 +56,7 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
         ['issuer', outputs.issuer],
         ['token endpoint', outputs.tokenEndpoint],
         ['scopes', outputs.scopes.join(' ')],
+        ['DPoP', outputs.dpop ? 'required (tokens are bound to a key: token get sends proofs)' : 'off'],
         ['init finished', v.complete ? 'yes' : 'no (run "okta-m2m init" again)'],
         ['drift', v.drift ? 'yes (run "okta-m2m init" to correct it)' : 'none'],
         ['token', token],

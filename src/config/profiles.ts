@@ -13,6 +13,8 @@ export interface Profile {
   clientId?: string;
   keyId?: string;
   scopes?: string[];
+  /** okta-m2m's own service app demands DPoP-bound tokens: every management request carries a DPoP proof. */
+  dpop?: boolean;
   auth0?: { domain: string; clientId: string; baseUrl?: string };
 }
 
@@ -84,6 +86,8 @@ function parseProfile(value: unknown, name: string, file: string): Profile {
   const keyId = optionalString(record, 'keyId', file);
   if (keyId) profile.keyId = keyId;
   if (scopes) profile.scopes = scopes as string[];
+  if (record.dpop !== undefined && typeof record.dpop !== 'boolean') throw damaged(file, `profile "${name}" has a dpop that is not true or false`);
+  if (record.dpop === true) profile.dpop = true;
   if (record.auth0 !== undefined) {
     const auth0 = expectRecord(record.auth0, `profile "${name}".auth0`, file);
     const domain = optionalString(auth0, 'domain', file);

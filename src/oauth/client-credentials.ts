@@ -5,7 +5,7 @@ import { applyClientAuth, type ClientAuth } from './client-auth.js';
 import { HttpClient, type FetchLike, type HttpResponse } from '../http/client.js';
 import { hostOf } from '../http/errors.js';
 import { rateLimitWaitMs } from '../http/retry.js';
-import type { DpopProver } from './dpop.js';
+import type { DpopNonces, DpopProver } from './dpop.js';
 
 /**
  * How the token request is shaped:
@@ -33,6 +33,8 @@ export interface TokenRequest extends TokenRequestSpec {
   fetch?: FetchLike | undefined;
   /** A DPoP proof on the token request, for DPoP-bound tokens (RFC 9449). */
   dpop?: DpopProver | undefined;
+  /** The nonces servers gave this run: the proof starts with the token endpoint's, and a new one is kept. */
+  dpopNonces?: DpopNonces | undefined;
   /** Retries after a 429 (or a 503 with Retry-After); a client credentials request is safe to repeat. */
   maxRetries?: number | undefined;
   /** The longest single wait for a rate limit; a longer one fails at once with the time to wait. */
@@ -99,7 +101,7 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
       request.onRetry?.(event.delayMs, event.attempt);
     },
   });
-  let nonce: string | undefined;
+  let nonce = request.dpopNonces?.get(request.tokenEndpoint);
   for (let round = 0; ; round += 1) {
     const response = await http.request({
       method: 'POST',
@@ -115,6 +117,7 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
       },
     });
     const serverNonce = response.headers.get('dpop-nonce');
+    if (request.dpop) request.dpopNonces?.set(request.tokenEndpoint, serverNonce);
     if (request.dpop && serverNonce && round === 0 && response.status === 400 && /use_dpop_nonce/.test(response.text())) {
       nonce = serverNonce;
       continue;

@@ -8,6 +8,8 @@ export const ASSERTION_VARIABLE = 'CLIENT_ASSERTION';
 /** The on-behalf-of assertion (`?assertion=` on the token URL, or an `assertion` parameter): a token, never printed. */
 export const CALLER_ASSERTION_VARIABLE = 'ASSERTION';
 const CALLER_ASSERTION = 'assertion';
+/** The DPoP proof of the token request (made by `okta-m2m token proof`). */
+export const DPOP_PROOF_VARIABLE = 'DPOP_PROOF';
 
 export interface CurlCommand {
   command: string;
@@ -19,13 +21,14 @@ export interface CurlCommand {
  * The curl command equivalent to a token request, for a POSIX shell. The credential is a variable reference
  * ("$CLIENT_SECRET" or "$CLIENT_ASSERTION"), so the output can be pasted into an issue or a runbook.
  */
-export function curlCommand(spec: TokenRequestSpec, method: AuthMethod): CurlCommand {
+export function curlCommand(spec: TokenRequestSpec, method: AuthMethod, options: { dpop?: boolean } = {}): CurlCommand {
   const callerRef = `"$${CALLER_ASSERTION_VARIABLE}"`;
   const endpoint = withPlaceholder(spec.tokenEndpoint);
   const words: string[] = ['curl', '--fail-with-body', '-sS', '-X', 'POST', endpoint.split(PLACEHOLDER).map(shellQuote).join(callerRef)];
   const params = tokenParams(spec).map(([name, value]): [string, string] => [name, name === CALLER_ASSERTION ? PLACEHOLDER : value]);
   const usesCaller = endpoint.includes(PLACEHOLDER) || params.some(([name]) => name === CALLER_ASSERTION);
   words.push('-H', shellQuote('accept: application/json'));
+  if (options.dpop) words.push('-H', `${shellQuote('DPoP: ')}"$${DPOP_PROOF_VARIABLE}"`);
   const secretRef = `"$${SECRET_VARIABLE}"`;
   const assertionRef = `"$${ASSERTION_VARIABLE}"`;
   if (method === 'client_secret_basic') {
@@ -64,8 +67,18 @@ export function curlCommand(spec: TokenRequestSpec, method: AuthMethod): CurlCom
     (method === 'private_key_jwt'
       ? `Set ${ASSERTION_VARIABLE} to a client assertion first: a JWT signed with the client's private key (iss and sub the client id, aud the token URL, a unique jti, exp at most a minute ahead).`
       : `Set ${SECRET_VARIABLE} to the client secret first, without echoing it: read -rs ${SECRET_VARIABLE}; export ${SECRET_VARIABLE}`) +
-    (usesCaller ? `\nSet ${CALLER_ASSERTION_VARIABLE} to the caller's token (the on-behalf-of assertion) too.` : '');
+    (usesCaller ? `\nSet ${CALLER_ASSERTION_VARIABLE} to the caller's token (the on-behalf-of assertion) too.` : '') +
+    (options.dpop ? dpopNote(spec) : '');
   return { command: words.join(' '), note };
+}
+
+function dpopNote(spec: TokenRequestSpec): string {
+  const proof = `okta-m2m token proof --client-id ${shellQuote(spec.clientId)} --htm POST --htu ${shellQuote(spec.tokenEndpoint.replace(/[?#].*$/, ''))}`;
+  return [
+    `\nSet ${DPOP_PROOF_VARIABLE} to a fresh proof for each request (one use each): ${DPOP_PROOF_VARIABLE}=$(${proof})`,
+    `Okta answers the first one 400 use_dpop_nonce with a DPoP-Nonce header: make the proof again with --nonce <that value> and repeat.`,
+    `Then call the API with both headers: -H "Authorization: DPoP $TOKEN" -H "DPoP: $(okta-m2m token proof --htm GET --htu <url> --token "$TOKEN")".`,
+  ].join('\n');
 }
 
 const PLACEHOLDER = '__OKTA_M2M_CREDENTIAL__';

@@ -18,6 +18,8 @@ export interface OktaTokenDefaults {
   audience?: string;
   scopes?: string[];
   keyId?: string;
+  /** init made the app with DPoP-bound tokens: token get uses DPoP without being told. */
+  dpop?: boolean;
   /** Why the state's server is not used: it points somewhere the profile (or the state's own org) does not. */
   refused?: string;
 }
@@ -54,6 +56,7 @@ export function oktaDefaults(section: unknown, trusted: TrustedServers = {}): Ok
     if (value !== undefined) out[key] = value;
   }
   if (isAuthMethod(section.authMethod)) out.authMethod = section.authMethod;
+  if (section.dpop === true) out.dpop = true;
   const scopes = list(section.scopes);
   const fallback = list(section.defaultScope);
   if (scopes?.length) out.scopes = scopes;
@@ -190,6 +193,8 @@ export interface TokenSettings {
   keyId?: string | undefined;
   scopes: string[];
   audience?: string | undefined;
+  /** The state's client is DPoP-bound. */
+  dpop?: boolean | undefined;
 }
 
 /**
@@ -212,6 +217,7 @@ export function resolveTokenSettings(flags: TokenFlags, okta: OktaTokenDefaults,
       (sameClient ? state.authMethod : undefined) ??
       (provider === 'auth0' ? 'client_secret_post' : 'client_secret_basic'),
     keyId: flags.keyId ?? (sameClient ? state.keyId : undefined),
+    ...(sameClient && state.dpop ? { dpop: true } : {}),
     scopes: flags.scopes?.length ? [...flags.scopes] : [...(state.scopes ?? [])],
     audience: flags.audience ?? state.audience,
   };

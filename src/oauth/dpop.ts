@@ -20,10 +20,19 @@ export interface DpopProver {
   proof(input: DpopProofInput): Promise<string>;
 }
 
-/** htu: scheme, host and path exactly as sent, without query or fragment (Okta compares it byte for byte). */
+/**
+ * htu: scheme, host and path as they go on the wire, without query or fragment (RFC 9449 4.2; Okta compares it byte
+ * for byte). The path is the one fetch sends (WHATWG URL serialisation), percent-encoding kept as is, never decoded:
+ * decoding it is what broke okta-sdk-nodejs on ids with escapes (#521).
+ */
 export function dpopHtu(url: string): string {
-  const cut = url.search(/[?#]/);
-  return cut >= 0 ? url.slice(0, cut) : url;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    const cut = url.search(/[?#]/);
+    return cut >= 0 ? url.slice(0, cut) : url;
+  }
 }
 
 /** ath: base64url(SHA-256(access token)). */
@@ -47,4 +56,28 @@ export function keyDpopProver(privateKey: KeyObject, alg: 'RS256' | 'ES256', now
         .sign(privateKey);
     },
   };
+}
+
+/**
+ * The latest `DPoP-Nonce` each server gave, for the run: sent in every later proof to that server, so only the
+ * first request to it can be refused with `use_dpop_nonce`. Keyed by origin (one server, one nonce).
+ */
+export class DpopNonces {
+  private readonly byOrigin = new Map<string, string>();
+
+  get(url: string): string | undefined {
+    return this.byOrigin.get(originOf(url));
+  }
+
+  set(url: string, nonce: string | null | undefined): void {
+    if (nonce) this.byOrigin.set(originOf(url), nonce);
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }

@@ -2,6 +2,7 @@ import { CliError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { isAuthMethod, loadSigningKey, type ClientAuth } from './client-auth.js';
 import { requestToken } from './client-credentials.js';
+import type { DpopProver } from './dpop.js';
 
 /**
  * One client credentials token request, to check a setup works end to end (`status`, `login`'s check): whether it
@@ -17,6 +18,8 @@ export interface ProbeInput {
   privateKey?: string | undefined;
   keyId?: string | undefined;
   http?: HttpClient | undefined;
+  /** For a DPoP-bound app: the token request carries a proof. */
+  dpop?: DpopProver | undefined;
 }
 
 export type ProbeResult = { ok: true; tokenType: string; expiresIn?: number; scope?: string } | { ok: false; error: string };
@@ -39,6 +42,7 @@ export async function probeToken(input: ProbeInput): Promise<ProbeResult> {
       scopes: input.scopes,
       provider: 'okta',
       ...(input.http ? { http: input.http } : {}),
+      ...(input.dpop ? { dpop: input.dpop, dpopNonces: new (await import('./dpop.js')).DpopNonces() } : {}),
     });
     const result: ProbeResult = { ok: true, tokenType: token.token_type };
     if (token.expires_in !== undefined) result.expiresIn = token.expires_in;

@@ -27,6 +27,8 @@ export interface CacheKeyParts {
   audience?: string | undefined;
   provider?: string | undefined;
   extraParams?: Readonly<Record<string, string>> | undefined;
+  /** The DPoP key's thumbprint, for a DPoP-bound token: such a token is reused only with the key it is bound to. */
+  dpopJkt?: string | undefined;
 }
 
 /** A token is reused until this many seconds before it expires. */
@@ -42,6 +44,8 @@ export function cacheKey(parts: CacheKeyParts): string {
     parts.audience ?? null,
     parts.provider ?? null,
     Object.entries(parts.extraParams ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    // Only when bound, so the keys of Bearer tokens cached before DPoP existed stay as they were.
+    ...(parts.dpopJkt ? [['dpop', parts.dpopJkt]] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 24);
 }

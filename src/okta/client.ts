@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { HttpClient, statusError, type HttpOptions, type HttpResponse } from '../http/client.js';
 import type { RetryEvent, RetryPolicy } from '../http/retry.js';
-import type { DpopProver } from '../oauth/dpop.js';
+import { DpopNonces, type DpopProver } from '../oauth/dpop.js';
 import { ManagementTokenSource } from './oauth-login.js';
 
 /**
@@ -118,12 +118,12 @@ interface Authorizer {
 }
 
 class Client implements OktaClient {
-  private nonce: string | undefined;
-
   constructor(
     readonly orgUrl: string,
     readonly http: HttpClient,
     private readonly auth: Authorizer,
+    /** The org's latest DPoP-Nonce (management API and token endpoint), for every later proof of the run. */
+    private readonly nonces: DpopNonces = new DpopNonces(),
   ) {}
 
   async call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
@@ -153,10 +153,10 @@ class Client implements OktaClient {
         idempotent: options.idempotent,
         headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body } : {}),
-        prepare: async () => ({ headers: await this.auth.headers(upper, url, this.nonce) }),
+        prepare: async () => ({ headers: await this.auth.headers(upper, url, this.nonces.get(url)) }),
       });
       const nonce = response.headers.get('dpop-nonce');
-      if (nonce) this.nonce = nonce;
+      this.nonces.set(url, nonce);
       if (response.status === 401 && round < 2) {
         const challenge = response.headers.get('www-authenticate') ?? '';
         if (nonce && /use_dpop_nonce/.test(challenge)) continue;
@@ -175,7 +175,8 @@ export async function createOktaClient(credentials: OktaCredentials, options: Cl
     const header = `SSWS ${credentials.token}`;
     return new Client(orgUrl, http, { headers: async () => ({ authorization: header }), invalidate: () => false });
   }
-  const tokens = new ManagementTokenSource({ ...credentials, orgUrl }, http, options.dpop);
+  const nonces = new DpopNonces();
+  const tokens = new ManagementTokenSource({ ...credentials, orgUrl }, http, options.dpop, Date.now, nonces);
   const dpop = options.dpop;
   return new Client(orgUrl, http, {
     headers: async (method, url, nonce): Promise<Record<string, string>> => {
@@ -186,5 +187,5 @@ export async function createOktaClient(credentials: OktaCredentials, options: Cl
       return { authorization: `Bearer ${token.accessToken}` };
     },
     invalidate: () => tokens.invalidate(),
-  });
+  }, nonces);
 }

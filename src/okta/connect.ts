@@ -7,6 +7,7 @@ import { createOktaClient, httpOptionsOf, type ClientOptions, type OktaClient, t
 import { oktaCall } from './errors.js';
 import { orgTokenEndpoint } from './oauth-login.js';
 import { probeToken } from '../oauth/probe.js';
+import type { DpopProver } from '../oauth/dpop.js';
 
 /** The okta.* scopes okta-m2m's own service app needs for everything it does. */
 export const MANAGEMENT_SCOPES = [
@@ -46,7 +47,17 @@ export async function connect(
   options: ClientOptions = {},
 ): Promise<OktaClient> {
   const profile = requireProfile(doc, name);
-  return createOktaClient(await credentialsFor(profile, name, secrets), options);
+  const credentials = await credentialsFor(profile, name, secrets);
+  if (profile.dpop && credentials.mode === 'private_key_jwt' && !options.dpop) {
+    return createOktaClient(credentials, { ...options, dpop: await managementDpopProver(secrets, name, credentials.clientId) });
+  }
+  return createOktaClient(credentials, options);
+}
+
+/** The DPoP key of okta-m2m's own service app, kept in the keychain like the apps' (made on first use). */
+export async function managementDpopProver(secrets: SecretStore, profile: string, clientId: string): Promise<DpopProver> {
+  const { ensureDpopKey } = await import('../oauth/dpop-keys.js');
+  return (await ensureDpopKey(secrets, secretRefs.dpopKey(profile, clientId))).key.prover;
 }
 
 /**
@@ -74,11 +85,15 @@ export async function verifyCredentials(credentials: OktaCredentials, options: C
       privateKey: credentials.privateKey,
       ...(credentials.keyId ? { keyId: credentials.keyId } : {}),
       http: new HttpClient(httpOptionsOf(options)),
+      ...(options.dpop ? { dpop: options.dpop } : {}),
     });
     if (!result.ok) {
       const scopeProblem = /invalid_scope|scope/i.test(result.error);
+      const dpopProblem = /dpop/i.test(result.error);
       throw new AuthError(`Okta did not give okta-m2m's service app a token: ${result.error}.`, {
-        hint: scopeProblem
+        hint: dpopProblem && !options.dpop
+          ? 'The service app requires DPoP ("Require Demonstrating Proof of Possession"): log in again with --dpop.'
+          : scopeProblem
           ? `Grant the scopes (${credentials.scopes.join(' ')}) to the app under "Okta API Scopes", or pass --scopes with the ones granted.`
           : 'Check the client id, that the app uses "Public key / Private key" client authentication, and that its public key (kid) is registered on the app.',
       });

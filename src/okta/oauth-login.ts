@@ -1,7 +1,7 @@
 import type { HttpClient } from '../http/client.js';
 import { loadSigningKey } from '../oauth/client-auth.js';
 import { requestToken } from '../oauth/client-credentials.js';
-import type { DpopProver } from '../oauth/dpop.js';
+import type { DpopNonces, DpopProver } from '../oauth/dpop.js';
 
 /**
  * The management client's OAuth login: client credentials with private_key_jwt at the org authorization server
@@ -38,6 +38,7 @@ export class ManagementTokenSource {
     private readonly http: HttpClient,
     private readonly dpop?: DpopProver,
     private readonly now: () => number = Date.now,
+    private readonly dpopNonces?: DpopNonces,
   ) {}
 
   async get(): Promise<ManagementToken> {
@@ -63,7 +64,7 @@ export class ManagementTokenSource {
       scopes: this.login.scopes,
       provider: 'okta',
       http: this.http,
-      ...(this.dpop ? { dpop: this.dpop } : {}),
+      ...(this.dpop ? { dpop: this.dpop, ...(this.dpopNonces ? { dpopNonces: this.dpopNonces } : {}) } : {}),
     });
     return {
       accessToken: response.access_token,

@@ -50,6 +50,8 @@ export interface OktaApp {
       response_types?: string[];
       redirect_uris?: string[];
       jwks?: { keys?: JsonWebKeyLike[] };
+      /** Require DPoP-bound access tokens (Okta's "Require Demonstrating Proof of Possession (DPoP) header"). */
+      dpop_bound_access_tokens?: boolean;
       [key: string]: unknown;
     };
     [key: string]: unknown;

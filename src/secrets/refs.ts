@@ -34,6 +34,12 @@ export const secretRefs = {
     envVar: 'OKTA_M2M_CLIENT_PRIVATE_KEY',
     label: `the private key of ${clientId}`,
   }),
+  /** The DPoP key pair (EC P-256, a private JWK) a client's DPoP-bound tokens are bound to. */
+  dpopKey: (profile: string, clientId: string): SecretRef => ({
+    account: `${profile}/dpop-key:${clientId}`,
+    envVar: 'OKTA_M2M_DPOP_KEY',
+    label: `the DPoP key of ${clientId}`,
+  }),
   auth0ClientSecret: (profile: string, clientId: string): SecretRef => ({
     account: `${profile}/auth0-app:${clientId}`,
     envVar: 'OKTA_M2M_AUTH0_CLIENT_SECRET',

@@ -11,6 +11,7 @@ import { optionalString, parsed, printable, renderFields } from './shared.js';
 import type { AuthMethod, ClientAuth } from '../../oauth/client-auth.js';
 import type { Provider, TokenRequestSpec, TokenResponse } from '../../oauth/client-credentials.js';
 import type { DecodedJwt } from '../../oauth/jwt.js';
+import type { DpopKey } from '../../oauth/dpop-keys.js';
 
 const HELP = `
 Defaults come from what \`okta-m2m init\` (or \`auth0 init\`) recorded for the profile in .okta-m2m/state.json;
@@ -27,6 +28,10 @@ new one (and caches it), --no-cache neither reads nor writes the cache.
 
 The audience: Okta sets it on the authorization server, so none is sent; Auth0 gets "audience" in a JSON body;
 --provider generic sends it as "resource" (RFC 8707) (add --param audience=... for servers that want that).
+
+DPoP: with --dpop (or when init made the app with --dpop), every token request carries a DPoP proof signed with
+the client's DPoP key (EC P-256, made on first use, kept in the keychain); the token is bound to it (cnf.jkt).
+Call an API with it through "okta-m2m token proof" (see docs/dpop.md).
 
 Examples:
   $ okta-m2m token get                                     what init made
@@ -55,6 +60,7 @@ export const command = () =>
     .option('--curl', 'print the equivalent curl command instead of getting a token')
     .option('--no-cache', 'neither reuse nor store a cached token')
     .option('--force', 'get a new token even when a cached one is still good')
+    .option('--dpop', 'get a DPoP-bound token (RFC 9449), with a key pair kept in the keychain (default: as init set up)')
     .addHelpText('after', HELP);
 
 export type GetOptions = ReturnType<ReturnType<typeof command>['opts']>;
@@ -114,9 +120,10 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
     ctx.ui.warn("Okta sets the audience on the authorization server; --audience is not sent (it is checked against the token's aud).");
   }
 
+  const dpop = options.dpop ?? settings.dpop ?? false;
   if (options.curl) {
     const { curlCommand } = await import('../../oauth/curl.js');
-    const curl = curlCommand(spec, settings.authMethod);
+    const curl = curlCommand(spec, settings.authMethod, { dpop });
     // The command holds no secret (the credential is a shell variable), and it is what the user asked for:
     // printed as is, because redaction would mangle "client_secret=$CLIENT_SECRET".
     if (ctx.ui.json) ctx.ui.secretResult(JSON.stringify(curl, null, 2));
@@ -127,13 +134,16 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
     return;
   }
 
-  const { token, cached } = await obtainToken(ctx, options, profile, spec, settings.authMethod, settings.keyId);
+  const { token, cached, jkt } = await obtainToken(ctx, options, profile, spec, settings.authMethod, settings.keyId, dpop);
   const jwt = await import('../../oauth/jwt.js');
   if (settings.provider === 'okta' && settings.audience) warnOnAudience(ctx, jwt, token, settings.audience);
+  const bound = jkt ? dpopBinding(ctx, jwt, token, jkt) : undefined;
   if (ctx.ui.json) ctx.ui.secretResult(JSON.stringify(token, null, 2));
-  else if (options.raw || !ctx.ui.stdoutIsTTY) ctx.ui.secretResult(token.access_token);
-  else {
-    ctx.ui.out(tokenSummary(jwt, token, cached));
+  else if (options.raw || !ctx.ui.stdoutIsTTY) {
+    ctx.ui.secretResult(token.access_token);
+    if (bound) ctx.ui.info(`token_type: ${printable(token.token_type)}, cnf.jkt: ${bound}`);
+  } else {
+    ctx.ui.out(tokenSummary(jwt, token, cached, bound));
     ctx.ui.info('(--raw prints the access token itself; in a pipe it is printed alone)');
   }
 }
@@ -145,13 +155,16 @@ async function obtainToken(
   spec: TokenRequestSpec,
   method: AuthMethod,
   keyId: string | undefined,
-): Promise<{ token: TokenResponse; cached: boolean }> {
+  dpop: boolean,
+): Promise<{ token: TokenResponse; cached: boolean; jkt?: string | undefined }> {
   const { TokenCache, cacheKey, credentialFingerprint, toResponse } = await import('../../oauth/token-cache.js');
   const { requestToken } = await import('../../oauth/client-credentials.js');
   let useCache = options.cache !== false;
   const cache = new TokenCache(ctx.secrets, profile);
   const auth = await clientAuth(ctx, options, profile, spec, method, keyId);
-  const key = cacheKey({ ...spec, credential: credentialFingerprint(auth) });
+  const dpopKey = dpop ? await clientDpopKey(ctx, profile, spec.clientId) : undefined;
+  const key = cacheKey({ ...spec, credential: credentialFingerprint(auth), dpopJkt: dpopKey?.thumbprint });
+  const jkt = dpopKey?.thumbprint;
   // The cache is an optimisation: without a keychain, say so once and carry on without it.
   const cacheUnavailable = (error: unknown): undefined => {
     if (!(error instanceof SecretStoreError)) throw error;
@@ -164,7 +177,7 @@ async function obtainToken(
     const hit = await cache.get(key).catch(cacheUnavailable);
     if (hit) {
       ctx.ui.debug('using a cached token');
-      return { token: toResponse(hit), cached: true };
+      return { token: toResponse(hit), cached: true, jkt };
     }
   }
   ctx.ui.debug(`requesting a token from ${spec.tokenEndpoint} (${method})`);
@@ -172,11 +185,35 @@ async function obtainToken(
     ...spec,
     auth,
     timeoutMs: ctx.globals.timeoutMs,
+    ...(dpopKey ? { dpop: dpopKey.prover, dpopNonces: new (await import('../../oauth/dpop.js')).DpopNonces() } : {}),
     onRetry: (waitMs, attempt) =>
       ctx.ui.progress(`rate limited; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})`),
   });
   if (useCache) await cache.set(key, token).catch(cacheUnavailable);
-  return { token, cached: false };
+  return { token, cached: false, jkt };
+}
+
+/** The client's DPoP key from the keychain, made (and stored) on first use. */
+async function clientDpopKey(ctx: Context, profile: string, clientId: string): Promise<DpopKey> {
+  const { ensureDpopKey } = await import('../../oauth/dpop-keys.js');
+  const { key, created } = await ensureDpopKey(ctx.secrets, secretRefs.dpopKey(profile, clientId));
+  if (created) ctx.ui.progress(`made a DPoP key for ${clientId} (kept in the keychain)`);
+  return key;
+}
+
+/**
+ * The token's cnf.jkt when it is bound to our key. A server that answers a DPoP request with a Bearer token, or
+ * binds it to another key, is said so (the token still prints: it is what the server gave).
+ */
+function dpopBinding(ctx: Context, jwt: JwtModule, token: TokenResponse, jkt: string): string | undefined {
+  if (token.token_type.toLowerCase() !== 'dpop') {
+    ctx.ui.warn(`asked for a DPoP-bound token, got token_type ${printable(token.token_type)}: the app does not bind tokens to a key (Okta: turn on "Require Demonstrating Proof of Possession (DPoP) header in token requests").`);
+    return undefined;
+  }
+  const cnf = tryDecode(jwt, token.access_token)?.claims.cnf;
+  const bound = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>).jkt : undefined;
+  if (typeof bound === 'string' && bound !== jkt) ctx.ui.warn(`the token's cnf.jkt ${printable(bound)} is not this client's DPoP key (${jkt}).`);
+  return typeof bound === 'string' ? printable(bound) : jkt;
 }
 
 async function clientAuth(
@@ -255,7 +292,7 @@ function warnOnAudience(ctx: Context, jwt: JwtModule, token: TokenResponse, expe
   }
 }
 
-function tokenSummary(jwt: JwtModule, token: TokenResponse, cached: boolean): string {
+function tokenSummary(jwt: JwtModule, token: TokenResponse, cached: boolean, jkt: string | undefined): string {
   const decoded = tryDecode(jwt, token.access_token);
   const now = Date.now();
   const expiresIn = typeof token.expires_in === 'number' ? token.expires_in : undefined;
@@ -271,6 +308,7 @@ function tokenSummary(jwt: JwtModule, token: TokenResponse, cached: boolean): st
       ],
       ['scopes', token.scope ?? (decoded ? jwt.tokenScopes(decoded.claims).join(' ') : undefined)],
       ['from cache', cached ? 'yes' : 'no'],
+      ...(jkt ? ([['token_type', printable(token.token_type)], ['cnf.jkt', jkt]] as const) : []),
     ]),
   ];
   if (decoded) lines.push('', 'Claims', renderFields(decoded.claims, now));

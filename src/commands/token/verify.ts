@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { CliError, UsageError } from '../../errors.js';
+import { secretRefs } from '../../secrets/refs.js';
 import { examples } from '../define.js';
 import { collectList } from '../options.js';
 import { optionalString, renderDecoded, tokenInput } from './shared.js';
@@ -14,6 +16,7 @@ export const command = () =>
     .option('--scope <scope>', 'a scope the token must grant (repeatable)', collectList)
     .option('--clock-tolerance <seconds>', 'leeway for exp, nbf and iat', '30')
     .option('--allow-cross-origin', "accept the issuer's keys (jwks_uri) on another origin than the issuer's")
+    .option('--dpop-key <file>', "the token must be DPoP-bound to this key (cnf.jkt); without a file, a DPoP-bound token is checked against the keychain's key")
     .addHelpText(
       'after',
       examples(
@@ -58,10 +61,19 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
     timeoutMs: ctx.globals.timeoutMs,
     metadata: await (await import('../../oauth/discovery.js')).discover(issuer, { allowCrossOrigin: Boolean(options.allowCrossOrigin), timeoutMs: ctx.globals.timeoutMs }),
   });
+  const expectedJkt = result.valid ? await dpopKeyThumbprint(ctx, options, result.claims) : undefined;
+  if (expectedJkt !== undefined) {
+    const cnf = result.claims.cnf;
+    const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>).jkt : undefined;
+    if (jkt !== expectedJkt) {
+      result.valid = false;
+      result.reason = typeof jkt === 'string' ? `cnf.jkt is not the DPoP key's thumbprint (${expectedJkt})` : 'the token is not DPoP-bound (no cnf.jkt)';
+    }
+  }
   const render = () =>
     [
       result.valid
-        ? `valid: signature, issuer ${issuer}${audience ? `, audience ${audience}` : ''}, times${(options.scope)?.length ? ' and scopes' : ''} check out`
+        ? `valid: signature, issuer ${issuer}${audience ? `, audience ${audience}` : ''}, times${(options.scope)?.length ? ' and scopes' : ''}${expectedJkt ? ' and cnf.jkt (the DPoP key)' : ''} check out`
         : `not valid: ${result.reason ?? ''}`,
       '',
       renderDecoded(result),
@@ -73,4 +85,22 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
       code: 'ERR_TOKEN_INVALID',
     });
   }
+}
+
+/**
+ * The thumbprint the token must be bound to: of --dpop-key's file, else (for a token with cnf.jkt) of the
+ * keychain's DPoP key for the token's client; undefined when there is nothing to check against.
+ */
+async function dpopKeyThumbprint(ctx: Context, options: VerifyOptions, claims: Record<string, unknown>): Promise<string | undefined> {
+  const { thumbprintOfKeyText, loadDpopKey } = await import('../../oauth/dpop-keys.js');
+  const file = optionalString(options.dpopKey);
+  if (file) {
+    const text = await (await import('../../config/files.js')).readInputFile(resolve(ctx.io.cwd, file), 'the DPoP key file');
+    return thumbprintOfKeyText(text, `the DPoP key file ${file}`);
+  }
+  const cnf = claims.cnf;
+  const clientId = typeof claims.cid === 'string' ? claims.cid : typeof claims.client_id === 'string' ? claims.client_id : undefined;
+  if (typeof cnf !== 'object' || cnf === null || !clientId) return undefined;
+  const key = await loadDpopKey(ctx.secrets, secretRefs.dpopKey(await ctx.profileName(), clientId)).catch(() => undefined);
+  return key?.thumbprint;
 }

@@ -5,7 +5,7 @@ import type { AuthMethod } from '../setup/spec.js';
 import type { JsonWebKeyLike, OktaApp, OktaClientSecret } from '../types.js';
 
 /** The service app (OAuth 2.0 client credentials client). */
-export function desiredApp(label: string, authMethod: AuthMethod, jwk?: JsonWebKeyLike): OktaApp {
+export function desiredApp(label: string, authMethod: AuthMethod, jwk?: JsonWebKeyLike, dpop = false): OktaApp {
   const app: OktaApp = {
     name: 'oidc_client',
     label,
@@ -17,6 +17,7 @@ export function desiredApp(label: string, authMethod: AuthMethod, jwk?: JsonWebK
         grant_types: ['client_credentials'],
         response_types: ['token'],
         redirect_uris: [],
+        dpop_bound_access_tokens: dpop,
       },
     },
   };

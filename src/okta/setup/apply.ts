@@ -155,6 +155,8 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     scopes: spec.scopes.map((s) => s.name),
     scopeIds,
     spec,
+    // token get reads it: a DPoP-bound app's tokens are asked for with a proof, unasked.
+    dpop: spec.dpop ? true : undefined,
   };
   if (spec.defaultScope) final.defaultScope = spec.defaultScope;
   else final.defaultScope = undefined;
@@ -192,7 +194,7 @@ async function ensureApp(
     const keyPair = pkj ? await generateClientKeyPair() : undefined;
     if (keyPair) registerSecret(keyPair.privateKeyPem);
     const made = await createChecked(
-      () => createApp(ctx.client, markedApp(desiredApp(label, spec.authMethod, keyPair?.publicJwk))),
+      () => createApp(ctx.client, markedApp(desiredApp(label, spec.authMethod, keyPair?.publicJwk, Boolean(spec.dpop)))),
       async () => (await findAppsByLabel(ctx.client, label)).filter(isServiceApp)[0],
     );
     app = made.value;
@@ -299,6 +301,7 @@ function mergeApp(existing: OktaApp, label: string, spec: SetupSpec, jwk: JsonWe
     ...(body.settings.oauthClient ?? {}),
     application_type: 'service',
     grant_types: ['client_credentials'],
+    dpop_bound_access_tokens: Boolean(spec.dpop),
   };
   if (jwk) body.settings.oauthClient.jwks = { keys: [jwk] };
   return body;

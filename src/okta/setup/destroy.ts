@@ -128,4 +128,5 @@ export async function forgetClientCredentials(secrets: SecretStore, profile: str
   if (!clientId) return;
   await secrets.delete(secretRefs.clientSecret(profile, clientId));
   await secrets.delete(secretRefs.clientPrivateKey(profile, clientId));
+  await secrets.delete(secretRefs.dpopKey(profile, clientId));
 }

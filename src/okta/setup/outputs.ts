@@ -14,6 +14,8 @@ export interface SetupOutputs {
   scopes: string[];
   defaultScope?: string;
   keyId?: string;
+  /** The app demands DPoP-bound tokens (token get then sends proofs without being told). */
+  dpop?: boolean;
   /** Where the client secret or private key is kept. */
   credential: string;
   tokenCommand: string;
@@ -40,5 +42,6 @@ export function outputsOf(state: OktaState, profile: string): SetupOutputs {
   };
   if (state.defaultScope) out.defaultScope = state.defaultScope;
   if (state.keyId) out.keyId = state.keyId;
+  if (state.dpop) out.dpop = true;
   return out;
 }

@@ -29,6 +29,7 @@ export function appChanges(spec: SetupSpec, app: OktaApp): Change[] {
   diff(changes, 'token_endpoint_auth_method', authMethodOf(app), spec.authMethod);
   const grants = app.settings?.oauthClient?.grant_types;
   diff(changes, 'grant_types', grants, ['client_credentials'], sameSet(grants, ['client_credentials']));
+  diff(changes, 'dpop_bound_access_tokens', app.settings?.oauthClient?.dpop_bound_access_tokens ?? false, Boolean(spec.dpop));
   return changes;
 }
 

@@ -24,6 +24,8 @@ export interface SetupSpec {
   tokenLifetimeMinutes: number;
   /** The access policy applies to all clients of the authorization server, not only the app init makes. */
   allClients: boolean;
+  /** The app demands DPoP-bound tokens (dpop_bound_access_tokens); absent means off. */
+  dpop?: boolean;
 }
 
 export const DEFAULT_TOKEN_LIFETIME_MINUTES = 60;
@@ -44,6 +46,7 @@ export interface SpecInput {
   authMethod?: unknown;
   tokenLifetimeMinutes?: unknown;
   allClients?: unknown;
+  dpop?: unknown;
 }
 
 function str(value: unknown, field: string, source: string): string | undefined {
@@ -105,7 +108,11 @@ export function validateSpec(input: SpecInput, source = 'the setup'): SetupSpec 
   const allClientsRaw = input.allClients ?? false;
   if (typeof allClientsRaw !== 'boolean') throw new UsageError(`allClients in ${source} must be true or false.`);
 
+  const dpopRaw = input.dpop ?? false;
+  if (typeof dpopRaw !== 'boolean') throw new UsageError(`dpop in ${source} must be true or false.`);
+
   const spec: SetupSpec = { name, audience, description, scopes, authMethod, tokenLifetimeMinutes, allClients: allClientsRaw };
+  if (dpopRaw) spec.dpop = true;
   const defaults = scopes.filter((s) => s.default).map((s) => s.name);
   const chosenDefault = defaultScope ?? defaults[0];
   if (chosenDefault) spec.defaultScope = chosenDefault;
@@ -163,7 +170,7 @@ export function specFromFile(raw: unknown, file: string): SetupSpec {
   if (record.version !== undefined && record.version !== 1) {
     throw new UsageError(`${file} has version ${String(record.version)}; this okta-m2m reads version 1.`);
   }
-  const known = new Set(['version', 'name', 'audience', 'description', 'scopes', 'defaultScope', 'authMethod', 'tokenLifetimeMinutes', 'allClients', '$schema']);
+  const known = new Set(['version', 'name', 'audience', 'description', 'scopes', 'defaultScope', 'authMethod', 'tokenLifetimeMinutes', 'allClients', 'dpop', '$schema']);
   const unknown = Object.keys(record).filter((k) => !known.has(k));
   if (unknown.length) {
     throw new UsageError(`${file} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}.`, {

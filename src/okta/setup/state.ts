@@ -28,6 +28,8 @@ export interface OktaState {
   adopted?: Adopted;
   /** The marker okta-m2m put on what it made (see ownership.ts). */
   marker?: string;
+  /** The app demands DPoP-bound tokens. */
+  dpop?: boolean;
 }
 
 export function readOktaState(state: ProjectState, profile: string): OktaState | undefined {
@@ -42,6 +44,7 @@ export function readOktaState(state: ProjectState, profile: string): OktaState |
   if (isRecord(raw.scopeIds)) {
     out.scopeIds = Object.fromEntries(Object.entries(raw.scopeIds).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
+  if (raw.dpop === true) out.dpop = true;
   if (isRecord(raw.spec)) out.spec = raw.spec as unknown as SetupSpec;
   if (typeof raw.marker === 'string') out.marker = raw.marker;
   if (isRecord(raw.adopted)) {

@@ -2,6 +2,7 @@ import { secretRefs } from '../../secrets/refs.js';
 import type { SecretStore } from '../../secrets/store.js';
 import type { OktaClient } from '../client.js';
 import { probeToken, type ProbeResult } from '../../oauth/probe.js';
+import type { DpopProver } from '../../oauth/dpop.js';
 import { describeChange } from '../../reconcile/plan.js';
 import { computePlan, type PlanItem } from './plan.js';
 import { observe, type CredentialLookup } from './observe.js';
@@ -80,9 +81,17 @@ export async function setupStatus(
       ...(secret ? { clientSecret: secret } : {}),
       ...(key ? { privateKey: key } : {}),
       ...(state.keyId ? { keyId: state.keyId } : {}),
+      ...(state.dpop ? { dpop: await probeDpopKey(secrets, profile, state.clientId) } : {}),
       // The client's HTTP core: its time limit (--timeout) and retry listener apply to the token request too.
       http: client.http,
     });
   }
   return { complete, objects, drift: objects.some((o) => o.status !== 'ok'), token };
+}
+
+/** The client's DPoP key when the keychain has one, else a throwaway key: status only checks a token can be had. */
+async function probeDpopKey(secrets: SecretStore, profile: string, clientId: string): Promise<DpopProver> {
+  const { dpopKeyFrom, generateDpopPrivateKey, loadDpopKey } = await import('../../oauth/dpop-keys.js');
+  const stored = await loadDpopKey(secrets, secretRefs.dpopKey(profile, clientId)).catch(() => undefined);
+  return (stored ?? (await dpopKeyFrom(generateDpopPrivateKey()))).prover;
 }
