@@ -37,7 +37,8 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   }
   const status = await setupStatus(client, recorded, ctx.secrets, name, { mint: options.token !== false });
   const outputs = outputsOf(recorded, name);
-  const value = { ...base, setup: outputs, ...status };
+  const rotation = await rotationInProgress(ctx, client, name);
+  const value = { ...base, setup: outputs, ...status, rotation };
   ctx.ui.result(value, (v) => {
     const rows = v.objects.map((o) => [o.status === 'ok' ? 'ok' : o.status, label(o.kind) || 'credential', o.name, o.id ?? '-', o.changes.join('; ')]);
     const token = !('ok' in v.token)
@@ -57,9 +58,21 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
         ['init finished', v.complete ? 'yes' : 'no (run "okta-m2m init" again)'],
         ['drift', v.drift ? 'yes (run "okta-m2m init" to correct it)' : 'none'],
         ['token', token],
+        ['rotation', v.rotation ? rotationText(v.rotation) : 'none'],
       ]),
       '',
       table(['STATE', 'KIND', 'NAME', 'ID', 'DIFFERENCES'], rows),
     ].join('\n');
   });
+}
+
+async function rotationInProgress(ctx: Context, client: import('../okta/client.js').OktaClient, profile: string) {
+  const { readRotation } = await import('../rotate/state.js');
+  const rotation = readRotation(await ctx.state(), profile);
+  return rotation ? (await import('../rotate/status.js')).rotationStatus(client, rotation) : null;
+}
+
+function rotationText(rotation: import('../rotate/status.js').RotationStatus): string {
+  const ages = rotation.credentials.map((c) => `${c.role} ${c.id} ${c.status}${c.ageSeconds !== undefined ? `, ${Math.round(c.ageSeconds / 60)} min old` : ''}`);
+  return `${rotation.kind} rotation at step "${rotation.step}" since ${rotation.startedAt} (${ages.join('; ')})`;
 }
