@@ -1,0 +1,189 @@
+/**
+ * rotate secret and rotate key, end to end: the built CLI against the Okta emulator over real HTTP, the real
+ * keychain. A consumer loop (token get, and status: management reads plus a token) runs for the whole rotation and
+ * must never fail; afterwards the old credential is refused. An interrupted rotation (SIGINT at each step) completes
+ * on a re-run with no third secret made.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, importPKCS8 } from 'jose';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { emulator, hasKeychain, keychainAccounts, keychainLookup, login, mintWithSecret, requireBuilt, workspace, type Workspace } from './init-support.js';
+
+const INIT = ['init', '--name', 'rotate-api', '--audience', 'api://rotate', '--scope', 'rotate:read', '--yes'];
+
+/** Runs consumers until stopped; every failure is kept. */
+function consumerLoop(ws: Workspace) {
+  const failures: string[] = [];
+  let runs = 0;
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      const token = await ws.run(['token', 'get', '--no-cache', '--raw']);
+      if (token.code !== 0) failures.push(`token get: ${token.stderr}`);
+      const status = await ws.run(['status', '--json']);
+      const parsed = status.code === 0 ? JSON.parse(status.stdout) : undefined;
+      if (!parsed?.token?.ok) failures.push(`status: ${status.code} ${status.stdout.slice(0, 300)} ${status.stderr}`);
+      runs += 1;
+    }
+  })();
+  return {
+    failures,
+    async stop() {
+      stopped = true;
+      await done;
+      return runs;
+    },
+  };
+}
+
+async function secretsOf(emu: EmulatorHandle, appId: string): Promise<any[]> {
+  const res = await fetch(`${emu.url}/api/v1/apps/${appId}/credentials/secrets`, { headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' } });
+  return (await res.json()) as any[];
+}
+
+async function keysOf(emu: EmulatorHandle, appId: string): Promise<any[]> {
+  const res = await fetch(`${emu.url}/api/v1/apps/${appId}/credentials/jwks`, { headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' } });
+  return (await res.json()) as any[];
+}
+
+async function assertionToken(tokenEndpoint: string, clientId: string, pem: string, kid: string) {
+  const key = await importPKCS8(pem, 'RS256');
+  const now = Math.floor(Date.now() / 1000);
+  const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(clientId).setSubject(clientId).setAudience(tokenEndpoint).setIssuedAt(now).setExpirationTime(now + 60).setJti(crypto.randomUUID()).sign(key);
+  const res = await fetch(tokenEndpoint, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'rotate:read', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+  });
+  return res.status;
+}
+
+const rotationAccounts = (ws: Workspace) => keychainAccounts().filter((a) => a.startsWith(`${ws.profile}/`) && a.includes('#'));
+
+describe.skipIf(!hasKeychain)('rotate secret and rotate key (emulator, real keychain, built CLI)', () => {
+  let emu: EmulatorHandle;
+  const workspaces: Workspace[] = [];
+
+  beforeAll(async () => {
+    requireBuilt();
+    emu = await emulator({ rateLimits: 'off' });
+  });
+  afterAll(async () => {
+    for (const ws of workspaces) await ws.cleanup();
+    await emu?.stop();
+  });
+
+  async function setup(extra: string[] = []) {
+    const ws = await workspace();
+    workspaces.push(ws);
+    expect((await login(ws, emu)).code).toBe(0);
+    const init = await ws.run([...INIT, ...extra]);
+    expect(init.code, init.stderr).toBe(0);
+    return { ws, okta: (await ws.state()).profiles[ws.profile].okta };
+  }
+
+  it('rotate secret: zero downtime under a consumer loop, then the old secret is refused', { timeout: 120_000 }, async () => {
+    const { ws, okta } = await setup();
+    const oldSecret = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
+    expect(oldSecret).toBeTruthy();
+    const loop = consumerLoop(ws);
+    const first = await ws.run(['rotate', 'secret', '--yes', '--to-env-file', 'consumer.env']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/rotation in progress/);
+    expect((await ws.state()).profiles[ws.profile].rotation.step).toBe('switched');
+    expect(await secretsOf(emu, okta.appId)).toHaveLength(2);
+    const status = JSON.parse((await ws.run(['status', '--json'])).stdout);
+    expect(status.rotation).toMatchObject({ kind: 'secret', step: 'switched' });
+    expect(status.rotation.credentials.map((c: any) => c.role).sort()).toEqual(['new', 'old']);
+    const finish = await ws.run(['rotate', 'secret', '--finish', '--yes', '--json']);
+    expect(finish.code, finish.stderr).toBe(0);
+    expect(JSON.parse(finish.stdout)).toMatchObject({ finished: true });
+    const runs = await loop.stop();
+    expect(loop.failures).toEqual([]);
+    expect(runs).toBeGreaterThan(1);
+
+    const newSecret = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
+    expect(newSecret).not.toBe(oldSecret);
+    expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, oldSecret)).status).toBe(401);
+    expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, newSecret)).status).toBe(200);
+    expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
+    const envFile = join(ws.dir, 'consumer.env');
+    expect((await stat(envFile)).mode & 0o777).toBe(0o600);
+    expect(await readFile(envFile, 'utf8')).toBe(`OKTA_M2M_CLIENT_ID=${okta.clientId}\nOKTA_M2M_CLIENT_SECRET=${newSecret}\n`);
+    expect(rotationAccounts(ws)).toEqual([]);
+    expect((await ws.state()).profiles[ws.profile].rotation).toBeUndefined();
+    for (const text of ws.outputs) expect(text).not.toContain(newSecret);
+  });
+
+  it('rotate secret --print-new-secret prints the new secret on stdout only', { timeout: 60_000 }, async () => {
+    const { ws, okta } = await setup();
+    const result = await ws.run(['rotate', 'secret', '--finish', '--yes', '--print-new-secret']);
+    expect(result.code, result.stderr).toBe(0);
+    const newSecret = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
+    expect(result.stdout.trim()).toBe(newSecret);
+    expect(result.stderr).not.toContain(newSecret);
+    const dry = await ws.run(['rotate', 'secret', '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, resume: false });
+    expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
+  });
+
+  for (const step of ['started', 'created', 'switched', 'finishing'] as const) {
+    it(`rotate secret interrupted (SIGINT) at step "${step}" completes on a re-run, with no third secret`, { timeout: 90_000 }, async () => {
+      const { ws, okta } = await setup();
+      emu.setFaults({ latencyMs: 150 });
+      emu.clearRequestLog();
+      try {
+        const child = ws.spawn(['rotate', 'secret', '--grace', '1s', '--yes']);
+        child.stdin!.end();
+        let stderr = '';
+        child.stderr!.on('data', (c) => (stderr += c));
+        const stateFile = join(ws.dir, '.okta-m2m', 'state.json');
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const text = await readFile(stateFile, 'utf8').catch(() => '');
+          if (text.includes(`"step": "${step}"`)) break;
+          if (Date.now() > deadline) throw new Error(`never reached ${step}: ${stderr}`);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        child.kill('SIGINT');
+        await new Promise((r) => child.on('close', r));
+        emu.clearFaults();
+        const rerun = await ws.run(['rotate', 'secret', '--finish', '--yes']);
+        expect(rerun.code, rerun.stderr).toBe(0);
+        const created = emu.requestLog.filter((e) => e.method === 'POST' && /\/credentials\/secrets$/.test(e.path) && e.status === 201);
+        expect(created).toHaveLength(1);
+        expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
+        const current = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
+        expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, current)).status).toBe(200);
+        expect(rotationAccounts(ws)).toEqual([]);
+      } finally {
+        emu.clearFaults();
+      }
+    });
+  }
+
+  it('rotate key: zero downtime for a private_key_jwt app, then the old key is refused', { timeout: 120_000 }, async () => {
+    const { ws, okta } = await setup(['--auth-method', 'private_key_jwt']);
+    const oldKey = keychainLookup(`${ws.profile}/app-key:${okta.clientId}`)!;
+    const oldKid = okta.keyId as string;
+    const loop = consumerLoop(ws);
+    const first = await ws.run(['rotate', 'key', '--yes']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(await keysOf(emu, okta.appId)).toHaveLength(2);
+    const finish = await ws.run(['rotate', 'key', '--finish', '--yes']);
+    expect(finish.code, finish.stderr).toBe(0);
+    const runs = await loop.stop();
+    expect(loop.failures).toEqual([]);
+    expect(runs).toBeGreaterThan(1);
+    const after = (await ws.state()).profiles[ws.profile];
+    expect(after.okta.keyId).not.toBe(oldKid);
+    expect(after.rotation).toBeUndefined();
+    const keys = await keysOf(emu, okta.appId);
+    expect(keys.map((k) => k.kid)).toEqual([after.okta.keyId]);
+    expect(await assertionToken(okta.tokenEndpoint, okta.clientId, oldKey, oldKid)).toBe(401);
+    expect(rotationAccounts(ws)).toEqual([]);
+  });
+});
