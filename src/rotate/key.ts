@@ -91,7 +91,7 @@ function privateJwk(privateKey: string, kid: string): Record<string, unknown> {
  * Rotates a private_key_jwt key without downtime: the new public key joins the app's JWKS (both verify), a token
  * signed with the new key is verified, the keychain and the recorded kid switch to it, and on --finish (or after
  * --grace) the old key is deactivated and deleted. The switch passes through a JWK set of both private keys in the
- * keychain, so a consumer reading the key and the kid at any moment gets a pair that matches.
+ * keychain (until the old key is retired), so a consumer reading the key and the kid at any moment gets a pair that matches.
  */
 export async function rotateKey(input: KeyRotationInput, options: RotationOptions, report: (event: RotationEvent) => void): Promise<RotationResult> {
   const { secrets, state, profile, keyRef } = input;
@@ -136,8 +136,8 @@ export async function rotateKey(input: KeyRotationInput, options: RotationOption
       if ((await secrets.get(previous)) === undefined) await secrets.set(previous, old);
       await secrets.set(keyRef, JSON.stringify({ keys: [privateJwk(old, oldKid), privateJwk(newKey, newKid)] }));
     }
+    // The set stays until the old key is retired: a consumer that read the old kid a moment ago still finds its key.
     await input.setKid(newKid);
-    await secrets.set(keyRef, newKey);
     await recorder.update({ step: 'switched', verifiedAt: options.now().toISOString() });
     report({ step: 'switched', message: `a token signed with the new key works; the keychain uses ${newKid} now` });
   }
@@ -148,6 +148,7 @@ export async function rotateKey(input: KeyRotationInput, options: RotationOption
     await waitGrace(options, report);
     await recorder.update({ step: 'finishing' });
   }
+  await secrets.set(keyRef, newKey ?? (await secrets.require(keyRef)));
   if (input.reconnect) client = await input.reconnect();
   const removed = await retire(client, input.appId, 'jwks', recorder.current.oldKeyId);
   report({ step: 'finishing', message: removed ? `deactivated and deleted the old key ${recorder.current.oldKid}` : `the old key ${recorder.current.oldKid} was gone already` });

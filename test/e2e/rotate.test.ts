@@ -11,7 +11,7 @@ import { SignJWT, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { emulator, hasKeychain, keychainAccounts, keychainLookup, login, mintWithSecret, requireBuilt, workspace, type Workspace } from './init-support.js';
 
-const INIT = ['init', '--name', 'rotate-api', '--audience', 'api://rotate', '--scope', 'rotate:read', '--yes'];
+const INIT = () => ['init', '--name', `rotate-${Math.random().toString(36).slice(2, 8)}`, '--audience', 'api://rotate', '--scope', 'rotate:read', '--yes'];
 
 /** Runs consumers until stopped; every failure is kept. */
 function consumerLoop(ws: Workspace) {
@@ -79,7 +79,7 @@ describe.skipIf(!hasKeychain)('rotate secret and rotate key (emulator, real keyc
     const ws = await workspace();
     workspaces.push(ws);
     expect((await login(ws, emu)).code).toBe(0);
-    const init = await ws.run([...INIT, ...extra]);
+    const init = await ws.run([...INIT(), ...extra]);
     expect(init.code, init.stderr).toBe(0);
     return { ws, okta: (await ws.state()).profiles[ws.profile].okta };
   }
