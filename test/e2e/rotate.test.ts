@@ -106,8 +106,8 @@ describe.skipIf(!hasKeychain)('rotate secret and rotate key (emulator, real keyc
 
     const newSecret = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
     expect(newSecret).not.toBe(oldSecret);
-    expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, oldSecret)).status).toBe(401);
-    expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, newSecret)).status).toBe(200);
+    expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, oldSecret, 'rotate:read')).status).toBe(401);
+    expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, newSecret, 'rotate:read')).status).toBe(200);
     expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
     const envFile = join(ws.dir, 'consumer.env');
     expect((await stat(envFile)).mode & 0o777).toBe(0o600);
@@ -157,7 +157,7 @@ describe.skipIf(!hasKeychain)('rotate secret and rotate key (emulator, real keyc
         expect(created).toHaveLength(1);
         expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
         const current = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
-        expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, current)).status).toBe(200);
+        expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, current, 'rotate:read')).status).toBe(200);
         expect(rotationAccounts(ws)).toEqual([]);
       } finally {
         emu.clearFaults();
