@@ -4,10 +4,10 @@
  * must never fail; afterwards the old credential is refused. An interrupted rotation (SIGINT at each step) completes
  * on a re-run with no third secret made.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignJWT, importPKCS8 } from 'jose';
+import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { emulator, hasKeychain, keychainAccounts, keychainLookup, login, mintWithSecret, requireBuilt, workspace, type Workspace } from './init-support.js';
 
@@ -48,16 +48,55 @@ async function keysOf(emu: EmulatorHandle, appId: string): Promise<any[]> {
   return (await res.json()) as any[];
 }
 
-async function assertionToken(tokenEndpoint: string, clientId: string, pem: string, kid: string) {
+async function assertionToken(tokenEndpoint: string, clientId: string, pem: string, kid: string, scope = 'rotate:read') {
   const key = await importPKCS8(pem, 'RS256');
   const now = Math.floor(Date.now() / 1000);
   const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(clientId).setSubject(clientId).setAudience(tokenEndpoint).setIssuedAt(now).setExpirationTime(now + 60).setJti(crypto.randomUUID()).sign(key);
   const res = await fetch(tokenEndpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'rotate:read', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
   });
   return res.status;
+}
+
+async function untilStep(ws: Workspace, step: string): Promise<void> {
+  const stateFile = join(ws.dir, '.okta-m2m', 'state.json');
+  const deadline = Date.now() + 30_000;
+  while (!(await readFile(stateFile, 'utf8').catch(() => '')).includes(`"step": "${step}"`)) {
+    if (Date.now() > deadline) throw new Error(`the rotation never reached step ${step}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** okta-m2m's own service app, as an admin sets it up: a public key, the okta.* scopes granted, a super admin role. */
+async function ownServiceApp(emu: EmulatorHandle) {
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${emu.url}${path}`, {
+      method,
+      headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : {};
+  };
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  const app = await admin('POST', '/api/v1/apps', {
+    name: 'oidc_client',
+    label: `okta-m2m-${Math.random().toString(36).slice(2, 8)}`,
+    signOnMode: 'OPENID_CONNECT',
+    credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
+    settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], jwks: { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] } } },
+  });
+  for (const scopeId of ['okta.apps.manage', 'okta.apps.read', 'okta.authorizationServers.manage', 'okta.inlineHooks.manage', 'okta.users.manage', 'okta.groups.manage']) {
+    await admin('POST', `/api/v1/apps/${app.id}/grants`, { issuer: emu.url, scopeId });
+  }
+  const clientId = app.credentials.oauthClient.client_id as string;
+  await admin('POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' });
+  return { clientId, pem: await exportPKCS8(privateKey), kid };
 }
 
 const rotationAccounts = (ws: Workspace) => keychainAccounts().filter((a) => a.startsWith(`${ws.profile}/`) && a.includes('#'));
@@ -149,7 +188,8 @@ describe.skipIf(!hasKeychain)('rotate secret and rotate key (emulator, real keyc
           await new Promise((r) => setTimeout(r, 10));
         }
         child.kill('SIGINT');
-        await new Promise((r) => child.on('close', r));
+        expect(await new Promise((r) => child.on('close', r))).toBe(130);
+        expect((await ws.state()).profiles[ws.profile].rotation.step).toBe(step);
         emu.clearFaults();
         const rerun = await ws.run(['rotate', 'secret', '--finish', '--yes']);
         expect(rerun.code, rerun.stderr).toBe(0);
@@ -185,5 +225,66 @@ describe.skipIf(!hasKeychain)('rotate secret and rotate key (emulator, real keyc
     expect(keys.map((k) => k.kid)).toEqual([after.okta.keyId]);
     expect(await assertionToken(okta.tokenEndpoint, okta.clientId, oldKey, oldKid)).toBe(401);
     expect(rotationAccounts(ws)).toEqual([]);
+  });
+
+  for (const step of ['started', 'created', 'switched', 'finishing'] as const) {
+    it(`rotate key interrupted (SIGINT) at step "${step}" completes on a re-run, with no third key`, { timeout: 90_000 }, async () => {
+      const { ws, okta } = await setup(['--auth-method', 'private_key_jwt']);
+      emu.setFaults({ latencyMs: 150 });
+      emu.clearRequestLog();
+      try {
+        const child = ws.spawn(['rotate', 'key', '--grace', '1s', '--yes']);
+        child.stdin!.end();
+        await untilStep(ws, step);
+        child.kill('SIGINT');
+        expect(await new Promise((r) => child.on('close', r))).toBe(130);
+        emu.clearFaults();
+        const rerun = await ws.run(['rotate', 'key', '--finish', '--yes']);
+        expect(rerun.code, rerun.stderr).toBe(0);
+        const added = emu.requestLog.filter((e) => e.method === 'POST' && /\/credentials\/jwks$/.test(e.path) && e.status === 201);
+        expect(added).toHaveLength(1);
+        const after = (await ws.state()).profiles[ws.profile];
+        expect((await keysOf(emu, okta.appId)).map((k) => k.kid)).toEqual([after.okta.keyId]);
+        const token = await ws.run(['token', 'get', '--no-cache', '--raw']);
+        expect(token.code, token.stderr).toBe(0);
+        expect(rotationAccounts(ws)).toEqual([]);
+      } finally {
+        emu.clearFaults();
+      }
+    });
+  }
+
+  it("rotate key --login: okta-m2m's own service app, while init re-runs (management calls) keep working", { timeout: 120_000 }, async () => {
+    const ws = await workspace();
+    workspaces.push(ws);
+    const { clientId, pem, kid } = await ownServiceApp(emu);
+    await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
+    const loginResult = await ws.run(['login', '--oauth', '--org-url', emu.url, '--client-id', clientId, '--private-key-file', 'key.pem', '--key-id', kid]);
+    expect(loginResult.code, loginResult.stderr).toBe(0);
+    const init = await ws.run(INIT());
+    expect(init.code, init.stderr).toBe(0);
+    const failures: string[] = [];
+    let stopped = false;
+    let runs = 0;
+    const loop = (async () => {
+      while (!stopped) {
+        const again = await ws.run(['init', '--yes']);
+        if (again.code !== 0) failures.push(again.stderr);
+        runs += 1;
+      }
+    })();
+    const rotated = await ws.run(['rotate', 'key', '--login', '--finish', '--yes', '--json']);
+    stopped = true;
+    await loop;
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(failures).toEqual([]);
+    expect(runs).toBeGreaterThan(0);
+    const profiles = JSON.parse(await readFile(join(ws.dir, 'config', 'profiles.json'), 'utf8'));
+    const newKid = profiles.profiles[ws.profile].keyId;
+    expect(newKid).not.toBe(kid);
+    expect((await keysOf(emu, clientId)).map((k) => k.kid)).toEqual([newKid]);
+    expect(await assertionToken(`${emu.url}/oauth2/v1/token`, clientId, pem, kid, 'okta.apps.read')).toBe(401);
+    const status = await ws.run(['status', '--no-token']);
+    expect(status.code, status.stderr).toBe(0);
   });
 });
