@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { emulator, hasKeychain, keychainAccounts, keychainLookup, login, mintWithSecret, requireBuilt, workspace, type Workspace } from './init-support.js';
+import { describeWithKeychain, emulator, keychainAccounts, keychainLookup, login, mintWithSecret, requireBuilt, workspace, type Workspace } from '../support/index.js';
 
 const INIT = () => ['init', '--name', `rotate-${Math.random().toString(36).slice(2, 8)}`, '--audience', 'api://rotate', '--scope', 'rotate:read', '--yes'];
 
@@ -101,7 +101,7 @@ async function ownServiceApp(emu: EmulatorHandle) {
 
 const rotationAccounts = (ws: Workspace) => keychainAccounts().filter((a) => a.startsWith(`${ws.profile}/`) && a.includes('#'));
 
-describe.skipIf(!hasKeychain)('rotate secret and rotate key (emulator, real keychain, built CLI)', () => {
+describeWithKeychain('rotate secret and rotate key (emulator, real keychain, built CLI)', () => {
   let emu: EmulatorHandle;
   const workspaces: Workspace[] = [];
 
