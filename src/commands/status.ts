@@ -4,12 +4,21 @@ import { requireProfile } from '../config/profiles.js';
 import { keyValues, table } from '../ui/format.js';
 import { examples } from './define.js';
 import { label } from './okta-setup-text.js';
+// Types only: the rotation modules load inside run.
+import type { OktaClient } from '../okta/client.js';
+import type { RotationStatus } from '../rotate/status.js';
 
 export const command = () =>
   new Command('status')
     .description('show what init made, whether it still matches, and whether a token can be had')
     .option('--no-token', 'do not try to get a token')
-    .addHelpText('after', examples('okta-m2m status', 'okta-m2m status --no-token --json         what init made, without asking for a token'));
+    .addHelpText(
+      'after',
+      examples(
+        'okta-m2m status',
+        'okta-m2m status --no-token --json         what init made, without asking for a token',
+      ),
+    );
 
 export type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
@@ -22,8 +31,14 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   const base = { profile: name, orgUrl: profile.orgUrl, authMode: profile.authMode ?? 'ssws' };
   const authText = base.authMode === 'ssws' ? 'API token' : `OAuth private_key_jwt (${profile.clientId ?? '?'})`;
   if (!recorded) {
-    ctx.ui.result({ ...base, setup: null }, () =>
-      `${keyValues([['profile', name], ['org', profile.orgUrl], ['auth', authText]])}\n\nNo setup here yet: run "okta-m2m init".`,
+    ctx.ui.result(
+      { ...base, setup: null },
+      () =>
+        `${keyValues([
+          ['profile', name],
+          ['org', profile.orgUrl],
+          ['auth', authText],
+        ])}\n\nNo setup here yet: run "okta-m2m init".`,
     );
     return;
   }
@@ -40,7 +55,13 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   const rotation = await rotationInProgress(ctx, client, name);
   const value = { ...base, setup: outputs, ...status, rotation };
   ctx.ui.result(value, (v) => {
-    const rows = v.objects.map((o) => [o.status === 'ok' ? 'ok' : o.status, label(o.kind) || 'credential', o.name, o.id ?? '-', o.changes.join('; ')]);
+    const rows = v.objects.map((o) => [
+      o.status === 'ok' ? 'ok' : o.status,
+      label(o.kind) || 'credential',
+      o.name,
+      o.id ?? '-',
+      o.changes.join('; '),
+    ]);
     const token = !('ok' in v.token)
       ? 'not tried'
       : v.token.ok
@@ -66,13 +87,16 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   });
 }
 
-async function rotationInProgress(ctx: Context, client: import('../okta/client.js').OktaClient, profile: string) {
+async function rotationInProgress(ctx: Context, client: OktaClient, profile: string) {
   const { readRotation } = await import('../rotate/state.js');
   const rotation = readRotation(await ctx.state(), profile);
   return rotation ? (await import('../rotate/status.js')).rotationStatus(client, rotation) : null;
 }
 
-function rotationText(rotation: import('../rotate/status.js').RotationStatus): string {
-  const ages = rotation.credentials.map((c) => `${c.role} ${c.id} ${c.status}${c.ageSeconds !== undefined ? `, ${Math.round(c.ageSeconds / 60)} min old` : ''}`);
+function rotationText(rotation: RotationStatus): string {
+  const ages = rotation.credentials.map(
+    (c) =>
+      `${c.role} ${c.id} ${c.status}${c.ageSeconds !== undefined ? `, ${Math.round(c.ageSeconds / 60)} min old` : ''}`,
+  );
   return `${rotation.kind} rotation at step "${rotation.step}" since ${rotation.startedAt} (${ages.join('; ')})`;
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { ConflictError, UsageError } from '../errors.js';
 import type { OktaClient } from '../okta/client.js';
 import { generateClientKeyPair, publicJwkOf } from '../okta/keys.js';
@@ -46,19 +46,31 @@ function findOld(keys: OktaJwk[], kid: string): OktaJwk | undefined {
   return keys.find((k) => k.kid === kid && k.status !== 'INACTIVE');
 }
 
-export async function planKeyRotation(input: KeyRotationInput, options: Pick<RotationOptions, 'finish' | 'graceMs'>): Promise<RotationPlan> {
+export async function planKeyRotation(
+  input: KeyRotationInput,
+  options: Pick<RotationOptions, 'finish' | 'graceMs'>,
+): Promise<RotationPlan> {
   const inProgress = readRotation(input.state, input.profile);
   if (inProgress && (inProgress.kind !== 'key' || inProgress.target !== input.target)) {
     const what = inProgress.kind === 'secret' ? 'secret' : `key${inProgress.target === 'login' ? ' --login' : ''}`;
-    throw new ConflictError(`Another rotation is in progress for profile "${input.profile}".`, { hint: `Finish it first: okta-m2m rotate ${what} --finish.` });
+    throw new ConflictError(`Another rotation is in progress for profile "${input.profile}".`, {
+      hint: `Finish it first: okta-m2m rotate ${what} --finish.`,
+    });
   }
   const keys = await listKeys(input.client, input.appId);
-  const credentials = keys.map((k) => ({ id: k.id ?? '?', status: k.status ?? '?', ...(k.kid ? { kid: k.kid } : {}), ...(k.created ? { created: k.created } : {}) }));
+  const credentials = keys.map((k) => ({
+    id: k.id ?? '?',
+    status: k.status ?? '?',
+    ...(k.kid ? { kid: k.kid } : {}),
+    ...(k.created ? { created: k.created } : {}),
+  }));
   const ending = options.finish || options.graceMs !== undefined;
   if (inProgress) {
     const steps = [`resume the rotation started ${inProgress.startedAt} (at step "${inProgress.step}")`];
-    if (inProgress.step === 'started') steps.push("add the new public key to the app's JWKS (if Okta does not have it yet)");
-    if (inProgress.step === 'started' || inProgress.step === 'created') steps.push('verify a token with it and switch the keychain to it');
+    if (inProgress.step === 'started')
+      steps.push("add the new public key to the app's JWKS (if Okta does not have it yet)");
+    if (inProgress.step === 'started' || inProgress.step === 'created')
+      steps.push('verify a token with it and switch the keychain to it');
     if (ending) steps.push(`deactivate and delete the old key ${inProgress.oldKid}`);
     return { resume: true, steps, writes: ending || inProgress.step !== 'switched', credentials };
   }
@@ -83,7 +95,9 @@ export async function planKeyRotation(input: KeyRotationInput, options: Pick<Rot
 /** A private key (PEM or JWK JSON) as a private JWK carrying `kid`. */
 function privateJwk(privateKey: string, kid: string): Record<string, unknown> {
   const trimmed = privateKey.trim();
-  const key = trimmed.startsWith('{') ? createPrivateKey({ key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey, format: 'jwk' }) : createPrivateKey(trimmed);
+  const key = trimmed.startsWith('{')
+    ? createPrivateKey({ key: JSON.parse(trimmed) as JsonWebKey, format: 'jwk' })
+    : createPrivateKey(trimmed);
   return { ...key.export({ format: 'jwk' }), kid };
 }
 
@@ -93,7 +107,11 @@ function privateJwk(privateKey: string, kid: string): Record<string, unknown> {
  * --grace) the old key is deactivated and deleted. The switch passes through a JWK set of both private keys in the
  * keychain (until the old key is retired), so a consumer reading the key and the kid at any moment gets a pair that matches.
  */
-export async function rotateKey(input: KeyRotationInput, options: RotationOptions, report: (event: RotationEvent) => void): Promise<RotationResult> {
+export async function rotateKey(
+  input: KeyRotationInput,
+  options: RotationOptions,
+  report: (event: RotationEvent) => void,
+): Promise<RotationResult> {
   const { secrets, state, profile, keyRef } = input;
   let client = input.client;
   const next = nextRef(keyRef);
@@ -106,8 +124,16 @@ export async function rotateKey(input: KeyRotationInput, options: RotationOption
     const pair = await generateClientKeyPair();
     await secrets.set(next, pair.privateKeyPem);
     recorded = {
-      kind: 'key', target: input.target, step: 'started', appId: input.appId, clientId: input.clientId,
-      oldKeyId: old.id, oldKid, newKid: pair.publicJwk.kid, startedAt: options.now().toISOString(), ...(old.created ? { oldCreated: old.created } : {}),
+      kind: 'key',
+      target: input.target,
+      step: 'started',
+      appId: input.appId,
+      clientId: input.clientId,
+      oldKeyId: old.id,
+      oldKid,
+      newKid: pair.publicJwk.kid,
+      startedAt: options.now().toISOString(),
+      ...(old.created ? { oldCreated: old.created } : {}),
     };
     await new RotationRecorder(state, profile, recorded).update({});
     report({ step: 'started', message: `generated the new key ${pair.publicJwk.kid}; it is in the keychain` });
@@ -120,14 +146,27 @@ export async function rotateKey(input: KeyRotationInput, options: RotationOption
     const onOkta = (await listKeys(client, input.appId)).find((k) => k.kid === recorder.current.newKid);
     const added = onOkta ?? (await addKey(client, input.appId, await publicJwkOf(newKey, recorder.current.newKid)));
     await recorder.update({ step: 'created', ...(added.id ? { newKeyId: added.id } : {}) });
-    report({ step: 'created', message: onOkta ? `the app has the new key already (${added.id})` : `added the new key to the app's JWKS (${added.id ?? ''})` });
+    report({
+      step: 'created',
+      message: onOkta
+        ? `the app has the new key already (${added.id})`
+        : `added the new key to the app's JWKS (${added.id ?? ''})`,
+    });
   }
 
   if (recorder.current.step === 'created') {
     if (!newKey) throw lostNewCredential('private key');
     const { newKid, oldKid } = recorder.current;
     await verifyWithRetries(options, () =>
-      probeToken({ tokenEndpoint: input.tokenEndpoint, clientId: input.clientId, authMethod: 'private_key_jwt', scopes: input.scopes, privateKey: newKey, keyId: newKid, http: client.http }),
+      probeToken({
+        tokenEndpoint: input.tokenEndpoint,
+        clientId: input.clientId,
+        authMethod: 'private_key_jwt',
+        scopes: input.scopes,
+        privateKey: newKey,
+        keyId: newKid,
+        http: client.http,
+      }),
     );
     const current = await secrets.get(keyRef);
     if (current !== newKey) {
@@ -151,7 +190,12 @@ export async function rotateKey(input: KeyRotationInput, options: RotationOption
   await secrets.set(keyRef, newKey ?? (await secrets.require(keyRef)));
   if (input.reconnect) client = await input.reconnect();
   const removed = await retire(client, input.appId, 'jwks', recorder.current.oldKeyId);
-  report({ step: 'finishing', message: removed ? `deactivated and deleted the old key ${recorder.current.oldKid}` : `the old key ${recorder.current.oldKid} was gone already` });
+  report({
+    step: 'finishing',
+    message: removed
+      ? `deactivated and deleted the old key ${recorder.current.oldKid}`
+      : `the old key ${recorder.current.oldKid} was gone already`,
+  });
   await secrets.delete(previous);
   await secrets.delete(next);
   const done = recorder.current;
@@ -160,6 +204,7 @@ export async function rotateKey(input: KeyRotationInput, options: RotationOption
 }
 
 export function requireKeyApp(clientId: string | undefined, what: string): string {
-  if (!clientId) throw new UsageError(`${what} has no client id.`, { hint: 'Run "okta-m2m login --oauth" (or init) first.' });
+  if (!clientId)
+    throw new UsageError(`${what} has no client id.`, { hint: 'Run "okta-m2m login --oauth" (or init) first.' });
   return clientId;
 }

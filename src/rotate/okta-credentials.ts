@@ -17,13 +17,17 @@ export interface OktaJwk extends JsonWebKeyLike {
 const app = (appId: string) => `/api/v1/apps/${encodeURIComponent(appId)}/credentials`;
 
 export function listSecrets(client: OktaClient, appId: string): Promise<OktaClientSecret[]> {
-  return oktaCall("list the app's client secrets", 'GET', () => all(client.list<OktaClientSecret>(`${app(appId)}/secrets`)));
+  return oktaCall("list the app's client secrets", 'GET', () =>
+    all(client.list<OktaClientSecret>(`${app(appId)}/secrets`)),
+  );
 }
 
 /** Okta takes a secret the caller brings: the value is in the keychain before Okta has it. */
 export function createSecret(client: OktaClient, appId: string, value: string): Promise<OktaClientSecret> {
   return oktaCall('create a client secret', 'POST', () =>
-    client.call<OktaClientSecret>('POST', `${app(appId)}/secrets`, { body: { client_secret: value, status: 'ACTIVE' } }),
+    client.call<OktaClientSecret>('POST', `${app(appId)}/secrets`, {
+      body: { client_secret: value, status: 'ACTIVE' },
+    }),
   );
 }
 
@@ -38,7 +42,12 @@ export function addKey(client: OktaClient, appId: string, jwk: JsonWebKeyLike): 
 }
 
 /** Deactivates, then deletes: true when it was there, false when it was gone already. */
-export async function retire(client: OktaClient, appId: string, kind: 'secrets' | 'jwks', id: string): Promise<boolean> {
+export async function retire(
+  client: OktaClient,
+  appId: string,
+  kind: 'secrets' | 'jwks',
+  id: string,
+): Promise<boolean> {
   const path = `${app(appId)}/${kind}/${encodeURIComponent(id)}`;
   const what = kind === 'secrets' ? 'the old client secret' : 'the old JSON Web Key';
   const deactivated = await oktaFind(`deactivate ${what}`, () =>

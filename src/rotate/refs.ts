@@ -10,5 +10,9 @@ export function nextRef(main: SecretRef): SecretRef {
 }
 
 export function previousRef(main: SecretRef): SecretRef {
-  return { account: `${main.account}#previous`, envVar: undefined, label: `the previous ${main.label.replace(/^the /, '')}` };
+  return {
+    account: `${main.account}#previous`,
+    envVar: undefined,
+    label: `the previous ${main.label.replace(/^the /, '')}`,
+  };
 }

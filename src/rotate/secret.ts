@@ -28,24 +28,39 @@ function newSecretValue(): string {
 }
 
 /** What a run will do: read-only (one list call), for the plan shown before any write. */
-export async function planSecretRotation(input: SecretRotationInput, options: Pick<RotationOptions, 'finish' | 'graceMs'>): Promise<RotationPlan> {
+export async function planSecretRotation(
+  input: SecretRotationInput,
+  options: Pick<RotationOptions, 'finish' | 'graceMs'>,
+): Promise<RotationPlan> {
   const { setup } = input;
-  if (!setup.appId || !setup.clientId) throw new UsageError('init has not made an app here yet.', { hint: 'Run "okta-m2m init" first.' });
+  if (!setup.appId || !setup.clientId)
+    throw new UsageError('init has not made an app here yet.', { hint: 'Run "okta-m2m init" first.' });
   if (setup.authMethod === 'private_key_jwt') {
-    throw new UsageError("The setup's app authenticates with a private key, not a client secret.", { hint: 'Run "okta-m2m rotate key" instead.' });
+    throw new UsageError("The setup's app authenticates with a private key, not a client secret.", {
+      hint: 'Run "okta-m2m rotate key" instead.',
+    });
   }
   const inProgress = readRotation(input.state, input.profile);
   if (inProgress && inProgress.kind !== 'secret') {
-    throw new ConflictError(`A key rotation is in progress for profile "${input.profile}".`, { hint: 'Finish it first: okta-m2m rotate key --finish.' });
+    throw new ConflictError(`A key rotation is in progress for profile "${input.profile}".`, {
+      hint: 'Finish it first: okta-m2m rotate key --finish.',
+    });
   }
   const existing = await listSecrets(input.client, setup.appId);
   const ending = options.finish || options.graceMs !== undefined;
   if (inProgress) {
     const steps = [`resume the rotation started ${inProgress.startedAt} (at step "${inProgress.step}")`];
-    if (inProgress.step === 'started') steps.push('add the new client secret to the app (if Okta does not have it yet)');
-    if (inProgress.step !== 'switched' && inProgress.step !== 'finishing') steps.push('verify a token with it and switch the keychain to it');
+    if (inProgress.step === 'started')
+      steps.push('add the new client secret to the app (if Okta does not have it yet)');
+    if (inProgress.step !== 'switched' && inProgress.step !== 'finishing')
+      steps.push('verify a token with it and switch the keychain to it');
     if (ending) steps.push(`deactivate and delete the old client secret ${inProgress.oldSecretId}`);
-    return { resume: true, steps, writes: ending || inProgress.step !== 'switched', credentials: existing.map(describeSecret) };
+    return {
+      resume: true,
+      steps,
+      writes: ending || inProgress.step !== 'switched',
+      credentials: existing.map(describeSecret),
+    };
   }
   if (existing.length !== 1 || !existing[0]?.id) {
     throw new ConflictError(`The app has ${existing.length} client secrets; a rotation starts from one.`, {
@@ -89,9 +104,19 @@ export async function rotateSecret(
     const [old] = await listSecrets(client, appId);
     if (!old?.id) throw new ConflictError('The app has no client secret to rotate.');
     const current = await secrets.get(main);
-    if (!current) throw new AuthError(`${main.label} is not in the keychain.`, { hint: 'Run "okta-m2m init" again to store one.' });
+    if (!current)
+      throw new AuthError(`${main.label} is not in the keychain.`, { hint: 'Run "okta-m2m init" again to store one.' });
     await secrets.set(next, newSecretValue());
-    recorded = { kind: 'secret', provider: 'okta', step: 'started', appId, clientId, oldSecretId: old.id, startedAt: options.now().toISOString(), ...(old.created ? { oldCreated: old.created } : {}) };
+    recorded = {
+      kind: 'secret',
+      provider: 'okta',
+      step: 'started',
+      appId,
+      clientId,
+      oldSecretId: old.id,
+      startedAt: options.now().toISOString(),
+      ...(old.created ? { oldCreated: old.created } : {}),
+    };
     await new RotationRecorder(state, profile, recorded).update({});
     report({ step: 'started', message: 'the new secret is in the keychain' });
   }
@@ -103,7 +128,12 @@ export async function rotateSecret(
     const onOkta = (await listSecrets(client, appId)).find((s) => s.id && s.id !== recorder.current.oldSecretId);
     const created = onOkta ?? (await createSecret(client, appId, value));
     await recorder.update({ step: 'created', ...(created.id ? { newSecretId: created.id } : {}) });
-    report({ step: 'created', message: onOkta ? `the app has the new secret already (${created.id})` : `added the new client secret ${created.id ?? ''} to the app` });
+    report({
+      step: 'created',
+      message: onOkta
+        ? `the app has the new secret already (${created.id})`
+        : `added the new client secret ${created.id ?? ''} to the app`,
+    });
   }
 
   if (recorder.current.step === 'created') {
@@ -138,7 +168,12 @@ export async function rotateSecret(
     await recorder.update({ step: 'finishing' });
   }
   const removed = await retire(client, appId, 'secrets', recorder.current.oldSecretId);
-  report({ step: 'finishing', message: removed ? `deactivated and deleted the old client secret ${recorder.current.oldSecretId}` : `the old client secret ${recorder.current.oldSecretId} was gone already` });
+  report({
+    step: 'finishing',
+    message: removed
+      ? `deactivated and deleted the old client secret ${recorder.current.oldSecretId}`
+      : `the old client secret ${recorder.current.oldSecretId} was gone already`,
+  });
   await secrets.delete(previous);
   await secrets.delete(next);
   const done = recorder.current;

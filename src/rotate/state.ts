@@ -47,7 +47,10 @@ export type Rotation = SecretRotation | KeyRotation;
 export function readRotation(state: ProjectState, profile: string): Rotation | undefined {
   const raw = state.get(profile, 'rotation');
   if (!isRecord(raw)) return undefined;
-  const text = (key: string) => (typeof raw[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : undefined);
+  const text = (key: string): string | undefined => {
+    const value = raw[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
   const step = text('step') as RotationStep | undefined;
   const appId = text('appId');
   const clientId = text('clientId');
@@ -57,13 +60,29 @@ export function readRotation(state: ProjectState, profile: string): Rotation | u
   if (raw.kind === 'secret') {
     const oldSecretId = text('oldSecretId');
     if (!oldSecretId) return undefined;
-    return { ...base, kind: 'secret', provider: 'okta', oldSecretId, ...optional('oldCreated', text('oldCreated')), ...optional('newSecretId', text('newSecretId')) };
+    return {
+      ...base,
+      kind: 'secret',
+      provider: 'okta',
+      oldSecretId,
+      ...optional('oldCreated', text('oldCreated')),
+      ...optional('newSecretId', text('newSecretId')),
+    };
   }
   if (raw.kind === 'key') {
     const [oldKeyId, oldKid, newKid] = [text('oldKeyId'), text('oldKid'), text('newKid')];
     const target = raw.target === 'login' ? 'login' : raw.target === 'app' ? 'app' : undefined;
     if (!oldKeyId || !oldKid || !newKid || !target) return undefined;
-    return { ...base, kind: 'key', target, oldKeyId, oldKid, newKid, ...optional('oldCreated', text('oldCreated')), ...optional('newKeyId', text('newKeyId')) };
+    return {
+      ...base,
+      kind: 'key',
+      target,
+      oldKeyId,
+      oldKid,
+      newKid,
+      ...optional('oldCreated', text('oldCreated')),
+      ...optional('newKeyId', text('newKeyId')),
+    };
   }
   return undefined;
 }

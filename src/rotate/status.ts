@@ -11,7 +11,11 @@ export interface RotationStatus {
 }
 
 /** The rotation in progress, for `status`: its step and both credentials' ages (one list call). */
-export async function rotationStatus(client: OktaClient, rotation: Rotation, now: Date = new Date()): Promise<RotationStatus> {
+export async function rotationStatus(
+  client: OktaClient,
+  rotation: Rotation,
+  now: Date = new Date(),
+): Promise<RotationStatus> {
   const oldId = rotation.kind === 'secret' ? rotation.oldSecretId : rotation.oldKeyId;
   const newId = rotation.kind === 'secret' ? rotation.newSecretId : rotation.newKeyId;
   const listed: Array<{ id?: string; status?: string; created?: string }> =
@@ -22,7 +26,9 @@ export async function rotationStatus(client: OktaClient, rotation: Rotation, now
       role: c.id === oldId ? ('old' as const) : ('new' as const),
       id: c.id as string,
       status: c.status ?? '?',
-      ...(c.created ? { created: c.created, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(c.created)) / 1000)) } : {}),
+      ...(c.created
+        ? { created: c.created, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(c.created)) / 1000)) }
+        : {}),
     }));
   return { kind: rotation.kind, step: rotation.step, startedAt: rotation.startedAt, credentials };
 }

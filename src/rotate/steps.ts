@@ -20,6 +20,9 @@ export async function verifyWithRetries(options: Pick<RotationOptions, 'sleep'>,
 
 export async function waitGrace(options: RotationOptions, report: (event: RotationEvent) => void): Promise<void> {
   if (!options.graceMs) return;
-  report({ step: 'grace', message: `waiting ${Math.round(options.graceMs / 1000)} s before retiring the old credential` });
+  report({
+    step: 'grace',
+    message: `waiting ${Math.round(options.graceMs / 1000)} s before retiring the old credential`,
+  });
   await options.sleep(options.graceMs);
 }

@@ -6,12 +6,31 @@
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { describeWithKeychain, emulator, keychainAccounts, keychainLookup, login, mintWithSecret, requireBuilt, workspace, type Workspace } from '../support/index.js';
+import {
+  describeWithKeychain,
+  emulator,
+  keychainAccounts,
+  keychainLookup,
+  login,
+  mintWithSecret,
+  requireBuilt,
+  workspace,
+  type Workspace,
+} from '../support/index.js';
 
-const INIT = () => ['init', '--name', `rotate-${Math.random().toString(36).slice(2, 8)}`, '--audience', 'api://rotate', '--scope', 'rotate:read', '--yes'];
+const INIT = () => [
+  'init',
+  '--name',
+  `rotate-${Math.random().toString(36).slice(2, 8)}`,
+  '--audience',
+  'api://rotate',
+  '--scope',
+  'rotate:read',
+  '--yes',
+];
 
 /** Runs consumers until stopped; every failure is kept. */
 function consumerLoop(ws: Workspace) {
@@ -39,23 +58,46 @@ function consumerLoop(ws: Workspace) {
 }
 
 async function secretsOf(emu: EmulatorHandle, appId: string): Promise<any[]> {
-  const res = await fetch(`${emu.url}/api/v1/apps/${appId}/credentials/secrets`, { headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' } });
+  const res = await fetch(`${emu.url}/api/v1/apps/${appId}/credentials/secrets`, {
+    headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' },
+  });
   return (await res.json()) as any[];
 }
 
 async function keysOf(emu: EmulatorHandle, appId: string): Promise<any[]> {
-  const res = await fetch(`${emu.url}/api/v1/apps/${appId}/credentials/jwks`, { headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' } });
+  const res = await fetch(`${emu.url}/api/v1/apps/${appId}/credentials/jwks`, {
+    headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' },
+  });
   return (await res.json()) as any[];
 }
 
-async function assertionToken(tokenEndpoint: string, clientId: string, pem: string, kid: string, scope = 'rotate:read') {
+async function assertionToken(
+  tokenEndpoint: string,
+  clientId: string,
+  pem: string,
+  kid: string,
+  scope = 'rotate:read',
+) {
   const key = await importPKCS8(pem, 'RS256');
   const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(clientId).setSubject(clientId).setAudience(tokenEndpoint).setIssuedAt(now).setExpirationTime(now + 60).setJti(crypto.randomUUID()).sign(key);
+  const assertion = await new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', kid })
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setAudience(tokenEndpoint)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .setJti(crypto.randomUUID())
+    .sign(key);
   const res = await fetch(tokenEndpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      scope,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    }),
   });
   return res.status;
 }
@@ -74,7 +116,11 @@ async function ownServiceApp(emu: EmulatorHandle) {
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${emu.url}${path}`, {
       method,
-      headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: {
+        Authorization: `SSWS ${emu.adminToken}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -89,9 +135,23 @@ async function ownServiceApp(emu: EmulatorHandle) {
     label: `okta-m2m-${Math.random().toString(36).slice(2, 8)}`,
     signOnMode: 'OPENID_CONNECT',
     credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
-    settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], jwks: { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] } } },
+    settings: {
+      oauthClient: {
+        application_type: 'service',
+        grant_types: ['client_credentials'],
+        response_types: ['token'],
+        jwks: { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] },
+      },
+    },
   });
-  for (const scopeId of ['okta.apps.manage', 'okta.apps.read', 'okta.authorizationServers.manage', 'okta.inlineHooks.manage', 'okta.users.manage', 'okta.groups.manage']) {
+  for (const scopeId of [
+    'okta.apps.manage',
+    'okta.apps.read',
+    'okta.authorizationServers.manage',
+    'okta.inlineHooks.manage',
+    'okta.users.manage',
+    'okta.groups.manage',
+  ]) {
     await admin('POST', `/api/v1/apps/${app.id}/grants`, { issuer: emu.url, scopeId });
   }
   const clientId = app.credentials.oauthClient.client_id as string;
@@ -99,7 +159,8 @@ async function ownServiceApp(emu: EmulatorHandle) {
   return { clientId, pem: await exportPKCS8(privateKey), kid };
 }
 
-const rotationAccounts = (ws: Workspace) => keychainAccounts().filter((a) => a.startsWith(`${ws.profile}/`) && a.includes('#'));
+const rotationAccounts = (ws: Workspace) =>
+  keychainAccounts().filter((a) => a.startsWith(`${ws.profile}/`) && a.includes('#'));
 
 describeWithKeychain('rotate secret and rotate key (emulator, real keychain, built CLI)', () => {
   let emu: EmulatorHandle;
@@ -123,38 +184,44 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
     return { ws, okta: (await ws.state()).profiles[ws.profile].okta };
   }
 
-  it('rotate secret: zero downtime under a consumer loop, then the old secret is refused', { timeout: 120_000 }, async () => {
-    const { ws, okta } = await setup();
-    const oldSecret = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
-    expect(oldSecret).toBeTruthy();
-    const loop = consumerLoop(ws);
-    const first = await ws.run(['rotate', 'secret', '--yes', '--to-env-file', 'consumer.env']);
-    expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/rotation in progress/);
-    expect((await ws.state()).profiles[ws.profile].rotation.step).toBe('switched');
-    expect(await secretsOf(emu, okta.appId)).toHaveLength(2);
-    const status = JSON.parse((await ws.run(['status', '--json'])).stdout);
-    expect(status.rotation).toMatchObject({ kind: 'secret', step: 'switched' });
-    expect(status.rotation.credentials.map((c: any) => c.role).sort()).toEqual(['new', 'old']);
-    const finish = await ws.run(['rotate', 'secret', '--finish', '--yes', '--json']);
-    expect(finish.code, finish.stderr).toBe(0);
-    expect(JSON.parse(finish.stdout)).toMatchObject({ finished: true });
-    const runs = await loop.stop();
-    expect(loop.failures).toEqual([]);
-    expect(runs).toBeGreaterThan(1);
+  it(
+    'rotate secret: zero downtime under a consumer loop, then the old secret is refused',
+    { timeout: 120_000 },
+    async () => {
+      const { ws, okta } = await setup();
+      const oldSecret = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
+      expect(oldSecret).toBeTruthy();
+      const loop = consumerLoop(ws);
+      const first = await ws.run(['rotate', 'secret', '--yes', '--to-env-file', 'consumer.env']);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/rotation in progress/);
+      expect((await ws.state()).profiles[ws.profile].rotation.step).toBe('switched');
+      expect(await secretsOf(emu, okta.appId)).toHaveLength(2);
+      const status = JSON.parse((await ws.run(['status', '--json'])).stdout);
+      expect(status.rotation).toMatchObject({ kind: 'secret', step: 'switched' });
+      expect(status.rotation.credentials.map((c: any) => c.role).sort()).toEqual(['new', 'old']);
+      const finish = await ws.run(['rotate', 'secret', '--finish', '--yes', '--json']);
+      expect(finish.code, finish.stderr).toBe(0);
+      expect(JSON.parse(finish.stdout)).toMatchObject({ finished: true });
+      const runs = await loop.stop();
+      expect(loop.failures).toEqual([]);
+      expect(runs).toBeGreaterThan(1);
 
-    const newSecret = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
-    expect(newSecret).not.toBe(oldSecret);
-    expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, oldSecret, 'rotate:read')).status).toBe(401);
-    expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, newSecret, 'rotate:read')).status).toBe(200);
-    expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
-    const envFile = join(ws.dir, 'consumer.env');
-    expect((await stat(envFile)).mode & 0o777).toBe(0o600);
-    expect(await readFile(envFile, 'utf8')).toBe(`OKTA_M2M_CLIENT_ID=${okta.clientId}\nOKTA_M2M_CLIENT_SECRET=${newSecret}\n`);
-    expect(rotationAccounts(ws)).toEqual([]);
-    expect((await ws.state()).profiles[ws.profile].rotation).toBeUndefined();
-    for (const text of ws.outputs) expect(text).not.toContain(newSecret);
-  });
+      const newSecret = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
+      expect(newSecret).not.toBe(oldSecret);
+      expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, oldSecret, 'rotate:read')).status).toBe(401);
+      expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, newSecret, 'rotate:read')).status).toBe(200);
+      expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
+      const envFile = join(ws.dir, 'consumer.env');
+      expect((await stat(envFile)).mode & 0o777).toBe(0o600);
+      expect(await readFile(envFile, 'utf8')).toBe(
+        `OKTA_M2M_CLIENT_ID=${okta.clientId}\nOKTA_M2M_CLIENT_SECRET=${newSecret}\n`,
+      );
+      expect(rotationAccounts(ws)).toEqual([]);
+      expect((await ws.state()).profiles[ws.profile].rotation).toBeUndefined();
+      for (const text of ws.outputs) expect(text).not.toContain(newSecret);
+    },
+  );
 
   it('rotate secret --print-new-secret prints the new secret on stdout only', { timeout: 60_000 }, async () => {
     const { ws, okta } = await setup();
@@ -170,121 +237,152 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
   });
 
   for (const step of ['started', 'created', 'switched', 'finishing'] as const) {
-    it(`rotate secret interrupted (SIGINT) at step "${step}" completes on a re-run, with no third secret`, { timeout: 90_000 }, async () => {
-      const { ws, okta } = await setup();
-      emu.setFaults({ latencyMs: 150 });
-      emu.clearRequestLog();
-      try {
-        const child = ws.spawn(['rotate', 'secret', '--grace', '1s', '--yes']);
-        child.stdin!.end();
-        let stderr = '';
-        child.stderr!.on('data', (c) => (stderr += c));
-        const stateFile = join(ws.dir, '.okta-m2m', 'state.json');
-        const deadline = Date.now() + 30_000;
-        for (;;) {
-          const text = await readFile(stateFile, 'utf8').catch(() => '');
-          if (text.includes(`"step": "${step}"`)) break;
-          if (Date.now() > deadline) throw new Error(`never reached ${step}: ${stderr}`);
-          await new Promise((r) => setTimeout(r, 10));
+    it(
+      `rotate secret interrupted (SIGINT) at step "${step}" completes on a re-run, with no third secret`,
+      { timeout: 90_000 },
+      async () => {
+        const { ws, okta } = await setup();
+        emu.setFaults({ latencyMs: 150 });
+        emu.clearRequestLog();
+        try {
+          const child = ws.spawn(['rotate', 'secret', '--grace', '1s', '--yes']);
+          child.stdin!.end();
+          let stderr = '';
+          child.stderr!.on('data', (c) => (stderr += c));
+          const stateFile = join(ws.dir, '.okta-m2m', 'state.json');
+          const deadline = Date.now() + 30_000;
+          for (;;) {
+            const text = await readFile(stateFile, 'utf8').catch(() => '');
+            if (text.includes(`"step": "${step}"`)) break;
+            if (Date.now() > deadline) throw new Error(`never reached ${step}: ${stderr}`);
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          child.kill('SIGINT');
+          expect(await new Promise((r) => child.on('close', r))).toBe(130);
+          expect((await ws.state()).profiles[ws.profile].rotation.step).toBe(step);
+          emu.clearFaults();
+          const rerun = await ws.run(['rotate', 'secret', '--finish', '--yes']);
+          expect(rerun.code, rerun.stderr).toBe(0);
+          const created = emu.requestLog.filter(
+            (e) => e.method === 'POST' && /\/credentials\/secrets$/.test(e.path) && e.status === 201,
+          );
+          expect(created).toHaveLength(1);
+          expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
+          const current = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
+          expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, current, 'rotate:read')).status).toBe(200);
+          expect(rotationAccounts(ws)).toEqual([]);
+        } finally {
+          emu.clearFaults();
         }
-        child.kill('SIGINT');
-        expect(await new Promise((r) => child.on('close', r))).toBe(130);
-        expect((await ws.state()).profiles[ws.profile].rotation.step).toBe(step);
-        emu.clearFaults();
-        const rerun = await ws.run(['rotate', 'secret', '--finish', '--yes']);
-        expect(rerun.code, rerun.stderr).toBe(0);
-        const created = emu.requestLog.filter((e) => e.method === 'POST' && /\/credentials\/secrets$/.test(e.path) && e.status === 201);
-        expect(created).toHaveLength(1);
-        expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
-        const current = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
-        expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, current, 'rotate:read')).status).toBe(200);
-        expect(rotationAccounts(ws)).toEqual([]);
-      } finally {
-        emu.clearFaults();
-      }
-    });
+      },
+    );
   }
 
-  it('rotate key: zero downtime for a private_key_jwt app, then the old key is refused', { timeout: 120_000 }, async () => {
-    const { ws, okta } = await setup(['--auth-method', 'private_key_jwt']);
-    const oldKey = keychainLookup(`${ws.profile}/app-key:${okta.clientId}`)!;
-    const oldKid = okta.keyId as string;
-    const loop = consumerLoop(ws);
-    const first = await ws.run(['rotate', 'key', '--yes']);
-    expect(first.code, first.stderr).toBe(0);
-    expect(await keysOf(emu, okta.appId)).toHaveLength(2);
-    const finish = await ws.run(['rotate', 'key', '--finish', '--yes']);
-    expect(finish.code, finish.stderr).toBe(0);
-    const runs = await loop.stop();
-    expect(loop.failures).toEqual([]);
-    expect(runs).toBeGreaterThan(1);
-    const after = (await ws.state()).profiles[ws.profile];
-    expect(after.okta.keyId).not.toBe(oldKid);
-    expect(after.rotation).toBeUndefined();
-    const keys = await keysOf(emu, okta.appId);
-    expect(keys.map((k) => k.kid)).toEqual([after.okta.keyId]);
-    expect(await assertionToken(okta.tokenEndpoint, okta.clientId, oldKey, oldKid)).toBe(401);
-    expect(rotationAccounts(ws)).toEqual([]);
-  });
+  it(
+    'rotate key: zero downtime for a private_key_jwt app, then the old key is refused',
+    { timeout: 120_000 },
+    async () => {
+      const { ws, okta } = await setup(['--auth-method', 'private_key_jwt']);
+      const oldKey = keychainLookup(`${ws.profile}/app-key:${okta.clientId}`)!;
+      const oldKid = okta.keyId as string;
+      const loop = consumerLoop(ws);
+      const first = await ws.run(['rotate', 'key', '--yes']);
+      expect(first.code, first.stderr).toBe(0);
+      expect(await keysOf(emu, okta.appId)).toHaveLength(2);
+      const finish = await ws.run(['rotate', 'key', '--finish', '--yes']);
+      expect(finish.code, finish.stderr).toBe(0);
+      const runs = await loop.stop();
+      expect(loop.failures).toEqual([]);
+      expect(runs).toBeGreaterThan(1);
+      const after = (await ws.state()).profiles[ws.profile];
+      expect(after.okta.keyId).not.toBe(oldKid);
+      expect(after.rotation).toBeUndefined();
+      const keys = await keysOf(emu, okta.appId);
+      expect(keys.map((k) => k.kid)).toEqual([after.okta.keyId]);
+      expect(await assertionToken(okta.tokenEndpoint, okta.clientId, oldKey, oldKid)).toBe(401);
+      expect(rotationAccounts(ws)).toEqual([]);
+    },
+  );
 
   for (const step of ['started', 'created', 'switched', 'finishing'] as const) {
-    it(`rotate key interrupted (SIGINT) at step "${step}" completes on a re-run, with no third key`, { timeout: 90_000 }, async () => {
-      const { ws, okta } = await setup(['--auth-method', 'private_key_jwt']);
-      emu.setFaults({ latencyMs: 150 });
-      emu.clearRequestLog();
-      try {
-        const child = ws.spawn(['rotate', 'key', '--grace', '1s', '--yes']);
-        child.stdin!.end();
-        await untilStep(ws, step);
-        child.kill('SIGINT');
-        expect(await new Promise((r) => child.on('close', r))).toBe(130);
-        emu.clearFaults();
-        const rerun = await ws.run(['rotate', 'key', '--finish', '--yes']);
-        expect(rerun.code, rerun.stderr).toBe(0);
-        const added = emu.requestLog.filter((e) => e.method === 'POST' && /\/credentials\/jwks$/.test(e.path) && e.status === 201);
-        expect(added).toHaveLength(1);
-        const after = (await ws.state()).profiles[ws.profile];
-        expect((await keysOf(emu, okta.appId)).map((k) => k.kid)).toEqual([after.okta.keyId]);
-        const token = await ws.run(['token', 'get', '--no-cache', '--raw']);
-        expect(token.code, token.stderr).toBe(0);
-        expect(rotationAccounts(ws)).toEqual([]);
-      } finally {
-        emu.clearFaults();
-      }
-    });
+    it(
+      `rotate key interrupted (SIGINT) at step "${step}" completes on a re-run, with no third key`,
+      { timeout: 90_000 },
+      async () => {
+        const { ws, okta } = await setup(['--auth-method', 'private_key_jwt']);
+        emu.setFaults({ latencyMs: 150 });
+        emu.clearRequestLog();
+        try {
+          const child = ws.spawn(['rotate', 'key', '--grace', '1s', '--yes']);
+          child.stdin!.end();
+          await untilStep(ws, step);
+          child.kill('SIGINT');
+          expect(await new Promise((r) => child.on('close', r))).toBe(130);
+          emu.clearFaults();
+          const rerun = await ws.run(['rotate', 'key', '--finish', '--yes']);
+          expect(rerun.code, rerun.stderr).toBe(0);
+          const added = emu.requestLog.filter(
+            (e) => e.method === 'POST' && /\/credentials\/jwks$/.test(e.path) && e.status === 201,
+          );
+          expect(added).toHaveLength(1);
+          const after = (await ws.state()).profiles[ws.profile];
+          expect((await keysOf(emu, okta.appId)).map((k) => k.kid)).toEqual([after.okta.keyId]);
+          const token = await ws.run(['token', 'get', '--no-cache', '--raw']);
+          expect(token.code, token.stderr).toBe(0);
+          expect(rotationAccounts(ws)).toEqual([]);
+        } finally {
+          emu.clearFaults();
+        }
+      },
+    );
   }
 
-  it("rotate key --login: okta-m2m's own service app, while init re-runs (management calls) keep working", { timeout: 120_000 }, async () => {
-    const ws = await workspace();
-    workspaces.push(ws);
-    const { clientId, pem, kid } = await ownServiceApp(emu);
-    await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
-    const loginResult = await ws.run(['login', '--oauth', '--org-url', emu.url, '--client-id', clientId, '--private-key-file', 'key.pem', '--key-id', kid]);
-    expect(loginResult.code, loginResult.stderr).toBe(0);
-    const init = await ws.run(INIT());
-    expect(init.code, init.stderr).toBe(0);
-    const failures: string[] = [];
-    let stopped = false;
-    let runs = 0;
-    const loop = (async () => {
-      while (!stopped) {
-        const again = await ws.run(['init', '--yes']);
-        if (again.code !== 0) failures.push(again.stderr);
-        runs += 1;
-      }
-    })();
-    const rotated = await ws.run(['rotate', 'key', '--login', '--finish', '--yes', '--json']);
-    stopped = true;
-    await loop;
-    expect(rotated.code, rotated.stderr).toBe(0);
-    expect(failures).toEqual([]);
-    expect(runs).toBeGreaterThan(0);
-    const profiles = JSON.parse(await readFile(join(ws.dir, 'config', 'profiles.json'), 'utf8'));
-    const newKid = profiles.profiles[ws.profile].keyId;
-    expect(newKid).not.toBe(kid);
-    expect((await keysOf(emu, clientId)).map((k) => k.kid)).toEqual([newKid]);
-    expect(await assertionToken(`${emu.url}/oauth2/v1/token`, clientId, pem, kid, 'okta.apps.read')).toBe(401);
-    const status = await ws.run(['status', '--no-token']);
-    expect(status.code, status.stderr).toBe(0);
-  });
+  it(
+    "rotate key --login: okta-m2m's own service app, while init re-runs (management calls) keep working",
+    { timeout: 120_000 },
+    async () => {
+      const ws = await workspace();
+      workspaces.push(ws);
+      const { clientId, pem, kid } = await ownServiceApp(emu);
+      await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
+      const loginResult = await ws.run([
+        'login',
+        '--oauth',
+        '--org-url',
+        emu.url,
+        '--client-id',
+        clientId,
+        '--private-key-file',
+        'key.pem',
+        '--key-id',
+        kid,
+      ]);
+      expect(loginResult.code, loginResult.stderr).toBe(0);
+      const init = await ws.run(INIT());
+      expect(init.code, init.stderr).toBe(0);
+      const failures: string[] = [];
+      let stopped = false;
+      let runs = 0;
+      const loop = (async () => {
+        while (!stopped) {
+          const again = await ws.run(['init', '--yes']);
+          if (again.code !== 0) failures.push(again.stderr);
+          runs += 1;
+        }
+      })();
+      const rotated = await ws.run(['rotate', 'key', '--login', '--finish', '--yes', '--json']);
+      stopped = true;
+      await loop;
+      expect(rotated.code, rotated.stderr).toBe(0);
+      expect(failures).toEqual([]);
+      expect(runs).toBeGreaterThan(0);
+      const profiles = JSON.parse(await readFile(join(ws.dir, 'config', 'profiles.json'), 'utf8'));
+      const newKid = profiles.profiles[ws.profile].keyId;
+      expect(newKid).not.toBe(kid);
+      expect((await keysOf(emu, clientId)).map((k) => k.kid)).toEqual([newKid]);
+      expect(await assertionToken(`${emu.url}/oauth2/v1/token`, clientId, pem, kid, 'okta.apps.read')).toBe(401);
+      const status = await ws.run(['status', '--no-token']);
+      expect(status.code, status.stderr).toBe(0);
+    },
+  );
 });

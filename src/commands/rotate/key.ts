@@ -9,7 +9,7 @@ import type { KeyRotationInput } from '../../rotate/key.js';
 
 export const command = () =>
   new Command('key')
-    .description('replace a private_key_jwt key without downtime: the setup\'s app, or with --login okta-m2m\'s own')
+    .description("replace a private_key_jwt key without downtime: the setup's app, or with --login okta-m2m's own")
     .option('--login', "rotate the key of okta-m2m's own service app (the profile's login), not the setup's app")
     .option('--app-id <id>', 'with --login: the app id of the service app when it is not its client id')
     .option('--finish', 'deactivate and delete the old key in this run (after the new one is verified)')
@@ -20,7 +20,7 @@ export const command = () =>
       examples(
         'okta-m2m rotate key --yes                    new key in the JWKS, verified; the keychain switches to it',
         'okta-m2m rotate key --finish --yes           then: deactivate and delete the old key',
-        'okta-m2m rotate key --login --finish --yes   the same for okta-m2m\'s own service app, in one run',
+        "okta-m2m rotate key --login --finish --yes   the same for okta-m2m's own service app, in one run",
       ),
     );
 
@@ -31,7 +31,9 @@ export async function run(ctx: Context, options: RotateKeyOptions): Promise<void
   const { planKeyRotation, rotateKey } = await import('../../rotate/key.js');
   const finish = Boolean(options.finish);
   const plan = await planKeyRotation(input, { finish, graceMs: options.grace });
-  const what = options.login ? `rotate the key of okta-m2m's service app ${input.clientId}` : `rotate the key of ${input.clientId}`;
+  const what = options.login
+    ? `rotate the key of okta-m2m's service app ${input.clientId}`
+    : `rotate the key of ${input.clientId}`;
   if (!(await showPlanAndConfirm(ctx, what, plan, options.dryRun))) return;
   const result = await rotateKey(input, { finish, graceMs: options.grace, ...realClock }, (event) =>
     event.step === 'grace' ? ctx.ui.progress(event.message) : ctx.ui.success(event.message),
@@ -42,7 +44,9 @@ export async function run(ctx: Context, options: RotateKeyOptions): Promise<void
 async function appTarget(ctx: Context): Promise<KeyRotationInput> {
   const { profile, setup } = await oktaSetup(ctx);
   if (setup.authMethod !== 'private_key_jwt') {
-    throw new UsageError("The setup's app authenticates with a client secret, not a key.", { hint: 'Run "okta-m2m rotate secret" instead.' });
+    throw new UsageError("The setup's app authenticates with a client secret, not a key.", {
+      hint: 'Run "okta-m2m rotate secret" instead.',
+    });
   }
   const { StateRecorder } = await import('../../okta/state.js');
   const projectState = await ctx.state();
@@ -68,9 +72,14 @@ async function loginTarget(ctx: Context, appId: string | undefined): Promise<Key
   const doc = await ctx.profiles();
   const entry = requireProfile(doc, profile);
   if (entry.authMode !== 'private_key_jwt' || !entry.clientId) {
-    throw new UsageError(`Profile "${profile}" logs in with an API token, not a key.`, { hint: 'Only an OAuth login (login --oauth) has a key to rotate.' });
+    throw new UsageError(`Profile "${profile}" logs in with an API token, not a key.`, {
+      hint: 'Only an OAuth login (login --oauth) has a key to rotate.',
+    });
   }
-  const [{ connect, MANAGEMENT_SCOPES }, { orgTokenEndpoint }] = await Promise.all([import('../../okta/connect.js'), import('../../okta/oauth-login.js')]);
+  const [{ connect, MANAGEMENT_SCOPES }, { orgTokenEndpoint }] = await Promise.all([
+    import('../../okta/connect.js'),
+    import('../../okta/oauth-login.js'),
+  ]);
   const client = await ctx.okta();
   return {
     client,

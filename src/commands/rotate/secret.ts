@@ -29,7 +29,14 @@ export async function run(ctx: Context, options: RotateSecretOptions): Promise<v
   const { profile, setup } = await oktaSetup(ctx);
   const { planSecretRotation, rotateSecret } = await import('../../rotate/secret.js');
   const client = await ctx.okta();
-  const input = { client, secrets: ctx.secrets, state: await ctx.state(), profile, setup, tokenEndpoint: tokenEndpointOf(client.orgUrl, setup) };
+  const input = {
+    client,
+    secrets: ctx.secrets,
+    state: await ctx.state(),
+    profile,
+    setup,
+    tokenEndpoint: tokenEndpointOf(client.orgUrl, setup),
+  };
   const finish = Boolean(options.finish);
   const plan = await planSecretRotation(input, { finish, graceMs: options.grace });
   if (!(await showPlanAndConfirm(ctx, `rotate the client secret of ${setup.clientId}`, plan, options.dryRun))) return;
@@ -56,7 +63,11 @@ export async function run(ctx: Context, options: RotateSecretOptions): Promise<v
   if (printed !== undefined && !ctx.globals.json) {
     // stdout carries the secret alone (for a pipe); the summary goes to stderr.
     ctx.ui.secretResult(printed);
-    ctx.ui.info(result.finished ? 'rotation finished.' : 'rotation in progress: run "okta-m2m rotate secret --finish" when consumers use the new secret.');
+    ctx.ui.info(
+      result.finished
+        ? 'rotation finished.'
+        : 'rotation in progress: run "okta-m2m rotate secret --finish" when consumers use the new secret.',
+    );
     return;
   }
   showResult(ctx, 'rotate secret', result, printed);

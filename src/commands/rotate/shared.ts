@@ -9,9 +9,12 @@ import type { RotationPlan, RotationResult } from '../../rotate/types.js';
 /** --grace, parsed when commander reads it (a bad value is a usage error, exit 2). */
 export function graceOption(value: string): number {
   const text = value.trim();
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) throw new InvalidArgumentError('expected a duration such as 30s, 10m or 1h30m.');
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text))
+    throw new InvalidArgumentError('expected a duration such as 30s, 10m or 1h30m.');
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  return Math.round([...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)].reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0));
+  return Math.round(
+    [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)].reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0),
+  );
 }
 
 export interface OktaSetupContext {
@@ -27,13 +30,18 @@ export async function oktaSetup(ctx: Context): Promise<OktaSetupContext> {
   const { readOktaState } = await import('../../okta/state.js');
   const setup = readOktaState(await ctx.state(), profile);
   if (!setup?.appId || !setup.clientId || !setup.authServerId) {
-    throw new UsageError(`init has made no app here for profile "${profile}".`, { hint: 'Run "okta-m2m init" first (or pass --profile).' });
+    throw new UsageError(`init has made no app here for profile "${profile}".`, {
+      hint: 'Run "okta-m2m init" first (or pass --profile).',
+    });
   }
   const { normalizeOrgUrl } = await import('../../okta/client.js');
   if (normalizeOrgUrl(entry.orgUrl as string) !== setup.orgUrl) {
-    throw new UsageError(`The project state here is for ${setup.orgUrl}, but profile "${profile}" uses ${entry.orgUrl}.`, {
-      hint: 'Use the profile of that org (--profile).',
-    });
+    throw new UsageError(
+      `The project state here is for ${setup.orgUrl}, but profile "${profile}" uses ${entry.orgUrl}.`,
+      {
+        hint: 'Use the profile of that org (--profile).',
+      },
+    );
   }
   return { profile, setup };
 }
@@ -44,8 +52,15 @@ export function tokenEndpointOf(orgUrl: string, setup: OktaState): string {
 }
 
 /** Prints the plan on stderr; false when the run stops there (--dry-run, or no confirmation). */
-export async function showPlanAndConfirm(ctx: Context, what: string, plan: RotationPlan, dryRun: boolean | undefined): Promise<boolean> {
-  ctx.ui.info([`${plan.resume ? 'Resuming' : 'Plan'}: ${what}`, ...plan.steps.map((s, i) => `  ${i + 1}. ${s}`)].join('\n'));
+export async function showPlanAndConfirm(
+  ctx: Context,
+  what: string,
+  plan: RotationPlan,
+  dryRun: boolean | undefined,
+): Promise<boolean> {
+  ctx.ui.info(
+    [`${plan.resume ? 'Resuming' : 'Plan'}: ${what}`, ...plan.steps.map((s, i) => `  ${i + 1}. ${s}`)].join('\n'),
+  );
   if (dryRun) {
     ctx.ui.result({ dryRun: true, ...plan }, () => 'dry run: nothing changed.');
     return false;
@@ -71,4 +86,7 @@ export function showResult(ctx: Context, command: string, result: RotationResult
   );
 }
 
-export const realClock = { now: () => new Date(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+export const realClock = {
+  now: () => new Date(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
