@@ -7,9 +7,16 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
+import { calculateJwkThumbprint, exportPKCS8, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
+  adminGet,
+  api,
+  clientAssertion,
+  newRsaKey,
+  serviceApp,
+  tokenRequest,
+  type TestKey,
   describeWithKeychain,
   emulator,
   keychainAccounts,
@@ -57,49 +64,27 @@ function consumerLoop(ws: Workspace) {
   };
 }
 
-async function secretsOf(emu: EmulatorHandle, appId: string): Promise<any[]> {
-  const res = await fetch(`${emu.url}/api/v1/apps/${appId}/credentials/secrets`, {
-    headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' },
-  });
-  return (await res.json()) as any[];
-}
-
-async function keysOf(emu: EmulatorHandle, appId: string): Promise<any[]> {
-  const res = await fetch(`${emu.url}/api/v1/apps/${appId}/credentials/jwks`, {
-    headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' },
-  });
-  return (await res.json()) as any[];
-}
-
+/** The status of a private_key_jwt token request signed with this key (PEM) and kid. */
 async function assertionToken(
   tokenEndpoint: string,
   clientId: string,
   pem: string,
   kid: string,
   scope = 'rotate:read',
-) {
-  const key = await importPKCS8(pem, 'RS256');
-  const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({})
-    .setProtectedHeader({ alg: 'RS256', kid })
-    .setIssuer(clientId)
-    .setSubject(clientId)
-    .setAudience(tokenEndpoint)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 60)
-    .setJti(crypto.randomUUID())
-    .sign(key);
-  const res = await fetch(tokenEndpoint, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      scope,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    }),
+): Promise<number> {
+  const assertion = await clientAssertion(
+    { privateKey: await importPKCS8(pem, 'RS256'), kid } as TestKey,
+    clientId,
+    tokenEndpoint,
+    { expiresInSeconds: 60 },
+  );
+  const response = await tokenRequest(tokenEndpoint, {
+    grant_type: 'client_credentials',
+    scope,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
   });
-  return res.status;
+  return response.status;
 }
 
 async function untilStep(ws: Workspace, step: string): Promise<void> {
@@ -113,37 +98,16 @@ async function untilStep(ws: Workspace, step: string): Promise<void> {
 
 /** okta-m2m's own service app, as an admin sets it up: a public key, the okta.* scopes granted, a super admin role. */
 async function ownServiceApp(emu: EmulatorHandle) {
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${emu.url}${path}`, {
-      method,
-      headers: {
-        Authorization: `SSWS ${emu.adminToken}`,
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : {};
-  };
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(jwk);
-  const app = await admin('POST', '/api/v1/apps', {
-    name: 'oidc_client',
-    label: `okta-m2m-${Math.random().toString(36).slice(2, 8)}`,
-    signOnMode: 'OPENID_CONNECT',
-    credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
-    settings: {
-      oauthClient: {
-        application_type: 'service',
-        grant_types: ['client_credentials'],
-        response_types: ['token'],
-        jwks: { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] },
-      },
-    },
-  });
+  const key = await newRsaKey();
+  const kid = await calculateJwkThumbprint(key.publicJwk);
+  const created = await api(
+    emu,
+    'POST',
+    '/api/v1/apps',
+    serviceApp(`okta-m2m-${Math.random().toString(36).slice(2, 8)}`, 'private_key_jwt', [{ ...key.publicJwk, kid }]),
+  );
+  expect(created.status).toBeLessThan(300);
+  const app = created.body;
   for (const scopeId of [
     'okta.apps.manage',
     'okta.apps.read',
@@ -152,11 +116,15 @@ async function ownServiceApp(emu: EmulatorHandle) {
     'okta.users.manage',
     'okta.groups.manage',
   ]) {
-    await admin('POST', `/api/v1/apps/${app.id}/grants`, { issuer: emu.url, scopeId });
+    expect((await api(emu, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emu.url, scopeId })).status).toBeLessThan(
+      300,
+    );
   }
   const clientId = app.credentials.oauthClient.client_id as string;
-  await admin('POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' });
-  return { clientId, pem: await exportPKCS8(privateKey), kid };
+  expect((await api(emu, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' })).status).toBeLessThan(
+    300,
+  );
+  return { clientId, pem: await exportPKCS8(key.privateKey), kid };
 }
 
 const rotationAccounts = (ws: Workspace) =>
@@ -196,7 +164,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toMatch(/rotation in progress/);
       expect((await ws.state()).profiles[ws.profile].rotation.step).toBe('switched');
-      expect(await secretsOf(emu, okta.appId)).toHaveLength(2);
+      expect(await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/secrets`)).toHaveLength(2);
       const status = JSON.parse((await ws.run(['status', '--json'])).stdout);
       expect(status.rotation).toMatchObject({ kind: 'secret', step: 'switched' });
       expect(status.rotation.credentials.map((c: any) => c.role).sort()).toEqual(['new', 'old']);
@@ -211,7 +179,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
       expect(newSecret).not.toBe(oldSecret);
       expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, oldSecret, 'rotate:read')).status).toBe(401);
       expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, newSecret, 'rotate:read')).status).toBe(200);
-      expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
+      expect(await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/secrets`)).toHaveLength(1);
       const envFile = join(ws.dir, 'consumer.env');
       expect((await stat(envFile)).mode & 0o777).toBe(0o600);
       expect(await readFile(envFile, 'utf8')).toBe(
@@ -233,7 +201,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
     const dry = await ws.run(['rotate', 'secret', '--dry-run', '--json']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, resume: false });
-    expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
+    expect(await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/secrets`)).toHaveLength(1);
   });
 
   for (const step of ['started', 'created', 'switched', 'finishing'] as const) {
@@ -267,7 +235,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
             (e) => e.method === 'POST' && /\/credentials\/secrets$/.test(e.path) && e.status === 201,
           );
           expect(created).toHaveLength(1);
-          expect(await secretsOf(emu, okta.appId)).toHaveLength(1);
+          expect(await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/secrets`)).toHaveLength(1);
           const current = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
           expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, current, 'rotate:read')).status).toBe(200);
           expect(rotationAccounts(ws)).toEqual([]);
@@ -288,7 +256,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
       const loop = consumerLoop(ws);
       const first = await ws.run(['rotate', 'key', '--yes']);
       expect(first.code, first.stderr).toBe(0);
-      expect(await keysOf(emu, okta.appId)).toHaveLength(2);
+      expect(await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/jwks`)).toHaveLength(2);
       const finish = await ws.run(['rotate', 'key', '--finish', '--yes']);
       expect(finish.code, finish.stderr).toBe(0);
       const runs = await loop.stop();
@@ -297,7 +265,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
       const after = (await ws.state()).profiles[ws.profile];
       expect(after.okta.keyId).not.toBe(oldKid);
       expect(after.rotation).toBeUndefined();
-      const keys = await keysOf(emu, okta.appId);
+      const keys = await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/jwks`);
       expect(keys.map((k) => k.kid)).toEqual([after.okta.keyId]);
       expect(await assertionToken(okta.tokenEndpoint, okta.clientId, oldKey, oldKid)).toBe(401);
       expect(rotationAccounts(ws)).toEqual([]);
@@ -326,7 +294,9 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
           );
           expect(added).toHaveLength(1);
           const after = (await ws.state()).profiles[ws.profile];
-          expect((await keysOf(emu, okta.appId)).map((k) => k.kid)).toEqual([after.okta.keyId]);
+          expect((await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/jwks`)).map((k) => k.kid)).toEqual([
+            after.okta.keyId,
+          ]);
           const token = await ws.run(['token', 'get', '--no-cache', '--raw']);
           expect(token.code, token.stderr).toBe(0);
           expect(rotationAccounts(ws)).toEqual([]);
@@ -379,7 +349,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
       const profiles = JSON.parse(await readFile(join(ws.dir, 'config', 'profiles.json'), 'utf8'));
       const newKid = profiles.profiles[ws.profile].keyId;
       expect(newKid).not.toBe(kid);
-      expect((await keysOf(emu, clientId)).map((k) => k.kid)).toEqual([newKid]);
+      expect((await adminGet(emu, `/api/v1/apps/${clientId}/credentials/jwks`)).map((k) => k.kid)).toEqual([newKid]);
       expect(await assertionToken(`${emu.url}/oauth2/v1/token`, clientId, pem, kid, 'okta.apps.read')).toBe(401);
       const status = await ws.run(['status', '--no-token']);
       expect(status.code, status.stderr).toBe(0);
