@@ -17,6 +17,8 @@ import * as logout from './logout.js';
 import * as profilesList from './profiles/list.js';
 import * as profilesRemove from './profiles/remove.js';
 import * as profilesUse from './profiles/use.js';
+import * as rotateKey from './rotate/key.js';
+import * as rotateSecret from './rotate/secret.js';
 import * as scimTokenDecode from './scim-token/decode.js';
 import * as scimTokenEncode from './scim-token/encode.js';
 import * as status from './status.js';
@@ -48,6 +50,12 @@ export function registerCommands(program: CommandUnknownOpts, make: MakeContext)
   program.addCommand(bind(init.command(), init.run, make));
   program.addCommand(bind(destroy.command(), destroy.run, make));
   program.addCommand(bind(status.command(), status.run, make));
+  group(
+    'rotate',
+    'replace a client secret or key without downtime (two overlap, then the old one goes)',
+    bind(rotateSecret.command(), rotateSecret.run, make),
+    bind(rotateKey.command(), rotateKey.run, make),
+  );
   group(
     'token',
     'get, decode and verify access tokens; make proofs for DPoP',

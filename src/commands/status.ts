@@ -5,6 +5,9 @@ import { ExitCode, ExitWith } from '../errors.js';
 import { keyValues, table } from '../ui/format.js';
 import { examples } from './define.js';
 import { oktaLabel as label } from '../ui/plan.js';
+// Types only: the rotation modules load inside run.
+import type { OktaClient } from '../okta/client.js';
+import type { RotationStatus } from '../rotate/status.js';
 
 export const command = () =>
   new Command('status')
@@ -24,8 +27,14 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   const base = { profile: name, orgUrl: profile.orgUrl, authMode: profile.authMode ?? 'ssws' };
   const authText = base.authMode === 'ssws' ? 'API token' : `OAuth private_key_jwt (${profile.clientId ?? '?'})`;
   if (!recorded) {
-    ctx.ui.result({ ...base, setup: null }, () =>
-      `${keyValues([['profile', name], ['org', profile.orgUrl], ['auth', authText]])}\n\nNo setup here yet: run "okta-m2m init".`,
+    ctx.ui.result(
+      { ...base, setup: null },
+      () =>
+        `${keyValues([
+          ['profile', name],
+          ['org', profile.orgUrl],
+          ['auth', authText],
+        ])}\n\nNo setup here yet: run "okta-m2m init".`,
     );
     return;
   }
@@ -39,9 +48,16 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   }
   const status = await setupStatus(client, recorded, ctx.secrets, name, { mint: options.token !== false });
   const outputs = outputsOf(recorded, name);
-  const value = { ...base, setup: outputs, ...status };
+  const rotation = await rotationInProgress(ctx, client, name);
+  const value = { ...base, setup: outputs, ...status, rotation };
   ctx.ui.result(value, (v) => {
-    const rows = v.objects.map((o) => [o.status === 'ok' ? 'ok' : o.status, label(o.kind) || 'credential', o.name, o.id ?? '-', o.changes.join('; ')]);
+    const rows = v.objects.map((o) => [
+      o.status === 'ok' ? 'ok' : o.status,
+      label(o.kind) || 'credential',
+      o.name,
+      o.id ?? '-',
+      o.changes.join('; '),
+    ]);
     const token = !('ok' in v.token)
       ? 'not tried'
       : v.token.ok
@@ -60,6 +76,7 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
         ['init finished', v.complete ? 'yes' : 'no (run "okta-m2m init" again)'],
         ['drift', v.drift ? 'yes (run "okta-m2m init" to correct it)' : 'none'],
         ['token', token],
+        ['rotation', v.rotation ? rotationText(v.rotation) : 'none'],
       ]),
       '',
       table(['STATE', 'KIND', 'NAME', 'ID', 'DIFFERENCES'], rows),
@@ -69,4 +86,18 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
     if (status.drift || !status.complete) throw new ExitWith(ExitCode.drift);
     if ('ok' in status.token && !status.token.ok) throw new ExitWith(ExitCode.noToken);
   }
+}
+
+async function rotationInProgress(ctx: Context, client: OktaClient, profile: string) {
+  const { readRotation } = await import('../rotate/state.js');
+  const rotation = readRotation(await ctx.state(), profile);
+  return rotation ? (await import('../rotate/status.js')).rotationStatus(client, rotation) : null;
+}
+
+function rotationText(rotation: RotationStatus): string {
+  const ages = rotation.credentials.map(
+    (c) =>
+      `${c.role} ${c.id} ${c.status}${c.ageSeconds !== undefined ? `, ${Math.round(c.ageSeconds / 60)} min old` : ''}`,
+  );
+  return `${rotation.kind} rotation at step "${rotation.step}" since ${rotation.startedAt} (${ages.join('; ')})`;
 }

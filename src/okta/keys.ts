@@ -1,3 +1,4 @@
+import type { JsonWebKey } from 'node:crypto';
 import type { JsonWebKeyLike } from './types.js';
 
 /**
@@ -23,9 +24,10 @@ export async function publicJwkOf(privateKey: string, keyId?: string): Promise<J
   const jose = await import('jose');
   const { createPublicKey, createPrivateKey } = await import('node:crypto');
   const trimmed = privateKey.trim();
-  const keyObject = trimmed.startsWith('{')
-    ? createPrivateKey({ key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey, format: 'jwk' })
-    : createPrivateKey(trimmed);
+  const parsed = trimmed.startsWith('{') ? (JSON.parse(trimmed) as { keys?: Array<{ kid?: string }> }) : undefined;
+  // A JWK set (a key rotation holds both keys for a while): the key with keyId, else the newest (last).
+  const chosen = parsed?.keys ? (parsed.keys.find((k) => keyId && k.kid === keyId) ?? parsed.keys.at(-1)) : parsed;
+  const keyObject = chosen ? createPrivateKey({ key: chosen as JsonWebKey, format: 'jwk' }) : createPrivateKey(trimmed);
   const jwk = await jose.exportJWK(createPublicKey(keyObject));
   const kid = keyId ?? (await jose.calculateJwkThumbprint(jwk, 'sha256'));
   return { kty: jwk.kty, e: jwk.e, n: jwk.n, kid, use: 'sig', alg: 'RS256' };
