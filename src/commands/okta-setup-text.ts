@@ -5,7 +5,7 @@ import type { SetupOutputs } from '../okta/outputs.js';
 
 export function label(kind: string): string {
   return (
-    { app: 'app', credential: '', authServer: 'authorization server', scope: 'scope', policy: 'access policy', rule: 'rule' } as Record<string, string>
+    { app: 'app', credential: '', authServer: 'authorization server', scope: 'scope', policy: 'access policy', rule: 'rule', grant: 'scope grant', customRole: 'custom admin role', resourceSet: 'resource set', roleAssignment: 'admin role assignment' } as Record<string, string>
   )[kind] ?? kind;
 }
 

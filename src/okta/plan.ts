@@ -14,7 +14,7 @@ import type { OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '.
  * create / update / unchanged, with the fields that differ. Only what matters is compared: never priorities (Okta
  * renumbers them) nor what Okta adds or never returns.
  */
-export type ObjectKind = 'app' | 'credential' | 'authServer' | 'scope' | 'policy' | 'rule';
+export type ObjectKind = 'app' | 'credential' | 'authServer' | 'scope' | 'policy' | 'rule' | 'grant' | 'customRole' | 'resourceSet' | 'roleAssignment';
 export type Action = 'create' | 'update' | 'unchanged' | 'delete';
 
 export interface PlanItem {
