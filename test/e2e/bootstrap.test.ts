@@ -1,9 +1,9 @@
 // Rate limits off: these tests are about roles and scopes, and make many calls in a row.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SignJWT, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { allFiles, emulator, hasKeychain, keychainLookup, requireBuilt, workspace, type Workspace } from './init-support.js';
+import { allFiles, describeWithKeychain, emulator, keychainLookup, requireBuilt, workspace, type Workspace } from '../support/index.js';
 
 // Issue 17: okta-m2m sets up its own service app from an API token (login --oauth --bootstrap), least privilege,
 // and removes it again (logout --remote). Against the emulator, the CLI built and run as a child process.
@@ -44,7 +44,7 @@ async function appToken(emu: EmulatorHandle, clientId: string, keyPem: string, s
 const writes = (log: Array<{ method: string; path: string }>) =>
   log.filter((e) => e.method !== 'GET' && e.path !== '/oauth2/v1/token' && !e.path.startsWith('/__emulator'));
 
-describe.skipIf(!hasKeychain)('login --oauth --bootstrap', () => {
+describeWithKeychain('login --oauth --bootstrap', () => {
   const workspaces: Workspace[] = [];
   const emulators: EmulatorHandle[] = [];
   const secrets: string[] = [];
