@@ -78,8 +78,25 @@ export async function observeBootstrap(admin: OktaClient, input: BootstrapInput,
     assignments: [],
   };
   if (storedKey) observed.storedKey = storedKey;
+  if (app?.id) observed.app = app;
+  Object.assign(observed, await observeAccess(admin, { ...input, label }, app));
+  return observed;
+}
+
+/** The okta.* grants and admin role of an app (and the custom role and resource set by recorded id or label). */
+export interface AccessInput {
+  label: string;
+  orgUrl: string;
+  scopes: string[];
+  standardRole?: string | undefined;
+  record: BootstrapRecord | undefined;
+}
+
+export type ObservedAccess = Pick<BootstrapObserved, 'grants' | 'resourceSet' | 'resourceSetResources' | 'role' | 'rolePermissions' | 'assignments'>;
+
+export async function observeAccess(admin: OktaClient, input: AccessInput, app: OktaApp | undefined): Promise<ObservedAccess> {
+  const observed: ObservedAccess = { grants: [], resourceSetResources: [], rolePermissions: [], assignments: [] };
   if (app?.id) {
-    observed.app = app;
     const clientId = clientIdOf(app) as string;
     const [grants, assignments] = await Promise.all([listGrants(admin, app.id), listClientRoles(admin, clientId)]);
     observed.grants = grants.filter((g) => g.status !== 'REVOKED');
@@ -87,8 +104,8 @@ export async function observeBootstrap(admin: OktaClient, input: BootstrapInput,
   }
   if (!input.standardRole) {
     const [set, role] = await Promise.all([
-      findResourceSet(admin, input.record?.resourceSetId ?? label),
-      findCustomRole(admin, input.record?.roleId ?? label),
+      findResourceSet(admin, input.record?.resourceSetId ?? input.label),
+      findCustomRole(admin, input.record?.roleId ?? input.label),
     ]);
     if (set?.id) {
       observed.resourceSet = set;
@@ -102,7 +119,7 @@ export async function observeBootstrap(admin: OktaClient, input: BootstrapInput,
   return observed;
 }
 
-async function findOwnApp(admin: OktaClient, label: string, appId: string | undefined): Promise<OktaApp | undefined> {
+export async function findOwnApp(admin: OktaClient, label: string, appId: string | undefined): Promise<OktaApp | undefined> {
   if (appId) {
     const app = await getApp(admin, appId);
     if (app && app.status !== 'DELETED') return app;
@@ -129,7 +146,7 @@ function item(kind: PlanItem['kind'], name: string, existing: { id?: string | un
   return { kind, name, action: changes.length ? 'update' : 'unchanged', changes, ...(existing.id ? { id: existing.id } : {}) };
 }
 
-function assignmentOf(input: BootstrapInput, observed: BootstrapObserved): RoleAssignment | undefined {
+function assignmentOf(input: Pick<AccessInput, 'standardRole'>, observed: ObservedAccess): RoleAssignment | undefined {
   if (input.standardRole) return observed.assignments.find((a) => a.type === input.standardRole);
   const roleId = observed.role?.id;
   const setId = observed.resourceSet?.id;
@@ -149,6 +166,14 @@ export function planBootstrap(input: BootstrapInput, observed: BootstrapObserved
     action: keyAction,
     changes: keyAction === 'update' ? ['the key in the keychain is not on the app: it will be added'] : [],
   });
+  items.push(...planAccess({ ...input, label }, observed));
+  return { items, changed: items.some((i) => i.action !== 'unchanged') };
+}
+
+/** The grants and the role: pure. */
+export function planAccess(input: AccessInput, observed: ObservedAccess): PlanItem[] {
+  const label = input.label;
+  const items: PlanItem[] = [];
   for (const scope of input.scopes) {
     const grant = observed.grants.find((g) => g.scopeId === scope);
     items.push(item('grant', scope, grant));
@@ -168,7 +193,7 @@ export function planBootstrap(input: BootstrapInput, observed: BootstrapObserved
   }
   const roleName = input.standardRole ?? label;
   items.push(item('roleAssignment', roleName, assignmentOf(input, observed)));
-  return { items, changed: items.some((i) => i.action !== 'unchanged') };
+  return items;
 }
 
 export interface ApplyEvent {
@@ -238,10 +263,34 @@ export async function applyBootstrap(ctx: BootstrapContext, input: BootstrapInpu
     ctx.report({ kind: 'credential', name: 'key pair', action: 'updated', id: jwk.kid });
   }
 
+  record = await applyAccess({ ...ctx, save }, { ...input, label, record }, accessOfApp(observed, appId), appId, clientId);
+  return { clientId, keyId: jwk.kid, privateKey, record };
+}
+
+/** What was observed of an app's access, when the app is the one observed (a new app has no grants or roles yet). */
+export function accessOfApp(observed: ObservedAccess & { app?: OktaApp | undefined }, appId: string): ObservedAccess {
+  if (observed.app?.id === appId) return observed;
+  return { ...observed, grants: [], assignments: [] };
+}
+
+/** Grants exactly the scopes (revoking those it granted that are no longer wanted), then the admin role. */
+export async function applyAccess(
+  ctx: Pick<BootstrapContext, 'admin' | 'report'> & { save(patch: Partial<BootstrapRecord>): Promise<void> },
+  input: AccessInput,
+  observed: ObservedAccess,
+  appId: string,
+  clientId: string,
+): Promise<BootstrapRecord> {
+  const label = input.label;
+  let record: BootstrapRecord = { ...(input.record ?? {}) };
+  const save = async (patch: Partial<BootstrapRecord>) => {
+    record = { ...record, ...patch };
+    await ctx.save(patch);
+  };
   // Grants.
   const grantIds: Record<string, string> = { ...(record.grantIds ?? {}) };
   for (const scope of input.scopes) {
-    const existing = observed.app?.id === appId ? observed.grants.find((g) => g.scopeId === scope) : undefined;
+    const existing = observed.grants.find((g) => g.scopeId === scope);
     if (existing?.id) {
       grantIds[scope] = existing.id;
       continue;
@@ -270,7 +319,7 @@ export async function applyBootstrap(ctx: BootstrapContext, input: BootstrapInpu
     await save({ standardRole: input.standardRole, ...(assignment.id ? { assignmentId: assignment.id } : {}) });
   } else {
     const wanted = customRoleFor(input.scopes, input.orgUrl);
-    const description = `okta-m2m's own service app (profile ${input.profile}): what ${input.scopes.join(' ')} reach`;
+    const description = `okta-m2m: ${input.label}, what ${input.scopes.join(' ')} reach`;
     let set = observed.resourceSet;
     if (!set?.id) {
       const made = await createChecked(
@@ -306,7 +355,7 @@ export async function applyBootstrap(ctx: BootstrapContext, input: BootstrapInpu
     }
     const roleId = role.id as string;
     await save({ roleId });
-    const observedAssignment = observed.app?.id === appId ? assignmentOf(input, { ...observed, role, resourceSet: set }) : undefined;
+    const observedAssignment = assignmentOf(input, { ...observed, role, resourceSet: set });
     let assignment = observedAssignment;
     if (!assignment?.id) {
       assignment = await assignClientRole(ctx.admin, clientId, { type: 'CUSTOM', role: roleId, 'resource-set': setId });
@@ -314,7 +363,7 @@ export async function applyBootstrap(ctx: BootstrapContext, input: BootstrapInpu
     }
     if (assignment.id) await save({ assignmentId: assignment.id });
   }
-  return { clientId, keyId: jwk.kid, privateKey, record };
+  return record;
 }
 
 /**
