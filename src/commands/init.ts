@@ -25,6 +25,10 @@ export const command = () =>
     .option('-f, --file <path>', 'read the setup from a file (okta-m2m.json)')
     .option('--save <path>', 'also write the setup to a file (for --file next time)')
     .option('--dry-run', 'print the plan and stop')
+    .option('--okta-api', "a service app for Okta's own management API (your automation): private_key_jwt, okta.* grants, a custom admin role")
+    .option('--okta-scope <scope>', 'with --okta-api: an okta.* scope to grant (repeatable, or comma separated)', collectList)
+    .option('--role <role>', 'with --okta-api: a standard admin role (such as READ_ONLY_ADMIN) instead of a custom role')
+    .option('--public-key-file <path>', 'with --okta-api: register your own public key (PEM or JWK) instead of a generated one')
     .addHelpText(
       'after',
       `
@@ -34,6 +38,7 @@ place; an interrupted run is completed by running it again.
 ${examples(
   'okta-m2m init --name orders-api --audience api://orders --scope orders:read --scope orders:write --yes',
   'okta-m2m init --file okta-m2m.json --dry-run',
+  'okta-m2m init --okta-api --name user-report --okta-scope okta.users.read --yes',
   'okta-m2m init                       # the wizard, on a terminal',
 )}`,
     );
@@ -44,6 +49,13 @@ export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 const SPEC_FLAGS = ['name', 'audience', 'description', 'scope', 'defaultScope', 'authMethod', 'tokenLifetime', 'allClients'] as const;
 
 export async function run(ctx: Context, options: InitOptions): Promise<void> {
+  const oktaApi = await import('./init-okta-api.js');
+  if (options.oktaApi || (await oktaApi.isOktaApiFile(ctx, options.file)) || (!options.name && !options.file && (await oktaApi.recordedOktaApi(ctx, await ctx.profileName())))) {
+    return oktaApi.initOktaApi(ctx, options);
+  }
+  for (const [flag, set] of [['--okta-scope', options.oktaScope], ['--role', options.role], ['--public-key-file', options.publicKeyFile]] as const) {
+    if (set !== undefined) throw new UsageError(`${flag} goes with --okta-api.`, { hint: 'Add --okta-api, or leave it out.' });
+  }
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   requireProfile(doc, name);
