@@ -50,12 +50,12 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
 
-// The templates, with the CLI's own bundle-and-zip code (src/hooks/build.ts), built into a throwaway module under
+// The templates, with the CLI's own bundle-and-zip code (src/lambda/build.ts), built into a throwaway module under
 // dist/ (so it finds package.json above it) and run from source mode, which bundles with esbuild.
 const prebuild = join(outdir, '.prebuild', 'build.js');
 await build({
   absWorkingDir: root,
-  entryPoints: { build: 'src/hooks/build.ts' },
+  entryPoints: { build: 'src/lambda/build.ts' },
   outdir: dirname(prebuild),
   bundle: true,
   format: 'esm',

@@ -6,7 +6,7 @@ import { Ui } from './ui/ui.js';
 import type { Streams } from './ui/streams.js';
 // Types only: the clients (and their SDKs) load when a command first asks for one.
 import type { Auth0Management } from './auth0/client.js';
-import type { AwsClients } from './hooks/aws-clients.js';
+import type { AwsClients } from './lambda/aws-clients.js';
 import type { HttpOptions } from './http/client.js';
 import type { OktaClient } from './okta/client.js';
 
@@ -40,7 +40,7 @@ export interface Factories {
 
 const defaultFactories: Factories = {
   secrets: (env) => new SecretStore(keychainBackend(env.OKTA_M2M_KEYCHAIN_SERVICE), env),
-  aws: async (region, timeoutMs) => (await import('./hooks/aws-clients.js')).createAwsClients(region, timeoutMs),
+  aws: async (region, timeoutMs) => (await import('./lambda/aws-clients.js')).createAwsClients(region, timeoutMs),
 };
 
 /**

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { requireProfile } from '../config/profiles.js';
 import { confirmOrYes } from '../ui/prompt.js';
 import { examples } from './define.js';
-import { label } from './okta-setup-text.js';
+import { oktaLabel as label } from '../ui/plan.js';
 
 export const command = () =>
   new Command('destroy')
@@ -18,7 +18,7 @@ export async function run(ctx: Context, _options: DestroyOptions): Promise<void>
   const doc = await ctx.profiles();
   const oktaApi = await (await import('./init-okta-api.js')).recordedOktaApi(ctx, name);
   if (oktaApi) return (await import('./init-okta-api.js')).destroyOktaApi(ctx, oktaApi);
-  const { readOktaState } = await import('../okta/state.js');
+  const { readOktaState } = await import('../okta/setup/state.js');
   const projectState = await ctx.state();
   const recorded = readOktaState(projectState, name);
   if (!recorded) {
@@ -28,7 +28,7 @@ export async function run(ctx: Context, _options: DestroyOptions): Promise<void>
   }
   const profile = requireProfile(doc, name);
   const [{ destroy, destroyTargets, forgetClientCredentials }, { normalizeOrgUrl }] = await Promise.all([
-    import('../okta/destroy.js'),
+    import('../okta/setup/destroy.js'),
     import('../okta/client.js'),
   ]);
   if (normalizeOrgUrl(profile.orgUrl as string) !== recorded.orgUrl) {

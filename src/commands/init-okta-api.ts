@@ -9,7 +9,9 @@ import { confirmOrYes } from '../ui/prompt.js';
 import { keyValues, table } from '../ui/format.js';
 import type { JsonWebKeyLike } from '../okta/types.js';
 import type { OktaApiSpec, OktaApiState } from '../okta/okta-api/setup.js';
-import { label, renderPlan } from './okta-setup-text.js';
+import { planJson, renderPlan } from '../ui/plan.js';
+import { itemDetails } from '../reconcile/plan.js';
+import { accessLabel as label } from './okta-access-text.js';
 
 /**
  * `init --okta-api` and what status and destroy do for such a setup. init, status and destroy call in here when
@@ -95,10 +97,10 @@ export async function initOktaApi(ctx: Context, flags: OktaApiFlags): Promise<vo
   const observed = await setup.observeOktaApi(client, spec, base, ctx.secrets, name, publicKey);
   const plan = setup.planOktaApi(client, spec, base, observed);
   if (flags.dryRun) {
-    ctx.ui.result({ changed: plan.changed, items: plan.items }, () => renderPlan(plan));
+    ctx.ui.result(planJson(plan), () => renderPlan(plan, { label }));
     return;
   }
-  ctx.ui.info(renderPlan(plan));
+  ctx.ui.info(renderPlan(plan, { label }));
   if (spec.role) ctx.ui.warn(`--role ${spec.role}: the app gets everything that role allows, not only what its scopes need.`);
   if (plan.changed) {
     if (!(await confirmOrYes(ctx.ui, ctx.globals.yes, 'Apply these changes?'))) {
@@ -166,7 +168,7 @@ export async function statusOktaApi(ctx: Context, state: OktaApiState, mint: boo
   if (spec) {
     const observed = await setup.observeOktaApi(client, spec, state, ctx.secrets, name, undefined);
     for (const item of setup.planOktaApi(client, spec, state, observed).items) {
-      objects.push({ kind: item.kind, name: item.name, ...(item.id ? { id: item.id } : {}), status: item.action === 'unchanged' ? 'ok' : item.action === 'create' ? 'missing' : 'drifted', changes: item.changes });
+      objects.push({ kind: item.kind, name: item.name, ...(item.id ? { id: item.id } : {}), status: item.action === 'unchanged' ? 'ok' : item.action === 'create' ? 'missing' : 'drifted', changes: itemDetails(item) });
     }
   }
   let token: { checked: false } | { ok: boolean; error?: string; expiresIn?: number; scope?: string } = { checked: false };

@@ -5,10 +5,11 @@ import { UsageError } from '../errors.js';
 import { requireProfile } from '../config/profiles.js';
 import { readJsonFile, writeJsonAtomic } from '../config/files.js';
 import { confirmOrYes, prompts } from '../ui/prompt.js';
-import type { SetupSpec, SpecInput } from '../okta/spec.js';
-import type { OktaState } from '../okta/state.js';
+import type { SetupSpec, SpecInput } from '../okta/setup/spec.js';
+import type { OktaState } from '../okta/setup/state.js';
 import { examples } from './define.js';
-import { label, renderOutputs, renderPlan } from './okta-setup-text.js';
+import { oktaLabel as label, planJson, renderPlan } from '../ui/plan.js';
+import { renderOutputs } from './okta-setup-text.js';
 import { collectList } from './options.js';
 
 export const command = () =>
@@ -59,17 +60,18 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   requireProfile(doc, name);
-  const { readOktaState, StateRecorder } = await import('../okta/state.js');
+  const { readOktaState, StateRecorder } = await import('../okta/setup/state.js');
   const projectState = await ctx.state();
   const recorded = readOktaState(projectState, name);
   const spec = await desiredSpec(ctx, options, recorded);
   if (options.save !== undefined) await saveSpecFile(ctx, options.save, spec);
 
-  const [{ observe, computePlan }, { credentialLookup }, { apply }, { outputsOf }] = await Promise.all([
-    import('../okta/plan.js'),
-    import('../okta/status.js'),
-    import('../okta/apply.js'),
-    import('../okta/outputs.js'),
+  const [{ observe }, { computePlan }, { credentialLookup }, { apply }, { outputsOf }] = await Promise.all([
+    import('../okta/setup/observe.js'),
+    import('../okta/setup/plan.js'),
+    import('../okta/setup/status.js'),
+    import('../okta/setup/apply.js'),
+    import('../okta/setup/outputs.js'),
   ]);
   const client = await ctx.okta();
   if (recorded && recorded.orgUrl !== client.orgUrl) {
@@ -80,10 +82,10 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
   const plan = computePlan(spec, observed);
 
   if (options.dryRun) {
-    ctx.ui.result({ changed: plan.changed, items: plan.items }, () => renderPlan(plan));
+    ctx.ui.result(planJson(plan), () => renderPlan(plan, { label }));
     return;
   }
-  ctx.ui.info(renderPlan(plan));
+  ctx.ui.info(renderPlan(plan, { label }));
   if (plan.changed) {
     const yes = await confirmOrYes(ctx.ui, ctx.globals.yes, 'Apply these changes?');
     if (!yes) {
@@ -109,7 +111,7 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
 }
 
 async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaState | undefined): Promise<SetupSpec> {
-  const { SPEC_FILE, specFromFile, validateSpec } = await import('../okta/spec.js');
+  const { SPEC_FILE, specFromFile, validateSpec } = await import('../okta/setup/spec.js');
   const flagged = SPEC_FLAGS.filter((flag) => options[flag] !== undefined);
   if (options.file !== undefined) {
     if (flagged.length) {
@@ -168,7 +170,7 @@ function kebab(flag: string): string {
 
 async function wizard(ctx: Context): Promise<SetupSpec> {
   const inquirer = await prompts(ctx.ui, 'The setup (--name and --scope, or --file okta-m2m.json)');
-  const { AUTH_METHODS, DEFAULT_TOKEN_LIFETIME_MINUTES, SPEC_FILE, validateSpec } = await import('../okta/spec.js');
+  const { AUTH_METHODS, DEFAULT_TOKEN_LIFETIME_MINUTES, SPEC_FILE, validateSpec } = await import('../okta/setup/spec.js');
   const io = { output: ctx.io.stderr, input: ctx.io.stdin };
   const check = (make: () => unknown) => {
     try {
@@ -227,7 +229,7 @@ async function wizard(ctx: Context): Promise<SetupSpec> {
 }
 
 async function saveSpecFile(ctx: Context, file: string, spec: SetupSpec): Promise<void> {
-  const { specToFile } = await import('../okta/spec.js');
+  const { specToFile } = await import('../okta/setup/spec.js');
   const path = resolve(ctx.io.cwd, file);
   await writeJsonAtomic(path, specToFile(spec));
   ctx.ui.success(`saved the setup to ${path}`);

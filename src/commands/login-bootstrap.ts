@@ -4,7 +4,8 @@ import type { BootstrapRecord, Profile } from '../config/profiles.js';
 import { secretRefs } from '../secrets/refs.js';
 import { confirmOrYes } from '../ui/prompt.js';
 import { keyValues } from '../ui/format.js';
-import { label, renderPlan } from './okta-setup-text.js';
+import { renderPlan } from '../ui/plan.js';
+import { accessLabel as label } from './okta-access-text.js';
 import { promptApiToken, readApiToken, saveProfile, type LoginOptions } from './login.js';
 
 /**
@@ -61,7 +62,7 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
   ctx.ui.progress(`reading what exists in ${admin.orgUrl} ...`);
   const observed = await setup.observeBootstrap(admin, input, ctx.secrets);
   const plan = setup.planBootstrap(input, observed);
-  ctx.ui.info(renderPlan(plan));
+  ctx.ui.info(renderPlan(plan, { label }));
   if (plan.changed) {
     const yes = await confirmOrYes(ctx.ui, ctx.globals.yes, "Make okta-m2m's service app and switch the profile to it?");
     if (!yes) {
@@ -99,7 +100,7 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
 
   let revoked = false;
   if (options.revokeApiToken) {
-    const { revokeCurrentApiToken } = await import('../okta/iam.js');
+    const { revokeCurrentApiToken } = await import('../okta/resources/iam.js');
     await revokeCurrentApiToken(admin);
     revoked = true;
     ctx.ui.success('revoked the API token it used');

@@ -41,11 +41,11 @@ async function removeRemote(ctx: Context, name: string, options: LogoutOptions):
   if (!profile?.orgUrl || !record?.appId) {
     throw new UsageError(`Profile "${name}" has no app made by "login --oauth --bootstrap" to remove.`, { hint: 'Run "okta-m2m logout" without --remote.' });
   }
-  const [{ promptApiToken, readApiToken }, { createOktaClient }, { removeBootstrap }, { label }] = await Promise.all([
+  const [{ promptApiToken, readApiToken }, { createOktaClient }, { removeBootstrap }, { accessLabel: label }] = await Promise.all([
     import('./login.js'),
     import('../okta/client.js'),
     import('../okta/bootstrap/setup.js'),
-    import('./okta-setup-text.js'),
+    import('./okta-access-text.js'),
   ]);
   const parts = [
     `  - admin role assignment ${record.assignmentId ?? '(none recorded)'}`,

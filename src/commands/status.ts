@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { requireProfile } from '../config/profiles.js';
 import { keyValues, table } from '../ui/format.js';
 import { examples } from './define.js';
-import { label } from './okta-setup-text.js';
+import { oktaLabel as label } from '../ui/plan.js';
 
 export const command = () =>
   new Command('status')
@@ -19,7 +19,7 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   const profile = requireProfile(doc, name);
   const oktaApi = await (await import('./init-okta-api.js')).recordedOktaApi(ctx, name);
   if (oktaApi) return (await import('./init-okta-api.js')).statusOktaApi(ctx, oktaApi, options.token !== false);
-  const { readOktaState } = await import('../okta/state.js');
+  const { readOktaState } = await import('../okta/setup/state.js');
   const recorded = readOktaState(await ctx.state(), name);
   const base = { profile: name, orgUrl: profile.orgUrl, authMode: profile.authMode ?? 'ssws' };
   const authText = base.authMode === 'ssws' ? 'API token' : `OAuth private_key_jwt (${profile.clientId ?? '?'})`;
@@ -30,8 +30,8 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
     return;
   }
   const [{ setupStatus }, { outputsOf }] = await Promise.all([
-    import('../okta/status.js'),
-    import('../okta/outputs.js'),
+    import('../okta/setup/status.js'),
+    import('../okta/setup/outputs.js'),
   ]);
   const client = await ctx.okta();
   if (recorded.orgUrl !== client.orgUrl) {

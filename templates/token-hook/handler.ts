@@ -39,7 +39,7 @@ import {
   type FunctionUrlResult,
   type LambdaContext,
 } from '../shared/lambda.js';
-import { carryClaimProblem, ownClaim } from '../../src/hooks/carry-claims.js';
+import { carryClaimProblem, ownClaim } from '../../src/lambda/carry-claims.js';
 
 const ALGORITHMS = ['RS256', 'ES256'];
 const DISCOVERY_TIMEOUT_MS = 1000;

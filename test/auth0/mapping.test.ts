@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { mapUser, parseFieldMap, valueAt } from '../../src/auth0/mapping.js';
+import { mapUser, parseFieldMap, valueAt } from '../../src/sync/mapping.js';
 import { JOB_SCOPES, missingScopes, requireScopes } from '../../src/auth0/scopes.js';
 
 describe('mapUser: an Auth0 user as an Okta profile', () => {

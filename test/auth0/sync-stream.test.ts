@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedGroupMembers, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import { createAuth0Management } from '../../src/auth0/client.js';
-import { syncRole, type SyncProgress } from '../../src/auth0/sync.js';
+import { syncRole, type SyncProgress } from '../../src/sync/auth0-role.js';
 import { createOktaClient } from '../../src/okta/client.js';
 
 /**

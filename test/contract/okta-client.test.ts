@@ -7,16 +7,16 @@
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import * as apps from '../../src/okta/apps.js';
-import * as servers from '../../src/okta/authorization-servers.js';
+import * as apps from '../../src/okta/resources/apps.js';
+import * as servers from '../../src/okta/resources/authorization-servers.js';
 import { createOktaClient, type OktaClient } from '../../src/okta/client.js';
 import { all } from '../../src/okta/collect.js';
-import * as groups from '../../src/okta/groups.js';
-import * as hooks from '../../src/okta/inline-hooks.js';
-import * as policies from '../../src/okta/policies.js';
-import * as rules from '../../src/okta/rules.js';
-import * as scopes from '../../src/okta/scopes.js';
-import * as users from '../../src/okta/users.js';
+import * as groups from '../../src/okta/resources/groups.js';
+import * as hooks from '../../src/okta/resources/inline-hooks.js';
+import * as policies from '../../src/okta/resources/policies.js';
+import * as rules from '../../src/okta/resources/rules.js';
+import * as scopes from '../../src/okta/resources/scopes.js';
+import * as users from '../../src/okta/resources/users.js';
 
 type Json = any;
 

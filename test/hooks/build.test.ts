@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleTemplate, BUNDLE_FILE } from '../../src/hooks/bundle.js';
-import { buildTemplate, prebuiltZipPath, readBuiltZip } from '../../src/hooks/build.js';
-import { TemplateNotFoundError } from '../../src/hooks/errors.js';
-import { listTemplates, packageRoot, resolveTemplate, templatesDir } from '../../src/hooks/templates.js';
-import { deterministicZip, readZip, sha256Base64, sha256Hex } from '../../src/hooks/zip.js';
+import { bundleTemplate, BUNDLE_FILE } from '../../src/lambda/bundle.js';
+import { buildTemplate, prebuiltZipPath, readBuiltZip } from '../../src/lambda/build.js';
+import { TemplateNotFoundError } from '../../src/lambda/errors.js';
+import { listTemplates, packageRoot, resolveTemplate, templatesDir } from '../../src/lambda/templates.js';
+import { deterministicZip, readZip, sha256Base64, sha256Hex } from '../../src/lambda/zip.js';
 
 /** Central directory entries of a zip: name, "version made by" host, external attributes, DOS time and date. */
 function centralDirectory(zip: Uint8Array) {

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProjectState } from '../../src/config/state.js';
 import { ConflictError, UsageError } from '../../src/errors.js';
-import type { AwsTiming } from '../../src/hooks/aws-clients.js';
-import { buildTemplate, readBuiltZip, type BuildResult, type BuiltZip } from '../../src/hooks/build.js';
-import { applyRemove, deploy, planRemove, readHookRecords, type DeployRequest } from '../../src/hooks/deploy.js';
-import type { OktaState } from '../../src/okta/state.js';
+import type { AwsTiming } from '../../src/lambda/aws-clients.js';
+import { buildTemplate, readBuiltZip, type BuildResult, type BuiltZip } from '../../src/lambda/build.js';
+import { applyRemove, deploy, planRemove, readHookRecords, type DeployRequest } from '../../src/lambda/deploy.js';
+import type { OktaState } from '../../src/okta/setup/state.js';
 import { redact } from '../../src/secrets/redact.js';
 import { SecretStore } from '../../src/secrets/store.js';
 import { fakeAws, sha256Base64, type FakeAws } from '../support/fake-aws.js';
@@ -430,7 +430,7 @@ describe('safety and errors', () => {
   });
 
   it('maps AWS errors to typed errors with the request id', async () => {
-    const { mapAwsError } = await import('../../src/hooks/aws-clients.js');
+    const { mapAwsError } = await import('../../src/lambda/aws-clients.js');
     const { AuthError, NotFoundError, RemoteError } = await import('../../src/errors.js');
     const creds = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
     expect(mapAwsError(creds, 'read the function')).toBeInstanceOf(AuthError);
@@ -471,7 +471,7 @@ describe('state', () => {
 
 describe('resolveEnvironment', () => {
   it('flag > what the function has > init state; a new issuer drops the old keys URL', async () => {
-    const { resolveEnvironment, parseEnvPairs, normalizePolicy } = await import('../../src/hooks/deploy-env.js');
+    const { resolveEnvironment, parseEnvPairs, normalizePolicy } = await import('../../src/lambda/deploy-env.js');
     const first = resolveEnvironment('token-hook', undefined, { policy: POLICY }, OKTA).env;
     expect(first).toEqual({ ISSUER: OKTA.issuer, AUDIENCE: OKTA.audience, JWKS_URL: `${OKTA.issuer}/v1/keys`, POLICY });
     const kept = resolveEnvironment('token-hook', { ...first, HOOK_SECRET: 's' }, {}, { ...OKTA, audience: 'api://changed' }).env;
@@ -486,7 +486,7 @@ describe('resolveEnvironment', () => {
   });
 
   it("--env ISSUER=<another issuer> does not keep init's keys URL (serve --register and deploy)", async () => {
-    const { resolveEnvironment } = await import('../../src/hooks/deploy-env.js');
+    const { resolveEnvironment } = await import('../../src/lambda/deploy-env.js');
     const other = 'https://other.example.com/oauth2/aus2';
     // hook serve --register: nothing deployed yet.
     const served = resolveEnvironment('token-hook', undefined, { policy: POLICY, env: { ISSUER: other } }, OKTA).env;
@@ -503,7 +503,7 @@ describe('resolveEnvironment', () => {
   });
 
   it('HOOK_SECRET in --env: refused where okta-m2m manages it, the user\'s own value for a plain hook serve', async () => {
-    const { parseEnvPairs } = await import('../../src/hooks/deploy-env.js');
+    const { parseEnvPairs } = await import('../../src/lambda/deploy-env.js');
     const hintOf = (run: () => unknown) => {
       try {
         run();

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildTemplate } from '../../src/hooks/build.js';
-import { HandlerLoadError } from '../../src/hooks/errors.js';
-import { loadHandler, serveHandler, type FunctionUrlEventV2, type ServeHandle } from '../../src/hooks/serve.js';
+import { buildTemplate } from '../../src/lambda/build.js';
+import { HandlerLoadError } from '../../src/lambda/errors.js';
+import { loadHandler, serveHandler, type FunctionUrlEventV2, type ServeHandle } from '../../src/lambda/serve.js';
 import { bridgeToken, startScimServer, startTokenServer, type ScimServer, type TokenServer } from '../support/templates.js';
 
 function rawRequest(url: string, opts: { method?: string; headers?: string[]; body?: Buffer }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, RemoteError } from '../../src/errors.js';
-import { createChecked, forReplace, outcomeUnknown } from '../../src/okta/apply.js';
+import { createChecked, forReplace, outcomeUnknown } from '../../src/okta/setup/apply.js';
 
 describe('createChecked', () => {
   it('adopts what a create whose answer was lost made, instead of making another', async () => {

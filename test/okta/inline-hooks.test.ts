@@ -13,7 +13,7 @@ import {
   ruleHookId,
   TOKEN_HOOK_TYPE,
   type RuleRef,
-} from '../../src/okta/inline-hooks.js';
+} from '../../src/okta/resources/inline-hooks.js';
 
 // The token inline hook and its attachment to a policy rule, against the Okta emulator over real HTTP.
 let emu: EmulatorHandle;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { computePlan, type Observed } from '../../src/okta/plan.js';
-import { objectNames, validateSpec } from '../../src/okta/spec.js';
-import { desiredApp } from '../../src/okta/apps.js';
-import { desiredRule } from '../../src/okta/rules.js';
+import { describeChange } from '../../src/reconcile/plan.js';
+import type { Observed } from '../../src/okta/setup/observe.js';
+import { computePlan } from '../../src/okta/setup/plan.js';
+import { objectNames, validateSpec } from '../../src/okta/setup/spec.js';
+import { desiredApp } from '../../src/okta/resources/apps.js';
+import { desiredRule } from '../../src/okta/resources/rules.js';
 
 const spec = validateSpec({ name: 'orders', audience: 'api://orders', scopes: ['orders:read', 'orders:write'], defaultScope: 'orders:read' });
 const names = objectNames(spec);
@@ -46,7 +48,7 @@ describe('computePlan', () => {
     observed.scopes[1]!.description = 'old';
     observed.policy!.status = 'INACTIVE';
     const plan = computePlan(spec, observed);
-    const changed = Object.fromEntries(plan.items.filter((i) => i.action === 'update').map((i) => [`${i.kind}:${i.name}`, i.changes]));
+    const changed = Object.fromEntries(plan.items.filter((i) => i.action === 'update').map((i) => [`${i.kind}:${i.name}`, i.changes.map(describeChange)]));
     expect(changed).toEqual({
       [`authServer:${names.authServer}`]: ['audiences: [api://other] -> [api://orders]'],
       'scope:orders:write': ['description: old -> orders:write (okta-m2m)'],
@@ -68,12 +70,12 @@ describe('computePlan', () => {
   it('sees an auth method change', () => {
     const plan = computePlan({ ...spec, authMethod: 'private_key_jwt' }, { ...existing(), credential: 'missing' });
     const app = plan.items.find((i) => i.kind === 'app');
-    expect(app?.changes).toEqual(['token_endpoint_auth_method: client_secret_basic -> private_key_jwt']);
+    expect(app?.changes.map(describeChange)).toEqual(['token_endpoint_auth_method: client_secret_basic -> private_key_jwt']);
     expect(plan.items.find((i) => i.kind === 'credential')).toMatchObject({ action: 'create', name: 'key pair' });
   });
 
   it('wants all clients in the policy with allClients', () => {
     const plan = computePlan({ ...spec, allClients: true }, existing());
-    expect(plan.items.find((i) => i.kind === 'policy')?.changes).toEqual(['clients: [0oa1] -> [ALL_CLIENTS]']);
+    expect(plan.items.find((i) => i.kind === 'policy')?.changes.map(describeChange)).toEqual(['clients: [0oa1] -> [ALL_CLIENTS]']);
   });
 });

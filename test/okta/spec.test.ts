@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { specFromFile, specToFile, validateSpec } from '../../src/okta/spec.js';
+import { specFromFile, specToFile, validateSpec } from '../../src/okta/setup/spec.js';
 
 describe('validateSpec', () => {
   it('fills defaults', () => {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as iamSdk from '@aws-sdk/client-iam';
 import * as lambdaSdk from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { AwsClients } from '../../src/hooks/aws-clients.js';
+import type { AwsClients } from '../../src/lambda/aws-clients.js';
 
 const {
   IAMClient,

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTemplate, type BuildResult } from '../../src/hooks/build.js';
-import { loadHandler, type LoadedHandler } from '../../src/hooks/serve.js';
+import { buildTemplate, type BuildResult } from '../../src/lambda/build.js';
+import { loadHandler, type LoadedHandler } from '../../src/lambda/serve.js';
 
 export type Handler = (event: unknown, context?: unknown) => Promise<{
   statusCode: number;

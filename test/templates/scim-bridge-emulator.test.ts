@@ -1,8 +1,8 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { buildTemplate } from '../../src/hooks/build.js';
-import { serveHandler, type ServeHandle } from '../../src/hooks/serve.js';
+import { buildTemplate } from '../../src/lambda/build.js';
+import { serveHandler, type ServeHandle } from '../../src/lambda/serve.js';
 import { encodeBridgeToken } from '../../src/scim/bridge-token.js';
 import { startScimServer, type ScimServer } from '../support/templates.js';
 import { mkdtemp, rm } from 'node:fs/promises';

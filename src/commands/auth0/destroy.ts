@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { confirmOrYes } from '../../ui/prompt.js';
 import { examples } from '../define.js';
-import { renderPlan } from './plan-text.js';
+import { planItemJson, planJson, renderPlan } from '../../ui/plan.js';
 
 export const command = () =>
   new Command('destroy')
@@ -17,8 +17,8 @@ export async function run(ctx: Context, options: DestroyOptions): Promise<void> 
   const [{ requireAuth0Profile }, { requireScopes }, setup, { readAuth0State, Auth0StateRecorder }] = await Promise.all([
     import('../../auth0/connect.js'),
     import('../../auth0/scopes.js'),
-    import('../../auth0/setup.js'),
-    import('../../auth0/spec.js'),
+    import('../../auth0/setup/destroy.js'),
+    import('../../auth0/setup/state.js'),
   ]);
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
@@ -37,12 +37,12 @@ export async function run(ctx: Context, options: DestroyOptions): Promise<void> 
   }
   const items = setup.destroyPlan(recorded);
   const kept = setup.keptByDestroy(recorded);
-  const plan = { items, changed: items.length > 0, kept };
+  const plan = { items, changed: items.length > 0 };
   for (const item of kept) {
     ctx.ui.info(`left in place: ${item.kind} ${item.name} (${item.id}) existed before "auth0 init" took it over.`);
   }
   if (options.dryRun) {
-    ctx.ui.result(plan, () => renderPlan(plan));
+    ctx.ui.result({ ...planJson(plan), kept: kept.map(planItemJson) }, () => renderPlan(plan));
     return;
   }
   ctx.ui.info(renderPlan(plan));

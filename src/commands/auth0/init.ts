@@ -4,7 +4,7 @@ import { keyValues } from '../../ui/format.js';
 import { confirmOrYes } from '../../ui/prompt.js';
 import { examples } from '../define.js';
 import { collectList } from '../options.js';
-import { renderPlan } from './plan-text.js';
+import { planJson, renderPlan } from '../../ui/plan.js';
 
 export const command = () =>
   new Command('init')
@@ -27,10 +27,14 @@ ${examples(
 export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: InitOptions): Promise<void> {
-  const [{ requireScopes }, setup, { readAuth0State, validateAuth0Spec, Auth0StateRecorder }] = await Promise.all([
+  const [{ requireScopes }, { observe }, { computePlan }, { applyPlan }, { outputsOf }, { validateAuth0Spec }, { readAuth0State, Auth0StateRecorder }] = await Promise.all([
     import('../../auth0/scopes.js'),
-    import('../../auth0/setup.js'),
-    import('../../auth0/spec.js'),
+    import('../../auth0/setup/observe.js'),
+    import('../../auth0/setup/plan.js'),
+    import('../../auth0/setup/apply.js'),
+    import('../../auth0/setup/outputs.js'),
+    import('../../auth0/setup/spec.js'),
+    import('../../auth0/setup/state.js'),
   ]);
   const name = await ctx.profileName();
   const projectState = await ctx.state();
@@ -49,10 +53,10 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
   }
   requireScopes('auth0 init / destroy', (await mgmt.tokens.get()).scopes);
   ctx.ui.progress(`reading what exists in ${mgmt.target.domain} ...`);
-  const observed = await setup.observe(mgmt, spec, recorded, ctx.secrets, name);
-  const plan = setup.computePlan(spec, observed);
+  const observed = await observe(mgmt, spec, recorded, ctx.secrets, name);
+  const plan = computePlan(spec, observed);
   if (options.dryRun) {
-    ctx.ui.result({ changed: plan.changed, items: plan.items, warnings: plan.warnings }, () => renderPlan(plan));
+    ctx.ui.result(planJson(plan), () => renderPlan(plan));
     return;
   }
   ctx.ui.info(renderPlan(plan));
@@ -66,7 +70,7 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
     ctx.ui.success('everything is as the setup says; nothing to change.');
   }
   const recorder = new Auth0StateRecorder(projectState, name, recorded ?? { domain: mgmt.target.domain });
-  const state = await setup.applyPlan(
+  const state = await applyPlan(
     {
       mgmt,
       profile: name,
@@ -78,7 +82,7 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
     spec,
     observed,
   );
-  const outputs = setup.outputsOf(state, name);
+  const outputs = outputsOf(state, name);
   ctx.ui.result(outputs, (o) =>
     keyValues([
       ['domain', String(o.domain)],

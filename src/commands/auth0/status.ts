@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { keyValues } from '../../ui/format.js';
 import { examples } from '../define.js';
 // Types only: the domain modules and the auth0 SDK load inside run.
-import type { Auth0State } from '../../auth0/spec.js';
+import type { Auth0State } from '../../auth0/setup/state.js';
 
 export const command = () =>
   new Command('status')
@@ -15,8 +15,8 @@ export type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
 export async function run(ctx: Context, _options: StatusOptions): Promise<void> {
   const [{ missingScopes }, setup, { readAuth0State }, { auth0Find }] = await Promise.all([
     import('../../auth0/scopes.js'),
-    import('../../auth0/setup.js'),
-    import('../../auth0/spec.js'),
+    import('../../auth0/resources/objects.js'),
+    import('../../auth0/setup/state.js'),
     import('../../auth0/client.js'),
   ]);
   const name = await ctx.profileName();

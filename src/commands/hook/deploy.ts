@@ -3,11 +3,12 @@ import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { keyValues } from '../../ui/format.js';
-import { ARCHITECTURES, RUNTIMES } from '../../hooks/names.js';
+import { ARCHITECTURES, RUNTIMES } from '../../lambda/names.js';
 import { choice, collect, collectList, integer } from '../options.js';
-import { TEMPLATE_ARGUMENT, awsFor, buildFor, deployTemplate, hookErrors, initRuleOf, oktaClient, policyFromFile, renderPlan } from './shared.js';
+import { TEMPLATE_ARGUMENT, awsFor, buildFor, deployTemplate, hookErrors, initRuleOf, oktaClient, policyFromFile } from './shared.js';
+import { renderStepTable } from '../../ui/plan.js';
 // Types only: the hooks domain loads inside run.
-import type { DeployResult } from '../../hooks/deploy.js';
+import type { DeployResult } from '../../lambda/deploy.js';
 
 
 const HELP = `
@@ -70,10 +71,10 @@ export type DeployOptions = ReturnType<ReturnType<typeof command>['opts']>;
 export async function run(ctx: Context, options: DeployOptions, templateName: string): Promise<void> {
   const template = deployTemplate(templateName);
   const [deployMod, env, { readOktaState }, { readBuiltZip }] = await Promise.all([
-    import('../../hooks/deploy.js'),
-    import('../../hooks/deploy-env.js'),
-    import('../../okta/state.js'),
-    import('../../hooks/build.js'),
+    import('../../lambda/deploy.js'),
+    import('../../lambda/deploy-env.js'),
+    import('../../okta/setup/state.js'),
+    import('../../lambda/build.js'),
   ]);
   const profile = await ctx.profileName();
   const state = await ctx.state();
@@ -120,7 +121,7 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
   });
 
   const { aws, region } = await awsFor(ctx, options.region, previous?.region);
-  let okta: import('../../hooks/deploy.js').OktaTarget | undefined;
+  let okta: import('../../lambda/deploy.js').OktaTarget | undefined;
   if (template === 'token-hook' && options.okta !== false) {
     const rule = initRuleOf(oktaState);
     okta = {
@@ -151,7 +152,7 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
   const deps = { aws, secrets: ctx.secrets, state, progress: (m: string) => ctx.ui.progress(m) };
   ctx.ui.progress(`planning ${functionName} in ${region}`);
   const plan = await deployMod.planDeploy(request, deps);
-  if (!ctx.ui.json) ctx.ui.info(renderPlan(plan.steps));
+  if (!ctx.ui.json) ctx.ui.info(renderStepTable(plan.steps));
   let result: DeployResult;
   if (options.dryRun) {
     result = deployMod.result(plan, { functionArn: plan.fn?.arn, functionUrl: plan.url?.url, inlineHookId: plan.hook?.id, dryRun: true });

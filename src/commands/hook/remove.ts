@@ -2,7 +2,8 @@ import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { confirmOrYes } from '../../ui/prompt.js';
 import { examples } from '../define.js';
-import { TEMPLATE_ARGUMENT, awsFor, deployTemplate, initRuleOf, oktaClient, renderPlan } from './shared.js';
+import { TEMPLATE_ARGUMENT, awsFor, deployTemplate, initRuleOf, oktaClient } from './shared.js';
+import { renderStepTable } from '../../ui/plan.js';
 
 export const command = () =>
   new Command('remove')
@@ -17,7 +18,7 @@ export type RemoveOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: RemoveOptions, templateName: string): Promise<void> {
   const template = deployTemplate(templateName);
-  const deployMod = await import('../../hooks/deploy.js');
+  const deployMod = await import('../../lambda/deploy.js');
   const profile = await ctx.profileName();
   const state = await ctx.state();
   const record = deployMod.readHookRecords(state, profile)[template];
@@ -38,13 +39,13 @@ export async function run(ctx: Context, options: RemoveOptions, templateName: st
       if (client) okta = { client, hookName };
     }
   }
-  const { readOktaState } = await import('../../okta/state.js');
+  const { readOktaState } = await import('../../okta/setup/state.js');
   const oktaState = readOktaState(state, profile);
   const rule = initRuleOf(oktaState);
   const request = { template, profile, region, functionName, roleName: record?.roleName ?? deployMod.defaultRoleName(functionName), okta, rule };
   const deps = { aws, secrets: ctx.secrets, state, progress: (m: string) => ctx.ui.progress(m) };
   const plan = await deployMod.planRemove(request, deps);
-  if (!ctx.ui.json) ctx.ui.info(renderPlan(plan.steps));
+  if (!ctx.ui.json) ctx.ui.info(renderStepTable(plan.steps));
   if (!(await confirmOrYes(ctx.ui, ctx.globals.yes, `Remove ${functionName} (${region}) and what is listed above?`))) {
     ctx.ui.info('nothing removed.');
     return;

@@ -35,7 +35,7 @@ ${examples(
 export type ServeOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: ServeOptions, template: string): Promise<void> {
-  const envModule = await import('../../hooks/deploy-env.js');
+  const envModule = await import('../../lambda/deploy-env.js');
   const register = Boolean(options.register);
   if (register && template !== 'token-hook') {
     throw new UsageError('--register is for token-hook.', { hint: 'The scim-bridge has no Okta side to register.' });
@@ -58,7 +58,7 @@ export async function run(ctx: Context, options: ServeOptions, template: string)
   let okta: Awaited<ReturnType<typeof servedHookTarget>> | undefined;
   if (register) {
     okta = await servedHookTarget(ctx);
-    secret = (await import('../../hooks/shared-secret.js')).newSharedSecret();
+    secret = (await import('../../lambda/shared-secret.js')).newSharedSecret();
     const resolved = envModule.resolveEnvironment(
       'token-hook',
       undefined,
@@ -70,14 +70,14 @@ export async function run(ctx: Context, options: ServeOptions, template: string)
     const loopbackHttp = /^http:\/\/(127\.|localhost|\[::1\])/.test(resolved.ISSUER ?? '');
     env = { ...resolved, ...(loopbackHttp ? { ALLOW_INSECURE_LOOPBACK: '1' } : {}), HOOK_SECRET: secret };
   }
-  const { serveHandler } = await import('../../hooks/serve.js');
+  const { serveHandler } = await import('../../lambda/serve.js');
   let zipPath: string;
   if (options.zip !== undefined) zipPath = resolve(ctx.io.cwd, options.zip);
   else zipPath = (await buildFor(ctx, template, options)).zipPath;
   const handle = await hookErrors(() =>
     serveHandler(zipPath, { port: options.port, host: options.host, env, functionName: template }),
   );
-  let registration: import('../../hooks/local-registration.js').ServedHookRegistration | undefined;
+  let registration: import('../../lambda/local-registration.js').ServedHookRegistration | undefined;
   try {
     if (okta && secret) {
       const uri = options.publicUrl ?? handle.url;
@@ -117,7 +117,7 @@ export async function run(ctx: Context, options: ServeOptions, template: string)
 
 /** What --register needs: init's rule, the Okta client of the profile, and the registration module. */
 async function servedHookTarget(ctx: Context) {
-  const [{ readOktaState }, registration] = await Promise.all([import('../../okta/state.js'), import('../../hooks/local-registration.js')]);
+  const [{ readOktaState }, registration] = await Promise.all([import('../../okta/setup/state.js'), import('../../lambda/local-registration.js')]);
   const profile = await ctx.profileName();
   const state = readOktaState(await ctx.state(), profile);
   const rule = registration.initRule(state);

@@ -2,13 +2,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import { CliError, UsageError } from '../../errors.js';
-import { TEMPLATE_NAMES as TEMPLATES, type DeployTemplate } from '../../hooks/names.js';
-import { table } from '../../ui/format.js';
+import { TEMPLATE_NAMES as TEMPLATES, type DeployTemplate } from '../../lambda/names.js';
 // Types only: the hooks domain (esbuild, the AWS and Okta SDKs) loads inside the handlers.
-import type { BuildResult } from '../../hooks/build.js';
-import type { AwsClients } from '../../hooks/aws-clients.js';
-import type { PlanStep } from '../../hooks/deploy.js';
-import type { OktaState } from '../../okta/state.js';
+import type { BuildResult } from '../../lambda/build.js';
+import type { AwsClients } from '../../lambda/aws-clients.js';
+import type { OktaState } from '../../okta/setup/state.js';
 
 
 export const TEMPLATE_ARGUMENT = TEMPLATES.join(' or ');
@@ -18,7 +16,7 @@ export async function hookErrors<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    const { HookError, TemplateNotFoundError, HandlerLoadError } = await import('../../hooks/errors.js');
+    const { HookError, TemplateNotFoundError, HandlerLoadError } = await import('../../lambda/errors.js');
     if (error instanceof TemplateNotFoundError || error instanceof HandlerLoadError) {
       throw new UsageError(`${error.message}.`, { hint: error.hint, cause: error });
     }
@@ -33,7 +31,7 @@ export function outDir(ctx: Context, options: { outDir: string }): string {
 }
 
 export async function buildFor(ctx: Context, template: string, options: { outDir: string }): Promise<BuildResult> {
-  const { buildTemplate } = await import('../../hooks/build.js');
+  const { buildTemplate } = await import('../../lambda/build.js');
   ctx.ui.progress(`building ${template}`);
   const built = await hookErrors(() => buildTemplate(template, { outDir: outDir(ctx, options) }));
   for (const warning of built.warnings) ctx.ui.warn(warning);
@@ -43,7 +41,7 @@ export async function buildFor(ctx: Context, template: string, options: { outDir
 /** The policy of --policy-file, checked and normalised. */
 export async function policyFromFile(ctx: Context, options: { policyFile?: string | undefined }): Promise<string | undefined> {
   if (options.policyFile === undefined) return undefined;
-  const [{ readInputFile }, { normalizePolicy }] = await Promise.all([import('../../config/files.js'), import('../../hooks/deploy-env.js')]);
+  const [{ readInputFile }, { normalizePolicy }] = await Promise.all([import('../../config/files.js'), import('../../lambda/deploy-env.js')]);
   const text = await readInputFile(resolve(ctx.io.cwd, options.policyFile), 'the --policy-file');
   return normalizePolicy(text, `--policy-file ${options.policyFile}`);
 }
@@ -56,7 +54,7 @@ export function deployTemplate(name: string): DeployTemplate {
 
 /** The AWS clients for --region, else the region deploy recorded, else the environment's, else the SDK's. */
 export async function awsFor(ctx: Context, flag: string | undefined, recorded: string | undefined): Promise<{ aws: AwsClients; region: string }> {
-  const { resolvedRegion } = await import('../../hooks/aws-clients.js');
+  const { resolvedRegion } = await import('../../lambda/aws-clients.js');
   const explicit = flag || recorded || ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || undefined;
   const aws = await ctx.aws(explicit);
   return { aws, region: explicit ?? (await resolvedRegion(aws)) };
@@ -78,13 +76,6 @@ export async function oktaClient(ctx: Context) {
     }
     throw error;
   }
-}
-
-export function renderPlan(steps: PlanStep[]): string {
-  return table(
-    ['ACTION', 'RESOURCE', 'NAME', 'CHANGES'],
-    steps.map((s) => [s.action, s.resource, s.name, s.changes.join('; ')]),
-  );
 }
 
 /** The policy rule init made, where the token hook is attached; undefined when init has not made one here. */

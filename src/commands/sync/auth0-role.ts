@@ -6,7 +6,7 @@ import { keyValues } from '../../ui/format.js';
 import { confirmOrYes } from '../../ui/prompt.js';
 import { collect, integer } from '../options.js';
 // Types only: the Auth0 and Okta SDKs load inside run.
-import type { SyncProgress, SyncSummary } from '../../auth0/sync.js';
+import type { SyncProgress, SyncSummary } from '../../sync/auth0-role.js';
 
 export const command = () =>
   new Command('auth0-role')
@@ -39,8 +39,8 @@ export type Auth0RoleOptions = ReturnType<ReturnType<typeof command>['opts']>;
 export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void> {
   const [{ requireScopes }, { parseFieldMap }, { syncRole }] = await Promise.all([
     import('../../auth0/scopes.js'),
-    import('../../auth0/mapping.js'),
-    import('../../auth0/sync.js'),
+    import('../../sync/mapping.js'),
+    import('../../sync/auth0-role.js'),
   ]);
   const maps = (options.map ?? []).map(parseFieldMap);
   const dryRun = Boolean(options.dryRun);

@@ -5,8 +5,8 @@ import { keyDpopProver } from '../../oauth/dpop.js';
 import { registerSecret } from '../../secrets/redact.js';
 import { secretRefs } from '../../secrets/refs.js';
 import type { SecretStore } from '../../secrets/store.js';
-import { createChecked, forReplace } from '../apply.js';
-import { clientIdOf, createApp, deleteApp, desiredApp, findAppsByLabel, getApp, isServiceApp, jwkIdsOf, replaceApp } from '../apps.js';
+import { createChecked, forReplace } from '../setup/apply.js';
+import { clientIdOf, createApp, deleteApp, desiredApp, findAppsByLabel, getApp, isServiceApp, jwkIdsOf, replaceApp } from '../resources/apps.js';
 import { createOktaClient, type ClientOptions, type OktaClient } from '../client.js';
 import { oktaCall } from '../errors.js';
 import {
@@ -30,9 +30,9 @@ import {
   type ResourceSet,
   type RoleAssignment,
   type ScopeGrant,
-} from '../iam.js';
+} from '../resources/iam.js';
 import { generateClientKeyPair, publicJwkOf } from '../keys.js';
-import type { Plan, PlanItem } from '../plan.js';
+import { diffField, itemFor, planOf, type Change, type Plan, type PlanItem } from '../../reconcile/plan.js';
 import type { OktaApp } from '../types.js';
 import { bootstrapLabel, customRoleFor, readsFor } from './scopes.js';
 
@@ -131,19 +131,16 @@ function dpopOf(app: OktaApp): boolean {
   return app.settings?.oauthClient?.dpop_bound_access_tokens === true;
 }
 
-function appChanges(input: BootstrapInput, app: OktaApp): string[] {
-  const changes: string[] = [];
-  if (app.credentials?.oauthClient?.token_endpoint_auth_method !== 'private_key_jwt') {
-    changes.push(`token_endpoint_auth_method: ${String(app.credentials?.oauthClient?.token_endpoint_auth_method)} -> private_key_jwt`);
-  }
-  if (dpopOf(app) !== input.dpop) changes.push(`dpop_bound_access_tokens: ${dpopOf(app)} -> ${input.dpop}`);
-  if (app.status !== 'ACTIVE') changes.push(`status: ${String(app.status)} -> ACTIVE`);
+function appChanges(input: BootstrapInput, app: OktaApp): Change[] {
+  const changes: Change[] = [];
+  diffField(changes, 'token_endpoint_auth_method', app.credentials?.oauthClient?.token_endpoint_auth_method, 'private_key_jwt');
+  diffField(changes, 'dpop_bound_access_tokens', dpopOf(app), input.dpop);
+  diffField(changes, 'status', app.status, 'ACTIVE');
   return changes;
 }
 
-function item(kind: PlanItem['kind'], name: string, existing: { id?: string | undefined } | undefined, changes: string[] = []): PlanItem {
-  if (!existing) return { kind, name, action: 'create', changes: [] };
-  return { kind, name, action: changes.length ? 'update' : 'unchanged', changes, ...(existing.id ? { id: existing.id } : {}) };
+function item(kind: PlanItem['kind'], name: string, existing: { id?: string | undefined } | undefined, changes: Change[] = []): PlanItem {
+  return itemFor(kind, name, existing, changes);
 }
 
 function assignmentOf(input: Pick<AccessInput, 'standardRole'>, observed: ObservedAccess): RoleAssignment | undefined {
@@ -164,10 +161,12 @@ export function planBootstrap(input: BootstrapInput, observed: BootstrapObserved
     kind: 'credential',
     name: 'key pair',
     action: keyAction,
-    changes: keyAction === 'update' ? ['the key in the keychain is not on the app: it will be added'] : [],
+    ownership: 'ours',
+    changes: [],
+    ...(keyAction === 'update' ? { notes: ['the key in the keychain is not on the app: it will be added'] } : {}),
   });
   items.push(...planAccess({ ...input, label }, observed));
-  return { items, changed: items.some((i) => i.action !== 'unchanged') };
+  return planOf(items);
 }
 
 /** The grants and the role: pure. */
@@ -181,15 +180,17 @@ export function planAccess(input: AccessInput, observed: ObservedAccess): PlanIt
   const recorded = input.record?.grantIds ?? {};
   for (const grant of observed.grants) {
     if (grant.scopeId && !input.scopes.includes(grant.scopeId) && grant.id && recorded[grant.scopeId] === grant.id) {
-      items.push({ kind: 'grant', name: grant.scopeId, id: grant.id, action: 'delete', changes: ['no longer in --scopes'] });
+      items.push({ kind: 'grant', name: grant.scopeId, id: grant.id, action: 'delete', ownership: 'ours', changes: [], notes: ['no longer in --scopes'] });
     }
   }
   if (!input.standardRole) {
     const wanted = customRoleFor(input.scopes, input.orgUrl);
     const missingResources = wanted.resources.filter((r) => !observed.resourceSetResources.includes(r));
-    items.push(item('resourceSet', label, observed.resourceSet, observed.resourceSet ? missingResources.map((r) => `+ ${r}`) : []));
+    const resourceChanges: Change[] = missingResources.length ? [{ field: 'resources', from: observed.resourceSetResources, to: wanted.resources }] : [];
+    items.push(item('resourceSet', label, observed.resourceSet, observed.resourceSet ? resourceChanges : []));
     const missingPermissions = wanted.permissions.filter((p) => !observed.rolePermissions.includes(p));
-    items.push(item('customRole', label, observed.role, observed.role ? missingPermissions.map((p) => `+ ${p}`) : []));
+    const permissionChanges: Change[] = missingPermissions.length ? [{ field: 'permissions', from: observed.rolePermissions, to: wanted.permissions }] : [];
+    items.push(item('customRole', label, observed.role, observed.role ? permissionChanges : []));
   }
   const roleName = input.standardRole ?? label;
   items.push(item('roleAssignment', roleName, assignmentOf(input, observed)));

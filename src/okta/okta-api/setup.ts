@@ -4,13 +4,13 @@ import { isRecord } from '../../config/validate.js';
 import { registerSecret } from '../../secrets/redact.js';
 import { secretRefs } from '../../secrets/refs.js';
 import type { SecretStore } from '../../secrets/store.js';
-import { createChecked } from '../apply.js';
-import { clientIdOf, createApp, desiredApp, findAppsByLabel, isServiceApp, jwkIdsOf } from '../apps.js';
+import { createChecked } from '../setup/apply.js';
+import { clientIdOf, createApp, desiredApp, findAppsByLabel, isServiceApp, jwkIdsOf } from '../resources/apps.js';
 import type { OktaClient } from '../client.js';
-import { addAppKey } from '../iam.js';
+import { addAppKey } from '../resources/iam.js';
 import { generateClientKeyPair, publicJwkOf } from '../keys.js';
 import { orgTokenEndpoint } from '../oauth-login.js';
-import type { Plan, PlanItem } from '../plan.js';
+import { diffField, itemFor, planOf, type Change, type Plan, type PlanItem } from '../../reconcile/plan.js';
 import type { JsonWebKeyLike, OktaApp } from '../types.js';
 import { accessOfApp, applyAccess, findOwnApp, observeAccess, planAccess, type ApplyEvent, type ObservedAccess } from '../bootstrap/setup.js';
 
@@ -100,22 +100,25 @@ export async function observeOktaApi(
 export function planOktaApi(client: OktaClient, spec: OktaApiSpec, state: OktaApiState | undefined, observed: OktaApiObserved): Plan {
   const items: PlanItem[] = [];
   const app = observed.app;
-  const changes = app && app.status !== 'ACTIVE' ? [`status: ${String(app.status)} -> ACTIVE`] : [];
-  items.push(app ? { kind: 'app', name: spec.name, action: changes.length ? 'update' : 'unchanged', changes, ...(app.id ? { id: app.id } : {}) } : { kind: 'app', name: spec.name, action: 'create', changes: [] });
+  const changes: Change[] = [];
+  if (app) diffField(changes, 'status', app.status, 'ACTIVE');
+  items.push(itemFor('app', spec.name, app, changes));
   items.push({
     kind: 'credential',
     name: 'key pair',
     action: observed.keyOnApp ? 'unchanged' : app ? 'update' : 'create',
-    changes: app && !observed.keyOnApp ? ['the key okta-m2m holds is not on the app: a key will be added'] : [],
+    ownership: 'ours',
+    changes: [],
+    ...(app && !observed.keyOnApp ? { notes: ['the key okta-m2m holds is not on the app: a key will be added'] } : {}),
   });
   items.push(...planAccess(accessInput(client, spec, state), observed));
   // Grants the setup does not list are drift, whoever made them (status shows them; init removes only its own).
   for (const grant of observed.grants) {
     if (grant.scopeId && !spec.scopes.includes(grant.scopeId) && !items.some((i) => i.kind === 'grant' && i.name === grant.scopeId)) {
-      items.push({ kind: 'grant', name: grant.scopeId, action: 'update', changes: ['granted, but not in the setup'], ...(grant.id ? { id: grant.id } : {}) });
+      items.push({ kind: 'grant', name: grant.scopeId, action: 'update', ownership: 'adopted', changes: [], notes: ['granted, but not in the setup'], ...(grant.id ? { id: grant.id } : {}) });
     }
   }
-  return { items, changed: items.some((i) => i.action !== 'unchanged') };
+  return planOf(items);
 }
 
 export interface OktaApiApplyContext {

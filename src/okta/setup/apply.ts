@@ -1,0 +1,449 @@
+import { CliError, RemoteError } from '../../errors.js';
+import { changesBeyondStatus } from '../../reconcile/plan.js';
+import { createOrAdopt } from '../../reconcile/create-or-adopt.js';
+import { keychainPreflight } from '../../reconcile/keychain-preflight.js';
+import { registerSecret } from '../../secrets/redact.js';
+import { secretRefs } from '../../secrets/refs.js';
+import type { SecretStore } from '../../secrets/store.js';
+import {
+  activateApp,
+  addClientSecret,
+  clientIdOf,
+  createApp,
+  desiredApp,
+  findAppsByLabel,
+  isServiceApp,
+  jwkIdsOf,
+  replaceApp,
+} from '../resources/apps.js';
+import {
+  activateAuthServer,
+  createAuthServer,
+  desiredAuthServer,
+  findAuthServersByName,
+  replaceAuthServer,
+} from '../resources/authorization-servers.js';
+import type { OktaClient } from '../client.js';
+import { isNameTaken } from '../errors.js';
+import { generateClientKeyPair, publicJwkOf } from '../keys.js';
+import { appChanges, authServerChanges, policyChanges, ruleChanges, scopeChanges, type ObjectKind } from './plan.js';
+import type { Observed } from './observe.js';
+import { activatePolicy, createPolicy, desiredPolicy, listPolicies, policyClients, replacePolicy } from '../resources/policies.js';
+import { activateRule, createRule, desiredRule, listRules, replaceRule } from '../resources/rules.js';
+import { createScope, deleteScope, desiredScope, listScopes, replaceScope } from '../resources/scopes.js';
+import { objectNames, type SetupSpec } from './spec.js';
+import { issuerFor, type OktaState, type StateRecorder } from './state.js';
+import type { JsonWebKeyLike, OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '../types.js';
+
+/**
+ * Applies the desired setup over what exists, in dependency order: the app and the authorization server in
+ * parallel, then the scopes in parallel, then the policy, then the rule; everything ACTIVE. Each id is saved to the
+ * project state as soon as it exists, and a new client secret or private key goes to the keychain at once, so an
+ * interrupted run is completed by the next one, without duplicates.
+ */
+export interface ApplyEvent {
+  kind: ObjectKind;
+  name: string;
+  action: 'created' | 'updated' | 'activated' | 'deleted' | 'adopted';
+  id?: string;
+}
+
+export interface ApplyContext {
+  client: OktaClient;
+  profile: string;
+  secrets: SecretStore;
+  recorder: StateRecorder;
+  report?: (event: ApplyEvent) => void;
+}
+
+export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observed): Promise<OktaState> {
+  const names = objectNames(spec);
+  const report = ctx.report ?? (() => undefined);
+  const orgUrl = ctx.client.orgUrl;
+  if (!observed.app?.id || observed.credential === 'missing') await preflight(ctx, spec, Boolean(observed.app?.id));
+  // The setup goes to the state before the first write, so a bare "init" completes an interrupted run.
+  await ctx.recorder.update({ orgUrl, spec });
+
+  const [appResult, serverResult] = await Promise.allSettled([
+    ensureApp(ctx, spec, observed, names.app, report),
+    ensureAuthServer(ctx, spec, observed.authServer, names.authServer, report),
+  ]);
+  if (appResult.status === 'rejected') throw appResult.reason;
+  if (serverResult.status === 'rejected') throw serverResult.reason;
+  const app = appResult.value;
+  const server = serverResult.value;
+  const clientId = clientIdOf(app) as string;
+  const serverId = server.id as string;
+
+  // Scopes and the policy do not depend on each other: one round trip for both. The rule needs both.
+  const ensureScopes = () => Promise.allSettled(
+    spec.scopes.map(async (scope) => {
+      const existing = observed.scopes.find((s) => s.name === scope.name);
+      const body = desiredScope(scope);
+      let result: OktaScope;
+      if (!existing?.id) {
+        const made = await createChecked(
+          () => createScope(ctx.client, serverId, body),
+          async () => (await listScopes(ctx.client, serverId)).find((s) => s.name === scope.name),
+        );
+        result = made.value;
+        report({ kind: 'scope', name: scope.name, action: made.adopted ? 'adopted' : 'created', id: result.id });
+      } else if (scopeChanges(scope, existing).length) {
+        result = await replaceScope(ctx.client, serverId, existing.id, { ...forReplace(existing), ...body });
+        report({ kind: 'scope', name: scope.name, action: 'updated', id: existing.id });
+      } else {
+        result = existing;
+      }
+      const id = result.id ?? existing?.id;
+      if (id) await ctx.recorder.update({ scopeIds: { ...(ctx.recorder.current.scopeIds ?? {}), [scope.name]: id } });
+      return result;
+    }),
+  );
+  const ensurePolicy = async (): Promise<OktaPolicy> => {
+    const clients = policyClients(spec.allClients, clientId);
+    let policy = observed.authServer?.id === serverId ? observed.policy : undefined;
+    if (!policy?.id) {
+      const made = await createChecked(
+        () => createPolicy(ctx.client, serverId, desiredPolicy(names.policy, spec.description, clients)),
+        async () => (await listPolicies(ctx.client, serverId)).find((p) => p.name === names.policy),
+      );
+      policy = made.value;
+      report({ kind: 'policy', name: names.policy, action: made.adopted ? 'adopted' : 'created', id: policy.id });
+      if (made.adopted) policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report);
+    } else {
+      policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report);
+    }
+    return policy;
+  };
+  const [scopeResults, policyResult] = await Promise.allSettled([ensureScopes(), ensurePolicy()]);
+  const failedScope = scopeResults.status === 'fulfilled' ? scopeResults.value.find((r): r is PromiseRejectedResult => r.status === 'rejected') : scopeResults;
+  if (failedScope) throw failedScope.reason;
+  if (policyResult.status === 'rejected') throw policyResult.reason;
+  const policy = policyResult.value;
+  const policyId = policy.id as string;
+  await ctx.recorder.update({ policyId });
+
+  // Rule.
+  let rule = observed.policy?.id === policyId ? observed.rule : undefined;
+  if (!rule?.id) {
+    const made = await createChecked(
+      () => createRule(ctx.client, serverId, policyId, desiredRule(names.rule, spec.scopes.map((s) => s.name), spec.tokenLifetimeMinutes)),
+      async () => (await listRules(ctx.client, serverId, policyId)).find((r) => r.name === names.rule),
+    );
+    rule = made.value;
+    report({ kind: 'rule', name: names.rule, action: made.adopted ? 'adopted' : 'created', id: rule.id });
+    if (made.adopted) rule = await updateRule(ctx, spec, serverId, policyId, rule, report);
+  } else {
+    rule = await updateRule(ctx, spec, serverId, policyId, rule, report);
+  }
+  await ctx.recorder.update({ ruleId: rule.id as string });
+
+  // Scopes no longer in the setup go last: the rule no longer names them.
+  if (observed.authServer?.id === serverId) {
+    for (const id of observed.staleScopeIds) {
+      const stale = observed.scopes.find((s) => s.id === id);
+      await deleteScope(ctx.client, serverId, id);
+      report({ kind: 'scope', name: stale?.name ?? id, action: 'deleted', id });
+    }
+  }
+  const wanted = new Set(spec.scopes.map((s) => s.name));
+  const scopeIds = Object.fromEntries(Object.entries(ctx.recorder.current.scopeIds ?? {}).filter(([name]) => wanted.has(name)));
+
+  const final: Partial<OktaState> = {
+    scopes: spec.scopes.map((s) => s.name),
+    scopeIds,
+    spec,
+  };
+  if (spec.defaultScope) final.defaultScope = spec.defaultScope;
+  else final.defaultScope = undefined;
+  if (spec.authMethod !== 'private_key_jwt') final.keyId = undefined;
+  await ctx.recorder.update(final);
+  return ctx.recorder.current;
+}
+
+/**
+ * A new client secret or private key must be kept where the user can get it: the keychain. An environment variable
+ * provides the secret of an app that exists, and cannot keep a new one. Checked with a real write (and delete)
+ * before anything is written to Okta or the state.
+ */
+async function preflight(ctx: ApplyContext, spec: SetupSpec, appExists: boolean): Promise<void> {
+  const pkj = spec.authMethod === 'private_key_jwt';
+  const credential = pkj ? 'private key' : 'client secret';
+  await keychainPreflight(ctx.secrets, ctx.profile, {
+    message: `init needs the OS keychain to keep ${appExists ? `a new ${credential} for the app` : `the new app's ${credential}`}, and it cannot be reached; nothing was changed.`,
+    hint:
+      'Run the first init where a keychain is available (on Linux: a Secret Service such as gnome-keyring); ' +
+      `after that, init runs without one when ${pkj ? 'OKTA_M2M_CLIENT_PRIVATE_KEY' : 'OKTA_M2M_CLIENT_SECRET'} holds the app's ${credential}.`,
+  });
+}
+
+async function ensureApp(
+  ctx: ApplyContext,
+  spec: SetupSpec,
+  observed: Observed,
+  label: string,
+  report: (event: ApplyEvent) => void,
+): Promise<OktaApp> {
+  const pkj = spec.authMethod === 'private_key_jwt';
+  let app = observed.app;
+  if (!app?.id) {
+    const keyPair = pkj ? await generateClientKeyPair() : undefined;
+    if (keyPair) registerSecret(keyPair.privateKeyPem);
+    const made = await createChecked(
+      () => createApp(ctx.client, desiredApp(label, spec.authMethod, keyPair?.publicJwk)),
+      async () => (await findAppsByLabel(ctx.client, label)).filter(isServiceApp)[0],
+    );
+    app = made.value;
+    const clientId = clientIdOf(app) as string;
+    const secret = app.credentials?.oauthClient?.client_secret;
+    if (secret) {
+      registerSecret(secret);
+      if (!pkj) await ctx.secrets.set(secretRefs.clientSecret(ctx.profile, clientId), secret);
+      delete app.credentials?.oauthClient?.client_secret;
+    }
+    report({ kind: 'app', name: label, action: made.adopted ? 'adopted' : 'created', id: app.id });
+    let keyId: string | undefined;
+    if (keyPair && jwkIdsOf(app).includes(keyPair.publicJwk.kid)) {
+      await ctx.secrets.set(secretRefs.clientPrivateKey(ctx.profile, clientId), keyPair.privateKeyPem);
+      keyId = keyPair.publicJwk.kid;
+    }
+    await ctx.recorder.update({ appId: app.id as string, clientId, authMethod: spec.authMethod, keyId });
+    if (made.adopted) {
+      // Made by an earlier attempt whose answer was lost: bring it to the setup, and give it a credential we hold.
+      app = await updateApp(ctx, spec, app, label, report);
+      if (!pkj) await rotateSecret(ctx, app, report);
+      else if (!keyId) app = await registerNewKey(ctx, spec, app, label, report);
+    }
+    return app;
+  }
+
+  app = await updateApp(ctx, spec, app, label, report, observed.credential);
+  return app;
+}
+
+async function updateApp(
+  ctx: ApplyContext,
+  spec: SetupSpec,
+  existing: OktaApp,
+  label: string,
+  report: (event: ApplyEvent) => void,
+  credential?: Observed['credential'],
+): Promise<OktaApp> {
+  const pkj = spec.authMethod === 'private_key_jwt';
+  const appId = existing.id as string;
+  const clientId = clientIdOf(existing) as string;
+  const changes = appChanges(spec, existing);
+  let app = existing;
+  let keyId: string | undefined;
+  let jwk: JsonWebKeyLike | undefined;
+  let newPrivateKey: string | undefined;
+  if (pkj && credential !== undefined && credential !== 'present') {
+    const stored = credential === 'key-not-registered' ? await ctx.secrets.get(secretRefs.clientPrivateKey(ctx.profile, clientId)) : undefined;
+    if (stored) {
+      jwk = await publicJwkOf(stored);
+    } else {
+      const pair = await generateClientKeyPair();
+      registerSecret(pair.privateKeyPem);
+      jwk = pair.publicJwk;
+      newPrivateKey = pair.privateKeyPem;
+    }
+    keyId = jwk.kid as string;
+  } else if (pkj && credential === 'present' && !ctx.recorder.current.keyId) {
+    const stored = await ctx.secrets.get(secretRefs.clientPrivateKey(ctx.profile, clientId));
+    if (stored) keyId = (await publicJwkOf(stored)).kid;
+  }
+  if (changesBeyondStatus(changes) || jwk) {
+    const body = mergeApp(existing, label, spec, jwk);
+    if (newPrivateKey) {
+      // Keep the key before Okta trusts it: a key Okta trusts that we lost would be useless, the reverse is harmless.
+      await ctx.secrets.set(secretRefs.clientPrivateKey(ctx.profile, clientId), newPrivateKey);
+    }
+    app = await replaceApp(ctx.client, appId, body);
+    const returned = app.credentials?.oauthClient?.client_secret;
+    delete app.credentials?.oauthClient?.client_secret;
+    if (returned && !pkj && credential === 'missing') {
+      // Okta made a secret as the method changed to a secret one: keep it rather than making another.
+      registerSecret(returned);
+      await ctx.secrets.set(secretRefs.clientSecret(ctx.profile, clientId), returned);
+      credential = 'present';
+    }
+    report({ kind: jwk && changes.length === 0 ? 'credential' : 'app', name: jwk && changes.length === 0 ? 'key pair' : label, action: 'updated', id: appId });
+  }
+  if (existing.status !== 'ACTIVE') {
+    await activateApp(ctx.client, appId);
+    app = { ...app, status: 'ACTIVE' };
+    report({ kind: 'app', name: label, action: 'activated', id: appId });
+  }
+  const patch: Partial<OktaState> = { appId, clientId, authMethod: spec.authMethod };
+  if (keyId) patch.keyId = keyId;
+  await ctx.recorder.update(patch);
+  if (!pkj && credential === 'missing') await rotateSecret(ctx, app, report);
+  return app;
+}
+
+function mergeApp(existing: OktaApp, label: string, spec: SetupSpec, jwk: JsonWebKeyLike | undefined): OktaApp {
+  const body = forReplace(existing);
+  body.label = label;
+  body.credentials = { ...(body.credentials ?? {}) };
+  body.credentials.oauthClient = { ...(body.credentials.oauthClient ?? {}), token_endpoint_auth_method: spec.authMethod };
+  delete body.credentials.oauthClient.client_secret;
+  body.settings = { ...(body.settings ?? {}) };
+  body.settings.oauthClient = {
+    ...(body.settings.oauthClient ?? {}),
+    application_type: 'service',
+    grant_types: ['client_credentials'],
+  };
+  if (jwk) body.settings.oauthClient.jwks = { keys: [jwk] };
+  return body;
+}
+
+async function registerNewKey(ctx: ApplyContext, spec: SetupSpec, app: OktaApp, label: string, report: (event: ApplyEvent) => void): Promise<OktaApp> {
+  return updateApp(ctx, spec, app, label, report, 'missing');
+}
+
+/** A new client secret in place of one we lost; stored in the keychain the moment Okta shows it. */
+async function rotateSecret(ctx: ApplyContext, app: OktaApp, report: (event: ApplyEvent) => void): Promise<void> {
+  const clientId = clientIdOf(app) as string;
+  const { secret, id } = await addClientSecret(ctx.client, app.id as string);
+  registerSecret(secret);
+  await ctx.secrets.set(secretRefs.clientSecret(ctx.profile, clientId), secret);
+  report({ kind: 'credential', name: 'client secret', action: 'created', ...(id ? { id } : {}) });
+}
+
+async function ensureAuthServer(
+  ctx: ApplyContext,
+  spec: SetupSpec,
+  existing: OktaAuthServer | undefined,
+  name: string,
+  report: (event: ApplyEvent) => void,
+): Promise<OktaAuthServer> {
+  let server = existing;
+  if (!server?.id) {
+    const made = await createChecked(
+      () => createAuthServer(ctx.client, desiredAuthServer(name, spec.description, spec.audience)),
+      async () => (await findAuthServersByName(ctx.client, name))[0],
+    );
+    server = made.value;
+    report({ kind: 'authServer', name, action: made.adopted ? 'adopted' : 'created', id: server.id });
+  }
+  const id = server.id as string;
+  const changes = authServerChanges(spec, server);
+  if (changesBeyondStatus(changes)) {
+    server = await replaceAuthServer(ctx.client, id, {
+      ...stripLinks(server),
+      name,
+      description: spec.description,
+      audiences: [spec.audience],
+    });
+    report({ kind: 'authServer', name, action: 'updated', id });
+  }
+  if (server.status !== undefined && server.status !== 'ACTIVE') {
+    await activateAuthServer(ctx.client, id);
+    server = { ...server, status: 'ACTIVE' };
+    report({ kind: 'authServer', name, action: 'activated', id });
+  }
+  const issuer = issuerFor(ctx.client.orgUrl, id);
+  await ctx.recorder.update({
+    authServerId: id,
+    issuer,
+    tokenEndpoint: `${issuer}/v1/token`,
+    audience: spec.audience,
+  });
+  return server;
+}
+
+async function updatePolicy(
+  ctx: ApplyContext,
+  spec: SetupSpec,
+  serverId: string,
+  policy: OktaPolicy,
+  clientId: string,
+  report: (event: ApplyEvent) => void,
+): Promise<OktaPolicy> {
+  const names = objectNames(spec);
+  const id = policy.id as string;
+  const changes = policyChanges(spec, policy, clientId);
+  let result = policy;
+  if (changesBeyondStatus(changes)) {
+    const body = stripLinks(policy);
+    result = await replacePolicy(ctx.client, serverId, id, {
+      ...body,
+      name: names.policy,
+      description: spec.description,
+      conditions: { ...(body.conditions ?? {}), clients: { include: policyClients(spec.allClients, clientId) } },
+    });
+    report({ kind: 'policy', name: names.policy, action: 'updated', id });
+  }
+  if (policy.status !== undefined && policy.status !== 'ACTIVE') {
+    await activatePolicy(ctx.client, serverId, id);
+    result = { ...result, status: 'ACTIVE' };
+    report({ kind: 'policy', name: names.policy, action: 'activated', id });
+  }
+  return result;
+}
+
+async function updateRule(
+  ctx: ApplyContext,
+  spec: SetupSpec,
+  serverId: string,
+  policyId: string,
+  rule: OktaRule,
+  report: (event: ApplyEvent) => void,
+): Promise<OktaRule> {
+  const names = objectNames(spec);
+  const id = rule.id as string;
+  const changes = ruleChanges(spec, rule);
+  let result = rule;
+  if (changesBeyondStatus(changes)) {
+    const desired = desiredRule(names.rule, spec.scopes.map((s) => s.name), spec.tokenLifetimeMinutes);
+    const body = stripLinks(rule);
+    // Keep what others attach (a token inline hook) and what Okta numbers (priority).
+    result = await replaceRule(ctx.client, serverId, policyId, id, {
+      ...body,
+      name: names.rule,
+      conditions: { ...(body.conditions ?? {}), ...desired.conditions },
+      actions: {
+        ...(body.actions ?? {}),
+        token: { ...(body.actions?.token ?? {}), accessTokenLifetimeMinutes: spec.tokenLifetimeMinutes },
+      },
+    });
+    report({ kind: 'rule', name: names.rule, action: 'updated', id });
+  }
+  if (rule.status !== undefined && rule.status !== 'ACTIVE') {
+    await activateRule(ctx.client, serverId, policyId, id);
+    result = { ...result, status: 'ACTIVE' };
+    report({ kind: 'rule', name: names.rule, action: 'activated', id });
+  }
+  return result;
+}
+
+/**
+ * An object Okta returned, ready to be sent back in a replace: without links and the read-only timestamps (the
+ * SDK's serializer wants Date objects there, and Okta ignores them anyway).
+ */
+const READ_ONLY = new Set(['_links', '_embedded', 'created', 'lastUpdated', 'lastRotated', 'nextRotation', 'expiresAt']);
+
+export function forReplace<T extends object>(value: T): T {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (node && typeof node === 'object') {
+      return Object.fromEntries(Object.entries(node).filter(([key]) => !READ_ONLY.has(key)).map(([key, child]) => [key, strip(child)]));
+    }
+    return node;
+  };
+  return strip(JSON.parse(JSON.stringify(value))) as T;
+}
+
+const stripLinks = forReplace;
+
+/** Whether a failed create may have happened anyway (the answer was lost): a 5xx or a dropped connection. */
+export function outcomeUnknown(error: unknown): boolean {
+  if (error instanceof RemoteError) return error.status === undefined || error.status >= 500;
+  return !(error instanceof CliError);
+}
+
+/** Okta's create-or-adopt: "name taken" (see isNameTaken) and a lost answer adopt what an earlier run made. */
+export async function createChecked<T>(create: () => Promise<T>, find: () => Promise<T | undefined>, attempts?: number): Promise<{ value: T; adopted: boolean }> {
+  const { value, adopted } = await createOrAdopt({ create, find, isTaken: isNameTaken, outcomeUnknown, ...(attempts ? { attempts } : {}) });
+  return { value, adopted };
+}

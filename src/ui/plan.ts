@@ -1,0 +1,67 @@
+// The one renderer of every plan: Okta init, auth0 init/destroy, hook deploy/remove (and sync).
+import { itemDetails, type Action, type Plan, type PlanItem } from '../reconcile/plan.js';
+import { table } from './format.js';
+
+const MARK: Record<Action, string> = { create: '+', update: '~', unchanged: '=', delete: '-', adopt: '&' };
+
+/** How the Okta setup's object kinds read in plans, status and destroy. */
+const OKTA_LABELS: Record<string, string> = {
+  app: 'app',
+  credential: '',
+  authServer: 'authorization server',
+  scope: 'scope',
+  policy: 'access policy',
+  rule: 'rule',
+};
+
+export function oktaLabel(kind: string): string {
+  return OKTA_LABELS[kind] ?? kind;
+}
+
+export interface PlanRendering {
+  /** The display name of an item's kind ('' for none); default: the kind itself. */
+  label?: (kind: string) => string;
+}
+
+export function renderPlan(plan: Pick<Plan, 'items' | 'changed'>, rendering: PlanRendering = {}): string {
+  const label = rendering.label ?? ((kind: string) => kind);
+  const lines = ['Plan:'];
+  for (const item of plan.items) {
+    const kind = label(item.kind);
+    lines.push(`  ${MARK[item.action]} ${item.action.padEnd(9)} ${kind ? `${kind} ` : ''}${item.name}${item.id ? ` (${item.id})` : ''}`);
+    if (item.action !== 'unchanged') for (const line of itemDetails(item)) lines.push(`        ${line}`);
+  }
+  if (!plan.changed) lines.push('  (no changes)');
+  return lines.join('\n');
+}
+
+/** A plan item as --json shows it: its changes as text lines, ownership and breaking only when they say something. */
+export interface PlanItemJson {
+  kind: string;
+  name: string;
+  action: Action;
+  id?: string;
+  changes: string[];
+  ownership?: 'adopted';
+  breaking?: true;
+}
+
+export function planItemJson(item: PlanItem): PlanItemJson {
+  const out: PlanItemJson = { kind: item.kind, name: item.name, action: item.action, changes: itemDetails(item) };
+  if (item.id) out.id = item.id;
+  if (item.ownership === 'adopted') out.ownership = 'adopted';
+  if (item.breaking || item.changes.some((c) => c.breaking)) out.breaking = true;
+  return out;
+}
+
+export function planJson(plan: Plan): { changed: boolean; items: PlanItemJson[]; warnings?: string[] } {
+  return { changed: plan.changed, items: plan.items.map(planItemJson), ...(plan.warnings ? { warnings: plan.warnings } : {}) };
+}
+
+/** A step plan (hook deploy/remove) as a table: action, resource, name, changes. */
+export function renderStepTable(steps: ReadonlyArray<{ action: string; resource: string; name: string; changes: readonly string[] }>): string {
+  return table(
+    ['ACTION', 'RESOURCE', 'NAME', 'CHANGES'],
+    steps.map((s) => [s.action, s.resource, s.name, s.changes.join('; ')]),
+  );
+}
