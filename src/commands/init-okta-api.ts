@@ -6,6 +6,8 @@ import { readInputFile, readJsonFile } from '../config/files.js';
 import { isRecord } from '../config/validate.js';
 import { secretRefs } from '../secrets/refs.js';
 import { confirmOrYes } from '../ui/prompt.js';
+import { keychainPreflight } from '../reconcile/keychain-preflight.js';
+import { StateSectionRecorder } from '../reconcile/state-section.js';
 import { keyValues, table } from '../ui/format.js';
 import type { JsonWebKeyLike } from '../okta/types.js';
 import type { OktaApiSpec, OktaApiState } from '../okta/okta-api/setup.js';
@@ -107,21 +109,23 @@ export async function initOktaApi(ctx: Context, flags: OktaApiFlags): Promise<vo
       ctx.ui.info('nothing changed.');
       return;
     }
-    if (!publicKey) await projectStateKeychainCheck(ctx, name);
+    if (!publicKey) {
+      await keychainPreflight(ctx.secrets, name, {
+        message: "init --okta-api keeps the app's private key in the OS keychain, and it cannot be reached; nothing was changed.",
+        hint: 'Run it where a keychain is available, or pass --public-key-file with your own key.',
+      });
+    }
   } else {
     ctx.ui.success('everything is as the setup says; nothing to change.');
   }
-  let current: OktaApiState = base ?? { kind: 'okta-api', orgUrl: client.orgUrl };
+  const recorder = new StateSectionRecorder<OktaApiState>(projectState, name, 'okta', base ?? { kind: 'okta-api', orgUrl: client.orgUrl });
   const state = await setup.applyOktaApi(
     {
       client,
       secrets: ctx.secrets,
       profile: name,
-      current: () => current,
-      save: async (patch) => {
-        current = { ...current, ...patch };
-        await projectState.set(name, 'okta', current);
-      },
+      current: () => recorder.current,
+      save: (patch) => recorder.update(patch),
       report: (event) => ctx.ui.success(`${event.action} ${label(event.kind)} ${event.name}${event.id ? ` (${event.id})` : ''}`),
     },
     spec,
@@ -145,18 +149,6 @@ export async function initOktaApi(ctx: Context, flags: OktaApiFlags): Promise<vo
       `    scopes: [${o.sdk.scopes.map((s) => `'${s}'`).join(', ')}], keyId: '${o.sdk.keyId ?? ''}', privateKey: <the private key> }`,
     ].join('\n'),
   );
-}
-
-async function projectStateKeychainCheck(ctx: Context, name: string): Promise<void> {
-  try {
-    await ctx.secrets.probe(`${name}/probe`);
-  } catch (error) {
-    const { SecretStoreError } = await import('../errors.js');
-    throw new SecretStoreError("init --okta-api keeps the app's private key in the OS keychain, and it cannot be reached; nothing was changed.", {
-      hint: 'Run it where a keychain is available, or pass --public-key-file with your own key.',
-      cause: error,
-    });
-  }
 }
 
 export async function statusOktaApi(ctx: Context, state: OktaApiState, mint: boolean): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
-import { SecretStoreError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { keychainPreflight } from '../reconcile/keychain-preflight.js';
 import type { BootstrapRecord, Profile } from '../config/profiles.js';
 import { secretRefs } from '../secrets/refs.js';
 import { confirmOrYes } from '../ui/prompt.js';
@@ -69,7 +70,10 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
       ctx.ui.info('nothing changed.');
       return;
     }
-    await keychainPreflight(ctx, name);
+    await keychainPreflight(ctx.secrets, name, {
+      message: "--bootstrap keeps the app's private key in the OS keychain, and it cannot be reached; nothing was changed.",
+      hint: 'Run it where a keychain is available (on Linux: a Secret Service such as gnome-keyring).',
+    });
   }
   const result = await setup.applyBootstrap(
     {
@@ -163,15 +167,4 @@ async function recordProgress(ctx: Context, name: string, orgUrl: string, record
   const current = doc.profiles[name] ?? { orgUrl };
   doc.profiles[name] = { ...current, orgUrl: current.orgUrl ?? orgUrl, bootstrap: record };
   await saveProfiles(doc, ctx.env);
-}
-
-async function keychainPreflight(ctx: Context, name: string): Promise<void> {
-  try {
-    await ctx.secrets.probe(`${name}/probe`);
-  } catch (error) {
-    throw new SecretStoreError("--bootstrap keeps the app's private key in the OS keychain, and it cannot be reached; nothing was changed.", {
-      hint: 'Run it where a keychain is available (on Linux: a Secret Service such as gnome-keyring).',
-      cause: error,
-    });
-  }
 }
