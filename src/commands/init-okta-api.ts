@@ -151,6 +151,50 @@ export async function initOktaApi(ctx: Context, flags: OktaApiFlags): Promise<vo
   );
 }
 
+/** The wizard's first question, on a terminal: which kind of setup. */
+export async function wizardChoosesOktaApi(ctx: Context): Promise<boolean> {
+  const { prompts } = await import('../ui/prompt.js');
+  const { select } = await prompts(ctx.ui, 'The setup (--name and --scope, --okta-api, or --file okta-m2m.json)');
+  const kind = await select(
+    {
+      message: 'What to set up',
+      choices: [
+        { name: 'M2M access to an API of yours (an app, a custom authorization server, scopes, policy, rule)', value: 'api' },
+        { name: "A service app for Okta's own management API (okta.* scopes, a custom admin role)", value: 'okta-api' },
+      ],
+      default: 'api',
+    },
+    { output: ctx.io.stderr, input: ctx.io.stdin },
+  );
+  return kind === 'okta-api';
+}
+
+/** The wizard for an okta-api setup: a name and the okta.* scopes, then init --okta-api with them. */
+export async function oktaApiWizard(ctx: Context): Promise<void> {
+  const { prompts } = await import('../ui/prompt.js');
+  const { validateOktaApiSpec } = await import('../okta/okta-api/setup.js');
+  const { input } = await prompts(ctx.ui, 'The setup (--okta-api --name and --okta-scope)');
+  const io = { output: ctx.io.stderr, input: ctx.io.stdin };
+  const check = (make: () => unknown) => {
+    try {
+      make();
+      return true;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const name = await input({ message: 'Name of the service app', validate: (v: string) => check(() => validateOktaApiSpec({ name: v, scopes: ['okta.users.read'] }, 'the wizard')) }, io);
+  const scopeText = await input(
+    {
+      message: 'okta.* scopes it needs (space or comma separated)',
+      default: 'okta.users.read',
+      validate: (v: string) => check(() => validateOktaApiSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) }, 'the wizard')),
+    },
+    io,
+  );
+  return initOktaApi(ctx, { name, oktaScope: scopeText.split(/[\s,]+/).filter(Boolean) });
+}
+
 export async function statusOktaApi(ctx: Context, state: OktaApiState, mint: boolean): Promise<void> {
   const name = await ctx.profileName();
   const setup = await import('../okta/okta-api/setup.js');

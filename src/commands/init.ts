@@ -63,7 +63,9 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
   const { readOktaState, StateRecorder } = await import('../okta/setup/state.js');
   const projectState = await ctx.state();
   const recorded = readOktaState(projectState, name);
-  const spec = await desiredSpec(ctx, options, recorded);
+  const desired = await desiredSpec(ctx, options, recorded);
+  if ('oktaApi' in desired) return oktaApi.oktaApiWizard(ctx);
+  const spec = desired;
   if (options.save !== undefined) await saveSpecFile(ctx, options.save, spec);
 
   const [{ observe }, { computePlan }, { credentialLookup }, { apply }, { outputsOf }] = await Promise.all([
@@ -110,7 +112,7 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
   ctx.ui.result(outputs, renderOutputs);
 }
 
-async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaState | undefined): Promise<SetupSpec> {
+async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaState | undefined): Promise<SetupSpec | { oktaApi: true }> {
   const { SPEC_FILE, specFromFile, validateSpec } = await import('../okta/setup/spec.js');
   const flagged = SPEC_FLAGS.filter((flag) => options[flag] !== undefined);
   if (options.file !== undefined) {
@@ -161,6 +163,7 @@ async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaSta
     ctx.ui.progress(`using the setup in ${defaultFile}`);
     return specFromFile(fromFile, defaultFile);
   }
+  if (await (await import('./init-okta-api.js')).wizardChoosesOktaApi(ctx)) return { oktaApi: true };
   return wizard(ctx);
 }
 

@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { allFiles, describeWithKeychain, emulator, keychainLookup, requireBuilt, workspace, type Workspace } from '../support/index.js';
+import { main } from '../../src/cli.js';
+import { ENTER, allFiles, describeWithKeychain, emulator, fakeTerminal, keychainLookup, requireBuilt, workspace, type Workspace } from '../support/index.js';
 
 // Issue 17 item 2: init --okta-api makes a service app for the user's own automation against Okta's management
 // API; its token (from token get) lists users, is refused where no scope was granted; re-runs write nothing;
@@ -101,6 +102,19 @@ describeWithKeychain('init --okta-api', () => {
     const out = JSON.parse(init.stdout);
     expect(out.scopes).toEqual(['okta.groups.read']);
     expect(keychainLookup(`${ws.profile}/app-key:${out.clientId}`)).toBeUndefined();
+    expect((await ws.run(['destroy', '--yes'])).code).toBe(0);
+  });
+
+  it('the wizard on a terminal offers the Okta API kind of setup', { timeout: 60_000 }, async () => {
+    const term = fakeTerminal({ ...ws.env }, ws.dir);
+    const running = main(['node', 'okta-m2m', 'init'], term.io);
+    await term.answer(/What to set up/, `\u001b[B${ENTER}`);
+    await term.answer(/Name of the service app/, `wizard-report${ENTER}`);
+    await term.answer(/okta\.\* scopes it needs/, ENTER);
+    await term.answer(/Apply these changes\?/, `y${ENTER}`);
+    expect(await running, term.screen).toBe(0);
+    expect(term.screen).toMatch(/\+ create\s+app wizard-report/);
+    expect((await ws.state()).profiles[ws.profile].okta).toMatchObject({ kind: 'okta-api', scopes: ['okta.users.read'] });
     expect((await ws.run(['destroy', '--yes'])).code).toBe(0);
   });
 });
