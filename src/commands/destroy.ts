@@ -17,6 +17,8 @@ export type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 export async function run(ctx: Context, options: DestroyOptions): Promise<void> {
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
+  const oktaApi = await (await import('./init-okta-api.js')).recordedOktaApi(ctx, name);
+  if (oktaApi) return (await import('./init-okta-api.js')).destroyOktaApi(ctx, oktaApi);
   const { readOktaState } = await import('../okta/setup/state.js');
   const projectState = await ctx.state();
   const recorded = readOktaState(projectState, name);

@@ -29,6 +29,10 @@ export const command = () =>
     .option('--dry-run', 'print the plan and stop')
     .option('--adopt', 'take over existing objects of the setup\'s names that okta-m2m did not make (destroy leaves them)')
     .option('--allow-breaking', 'apply breaking changes (scopes removed, audience changed, a rename) with --yes')
+    .option('--okta-api', "a service app for Okta's own management API (your automation): private_key_jwt, okta.* grants, a custom admin role")
+    .option('--okta-scope <scope>', 'with --okta-api: an okta.* scope to grant (repeatable, or comma separated)', collectList)
+    .option('--role <role>', 'with --okta-api: a standard admin role (such as READ_ONLY_ADMIN) instead of a custom role')
+    .option('--public-key-file <path>', 'with --okta-api: register your own public key (PEM or JWK) instead of a generated one')
     .addHelpText(
       'after',
       `
@@ -38,6 +42,7 @@ place; an interrupted run is completed by running it again.
 ${examples(
   'okta-m2m init --name orders-api --audience api://orders --scope orders:read --scope orders:write --yes',
   'okta-m2m init --file okta-m2m.json --dry-run',
+  'okta-m2m init --okta-api --name user-report --okta-scope okta.users.read --yes',
   'okta-m2m init                       # the wizard, on a terminal',
 )}`,
     );
@@ -48,13 +53,22 @@ export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 const SPEC_FLAGS = ['name', 'audience', 'description', 'scope', 'defaultScope', 'authMethod', 'tokenLifetime', 'allClients', 'dpop'] as const;
 
 export async function run(ctx: Context, options: InitOptions): Promise<void> {
+  const oktaApi = await import('./init-okta-api.js');
+  if (options.oktaApi || (await oktaApi.isOktaApiFile(ctx, options.file)) || (!options.name && !options.file && (await oktaApi.recordedOktaApi(ctx, await ctx.profileName())))) {
+    return oktaApi.initOktaApi(ctx, options);
+  }
+  for (const [flag, set] of [['--okta-scope', options.oktaScope], ['--role', options.role], ['--public-key-file', options.publicKeyFile]] as const) {
+    if (set !== undefined) throw new UsageError(`${flag} goes with --okta-api.`, { hint: 'Add --okta-api, or leave it out.' });
+  }
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   requireProfile(doc, name);
   const { readOktaState, StateRecorder } = await import('../okta/setup/state.js');
   const projectState = await ctx.state();
   const recorded = readOktaState(projectState, name);
-  const spec = await desiredSpec(ctx, options, recorded);
+  const desired = await desiredSpec(ctx, options, recorded);
+  if ('oktaApi' in desired) return oktaApi.oktaApiWizard(ctx);
+  const spec = desired;
   if (options.save !== undefined) await saveSpecFile(ctx, options.save, spec);
 
   const [{ observe }, { computePlan }, { credentialLookup }, { apply }, { outputsOf }] = await Promise.all([
@@ -120,7 +134,7 @@ async function breakingConfirmed(ctx: Context, plan: import('../reconcile/plan.j
   return confirmOrYes(ctx.ui, false, `These changes may break consumers (${what}). Apply them anyway?`);
 }
 
-async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaState | undefined): Promise<SetupSpec> {
+async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaState | undefined): Promise<SetupSpec | { oktaApi: true }> {
   const { SPEC_FILE, specFromFile, validateSpec } = await import('../okta/setup/spec.js');
   const flagged = SPEC_FLAGS.filter((flag) => options[flag] !== undefined);
   if (options.file !== undefined) {
@@ -173,6 +187,7 @@ async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaSta
     ctx.ui.progress(`using the setup in ${defaultFile}`);
     return specFromFile(fromFile, defaultFile);
   }
+  if (await (await import('./init-okta-api.js')).wizardChoosesOktaApi(ctx)) return { oktaApi: true };
   return wizard(ctx);
 }
 

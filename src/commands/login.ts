@@ -10,6 +10,7 @@ import { prompts } from '../ui/prompt.js';
 import { readAll } from '../ui/streams.js';
 import { examples } from './define.js';
 import { collectList } from './options.js';
+import { COMMAND_SCOPES } from '../okta/bootstrap/scopes.js';
 
 export const command = () =>
   new Command('login')
@@ -23,10 +24,16 @@ export const command = () =>
     .option('--scopes <scopes>', 'with --oauth: the okta.* scopes to request (repeatable, or space separated)', collectList)
     .option('--dpop', "with --oauth: the service app requires DPoP (Okta's default for new API Services apps): every management request carries a DPoP proof")
     .option('--generate-key', 'with --oauth: make a key pair, keep the private key in the keychain, print the public JWK and what to set up in Okta')
+    .option('--bootstrap', "with --oauth: make okta-m2m's own service app with an admin API token used once (--api-token-stdin, $OKTA_M2M_API_TOKEN, or the profile's), then switch the profile to it")
+    .option('--role <role>', 'with --bootstrap: assign this standard admin role (such as SUPER_ADMIN) instead of a custom role with just the scopes\' permissions')
+    .option('--no-dpop', 'with --bootstrap: do not require DPoP-bound tokens for the app (default: required)')
+    .option('--revoke-api-token', 'with --bootstrap: revoke the API token afterwards (DELETE /api/v1/api-tokens/current)')
+    .addHelpText('after', () => scopesHelp())
     .addHelpText(
       'after',
       examples(
         'okta-m2m login --org-url https://acme.okta.com --api-token-stdin < token.txt',
+        'okta-m2m login --oauth --bootstrap --revoke-api-token --yes     from an API token profile: no console steps',
         'okta-m2m login --oauth --org-url https://acme.okta.com --generate-key',
         'okta-m2m login --oauth --org-url https://acme.okta.com --client-id 0oa1b2c3 --private-key-file key.pem',
       ),
@@ -34,16 +41,29 @@ export const command = () =>
 
 export type LoginOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
+/** Which command needs which okta.* scope (with --bootstrap, --scopes defaults to all of them). */
+function scopesHelp(): string {
+  const width = Math.max(...COMMAND_SCOPES.map((c) => c.command.length));
+  return `\nokta.* scopes by command (--scopes; --bootstrap grants these by default):\n${COMMAND_SCOPES.map((c) => `  ${c.command.padEnd(width)}  ${c.scopes.join(' ')}`).join('\n')}\n`;
+}
+
 
 export async function run(ctx: Context, options: LoginOptions): Promise<void> {
   const { normalizeOrgUrl } = await import('../okta/client.js');
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   const existing = doc.profiles[name];
-  const orgUrl = normalizeOrgUrl(await orgUrlOf(ctx, options, existing));
+  const orgUrl = normalizeOrgUrl(options.bootstrap && !options.orgUrl && existing?.orgUrl ? existing.orgUrl : await orgUrlOf(ctx, options, existing));
+  if (options.bootstrap) {
+    const { bootstrapLogin } = await import('./login-bootstrap.js');
+    return bootstrapLogin(ctx, options, name, orgUrl);
+  }
   const oauth = Boolean(options.oauth || options.generateKey || options.clientId || options.privateKeyFile);
   if (oauth && options.apiTokenStdin) {
     throw new UsageError('--api-token-stdin and --oauth are two different ways to log in.', { hint: 'Choose one.' });
+  }
+  for (const [flag, set] of [['--role', options.role !== undefined], ['--revoke-api-token', options.revokeApiToken], ['--no-dpop', options.dpop === false]] as const) {
+    if (set) throw new UsageError(`${flag} goes with --oauth --bootstrap.`, { hint: 'Add --oauth --bootstrap, or leave it out.' });
   }
   if (oauth && options.generateKey) return generateKey(ctx, options, name, orgUrl);
   if (oauth) return loginOAuth(ctx, options, name, orgUrl);
@@ -65,26 +85,9 @@ async function orgUrlOf(ctx: Context, options: LoginOptions, existing: Profile |
 }
 
 async function loginToken(ctx: Context, options: LoginOptions, name: string, orgUrl: string): Promise<void> {
-  let token: string;
-  let fromEnv = false;
-  if (options.apiTokenStdin) {
-    if (ctx.io.stdin.isTTY) {
-      throw new UsageError('--api-token-stdin reads a pipe, but stdin is a terminal.', {
-        hint: 'Pipe the token in: okta-m2m login --org-url ... --api-token-stdin < token.txt',
-      });
-    }
-    token = (await readAll(ctx.io.stdin, 64 * 1024)).trim();
-    if (!token) throw new UsageError('stdin held no API token.', { hint: 'Pipe the token in.' });
-  } else if (ctx.env.OKTA_M2M_API_TOKEN) {
-    token = ctx.env.OKTA_M2M_API_TOKEN.trim();
-    fromEnv = true;
-  } else {
-    const { password } = await prompts(ctx.ui, 'The API token (--api-token-stdin or $OKTA_M2M_API_TOKEN)');
-    token = (
-      await password({ message: 'Okta API token', mask: '*' }, { output: ctx.io.stderr, input: ctx.io.stdin })
-    ).trim();
-  }
-  if (/\s/.test(token)) throw new UsageError('The API token has spaces in it.', { hint: 'Give the token alone, not "SSWS <token>".' });
+  const given = await readApiToken(ctx, options);
+  const token = given?.token ?? (await promptApiToken(ctx));
+  const fromEnv = given?.fromEnv ?? false;
   registerSecret(token);
   ctx.ui.warn(
     'an API token acts as the admin who made it, with all of their rights, and Okta revokes it after 30 days unused. ' +
@@ -195,7 +198,41 @@ async function generateKey(ctx: Context, options: LoginOptions, name: string, or
   if (!ctx.ui.json) ctx.ui.info(`\nThe private key is in the keychain (okta-m2m ${name}/okta-private-key). Public JWK above.\n\n${steps}`);
 }
 
-async function saveProfile(ctx: Context, name: string, profile: Profile): Promise<void> {
+/** An API token from --api-token-stdin or $OKTA_M2M_API_TOKEN; undefined when neither gives one. */
+export async function readApiToken(ctx: Context, options: { apiTokenStdin?: boolean | undefined }): Promise<{ token: string; fromEnv: boolean } | undefined> {
+  let token: string;
+  let fromEnv = false;
+  if (options.apiTokenStdin) {
+    if (ctx.io.stdin.isTTY) {
+      throw new UsageError('--api-token-stdin reads a pipe, but stdin is a terminal.', {
+        hint: 'Pipe the token in: okta-m2m login --org-url ... --api-token-stdin < token.txt',
+      });
+    }
+    token = (await readAll(ctx.io.stdin, 64 * 1024)).trim();
+    if (!token) throw new UsageError('stdin held no API token.', { hint: 'Pipe the token in.' });
+  } else if (ctx.env.OKTA_M2M_API_TOKEN) {
+    token = ctx.env.OKTA_M2M_API_TOKEN.trim();
+    fromEnv = true;
+  } else {
+    return undefined;
+  }
+  checkApiToken(token);
+  return { token, fromEnv };
+}
+
+export async function promptApiToken(ctx: Context): Promise<string> {
+  const { password } = await prompts(ctx.ui, 'The API token (--api-token-stdin or $OKTA_M2M_API_TOKEN)');
+  const token = (await password({ message: 'Okta API token', mask: '*' }, { output: ctx.io.stderr, input: ctx.io.stdin })).trim();
+  checkApiToken(token);
+  return token;
+}
+
+function checkApiToken(token: string): void {
+  if (/\s/.test(token)) throw new UsageError('The API token has spaces in it.', { hint: 'Give the token alone, not "SSWS <token>".' });
+  registerSecret(token);
+}
+
+export async function saveProfile(ctx: Context, name: string, profile: Profile): Promise<void> {
   const doc = await ctx.profiles();
   const hadCurrent = Boolean(doc.profiles[doc.current]);
   const profiles = { ...doc.profiles, [name]: { ...(doc.profiles[name]?.auth0 ? { auth0: doc.profiles[name]?.auth0 } : {}), ...profile } };
@@ -203,7 +240,7 @@ async function saveProfile(ctx: Context, name: string, profile: Profile): Promis
 }
 
 /** envVar: the secret stays in that environment variable, not in the keychain. */
-function report(ctx: Context, name: string, profile: Profile, envVar?: string): void {
+export function report(ctx: Context, name: string, profile: Profile, envVar?: string): void {
   ctx.ui.success(`logged in: profile "${name}" uses ${profile.orgUrl}`);
   const where = envVar ? `from $${envVar}` : 'in the keychain';
   const value = {

@@ -22,6 +22,8 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   const profile = requireProfile(doc, name);
+  const oktaApi = await (await import('./init-okta-api.js')).recordedOktaApi(ctx, name);
+  if (oktaApi) return (await import('./init-okta-api.js')).statusOktaApi(ctx, oktaApi, options.token !== false);
   const { readOktaState } = await import('../okta/setup/state.js');
   const recorded = readOktaState(await ctx.state(), name);
   const base = { profile: name, orgUrl: profile.orgUrl, authMode: profile.authMode ?? 'ssws' };

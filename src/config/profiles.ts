@@ -13,9 +13,23 @@ export interface Profile {
   clientId?: string;
   keyId?: string;
   scopes?: string[];
-  /** okta-m2m's own service app demands DPoP-bound tokens: every management request carries a DPoP proof. */
+  /** The management client sends DPoP proofs: okta-m2m's own app requires DPoP-bound tokens. */
   dpop?: boolean;
+  /** What `login --oauth --bootstrap` made in the org (ids only), so that a re-run finds it and logout --remote removes it. */
+  bootstrap?: BootstrapRecord;
   auth0?: { domain: string; clientId: string; baseUrl?: string };
+}
+
+export interface BootstrapRecord {
+  appId?: string;
+  clientId?: string;
+  /** okta.* scope -> grant id */
+  grantIds?: Record<string, string>;
+  roleId?: string;
+  resourceSetId?: string;
+  assignmentId?: string;
+  /** A standard role (--role) instead of the custom one. */
+  standardRole?: string;
 }
 
 export interface ProfilesDocument {
@@ -88,6 +102,7 @@ function parseProfile(value: unknown, name: string, file: string): Profile {
   if (scopes) profile.scopes = scopes as string[];
   if (record.dpop !== undefined && typeof record.dpop !== 'boolean') throw damaged(file, `profile "${name}" has a dpop that is not true or false`);
   if (record.dpop === true) profile.dpop = true;
+  if (record.bootstrap !== undefined) profile.bootstrap = parseBootstrap(record.bootstrap, name, file);
   if (record.auth0 !== undefined) {
     const auth0 = expectRecord(record.auth0, `profile "${name}".auth0`, file);
     const domain = optionalString(auth0, 'domain', file);
@@ -98,6 +113,20 @@ function parseProfile(value: unknown, name: string, file: string): Profile {
     if (baseUrl) profile.auth0.baseUrl = baseUrl;
   }
   return profile;
+}
+
+function parseBootstrap(value: unknown, name: string, file: string): BootstrapRecord {
+  const record = expectRecord(value, `profile "${name}".bootstrap`, file);
+  const out: BootstrapRecord = {};
+  for (const key of ['appId', 'clientId', 'roleId', 'resourceSetId', 'assignmentId', 'standardRole'] as const) {
+    const text = optionalString(record, key, file);
+    if (text) out[key] = text;
+  }
+  if (record.grantIds !== undefined) {
+    const grants = expectRecord(record.grantIds, `profile "${name}".bootstrap.grantIds`, file);
+    out.grantIds = Object.fromEntries(Object.entries(grants).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  }
+  return out;
 }
 
 export { isRecord };

@@ -27,6 +27,7 @@ describeWithKeychain('the init wizard on a terminal', () => {
   it('asks for the setup, saves okta-m2m.json, shows the plan and applies it after confirmation', async () => {
     const term = fakeTerminal({ ...ws.env }, ws.dir);
     const running = main(['node', 'okta-m2m', 'init'], term.io);
+    await term.answer(/What to set up/, ENTER);
     await term.answer(/Name of the API/, `wizard-api${ENTER}`);
     await term.answer(/Audience of the tokens/, ENTER);
     await term.answer(/Description/, ENTER);
