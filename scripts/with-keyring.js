@@ -3,12 +3,15 @@
 // gnome-keyring (its files in a temp folder), so the real Secret Service is used and the user's own keyring is
 // never touched. Elsewhere (macOS Keychain, Windows Credential Manager): the command as it is.
 //   node scripts/with-keyring.js <command> [args...]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [command, ...args] = process.argv.slice(2);
+// Tests, the demo and the benches never reach the EC2 instance metadata address: an AWS SDK without credentials
+// would otherwise probe 169.254.169.254 (issue 19). A caller's own setting wins.
+process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
 if (!command) {
   console.error('usage: node scripts/with-keyring.js <command> [args...]');
   process.exit(2);
@@ -23,6 +26,33 @@ function run(file, argv, env = process.env) {
   return result.status ?? 1;
 }
 
+/**
+ * dbus-run-session as a child whose stderr passes through line by line, less the daemon's own "Failed to set fd
+ * limit" notice (unprivileged users cannot raise it; it says nothing about the run).
+ */
+function runQuietDbus(argv, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('dbus-run-session', argv, { stdio: ['inherit', 'inherit', 'pipe'], env });
+    let pending = '';
+    const forward = (line) => {
+      if (!/^dbus-daemon\[\d+\]: .*Failed to set fd limit/.test(line)) process.stderr.write(line);
+    };
+    child.stderr.on('data', (chunk) => {
+      pending += chunk;
+      let end;
+      while ((end = pending.indexOf('\n')) !== -1) {
+        forward(pending.slice(0, end + 1));
+        pending = pending.slice(end + 1);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (pending) forward(pending);
+      resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
+    });
+  });
+}
+
 let status;
 if (process.platform !== 'linux') {
   status = run(command, args);
@@ -34,7 +64,7 @@ if (process.platform !== 'linux') {
   const home = mkdtempSync(join(tmpdir(), 'okta-m2m-keyring-'));
   const inner = `printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec ${[command, ...args].map(quote).join(' ')}`;
   try {
-    status = run('dbus-run-session', ['--', 'sh', '-c', inner], { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home });
+    status = await runQuietDbus(['--', 'sh', '-c', inner], { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home });
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
