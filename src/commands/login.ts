@@ -45,8 +45,16 @@ export async function run(ctx: Context, options: LoginOptions): Promise<void> {
     throw new UsageError('--api-token-stdin and --oauth are two different ways to log in.', { hint: 'Choose one.' });
   }
   if (oauth && options.generateKey) return generateKey(ctx, options, name, orgUrl);
+  await checkOktaOrg(ctx, orgUrl);
   if (oauth) return loginOAuth(ctx, options, name, orgUrl);
   return loginToken(ctx, options, name, orgUrl);
+}
+
+/** Before any credential leaves: is orgUrl an Okta org at all? */
+async function checkOktaOrg(ctx: Context, orgUrl: string): Promise<void> {
+  const { verifyOktaOrg } = await import('../okta/org-check.js');
+  ctx.ui.progress(`checking that ${orgUrl} is an Okta org ...`);
+  await verifyOktaOrg(orgUrl, ctx.httpOptions());
 }
 
 async function orgUrlOf(ctx: Context, options: LoginOptions, existing: Profile | undefined): Promise<string> {
