@@ -9,7 +9,7 @@ import type { SetupSpec, SpecInput } from '../okta/spec.js';
 import type { OktaState } from '../okta/state.js';
 import { examples } from './define.js';
 import { label, renderOutputs, renderPlan } from './okta-setup-text.js';
-import { collectList } from './options.js';
+import { collectScopeNames } from './options.js';
 
 export const command = () =>
   new Command('init')
@@ -17,7 +17,7 @@ export const command = () =>
     .option('--name <name>', 'name of the setup: the app and the authorization server are called this')
     .option('--audience <uri>', 'the audience (aud) of the access tokens (default: api://<name>)')
     .option('--description <text>', 'a description for the authorization server and policy')
-    .option('--scope <scope>', 'a scope to make (repeatable, or comma separated)', collectList)
+    .option('--scope <scope>', 'a scope to make (repeatable, or comma separated)', collectScopeNames)
     .option('--default-scope <scope>', 'the scope Okta grants when a token request names none')
     .option('--auth-method <method>', 'client authentication: client_secret_basic (default), client_secret_post or private_key_jwt')
     .option('--token-lifetime <minutes>', 'access token lifetime in minutes, 5 to 1440 (default 60)')
