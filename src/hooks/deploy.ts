@@ -398,17 +398,24 @@ export async function applyDeploy(plan: DeployPlan, deps: DeployDeps): Promise<D
     await lambda.waitActive(aws, request.functionName, timing);
   } else {
     functionArn = plan.fn.arn;
-    if (plan.fn.state === 'Pending') await lambda.waitActive(aws, request.functionName, timing);
-    else if (plan.fn.lastUpdateStatus === 'InProgress') await lambda.waitUpdated(aws, request.functionName, timing);
+    if (plan.fn.state === 'Pending') {
+      progress('waiting for the function to become active');
+      await lambda.waitActive(aws, request.functionName, timing);
+    } else if (plan.fn.lastUpdateStatus === 'InProgress') {
+      progress('waiting for an earlier update of the function to finish');
+      await lambda.waitUpdated(aws, request.functionName, timing);
+    }
     // The role's ARN is known now: compare again (the plan may have named "the new role").
     if (lambda.configurationChanges(plan.fn, settings).length) {
       progress('updating the function configuration');
       await lambda.updateConfiguration(aws, settings);
+      progress('waiting for Lambda to apply the configuration');
       await lambda.waitUpdated(aws, request.functionName, timing);
     }
     if (stepOf('function code')?.action === 'update') {
       progress(`uploading the code (${request.zip.bytes.byteLength} bytes)`);
       await lambda.updateCode(aws, request.functionName, request.zip.bytes, request.architecture);
+      progress('waiting for Lambda to deploy the code');
       await lambda.waitUpdated(aws, request.functionName, timing);
     }
   }

@@ -172,8 +172,7 @@ async function obtainToken(
     ...spec,
     auth,
     timeoutMs: ctx.globals.timeoutMs,
-    onRetry: (waitMs, attempt) =>
-      ctx.ui.progress(`rate limited; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})`),
+    http: new (await import('../../http/client.js')).HttpClient(ctx.httpOptions()),
   });
   if (useCache) await cache.set(key, token).catch(cacheUnavailable);
   return { token, cached: false };
