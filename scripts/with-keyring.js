@@ -5,7 +5,7 @@
 //   node scripts/with-keyring.js <command> [args...]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [command, ...args] = process.argv.slice(2);
@@ -26,47 +26,72 @@ function run(file, argv, env = process.env) {
   return result.status ?? 1;
 }
 
-/**
- * dbus-run-session as a child whose stderr passes through line by line, less the daemon's own "Failed to set fd
- * limit" notice (unprivileged users cannot raise it; it says nothing about the run).
- */
-function runQuietDbus(argv, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('dbus-run-session', argv, { stdio: ['inherit', 'inherit', 'pipe'], env });
-    let pending = '';
-    const forward = (line) => {
-      if (!/^dbus-daemon\[\d+\]: .*Failed to set fd limit/.test(line)) process.stderr.write(line);
-    };
-    child.stderr.on('data', (chunk) => {
-      pending += chunk;
-      let end;
-      while ((end = pending.indexOf('\n')) !== -1) {
-        forward(pending.slice(0, end + 1));
-        pending = pending.slice(end + 1);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (pending) forward(pending);
-      resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
-    });
-  });
-}
-
 let status;
 if (process.platform !== 'linux') {
+  status = run(command, args);
+} else if ((!has('dbus-run-session') || !has('gnome-keyring-daemon')) && process.env.OKTA_M2M_SKIP_KEYCHAIN_TESTS === '1') {
+  console.error('no dbus-run-session or gnome-keyring-daemon: running without a keychain (OKTA_M2M_SKIP_KEYCHAIN_TESTS=1)');
   status = run(command, args);
 } else if (!has('dbus-run-session') || !has('gnome-keyring-daemon')) {
   console.error('okta-m2m keeps secrets in the OS keychain; on Linux that is a Secret Service such as gnome-keyring.');
   console.error('Install it first: sudo apt-get install -y dbus gnome-keyring libsecret-tools');
+  console.error('(or set OKTA_M2M_SKIP_KEYCHAIN_TESTS=1 to run without one; the keychain suites then show as skipped)');
   status = 1;
 } else {
   const home = mkdtempSync(join(tmpdir(), 'okta-m2m-keyring-'));
-  const inner = `printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec ${[command, ...args].map(quote).join(' ')}`;
+  // The command gets our stderr back as its fd 2 (passed in as fd 3); dbus-run-session's and dbus-daemon's own
+  // stderr (and that of the services it activates) goes through dropDbusNoise.
+  const inner = `exec 2>&3 3>&-; printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec ${[command, ...args].map(quote).join(' ')}`;
   try {
-    status = await runQuietDbus(['--', 'sh', '-c', inner], { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home });
+    status = await new Promise((resolve, reject) => {
+      const child = spawn('dbus-run-session', ['--', 'sh', '-c', inner], {
+        stdio: ['inherit', 'inherit', 'pipe', 2],
+        env: { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home },
+      });
+      // Ctrl-C reaches the whole process group; wait for the command to finish its own clean-up.
+      for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
+      dropDbusNoise(child.stderr);
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    });
   } finally {
-    rmSync(home, { recursive: true, force: true });
+    removeWhenQuiet(home);
   }
 }
 process.exit(status);
+
+/**
+ * Forwards the bus's stderr minus its routine chatter: the line dbus-daemon prints on every start as root where it
+ * may not raise RLIMIT_NOFILE to 65536 (containers, CI: "Failed to set fd limit to 65536: Operation not
+ * permitted"), its notes on activating the keyring service, and gnome-keyring's "discover_other_daemon". Anything
+ * else (a real error) still shows.
+ */
+function dropDbusNoise(stream) {
+  const noise = /Failed to set fd limit|Activating service name=|Successfully activated service|^discover_other_daemon:/;
+  let pending = '';
+  const forward = (line) => {
+    if (!noise.test(line)) process.stderr.write(`${line}\n`);
+  };
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop();
+    lines.forEach(forward);
+  });
+  stream.on('end', () => pending && forward(pending));
+}
+
+/**
+ * gnome-keyring-daemon outlives the session by a moment and removes its own sockets as it goes, so removing its
+ * folder can race it (ENOTEMPTY): try for up to two seconds, then leave the few bytes in the temp folder.
+ */
+function removeWhenQuiet(dir) {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}
