@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, emulator, hasKeychain, requireBuilt, workspace, type Workspace } from './init-support.js';
+import { BIN, emulator, describeWithKeychain, requireBuilt, workspace, type Workspace } from '../support/index.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 describe('first contact, smaller points', () => {
@@ -56,7 +56,7 @@ describe('first contact, smaller points', () => {
     expect(auth0.stderr).toContain('"orders read" has a space in it');
   });
 
-  describe.skipIf(!hasKeychain)('against the emulator', () => {
+  describeWithKeychain('against the emulator', () => {
     let emu: EmulatorHandle;
     beforeAll(async () => {
       emu = await emulator();

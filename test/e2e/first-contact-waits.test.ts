@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuilt, workspace, type Workspace } from './init-support.js';
+import { requireBuilt, workspace, type Workspace } from '../support/index.js';
 
 describe('waits are shown', () => {
   let ws: Workspace;

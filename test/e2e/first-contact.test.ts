@@ -9,7 +9,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulator, hasKeychain, login, requireBuilt, workspace, type Workspace } from './init-support.js';
+import { emulator, login, describeWithKeychain, requireBuilt, workspace, type Workspace } from '../support/index.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 const TOKEN = 'first-contact-api-token-0123456789abcdef';
@@ -82,7 +82,7 @@ describe('login on first contact', () => {
     expect(seen.map((r) => r.url)).toEqual(['/.well-known/okta-organization']);
   });
 
-  describe.skipIf(!hasKeychain)('against the emulator', () => {
+  describeWithKeychain('against the emulator', () => {
     let emu: EmulatorHandle;
     beforeAll(async () => {
       emu = await emulator();
