@@ -14,6 +14,11 @@ export const command = () =>
 export type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, _options: DestroyOptions): Promise<void> {
+  const { withCommandLock } = await import('./project-lock.js');
+  return withCommandLock(ctx, 'destroy', () => execute(ctx, _options));
+}
+
+async function execute(ctx: Context, _options: DestroyOptions): Promise<void> {
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   const { readOktaState } = await import('../okta/state.js');

@@ -44,6 +44,12 @@ export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 const SPEC_FLAGS = ['name', 'audience', 'description', 'scope', 'defaultScope', 'authMethod', 'tokenLifetime', 'allClients'] as const;
 
 export async function run(ctx: Context, options: InitOptions): Promise<void> {
+  if (options.dryRun) return execute(ctx, options);
+  const { withCommandLock } = await import('./project-lock.js');
+  return withCommandLock(ctx, 'init', () => execute(ctx, options));
+}
+
+async function execute(ctx: Context, options: InitOptions): Promise<void> {
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   requireProfile(doc, name);

@@ -37,6 +37,12 @@ Examples:
 export type Auth0RoleOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void> {
+  if (options.dryRun) return execute(ctx, options);
+  const { withCommandLock } = await import('../project-lock.js');
+  return withCommandLock(ctx, 'sync auth0-role', () => execute(ctx, options));
+}
+
+async function execute(ctx: Context, options: Auth0RoleOptions): Promise<void> {
   const [{ requireScopes }, { parseFieldMap }, { syncRole }] = await Promise.all([
     import('../../auth0/scopes.js'),
     import('../../auth0/mapping.js'),
