@@ -2,7 +2,7 @@ import type { OktaClient } from '../okta/client.js';
 import type { ProjectState } from '../config/state.js';
 import { isRecord } from '../config/validate.js';
 import { ConflictError, UsageError } from '../errors.js';
-import type { OktaState } from '../okta/state.js';
+import { issuerFor, type OktaState } from '../okta/state.js';
 import type { InlineHookInfo, RuleRef } from '../okta/inline-hooks.js';
 import type { OktaRule } from '../okta/types.js';
 import { registerSecret } from '../secrets/redact.js';
@@ -74,6 +74,8 @@ export interface DeployRequest {
   options: TemplateOptions;
   rotateSecret?: boolean | undefined;
   oktaState?: OktaState | undefined;
+  /** The profile's org URL: where the scim-token command's token URL comes from (the state's is data, not a direction). */
+  oktaOrgUrl?: string | undefined;
   /** token-hook: register the inline hook in Okta and attach it (undefined: skip, --no-okta). */
   okta?: OktaTarget | undefined;
 }
@@ -481,17 +483,20 @@ export function result(
   if (made.functionUrl) out.functionUrl = made.functionUrl;
   if (made.inlineHookId) out.inlineHookId = made.inlineHookId;
   if (request.template === 'scim-bridge' && made.functionUrl) {
-    out.scim = scimInstructions(made.functionUrl, (plan.environment.ALLOWED_HOSTS ?? '').split(',').filter(Boolean), request.oktaState);
+    out.scim = scimInstructions(made.functionUrl, (plan.environment.ALLOWED_HOSTS ?? '').split(',').filter(Boolean), request.oktaState, request.oktaOrgUrl);
   }
   return out;
 }
 
 /** What the Okta SCIM app needs: a base URL per allowed host, and the command that makes its bearer token. */
-export function scimInstructions(functionUrl: string, hosts: string[], okta: OktaState | undefined): ScimInstructions {
+export function scimInstructions(functionUrl: string, hosts: string[], okta: OktaState | undefined, orgUrl?: string): ScimInstructions {
   const baseUrls = hosts.map((host) => ({ host, url: bridgeBaseUrl(functionUrl, host) }));
+  // The token URL from the profile's org and the server's id, never the state's own tokenEndpoint.
+  const serverId = okta?.authServerId && /^[A-Za-z0-9]+$/.test(okta.authServerId) ? okta.authServerId : undefined;
+  const tokenUrl = orgUrl && serverId ? `${issuerFor(orgUrl, serverId)}/v1/token` : '<token URL>';
   const parts = [
     'okta-m2m scim-token encode',
-    `--token-url ${okta?.tokenEndpoint ?? '<token URL>'}`,
+    `--token-url ${tokenUrl}`,
     `--client-id ${okta?.clientId ?? '<client id>'}`,
     '--client-secret-stdin',
     ...(okta?.scopes ?? []).map((s) => `--scope ${s}`),

@@ -146,6 +146,7 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
     options: templateOptions,
     rotateSecret: Boolean(options.rotateSecret),
     oktaState,
+    oktaOrgUrl: (await ctx.profiles()).profiles[profile]?.orgUrl,
     okta,
   };
   const deps = { aws, secrets: ctx.secrets, state, progress: (m: string) => ctx.ui.progress(m) };
