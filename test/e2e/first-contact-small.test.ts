@@ -56,6 +56,15 @@ describe('first contact, smaller points', () => {
     expect(auth0.stderr).toContain('"orders read" has a space in it');
   });
 
+  it("commander's own errors are neutralised: an unknown option with terminal escapes reaches stderr inert", async () => {
+    const hostile = '--x\u001b]52;c;aGVsbG8=\u0007\u001b[2J';
+    const result = await ws.run(['init', hostile]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown option');
+    expect(result.stderr).not.toMatch(/[\u0007\u001b]/);
+    expect(result.stderr).toContain('\\u001b]52');
+  });
+
   describeWithKeychain('against the emulator', () => {
     let emu: EmulatorHandle;
     beforeAll(async () => {
