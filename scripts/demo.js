@@ -5,7 +5,7 @@
 // removed by destroy and logout) and nothing leaves this machine.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,20 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'okta-m2m.js');
 const work = await mkdtemp(join(tmpdir(), 'okta-m2m-demo-'));
-const env = { ...process.env, OKTA_M2M_CONFIG_DIR: join(work, 'config'), OKTA_M2M_PROFILE: 'demo', NO_COLOR: '1' };
+// The built bin on PATH, as after "npm link": each step runs "okta-m2m ..." exactly as printed, and can be pasted.
+const binDir = join(work, 'bin');
+await mkdir(binDir);
+await writeFile(join(binDir, 'okta-m2m'), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`, { mode: 0o755 });
+const env = {
+  ...process.env,
+  PATH: `${binDir}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH ?? ''}`,
+  OKTA_M2M_CONFIG_DIR: join(work, 'config'),
+  OKTA_M2M_PROFILE: 'demo',
+  NO_COLOR: '1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+const launch = (args, stdio) =>
+  process.platform === 'win32' ? spawn(process.execPath, [cli, ...args], { cwd: work, env, stdio }) : spawn('okta-m2m', args, { cwd: work, env, stdio });
 const tty = process.stdout.isTTY;
 const bold = (text) => (tty ? `\u001b[1m${text}\u001b[22m` : text);
 const dim = (text) => (tty ? `\u001b[2m${text}\u001b[22m` : text);
@@ -29,7 +42,7 @@ const note = (text) => show(dim(text));
 function run(args, { input = '', quiet = false, label } = {}) {
   show(`$ okta-m2m ${label ?? args.join(' ')}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: work, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = launch(args, ['pipe', 'pipe', 'pipe']);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -47,7 +60,7 @@ function run(args, { input = '', quiet = false, label } = {}) {
 function start(args, { label } = {}) {
   show(`$ okta-m2m ${label ?? args.join(' ')} &`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = launch(args, ['ignore', 'pipe', 'pipe']);
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -151,10 +164,11 @@ try {
     label: "token get --raw --scope orders:read --token-url '...?assertion=<a forged token>'",
   }).then(
     () => false,
-    (error) => /access_denied/.test(error.message),
+    // Refused by the hook: Okta answers access_denied or, for a hook error, server_error naming the reason.
+    (error) => /access_denied|token request was refused/.test(error.message),
   );
   if (!denied) throw new Error('a forged assertion was not refused');
-  note('a forged assertion: access_denied, no token');
+  note('a forged assertion: refused by the hook (bad signature), no token');
   await hook.stop();
   await bridge.stop();
 
@@ -167,6 +181,21 @@ try {
   await emulator.stop();
 
   process.stdout.write(`\n${bold('demo finished: every step succeeded.')}\n`);
+  process.stdout.write(
+    [
+      '',
+      bold('What to try next'),
+      '   npm link                                     okta-m2m on your PATH (or: npx okta-m2m ... from this folder)',
+      '   okta-m2m emulator start                      a local org of your own; it prints the login to run',
+      '   okta-m2m init                                the wizard: asks for a name, scopes and an audience',
+      '   okta-m2m token get --curl                    the token request as a curl command (secret in a variable)',
+      '   okta-m2m secret show --to-env-file .env      hand the consumer its client id and secret',
+      '   okta-m2m profiles status                     which org, which credentials, and whether Okta accepts them',
+      '   okta-m2m completion bash >> ~/.bashrc        completion (zsh and fish too)',
+      '   okta-m2m --help                              every command, with examples',
+      '',
+    ].join('\n'),
+  );
 } catch (error) {
   process.stderr.write(`\ndemo failed: ${error.message}\n`);
   process.exitCode = 1;

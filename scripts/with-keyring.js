@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [command, ...args] = process.argv.slice(2);
+// Tests, the demo and the benches never reach the EC2 instance metadata address: an AWS SDK without credentials
+// would otherwise probe 169.254.169.254 (issue 19). A caller's own setting wins.
+process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
 if (!command) {
   console.error('usage: node scripts/with-keyring.js <command> [args...]');
   process.exit(2);

@@ -6,6 +6,7 @@ import { Context, DEFAULT_TIMEOUT_SECONDS, type Factories, type GlobalOptions, t
 import { ExitCode, ExitWith, InterruptedError, UsageError, exitCodeOf } from './errors.js';
 import { interruptionOf } from './ui/prompt.js';
 import { Ui } from './ui/ui.js';
+import { neutralize } from './ui/sanitize.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = examples(
@@ -53,7 +54,8 @@ export function buildProgram(io: Io, factories: Partial<Factories> = {}, usageEr
   const program = globalOptions()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      // Commander's own messages repeat what was typed (an unknown option, a bad value): neutralised like all output.
+      writeErr: (text) => io.stderr.write(neutralize(text)),
       ...(usageErrors ? { outputError: (text: string) => usageErrors(text) } : {}),
     })
     .exitOverride();

@@ -87,16 +87,11 @@ export class Context {
 
   /**
    * What every remote call of this command shares, whichever client makes it (Okta, Auth0, a token endpoint,
-   * discovery): the --timeout limit per request, and each retry reported with --debug.
+   * discovery): the --timeout limit per request, and each retry wait shown (on stderr when over 2 s, else with
+   * --debug).
    */
   httpOptions(): Pick<HttpOptions, 'timeoutMs' | 'onRetry'> {
-    return {
-      timeoutMs: this.globals.timeoutMs,
-      onRetry: (event) =>
-        this.ui.debug(
-          `retry ${event.attempt} of ${event.method} ${event.path} after ${event.reason}${event.status ? ` (${event.status})` : ''}, waiting ${event.delayMs} ms`,
-        ),
-    };
+    return { timeoutMs: this.globals.timeoutMs, onRetry: (event) => this.ui.retryWait(event) };
   }
 
   /** The Okta management client of the profile, with httpOptions(). */

@@ -2,6 +2,7 @@ import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { examples } from './define.js';
+import { ARCHITECTURES, RUNTIMES, TEMPLATE_NAMES } from '../lambda/names.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
@@ -34,9 +35,38 @@ interface Node {
   options: string[];
 }
 
-function commandTree(program: CommandUnknownOpts): Node[] {
+/** Values offered after an option (a "@profiles" entry: the profiles, listed by okta-m2m itself at <TAB> time). */
+const OPTION_VALUES: Record<string, readonly string[]> = {
+  '--profile': ['@profiles'],
+  '-p': ['@profiles'],
+  '--auth-method': ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+  '--provider': ['okta', 'auth0', 'generic'],
+  '--runtime': RUNTIMES,
+  '--arch': ARCHITECTURES,
+  '--rate-limits': ['workforce', 'developer', 'free', 'off'],
+  '--fault': ['429', '500', 'drop'],
+};
+
+/** Values of a command's argument: templates, profiles, shells. */
+const ARGUMENT_VALUES: Record<string, readonly string[]> = {
+  'hook build': TEMPLATE_NAMES,
+  'hook serve': TEMPLATE_NAMES,
+  'hook deploy': TEMPLATE_NAMES,
+  'hook remove': TEMPLATE_NAMES,
+  'profiles use': ['@profiles'],
+  'profiles remove': ['@profiles'],
+  completion: SHELLS,
+};
+
+const FILE_OPTION = /(-file|^--zip|^--state|^--save|^--out-dir|^--to-env-file)$/;
+
+function commandTree(program: CommandUnknownOpts): { nodes: Node[]; valued: string[] } {
   const nodes: Node[] = [];
+  const valued = new Set<string>();
   const walk = (command: CommandUnknownOpts, path: string[]) => {
+    for (const option of command.options) {
+      if (option.required || option.optional) for (const flag of [option.long, option.short]) if (flag) valued.add(flag);
+    }
     nodes.push({
       path,
       subcommands: command.commands.map((c) => c.name()),
@@ -45,47 +75,89 @@ function commandTree(program: CommandUnknownOpts): Node[] {
     for (const sub of command.commands) walk(sub, [...path, sub.name()]);
   };
   walk(program, []);
-  return nodes;
+  return { nodes, valued: [...valued].sort() };
 }
 
-function bash(tree: Node[]): string {
-  const cases = tree
-    .map((node) => `    "${node.path.join(' ')}") words="${[...node.subcommands, ...node.options].join(' ')}" ;;`)
+const PROFILES_BASH = `$(okta-m2m profiles list --json 2>/dev/null | sed -n 's/^ *"name": "\\(.*\\)",$/\\1/p')`;
+
+function bashWords(values: readonly string[]): string {
+  return values.map((v) => (v === '@profiles' ? PROFILES_BASH : v)).join(' ');
+}
+
+function bash({ nodes, valued }: { nodes: Node[]; valued: string[] }): string {
+  const cases = nodes
+    .map((node) => {
+      const args = ARGUMENT_VALUES[node.path.join(' ')] ?? [];
+      return `    "${node.path.join(' ')}") words="${[...node.subcommands, ...node.options, ...(args.length ? [bashWords(args)] : [])].join(' ')}" ;;`;
+    })
     .join('\n');
+  const values = Object.entries(OPTION_VALUES)
+    .map(([flag, list]) => `      ${flag}) COMPREPLY=($(compgen -W "${bashWords(list)}" -- "$cur")); return ;;`)
+    .join('\n');
+  const files = valued.filter((flag) => FILE_OPTION.test(flag));
   return `# okta-m2m bash completion
-_okta_m2m() {
-  local cur path="" i words
-  cur="\${COMP_WORDS[COMP_CWORD]}"
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    case "\${COMP_WORDS[i]}" in -*) ;; *) path="\${path:+$path }\${COMP_WORDS[i]}" ;; esac
-  done
-  case "$path" in
+_okta_m2m_words() {
+  case "$1" in
 ${cases}
-    *) words="" ;;
+    *) return 1 ;;
   esac
+}
+_okta_m2m() {
+  local cur prev path="" i w skip=0 words
+  cur="\${COMP_WORDS[COMP_CWORD]}"
+  prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    w="\${COMP_WORDS[i]}"
+    if ((skip)); then skip=0; continue; fi
+    case "$w" in
+      ${valued.join('|')}) skip=1 ;;
+      -*) ;;
+      *) path="\${path:+$path }$w" ;;
+    esac
+  done
+  if ((COMP_CWORD > 1)); then
+    case "$prev" in
+${values}
+${files.length ? `      ${files.join('|')}) COMPREPLY=($(compgen -f -- "$cur")); return ;;\n` : ''}      ${valued.join('|')}) COMPREPLY=(); return ;;
+    esac
+  fi
+  # An argument already given (a template, a name): complete the command it belongs to.
+  while ! _okta_m2m_words "$path"; do
+    [[ "$path" == *" "* ]] && path="\${path% *}" || path=""
+  done
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
 complete -F _okta_m2m okta-m2m
 `;
 }
 
-function zsh(tree: Node[]): string {
+function zsh(tree: { nodes: Node[]; valued: string[] }): string {
   return `#compdef okta-m2m
 # okta-m2m zsh completion
 autoload -U +X bashcompinit && bashcompinit
 ${bash(tree)}`;
 }
 
-function fish(tree: Node[]): string {
+const PROFILES_FISH = `(okta-m2m profiles list --json 2>/dev/null | string match -rg '^ *"name": "([^"]+)",$')`;
+
+function fishWords(values: readonly string[]): string {
+  return values.map((v) => (v === '@profiles' ? PROFILES_FISH : v)).join(' ');
+}
+
+function fish({ nodes, valued }: { nodes: Node[]; valued: string[] }): string {
   const lines = ['# okta-m2m fish completion', 'complete -c okta-m2m -f'];
-  for (const node of tree) {
+  for (const node of nodes) {
     const condition =
       node.path.length === 0
         ? '__fish_use_subcommand'
         : `__fish_seen_subcommand_from ${node.path[node.path.length - 1]}`;
     for (const sub of node.subcommands) lines.push(`complete -c okta-m2m -n '${condition}' -a ${sub}`);
+    const args = ARGUMENT_VALUES[node.path.join(' ')];
+    if (args) lines.push(`complete -c okta-m2m -n '${condition}' -a "${fishWords(args)}"`);
     for (const option of node.options.filter((o) => o.startsWith('--'))) {
-      lines.push(`complete -c okta-m2m -n '${condition}' -l ${option.slice(2)}`);
+      const known = OPTION_VALUES[option];
+      const value = known ? ` -x -a "${fishWords(known)}"` : FILE_OPTION.test(option) ? ' -r -F' : valued.includes(option) ? ' -x' : '';
+      lines.push(`complete -c okta-m2m -n '${condition}' -l ${option.slice(2)}${value}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -15,6 +15,11 @@ export const command = () =>
 export type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: DestroyOptions): Promise<void> {
+  const { withCommandLock } = await import('./project-lock.js');
+  return withCommandLock(ctx, 'destroy', () => execute(ctx, options));
+}
+
+async function execute(ctx: Context, options: DestroyOptions): Promise<void> {
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   const oktaApi = await (await import('./init-okta-api.js')).recordedOktaApi(ctx, name);

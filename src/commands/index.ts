@@ -16,6 +16,8 @@ import * as login from './login.js';
 import * as logout from './logout.js';
 import * as profilesList from './profiles/list.js';
 import * as profilesRemove from './profiles/remove.js';
+import * as profilesStatus from './profiles/status.js';
+import * as secretShow from './secret/show.js';
 import * as profilesUse from './profiles/use.js';
 import * as rotateKey from './rotate/key.js';
 import * as rotateSecret from './rotate/secret.js';
@@ -45,11 +47,13 @@ export function registerCommands(program: CommandUnknownOpts, make: MakeContext)
   group('profiles', 'list, switch and remove connection profiles')
     .addCommand(bind(profilesList.command(), profilesList.run, make), { isDefault: true })
     .addCommand(bind(profilesUse.command(), profilesUse.run, make))
-    .addCommand(bind(profilesRemove.command(), profilesRemove.run, make));
+    .addCommand(bind(profilesRemove.command(), profilesRemove.run, make))
+    .addCommand(bind(profilesStatus.command(), profilesStatus.run, make));
   program.addCommand(bind(logout.command(), logout.run, make));
   program.addCommand(bind(init.command(), init.run, make));
   program.addCommand(bind(destroy.command(), destroy.run, make));
   program.addCommand(bind(status.command(), status.run, make));
+  group('secret', "hand a consumer its client secret", bind(secretShow.command(), secretShow.run, make));
   group(
     'rotate',
     'replace a client secret or key without downtime (two overlap, then the old one goes)',

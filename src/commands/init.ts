@@ -10,7 +10,7 @@ import type { OktaState } from '../okta/setup/state.js';
 import { examples } from './define.js';
 import { oktaLabel as label, planJson, renderPlan } from '../ui/plan.js';
 import { renderOutputs } from './okta-setup-text.js';
-import { collectList } from './options.js';
+import { collectList, collectScopeNames } from './options.js';
 
 export const command = () =>
   new Command('init')
@@ -18,7 +18,7 @@ export const command = () =>
     .option('--name <name>', 'name of the setup: the app and the authorization server are called this')
     .option('--audience <uri>', 'the audience (aud) of the access tokens (default: api://<name>)')
     .option('--description <text>', 'a description for the authorization server and policy')
-    .option('--scope <scope>', 'a scope to make (repeatable, or comma separated)', collectList)
+    .option('--scope <scope>', 'a scope to make (repeatable, or comma separated)', collectScopeNames)
     .option('--default-scope <scope>', 'the scope Okta grants when a token request names none')
     .option('--auth-method <method>', 'client authentication: client_secret_basic (default), client_secret_post or private_key_jwt')
     .option('--token-lifetime <minutes>', 'access token lifetime in minutes, 5 to 1440 (default 60)')
@@ -53,6 +53,12 @@ export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 const SPEC_FLAGS = ['name', 'audience', 'description', 'scope', 'defaultScope', 'authMethod', 'tokenLifetime', 'allClients', 'dpop'] as const;
 
 export async function run(ctx: Context, options: InitOptions): Promise<void> {
+  if (options.dryRun) return execute(ctx, options);
+  const { withCommandLock } = await import('./project-lock.js');
+  return withCommandLock(ctx, 'init', () => execute(ctx, options));
+}
+
+async function execute(ctx: Context, options: InitOptions): Promise<void> {
   const oktaApi = await import('./init-okta-api.js');
   if (options.oktaApi || (await oktaApi.isOktaApiFile(ctx, options.file)) || (!options.name && !options.file && (await oktaApi.recordedOktaApi(ctx, await ctx.profileName())))) {
     return oktaApi.initOktaApi(ctx, options);

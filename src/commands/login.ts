@@ -66,8 +66,16 @@ export async function run(ctx: Context, options: LoginOptions): Promise<void> {
     if (set) throw new UsageError(`${flag} goes with --oauth --bootstrap.`, { hint: 'Add --oauth --bootstrap, or leave it out.' });
   }
   if (oauth && options.generateKey) return generateKey(ctx, options, name, orgUrl);
+  await checkOktaOrg(ctx, orgUrl);
   if (oauth) return loginOAuth(ctx, options, name, orgUrl);
   return loginToken(ctx, options, name, orgUrl);
+}
+
+/** Before any credential leaves: is orgUrl an Okta org at all? */
+async function checkOktaOrg(ctx: Context, orgUrl: string): Promise<void> {
+  const { verifyOktaOrg } = await import('../okta/org-check.js');
+  ctx.ui.progress(`checking that ${orgUrl} is an Okta org ...`);
+  await verifyOktaOrg(orgUrl, ctx.httpOptions());
 }
 
 async function orgUrlOf(ctx: Context, options: LoginOptions, existing: Profile | undefined): Promise<string> {

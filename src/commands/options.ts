@@ -7,6 +7,19 @@ export function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
 }
 
+/**
+ * Repeatable scope names to make (`--scope a --scope b`, or `a,b`). A scope name has no spaces: "orders read" is
+ * refused rather than silently made into two scopes.
+ */
+export function collectScopeNames(value: string, previous: string[] = []): string[] {
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const spaced = names.find((name) => /\s/.test(name));
+  if (spaced !== undefined) {
+    throw new InvalidArgumentError(`"${spaced}" has a space in it, and a scope name has none. Give each scope its own --scope (or separate them with commas), such as --scope orders:read.`);
+  }
+  return [...previous, ...names];
+}
+
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }

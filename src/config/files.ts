@@ -41,6 +41,11 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
  * Undefined when the file does not exist. `what` names it for the error: "the project state file".
  */
 export async function readBoundedFile(path: string, what: string, maxBytes: number = MAX_INPUT_FILE_BYTES): Promise<string | undefined> {
+  return (await readBoundedBytes(path, what, maxBytes))?.toString('utf8');
+}
+
+/** readBoundedFile's bytes, for binary files (a zip). */
+export async function readBoundedBytes(path: string, what: string, maxBytes: number = MAX_INPUT_FILE_BYTES): Promise<Buffer | undefined> {
   const hint = 'Give the path of a regular file.';
   let info;
   try {
@@ -69,7 +74,7 @@ export async function readBoundedFile(path: string, what: string, maxBytes: numb
       length += bytesRead;
       if (length > maxBytes) throw tooLarge(what, path, maxBytes);
     }
-    return buffer.subarray(0, length).toString('utf8');
+    return buffer.subarray(0, length);
   } finally {
     await handle.close();
   }

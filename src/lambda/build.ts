@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import { BUNDLE_FILE } from './bundle.js';
-import { writeFileAtomic } from '../config/files.js';
+import { readBoundedBytes, writeFileAtomic } from '../config/files.js';
+import { UsageError } from '../errors.js';
 import { listTemplates, packageRoot, resolveTemplate } from './templates.js';
 import { deterministicZip, sha256Base64, sha256Hex } from './zip.js';
 
@@ -96,8 +97,13 @@ export async function prebuildTemplates(outDir: string): Promise<string[]> {
   return warnings;
 }
 
+/** Lambda takes a zip of at most 50 MB uploaded directly (Lambda quotas: "Deployment package (.zip file archive) size"). */
+const MAX_DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024;
+
 /** Reads a zip that build made, with the hashes deploy needs (upload these bytes, compare CodeSha256). */
 export async function readBuiltZip(zipPath: string): Promise<BuiltZip> {
-  const bytes = new Uint8Array(await readFile(zipPath));
+  const read = await readBoundedBytes(zipPath, 'the zip', MAX_DIRECT_UPLOAD_BYTES);
+  if (read === undefined) throw new UsageError(`No zip at ${zipPath}.`, { hint: 'Make one with "okta-m2m hook build".' });
+  const bytes = new Uint8Array(read);
   return { zipPath, bytes, sha256: sha256Hex(bytes), sha256Base64: sha256Base64(bytes) };
 }

@@ -2,7 +2,7 @@ import type { OktaClient } from '../okta/client.js';
 import type { ProjectState } from '../config/state.js';
 import { isRecord } from '../config/validate.js';
 import { ConflictError, UsageError } from '../errors.js';
-import type { OktaState } from '../okta/setup/state.js';
+import { issuerFor, type OktaState } from '../okta/setup/state.js';
 import type { InlineHookInfo, RuleRef } from '../okta/resources/inline-hooks.js';
 import type { OktaRule } from '../okta/types.js';
 import { registerSecret } from '../secrets/redact.js';
@@ -94,6 +94,8 @@ export interface DeployRequest {
   options: TemplateOptions;
   rotateSecret?: boolean | undefined;
   oktaState?: OktaState | undefined;
+  /** The profile's org URL: where the scim-token command's token URL comes from (the state's is data, not a direction). */
+  oktaOrgUrl?: string | undefined;
   /** token-hook: register the inline hook in Okta and attach it (undefined: skip, --no-okta). */
   okta?: OktaTarget | undefined;
   /** scim-bridge: where the bridge key's private half goes (default: where it is, else the environment). */
@@ -453,17 +455,24 @@ export async function applyDeploy(plan: DeployPlan, deps: DeployDeps): Promise<D
     await lambda.waitActive(aws, request.functionName, timing);
   } else {
     functionArn = plan.fn.arn;
-    if (plan.fn.state === 'Pending') await lambda.waitActive(aws, request.functionName, timing);
-    else if (plan.fn.lastUpdateStatus === 'InProgress') await lambda.waitUpdated(aws, request.functionName, timing);
+    if (plan.fn.state === 'Pending') {
+      progress('waiting for the function to become active');
+      await lambda.waitActive(aws, request.functionName, timing);
+    } else if (plan.fn.lastUpdateStatus === 'InProgress') {
+      progress('waiting for an earlier update of the function to finish');
+      await lambda.waitUpdated(aws, request.functionName, timing);
+    }
     // The role's ARN is known now: compare again (the plan may have named "the new role").
     if (lambda.configurationChanges(plan.fn, settings).length) {
       progress('updating the function configuration');
       await lambda.updateConfiguration(aws, settings);
+      progress('waiting for Lambda to apply the configuration');
       await lambda.waitUpdated(aws, request.functionName, timing);
     }
     if (stepOf('code')?.action === 'update') {
       progress(`uploading the code (${request.zip.bytes.byteLength} bytes)`);
       await lambda.updateCode(aws, request.functionName, request.zip.bytes, request.architecture);
+      progress('waiting for Lambda to deploy the code');
       await lambda.waitUpdated(aws, request.functionName, timing);
     }
   }
@@ -545,18 +554,21 @@ export function result(
     out.bridgeKey = { kid: plan.bridgeKey.kid, publicJwk: plan.bridgeKey.publicJwk, privateKeyIn: plan.bridgeKey.store, ...(secretArn ? { secretArn } : {}) };
   }
   if (request.template === 'scim-bridge' && made.functionUrl) {
-    out.scim = scimInstructions(made.functionUrl, (plan.environment.ALLOWED_HOSTS ?? '').split(',').filter(Boolean), request.oktaState, Boolean(plan.bridgeKey));
+    out.scim = scimInstructions(made.functionUrl, (plan.environment.ALLOWED_HOSTS ?? '').split(',').filter(Boolean), request.oktaState, request.oktaOrgUrl, Boolean(plan.bridgeKey));
   }
   return out;
 }
 
 /** What the Okta SCIM app needs: a base URL per allowed host, and the command that makes its bearer token. */
-export function scimInstructions(functionUrl: string, hosts: string[], okta: OktaState | undefined, sealed = false): ScimInstructions {
+export function scimInstructions(functionUrl: string, hosts: string[], okta: OktaState | undefined, orgUrl?: string, sealed = false): ScimInstructions {
   const baseUrls = hosts.map((host) => ({ host, url: bridgeBaseUrl(functionUrl, host) }));
+  // The token URL from the profile's org and the server's id, never the state's own tokenEndpoint.
+  const serverId = okta?.authServerId && /^[A-Za-z0-9]+$/.test(okta.authServerId) ? okta.authServerId : undefined;
+  const tokenUrl = orgUrl && serverId ? `${issuerFor(orgUrl, serverId)}/v1/token` : '<token URL>';
   const parts = [
     'okta-m2m scim-token encode',
     ...(sealed ? ['--seal'] : []),
-    `--token-url ${okta?.tokenEndpoint ?? '<token URL>'}`,
+    `--token-url ${tokenUrl}`,
     `--client-id ${okta?.clientId ?? '<client id>'}`,
     '--client-secret-stdin',
     ...(okta?.scopes ?? []).map((s) => `--scope ${s}`),

@@ -87,7 +87,8 @@ export function mapOktaError(error: unknown, what: string, method = 'GET'): unkn
 
   if (status === 401) {
     return new AuthError(`Okta rejected the credentials while trying to ${what}: the API token is invalid or expired.`, options(
-      'Run "okta-m2m login" again (API tokens expire after 30 days unused; an OAuth key may have been removed).',
+      'Run "okta-m2m login" again (API tokens expire after 30 days unused; an OAuth key may have been removed). ' +
+        'When $OKTA_M2M_API_TOKEN is set it is used instead of the keychain: fix or unset it.',
     ));
   }
   if (status === 403) {

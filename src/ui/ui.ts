@@ -3,6 +3,8 @@ import { redact } from '../secrets/redact.js';
 import { CliError, errorDocument } from '../errors.js';
 import { neutralize } from './sanitize.js';
 import type { Streams } from './streams.js';
+import type { RetryEvent } from '../http/retry.js';
+import { VISIBLE_WAIT_MS, retryDebugMessage, retryWaitMessage } from './progress.js';
 
 export interface UiOptions {
   json: boolean;
@@ -66,6 +68,12 @@ export class Ui {
 
   progress(message: string): void {
     this.err(this.errStyle.dim(clean(message)));
+  }
+
+  /** A retry wait of the HTTP core: on stderr when it is long enough for a person to wonder, else with --debug. */
+  retryWait(event: RetryEvent): void {
+    if (event.delayMs > VISIBLE_WAIT_MS) this.progress(retryWaitMessage(event));
+    else this.debug(retryDebugMessage(event));
   }
 
   success(message: string): void {

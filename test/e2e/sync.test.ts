@@ -82,8 +82,14 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
 
   test(`${BIG} users: created and added; a second run writes nothing to Okta; --prune removes the one taken off the role`, async () => {
     const { okta } = emus;
+    // Issue 19.6: sync plans and asks like init; without a terminal a write needs --yes, refused before any write.
+    const unconfirmed = await ws.run(['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group'], { timeoutMs: 170_000 });
+    expect(unconfirmed.code, unconfirmed.stderr).toBe(2);
+    expect(unconfirmed.stderr).toContain('Plan (nothing is changed until you confirm):');
+    expect(unconfirmed.stderr).toMatch(/hint: Pass --yes to confirm/);
+    expect(oktaWrites(okta)).toEqual([]);
     const started = Date.now();
-    const first = await ws.run(['--json', 'sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group', '--concurrency', '16'], {
+    const first = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group', '--concurrency', '16'], {
       timeoutMs: 170_000,
     });
     const firstMs = Date.now() - started;
@@ -100,7 +106,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
 
     okta.clearRequestLog();
     clearAuth0Log(emus.auth0);
-    const second = await ws.run(['--json', 'sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff']);
+    const second = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'staff', '--group', 'Auth0 Staff']);
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ seen: BIG, created: 0, added: 0, unchanged: BIG, removed: 0 });
     expect(oktaWrites(okta)).toEqual([]);
@@ -114,7 +120,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     role.set.delete(goneId);
     const goneEmail = emus.auth0.tenant.store.users.get(goneId)!.email.toLowerCase();
 
-    const dry = await ws.run(['--json', 'sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--prune', '--dry-run']);
+    const dry = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'staff', '--group', 'Auth0 Staff', '--prune', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, removed: 1, examples: { removed: [goneEmail] } });
     expect(groupLogins(okta, 'Auth0 Staff')).toContain(goneEmail);
@@ -130,7 +136,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     expect(groupLogins(okta, 'Auth0 Staff')).toContain(goneEmail);
 
     okta.clearRequestLog();
-    const pruned = await ws.run(['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--prune', '--yes']);
+    const pruned = await ws.run(['sync', 'auth0-role', '--yes', '--role', 'staff', '--group', 'Auth0 Staff', '--prune', '--yes']);
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(pruned.stdout).toMatch(/removed:\s+1/);
     expect(pruned.stdout).toContain(goneEmail);
@@ -146,14 +152,14 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
   test('skips users without an email or with metadata of the wrong type, says why; falls back for names; --map', async () => {
     const { okta } = emus;
     okta.clearRequestLog();
-    const dry = await ws.run(['--json', 'sync', 'auth0-role', '--role', 'odd', '--group', 'Odd', '--create-group', '--dry-run', '--map', 'department=user_metadata.department']);
+    const dry = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'odd', '--group', 'Odd', '--create-group', '--dry-run', '--map', 'department=user_metadata.department']);
     expect(dry.code, dry.stderr).toBe(0);
     const plan = JSON.parse(dry.stdout);
     expect(plan).toMatchObject({ dryRun: true, created: 3, skipped: 2, group: { name: 'Odd', created: true } });
     expect(plan.examples.created.sort()).toEqual(['Split.Name@Example.com', 'fallback@example.com', 'plain@example.com']);
     expect(oktaWrites(okta)).toEqual([]);
 
-    const run = await ws.run(['sync', 'auth0-role', '--role', 'odd', '--group', 'Odd', '--create-group', '--activate', '--map', 'okta.department=auth0.user_metadata.department']);
+    const run = await ws.run(['sync', 'auth0-role', '--yes', '--role', 'odd', '--group', 'Odd', '--create-group', '--activate', '--map', 'okta.department=auth0.user_metadata.department']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/created:\s+3/);
     expect(run.stdout).toMatch(/skipped:\s+2/);
@@ -173,11 +179,11 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
   });
 
   test('unknown role, unknown group, a bad --map, missing scopes: clear errors and the right exit codes', async () => {
-    const role = await ws.run(['sync', 'auth0-role', '--role', 'no-such-role', '--group', 'Auth0 Staff']);
+    const role = await ws.run(['sync', 'auth0-role', '--yes', '--role', 'no-such-role', '--group', 'Auth0 Staff']);
     expect(role.code).toBe(1);
     expect(role.stderr).toContain('Auth0 has no role "no-such-role"');
 
-    const group = await ws.run(['sync', 'auth0-role', '--role', 'odd', '--group', 'No Such Group']);
+    const group = await ws.run(['sync', 'auth0-role', '--yes', '--role', 'odd', '--group', 'No Such Group']);
     expect(group.code).toBe(1);
     expect(group.stderr).toContain('Okta has no group "No Such Group"');
     expect(group.stderr).toContain('--create-group');
@@ -185,14 +191,14 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     // By ids: the role's rol_... and the group's 00g....
     const roleId = roleOf(emus, 'odd').id;
     const groupId = (emus.okta.state as unknown as { groups: { find(p: (g: any) => boolean): { id: string } } }).groups.find((g) => g.profile.name === 'Odd').id;
-    const byIds = await ws.run(['--json', 'sync', 'auth0-role', '--role', roleId, '--group', groupId, '--dry-run']);
+    const byIds = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', roleId, '--group', groupId, '--dry-run']);
     expect(byIds.code, byIds.stderr).toBe(0);
     expect(JSON.parse(byIds.stdout)).toMatchObject({ role: { id: roleId, name: 'odd' }, group: { id: groupId, name: 'Odd' }, unchanged: 3, skipped: 2 });
 
-    const map = await ws.run(['sync', 'auth0-role', '--role', 'odd', '--group', 'Odd', '--map', 'login=user_metadata.x']);
+    const map = await ws.run(['sync', 'auth0-role', '--yes', '--role', 'odd', '--group', 'Odd', '--map', 'login=user_metadata.x']);
     expect(map.code).toBe(2);
     expect(map.stderr).toContain('login and email always come from the Auth0 email');
-    const missing = await ws.run(['sync', 'auth0-role', '--group', 'Odd']);
+    const missing = await ws.run(['sync', 'auth0-role', '--yes', '--group', 'Odd']);
     expect(missing.code).toBe(2);
 
     // A management app granted only what init needs.
@@ -217,7 +223,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     try {
       await connectProfile(limited, emus, { clientId: client.client_id, clientSecret: client.client_secret });
       emus.okta.clearRequestLog();
-      const scopes = await limited.run(['sync', 'auth0-role', '--role', 'odd', '--group', 'Odd']);
+      const scopes = await limited.run(['sync', 'auth0-role', '--yes', '--role', 'odd', '--group', 'Odd']);
       expect(scopes.code).toBe(1);
       expect(scopes.stderr).toContain('lacks read:users, read:role_members');
       expect(scopes.stderr).toContain('sync auth0-role');
@@ -230,7 +236,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
   test('a sync killed half-way is completed by the next run, with no duplicates', async () => {
     const { okta } = emus;
     const before = oktaLogins(okta).length;
-    const child = ws.spawn(['sync', 'auth0-role', '--role', 'interrupted', '--group', 'Interrupted', '--create-group', '--concurrency', '4']);
+    const child = ws.spawn(['sync', 'auth0-role', '--yes', '--role', 'interrupted', '--group', 'Interrupted', '--create-group', '--concurrency', '4']);
     let stderr = '';
     child.stderr?.on('data', (c) => (stderr += c));
     const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
@@ -243,7 +249,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     expect(made, stderr).toBeGreaterThanOrEqual(150);
     expect(made).toBeLessThan(800);
 
-    const rerun = await ws.run(['--json', 'sync', 'auth0-role', '--role', 'interrupted', '--group', 'Interrupted'], { timeoutMs: 120_000 });
+    const rerun = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'interrupted', '--group', 'Interrupted'], { timeoutMs: 120_000 });
     expect(rerun.code, rerun.stderr).toBe(0);
     const summary = JSON.parse(rerun.stdout);
     expect(summary.created + summary.added + summary.unchanged).toBe(800);
@@ -261,7 +267,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     okta.setFaults({ faultRate: 0.04, faultKinds: ['429', '500', 'drop'], seed: 3 });
     auth0.setFaults({ faultRate: 0.04, faultKinds: ['429', '500', 'drop'], seed: 4 });
     try {
-      const run = await ws.run(['--json', 'sync', 'auth0-role', '--role', 'faulty', '--group', 'Faulty', '--create-group'], { timeoutMs: 120_000 });
+      const run = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'faulty', '--group', 'Faulty', '--create-group'], { timeoutMs: 120_000 });
       expect(run.code, run.stderr).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ seen: 300, failed: 0, skipped: 0 });
     } finally {

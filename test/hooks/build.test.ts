@@ -138,3 +138,10 @@ describe('bundle and build', () => {
     }
   });
 });
+
+describe('--zip is read bounded (issue 15)', () => {
+  it('refuses a device or a folder with a one-line usage error, never reading it whole', async () => {
+    await expect(readBuiltZip('/dev/zero')).rejects.toThrow(/The zip \/dev\/zero is a device, not a regular file/);
+    await expect(readBuiltZip(tmpdir())).rejects.toThrow(/is a folder, not a regular file/);
+  });
+});

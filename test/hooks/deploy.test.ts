@@ -96,6 +96,8 @@ function scimBridge(over: Partial<DeployRequest> = {}): DeployRequest {
     timeout: 30,
     zip: zips['scim-bridge'],
     options: { allowedHosts: ['SCIM.example.com'] },
+    oktaState: { ...OKTA, authServerId: 'aus1' },
+    oktaOrgUrl: OKTA.orgUrl,
     ...over,
   };
 }
@@ -356,6 +358,14 @@ describe('hook deploy: roles', () => {
 });
 
 describe('hook deploy scim-bridge', () => {
+  it("the scim-token command's token URL comes from the profile's org, not the state's tokenEndpoint (issue 15)", async () => {
+    const tampered = { ...OKTA, authServerId: 'aus1', tokenEndpoint: 'https://exfil.example.com/token' };
+    const result = await deploy(scimBridge({ oktaState: tampered }), deps());
+    expect(result.scim?.encodeCommand).toContain('--token-url https://acme.okta.com/oauth2/aus1/v1/token ');
+    expect(result.scim?.encodeCommand).not.toContain('exfil.example.com');
+    aws.reset();
+  });
+
   it('sets ALLOWED_HOSTS and ALLOWED_TOKEN_HOSTS and gives the SCIM base URL and the scim-token command', async () => {
     const result = await deploy(scimBridge(), deps());
     const create = aws.inputs.find((i) => i.call === 'lambda:CreateFunction')!.input as Record<string, any>;

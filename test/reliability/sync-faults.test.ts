@@ -11,7 +11,7 @@ import { adminGet, managementRequests, managementWrites, oktaEmulator, orgWorksp
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 
-const SYNC = ['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group', '--concurrency', '1'];
+const SYNC = ['sync', 'auth0-role', '--yes', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group', '--concurrency', '1'];
 const OKTA_KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];
 const AUTH0_KINDS = ['429', '500', 'drop-before'] as const;
 const MAX_RUNS = 4;

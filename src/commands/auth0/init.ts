@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { keyValues } from '../../ui/format.js';
 import { confirmOrYes } from '../../ui/prompt.js';
 import { examples } from '../define.js';
-import { collectList } from '../options.js';
+import { collectScopeNames } from '../options.js';
 import { planJson, renderPlan } from '../../ui/plan.js';
 
 export const command = () =>
@@ -11,7 +11,7 @@ export const command = () =>
     .description('create or update the API, the M2M application and the client grant (idempotent)')
     .option('--name <name>', 'the name of the API and of the application')
     .option('--audience <identifier>', 'the API identifier: the audience of the tokens')
-    .option('--scope <scope>', 'a scope of the API, granted to the application (repeatable, or comma separated)', collectList)
+    .option('--scope <scope>', 'a scope of the API, granted to the application (repeatable, or comma separated)', collectScopeNames)
     .option('--dry-run', 'print the plan and stop')
     .addHelpText(
       'after',

@@ -47,7 +47,7 @@ export async function run(ctx: Context, options: StartOptions): Promise<void> {
 
   const { startEmulator } = await import('../../emulator/okta/index.js');
   const log = options.verbose ? (line: string) => ctx.ui.info(line) : undefined;
-  const okta = await startEmulator({
+  const okta = await listening('--port', options.port, () => startEmulator({
     port: options.port,
     host,
     ...(options.state ? { statePath: options.state } : {}),
@@ -59,17 +59,22 @@ export async function run(ctx: Context, options: StartOptions): Promise<void> {
     rateLimits: options.rateLimits,
     ...(options.rateLimit !== undefined ? { rateLimitPerMinute: options.rateLimit } : {}),
     ...(log ? { log } : {}),
-  });
+  }));
 
   let auth0: Awaited<ReturnType<typeof import('../../emulator/auth0/index.js')['startAuth0Emulator']>> | undefined;
   if (options.auth0) {
     const { startAuth0Emulator } = await import('../../emulator/auth0/index.js');
     const roles = (options.auth0Role ?? []).map(parseRole);
-    auth0 = await startAuth0Emulator({
-      port: options.auth0Port,
-      host,
-      ...(options.state ? { statePath: `${options.state}.auth0.json` } : {}),
-      ...(roles.length ? { seedData: { roles } } : {}),
+    auth0 = await listening('--auth0-port', options.auth0Port, () =>
+      startAuth0Emulator({
+        port: options.auth0Port,
+        host,
+        ...(options.state ? { statePath: `${options.state}.auth0.json` } : {}),
+        ...(roles.length ? { seedData: { roles } } : {}),
+      }),
+    ).catch(async (error: unknown) => {
+      await okta.stop();
+      throw error;
     });
   }
 
@@ -101,7 +106,10 @@ export async function run(ctx: Context, options: StartOptions): Promise<void> {
         ['Auth0 management client secret', auth0?.managementClientSecret],
       ]),
     );
-    ctx.ui.info(`\nConnect with: okta-m2m login --org-url ${okta.url} --api-token-stdin   (paste the token)`);
+    ctx.ui.info(
+      `\nConnect with: okta-m2m login --org-url ${okta.url}   (it asks for the admin API token: paste it)` +
+        `\nIn a script:  okta-m2m login --org-url ${okta.url} --api-token-stdin < token.txt`,
+    );
   }
   ctx.ui.progress('emulator running; Ctrl-C to stop');
 
@@ -113,6 +121,25 @@ export async function run(ctx: Context, options: StartOptions): Promise<void> {
   });
   await Promise.all([okta.stop(), auth0?.stop()]);
   ctx.ui.progress('emulator stopped');
+}
+
+/** A busy port is a usage error naming the flag, not a raw EADDRINUSE. */
+async function listening<T>(flag: string, port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'EADDRINUSE') {
+      throw new UsageError(`Port ${port} is already in use, so the emulator cannot listen there.`, {
+        hint: `Stop what listens on it, or pass another ${flag} (${flag} 0 picks a free one).`,
+        cause: error,
+      });
+    }
+    if (code === 'EACCES') {
+      throw new UsageError(`Port ${port} needs privileges this user does not have.`, { hint: `Pass ${flag} above 1023, or ${flag} 0.`, cause: error });
+    }
+    throw error;
+  }
 }
 
 function parseRole(spec: string): { name: string; users: number } {

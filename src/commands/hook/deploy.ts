@@ -152,6 +152,7 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
     options: templateOptions,
     rotateSecret: Boolean(options.rotateSecret),
     oktaState,
+    oktaOrgUrl: (await ctx.profiles()).profiles[profile]?.orgUrl,
     okta,
     bridgeKeyStore: options.bridgeKey,
     rotateBridgeKey: Boolean(options.rotateBridgeKey),

@@ -37,6 +37,12 @@ Examples:
 export type Auth0RoleOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void> {
+  if (options.dryRun) return execute(ctx, options);
+  const { withCommandLock } = await import('../project-lock.js');
+  return withCommandLock(ctx, 'sync auth0-role', () => execute(ctx, options));
+}
+
+async function execute(ctx: Context, options: Auth0RoleOptions): Promise<void> {
   const [{ requireScopes }, { parseFieldMap }, { syncRole }] = await Promise.all([
     import('../../auth0/scopes.js'),
     import('../../sync/mapping.js'),
@@ -44,35 +50,49 @@ export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void
   ]);
   const maps = (options.map ?? []).map(parseFieldMap);
   const dryRun = Boolean(options.dryRun);
-  // Removing members is asked for before anything is written, like destroy; a dry run removes nothing.
-  if (options.prune && !dryRun && !(await confirmOrYes(ctx.ui, ctx.globals.yes, 'Remove from the Okta group the members who are not in the role?'))) {
-    ctx.ui.info('nothing changed.');
-    return;
-  }
   const auth0 = await ctx.auth0();
   const okta = await ctx.okta();
   requireScopes('sync auth0-role', (await auth0.tokens.get()).scopes);
 
-  const line = progressLine(ctx, dryRun);
-  let summary: SyncSummary;
-  try {
-    summary = await syncRole(auth0, okta, {
-      role: options.role,
-      group: options.group,
-      createGroup: Boolean(options.createGroup),
-      activate: Boolean(options.activate),
-      prune: Boolean(options.prune),
-      dryRun,
-      maps,
-      concurrency: options.concurrency,
-      onProgress: line.update,
-    });
-  } finally {
-    line.done();
+  const pass = async (planOnly: boolean): Promise<SyncSummary> => {
+    const line = progressLine(ctx, planOnly);
+    try {
+      return await syncRole(auth0, okta, {
+        role: options.role,
+        group: options.group,
+        createGroup: Boolean(options.createGroup),
+        activate: Boolean(options.activate),
+        prune: Boolean(options.prune),
+        dryRun: planOnly,
+        maps,
+        concurrency: options.concurrency,
+        onProgress: line.update,
+      });
+    } finally {
+      line.done();
+    }
+  };
+  // Like init: the plan first (a pass that writes nothing), then a confirmation (--yes without a terminal), then
+  // the writes. Nothing to change: no question and no second pass.
+  const plan = await pass(true);
+  let summary = plan;
+  if (!dryRun) {
+    const changes = plan.created + plan.added + plan.removed + (plan.group.created ? 1 : 0);
+    if (changes === 0) {
+      ctx.ui.result(plan, (p) => render(p));
+      return;
+    }
+    ctx.ui.info(render(plan, true));
+    const question = plan.removed > 0 ? `Apply these changes, removing ${plan.removed} member(s) from the Okta group?` : 'Apply these changes?';
+    if (!(await confirmOrYes(ctx.ui, ctx.globals.yes, question))) {
+      ctx.ui.info('nothing changed.');
+      return;
+    }
+    summary = await pass(false);
   }
   if (summary.group.created) ctx.ui.success(`${dryRun ? 'would create' : 'created'} the Okta group ${summary.group.name}`);
   if (summary.pruneSkipped) ctx.ui.warn(`--prune skipped: ${summary.pruneSkipped}.`);
-  ctx.ui.result(summary, render);
+  ctx.ui.result(summary, (p) => render(p));
   if (summary.failed > 0) {
     throw new CliError(`${summary.failed} of ${summary.seen} role members could not be synced (see the summary).`, {
       hint: 'Fix what the reasons say and run the same command again: what is done stays done.',
@@ -81,10 +101,10 @@ export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void
   }
 }
 
-function render(s: SyncSummary): string {
+function render(s: SyncSummary, preview = false): string {
   const would = s.dryRun ? 'would be ' : '';
   const lines = [
-    s.dryRun ? 'Dry run: nothing was changed.' : '',
+    preview ? 'Plan (nothing is changed until you confirm):' : s.dryRun ? 'Dry run: nothing was changed.' : '',
     keyValues([
       ['role', `${s.role.name} (${s.role.id})`],
       ['group', `${s.group.name}${s.group.id ? ` (${s.group.id})` : ''}${s.group.created ? `, ${would}created` : ''}`],

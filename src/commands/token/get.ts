@@ -186,8 +186,7 @@ async function obtainToken(
     auth,
     timeoutMs: ctx.globals.timeoutMs,
     ...(dpopKey ? { dpop: dpopKey.prover, dpopNonces: new (await import('../../oauth/dpop.js')).DpopNonces() } : {}),
-    onRetry: (waitMs, attempt) =>
-      ctx.ui.progress(`rate limited; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})`),
+    http: new (await import('../../http/client.js')).HttpClient(ctx.httpOptions()),
   });
   if (useCache) await cache.set(key, token).catch(cacheUnavailable);
   return { token, cached: false, jkt };
