@@ -105,7 +105,8 @@ export function keychainLookup(account: string): string | undefined {
 }
 
 export async function emulator(options: Parameters<typeof startEmulator>[0] = {}): Promise<EmulatorHandle> {
-  return startEmulator({ port: 0, seed: 7, ...options });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  return startEmulator({ port: 0, rateLimits: 'off', seed: 7, ...options });
 }
 
 /** Every file under a directory, as text (to look for leaked secrets). */

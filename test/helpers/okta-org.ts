@@ -15,7 +15,8 @@ export const hasKeychain =
   Boolean(process.env.DBUS_SESSION_BUS_ADDRESS) && spawnSync('secret-tool', ['--version']).error === undefined;
 
 export function oktaEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  return startEmulator({ port: 0, seed: 7, ...options });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  return startEmulator({ port: 0, rateLimits: 'off', seed: 7, ...options });
 }
 
 export interface OrgWorkspace {
