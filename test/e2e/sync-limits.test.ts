@@ -19,7 +19,7 @@ describe('sync auth0-role under the developer plan', () => {
     requireBuilt();
     const [okta, auth0] = await Promise.all([
       startEmulator({ port: 0, seed: 11, rateLimits: 'developer', rateLimitWindowMs: 1000 }),
-      startAuth0Emulator({ seed: 11, seedData: { roles: [{ name: 'limited', users: USERS }] } }),
+      startAuth0Emulator({ seed: 11, seedData: { roles: [{ name: 'limited', users: USERS }, { name: 'activated', users: 2 }] } }),
     ]);
     emus = { okta, auth0, stop: async () => void (await Promise.all([okta.stop(), auth0.stop()])) };
     ws = await workspace();
@@ -45,4 +45,20 @@ describe('sync auth0-role under the developer plan', () => {
     // burst of 429s (most of the concurrent calls past the 50th).
     expect(refused.length, `${refused.length} of ${calls.length} calls refused`).toBeLessThanOrEqual(Math.ceil(calls.length * 0.01));
   }, 150_000);
+
+  // Okta createUser (management spec): activate=true without a password leaves the user PROVISIONED and e-mails
+  // an activation link; issue 16 row 5: the command must say so before it asks or changes anything.
+  test('--activate warns on stderr, before the confirmation, that Okta e-mails every user it activates; the JSON says so', async () => {
+    const refused = await ws.run(['sync', 'auth0-role', '--role', 'activated', '--group', 'Activated', '--create-group', '--activate', '--prune']);
+    expect(refused.code).not.toBe(0);
+    const warning = refused.stderr.indexOf('Okta e-mails an activation link to every user');
+    expect(warning, refused.stderr).toBeGreaterThanOrEqual(0);
+    expect(refused.stderr.indexOf('--yes')).toBeGreaterThan(warning);
+    expect(groupLogins(emus.okta, 'Activated')).toEqual([]);
+
+    const run = await ws.run(['--json', 'sync', 'auth0-role', '--role', 'activated', '--group', 'Activated', '--create-group', '--activate']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('Okta e-mails an activation link to every user this run creates');
+    expect(JSON.parse(run.stdout)).toMatchObject({ created: 2, activationEmails: { count: 2, note: 'Okta e-mailed each user created an activation link.' } });
+  });
 });

@@ -44,6 +44,9 @@ export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void
   ]);
   const maps = (options.map ?? []).map(parseFieldMap);
   const dryRun = Boolean(options.dryRun);
+  // Okta createUser with activate=true and no password: the user is PROVISIONED and gets an e-mail (said before any
+  // question or change, so that no one learns it from their users).
+  if (options.activate) ctx.ui.warn(`--activate: Okta e-mails an activation link to every user this run ${dryRun ? 'would create' : 'creates'}; they stay PROVISIONED until they use it.`);
   // Removing members is asked for before anything is written, like destroy; a dry run removes nothing.
   if (options.prune && !dryRun && !(await confirmOrYes(ctx.ui, ctx.globals.yes, 'Remove from the Okta group the members who are not in the role?'))) {
     ctx.ui.info('nothing changed.');
@@ -72,13 +75,21 @@ export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void
   }
   if (summary.group.created) ctx.ui.success(`${dryRun ? 'would create' : 'created'} the Okta group ${summary.group.name}`);
   if (summary.pruneSkipped) ctx.ui.warn(`--prune skipped: ${summary.pruneSkipped}.`);
-  ctx.ui.result(summary, render);
+  ctx.ui.result(options.activate ? { ...summary, activationEmails: activationEmails(summary) } : summary, render);
   if (summary.failed > 0) {
     throw new CliError(`${summary.failed} of ${summary.seen} role members could not be synced (see the summary).`, {
       hint: 'Fix what the reasons say and run the same command again: what is done stays done.',
       code: 'ERR_PARTIAL',
     });
   }
+}
+
+/** What --activate costs the users, in the JSON: Okta e-mails each user created an activation link. */
+function activationEmails(s: SyncSummary): { count: number; note: string } {
+  return {
+    count: s.created,
+    note: s.dryRun ? 'Okta would e-mail each user created an activation link.' : 'Okta e-mailed each user created an activation link.',
+  };
 }
 
 function render(s: SyncSummary): string {
