@@ -70,7 +70,7 @@ export interface Emulators {
 }
 
 export async function startEmulators(auth0Options: Auth0EmulatorOptions = {}): Promise<Emulators> {
-  // Not about rate limits: syncing thousands of users within Okta's developer-plan limits (150 user calls a minute
+  // Not about rate limits: syncing thousands of users within Okta's developer-plan limits (50 user creates a minute
   // for one app) would take far longer than a test may; test/emulator/fidelity.test.ts checks the limits.
   const [okta, auth0] = await Promise.all([startEmulator({ port: 0, seed: 7, rateLimits: 'off' }), startAuth0Emulator(auth0Options)]);
   return {
