@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator } from '../../src/emulator/okta/index.js';
 import { startAuth0Emulator } from '../../src/emulator/auth0/index.js';
-import { connectProfile, groupLogins, requireBuilt, workspace, type Emulators, type Workspace } from './auth0-support.js';
+import { connectProfile, groupLogins, requireBuilt, workspace, type Emulators, type Workspace } from '../support/index.js';
 
 /**
  * `sync auth0-role` (the built CLI) under Okta's rate limits for the plan a developer org gets, the emulator's
