@@ -22,8 +22,9 @@ interface Bucket {
   resetAtMs: number | undefined;
 }
 
-/** While a new window's first answers are on their way, how often to look again. */
+/** While a new window's first answers are on their way, how often to look again, and for how long at most. */
 const UNKNOWN_WINDOW_POLL_MS = 50;
+const UNKNOWN_WINDOW_MAX_WAIT_MS = 1000;
 
 export class RatePacer {
   private readonly buckets = new Map<string, Bucket>();
@@ -32,6 +33,7 @@ export class RatePacer {
   async acquire(url: string, clock: PaceClock): Promise<number> {
     const key = bucketKey(url);
     let waited = 0;
+    let waitedUnknown = 0;
     for (;;) {
       const bucket = this.buckets.get(key);
       if (!bucket) return waited;
@@ -44,9 +46,12 @@ export class RatePacer {
         bucket.remaining -= 1;
         return waited;
       }
+      // No answer says when this window ends (they failed, or carry no headers): go, and let the server say.
+      if (bucket.resetAtMs === undefined && waitedUnknown >= UNKNOWN_WINDOW_MAX_WAIT_MS) return waited;
       const delay = bucket.resetAtMs === undefined ? UNKNOWN_WINDOW_POLL_MS : bucket.resetAtMs - now + rateLimitJitterMs(clock.random);
       await clock.sleep(delay);
       waited += delay;
+      if (bucket.resetAtMs === undefined) waitedUnknown += delay;
     }
   }
 

@@ -21,6 +21,14 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     res.sendDate = false;
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/headers-once') {
+      // The first answer spends its bucket; the later ones carry no rate limit headers at all.
+      const first = !windows.has(path);
+      if (first) windows.set(path, { resetAt: Math.floor(clock.nowMs / 1000) + 60, used: 1 });
+      const limits = { 'x-rate-limit-limit': '1', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(windows.get(path)!.resetAt) };
+      res.writeHead(200, { 'content-type': 'application/json', ...(first ? limits : {}) }).end('{}');
+      return;
+    }
     const start = Math.floor(clock.nowMs / 60_000) * 60_000;
     let window = windows.get(path);
     if (!window || clock.nowMs >= window.resetAt * 1000) windows.set(path, (window = { resetAt: (start + 60_000) / 1000, used: 0 }));
@@ -111,6 +119,11 @@ describe('pacing by X-Rate-Limit-Remaining and -Reset', () => {
     // Only the calls that went out before the first 429 came back were refused; each waited up to a minute.
     expect(events.length).toBeLessThanOrEqual(4);
     for (const event of events) expect(event.delayMs).toBeGreaterThan(50_000);
+  });
+
+  it('a bucket whose answers stop saying when it resets does not hold calls for ever', async () => {
+    const { http } = core();
+    for (let i = 0; i < 3; i++) expect((await http.request({ url: `${origin}/headers-once` })).status).toBe(200);
   });
 
   it('knows a bucket by origin and path without ids', () => {
