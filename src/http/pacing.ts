@@ -48,7 +48,7 @@ export class RatePacer {
       }
       // No answer says when this window ends (they failed, or carry no headers): go, and let the server say.
       if (bucket.resetAtMs === undefined && waitedUnknown >= UNKNOWN_WINDOW_MAX_WAIT_MS) return waited;
-      const delay = bucket.resetAtMs === undefined ? UNKNOWN_WINDOW_POLL_MS : bucket.resetAtMs - now + rateLimitJitterMs(clock.random);
+      const delay = bucket.resetAtMs === undefined ? UNKNOWN_WINDOW_POLL_MS : bucket.resetAtMs - now + rateLimitJitterMs(() => clock.random());
       await clock.sleep(delay);
       waited += delay;
       if (bucket.resetAtMs === undefined) waitedUnknown += delay;
