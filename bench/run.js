@@ -64,6 +64,9 @@ function markdown({ date, machine, results }) {
       if (f.goal !== undefined) {
         goal = `<= ${f.goal}x`;
         met = f.ratio !== undefined && f.ratio <= f.goal ? 'yes' : '**no**';
+      } else if (f.atLeast !== undefined) {
+        goal = `>= ${f.atLeast}x`;
+        met = f.ratio !== undefined && f.ratio >= f.atLeast ? 'yes' : '**no**';
       } else if (f.limit !== undefined) {
         goal = `<= ${f.limit} ${f.unit ?? ''}`.trim();
         met = f.value <= f.limit ? 'yes' : '**no**';

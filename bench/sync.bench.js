@@ -1,6 +1,10 @@
 // `okta-m2m sync auth0-role` against both emulators, as its own process:
 // - users synced per second for a 1,000-user role with 20 ms injected on every call of both sides, next to the
 //   ideal for its concurrency (each new user costs three calls: an Auth0 read, an Okta create, an Okta add);
+// - users synced per second under the emulator's default plan (Okta's Integrator Free Plan limits), next to the
+//   ceiling those limits allow: one API token gets 50 % of 100 calls a window to POST /api/v1/users and to
+//   /api/v1/groups*, and each new user costs one of each, so 50 users a window. The minute is scaled down to
+//   WINDOW_MS so that several windows pass in seconds; the ratio to the ceiling is what a real minute would give.
 // - peak memory (VmHWM) of a sync over a 50,000-user role, next to the same over a 1,000-user role: streaming
 //   means the role's size barely shows. In both memory runs the Okta group already holds everyone, so the run is
 //   all paging and measures what the role costs to hold, not the per-user calls.
@@ -13,6 +17,8 @@ import { cli, round } from './lib.js';
 export const title = 'sync auth0-role';
 const LATENCY_MS = 20;
 const CONCURRENCY = 8;
+const WINDOW_MS = 5000;
+const LIMITED_USERS = 300;
 
 export default async function run() {
   const [{ startEmulator, seedGroupMembers }, { startAuth0Emulator }] = await Promise.all([import('../dist/emulator.js'), import('../dist/emulator-auth0.js')]);
@@ -30,6 +36,33 @@ export default async function run() {
       results.push(
         { name: `users synced per second (1,000 new users, ${LATENCY_MS} ms latency, concurrency ${CONCURRENCY})`, value: round(perSecond, 0), unit: 'users/s', ratio: round(perSecond / ideal) },
         { name: 'ideal for that latency and concurrency (baseline)', value: round(ideal, 0), unit: 'users/s' },
+      );
+    } finally {
+      await Promise.all([okta.stop(), auth0.stop(), ws.cleanup()]);
+    }
+  }
+
+  // Throughput under the default plan's rate limits, against the ceiling they allow.
+  {
+    const okta = await startEmulator({ port: 0, rateLimits: 'developer', rateLimitWindowMs: WINDOW_MS });
+    const auth0 = await startAuth0Emulator({ seedData: { roles: [{ name: 'limited', users: LIMITED_USERS }] } });
+    const ws = await workspace(okta, auth0);
+    try {
+      // Start on a window's edge, so that the run is whole windows.
+      await new Promise((resolve) => setTimeout(resolve, WINDOW_MS - (Date.now() % WINDOW_MS)));
+      const { ms } = await sync(ws, ['--role', 'limited', '--group', 'limited', '--create-group', '--concurrency', String(CONCURRENCY)]);
+      const refused = okta.requestLog.filter((e) => e.status === 429).length;
+      const perSecond = LIMITED_USERS / (ms / 1000);
+      const ceiling = 50 / (WINDOW_MS / 1000);
+      results.push(
+        {
+          name: `users synced per second under the developer plan (${LIMITED_USERS} new users, minute scaled to ${WINDOW_MS / 1000} s, ${refused} calls refused)`,
+          value: round(perSecond, 1),
+          unit: 'users/s',
+          ratio: round(perSecond / ceiling),
+          atLeast: 0.9,
+        },
+        { name: 'ceiling under those limits: 50 users a window (baseline)', value: round(ceiling, 1), unit: 'users/s' },
       );
     } finally {
       await Promise.all([okta.stop(), auth0.stop(), ws.cleanup()]);

@@ -196,8 +196,11 @@ async function generateKey(ctx: Context, options: LoginOptions, name: string, or
     '     add the public key printed above (paste the JWK), and save. Leave "Require DPoP" on (Okta\'s default):',
     '     with --dpop at login, okta-m2m proves possession of its DPoP key on every request.',
     `  3. Okta API Scopes: grant ${scopes.join(' ')}.`,
-    '  4. Admin roles: assign the app an admin role that allows these (for example Super Administrator,',
-    '     or a custom role over apps, authorization servers, inline hooks, users and groups).',
+    '  4. Admin roles, least privilege: a custom admin role (Security > Administrators > Roles) with only what your',
+    '     commands need, over a resource set of the apps, authorization servers, users and groups they touch:',
+    '       init, apply, destroy: okta.apps.manage, okta.authzServers.manage (plan, status: okta.apps.read,',
+    '         okta.authzServers.read); sync auth0-role: okta.users.create, okta.users.manage, okta.groups.create,',
+    '         okta.groups.members.manage. No custom role covers inline hooks: give hook deploy its own profile.',
     `  5. Then run: okta-m2m login --oauth --org-url ${orgUrl} --client-id <the app's client id> --dpop${profileFlag}`,
     '     (leave out --dpop if the app does not require DPoP)',
   ].join('\n');

@@ -10,6 +10,7 @@ import {
   type RetryEvent,
   type RetryPolicy,
 } from './retry.js';
+import { RatePacer } from './pacing.js';
 
 /**
  * THE HTTP core: every remote call (Okta and Auth0 management, token endpoints, discovery, JWKS, hook checks) goes
@@ -47,6 +48,8 @@ export interface HttpOptions {
   fetch?: FetchLike | undefined;
   /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read (default process.env). */
   env?: NodeJS.ProcessEnv | undefined;
+  /** Pacing by the servers' rate limit headers; shared by every core made from this one with `with` (default on). */
+  pacer?: RatePacer | false | undefined;
 }
 
 export type RequestBody = string | URLSearchParams | Uint8Array;
@@ -95,16 +98,18 @@ export function requestIdOf(headers: Headers): string | undefined {
 export class HttpClient {
   private readonly clock: Clock;
   private readonly policy: RetryPolicy;
+  private readonly pacer: RatePacer | undefined;
   private transport: Promise<FetchLike> | undefined;
 
   constructor(readonly options: HttpOptions = {}) {
     this.clock = { ...systemClock, ...options.clock };
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.pacer = options.pacer === false ? undefined : (options.pacer ?? new RatePacer());
   }
 
-  /** The same core with some options changed (a longer timeout, a listener for retries). */
+  /** The same core with some options changed (a longer timeout, a listener for retries); one pacer for both. */
   with(options: HttpOptions): HttpClient {
-    return new HttpClient({ ...this.options, ...options, retry: { ...this.options.retry, ...options.retry } });
+    return new HttpClient({ ...this.options, pacer: this.pacer ?? false, ...options, retry: { ...this.options.retry, ...options.retry } });
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
@@ -117,7 +122,9 @@ export class HttpClient {
     for (let attempt = 1; ; attempt += 1) {
       let response: HttpResponse;
       try {
+        await this.pacer?.acquire(request.url, clock);
         response = await this.attempt(request, method, attempt);
+        this.pacer?.observe(request.url, response.status, response.headers, clock.now());
       } catch (error) {
         if (!(error instanceof NetworkError) || error instanceof RequestTimeoutError || !safe || request.signal?.aborted) throw error;
         const refused = error.failure === 'refused';

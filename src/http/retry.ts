@@ -72,7 +72,11 @@ const JITTER_SPREAD_MS = 200;
  */
 export function rateLimitDelayMs(headers: Headers, nowMs: number, random: () => number = Math.random): number | undefined {
   const wait = rateLimitWaitMs(headers, nowMs);
-  return wait === undefined ? undefined : wait + JITTER_BASE_MS + Math.floor(random() * JITTER_SPREAD_MS);
+  return wait === undefined ? undefined : wait + rateLimitJitterMs(random);
+}
+
+export function rateLimitJitterMs(random: () => number): number {
+  return JITTER_BASE_MS + Math.floor(random() * JITTER_SPREAD_MS);
 }
 
 /** The wait the server asks for, without jitter. */

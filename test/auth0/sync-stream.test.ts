@@ -19,7 +19,8 @@ describe('sync streams a 50,000-user role', () => {
 
   beforeAll(async () => {
     [okta, auth0] = await Promise.all([
-      startEmulator({ port: 0, seed: 1 }),
+      // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+      startEmulator({ port: 0, rateLimits: 'off', seed: 1 }),
       startAuth0Emulator({ seed: 2, seedData: { roles: [{ name: 'everyone', users: USERS }] } }),
     ]);
     // The Okta side as a previous sync left it: every user exists and is in the group.

@@ -8,7 +8,8 @@ import { runCliInProcess, tempDir } from '../support/index.js';
 
 let emu: EmulatorHandle;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emu = await startEmulator({ port: 0, rateLimits: 'off' });
 });
 afterAll(async () => emu?.stop());
 

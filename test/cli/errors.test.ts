@@ -102,7 +102,8 @@ describe('--json errors', () => {
   describe('against the emulator (a real Okta error over HTTP)', () => {
     let emu: EmulatorHandle;
     beforeAll(async () => {
-      emu = await startEmulator({ port: 0 });
+      // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+      emu = await startEmulator({ port: 0, rateLimits: 'off' });
     });
     afterAll(async () => emu?.stop());
 

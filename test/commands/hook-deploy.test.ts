@@ -24,7 +24,8 @@ let env: Record<string, string>;
 beforeAll(async () => {
   service = testKeychainService('hook');
   keychain = await requireKeychain(service);
-  emu = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emu = await startEmulator({ port: 0, rateLimits: 'off' });
 });
 afterAll(async () => {
   await emu?.stop();

@@ -12,7 +12,8 @@ let env: NodeJS.ProcessEnv;
 let init: { clientId: string; tokenEndpoint: string; issuer: string };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
   ws = await tempWorkspace();
   env = { ...ws.env, OKTA_M2M_PROFILE: uniqueProfile('obo') };
   const login = await spawnCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env, cwd: ws.dir, input: emulator.adminToken });

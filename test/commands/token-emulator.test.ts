@@ -49,7 +49,8 @@ async function serviceApp(label: string, method: string, jwks?: Json[]): Promise
 
 beforeAll(async () => {
   requireBuild();
-  emulator = await startEmulator();
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emulator = await startEmulator({ rateLimits: 'off' });
   const server = await admin('POST', '/api/v1/authorizationServers', { name: 'orders', description: 'token tests', audiences: [AUDIENCE] });
   authServerId = server.id;
   issuer = server.issuer;

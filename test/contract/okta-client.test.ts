@@ -68,7 +68,8 @@ interface Driver {
 
 let emu: EmulatorHandle;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, seed: 21 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emu = await startEmulator({ port: 0, rateLimits: 'off', seed: 21 });
 });
 afterAll(async () => emu?.stop());
 

@@ -167,6 +167,10 @@ describeWithKeychain('OAuth (private_key_jwt) login, and private_key_jwt clients
     expect(out.next).toMatch(/API Services/);
     expect(out.next).toMatch(/okta\.apps\.manage okta\.authorizationServers\.manage okta\.inlineHooks\.manage okta\.users\.manage okta\.groups\.manage/);
     expect(out.next).toMatch(/admin role/);
+    // Least privilege: the permissions each command needs, never "Super Administrator" (issue 16).
+    expect(out.next).toMatch(/okta\.apps\.manage, okta\.authzServers\.manage/);
+    expect(out.next).toMatch(/okta\.users\.create, okta\.users\.manage, okta\.groups\.create,\s+okta\.groups\.members\.manage/);
+    expect(out.next).not.toMatch(/Super Admin/i);
     const human = await ws.run(['login', '--oauth', '--org-url', emu.url, '--generate-key']);
     expect(human.stderr).toMatch(/Public key \/ Private key/);
     // The JWK is on stdout, before the steps: they point up to it, never down.

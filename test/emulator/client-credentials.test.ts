@@ -14,7 +14,8 @@ import { firstCause, JWT_BEARER } from './iam-support.js';
 let emulator: EmulatorHandle;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
 });
 afterAll(async () => {
   await emulator.stop();

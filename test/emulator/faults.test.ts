@@ -7,7 +7,8 @@ import { provisionClientCredentials } from '../../src/emulator/okta/index.js';
 let emulator: EmulatorHandle;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, seed: 42 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emulator = await startEmulator({ port: 0, rateLimits: 'off', seed: 42 });
 });
 afterAll(async () => {
   await emulator.stop();

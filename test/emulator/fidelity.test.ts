@@ -6,6 +6,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { RateLimiter } from '../../src/emulator/okta/ratelimit.js';
 import { api, basicAuth, clientAssertion, expectOktaError, newRsaKey, serviceApp, tokenRequest, type TestKey } from '../support/index.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
@@ -13,7 +14,8 @@ type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 let emulator: EmulatorHandle;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
 });
 afterAll(async () => {
   await emulator.stop();
@@ -90,7 +92,7 @@ describe('admin roles (help.okta.com: Standard administrator roles and permissio
   });
 });
 
-describe('rate limits (developer.okta.com/docs/reference/rl-global-mgmt/, rl-global-other-endpoints/, rate-limits/)', () => {
+describe('rate limits (developer.okta.com/docs/reference/rl-global-mgmt/, rl-global-enduser/, rl2-token-oauth/, rate-limits/)', () => {
   it('limits /api/v1/apps* per plan, each caller to 50 % of a bucket, with X-Rate-Limit-* headers and 429 E0000047', async () => {
     const org = await startEmulator({ port: 0, rateLimits: 'free' });
     try {
@@ -120,6 +122,59 @@ describe('rate limits (developer.okta.com/docs/reference/rl-global-mgmt/, rl-glo
     } finally {
       await org.stop();
     }
+  });
+
+  // Every row as published, per plan: [method, path, Integrator Free Plan (`developer`, and `free`: the earlier
+  // "Developer (free)" column, same figures), Workforce identity]. Sources: developer.okta.com/docs/reference/
+  // rl-global-mgmt/ (apps, users, groups, /oauth2/v1/clients, "Most other API actions: /api/v1"), rl-global-enduser/
+  // (token endpoints and other OAuth 2.0 requests; the Integrator Free Plan figure there is unconfirmed: the
+  // "Developer (free)" one is used), rl2-token-oauth/ (50 % per app or token).
+  const published: Array<[string, string, number, number]> = [
+    ['GET', '/api/v1/apps', 20, 100],
+    ['POST', '/api/v1/apps', 20, 100],
+    ['POST', '/api/v1/apps/0oa1/grants', 20, 100],
+    ['GET', '/api/v1/apps/0oa1', 100, 500],
+    ['PUT', '/api/v1/apps/0oa1', 100, 500],
+    ['GET', '/api/v1/users', 100, 600],
+    ['POST', '/api/v1/users', 100, 600],
+    ['GET', '/api/v1/users/ada@example.com', 100, 2000],
+    ['POST', '/api/v1/users/00u1', 100, 600],
+    ['DELETE', '/api/v1/users/00u1', 100, 600],
+    ['GET', '/api/v1/groups', 100, 500],
+    ['PUT', '/api/v1/groups/00g1/users/00u1', 100, 500],
+    ['GET', '/api/v1/groups/00g1', 100, 1000],
+    ['POST', '/oauth2/v1/clients/0oa1/roles', 25, 100],
+    ['POST', '/oauth2/aus1/v1/token', 300, 2000],
+    ['POST', '/oauth2/v1/token', 300, 2000],
+    ['POST', '/oauth2/aus1/v1/introspect', 300, 2000],
+    ['POST', '/oauth2/v1/revoke', 300, 2000],
+    ['GET', '/api/v1/authorizationServers', 100, 1200],
+    ['POST', '/api/v1/inlineHooks', 100, 1200],
+    ['POST', '/api/v1/users/00u1/lifecycle/activate', 100, 1200],
+  ];
+  it.each(published)('%s %s: %i a minute on the Integrator Free Plan, %i on Workforce identity, half for one caller', (method, path, developer, workforce) => {
+    for (const [plan, limit] of [['developer', developer], ['free', developer], ['workforce', workforce]] as const) {
+      const org = new RateLimiter(plan).take(method, path, undefined, 0)!;
+      expect(org.headers['X-Rate-Limit-Limit'], `${plan} ${method} ${path}`).toBe(String(limit));
+      const mine = new RateLimiter(plan).take(method, path, 'client:x', 0)!;
+      expect(mine.headers['X-Rate-Limit-Limit'], `${plan} ${method} ${path}, one caller`).toBe(String(Math.floor(limit / 2)));
+    }
+  });
+
+  it('all custom authorization servers share one bucket, the org server has its own (support.okta.com: How the Rate Limits Work for Authorization Servers)', () => {
+    const limiter = new RateLimiter('developer', 2);
+    expect(limiter.take('POST', '/oauth2/aus1/v1/token', undefined, 0)!.allowed).toBe(true);
+    expect(limiter.take('POST', '/oauth2/default/v1/token', undefined, 0)!.allowed).toBe(true);
+    expect(limiter.take('POST', '/oauth2/aus2/v1/token', undefined, 0)!.allowed).toBe(false);
+    expect(limiter.take('POST', '/oauth2/v1/token', undefined, 0)!.allowed).toBe(true);
+  });
+
+  it('a shortened window (tests only) starts a new bucket each windowMs, with X-Rate-Limit-Reset at its end', () => {
+    const limiter = new RateLimiter('developer', 2, 2000);
+    expect(limiter.take('GET', '/api/v1/users', undefined, 10_500)!.headers['X-Rate-Limit-Reset']).toBe('12');
+    expect(limiter.take('GET', '/api/v1/users', undefined, 11_000)!.allowed).toBe(true);
+    expect(limiter.take('GET', '/api/v1/users', undefined, 11_900)!.allowed).toBe(false);
+    expect(limiter.take('GET', '/api/v1/users', undefined, 12_000)!.allowed).toBe(true);
   });
 
   it('the workforce plan allows 600 calls a minute to /api/v1/users (10 a second), 300 for one caller', async () => {

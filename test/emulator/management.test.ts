@@ -5,7 +5,8 @@ import { api, expectOktaError, serviceApp } from '../support/index.js';
 let emulator: EmulatorHandle;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): one generous limit, headers still sent.
+  emulator = await startEmulator({ port: 0, rateLimitPerMinute: 100_000 });
 });
 afterAll(async () => {
   await emulator.stop();

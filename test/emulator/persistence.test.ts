@@ -17,14 +17,15 @@ afterAll(async () => {
 describe('state persistence', () => {
   it('writes the state file with mode 0600 and reloads it on start', async () => {
     const statePath = join(dir, 'org.json');
-    const first = await startEmulator({ port: 0, statePath, adminToken: '00persisted-token' });
+    // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+    const first = await startEmulator({ port: 0, rateLimits: 'off', statePath, adminToken: '00persisted-token' });
     const fixture = await provisionClientCredentials(first.url, first.adminToken);
     await api(first, 'POST', '/api/v1/groups', { profile: { name: 'persisted-group' } });
     await first.stop();
     expect((await stat(statePath)).mode & 0o777).toBe(0o600);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
-    const second = await startEmulator({ port: 0, statePath, adminToken: '00persisted-token' });
+    const second = await startEmulator({ port: 0, rateLimits: 'off', statePath, adminToken: '00persisted-token' });
     try {
       const app = await api(second, 'GET', `/api/v1/apps/${fixture.appId}`);
       expect(app.status).toBe(200);

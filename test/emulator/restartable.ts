@@ -9,7 +9,8 @@ export function restartableEmulators() {
   const dirs: string[] = [];
   return {
     async start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-      const emulator = await startEmulator({ port: 0, ...options });
+      // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+      const emulator = await startEmulator({ port: 0, rateLimits: 'off', ...options });
       running.add(emulator);
       return emulator;
     },

@@ -39,7 +39,8 @@ beforeAll(async () => {
     if (!validate) throw new Error(`no schema ${name}`);
     return validate;
   };
-  emulator = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
 });
 afterAll(async () => {
   await emulator.stop();

@@ -91,7 +91,8 @@ describe('@okta/okta-sdk-nodejs drives the IAM endpoints', () => {
   });
 
   it('lists and reads API token metadata and revokes the current token (ApiTokenApi)', async () => {
-    const own = await startEmulator({ port: 0 });
+    // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+    const own = await startEmulator({ port: 0, rateLimits: 'off' });
     try {
       const client = new Client({ orgUrl: own.url, token: own.adminToken, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) } as any);
       const tokens: any[] = await collect(await client.apiTokenApi.listApiTokens());

@@ -19,7 +19,8 @@ async function collect<T>(collection: { each(cb: (item: T) => unknown): Promise<
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
 });
 afterAll(async () => {
   await emulator.stop();

@@ -11,7 +11,8 @@ let pkj: ClientCredentialsFixture;
 let key: TestKey;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
   key = await newRsaKey();
   basic = await provisionClientCredentials(emulator.url, emulator.adminToken, { scope: 'orders.read', accessTokenLifetimeMinutes: 15 });
   post = await provisionClientCredentials(emulator.url, emulator.adminToken, { authMethod: 'client_secret_post' });
@@ -207,7 +208,7 @@ describe('custom authorization server token endpoint', () => {
 
 describe("Okta's default authorization server", () => {
   it('is seeded on request with id default, audience api://default and an all-clients policy', async () => {
-    const org = await startEmulator({ port: 0, defaultAuthServer: true });
+    const org = await startEmulator({ port: 0, rateLimits: 'off', defaultAuthServer: true });
     try {
       const server = (await api(org, 'GET', '/api/v1/authorizationServers/default')).body;
       expect(server).toMatchObject({ id: 'default', name: 'default', audiences: ['api://default'], issuer: `${org.url}/oauth2/default` });

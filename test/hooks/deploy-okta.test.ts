@@ -29,7 +29,8 @@ let zip: BuiltZip;
 let served: ServeHandle;
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emu = await startEmulator({ port: 0, rateLimits: 'off' });
   client = await createOktaClient({ orgUrl: emu.url, mode: 'ssws', token: emu.adminToken });
   dir = await mkdtemp(join(tmpdir(), 'okta-m2m-deploy-okta-'));
   const built = await buildTemplate('token-hook', { outDir: join(dir, 'build') });

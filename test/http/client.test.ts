@@ -15,7 +15,8 @@ import { closedPort, startScriptedServer } from '../support/http-server.js';
 
 let emu: EmulatorHandle;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, seed: 13 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emu = await startEmulator({ port: 0, rateLimits: 'off', seed: 13 });
 });
 afterAll(async () => emu?.stop());
 afterEach(() => emu?.clearFaults());

@@ -25,7 +25,8 @@ const SECRET = 'hook-Secret-canary-0123456789abcdefghijklmn';
 const URI = 'https://abc123.lambda-url.eu-west-1.on.aws/';
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emu = await startEmulator({ port: 0, rateLimits: 'off' });
   client = await createOktaClient({ orgUrl: emu.url, mode: 'ssws', token: emu.adminToken });
 });
 afterAll(() => emu.stop());

@@ -234,7 +234,8 @@ describe('end to end: the emulator calls the built hook during real token reques
   const withAssertion = (assertion: string) => `?assertion=${encodeURIComponent(assertion)}`;
 
   beforeAll(async () => {
-    emu = await startEmulator({ port: 0, seed: 3 });
+    // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+    emu = await startEmulator({ port: 0, rateLimits: 'off', seed: 3 });
     [apiA, apiC] = await Promise.all([
       provisionClientCredentials(emu.url, emu.adminToken, { scope: 'a.read', audience: 'api://a' }),
       provisionClientCredentials(emu.url, emu.adminToken, { scope: 'c.read', audience: 'api://c' }),

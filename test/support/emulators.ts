@@ -7,9 +7,12 @@ import { cliPath } from './paths.js';
 /** A seeded PRNG for reproducible random choices in tests: the emulators' own. */
 export { seededRandom as seeded } from '../../src/emulator/core/prng.js';
 
-/** The Okta emulator in this process, on a free port, seeded. */
+/**
+ * The Okta emulator in this process, on a free port, seeded. Okta's per-plan rate limits are off unless asked for:
+ * the suites using it are not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are).
+ */
 export function oktaEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  return startEmulator({ port: 0, seed: 7, ...options });
+  return startEmulator({ port: 0, seed: 7, rateLimits: 'off', ...options });
 }
 /** The e2e suites' name for oktaEmulator. */
 export const emulator = oktaEmulator;
@@ -22,7 +25,7 @@ export interface Emulators {
 
 /** The Okta and Auth0 emulators side by side, in this process. */
 export async function startEmulators(auth0Options: Auth0EmulatorOptions = {}): Promise<Emulators> {
-  // Not about rate limits: syncing thousands of users within Okta's developer-plan limits (150 user calls a minute
+  // Not about rate limits: syncing thousands of users within Okta's developer-plan limits (50 user creates a minute
   // for one app) would take far longer than a test may; test/emulator/fidelity.test.ts checks the limits.
   const [okta, auth0] = await Promise.all([oktaEmulator({ rateLimits: 'off' }), startAuth0Emulator(auth0Options)]);
   return {

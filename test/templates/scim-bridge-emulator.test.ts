@@ -21,7 +21,8 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'okta-m2m-bridge-emu-'));
-  emulator = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
   scim = await startScimServer();
   fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, { accessTokenLifetimeMinutes: 5 });
   const built = await buildTemplate('scim-bridge', { outDir: dir });

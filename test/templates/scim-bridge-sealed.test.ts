@@ -80,7 +80,8 @@ function serveBridge(args: string[]): Promise<typeof serve> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'okta-m2m-sealed-'));
   env = { OKTA_M2M_CONFIG_DIR: join(dir, 'config'), OKTA_M2M_PROFILE: 'sealed', NO_COLOR: '1' };
-  emulator = await startEmulator({ port: 0 });
+  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
   scim = await startScimServer();
   fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, { accessTokenLifetimeMinutes: 5 });
   serve = await serveBridge([

@@ -50,6 +50,9 @@ async function execute(ctx: Context, options: Auth0RoleOptions): Promise<void> {
   ]);
   const maps = (options.map ?? []).map(parseFieldMap);
   const dryRun = Boolean(options.dryRun);
+  // Okta createUser with activate=true and no password: the user is PROVISIONED and gets an e-mail (said before any
+  // question or change, so that no one learns it from their users).
+  if (options.activate) ctx.ui.warn(`--activate: Okta e-mails an activation link to every user this run ${dryRun ? 'would create' : 'creates'}; they stay PROVISIONED until they use it.`);
   const auth0 = await ctx.auth0();
   const okta = await ctx.okta();
   requireScopes('sync auth0-role', (await auth0.tokens.get()).scopes);
@@ -92,13 +95,21 @@ async function execute(ctx: Context, options: Auth0RoleOptions): Promise<void> {
   }
   if (summary.group.created) ctx.ui.success(`${dryRun ? 'would create' : 'created'} the Okta group ${summary.group.name}`);
   if (summary.pruneSkipped) ctx.ui.warn(`--prune skipped: ${summary.pruneSkipped}.`);
-  ctx.ui.result(summary, (p) => render(p));
+  ctx.ui.result(options.activate ? { ...summary, activationEmails: activationEmails(summary) } : summary, (p) => render(p));
   if (summary.failed > 0) {
     throw new CliError(`${summary.failed} of ${summary.seen} role members could not be synced (see the summary).`, {
       hint: 'Fix what the reasons say and run the same command again: what is done stays done.',
       code: 'ERR_PARTIAL',
     });
   }
+}
+
+/** What --activate costs the users, in the JSON: Okta e-mails each user created an activation link. */
+function activationEmails(s: SyncSummary): { count: number; note: string } {
+  return {
+    count: s.created,
+    note: s.dryRun ? 'Okta would e-mail each user created an activation link.' : 'Okta e-mailed each user created an activation link.',
+  };
 }
 
 function render(s: SyncSummary, preview = false): string {

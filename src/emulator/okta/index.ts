@@ -71,6 +71,8 @@ export interface EmulatorOptions {
   rateLimits?: RateLimitPlan;
   /** one per-minute limit for every limited family instead of the plan's (for tests about rate limiting) */
   rateLimitPerMinute?: number;
+  /** the length of a rate limit window in ms, whole seconds (default Okta's 60 000); shorter for tests of pacing */
+  rateLimitWindowMs?: number;
   /** one line per request and for unexpected errors; never a secret */
   log?: (line: string) => void;
 }
@@ -118,7 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     { countKey: 'managementRequestCount' },
   );
-  const rateLimiter = new RateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMIT_PLAN, options.rateLimitPerMinute);
+  const rateLimiter = new RateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMIT_PLAN, options.rateLimitPerMinute, options.rateLimitWindowMs);
   const requestLog = new RequestLog<OktaRequestLogEntry>();
   const saver = options.statePath ? new StateSaver(options.statePath, () => state, 25, (err) => options.log?.(`emulator: saving state failed: ${String(err)}`)) : undefined;
   const dpopNonce = newDpopNonce();

@@ -2,10 +2,15 @@ import { basicCredentials } from '../core/credentials.js';
 
 /**
  * Okta's per-minute, org-wide rate limits by endpoint family and org plan, with each app's (or API token's) share of
- * a bucket capped at 50 %. Sources: developer.okta.com/docs/reference/rl-global-mgmt/ (management),
- * /rl-global-enduser/ (OAuth token endpoints), /rl-global-other-endpoints/ ("everything else": 1,000 free,
- * 3,000 developer, 10,000 workforce), /rl-clientid/ and "API token rate limits" (the 50 % default share), and
- * /rate-limits/ (no limits on /v1/keys and the well-known metadata documents; X-Rate-Limit-* headers; 429 E0000047).
+ * a bucket capped at 50 %. Sources (checked row by row, see docs/emulator.md "Rate limits"):
+ * - developer.okta.com/docs/reference/rl-global-mgmt/ (management: apps, users, groups, /oauth2/v1/clients, "most
+ *   other API actions: /api/v1"); its columns: Integrator Free Plan (`developer`), One App, Enterprise, Workforce
+ *   identity (`workforce`). The earlier edition's "Developer (free)" column (`free`) has the same figures.
+ * - developer.okta.com/docs/reference/rl-global-enduser/ (token endpoints, other OAuth 2.0 requests per server kind,
+ *   "all other OAuth2 requests: /oauth2"; "Endpoints without rate limiting": keys and metadata).
+ * - developer.okta.com/docs/reference/rl2-token-oauth/ (each API token or OAuth 2.0 app: at most 50 % of a bucket).
+ * - support.okta.com "How the Rate Limits Work for Authorization Servers": all custom servers share one bucket, the
+ *   org server has its own.
  */
 export type RateLimitPlan = 'workforce' | 'developer' | 'free' | 'off';
 export const RATE_LIMIT_PLANS: readonly RateLimitPlan[] = ['workforce', 'developer', 'free', 'off'];
@@ -19,20 +24,21 @@ interface Family {
 
 const ID = '[^/]+';
 /** First match wins: specific families before the catch-all of their prefix. */
-const FAMILIES: readonly Family[] = [
-  { name: 'GET /api/v1/apps/{id}', methods: ['GET', 'PUT', 'DELETE'], path: new RegExp(`^/api/v1/apps/${ID}$`), perMinute: { free: 100, developer: 500, workforce: 500 } },
-  { name: '/api/v1/apps*', path: /^\/api\/v1\/apps(\/|$)/, perMinute: { free: 20, developer: 100, workforce: 100 } },
-  { name: '/api/v1/users/{id}', methods: ['GET', 'PUT', 'POST', 'DELETE'], path: new RegExp(`^/api/v1/users/${ID}$`), perMinute: { free: 200, developer: 600, workforce: 2000 } },
-  { name: '/api/v1/users*', path: /^\/api\/v1\/users(\/|$)/, perMinute: { free: 100, developer: 300, workforce: 600 } },
-  { name: '/api/v1/groups/{id}', methods: ['GET', 'PUT', 'DELETE'], path: new RegExp(`^/api/v1/groups/${ID}$`), perMinute: { free: 200, developer: 500, workforce: 1000 } },
-  { name: '/api/v1/groups*', path: /^\/api\/v1\/groups(\/|$)/, perMinute: { free: 100, developer: 250, workforce: 500 } },
-  { name: '/api/v1/authorizationServers*', path: /^\/api\/v1\/authorizationServers(\/|$)/, perMinute: { free: 50, developer: 100, workforce: 100 } },
-  { name: '/api/v1/inlineHooks*', path: /^\/api\/v1\/inlineHooks(\/|$)/, perMinute: { free: 50, developer: 100, workforce: 100 } },
-  { name: '/oauth2/v1/clients*', path: /^\/oauth2\/v1\/clients(\/|$)/, perMinute: { free: 50, developer: 100, workforce: 100 } },
-  { name: '/oauth2/{authServerId}/v1/token', methods: ['POST'], path: new RegExp(`^/oauth2/${ID}/v1/token$`), perMinute: { free: 200, developer: 600, workforce: 2000 } },
-  { name: '/oauth2/v1/token', methods: ['POST'], path: /^\/oauth2\/v1\/token$/, perMinute: { free: 200, developer: 600, workforce: 2000 } },
-  { name: '/oauth2/* (introspect, revoke)', methods: ['POST'], path: /^\/oauth2\/(.+\/)?v1\/(introspect|revoke)$/, perMinute: { free: 200, developer: 600, workforce: 2000 } },
-  { name: '/api/v1/*', path: /^\/api\/v1\//, perMinute: { free: 1000, developer: 3000, workforce: 10000 } },
+export const FAMILIES: readonly Family[] = [
+  { name: '/api/v1/apps/{id}', methods: ['GET', 'PUT', 'DELETE'], path: new RegExp(`^/api/v1/apps/${ID}$`), perMinute: { free: 100, developer: 100, workforce: 500 } },
+  { name: '/api/v1/apps*', path: /^\/api\/v1\/apps(\/|$)/, perMinute: { free: 20, developer: 20, workforce: 100 } },
+  { name: 'GET, POST /api/v1/users', methods: ['GET', 'POST'], path: /^\/api\/v1\/users$/, perMinute: { free: 100, developer: 100, workforce: 600 } },
+  { name: 'GET /api/v1/users/{idOrLogin}', methods: ['GET'], path: new RegExp(`^/api/v1/users/${ID}$`), perMinute: { free: 100, developer: 100, workforce: 2000 } },
+  { name: 'POST, PUT, DELETE /api/v1/users/{id}', methods: ['POST', 'PUT', 'DELETE'], path: new RegExp(`^/api/v1/users/${ID}$`), perMinute: { free: 100, developer: 100, workforce: 600 } },
+  { name: '/api/v1/groups/{id}', methods: ['GET', 'PUT', 'DELETE'], path: new RegExp(`^/api/v1/groups/${ID}$`), perMinute: { free: 100, developer: 100, workforce: 1000 } },
+  { name: '/api/v1/groups*', path: /^\/api\/v1\/groups(\/|$)/, perMinute: { free: 100, developer: 100, workforce: 500 } },
+  { name: '/oauth2/v1/clients*', path: /^\/oauth2\/v1\/clients(\/|$)/, perMinute: { free: 25, developer: 25, workforce: 100 } },
+  { name: '/oauth2/{authorizationServerId}/v1/token', path: new RegExp(`^/oauth2/${ID}/v1/token$`), perMinute: { free: 300, developer: 300, workforce: 2000 } },
+  { name: '/oauth2/v1/token', path: /^\/oauth2\/v1\/token$/, perMinute: { free: 300, developer: 300, workforce: 2000 } },
+  { name: '/oauth2/v1* (org server)', path: /^\/oauth2\/v1\//, perMinute: { free: 300, developer: 300, workforce: 2000 } },
+  { name: '/oauth2/{authorizationServerId}/v1* (custom servers)', path: new RegExp(`^/oauth2/${ID}/v1/`), perMinute: { free: 300, developer: 300, workforce: 2000 } },
+  { name: '/oauth2*', path: /^\/oauth2(\/|$)/, perMinute: { free: 100, developer: 100, workforce: 600 } },
+  { name: '/api/v1*', path: /^\/api\/v1\//, perMinute: { free: 100, developer: 100, workforce: 1200 } },
 ];
 
 /** Okta does not rate-limit the key sets or the well-known metadata documents. */
@@ -48,7 +54,10 @@ export interface RateDecision {
   headers: Record<string, string>;
 }
 
-/** Fixed one-minute windows per family (org-wide) and per family and caller (the 50 % share). */
+/**
+ * Fixed one-minute windows per family (org-wide) and per family and caller (the 50 % share). `windowMs` shortens
+ * the minute (whole seconds), so that a test can run many windows of a plan in seconds; Okta's is 60 s.
+ */
 export class RateLimiter {
   private readonly windows = new Map<string, { resetAt: number; used: number }>();
 
@@ -56,7 +65,10 @@ export class RateLimiter {
   constructor(
     public plan: RateLimitPlan,
     public flatPerMinute?: number,
-  ) {}
+    public windowMs = 60_000,
+  ) {
+    if (!(Number.isInteger(windowMs) && windowMs >= 1000 && windowMs % 1000 === 0)) throw new Error('windowMs must be a whole number of seconds');
+  }
 
   familyOf(method: string, path: string): Family | undefined {
     if (isUnlimitedPath(path)) return undefined;
@@ -99,7 +111,8 @@ export class RateLimiter {
   private window(key: string, nowMs: number): { resetAt: number; used: number } {
     let window = this.windows.get(key);
     if (!window || nowMs >= window.resetAt * 1000) {
-      window = { resetAt: Math.floor(nowMs / 60_000) * 60 + 60, used: 0 };
+      const start = Math.floor(nowMs / this.windowMs) * this.windowMs;
+      window = { resetAt: (start + this.windowMs) / 1000, used: 0 };
       this.windows.set(key, window);
     }
     return window;
