@@ -7,7 +7,8 @@ import { confirmOrYes } from '../ui/prompt.js';
 import { keyValues } from '../ui/format.js';
 import { renderPlan } from '../ui/plan.js';
 import { accessLabel as label } from './okta-access-text.js';
-import { promptApiToken, readApiToken, saveProfile, type LoginOptions } from './login.js';
+import type { LoginOptions } from './login.js';
+import { promptApiToken, readApiToken, saveProfile } from './login-input.js';
 
 /**
  * `login --oauth --bootstrap`: the API token is used for this run only (never stored); okta-m2m makes its own

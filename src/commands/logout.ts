@@ -42,7 +42,7 @@ async function removeRemote(ctx: Context, name: string, options: LogoutOptions):
     throw new UsageError(`Profile "${name}" has no app made by "login --oauth --bootstrap" to remove.`, { hint: 'Run "okta-m2m logout" without --remote.' });
   }
   const [{ promptApiToken, readApiToken }, { createOktaClient }, { removeBootstrap }, { accessLabel: label }] = await Promise.all([
-    import('./login.js'),
+    import('./login-input.js'),
     import('../okta/client.js'),
     import('../okta/bootstrap/setup.js'),
     import('./okta-access-text.js'),

@@ -24,5 +24,6 @@ export function relativeTime(epochSeconds: number, nowMs: number = Date.now()): 
         : magnitude < 172800
           ? `${Math.round(magnitude / 3600)} h`
           : `${Math.round(magnitude / 86400)} days`;
-  return deltaSeconds >= 0 ? `in ${amount}` : `${amount} ago`;
+  // Now counts as past: a token minted this second was issued "0 s ago", not "in 0 s".
+  return deltaSeconds > 0 ? `in ${amount}` : `${amount} ago`;
 }

@@ -18,13 +18,14 @@ const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new Pa
 const LEAVES = leaves(buildProgram(io));
 
 describe('every command', () => {
-  it('the tree has the 25 verbs', () => {
+  it('the tree has the 29 verbs', () => {
     expect(LEAVES.map((path) => path.join(' ')).sort()).toEqual(
       [
         'auth0 destroy', 'auth0 init', 'auth0 login', 'auth0 status', 'completion', 'destroy', 'emulator start',
         'hook build', 'hook deploy', 'hook remove', 'hook serve', 'init', 'login', 'logout', 'profiles list',
-        'profiles remove', 'profiles use', 'scim-token decode', 'scim-token encode', 'status', 'sync auth0-role',
-        'token decode', 'token get', 'token proof', 'token verify',
+        'profiles remove', 'profiles status', 'profiles use', 'rotate key', 'rotate secret', 'scim-token decode',
+        'scim-token encode', 'secret show', 'status', 'sync auth0-role', 'token decode', 'token get', 'token proof',
+        'token verify',
       ].sort(),
     );
   });
