@@ -27,6 +27,12 @@ export const command = () =>
 export type RotateKeyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: RotateKeyOptions): Promise<void> {
+  if (options.dryRun) return execute(ctx, options);
+  const { withCommandLock } = await import('../project-lock.js');
+  return withCommandLock(ctx, 'rotate key', () => execute(ctx, options));
+}
+
+async function execute(ctx: Context, options: RotateKeyOptions): Promise<void> {
   const input = options.login ? await loginTarget(ctx, options.appId) : await appTarget(ctx);
   const { planKeyRotation, rotateKey } = await import('../../rotate/key.js');
   const finish = Boolean(options.finish);

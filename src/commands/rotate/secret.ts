@@ -19,6 +19,10 @@ export const command = () =>
     .option('--dry-run', 'print the plan and stop')
     .option('--print-new-secret', 'print the new secret on stdout (only then; never on stderr or in logs)')
     .option('--to-env-file <path>', 'write OKTA_M2M_CLIENT_ID and OKTA_M2M_CLIENT_SECRET to this file (0600, atomic)')
+    .option(
+      '--print-bridge-token',
+      "print the new secret's sealed SCIM bridge token on stdout, for the Okta SCIM app (needs the bridge key hook deploy or serve recorded)",
+    )
     .addHelpText(
       'after',
       examples(
@@ -26,12 +30,22 @@ export const command = () =>
         'okta-m2m rotate secret --finish --yes        then: deactivate and delete the old one',
         'okta-m2m rotate secret --grace 10m --yes     both in one run, ten minutes apart',
         'okta-m2m rotate secret --yes --to-env-file .env.okta',
+        'okta-m2m rotate secret --yes --print-bridge-token  the SCIM app\'s new bridge token, sealed to the bridge key',
       ),
     );
 
 export type RotateSecretOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: RotateSecretOptions): Promise<void> {
+  if (options.dryRun) return execute(ctx, options);
+  const { withCommandLock } = await import('../project-lock.js');
+  return withCommandLock(ctx, 'rotate secret', () => execute(ctx, options));
+}
+
+async function execute(ctx: Context, options: RotateSecretOptions): Promise<void> {
+  if (options.printBridgeToken && options.printNewSecret) {
+    throw new UsageError('--print-bridge-token and --print-new-secret both print on stdout.', { hint: 'Choose one.' });
+  }
   if ((options.provider ?? (await recordedProvider(ctx))) === 'auth0') return runAuth0(ctx, options);
   const { profile, setup } = await oktaSetup(ctx);
   const { planSecretRotation, rotateSecret } = await import('../../rotate/secret.js');
@@ -63,6 +77,7 @@ export async function run(ctx: Context, options: RotateSecretOptions): Promise<v
           ctx.ui.success(`wrote the new secret to ${envFile}`);
         }
         if (options.printNewSecret) printed = secret;
+        if (options.printBridgeToken) printed = await sealedBridgeToken(ctx, profile, { tokenUrl: input.tokenEndpoint, clientId: setup.clientId!, clientSecret: secret, ...(setup.defaultScope ? { scope: setup.defaultScope } : {}) });
       },
     },
     (event) => (event.step === 'grace' ? ctx.ui.progress(event.message) : ctx.ui.success(event.message)),
@@ -78,6 +93,19 @@ export async function run(ctx: Context, options: RotateSecretOptions): Promise<v
     return;
   }
   showResult(ctx, 'rotate secret', result, printed);
+}
+
+/** The SCIM app's bridge token for the new secret, sealed to the bridge key hook deploy (or serve) recorded. */
+async function sealedBridgeToken(ctx: Context, profile: string, credentials: import('../../scim/bridge-token.js').BridgeToken): Promise<string> {
+  const { sealToRecordedBridgeKey } = await import('../../scim/bridge-key-record.js');
+  const sealed = await sealToRecordedBridgeKey(await ctx.state(), profile, credentials);
+  if (!sealed) {
+    throw new UsageError('No bridge key is recorded here: there is nothing to seal the bridge token to.', {
+      hint: 'Run "okta-m2m hook deploy scim-bridge" (or hook serve) first, or leave out --print-bridge-token and use scim-token encode --seal.',
+    });
+  }
+  ctx.ui.info(`sealed to the bridge key ${sealed.kid}`);
+  return sealed.token;
 }
 
 async function recordedProvider(ctx: Context): Promise<'okta' | 'auth0'> {
