@@ -40,21 +40,50 @@ export function readOktaState(state: ProjectState, profile: string): OktaState |
   return out;
 }
 
-/** Writes the section after each change, one write at a time, so an interrupted run leaves every id it made. */
+/**
+ * Keeps the Okta section of the project state: changes are recorded in memory and written one write at a time,
+ * once per step of work, and only when something changed since the last write.
+ */
 export class StateRecorder {
   private chain: Promise<void> = Promise.resolve();
+  private saved: string | undefined;
 
   constructor(
     private readonly state: ProjectState,
     private readonly profile: string,
     public current: OktaState,
-  ) {}
+  ) {
+    this.saved = JSON.stringify(tidy(current));
+  }
 
+  /** Records a change and writes the state. */
   update(patch: Partial<OktaState>): Promise<void> {
+    this.record(patch);
+    return this.save();
+  }
+
+  /** Records a change in memory only; the next save() writes it (init writes once at the end of each step). */
+  record(patch: Partial<OktaState>): void {
     this.current = tidy({ ...this.current, ...patch });
-    const snapshot = JSON.parse(JSON.stringify(this.current)) as OktaState;
+  }
+
+  /** Writes what is recorded so far. */
+  save(): Promise<void> {
+    const text = JSON.stringify(this.current);
+    if (text === this.saved) return this.chain;
+    this.saved = text;
+    const snapshot = JSON.parse(text) as OktaState;
     this.chain = this.chain.then(() => this.state.set(this.profile, 'okta', snapshot));
     return this.chain;
+  }
+
+  /** Runs one step of work that record()s, and saves once when it ends, whether it succeeded or not. */
+  async step<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      await this.save();
+    }
   }
 
   flush(): Promise<void> {
