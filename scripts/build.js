@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Builds dist/ with esbuild: one ESM bundle for the CLI, split at every dynamic import, so start-up parses one file
 // instead of dozens while the Okta, Auth0 and AWS SDKs (external packages) still load only in the commands that use
-// them. Type checking is `npm run typecheck` (tsc --noEmit).
+// them. Type checking is `npm run typecheck` (tsc --noEmit). Then the Lambda templates: bundled and zipped once into
+// dist/templates/<name>.zip, which the installed CLI reads, so esbuild is a development dependency only.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist');
@@ -17,6 +18,32 @@ await rm(outdir, { recursive: true, force: true });
 const isCommandIndex = (file) => file === join(root, 'src', 'commands', 'index.ts');
 
 const bundled = new Set(['commander', '@commander-js/extra-typings', 'chalk', 'jose']);
+
+// src/commands/index.ts imports each verb's command() at start-up and its run() with import(), both from the verb's
+// one file. A module reached both ways would land whole in the start-up chunk; so the import() gets a module of its
+// own (the same file, another suffix), and the start-up copy is tree-shaken down to command().
+const verbRunChunks = {
+  name: 'verb-run-chunks',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\//, namespace: 'file' }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.pluginData === 'verb-run' || !isCommandIndex(args.importer)) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'verb-run' });
+      if (resolved.errors.length) return { errors: resolved.errors };
+      return { path: resolved.path, suffix: '?run' };
+    });
+  },
+};
+
+const externalPackages = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./#]/ }, (args) => {
+      const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+      if (bundled.has(name) || args.path.startsWith('node:')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
 
 await build({
   absWorkingDir: root,
@@ -35,32 +62,29 @@ await build({
   keepNames: true,
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [
-    {
-      // src/commands/index.ts imports each verb's command() at start-up and its run() with import(), both from the
-      // verb's one file. A module reached both ways would land whole in the start-up chunk; so the import() gets a
-      // module of its own (the same file, another suffix), and the start-up copy is tree-shaken down to command().
-      name: 'verb-run-chunks',
-      setup(b) {
-        b.onResolve({ filter: /^\.\.?\//, namespace: 'file' }, async (args) => {
-          if (args.kind !== 'dynamic-import' || args.pluginData === 'verb-run' || !isCommandIndex(args.importer)) return undefined;
-          const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'verb-run' });
-          if (resolved.errors.length) return { errors: resolved.errors };
-          return { path: resolved.path, suffix: '?run' };
-        });
-      },
-    },
-    {
-      name: 'external-packages',
-      setup(b) {
-        b.onResolve({ filter: /^[^./#]/ }, (args) => {
-          const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-          if (bundled.has(name) || args.path.startsWith('node:')) return undefined;
-          return { path: args.path, external: true };
-        });
-      },
-    },
-  ],
+  plugins: [verbRunChunks, externalPackages],
   // commander is CommonJS: give the bundle a `require` for the Node built-ins it asks for.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+
+// The templates, with the CLI's own bundle-and-zip code (src/hooks/build.ts), built into a throwaway module under
+// dist/ (so it finds package.json above it) and run from source mode, which bundles with esbuild.
+const prebuild = join(outdir, '.prebuild', 'build.js');
+await build({
+  absWorkingDir: root,
+  entryPoints: { build: 'src/hooks/build.ts' },
+  outdir: dirname(prebuild),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  plugins: [externalPackages],
+});
+await mkdir(join(outdir, 'templates'), { recursive: true });
+try {
+  const { prebuildTemplates } = await import(pathToFileURL(prebuild).href);
+  for (const warning of await prebuildTemplates(join(outdir, 'templates'))) console.warn(`template warning: ${warning}`);
+} finally {
+  await rm(dirname(prebuild), { recursive: true, force: true });
+}

@@ -3,7 +3,7 @@
 // gnome-keyring (its files in a temp folder), so the real Secret Service is used and the user's own keyring is
 // never touched. Elsewhere (macOS Keychain, Windows Credential Manager): the command as it is.
 //   node scripts/with-keyring.js <command> [args...]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,17 +26,69 @@ function run(file, argv, env = process.env) {
 let status;
 if (process.platform !== 'linux') {
   status = run(command, args);
+} else if ((!has('dbus-run-session') || !has('gnome-keyring-daemon')) && process.env.OKTA_M2M_SKIP_KEYCHAIN_TESTS === '1') {
+  console.error('no dbus-run-session or gnome-keyring-daemon: running without a keychain (OKTA_M2M_SKIP_KEYCHAIN_TESTS=1)');
+  status = run(command, args);
 } else if (!has('dbus-run-session') || !has('gnome-keyring-daemon')) {
   console.error('okta-m2m keeps secrets in the OS keychain; on Linux that is a Secret Service such as gnome-keyring.');
   console.error('Install it first: sudo apt-get install -y dbus gnome-keyring libsecret-tools');
+  console.error('(or set OKTA_M2M_SKIP_KEYCHAIN_TESTS=1 to run without one; the keychain suites then show as skipped)');
   status = 1;
 } else {
   const home = mkdtempSync(join(tmpdir(), 'okta-m2m-keyring-'));
-  const inner = `printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec ${[command, ...args].map(quote).join(' ')}`;
+  // The command gets our stderr back as its fd 2 (passed in as fd 3); dbus-run-session's and dbus-daemon's own
+  // stderr (and that of the services it activates) goes through dropDbusNoise.
+  const inner = `exec 2>&3 3>&-; printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec ${[command, ...args].map(quote).join(' ')}`;
   try {
-    status = run('dbus-run-session', ['--', 'sh', '-c', inner], { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home });
+    status = await new Promise((resolve, reject) => {
+      const child = spawn('dbus-run-session', ['--', 'sh', '-c', inner], {
+        stdio: ['inherit', 'inherit', 'pipe', 2],
+        env: { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home },
+      });
+      // Ctrl-C reaches the whole process group; wait for the command to finish its own clean-up.
+      for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
+      dropDbusNoise(child.stderr);
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    });
   } finally {
-    rmSync(home, { recursive: true, force: true });
+    removeWhenQuiet(home);
   }
 }
 process.exit(status);
+
+/**
+ * Forwards the bus's stderr minus its routine chatter: the line dbus-daemon prints on every start as root where it
+ * may not raise RLIMIT_NOFILE to 65536 (containers, CI: "Failed to set fd limit to 65536: Operation not
+ * permitted"), its notes on activating the keyring service, and gnome-keyring's "discover_other_daemon". Anything
+ * else (a real error) still shows.
+ */
+function dropDbusNoise(stream) {
+  const noise = /Failed to set fd limit|Activating service name=|Successfully activated service|^discover_other_daemon:/;
+  let pending = '';
+  const forward = (line) => {
+    if (!noise.test(line)) process.stderr.write(`${line}\n`);
+  };
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop();
+    lines.forEach(forward);
+  });
+  stream.on('end', () => pending && forward(pending));
+}
+
+/**
+ * gnome-keyring-daemon outlives the session by a moment and removes its own sockets as it goes, so removing its
+ * folder can race it (ENOTEMPTY): try for up to two seconds, then leave the few bytes in the temp folder.
+ */
+function removeWhenQuiet(dir) {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}

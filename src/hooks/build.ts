@@ -1,11 +1,15 @@
 // buildTemplate: bundle -> deterministic zip -> build/<name>.zip, written atomically (temp file + rename).
 // Deploy uploads exactly this file and can compare sha256Base64 with the function's CodeSha256 to skip no-ops.
+// The built CLI takes the zip `npm run build` made (dist/templates/<name>.zip, see prebuildTemplates), so esbuild is
+// needed only when the code runs from source (vitest, a checkout) or for templates from another directory.
 
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { BUNDLE_FILE, bundleTemplate } from './bundle.js';
+import { unzipSync } from 'fflate';
+import { BUNDLE_FILE } from './bundle.js';
 import { writeFileAtomic } from '../config/files.js';
-import { packageRoot } from './templates.js';
+import { listTemplates, packageRoot, resolveTemplate } from './templates.js';
 import { deterministicZip, sha256Base64, sha256Hex } from './zip.js';
 
 export interface BuildOptions {
@@ -38,21 +42,58 @@ export function zipPathFor(name: string, outDir: string = join(packageRoot(), 'b
   return join(resolve(outDir), `${name}.zip`);
 }
 
+/** Where `npm run build` puts a shipped template's zip. */
+export function prebuiltZipPath(name: string): string {
+  return join(packageRoot(), 'dist', 'templates', `${name}.zip`);
+}
+
+/** True when this module runs from the esbuild bundle (dist/), false under vitest or tsx (src/*.ts). */
+const fromBundle = !import.meta.url.endsWith('.ts');
+
 export async function buildTemplate(name: string, options: BuildOptions = {}): Promise<BuildResult> {
-  const bundle = await bundleTemplate(name, options.templatesDir ? { templatesDir: options.templatesDir } : {});
-  const zip = deterministicZip([{ path: BUNDLE_FILE, data: bundle.code }]);
+  const made = await templateZip(name, options.templatesDir);
   const zipPath = zipPathFor(name, options.outDir);
   // Code, not a secret: readable like any build output.
-  await writeFileAtomic(zipPath, zip, 0o644);
+  await writeFileAtomic(zipPath, made.zip, 0o644);
   return {
     name,
     zipPath,
-    size: zip.byteLength,
-    bundleSize: bundle.code.byteLength,
-    sha256: sha256Hex(zip),
-    sha256Base64: sha256Base64(zip),
-    warnings: bundle.warnings,
+    size: made.zip.byteLength,
+    bundleSize: made.bundleSize,
+    sha256: sha256Hex(made.zip),
+    sha256Base64: sha256Base64(made.zip),
+    warnings: made.warnings,
   };
+}
+
+async function templateZip(
+  name: string,
+  templatesDir?: string,
+  usePrebuilt = fromBundle,
+): Promise<{ zip: Uint8Array; bundleSize: number; warnings: string[] }> {
+  if (!templatesDir && usePrebuilt) {
+    // resolveTemplate checks the name (no path tricks) before it becomes a file name.
+    resolveTemplate(name);
+    const path = prebuiltZipPath(name);
+    if (existsSync(path)) {
+      const zip = new Uint8Array(await readFile(path));
+      return { zip, bundleSize: unzipSync(zip)[BUNDLE_FILE]?.byteLength ?? 0, warnings: [] };
+    }
+  }
+  const { bundleTemplate } = await import('./bundle.js');
+  const bundle = await bundleTemplate(name, templatesDir ? { templatesDir } : {});
+  return { zip: deterministicZip([{ path: BUNDLE_FILE, data: bundle.code }]), bundleSize: bundle.code.byteLength, warnings: bundle.warnings };
+}
+
+/** For scripts/build.js: every template bundled from source and zipped into outDir; returns esbuild's warnings. */
+export async function prebuildTemplates(outDir: string): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const template of listTemplates()) {
+    const made = await templateZip(template.name, undefined, false);
+    await writeFileAtomic(join(outDir, `${template.name}.zip`), made.zip, 0o644);
+    warnings.push(...made.warnings.map((warning) => `${template.name}: ${warning}`));
+  }
+  return warnings;
 }
 
 /** Reads a zip that build made, with the hashes deploy needs (upload these bytes, compare CodeSha256). */

@@ -1,7 +1,10 @@
 // templates/<name>/handler.ts -> one minified ESM file, index.mjs, for the Node 20+ Lambda runtime.
 // In memory only; build.ts zips it. The same sources and esbuild version give the same bytes.
+// esbuild is a development dependency: `npm run build` bundles the shipped templates once (dist/templates/), so an
+// installed CLI never loads it; it is imported here only when a template is bundled from source.
 
-import { build, type Message } from 'esbuild';
+import type * as Esbuild from 'esbuild';
+import type { Message } from 'esbuild';
 import { BundleError } from './errors.js';
 import { packageRoot, resolveTemplate } from './templates.js';
 
@@ -35,6 +38,7 @@ export async function bundleTemplate(name: string, options: BundleOptions = {}):
   const template = options.templatesDir ? resolveTemplate(name, options.templatesDir) : resolveTemplate(name);
   let result;
   try {
+    const { build } = await importEsbuild(name);
     result = await build({
       entryPoints: [template.entry],
       absWorkingDir: packageRoot(),
@@ -64,4 +68,16 @@ export async function bundleTemplate(name: string, options: BundleOptions = {}):
   const out = result.outputFiles?.find((f) => f.path.endsWith(BUNDLE_FILE));
   if (!out) throw new BundleError(`esbuild produced no ${BUNDLE_FILE} for "${name}"`);
   return { name, fileName: BUNDLE_FILE, code: out.contents, warnings: result.warnings.map(formatMessage) };
+}
+
+async function importEsbuild(name: string): Promise<typeof Esbuild> {
+  try {
+    return await import('esbuild');
+  } catch (err) {
+    throw new BundleError(
+      `could not bundle template "${name}": esbuild is not installed`,
+      'the package ships prebuilt templates in dist/templates/; from a source checkout run "npm ci" (esbuild is a development dependency) or "npm run build"',
+      { cause: err },
+    );
+  }
 }

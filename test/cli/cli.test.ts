@@ -2,14 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { repoRoot, spawnCli } from '../support/index.js';
 
 const TOP_LEVEL = ['login', 'logout', 'profiles', 'init', 'destroy', 'status', 'token', 'scim-token', 'hook', 'auth0', 'sync', 'emulator', 'completion'];
 const HEAVY = ['@okta/okta-sdk-nodejs', 'node_modules/auth0/', '@aws-sdk', '@inquirer', 'node_modules/esbuild/'];
 
 describe('the command tree', () => {
   it('--help lists every top-level command and the global options, exit 0', async () => {
-    const result = await runCli(['--help']);
+    const result = await spawnCli(['--help']);
     expect(result.code).toBe(0);
     for (const command of TOP_LEVEL) expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     for (const flag of ['--profile', '--json', '--no-color', '--debug', '--yes', '--no-input', '--version']) {
@@ -23,13 +23,13 @@ describe('the command tree', () => {
 
   it('--version prints the package version', async () => {
     const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-    const result = await runCli(['--version']);
+    const result = await spawnCli(['--version']);
     expect(result).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
   });
 
   it('an unknown command or option is a usage error: exit 2, one message, no stack', async () => {
     for (const args of [['bogus'], ['--bogus'], ['scim-token', 'encode', '--client-id', 'x']]) {
-      const result = await runCli(args);
+      const result = await spawnCli(args);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^error: /m);
       expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -38,20 +38,20 @@ describe('the command tree', () => {
   });
 
   it('bad input is exit 2 with a hint; --debug adds the cause chain', async () => {
-    const plain = await runCli(['scim-token', 'decode', 'bm90IGpzb24=']);
+    const plain = await spawnCli(['scim-token', 'decode', 'bm90IGpzb24=']);
     expect(plain.code).toBe(2);
     expect(plain.stderr.trim().split('\n')).toEqual([
       'error: Invalid bridge token: the bridge token does not decode to JSON.',
       'hint: Make one with "okta-m2m scim-token encode".',
     ]);
-    const debug = await runCli(['--debug', 'scim-token', 'decode', 'bm90IGpzb24=']);
+    const debug = await spawnCli(['--debug', 'scim-token', 'decode', 'bm90IGpzb24=']);
     expect(debug.code).toBe(2);
     expect(debug.stderr).toMatch(/UsageError: Invalid bridge token/);
     expect(debug.stderr).toMatch(/\n\s+at /);
   });
 
   it('prints no colour when NO_COLOR is set or stdout is not a terminal', async () => {
-    const result = await runCli(['scim-token', 'decode', 'bm90IGpzb24='], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    const result = await spawnCli(['scim-token', 'decode', 'bm90IGpzb24='], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
     expect(result.stderr).not.toMatch(/\u001b\[/);
   });
 
@@ -93,8 +93,8 @@ describe('start-up stays light', () => {
     const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-imports-'));
     const log = join(dir, 'imports.log');
     try {
-      const result = await runCli(args, {
-        nodeArgs: ['--import', join(repoRoot, 'test', 'helpers', 'record-imports.mjs')],
+      const result = await spawnCli(args, {
+        nodeArgs: ['--import', join(repoRoot, 'test', 'support', 'record-imports.mjs')],
         env: { IMPORT_LOG: log, OKTA_M2M_CLIENT_SECRET: 'env-secret-for-import-test' },
         input,
       });
@@ -109,7 +109,7 @@ describe('start-up stays light', () => {
     const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-imports-'));
     const log = join(dir, 'imports.log');
     const { spawnSync } = await import('node:child_process');
-    spawnSync(process.execPath, ['--import', join(repoRoot, 'test', 'helpers', 'record-imports.mjs'), '-e', "await import('@okta/okta-sdk-nodejs')", '--input-type=module'], {
+    spawnSync(process.execPath, ['--import', join(repoRoot, 'test', 'support', 'record-imports.mjs'), '-e', "await import('@okta/okta-sdk-nodejs')", '--input-type=module'], {
       cwd: repoRoot,
       env: { ...process.env, IMPORT_LOG: log },
     });

@@ -4,8 +4,8 @@ import { PassThrough } from 'node:stream';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
-import { repoRoot } from '../helpers/cli.js';
-import { runCli } from '../commands/token-run.js';
+import { repoRoot } from '../support/index.js';
+import { runCliInProcess } from '../support/index.js';
 
 // The command layout: every verb documented by example, and the modules the CLI loads free of import cycles.
 
@@ -30,7 +30,7 @@ describe('every command', () => {
   });
 
   it.each(LEAVES.map((path) => [path.join(' '), path] as const))('%s --help ends with examples of itself', async (_name, path) => {
-    const result = await runCli([...path, '--help']);
+    const result = await runCliInProcess([...path, '--help']);
     expect(result.code).toBe(0);
     const section = /\nExamples:\n((?: {2}\$ .*\n|(?: {4,}.*\n))+)/.exec(result.stdout);
     expect(section, result.stdout).not.toBeNull();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { SecretStore, type SecretBackend } from '../../src/secrets/store.js';
-import { runCli, tempDir } from '../commands/token-run.js';
+import { runCliInProcess, tempDir } from '../support/index.js';
 
 // The context is the one way a command reaches outside the process: a test that hands main() its own keychain
 // runs login, status and logout in-process against the emulator, with no terminal, OS keychain or other network.
@@ -28,26 +28,26 @@ describe('a command run with the factories a test chose', () => {
     const keychain = memoryKeychain();
     const factories = { secrets: (env: NodeJS.ProcessEnv) => new SecretStore(keychain, env) };
 
-    const login = await runCli(['login', '--org-url', emu.url, '--api-token-stdin'], { cwd, stdin: emu.adminToken, stdinIsTTY: false, factories });
+    const login = await runCliInProcess(['login', '--org-url', emu.url, '--api-token-stdin'], { cwd, stdin: emu.adminToken, stdinIsTTY: false, factories });
     expect(login.code, login.stderr).toBe(0);
     expect([...keychain.entries.keys()]).toEqual(['default/okta-api-token']);
     expect(keychain.entries.get('default/okta-api-token')).toBe(emu.adminToken);
     expect(login.stdout + login.stderr).not.toContain(emu.adminToken);
 
-    const status = await runCli(['--json', 'status', '--no-token'], { cwd, factories });
+    const status = await runCliInProcess(['--json', 'status', '--no-token'], { cwd, factories });
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ profile: 'default', orgUrl: emu.url, authMode: 'ssws', setup: null });
 
-    const logout = await runCli(['logout'], { cwd, factories });
+    const logout = await runCliInProcess(['logout'], { cwd, factories });
     expect(logout.code, logout.stderr).toBe(0);
     expect(keychain.entries.size).toBe(0);
   });
 
   it('--timeout is seconds above 0; a bad value is a usage error', async () => {
-    const bad = await runCli(['--timeout', '0', 'profiles', 'list']);
+    const bad = await runCliInProcess(['--timeout', '0', 'profiles', 'list']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--timeout <seconds>.*expected a number of seconds/);
-    const good = await runCli(['--timeout', '2.5', 'profiles', 'list']);
+    const good = await runCliInProcess(['--timeout', '2.5', 'profiles', 'list']);
     expect(good.code, good.stderr).toBe(0);
   });
 });

@@ -16,7 +16,7 @@ import {
   exitCodeOf,
   remoteCodeOf,
 } from '../../src/errors.js';
-import { runCli, tempDir } from '../commands/token-run.js';
+import { runCliInProcess, tempDir } from '../support/index.js';
 
 // Error codes (docs/ci.md "Error codes"): a stable code on every error, the remote's code carried through, and with
 // --json one JSON object on stderr.
@@ -67,7 +67,7 @@ function onlyJson(stderr: string): { error: Record<string, unknown> } {
 describe('--json errors', () => {
   it('a usage error from commander is one JSON object, alone on stderr, exit 2, stdout empty', async () => {
     for (const args of [['--json', 'bogus'], ['--json', 'init', '--bogus'], ['scim-token', 'encode', '--client-id', 'x', '--json']]) {
-      const result = await runCli(args);
+      const result = await runCliInProcess(args);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
@@ -78,7 +78,7 @@ describe('--json errors', () => {
   });
 
   it("a command's own error keeps its message and hint", async () => {
-    const result = await runCli(['--json', 'scim-token', 'decode', 'bm90IGpzb24=']);
+    const result = await runCliInProcess(['--json', 'scim-token', 'decode', 'bm90IGpzb24=']);
     expect(result.code).toBe(2);
     expect(onlyJson(result.stderr)).toEqual({
       error: {
@@ -92,7 +92,7 @@ describe('--json errors', () => {
   });
 
   it('without --json the same error is the two lines it always was', async () => {
-    const result = await runCli(['scim-token', 'decode', 'bm90IGpzb24=']);
+    const result = await runCliInProcess(['scim-token', 'decode', 'bm90IGpzb24=']);
     expect(result.stderr.trim().split('\n')).toEqual([
       'error: Invalid bridge token: the bridge token does not decode to JSON.',
       'hint: Make one with "okta-m2m scim-token encode".',
@@ -113,7 +113,7 @@ describe('--json errors', () => {
         join(cwd, '.config', 'profiles.json'),
         JSON.stringify({ version: 1, current: 'default', profiles: { default: { orgUrl: emu.url, authMode: 'ssws' } } }),
       );
-      const result = await runCli(['--json', 'init', '--name', 'orders-api', '--scope', 'orders:read', '--dry-run'], {
+      const result = await runCliInProcess(['--json', 'init', '--name', 'orders-api', '--scope', 'orders:read', '--dry-run'], {
         cwd,
         env: { OKTA_M2M_API_TOKEN: 'not-the-admin-token' },
       });

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../helpers/cli.js';
+import { cliPath } from '../support/index.js';
 
 // Ctrl-C at a prompt, typed on a real pseudo-terminal: util-linux `script` runs the built CLI on a pty and passes
 // what we write to it as keystrokes. The prompt holds the terminal in raw mode, so Ctrl-C reaches @inquirer as a

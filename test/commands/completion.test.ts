@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { spawnCli } from '../support/index.js';
 
 describe('okta-m2m completion', () => {
   it('bash completes subcommands and options for real', async () => {
-    const script = await runCli(['completion', 'bash']);
+    const script = await spawnCli(['completion', 'bash']);
     expect(script.code).toBe(0);
     const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-completion-'));
     try {
@@ -25,9 +25,9 @@ describe('okta-m2m completion', () => {
   });
 
   it('zsh and fish scripts name the commands; an unknown shell is a usage error', async () => {
-    expect((await runCli(['completion', 'zsh'])).stdout).toContain('#compdef okta-m2m');
-    expect((await runCli(['completion', 'fish'])).stdout).toMatch(/complete -c okta-m2m -n '__fish_use_subcommand' -a scim-token/);
-    const bad = await runCli(['completion', 'tcsh']);
+    expect((await spawnCli(['completion', 'zsh'])).stdout).toContain('#compdef okta-m2m');
+    expect((await spawnCli(['completion', 'fish'])).stdout).toMatch(/complete -c okta-m2m -n '__fish_use_subcommand' -a scim-token/);
+    const bad = await spawnCli(['completion', 'tcsh']);
     expect(bad.code).toBe(2);
   });
 });

@@ -2,8 +2,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { startEmulatorProcess } from '../helpers/emulator-process.js';
+import { spawnCli } from '../support/index.js';
+import { startEmulatorProcess } from '../support/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -62,7 +62,7 @@ describe('okta-m2m emulator start', () => {
 
   it('refuses bad numbers as usage errors', async () => {
     for (const args of [['--port', 'x'], ['--fault-rate', '2'], ['--fault', 'teapot']]) {
-      const result = await runCli(['emulator', 'start', ...args]);
+      const result = await spawnCli(['emulator', 'start', ...args]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/error: /);
     }

@@ -5,9 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ProjectState } from '../../src/config/state.js';
 import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
-import { fakeAws, type FakeAws } from '../hooks/deploy-fake-aws.js';
-import { requireKeychain, testKeychainService } from '../oauth/helpers/keychain.js';
-import { runCli, tempDir } from './token-run.js';
+import { fakeAws, type FakeAws } from '../support/fake-aws.js';
+import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
+import { runCliInProcess, tempDir } from '../support/index.js';
 
 // `okta-m2m hook deploy / remove` as a command, in this process: the AWS clients are the in-memory fake (through the
 // context's client factories), Okta is the emulator over HTTP (the profile's API token from $OKTA_M2M_API_TOKEN), the
@@ -56,7 +56,7 @@ afterEach(async () => {
   await keychain.delete('default/hook-secret:token-hook').catch(() => false);
 });
 
-const cli = (args: string[]) => runCli(args, { cwd, env, factories: { aws: async () => aws.clients } });
+const cli = (args: string[]) => runCliInProcess(args, { cwd, env, factories: { aws: async () => aws.clients } });
 /** The keychain entry, read a few times: a Secret Service under heavy load can answer late. */
 async function stored(account: string): Promise<string | undefined> {
   for (let attempt = 0; ; attempt += 1) {
@@ -67,7 +67,7 @@ async function stored(account: string): Promise<string | undefined> {
 }
 const stateOf = async () => JSON.parse(await readFile(join(cwd, '.okta-m2m', 'state.json'), 'utf8'));
 
-describe('okta-m2m hook deploy', () => {
+describeWithKeychain('okta-m2m hook deploy', () => {
   it('token-hook: plan on stderr, result as JSON, the zip `hook build` made, secret only in keychain/function/Okta', async () => {
     const build = await cli(['--json', 'hook', 'build', 'token-hook']);
     expect(build.code, build.stderr).toBe(0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { cliPath, runCli, tempWorkspace, uniqueProfile } from '../helpers/cli.js';
+import { cliPath, spawnCli, tempWorkspace, uniqueProfile } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 let ws: Awaited<ReturnType<typeof tempWorkspace>>;
@@ -15,16 +15,16 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
   ws = await tempWorkspace();
   env = { ...ws.env, OKTA_M2M_PROFILE: uniqueProfile('obo') };
-  const login = await runCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env, cwd: ws.dir, input: emulator.adminToken });
+  const login = await spawnCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env, cwd: ws.dir, input: emulator.adminToken });
   expect(login.code, login.stderr).toBe(0);
-  const made = await runCli(['--json', 'init', '--yes', '--name', 'obo-api', '--scope', 'orders:read', '--default-scope', 'orders:read'], { env, cwd: ws.dir });
+  const made = await spawnCli(['--json', 'init', '--yes', '--name', 'obo-api', '--scope', 'orders:read', '--default-scope', 'orders:read'], { env, cwd: ws.dir });
   expect(made.code, made.stderr).toBe(0);
   init = JSON.parse(made.stdout);
 }, 60_000);
 
 afterAll(async () => {
-  await runCli(['destroy', '--yes'], { env, cwd: ws.dir });
-  await runCli(['logout'], { env, cwd: ws.dir });
+  await spawnCli(['destroy', '--yes'], { env, cwd: ws.dir });
+  await spawnCli(['logout'], { env, cwd: ws.dir });
   await emulator.stop();
   await ws.cleanup();
 });
@@ -54,12 +54,12 @@ function serveRegistered(extra: string[] = []): Promise<{ url: string; stop: () 
 }
 
 const tokenWith = (assertion: string) =>
-  runCli(['token', 'get', '--raw', '--no-cache', '--token-url', `${init.tokenEndpoint}?assertion=${assertion}`], { env, cwd: ws.dir });
+  spawnCli(['token', 'get', '--raw', '--no-cache', '--token-url', `${init.tokenEndpoint}?assertion=${assertion}`], { env, cwd: ws.dir });
 
 describe('okta-m2m hook serve token-hook --register', () => {
   it('is called by Okta during a real token request: on-behalf-of tokens carry act; bad assertions get no token; Ctrl-C unregisters', async () => {
     await writeFile(join(ws.dir, 'policy.json'), JSON.stringify({ [init.clientId]: ['orders:read'] }));
-    const assertion = (await runCli(['token', 'get', '--raw', '--no-cache'], { env, cwd: ws.dir })).stdout.trim();
+    const assertion = (await spawnCli(['token', 'get', '--raw', '--no-cache'], { env, cwd: ws.dir })).stdout.trim();
     expect(assertion.split('.')).toHaveLength(3);
 
     const served = await serveRegistered();
@@ -96,12 +96,12 @@ describe('okta-m2m hook serve token-hook --register', () => {
     const billing = await tempWorkspace();
     const billingEnv = { ...billing.env, OKTA_M2M_PROFILE: uniqueProfile('billing') };
     try {
-      const login = await runCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env: billingEnv, cwd: billing.dir, input: emulator.adminToken });
+      const login = await spawnCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env: billingEnv, cwd: billing.dir, input: emulator.adminToken });
       expect(login.code, login.stderr).toBe(0);
-      const made = await runCli(['--json', 'init', '--yes', '--name', 'billing-api', '--scope', 'billing:read', '--default-scope', 'billing:read'], { env: billingEnv, cwd: billing.dir });
+      const made = await spawnCli(['--json', 'init', '--yes', '--name', 'billing-api', '--scope', 'billing:read', '--default-scope', 'billing:read'], { env: billingEnv, cwd: billing.dir });
       expect(made.code, made.stderr).toBe(0);
       const other = JSON.parse(made.stdout) as { issuer: string; audience: string };
-      const assertion = (await runCli(['token', 'get', '--raw', '--no-cache'], { env: billingEnv, cwd: billing.dir })).stdout.trim();
+      const assertion = (await spawnCli(['token', 'get', '--raw', '--no-cache'], { env: billingEnv, cwd: billing.dir })).stdout.trim();
       expect(assertion.split('.')).toHaveLength(3);
 
       await writeFile(join(ws.dir, 'policy.json'), JSON.stringify({ [init.clientId]: ['orders:read'] }));
@@ -114,18 +114,18 @@ describe('okta-m2m hook serve token-hook --register', () => {
         expect(await served.stop()).toBe(0);
       }
     } finally {
-      await runCli(['destroy', '--yes'], { env: billingEnv, cwd: billing.dir });
-      await runCli(['logout'], { env: billingEnv, cwd: billing.dir });
+      await spawnCli(['destroy', '--yes'], { env: billingEnv, cwd: billing.dir });
+      await spawnCli(['logout'], { env: billingEnv, cwd: billing.dir });
       await billing.cleanup();
     }
   }, 90_000);
 
   it('refuses --register for the scim-bridge, and without init', async () => {
-    const bridge = await runCli(['hook', 'serve', 'scim-bridge', '--register'], { env, cwd: ws.dir });
+    const bridge = await spawnCli(['hook', 'serve', 'scim-bridge', '--register'], { env, cwd: ws.dir });
     expect(bridge.code).toBe(2);
     const other = await tempWorkspace();
     try {
-      const noInit = await runCli(['hook', 'serve', 'token-hook', '--register'], { env: other.env, cwd: other.dir });
+      const noInit = await spawnCli(['hook', 'serve', 'token-hook', '--register'], { env: other.env, cwd: other.dir });
       expect(noInit.code).toBe(1);
       expect(noInit.stderr).toMatch(/okta-m2m init/);
     } finally {

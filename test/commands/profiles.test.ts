@@ -1,15 +1,15 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempWorkspace, uniqueProfile } from '../helpers/cli.js';
-import { secretToolLookup, secretToolStore } from '../helpers/keychain.js';
+import { spawnCli, tempWorkspace, uniqueProfile } from '../support/index.js';
+import { secretToolLookup, secretToolStore } from '../support/index.js';
 
 let ws: Awaited<ReturnType<typeof tempWorkspace>>;
 beforeAll(async () => {
   ws = await tempWorkspace();
 });
 afterAll(() => ws.cleanup());
-const cli = (args: string[]) => runCli(args, { env: ws.env, cwd: ws.dir });
+const cli = (args: string[]) => spawnCli(args, { env: ws.env, cwd: ws.dir });
 
 describe('profiles and logout', () => {
   it('list, use, remove and logout, removing keychain entries', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempWorkspace, uniqueProfile } from '../helpers/cli.js';
-import { secretToolStore } from '../helpers/keychain.js';
+import { spawnCli, tempWorkspace, uniqueProfile } from '../support/index.js';
+import { secretToolStore } from '../support/index.js';
 
 const SECRET = 'scim-canary-Secret-9f8e7d';
 const TOKEN_URL = 'https://acme.okta.com/oauth2/aus1/v1/token';
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => ws.cleanup());
 
-const cli = (args: string[], input = '', env: NodeJS.ProcessEnv = {}) => runCli(args, { env: { ...ws.env, ...env }, cwd: ws.dir, input });
+const cli = (args: string[], input = '', env: NodeJS.ProcessEnv = {}) => spawnCli(args, { env: { ...ws.env, ...env }, cwd: ws.dir, input });
 
 describe('okta-m2m scim-token', () => {
   it('encode | decode round-trips with the secret masked', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import { decodeJwt } from '../../src/oauth/jwt.js';
-import { runCli, tempDir } from './token-run.js';
+import { runCliInProcess, tempDir } from '../support/index.js';
 
 type Json = Record<string, any>;
 const AUDIENCE = 'https://orders.example/api';
@@ -60,19 +60,19 @@ describe('token get with Auth0', () => {
   it('a bare `token get` uses the auth0 state: JSON body with the audience; the token verifies', async () => {
     const cwd = await projectWithAuth0State();
     const env = { OKTA_M2M_AUTH0_CLIENT_SECRET: client.client_secret };
-    const result = await runCli(['token', 'get', '--no-cache'], { cwd, env });
+    const result = await runCliInProcess(['token', 'get', '--no-cache'], { cwd, env });
     expect(result.code, result.stderr).toBe(0);
     const claims = decodeJwt(result.stdout).claims as Json;
     expect(claims).toMatchObject({ iss: `${auth0.url}/`, aud: AUDIENCE, azp: client.client_id, scope: 'read:orders', gty: 'client-credentials' });
     expect(claims.exp - claims.iat).toBe(900);
-    const verified = await runCli(['token', 'verify', '-', '--scope', 'read:orders'], { cwd, stdin: result.stdout });
+    const verified = await runCliInProcess(['token', 'verify', '-', '--scope', 'read:orders'], { cwd, stdin: result.stdout });
     expect(verified.code, verified.stderr).toBe(0);
     expect(result.stdout + result.stderr + verified.stdout + verified.stderr).not.toContain(client.client_secret);
   });
 
   it('flags alone work too, and Auth0’s errors get hints of their own', async () => {
     const base = ['token', 'get', '--provider', 'auth0', '--token-url', auth0.tokenUrl, '--client-id', client.client_id, '--no-cache'];
-    const ok = await runCli([...base, '--audience', AUDIENCE, '--auth-method', 'client_secret_basic'], { env: { OKTA_M2M_CLIENT_SECRET: client.client_secret } });
+    const ok = await runCliInProcess([...base, '--audience', AUDIENCE, '--auth-method', 'client_secret_basic'], { env: { OKTA_M2M_CLIENT_SECRET: client.client_secret } });
     expect(ok.code, ok.stderr).toBe(0);
 
     const cases: Array<[string[], string, RegExp]> = [
@@ -82,7 +82,7 @@ describe('token get with Auth0', () => {
       [[], client.client_secret, /No audience parameter.*\nhint: Pass --audience/],
     ];
     for (const [args, secret, message] of cases) {
-      const result = await runCli([...base, ...args], { env: { OKTA_M2M_AUTH0_CLIENT_SECRET: secret } });
+      const result = await runCliInProcess([...base, ...args], { env: { OKTA_M2M_AUTH0_CLIENT_SECRET: secret } });
       expect(result.code, args.join(' ')).toBe(1);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toContain(secret);

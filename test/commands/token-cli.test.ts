@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheKey, credentialFingerprint } from '../../src/oauth/token-cache.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
-import { requireKeychain, testKeychainService } from '../oauth/helpers/keychain.js';
-import { startOidcServer, type OidcServer } from '../oauth/helpers/oidc-server.js';
-import { tempDir } from './token-run.js';
-import { ROOT, filesUnder, requireBuild, runBuilt } from './token-spawn.js';
+import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
+import { startOidcServer, type OidcServer } from '../support/oidc-server.js';
+import { tempDir } from '../support/index.js';
+import { ROOT, filesUnder, requireBuild, runBuilt } from '../support/index.js';
 
 let op: OidcServer;
 beforeAll(async () => {
@@ -82,7 +82,7 @@ describe('token get loads no SDK', () => {
   });
 });
 
-describe('token get caches in the real keychain only', () => {
+describeWithKeychain('token get caches in the real keychain only', () => {
   const service = testKeychainService('cli');
   let backend: SecretBackend;
   const accounts: string[] = [];

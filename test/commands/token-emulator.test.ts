@@ -11,9 +11,9 @@ import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/inde
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
-import { requireKeychain, testKeychainService } from '../oauth/helpers/keychain.js';
-import { tempDir } from './token-run.js';
-import { filesUnder, requireBuild, runBuilt } from './token-spawn.js';
+import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
+import { tempDir } from '../support/index.js';
+import { filesUnder, requireBuild, runBuilt } from '../support/index.js';
 
 type Json = Record<string, any>;
 
@@ -174,7 +174,7 @@ describe('token get against the Okta emulator', () => {
   });
 });
 
-describe('a bare `token get` after init (state + keychain, as init leaves them)', () => {
+describeWithKeychain('a bare `token get` after init (state + keychain, as init leaves them)', () => {
   const service = testKeychainService('emulator');
   let backend: SecretBackend;
   const accounts: string[] = [];

@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from '../../src/oauth/jwt.js';
-import { json, startScriptedServer } from '../oauth/helpers/http-server.js';
-import { AUDIENCE, startOidcServer, type OidcServer } from '../oauth/helpers/oidc-server.js';
-import { runCli, tempDir } from './token-run.js';
+import { json, startScriptedServer } from '../support/http-server.js';
+import { AUDIENCE, startOidcServer, type OidcServer } from '../support/oidc-server.js';
+import { runCliInProcess, tempDir } from '../support/index.js';
 
 let op: OidcServer;
 let token: string;
@@ -22,8 +22,8 @@ afterAll(async () => {
 });
 
 /** `token get` for the basic client by discovery, without the keychain (secret from the environment, no cache). */
-function get(args: string[], options: Parameters<typeof runCli>[1] = {}) {
-  return runCli(['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--no-cache', ...args], {
+function get(args: string[], options: Parameters<typeof runCliInProcess>[1] = {}) {
+  return runCliInProcess(['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--no-cache', ...args], {
     ...options,
     env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret, ...options.env },
   });
@@ -62,7 +62,7 @@ describe('token get', () => {
   });
 
   it('--json prints the token response', async () => {
-    const result = await runCli(['--json', 'token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--scope', 'orders:read', '--no-cache'], {
+    const result = await runCliInProcess(['--json', 'token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--scope', 'orders:read', '--no-cache'], {
       env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret },
     });
     expect(result.code).toBe(0);
@@ -73,7 +73,7 @@ describe('token get', () => {
   });
 
   it('client_secret_post with the secret on stdin; private_key_jwt with PEM and JWK files and from the environment', async () => {
-    const post = await runCli(
+    const post = await runCliInProcess(
       ['token', 'get', '--token-url', op.tokenEndpoint, '--client-id', op.clients.post.clientId, '--auth-method', 'client_secret_post', '--client-secret-stdin', '--no-cache'],
       { stdin: `${op.clients.post.clientSecret}\n` },
     );
@@ -84,9 +84,9 @@ describe('token get', () => {
     await writeFile(join(dir, 'key.pem'), op.clients.rsa.privateKeyPem);
     await writeFile(join(dir, 'key.json'), op.clients.rsa.privateJwk);
     const base = ['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.rsa.clientId, '--no-cache'];
-    const pem = await runCli([...base, '--private-key-file', 'key.pem', '--key-id', 'rsa-1'], { cwd: dir });
-    const jwk = await runCli([...base, '--private-key-file', 'key.json'], { cwd: dir });
-    const env = await runCli([...base, '--auth-method', 'private_key_jwt', '--key-id', 'ec-1', '--client-id', op.clients.ec.clientId], {
+    const pem = await runCliInProcess([...base, '--private-key-file', 'key.pem', '--key-id', 'rsa-1'], { cwd: dir });
+    const jwk = await runCliInProcess([...base, '--private-key-file', 'key.json'], { cwd: dir });
+    const env = await runCliInProcess([...base, '--auth-method', 'private_key_jwt', '--key-id', 'ec-1', '--client-id', op.clients.ec.clientId], {
       env: { OKTA_M2M_CLIENT_PRIVATE_KEY: op.clients.ec.privateKeyPem },
     });
     for (const result of [pem, jwk, env]) expect(result.code, result.stderr).toBe(0);
@@ -109,10 +109,10 @@ describe('token get', () => {
       scopes: ['orders:read', 'orders:write'],
     };
     await writeFile(join(dir, '.okta-m2m', 'state.json'), JSON.stringify({ version: 1, profiles: { default: { okta } } }));
-    const result = await runCli(['token', 'get', '--no-cache'], { cwd: dir, env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret } });
+    const result = await runCliInProcess(['token', 'get', '--no-cache'], { cwd: dir, env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret } });
     expect(result.code, result.stderr).toBe(0);
     expect(decodeJwt(result.stdout).claims).toMatchObject({ aud: AUDIENCE, scope: 'orders:read orders:write' });
-    const narrowed = await runCli(['token', 'get', '--no-cache', '--scope', 'orders:write'], { cwd: dir, env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret } });
+    const narrowed = await runCliInProcess(['token', 'get', '--no-cache', '--scope', 'orders:write'], { cwd: dir, env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret } });
     expect(decodeJwt(narrowed.stdout).claims.scope).toBe('orders:write');
   });
 
@@ -135,7 +135,7 @@ describe('token get', () => {
   it('--curl prints the command (no secret) and requests nothing', async () => {
     const server = await startScriptedServer((_req, res) => json(res, 500, {}));
     try {
-      const result = await runCli(['token', 'get', '--token-url', `${server.url}/token`, '--client-id', 'c1', '--scope', 'a', '--curl', '--auth-method', 'client_secret_post'], {
+      const result = await runCliInProcess(['token', 'get', '--token-url', `${server.url}/token`, '--client-id', 'c1', '--scope', 'a', '--curl', '--auth-method', 'client_secret_post'], {
         env: { OKTA_M2M_CLIENT_SECRET: 'secret-in-env-value' },
       });
       expect(result.code).toBe(0);
@@ -164,14 +164,14 @@ describe('token get', () => {
       expect(result.stderr).toMatch(message);
       expect(result.stderr).toMatch(/\nhint: /);
     }
-    const noClient = await runCli(['token', 'get', '--no-cache']);
+    const noClient = await runCliInProcess(['token', 'get', '--no-cache']);
     expect(noClient.code).toBe(2);
     expect(noClient.stderr).toMatch(/No client id/);
   });
 
   it('no secret or key anywhere: the error names the variable to set (a usage error, or exit 1 without a keychain)', async () => {
-    const noSecret = await runCli(['token', 'get', '--issuer', op.issuer, '--client-id', 'x', '--no-cache']);
-    const noKey = await runCli(['token', 'get', '--issuer', op.issuer, '--client-id', 'x', '--no-cache', '--auth-method', 'private_key_jwt'], {
+    const noSecret = await runCliInProcess(['token', 'get', '--issuer', op.issuer, '--client-id', 'x', '--no-cache']);
+    const noKey = await runCliInProcess(['token', 'get', '--issuer', op.issuer, '--client-id', 'x', '--no-cache', '--auth-method', 'private_key_jwt'], {
       env: { OKTA_M2M_CLIENT_SECRET: 'a-secret-that-does-not-help' },
     });
     for (const [result, variable] of [[noSecret, 'OKTA_M2M_CLIENT_SECRET'], [noKey, 'OKTA_M2M_CLIENT_PRIVATE_KEY']] as const) {
@@ -185,9 +185,9 @@ describe('token get', () => {
 describe('token decode', () => {
   it('shows header and claims, times as ISO dates and relative, and says the signature was not checked', async () => {
     for (const run of [
-      () => runCli(['token', 'decode', token]),
-      () => runCli(['token', 'decode', '-'], { stdin: `${token}\n` }),
-      () => runCli(['token', 'decode'], { stdin: token, stdinIsTTY: false }),
+      () => runCliInProcess(['token', 'decode', token]),
+      () => runCliInProcess(['token', 'decode', '-'], { stdin: `${token}\n` }),
+      () => runCliInProcess(['token', 'decode'], { stdin: token, stdinIsTTY: false }),
     ]) {
       const result = await run();
       expect(result.code).toBe(0);
@@ -201,7 +201,7 @@ describe('token decode', () => {
   });
 
   it('--json: header, claims and signatureVerified false', async () => {
-    const result = await runCli(['--json', 'token', 'decode', token]);
+    const result = await runCliInProcess(['--json', 'token', 'decode', token]);
     const parsed = JSON.parse(result.stdout) as { header: unknown; claims: Record<string, unknown>; signatureVerified: boolean };
     expect(parsed.signatureVerified).toBe(false);
     expect(parsed.claims.iss).toBe(op.issuer);
@@ -209,10 +209,10 @@ describe('token decode', () => {
 
   it('garbage, nothing, or a terminal for stdin: usage error, one line and a hint', async () => {
     for (const result of [
-      await runCli(['token', 'decode', 'not-a-token']),
-      await runCli(['token', 'decode', 'a.b.c']),
-      await runCli(['token', 'decode']),
-      await runCli(['token', 'decode', '-'], { stdin: '' , stdinIsTTY: false }),
+      await runCliInProcess(['token', 'decode', 'not-a-token']),
+      await runCliInProcess(['token', 'decode', 'a.b.c']),
+      await runCliInProcess(['token', 'decode']),
+      await runCliInProcess(['token', 'decode', '-'], { stdin: '' , stdinIsTTY: false }),
     ]) {
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
@@ -223,7 +223,7 @@ describe('token decode', () => {
   it('shows terminal escapes in claims escaped, never raw', async () => {
     const seg = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const hostile = `${seg({ alg: 'none' })}.${seg({ sub: '\u001b[2J\u001b]0;pwned\u0007', exp: 1e20 })}.`;
-    const result = await runCli(['token', 'decode', hostile]);
+    const result = await runCliInProcess(['token', 'decode', hostile]);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('\u001b');
     expect(result.stdout).toContain('\\u001b[2J');
@@ -233,23 +233,23 @@ describe('token decode', () => {
 
 describe('token verify', () => {
   it('exit 0 for a valid token, with what was checked', async () => {
-    const result = await runCli(['token', 'verify', token, '--issuer', op.issuer, '--audience', AUDIENCE, '--scope', 'orders:read']);
+    const result = await runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, '--audience', AUDIENCE, '--scope', 'orders:read']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^valid: signature, issuer .*, audience api:\/\/orders, times and scopes check out/);
   });
 
   it('exit 1 with the reason for an invalid one (JSON on stdout with --json)', async () => {
-    const wrongAudience = await runCli(['token', 'verify', token, '--issuer', op.issuer, '--audience', 'api://other']);
+    const wrongAudience = await runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, '--audience', 'api://other']);
     expect(wrongAudience.code).toBe(1);
     expect(wrongAudience.stderr).toMatch(/^error: The token is not valid: its audience is "api:\/\/orders", not "api:\/\/other"\./);
-    const missingScope = await runCli(['--json', 'token', 'verify', '-', '--issuer', op.issuer, '--scope', 'orders:write'], { stdin: token });
+    const missingScope = await runCliInProcess(['--json', 'token', 'verify', '-', '--issuer', op.issuer, '--scope', 'orders:write'], { stdin: token });
     expect(missingScope.code).toBe(1);
     expect(JSON.parse(missingScope.stdout)).toMatchObject({ valid: false, reason: 'it lacks the scope orders:write (it has: orders:read)' });
   });
 
   it('usage errors: no issuer, a bad tolerance, not a JWT', async () => {
-    expect((await runCli(['token', 'verify', token])).stderr).toMatch(/No issuer to verify against/);
-    expect((await runCli(['token', 'verify', token, '--issuer', op.issuer, '--clock-tolerance', 'x'])).code).toBe(2);
-    expect((await runCli(['token', 'verify', 'opaque', '--issuer', op.issuer])).code).toBe(2);
+    expect((await runCliInProcess(['token', 'verify', token])).stderr).toMatch(/No issuer to verify against/);
+    expect((await runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, '--clock-tolerance', 'x'])).code).toBe(2);
+    expect((await runCliInProcess(['token', 'verify', 'opaque', '--issuer', op.issuer])).code).toBe(2);
   });
 });

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { repoRoot, runCli } from '../helpers/cli.js';
-import { hasKeychain, oktaEmulator, orgWorkspace, type OrgWorkspace } from '../helpers/okta-org.js';
+import { repoRoot, spawnCli } from '../support/index.js';
+import { describeWithKeychain, oktaEmulator, orgWorkspace, type OrgWorkspace } from '../support/index.js';
 
 let emu: EmulatorHandle;
 let ws: OrgWorkspace;
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 async function resolvedBy(name: string, args: string[], input = ''): Promise<string[]> {
   const log = join(logDir, `${name}.log`);
-  const result = await runCli(args, {
+  const result = await spawnCli(args, {
     nodeArgs: ['--import', join(repoRoot, 'test', 'helpers', 'record-imports.mjs')],
     env: { ...ws.env, IMPORT_LOG: log },
     cwd: ws.dir,
@@ -37,7 +37,7 @@ async function resolvedBy(name: string, args: string[], input = ''): Promise<str
   return (await readFile(log, 'utf8')).split('\n').filter(Boolean);
 }
 
-describe.skipIf(!hasKeychain)('the Okta SDK stays off the CLI', () => {
+describeWithKeychain('the Okta SDK stays off the CLI', () => {
   it('init, status, token get and destroy never resolve @okta/okta-sdk-nodejs', async () => {
     expect((await ws.spawn(['login', '--org-url', emu.url, '--api-token-stdin'], emu.adminToken)).code).toBe(0);
     const runs: Array<[string, string[]]> = [

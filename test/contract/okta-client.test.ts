@@ -354,5 +354,6 @@ describe('our Okta client and @okta/okta-sdk-nodejs agree, against the emulator'
       else expect({ [key]: viaOurs[key] }).toEqual({ [key]: sdkValue });
     }
     expect(Object.keys(viaOurs).sort()).toEqual(Object.keys(viaSdk).sort());
-  });
+    // Two full scenarios over HTTP, one of them through the SDK: more than the default 30 s on a loaded 2-core machine.
+  }, 120_000);
 });

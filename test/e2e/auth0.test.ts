@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { secretToolLookup } from '../helpers/keychain.js';
-import { auth0Writes, clearAuth0Log, connectProfile, hasKeychain, requireBuilt, startEmulators, workspace, type Emulators, type Workspace } from './auth0-support.js';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { secretToolLookup } from '../support/index.js';
+import { auth0Writes, clearAuth0Log, connectProfile, describeWithKeychain, requireBuilt, startEmulators, workspace, type Emulators, type Workspace } from '../support/index.js';
 
 /** A limited management app: a client with a grant on the Management API for only these scopes. */
 async function limitedManagementApp(emus: Emulators, scopes: string[]): Promise<{ clientId: string; clientSecret: string }> {
@@ -42,7 +42,7 @@ function tenantSnapshot(emus: Emulators) {
   };
 }
 
-describe.skipIf(!hasKeychain)('auth0 login, init, token get, destroy (built CLI, real keychain, Auth0 emulator)', () => {
+describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real keychain, Auth0 emulator)', () => {
   let emus: Emulators;
   let ws: Workspace;
 

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
   emulator,
-  hasKeychain,
+  describeWithKeychain,
   keychainLookup,
   login,
   mintWithSecret,
@@ -13,7 +13,7 @@ import {
   requireBuilt,
   workspace,
   type Workspace,
-} from './init-support.js';
+} from '../support/index.js';
 
 const ARGS = ['init', '--name', 'billing', '--audience', 'api://billing', '--scope', 'billing:read', '--scope', 'billing:write', '--default-scope', 'billing:read', '--yes'];
 
@@ -41,7 +41,7 @@ async function expectWorkingToken(ws: Workspace): Promise<void> {
   expect(token.status, JSON.stringify(token.body)).toBe(200);
 }
 
-describe.skipIf(!hasKeychain)('init under faults converges', () => {
+describeWithKeychain('init under faults converges', () => {
   let reference: Awaited<ReturnType<typeof orgDigest>>;
 
   beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { allFiles, decodeJwt, emulator, hasKeychain, keychainLookup, requireBuilt, workspace, type Workspace } from './init-support.js';
+import { allFiles, decodeJwt, emulator, describeWithKeychain, keychainLookup, requireBuilt, workspace, type Workspace } from '../support/index.js';
 
 const ALL_SCOPES = ['okta.apps.manage', 'okta.authorizationServers.manage', 'okta.inlineHooks.manage', 'okta.users.manage', 'okta.groups.manage'];
 
@@ -41,7 +41,7 @@ async function keyPair() {
   return { pem: await exportPKCS8(privateKey), publicJwk: { ...jwk, kid, use: 'sig', alg: 'RS256' }, kid };
 }
 
-describe.skipIf(!hasKeychain)('OAuth (private_key_jwt) login, and private_key_jwt clients', () => {
+describeWithKeychain('OAuth (private_key_jwt) login, and private_key_jwt clients', () => {
   let emu: EmulatorHandle;
   const workspaces: Workspace[] = [];
   const secrets: string[] = [];

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { emulator, hasKeychain, login, requireBuilt, workspace, type Workspace } from './init-support.js';
-import { ENTER, fakeTerminal } from '../helpers/terminal.js';
+import { emulator, describeWithKeychain, login, requireBuilt, workspace, type Workspace } from '../support/index.js';
+import { ENTER, fakeTerminal } from '../support/index.js';
 
 const DOWN = '\u001b[B';
 
-describe.skipIf(!hasKeychain)('the init wizard on a terminal', () => {
+describeWithKeychain('the init wizard on a terminal', () => {
   let emu: EmulatorHandle;
   let ws: Workspace;
 

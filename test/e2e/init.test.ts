@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
   allFiles,
   decodeJwt,
   emulator,
-  hasKeychain,
+  describeWithKeychain,
   keychainLookup,
   login,
   mintWithSecret,
@@ -16,9 +16,9 @@ import {
   workspace,
   writeMethods,
   type Workspace,
-} from './init-support.js';
+} from '../support/index.js';
 
-describe.skipIf(!hasKeychain)('login, init, status, destroy on the emulator', () => {
+describeWithKeychain('login, init, status, destroy on the emulator', () => {
   let emu: EmulatorHandle;
   let ws: Workspace;
   let before: Awaited<ReturnType<typeof orgDigest>>;

@@ -6,15 +6,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { emulator, hasKeychain, keychainLookup, login, orgObjects, requireBuilt, workspace, writeMethods, type Workspace } from './init-support.js';
+import { emulator, describeWithKeychain, keychainLookup, login, orgObjects, requireBuilt, workspace, writeMethods, type Workspace } from '../support/index.js';
 
 const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/okta-m2m-no-bus' };
 const INIT = ['init', '--name', 'ledger', '--scope', 'ledger:read', '--yes'];
 
-describe.skipIf(!hasKeychain)('without a keychain (CI)', () => {
+describeWithKeychain('without a keychain (CI)', () => {
   let emu: EmulatorHandle;
   const workspaces: Workspace[] = [];
 

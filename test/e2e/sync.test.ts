@@ -12,7 +12,7 @@ import {
   workspace,
   type Emulators,
   type Workspace,
-} from './auth0-support.js';
+} from '../support/index.js';
 
 /**
  * `sync auth0-role` against both emulators, through the built CLI. The secrets come from the environment (as in CI),

@@ -1,7 +1,7 @@
 // The SSWS API token endpoints (../shared/okta/management-minimal.yaml, tag ApiToken: listApiTokens, getApiToken,
 // revokeApiToken, revokeCurrentApiToken, example ApiTokenListMetadataResponse).
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, expectOktaError } from './helpers.js';
+import { api, expectOktaError } from '../support/index.js';
 import { restartableEmulators } from './restartable.js';
 
 const emulators = restartableEmulators();

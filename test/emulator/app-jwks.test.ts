@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, expectOktaError, newRsaKey, serviceApp, type TestKey } from './helpers.js';
+import { api, expectOktaError, newRsaKey, serviceApp, type TestKey } from '../support/index.js';
 import { orgServerToken } from './iam-support.js';
 
 let emulator: EmulatorHandle;

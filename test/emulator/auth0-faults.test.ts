@@ -2,7 +2,7 @@ import { ManagementError } from 'auth0';
 import { describe, expect, it } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import { RateLimiter } from '../../src/emulator/auth0/rate-limit.js';
-import { managementClient, postToken, withEmulator } from './auth0-support.js';
+import { managementClient, postToken, withEmulator } from '../support/auth0-sdk.js';
 
 async function control(url: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${url}/__emulator/${path}`, {

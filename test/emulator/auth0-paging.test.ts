@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
-import { managementClient, postToken } from './auth0-support.js';
+import { managementClient, postToken } from '../support/auth0-sdk.js';
 
 let emu: Auth0Emulator;
 let token: string;

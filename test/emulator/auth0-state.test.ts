@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAuth0Emulator } from '../../src/emulator/auth0/index.js';
-import { managementClient, postToken } from './auth0-support.js';
+import { managementClient, postToken } from '../support/auth0-sdk.js';
 
 let dir: string;
 beforeEach(async () => {

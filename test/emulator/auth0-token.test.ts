@@ -2,7 +2,7 @@ import { AuthApiError } from 'auth0';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
-import { authClient, managementClient, postToken } from './auth0-support.js';
+import { authClient, managementClient, postToken } from '../support/auth0-sdk.js';
 
 let emu: Auth0Emulator;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, expectOktaError, newRsaKey, serviceApp, tokenRequest } from './helpers.js';
+import { api, basicAuth, expectOktaError, newRsaKey, serviceApp, tokenRequest } from '../support/index.js';
 import { firstCause, JWT_BEARER } from './iam-support.js';
 
 let emulator: EmulatorHandle;

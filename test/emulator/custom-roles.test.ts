@@ -5,7 +5,7 @@
 // the resources of its set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, expectOktaError, newRsaKey, serviceApp } from './helpers.js';
+import { api, expectOktaError, newRsaKey, serviceApp } from '../support/index.js';
 import { firstCause, orgServerToken } from './iam-support.js';
 
 let emulator: EmulatorHandle;

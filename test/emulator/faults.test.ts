@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../src/emulator/core/faults.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, expectOktaError, serviceApp, tokenRequest } from './helpers.js';
+import { api, basicAuth, expectOktaError, frozenDate, serviceApp, settlesAfter, tokenRequest } from '../support/index.js';
 import { provisionClientCredentials } from '../../src/emulator/okta/index.js';
 
 let emulator: EmulatorHandle;
@@ -23,12 +23,12 @@ describe('fault injection', () => {
   it('faults exactly the scheduled management request: 429 then success', async () => {
     emulator.setFaults({ faultSchedule: { 2: '429' } });
     expect((await api(emulator, 'GET', '/api/v1/apps')).status).toBe(200);
-    const limited = await api(emulator, 'GET', '/api/v1/apps');
+    const clock = frozenDate();
+    const limited = await api(emulator, 'GET', '/api/v1/apps').finally(clock.restore);
     expectOktaError(limited, 429, 'E0000047');
     expect(limited.headers.get('x-rate-limit-remaining')).toBe('0');
-    const reset = Number(limited.headers.get('x-rate-limit-reset'));
-    expect(reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
-    expect(reset).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 2);
+    // The window resets one second from now (epoch seconds).
+    expect(Number(limited.headers.get('x-rate-limit-reset'))).toBe(clock.now / 1000 + 1);
     expect((await api(emulator, 'GET', '/api/v1/apps')).status).toBe(200);
     expect(emulator.requestLog.map((e) => e.status)).toEqual([200, 429, 200]);
   });
@@ -74,9 +74,10 @@ describe('fault injection', () => {
 
   it('adds latency to management calls', async () => {
     emulator.setFaults({ latencyMs: 150 });
-    const started = Date.now();
-    await api(emulator, 'GET', '/api/v1/apps');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    const { value, timerFiredFirst } = await settlesAfter(api(emulator, 'GET', '/api/v1/apps'), 140);
+    expect(value.status).toBe(200);
+    // A 140 ms timer started with the request fired before the answer came.
+    expect(timerFiredFirst).toBe(true);
   });
 
   it('makes the same random decisions for the same seed, with drops both before and after writes', () => {

@@ -6,7 +6,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, clientAssertion, expectOktaError, newRsaKey, serviceApp, tokenRequest, type TestKey } from './helpers.js';
+import { api, basicAuth, clientAssertion, expectOktaError, newRsaKey, serviceApp, tokenRequest, type TestKey } from '../support/index.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 

@@ -1,5 +1,5 @@
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { clientAssertion, tokenRequest, type ApiResponse, type TestKey } from './helpers.js';
+import { clientAssertion, tokenRequest, type ApiResponse, type TestKey } from '../support/index.js';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, expectOktaError, tokenRequest } from './helpers.js';
+import { api, basicAuth, expectOktaError, tokenRequest } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, tokenRequest } from './helpers.js';
+import { api, basicAuth, tokenRequest } from '../support/index.js';
 
 let dir: string;
 

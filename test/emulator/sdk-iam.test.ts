@@ -5,7 +5,7 @@
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, newRsaKey, serviceApp } from './helpers.js';
+import { api, newRsaKey, serviceApp } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 

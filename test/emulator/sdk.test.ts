@@ -1,7 +1,7 @@
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, newRsaKey, serviceApp, type TestKey } from './helpers.js';
+import { api, newRsaKey, serviceApp, type TestKey } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 

@@ -2,7 +2,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, clientAssertion, newRsaKey, tokenRequest, type TestKey } from './helpers.js';
+import { api, basicAuth, clientAssertion, newRsaKey, tokenRequest, type TestKey } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 let basic: ClientCredentialsFixture;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, expectOktaError } from './helpers.js';
+import { api, expectOktaError } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleTemplate, BUNDLE_FILE } from '../../src/hooks/bundle.js';
-import { buildTemplate, readBuiltZip } from '../../src/hooks/build.js';
+import { buildTemplate, prebuiltZipPath, readBuiltZip } from '../../src/hooks/build.js';
 import { TemplateNotFoundError } from '../../src/hooks/errors.js';
 import { listTemplates, packageRoot, resolveTemplate, templatesDir } from '../../src/hooks/templates.js';
 import { deterministicZip, readZip, sha256Base64, sha256Hex } from '../../src/hooks/zip.js';
@@ -125,5 +125,16 @@ describe('bundle and build', () => {
     expect(readdirSync(out1)).toEqual([`${name}.zip`]);
     rmSync(out1, { recursive: true, force: true });
     rmSync(out2, { recursive: true, force: true });
+  });
+
+  it.each(['scim-bridge', 'token-hook'])('%s: npm run build ships the same zip the source build makes', async (name) => {
+    const out = mkdtempSync(join(tmpdir(), 'okta-m2m-b3-'));
+    try {
+      const fromSource = await buildTemplate(name, { outDir: out });
+      // dist/templates/ is what the installed CLI reads instead of running esbuild (scripts/build.js makes it).
+      expect(sha256Hex(readFileSync(prebuiltZipPath(name)))).toBe(fromSource.sha256);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

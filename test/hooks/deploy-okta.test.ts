@@ -13,7 +13,7 @@ import { createOktaClient } from '../../src/okta/client.js';
 import { readRule, ruleHookId } from '../../src/okta/inline-hooks.js';
 import type { OktaState } from '../../src/okta/state.js';
 import { SecretStore } from '../../src/secrets/store.js';
-import { fakeAws, type FakeAws } from './deploy-fake-aws.js';
+import { fakeAws, type FakeAws } from '../support/fake-aws.js';
 
 // hook deploy token-hook end to end on the Okta side: AWS is the in-memory fake (no endpoint is reachable), Okta is
 // the emulator over HTTP, and the function URL is the BUILT token-hook bundle served locally, so the emulator's

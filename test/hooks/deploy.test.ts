@@ -11,7 +11,7 @@ import { applyRemove, deploy, planRemove, readHookRecords, type DeployRequest } 
 import type { OktaState } from '../../src/okta/state.js';
 import { redact } from '../../src/secrets/redact.js';
 import { SecretStore } from '../../src/secrets/store.js';
-import { fakeAws, sha256Base64, type FakeAws } from './deploy-fake-aws.js';
+import { fakeAws, sha256Base64, type FakeAws } from '../support/fake-aws.js';
 
 const timing: Partial<AwsTiming> = {
   waitMaxSeconds: 5,

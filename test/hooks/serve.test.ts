@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../src/hooks/build.js';
 import { HandlerLoadError } from '../../src/hooks/errors.js';
 import { loadHandler, serveHandler, type FunctionUrlEventV2, type ServeHandle } from '../../src/hooks/serve.js';
-import { bridgeToken, startScimServer, startTokenServer, type ScimServer, type TokenServer } from '../templates/support.js';
+import { bridgeToken, startScimServer, startTokenServer, type ScimServer, type TokenServer } from '../support/templates.js';
 
 function rawRequest(url: string, opts: { method?: string; headers?: string[]; body?: Buffer }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {

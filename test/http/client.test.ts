@@ -11,7 +11,7 @@ import { HttpClient, type HttpOptions } from '../../src/http/client.js';
 import { HttpStatusError, NetworkError, RequestTimeoutError, ResponseTooLargeError } from '../../src/http/errors.js';
 import { rateLimitDelayMs, type RetryEvent } from '../../src/http/retry.js';
 import { redact } from '../../src/secrets/redact.js';
-import { closedPort, startScriptedServer } from '../oauth/helpers/http-server.js';
+import { closedPort, startScriptedServer } from '../support/http-server.js';
 
 let emu: EmulatorHandle;
 beforeAll(async () => {

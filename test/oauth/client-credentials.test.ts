@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, RemoteError } from '../../src/errors.js';
 import { basicAuthorization, loadSigningKey, parseAuthMethod, formEncode } from '../../src/oauth/client-auth.js';
+import { HttpClient } from '../../src/http/client.js';
 import { requestToken, tokenParams } from '../../src/oauth/client-credentials.js';
 import { decodeJwt, tokenScopes } from '../../src/oauth/jwt.js';
-import { closedPort, json, startScriptedServer } from './helpers/http-server.js';
-import { AUDIENCE, startOidcServer, type OidcServer } from './helpers/oidc-server.js';
+import { closedPort, json, startScriptedServer } from '../support/http-server.js';
+import { AUDIENCE, startOidcServer, type OidcServer } from '../support/oidc-server.js';
+import { frozenDate } from '../support/clock.js';
 
 let op: OidcServer;
 beforeAll(async () => {
@@ -136,8 +138,13 @@ describe('the token request on the wire', () => {
     try {
       const key = loadSigningKey(op.clients.ec.privateKeyPem, 'ec-1');
       const request = { tokenEndpoint: `${server.url}/token`, clientId: 'c1', auth: { method: 'private_key_jwt' as const, key }, provider: 'okta' as const };
-      await requestToken(request);
-      await requestToken(request);
+      const clock = frozenDate();
+      try {
+        await requestToken(request);
+        await requestToken(request);
+      } finally {
+        clock.restore();
+      }
       const [first, second] = server.requests.map((r) => new URLSearchParams(r.body));
       expect(first?.get('grant_type')).toBe('client_credentials');
       expect(first?.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
@@ -148,7 +155,8 @@ describe('the token request on the wire', () => {
       const { iat, exp, jti } = assertion.claims as { iat: number; exp: number; jti: string };
       expect(exp - iat).toBeGreaterThan(0);
       expect(exp - iat).toBeLessThanOrEqual(60);
-      expect(Math.abs(iat - Date.now() / 1000)).toBeLessThan(5);
+      // Stamped with the clock's own now.
+      expect(iat).toBe(clock.now / 1000);
       expect(jti).toMatch(/^[0-9a-f-]{36}$/);
       expect(decodeJwt(second?.get('client_assertion') ?? '').claims.jti).not.toBe(jti);
       expect(server.requests[0]?.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -202,17 +210,19 @@ describe('the token request on the wire', () => {
     });
     try {
       const waits: number[] = [];
-      const started = Date.now();
+      const clock = frozenDate();
       const token = await requestToken({
         tokenEndpoint: `${server.url}/token`,
         clientId: 'c3',
         auth: { method: 'client_secret_basic', clientSecret: 'secret-3-value' },
         onRetry: (ms) => waits.push(ms),
-      });
+        // Jitter from a fixed "random" (0.5 of the 100-300 ms spread), so the waits are exact.
+        http: new HttpClient({ clock: { random: () => 0.5, sleep: async () => {} } }),
+      }).finally(clock.restore);
       expect(token.access_token).toBe('opaque-token-3');
       expect(calls).toBe(3);
-      expect(waits).toHaveLength(2);
-      expect(Date.now() - started).toBeLessThan(5000);
+      // Retry-After: 0 and a reset of now both wait only the jitter past what the server asked for.
+      expect(waits).toEqual([200, 200]);
 
       calls = 0;
       const error = await requestToken({

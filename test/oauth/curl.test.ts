@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAssertion, loadSigningKey } from '../../src/oauth/client-auth.js';
 import { curlCommand, shellQuote } from '../../src/oauth/curl.js';
 import { decodeJwt } from '../../src/oauth/jwt.js';
-import { startScriptedServer, json } from './helpers/http-server.js';
-import { AUDIENCE, startOidcServer, type OidcServer } from './helpers/oidc-server.js';
+import { startScriptedServer, json } from '../support/http-server.js';
+import { AUDIENCE, startOidcServer, type OidcServer } from '../support/oidc-server.js';
 
 const run = promisify(execFile);
 let op: OidcServer;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteError, UsageError } from '../../src/errors.js';
 import { discover, discoveryUrls } from '../../src/oauth/discovery.js';
-import { closedPort, json, startScriptedServer } from './helpers/http-server.js';
-import { startOidcServer, type OidcServer } from './helpers/oidc-server.js';
+import { closedPort, json, startScriptedServer } from '../support/http-server.js';
+import { startOidcServer, type OidcServer } from '../support/oidc-server.js';
 
 let op: OidcServer;
 beforeAll(async () => {

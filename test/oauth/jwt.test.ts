@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteError, UsageError } from '../../src/errors.js';
 import { requestToken } from '../../src/oauth/client-credentials.js';
 import { decodeJwt, tokenScopes, verifyJwt } from '../../src/oauth/jwt.js';
-import { closedPort } from './helpers/http-server.js';
-import { AUDIENCE, startOidcServer, type OidcServer } from './helpers/oidc-server.js';
+import { closedPort } from '../support/http-server.js';
+import { AUDIENCE, startOidcServer, type OidcServer } from '../support/oidc-server.js';
 
 let op: OidcServer;
 let other: OidcServer;

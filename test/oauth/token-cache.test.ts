@@ -2,20 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretRefs } from '../../src/secrets/refs.js';
 import { SecretStore, type SecretBackend } from '../../src/secrets/store.js';
 import { TokenCache, cacheKey, credentialFingerprint, toResponse } from '../../src/oauth/token-cache.js';
-import { requireKeychain, testKeychainService } from './helpers/keychain.js';
+import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
 
 const profile = 'cache-test';
 const used = new Set<string>();
 let backend: SecretBackend;
 let store: SecretStore;
 
-beforeAll(async () => {
-  backend = await requireKeychain(testKeychainService('cache'));
-  store = new SecretStore(backend, {});
-});
-afterAll(async () => {
-  for (const key of used) await backend?.delete(secretRefs.tokenCache(profile, key).account).catch(() => false);
-});
 
 const parts = {
   tokenEndpoint: 'https://acme.okta.com/oauth2/aus1/v1/token',
@@ -43,7 +36,15 @@ describe('cacheKey', () => {
   });
 });
 
-describe('TokenCache in the real keychain', () => {
+describeWithKeychain('TokenCache in the real keychain', () => {
+  beforeAll(async () => {
+    backend = await requireKeychain(testKeychainService('cache'));
+    store = new SecretStore(backend, {});
+  });
+  afterAll(async () => {
+    for (const key of used) await backend?.delete(secretRefs.tokenCache(profile, key).account).catch(() => false);
+  });
+
   it('returns the token while it is good for more than a minute, then forgets it', async () => {
     let now = Date.parse('2030-01-01T00:00:00Z');
     const cache = new TokenCache(store, profile, { now: () => now });

@@ -8,7 +8,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createOktaClient } from '../../src/okta/client.js';
 import { dpopAth, keyDpopProver } from '../../src/oauth/dpop.js';
-import { json, startScriptedServer } from '../oauth/helpers/http-server.js';
+import { json, startScriptedServer } from '../support/http-server.js';
 
 describe('DPoP proofs from the Okta client', () => {
   it('token request and management calls carry proofs; a nonce challenge is answered once', async () => {

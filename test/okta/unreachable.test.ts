@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempWorkspace } from '../helpers/cli.js';
+import { spawnCli, tempWorkspace } from '../support/index.js';
 
 /** A port nothing listens on: a dead org or emulator. */
 function closedPort(): Promise<number> {
@@ -30,7 +30,7 @@ describe('an Okta org that refuses connections', () => {
   afterAll(async () => ws?.cleanup());
 
   it('is reported promptly: each request is retried at most twice, quickly, then "could not reach"', async () => {
-    const result = await runCli(['--debug', 'init', '--name', 'x', '--scope', 'x:read', '--dry-run'], {
+    const result = await spawnCli(['--debug', 'init', '--name', 'x', '--scope', 'x:read', '--dry-run'], {
       env: { ...ws.env, OKTA_M2M_API_TOKEN: '00unreachable-org-token-0000' },
       cwd: ws.dir,
     });

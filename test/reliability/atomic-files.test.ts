@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cliPath, repoRoot } from '../helpers/cli.js';
-import { hasKeychain, oktaEmulator, orgWorkspace, seeded, stopChild } from '../helpers/okta-org.js';
+import { cliPath, repoRoot } from '../support/index.js';
+import { itWithKeychain, oktaEmulator, orgWorkspace, seeded, stopChild } from '../support/index.js';
 import { readJsonFile, writeJsonAtomic } from '../../src/config/files.js';
 import { loadState, writeStateAtomically } from '../../src/emulator/okta/persistence.js';
 import { newState } from '../../src/emulator/okta/state.js';
@@ -52,7 +52,7 @@ function runOpenUmask(args: string[], env: NodeJS.ProcessEnv, cwd: string, input
 }
 
 describe('modes', () => {
-  it.skipIf(!hasKeychain)('profiles.json, .okta-m2m/state.json and a saved setup are 0600 in 0700 folders, even with umask 000 and an older 0644 file', async () => {
+  itWithKeychain('profiles.json, .okta-m2m/state.json and a saved setup are 0600 in 0700 folders, even with umask 000 and an older 0644 file', async () => {
     const emu = await oktaEmulator();
     const ws = await orgWorkspace('modes');
     try {
@@ -216,7 +216,7 @@ describe('a crash mid-write leaves the previous version readable', () => {
       expect((await readdir(folder)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
       // A real command whose save fails: exit 1, a one-line error, the old profiles file intact.
-      const { runInProcess } = await import('../helpers/in-process.js');
+      const { runInProcess } = await import('../support/index.js');
       const configDir = join(folder, 'config');
       failRename.on = false;
       await writeJsonAtomic(join(configDir, 'profiles.json'), { version: 1, current: 'a', profiles: { a: { orgUrl: 'https://a.okta.com' }, b: { orgUrl: 'https://b.okta.com' } } });

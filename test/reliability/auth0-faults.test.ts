@@ -4,9 +4,9 @@
  * application, one grant, by name), a further run writes nothing, and the client secret kept still gets a token.
  * In process, against an in-process Auth0 tenant emulator.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretToolLookup } from '../helpers/keychain.js';
-import { hasKeychain, orgWorkspace, type OrgWorkspace } from '../helpers/okta-org.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { secretToolLookup } from '../support/index.js';
+import { describeWithKeychain, orgWorkspace, type OrgWorkspace } from '../support/index.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 
 type Kind = '429' | '500' | 'drop-before' | 'drop-after';
@@ -90,7 +90,7 @@ async function expectWorkingCredential(ws: OrgWorkspace, a0: Auth0Emulator): Pro
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
-describe.skipIf(!hasKeychain)('auth0 fault matrix', () => {
+describeWithKeychain('auth0 fault matrix', () => {
   let reference: Record<string, number | string>;
   let initPositions = 0;
   /** The position of the application's create (POST /api/v2/clients) in a clean auth0 init. */

@@ -9,11 +9,11 @@
  * fraction of a second, so the whole matrix fits in CI's budget.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../helpers/cli.js';
-import { secretToolLookup } from '../helpers/keychain.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cliPath } from '../support/index.js';
+import { secretToolLookup } from '../support/index.js';
 import {
-  hasKeychain,
+  describeWithKeychain,
   managementRequests,
   managementWrites,
   oktaEmulator,
@@ -21,7 +21,7 @@ import {
   orgWorkspace,
   seeded,
   type OrgWorkspace,
-} from '../helpers/okta-org.js';
+} from '../support/index.js';
 import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 
 const INIT = ['init', '--yes', '--name', 'orders-api', '--scope', 'orders:read', '--scope', 'orders:write', '--default-scope', 'orders:read'];
@@ -76,7 +76,7 @@ async function expectWorkingCredential(ws: OrgWorkspace): Promise<void> {
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
-describe.skipIf(!hasKeychain)('fault matrix', () => {
+describeWithKeychain('fault matrix', () => {
   let reference: Record<string, number | string>;
   // A new org is not empty: like every Okta org it has the `default` authorization server.
   let clean: Record<string, number | string>;

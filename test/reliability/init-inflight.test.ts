@@ -10,8 +10,9 @@
  * request 3): expected [ { method: 'POST', ... } ] to deeply equal []").
  */
 import { describe, expect, it } from 'vitest';
-import { secretToolLookup } from '../helpers/keychain.js';
-import { hasKeychain, managementWrites, oktaEmulator, orgInventory, orgWorkspace } from '../helpers/okta-org.js';
+import { secretToolLookup } from '../support/index.js';
+import { describeWithKeychain, managementWrites, oktaEmulator, orgInventory, orgWorkspace } from '../support/index.js';
+import { test } from '../support/fixtures.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 const NAME = 'orders-api';
@@ -100,7 +101,7 @@ async function initRacing(lookup: RegExp, race: (emu: EmulatorHandle) => Promise
   }
 }
 
-describe.skipIf(!hasKeychain)('a create still in flight from an interrupted init', () => {
+describeWithKeychain('a create still in flight from an interrupted init', () => {
   it('the app: made after init looked it up by label, it is adopted (with a new secret), not a failure', async () => {
     await initRacing(/^GET \/api\/v1\/apps\?q=/, (emu) => adminPost(emu, '/api/v1/apps?activate=true', APP_BODY));
   }, 60_000);
@@ -113,33 +114,28 @@ describe.skipIf(!hasKeychain)('a create still in flight from an interrupted init
 });
 
 describe('emulator: an authorization server exists only once its create has completed', () => {
-  it('is not listed, nor found by name, while its create is still running', async () => {
-    const emu = await oktaEmulator();
-    try {
-      const sightings: Array<{ keys: boolean; answered: boolean }> = [];
-      let answered = false;
-      const create = adminPost(emu, '/api/v1/authorizationServers', { name: 'in-flight', description: '', audiences: ['api://in-flight'] }).then(
-        (res) => {
-          answered = true;
-          return res;
-        },
-      );
-      // Watch the org on every turn of the event loop until the create answers.
-      await new Promise<void>((resolve) => {
-        const look = () => {
-          const server = emu.state.authServers.find((s) => s.name === 'in-flight');
-          if (server) sightings.push({ keys: emu.state.authServerKeys.has(server.id as string), answered });
-          if (answered) resolve();
-          else setImmediate(look);
-        };
-        look();
-      });
-      expect((await create).status).toBe(201);
-      expect(sightings.length).toBeGreaterThan(0);
-      // Never seen half made: the server appears together with its signing key.
-      expect(sightings.filter((s) => !s.keys)).toEqual([]);
-    } finally {
-      await emu.stop();
-    }
+  test('is not listed, nor found by name, while its create is still running', async ({ okta: emu }) => {
+    const sightings: Array<{ keys: boolean; answered: boolean }> = [];
+    let answered = false;
+    const create = adminPost(emu, '/api/v1/authorizationServers', { name: 'in-flight', description: '', audiences: ['api://in-flight'] }).then(
+      (res) => {
+        answered = true;
+        return res;
+      },
+    );
+    // Watch the org on every turn of the event loop until the create answers.
+    await new Promise<void>((resolve) => {
+      const look = () => {
+        const server = emu.state.authServers.find((s) => s.name === 'in-flight');
+        if (server) sightings.push({ keys: emu.state.authServerKeys.has(server.id as string), answered });
+        if (answered) resolve();
+        else setImmediate(look);
+      };
+      look();
+    });
+    expect((await create).status).toBe(201);
+    expect(sightings.length).toBeGreaterThan(0);
+    // Never seen half made: the server appears together with its signing key.
+    expect(sightings.filter((s) => !s.keys)).toEqual([]);
   });
 });

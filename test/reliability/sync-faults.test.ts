@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminGet, managementRequests, managementWrites, oktaEmulator, orgWorkspace, type OrgWorkspace } from '../helpers/okta-org.js';
+import { adminGet, managementRequests, managementWrites, oktaEmulator, orgWorkspace, type OrgWorkspace } from '../support/index.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 

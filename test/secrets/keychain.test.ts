@@ -4,8 +4,8 @@ import { keychainBackend } from '../../src/secrets/keychain.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import { redact } from '../../src/secrets/redact.js';
 import { SecretStoreError } from '../../src/errors.js';
-import { secretToolLookup, secretToolStore } from '../helpers/keychain.js';
-import { runCli, tempWorkspace, uniqueProfile } from '../helpers/cli.js';
+import { secretToolLookup, secretToolStore } from '../support/index.js';
+import { spawnCli, tempWorkspace, uniqueProfile } from '../support/index.js';
 
 describe('the OS keychain (Secret Service)', () => {
   it('stores, reads and deletes under service okta-m2m, visible to secret-tool', async () => {
@@ -47,7 +47,7 @@ describe('the OS keychain (Secret Service)', () => {
   it('the CLI reports an unreachable keychain in one line, without a stack trace', async () => {
     const ws = await tempWorkspace();
     try {
-      const result = await runCli(
+      const result = await spawnCli(
         ['scim-token', 'encode', '--token-url', 'https://acme.okta.com/oauth2/aus1/v1/token', '--client-id', '0oa1', '--no-input'],
         { env: { ...ws.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' }, cwd: ws.dir },
       );

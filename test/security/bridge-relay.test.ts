@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, startScimServer, startTokenServer, type Handler, type Local, type ScimServer, type TokenServer } from '../templates/support.js';
+import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, startScimServer, startTokenServer, type Handler, type Local, type ScimServer, type TokenServer } from '../support/templates.js';
 
 let handler: Handler;
 let scim: ScimServer;

@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { cliPath } from '../helpers/cli.js';
-import { secretToolLookup } from '../helpers/keychain.js';
-import { filesUnder, hasKeychain, oktaEmulator, orgWorkspace, stopChild, type OrgWorkspace } from '../helpers/okta-org.js';
-import { ENTER, fakeTerminal } from '../helpers/terminal.js';
-import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, type Handler } from '../templates/support.js';
+import { cliPath } from '../support/index.js';
+import { secretToolLookup } from '../support/index.js';
+import { filesUnder, describeWithKeychain, oktaEmulator, orgWorkspace, stopChild, type OrgWorkspace } from '../support/index.js';
+import { ENTER, fakeTerminal } from '../support/index.js';
+import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, type Handler } from '../support/templates.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 const tag = Math.random().toString(36).slice(2, 10);
@@ -72,7 +72,7 @@ function leaks(text: string, skip: string[] = []): string[] {
   return found;
 }
 
-describe.skipIf(!hasKeychain)('secret canaries', { timeout: 60_000 }, () => {
+describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
   let emu: EmulatorHandle;
   let ws: OrgWorkspace;
   let pkj: OrgWorkspace;
@@ -347,8 +347,8 @@ describe.skipIf(!hasKeychain)('secret canaries', { timeout: 60_000 }, () => {
     const noKeychain = await orgWorkspace('canary-nokeychain');
     try {
       const env = { ...noKeychain.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(noKeychain.dir, 'no-bus')}` };
-      const { runCli } = await import('../helpers/cli.js');
-      const login = await runCli(['--debug', 'login', '--org-url', emu.url, '--api-token-stdin'], { env, cwd: noKeychain.dir, input: CANARY.apiToken });
+      const { spawnCli } = await import('../support/index.js');
+      const login = await spawnCli(['--debug', 'login', '--org-url', emu.url, '--api-token-stdin'], { env, cwd: noKeychain.dir, input: CANARY.apiToken });
       expect(login.code, login.stderr).toBe(1);
       expect(login.stderr).toMatch(/keychain/i);
       expect(login.stderr).toMatch(/OKTA_M2M_API_TOKEN/);
@@ -357,14 +357,14 @@ describe.skipIf(!hasKeychain)('secret canaries', { timeout: 60_000 }, () => {
       await mkdir(noKeychain.configDir, { recursive: true });
       await writeFile(join(noKeychain.configDir, 'profiles.json'), JSON.stringify({ version: 1, current: noKeychain.profile, profiles: { [noKeychain.profile]: { orgUrl: emu.url, authMode: 'ssws' } } }));
       const before = (await fetch(`${emu.url}/api/v1/apps?q=canary-nokeychain`, { headers: { Authorization: `SSWS ${CANARY.apiToken}` } }).then((r) => r.json())) as unknown[];
-      const init = await runCli(['--debug', 'init', '--yes', '--name', 'canary-nokeychain', '--scope', 'n:read'], { env: { ...env, OKTA_M2M_API_TOKEN: CANARY.apiToken }, cwd: noKeychain.dir });
+      const init = await spawnCli(['--debug', 'init', '--yes', '--name', 'canary-nokeychain', '--scope', 'n:read'], { env: { ...env, OKTA_M2M_API_TOKEN: CANARY.apiToken }, cwd: noKeychain.dir });
       expect(init.code, init.stderr).toBe(1);
       expect(init.stderr).toMatch(/OKTA_M2M_CLIENT_SECRET/);
       record('init without a keychain --debug', init);
       const after = (await fetch(`${emu.url}/api/v1/apps?q=canary-nokeychain`, { headers: { Authorization: `SSWS ${CANARY.apiToken}` } }).then((r) => r.json())) as unknown[];
       expect(after.length, 'no app (and so no secret) was made').toBe(before.length);
       const files = await filesUnder(noKeychain.dir);
-      expect(files.flatMap(([path, text]) => leaks(text).map((name) => `${path}: ${name}`))).toEqual([]);
+      expect(files.flatMap(({ path, content: text }) => leaks(text).map((name) => `${path}: ${name}`))).toEqual([]);
     } finally {
       await noKeychain.cleanup();
     }
@@ -465,9 +465,9 @@ describe.skipIf(!hasKeychain)('secret canaries', { timeout: 60_000 }, () => {
 
   it('no canary in any file under the config and project folders', async () => {
     const files = [...(await filesUnder(ws.dir)), ...(await filesUnder(pkj.dir))];
-    expect(files.map(([path]) => path).some((p) => p.endsWith('profiles.json'))).toBe(true);
-    expect(files.map(([path]) => path).some((p) => p.endsWith('okta-m2m.json'))).toBe(true);
-    const found = files.flatMap(([path, text]) => leaks(text).map((name) => `${path}: ${name}`));
+    expect(files.map(({ path }) => path).some((p) => p.endsWith('profiles.json'))).toBe(true);
+    expect(files.map(({ path }) => path).some((p) => p.endsWith('okta-m2m.json'))).toBe(true);
+    const found = files.flatMap(({ path, content: text }) => leaks(text).map((name) => `${path}: ${name}`));
     expect(found).toEqual([]);
   });
 

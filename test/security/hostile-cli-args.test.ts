@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempWorkspace } from '../helpers/cli.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { tempWorkspace } from '../support/index.js';
+import { runInProcess } from '../support/index.js';
 
 // Commands that return on their own; servers (emulator start, hook serve) and AWS calls (hook deploy) are left out.
 const COMMANDS = [

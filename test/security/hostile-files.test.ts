@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oktaEmulator, orgWorkspace, type OrgWorkspace } from '../helpers/okta-org.js';
+import { oktaEmulator, orgWorkspace, type OrgWorkspace } from '../support/index.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 const CRASH = /TypeError|ReferenceError|RangeError|SyntaxError|Cannot read properties|is not a function|is not iterable|undefined is not|\n\s+at .*:\d+:\d+/;

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, startScimServer, startTokenServer, type Handler, type Local, type ScimServer, type TokenServer } from '../templates/support.js';
+import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, startScimServer, startTokenServer, type Handler, type Local, type ScimServer, type TokenServer } from '../support/templates.js';
 
 const HOOK_SECRET = 'hostile-hook-secret';
 const RESERVED = ['act', 'amr', 'aud', 'auth_time', 'cid', 'client_id', 'exp', 'iat', 'idp', 'iss', 'jti', 'nbf', 'scp', 'sub', 'uid', 'ver', 'at_hash', 'c_hash', 'nonce', 'token_type', 'scope'];

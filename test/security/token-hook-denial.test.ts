@@ -14,8 +14,8 @@ import { buildTemplate } from '../../src/hooks/build.js';
 import { serveHandler, type ServeHandle } from '../../src/hooks/serve.js';
 import { readZip } from '../../src/hooks/zip.js';
 import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { repoRoot } from '../helpers/cli.js';
-import { buildAndLoad, json, listen, makeEvent, setEnv, type Handler, type Local } from '../templates/support.js';
+import { repoRoot } from '../support/index.js';
+import { buildAndLoad, json, listen, makeEvent, setEnv, type Handler, type Local } from '../support/templates.js';
 
 const HOOK_SECRET = 'denial-hook-secret-Nn5Bb6';
 const now = () => Math.floor(Date.now() / 1000);

@@ -11,8 +11,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { cacheKey, credentialFingerprint } from '../../src/oauth/token-cache.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
-import { runCli, tempWorkspace } from '../helpers/cli.js';
-import { requireKeychain, testKeychainService } from '../oauth/helpers/keychain.js';
+import { spawnCli, tempWorkspace } from '../support/index.js';
+import { requireKeychain, testKeychainService } from '../support/index.js';
 import { DNS_PRELOAD, sendJson, startTrap, type Trap } from './support/trap.js';
 
 const SECRET = 'trust-canary-client-secret-9f2a7c1e4b6d8a0f3e5c7b9d1f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a';
@@ -42,7 +42,7 @@ async function writeState(sections: Record<string, unknown>): Promise<void> {
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
-  return runCli(args, { cwd: workspace.dir, env: { ...workspace.env, ...env }, nodeArgs: ['--import', DNS_PRELOAD], input });
+  return spawnCli(args, { cwd: workspace.dir, env: { ...workspace.env, ...env }, nodeArgs: ['--import', DNS_PRELOAD], input });
 }
 
 function secretSeen(): boolean {
@@ -205,7 +205,7 @@ describe('files are read bounded', () => {
   it('state.json as a link to /dev/zero or as a folder: a one-line error naming the file, exit 2', async () => {
     await mkdir(join(workspace.dir, '.okta-m2m'), { recursive: true });
     await symlink('/dev/zero', join(workspace.dir, '.okta-m2m', 'state.json'));
-    const zero = await runCli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], { cwd: workspace.dir, env: workspace.env, timeoutMs: 10_000 });
+    const zero = await spawnCli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], { cwd: workspace.dir, env: workspace.env, timeoutMs: 10_000 });
     expect(zero.signal).toBeNull();
     expect(zero.code, zero.stderr).toBe(2);
     expect(zero.stderr).toMatch(/state\.json is a device, not a regular file/);
@@ -214,7 +214,7 @@ describe('files are read bounded', () => {
     const folder = await tempWorkspace('okta-m2m-trust-dir-');
     try {
       await mkdir(join(folder.dir, '.okta-m2m', 'state.json'), { recursive: true });
-      const dir = await runCli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], { cwd: folder.dir, env: folder.env });
+      const dir = await spawnCli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], { cwd: folder.dir, env: folder.env });
       expect(dir.code, dir.stderr).toBe(2);
       expect(dir.stderr).toMatch(/state\.json is a folder, not a regular file/);
       expect(dir.stderr).not.toMatch(/EISDIR|\n\s+at /);

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTemplate } from '../../src/hooks/build.js';
 import { resolveEnvironment } from '../../src/hooks/deploy-env.js';
 import { serveHandler, type ServeHandle } from '../../src/hooks/serve.js';
-import { runCli } from '../helpers/cli.js';
-import { bridgeToken, json, listen, startScimServer, type Local, type ScimServer } from '../templates/support.js';
+import { spawnCli } from '../support/index.js';
+import { bridgeToken, json, listen, startScimServer, type Local, type ScimServer } from '../support/templates.js';
 import { serveProcess, type ServedProcess } from './support/serve-process.js';
 import { DNS_PRELOAD } from './support/trap.js';
 
@@ -230,7 +230,7 @@ describe('hook commands', () => {
       ['hook', 'deploy', 'token-hook', '--zip', hookZip, '--no-okta', '--region', 'eu-west-1', '--carry-claim', 'SCP'],
       ['hook', 'deploy', 'token-hook', '--zip', hookZip, '--no-okta', '--region', 'eu-west-1', '--env', 'CARRY_CLAIMS=constructor'],
     ]) {
-      const result = await runCli(args, { env: awsEnv, timeoutMs: 15_000 });
+      const result = await spawnCli(args, { env: awsEnv, timeoutMs: 15_000 });
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
       expect(result.stderr).toMatch(/cannot be carried/);
     }
@@ -245,7 +245,7 @@ describe('hook commands', () => {
   });
 
   it('hook deploy refuses ALLOW_INSECURE_LOOPBACK before building or calling AWS', async () => {
-    const result = await runCli(['hook', 'deploy', 'scim-bridge', '--zip', bridgeZip, '--region', 'eu-west-1', '--allowed-host', 'scim.example.test', '--env', 'ALLOW_INSECURE_LOOPBACK=1'], {
+    const result = await spawnCli(['hook', 'deploy', 'scim-bridge', '--zip', bridgeZip, '--region', 'eu-west-1', '--allowed-host', 'scim.example.test', '--env', 'ALLOW_INSECURE_LOOPBACK=1'], {
       env: awsEnv,
       timeoutMs: 15_000,
     });

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { generateKeyPair, exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, startScimServer, startTokenServer, type Handler, type Local, type ScimServer, type TokenServer } from './support.js';
+import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, startScimServer, startTokenServer, type Handler, type Local, type ScimServer, type TokenServer } from '../support/templates.js';
 
 let bridge: Handler;
 let hook: Handler;

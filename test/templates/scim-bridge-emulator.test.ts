@@ -4,7 +4,7 @@ import { provisionClientCredentials, startEmulator, type ClientCredentialsFixtur
 import { buildTemplate } from '../../src/hooks/build.js';
 import { serveHandler, type ServeHandle } from '../../src/hooks/serve.js';
 import { encodeBridgeToken } from '../../src/scim/bridge-token.js';
-import { startScimServer, type ScimServer } from './support.js';
+import { startScimServer, type ScimServer } from '../support/templates.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -12,7 +12,7 @@ import {
   type Handler,
   type ScimServer,
   type TokenServer,
-} from './support.js';
+} from '../support/templates.js';
 import { decodeBridgeToken } from '../../src/scim/bridge-token.js';
 
 const SECRET = 'very-secret-client-secret-Zq9';

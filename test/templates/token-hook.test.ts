@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { buildAndLoad, json, listen, makeEvent, setEnv, type Handler, type Local } from './support.js';
+import { buildAndLoad, json, listen, makeEvent, setEnv, type Handler, type Local } from '../support/templates.js';
 
 const HOOK_SECRET = 'hook-shared-secret-Kx81';
 const AUDIENCE = 'api://api-a';

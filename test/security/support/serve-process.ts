@@ -1,7 +1,7 @@
 // `okta-m2m hook serve` as a real child process (the built CLI, optionally with the DNS preload): resolves once the
 // served URL is printed, and stops it with SIGINT as a person would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cliPath, repoRoot } from '../../helpers/cli.js';
+import { cliPath, repoRoot } from '../../support/index.js';
 
 export interface ServedProcess {
   url: string;
