@@ -15,24 +15,7 @@ await rm(outdir, { recursive: true, force: true });
 
 // Bundled because they are small and pure: one parsed file instead of dozens (jose alone is ~60 modules).
 // Everything else in node_modules (the Okta, Auth0 and AWS SDKs) stays external and loads only where used.
-const isCommandIndex = (file) => file === join(root, 'src', 'commands', 'index.ts');
-
 const bundled = new Set(['commander', '@commander-js/extra-typings', 'chalk', 'jose']);
-
-// src/commands/index.ts imports each verb's command() at start-up and its run() with import(), both from the verb's
-// one file. A module reached both ways would land whole in the start-up chunk; so the import() gets a module of its
-// own (the same file, another suffix), and the start-up copy is tree-shaken down to command().
-const verbRunChunks = {
-  name: 'verb-run-chunks',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.?\//, namespace: 'file' }, async (args) => {
-      if (args.kind !== 'dynamic-import' || args.pluginData === 'verb-run' || !isCommandIndex(args.importer)) return undefined;
-      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'verb-run' });
-      if (resolved.errors.length) return { errors: resolved.errors };
-      return { path: resolved.path, suffix: '?run' };
-    });
-  },
-};
 
 const externalPackages = {
   name: 'external-packages',
@@ -62,7 +45,7 @@ await build({
   keepNames: true,
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [verbRunChunks, externalPackages],
+  plugins: [externalPackages],
   // commander is CommonJS: give the bundle a `require` for the Node built-ins it asks for.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

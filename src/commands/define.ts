@@ -21,14 +21,6 @@ export function bind<Args extends unknown[], Opts extends OptionValues>(
   });
 }
 
-/**
- * A verb's run(), loaded when the verb runs, so start-up (and --help) parses only the verbs' Commands. The build
- * gives each such import() its own copy of the verb's module: the start-up chunk keeps command() without run().
- */
-export function later<Args extends unknown[], Opts extends OptionValues>(load: () => Promise<{ run: Run<Args, Opts> }>): Run<Args, Opts> {
-  return async (ctx, opts, ...args) => (await load()).run(ctx, opts, ...args);
-}
-
 /** The Examples section every verb's --help ends with: each line a command, with an optional note after it. */
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;

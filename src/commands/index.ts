@@ -1,5 +1,5 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { bind, later, type MakeContext } from './define.js';
+import { bind, type MakeContext } from './define.js';
 import * as auth0Destroy from './auth0/destroy.js';
 import * as auth0Init from './auth0/init.js';
 import * as auth0Login from './auth0/login.js';
@@ -38,49 +38,49 @@ export function registerCommands(program: CommandUnknownOpts, make: MakeContext)
     return parent;
   };
 
-  program.addCommand(bind(login.command(), later(() => import('./login.js')), make));
+  program.addCommand(bind(login.command(), login.run, make));
   group('profiles', 'list, switch and remove connection profiles')
-    .addCommand(bind(profilesList.command(), later(() => import('./profiles/list.js')), make), { isDefault: true })
-    .addCommand(bind(profilesUse.command(), later(() => import('./profiles/use.js')), make))
-    .addCommand(bind(profilesRemove.command(), later(() => import('./profiles/remove.js')), make));
-  program.addCommand(bind(logout.command(), later(() => import('./logout.js')), make));
-  program.addCommand(bind(init.command(), later(() => import('./init.js')), make));
-  program.addCommand(bind(destroy.command(), later(() => import('./destroy.js')), make));
-  program.addCommand(bind(status.command(), later(() => import('./status.js')), make));
+    .addCommand(bind(profilesList.command(), profilesList.run, make), { isDefault: true })
+    .addCommand(bind(profilesUse.command(), profilesUse.run, make))
+    .addCommand(bind(profilesRemove.command(), profilesRemove.run, make));
+  program.addCommand(bind(logout.command(), logout.run, make));
+  program.addCommand(bind(init.command(), init.run, make));
+  program.addCommand(bind(destroy.command(), destroy.run, make));
+  program.addCommand(bind(status.command(), status.run, make));
   group(
     'token',
     'get, decode and verify access tokens',
-    bind(tokenGet.command(), later(() => import('./token/get.js')), make),
-    bind(tokenDecode.command(), later(() => import('./token/decode.js')), make),
-    bind(tokenVerify.command(), later(() => import('./token/verify.js')), make),
+    bind(tokenGet.command(), tokenGet.run, make),
+    bind(tokenDecode.command(), tokenDecode.run, make),
+    bind(tokenVerify.command(), tokenVerify.run, make),
   );
   group(
     'scim-token',
     'make and read the SCIM bridge token an Okta SCIM app sends to the bridge Lambda',
-    bind(scimTokenEncode.command(), later(() => import('./scim-token/encode.js')), make),
-    bind(scimTokenDecode.command(), later(() => import('./scim-token/decode.js')), make),
+    bind(scimTokenEncode.command(), scimTokenEncode.run, make),
+    bind(scimTokenDecode.command(), scimTokenDecode.run, make),
   );
   group(
     'hook',
     'build, serve and deploy the Lambda templates (scim-bridge, token-hook)',
-    bind(hookBuild.command(), later(() => import('./hook/build.js')), make),
-    bind(hookServe.command(), later(() => import('./hook/serve.js')), make),
-    bind(hookDeploy.command(), later(() => import('./hook/deploy.js')), make),
-    bind(hookRemove.command(), later(() => import('./hook/remove.js')), make),
+    bind(hookBuild.command(), hookBuild.run, make),
+    bind(hookServe.command(), hookServe.run, make),
+    bind(hookDeploy.command(), hookDeploy.run, make),
+    bind(hookRemove.command(), hookRemove.run, make),
   );
   group(
     'auth0',
     'the same setup on Auth0: an API, a machine-to-machine application and its grant',
-    bind(auth0Login.command(), later(() => import('./auth0/login.js')), make),
-    bind(auth0Init.command(), later(() => import('./auth0/init.js')), make),
-    bind(auth0Destroy.command(), later(() => import('./auth0/destroy.js')), make),
-    bind(auth0Status.command(), later(() => import('./auth0/status.js')), make),
+    bind(auth0Login.command(), auth0Login.run, make),
+    bind(auth0Init.command(), auth0Init.run, make),
+    bind(auth0Destroy.command(), auth0Destroy.run, make),
+    bind(auth0Status.command(), auth0Status.run, make),
   );
-  group('sync', "provision an Auth0 role's users into an Okta group", bind(syncAuth0Role.command(), later(() => import('./sync/auth0-role.js')), make));
+  group('sync', "provision an Auth0 role's users into an Okta group", bind(syncAuth0Role.command(), syncAuth0Role.run, make));
   group(
     'emulator',
     'a local Okta org (and Auth0 tenant) over real HTTP, for trying and testing',
-    bind(emulatorStart.command(), later(() => import('./emulator/start.js')), make),
+    bind(emulatorStart.command(), emulatorStart.run, make),
   );
   program.addCommand(bind(completion.command(), (ctx, _opts, shell) => completion.run(ctx, { program }, shell), make));
   inheritSettings(program);
