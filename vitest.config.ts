@@ -26,9 +26,11 @@ export const SLOW = [
   'test/okta/unreachable.test.ts',
   'test/reliability/**',
   'test/secrets/keychain.test.ts',
+  'test/templates/scim-bridge-sealed.test.ts',
   'test/security/canaries.test.ts',
   'test/security/hostile-cli-args.test.ts',
   'test/security/token-hook-denial.test.ts',
+  'test/security/sealed-tokens.test.ts',
   'test/security/trust-boundary-cli.test.ts',
   'test/security/trust-boundary-handlers.test.ts',
 ];

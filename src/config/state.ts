@@ -3,10 +3,10 @@ import { readJsonFile, writeJsonAtomic } from './files.js';
 import { expectRecord } from './validate.js';
 
 /**
- * Project state: the ids of the objects okta-m2m made, per profile and per section (`okta`, `auth0`, `hooks`),
+ * Project state: the ids of the objects okta-m2m made, per profile and per section (`okta`, `auth0`, `hooks`, `scimBridge`),
  * kept in `.okta-m2m/state.json` beside the project. Never a secret. Each domain owns and validates its section.
  */
-export type StateSection = 'okta' | 'auth0' | 'hooks' | 'sync';
+export type StateSection = 'okta' | 'auth0' | 'hooks' | 'sync' | 'scimBridge';
 
 export class ProjectState {
   private constructor(

@@ -16,6 +16,8 @@ import type { ArchitectureName, FunctionSettings, ObservedFunction, ObservedUrl,
 import type { BuiltZip } from './build.js';
 import { resolveEnvironment, SECRET_VARIABLE, type DeployTemplate, type TemplateOptions } from './deploy-env.js';
 import { newSharedSecret } from './shared-secret.js';
+import { applyBridgeKey, createSecretsManager, deleteKeySecret, keySecretToRemove, keyEnvironment, planBridgeKey, PRIVATE_KEY_SECRET_VARIABLE, refuseManagedKeyVariables, type BridgeKeyPlan, type BridgeKeyStore } from './bridge-key.js';
+import { readBridgeKeyRecord, writeBridgeKeyRecord } from '../scim/bridge-key-record.js';
 
 /**
  * `hook deploy` and `hook remove`: plan (reads only), then apply (only the writes the plan needs), recording what
@@ -76,6 +78,9 @@ export interface DeployRequest {
   oktaState?: OktaState | undefined;
   /** token-hook: register the inline hook in Okta and attach it (undefined: skip, --no-okta). */
   okta?: OktaTarget | undefined;
+  /** scim-bridge: where the bridge key's private half goes (default: where it is, else the environment). */
+  bridgeKeyStore?: BridgeKeyStore | undefined;
+  rotateBridgeKey?: boolean | undefined;
 }
 
 export interface DeployDeps {
@@ -84,6 +89,8 @@ export interface DeployDeps {
   state: ProjectState;
   timing?: Partial<AwsTiming>;
   progress?: (message: string) => void;
+  /** scim-bridge with the secrets-manager key store (default: a client for the request's region). */
+  secretsManager?: () => Promise<import('@aws-sdk/client-secrets-manager').SecretsManagerClient>;
 }
 
 interface SecretChoice {
@@ -106,6 +113,7 @@ export interface DeployPlan {
   hook: InlineHookInfo | undefined;
   rule: OktaRule | undefined;
   previous: HookRecord | undefined;
+  bridgeKey?: BridgeKeyPlan | undefined;
 }
 
 export interface ScimInstructions {
@@ -126,6 +134,8 @@ export interface DeployResult {
   plan: PlanStep[];
   inlineHookId?: string;
   scim?: ScimInstructions;
+  /** scim-bridge: the public half of the bridge key (what `scim-token encode --seal` seals to) and where the private is. */
+  bridgeKey?: { kid: string; publicJwk: import('jose').JWK; privateKeyIn: BridgeKeyStore; secretArn?: string };
 }
 
 export const DEFAULTS: Record<DeployTemplate, { memorySize: number; timeout: number; description: string }> = {
@@ -221,8 +231,21 @@ export async function planDeploy(request: DeployRequest, deps: DeployDeps): Prom
   }
   const resolved = resolveEnvironment(request.template, fn?.environment, request.options, request.oktaState);
   const secret = request.template === 'token-hook' ? await chooseSecret(request, deps, fn) : undefined;
-  const environment = { ...resolved.env };
+  let environment = { ...resolved.env };
   if (secret) environment[SECRET_VARIABLE] = secret.value;
+  let bridgeKey: BridgeKeyPlan | undefined;
+  if (request.template === 'scim-bridge') {
+    refuseManagedKeyVariables(request.options.env);
+    bridgeKey = await planBridgeKey({
+      store: request.bridgeKeyStore ?? (fn?.environment?.[PRIVATE_KEY_SECRET_VARIABLE] ? 'secrets-manager' : 'environment'),
+      rotate: Boolean(request.rotateBridgeKey),
+      functionName: request.functionName,
+      region: request.region,
+      current: fn?.environment,
+      secretsManager: secretsManagerOf(request, deps),
+    });
+    environment = keyEnvironment(environment, bridgeKey);
+  }
   const roleArn = request.externalRoleArn ?? role?.arn ?? `(the new role ${request.roleName})`;
   const settings = functionSettings(request, roleArn, environment);
   if (!fn) {
@@ -237,6 +260,10 @@ export async function planDeploy(request: DeployRequest, deps: DeployDeps): Prom
     const config = lambda.configurationChanges(fn, settings);
     steps.push({ resource: 'function code', name: request.functionName, action: code.length ? 'update' : 'unchanged', changes: code });
     steps.push({ resource: 'function configuration', name: request.functionName, action: config.length ? 'update' : 'unchanged', changes: config });
+  }
+
+  if (bridgeKey) {
+    steps.push({ resource: 'bridge key', name: bridgeKey.kid, action: bridgeKey.source === 'new' ? (request.rotateBridgeKey ? 'update' : 'create') : 'unchanged', changes: bridgeKey.changes });
   }
 
   // The URL and who may call it.
@@ -299,7 +326,11 @@ export async function planDeploy(request: DeployRequest, deps: DeployDeps): Prom
     steps.push({ resource: 'Okta inline hook', name: '-', action: 'skip', changes: ['--no-okta'] });
   }
 
-  return { request, steps, role, fn, url, missingPermissions, environment, secret, hook, rule, previous };
+  return { request, steps, role, fn, url, missingPermissions, environment, secret, hook, rule, previous, bridgeKey };
+}
+
+function secretsManagerOf(request: DeployRequest, deps: DeployDeps) {
+  return deps.secretsManager ?? (() => createSecretsManager(request.region));
 }
 
 async function chooseSecret(request: DeployRequest, deps: DeployDeps, fn: ObservedFunction | undefined): Promise<SecretChoice> {
@@ -369,6 +400,12 @@ export async function applyDeploy(plan: DeployPlan, deps: DeployDeps): Promise<D
     await deps.secrets.set(secretRefs.hookSecret(request.profile, request.template), plan.secret.value);
   }
 
+  // The bridge key's secret before the function that reads it.
+  if (plan.bridgeKey) {
+    const role = { name: request.roleName, managed: !request.externalRoleArn, iam: aws.iam, PutRolePolicyCommand: aws.iamSdk.PutRolePolicyCommand };
+    Object.assign(plan.environment, await applyBridgeKey(plan.bridgeKey, { functionName: request.functionName, secretsManager: secretsManagerOf(request, deps) }, role, progress));
+  }
+
   // 3. The function.
   const settings = functionSettings(request, roleArn, plan.environment);
   let functionArn: string;
@@ -427,6 +464,18 @@ export async function applyDeploy(plan: DeployPlan, deps: DeployDeps): Promise<D
     await lambda.addUrlPermissions(aws, request.functionName, plan.missingPermissions);
   }
   await writeHookRecord(deps.state, request.profile, request.template, record({ functionUrl }));
+  if (plan.bridgeKey) {
+    const secretArn = plan.environment[PRIVATE_KEY_SECRET_VARIABLE];
+    await writeBridgeKeyRecord(deps.state, request.profile, {
+      kid: plan.bridgeKey.kid,
+      publicJwk: plan.bridgeKey.publicJwk,
+      source: 'hook deploy',
+      functionName: request.functionName,
+      region: request.region,
+      privateKeyIn: plan.bridgeKey.store,
+      ...(secretArn ? { secretArn } : {}),
+    });
+  }
 
   // 5. Okta: the inline hook with the URL and the secret, attached to the rule.
   let inlineHookId = plan.previous?.inlineHookId;
@@ -473,17 +522,22 @@ export function result(
   if (made.functionArn) out.functionArn = made.functionArn;
   if (made.functionUrl) out.functionUrl = made.functionUrl;
   if (made.inlineHookId) out.inlineHookId = made.inlineHookId;
+  if (plan.bridgeKey) {
+    const secretArn = plan.environment[PRIVATE_KEY_SECRET_VARIABLE];
+    out.bridgeKey = { kid: plan.bridgeKey.kid, publicJwk: plan.bridgeKey.publicJwk, privateKeyIn: plan.bridgeKey.store, ...(secretArn ? { secretArn } : {}) };
+  }
   if (request.template === 'scim-bridge' && made.functionUrl) {
-    out.scim = scimInstructions(made.functionUrl, (plan.environment.ALLOWED_HOSTS ?? '').split(',').filter(Boolean), request.oktaState);
+    out.scim = scimInstructions(made.functionUrl, (plan.environment.ALLOWED_HOSTS ?? '').split(',').filter(Boolean), request.oktaState, Boolean(plan.bridgeKey));
   }
   return out;
 }
 
 /** What the Okta SCIM app needs: a base URL per allowed host, and the command that makes its bearer token. */
-export function scimInstructions(functionUrl: string, hosts: string[], okta: OktaState | undefined): ScimInstructions {
+export function scimInstructions(functionUrl: string, hosts: string[], okta: OktaState | undefined, sealed = false): ScimInstructions {
   const baseUrls = hosts.map((host) => ({ host, url: bridgeBaseUrl(functionUrl, host) }));
   const parts = [
     'okta-m2m scim-token encode',
+    ...(sealed ? ['--seal'] : []),
     `--token-url ${okta?.tokenEndpoint ?? '<token URL>'}`,
     `--client-id ${okta?.clientId ?? '<client id>'}`,
     '--client-secret-stdin',
@@ -526,9 +580,12 @@ export interface RemovePlan {
   roleName: string | undefined;
   hookId: string | undefined;
   rule: RuleRef | undefined;
+  /** scim-bridge: the key secret okta-m2m made for the function, to delete; whether the state's key is this function's. */
+  keySecretArn?: string | undefined;
+  clearBridgeKeyRecord?: boolean;
 }
 
-export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets'>): Promise<RemovePlan> {
+export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets' | 'secretsManager'>): Promise<RemovePlan> {
   const { aws } = deps;
   const record = readHookRecords(deps.state, request.profile)[request.template];
   const steps: PlanStep[] = [];
@@ -557,6 +614,18 @@ export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 
   const url = fn ? await lambda.observeUrl(aws, request.functionName) : undefined;
   steps.push({ resource: 'function URL', name: url?.url ?? request.functionName, action: url ? 'delete' : 'unchanged', changes: url ? [] : ['not found'] });
   steps.push({ resource: 'Lambda function', name: request.functionName, action: fn ? 'delete' : 'unchanged', changes: fn ? [] : ['not found'] });
+  let keySecretArn: string | undefined;
+  let clearBridgeKeyRecord = false;
+  if (request.template === 'scim-bridge') {
+    const keySecret = await keySecretToRemove(fn?.environment, request.functionName, deps.secretsManager ?? (() => createSecretsManager(request.region)));
+    if (keySecret) {
+      keySecretArn = keySecret.ours ? keySecret.arn : undefined;
+      steps.push({ resource: 'bridge key secret', name: keySecret.arn, action: keySecret.ours ? 'delete' : 'skip', changes: keySecret.ours ? ['recoverable for 30 days'] : ['not created by okta-m2m: kept'] });
+    }
+    const keyRecord = await readBridgeKeyRecord(deps.state, request.profile);
+    clearBridgeKeyRecord = keyRecord?.source === 'hook deploy' && keyRecord.functionName === request.functionName;
+    if (clearBridgeKeyRecord) steps.push({ resource: 'project state', name: 'scimBridge (the bridge public key)', action: 'delete', changes: [] });
+  }
 
   // The role goes only when okta-m2m made it: recorded so, or (without a record) tagged so.
   const roleName = record ? record.roleName : request.roleName;
@@ -575,10 +644,10 @@ export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 
     steps.push({ resource: 'shared secret', name: secretRefs.hookSecret(request.profile, request.template).account, action: 'delete', changes: [] });
   }
   if (record) steps.push({ resource: 'project state', name: `hooks.${request.template}`, action: 'delete', changes: [] });
-  return { request, steps, record, functionExists: Boolean(fn), urlExists: Boolean(url), deleteRole, roleName, hookId, rule };
+  return { request, steps, record, functionExists: Boolean(fn), urlExists: Boolean(url), deleteRole, roleName, hookId, rule, keySecretArn, clearBridgeKeyRecord };
 }
 
-export async function applyRemove(plan: RemovePlan, deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets' | 'progress'>): Promise<void> {
+export async function applyRemove(plan: RemovePlan, deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets' | 'progress' | 'secretsManager'>): Promise<void> {
   const { request } = plan;
   const progress = deps.progress ?? (() => undefined);
   if (request.template === 'token-hook' && request.okta && plan.hookId) {
@@ -593,5 +662,10 @@ export async function applyRemove(plan: RemovePlan, deps: Pick<DeployDeps, 'aws'
   if (plan.functionExists && (await lambda.deleteFunction(deps.aws, request.functionName))) progress(`deleted the Lambda function ${request.functionName}`);
   if (plan.deleteRole && plan.roleName && (await iam.deleteRole(deps.aws, plan.roleName))) progress(`deleted the IAM role ${plan.roleName}`);
   if (request.template === 'token-hook') await deps.secrets.delete(secretRefs.hookSecret(request.profile, request.template));
+  if (plan.keySecretArn) {
+    await deleteKeySecret(plan.keySecretArn, deps.secretsManager ?? (() => createSecretsManager(request.region)));
+    progress(`scheduled the bridge key secret ${plan.keySecretArn} for deletion`);
+  }
+  if (plan.clearBridgeKeyRecord) await deps.state.set(request.profile, 'scimBridge', undefined);
   await writeHookRecord(deps.state, request.profile, request.template, undefined);
 }

@@ -8,3 +8,7 @@ export type RuntimeName = (typeof RUNTIMES)[number];
 
 export const ARCHITECTURES = ['arm64', 'x86_64'] as const;
 export type ArchitectureName = (typeof ARCHITECTURES)[number];
+
+/** Where `hook deploy scim-bridge` keeps the private half of the bridge key. */
+export const BRIDGE_KEY_STORES = ['environment', 'secrets-manager'] as const;
+export type BridgeKeyStore = (typeof BRIDGE_KEY_STORES)[number];

@@ -29,26 +29,28 @@ const FIELD_SPELLINGS: Record<keyof BridgeToken, readonly string[]> = {
 };
 
 export function encodeBridgeToken(token: BridgeToken): string {
+  return base64Encode(JSON.stringify(bridgeTokenBody(token, BRIDGE_TOKEN_VERSION)));
+}
+
+/** The JSON body of a token of the given version, its fields checked. */
+export function bridgeTokenBody(token: BridgeToken, version: number): Record<string, unknown> {
   const checked = validate(token);
   const body: Record<string, unknown> = {
-    v: BRIDGE_TOKEN_VERSION,
+    v: version,
     tokenUrl: checked.tokenUrl,
     clientId: checked.clientId,
     clientSecret: checked.clientSecret,
   };
   if (checked.scope) body.scope = checked.scope;
   if (checked.audience) body.audience = checked.audience;
-  return base64Encode(JSON.stringify(body));
+  return body;
 }
 
 /** Decodes a token made by `encode` or by hand (base64 or base64url, any of the known field spellings). */
 export function decodeBridgeToken(input: string): BridgeToken {
-  if (typeof input !== 'string') throw new BridgeTokenError('the bridge token must be a string');
-  let text = input.trim();
-  if (/^bearer\s+/i.test(text)) text = text.replace(/^bearer\s+/i, '');
-  if (text.length === 0) throw new BridgeTokenError('the bridge token is empty');
-  if (text.length > MAX_BRIDGE_TOKEN_LENGTH) {
-    throw new BridgeTokenError(`the bridge token is longer than ${MAX_BRIDGE_TOKEN_LENGTH} characters`);
+  const text = bridgeTokenText(input);
+  if (isSealedBridgeToken(text)) {
+    throw new BridgeTokenError('the bridge token is sealed (version 2): only the bridge, with its private key, can open it');
   }
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
     throw new BridgeTokenError('the bridge token is not base64');
@@ -68,6 +70,11 @@ export function decodeBridgeToken(input: string): BridgeToken {
     const version = typeof record.v === 'number' ? String(record.v) : 'other than 1';
     throw new BridgeTokenError(`the bridge token has version ${version}; this version reads version 1`);
   }
+  return bridgeTokenFields(record);
+}
+
+/** The credentials in a decoded token body (version 1's JSON, or the plaintext of a sealed version 2 token). */
+export function bridgeTokenFields(record: Record<string, unknown>): BridgeToken {
   const token: BridgeToken = {
     tokenUrl: pickString(record, 'tokenUrl', true),
     clientId: pickString(record, 'clientId', true),
@@ -78,6 +85,23 @@ export function decodeBridgeToken(input: string): BridgeToken {
   const audience = pickString(record, 'audience', false);
   if (audience) token.audience = audience;
   return validate(token);
+}
+
+/** The token as given, trimmed, without a "Bearer " prefix; refuses what is not a string, empty or too long. */
+export function bridgeTokenText(input: string): string {
+  if (typeof input !== 'string') throw new BridgeTokenError('the bridge token must be a string');
+  let text = input.trim();
+  if (/^bearer\s+/i.test(text)) text = text.replace(/^bearer\s+/i, '');
+  if (text.length === 0) throw new BridgeTokenError('the bridge token is empty');
+  if (text.length > MAX_BRIDGE_TOKEN_LENGTH) {
+    throw new BridgeTokenError(`the bridge token is longer than ${MAX_BRIDGE_TOKEN_LENGTH} characters`);
+  }
+  return text;
+}
+
+/** Version 2 is a compact JWE: five base64url parts joined by dots; version 1 is one base64 string, no dot. */
+export function isSealedBridgeToken(text: string): boolean {
+  return text.split('.').length === 5;
 }
 
 /** A token URL must be https, or http to a loopback address (the emulator, local tests). */

@@ -13,11 +13,18 @@
 //   MAX_RESPONSE_BYTES       upstream response limit (default 5 MiB; function URL responses stop at 6 MB).
 //   UPSTREAM_TIMEOUT_MS      upstream request timeout (default 20000).
 //   TOKEN_TIMEOUT_MS         token request timeout (default 10000).
+//   BRIDGE_PRIVATE_KEY       the private half of the bridge key (a P-256 JWK, JSON), made by `okta-m2m hook deploy`
+//                            or `hook serve`: it opens sealed (version 2) bridge tokens.
+//   BRIDGE_PRIVATE_KEY_SECRET_ID  instead of BRIDGE_PRIVATE_KEY: the ARN of an AWS Secrets Manager secret holding
+//                            it, read once per cold start with the Lambda runtime's AWS SDK (the function's role
+//                            needs secretsmanager:GetSecretValue on it).
+//   ACCEPT_UNSEALED_TOKENS   whether version 1 (base64, unsealed) tokens are accepted (default "1": yes). "0" turns
+//                            them off once the Okta SCIM app has a sealed token.
 //   ALLOW_INSECURE_LOOPBACK  DEV/TEST ONLY. "1": loopback targets (localhost, 127.0.0.0/8, ::1) are reached over
 //                            plain http, and a loopback token URL may be http. They must still be allowlisted.
 //                            Never set it on a deployed function.
 //
-// Order: the caller is authenticated first (a decodable bridge token whose token URL is allowlisted and whose
+// Order: the caller is authenticated first (a decodable bridge token, a sealed one opened with the bridge key, whose token URL is allowlisted and whose
 // credentials the token endpoint accepts), and every failure to be is the same 401, so the allowlists cannot be
 // probed without credentials; then the target is checked. An allowlisted NAME that resolves to a loopback,
 // private or link-local address is refused (only loopback spelled as such, under the switch above, is reached).
@@ -43,7 +50,14 @@ import {
   type LambdaContext,
 } from '../shared/lambda.js';
 import { firstNonPublicAddress } from '../shared/addresses.js';
-import { BridgeTokenError, decodeBridgeToken, type BridgeToken as BridgeCredentials } from '../../src/scim/bridge-token.js';
+import {
+  BridgeTokenError,
+  bridgeTokenText,
+  decodeBridgeToken,
+  isSealedBridgeToken,
+  type BridgeToken as BridgeCredentials,
+} from '../../src/scim/bridge-token.js';
+import { sealedTokenOpener } from '../../src/scim/sealed-token.js';
 
 const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -96,6 +110,9 @@ interface Config {
   maxResponse: number;
   upstreamTimeoutMs: number;
   tokenTimeoutMs: number;
+  acceptUnsealed: boolean;
+  privateKey: string | undefined;
+  privateKeySecretId: string | undefined;
 }
 
 /** "Host", "host:443", "https://host/" -> "host"; "host:8443" stays; "" when nonsense. */
@@ -127,6 +144,9 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
     maxResponse: envInt(env.MAX_RESPONSE_BYTES, 5 * 1024 * 1024),
     upstreamTimeoutMs: envInt(env.UPSTREAM_TIMEOUT_MS, 20_000, 100),
     tokenTimeoutMs: envInt(env.TOKEN_TIMEOUT_MS, 10_000, 100),
+    acceptUnsealed: env.ACCEPT_UNSEALED_TOKENS === undefined || env.ACCEPT_UNSEALED_TOKENS.trim() === '' || envFlag(env.ACCEPT_UNSEALED_TOKENS),
+    privateKey: env.BRIDGE_PRIVATE_KEY?.trim() || undefined,
+    privateKeySecretId: env.BRIDGE_PRIVATE_KEY_SECRET_ID?.trim() || undefined,
   };
 }
 
@@ -219,6 +239,63 @@ function checkTokenUrl(raw: string, cfg: Config): URL {
   if (!cfg.allowedTokenHosts.has(u.host.toLowerCase())) throw new Unauthenticated('token URL host is not allowed');
   u.hash = '';
   return u;
+}
+
+// ------------------------------------------------------------------------------------------- bridge key
+
+type Opener = Awaited<ReturnType<typeof sealedTokenOpener>>;
+// One opener per key source, made on first use (the private key imported once, Secrets Manager read once).
+let opener: { source: string; promise: Promise<Opener> } | undefined;
+
+/** The key that opens sealed tokens; undefined when the bridge has none (it then reads only version 1). */
+function bridgeKey(cfg: Config): Promise<Opener> | undefined {
+  const source = cfg.privateKey ? `env:${cfg.privateKey}` : cfg.privateKeySecretId ? `sm:${cfg.privateKeySecretId}` : undefined;
+  if (source === undefined) return undefined;
+  if (opener?.source !== source) {
+    const promise = (cfg.privateKey ? Promise.resolve(cfg.privateKey) : secretValue(cfg.privateKeySecretId as string)).then(sealedTokenOpener);
+    opener = { source, promise };
+    // A failure (Secrets Manager unreachable, a malformed key) is not kept: the next request tries again.
+    promise.catch(() => {
+      if (opener?.promise === promise) opener = undefined;
+    });
+  }
+  return opener.promise.catch((err: unknown) => {
+    throw new BridgeError(503, 'the bridge key is not available', err instanceof BridgeTokenError ? 'invalidKey' : undefined);
+  });
+}
+
+// A variable, not a literal: esbuild leaves the import alone, and the Lambda runtime's own AWS SDK answers it.
+const SECRETS_MANAGER_SDK = '@aws-sdk/client-secrets-manager';
+
+interface SecretsManagerSdk {
+  SecretsManagerClient: new (config: object) => { send(command: unknown): Promise<{ SecretString?: string }> };
+  GetSecretValueCommand: new (input: { SecretId: string }) => unknown;
+}
+
+async function secretValue(secretId: string): Promise<string> {
+  const sdk = (await import(SECRETS_MANAGER_SDK)) as SecretsManagerSdk;
+  const out = await new sdk.SecretsManagerClient({}).send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
+  if (typeof out.SecretString !== 'string') throw new BridgeTokenError('the bridge key secret has no SecretString');
+  return out.SecretString;
+}
+
+/** The credentials in a bridge token of either version; an Unauthenticated for anything that is not one. */
+async function credentialsOf(token: string, cfg: Config, log: Record<string, unknown>): Promise<BridgeCredentials> {
+  try {
+    const text = bridgeTokenText(token);
+    if (isSealedBridgeToken(text)) {
+      log.tokenVersion = 2;
+      const key = bridgeKey(cfg);
+      if (key === undefined) throw new Unauthenticated('a sealed token, and the bridge has no BRIDGE_PRIVATE_KEY');
+      return await (await key).open(text);
+    }
+    log.tokenVersion = 1;
+    if (!cfg.acceptUnsealed) throw new Unauthenticated('unsealed (version 1) tokens are turned off (ACCEPT_UNSEALED_TOKENS)');
+    return decodeBridgeToken(text);
+  } catch (err) {
+    if (err instanceof BridgeError) throw err;
+    throw new Unauthenticated(err instanceof BridgeTokenError ? err.message : 'bad bridge token');
+  }
 }
 
 /**
@@ -538,12 +615,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     // Authentication first, every failure the same 401: nothing about the allowlists is said to a stranger.
     const token = bearerToken(header(event, 'authorization'));
     if (token === undefined) throw new Unauthenticated('no bridge token (Authorization: Bearer)');
-    let creds: BridgeCredentials;
-    try {
-      creds = decodeBridgeToken(token);
-    } catch (err) {
-      throw new Unauthenticated(err instanceof BridgeTokenError ? err.message : 'bad bridge token');
-    }
+    const creds = await credentialsOf(token, cfg, log);
     const tokenUrl = checkTokenUrl(creds.tokenUrl, cfg);
     const deadline = deadlineOf(context);
     const within = (ms: number) => Math.max(100, Math.min(ms, deadline - Date.now()));

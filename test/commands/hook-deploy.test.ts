@@ -140,9 +140,18 @@ describeWithKeychain('okta-m2m hook deploy', () => {
     const url = 'https://okta-m2m-scim-bridgeabc.lambda-url.eu-west-1.on.aws/';
     expect(run.stdout).toContain(`${url}scim.example.com/services/scim/v2`);
     expect(run.stdout).toContain(
-      `okta-m2m scim-token encode --token-url ${fixture.tokenUrl} --client-id ${fixture.clientId} --client-secret-stdin --scope ${fixture.scope} --bridge-url ${url} --target scim.example.com`,
+      `okta-m2m scim-token encode --seal --token-url ${fixture.tokenUrl} --client-id ${fixture.clientId} --client-secret-stdin --scope ${fixture.scope} --bridge-url ${url} --target scim.example.com`,
     );
     expect(await keychain.get('default/hook-secret:scim-bridge')).toBeUndefined();
+    // The bridge key: its public half recorded, so the printed command seals to what the function can open.
+    const record = (await stateOf()).profiles.default.scimBridge;
+    expect(run.stdout).toContain(`bridge key:   ${record.kid} (private half: the function's environment)`);
+    const sealed = await runCliInProcess(['scim-token', 'encode', '--seal', '--token-url', fixture.tokenUrl, '--client-id', fixture.clientId, '--client-secret', 'hook-deploy-sealed'], { cwd, env });
+    expect(sealed.code, sealed.stderr).toBe(0);
+    expect(sealed.stderr).toContain(`sealed to the bridge key ${record.kid} (recorded by hook deploy of okta-m2m-scim-bridge (eu-west-1))`);
+    const { sealedTokenOpener } = await import('../../src/scim/sealed-token.js');
+    const opener = await sealedTokenOpener(aws.functions.get('okta-m2m-scim-bridge')!.config.Environment!.Variables!.BRIDGE_PRIVATE_KEY);
+    expect(await opener.open(sealed.stdout.trim())).toMatchObject({ clientId: fixture.clientId, clientSecret: 'hook-deploy-sealed' });
   });
 
   it('usage errors exit 2: unknown template, a token-hook flag on the bridge, a bad --env, no policy', async () => {

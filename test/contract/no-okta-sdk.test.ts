@@ -1,6 +1,6 @@
 /**
  * @okta/okta-sdk-nodejs is the tests' oracle, not the CLI's transport: the built CLI's init, status, token get and
- * destroy never resolve it (recorded with the module-resolve hook in test/helpers/record-imports.mjs).
+ * destroy never resolve it (recorded with the module-resolve hook in test/support/record-imports.mjs).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ afterAll(async () => {
 async function resolvedBy(name: string, args: string[], input = ''): Promise<string[]> {
   const log = join(logDir, `${name}.log`);
   const result = await spawnCli(args, {
-    nodeArgs: ['--import', join(repoRoot, 'test', 'helpers', 'record-imports.mjs')],
+    nodeArgs: ['--import', join(repoRoot, 'test', 'support', 'record-imports.mjs')],
     env: { ...ws.env, IMPORT_LOG: log },
     cwd: ws.dir,
     input,

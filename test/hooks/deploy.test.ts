@@ -359,13 +359,17 @@ describe('hook deploy scim-bridge', () => {
   it('sets ALLOWED_HOSTS and ALLOWED_TOKEN_HOSTS and gives the SCIM base URL and the scim-token command', async () => {
     const result = await deploy(scimBridge(), deps());
     const create = aws.inputs.find((i) => i.call === 'lambda:CreateFunction')!.input as Record<string, any>;
-    expect(create.Environment.Variables).toEqual({ ALLOWED_HOSTS: 'scim.example.com', ALLOWED_TOKEN_HOSTS: 'scim.example.com,acme.okta.com' });
+    expect(create.Environment.Variables).toEqual({
+      ALLOWED_HOSTS: 'scim.example.com',
+      ALLOWED_TOKEN_HOSTS: 'scim.example.com,acme.okta.com',
+      BRIDGE_PRIVATE_KEY: expect.stringContaining('"d":'), // the bridge key (test/scim/bridge-key-deploy.test.ts)
+    });
     expect(create.Timeout).toBe(30);
     expect(keychain.size).toBe(0); // no shared secret for the bridge
     const url = 'https://okta-m2m-scim-bridgeabc.lambda-url.eu-west-1.on.aws/';
     expect(result.scim).toEqual({
       baseUrls: [{ host: 'scim.example.com', url: 'https://okta-m2m-scim-bridgeabc.lambda-url.eu-west-1.on.aws/scim.example.com/services/scim/v2' }],
-      encodeCommand: `okta-m2m scim-token encode --token-url ${OKTA.tokenEndpoint} --client-id 0oa1 --client-secret-stdin --scope orders:read --bridge-url ${url} --target scim.example.com`,
+      encodeCommand: `okta-m2m scim-token encode --seal --token-url ${OKTA.tokenEndpoint} --client-id 0oa1 --client-secret-stdin --scope orders:read --bridge-url ${url} --target scim.example.com`,
     });
     aws.reset();
     await deploy(scimBridge({ options: {} }), deps());

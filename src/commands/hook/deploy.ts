@@ -3,7 +3,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { keyValues } from '../../ui/format.js';
-import { ARCHITECTURES, RUNTIMES } from '../../hooks/names.js';
+import { ARCHITECTURES, BRIDGE_KEY_STORES, RUNTIMES } from '../../hooks/names.js';
 import { choice, collect, collectList, integer } from '../options.js';
 import { TEMPLATE_ARGUMENT, awsFor, buildFor, deployTemplate, hookErrors, initRuleOf, oktaClient, policyFromFile, renderPlan } from './shared.js';
 // Types only: the hooks domain loads inside run.
@@ -28,7 +28,10 @@ keychain and reused; --rotate-secret makes a new one. The Okta token inline hook
 function URL and the secret, and attached to init's policy rule (--no-okta skips Okta).
 
 scim-bridge: ALLOWED_HOSTS (--allowed-host, required the first time), ALLOWED_TOKEN_HOSTS (default: the allowed
-hosts and init's org). Prints the SCIM base URL for the Okta app and the scim-token command for its token.
+hosts and init's org). A bridge key pair is made once and kept: its private half only in the function's environment
+(BRIDGE_PRIVATE_KEY) or, with --bridge-key secrets-manager, in an AWS Secrets Manager secret okta-m2m creates
+(BRIDGE_PRIVATE_KEY_SECRET_ID; the role okta-m2m made may read it); its public half in the project state, for
+"scim-token encode --seal". Prints the SCIM base URL for the Okta app and the scim-token command for its token.
 
 Examples:
   $ okta-m2m hook deploy token-hook --region eu-west-1 --policy-file policy.json
@@ -51,6 +54,8 @@ export const command = () =>
     .option('--function-timeout <seconds>', 'the Lambda timeout (default: token-hook 5, scim-bridge 30)', integer(1, 900))
     .option('--allowed-host <host>', 'scim-bridge: a SCIM host the bridge may call (repeatable)', collectList)
     .option('--allowed-token-host <host>', "scim-bridge: a host the bridge token's token URL may use (repeatable)", collectList)
+    .option('--bridge-key <store>', `scim-bridge: where the bridge key's private half goes: ${BRIDGE_KEY_STORES.join(' or ')} (default: where it is, else environment)`, choice(BRIDGE_KEY_STORES, '--bridge-key'))
+    .option('--rotate-bridge-key', 'scim-bridge: a new bridge key (sealed tokens made for the old one stop working)')
     .option('--issuer <url>', "token-hook: the assertion's issuer (default: init's authorization server)")
     .option('--audience <aud>', "token-hook: the assertion's audience (repeatable; default: init's)", collectList)
     .option('--jwks-url <url>', "token-hook: the issuer's keys (default: {issuer}/v1/keys for init's, else discovery)")
@@ -105,8 +110,8 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
   if (template === 'scim-bridge' && (options.issuer || options.policyFile || options.carryClaim || options.rotateSecret)) {
     throw new UsageError('--issuer, --policy-file, --carry-claim and --rotate-secret are token-hook options.');
   }
-  if (template === 'token-hook' && (options.allowedHost || options.allowedTokenHost)) {
-    throw new UsageError('--allowed-host and --allowed-token-host are scim-bridge options.');
+  if (template === 'token-hook' && (options.allowedHost || options.allowedTokenHost || options.bridgeKey || options.rotateBridgeKey)) {
+    throw new UsageError('--allowed-host, --allowed-token-host, --bridge-key and --rotate-bridge-key are scim-bridge options.');
   }
 
   const zipFile = options.zip;
@@ -147,6 +152,8 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
     rotateSecret: Boolean(options.rotateSecret),
     oktaState,
     okta,
+    bridgeKeyStore: options.bridgeKey,
+    rotateBridgeKey: Boolean(options.rotateBridgeKey),
   };
   const deps = { aws, secrets: ctx.secrets, state, progress: (m: string) => ctx.ui.progress(m) };
   ctx.ui.progress(`planning ${functionName} in ${region}`);
@@ -171,13 +178,14 @@ function renderDeploy(result: DeployResult): string {
       ['function URL', result.functionUrl ?? (result.dryRun ? '(made on deploy)' : undefined)],
       ['CodeSha256', result.codeSha256],
       ['inline hook', result.inlineHookId],
+      ['bridge key', result.bridgeKey ? `${result.bridgeKey.kid} (private half: ${result.bridgeKey.secretArn ?? "the function's environment"})` : undefined],
       ['dry run', result.dryRun ? 'yes: nothing changed' : undefined],
     ]),
   ];
   if (result.scim) {
     lines.push('', 'SCIM base URL for the Okta app:');
     for (const { url } of result.scim.baseUrls) lines.push(`  ${url}`);
-    lines.push('', 'Its API token (the bridge token), made with:', `  ${result.scim.encodeCommand} < secret.txt`);
+    lines.push('', 'Its API token (the bridge token, sealed to the bridge key), made with:', `  ${result.scim.encodeCommand} < secret.txt`);
   }
   return lines.join('\n');
 }

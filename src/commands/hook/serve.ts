@@ -70,6 +70,8 @@ export async function run(ctx: Context, options: ServeOptions, template: string)
     const loopbackHttp = /^http:\/\/(127\.|localhost|\[::1\])/.test(resolved.ISSUER ?? '');
     env = { ...resolved, ...(loopbackHttp ? { ALLOW_INSECURE_LOOPBACK: '1' } : {}), HOOK_SECRET: secret };
   }
+  const bridgeKey = template === 'scim-bridge' ? await (await import('../../hooks/bridge-key.js')).servedBridgeKey(env) : undefined;
+  if (bridgeKey) env = bridgeKey.env;
   const { serveHandler } = await import('../../hooks/serve.js');
   let zipPath: string;
   if (options.zip !== undefined) zipPath = resolve(ctx.io.cwd, options.zip);
@@ -93,7 +95,13 @@ export async function run(ctx: Context, options: ServeOptions, template: string)
     await handle.stop();
     throw error;
   }
-  ctx.ui.result({ template, url: handle.url, zipPath, ...(registration ? { inlineHookId: registration.hookId } : {}) }, (v) => v.url);
+  if (bridgeKey) {
+    const { writeBridgeKeyRecord } = await import('../../scim/bridge-key-record.js');
+    await writeBridgeKeyRecord(await ctx.state(), await ctx.profileName(), { kid: bridgeKey.kid, publicJwk: bridgeKey.publicJwk, source: 'hook serve', privateKeyIn: 'environment' });
+    ctx.ui.progress(`bridge key ${bridgeKey.kid} (its private half only in this process); "okta-m2m scim-token encode --seal" seals to it`);
+  }
+  const shownKey = bridgeKey ? { bridgeKey: { kid: bridgeKey.kid, publicJwk: bridgeKey.publicJwk } } : {};
+  ctx.ui.result({ template, url: handle.url, zipPath, ...(registration ? { inlineHookId: registration.hookId } : {}), ...shownKey }, (v) => v.url);
   ctx.ui.progress(`serving ${template} (the built bundle ${zipPath})${registration ? ' as the Okta inline hook' : ''}; Ctrl-C to stop`);
   await new Promise<void>((done) => {
     // A server stops gracefully, unlike the launcher's immediate exit on Ctrl-C.

@@ -1,7 +1,10 @@
 // `okta-m2m hook serve` as a real child process (the built CLI, optionally with the DNS preload): resolves once the
 // served URL is printed, and stops it with SIGINT as a person would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cliPath, repoRoot } from '../../support/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliPath } from '../../support/index.js';
 
 export interface ServedProcess {
   url: string;
@@ -14,15 +17,17 @@ export function serveProcess(args: string[], options: { env?: NodeJS.ProcessEnv;
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
     for (const key of Object.keys(env)) if (key.startsWith('OKTA_M2M_') && !(options.env && key in options.env)) delete env[key];
+    // A project folder of its own: serving scim-bridge records its bridge key in the project state there.
+    const cwd = mkdtempSync(join(tmpdir(), 'okta-m2m-serve-process-'));
     const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), cliPath, 'hook', 'serve', ...args], {
-      cwd: repoRoot,
+      cwd,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
     let settled = false;
-    const closed = new Promise<void>((done) => child.once('close', () => done()));
+    const closed = new Promise<void>((done) => child.once('close', () => done())).then(() => rmSync(cwd, { recursive: true, force: true }));
     const timer = setTimeout(() => {
       if (settled) return;
       settled = true;
