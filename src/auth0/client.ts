@@ -200,19 +200,27 @@ export async function createAuth0Management(credentials: Auth0Credentials, optio
   const { ManagementClient } = await loadSdk();
   const http = httpFor(options);
   const tokens = new ManagementTokenSource(credentials, { http });
-  const baseUrl = `${originOf(credentials)}/api/v2`;
-  const fetchFn = http.asFetch({}, (method) => method === 'PATCH');
-  // The SDK builds https://{domain}/api/v2 and drops fetch/baseUrl options; its resource clients are built lazily
-  // from the protected _options, so setting them here, before any call, points every request at our origin and
-  // through THE HTTP core. Its own retries are off (maxRetries 0): the core's know which calls are safe to repeat.
-  class Client extends ManagementClient {
-    constructor() {
-      super({ domain: credentials.domain, token: async () => (await tokens.get()).accessToken, maxRetries: 0, telemetry: false });
-      this._options.baseUrl = baseUrl;
-      this._options.fetch = fetchFn;
-    }
-  }
-  return { target: { domain: credentials.domain, ...(credentials.baseUrl ? { baseUrl: credentials.baseUrl } : {}) }, sdk: new Client(), tokens };
+  const coreFetch = http.asFetch({}, (method) => method === 'PATCH');
+  // The SDK's documented fetch option sends every call through THE HTTP core; its own retries are off (maxRetries
+  // 0): the core's know which calls are safe to repeat. It builds https://{domain}/api/v2 itself, so the origin is
+  // rewritten only where the profile names another one (a baseUrl, as the emulator's).
+  const sdk = new ManagementClient({
+    domain: credentials.domain,
+    token: async () => (await tokens.get()).accessToken,
+    maxRetries: 0,
+    telemetry: false,
+    fetch: credentials.baseUrl ? withOrigin(`https://${credentials.domain}`, originOf(credentials), coreFetch) : coreFetch,
+  });
+  return { target: { domain: credentials.domain, ...(credentials.baseUrl ? { baseUrl: credentials.baseUrl } : {}) }, sdk, tokens };
+}
+
+/** A fetch that sends what the SDK addresses to `from` (its https://{domain}) to `to` instead. */
+function withOrigin(from: string, to: string, fetchFn: typeof fetch): typeof fetch {
+  return (input: string | URL | Request, init?: RequestInit) => {
+    const href = String(input instanceof Request ? input.url : input);
+    const target = href === from || href.startsWith(`${from}/`) ? `${to}${href.slice(from.length)}` : href;
+    return input instanceof Request ? fetchFn(new Request(target, input), init) : fetchFn(target, init);
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

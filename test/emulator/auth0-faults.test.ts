@@ -173,7 +173,7 @@ describe('auth0 emulator: faults, rate limits, request log', () => {
       expect(body.map((e: any) => `${e.method} ${e.path} ${e.status}`)).toEqual([
         'POST /oauth/token 200',
         'POST /api/v2/clients 201',
-        `GET /api/v2/client-grants?take=50&audience=${encodeURIComponent(emu.managementAudience)} 200`,
+        `GET /api/v2/client-grants?include_totals=true&take=50&audience=${encodeURIComponent(emu.managementAudience)} 200`,
         'GET /api/v2/roles?per_page=5 401',
       ]);
       for (const e of body) expect(Object.keys(e).sort()).toEqual(['durationMs', 'method', 'path', 'status', 'time']);

@@ -1,19 +1,16 @@
 /**
- * How a client talks to the Auth0 emulator over plain http with the real auth0 SDK v5.
+ * How a client talks to the Auth0 emulator over plain http with the real auth0 SDK (v7, management API only: v7
+ * has no AuthenticationClient, so tokens are asked for over plain HTTP).
  *
- * The SDK hard-codes `https://${domain}` in both clients, so:
- * - AuthenticationClient: its documented `fetch` option; rewrite the origin to the emulator's.
- * - ManagementClient: give it a `token` supplier (so its https-only token provider is not used) and set the base
- *   URL on the protected, typed `_options` in a subclass constructor, before any resource client is built
- *   (they are built lazily from `_options` on first use).
+ * The SDK builds `https://${domain}/api/v2` itself and takes no base URL; its documented `fetch` option rewrites
+ * the origin to the emulator's. A `token` supplier keeps its https-only token provider out of the way.
  */
-import { AuthenticationClient, ManagementClient } from 'auth0';
+import { ManagementClient } from 'auth0';
 import { startAuth0Emulator, type Auth0Emulator, type Auth0EmulatorOptions } from '../../src/emulator/auth0/index.js';
 
 export class LocalManagementClient extends ManagementClient {
-  constructor(options: ConstructorParameters<typeof ManagementClient>[0], baseUrl: string) {
-    super(options);
-    this._options.baseUrl = baseUrl;
+  constructor(options: ManagementClient.ManagementClientOptionsWithToken, emulatorUrl: string) {
+    super({ ...options, fetch: rewritingFetch(emulatorUrl) });
   }
 }
 
@@ -26,17 +23,14 @@ export function rewritingFetch(emulatorUrl: string): (url: string | URL | Reques
   };
 }
 
-export function authClient(emu: Auth0Emulator, clientId: string, clientSecret: string): AuthenticationClient {
-  return new AuthenticationClient({ domain: emu.domain, clientId, clientSecret, fetch: rewritingFetch(emu.url) });
-}
-
-/** Token supplier with caching, as the SDK's own TokenProvider does. */
-export function tokenSupplier(auth: AuthenticationClient, audience: string): () => Promise<string> {
+/** A client-credentials token over plain HTTP, cached as the SDK's own TokenProvider does. */
+export function tokenSupplier(emu: Auth0Emulator, clientId: string, clientSecret: string, audience: string): () => Promise<string> {
   let cached: { token: string; expiresAt: number } | undefined;
   return async () => {
     if (!cached || Date.now() > cached.expiresAt - 10_000) {
-      const { data } = await auth.oauth.clientCredentialsGrant({ audience });
-      cached = { token: data.access_token, expiresAt: Date.now() + data.expires_in * 1000 };
+      const { status, body } = await postToken(emu, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience });
+      if (status !== 200) throw new Error(`token request failed: ${status} ${String(body.error)}`);
+      cached = { token: body.access_token as string, expiresAt: Date.now() + (body.expires_in as number) * 1000 };
     }
     return cached.token;
   };
@@ -48,8 +42,8 @@ export function managementClient(
 ): LocalManagementClient {
   const token =
     opts.token ??
-    tokenSupplier(authClient(emu, opts.clientId ?? emu.managementClientId, opts.clientSecret ?? emu.managementClientSecret), emu.managementAudience);
-  return new LocalManagementClient({ domain: emu.domain, token, maxRetries: opts.maxRetries ?? 0 }, emu.managementBaseUrl);
+    tokenSupplier(emu, opts.clientId ?? emu.managementClientId, opts.clientSecret ?? emu.managementClientSecret, emu.managementAudience);
+  return new LocalManagementClient({ domain: emu.domain, token, maxRetries: opts.maxRetries ?? 0 }, emu.url);
 }
 
 export async function withEmulator<T>(options: Auth0EmulatorOptions, fn: (emu: Auth0Emulator) => Promise<T>): Promise<T> {

@@ -33,14 +33,15 @@ import { activateRule, createRule, desiredRule, listRules, replaceRule } from '.
 import { createScope, deleteScope, desiredScope, listScopes, replaceScope } from '../resources/scopes.js';
 import { objectNames, type SetupSpec } from './spec.js';
 import { issuerFor, type OktaState, type StateRecorder } from './state.js';
-import { APP_NOTE, OWNERSHIP_MARKER, withMarker } from './ownership.js';
+import { APP_NOTE, OWNERSHIP_MARKER, appIsMarked, withMarker } from './ownership.js';
 import type { JsonWebKeyLike, OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '../types.js';
 
 /**
  * Applies the desired setup over what exists, in dependency order: the app and the authorization server in
- * parallel, then the scopes in parallel, then the policy, then the rule; everything ACTIVE. Each id is saved to the
- * project state as soon as it exists, and a new client secret or private key goes to the keychain at once, so an
- * interrupted run is completed by the next one, without duplicates.
+ * parallel, then the scopes and the policy in parallel, then the rule; everything ACTIVE. The project state is
+ * written once at the end of each step (whether it succeeded or not) with every id the step made, and a new client
+ * secret or private key goes to the keychain at once, so an interrupted run is completed by the next one (which
+ * also finds by name what an interrupted step made), without duplicates.
  */
 export interface ApplyEvent {
   kind: ObjectKind;
@@ -66,10 +67,12 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
   const adopted = Object.keys(observed.adopted).length ? { ...observed.adopted } : undefined;
   await ctx.recorder.update({ orgUrl, spec, marker: OWNERSHIP_MARKER, adopted });
 
-  const [appResult, serverResult] = await Promise.allSettled([
-    ensureApp(ctx, spec, observed, names.app, report),
-    ensureAuthServer(ctx, spec, observed.authServer, names.authServer, report, Boolean(observed.adopted.authServer)),
-  ]);
+  const [appResult, serverResult] = await ctx.recorder.step(() =>
+    Promise.allSettled([
+      ensureApp(ctx, spec, observed, names.app, report),
+      ensureAuthServer(ctx, spec, observed.authServer, names.authServer, report, Boolean(observed.adopted.authServer)),
+    ]),
+  );
   if (appResult.status === 'rejected') throw appResult.reason;
   if (serverResult.status === 'rejected') throw serverResult.reason;
   const app = appResult.value;
@@ -97,7 +100,7 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
         result = existing;
       }
       const id = result.id ?? existing?.id;
-      if (id) await ctx.recorder.update({ scopeIds: { ...(ctx.recorder.current.scopeIds ?? {}), [scope.name]: id } });
+      if (id) ctx.recorder.record({ scopeIds: { ...(ctx.recorder.current.scopeIds ?? {}), [scope.name]: id } });
       return result;
     }),
   );
@@ -115,54 +118,55 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     } else {
       policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report, Boolean(observed.adopted.policy));
     }
+    ctx.recorder.record({ policyId: policy.id as string });
     return policy;
   };
-  const [scopeResults, policyResult] = await Promise.allSettled([ensureScopes(), ensurePolicy()]);
+  const [scopeResults, policyResult] = await ctx.recorder.step(() => Promise.allSettled([ensureScopes(), ensurePolicy()]));
   const failedScope = scopeResults.status === 'fulfilled' ? scopeResults.value.find((r): r is PromiseRejectedResult => r.status === 'rejected') : scopeResults;
   if (failedScope) throw failedScope.reason;
   if (policyResult.status === 'rejected') throw policyResult.reason;
   const policy = policyResult.value;
   const policyId = policy.id as string;
-  await ctx.recorder.update({ policyId });
-
-  // Rule.
-  let rule = observed.policy?.id === policyId ? observed.rule : undefined;
-  if (!rule?.id) {
-    const made = await createChecked(
-      () => createRule(ctx.client, serverId, policyId, desiredRule(names.rule, spec.scopes.map((s) => s.name), spec.tokenLifetimeMinutes)),
-      async () => (await listRules(ctx.client, serverId, policyId)).find((r) => r.name === names.rule),
-    );
-    rule = made.value;
-    report({ kind: 'rule', name: names.rule, action: made.adopted ? 'adopted' : 'created', id: rule.id });
-    if (made.adopted) rule = await updateRule(ctx, spec, serverId, policyId, rule, report);
-  } else {
-    rule = await updateRule(ctx, spec, serverId, policyId, rule, report);
-  }
-  await ctx.recorder.update({ ruleId: rule.id as string });
-
-  // Scopes no longer in the setup go last: the rule no longer names them.
-  if (observed.authServer?.id === serverId) {
-    for (const id of observed.staleScopeIds) {
-      const stale = observed.scopes.find((s) => s.id === id);
-      await deleteScope(ctx.client, serverId, id);
-      report({ kind: 'scope', name: stale?.name ?? id, action: 'deleted', id });
+  // The rule, then the scopes no longer in the setup; the last step.
+  return ctx.recorder.step(async () => {
+    let rule = observed.policy?.id === policyId ? observed.rule : undefined;
+    if (!rule?.id) {
+      const made = await createChecked(
+        () => createRule(ctx.client, serverId, policyId, desiredRule(names.rule, spec.scopes.map((s) => s.name), spec.tokenLifetimeMinutes)),
+        async () => (await listRules(ctx.client, serverId, policyId)).find((r) => r.name === names.rule),
+      );
+      rule = made.value;
+      report({ kind: 'rule', name: names.rule, action: made.adopted ? 'adopted' : 'created', id: rule.id });
+      if (made.adopted) rule = await updateRule(ctx, spec, serverId, policyId, rule, report);
+    } else {
+      rule = await updateRule(ctx, spec, serverId, policyId, rule, report);
     }
-  }
-  const wanted = new Set(spec.scopes.map((s) => s.name));
-  const scopeIds = Object.fromEntries(Object.entries(ctx.recorder.current.scopeIds ?? {}).filter(([name]) => wanted.has(name)));
+    ctx.recorder.record({ ruleId: rule.id as string });
 
-  const final: Partial<OktaState> = {
-    scopes: spec.scopes.map((s) => s.name),
-    scopeIds,
-    spec,
-    // token get reads it: a DPoP-bound app's tokens are asked for with a proof, unasked.
-    dpop: spec.dpop ? true : undefined,
-  };
-  if (spec.defaultScope) final.defaultScope = spec.defaultScope;
-  else final.defaultScope = undefined;
-  if (spec.authMethod !== 'private_key_jwt') final.keyId = undefined;
-  await ctx.recorder.update(final);
-  return ctx.recorder.current;
+    // Scopes no longer in the setup go last: the rule no longer names them.
+    if (observed.authServer?.id === serverId) {
+      for (const id of observed.staleScopeIds) {
+        const stale = observed.scopes.find((s) => s.id === id);
+        await deleteScope(ctx.client, serverId, id);
+        report({ kind: 'scope', name: stale?.name ?? id, action: 'deleted', id });
+      }
+    }
+    const wanted = new Set(spec.scopes.map((s) => s.name));
+    const scopeIds = Object.fromEntries(Object.entries(ctx.recorder.current.scopeIds ?? {}).filter(([name]) => wanted.has(name)));
+
+    const final: Partial<OktaState> = {
+      scopes: spec.scopes.map((s) => s.name),
+      scopeIds,
+      spec,
+      // token get reads it: a DPoP-bound app's tokens are asked for with a proof, unasked.
+      dpop: spec.dpop ? true : undefined,
+    };
+    if (spec.defaultScope) final.defaultScope = spec.defaultScope;
+    else final.defaultScope = undefined;
+    if (spec.authMethod !== 'private_key_jwt') final.keyId = undefined;
+    ctx.recorder.record(final);
+    return ctx.recorder.current;
+  });
 }
 
 /**
@@ -211,9 +215,14 @@ async function ensureApp(
       await ctx.secrets.set(secretRefs.clientPrivateKey(ctx.profile, clientId), keyPair.privateKeyPem);
       keyId = keyPair.publicJwk.kid;
     }
-    await ctx.recorder.update({ appId: app.id as string, clientId, authMethod: spec.authMethod, keyId });
+    ctx.recorder.record({ appId: app.id as string, clientId, authMethod: spec.authMethod, keyId });
     if (made.adopted) {
       // Made by an earlier attempt whose answer was lost: bring it to the setup, and give it a credential we hold.
+      // It carries the marker that attempt sent, or gets it now (as an adopted server and policy get theirs).
+      if (!appIsMarked(app)) {
+        app = await replaceApp(ctx.client, app.id as string, markedApp(forReplace(app)));
+        delete app.credentials?.oauthClient?.client_secret;
+      }
       app = await updateApp(ctx, spec, app, label, report);
       if (!pkj) await rotateSecret(ctx, app, report);
       else if (!keyId) app = await registerNewKey(ctx, spec, app, label, report);
@@ -280,7 +289,7 @@ async function updateApp(
   }
   const patch: Partial<OktaState> = { appId, clientId, authMethod: spec.authMethod };
   if (keyId) patch.keyId = keyId;
-  await ctx.recorder.update(patch);
+  ctx.recorder.record(patch);
   if (!pkj && credential === 'missing') await rotateSecret(ctx, app, report);
   return app;
 }
@@ -354,7 +363,7 @@ async function ensureAuthServer(
     report({ kind: 'authServer', name, action: 'activated', id });
   }
   const issuer = issuerFor(ctx.client.orgUrl, id);
-  await ctx.recorder.update({
+  ctx.recorder.record({
     authServerId: id,
     issuer,
     tokenEndpoint: `${issuer}/v1/token`,
