@@ -372,7 +372,7 @@ async function getAccessToken(
   const p = (async () => {
     if (inBackoff(waitKey)) throw new Unauthenticated('backing off after refused token requests');
     await checkPublic(tokenUrl, cfg, (reason) => new Unauthenticated(`token URL ${reason}`));
-    return requestToken(c, tokenUrl, cfg, timeoutMs);
+    return requestToken(c, tokenUrl, timeoutMs);
   })().then(
     (t) => {
       backoff.delete(waitKey);
@@ -416,7 +416,7 @@ function formEncode(s: string): string {
   return encodeURIComponent(s).replace(/%20/g, '+');
 }
 
-async function requestToken(c: BridgeCredentials, tokenUrl: URL, cfg: Config, timeoutMs: number): Promise<CachedToken> {
+async function requestToken(c: BridgeCredentials, tokenUrl: URL, timeoutMs: number): Promise<CachedToken> {
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (c.scope) form.set('scope', c.scope);
   if (c.audience) form.set('audience', c.audience);
