@@ -85,6 +85,12 @@ export class Context {
     return this.projectState;
   }
 
+  /** Drops what was read of the profiles and the project state, so the next read sees what another run wrote. */
+  forgetFiles(): void {
+    this.profilesDoc = undefined;
+    this.projectState = undefined;
+  }
+
   /**
    * What every remote call of this command shares, whichever client makes it (Okta, Auth0, a token endpoint,
    * discovery): the --timeout limit per request, and each retry wait shown (on stderr when over 2 s, else with

@@ -14,6 +14,10 @@ export async function withCommandLock<T>(ctx: Context, command: string, work: ()
       env: ctx.env,
       onWait: (holder) => ctx.ui.progress(`waiting for another run, okta-m2m ${holder.command} (pid ${holder.pid}), to finish ...`),
     },
-    work,
+    // What was read before the lock may be stale: the run that held it (a key rotation, an init) rewrote it.
+    () => {
+      ctx.forgetFiles();
+      return work();
+    },
   );
 }

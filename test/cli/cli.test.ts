@@ -16,7 +16,7 @@ describe('the command tree', () => {
       expect(result.stdout).toContain(flag);
     }
     expect(result.stdout).toContain('Examples:');
-    for (const line of ['token get | decode | verify', 'hook build | serve | deploy | remove', 'auth0 login | init | destroy | status', 'sync auth0-role']) {
+    for (const line of ['token get | proof | decode | verify', 'hook build | serve | deploy | remove', 'auth0 login | init | destroy | status', 'sync auth0-role']) {
       expect(result.stdout).toContain(line);
     }
   });

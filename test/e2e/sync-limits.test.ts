@@ -33,7 +33,7 @@ describe('sync auth0-role under the developer plan', () => {
   test(`${USERS} users complete, paced by X-Rate-Limit-Remaining / -Reset rather than by 429s`, async () => {
     const { okta } = emus;
     okta.clearRequestLog();
-    const run = await ws.run(['--json', 'sync', 'auth0-role', '--role', 'limited', '--group', 'Limited', '--create-group'], { timeoutMs: 120_000 });
+    const run = await ws.run(['--json', '--yes', 'sync', 'auth0-role', '--role', 'limited', '--group', 'Limited', '--create-group'], { timeoutMs: 120_000 });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ seen: USERS, created: USERS, failed: 0 });
     expect(groupLogins(okta, 'Limited')).toHaveLength(USERS);
@@ -56,7 +56,7 @@ describe('sync auth0-role under the developer plan', () => {
     expect(refused.stderr.indexOf('--yes')).toBeGreaterThan(warning);
     expect(groupLogins(emus.okta, 'Activated')).toEqual([]);
 
-    const run = await ws.run(['--json', 'sync', 'auth0-role', '--role', 'activated', '--group', 'Activated', '--create-group', '--activate']);
+    const run = await ws.run(['--json', '--yes', 'sync', 'auth0-role', '--role', 'activated', '--group', 'Activated', '--create-group', '--activate']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('Okta e-mails an activation link to every user this run creates');
     expect(JSON.parse(run.stdout)).toMatchObject({ created: 2, activationEmails: { count: 2, note: 'Okta e-mailed each user created an activation link.' } });

@@ -388,6 +388,8 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     // their error messages: the CLI prints those messages, so only redaction stands between them and the terminal.
     const echo = await listen((req, res, body) => {
       const said = `you sent ${req.headers.authorization ?? ''} with ${body.toString('utf8')}`;
+      // It answers login's unauthenticated Okta check as an org does, so login goes on to send the token.
+      if (req.url === '/.well-known/okta-organization') return json(res, 200, { id: '00oEchoOrg1', pipeline: 'idx' });
       if (req.url?.startsWith('/api/')) {
         return json(res, 401, { errorCode: 'E0000011', errorSummary: `Invalid token provided: ${said}`, errorCauses: [{ errorSummary: said }] });
       }

@@ -48,6 +48,7 @@ async function execute(ctx: Context, options: RotateSecretOptions): Promise<void
   }
   if ((options.provider ?? (await recordedProvider(ctx))) === 'auth0') return runAuth0(ctx, options);
   const { profile, setup } = await oktaSetup(ctx);
+  if (options.printBridgeToken) await requireBridgeKey(ctx, profile);
   const { planSecretRotation, rotateSecret } = await import('../../rotate/secret.js');
   const client = await ctx.okta();
   const input = {
@@ -95,15 +96,20 @@ async function execute(ctx: Context, options: RotateSecretOptions): Promise<void
   showResult(ctx, 'rotate secret', result, printed);
 }
 
+/** Before any write: --print-bridge-token needs the bridge key that hook deploy (or serve) recorded. */
+async function requireBridgeKey(ctx: Context, profile: string): Promise<void> {
+  const { readBridgeKeyRecord } = await import('../../scim/bridge-key-record.js');
+  if (await readBridgeKeyRecord(await ctx.state(), profile)) return;
+  throw new UsageError('No bridge key is recorded here: there is nothing to seal the bridge token to.', {
+    hint: 'Run "okta-m2m hook deploy scim-bridge" (or hook serve) first, or leave out --print-bridge-token and use scim-token encode --seal.',
+  });
+}
+
 /** The SCIM app's bridge token for the new secret, sealed to the bridge key hook deploy (or serve) recorded. */
 async function sealedBridgeToken(ctx: Context, profile: string, credentials: import('../../scim/bridge-token.js').BridgeToken): Promise<string> {
   const { sealToRecordedBridgeKey } = await import('../../scim/bridge-key-record.js');
   const sealed = await sealToRecordedBridgeKey(await ctx.state(), profile, credentials);
-  if (!sealed) {
-    throw new UsageError('No bridge key is recorded here: there is nothing to seal the bridge token to.', {
-      hint: 'Run "okta-m2m hook deploy scim-bridge" (or hook serve) first, or leave out --print-bridge-token and use scim-token encode --seal.',
-    });
-  }
+  if (!sealed) throw new Error('the bridge key record went away during the rotation');
   ctx.ui.info(`sealed to the bridge key ${sealed.kid}`);
   return sealed.token;
 }
