@@ -185,7 +185,7 @@ async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaSta
   }
   if (recorded?.spec) {
     ctx.ui.progress('using the setup init applied here last time');
-    return validateSpec(recorded.spec as unknown as SpecInput, 'the project state');
+    return validateSpec(recorded.spec, 'the project state');
   }
   const defaultFile = resolve(ctx.io.cwd, SPEC_FILE);
   const fromFile = await readJsonFile(defaultFile, 'setup');

@@ -181,12 +181,12 @@ export class HttpClient {
         headers,
         ...(body !== undefined && body !== null ? { body } : {}),
         ...(init.signal ? { signal: init.signal } : {}),
-        ...(init.redirect ? { redirect: init.redirect as 'manual' | 'follow' | 'error' } : {}),
+        ...(init.redirect ? { redirect: init.redirect } : {}),
       });
       const empty = [101, 204, 205, 304].includes(response.status);
       return new Response(empty ? null : response.bytes, { status: response.status, headers: response.headers });
     };
-    return adapted as typeof fetch;
+    return adapted;
   }
 
   private async wait(event: RetryEvent): Promise<void> {
@@ -263,7 +263,7 @@ export function registerCredentials(headers: Record<string, string>, body: Reque
   } else if (contentType.includes('json') && /"(client_secret|client_assertion|password)"/.test(text)) {
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>;
-      for (const field of SECRET_FORM_FIELDS) if (typeof parsed[field] === 'string') registerSecret(parsed[field] as string);
+      for (const field of SECRET_FORM_FIELDS) if (typeof parsed[field] === 'string') registerSecret(parsed[field]);
     } catch {
       // Not JSON after all: nothing to register.
     }

@@ -37,7 +37,7 @@ export const DEFAULT_TIMING: AwsTiming = {
 };
 
 function interop<T>(mod: T): T {
-  return ((mod as unknown as { default?: T }).default ?? mod) as T;
+  return ((mod as unknown as { default?: T }).default ?? mod);
 }
 
 let sdks: Promise<{ lambdaSdk: LambdaSdk; iamSdk: IamSdk }> | undefined;

@@ -436,7 +436,7 @@ export async function applyDeploy(plan: DeployPlan, deps: DeployDeps): Promise<D
       functionArn,
       region: request.region,
       roleName: request.roleName,
-      roleArn: roleArn as string,
+      roleArn: roleArn,
       roleCreated: request.externalRoleArn ? false : roleCreated,
       codeSha256: request.zip.sha256Base64,
       runtime: request.runtime,

@@ -1,4 +1,4 @@
-import { CliError, ConflictError, NotFoundError, UsageError } from '../errors.js';
+import { type CliError, ConflictError, NotFoundError, UsageError } from '../errors.js';
 import type { OktaClient } from '../okta/client.js';
 import { addToGroup, createGroup, findGroup, groupMembers, removeFromGroup, type OktaGroupLite } from '../okta/resources/groups.js';
 import { createOrFindUser, findUserByLogin } from '../okta/resources/users.js';

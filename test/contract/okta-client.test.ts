@@ -99,7 +99,7 @@ async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
 }
 
 function sdkDriver(): Driver {
-  const c = new Client({ orgUrl: emu.url, token: emu.adminToken, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) } as any);
+  const c = new Client({ orgUrl: emu.url, token: emu.adminToken, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) });
   const as = c.authorizationServerApi;
   return {
     createApp: async (application) => wire(await c.applicationApi.createApplication({ application, activate: true })),
@@ -124,12 +124,12 @@ function sdkDriver(): Driver {
     },
     createScope: async (authServerId, scope) => {
       const { default: isDefault, ...rest } = scope;
-      return wire(await as.createOAuth2Scope({ authServerId, oAuth2Scope: { ...rest, _default: isDefault } as any }));
+      return wire(await as.createOAuth2Scope({ authServerId, oAuth2Scope: { ...rest, _default: isDefault } }));
     },
     listScopes: async (authServerId) => collectSdk(await as.listOAuth2Scopes({ authServerId, limit: 200 })),
     replaceScope: async (authServerId, scopeId, scope) => {
       const { default: isDefault, ...rest } = scope;
-      return wire(await as.replaceOAuth2Scope({ authServerId, scopeId, oAuth2Scope: { ...rest, _default: isDefault } as any }));
+      return wire(await as.replaceOAuth2Scope({ authServerId, scopeId, oAuth2Scope: { ...rest, _default: isDefault } }));
     },
     deleteScope: async (authServerId, scopeId) => void (await as.deleteOAuth2Scope({ authServerId, scopeId })),
     createPolicy: async (authServerId, policy) => wire(await as.createAuthorizationServerPolicy({ authServerId, policy })),
@@ -149,7 +149,7 @@ function sdkDriver(): Driver {
     replaceHook: async (inlineHookId, inlineHook) => wire(await c.inlineHookApi.replaceInlineHook({ inlineHookId, inlineHook })),
     deactivateHook: async (inlineHookId) => void (await c.inlineHookApi.deactivateInlineHook({ inlineHookId })),
     deleteHook: async (inlineHookId) => void (await c.inlineHookApi.deleteInlineHook({ inlineHookId })),
-    createUser: async (profile) => wire(await c.userApi.createUser({ body: { profile } as any, activate: false })),
+    createUser: async (profile) => wire(await c.userApi.createUser({ body: { profile }, activate: false })),
     getUser: async (login) => wire(await orUndefined(c.userApi.getUser({ userId: login }))) ?? undefined,
     createGroup: async (name) => wire(await c.groupApi.createGroup({ group: { profile: { name } } })),
     getGroup: async (groupId) => wire(await orUndefined(c.groupApi.getGroup({ groupId }))) ?? undefined,

@@ -210,7 +210,7 @@ describe('a crash mid-write leaves the previous version readable', () => {
       await writeStateAtomically(emuState, state);
       const before = await readFile(emuState, 'utf8');
       failRename.on = true;
-      state.apps.add({ id: 'never', label: 'never' } as never);
+      state.apps.add({ id: 'never', label: 'never' });
       await expect(writeStateAtomically(emuState, state)).rejects.toThrow(/EIO/);
       expect(await readFile(emuState, 'utf8')).toBe(before);
       expect((await readdir(folder)).filter((f) => f.endsWith('.tmp'))).toEqual([]);

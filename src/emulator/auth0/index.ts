@@ -214,7 +214,7 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
     setFaults: (settings) => faults.configure(settings),
     clearFaults: () => faults.clear(),
     setRateLimit: auth0RateLimitSetting((n) => (limiter.limit = n)),
-    seed: (spec) => seedTenant(tenant, spec as SeedSpec),
+    seed: (spec) => seedTenant(tenant, spec),
   };
   control.add(...controlRoutes(controls));
   api.add(

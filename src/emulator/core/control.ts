@@ -37,7 +37,7 @@ export function controlRoutes(c: Controls): ControlRoute[] {
     { method: 'GET', path: '/__emulator/requests', handler: () => json(200, c.requests()) },
     { method: 'DELETE', path: '/__emulator/requests', handler: () => (c.clearRequests(), noContent()) },
     { method: 'GET', path: '/__emulator/faults', handler: () => json(200, c.faults()) },
-    { method: 'POST', path: '/__emulator/faults', handler: (body) => (c.setFaults(body as FaultSettings), json(200, c.faults())) },
+    { method: 'POST', path: '/__emulator/faults', handler: (body) => (c.setFaults(body), json(200, c.faults())) },
     { method: 'DELETE', path: '/__emulator/faults', handler: () => (c.clearFaults(), noContent()) },
     { method: 'POST', path: '/__emulator/rate-limit', handler: (body) => json(200, c.setRateLimit(body)) },
   ];

@@ -138,7 +138,7 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
   } else {
     rule = await updateRule(ctx, spec, serverId, policyId, rule, report);
   }
-  await ctx.recorder.update({ ruleId: rule.id as string });
+  await ctx.recorder.update({ ruleId: rule.id });
 
   // Scopes no longer in the setup go last: the rule no longer names them.
   if (observed.authServer?.id === serverId) {
@@ -211,7 +211,7 @@ async function ensureApp(
       await ctx.secrets.set(secretRefs.clientPrivateKey(ctx.profile, clientId), keyPair.privateKeyPem);
       keyId = keyPair.publicJwk.kid;
     }
-    await ctx.recorder.update({ appId: app.id as string, clientId, authMethod: spec.authMethod, keyId });
+    await ctx.recorder.update({ appId: app.id, clientId, authMethod: spec.authMethod, keyId });
     if (made.adopted) {
       // Made by an earlier attempt whose answer was lost: bring it to the setup, and give it a credential we hold.
       app = await updateApp(ctx, spec, app, label, report);
@@ -251,7 +251,7 @@ async function updateApp(
       jwk = pair.publicJwk;
       newPrivateKey = pair.privateKeyPem;
     }
-    keyId = jwk.kid as string;
+    keyId = jwk.kid;
   } else if (pkj && credential === 'present' && !ctx.recorder.current.keyId) {
     const stored = await ctx.secrets.get(secretRefs.clientPrivateKey(ctx.profile, clientId));
     if (stored) keyId = (await publicJwkOf(stored)).kid;
