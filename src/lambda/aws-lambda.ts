@@ -94,7 +94,7 @@ export function environmentChanges(current: Record<string, string> | undefined, 
 /** What UpdateFunctionConfiguration would change, as readable items (never a variable's value). */
 export function configurationChanges(observed: ObservedFunction, desired: FunctionSettings): string[] {
   const changes: string[] = [];
-  const diff = (label: string, from: unknown, to: unknown) => {
+  const diff = (label: string, from: string | number | undefined, to: string | number | undefined) => {
     if (from !== to) changes.push(`${label}: ${String(from ?? '(none)')} -> ${String(to)}`);
   };
   diff('runtime', observed.runtime, desired.runtime);
