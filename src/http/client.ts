@@ -131,14 +131,14 @@ export class HttpClient {
         if (error.failure === 'dns' || error.failure === 'tls') throw error;
         if (failures >= (refused ? policy.maxRefusedRetries : policy.maxRetries)) throw error;
         failures += 1;
-        const delayMs = refused ? refusedDelayMs(failures) : backoffMs(policy, failures, clock.random);
+        const delayMs = refused ? refusedDelayMs(failures) : backoffMs(policy, failures, () => clock.random());
         await this.wait({ reason: 'connection', method, path, attempt: failures, delayMs });
         continue;
       }
       const status = response.status;
       const rateLimited = status === 429 || (status === 503 && response.headers.has('retry-after'));
       if (rateLimited && (status === 429 || safe) && limited < policy.maxRateLimitRetries) {
-        const delayMs = rateLimitDelayMs(response.headers, clock.now(), clock.random) ?? backoffMs(policy, limited + 1, clock.random);
+        const delayMs = rateLimitDelayMs(response.headers, clock.now(), () => clock.random()) ?? backoffMs(policy, limited + 1, () => clock.random());
         if (delayMs > policy.maxRateLimitWaitMs) return response;
         limited += 1;
         await this.wait({ reason: 'rate-limit', method, path, attempt: limited, delayMs, status });
@@ -146,7 +146,7 @@ export class HttpClient {
       }
       if (status >= 500 && status !== 501 && safe && failures < policy.maxRetries) {
         failures += 1;
-        await this.wait({ reason: 'server-error', method, path, attempt: failures, delayMs: backoffMs(policy, failures, clock.random), status });
+        await this.wait({ reason: 'server-error', method, path, attempt: failures, delayMs: backoffMs(policy, failures, () => clock.random()), status });
         continue;
       }
       return response;

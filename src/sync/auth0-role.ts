@@ -106,14 +106,14 @@ export async function resolveRole(mgmt: Auth0Management, ref: string): Promise<{
 /** Runs `work` over `items` with at most `limit` at once; the first error stops new work and is thrown. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  let failure: unknown;
+  let failure: Error | undefined;
   const worker = async () => {
     while (failure === undefined && next < items.length) {
       const item = items[next++] as T;
       try {
         await work(item);
       } catch (error) {
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
       }
     }
   };

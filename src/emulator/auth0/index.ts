@@ -205,7 +205,7 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
       roleMembers,
     };
   };
-  const controls: Controls & { info(): Record<string, unknown>; seed(spec: SeedSpec): SeedResult; setRateLimit(settings: Record<string, unknown>): Record<string, unknown> } = {
+  const controls: Controls & { info: () => Record<string, unknown>; seed: (spec: SeedSpec) => SeedResult; setRateLimit: (settings: Record<string, unknown>) => Record<string, unknown> } = {
     info: () => ({ url, domain, issuer, managementAudience: tenant.managementAudience, managementClientId: tenant.store.managementClientId, tokenUrl: `${url}/oauth/token` }),
     summary: () => summary(),
     requests: () => log.all(),

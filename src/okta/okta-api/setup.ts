@@ -178,7 +178,7 @@ export async function applyOktaApi(ctx: OktaApiApplyContext, spec: OktaApiSpec, 
     ...(keyId ? { keyId } : {}),
   });
   const access = await applyAccess(
-    { admin: ctx.client, report: ctx.report, save: async (patch: Partial<BootstrapRecord>) => ctx.save({ access: { ...(ctx.current().access ?? {}), ...patch } }) },
+    { admin: ctx.client, report: (event) => ctx.report(event), save: async (patch: Partial<BootstrapRecord>) => ctx.save({ access: { ...(ctx.current().access ?? {}), ...patch } }) },
     accessInput(ctx.client, spec, ctx.current()),
     accessOfApp(observed, appId),
     appId,
