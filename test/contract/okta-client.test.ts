@@ -18,12 +18,13 @@ import * as rules from '../../src/okta/resources/rules.js';
 import * as scopes from '../../src/okta/resources/scopes.js';
 import * as users from '../../src/okta/resources/users.js';
 
+/** Wire JSON, or undefined where a lookup finds nothing. */
 type Json = any;
 
 /** What a scenario needs, with both clients behind it. Every method returns wire JSON. */
 interface Driver {
   createApp(app: Json): Promise<Json>;
-  getApp(id: string): Promise<Json | undefined>;
+  getApp(id: string): Promise<Json>;
   listApps(q: string, limit: number): Promise<Json[]>;
   replaceApp(id: string, app: Json): Promise<Json>;
   deleteApp(id: string): Promise<void>;
@@ -32,7 +33,7 @@ interface Driver {
   deactivateSecret(appId: string, secretId: string): Promise<void>;
   deleteSecret(appId: string, secretId: string): Promise<void>;
   createServer(server: Json): Promise<Json>;
-  getServer(id: string): Promise<Json | undefined>;
+  getServer(id: string): Promise<Json>;
   listServers(q: string, limit: number): Promise<Json[]>;
   replaceServer(id: string, server: Json): Promise<Json>;
   deleteServer(id: string): Promise<void>;
@@ -41,25 +42,25 @@ interface Driver {
   replaceScope(serverId: string, scopeId: string, scope: Json): Promise<Json>;
   deleteScope(serverId: string, scopeId: string): Promise<void>;
   createPolicy(serverId: string, policy: Json): Promise<Json>;
-  getPolicy(serverId: string, policyId: string): Promise<Json | undefined>;
+  getPolicy(serverId: string, policyId: string): Promise<Json>;
   listPolicies(serverId: string): Promise<Json[]>;
   replacePolicy(serverId: string, policyId: string, policy: Json): Promise<Json>;
   deletePolicy(serverId: string, policyId: string): Promise<void>;
   createRule(serverId: string, policyId: string, rule: Json): Promise<Json>;
-  getRule(serverId: string, policyId: string, ruleId: string): Promise<Json | undefined>;
+  getRule(serverId: string, policyId: string, ruleId: string): Promise<Json>;
   listRules(serverId: string, policyId: string): Promise<Json[]>;
   replaceRule(serverId: string, policyId: string, ruleId: string, rule: Json): Promise<Json>;
   deleteRule(serverId: string, policyId: string, ruleId: string): Promise<void>;
   createHook(hook: Json): Promise<Json>;
-  getHook(id: string): Promise<Json | undefined>;
+  getHook(id: string): Promise<Json>;
   listHooks(): Promise<Json[]>;
   replaceHook(id: string, hook: Json): Promise<Json>;
   deactivateHook(id: string): Promise<void>;
   deleteHook(id: string): Promise<void>;
   createUser(profile: Json): Promise<Json>;
-  getUser(login: string): Promise<Json | undefined>;
+  getUser(login: string): Promise<Json>;
   createGroup(name: string): Promise<Json>;
-  getGroup(id: string): Promise<Json | undefined>;
+  getGroup(id: string): Promise<Json>;
   listGroups(q: string, limit: number): Promise<Json[]>;
   addMember(groupId: string, userId: string): Promise<void>;
   listMembers(groupId: string, limit: number): Promise<Json[]>;
