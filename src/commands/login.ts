@@ -7,7 +7,6 @@ import { secretRefs } from '../secrets/refs.js';
 import { registerSecret } from '../secrets/redact.js';
 import { keyValues } from '../ui/format.js';
 import { prompts } from '../ui/prompt.js';
-import { readAll } from '../ui/streams.js';
 import { examples } from './define.js';
 import { collectList } from './options.js';
 import { promptApiToken, readApiToken, saveProfile } from './login-input.js';

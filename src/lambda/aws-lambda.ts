@@ -278,7 +278,7 @@ function isPublic(principal: unknown): boolean {
 export function grantedUrlPermissions(policy: string | undefined): Set<string> {
   const granted = new Set<string>();
   if (!policy) return granted;
-  let statements: PolicyStatement[] = [];
+  let statements: PolicyStatement[];
   try {
     const parsed = JSON.parse(policy) as { Statement?: PolicyStatement | PolicyStatement[] };
     statements = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];

@@ -44,7 +44,6 @@ describeWithKeychain('status --exit-code, destroy --dry-run, --allow-breaking', 
   });
 
   it('status --exit-code: 4 when no token can be had', { timeout: 60_000 }, async () => {
-    const okta = (await ws.state()).profiles[ws.profile].okta;
     const wrong = await ws.run(['status', '--exit-code'], { env: { OKTA_M2M_CLIENT_SECRET: 'not-the-secret-0000000000000000000000000000' } });
     expect(wrong.code).toBe(4);
   });

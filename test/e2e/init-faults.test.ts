@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { beforeAll, expect, it } from 'vitest';
 import {
   emulator,
   describeWithKeychain,

@@ -230,7 +230,7 @@ describe('credentials and request ids', () => {
       expect(error.errorCode).toBe('invalid_client');
       expect(error.url).not.toContain('?');
       const seen = server.requests[0]!;
-      const leaked = `${seen.headers.authorization} ${seen.headers.dpop} ${seen.body}`;
+      const leaked = `${seen.headers.authorization} ${String(seen.headers.dpop)} ${seen.body}`;
       expect(redact(leaked)).not.toMatch(/c2VjcmV0LWJhc2ljLXZhbHVl|proof-jwt-value-123|s3cret-in-form|assertion-value-456/);
       expect(`${error.message} ${JSON.stringify(error)}`).not.toMatch(/s3cret|c2VjcmV0|assertion-value/);
     } finally {

@@ -10,7 +10,7 @@ export interface SigningKey {
 }
 
 export async function generateSigningKey(kid: string): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const privateJwk = await exportJWK(privateKey);
   return importSigningKey(kid, privateJwk);
 }
