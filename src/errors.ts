@@ -9,8 +9,11 @@
 export const ExitCode = { ok: 0, failed: 1, usage: 2, drift: 3, noToken: 4, interrupted: 130 } as const;
 
 /** A command that finished and printed its result, but exits with a code that says something (status --exit-code). */
-export class ExitWith {
-  constructor(readonly code: number) {}
+export class ExitWith extends Error {
+  constructor(readonly code: number) {
+    super(`exit code ${code}`);
+    this.name = 'ExitWith';
+  }
 }
 
 export const ERROR_CODES = [

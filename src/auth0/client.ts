@@ -4,6 +4,7 @@ import { HttpClient, type HttpOptions } from '../http/client.js';
 import { NetworkError } from '../http/errors.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { ManagementClient } from 'auth0';
+import type * as Auth0 from 'auth0';
 
 /**
  * The Auth0 Management API client: the auth0 SDK v5 (loaded lazily), pointed at a tenant's https origin, or at
@@ -188,7 +189,7 @@ export interface Auth0Management {
   readonly tokens: ManagementTokenSource;
 }
 
-type Auth0Module = typeof import('auth0');
+type Auth0Module = typeof Auth0;
 let sdkModule: Promise<Auth0Module> | undefined;
 
 async function loadSdk(): Promise<Auth0Module> {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { JsonWebKey } from 'node:crypto';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { requireProfile } from '../config/profiles.js';
@@ -69,7 +70,7 @@ async function publicKeyOf(ctx: Context, file: string | undefined): Promise<Json
   try {
     const parsed = text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     if (parsed && 'd' in parsed) throw new Error('a private key');
-    const key = parsed ? createPublicKey({ key: parsed as import('node:crypto').JsonWebKey, format: 'jwk' }) : createPublicKey(text);
+    const key = parsed ? createPublicKey({ key: parsed as JsonWebKey, format: 'jwk' }) : createPublicKey(text);
     if (key.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
     const jwk = await jose.exportJWK(key);
     const kid = typeof parsed?.kid === 'string' ? parsed.kid : await jose.calculateJwkThumbprint(jwk, 'sha256');

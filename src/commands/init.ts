@@ -7,6 +7,7 @@ import { readJsonFile, writeJsonAtomic } from '../config/files.js';
 import { confirmOrYes, prompts } from '../ui/prompt.js';
 import type { SetupSpec, SpecInput } from '../okta/setup/spec.js';
 import type { OktaState } from '../okta/setup/state.js';
+import type { Plan } from '../reconcile/plan.js';
 import { examples } from './define.js';
 import { oktaLabel as label, planJson, renderPlan } from '../ui/plan.js';
 import { renderOutputs } from './okta-setup-text.js';
@@ -127,7 +128,7 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
 }
 
 /** Breaking changes need --allow-breaking with --yes, or a second confirmation from a person. */
-async function breakingConfirmed(ctx: Context, plan: import('../reconcile/plan.js').Plan, allowed: boolean): Promise<boolean> {
+async function breakingConfirmed(ctx: Context, plan: Plan, allowed: boolean): Promise<boolean> {
   const { breakingItems } = await import('../reconcile/plan.js');
   const breaking = breakingItems(plan);
   if (breaking.length === 0 || allowed) return true;
@@ -185,7 +186,7 @@ async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaSta
   }
   if (recorded?.spec) {
     ctx.ui.progress('using the setup init applied here last time');
-    return validateSpec(recorded.spec as unknown as SpecInput, 'the project state');
+    return validateSpec(recorded.spec, 'the project state');
   }
   const defaultFile = resolve(ctx.io.cwd, SPEC_FILE);
   const fromFile = await readJsonFile(defaultFile, 'setup');

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -93,7 +93,7 @@ function tooLarge(what: string, path: string, maxBytes: number): UsageError {
   });
 }
 
-function kindOf(info: import('node:fs').Stats): string {
+function kindOf(info: Stats): string {
   if (info.isDirectory()) return 'a folder';
   if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
   if (info.isFIFO()) return 'a pipe';

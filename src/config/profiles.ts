@@ -99,7 +99,7 @@ function parseProfile(value: unknown, name: string, file: string): Profile {
   if (clientId) profile.clientId = clientId;
   const keyId = optionalString(record, 'keyId', file);
   if (keyId) profile.keyId = keyId;
-  if (scopes) profile.scopes = scopes as string[];
+  if (scopes) profile.scopes = scopes;
   if (record.dpop !== undefined && typeof record.dpop !== 'boolean') throw damaged(file, `profile "${name}" has a dpop that is not true or false`);
   if (record.dpop === true) profile.dpop = true;
   if (record.bootstrap !== undefined) profile.bootstrap = parseBootstrap(record.bootstrap, name, file);

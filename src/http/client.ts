@@ -131,14 +131,14 @@ export class HttpClient {
         if (error.failure === 'dns' || error.failure === 'tls') throw error;
         if (failures >= (refused ? policy.maxRefusedRetries : policy.maxRetries)) throw error;
         failures += 1;
-        const delayMs = refused ? refusedDelayMs(failures) : backoffMs(policy, failures, clock.random);
+        const delayMs = refused ? refusedDelayMs(failures) : backoffMs(policy, failures, () => clock.random());
         await this.wait({ reason: 'connection', method, path, attempt: failures, delayMs });
         continue;
       }
       const status = response.status;
       const rateLimited = status === 429 || (status === 503 && response.headers.has('retry-after'));
       if (rateLimited && (status === 429 || safe) && limited < policy.maxRateLimitRetries) {
-        const delayMs = rateLimitDelayMs(response.headers, clock.now(), clock.random) ?? backoffMs(policy, limited + 1, clock.random);
+        const delayMs = rateLimitDelayMs(response.headers, clock.now(), () => clock.random()) ?? backoffMs(policy, limited + 1, () => clock.random());
         if (delayMs > policy.maxRateLimitWaitMs) return response;
         limited += 1;
         await this.wait({ reason: 'rate-limit', method, path, attempt: limited, delayMs, status });
@@ -146,7 +146,7 @@ export class HttpClient {
       }
       if (status >= 500 && status !== 501 && safe && failures < policy.maxRetries) {
         failures += 1;
-        await this.wait({ reason: 'server-error', method, path, attempt: failures, delayMs: backoffMs(policy, failures, clock.random), status });
+        await this.wait({ reason: 'server-error', method, path, attempt: failures, delayMs: backoffMs(policy, failures, () => clock.random()), status });
         continue;
       }
       return response;
@@ -181,12 +181,12 @@ export class HttpClient {
         headers,
         ...(body !== undefined && body !== null ? { body } : {}),
         ...(init.signal ? { signal: init.signal } : {}),
-        ...(init.redirect ? { redirect: init.redirect as 'manual' | 'follow' | 'error' } : {}),
+        ...(init.redirect ? { redirect: init.redirect } : {}),
       });
       const empty = [101, 204, 205, 304].includes(response.status);
       return new Response(empty ? null : response.bytes, { status: response.status, headers: response.headers });
     };
-    return adapted as typeof fetch;
+    return adapted;
   }
 
   private async wait(event: RetryEvent): Promise<void> {
@@ -263,7 +263,7 @@ export function registerCredentials(headers: Record<string, string>, body: Reque
   } else if (contentType.includes('json') && /"(client_secret|client_assertion|password)"/.test(text)) {
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>;
-      for (const field of SECRET_FORM_FIELDS) if (typeof parsed[field] === 'string') registerSecret(parsed[field] as string);
+      for (const field of SECRET_FORM_FIELDS) if (typeof parsed[field] === 'string') registerSecret(parsed[field]);
     } catch {
       // Not JSON after all: nothing to register.
     }
@@ -282,7 +282,7 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
     throw tooLarge();
   }
   if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

@@ -22,6 +22,6 @@ export async function proxyFetch(env: NodeJS.ProcessEnv): Promise<FetchLike | un
     ...(httpsProxy ? { httpsProxy } : {}),
     ...(noProxy ? { noProxy } : {}),
   });
-  return ((input: string | URL, init?: RequestInit) =>
-    undici.fetch(input, { ...(init as object), dispatcher: agent } as Parameters<typeof undici.fetch>[1])) as unknown as FetchLike;
+  return (input: string | URL, init?: RequestInit) =>
+    undici.fetch(input, { ...(init as object), dispatcher: agent });
 }

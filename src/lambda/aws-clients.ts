@@ -1,5 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type * as IamSdkModule from '@aws-sdk/client-iam';
+import type * as LambdaSdkModule from '@aws-sdk/client-lambda';
 import { AuthError, CliError, ConflictError, NotFoundError, RemoteError, UsageError } from '../errors.js';
 
 /**
@@ -7,8 +9,8 @@ import { AuthError, CliError, ConflictError, NotFoundError, RemoteError, UsageEr
  * clients, which tests pass in (aws-sdk-client-mock intercepts them; no AWS endpoint is reachable there).
  * Credentials come from the SDK's standard chain (environment, shared config and SSO, web identity, IMDS).
  */
-export type LambdaSdk = typeof import('@aws-sdk/client-lambda');
-export type IamSdk = typeof import('@aws-sdk/client-iam');
+export type LambdaSdk = typeof LambdaSdkModule;
+export type IamSdk = typeof IamSdkModule;
 
 export interface AwsClients {
   lambda: LambdaClient;
@@ -37,7 +39,7 @@ export const DEFAULT_TIMING: AwsTiming = {
 };
 
 function interop<T>(mod: T): T {
-  return ((mod as unknown as { default?: T }).default ?? mod) as T;
+  return ((mod as unknown as { default?: T }).default ?? mod);
 }
 
 let sdks: Promise<{ lambdaSdk: LambdaSdk; iamSdk: IamSdk }> | undefined;

@@ -94,7 +94,7 @@ export function environmentChanges(current: Record<string, string> | undefined, 
 /** What UpdateFunctionConfiguration would change, as readable items (never a variable's value). */
 export function configurationChanges(observed: ObservedFunction, desired: FunctionSettings): string[] {
   const changes: string[] = [];
-  const diff = (label: string, from: unknown, to: unknown) => {
+  const diff = (label: string, from: string | number | undefined, to: string | number | undefined) => {
     if (from !== to) changes.push(`${label}: ${String(from ?? '(none)')} -> ${String(to)}`);
   };
   diff('runtime', observed.runtime, desired.runtime);
@@ -278,7 +278,7 @@ function isPublic(principal: unknown): boolean {
 export function grantedUrlPermissions(policy: string | undefined): Set<string> {
   const granted = new Set<string>();
   if (!policy) return granted;
-  let statements: PolicyStatement[] = [];
+  let statements: PolicyStatement[];
   try {
     const parsed = JSON.parse(policy) as { Statement?: PolicyStatement | PolicyStatement[] };
     statements = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];

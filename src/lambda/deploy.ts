@@ -18,6 +18,8 @@ import { resolveEnvironment, SECRET_VARIABLE, type DeployTemplate, type Template
 import { newSharedSecret } from './shared-secret.js';
 import { applyBridgeKey, createSecretsManager, deleteKeySecret, keySecretToRemove, keyEnvironment, planBridgeKey, PRIVATE_KEY_SECRET_VARIABLE, refuseManagedKeyVariables, type BridgeKeyPlan, type BridgeKeyStore } from './bridge-key.js';
 import { readBridgeKeyRecord, writeBridgeKeyRecord } from '../scim/bridge-key-record.js';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { JWK } from 'jose';
 
 /**
  * `hook deploy` and `hook remove`: plan (reads only), then apply (only the writes the plan needs), recording what
@@ -110,7 +112,7 @@ export interface DeployDeps {
   timing?: Partial<AwsTiming>;
   progress?: (message: string) => void;
   /** scim-bridge with the secrets-manager key store (default: a client for the request's region). */
-  secretsManager?: () => Promise<import('@aws-sdk/client-secrets-manager').SecretsManagerClient>;
+  secretsManager?: () => Promise<SecretsManagerClient>;
 }
 
 interface SecretChoice {
@@ -155,7 +157,7 @@ export interface DeployResult {
   inlineHookId?: string;
   scim?: ScimInstructions;
   /** scim-bridge: the public half of the bridge key (what `scim-token encode --seal` seals to) and where the private is. */
-  bridgeKey?: { kid: string; publicJwk: import('jose').JWK; privateKeyIn: BridgeKeyStore; secretArn?: string };
+  bridgeKey?: { kid: string; publicJwk: JWK; privateKeyIn: BridgeKeyStore; secretArn?: string };
 }
 
 export const DEFAULTS: Record<DeployTemplate, { memorySize: number; timeout: number; description: string }> = {
@@ -436,7 +438,7 @@ export async function applyDeploy(plan: DeployPlan, deps: DeployDeps): Promise<D
       functionArn,
       region: request.region,
       roleName: request.roleName,
-      roleArn: roleArn as string,
+      roleArn: roleArn,
       roleCreated: request.externalRoleArn ? false : roleCreated,
       codeSha256: request.zip.sha256Base64,
       runtime: request.runtime,

@@ -207,7 +207,7 @@ export function writeResult(res: ServerResponse, result: unknown): void {
     const headers = (r.headers && typeof r.headers === 'object' ? r.headers : {}) as Record<string, unknown>;
     for (const [name, value] of Object.entries(headers)) {
       if (value === undefined || value === null) continue;
-      res.setHeader(name, String(value));
+      res.setHeader(name, typeof value === 'string' ? value : JSON.stringify(value));
     }
     if (Array.isArray(r.cookies) && r.cookies.length) res.setHeader('set-cookie', r.cookies.map(String));
     const body = typeof r.body === 'string' ? r.body : r.body === undefined || r.body === null ? '' : JSON.stringify(r.body);

@@ -1,4 +1,4 @@
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { UsageError } from '../errors.js';
 import { registerSecret } from '../secrets/redact.js';
@@ -117,7 +117,7 @@ export function loadSigningKey(text: string, keyId?: string, source = 'the priva
     if (typeof jwk.d !== 'string') throw badKey(source, 'the JWK has no private part ("d"); this is a public key');
     kid ??= typeof jwk.kid === 'string' && jwk.kid ? jwk.kid : undefined;
     try {
-      key = createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+      key = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
     } catch (error) {
       throw badKey(source, 'the JWK is not a valid private key', error);
     }

@@ -50,7 +50,7 @@ export function keyDpopProver(privateKey: KeyObject, alg: 'RS256' | 'ES256', now
       if (input.accessToken) claims.ath = dpopAth(input.accessToken);
       if (input.nonce) claims.nonce = input.nonce;
       return new SignJWT(claims)
-        .setProtectedHeader({ typ: 'dpop+jwt', alg, jwk: jwk as Record<string, unknown> as import('jose').JWK })
+        .setProtectedHeader({ typ: 'dpop+jwt', alg, jwk: jwk })
         .setJti(randomUUID())
         .setIssuedAt(Math.floor(now() / 1000))
         .sign(privateKey);

@@ -19,7 +19,7 @@ export async function send(
     method: init.method ?? 'GET',
     headers: Object.fromEntries(new Headers(init.headers).entries()),
     ...(typeof body === 'string' || body instanceof URLSearchParams ? { body } : {}),
-    redirect: (init.redirect as 'manual' | 'follow' | 'error' | undefined) ?? 'manual',
+    redirect: (init.redirect) ?? 'manual',
     ...(init.signal ? { signal: init.signal } : {}),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxBytes: MAX_BODY_BYTES,

@@ -8,6 +8,7 @@ import { oktaCall } from './errors.js';
 import { orgTokenEndpoint } from './oauth-login.js';
 import { probeToken } from '../oauth/probe.js';
 import type { DpopProver } from '../oauth/dpop.js';
+import type { JsonWebKey } from 'node:crypto';
 
 /** The okta.* scopes okta-m2m's own service app needs for everything it does. */
 export const MANAGEMENT_SCOPES = [
@@ -121,7 +122,7 @@ export async function toPkcs8(privateKey: string): Promise<string> {
   const trimmed = privateKey.trim();
   try {
     const key = trimmed.startsWith('{')
-      ? createPrivateKey({ key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey, format: 'jwk' })
+      ? createPrivateKey({ key: JSON.parse(trimmed) as JsonWebKey, format: 'jwk' })
       : createPrivateKey(trimmed);
     if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') throw new Error('not an RSA or EC key');
     return key.export({ type: 'pkcs8', format: 'pem' }).toString();

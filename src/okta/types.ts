@@ -13,7 +13,8 @@ export interface OktaObjectMeta {
   _links?: Record<string, unknown>;
 }
 
-export type Status = 'ACTIVE' | 'INACTIVE' | string;
+/** ACTIVE or INACTIVE, as far as okta-m2m reads it; Okta may add others. */
+export type Status = string;
 
 export interface JsonWebKeyLike {
   kty?: string;
@@ -133,8 +134,10 @@ export interface OktaClaim {
   id?: string;
   name?: string;
   status?: Status;
-  claimType?: 'RESOURCE' | 'IDENTITY' | string;
-  valueType?: 'EXPRESSION' | 'GROUPS' | 'SYSTEM' | string;
+  /** RESOURCE or IDENTITY */
+  claimType?: string;
+  /** EXPRESSION, GROUPS or SYSTEM */
+  valueType?: string;
   value?: string;
   alwaysIncludeInToken?: boolean;
   conditions?: { scopes?: string[] };

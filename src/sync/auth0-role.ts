@@ -1,4 +1,4 @@
-import { CliError, ConflictError, NotFoundError, UsageError } from '../errors.js';
+import { type CliError, ConflictError, NotFoundError, UsageError } from '../errors.js';
 import type { OktaClient } from '../okta/client.js';
 import { addToGroup, createGroup, findGroup, groupMembers, removeFromGroup, type OktaGroupLite } from '../okta/resources/groups.js';
 import { createOrFindUser, findUserByLogin } from '../okta/resources/users.js';
@@ -79,7 +79,7 @@ interface RoleMember {
 
 export async function resolveRole(mgmt: Auth0Management, ref: string): Promise<{ id: string; name: string }> {
   if (/^rol_[A-Za-z0-9]+$/.test(ref)) {
-    const byId = (await auth0Find(`read the Auth0 role ${ref}`, () => mgmt.sdk.roles.get(ref))) as { id?: string; name?: string } | undefined;
+    const byId = await auth0Find<{ id?: string; name?: string }>(`read the Auth0 role ${ref}`, () => mgmt.sdk.roles.get(ref));
     if (byId?.id) return { id: byId.id, name: String(byId.name ?? '') };
   }
   const roles = await auth0Call('list the Auth0 roles', async () => {
@@ -106,14 +106,14 @@ export async function resolveRole(mgmt: Auth0Management, ref: string): Promise<{
 /** Runs `work` over `items` with at most `limit` at once; the first error stops new work and is thrown. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  let failure: unknown;
+  let failure: Error | undefined;
   const worker = async () => {
     while (failure === undefined && next < items.length) {
       const item = items[next++] as T;
       try {
         await work(item);
       } catch (error) {
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
       }
     }
   };
@@ -224,7 +224,7 @@ export async function syncRole(auth0: Auth0Management, okta: OktaClient, options
       }
       const userId = member.user_id;
       const full = userId
-        ? ((await auth0Find(`read the Auth0 user ${userId}`, () => auth0.sdk.users.get(userId))) as Record<string, unknown> | undefined)
+        ? await auth0Find<Record<string, unknown>>(`read the Auth0 user ${userId}`, () => auth0.sdk.users.get(userId))
         : undefined;
       const mapped = full ? mapUser({ ...full, email: full.email ?? member.email }, maps) : { ok: false as const, reason: 'the Auth0 user disappeared during the sync' };
       if (!mapped.ok) {

@@ -2,12 +2,13 @@ import { InterruptedError, UsageError } from '../errors.js';
 import type { Ui } from './ui.js';
 import { neutralize } from './sanitize.js';
 import { redact } from '../secrets/redact.js';
+import type * as InquirerPrompts from '@inquirer/prompts';
 
 /**
  * Prompts, loaded only when a person is there to answer them. Without a TTY (or with --no-input) asking is a
  * usage error that names the flag to pass instead.
  */
-export async function prompts(ui: Ui, missing: string): Promise<typeof import('@inquirer/prompts')> {
+export async function prompts(ui: Ui, missing: string): Promise<typeof InquirerPrompts> {
   if (!ui.interactive) {
     throw new UsageError(`${missing} is required and there is no terminal to ask on.`, {
       hint: 'Pass it as a flag (see --help).',

@@ -185,6 +185,7 @@ function parseTarget(rawPath: string, rawQuery: string, cfg: Config): Target {
     throw new BridgeError(403, `target host ${host} is not allowed`);
   }
   checkPath(rest);
+  // eslint-disable-next-line no-control-regex -- refuses control characters in the request path and query
   if (/[#\s\\]/.test(rawQuery) || /[\u0000-\u001f\u007f]/.test(rawQuery)) {
     throw new BridgeError(400, 'malformed query string', 'invalidPath');
   }
@@ -205,6 +206,7 @@ function parseTarget(rawPath: string, rawQuery: string, cfg: Config): Target {
 
 function checkPath(path: string): void {
   if (/%2f|%5c|%00/i.test(path)) throw new BridgeError(400, 'encoded slashes are not allowed in the path', 'invalidPath');
+  // eslint-disable-next-line no-control-regex -- refuses control characters in the request path and query
   if (/[\\\s#?]/.test(path) || /[\u0000-\u001f\u007f]/.test(path)) {
     throw new BridgeError(400, 'malformed path', 'invalidPath');
   }
@@ -475,7 +477,7 @@ async function readLimited(res: Response, max: number): Promise<Buffer> {
   if (!res.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let total = 0;
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

@@ -100,7 +100,7 @@ function parsePolicy(raw: string | undefined): Map<string, string[]> {
     if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) {
       throw new Misconfigured('POLICY values must be lists of scopes');
     }
-    policy.set(client, list as string[]);
+    policy.set(client, list);
   }
   return policy;
 }

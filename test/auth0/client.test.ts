@@ -85,7 +85,7 @@ describe('the Auth0 management client (real auth0 SDK v5 over http to the emulat
     const error = await auth0Call('create the API', () => mgmt.sdk.resourceServers.create({ identifier: 'https://once.example.com', name: 'once' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteError);
     expect(retries).toEqual([]);
-    emu.setFaults({ faultSchedule: {} } as never);
+    emu.setFaults({ faultSchedule: {} });
   });
 
   test('errors become typed errors with a message for a person', async () => {

@@ -134,7 +134,7 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     try {
       await applyPlan({ mgmt, profile, secrets, recorder: new Auth0StateRecorder(state, profile, { domain: emu.domain }), report: (e) => events.push(e) }, spec, observed);
     } finally {
-      emu.setFaults({ faultSchedule: {} } as never);
+      emu.setFaults({ faultSchedule: {} });
     }
     const named = [...emu.tenant.store.clients.values()].filter((c) => c.name === 'lost-answer');
     expect(named).toHaveLength(1);
@@ -153,7 +153,7 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     // The grant create fails with 500 each time (after the API and the app were made): three tries, then it gives up.
     emu.setFaults({ faultSchedule: { 3: '500', 5: '500', 7: '500' } } as never);
     const error = await applyPlan({ mgmt, profile, secrets, recorder: new Auth0StateRecorder(state, profile, { domain: emu.domain }) }, spec, observed).catch((e: unknown) => e);
-    emu.setFaults({ faultSchedule: {} } as never);
+    emu.setFaults({ faultSchedule: {} });
     expect(error).toBeInstanceOf(RemoteError);
     const partial = readAuth0State(await ProjectState.load(cwd), profile)!;
     expect(partial.resourceServerId).toBeTruthy();

@@ -52,6 +52,7 @@ describe('the command tree', () => {
 
   it('prints no colour when NO_COLOR is set or stdout is not a terminal', async () => {
     const result = await spawnCli(['scim-token', 'decode', 'bm90IGpzb24='], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
     expect(result.stderr).not.toMatch(/\u001b\[/);
   });
 

@@ -45,6 +45,7 @@ function onTerminal(args: string[], waitFor: RegExp, keys: string): Promise<{ co
     child.on('close', (code) => {
       clearTimeout(timer);
       // Without the terminal's escape sequences (cursor moves, show cursor): the text a person sees.
+      // eslint-disable-next-line no-control-regex -- strips the terminal escape sequences a prompt writes, to read the screen text
       resolve({ code, screen: screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '') });
     }),
   );

@@ -140,7 +140,7 @@ describe('token get', () => {
       });
       expect(result.code).toBe(0);
       expect(result.stdout).toBe(
-        `curl --fail-with-body -sS -X POST ${server.url}/token -H 'accept: application/json' --data-urlencode grant_type=client_credentials --data-urlencode scope=a --data-urlencode client_id=c1 --data-urlencode client_secret=\"$CLIENT_SECRET\"\n`,
+        `curl --fail-with-body -sS -X POST ${server.url}/token -H 'accept: application/json' --data-urlencode grant_type=client_credentials --data-urlencode scope=a --data-urlencode client_id=c1 --data-urlencode client_secret="$CLIENT_SECRET"\n`,
       );
       expect(result.stderr).toMatch(/read -rs CLIENT_SECRET/);
       expect(result.stdout + result.stderr).not.toContain('secret-in-env-value');

@@ -18,12 +18,13 @@ import * as rules from '../../src/okta/resources/rules.js';
 import * as scopes from '../../src/okta/resources/scopes.js';
 import * as users from '../../src/okta/resources/users.js';
 
+/** Wire JSON, or undefined where a lookup finds nothing. */
 type Json = any;
 
 /** What a scenario needs, with both clients behind it. Every method returns wire JSON. */
 interface Driver {
   createApp(app: Json): Promise<Json>;
-  getApp(id: string): Promise<Json | undefined>;
+  getApp(id: string): Promise<Json>;
   listApps(q: string, limit: number): Promise<Json[]>;
   replaceApp(id: string, app: Json): Promise<Json>;
   deleteApp(id: string): Promise<void>;
@@ -32,7 +33,7 @@ interface Driver {
   deactivateSecret(appId: string, secretId: string): Promise<void>;
   deleteSecret(appId: string, secretId: string): Promise<void>;
   createServer(server: Json): Promise<Json>;
-  getServer(id: string): Promise<Json | undefined>;
+  getServer(id: string): Promise<Json>;
   listServers(q: string, limit: number): Promise<Json[]>;
   replaceServer(id: string, server: Json): Promise<Json>;
   deleteServer(id: string): Promise<void>;
@@ -41,25 +42,25 @@ interface Driver {
   replaceScope(serverId: string, scopeId: string, scope: Json): Promise<Json>;
   deleteScope(serverId: string, scopeId: string): Promise<void>;
   createPolicy(serverId: string, policy: Json): Promise<Json>;
-  getPolicy(serverId: string, policyId: string): Promise<Json | undefined>;
+  getPolicy(serverId: string, policyId: string): Promise<Json>;
   listPolicies(serverId: string): Promise<Json[]>;
   replacePolicy(serverId: string, policyId: string, policy: Json): Promise<Json>;
   deletePolicy(serverId: string, policyId: string): Promise<void>;
   createRule(serverId: string, policyId: string, rule: Json): Promise<Json>;
-  getRule(serverId: string, policyId: string, ruleId: string): Promise<Json | undefined>;
+  getRule(serverId: string, policyId: string, ruleId: string): Promise<Json>;
   listRules(serverId: string, policyId: string): Promise<Json[]>;
   replaceRule(serverId: string, policyId: string, ruleId: string, rule: Json): Promise<Json>;
   deleteRule(serverId: string, policyId: string, ruleId: string): Promise<void>;
   createHook(hook: Json): Promise<Json>;
-  getHook(id: string): Promise<Json | undefined>;
+  getHook(id: string): Promise<Json>;
   listHooks(): Promise<Json[]>;
   replaceHook(id: string, hook: Json): Promise<Json>;
   deactivateHook(id: string): Promise<void>;
   deleteHook(id: string): Promise<void>;
   createUser(profile: Json): Promise<Json>;
-  getUser(login: string): Promise<Json | undefined>;
+  getUser(login: string): Promise<Json>;
   createGroup(name: string): Promise<Json>;
-  getGroup(id: string): Promise<Json | undefined>;
+  getGroup(id: string): Promise<Json>;
   listGroups(q: string, limit: number): Promise<Json[]>;
   addMember(groupId: string, userId: string): Promise<void>;
   listMembers(groupId: string, limit: number): Promise<Json[]>;
@@ -99,7 +100,7 @@ async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
 }
 
 function sdkDriver(): Driver {
-  const c = new Client({ orgUrl: emu.url, token: emu.adminToken, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) } as any);
+  const c = new Client({ orgUrl: emu.url, token: emu.adminToken, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) });
   const as = c.authorizationServerApi;
   return {
     createApp: async (application) => wire(await c.applicationApi.createApplication({ application, activate: true })),
@@ -124,12 +125,12 @@ function sdkDriver(): Driver {
     },
     createScope: async (authServerId, scope) => {
       const { default: isDefault, ...rest } = scope;
-      return wire(await as.createOAuth2Scope({ authServerId, oAuth2Scope: { ...rest, _default: isDefault } as any }));
+      return wire(await as.createOAuth2Scope({ authServerId, oAuth2Scope: { ...rest, _default: isDefault } }));
     },
     listScopes: async (authServerId) => collectSdk(await as.listOAuth2Scopes({ authServerId, limit: 200 })),
     replaceScope: async (authServerId, scopeId, scope) => {
       const { default: isDefault, ...rest } = scope;
-      return wire(await as.replaceOAuth2Scope({ authServerId, scopeId, oAuth2Scope: { ...rest, _default: isDefault } as any }));
+      return wire(await as.replaceOAuth2Scope({ authServerId, scopeId, oAuth2Scope: { ...rest, _default: isDefault } }));
     },
     deleteScope: async (authServerId, scopeId) => void (await as.deleteOAuth2Scope({ authServerId, scopeId })),
     createPolicy: async (authServerId, policy) => wire(await as.createAuthorizationServerPolicy({ authServerId, policy })),
@@ -149,7 +150,7 @@ function sdkDriver(): Driver {
     replaceHook: async (inlineHookId, inlineHook) => wire(await c.inlineHookApi.replaceInlineHook({ inlineHookId, inlineHook })),
     deactivateHook: async (inlineHookId) => void (await c.inlineHookApi.deactivateInlineHook({ inlineHookId })),
     deleteHook: async (inlineHookId) => void (await c.inlineHookApi.deleteInlineHook({ inlineHookId })),
-    createUser: async (profile) => wire(await c.userApi.createUser({ body: { profile } as any, activate: false })),
+    createUser: async (profile) => wire(await c.userApi.createUser({ body: { profile }, activate: false })),
     getUser: async (login) => wire(await orUndefined(c.userApi.getUser({ userId: login }))) ?? undefined,
     createGroup: async (name) => wire(await c.groupApi.createGroup({ group: { profile: { name } } })),
     getGroup: async (groupId) => wire(await orUndefined(c.groupApi.getGroup({ groupId }))) ?? undefined,

@@ -61,6 +61,7 @@ describe('first contact, smaller points', () => {
     const result = await ws.run(['init', hostile]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown option');
+    // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
     expect(result.stderr).not.toMatch(/[\u0007\u001b]/);
     expect(result.stderr).toContain('\\u001b]52');
   });

@@ -30,7 +30,7 @@ describeWithKeychain('status --exit-code, destroy --dry-run, --allow-breaking', 
     expect(writeMethods(emu.requestLog)).toEqual([]);
     const dry = await ws.run(['init', '--name', 'exit-api', '--scope', 'a:read', '--scope', 'a:write', '--audience', 'api://other', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/audiences: .* -> \[api:\/\/other\]  \[breaking\]/);
+    expect(dry.stdout).toMatch(/audiences: .* -> \[api:\/\/other\] {2}\[breaking\]/);
   });
 
   it('status --exit-code: 0 in sync, 3 after the rule is deleted', { timeout: 60_000 }, async () => {

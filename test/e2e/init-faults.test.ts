@@ -98,7 +98,7 @@ describeWithKeychain('init under faults converges', () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toMatch(/adopted app billing/);
       expect(result.stderr).toMatch(/adopted authorization server billing/);
-      expect(result.stderr).toMatch(/created  client secret|created client secret/);
+      expect(result.stderr).toMatch(/created {2}client secret|created client secret/);
       const dropped = emu.requestLog.filter((e) => e.fault === 'drop-after');
       expect(dropped.map((e) => e.method)).toEqual(['POST', 'POST']);
       expect(await orgDigest(emu)).toEqual(reference);

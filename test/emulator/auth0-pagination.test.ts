@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReplyError } from '../../src/emulator/auth0/errors.js';
+import { type ReplyError } from '../../src/emulator/auth0/errors.js';
 import { pageOf } from '../../src/emulator/auth0/management/query.js';
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -233,7 +233,7 @@ async function dpopProof(key: KeyPair, jwk: Record<string, unknown>, htm: string
 describe('DPoP (developer.okta.com/docs/guides/dpop/nonoktaresourceserver and /oktaresourceserver/; RFC 9449)', () => {
   it('binds the token at the token endpoint (nonce via use_dpop_nonce, replay refused) and demands a proof with htm, htu and ath on management calls', async () => {
     const client = await orgClient(['okta.apps.read'], ['SUPER_ADMIN'], { dpop_bound_access_tokens: true });
-    const pair = (await generateKeyPair('ES256', { extractable: true })) as KeyPair;
+    const pair = (await generateKeyPair('ES256', { extractable: true }));
     const jwk = await exportJWK(pair.publicKey);
     const tokenUrl = `${emulator.url}/oauth2/v1/token`;
     const first = await orgToken(client, 'okta.apps.read', { DPoP: await dpopProof(pair, jwk, 'POST', tokenUrl) });
@@ -254,7 +254,7 @@ describe('DPoP (developer.okta.com/docs/guides/dpop/nonoktaresourceserver and /o
     expect((await call(`Bearer ${token}`)).status).toBe(401);
     expect((await call(`DPoP ${token}`)).status).toBe(401);
     // a proof from another key, for another method, or without ath: refused
-    const other = (await generateKeyPair('ES256', { extractable: true })) as KeyPair;
+    const other = (await generateKeyPair('ES256', { extractable: true }));
     expect((await call(`DPoP ${token}`, await dpopProof(other, await exportJWK(other.publicKey), 'GET', appsUrl, { ath }))).status).toBe(401);
     expect((await call(`DPoP ${token}`, await dpopProof(pair, jwk, 'POST', appsUrl, { ath }))).status).toBe(401);
     const noAth = await call(`DPoP ${token}`, await dpopProof(pair, jwk, 'GET', appsUrl));

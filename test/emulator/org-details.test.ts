@@ -30,7 +30,7 @@ describe('authorization server signing keys', () => {
     const published = (await fetch(`${f.issuer}/v1/keys`).then((r) => r.json())) as { keys: { kid: string }[] };
     expect(published.keys.map((k) => k.kid)).toEqual(before.map((k: any) => k.kid));
     // A resource server that cached the JWKS before the rotation verifies tokens signed after it.
-    const cached = createLocalJWKSet(published as never);
+    const cached = createLocalJWKSet(published);
     const rotated = (await api(emulator, 'POST', `${base}/lifecycle/keyRotate`, { use: 'sig' })).body;
     expect(rotated.map((k: any) => [k.kid, k.status])).toEqual([
       [before[1].kid, 'ACTIVE'],

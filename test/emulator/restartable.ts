@@ -8,22 +8,22 @@ export function restartableEmulators() {
   const running = new Set<EmulatorHandle>();
   const dirs: string[] = [];
   return {
-    async start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+    start: async (options: EmulatorOptions = {}): Promise<EmulatorHandle> => {
       // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
       const emulator = await startEmulator({ port: 0, rateLimits: 'off', ...options });
       running.add(emulator);
       return emulator;
     },
-    async stop(emulator: EmulatorHandle): Promise<void> {
+    stop: async (emulator: EmulatorHandle): Promise<void> => {
       running.delete(emulator);
       await emulator.stop();
     },
-    async statePath(): Promise<string> {
+    statePath: async (): Promise<string> => {
       const dir = await mkdtemp(join(tmpdir(), 'okta-emulator-'));
       dirs.push(dir);
       return join(dir, 'org.json');
     },
-    async cleanup(): Promise<void> {
+    cleanup: async (): Promise<void> => {
       for (const emulator of running) await emulator.stop();
       running.clear();
       for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });

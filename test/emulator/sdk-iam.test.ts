@@ -10,7 +10,7 @@ import { api, newRsaKey, serviceApp } from '../support/index.js';
 let emulator: EmulatorHandle;
 
 function sswsClient(token = emulator.adminToken): Client {
-  return new Client({ orgUrl: emulator.url, token, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) } as any);
+  return new Client({ orgUrl: emulator.url, token, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) });
 }
 
 async function collect<T>(collection: { each(cb: (item: T) => unknown): Promise<unknown> }): Promise<T[]> {
@@ -94,7 +94,7 @@ describe('@okta/okta-sdk-nodejs drives the IAM endpoints', () => {
     // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
     const own = await startEmulator({ port: 0, rateLimits: 'off' });
     try {
-      const client = new Client({ orgUrl: own.url, token: own.adminToken, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) } as any);
+      const client = new Client({ orgUrl: own.url, token: own.adminToken, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) });
       const tokens: any[] = await collect(await client.apiTokenApi.listApiTokens());
       expect(tokens).toHaveLength(1);
       expect(((await client.apiTokenApi.getApiToken({ apiTokenId: tokens[0].id })) as any).clientName).toBe('Okta API');

@@ -7,7 +7,7 @@ let emulator: EmulatorHandle;
 
 /** The options the CLI uses: no response cache (it would serve stale reads after writes), retries on 429 only. */
 function sswsClient(maxRetries = 0): Client {
-  return new Client({ orgUrl: emulator.url, token: emulator.adminToken, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries, requestTimeout: 0 }) } as any);
+  return new Client({ orgUrl: emulator.url, token: emulator.adminToken, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries, requestTimeout: 0 }) });
 }
 
 async function collect<T>(collection: { each(cb: (item: T) => unknown): Promise<unknown> }): Promise<T[]> {
@@ -54,7 +54,7 @@ describe('@okta/okta-sdk-nodejs against the emulator (SSWS)', () => {
     const invalid: any = await client.applicationApi.createApplication({ application: { ...serviceApp(''), label: '' } as any }).catch((e: unknown) => e);
     expect([invalid.name, invalid.status, invalid.errorCode]).toEqual(['OktaApiError', 400, 'E0000001']);
     expect(invalid.errorCauses[0].errorSummary).toContain('label');
-    const wrongToken = new Client({ orgUrl: emulator.url, token: 'wrong', cacheMiddleware: null } as any);
+    const wrongToken = new Client({ orgUrl: emulator.url, token: 'wrong', cacheMiddleware: null });
     const unauthorized: any = await wrongToken.applicationApi.getApplication({ appId: 'x' }).catch((e: unknown) => e);
     expect([unauthorized.status, unauthorized.errorCode]).toEqual([401, 'E0000011']);
   });
@@ -62,7 +62,7 @@ describe('@okta/okta-sdk-nodejs against the emulator (SSWS)', () => {
   it('manages authorization servers, scopes, claims, policies, rules and keys', async () => {
     const client = sswsClient();
     const asApi = client.authorizationServerApi;
-    const server: any = await asApi.createAuthorizationServer({ authorizationServer: { name: 'sdk-as', description: 'd', audiences: ['api://sdk'] } as any });
+    const server: any = await asApi.createAuthorizationServer({ authorizationServer: { name: 'sdk-as', description: 'd', audiences: ['api://sdk'] } });
     expect(server.issuer).toBe(`${emulator.url}/oauth2/${server.id}`);
     const scope: any = await asApi.createOAuth2Scope({ authServerId: server.id, oAuth2Scope: { name: 'sdk.read', default: false, metadataPublish: 'ALL_CLIENTS' } as any });
     expect(scope.name).toBe('sdk.read');
@@ -116,13 +116,13 @@ describe('@okta/okta-sdk-nodejs against the emulator (SSWS)', () => {
 
   it('manages users, groups and membership', async () => {
     const client = sswsClient();
-    const user: any = await client.userApi.createUser({ body: { profile: { firstName: 'Ada', lastName: 'L', email: 'ada@example.com', login: 'ada@example.com' } } as any, activate: false });
+    const user: any = await client.userApi.createUser({ body: { profile: { firstName: 'Ada', lastName: 'L', email: 'ada@example.com', login: 'ada@example.com' } }, activate: false });
     expect(user.status).toBe('STAGED');
     const byLogin: any = await client.userApi.getUser({ userId: 'ada@example.com' });
     expect(byLogin.id).toBe(user.id);
     const found: any[] = await collect(await client.userApi.listUsers({ search: 'profile.login eq "ada@example.com"' }));
     expect(found.map((u) => u.id)).toEqual([user.id]);
-    const group: any = await client.groupApi.createGroup({ group: { profile: { name: 'sdk-group', description: 'g' } } as any });
+    const group: any = await client.groupApi.createGroup({ group: { profile: { name: 'sdk-group', description: 'g' } } });
     await client.groupApi.assignUserToGroup({ groupId: group.id, userId: user.id });
     const members: any[] = await collect(await client.groupApi.listGroupUsers({ groupId: group.id }));
     expect(members.map((m) => m.id)).toEqual([user.id]);
@@ -133,13 +133,13 @@ describe('@okta/okta-sdk-nodejs against the emulator (SSWS)', () => {
   });
 
   it("documents the SDK's default response cache: lifecycle calls invalidate, a key rotation does not", async () => {
-    const cached = new Client({ orgUrl: emulator.url, token: emulator.adminToken, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) } as any);
+    const cached = new Client({ orgUrl: emulator.url, token: emulator.adminToken, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) });
     const app: any = await cached.applicationApi.createApplication({ application: serviceApp('sdk-cache') as any });
     expect(((await cached.applicationApi.getApplication({ appId: app.id })) as any).status).toBe('ACTIVE');
     await cached.applicationApi.deactivateApplication({ appId: app.id });
     expect(((await cached.applicationApi.getApplication({ appId: app.id })) as any).status).toBe('INACTIVE');
 
-    const server: any = await cached.authorizationServerApi.createAuthorizationServer({ authorizationServer: { name: 'sdk-cache-as', description: 'd', audiences: ['api://c'] } as any });
+    const server: any = await cached.authorizationServerApi.createAuthorizationServer({ authorizationServer: { name: 'sdk-cache-as', description: 'd', audiences: ['api://c'] } });
     const before: any = await cached.authorizationServerApi.getAuthorizationServer({ authServerId: server.id });
     // Collection-returning SDK methods are lazy: the POST is only sent when the result is iterated.
     await collect(await cached.authorizationServerApi.rotateAuthorizationServerKeys({ authServerId: server.id, use: { use: 'sig' } as any }));
@@ -203,7 +203,7 @@ describe('@okta/okta-sdk-nodejs with authorizationMode PrivateKey (OAuth for Okt
     const client = oauthClient('okta.apps.read okta.users.manage');
     const apps: any[] = await collect(await client.applicationApi.listApplications({ q: 'oauth-for-okta' }));
     expect(apps.map((a) => a.label)).toEqual(['oauth-for-okta']);
-    const user: any = await client.userApi.createUser({ body: { profile: { firstName: 'O', lastName: 'K', email: 'ok@example.com', login: 'ok@example.com' } } as any });
+    const user: any = await client.userApi.createUser({ body: { profile: { firstName: 'O', lastName: 'K', email: 'ok@example.com', login: 'ok@example.com' } } });
     // Okta createUser: activate (the default) without a password leaves the user PROVISIONED.
     expect(user.status).toBe('PROVISIONED');
     const tokenCalls = emulator.requestLog.filter((e) => e.path === '/oauth2/v1/token');
@@ -248,7 +248,7 @@ describe('@okta/okta-sdk-nodejs with authorizationMode PrivateKey (OAuth for Okt
 
   it('accepts the private key as PEM too', async () => {
     const { createPrivateKey } = await import('node:crypto');
-    const pem = createPrivateKey({ key: key.privateJwk as any, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }).toString();
+    const pem = createPrivateKey({ key: key.privateJwk, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }).toString();
     const client = oauthClient('okta.apps.read', pem);
     const apps: any[] = await collect(await client.applicationApi.listApplications({ q: 'oauth-for-okta' }));
     expect(apps).toHaveLength(1);

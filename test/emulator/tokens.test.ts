@@ -16,7 +16,7 @@ beforeAll(async () => {
   key = await newRsaKey();
   basic = await provisionClientCredentials(emulator.url, emulator.adminToken, { scope: 'orders.read', accessTokenLifetimeMinutes: 15 });
   post = await provisionClientCredentials(emulator.url, emulator.adminToken, { authMethod: 'client_secret_post' });
-  pkj = await provisionClientCredentials(emulator.url, emulator.adminToken, { authMethod: 'private_key_jwt', jwks: [key.publicJwk as Record<string, unknown>] });
+  pkj = await provisionClientCredentials(emulator.url, emulator.adminToken, { authMethod: 'private_key_jwt', jwks: [key.publicJwk] });
 });
 afterAll(async () => {
   await emulator.stop();

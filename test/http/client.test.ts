@@ -4,7 +4,7 @@
  * servers, request ids and redaction. The clock is injected: no test waits for a backoff.
  */
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { HttpClient, type HttpOptions } from '../../src/http/client.js';
@@ -230,7 +230,7 @@ describe('credentials and request ids', () => {
       expect(error.errorCode).toBe('invalid_client');
       expect(error.url).not.toContain('?');
       const seen = server.requests[0]!;
-      const leaked = `${seen.headers.authorization} ${seen.headers.dpop} ${seen.body}`;
+      const leaked = `${seen.headers.authorization} ${String(seen.headers.dpop)} ${seen.body}`;
       expect(redact(leaked)).not.toMatch(/c2VjcmV0LWJhc2ljLXZhbHVl|proof-jwt-value-123|s3cret-in-form|assertion-value-456/);
       expect(`${error.message} ${JSON.stringify(error)}`).not.toMatch(/s3cret|c2VjcmV0|assertion-value/);
     } finally {
@@ -262,7 +262,7 @@ describe('proxy', () => {
     const tunnels: string[] = [];
     // A CONNECT proxy that records where the client asked to go and connects it to the backend whatever the host.
     const proxy = createServer();
-    proxy.on('connect', (req, socket: import('node:net').Socket, head: Buffer) => {
+    proxy.on('connect', (req, socket: Socket, head: Buffer) => {
       tunnels.push(req.url ?? '');
       const upstream = connect(Number(new URL(backend.url).port), '127.0.0.1', () => {
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');

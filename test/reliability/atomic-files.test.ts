@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import type * as FsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -18,7 +19,7 @@ import { newState } from '../../src/emulator/okta/state.js';
 // A rename that fails on demand (disk full, EIO, a crash between write and rename): everything else is real.
 const failRename = vi.hoisted(() => ({ on: false }));
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const real = await importOriginal<typeof FsPromises>();
   const rename: typeof real.rename = async (from, to) => {
     if (failRename.on) throw Object.assign(new Error('EIO: i/o error, rename (simulated)'), { code: 'EIO' });
     return real.rename(from, to);
@@ -210,7 +211,7 @@ describe('a crash mid-write leaves the previous version readable', () => {
       await writeStateAtomically(emuState, state);
       const before = await readFile(emuState, 'utf8');
       failRename.on = true;
-      state.apps.add({ id: 'never', label: 'never' } as never);
+      state.apps.add({ id: 'never', label: 'never' });
       await expect(writeStateAtomically(emuState, state)).rejects.toThrow(/EIO/);
       expect(await readFile(emuState, 'utf8')).toBe(before);
       expect((await readdir(folder)).filter((f) => f.endsWith('.tmp'))).toEqual([]);

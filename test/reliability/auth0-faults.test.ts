@@ -123,7 +123,7 @@ describeWithKeychain('auth0 fault matrix', () => {
   }, 60_000);
 
   afterAll(() => {
-    // eslint-disable-next-line no-console
+     
     console.log(`auth0 fault matrix: ${ran} schedules, ${schedules} fully converged (init: ${initPositions} positions, destroy: ${destroyPositions}, x ${KINDS.length} kinds) in ${Math.round((Date.now() - started) / 1000)} s`);
   });
 

@@ -112,7 +112,7 @@ describeWithKeychain('fault matrix', () => {
   }, 60_000);
 
   afterAll(() => {
-    // eslint-disable-next-line no-console
+     
     console.log(
       `fault matrix: ${schedules} schedules (init: ${initPositions} positions x ${KINDS.length} kinds, destroy: ${destroyPositions} x ${KINDS.length}, ` +
         `plus pairs and SIGINTs) in ${Math.round((Date.now() - started) / 1000)} s`,

@@ -127,7 +127,7 @@ describe('emulator: an authorization server exists only once its create has comp
     await new Promise<void>((resolve) => {
       const look = () => {
         const server = emu.state.authServers.find((s) => s.name === 'in-flight');
-        if (server) sightings.push({ keys: emu.state.authServerKeys.has(server.id as string), answered });
+        if (server) sightings.push({ keys: emu.state.authServerKeys.has(server.id), answered });
         if (answered) resolve();
         else setImmediate(look);
       };

@@ -93,7 +93,7 @@ describe('sync auth0-role fault matrix', () => {
   }, 60_000);
 
   afterAll(() => {
-    // eslint-disable-next-line no-console
+     
     console.log(
       `sync fault matrix: ${ran} schedules, ${converged} converged (Okta: ${oktaPositions} positions x ${OKTA_KINDS.length} kinds, Auth0: ${auth0Positions} x ${AUTH0_KINDS.length}) in ${Math.round((Date.now() - started) / 1000)} s`,
     );

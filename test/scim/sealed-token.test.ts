@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -135,7 +136,6 @@ describe('sealed bridge tokens (version 2)', () => {
 
   it('seal to the key the state records, for rotate secret; none recorded, none made', async () => {
     const { mkdtemp, rm } = await import('node:fs/promises');
-    const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const { ProjectState } = await import('../../src/config/state.js');
     const { sealToRecordedBridgeKey, writeBridgeKeyRecord } = await import('../../src/scim/bridge-key-record.js');

@@ -232,8 +232,11 @@ describe('token decode on hostile tokens', () => {
         expect([0, 2], result.stderr).toContain(result.code);
         expect(result.stderr).not.toMatch(CRASH);
         // No escape sequence reaches the terminal, in either mode; the human rendering escapes every control character.
+        // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
         expect(result.stdout).not.toMatch(/\u001b|\u009b/);
+        // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
         expect(result.stderr).not.toMatch(/\u001b|\u009b/);
+        // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
         if (!json) expect(result.stdout.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
         if (result.code === 0 && json) {
           const parsed = JSON.parse(result.stdout) as { signatureVerified: boolean };

@@ -165,6 +165,7 @@ describe('scim bridge, arbitrary headers and paths behind an allowlisted host', 
       expect(text).not.toContain(bt);
       expect(text).not.toContain(secret);
       expect(r.headers.authorization).toMatch(/^Bearer access-token-/);
+      // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
       for (const [name, value] of Object.entries(r.headers)) expect(`${name}: ${String(value)}`).not.toMatch(/[\r\n\u0000]/);
       expect(r.headers.cookie).toBeUndefined();
       expect(r.headers['x-forwarded-host']).toBeUndefined();

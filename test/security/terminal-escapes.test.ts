@@ -13,6 +13,7 @@ import { Ui } from '../../src/ui/ui.js';
 // OSC 52 clipboard write, screen clear, cursor up and erase line over a plan, a hidden hyperlink, CSI as C1, NEL.
 const HOSTILE = 'app \u001b]52;c;b3duZWQ=\u0007\u001b[2J\u001b[1A\u001b[2K\u009b2J\u001b]8;;https://evil.example/\u001b\\label\u001b]8;;\u001b\\ \u0085\r\b\u007f end';
 // What may reach a terminal from data: printable text, \n and \t; ESC only as the start of our own colour (SGR).
+// eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
 const UNSAFE = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]|\u001b(?!\[\d+(;\d+)*m)/;
 
 function makeUi(json: boolean, tty: boolean) {

@@ -143,7 +143,7 @@ describe('assertions, on the built handler', () => {
   const sign = (claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, signer?: CryptoKey): Promise<string> => {
     const base: Record<string, unknown> = { iss: issuer, aud: 'api://a', sub: 'api-a', iat: now(), exp: now() + 300, tenant: 't1', ...claims };
     for (const [k, v] of Object.entries(base)) if (v === undefined) delete base[k];
-    return new SignJWT(base).setProtectedHeader({ alg: 'RS256', kid: 'k1', ...header } as { alg: string }).sign(signer ?? key);
+    return new SignJWT(base).setProtectedHeader({ alg: 'RS256', kid: 'k1', ...header }).sign(signer ?? key);
   };
   const call = (assertion: string | undefined, opts: { client?: string; scope?: string } = {}) =>
     handler(

@@ -165,6 +165,7 @@ describe('remote text never writes to the terminal', () => {
     const result = await cli(['token', 'get', '--no-cache', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], { OKTA_M2M_CLIENT_SECRET: SECRET });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('bad client');
+    // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
     expect(result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(result.stderr).toContain('\\u001b]52;c;');
   });

@@ -86,7 +86,7 @@ export function fakeAws(): FakeAws {
   const lm = mockClient(lambda);
   const im = mockClient(iam);
   const fake: FakeAws = {
-    clients: { lambda, iam, lambdaSdk, iamSdk } as unknown as AwsClients,
+    clients: { lambda, iam, lambdaSdk, iamSdk },
     log: [],
     inputs: [],
     roles: new Map(),
@@ -112,7 +112,7 @@ export function fakeAws(): FakeAws {
     fake.log.push(call);
     fake.inputs.push({ call, input: input as Record<string, unknown> });
   };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   const on = (mock: any, service: string, command: any, impl: (input: any) => unknown) =>
     mock.on(command).callsFake(async (input: unknown) => {
       seen(service, command, input);

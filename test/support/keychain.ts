@@ -111,7 +111,7 @@ export async function secretToolLookup(account: string): Promise<string | undefi
 export async function secretToolStore(account: string, value: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = execFile('secret-tool', ['store', '--label', `test ${account}`, 'service', 'okta-m2m', 'username', account], (error) =>
-      error ? reject(error) : resolve(),
+      error ? reject(error instanceof Error ? error : new Error('secret-tool store failed', { cause: error })) : resolve(),
     );
     child.stdin?.end(value);
   });

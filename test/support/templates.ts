@@ -85,7 +85,7 @@ export async function startTokenServer(): Promise<TokenServer> {
     state.issued.push(token);
     json(res, 200, { access_token: token, token_type: 'Bearer', expires_in: state.expiresIn });
   });
-  return Object.assign(state, local) as TokenServer;
+  return Object.assign<typeof state, Local>(state, local);
 }
 
 export interface ScimServer extends Local {
@@ -98,7 +98,6 @@ export interface ScimServer extends Local {
 
 export async function startScimServer(): Promise<ScimServer> {
   const state = { requests: [] as ScimServer['requests'], revoked: new Set<string>(), refuseAll: false };
-  let self: Local | undefined;
   const local = await listen(async (req, res, body) => {
     const url = req.url ?? '/';
     state.requests.push({ method: req.method ?? '', url, headers: req.headers, body: body.toString('utf8') });
@@ -118,7 +117,7 @@ export async function startScimServer(): Promise<ScimServer> {
       return res.end();
     }
     if (path === '/scim/v2/redirect-same') {
-      res.writeHead(302, { location: `${self!.url}/scim/v2/Users?x=1` });
+      res.writeHead(302, { location: `${local.url}/scim/v2/Users?x=1` });
       return res.end();
     }
     if (path === '/scim/v2/big') {
@@ -134,7 +133,7 @@ export async function startScimServer(): Promise<ScimServer> {
       const user = { ...(JSON.parse(body.toString('utf8') || '{}') as object), id: 'u-2' };
       res.writeHead(201, {
         'content-type': 'application/scim+json',
-        location: `${self!.url}/scim/v2/Users/u-2`,
+        location: `${local.url}/scim/v2/Users/u-2`,
         etag: 'W/"1"',
       });
       return res.end(JSON.stringify(user));
@@ -154,8 +153,7 @@ export async function startScimServer(): Promise<ScimServer> {
     }
     json(res, 404, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' }, 'application/scim+json');
   });
-  self = local;
-  return Object.assign(state, local) as ScimServer;
+  return Object.assign<typeof state, Local>(state, local);
 }
 
 export interface EventInput {

@@ -66,14 +66,14 @@ function serveBridge(args: string[]): Promise<typeof serve> {
     const child = spawn(process.execPath, [cliPath, 'hook', 'serve', 'scim-bridge', ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const url = /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)?.[1];
       if (url) resolve({ child, url, stdout: () => out, stderr: () => err });
     });
-    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.once('close', (code) => reject(new Error(`hook serve exited (${String(code)}): ${err}`)));
-    child.stdin!.end();
+    child.stdin.end();
   });
 }
 
@@ -117,7 +117,7 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
 
     const encoded = await cli(
       ['scim-token', 'encode', '--seal', '--token-url', fixture.tokenUrl, '--client-id', fixture.clientId, '--client-secret-stdin', '--scope', fixture.scope],
-      fixture.clientSecret!,
+      fixture.clientSecret,
     );
     expect(encoded.code, encoded.stderr).toBe(0);
     sealed = encoded.stdout.trim();

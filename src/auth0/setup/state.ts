@@ -29,7 +29,7 @@ export function readAuth0State(state: ProjectState, profile: string): Auth0State
   if (Array.isArray(raw.scopes)) out.scopes = raw.scopes.filter((s): s is string => typeof s === 'string');
   if (isRecord(raw.made)) {
     const made: NonNullable<Auth0State['made']> = {};
-    for (const key of ['resourceServer', 'client', 'clientGrant'] as const) if (typeof raw.made[key] === 'boolean') made[key] = raw.made[key] as boolean;
+    for (const key of ['resourceServer', 'client', 'clientGrant'] as const) if (typeof raw.made[key] === 'boolean') made[key] = raw.made[key];
     out.made = made;
   }
   if (isRecord(raw.spec)) {

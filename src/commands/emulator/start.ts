@@ -6,6 +6,7 @@ import { readAll } from '../../ui/streams.js';
 import { examples } from '../define.js';
 import { collect, collectChoice, fraction, integer } from '../options.js';
 import type { FaultKind, RateLimitPlan } from '../../emulator/okta/index.js';
+import type { startAuth0Emulator } from '../../emulator/auth0/index.js';
 
 // The emulator's RANDOM_FAULT_KINDS, restated here so that parsing the flags does not load the emulator.
 const FAULT_KINDS = ['429', '500', 'drop'] as const satisfies readonly FaultKind[];
@@ -61,7 +62,7 @@ export async function run(ctx: Context, options: StartOptions): Promise<void> {
     ...(log ? { log } : {}),
   }));
 
-  let auth0: Awaited<ReturnType<typeof import('../../emulator/auth0/index.js')['startAuth0Emulator']>> | undefined;
+  let auth0: Awaited<ReturnType<typeof startAuth0Emulator>> | undefined;
   if (options.auth0) {
     const { startAuth0Emulator } = await import('../../emulator/auth0/index.js');
     const roles = (options.auth0Role ?? []).map(parseRole);

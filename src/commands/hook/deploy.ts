@@ -8,7 +8,7 @@ import { choice, collect, collectList, integer } from '../options.js';
 import { TEMPLATE_ARGUMENT, awsFor, buildFor, deployTemplate, hookErrors, initRuleOf, oktaClient, policyFromFile } from './shared.js';
 import { renderStepTable } from '../../ui/plan.js';
 // Types only: the hooks domain loads inside run.
-import type { DeployResult } from '../../lambda/deploy.js';
+import type { DeployResult, OktaTarget } from '../../lambda/deploy.js';
 
 
 const HELP = `
@@ -126,7 +126,7 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
   });
 
   const { aws, region } = await awsFor(ctx, options.region, previous?.region);
-  let okta: import('../../lambda/deploy.js').OktaTarget | undefined;
+  let okta: OktaTarget | undefined;
   if (template === 'token-hook' && options.okta !== false) {
     const rule = initRuleOf(oktaState);
     okta = {

@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { examples } from '../define.js';
 import { collect, integer } from '../options.js';
 import { TEMPLATE_ARGUMENT, buildFor, hookErrors, policyFromFile } from './shared.js';
+import type { ServedHookRegistration } from '../../lambda/local-registration.js';
 
 export const command = () =>
   new Command('serve')
@@ -79,7 +80,7 @@ export async function run(ctx: Context, options: ServeOptions, template: string)
   const handle = await hookErrors(() =>
     serveHandler(zipPath, { port: options.port, host: options.host, env, functionName: template }),
   );
-  let registration: import('../../lambda/local-registration.js').ServedHookRegistration | undefined;
+  let registration: ServedHookRegistration | undefined;
   try {
     if (okta && secret) {
       const uri = options.publicUrl ?? handle.url;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
+import type { BridgeToken } from '../../scim/bridge-token.js';
 import { examples } from '../define.js';
 import { choice } from '../options.js';
 import { graceOption, oktaSetup, realClock, showPlanAndConfirm, showResult, tokenEndpointOf } from './shared.js';
@@ -106,7 +107,7 @@ async function requireBridgeKey(ctx: Context, profile: string): Promise<void> {
 }
 
 /** The SCIM app's bridge token for the new secret, sealed to the bridge key hook deploy (or serve) recorded. */
-async function sealedBridgeToken(ctx: Context, profile: string, credentials: import('../../scim/bridge-token.js').BridgeToken): Promise<string> {
+async function sealedBridgeToken(ctx: Context, profile: string, credentials: BridgeToken): Promise<string> {
   const { sealToRecordedBridgeKey } = await import('../../scim/bridge-key-record.js');
   const sealed = await sealToRecordedBridgeKey(await ctx.state(), profile, credentials);
   if (!sealed) throw new Error('the bridge key record went away during the rotation');

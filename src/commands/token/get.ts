@@ -11,6 +11,7 @@ import { optionalString, parsed, printable, renderFields } from './shared.js';
 import type { AuthMethod, ClientAuth } from '../../oauth/client-auth.js';
 import type { Provider, TokenRequestSpec, TokenResponse } from '../../oauth/client-credentials.js';
 import type { DecodedJwt } from '../../oauth/jwt.js';
+import type * as Jwt from '../../oauth/jwt.js';
 import type { DpopKey } from '../../oauth/dpop-keys.js';
 
 const HELP = `
@@ -272,7 +273,7 @@ function parseParams(values: string[] | undefined): Record<string, string> | und
   return params;
 }
 
-type JwtModule = typeof import('../../oauth/jwt.js');
+type JwtModule = typeof Jwt;
 
 function tryDecode(jwt: JwtModule, token: string): DecodedJwt | undefined {
   try {

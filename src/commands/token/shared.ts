@@ -45,6 +45,7 @@ function renderValue(name: string, value: unknown, nowMs: number): string {
 
 /** Claims come from anyone: control characters (terminal escapes) are shown escaped, never sent to the terminal. */
 export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- escapes control characters in claims before they reach a terminal
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -205,7 +205,7 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
       roleMembers,
     };
   };
-  const controls: Controls & { info(): Record<string, unknown>; seed(spec: SeedSpec): SeedResult; setRateLimit(settings: Record<string, unknown>): Record<string, unknown> } = {
+  const controls: Controls & { info: () => Record<string, unknown>; seed: (spec: SeedSpec) => SeedResult; setRateLimit: (settings: Record<string, unknown>) => Record<string, unknown> } = {
     info: () => ({ url, domain, issuer, managementAudience: tenant.managementAudience, managementClientId: tenant.store.managementClientId, tokenUrl: `${url}/oauth/token` }),
     summary: () => summary(),
     requests: () => log.all(),
@@ -214,7 +214,7 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
     setFaults: (settings) => faults.configure(settings),
     clearFaults: () => faults.clear(),
     setRateLimit: auth0RateLimitSetting((n) => (limiter.limit = n)),
-    seed: (spec) => seedTenant(tenant, spec as SeedSpec),
+    seed: (spec) => seedTenant(tenant, spec),
   };
   control.add(...controlRoutes(controls));
   api.add(

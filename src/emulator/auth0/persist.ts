@@ -14,7 +14,7 @@ export async function loadSnapshot(path: string): Promise<TenantSnapshot | undef
 export class StateSaver {
   private running: Promise<void> | undefined;
   private dirty = false;
-  private lastError: unknown;
+  private lastError: Error | undefined;
 
   constructor(
     private readonly path: string,
@@ -33,7 +33,7 @@ export class StateSaver {
         try {
           await writeFileAtomic(this.path, JSON.stringify(this.snapshot()));
         } catch (err) {
-          this.lastError = err;
+          this.lastError = err instanceof Error ? err : new Error(String(err));
         }
       }
     } finally {

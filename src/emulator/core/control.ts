@@ -3,22 +3,22 @@ import type { FaultSettings } from './faults.js';
 import { isObject, json, noContent, writeResult, type HandlerResult, type Json } from './http-io.js';
 import type { Router, RouteShape } from './router.js';
 
-/** What the control endpoints steer; each emulator implements it. */
+/** What the control endpoints steer; each emulator implements it (as functions, not methods: they are passed around unbound). */
 export interface Controls {
   /** URLs and ids a child process needs (Auth0) */
-  info?(): Record<string, unknown>;
+  info?: () => Record<string, unknown>;
   /** object counts */
-  summary(): Record<string, unknown>;
-  requests(): unknown[];
-  clearRequests(): void;
-  faults(): unknown;
+  summary: () => Record<string, unknown>;
+  requests: () => unknown[];
+  clearRequests: () => void;
+  faults: () => unknown;
   /** throws (changing nothing) on a bad setting, or clamps, as the dialect chooses */
-  setFaults(settings: FaultSettings): void;
-  clearFaults(): void;
+  setFaults: (settings: FaultSettings) => void;
+  clearFaults: () => void;
   /** applies the dialect's rate-limit settings and returns what is now in force; throws on a bad value */
-  setRateLimit(settings: Json): Json;
+  setRateLimit: (settings: Json) => Json;
   /** adds test data (Auth0) */
-  seed?(spec: Json): unknown;
+  seed?: (spec: Json) => unknown;
 }
 
 export interface ControlRoute extends RouteShape {
@@ -37,7 +37,7 @@ export function controlRoutes(c: Controls): ControlRoute[] {
     { method: 'GET', path: '/__emulator/requests', handler: () => json(200, c.requests()) },
     { method: 'DELETE', path: '/__emulator/requests', handler: () => (c.clearRequests(), noContent()) },
     { method: 'GET', path: '/__emulator/faults', handler: () => json(200, c.faults()) },
-    { method: 'POST', path: '/__emulator/faults', handler: (body) => (c.setFaults(body as FaultSettings), json(200, c.faults())) },
+    { method: 'POST', path: '/__emulator/faults', handler: (body) => (c.setFaults(body), json(200, c.faults())) },
     { method: 'DELETE', path: '/__emulator/faults', handler: () => (c.clearFaults(), noContent()) },
     { method: 'POST', path: '/__emulator/rate-limit', handler: (body) => json(200, c.setRateLimit(body)) },
   ];

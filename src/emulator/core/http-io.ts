@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Okta's JSON documents, read and patched as JSON; validation.ts checks their shape
 export type Json = Record<string, any>;
 
 /** What a route handler returns (both dialects); the pipeline adds the common headers. */

@@ -166,7 +166,7 @@ function validateApp(ctx: RequestContext, body: Json, existing: Stored | undefin
       },
     },
   };
-  return { app, clientSecret: clientSecret as string | undefined };
+  return { app, clientSecret: clientSecret };
 }
 
 function assertLabelFree(state: EmulatorState, label: string, exceptId?: string): void {

@@ -78,7 +78,7 @@ export async function authenticate(
         }
       }
       const scp = Array.isArray(payload.scp) ? (payload.scp as string[]) : [];
-      return { kind: 'oauth', clientId: String(payload.cid ?? ''), scopes: new Set(scp) };
+      return { kind: 'oauth', clientId: typeof payload.cid === 'string' ? payload.cid : '', scopes: new Set(scp) };
     } catch (err) {
       if (err instanceof OktaError) throw err;
       throw invalidToken();

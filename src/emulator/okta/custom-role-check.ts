@@ -53,7 +53,7 @@ function requirementOf(state: EmulatorState, access: ManagementAccess): Requirem
       const target: Target = { family: 'users', ...(userId ? { userId } : {}) };
       if (read) return { permissions: ['okta.users.read', 'okta.users.manage'], target };
       if (!id) return { permissions: ['okta.users.manage', 'okta.users.create'], target };
-      if (sub === 'lifecycle' && subId && LIFECYCLE[subId]) return { permissions: [LIFECYCLE[subId]!, 'okta.users.lifecycle.manage', 'okta.users.manage'], target };
+      if (sub === 'lifecycle' && subId && LIFECYCLE[subId]) return { permissions: [LIFECYCLE[subId], 'okta.users.lifecycle.manage', 'okta.users.manage'], target };
       if (access.method === 'DELETE' && !sub) return { permissions: ['okta.users.lifecycle.delete', 'okta.users.lifecycle.manage', 'okta.users.manage'], target };
       return { permissions: ['okta.users.userprofile.manage', 'okta.users.manage'], target };
     }

@@ -1,5 +1,6 @@
 import { newId } from './ids.js';
 import { childCollection, type EmulatorState } from './state.js';
+import type { Json } from '../core/http-io.js';
 
 /**
  * Sets up, through the management API, everything a client credentials token needs: an authorization
@@ -41,7 +42,7 @@ export async function provisionClientCredentials(orgUrl: string, adminToken: str
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path} failed with ${res.status}: ${text}`);
-    return text ? (JSON.parse(text) as Record<string, any>) : {};
+    return text ? (JSON.parse(text) as Json) : {};
   };
   const scope = options.scope ?? 'api.read';
   const audience = options.audience ?? `api://m2m-${suffix}`;

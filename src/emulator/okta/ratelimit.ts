@@ -97,7 +97,7 @@ export class RateLimiter {
     // The headers describe the tighter of the two limits the caller is under.
     const useShare = mine !== undefined && shareLimit - mine.used < orgLimit - org.used;
     const limit = useShare ? shareLimit : orgLimit;
-    const used = useShare ? mine!.used : org.used;
+    const used = useShare ? mine.used : org.used;
     return {
       allowed,
       headers: {

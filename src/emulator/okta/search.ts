@@ -39,7 +39,8 @@ export function matches(obj: Json, expression: Expression): boolean {
     conjunction.every(({ field, op, value }) => {
       const actual = fieldValue(obj, field);
       if (op === 'pr') return actual !== undefined && actual !== null;
-      if (actual === undefined || actual === null) return false;
+      // Okta's search compares scalar attributes; an absent, null or structured one matches nothing.
+      if (typeof actual !== 'string' && typeof actual !== 'number' && typeof actual !== 'boolean') return false;
       const a = String(actual).toLowerCase();
       const v = value.toLowerCase();
       return op === 'eq' ? a === v : op === 'sw' ? a.startsWith(v) : a.includes(v);

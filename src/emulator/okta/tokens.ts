@@ -259,7 +259,7 @@ async function verifyOwnToken(ctx: RequestContext, token: string, keys: SigningK
   try {
     const { payload } = await jwtVerify(token, createLocalJWKSet(jwks(keys)), { issuer, algorithms: ['RS256'] });
     if (typeof payload.jti === 'string' && ctx.state.revokedTokenIds.has(payload.jti)) return undefined;
-    return payload as Json;
+    return payload;
   } catch {
     return undefined;
   }

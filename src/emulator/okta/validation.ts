@@ -15,7 +15,7 @@ export function requireString(value: unknown, field: string, what = field): stri
 export function requireStringArray(value: unknown, field: string, what = field): string[] {
   if (!Array.isArray(value) || value.length === 0) throw validationError(what, `${field}: The field cannot be left blank`);
   if (!value.every((v) => typeof v === 'string')) throw validationError(what, `${field}: Each value must be a string`);
-  return value as string[];
+  return value;
 }
 
 /**

@@ -54,8 +54,9 @@ export function validateOktaApiSpec(input: { name?: unknown; scopes?: unknown; r
   if (bad.length) throw new UsageError(`${bad.join(', ')}: not okta.* scopes.`, { hint: 'Okta API scopes look like okta.users.read or okta.groups.manage.' });
   const spec: OktaApiSpec = { kind: 'okta-api', name, scopes };
   if (input.role !== undefined && input.role !== null && input.role !== '') {
-    const role = String(input.role).trim().toUpperCase();
-    if (!/^[A-Z_]+$/.test(role)) throw new UsageError(`"${String(input.role)}" is not a standard admin role.`, { hint: 'Such as READ_ONLY_ADMIN or SUPER_ADMIN.' });
+    const given = typeof input.role === 'string' ? input.role : JSON.stringify(input.role);
+    const role = given.trim().toUpperCase();
+    if (!/^[A-Z_]+$/.test(role)) throw new UsageError(`"${given}" is not a standard admin role.`, { hint: 'Such as READ_ONLY_ADMIN or SUPER_ADMIN.' });
     spec.role = role;
   }
   return spec;
@@ -177,7 +178,7 @@ export async function applyOktaApi(ctx: OktaApiApplyContext, spec: OktaApiSpec, 
     ...(keyId ? { keyId } : {}),
   });
   const access = await applyAccess(
-    { admin: ctx.client, report: ctx.report, save: async (patch: Partial<BootstrapRecord>) => ctx.save({ access: { ...(ctx.current().access ?? {}), ...patch } }) },
+    { admin: ctx.client, report: (event) => ctx.report(event), save: async (patch: Partial<BootstrapRecord>) => ctx.save({ access: { ...(ctx.current().access ?? {}), ...patch } }) },
     accessInput(ctx.client, spec, ctx.current()),
     accessOfApp(observed, appId),
     appId,

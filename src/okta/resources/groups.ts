@@ -58,7 +58,7 @@ export async function* groupMembers(client: OktaClient, groupId: string, pageSiz
     const next = await oktaCall('list the members of the Okta group', 'GET', () => users.next());
     if (next.done) return;
     const u = next.value;
-    if (typeof u?.id === 'string') yield { id: u.id, login: String(u.profile?.login ?? '') };
+    if (typeof u?.id === 'string') yield { id: u.id, login: typeof u.profile?.login === 'string' ? u.profile.login : '' };
   }
 }
 

@@ -120,7 +120,10 @@ export async function listResourceSetResources(client: OktaClient, id: string): 
   const items = await oktaCall("list a resource set's resources", 'GET', () =>
     all(listPaged(client, `/api/v1/iam/resource-sets/${enc(id)}/resources`)),
   );
-  return items.map((r) => String((r._links as { self?: { href?: string } } | undefined)?.self?.href ?? r.orn ?? ''));
+  return items.map((r) => {
+    const href = (r._links as { self?: { href?: unknown } } | undefined)?.self?.href;
+    return typeof href === 'string' ? href : typeof r.orn === 'string' ? r.orn : '';
+  });
 }
 
 async function* listPaged(client: OktaClient, path: string): AsyncGenerator<Record<string, unknown>> {

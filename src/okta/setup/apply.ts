@@ -118,7 +118,7 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     } else {
       policy = await updatePolicy(ctx, spec, serverId, policy, clientId, report, Boolean(observed.adopted.policy));
     }
-    ctx.recorder.record({ policyId: policy.id as string });
+    ctx.recorder.record({ policyId: policy.id });
     return policy;
   };
   const [scopeResults, policyResult] = await ctx.recorder.step(() => Promise.allSettled([ensureScopes(), ensurePolicy()]));
@@ -141,7 +141,7 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     } else {
       rule = await updateRule(ctx, spec, serverId, policyId, rule, report);
     }
-    ctx.recorder.record({ ruleId: rule.id as string });
+    ctx.recorder.record({ ruleId: rule.id });
 
     // Scopes no longer in the setup go last: the rule no longer names them.
     if (observed.authServer?.id === serverId) {
@@ -215,7 +215,7 @@ async function ensureApp(
       await ctx.secrets.set(secretRefs.clientPrivateKey(ctx.profile, clientId), keyPair.privateKeyPem);
       keyId = keyPair.publicJwk.kid;
     }
-    ctx.recorder.record({ appId: app.id as string, clientId, authMethod: spec.authMethod, keyId });
+    ctx.recorder.record({ appId: app.id, clientId, authMethod: spec.authMethod, keyId });
     if (made.adopted) {
       // Made by an earlier attempt whose answer was lost: bring it to the setup, and give it a credential we hold.
       // It carries the marker that attempt sent, or gets it now (as an adopted server and policy get theirs).
@@ -260,7 +260,7 @@ async function updateApp(
       jwk = pair.publicJwk;
       newPrivateKey = pair.privateKeyPem;
     }
-    keyId = jwk.kid as string;
+    keyId = jwk.kid;
   } else if (pkj && credential === 'present' && !ctx.recorder.current.keyId) {
     const stored = await ctx.secrets.get(secretRefs.clientPrivateKey(ctx.profile, clientId));
     if (stored) keyId = (await publicJwkOf(stored)).kid;

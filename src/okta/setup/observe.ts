@@ -212,6 +212,9 @@ async function findRule(client: OktaClient, serverId: string, policyId: string, 
 }
 
 function oldest<T extends object>(items: T[]): T | undefined {
-  const created = (x: T) => String((x as { created?: unknown }).created ?? '');
+  const created = (x: T) => {
+    const value = (x as { created?: unknown }).created;
+    return typeof value === 'string' ? value : '';
+  };
   return [...items].sort((a, b) => created(a).localeCompare(created(b)))[0];
 }

@@ -100,7 +100,7 @@ export function validateSpec(input: SpecInput, source = 'the setup'): SetupSpec 
   const lifetimeRaw = input.tokenLifetimeMinutes ?? DEFAULT_TOKEN_LIFETIME_MINUTES;
   const tokenLifetimeMinutes = typeof lifetimeRaw === 'string' && /^\d+$/.test(lifetimeRaw.trim()) ? Number(lifetimeRaw) : lifetimeRaw;
   if (typeof tokenLifetimeMinutes !== 'number' || !Number.isInteger(tokenLifetimeMinutes) || tokenLifetimeMinutes < 5 || tokenLifetimeMinutes > 1440) {
-    throw new UsageError(`The token lifetime "${String(lifetimeRaw)}" is not a whole number of minutes from 5 to 1440.`, {
+    throw new UsageError(`The token lifetime "${typeof lifetimeRaw === 'string' ? lifetimeRaw : JSON.stringify(lifetimeRaw)}" is not a whole number of minutes from 5 to 1440.`, {
       hint: 'Okta access tokens live 5 minutes to 24 hours; pass --token-lifetime 60 for an hour.',
     });
   }
@@ -168,7 +168,7 @@ export function specFromFile(raw: unknown, file: string): SetupSpec {
   }
   const record = raw as Record<string, unknown>;
   if (record.version !== undefined && record.version !== 1) {
-    throw new UsageError(`${file} has version ${String(record.version)}; this okta-m2m reads version 1.`);
+    throw new UsageError(`${file} has version ${typeof record.version === 'string' ? record.version : JSON.stringify(record.version)}; this okta-m2m reads version 1.`);
   }
   const known = new Set(['version', 'name', 'audience', 'description', 'scopes', 'defaultScope', 'authMethod', 'tokenLifetimeMinutes', 'allClients', 'dpop', '$schema']);
   const unknown = Object.keys(record).filter((k) => !known.has(k));

@@ -48,7 +48,7 @@ export async function setupStatus(
 ): Promise<SetupStatus> {
   let spec: SetupSpec | undefined;
   try {
-    spec = state.spec ? validateSpec(state.spec as never, 'the project state') : undefined;
+    spec = state.spec ? validateSpec(state.spec, 'the project state') : undefined;
   } catch {
     spec = undefined;
   }

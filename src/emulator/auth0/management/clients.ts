@@ -29,7 +29,7 @@ export function visibleClient(c: Client, scopes: Set<string> | undefined): Parti
     if (KEY_FIELDS.includes(k)) continue;
     if (full || SUMMARY_FIELDS.includes(k)) out[k] = v;
   }
-  return out as Partial<Client>;
+  return out;
 }
 
 function find(tenant: Tenant, id: string): Client {
@@ -59,7 +59,7 @@ function apply(c: Client, body: Record<string, unknown>): void {
     c.client_metadata = { ...(body.client_metadata as Record<string, string>) };
   }
   if (body.jwt_configuration && typeof body.jwt_configuration === 'object') {
-    c.jwt_configuration = { ...c.jwt_configuration, ...(body.jwt_configuration as object) };
+    c.jwt_configuration = { ...c.jwt_configuration, ...(body.jwt_configuration) };
   }
 }
 
