@@ -44,8 +44,19 @@ export default defineConfig({
     // Two cores here and in CI: more workers only fight over them.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: SLOW, setupFiles: ['test/support/unit-lane.ts'] } },
-      { extends: true, test: { name: 'slow', include: SLOW.map((glob) => (glob.endsWith('**') ? `${glob}/*.test.ts` : glob)) } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: SLOW,
+          setupFiles: ['test/support/unit-lane.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'slow', include: SLOW.map((glob) => (glob.endsWith('**') ? `${glob}/*.test.ts` : glob)) },
+      },
     ],
   },
 });

@@ -12,7 +12,9 @@ export default async function run({ budgetMs }) {
   const emulator = await startEmulator({ port: 0, rateLimits: 'off' }); // speed, not Okta's rate limits
   const bare = await bareServer('{"access_token":"x","token_type":"Bearer","expires_in":3600}');
   try {
-    const fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, { authMethod: 'client_secret_basic' });
+    const fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, {
+      authMethod: 'client_secret_basic',
+    });
     const basic = `Basic ${Buffer.from(`${encodeURIComponent(fixture.clientId)}:${encodeURIComponent(fixture.clientSecret)}`).toString('base64')}`;
     const post = (url) => () =>
       fetch(url, {
@@ -35,9 +37,24 @@ export default async function run({ budgetMs }) {
     }
     return [
       { name: 'bare node:http (baseline)', value: round(floor.perSecond, 0), unit: 'req/s' },
-      { name: 'oidc-provider tokens, RS256 JWT, client_secret_basic (baseline)', value: round(reference.perSecond, 0), unit: 'tokens/s' },
-      { name: 'emulator tokens (RS256, client_secret_basic), against oidc-provider', value: round(tokens.perSecond, 0), unit: 'tokens/s', ratio: round(tokens.perSecond / reference.perSecond), atLeast: 1 },
-      { name: 'emulator tokens against bare node:http', value: round(tokens.perSecond, 0), unit: 'tokens/s', ratio: round(tokens.perSecond / floor.perSecond) },
+      {
+        name: 'oidc-provider tokens, RS256 JWT, client_secret_basic (baseline)',
+        value: round(reference.perSecond, 0),
+        unit: 'tokens/s',
+      },
+      {
+        name: 'emulator tokens (RS256, client_secret_basic), against oidc-provider',
+        value: round(tokens.perSecond, 0),
+        unit: 'tokens/s',
+        ratio: round(tokens.perSecond / reference.perSecond),
+        atLeast: 1,
+      },
+      {
+        name: 'emulator tokens against bare node:http',
+        value: round(tokens.perSecond, 0),
+        unit: 'tokens/s',
+        ratio: round(tokens.perSecond / floor.perSecond),
+      },
       { name: 'emulator token p50', value: round(percentile(tokens.latencies, 50)), unit: 'ms' },
       { name: 'emulator token p99', value: round(percentile(tokens.latencies, 99)), unit: 'ms' },
     ];
@@ -76,7 +93,12 @@ async function oidcProvider(fixture) {
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => 'api://bench',
-        getResourceServerInfo: async () => ({ scope: scopes.join(' '), audience: 'api://bench', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
+        getResourceServerInfo: async () => ({
+          scope: scopes.join(' '),
+          audience: 'api://bench',
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
         useGrantedResource: async () => true,
       },
     },

@@ -22,12 +22,18 @@ let lastPeakRssKiB = 0;
 function runCli(args, { env, cwd, input = '' }) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', REPORT_RSS, cli, ...args], { env, cwd, stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', REPORT_RSS, cli, ...args], {
+      env,
+      cwd,
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('close', (code) => {
       lastPeakRssKiB = Number(/peak-rss-kib=(\d+)/.exec(stderr)?.[1] ?? 0);
-      return code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`${args[0]} exited ${code}: ${stderr}`));
+      return code === 0
+        ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
+        : reject(new Error(`${args[0]} exited ${code}: ${stderr}`));
     });
     child.stdin.end(input);
   });
@@ -37,13 +43,30 @@ export default async function run() {
   const { startEmulator } = await import('../dist/emulator.js');
   const emulator = await startEmulator({ port: 0, rateLimits: 'off' }); // speed, not Okta's rate limits
   const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-bench-init-'));
-  const env = { ...process.env, NO_COLOR: '1', OKTA_M2M_CONFIG_DIR: join(dir, 'config'), OKTA_M2M_PROFILE: `bench-${process.pid}` };
+  const env = {
+    ...process.env,
+    NO_COLOR: '1',
+    OKTA_M2M_CONFIG_DIR: join(dir, 'config'),
+    OKTA_M2M_PROFILE: `bench-${process.pid}`,
+  };
   const managementRequests = () => emulator.requestLog.filter((entry) => entry.path.startsWith('/api/'));
   const writes = (entries) => entries.filter((entry) => entry.method !== 'GET').length;
   try {
-    await runCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env, cwd: dir, input: emulator.adminToken });
+    await runCli(['login', '--org-url', emulator.url, '--api-token-stdin'], {
+      env,
+      cwd: dir,
+      input: emulator.adminToken,
+    });
     emulator.setFaults({ latencyMs: LATENCY_MS });
-    const initArgs = ['init', '--yes', '--name', `bench-${process.pid}`, ...SCOPES.flatMap((s) => ['--scope', s]), '--default-scope', SCOPES[0]];
+    const initArgs = [
+      'init',
+      '--yes',
+      '--name',
+      `bench-${process.pid}`,
+      ...SCOPES.flatMap((s) => ['--scope', s]),
+      '--default-scope',
+      SCOPES[0],
+    ];
 
     emulator.clearRequestLog();
     const freshMs = await runCli(initArgs, { env, cwd: dir });
@@ -60,13 +83,33 @@ export default async function run() {
     const freshMin = 2 + 4 + SCOPES.length;
     const rerunMin = 5;
     return [
-      { name: 'fresh init: management requests', value: fresh.length, unit: `(${writes(fresh)} writes)`, ratio: round(fresh.length / freshMin) },
+      {
+        name: 'fresh init: management requests',
+        value: fresh.length,
+        unit: `(${writes(fresh)} writes)`,
+        ratio: round(fresh.length / freshMin),
+      },
       { name: 'fresh init: least possible requests', value: freshMin, unit: '' },
       // Goal: the critical path plus 2 round trips (6 / 4).
-      { name: 'fresh init: wall time', value: round(freshMs, 0), unit: 'ms', ratio: round(freshMs / (CRITICAL_ROUND_TRIPS * LATENCY_MS)), goal: 1.5 },
-      { name: `fresh init: critical path (${CRITICAL_ROUND_TRIPS} round trips)`, value: CRITICAL_ROUND_TRIPS * LATENCY_MS, unit: 'ms' },
+      {
+        name: 'fresh init: wall time',
+        value: round(freshMs, 0),
+        unit: 'ms',
+        ratio: round(freshMs / (CRITICAL_ROUND_TRIPS * LATENCY_MS)),
+        goal: 1.5,
+      },
+      {
+        name: `fresh init: critical path (${CRITICAL_ROUND_TRIPS} round trips)`,
+        value: CRITICAL_ROUND_TRIPS * LATENCY_MS,
+        unit: 'ms',
+      },
       { name: 'fresh init: peak RSS', value: freshRssMiB, unit: 'MiB', limit: 80 },
-      { name: 're-run: management requests', value: rerun.length, unit: `(${writes(rerun)} writes)`, ratio: round(rerun.length / rerunMin) },
+      {
+        name: 're-run: management requests',
+        value: rerun.length,
+        unit: `(${writes(rerun)} writes)`,
+        ratio: round(rerun.length / rerunMin),
+      },
       { name: 're-run: least possible requests', value: rerunMin, unit: '' },
       // Goal: 3 round trips.
       { name: 're-run: wall time', value: round(rerunMs, 0), unit: 'ms', ratio: round(rerunMs / LATENCY_MS), goal: 3 },

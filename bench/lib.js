@@ -77,7 +77,10 @@ export async function bareServer(body = '{"ok":true}') {
     req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/json' }).end(body));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 /** Starts a long-running CLI command (e.g. `hook serve`) and resolves with its first stdout line and a stop(). */
@@ -92,7 +95,10 @@ export function startCliServer(args, { env = process.env, cwd } = {}) {
       if (stdout.includes('\n')) {
         resolve({
           line: stdout.split('\n')[0].trim(),
-          stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('close', done), child.kill('SIGTERM')))),
+          stop: () =>
+            new Promise((done) =>
+              child.exitCode !== null ? done() : (child.once('close', done), child.kill('SIGTERM')),
+            ),
         });
       }
     });

@@ -8,8 +8,16 @@ import { repoRoot } from './lib.js';
 
 const only = process.argv.slice(2);
 const benchDir = join(repoRoot, 'bench');
-const files = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.js')).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
-const machine = { node: process.version, platform: `${platform()} ${release()}`, cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(totalmem() / 2 ** 30) };
+const files = (await readdir(benchDir))
+  .filter((f) => f.endsWith('.bench.js'))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+const machine = {
+  node: process.version,
+  platform: `${platform()} ${release()}`,
+  cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+};
 const results = [];
 let failed = false;
 
@@ -22,7 +30,12 @@ for (const file of files) {
     results.push({ file, title: module.title ?? file, seconds: (Date.now() - started) / 1000, figures });
   } catch (error) {
     failed = true;
-    results.push({ file, title: module.title ?? file, seconds: (Date.now() - started) / 1000, error: String(error?.message ?? error) });
+    results.push({
+      file,
+      title: module.title ?? file,
+      seconds: (Date.now() - started) / 1000,
+      error: String(error?.message ?? error),
+    });
   }
 }
 

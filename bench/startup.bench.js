@@ -5,7 +5,15 @@ export const title = 'CLI start-up';
 
 export default async function run({ budgetMs }) {
   const env = { ...process.env, NO_COLOR: '1', OKTA_M2M_CLIENT_SECRET: 'bench-secret-value' };
-  const encodeArgs = [cli, 'scim-token', 'encode', '--token-url', 'https://acme.okta.com/oauth2/aus1/v1/token', '--client-id', '0oa1'];
+  const encodeArgs = [
+    cli,
+    'scim-token',
+    'encode',
+    '--token-url',
+    'https://acme.okta.com/oauth2/aus1/v1/token',
+    '--client-id',
+    '0oa1',
+  ];
   const samples = await interleave(
     {
       baseline: () => timeProcess(process.execPath, ['-e', '0'], { env }),
@@ -17,7 +25,19 @@ export default async function run({ budgetMs }) {
   const base = median(samples.baseline);
   return [
     { name: 'node -e 0 (baseline)', value: round(base), unit: 'ms' },
-    { name: 'okta-m2m --help', value: round(median(samples.help)), unit: 'ms', ratio: round(median(samples.help) / base), goal: 1.3 },
-    { name: 'okta-m2m scim-token encode', value: round(median(samples.encode)), unit: 'ms', ratio: round(median(samples.encode) / base), goal: 1.3 },
+    {
+      name: 'okta-m2m --help',
+      value: round(median(samples.help)),
+      unit: 'ms',
+      ratio: round(median(samples.help) / base),
+      goal: 1.3,
+    },
+    {
+      name: 'okta-m2m scim-token encode',
+      value: round(median(samples.encode)),
+      unit: 'ms',
+      ratio: round(median(samples.encode) / base),
+      goal: 1.3,
+    },
   ];
 }

@@ -21,20 +21,39 @@ const WINDOW_MS = 5000;
 const LIMITED_USERS = 300;
 
 export default async function run() {
-  const [{ startEmulator, seedGroupMembers }, { startAuth0Emulator }] = await Promise.all([import('../dist/emulator.js'), import('../dist/emulator-auth0.js')]);
+  const [{ startEmulator, seedGroupMembers }, { startAuth0Emulator }] = await Promise.all([
+    import('../dist/emulator.js'),
+    import('../dist/emulator-auth0.js'),
+  ]);
   const results = [];
 
   // Throughput under latency.
   {
     const okta = await startEmulator({ port: 0, latencyMs: LATENCY_MS, rateLimits: 'off' }); // throughput under latency, not under Okta's limits
-    const auth0 = await startAuth0Emulator({ latencyMs: LATENCY_MS, seedData: { roles: [{ name: 'bench', users: 1000 }] } });
+    const auth0 = await startAuth0Emulator({
+      latencyMs: LATENCY_MS,
+      seedData: { roles: [{ name: 'bench', users: 1000 }] },
+    });
     const ws = await workspace(okta, auth0);
     try {
-      const { ms } = await sync(ws, ['--role', 'bench', '--group', 'bench', '--create-group', '--concurrency', String(CONCURRENCY)]);
+      const { ms } = await sync(ws, [
+        '--role',
+        'bench',
+        '--group',
+        'bench',
+        '--create-group',
+        '--concurrency',
+        String(CONCURRENCY),
+      ]);
       const perSecond = 1000 / (ms / 1000);
       const ideal = CONCURRENCY / ((3 * LATENCY_MS) / 1000);
       results.push(
-        { name: `users synced per second (1,000 new users, ${LATENCY_MS} ms latency, concurrency ${CONCURRENCY})`, value: round(perSecond, 0), unit: 'users/s', ratio: round(perSecond / ideal) },
+        {
+          name: `users synced per second (1,000 new users, ${LATENCY_MS} ms latency, concurrency ${CONCURRENCY})`,
+          value: round(perSecond, 0),
+          unit: 'users/s',
+          ratio: round(perSecond / ideal),
+        },
         { name: 'ideal for that latency and concurrency (baseline)', value: round(ideal, 0), unit: 'users/s' },
       );
     } finally {
@@ -50,7 +69,15 @@ export default async function run() {
     try {
       // Start on a window's edge, so that the run is whole windows.
       await new Promise((resolve) => setTimeout(resolve, WINDOW_MS - (Date.now() % WINDOW_MS)));
-      const { ms } = await sync(ws, ['--role', 'limited', '--group', 'limited', '--create-group', '--concurrency', String(CONCURRENCY)]);
+      const { ms } = await sync(ws, [
+        '--role',
+        'limited',
+        '--group',
+        'limited',
+        '--create-group',
+        '--concurrency',
+        String(CONCURRENCY),
+      ]);
       const refused = okta.requestLog.filter((e) => e.status === 429).length;
       const perSecond = LIMITED_USERS / (ms / 1000);
       const ceiling = 50 / (WINDOW_MS / 1000);
@@ -74,7 +101,11 @@ export default async function run() {
   for (const users of [1000, 50_000]) {
     const okta = await startEmulator({ port: 0, rateLimits: 'off' });
     const auth0 = await startAuth0Emulator({ seedData: { roles: [{ name: 'everyone', users }] } });
-    seedGroupMembers(okta.state, 'everyone', [...auth0.tenant.store.users.values()].map((user) => user.email));
+    seedGroupMembers(
+      okta.state,
+      'everyone',
+      [...auth0.tenant.store.users.values()].map((user) => user.email),
+    );
     const ws = await workspace(okta, auth0);
     try {
       peaks[users] = (await sync(ws, ['--role', 'everyone', '--group', 'everyone'])).peakKiB;
@@ -84,7 +115,12 @@ export default async function run() {
   }
   results.push(
     { name: 'peak memory, 1,000-user role (baseline)', value: round(peaks[1000] / 1024, 1), unit: 'MiB' },
-    { name: 'peak memory, 50,000-user role', value: round(peaks[50_000] / 1024, 1), unit: 'MiB', ratio: round(peaks[50_000] / peaks[1000]) },
+    {
+      name: 'peak memory, 50,000-user role',
+      value: round(peaks[50_000] / 1024, 1),
+      unit: 'MiB',
+      ratio: round(peaks[50_000] / peaks[1000]),
+    },
   );
   return results;
 }
@@ -92,8 +128,16 @@ export default async function run() {
 async function workspace(okta, auth0) {
   const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-bench-sync-'));
   await mkdir(join(dir, 'config'));
-  const profile = { orgUrl: okta.url, authMode: 'ssws', auth0: { domain: auth0.domain, clientId: auth0.managementClientId, baseUrl: auth0.url } };
-  await writeFile(join(dir, 'config', 'profiles.json'), JSON.stringify({ version: 1, current: 'bench', profiles: { bench: profile } }), { mode: 0o600 });
+  const profile = {
+    orgUrl: okta.url,
+    authMode: 'ssws',
+    auth0: { domain: auth0.domain, clientId: auth0.managementClientId, baseUrl: auth0.url },
+  };
+  await writeFile(
+    join(dir, 'config', 'profiles.json'),
+    JSON.stringify({ version: 1, current: 'bench', profiles: { bench: profile } }),
+    { mode: 0o600 },
+  );
   const env = {
     ...process.env,
     NO_COLOR: '1',
@@ -108,7 +152,11 @@ async function workspace(okta, auth0) {
 function sync(ws, args) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, 'sync', 'auth0-role', ...args, '--yes'], { cwd: ws.dir, env: ws.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'sync', 'auth0-role', ...args, '--yes'], {
+      cwd: ws.dir,
+      env: ws.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     let peakKiB = 0;
     child.stderr.on('data', (chunk) => (stderr += chunk));

@@ -9,20 +9,59 @@ export default async function run({ budgetMs }) {
   const { startEmulator, provisionClientCredentials } = await import('../dist/emulator.js');
   const emulator = await startEmulator({ port: 0, rateLimits: 'off' }); // speed, not Okta's rate limits
   try {
-    const fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, { authMethod: 'client_secret_basic' });
-    const env = { ...process.env, NO_COLOR: '1', OKTA_M2M_CLIENT_SECRET: fixture.clientSecret, OKTA_M2M_CONFIG_DIR: join(repoRoot, 'bench', '.config') };
+    const fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, {
+      authMethod: 'client_secret_basic',
+    });
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      OKTA_M2M_CLIENT_SECRET: fixture.clientSecret,
+      OKTA_M2M_CONFIG_DIR: join(repoRoot, 'bench', '.config'),
+    };
     const samples = await interleave(
       {
-        bare: () => timeProcess(process.execPath, [join(repoRoot, 'bench', 'fixtures', 'bare-token-fetch.mjs'), fixture.tokenUrl, fixture.clientId, fixture.scope], { env }),
+        bare: () =>
+          timeProcess(
+            process.execPath,
+            [
+              join(repoRoot, 'bench', 'fixtures', 'bare-token-fetch.mjs'),
+              fixture.tokenUrl,
+              fixture.clientId,
+              fixture.scope,
+            ],
+            { env },
+          ),
         cli: () =>
-          timeProcess(process.execPath, [cli, 'token', 'get', '--raw', '--no-cache', '--token-url', fixture.tokenUrl, '--client-id', fixture.clientId, '--scope', fixture.scope], { env }),
+          timeProcess(
+            process.execPath,
+            [
+              cli,
+              'token',
+              'get',
+              '--raw',
+              '--no-cache',
+              '--token-url',
+              fixture.tokenUrl,
+              '--client-id',
+              fixture.clientId,
+              '--scope',
+              fixture.scope,
+            ],
+            { env },
+          ),
       },
       { rounds: 20, budgetMs },
     );
     const bare = median(samples.bare);
     return [
       { name: 'bare fetch script (baseline)', value: round(bare), unit: 'ms' },
-      { name: 'okta-m2m token get --raw', value: round(median(samples.cli)), unit: 'ms', ratio: round(median(samples.cli) / bare), goal: 1.15 },
+      {
+        name: 'okta-m2m token get --raw',
+        value: round(median(samples.cli)),
+        unit: 'ms',
+        ratio: round(median(samples.cli) / bare),
+        goal: 1.15,
+      },
     ];
   } finally {
     await emulator.stop();

@@ -31,7 +31,11 @@ const externalPackages = {
 await build({
   absWorkingDir: root,
   entryPoints: Object.fromEntries(
-    Object.entries({ cli: 'src/cli.ts', emulator: 'src/emulator/okta/index.ts', 'emulator-auth0': 'src/emulator/auth0/index.ts' }).filter(([, file]) => existsSync(join(root, file))),
+    Object.entries({
+      cli: 'src/cli.ts',
+      emulator: 'src/emulator/okta/index.ts',
+      'emulator-auth0': 'src/emulator/auth0/index.ts',
+    }).filter(([, file]) => existsSync(join(root, file))),
   ),
   outdir,
   bundle: true,
@@ -47,7 +51,9 @@ await build({
   logLevel: 'warning',
   plugins: [externalPackages],
   // commander is CommonJS: give the bundle a `require` for the Node built-ins it asks for.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });
 
 // The templates, with the CLI's own bundle-and-zip code (src/lambda/build.ts), built into a throwaway module under
@@ -67,7 +73,8 @@ await build({
 await mkdir(join(outdir, 'templates'), { recursive: true });
 try {
   const { prebuildTemplates } = await import(pathToFileURL(prebuild).href);
-  for (const warning of await prebuildTemplates(join(outdir, 'templates'))) console.warn(`template warning: ${warning}`);
+  for (const warning of await prebuildTemplates(join(outdir, 'templates')))
+    console.warn(`template warning: ${warning}`);
 } finally {
   await rm(dirname(prebuild), { recursive: true, force: true });
 }

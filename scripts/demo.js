@@ -27,7 +27,9 @@ const env = {
   AWS_EC2_METADATA_DISABLED: 'true',
 };
 const launch = (args, stdio) =>
-  process.platform === 'win32' ? spawn(process.execPath, [cli, ...args], { cwd: work, env, stdio }) : spawn('okta-m2m', args, { cwd: work, env, stdio });
+  process.platform === 'win32'
+    ? spawn(process.execPath, [cli, ...args], { cwd: work, env, stdio })
+    : spawn('okta-m2m', args, { cwd: work, env, stdio });
 const tty = process.stdout.isTTY;
 const bold = (text) => (tty ? `\u001b[1m${text}\u001b[22m` : text);
 const dim = (text) => (tty ? `\u001b[2m${text}\u001b[22m` : text);
@@ -35,7 +37,14 @@ const background = [];
 let step = 0;
 
 const heading = (text) => process.stdout.write(`\n${bold(`${(step += 1)}. ${text}`)}\n`);
-const show = (text) => process.stdout.write(`${text.trimEnd().split('\n').map((line) => `   ${line}`).join('\n')}\n`);
+const show = (text) =>
+  process.stdout.write(
+    `${text
+      .trimEnd()
+      .split('\n')
+      .map((line) => `   ${line}`)
+      .join('\n')}\n`,
+  );
 const note = (text) => show(dim(text));
 
 /** Runs `okta-m2m <args>` to completion; prints the command and (unless quiet) what it printed. */
@@ -70,7 +79,8 @@ function start(args, { label } = {}) {
       stdout += chunk;
       if (!stdout.includes('\n')) return;
       child.off('close', onClose);
-      const stop = () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('close', done), child.kill('SIGINT'))));
+      const stop = () =>
+        new Promise((done) => (child.exitCode !== null ? done() : (child.once('close', done), child.kill('SIGINT'))));
       background.push(stop);
       resolve({ line: stdout.split('\n')[0].trim(), stop });
     });
@@ -115,9 +125,26 @@ try {
   await run(['login', '--org-url', orgUrl, '--api-token-stdin'], { input: adminToken });
 
   heading('Create the M2M setup: app, authorization server, scopes, access policy, rule');
-  const initArgs = ['init', '--yes', '--name', 'orders-api', '--audience', 'api://orders', '--scope', 'orders:read', '--scope', 'orders:write', '--default-scope', 'orders:read'];
+  const initArgs = [
+    'init',
+    '--yes',
+    '--name',
+    'orders-api',
+    '--audience',
+    'api://orders',
+    '--scope',
+    'orders:read',
+    '--scope',
+    'orders:write',
+    '--default-scope',
+    'orders:read',
+  ];
   const made = JSON.parse(await run(['--json', ...initArgs], { quiet: true }));
-  show(['client id', 'issuer', 'tokenEndpoint', 'audience', 'scopes'].map((key) => `${key.padEnd(14)} ${[made[key === 'client id' ? 'clientId' : key]].flat().join(' ')}`).join('\n'));
+  show(
+    ['client id', 'issuer', 'tokenEndpoint', 'audience', 'scopes']
+      .map((key) => `${key.padEnd(14)} ${[made[key === 'client id' ? 'clientId' : key]].flat().join(' ')}`)
+      .join('\n'),
+  );
   note('(the client secret went to the keychain, not to a file or the screen)');
 
   heading('Run it again: nothing to change, nothing written');
@@ -128,18 +155,52 @@ try {
   const token = await run(['token', 'get', '--raw'], { quiet: true });
   const claims = decodeJwt(token);
   note(`$ okta-m2m token get --raw | okta-m2m token decode -`);
-  show(`iss ${claims.iss}\naud ${claims.aud}\nscp ${claims.scp.join(' ')}\ncid ${claims.cid}\nexpires in ${claims.exp - claims.iat} s`);
-  await run(['token', 'verify', '-', '--scope', 'orders:read'], { input: token, label: 'token verify - --scope orders:read' });
+  show(
+    `iss ${claims.iss}\naud ${claims.aud}\nscp ${claims.scp.join(' ')}\ncid ${claims.cid}\nexpires in ${claims.exp - claims.iat} s`,
+  );
+  await run(['token', 'verify', '-', '--scope', 'orders:read'], {
+    input: token,
+    label: 'token verify - --scope orders:read',
+  });
 
   heading('The SCIM bridge: a bridge token for an Okta SCIM app, and the bridge proxying a SCIM call');
   const scim = await scimServer(made.issuer, made.audience);
   note(`a SCIM server on ${scim.host} that accepts only tokens from ${made.issuer}`);
-  const bridge = await start(
-    ['hook', 'serve', 'scim-bridge', '--out-dir', 'build', '--env', `ALLOWED_HOSTS=${scim.host}`, '--env', `ALLOWED_TOKEN_HOSTS=${new URL(orgUrl).host}`, '--env', 'ALLOW_INSECURE_LOOPBACK=1'],
-  );
+  const bridge = await start([
+    'hook',
+    'serve',
+    'scim-bridge',
+    '--out-dir',
+    'build',
+    '--env',
+    `ALLOWED_HOSTS=${scim.host}`,
+    '--env',
+    `ALLOWED_TOKEN_HOSTS=${new URL(orgUrl).host}`,
+    '--env',
+    'ALLOW_INSECURE_LOOPBACK=1',
+  ]);
   note(`the built scim-bridge bundle, served as a function URL at ${bridge.line}`);
   const encoded = JSON.parse(
-    await run(['--json', 'scim-token', 'encode', '--token-url', made.tokenEndpoint, '--client-id', made.clientId, '--scope', 'orders:read', '--bridge-url', bridge.line, '--target', scim.host, '--scim-path', '/scim/v2'], { quiet: true }),
+    await run(
+      [
+        '--json',
+        'scim-token',
+        'encode',
+        '--token-url',
+        made.tokenEndpoint,
+        '--client-id',
+        made.clientId,
+        '--scope',
+        'orders:read',
+        '--bridge-url',
+        bridge.line,
+        '--target',
+        scim.host,
+        '--scim-path',
+        '/scim/v2',
+      ],
+      { quiet: true },
+    ),
   );
   note(`bridge token: ${encoded.token.length} characters (it holds the client secret: not shown)`);
   show(`SCIM base URL for the Okta app: ${encoded.scimBaseUrl}`);
@@ -149,20 +210,57 @@ try {
     const body = await res.json();
     show(`GET ${encoded.scimBaseUrl}/Users -> ${res.status}, ${body.totalResults} users`);
   }
-  note(`the SCIM server saw ${scim.seen.length} calls with an access token for ${scim.seen[0]?.cid}; the bridge fetched one token and reused it`);
+  note(
+    `the SCIM server saw ${scim.seen.length} calls with an access token for ${scim.seen[0]?.cid}; the bridge fetched one token and reused it`,
+  );
 
   heading('On-behalf-of: the token hook adds the caller to a token, through Okta');
   await writeFile(join(work, 'policy.json'), JSON.stringify({ [made.clientId]: ['orders:read'] }));
-  const hook = await start(['hook', 'serve', 'token-hook', '--register', '--policy-file', 'policy.json', '--env', 'REQUIRE_ASSERTION=false', '--out-dir', 'build']);
+  const hook = await start([
+    'hook',
+    'serve',
+    'token-hook',
+    '--register',
+    '--policy-file',
+    'policy.json',
+    '--env',
+    'REQUIRE_ASSERTION=false',
+    '--out-dir',
+    'build',
+  ]);
   note(`the built token-hook bundle at ${hook.line}, registered as the inline hook on init's rule`);
-  const onBehalf = await run(['token', 'get', '--raw', '--no-cache', '--scope', 'orders:read', '--token-url', `${made.tokenEndpoint}?assertion=${token}`], {
-    quiet: true,
-    label: `token get --raw --scope orders:read --token-url '${made.tokenEndpoint}?assertion=<the token from step 5>'`,
-  });
+  const onBehalf = await run(
+    [
+      'token',
+      'get',
+      '--raw',
+      '--no-cache',
+      '--scope',
+      'orders:read',
+      '--token-url',
+      `${made.tokenEndpoint}?assertion=${token}`,
+    ],
+    {
+      quiet: true,
+      label: `token get --raw --scope orders:read --token-url '${made.tokenEndpoint}?assertion=<the token from step 5>'`,
+    },
+  );
   show(`act ${JSON.stringify(decodeJwt(onBehalf).act)}`);
-  const denied = await run(['token', 'get', '--raw', '--no-cache', '--scope', 'orders:read', '--token-url', `${made.tokenEndpoint}?assertion=${token.slice(0, -4)}AAAA`], {
-    label: "token get --raw --scope orders:read --token-url '...?assertion=<a forged token>'",
-  }).then(
+  const denied = await run(
+    [
+      'token',
+      'get',
+      '--raw',
+      '--no-cache',
+      '--scope',
+      'orders:read',
+      '--token-url',
+      `${made.tokenEndpoint}?assertion=${token.slice(0, -4)}AAAA`,
+    ],
+    {
+      label: "token get --raw --scope orders:read --token-url '...?assertion=<a forged token>'",
+    },
+  ).then(
     () => false,
     // Refused by the hook: Okta answers access_denied or, for a hook error, server_error naming the reason.
     (error) => /access_denied|token request was refused/.test(error.message),

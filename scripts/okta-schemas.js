@@ -61,7 +61,7 @@ function closure(roots) {
 const names = closure(ROOT_SCHEMAS);
 const fixture = {
   $comment:
-    'Extracted by scripts/okta-schemas.js from Okta\'s OpenAPI description of the management API (' +
+    "Extracted by scripts/okta-schemas.js from Okta's OpenAPI description of the management API (" +
     `"${spec.info.title}" ${spec.info.version}, ${spec.info.license.name}: ${spec.info.license.url}). ` +
     'Only the schemas the emulator answers with and what they reference; unchanged otherwise. Do not edit by hand.',
   source: { title: spec.info.title, version: spec.info.version, license: spec.info.license.name },

@@ -29,8 +29,13 @@ function run(file, argv, env = process.env) {
 let status;
 if (process.platform !== 'linux') {
   status = run(command, args);
-} else if ((!has('dbus-run-session') || !has('gnome-keyring-daemon')) && process.env.OKTA_M2M_SKIP_KEYCHAIN_TESTS === '1') {
-  console.error('no dbus-run-session or gnome-keyring-daemon: running without a keychain (OKTA_M2M_SKIP_KEYCHAIN_TESTS=1)');
+} else if (
+  (!has('dbus-run-session') || !has('gnome-keyring-daemon')) &&
+  process.env.OKTA_M2M_SKIP_KEYCHAIN_TESTS === '1'
+) {
+  console.error(
+    'no dbus-run-session or gnome-keyring-daemon: running without a keychain (OKTA_M2M_SKIP_KEYCHAIN_TESTS=1)',
+  );
   status = run(command, args);
 } else if (!has('dbus-run-session') || !has('gnome-keyring-daemon')) {
   console.error('okta-m2m keeps secrets in the OS keychain; on Linux that is a Secret Service such as gnome-keyring.');
@@ -67,7 +72,8 @@ process.exit(status);
  * else (a real error) still shows.
  */
 function dropDbusNoise(stream) {
-  const noise = /Failed to set fd limit|Activating service name=|Successfully activated service|^discover_other_daemon:/;
+  const noise =
+    /Failed to set fd limit|Activating service name=|Successfully activated service|^discover_other_daemon:/;
   let pending = '';
   const forward = (line) => {
     if (!noise.test(line)) process.stderr.write(`${line}\n`);

@@ -29,7 +29,12 @@ function globalOptions() {
     .option('--debug', 'print request ids and error causes (never secrets)')
     .option('-y, --yes', 'answer yes to confirmations')
     .option('--no-input', 'never prompt; fail with a usage error where input is missing')
-    .option('--timeout <seconds>', 'give up on a remote request after this long', seconds(3600), DEFAULT_TIMEOUT_SECONDS);
+    .option(
+      '--timeout <seconds>',
+      'give up on a remote request after this long',
+      seconds(3600),
+      DEFAULT_TIMEOUT_SECONDS,
+    );
 }
 
 type ProgramOptions = ReturnType<ReturnType<typeof globalOptions>['opts']>;
@@ -74,7 +79,11 @@ export const defaultIo = (): Io => ({
 });
 
 /** Runs the CLI and returns the exit code; never throws. `factories` swap what reaches outside (for tests). */
-export async function main(argv: readonly string[], io: Io = defaultIo(), factories: Partial<Factories> = {}): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = defaultIo(),
+  factories: Partial<Factories> = {},
+): Promise<number> {
   const json = flagGiven(argv, '--json');
   let usageMessage: string | undefined;
   const program = buildProgram(io, factories, json ? (text) => (usageMessage ??= text) : undefined);
@@ -95,7 +104,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo(), factor
       const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(thrown.code);
       if (done || thrown.exitCode === 0) return ExitCode.ok;
       // Without --json, commander has printed the message already.
-      if (json) ui.error(new UsageError(commanderMessage(usageMessage ?? thrown.message), { hint: `${capitalised(USAGE_HINT)}.` }));
+      if (json)
+        ui.error(
+          new UsageError(commanderMessage(usageMessage ?? thrown.message), { hint: `${capitalised(USAGE_HINT)}.` }),
+        );
       return ExitCode.usage;
     }
     const error = interruptionOf(thrown) ?? thrown;
@@ -112,7 +124,10 @@ function flagGiven(argv: readonly string[], flag: string): boolean {
 }
 
 function commanderMessage(text: string): string {
-  return text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  return text
+    .trim()
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ');
 }
 
 function capitalised(text: string): string {

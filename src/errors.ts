@@ -62,7 +62,11 @@ export class CliError extends Error {
 
   /** Follows from the code, so a usage code is exit 2 whichever class carries it. */
   get exitCode(): number {
-    return this.code === 'ERR_USAGE' ? ExitCode.usage : this.code === 'ERR_INTERRUPTED' ? ExitCode.interrupted : ExitCode.failed;
+    return this.code === 'ERR_USAGE'
+      ? ExitCode.usage
+      : this.code === 'ERR_INTERRUPTED'
+        ? ExitCode.interrupted
+        : ExitCode.failed;
   }
 }
 
@@ -89,7 +93,10 @@ export class RemoteError extends CliError {
   static override readonly code: ErrorCode = 'ERR_REMOTE';
   readonly status: number | undefined;
   constructor(message: string, options: CliErrorOptions & { status?: number | undefined } = {}) {
-    super(message, options.code === undefined && options.status === 429 ? { ...options, code: 'ERR_RATE_LIMITED' } : options);
+    super(
+      message,
+      options.code === undefined && options.status === 429 ? { ...options, code: 'ERR_RATE_LIMITED' } : options,
+    );
     this.status = options.status;
   }
 }
@@ -141,7 +148,13 @@ export function remoteCodeOf(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
     if (current instanceof CliError && current.remoteCode) return current.remoteCode;
-    const record = current as { errorCode?: unknown; body?: unknown; $metadata?: unknown; name?: unknown; cause?: unknown };
+    const record = current as {
+      errorCode?: unknown;
+      body?: unknown;
+      $metadata?: unknown;
+      name?: unknown;
+      cause?: unknown;
+    };
     if (typeof record.errorCode === 'string' && record.errorCode) return record.errorCode;
     const body = record.body as { errorCode?: unknown } | undefined;
     if (body && typeof body === 'object' && typeof body.errorCode === 'string' && body.errorCode) return body.errorCode;

@@ -35,9 +35,24 @@ export interface Auth0ClientOptions extends Omit<HttpOptions, 'retry'>, Partial<
 /** The HTTP core for a tenant: Auth0's PATCH updates send whole fields, so repeating one cannot do the work twice. */
 function httpFor(options: Auth0ClientOptions): HttpClient {
   if (options.http) return options.http;
-  const { http: _http, sleep, maxRetries, maxRefusedRetries, maxRateLimitRetries, maxRateLimitWaitMs, baseBackoffMs, ...rest } = options;
+  const {
+    http: _http,
+    sleep,
+    maxRetries,
+    maxRefusedRetries,
+    maxRateLimitRetries,
+    maxRateLimitWaitMs,
+    baseBackoffMs,
+    ...rest
+  } = options;
   const policy = Object.fromEntries(
-    Object.entries({ maxRetries, maxRefusedRetries, maxRateLimitRetries: maxRateLimitRetries ?? 8, maxRateLimitWaitMs, baseBackoffMs: baseBackoffMs ?? 200 }).filter(([, v]) => v !== undefined),
+    Object.entries({
+      maxRetries,
+      maxRefusedRetries,
+      maxRateLimitRetries: maxRateLimitRetries ?? 8,
+      maxRateLimitWaitMs,
+      baseBackoffMs: baseBackoffMs ?? 200,
+    }).filter(([, v]) => v !== undefined),
   ) as Partial<RetryPolicy>;
   return new HttpClient({ ...rest, retry: policy, clock: { ...rest.clock, ...(sleep ? { sleep } : {}) } });
 }
@@ -61,7 +76,9 @@ export function normalizeDomain(input: string): string {
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`);
   } catch {
-    throw new UsageError(`"${input}" is not an Auth0 tenant domain.`, { hint: 'Give the domain, such as acme.eu.auth0.com.' });
+    throw new UsageError(`"${input}" is not an Auth0 tenant domain.`, {
+      hint: 'Give the domain, such as acme.eu.auth0.com.',
+    });
   }
   if (url.protocol !== 'https:' || (url.pathname !== '/' && url.pathname !== '') || url.search || !url.hostname) {
     throw new UsageError(`"${input}" is not an Auth0 tenant domain.`, {
@@ -77,10 +94,14 @@ export function normalizeBaseUrl(input: string): string {
   try {
     url = new URL(input.trim());
   } catch {
-    throw new UsageError(`"${input}" is not a URL.`, { hint: 'Give the emulator origin, such as http://127.0.0.1:8708.' });
+    throw new UsageError(`"${input}" is not a URL.`, {
+      hint: 'Give the emulator origin, such as http://127.0.0.1:8708.',
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`"${input}" is not an http(s) URL.`, { hint: 'Give the emulator origin, such as http://127.0.0.1:8708.' });
+    throw new UsageError(`"${input}" is not an http(s) URL.`, {
+      hint: 'Give the emulator origin, such as http://127.0.0.1:8708.',
+    });
   }
   if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
     throw new UsageError(`The base URL ${input} is plain http and not on this machine.`, {
@@ -155,13 +176,16 @@ export class ManagementTokenSource {
 function explainTokenError(error: unknown, target: Auth0Target): unknown {
   if (!(error instanceof CliError)) return error;
   if (error instanceof AuthError) {
-    return new AuthError(`Auth0 (${target.domain}) did not give the management app a Management API token: ${error.message}`, {
-      hint:
-        'Check the client id and secret, and that the app is authorized for the Auth0 Management API ' +
-        '(Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications).',
-      cause: error,
-      ...(error.requestId ? { requestId: error.requestId } : {}),
-    });
+    return new AuthError(
+      `Auth0 (${target.domain}) did not give the management app a Management API token: ${error.message}`,
+      {
+        hint:
+          'Check the client id and secret, and that the app is authorized for the Auth0 Management API ' +
+          '(Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications).',
+        cause: error,
+        ...(error.requestId ? { requestId: error.requestId } : {}),
+      },
+    );
   }
   return error;
 }
@@ -193,11 +217,18 @@ type Auth0Module = typeof Auth0;
 let sdkModule: Promise<Auth0Module> | undefined;
 
 async function loadSdk(): Promise<Auth0Module> {
-  sdkModule ??= import('auth0').then((mod) => ((mod as unknown as { default?: Auth0Module }).default?.ManagementClient ? (mod as unknown as { default: Auth0Module }).default : mod));
+  sdkModule ??= import('auth0').then((mod) =>
+    (mod as unknown as { default?: Auth0Module }).default?.ManagementClient
+      ? (mod as unknown as { default: Auth0Module }).default
+      : mod,
+  );
   return sdkModule;
 }
 
-export async function createAuth0Management(credentials: Auth0Credentials, options: Auth0ClientOptions = {}): Promise<Auth0Management> {
+export async function createAuth0Management(
+  credentials: Auth0Credentials,
+  options: Auth0ClientOptions = {},
+): Promise<Auth0Management> {
   const { ManagementClient } = await loadSdk();
   const http = httpFor(options);
   const tokens = new ManagementTokenSource(credentials, { http });
@@ -210,9 +241,15 @@ export async function createAuth0Management(credentials: Auth0Credentials, optio
     token: async () => (await tokens.get()).accessToken,
     maxRetries: 0,
     telemetry: false,
-    fetch: credentials.baseUrl ? withOrigin(`https://${credentials.domain}`, originOf(credentials), coreFetch) : coreFetch,
+    fetch: credentials.baseUrl
+      ? withOrigin(`https://${credentials.domain}`, originOf(credentials), coreFetch)
+      : coreFetch,
   });
-  return { target: { domain: credentials.domain, ...(credentials.baseUrl ? { baseUrl: credentials.baseUrl } : {}) }, sdk, tokens };
+  return {
+    target: { domain: credentials.domain, ...(credentials.baseUrl ? { baseUrl: credentials.baseUrl } : {}) },
+    sdk,
+    tokens,
+  };
 }
 
 /** A fetch that sends what the SDK addresses to `from` (its https://{domain}) to `to` instead. */
@@ -289,7 +326,10 @@ export function mapAuth0Error(error: unknown, what: string): unknown {
   if (status === 404) return new NotFoundError(`Auth0 could not find what was needed to ${what} (${summary}).`, base);
   if (status === 409) return new ConflictError(`Auth0 reported a conflict while trying to ${what}: ${summary}`, base);
   if (status === 400) {
-    return new UsageError(`Auth0 refused the request to ${what}: ${summary}`, { ...base, hint: 'Check the names, the audience and the scopes.' });
+    return new UsageError(`Auth0 refused the request to ${what}: ${summary}`, {
+      ...base,
+      hint: 'Check the names, the audience and the scopes.',
+    });
   }
   if (status === 429) {
     return new RemoteError(`Auth0's rate limit stopped the request to ${what} (${summary}).`, {
@@ -342,5 +382,8 @@ function networkErrorIn(error: unknown): NetworkError | undefined {
 }
 
 function isConnectionError(error: unknown): boolean {
-  return networkErrorIn(error) !== undefined || (error instanceof Error && /Cannot reach|socket hang up|other side closed/i.test(error.message));
+  return (
+    networkErrorIn(error) !== undefined ||
+    (error instanceof Error && /Cannot reach|socket hang up|other side closed/i.test(error.message))
+  );
 }

@@ -41,6 +41,8 @@ export function missingScopes(granted: readonly string[]): Partial<Record<Auth0J
 export function requireScopes(job: Auth0Job, granted: readonly string[]): void {
   const missing = missingScopes(granted)[job];
   if (missing?.length) {
-    throw new AuthError(`The Auth0 management app lacks ${missing.join(', ')}, which "${job}" needs.`, { hint: MANAGEMENT_API_HINT });
+    throw new AuthError(`The Auth0 management app lacks ${missing.join(', ')}, which "${job}" needs.`, {
+      hint: MANAGEMENT_API_HINT,
+    });
   }
 }

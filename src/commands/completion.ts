@@ -12,7 +12,11 @@ export const command = () =>
     .argument('<shell>', SHELLS.join(' | '))
     .addHelpText(
       'after',
-      examples('okta-m2m completion bash >> ~/.bashrc', 'okta-m2m completion zsh > "${fpath[1]}/_okta-m2m"', 'okta-m2m completion fish > ~/.config/fish/completions/okta-m2m.fish'),
+      examples(
+        'okta-m2m completion bash >> ~/.bashrc',
+        'okta-m2m completion zsh > "${fpath[1]}/_okta-m2m"',
+        'okta-m2m completion fish > ~/.config/fish/completions/okta-m2m.fish',
+      ),
     );
 
 /** The program whose commands the script completes: the tree the command sits in. */
@@ -65,7 +69,8 @@ function commandTree(program: CommandUnknownOpts): { nodes: Node[]; valued: stri
   const valued = new Set<string>();
   const walk = (command: CommandUnknownOpts, path: string[]) => {
     for (const option of command.options) {
-      if (option.required || option.optional) for (const flag of [option.long, option.short]) if (flag) valued.add(flag);
+      if (option.required || option.optional)
+        for (const flag of [option.long, option.short]) if (flag) valued.add(flag);
     }
     nodes.push({
       path,
@@ -156,7 +161,13 @@ function fish({ nodes, valued }: { nodes: Node[]; valued: string[] }): string {
     if (args) lines.push(`complete -c okta-m2m -n '${condition}' -a "${fishWords(args)}"`);
     for (const option of node.options.filter((o) => o.startsWith('--'))) {
       const known = OPTION_VALUES[option];
-      const value = known ? ` -x -a "${fishWords(known)}"` : FILE_OPTION.test(option) ? ' -r -F' : valued.includes(option) ? ' -x' : '';
+      const value = known
+        ? ` -x -a "${fishWords(known)}"`
+        : FILE_OPTION.test(option)
+          ? ' -r -F'
+          : valued.includes(option)
+            ? ' -x'
+            : '';
       lines.push(`complete -c okta-m2m -n '${condition}' -l ${option.slice(2)}${value}`);
     }
   }

@@ -5,7 +5,11 @@ import type { Context } from '../context.js';
 export type MakeContext = (command: CommandUnknownOpts) => Context;
 
 /** A verb's handler: the context, the verb's own options (typed by its Command), its positional arguments. */
-export type Run<Args extends unknown[], Opts extends OptionValues> = (ctx: Context, opts: Opts, ...args: Args) => Promise<void>;
+export type Run<Args extends unknown[], Opts extends OptionValues> = (
+  ctx: Context,
+  opts: Opts,
+  ...args: Args
+) => Promise<void>;
 
 /**
  * Gives a verb's Command its action: the context is made when the verb runs, and the handler gets the options and

@@ -10,7 +10,14 @@ export const command = () =>
   new Command('destroy')
     .description('remove what init made (only what the project state records, and only what okta-m2m made)')
     .option('--dry-run', 'list what would be removed and stop')
-    .addHelpText('after', examples('okta-m2m destroy', 'okta-m2m destroy --dry-run', 'okta-m2m destroy --yes --json            in CI: no prompt, the result as JSON'));
+    .addHelpText(
+      'after',
+      examples(
+        'okta-m2m destroy',
+        'okta-m2m destroy --dry-run',
+        'okta-m2m destroy --yes --json            in CI: no prompt, the result as JSON',
+      ),
+    );
 
 export type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
@@ -38,15 +45,22 @@ async function execute(ctx: Context, options: DestroyOptions): Promise<void> {
     import('../okta/client.js'),
   ]);
   if (normalizeOrgUrl(profile.orgUrl as string) !== recorded.orgUrl) {
-    throw new UsageError(`The project state here is for ${recorded.orgUrl}, but profile "${name}" uses ${profile.orgUrl}.`, {
-      hint: 'Use the profile of that org (--profile).',
-    });
+    throw new UsageError(
+      `The project state here is for ${recorded.orgUrl}, but profile "${name}" uses ${profile.orgUrl}.`,
+      {
+        hint: 'Use the profile of that org (--profile).',
+      },
+    );
   }
   // Every object the state names is read and checked before anything is deleted (the state file is data).
   const client = await ctx.okta();
   const { targets, kept } = await checkTargets(client, recorded);
-  for (const t of kept) ctx.ui.info(`left in place: ${label(t.kind) || t.kind} ${t.name ?? ''} (${t.id}) was not made by okta-m2m (adopted).`);
-  const line = (t: { kind: string; name?: string | undefined; id: string }) => `  - ${label(t.kind) || t.kind} ${t.name ?? ''} (${t.id})`;
+  for (const t of kept)
+    ctx.ui.info(
+      `left in place: ${label(t.kind) || t.kind} ${t.name ?? ''} (${t.id}) was not made by okta-m2m (adopted).`,
+    );
+  const line = (t: { kind: string; name?: string | undefined; id: string }) =>
+    `  - ${label(t.kind) || t.kind} ${t.name ?? ''} (${t.id})`;
   if (options.dryRun) {
     ctx.ui.result({ profile: name, orgUrl: recorded.orgUrl, delete: targets, kept }, () =>
       ['Would remove from ' + recorded.orgUrl + ':', ...targets.map(line)].join('\n'),
@@ -67,7 +81,9 @@ async function execute(ctx: Context, options: DestroyOptions): Promise<void> {
   await forgetClientCredentials(ctx.secrets, name, recorded.clientId);
   await (await import('../oauth/token-cache.js')).clearProfileTokens(ctx.secrets, name);
   await projectState.set(name, 'okta', undefined);
-  ctx.ui.result({ profile: name, orgUrl: recorded.orgUrl, deleted: events, kept }, () =>
-    `removed ${events.filter((e) => e.result === 'deleted').length} object(s); the project state and the keychain entries are cleared.`,
+  ctx.ui.result(
+    { profile: name, orgUrl: recorded.orgUrl, deleted: events, kept },
+    () =>
+      `removed ${events.filter((e) => e.result === 'deleted').length} object(s); the project state and the keychain entries are cleared.`,
   );
 }

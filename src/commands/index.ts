@@ -53,7 +53,7 @@ export function registerCommands(program: CommandUnknownOpts, make: MakeContext)
   program.addCommand(bind(init.command(), init.run, make));
   program.addCommand(bind(destroy.command(), destroy.run, make));
   program.addCommand(bind(status.command(), status.run, make));
-  group('secret', "hand a consumer its client secret", bind(secretShow.command(), secretShow.run, make));
+  group('secret', 'hand a consumer its client secret', bind(secretShow.command(), secretShow.run, make));
   group(
     'rotate',
     'replace a client secret or key without downtime (two overlap, then the old one goes)',
@@ -90,7 +90,11 @@ export function registerCommands(program: CommandUnknownOpts, make: MakeContext)
     bind(auth0Destroy.command(), auth0Destroy.run, make),
     bind(auth0Status.command(), auth0Status.run, make),
   );
-  group('sync', "provision an Auth0 role's users into an Okta group", bind(syncAuth0Role.command(), syncAuth0Role.run, make));
+  group(
+    'sync',
+    "provision an Auth0 role's users into an Okta group",
+    bind(syncAuth0Role.command(), syncAuth0Role.run, make),
+  );
   group(
     'emulator',
     'a local Okta org (and Auth0 tenant) over real HTTP, for trying and testing',

@@ -46,18 +46,30 @@ async function specOf(ctx: Context, flags: OktaApiFlags, recorded: OktaApiState 
   const { validateOktaApiSpec } = await import('../okta/okta-api/setup.js');
   if (flags.file !== undefined) {
     if (flags.name !== undefined || flags.oktaScope !== undefined || flags.role !== undefined) {
-      throw new UsageError('--file and --name/--okta-scope/--role do not mix.', { hint: 'Put everything in the file, or pass everything as flags.' });
+      throw new UsageError('--file and --name/--okta-scope/--role do not mix.', {
+        hint: 'Put everything in the file, or pass everything as flags.',
+      });
     }
     const path = resolve(ctx.io.cwd, flags.file);
     const raw = await readJsonFile(path, 'setup');
     if (!isRecord(raw)) throw new UsageError(`${path} must hold a JSON object.`);
-    const unknown = Object.keys(raw).filter((k) => !['version', 'kind', 'name', 'scopes', 'role', '$schema'].includes(k));
-    if (unknown.length) throw new UsageError(`${path} has unknown field(s) ${unknown.join(', ')}.`, { hint: 'An okta-api setup has kind, name, scopes and role.' });
+    const unknown = Object.keys(raw).filter(
+      (k) => !['version', 'kind', 'name', 'scopes', 'role', '$schema'].includes(k),
+    );
+    if (unknown.length)
+      throw new UsageError(`${path} has unknown field(s) ${unknown.join(', ')}.`, {
+        hint: 'An okta-api setup has kind, name, scopes and role.',
+      });
     return validateOktaApiSpec(raw, path);
   }
-  if (flags.name === undefined && flags.oktaScope === undefined && recorded?.spec) return validateOktaApiSpec(recorded.spec, 'the project state');
+  if (flags.name === undefined && flags.oktaScope === undefined && recorded?.spec)
+    return validateOktaApiSpec(recorded.spec, 'the project state');
   return validateOktaApiSpec(
-    { name: flags.name ?? recorded?.spec?.name, scopes: flags.oktaScope ?? recorded?.spec?.scopes, role: flags.role ?? recorded?.spec?.role },
+    {
+      name: flags.name ?? recorded?.spec?.name,
+      scopes: flags.oktaScope ?? recorded?.spec?.scopes,
+      role: flags.role ?? recorded?.spec?.role,
+    },
     'the flags',
   );
 }
@@ -76,7 +88,10 @@ async function publicKeyOf(ctx: Context, file: string | undefined): Promise<Json
     const kid = typeof parsed?.kid === 'string' ? parsed.kid : await jose.calculateJwkThumbprint(jwk, 'sha256');
     return { kty: jwk.kty, e: jwk.e, n: jwk.n, kid, use: 'sig', alg: 'RS256' };
   } catch (error) {
-    throw new UsageError(`${file} is not an RSA public key (PEM or JWK without "d").`, { hint: 'Give the public half only; the private key stays with you.', cause: error });
+    throw new UsageError(`${file} is not an RSA public key (PEM or JWK without "d").`, {
+      hint: 'Give the public half only; the private key stays with you.',
+      cause: error,
+    });
   }
 }
 
@@ -104,7 +119,8 @@ export async function initOktaApi(ctx: Context, flags: OktaApiFlags): Promise<vo
     return;
   }
   ctx.ui.info(renderPlan(plan, { label }));
-  if (spec.role) ctx.ui.warn(`--role ${spec.role}: the app gets everything that role allows, not only what its scopes need.`);
+  if (spec.role)
+    ctx.ui.warn(`--role ${spec.role}: the app gets everything that role allows, not only what its scopes need.`);
   if (plan.changed) {
     if (!(await confirmOrYes(ctx.ui, ctx.globals.yes, 'Apply these changes?'))) {
       ctx.ui.info('nothing changed.');
@@ -112,14 +128,20 @@ export async function initOktaApi(ctx: Context, flags: OktaApiFlags): Promise<vo
     }
     if (!publicKey) {
       await keychainPreflight(ctx.secrets, name, {
-        message: "init --okta-api keeps the app's private key in the OS keychain, and it cannot be reached; nothing was changed.",
+        message:
+          "init --okta-api keeps the app's private key in the OS keychain, and it cannot be reached; nothing was changed.",
         hint: 'Run it where a keychain is available, or pass --public-key-file with your own key.',
       });
     }
   } else {
     ctx.ui.success('everything is as the setup says; nothing to change.');
   }
-  const recorder = new StateSectionRecorder<OktaApiState>(projectState, name, 'okta', base ?? { kind: 'okta-api', orgUrl: client.orgUrl });
+  const recorder = new StateSectionRecorder<OktaApiState>(
+    projectState,
+    name,
+    'okta',
+    base ?? { kind: 'okta-api', orgUrl: client.orgUrl },
+  );
   const state = await setup.applyOktaApi(
     {
       client,
@@ -127,7 +149,8 @@ export async function initOktaApi(ctx: Context, flags: OktaApiFlags): Promise<vo
       profile: name,
       current: () => recorder.current,
       save: (patch) => recorder.update(patch),
-      report: (event) => ctx.ui.success(`${event.action} ${label(event.kind)} ${event.name}${event.id ? ` (${event.id})` : ''}`),
+      report: (event) =>
+        ctx.ui.success(`${event.action} ${label(event.kind)} ${event.name}${event.id ? ` (${event.id})` : ''}`),
     },
     spec,
     observed,
@@ -160,7 +183,10 @@ export async function wizardChoosesOktaApi(ctx: Context): Promise<boolean> {
     {
       message: 'What to set up',
       choices: [
-        { name: 'M2M access to an API of yours (an app, a custom authorization server, scopes, policy, rule)', value: 'api' },
+        {
+          name: 'M2M access to an API of yours (an app, a custom authorization server, scopes, policy, rule)',
+          value: 'api',
+        },
         { name: "A service app for Okta's own management API (okta.* scopes, a custom admin role)", value: 'okta-api' },
       ],
       default: 'api',
@@ -184,12 +210,19 @@ export async function oktaApiWizard(ctx: Context): Promise<void> {
       return (error as Error).message;
     }
   };
-  const name = await input({ message: 'Name of the service app', validate: (v: string) => check(() => validateOktaApiSpec({ name: v, scopes: ['okta.users.read'] }, 'the wizard')) }, io);
+  const name = await input(
+    {
+      message: 'Name of the service app',
+      validate: (v: string) => check(() => validateOktaApiSpec({ name: v, scopes: ['okta.users.read'] }, 'the wizard')),
+    },
+    io,
+  );
   const scopeText = await input(
     {
       message: 'okta.* scopes it needs (space or comma separated)',
       default: 'okta.users.read',
-      validate: (v: string) => check(() => validateOktaApiSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) }, 'the wizard')),
+      validate: (v: string) =>
+        check(() => validateOktaApiSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) }, 'the wizard')),
     },
     io,
   );
@@ -205,10 +238,18 @@ export async function statusOktaApi(ctx: Context, state: OktaApiState, mint: boo
   if (spec) {
     const observed = await setup.observeOktaApi(client, spec, state, ctx.secrets, name, undefined);
     for (const item of setup.planOktaApi(client, spec, state, observed).items) {
-      objects.push({ kind: item.kind, name: item.name, ...(item.id ? { id: item.id } : {}), status: item.action === 'unchanged' ? 'ok' : item.action === 'create' ? 'missing' : 'drifted', changes: itemDetails(item) });
+      objects.push({
+        kind: item.kind,
+        name: item.name,
+        ...(item.id ? { id: item.id } : {}),
+        status: item.action === 'unchanged' ? 'ok' : item.action === 'create' ? 'missing' : 'drifted',
+        changes: itemDetails(item),
+      });
     }
   }
-  let token: { checked: false } | { ok: boolean; error?: string; expiresIn?: number; scope?: string } = { checked: false };
+  let token: { checked: false } | { ok: boolean; error?: string; expiresIn?: number; scope?: string } = {
+    checked: false,
+  };
   if (mint && state.clientId) {
     const { probeToken } = await import('../oauth/probe.js');
     const key = await ctx.secrets.get(secretRefs.clientPrivateKey(name, state.clientId));
@@ -222,7 +263,15 @@ export async function statusOktaApi(ctx: Context, state: OktaApiState, mint: boo
       http: client.http,
     });
   }
-  const value = { profile: name, kind: 'okta-api', setup: setup.oktaApiOutputs(state, name), complete: Boolean(spec && state.access?.assignmentId), drift: objects.some((o) => o.status !== 'ok'), objects, token };
+  const value = {
+    profile: name,
+    kind: 'okta-api',
+    setup: setup.oktaApiOutputs(state, name),
+    complete: Boolean(spec && state.access?.assignmentId),
+    drift: objects.some((o) => o.status !== 'ok'),
+    objects,
+    token,
+  };
   ctx.ui.result(value, (v) =>
     [
       keyValues([
@@ -235,14 +284,27 @@ export async function statusOktaApi(ctx: Context, state: OktaApiState, mint: boo
         ['token', 'ok' in v.token ? (v.token.ok ? 'yes' : `no: ${v.token.error ?? ''}`) : 'not tried'],
       ]),
       '',
-      table(['STATE', 'KIND', 'NAME', 'ID', 'DIFFERENCES'], v.objects.map((o) => [o.status, label(o.kind as never) || 'credential', o.name, o.id ?? '-', o.changes.join('; ')])),
+      table(
+        ['STATE', 'KIND', 'NAME', 'ID', 'DIFFERENCES'],
+        v.objects.map((o) => [
+          o.status,
+          label(o.kind as never) || 'credential',
+          o.name,
+          o.id ?? '-',
+          o.changes.join('; '),
+        ]),
+      ),
     ].join('\n'),
   );
 }
 
 export async function destroyOktaApi(ctx: Context, state: OktaApiState): Promise<void> {
   const name = await ctx.profileName();
-  const record = { ...(state.access ?? {}), ...(state.appId ? { appId: state.appId } : {}), ...(state.clientId ? { clientId: state.clientId } : {}) };
+  const record = {
+    ...(state.access ?? {}),
+    ...(state.appId ? { appId: state.appId } : {}),
+    ...(state.clientId ? { clientId: state.clientId } : {}),
+  };
   const targets = [
     ...(record.assignmentId ? [`admin role assignment ${record.assignmentId}`] : []),
     ...(record.roleId ? [`custom admin role ${record.roleId}`] : []),
@@ -258,12 +320,16 @@ export async function destroyOktaApi(ctx: Context, state: OktaApiState): Promise
   const { removeBootstrap } = await import('../okta/bootstrap/setup.js');
   const client = await ctx.okta();
   const events = await removeBootstrap(client, record, (event) =>
-    event.result === 'deleted' ? ctx.ui.success(`deleted ${label(event.kind)} (${event.id})`) : ctx.ui.progress(`${label(event.kind)} ${event.id} was already gone`),
+    event.result === 'deleted'
+      ? ctx.ui.success(`deleted ${label(event.kind)} (${event.id})`)
+      : ctx.ui.progress(`${label(event.kind)} ${event.id} was already gone`),
   );
   if (state.clientId) await ctx.secrets.delete(secretRefs.clientPrivateKey(name, state.clientId));
   await (await import('../oauth/token-cache.js')).clearProfileTokens(ctx.secrets, name);
   await (await ctx.state()).set(name, 'okta', undefined);
-  ctx.ui.result({ profile: name, orgUrl: state.orgUrl, destroyed: events }, () =>
-    `removed ${events.filter((e) => e.result === 'deleted').length} object(s); the project state and the keychain entries are cleared.`,
+  ctx.ui.result(
+    { profile: name, orgUrl: state.orgUrl, destroyed: events },
+    () =>
+      `removed ${events.filter((e) => e.result === 'deleted').length} object(s); the project state and the keychain entries are cleared.`,
   );
 }

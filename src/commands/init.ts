@@ -21,19 +21,38 @@ export const command = () =>
     .option('--description <text>', 'a description for the authorization server and policy')
     .option('--scope <scope>', 'a scope to make (repeatable, or comma separated)', collectScopeNames)
     .option('--default-scope <scope>', 'the scope Okta grants when a token request names none')
-    .option('--auth-method <method>', 'client authentication: client_secret_basic (default), client_secret_post or private_key_jwt')
+    .option(
+      '--auth-method <method>',
+      'client authentication: client_secret_basic (default), client_secret_post or private_key_jwt',
+    )
     .option('--token-lifetime <minutes>', 'access token lifetime in minutes, 5 to 1440 (default 60)')
     .option('--all-clients', 'let the access policy apply to every client of the server, not only the new app')
     .option('--dpop', 'make the app require DPoP-bound access tokens (RFC 9449); token get then uses DPoP')
     .option('-f, --file <path>', 'read the setup from a file (okta-m2m.json)')
     .option('--save <path>', 'also write the setup to a file (for --file next time)')
     .option('--dry-run', 'print the plan and stop')
-    .option('--adopt', 'take over existing objects of the setup\'s names that okta-m2m did not make (destroy leaves them)')
+    .option(
+      '--adopt',
+      "take over existing objects of the setup's names that okta-m2m did not make (destroy leaves them)",
+    )
     .option('--allow-breaking', 'apply breaking changes (scopes removed, audience changed, a rename) with --yes')
-    .option('--okta-api', "a service app for Okta's own management API (your automation): private_key_jwt, okta.* grants, a custom admin role")
-    .option('--okta-scope <scope>', 'with --okta-api: an okta.* scope to grant (repeatable, or comma separated)', collectList)
-    .option('--role <role>', 'with --okta-api: a standard admin role (such as READ_ONLY_ADMIN) instead of a custom role')
-    .option('--public-key-file <path>', 'with --okta-api: register your own public key (PEM or JWK) instead of a generated one')
+    .option(
+      '--okta-api',
+      "a service app for Okta's own management API (your automation): private_key_jwt, okta.* grants, a custom admin role",
+    )
+    .option(
+      '--okta-scope <scope>',
+      'with --okta-api: an okta.* scope to grant (repeatable, or comma separated)',
+      collectList,
+    )
+    .option(
+      '--role <role>',
+      'with --okta-api: a standard admin role (such as READ_ONLY_ADMIN) instead of a custom role',
+    )
+    .option(
+      '--public-key-file <path>',
+      'with --okta-api: register your own public key (PEM or JWK) instead of a generated one',
+    )
     .addHelpText(
       'after',
       `
@@ -51,7 +70,17 @@ ${examples(
 export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 /** The options that describe the setup (as opposed to where it comes from or what to do with it). */
-const SPEC_FLAGS = ['name', 'audience', 'description', 'scope', 'defaultScope', 'authMethod', 'tokenLifetime', 'allClients', 'dpop'] as const;
+const SPEC_FLAGS = [
+  'name',
+  'audience',
+  'description',
+  'scope',
+  'defaultScope',
+  'authMethod',
+  'tokenLifetime',
+  'allClients',
+  'dpop',
+] as const;
 
 export async function run(ctx: Context, options: InitOptions): Promise<void> {
   if (options.dryRun) return execute(ctx, options);
@@ -61,11 +90,20 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
 
 async function execute(ctx: Context, options: InitOptions): Promise<void> {
   const oktaApi = await import('./init-okta-api.js');
-  if (options.oktaApi || (await oktaApi.isOktaApiFile(ctx, options.file)) || (!options.name && !options.file && (await oktaApi.recordedOktaApi(ctx, await ctx.profileName())))) {
+  if (
+    options.oktaApi ||
+    (await oktaApi.isOktaApiFile(ctx, options.file)) ||
+    (!options.name && !options.file && (await oktaApi.recordedOktaApi(ctx, await ctx.profileName())))
+  ) {
     return oktaApi.initOktaApi(ctx, options);
   }
-  for (const [flag, set] of [['--okta-scope', options.oktaScope], ['--role', options.role], ['--public-key-file', options.publicKeyFile]] as const) {
-    if (set !== undefined) throw new UsageError(`${flag} goes with --okta-api.`, { hint: 'Add --okta-api, or leave it out.' });
+  for (const [flag, set] of [
+    ['--okta-scope', options.oktaScope],
+    ['--role', options.role],
+    ['--public-key-file', options.publicKeyFile],
+  ] as const) {
+    if (set !== undefined)
+      throw new UsageError(`${flag} goes with --okta-api.`, { hint: 'Add --okta-api, or leave it out.' });
   }
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
@@ -87,10 +125,14 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
   ]);
   const client = await ctx.okta();
   if (recorded && recorded.orgUrl !== client.orgUrl) {
-    ctx.ui.warn(`the project state here was made for ${recorded.orgUrl}; profile "${name}" uses ${client.orgUrl}. Its ids are ignored.`);
+    ctx.ui.warn(
+      `the project state here was made for ${recorded.orgUrl}; profile "${name}" uses ${client.orgUrl}. Its ids are ignored.`,
+    );
   }
   ctx.ui.progress(`reading what exists in ${client.orgUrl} ...`);
-  const observed = await observe(client, spec, recorded, credentialLookup(ctx.secrets, name), { adopt: Boolean(options.adopt) });
+  const observed = await observe(client, spec, recorded, credentialLookup(ctx.secrets, name), {
+    adopt: Boolean(options.adopt),
+  });
   const plan = computePlan(spec, observed);
 
   if (options.dryRun) {
@@ -115,13 +157,18 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
 
   const base: OktaState = recorded && recorded.orgUrl === client.orgUrl ? recorded : { orgUrl: client.orgUrl };
   const recorder = new StateRecorder(projectState, name, base);
-  const state = await apply({
-    client,
-    profile: name,
-    secrets: ctx.secrets,
-    recorder,
-    report: (event) => ctx.ui.success(`${event.action} ${label(event.kind)} ${event.name}${event.id ? ` (${event.id})` : ''}`),
-  }, spec, observed);
+  const state = await apply(
+    {
+      client,
+      profile: name,
+      secrets: ctx.secrets,
+      recorder,
+      report: (event) =>
+        ctx.ui.success(`${event.action} ${label(event.kind)} ${event.name}${event.id ? ` (${event.id})` : ''}`),
+    },
+    spec,
+    observed,
+  );
   await recorder.flush();
   const outputs = outputsOf(state, name);
   ctx.ui.result(outputs, renderOutputs);
@@ -141,7 +188,11 @@ async function breakingConfirmed(ctx: Context, plan: Plan, allowed: boolean): Pr
   return confirmOrYes(ctx.ui, false, `These changes may break consumers (${what}). Apply them anyway?`);
 }
 
-async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaState | undefined): Promise<SetupSpec | { oktaApi: true }> {
+async function desiredSpec(
+  ctx: Context,
+  options: InitOptions,
+  recorded: OktaState | undefined,
+): Promise<SetupSpec | { oktaApi: true }> {
   const { SPEC_FILE, specFromFile, validateSpec } = await import('../okta/setup/spec.js');
   const flagged = SPEC_FLAGS.filter((flag) => options[flag] !== undefined);
   if (options.file !== undefined) {
@@ -170,17 +221,20 @@ async function desiredSpec(ctx: Context, options: InitOptions, recorded: OktaSta
     if (input.name === undefined && recorded?.spec) {
       // Flags change the setup applied last time.
       const base = recorded.spec;
-      return validateSpec({
-        name: base.name,
-        audience: input.audience ?? base.audience,
-        description: input.description ?? base.description,
-        scopes: input.scopes ?? base.scopes,
-        defaultScope: input.defaultScope ?? (input.scopes ? undefined : base.defaultScope),
-        authMethod: input.authMethod ?? base.authMethod,
-        tokenLifetimeMinutes: input.tokenLifetimeMinutes ?? base.tokenLifetimeMinutes,
-        allClients: input.allClients ?? base.allClients,
-        dpop: input.dpop ?? base.dpop,
-      }, 'the flags');
+      return validateSpec(
+        {
+          name: base.name,
+          audience: input.audience ?? base.audience,
+          description: input.description ?? base.description,
+          scopes: input.scopes ?? base.scopes,
+          defaultScope: input.defaultScope ?? (input.scopes ? undefined : base.defaultScope),
+          authMethod: input.authMethod ?? base.authMethod,
+          tokenLifetimeMinutes: input.tokenLifetimeMinutes ?? base.tokenLifetimeMinutes,
+          allClients: input.allClients ?? base.allClients,
+          dpop: input.dpop ?? base.dpop,
+        },
+        'the flags',
+      );
     }
     return validateSpec(input, 'the flags');
   }
@@ -204,7 +258,8 @@ function kebab(flag: string): string {
 
 async function wizard(ctx: Context): Promise<SetupSpec> {
   const inquirer = await prompts(ctx.ui, 'The setup (--name and --scope, or --file okta-m2m.json)');
-  const { AUTH_METHODS, DEFAULT_TOKEN_LIFETIME_MINUTES, SPEC_FILE, validateSpec } = await import('../okta/setup/spec.js');
+  const { AUTH_METHODS, DEFAULT_TOKEN_LIFETIME_MINUTES, SPEC_FILE, validateSpec } =
+    await import('../okta/setup/spec.js');
   const io = { output: ctx.io.stderr, input: ctx.io.stdin };
   const check = (make: () => unknown) => {
     try {
@@ -215,15 +270,33 @@ async function wizard(ctx: Context): Promise<SetupSpec> {
     }
   };
   const name = await inquirer.input(
-    { message: 'Name of the API (the app and authorization server get this name)', validate: (v: string) => check(() => validateSpec({ name: v, scopes: ['x'] })) },
+    {
+      message: 'Name of the API (the app and authorization server get this name)',
+      validate: (v: string) => check(() => validateSpec({ name: v, scopes: ['x'] })),
+    },
     io,
   );
-  const audience = await inquirer.input({ message: 'Audience of the tokens', default: `api://${name.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}` }, io);
-  const description = await inquirer.input({ message: 'Description', default: `M2M access to ${name.trim()} (made by okta-m2m)` }, io);
+  const audience = await inquirer.input(
+    {
+      message: 'Audience of the tokens',
+      default: `api://${name
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')}`,
+    },
+    io,
+  );
+  const description = await inquirer.input(
+    { message: 'Description', default: `M2M access to ${name.trim()} (made by okta-m2m)` },
+    io,
+  );
   const scopeText = await inquirer.input(
     {
       message: 'Scopes (space or comma separated)',
-      default: `${name.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}:read`,
+      default: `${name
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')}:read`,
       validate: (v: string) => check(() => validateSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) })),
     },
     io,
@@ -252,12 +325,27 @@ async function wizard(ctx: Context): Promise<SetupSpec> {
     },
     io,
   );
-  const allClients = await inquirer.confirm({ message: 'Let the policy apply to all clients of the server?', default: false }, io);
+  const allClients = await inquirer.confirm(
+    { message: 'Let the policy apply to all clients of the server?', default: false },
+    io,
+  );
   const spec = validateSpec(
-    { name, audience, description, scopes, defaultScope: defaultScope || undefined, authMethod, tokenLifetimeMinutes: lifetime, allClients },
+    {
+      name,
+      audience,
+      description,
+      scopes,
+      defaultScope: defaultScope || undefined,
+      authMethod,
+      tokenLifetimeMinutes: lifetime,
+      allClients,
+    },
     'the wizard',
   );
-  const save = await inquirer.confirm({ message: `Save this setup to ${SPEC_FILE} (for --file next time)?`, default: true }, io);
+  const save = await inquirer.confirm(
+    { message: `Save this setup to ${SPEC_FILE} (for --file next time)?`, default: true },
+    io,
+  );
   if (save) await saveSpecFile(ctx, SPEC_FILE, spec);
   return spec;
 }

@@ -16,23 +16,33 @@ import { promptApiToken, readApiToken, saveProfile } from './login-input.js';
  */
 export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: string, orgUrl: string): Promise<void> {
   if (options.clientId || options.privateKeyFile || options.generateKey || options.keyId) {
-    throw new UsageError('--bootstrap makes the app and its key itself; --client-id, --private-key-file, --key-id and --generate-key do not go with it.', {
-      hint: 'Leave them out, or log in to an existing app with "okta-m2m login --oauth --client-id ...".',
-    });
+    throw new UsageError(
+      '--bootstrap makes the app and its key itself; --client-id, --private-key-file, --key-id and --generate-key do not go with it.',
+      {
+        hint: 'Leave them out, or log in to an existing app with "okta-m2m login --oauth --client-id ...".',
+      },
+    );
   }
-  const [{ DEFAULT_BOOTSTRAP_SCOPES, STANDARD_ROLE_WARNINGS, customRoleFor }, setup, { createOktaClient }] = await Promise.all([
-    import('../okta/bootstrap/scopes.js'),
-    import('../okta/bootstrap/setup.js'),
-    import('../okta/client.js'),
-  ]);
+  const [{ DEFAULT_BOOTSTRAP_SCOPES, STANDARD_ROLE_WARNINGS, customRoleFor }, setup, { createOktaClient }] =
+    await Promise.all([
+      import('../okta/bootstrap/scopes.js'),
+      import('../okta/bootstrap/setup.js'),
+      import('../okta/client.js'),
+    ]);
   const doc = await ctx.profiles();
   const existing = doc.profiles[name];
   const scopes = options.scopes?.length ? [...new Set(options.scopes)] : DEFAULT_BOOTSTRAP_SCOPES;
   const bad = scopes.filter((s) => !/^okta\.[A-Za-z]+\.(read|manage)$/.test(s));
-  if (bad.length) throw new UsageError(`${bad.join(', ')} ${bad.length > 1 ? 'are not' : 'is not an'} okta.* scope${bad.length > 1 ? 's' : ''}.`, { hint: 'See "okta-m2m login --help" for the scopes by command.' });
+  if (bad.length)
+    throw new UsageError(
+      `${bad.join(', ')} ${bad.length > 1 ? 'are not' : 'is not an'} okta.* scope${bad.length > 1 ? 's' : ''}.`,
+      { hint: 'See "okta-m2m login --help" for the scopes by command.' },
+    );
   const standardRole = options.role?.trim().toUpperCase();
   if (standardRole !== undefined && !/^[A-Z_]+$/.test(standardRole)) {
-    throw new UsageError(`"${options.role}" is not a standard admin role.`, { hint: 'Such as SUPER_ADMIN, ORG_ADMIN or APP_ADMIN.' });
+    throw new UsageError(`"${options.role}" is not a standard admin role.`, {
+      hint: 'Such as SUPER_ADMIN, ORG_ADMIN or APP_ADMIN.',
+    });
   }
 
   const token = await apiTokenFor(ctx, options, name, existing);
@@ -66,13 +76,18 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
   const plan = setup.planBootstrap(input, observed);
   ctx.ui.info(renderPlan(plan, { label }));
   if (plan.changed) {
-    const yes = await confirmOrYes(ctx.ui, ctx.globals.yes, "Make okta-m2m's service app and switch the profile to it?");
+    const yes = await confirmOrYes(
+      ctx.ui,
+      ctx.globals.yes,
+      "Make okta-m2m's service app and switch the profile to it?",
+    );
     if (!yes) {
       ctx.ui.info('nothing changed.');
       return;
     }
     await keychainPreflight(ctx.secrets, name, {
-      message: "--bootstrap keeps the app's private key in the OS keychain, and it cannot be reached; nothing was changed.",
+      message:
+        "--bootstrap keeps the app's private key in the OS keychain, and it cannot be reached; nothing was changed.",
       hint: 'Run it where a keychain is available (on Linux: a Secret Service such as gnome-keyring).',
     });
   }
@@ -81,7 +96,8 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
       admin,
       secrets: ctx.secrets,
       save: (record) => recordProgress(ctx, name, admin.orgUrl, record),
-      report: (event) => ctx.ui.success(`${event.action} ${label(event.kind)} ${event.name}${event.id ? ` (${event.id})` : ''}`),
+      report: (event) =>
+        ctx.ui.success(`${event.action} ${label(event.kind)} ${event.name}${event.id ? ` (${event.id})` : ''}`),
     },
     input,
     observed,
@@ -139,14 +155,24 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
       ['key id', v.keyId],
       ['scopes', v.scopes.join(' ')],
       ['DPoP', v.dpop ? 'required' : 'off'],
-      ['admin role', v.role === 'CUSTOM' ? `custom role ${v.bootstrap.roleId ?? ''} over resource set ${v.bootstrap.resourceSetId ?? ''}` : v.role],
+      [
+        'admin role',
+        v.role === 'CUSTOM'
+          ? `custom role ${v.bootstrap.roleId ?? ''} over resource set ${v.bootstrap.resourceSetId ?? ''}`
+          : v.role,
+      ],
       ['API token', v.apiTokenRevoked ? 'revoked' : 'still valid (not stored)'],
     ]),
   );
 }
 
 /** The API token: --api-token-stdin, $OKTA_M2M_API_TOKEN, the profile's own (an SSWS profile), else a prompt. */
-async function apiTokenFor(ctx: Context, options: LoginOptions, name: string, existing: Profile | undefined): Promise<string> {
+async function apiTokenFor(
+  ctx: Context,
+  options: LoginOptions,
+  name: string,
+  existing: Profile | undefined,
+): Promise<string> {
   const given = await readApiToken(ctx, options);
   if (given) return given.token;
   if (existing?.authMode !== 'private_key_jwt') {

@@ -8,7 +8,10 @@ import { prompts } from '../ui/prompt.js';
 import { readAll } from '../ui/streams.js';
 
 /** An API token from --api-token-stdin or $OKTA_M2M_API_TOKEN; undefined when neither gives one. */
-export async function readApiToken(ctx: Context, options: { apiTokenStdin?: boolean | undefined }): Promise<{ token: string; fromEnv: boolean } | undefined> {
+export async function readApiToken(
+  ctx: Context,
+  options: { apiTokenStdin?: boolean | undefined },
+): Promise<{ token: string; fromEnv: boolean } | undefined> {
   let token: string;
   let fromEnv = false;
   if (options.apiTokenStdin) {
@@ -31,19 +34,25 @@ export async function readApiToken(ctx: Context, options: { apiTokenStdin?: bool
 
 export async function promptApiToken(ctx: Context): Promise<string> {
   const { password } = await prompts(ctx.ui, 'The API token (--api-token-stdin or $OKTA_M2M_API_TOKEN)');
-  const token = (await password({ message: 'Okta API token', mask: '*' }, { output: ctx.io.stderr, input: ctx.io.stdin })).trim();
+  const token = (
+    await password({ message: 'Okta API token', mask: '*' }, { output: ctx.io.stderr, input: ctx.io.stdin })
+  ).trim();
   checkApiToken(token);
   return token;
 }
 
 function checkApiToken(token: string): void {
-  if (/\s/.test(token)) throw new UsageError('The API token has spaces in it.', { hint: 'Give the token alone, not "SSWS <token>".' });
+  if (/\s/.test(token))
+    throw new UsageError('The API token has spaces in it.', { hint: 'Give the token alone, not "SSWS <token>".' });
   registerSecret(token);
 }
 
 export async function saveProfile(ctx: Context, name: string, profile: Profile): Promise<void> {
   const doc = await ctx.profiles();
   const hadCurrent = Boolean(doc.profiles[doc.current]);
-  const profiles = { ...doc.profiles, [name]: { ...(doc.profiles[name]?.auth0 ? { auth0: doc.profiles[name]?.auth0 } : {}), ...profile } };
+  const profiles = {
+    ...doc.profiles,
+    [name]: { ...(doc.profiles[name]?.auth0 ? { auth0: doc.profiles[name]?.auth0 } : {}), ...profile },
+  };
   await saveProfiles({ current: hadCurrent ? doc.current : name, profiles }, ctx.env);
 }

@@ -19,15 +19,37 @@ export const command = () =>
     .option('--api-token-stdin', 'read an Okta API token (SSWS) from stdin (else $OKTA_M2M_API_TOKEN, else a prompt)')
     .option('--oauth', "authenticate as okta-m2m's own service app with private_key_jwt instead of an API token")
     .option('--client-id <id>', 'with --oauth: the client id of that service app')
-    .option('--private-key-file <path>', 'with --oauth: its private key, PEM or JWK (else the one --generate-key stored)')
+    .option(
+      '--private-key-file <path>',
+      'with --oauth: its private key, PEM or JWK (else the one --generate-key stored)',
+    )
     .option('--key-id <kid>', 'with --oauth: the key id (kid) registered for that key')
-    .option('--scopes <scopes>', 'with --oauth: the okta.* scopes to request (repeatable, or space separated)', collectList)
-    .option('--dpop', "with --oauth: the service app requires DPoP (Okta's default for new API Services apps): every management request carries a DPoP proof")
-    .option('--generate-key', 'with --oauth: make a key pair, keep the private key in the keychain, print the public JWK and what to set up in Okta')
-    .option('--bootstrap', "with --oauth: make okta-m2m's own service app with an admin API token used once (--api-token-stdin, $OKTA_M2M_API_TOKEN, or the profile's), then switch the profile to it")
-    .option('--role <role>', 'with --bootstrap: assign this standard admin role (such as SUPER_ADMIN) instead of a custom role with just the scopes\' permissions')
+    .option(
+      '--scopes <scopes>',
+      'with --oauth: the okta.* scopes to request (repeatable, or space separated)',
+      collectList,
+    )
+    .option(
+      '--dpop',
+      "with --oauth: the service app requires DPoP (Okta's default for new API Services apps): every management request carries a DPoP proof",
+    )
+    .option(
+      '--generate-key',
+      'with --oauth: make a key pair, keep the private key in the keychain, print the public JWK and what to set up in Okta',
+    )
+    .option(
+      '--bootstrap',
+      "with --oauth: make okta-m2m's own service app with an admin API token used once (--api-token-stdin, $OKTA_M2M_API_TOKEN, or the profile's), then switch the profile to it",
+    )
+    .option(
+      '--role <role>',
+      "with --bootstrap: assign this standard admin role (such as SUPER_ADMIN) instead of a custom role with just the scopes' permissions",
+    )
     .option('--no-dpop', 'with --bootstrap: do not require DPoP-bound tokens for the app (default: required)')
-    .option('--revoke-api-token', 'with --bootstrap: revoke the API token afterwards (DELETE /api/v1/api-tokens/current)')
+    .option(
+      '--revoke-api-token',
+      'with --bootstrap: revoke the API token afterwards (DELETE /api/v1/api-tokens/current)',
+    )
     .addHelpText('after', () => scopesHelp())
     .addHelpText(
       'after',
@@ -47,13 +69,14 @@ function scopesHelp(): string {
   return `\nokta.* scopes by command (--scopes; --bootstrap grants these by default):\n${COMMAND_SCOPES.map((c) => `  ${c.command.padEnd(width)}  ${c.scopes.join(' ')}`).join('\n')}\n`;
 }
 
-
 export async function run(ctx: Context, options: LoginOptions): Promise<void> {
   const { normalizeOrgUrl } = await import('../okta/client.js');
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   const existing = doc.profiles[name];
-  const orgUrl = normalizeOrgUrl(options.bootstrap && !options.orgUrl && existing?.orgUrl ? existing.orgUrl : await orgUrlOf(ctx, options, existing));
+  const orgUrl = normalizeOrgUrl(
+    options.bootstrap && !options.orgUrl && existing?.orgUrl ? existing.orgUrl : await orgUrlOf(ctx, options, existing),
+  );
   if (options.bootstrap) {
     const { bootstrapLogin } = await import('./login-bootstrap.js');
     return bootstrapLogin(ctx, options, name, orgUrl);
@@ -62,8 +85,15 @@ export async function run(ctx: Context, options: LoginOptions): Promise<void> {
   if (oauth && options.apiTokenStdin) {
     throw new UsageError('--api-token-stdin and --oauth are two different ways to log in.', { hint: 'Choose one.' });
   }
-  for (const [flag, set] of [['--role', options.role !== undefined], ['--revoke-api-token', options.revokeApiToken], ['--no-dpop', options.dpop === false]] as const) {
-    if (set) throw new UsageError(`${flag} goes with --oauth --bootstrap.`, { hint: 'Add --oauth --bootstrap, or leave it out.' });
+  for (const [flag, set] of [
+    ['--role', options.role !== undefined],
+    ['--revoke-api-token', options.revokeApiToken],
+    ['--no-dpop', options.dpop === false],
+  ] as const) {
+    if (set)
+      throw new UsageError(`${flag} goes with --oauth --bootstrap.`, {
+        hint: 'Add --oauth --bootstrap, or leave it out.',
+      });
   }
   if (oauth && options.generateKey) return generateKey(ctx, options, name, orgUrl);
   await checkOktaOrg(ctx, orgUrl);
@@ -116,7 +146,9 @@ async function loginOAuth(ctx: Context, options: LoginOptions, name: string, org
   let clientId = options.clientId?.trim();
   if (!clientId) {
     const { input } = await prompts(ctx.ui, "The service app's client id (--client-id)");
-    clientId = (await input({ message: "Client id of okta-m2m's service app" }, { output: ctx.io.stderr, input: ctx.io.stdin })).trim();
+    clientId = (
+      await input({ message: "Client id of okta-m2m's service app" }, { output: ctx.io.stderr, input: ctx.io.stdin })
+    ).trim();
   }
   const existing = (await ctx.profiles()).profiles[name];
   let keyId = options.keyId;
@@ -153,7 +185,9 @@ async function loginOAuth(ctx: Context, options: LoginOptions, name: string, org
       : MANAGEMENT_SCOPES;
   // A DPoP-bound login stays so when logging in again as the same app without the flag.
   const dpop = Boolean(options.dpop) || (existing?.dpop === true && existing.clientId === clientId);
-  const dpopProver = dpop ? await (await import('../okta/connect.js')).managementDpopProver(ctx.secrets, name, clientId) : undefined;
+  const dpopProver = dpop
+    ? await (await import('../okta/connect.js')).managementDpopProver(ctx.secrets, name, clientId)
+    : undefined;
   ctx.ui.progress(`checking the service app ${clientId} against ${orgUrl}${dpop ? ' (DPoP)' : ''} ...`);
   const verified = await verifyCredentials(
     { orgUrl, mode: 'private_key_jwt', clientId, scopes: [...scopes], privateKey, ...(keyId ? { keyId } : {}) },
@@ -190,7 +224,7 @@ async function generateKey(ctx: Context, options: LoginOptions, name: string, or
   await saveProfile(ctx, name, profile);
   const profileFlag = name === 'default' ? '' : ` --profile ${name}`;
   const steps = [
-    'Set up okta-m2m\'s own service app in Okta (Admin Console):',
+    "Set up okta-m2m's own service app in Okta (Admin Console):",
     '  1. Applications > Create App Integration > API Services; name it, for example, okta-m2m.',
     '  2. General > Client Credentials > Edit: Client authentication "Public key / Private key";',
     '     add the public key printed above (paste the JWK), and save. Leave "Require DPoP" on (Okta\'s default):',
@@ -206,7 +240,10 @@ async function generateKey(ctx: Context, options: LoginOptions, name: string, or
   ].join('\n');
   const result = { profile: name, orgUrl, keyId: pair.publicJwk.kid, publicJwk: pair.publicJwk, scopes, next: steps };
   ctx.ui.result(result, () => `${JSON.stringify(pair.publicJwk, null, 2)}`);
-  if (!ctx.ui.json) ctx.ui.info(`\nThe private key is in the keychain (okta-m2m ${name}/okta-private-key). Public JWK above.\n\n${steps}`);
+  if (!ctx.ui.json)
+    ctx.ui.info(
+      `\nThe private key is in the keychain (okta-m2m ${name}/okta-private-key). Public JWK above.\n\n${steps}`,
+    );
 }
 
 /** envVar: the secret stays in that environment variable, not in the keychain. */

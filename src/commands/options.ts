@@ -12,10 +12,15 @@ export function collectList(value: string, previous: string[] = []): string[] {
  * refused rather than silently made into two scopes.
  */
 export function collectScopeNames(value: string, previous: string[] = []): string[] {
-  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const spaced = names.find((name) => /\s/.test(name));
   if (spaced !== undefined) {
-    throw new InvalidArgumentError(`"${spaced}" has a space in it, and a scope name has none. Give each scope its own --scope (or separate them with commas), such as --scope orders:read.`);
+    throw new InvalidArgumentError(
+      `"${spaced}" has a space in it, and a scope name has none. Give each scope its own --scope (or separate them with commas), such as --scope orders:read.`,
+    );
   }
   return [...previous, ...names];
 }
@@ -36,7 +41,8 @@ export function integer(min: number, max: number) {
 
 export function fraction(value: string): number {
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('expected a number from 0 to 1.');
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1)
+    throw new InvalidArgumentError('expected a number from 0 to 1.');
   return parsed;
 }
 

@@ -12,7 +12,8 @@ export async function withCommandLock<T>(ctx: Context, command: string, work: ()
       profile: await ctx.profileName(),
       command,
       env: ctx.env,
-      onWait: (holder) => ctx.ui.progress(`waiting for another run, okta-m2m ${holder.command} (pid ${holder.pid}), to finish ...`),
+      onWait: (holder) =>
+        ctx.ui.progress(`waiting for another run, okta-m2m ${holder.command} (pid ${holder.pid}), to finish ...`),
     },
     // What was read before the lock may be stale: the run that held it (a key rotation, an init) rewrote it.
     () => {

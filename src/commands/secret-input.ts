@@ -40,7 +40,10 @@ export async function resolveClientSecret(
     });
   }
   const { password } = await prompts(ctx.ui, 'The client secret (--client-secret-stdin)');
-  const secret = await password({ message: `Client secret of ${clientId}`, mask: '*' }, { output: ctx.io.stderr, input: ctx.io.stdin });
+  const secret = await password(
+    { message: `Client secret of ${clientId}`, mask: '*' },
+    { output: ctx.io.stderr, input: ctx.io.stdin },
+  );
   registerSecret(secret);
   return secret;
 }

@@ -14,7 +14,14 @@ export const command = () =>
     .description('show what init made, whether it still matches, and whether a token can be had')
     .option('--no-token', 'do not try to get a token')
     .option('--exit-code', 'exit 3 when what init made has drifted, 4 when no token can be had (0: in sync)')
-    .addHelpText('after', examples('okta-m2m status', 'okta-m2m status --exit-code              in CI: 0 in sync, 3 drift, 4 no token', 'okta-m2m status --no-token --json         what init made, without asking for a token'));
+    .addHelpText(
+      'after',
+      examples(
+        'okta-m2m status',
+        'okta-m2m status --exit-code              in CI: 0 in sync, 3 drift, 4 no token',
+        'okta-m2m status --no-token --json         what init made, without asking for a token',
+      ),
+    );
 
 export type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
 

@@ -40,12 +40,20 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
  * socket is refused with a one-line error), at most maxBytes (counted while reading, not trusted from the size).
  * Undefined when the file does not exist. `what` names it for the error: "the project state file".
  */
-export async function readBoundedFile(path: string, what: string, maxBytes: number = MAX_INPUT_FILE_BYTES): Promise<string | undefined> {
+export async function readBoundedFile(
+  path: string,
+  what: string,
+  maxBytes: number = MAX_INPUT_FILE_BYTES,
+): Promise<string | undefined> {
   return (await readBoundedBytes(path, what, maxBytes))?.toString('utf8');
 }
 
 /** readBoundedFile's bytes, for binary files (a zip). */
-export async function readBoundedBytes(path: string, what: string, maxBytes: number = MAX_INPUT_FILE_BYTES): Promise<Buffer | undefined> {
+export async function readBoundedBytes(
+  path: string,
+  what: string,
+  maxBytes: number = MAX_INPUT_FILE_BYTES,
+): Promise<Buffer | undefined> {
   const hint = 'Give the path of a regular file.';
   let info;
   try {
@@ -55,17 +63,22 @@ export async function readBoundedBytes(path: string, what: string, maxBytes: num
     if (code === 'ENOENT') return undefined;
     throw new UsageError(`Cannot read ${what} ${path} (${code ?? 'error'}).`, { hint, cause: error });
   }
-  if (!info.isFile()) throw new UsageError(`${capitalize(what)} ${path} is ${kindOf(info)}, not a regular file.`, { hint });
+  if (!info.isFile())
+    throw new UsageError(`${capitalize(what)} ${path} is ${kindOf(info)}, not a regular file.`, { hint });
   if (info.size > maxBytes) throw tooLarge(what, path, maxBytes);
   let handle;
   try {
     // Non-blocking: a FIFO swapped in after the check must not hang the read.
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw new UsageError(`Cannot read ${what} ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { hint, cause: error });
+    throw new UsageError(`Cannot read ${what} ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
+      hint,
+      cause: error,
+    });
   }
   try {
-    if (!(await handle.stat()).isFile()) throw new UsageError(`${capitalize(what)} ${path} is not a regular file.`, { hint });
+    if (!(await handle.stat()).isFile())
+      throw new UsageError(`${capitalize(what)} ${path} is not a regular file.`, { hint });
     const buffer = Buffer.alloc(maxBytes + 1);
     let length = 0;
     for (;;) {
@@ -81,9 +94,14 @@ export async function readBoundedBytes(path: string, what: string, maxBytes: num
 }
 
 /** readBoundedFile for a file the user named: a missing one is an error too. */
-export async function readInputFile(path: string, what: string, maxBytes: number = MAX_INPUT_FILE_BYTES): Promise<string> {
+export async function readInputFile(
+  path: string,
+  what: string,
+  maxBytes: number = MAX_INPUT_FILE_BYTES,
+): Promise<string> {
   const text = await readBoundedFile(path, what, maxBytes);
-  if (text === undefined) throw new UsageError(`Cannot read ${what} ${path}: ENOENT (there is no such file).`, { hint: 'Check the path.' });
+  if (text === undefined)
+    throw new UsageError(`Cannot read ${what} ${path}: ENOENT (there is no such file).`, { hint: 'Check the path.' });
   return text;
 }
 

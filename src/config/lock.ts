@@ -107,7 +107,11 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
   try {
     const value = JSON.parse(text.slice(0, 4096)) as Partial<LockHolder>;
     if (typeof value.pid !== 'number' || !Number.isInteger(value.pid) || value.pid <= 0) return undefined;
-    return { pid: value.pid, command: String(value.command ?? '?').slice(0, 80), startedAt: String(value.startedAt ?? '?').slice(0, 40) };
+    return {
+      pid: value.pid,
+      command: String(value.command ?? '?').slice(0, 80),
+      startedAt: String(value.startedAt ?? '?').slice(0, 40),
+    };
   } catch {
     // Never half-written (see tryCreate): not a lock of ours, so it is taken over.
     return undefined;

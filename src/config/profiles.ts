@@ -100,7 +100,8 @@ function parseProfile(value: unknown, name: string, file: string): Profile {
   const keyId = optionalString(record, 'keyId', file);
   if (keyId) profile.keyId = keyId;
   if (scopes) profile.scopes = scopes;
-  if (record.dpop !== undefined && typeof record.dpop !== 'boolean') throw damaged(file, `profile "${name}" has a dpop that is not true or false`);
+  if (record.dpop !== undefined && typeof record.dpop !== 'boolean')
+    throw damaged(file, `profile "${name}" has a dpop that is not true or false`);
   if (record.dpop === true) profile.dpop = true;
   if (record.bootstrap !== undefined) profile.bootstrap = parseBootstrap(record.bootstrap, name, file);
   if (record.auth0 !== undefined) {
@@ -124,7 +125,9 @@ function parseBootstrap(value: unknown, name: string, file: string): BootstrapRe
   }
   if (record.grantIds !== undefined) {
     const grants = expectRecord(record.grantIds, `profile "${name}".bootstrap.grantIds`, file);
-    out.grantIds = Object.fromEntries(Object.entries(grants).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    out.grantIds = Object.fromEntries(
+      Object.entries(grants).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
   }
   return out;
 }

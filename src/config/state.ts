@@ -21,7 +21,8 @@ export class ProjectState {
     const doc = expectRecord(raw, 'the file', file);
     const profiles = expectRecord(doc.profiles ?? {}, '"profiles"', file);
     const checked: Record<string, Record<string, unknown>> = {};
-    for (const [name, value] of Object.entries(profiles)) checked[name] = expectRecord(value, `profile "${name}"`, file);
+    for (const [name, value] of Object.entries(profiles))
+      checked[name] = expectRecord(value, `profile "${name}"`, file);
     return new ProjectState(file, { version: 1, profiles: checked });
   }
 

@@ -1,5 +1,13 @@
 import { registerSecret } from '../secrets/redact.js';
-import { HttpStatusError, NetworkError, RequestTimeoutError, ResponseTooLargeError, hostOf, pathOf, type NetworkFailure } from './errors.js';
+import {
+  HttpStatusError,
+  NetworkError,
+  RequestTimeoutError,
+  ResponseTooLargeError,
+  hostOf,
+  pathOf,
+  type NetworkFailure,
+} from './errors.js';
 import { proxyFetch } from './proxy.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -92,7 +100,9 @@ export interface HttpResponse {
 
 /** The request id a server gives for support: Okta's X-Okta-Request-Id, Auth0's (and others') X-Request-Id. */
 export function requestIdOf(headers: Headers): string | undefined {
-  return headers.get('x-okta-request-id') ?? headers.get('x-auth0-requestid') ?? headers.get('x-request-id') ?? undefined;
+  return (
+    headers.get('x-okta-request-id') ?? headers.get('x-auth0-requestid') ?? headers.get('x-request-id') ?? undefined
+  );
 }
 
 export class HttpClient {
@@ -109,7 +119,12 @@ export class HttpClient {
 
   /** The same core with some options changed (a longer timeout, a listener for retries); one pacer for both. */
   with(options: HttpOptions): HttpClient {
-    return new HttpClient({ ...this.options, pacer: this.pacer ?? false, ...options, retry: { ...this.options.retry, ...options.retry } });
+    return new HttpClient({
+      ...this.options,
+      pacer: this.pacer ?? false,
+      ...options,
+      retry: { ...this.options.retry, ...options.retry },
+    });
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
@@ -126,7 +141,13 @@ export class HttpClient {
         response = await this.attempt(request, method, attempt);
         this.pacer?.observe(request.url, response.status, response.headers, clock.now());
       } catch (error) {
-        if (!(error instanceof NetworkError) || error instanceof RequestTimeoutError || !safe || request.signal?.aborted) throw error;
+        if (
+          !(error instanceof NetworkError) ||
+          error instanceof RequestTimeoutError ||
+          !safe ||
+          request.signal?.aborted
+        )
+          throw error;
         const refused = error.failure === 'refused';
         if (error.failure === 'dns' || error.failure === 'tls') throw error;
         if (failures >= (refused ? policy.maxRefusedRetries : policy.maxRetries)) throw error;
@@ -138,7 +159,9 @@ export class HttpClient {
       const status = response.status;
       const rateLimited = status === 429 || (status === 503 && response.headers.has('retry-after'));
       if (rateLimited && (status === 429 || safe) && limited < policy.maxRateLimitRetries) {
-        const delayMs = rateLimitDelayMs(response.headers, clock.now(), () => clock.random()) ?? backoffMs(policy, limited + 1, () => clock.random());
+        const delayMs =
+          rateLimitDelayMs(response.headers, clock.now(), () => clock.random()) ??
+          backoffMs(policy, limited + 1, () => clock.random());
         if (delayMs > policy.maxRateLimitWaitMs) return response;
         limited += 1;
         await this.wait({ reason: 'rate-limit', method, path, attempt: limited, delayMs, status });
@@ -146,7 +169,14 @@ export class HttpClient {
       }
       if (status >= 500 && status !== 501 && safe && failures < policy.maxRetries) {
         failures += 1;
-        await this.wait({ reason: 'server-error', method, path, attempt: failures, delayMs: backoffMs(policy, failures, () => clock.random()), status });
+        await this.wait({
+          reason: 'server-error',
+          method,
+          path,
+          attempt: failures,
+          delayMs: backoffMs(policy, failures, () => clock.random()),
+          status,
+        });
         continue;
       }
       return response;
@@ -168,9 +198,17 @@ export class HttpClient {
     const adapted = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
       const url = input instanceof Request ? input.url : String(input);
       const method = init.method ?? (input instanceof Request ? input.method : 'GET');
-      const headers = Object.fromEntries(new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined)).entries());
+      const headers = Object.fromEntries(
+        new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined)).entries(),
+      );
       const body = init.body;
-      if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof URLSearchParams) && !(body instanceof Uint8Array)) {
+      if (
+        body !== undefined &&
+        body !== null &&
+        typeof body !== 'string' &&
+        !(body instanceof URLSearchParams) &&
+        !(body instanceof Uint8Array)
+      ) {
         throw new TypeError('The HTTP core sends string, form or byte bodies only.');
       }
       const response = await this.request({
@@ -203,7 +241,11 @@ export class HttpClient {
 
   private async attempt(request: HttpRequest, method: string, attempt: number): Promise<HttpResponse> {
     const fresh = (await request.prepare?.(attempt)) ?? {};
-    const headers: Record<string, string> = { 'user-agent': 'okta-m2m', ...lowerKeys(request.headers ?? {}), ...lowerKeys(fresh.headers ?? {}) };
+    const headers: Record<string, string> = {
+      'user-agent': 'okta-m2m',
+      ...lowerKeys(request.headers ?? {}),
+      ...lowerKeys(fresh.headers ?? {}),
+    };
     let body = fresh.body ?? request.body;
     if (request.json !== undefined && body === undefined) {
       body = JSON.stringify(request.json);
@@ -226,14 +268,28 @@ export class HttpClient {
         ...(body !== undefined ? { body: body as NonNullable<RequestInit['body']> } : {}),
       });
     } catch (error) {
-      throw networkError(error, { url: request.url, method, what, timeoutMs, timedOut: timeout.aborted, callerAborted: Boolean(request.signal?.aborted) });
+      throw networkError(error, {
+        url: request.url,
+        method,
+        what,
+        timeoutMs,
+        timedOut: timeout.aborted,
+        callerAborted: Boolean(request.signal?.aborted),
+      });
     }
     let bytes: Uint8Array;
     try {
       bytes = await readCapped(response, maxBytes, request.url);
     } catch (error) {
       if (error instanceof ResponseTooLargeError) throw error;
-      throw networkError(error, { url: request.url, method, what, timeoutMs, timedOut: timeout.aborted, callerAborted: Boolean(request.signal?.aborted) });
+      throw networkError(error, {
+        url: request.url,
+        method,
+        what,
+        timeoutMs,
+        timedOut: timeout.aborted,
+        callerAborted: Boolean(request.signal?.aborted),
+      });
     }
     return bufferedResponse(response, bytes, method, request.url);
   }
@@ -272,10 +328,17 @@ export function registerCredentials(headers: Record<string, string>, body: Reque
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
   const tooLarge = () =>
-    new ResponseTooLargeError(`The answer from ${hostOf(url)} to ${pathOf(url)} is larger than ${maxBytes} bytes; okta-m2m stopped reading it.`, {
-      maxBytes,
-      status: response.status,
-    }, { hint: 'The server sent far more than expected: check the URL, or whether a proxy answers in its place.', requestId: requestIdOf(response.headers) });
+    new ResponseTooLargeError(
+      `The answer from ${hostOf(url)} to ${pathOf(url)} is larger than ${maxBytes} bytes; okta-m2m stopped reading it.`,
+      {
+        maxBytes,
+        status: response.status,
+      },
+      {
+        hint: 'The server sent far more than expected: check the URL, or whether a proxy answers in its place.',
+        requestId: requestIdOf(response.headers),
+      },
+    );
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
@@ -332,14 +395,17 @@ function bufferedResponse(response: Response, bytes: Uint8Array, method: string,
 /** An error status as a typed error (summary from the body: Okta's, OAuth's or Auth0's shape). */
 export function statusError(response: HttpResponse): HttpStatusError {
   const body = response.json();
-  const error = new HttpStatusError(`${hostOf(response.url)} answered HTTP ${response.status} to ${response.method} ${pathOf(response.url)}`, {
-    status: response.status,
-    method: response.method,
-    url: response.url.split('?')[0] ?? response.url,
-    headers: response.headers,
-    body,
-    requestId: response.requestId,
-  });
+  const error = new HttpStatusError(
+    `${hostOf(response.url)} answered HTTP ${response.status} to ${response.method} ${pathOf(response.url)}`,
+    {
+      status: response.status,
+      method: response.method,
+      url: response.url.split('?')[0] ?? response.url,
+      headers: response.headers,
+      body,
+      requestId: response.requestId,
+    },
+  );
   if (error.errorSummary) error.message += `: ${error.errorSummary}`;
   return error;
 }
@@ -384,7 +450,8 @@ function classify(code: string | undefined, message: string): { failure: Network
       return { failure: 'timeout', reason: 'connection timed out' };
     default:
       if (code && TLS_CODES.test(code)) return { failure: 'tls', reason: `TLS certificate problem (${code})` };
-      if (/socket hang up|other side closed|premature close|terminated/i.test(message)) return { failure: 'reset', reason: 'the connection was closed' };
+      if (/socket hang up|other side closed|premature close|terminated/i.test(message))
+        return { failure: 'reset', reason: 'the connection was closed' };
       return { failure: 'other', reason: code ? `network error (${code})` : 'network error' };
   }
 }
@@ -401,14 +468,25 @@ function networkError(
   if (context.timedOut || name === 'TimeoutError') {
     return new RequestTimeoutError(
       `Cannot reach ${host} for ${context.what}: no answer in time (${Math.round(context.timeoutMs / 1000)} s).`,
-      { failure: 'timeout', detail: `no answer within ${context.timeoutMs} ms`, host, method: context.method, path, timeoutMs: context.timeoutMs },
+      {
+        failure: 'timeout',
+        detail: `no answer within ${context.timeoutMs} ms`,
+        host,
+        method: context.method,
+        path,
+        timeoutMs: context.timeoutMs,
+      },
       { hint: `${hint} A slow network may need a longer --timeout.`, cause: error },
     );
   }
   const code = errorCode(error);
   const detail = deepestMessage(error);
   const { failure, reason } = classify(code, detail);
-  return new NetworkError(`Cannot reach ${host} for ${context.what}: ${reason}.`, { failure, systemCode: code, detail, host, method: context.method, path }, { hint, cause: error });
+  return new NetworkError(
+    `Cannot reach ${host} for ${context.what}: ${reason}.`,
+    { failure, systemCode: code, detail, host, method: context.method, path },
+    { hint, cause: error },
+  );
 }
 
 function originOf(url: string): string {

@@ -20,7 +20,14 @@ export class NetworkError extends RemoteError {
 
   constructor(
     message: string,
-    fields: { failure: NetworkFailure; systemCode?: string | undefined; detail: string; host: string; method: string; path: string },
+    fields: {
+      failure: NetworkFailure;
+      systemCode?: string | undefined;
+      detail: string;
+      host: string;
+      method: string;
+      path: string;
+    },
     options: CliErrorOptions = {},
   ) {
     super(message, options);
@@ -41,7 +48,11 @@ export class NetworkError extends RemoteError {
 /** No answer (or not all of it) within the request's time limit. */
 export class RequestTimeoutError extends NetworkError {
   readonly timeoutMs: number;
-  constructor(message: string, fields: ConstructorParameters<typeof NetworkError>[1] & { timeoutMs: number }, options: CliErrorOptions = {}) {
+  constructor(
+    message: string,
+    fields: ConstructorParameters<typeof NetworkError>[1] & { timeoutMs: number },
+    options: CliErrorOptions = {},
+  ) {
     super(message, fields, options);
     this.timeoutMs = fields.timeoutMs;
   }
@@ -76,7 +87,14 @@ export class HttpStatusError extends RemoteError {
 
   constructor(
     message: string,
-    fields: { status: number; method: string; url: string; headers: Headers; body: unknown; requestId?: string | undefined },
+    fields: {
+      status: number;
+      method: string;
+      url: string;
+      headers: Headers;
+      body: unknown;
+      requestId?: string | undefined;
+    },
     options: CliErrorOptions = {},
   ) {
     const described = describeErrorBody(fields.body);
@@ -98,7 +116,11 @@ export class HttpStatusError extends RemoteError {
   }
 }
 
-export function describeErrorBody(body: unknown): { code?: string; summary?: string; causes: Array<{ errorSummary?: string }> } {
+export function describeErrorBody(body: unknown): {
+  code?: string;
+  summary?: string;
+  causes: Array<{ errorSummary?: string }>;
+} {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { causes: [] };
   const record = body as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
@@ -106,7 +128,9 @@ export function describeErrorBody(body: unknown): { code?: string; summary?: str
   const summary = text(record.errorSummary) ?? text(record.error_description) ?? text(record.message);
   const causes = Array.isArray(record.errorCauses)
     ? (record.errorCauses as unknown[])
-        .map((c) => (c && typeof c === 'object' ? { errorSummary: text((c as Record<string, unknown>).errorSummary) } : {}))
+        .map((c) =>
+          c && typeof c === 'object' ? { errorSummary: text((c as Record<string, unknown>).errorSummary) } : {},
+        )
         .map((c) => (c.errorSummary ? { errorSummary: c.errorSummary } : {}))
     : [];
   return { ...(code ? { code } : {}), ...(summary ? { summary } : {}), causes };

@@ -48,7 +48,10 @@ export class RatePacer {
       }
       // No answer says when this window ends (they failed, or carry no headers): go, and let the server say.
       if (bucket.resetAtMs === undefined && waitedUnknown >= UNKNOWN_WINDOW_MAX_WAIT_MS) return waited;
-      const delay = bucket.resetAtMs === undefined ? UNKNOWN_WINDOW_POLL_MS : bucket.resetAtMs - now + rateLimitJitterMs(() => clock.random());
+      const delay =
+        bucket.resetAtMs === undefined
+          ? UNKNOWN_WINDOW_POLL_MS
+          : bucket.resetAtMs - now + rateLimitJitterMs(() => clock.random());
       await clock.sleep(delay);
       waited += delay;
       if (bucket.resetAtMs === undefined) waitedUnknown += delay;
@@ -88,7 +91,9 @@ export function bucketKey(url: string): string {
   const parsed = new URL(url);
   const path = parsed.pathname
     .split('/')
-    .map((segment) => (/[@%]/.test(segment) || (/\d/.test(segment) && !/^[a-zA-Z]+\d*$/.test(segment)) ? '{}' : segment))
+    .map((segment) =>
+      /[@%]/.test(segment) || (/\d/.test(segment) && !/^[a-zA-Z]+\d*$/.test(segment)) ? '{}' : segment,
+    )
     .join('/');
   return `${parsed.origin}${path}`;
 }

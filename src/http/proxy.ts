@@ -22,6 +22,5 @@ export async function proxyFetch(env: NodeJS.ProcessEnv): Promise<FetchLike | un
     ...(httpsProxy ? { httpsProxy } : {}),
     ...(noProxy ? { noProxy } : {}),
   });
-  return (input: string | URL, init?: RequestInit) =>
-    undici.fetch(input, { ...(init as object), dispatcher: agent });
+  return (input: string | URL, init?: RequestInit) => undici.fetch(input, { ...(init as object), dispatcher: agent });
 }

@@ -58,7 +58,9 @@ export function refusedDelayMs(attempt: number): number {
 }
 
 export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number): number {
-  return Math.min(MAX_BACKOFF_MS, policy.baseBackoffMs * 2 ** (attempt - 1)) + Math.floor(random() * policy.baseBackoffMs);
+  return (
+    Math.min(MAX_BACKOFF_MS, policy.baseBackoffMs * 2 ** (attempt - 1)) + Math.floor(random() * policy.baseBackoffMs)
+  );
 }
 
 /** Jitter added to a rate limit wait, so that clients sharing a limit do not all come back at the same instant. */
@@ -70,7 +72,11 @@ const JITTER_SPREAD_MS = 200;
  * headers are epoch seconds by the server's clock: when its Date header differs clearly from ours, it is used as
  * "now". Retry-After is seconds or an HTTP date.
  */
-export function rateLimitDelayMs(headers: Headers, nowMs: number, random: () => number = Math.random): number | undefined {
+export function rateLimitDelayMs(
+  headers: Headers,
+  nowMs: number,
+  random: () => number = Math.random,
+): number | undefined {
   const wait = rateLimitWaitMs(headers, nowMs);
   return wait === undefined ? undefined : wait + rateLimitJitterMs(random);
 }

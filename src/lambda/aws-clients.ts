@@ -39,7 +39,7 @@ export const DEFAULT_TIMING: AwsTiming = {
 };
 
 function interop<T>(mod: T): T {
-  return ((mod as unknown as { default?: T }).default ?? mod);
+  return (mod as unknown as { default?: T }).default ?? mod;
 }
 
 let sdks: Promise<{ lambdaSdk: LambdaSdk; iamSdk: IamSdk }> | undefined;
@@ -63,7 +63,9 @@ export async function createAwsClients(region: string | undefined, timeoutMs?: n
   const { lambdaSdk, iamSdk } = await loadAwsSdks();
   const config = {
     ...(region ? { region } : {}),
-    ...(timeoutMs !== undefined ? { requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true } } : {}),
+    ...(timeoutMs !== undefined
+      ? { requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true } }
+      : {}),
   };
   return {
     lambda: new lambdaSdk.LambdaClient(config),
@@ -114,7 +116,12 @@ export function mapAwsError(error: unknown, what: string): unknown {
   const name = awsErrorName(error) ?? '';
   const message = error instanceof Error ? error.message : String(error);
   const options = { cause: error, requestId: requestIdOf(error) };
-  if (name === 'CredentialsProviderError' || /Could not load credentials|credential/i.test(message) && name !== 'InvalidParameterValueException' && statusOf(error) === undefined) {
+  if (
+    name === 'CredentialsProviderError' ||
+    (/Could not load credentials|credential/i.test(message) &&
+      name !== 'InvalidParameterValueException' &&
+      statusOf(error) === undefined)
+  ) {
     return new AuthError(`No AWS credentials to ${what}.`, {
       ...options,
       hint: 'Use the standard AWS credential chain: AWS_PROFILE (after "aws sso login"), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or a role.',
@@ -124,7 +131,16 @@ export function mapAwsError(error: unknown, what: string): unknown {
     return new UsageError('No AWS region: pass --region (or set AWS_REGION).', options);
   }
   if (
-    ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch'].includes(name) ||
+    [
+      'AccessDenied',
+      'AccessDeniedException',
+      'UnauthorizedOperation',
+      'UnrecognizedClientException',
+      'InvalidClientTokenId',
+      'ExpiredToken',
+      'ExpiredTokenException',
+      'SignatureDoesNotMatch',
+    ].includes(name) ||
     statusOf(error) === 403
   ) {
     return new AuthError(`AWS refused the request to ${what} (${name || 'HTTP 403'}).`, {
@@ -141,10 +157,25 @@ export function mapAwsError(error: unknown, what: string): unknown {
       hint: 'Another change may be in progress; run the command again in a moment.',
     });
   }
-  if (['InvalidParameterValueException', 'ValidationException', 'MalformedPolicyDocument', 'MalformedPolicyDocumentException'].includes(name)) {
+  if (
+    [
+      'InvalidParameterValueException',
+      'ValidationException',
+      'MalformedPolicyDocument',
+      'MalformedPolicyDocumentException',
+    ].includes(name)
+  ) {
     return new UsageError(`AWS refused the request to ${what}: ${message}`, options);
   }
-  if (['TooManyRequestsException', 'Throttling', 'ThrottlingException', 'LimitExceeded', 'LimitExceededException'].includes(name)) {
+  if (
+    [
+      'TooManyRequestsException',
+      'Throttling',
+      'ThrottlingException',
+      'LimitExceeded',
+      'LimitExceededException',
+    ].includes(name)
+  ) {
     return new RemoteError(`AWS throttled the request to ${what}: ${message}`, {
       ...options,
       hint: 'Wait a little and run the command again; it resumes where it stopped.',
@@ -167,7 +198,11 @@ export async function awsCall<T>(what: string, call: () => Promise<T>): Promise<
 }
 
 /** Like awsCall, but the named "not found" errors are `undefined`. */
-export async function awsFind<T>(what: string, call: () => Promise<T>, notFound: string[] = ['ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException']): Promise<T | undefined> {
+export async function awsFind<T>(
+  what: string,
+  call: () => Promise<T>,
+  notFound: string[] = ['ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException'],
+): Promise<T | undefined> {
   try {
     return await call();
   } catch (error) {

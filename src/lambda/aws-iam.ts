@@ -50,7 +50,11 @@ export function trustsLambda(document: string | undefined): boolean {
   return list.some((s: { Effect?: string; Action?: unknown; Principal?: { Service?: unknown } }) => {
     const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
     const services = Array.isArray(s.Principal?.Service) ? s.Principal?.Service : [s.Principal?.Service];
-    return s.Effect === 'Allow' && actions.includes('sts:AssumeRole') && (services as unknown[]).includes('lambda.amazonaws.com');
+    return (
+      s.Effect === 'Allow' &&
+      actions.includes('sts:AssumeRole') &&
+      (services as unknown[]).includes('lambda.amazonaws.com')
+    );
   });
 }
 
@@ -101,14 +105,21 @@ export async function updateTrust(clients: AwsClients, name: string): Promise<vo
 export async function attachBasicExecution(clients: AwsClients, name: string, roleArn: string): Promise<void> {
   const { AttachRolePolicyCommand } = clients.iamSdk;
   await awsCall('attach AWSLambdaBasicExecutionRole to the execution role', () =>
-    clients.iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: basicExecutionPolicyArn(partitionOf(roleArn)) })),
+    clients.iam.send(
+      new AttachRolePolicyCommand({ RoleName: name, PolicyArn: basicExecutionPolicyArn(partitionOf(roleArn)) }),
+    ),
   );
 }
 
 /** Detaches its managed policies, deletes its inline ones, then the role. False when it was already gone. */
 export async function deleteRole(clients: AwsClients, name: string): Promise<boolean> {
-  const { ListAttachedRolePoliciesCommand, DetachRolePolicyCommand, ListRolePoliciesCommand, DeleteRolePolicyCommand, DeleteRoleCommand } =
-    clients.iamSdk;
+  const {
+    ListAttachedRolePoliciesCommand,
+    DetachRolePolicyCommand,
+    ListRolePoliciesCommand,
+    DeleteRolePolicyCommand,
+    DeleteRoleCommand,
+  } = clients.iamSdk;
   const attached = await awsFind('list the policies of the execution role', () =>
     clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })),
   );
@@ -126,6 +137,8 @@ export async function deleteRole(clients: AwsClients, name: string): Promise<boo
       clients.iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })),
     );
   }
-  const deleted = await awsFind('delete the execution role', () => clients.iam.send(new DeleteRoleCommand({ RoleName: name })));
+  const deleted = await awsFind('delete the execution role', () =>
+    clients.iam.send(new DeleteRoleCommand({ RoleName: name })),
+  );
   return deleted !== undefined;
 }

@@ -57,7 +57,9 @@ export interface ObservedUrl {
 
 export async function observeFunction(clients: AwsClients, name: string): Promise<ObservedFunction | undefined> {
   const { GetFunctionCommand } = clients.lambdaSdk;
-  const got = await awsFind('read the Lambda function', () => clients.lambda.send(new GetFunctionCommand({ FunctionName: name })));
+  const got = await awsFind('read the Lambda function', () =>
+    clients.lambda.send(new GetFunctionCommand({ FunctionName: name })),
+  );
   const c = got?.Configuration;
   if (!c) return undefined;
   return {
@@ -85,7 +87,10 @@ function sameMap(a: Record<string, string> | undefined, b: Record<string, string
 }
 
 /** Names of the environment variables that differ (names only: values may be secrets). */
-export function environmentChanges(current: Record<string, string> | undefined, desired: Record<string, string>): string[] {
+export function environmentChanges(
+  current: Record<string, string> | undefined,
+  desired: Record<string, string>,
+): string[] {
   if (!current) return Object.keys(desired).sort();
   const keys = new Set([...Object.keys(current), ...Object.keys(desired)]);
   return [...keys].filter((k) => current[k] !== desired[k]).sort();
@@ -104,16 +109,23 @@ export function configurationChanges(observed: ObservedFunction, desired: Functi
   diff('timeout (s)', observed.timeout, desired.timeout);
   diff('description', observed.description ?? '', desired.description);
   if (!sameMap(observed.environment, desired.environment)) {
-    changes.push(`environment: ${environmentChanges(observed.environment, desired.environment).join(', ') || '(unreadable)'}`);
+    changes.push(
+      `environment: ${environmentChanges(observed.environment, desired.environment).join(', ') || '(unreadable)'}`,
+    );
   }
   return changes;
 }
 
 /** What UpdateFunctionCode would change: the code (CodeSha256) or the architecture (set with the code). */
-export function codeChanges(observed: ObservedFunction, sha256Base64: string, architecture: ArchitectureName): string[] {
+export function codeChanges(
+  observed: ObservedFunction,
+  sha256Base64: string,
+  architecture: ArchitectureName,
+): string[] {
   const changes: string[] = [];
   if (observed.codeSha256 !== sha256Base64) changes.push(`code: ${observed.codeSha256 ?? '(none)'} -> ${sha256Base64}`);
-  if (observed.architecture !== architecture) changes.push(`architecture: ${observed.architecture ?? '(none)'} -> ${architecture}`);
+  if (observed.architecture !== architecture)
+    changes.push(`architecture: ${observed.architecture ?? '(none)'} -> ${architecture}`);
   return changes;
 }
 
@@ -123,7 +135,12 @@ const ROLE_NOT_READY = /role defined for the function cannot be assumed by Lambd
  * CreateFunction, retried while a new role is not yet assumable: IAM is eventually consistent, and Lambda answers
  * InvalidParameterValueException "The role defined for the function cannot be assumed by Lambda" for a few seconds.
  */
-export async function createFunction(clients: AwsClients, settings: FunctionSettings, zip: Uint8Array, timing: AwsTiming): Promise<ObservedFunction> {
+export async function createFunction(
+  clients: AwsClients,
+  settings: FunctionSettings,
+  zip: Uint8Array,
+  timing: AwsTiming,
+): Promise<ObservedFunction> {
   const { CreateFunctionCommand } = clients.lambdaSdk;
   const input = {
     FunctionName: settings.functionName,
@@ -159,7 +176,8 @@ export async function createFunction(clients: AwsClients, settings: FunctionSett
       };
     } catch (error) {
       const delay = timing.roleRetryDelaysMs[attempt];
-      const notReady = isAwsError(error, 'InvalidParameterValueException') && ROLE_NOT_READY.test((error as Error).message ?? '');
+      const notReady =
+        isAwsError(error, 'InvalidParameterValueException') && ROLE_NOT_READY.test((error as Error).message ?? '');
       if (notReady && delay !== undefined) {
         await timing.sleep(delay);
         continue;
@@ -175,10 +193,17 @@ export async function createFunction(clients: AwsClients, settings: FunctionSett
   }
 }
 
-export async function updateCode(clients: AwsClients, name: string, zip: Uint8Array, architecture: ArchitectureName): Promise<void> {
+export async function updateCode(
+  clients: AwsClients,
+  name: string,
+  zip: Uint8Array,
+  architecture: ArchitectureName,
+): Promise<void> {
   const { UpdateFunctionCodeCommand } = clients.lambdaSdk;
   await awsCall('upload the function code', () =>
-    clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip, Architectures: [architecture] })),
+    clients.lambda.send(
+      new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip, Architectures: [architecture] }),
+    ),
   );
 }
 
@@ -200,17 +225,17 @@ export async function updateConfiguration(clients: AwsClients, settings: Functio
   );
 }
 
-async function runWaiter(
-  what: string,
-  wait: () => Promise<{ state: string; reason?: unknown }>,
-): Promise<void> {
+async function runWaiter(what: string, wait: () => Promise<{ state: string; reason?: unknown }>): Promise<void> {
   try {
     await wait();
   } catch (error) {
     const name = (error as Error | null)?.name;
     if (name === 'TimeoutError' || name === 'AbortError' || /waiter/i.test(String((error as Error | null)?.message))) {
-      const result = (error as { result?: { reason?: { Configuration?: { StateReason?: string; LastUpdateStatusReason?: string } } } }).result;
-      const reason = result?.reason?.Configuration?.StateReason ?? result?.reason?.Configuration?.LastUpdateStatusReason;
+      const result = (
+        error as { result?: { reason?: { Configuration?: { StateReason?: string; LastUpdateStatusReason?: string } } } }
+      ).result;
+      const reason =
+        result?.reason?.Configuration?.StateReason ?? result?.reason?.Configuration?.LastUpdateStatusReason;
       throw new RemoteError(`The Lambda function did not become ${what}${reason ? `: ${reason}` : ''}.`, {
         cause: error,
         hint: 'Look at the function in the AWS console (its state reason), then run the command again.',
@@ -241,7 +266,9 @@ export async function waitUpdated(clients: AwsClients, name: string, timing: Aws
 
 export async function observeUrl(clients: AwsClients, name: string): Promise<ObservedUrl | undefined> {
   const { GetFunctionUrlConfigCommand } = clients.lambdaSdk;
-  const got = await awsFind('read the function URL', () => clients.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name })));
+  const got = await awsFind('read the function URL', () =>
+    clients.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name })),
+  );
   return got?.FunctionUrl ? { url: got.FunctionUrl, authType: got.AuthType } : undefined;
 }
 
@@ -271,7 +298,10 @@ interface PolicyStatement {
 }
 
 function isPublic(principal: unknown): boolean {
-  return principal === '*' || (typeof principal === 'object' && principal !== null && (principal as { AWS?: unknown }).AWS === '*');
+  return (
+    principal === '*' ||
+    (typeof principal === 'object' && principal !== null && (principal as { AWS?: unknown }).AWS === '*')
+  );
 }
 
 /** Which of the URL permissions the function's resource policy already grants (by our statement id or by content). */
@@ -291,7 +321,9 @@ export function grantedUrlPermissions(policy: string | undefined): Set<string> {
       const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
       if (s.Effect !== 'Allow' || !actions.includes(wanted.Action) || !isPublic(s.Principal)) return false;
       const conditions = JSON.stringify(s.Condition ?? {});
-      return 'FunctionUrlAuthType' in wanted ? conditions.includes('"lambda:FunctionUrlAuthType":"NONE"') : conditions.includes('lambda:InvokedViaFunctionUrl');
+      return 'FunctionUrlAuthType' in wanted
+        ? conditions.includes('"lambda:FunctionUrlAuthType":"NONE"')
+        : conditions.includes('lambda:InvokedViaFunctionUrl');
     });
     if (found) granted.add(wanted.StatementId);
   }
@@ -300,12 +332,18 @@ export function grantedUrlPermissions(policy: string | undefined): Set<string> {
 
 export async function observePermissions(clients: AwsClients, name: string): Promise<Set<string>> {
   const { GetPolicyCommand } = clients.lambdaSdk;
-  const got = await awsFind('read the function policy', () => clients.lambda.send(new GetPolicyCommand({ FunctionName: name })));
+  const got = await awsFind('read the function policy', () =>
+    clients.lambda.send(new GetPolicyCommand({ FunctionName: name })),
+  );
   return grantedUrlPermissions(got?.Policy);
 }
 
 /** AddPermission for each missing statement; one that exists already (ResourceConflictException) is fine. */
-export async function addUrlPermissions(clients: AwsClients, name: string, statementIds: Iterable<string>): Promise<void> {
+export async function addUrlPermissions(
+  clients: AwsClients,
+  name: string,
+  statementIds: Iterable<string>,
+): Promise<void> {
   const { AddPermissionCommand } = clients.lambdaSdk;
   const wanted = new Set(statementIds);
   for (const permission of URL_PERMISSIONS) {
@@ -321,10 +359,18 @@ export async function addUrlPermissions(clients: AwsClients, name: string, state
 
 export async function deleteUrl(clients: AwsClients, name: string): Promise<boolean> {
   const { DeleteFunctionUrlConfigCommand } = clients.lambdaSdk;
-  return (await awsFind('delete the function URL', () => clients.lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: name })))) !== undefined;
+  return (
+    (await awsFind('delete the function URL', () =>
+      clients.lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: name })),
+    )) !== undefined
+  );
 }
 
 export async function deleteFunction(clients: AwsClients, name: string): Promise<boolean> {
   const { DeleteFunctionCommand } = clients.lambdaSdk;
-  return (await awsFind('delete the Lambda function', () => clients.lambda.send(new DeleteFunctionCommand({ FunctionName: name })))) !== undefined;
+  return (
+    (await awsFind('delete the Lambda function', () =>
+      clients.lambda.send(new DeleteFunctionCommand({ FunctionName: name })),
+    )) !== undefined
+  );
 }

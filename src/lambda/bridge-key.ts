@@ -52,7 +52,9 @@ export function defaultKeySecretName(functionName: string): string {
 export function refuseManagedKeyVariables(env: Record<string, string> | undefined): void {
   for (const name of [PRIVATE_KEY_VARIABLE, PRIVATE_KEY_SECRET_VARIABLE]) {
     if (env && name in env) {
-      throw new UsageError(`${name} is managed by okta-m2m.`, { hint: 'Use --bridge-key environment|secrets-manager, and --rotate-bridge-key for a new key.' });
+      throw new UsageError(`${name} is managed by okta-m2m.`, {
+        hint: 'Use --bridge-key environment|secrets-manager, and --rotate-bridge-key for a new key.',
+      });
     }
   }
 }
@@ -63,7 +65,14 @@ export async function planBridgeKey(request: BridgeKeyRequest): Promise<BridgeKe
   if (request.store === 'environment') {
     if (deployed && !request.rotate) {
       const { kid, publicJwk } = await keyOf(deployed, `the function's ${PRIVATE_KEY_VARIABLE}`);
-      return { store: 'environment', kid, publicJwk, source: 'function', env: { [PRIVATE_KEY_VARIABLE]: deployed }, changes: ["kept: the function's key"] };
+      return {
+        store: 'environment',
+        kid,
+        publicJwk,
+        source: 'function',
+        env: { [PRIVATE_KEY_VARIABLE]: deployed },
+        changes: ["kept: the function's key"],
+      };
     }
     return newKeyPlan('environment', (privateJwk) => ({
       env: { [PRIVATE_KEY_VARIABLE]: privateJwk },
@@ -75,7 +84,9 @@ export async function planBridgeKey(request: BridgeKeyRequest): Promise<BridgeKe
   const id = request.current?.[PRIVATE_KEY_SECRET_VARIABLE] || defaultKeySecretName(request.functionName);
   const sm = await request.secretsManager();
   const sdk = await import('@aws-sdk/client-secrets-manager');
-  const described = await awsFind('read the bridge key secret', () => sm.send(new sdk.DescribeSecretCommand({ SecretId: id })));
+  const described = await awsFind('read the bridge key secret', () =>
+    sm.send(new sdk.DescribeSecretCommand({ SecretId: id })),
+  );
   if (!described) {
     return newKeyPlan('secrets-manager', (value) => ({
       env: {},
@@ -102,8 +113,11 @@ export async function planBridgeKey(request: BridgeKeyRequest): Promise<BridgeKe
       hint: 'Delete or rename it, or deploy with another --function-name.',
     });
   }
-  const value = await awsCall('read the bridge key secret', () => sm.send(new sdk.GetSecretValueCommand({ SecretId: arn })));
-  if (typeof value.SecretString !== 'string') throw new ConflictError(`The secret ${arn} holds no bridge key (no SecretString).`);
+  const value = await awsCall('read the bridge key secret', () =>
+    sm.send(new sdk.GetSecretValueCommand({ SecretId: arn })),
+  );
+  if (typeof value.SecretString !== 'string')
+    throw new ConflictError(`The secret ${arn} holds no bridge key (no SecretString).`);
   registerPrivateKey(value.SecretString);
   const { kid, publicJwk } = await keyOf(value.SecretString, `the secret ${arn}`);
   return {
@@ -132,7 +146,12 @@ export function keyEnvironment(environment: Record<string, string>, plan: Bridge
 export async function applyBridgeKey(
   plan: BridgeKeyPlan,
   request: Pick<BridgeKeyRequest, 'functionName' | 'secretsManager'>,
-  role: { name: string; managed: boolean; iam: { send(command: unknown): Promise<unknown> }; PutRolePolicyCommand: new (input: { RoleName: string; PolicyName: string; PolicyDocument: string }) => unknown },
+  role: {
+    name: string;
+    managed: boolean;
+    iam: { send(command: unknown): Promise<unknown> };
+    PutRolePolicyCommand: new (input: { RoleName: string; PolicyName: string; PolicyDocument: string }) => unknown;
+  },
   progress: (message: string) => void,
 ): Promise<Record<string, string>> {
   if (!plan.secret) return plan.env;
@@ -159,7 +178,9 @@ export async function applyBridgeKey(
       arn = created.ARN ?? plan.secret.id;
     } else {
       progress(`writing a new bridge key to the secret ${plan.secret.id}`);
-      await awsCall('write the bridge key secret', () => sm.send(new sdk.PutSecretValueCommand({ SecretId: arn ?? plan.secret!.id, SecretString: value })));
+      await awsCall('write the bridge key secret', () =>
+        sm.send(new sdk.PutSecretValueCommand({ SecretId: arn ?? plan.secret!.id, SecretString: value })),
+      );
     }
   }
   const secretArn = arn ?? plan.secret.id;
@@ -186,7 +207,9 @@ export async function applyBridgeKey(
  * `hook serve scim-bridge`: the key the served bridge gets, a new one each run unless --env gave
  * BRIDGE_PRIVATE_KEY (then its public half). The environment comes back with the key in it.
  */
-export async function servedBridgeKey(env: Record<string, string>): Promise<{ env: Record<string, string>; kid: string; publicJwk: JWK }> {
+export async function servedBridgeKey(
+  env: Record<string, string>,
+): Promise<{ env: Record<string, string>; kid: string; publicJwk: JWK }> {
   if (env[PRIVATE_KEY_SECRET_VARIABLE]) {
     throw new UsageError(`hook serve does not read AWS Secrets Manager: drop --env ${PRIVATE_KEY_SECRET_VARIABLE}.`, {
       hint: `Give --env ${PRIVATE_KEY_VARIABLE}=<private JWK>, or nothing for a new key.`,
@@ -199,12 +222,19 @@ export async function servedBridgeKey(env: Record<string, string>): Promise<{ en
       await sealedTokenOpener(given);
       return { env, ...(await bridgePublicKey(given)) };
     } catch (error) {
-      if (error instanceof BridgeTokenError) throw new UsageError(`--env ${PRIVATE_KEY_VARIABLE}: ${error.message}.`, { hint: 'Leave it out for a new key.' });
+      if (error instanceof BridgeTokenError)
+        throw new UsageError(`--env ${PRIVATE_KEY_VARIABLE}: ${error.message}.`, {
+          hint: 'Leave it out for a new key.',
+        });
       throw error;
     }
   }
   const pair = await newPair();
-  return { env: { ...env, [PRIVATE_KEY_VARIABLE]: JSON.stringify(pair.privateJwk) }, kid: pair.kid, publicJwk: pair.publicJwk };
+  return {
+    env: { ...env, [PRIVATE_KEY_VARIABLE]: JSON.stringify(pair.privateJwk) },
+    kid: pair.kid,
+    publicJwk: pair.publicJwk,
+  };
 }
 
 /**
@@ -220,10 +250,14 @@ export async function keySecretToRemove(
   if (!id) return undefined;
   const sm = await secretsManager();
   const sdk = await import('@aws-sdk/client-secrets-manager');
-  const described = await awsFind('read the bridge key secret', () => sm.send(new sdk.DescribeSecretCommand({ SecretId: id })));
+  const described = await awsFind('read the bridge key secret', () =>
+    sm.send(new sdk.DescribeSecretCommand({ SecretId: id })),
+  );
   if (!described) return undefined;
   const tags = described.Tags ?? [];
-  const ours = tags.some((t) => t.Key === 'managed-by' && t.Value === 'okta-m2m') && tags.some((t) => t.Key === 'okta-m2m:function' && t.Value === functionName);
+  const ours =
+    tags.some((t) => t.Key === 'managed-by' && t.Value === 'okta-m2m') &&
+    tags.some((t) => t.Key === 'okta-m2m:function' && t.Value === functionName);
   return { arn: described.ARN ?? id, ours };
 }
 
@@ -247,7 +281,15 @@ async function newKeyPlan(
 ): Promise<BridgeKeyPlan> {
   const pair = await newPair();
   const { env, secret, change } = place(JSON.stringify(pair.privateJwk));
-  return { store, kid: pair.kid, publicJwk: pair.publicJwk, source: 'new', env, ...(secret ? { secret } : {}), changes: [change] };
+  return {
+    store,
+    kid: pair.kid,
+    publicJwk: pair.publicJwk,
+    source: 'new',
+    env,
+    ...(secret ? { secret } : {}),
+    changes: [change],
+  };
 }
 
 async function newPair(): Promise<BridgeKeyPair> {
@@ -274,7 +316,9 @@ async function keyOf(privateJwk: string, where: string): Promise<{ kid: string; 
     return await bridgePublicKey(privateJwk);
   } catch (error) {
     if (error instanceof BridgeTokenError) {
-      throw new ConflictError(`${where} is not a bridge key: ${error.message}.`, { hint: 'Deploy with --rotate-bridge-key for a new one.' });
+      throw new ConflictError(`${where} is not a bridge key: ${error.message}.`, {
+        hint: 'Deploy with --rotate-bridge-key for a new one.',
+      });
     }
     throw error;
   }

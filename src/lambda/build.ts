@@ -83,7 +83,11 @@ async function templateZip(
   }
   const { bundleTemplate } = await import('./bundle.js');
   const bundle = await bundleTemplate(name, templatesDir ? { templatesDir } : {});
-  return { zip: deterministicZip([{ path: BUNDLE_FILE, data: bundle.code }]), bundleSize: bundle.code.byteLength, warnings: bundle.warnings };
+  return {
+    zip: deterministicZip([{ path: BUNDLE_FILE, data: bundle.code }]),
+    bundleSize: bundle.code.byteLength,
+    warnings: bundle.warnings,
+  };
 }
 
 /** For scripts/build.js: every template bundled from source and zipped into outDir; returns esbuild's warnings. */
@@ -103,7 +107,8 @@ const MAX_DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** Reads a zip that build made, with the hashes deploy needs (upload these bytes, compare CodeSha256). */
 export async function readBuiltZip(zipPath: string): Promise<BuiltZip> {
   const read = await readBoundedBytes(zipPath, 'the zip', MAX_DIRECT_UPLOAD_BYTES);
-  if (read === undefined) throw new UsageError(`No zip at ${zipPath}.`, { hint: 'Make one with "okta-m2m hook build".' });
+  if (read === undefined)
+    throw new UsageError(`No zip at ${zipPath}.`, { hint: 'Make one with "okta-m2m hook build".' });
   const bytes = new Uint8Array(read);
   return { zipPath, bytes, sha256: sha256Hex(bytes), sha256Base64: sha256Base64(bytes) };
 }

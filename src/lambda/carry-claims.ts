@@ -4,8 +4,27 @@
 
 /** Claims Okta will not let a hook patch (a patch on them fails the whole patch, act claim included). */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
-  'act', 'amr', 'aud', 'auth_time', 'cid', 'client_id', 'exp', 'iat', 'idp', 'iss', 'jti', 'nbf', 'scp', 'sub', 'uid', 'ver',
-  'at_hash', 'c_hash', 'nonce', 'token_type', 'scope',
+  'act',
+  'amr',
+  'aud',
+  'auth_time',
+  'cid',
+  'client_id',
+  'exp',
+  'iat',
+  'idp',
+  'iss',
+  'jti',
+  'nbf',
+  'scp',
+  'sub',
+  'uid',
+  'ver',
+  'at_hash',
+  'c_hash',
+  'nonce',
+  'token_type',
+  'scope',
 ]);
 
 const CLAIM_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;

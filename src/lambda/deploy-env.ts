@@ -66,7 +66,13 @@ export function parseEnvPairs(
     out[name] = pair.slice(eq + 1);
   }
   if (purpose === 'deploy' && out[INSECURE_LOOPBACK_VARIABLE]) refuseInsecureLoopback();
-  if (out.CARRY_CLAIMS) checkCarryClaims(out.CARRY_CLAIMS.split(',').map((c) => c.trim()).filter(Boolean), '--env CARRY_CLAIMS');
+  if (out.CARRY_CLAIMS)
+    checkCarryClaims(
+      out.CARRY_CLAIMS.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+      '--env CARRY_CLAIMS',
+    );
   return out;
 }
 
@@ -93,7 +99,9 @@ export function normalizeHosts(hosts: string[], flag: string): string[] {
   for (const raw of hosts) {
     const host = raw.trim().toLowerCase();
     if (!HOST.test(host)) {
-      throw new UsageError(`${flag} "${raw}" is not a host name.`, { hint: 'Give the host only, like scim.example.com (or host:port).' });
+      throw new UsageError(`${flag} "${raw}" is not a host name.`, {
+        hint: 'Give the host only, like scim.example.com (or host:port).',
+      });
     }
     if (!out.includes(host)) out.push(host);
   }
@@ -106,7 +114,9 @@ export function normalizePolicy(text: string, source: string): string {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${source} is not JSON: ${(error as Error).message}`, { hint: 'Give {"<client id>": ["scope", ...]}.' });
+    throw new UsageError(`${source} is not JSON: ${(error as Error).message}`, {
+      hint: 'Give {"<client id>": ["scope", ...]}.',
+    });
   }
   const valid =
     parsed !== null &&
@@ -165,7 +175,9 @@ export function resolveEnvironment(
     fromFlag('CARRY_CLAIMS', options.carryClaims ? options.carryClaims.join(',') : undefined);
   } else {
     const allowed = options.allowedHosts?.length ? normalizeHosts(options.allowedHosts, '--allowed-host') : undefined;
-    const tokenHosts = options.allowedTokenHosts?.length ? normalizeHosts(options.allowedTokenHosts, '--allowed-token-host') : undefined;
+    const tokenHosts = options.allowedTokenHosts?.length
+      ? normalizeHosts(options.allowedTokenHosts, '--allowed-token-host')
+      : undefined;
     fromFlag('ALLOWED_HOSTS', allowed?.join(','));
     // The bridge token's token URL is usually the org's (what init made); other hosts by flag. The org's host, not
     // a recorded tokenEndpoint's: the state is data and must not add a host to the token allowlist.

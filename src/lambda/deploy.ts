@@ -16,7 +16,18 @@ import type { ArchitectureName, FunctionSettings, ObservedFunction, ObservedUrl,
 import type { BuiltZip } from './build.js';
 import { resolveEnvironment, SECRET_VARIABLE, type DeployTemplate, type TemplateOptions } from './deploy-env.js';
 import { newSharedSecret } from './shared-secret.js';
-import { applyBridgeKey, createSecretsManager, deleteKeySecret, keySecretToRemove, keyEnvironment, planBridgeKey, PRIVATE_KEY_SECRET_VARIABLE, refuseManagedKeyVariables, type BridgeKeyPlan, type BridgeKeyStore } from './bridge-key.js';
+import {
+  applyBridgeKey,
+  createSecretsManager,
+  deleteKeySecret,
+  keySecretToRemove,
+  keyEnvironment,
+  planBridgeKey,
+  PRIVATE_KEY_SECRET_VARIABLE,
+  refuseManagedKeyVariables,
+  type BridgeKeyPlan,
+  type BridgeKeyStore,
+} from './bridge-key.js';
 import { readBridgeKeyRecord, writeBridgeKeyRecord } from '../scim/bridge-key-record.js';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { JWK } from 'jose';
@@ -163,7 +174,11 @@ export interface DeployResult {
 export const DEFAULTS: Record<DeployTemplate, { memorySize: number; timeout: number; description: string }> = {
   // Okta waits 3 s for a token hook; the function's own timeouts stay under that.
   'token-hook': { memorySize: 256, timeout: 5, description: 'okta-m2m token inline hook (on-behalf-of)' },
-  'scim-bridge': { memorySize: 256, timeout: 30, description: 'okta-m2m SCIM bridge (static token -> client credentials)' },
+  'scim-bridge': {
+    memorySize: 256,
+    timeout: 30,
+    description: 'okta-m2m SCIM bridge (static token -> client credentials)',
+  },
 };
 
 export function defaultFunctionName(template: DeployTemplate, profile: string): string {
@@ -176,7 +191,9 @@ export function defaultRoleName(functionName: string): string {
 
 export function checkFunctionName(name: string): string {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
-    throw new UsageError(`"${name}" is not a Lambda function name.`, { hint: 'Use 1 to 64 letters, digits, "-" or "_".' });
+    throw new UsageError(`"${name}" is not a Lambda function name.`, {
+      hint: 'Use 1 to 64 letters, digits, "-" or "_".',
+    });
   }
   return name;
 }
@@ -201,7 +218,12 @@ export function readHookRecords(state: ProjectState, profile: string): Record<st
   return out;
 }
 
-async function writeHookRecord(state: ProjectState, profile: string, template: string, record: HookRecord | undefined): Promise<void> {
+async function writeHookRecord(
+  state: ProjectState,
+  profile: string,
+  template: string,
+  record: HookRecord | undefined,
+): Promise<void> {
   const records = readHookRecords(state, profile);
   const before = JSON.stringify(records[template] ?? null);
   if (record) records[template] = tidy(record);
@@ -225,12 +247,24 @@ export async function planDeploy(request: DeployRequest, deps: DeployDeps): Prom
   // The role.
   let role: iam.ObservedRole | undefined;
   if (request.externalRoleArn) {
-    steps.push({ step: 'role', resource: 'IAM role', name: request.externalRoleArn, action: 'unchanged', changes: ['given by --role-arn (not managed)'] });
+    steps.push({
+      step: 'role',
+      resource: 'IAM role',
+      name: request.externalRoleArn,
+      action: 'unchanged',
+      changes: ['given by --role-arn (not managed)'],
+    });
   } else {
     role = await iam.observeRole(aws, request.roleName);
     const ours = role.managedByUs || (previous?.roleCreated === true && previous.roleName === request.roleName);
     if (!role.exists) {
-      steps.push({ step: 'role', resource: 'IAM role', name: request.roleName, action: 'create', changes: ['trust lambda.amazonaws.com', `attach ${iam.BASIC_EXECUTION_POLICY}`] });
+      steps.push({
+        step: 'role',
+        resource: 'IAM role',
+        name: request.roleName,
+        action: 'create',
+        changes: ['trust lambda.amazonaws.com', `attach ${iam.BASIC_EXECUTION_POLICY}`],
+      });
     } else {
       if (!role.trustsLambda && !ours) {
         throw new ConflictError(`The IAM role ${request.roleName} exists and does not trust lambda.amazonaws.com.`, {
@@ -240,7 +274,13 @@ export async function planDeploy(request: DeployRequest, deps: DeployDeps): Prom
       const changes: string[] = [];
       if (!role.trustsLambda) changes.push('trust lambda.amazonaws.com');
       if (!role.basicExecutionAttached) changes.push(`attach ${iam.BASIC_EXECUTION_POLICY}`);
-      steps.push({ step: 'role', resource: 'IAM role', name: request.roleName, action: changes.length ? 'update' : 'unchanged', changes });
+      steps.push({
+        step: 'role',
+        resource: 'IAM role',
+        name: request.roleName,
+        action: changes.length ? 'update' : 'unchanged',
+        changes,
+      });
     }
   }
 
@@ -259,7 +299,8 @@ export async function planDeploy(request: DeployRequest, deps: DeployDeps): Prom
   if (request.template === 'scim-bridge') {
     refuseManagedKeyVariables(request.options.env);
     bridgeKey = await planBridgeKey({
-      store: request.bridgeKeyStore ?? (fn?.environment?.[PRIVATE_KEY_SECRET_VARIABLE] ? 'secrets-manager' : 'environment'),
+      store:
+        request.bridgeKeyStore ?? (fn?.environment?.[PRIVATE_KEY_SECRET_VARIABLE] ? 'secrets-manager' : 'environment'),
       rotate: Boolean(request.rotateBridgeKey),
       functionName: request.functionName,
       region: request.region,
@@ -272,45 +313,97 @@ export async function planDeploy(request: DeployRequest, deps: DeployDeps): Prom
   const settings = functionSettings(request, roleArn, environment);
   if (!fn) {
     steps.push({
-      step: 'function', resource: 'Lambda function',
+      step: 'function',
+      resource: 'Lambda function',
       name: request.functionName,
       action: 'create',
-      changes: [`${request.runtime} ${request.architecture}, ${request.memorySize} MB, ${request.timeout} s`, `code ${request.zip.sha256Base64}`, `environment: ${Object.keys(environment).sort().join(', ')}`],
+      changes: [
+        `${request.runtime} ${request.architecture}, ${request.memorySize} MB, ${request.timeout} s`,
+        `code ${request.zip.sha256Base64}`,
+        `environment: ${Object.keys(environment).sort().join(', ')}`,
+      ],
     });
   } else {
     const code = lambda.codeChanges(fn, request.zip.sha256Base64, request.architecture);
     const config = lambda.configurationChanges(fn, settings);
-    steps.push({ step: 'code', resource: 'function code', name: request.functionName, action: code.length ? 'update' : 'unchanged', changes: code });
-    steps.push({ step: 'configuration', resource: 'function configuration', name: request.functionName, action: config.length ? 'update' : 'unchanged', changes: config });
+    steps.push({
+      step: 'code',
+      resource: 'function code',
+      name: request.functionName,
+      action: code.length ? 'update' : 'unchanged',
+      changes: code,
+    });
+    steps.push({
+      step: 'configuration',
+      resource: 'function configuration',
+      name: request.functionName,
+      action: config.length ? 'update' : 'unchanged',
+      changes: config,
+    });
   }
 
   if (bridgeKey) {
-    steps.push({ step: 'bridge-key', resource: 'bridge key', name: bridgeKey.kid, action: bridgeKey.source === 'new' ? (request.rotateBridgeKey ? 'update' : 'create') : 'unchanged', changes: bridgeKey.changes });
+    steps.push({
+      step: 'bridge-key',
+      resource: 'bridge key',
+      name: bridgeKey.kid,
+      action: bridgeKey.source === 'new' ? (request.rotateBridgeKey ? 'update' : 'create') : 'unchanged',
+      changes: bridgeKey.changes,
+    });
   }
 
   // The URL and who may call it.
   const url = fn ? await lambda.observeUrl(aws, request.functionName) : undefined;
-  if (!url) steps.push({ step: 'url', resource: 'function URL', name: request.functionName, action: 'create', changes: ['AuthType NONE'] });
-  else if (url.authType !== 'NONE') steps.push({ step: 'url', resource: 'function URL', name: url.url, action: 'update', changes: [`AuthType ${url.authType} -> NONE`] });
+  if (!url)
+    steps.push({
+      step: 'url',
+      resource: 'function URL',
+      name: request.functionName,
+      action: 'create',
+      changes: ['AuthType NONE'],
+    });
+  else if (url.authType !== 'NONE')
+    steps.push({
+      step: 'url',
+      resource: 'function URL',
+      name: url.url,
+      action: 'update',
+      changes: [`AuthType ${url.authType} -> NONE`],
+    });
   else steps.push({ step: 'url', resource: 'function URL', name: url.url, action: 'unchanged', changes: [] });
   const granted = fn ? await lambda.observePermissions(aws, request.functionName) : new Set<string>();
   const missingPermissions = lambda.URL_PERMISSIONS.map((p) => p.StatementId).filter((sid) => !granted.has(sid));
   steps.push({
-    step: 'url-permission', resource: 'function URL permission',
+    step: 'url-permission',
+    resource: 'function URL permission',
     name: request.functionName,
     action: missingPermissions.length ? 'create' : 'unchanged',
-    changes: lambda.URL_PERMISSIONS.filter((p) => missingPermissions.includes(p.StatementId)).map((p) => `${p.Action} for everyone (the function checks the caller)`),
+    changes: lambda.URL_PERMISSIONS.filter((p) => missingPermissions.includes(p.StatementId)).map(
+      (p) => `${p.Action} for everyone (the function checks the caller)`,
+    ),
   });
 
   // The shared secret and Okta.
   let hook: InlineHookInfo | undefined;
   let rule: OktaRule | undefined;
   if (secret) {
-    const note = { keychain: 'from the keychain (or $OKTA_M2M_HOOK_SECRET)', function: 'copied from the function into the keychain', new: request.rotateSecret ? 'rotated: a new one' : 'a new one' }[secret.source];
+    const note = {
+      keychain: 'from the keychain (or $OKTA_M2M_HOOK_SECRET)',
+      function: 'copied from the function into the keychain',
+      new: request.rotateSecret ? 'rotated: a new one' : 'a new one',
+    }[secret.source];
     steps.push({
-      step: 'shared-secret', resource: 'shared secret',
+      step: 'shared-secret',
+      resource: 'shared secret',
       name: secretRefs.hookSecret(request.profile, request.template).account,
-      action: secret.source === 'new' ? (request.rotateSecret ? 'update' : 'create') : secret.storeInKeychain ? 'update' : 'unchanged',
+      action:
+        secret.source === 'new'
+          ? request.rotateSecret
+            ? 'update'
+            : 'create'
+          : secret.storeInKeychain
+            ? 'update'
+            : 'unchanged',
       changes: [note],
     });
   }
@@ -319,12 +412,27 @@ export async function planDeploy(request: DeployRequest, deps: DeployDeps): Prom
     const target = request.okta;
     hook = await okta.findTokenHook(target.client, target.hookName, previous?.inlineHookId);
     const uri = url?.url;
-    if (!hook) steps.push({ step: 'inline-hook', resource: 'Okta inline hook', name: target.hookName, action: 'create', changes: [okta.TOKEN_HOOK_TYPE] });
+    if (!hook)
+      steps.push({
+        step: 'inline-hook',
+        resource: 'Okta inline hook',
+        name: target.hookName,
+        action: 'create',
+        changes: [okta.TOKEN_HOOK_TYPE],
+      });
     else {
-      const changes = uri ? okta.inlineHookChanges(hook, { name: target.hookName, uri, secret: secret?.value ?? '' }) : ['uri'];
+      const changes = uri
+        ? okta.inlineHookChanges(hook, { name: target.hookName, uri, secret: secret?.value ?? '' })
+        : ['uri'];
       if (secret?.pushToOkta || !fn) changes.push('shared secret');
       if (hook.status !== 'ACTIVE') changes.push('activate');
-      steps.push({ step: 'inline-hook', resource: 'Okta inline hook', name: `${target.hookName} (${hook.id})`, action: changes.length ? 'update' : 'unchanged', changes });
+      steps.push({
+        step: 'inline-hook',
+        resource: 'Okta inline hook',
+        name: `${target.hookName} (${hook.id})`,
+        action: changes.length ? 'update' : 'unchanged',
+        changes,
+      });
     }
     if (target.rule) {
       rule = await okta.readRule(target.client, target.rule);
@@ -336,16 +444,29 @@ export async function planDeploy(request: DeployRequest, deps: DeployDeps): Prom
       const attached = okta.ruleHookId(rule);
       const same = hook !== undefined && attached === hook.id;
       steps.push({
-        step: 'rule', resource: 'Okta policy rule',
+        step: 'rule',
+        resource: 'Okta policy rule',
         name: `${rule.name ?? target.rule.ruleId} (${target.rule.ruleId})`,
         action: same ? 'unchanged' : 'update',
         changes: same ? [] : [`actions.token.inlineHook: ${attached ?? '(none)'} -> ${hook?.id ?? '(the new hook)'}`],
       });
     } else {
-      steps.push({ step: 'rule', resource: 'Okta policy rule', name: '-', action: 'skip', changes: ['no rule in the project state: run "okta-m2m init" to have one the hook is attached to'] });
+      steps.push({
+        step: 'rule',
+        resource: 'Okta policy rule',
+        name: '-',
+        action: 'skip',
+        changes: ['no rule in the project state: run "okta-m2m init" to have one the hook is attached to'],
+      });
     }
   } else if (request.template === 'token-hook') {
-    steps.push({ step: 'inline-hook', resource: 'Okta inline hook', name: '-', action: 'skip', changes: ['--no-okta'] });
+    steps.push({
+      step: 'inline-hook',
+      resource: 'Okta inline hook',
+      name: '-',
+      action: 'skip',
+      changes: ['--no-okta'],
+    });
   }
 
   return { request, steps, role, fn, url, missingPermissions, environment, secret, hook, rule, previous, bridgeKey };
@@ -355,18 +476,32 @@ function secretsManagerOf(request: DeployRequest, deps: DeployDeps) {
   return deps.secretsManager ?? (() => createSecretsManager(request.region));
 }
 
-async function chooseSecret(request: DeployRequest, deps: DeployDeps, fn: ObservedFunction | undefined): Promise<SecretChoice> {
+async function chooseSecret(
+  request: DeployRequest,
+  deps: DeployDeps,
+  fn: ObservedFunction | undefined,
+): Promise<SecretChoice> {
   const ref = secretRefs.hookSecret(request.profile, request.template);
   const deployed = fn?.environment?.[SECRET_VARIABLE];
   if (deployed) registerSecret(deployed);
   if (request.rotateSecret) return { value: newSharedSecret(), source: 'new', pushToOkta: true, storeInKeychain: true };
   const stored = await deps.secrets.get(ref);
-  if (stored) return { value: stored, source: 'keychain', pushToOkta: deployed !== undefined && deployed !== stored, storeInKeychain: false };
+  if (stored)
+    return {
+      value: stored,
+      source: 'keychain',
+      pushToOkta: deployed !== undefined && deployed !== stored,
+      storeInKeychain: false,
+    };
   if (deployed) return { value: deployed, source: 'function', pushToOkta: false, storeInKeychain: true };
   return { value: newSharedSecret(), source: 'new', pushToOkta: true, storeInKeychain: true };
 }
 
-function functionSettings(request: DeployRequest, roleArn: string, environment: Record<string, string>): FunctionSettings {
+function functionSettings(
+  request: DeployRequest,
+  roleArn: string,
+  environment: Record<string, string>,
+): FunctionSettings {
   return {
     functionName: request.functionName,
     roleArn,
@@ -424,8 +559,21 @@ export async function applyDeploy(plan: DeployPlan, deps: DeployDeps): Promise<D
 
   // The bridge key's secret before the function that reads it.
   if (plan.bridgeKey) {
-    const role = { name: request.roleName, managed: !request.externalRoleArn, iam: aws.iam, PutRolePolicyCommand: aws.iamSdk.PutRolePolicyCommand };
-    Object.assign(plan.environment, await applyBridgeKey(plan.bridgeKey, { functionName: request.functionName, secretsManager: secretsManagerOf(request, deps) }, role, progress));
+    const role = {
+      name: request.roleName,
+      managed: !request.externalRoleArn,
+      iam: aws.iam,
+      PutRolePolicyCommand: aws.iamSdk.PutRolePolicyCommand,
+    };
+    Object.assign(
+      plan.environment,
+      await applyBridgeKey(
+        plan.bridgeKey,
+        { functionName: request.functionName, secretsManager: secretsManagerOf(request, deps) },
+        role,
+        progress,
+      ),
+    );
   }
 
   // 3. The function.
@@ -516,9 +664,15 @@ export async function applyDeploy(plan: DeployPlan, deps: DeployDeps): Promise<D
       { name: target.hookName, uri: functionUrl, secret: plan.secret.value },
       { existing: plan.hook, secretChanged: plan.secret.pushToOkta || !plan.fn },
     );
-    if (ensured.action !== 'unchanged') progress(`${ensured.action} the Okta inline hook ${target.hookName} (${ensured.hook.id})`);
+    if (ensured.action !== 'unchanged')
+      progress(`${ensured.action} the Okta inline hook ${target.hookName} (${ensured.hook.id})`);
     inlineHookId = ensured.hook.id;
-    await writeHookRecord(deps.state, request.profile, request.template, record({ functionUrl, inlineHookId, inlineHookName: target.hookName }));
+    await writeHookRecord(
+      deps.state,
+      request.profile,
+      request.template,
+      record({ functionUrl, inlineHookId, inlineHookName: target.hookName }),
+    );
     if (target.rule) {
       const attached = await okta.attachInlineHook(target.client, target.rule, inlineHookId, plan.rule);
       if (attached === 'attached') progress(`attached the inline hook to the policy rule ${target.rule.ruleId}`);
@@ -536,7 +690,12 @@ export async function applyDeploy(plan: DeployPlan, deps: DeployDeps): Promise<D
 
 export function result(
   plan: DeployPlan,
-  made: { functionArn?: string | undefined; functionUrl?: string | undefined; inlineHookId?: string | undefined; dryRun: boolean },
+  made: {
+    functionArn?: string | undefined;
+    functionUrl?: string | undefined;
+    inlineHookId?: string | undefined;
+    dryRun: boolean;
+  },
 ): DeployResult {
   const { request } = plan;
   const out: DeployResult = {
@@ -553,16 +712,33 @@ export function result(
   if (made.inlineHookId) out.inlineHookId = made.inlineHookId;
   if (plan.bridgeKey) {
     const secretArn = plan.environment[PRIVATE_KEY_SECRET_VARIABLE];
-    out.bridgeKey = { kid: plan.bridgeKey.kid, publicJwk: plan.bridgeKey.publicJwk, privateKeyIn: plan.bridgeKey.store, ...(secretArn ? { secretArn } : {}) };
+    out.bridgeKey = {
+      kid: plan.bridgeKey.kid,
+      publicJwk: plan.bridgeKey.publicJwk,
+      privateKeyIn: plan.bridgeKey.store,
+      ...(secretArn ? { secretArn } : {}),
+    };
   }
   if (request.template === 'scim-bridge' && made.functionUrl) {
-    out.scim = scimInstructions(made.functionUrl, (plan.environment.ALLOWED_HOSTS ?? '').split(',').filter(Boolean), request.oktaState, request.oktaOrgUrl, Boolean(plan.bridgeKey));
+    out.scim = scimInstructions(
+      made.functionUrl,
+      (plan.environment.ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
+      request.oktaState,
+      request.oktaOrgUrl,
+      Boolean(plan.bridgeKey),
+    );
   }
   return out;
 }
 
 /** What the Okta SCIM app needs: a base URL per allowed host, and the command that makes its bearer token. */
-export function scimInstructions(functionUrl: string, hosts: string[], okta: OktaState | undefined, orgUrl?: string, sealed = false): ScimInstructions {
+export function scimInstructions(
+  functionUrl: string,
+  hosts: string[],
+  okta: OktaState | undefined,
+  orgUrl?: string,
+  sealed = false,
+): ScimInstructions {
   const baseUrls = hosts.map((host) => ({ host, url: bridgeBaseUrl(functionUrl, host) }));
   // The token URL from the profile's org and the server's id, never the state's own tokenEndpoint.
   const serverId = okta?.authServerId && /^[A-Za-z0-9]+$/.test(okta.authServerId) ? okta.authServerId : undefined;
@@ -580,10 +756,19 @@ export function scimInstructions(functionUrl: string, hosts: string[], okta: Okt
   return { baseUrls, encodeCommand: parts.join(' ') };
 }
 
-export async function deploy(request: DeployRequest, deps: DeployDeps, options: { dryRun?: boolean } = {}): Promise<DeployResult> {
+export async function deploy(
+  request: DeployRequest,
+  deps: DeployDeps,
+  options: { dryRun?: boolean } = {},
+): Promise<DeployResult> {
   const plan = await planDeploy(request, deps);
   if (options.dryRun) {
-    return result(plan, { functionArn: plan.fn?.arn, functionUrl: plan.url?.url, inlineHookId: plan.hook?.id, dryRun: true });
+    return result(plan, {
+      functionArn: plan.fn?.arn,
+      functionUrl: plan.url?.url,
+      inlineHookId: plan.hook?.id,
+      dryRun: true,
+    });
   }
   return applyDeploy(plan, deps);
 }
@@ -617,7 +802,10 @@ export interface RemovePlan {
   clearBridgeKeyRecord?: boolean;
 }
 
-export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets' | 'secretsManager'>): Promise<RemovePlan> {
+export async function planRemove(
+  request: RemoveRequest,
+  deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets' | 'secretsManager'>,
+): Promise<RemovePlan> {
   const { aws } = deps;
   const record = readHookRecords(deps.state, request.profile)[request.template];
   const steps: PlanStep[] = [];
@@ -631,32 +819,74 @@ export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 
     if (rule && hookId) {
       const current = okta.ruleHookId(await okta.readRule(request.okta.client, rule));
       steps.push({
-        step: 'rule', resource: 'Okta policy rule',
+        step: 'rule',
+        resource: 'Okta policy rule',
         name: rule.ruleId,
         action: current === hookId ? 'update' : 'unchanged',
         changes: current === hookId ? ['detach the inline hook'] : [],
       });
     }
-    steps.push({ step: 'inline-hook', resource: 'Okta inline hook', name: hookId ?? request.okta.hookName, action: hookId ? 'delete' : 'unchanged', changes: hookId ? [] : ['not found'] });
+    steps.push({
+      step: 'inline-hook',
+      resource: 'Okta inline hook',
+      name: hookId ?? request.okta.hookName,
+      action: hookId ? 'delete' : 'unchanged',
+      changes: hookId ? [] : ['not found'],
+    });
   } else if (request.template === 'token-hook' && hookId) {
-    steps.push({ step: 'inline-hook', resource: 'Okta inline hook', name: hookId, action: 'skip', changes: ['--no-okta: left in Okta'] });
+    steps.push({
+      step: 'inline-hook',
+      resource: 'Okta inline hook',
+      name: hookId,
+      action: 'skip',
+      changes: ['--no-okta: left in Okta'],
+    });
   }
 
   const fn = await lambda.observeFunction(aws, request.functionName);
   const url = fn ? await lambda.observeUrl(aws, request.functionName) : undefined;
-  steps.push({ step: 'url', resource: 'function URL', name: url?.url ?? request.functionName, action: url ? 'delete' : 'unchanged', changes: url ? [] : ['not found'] });
-  steps.push({ step: 'function', resource: 'Lambda function', name: request.functionName, action: fn ? 'delete' : 'unchanged', changes: fn ? [] : ['not found'] });
+  steps.push({
+    step: 'url',
+    resource: 'function URL',
+    name: url?.url ?? request.functionName,
+    action: url ? 'delete' : 'unchanged',
+    changes: url ? [] : ['not found'],
+  });
+  steps.push({
+    step: 'function',
+    resource: 'Lambda function',
+    name: request.functionName,
+    action: fn ? 'delete' : 'unchanged',
+    changes: fn ? [] : ['not found'],
+  });
   let keySecretArn: string | undefined;
   let clearBridgeKeyRecord = false;
   if (request.template === 'scim-bridge') {
-    const keySecret = await keySecretToRemove(fn?.environment, request.functionName, deps.secretsManager ?? (() => createSecretsManager(request.region)));
+    const keySecret = await keySecretToRemove(
+      fn?.environment,
+      request.functionName,
+      deps.secretsManager ?? (() => createSecretsManager(request.region)),
+    );
     if (keySecret) {
       keySecretArn = keySecret.ours ? keySecret.arn : undefined;
-      steps.push({ step: 'bridge-key-secret', resource: 'bridge key secret', name: keySecret.arn, action: keySecret.ours ? 'delete' : 'skip', changes: keySecret.ours ? ['recoverable for 30 days'] : ['not created by okta-m2m: kept'] });
+      steps.push({
+        step: 'bridge-key-secret',
+        resource: 'bridge key secret',
+        name: keySecret.arn,
+        action: keySecret.ours ? 'delete' : 'skip',
+        changes: keySecret.ours ? ['recoverable for 30 days'] : ['not created by okta-m2m: kept'],
+      });
     }
     const keyRecord = await readBridgeKeyRecord(deps.state, request.profile);
     clearBridgeKeyRecord = keyRecord?.source === 'hook deploy' && keyRecord.functionName === request.functionName;
-    if (clearBridgeKeyRecord) steps.push({ step: 'bridge-key-state', resource: 'project state', name: 'scimBridge (the bridge public key)', action: 'delete', changes: [] });
+    if (clearBridgeKeyRecord)
+      steps.push({
+        step: 'bridge-key-state',
+        resource: 'project state',
+        name: 'scimBridge (the bridge public key)',
+        action: 'delete',
+        changes: [],
+      });
   }
 
   // The role goes only when okta-m2m made it: recorded so, or (without a record) tagged so.
@@ -666,20 +896,49 @@ export async function planRemove(request: RemoveRequest, deps: Pick<DeployDeps, 
     const role = await iam.observeRole(aws, roleName);
     deleteRole = role.exists && (record ? record.roleCreated === true : role.managedByUs);
     steps.push({
-      step: 'role', resource: 'IAM role',
+      step: 'role',
+      resource: 'IAM role',
       name: roleName,
       action: deleteRole ? 'delete' : role.exists ? 'skip' : 'unchanged',
       changes: deleteRole ? [] : role.exists ? ['not created by okta-m2m: kept'] : ['not found'],
     });
   }
   if (request.template === 'token-hook') {
-    steps.push({ step: 'shared-secret', resource: 'shared secret', name: secretRefs.hookSecret(request.profile, request.template).account, action: 'delete', changes: [] });
+    steps.push({
+      step: 'shared-secret',
+      resource: 'shared secret',
+      name: secretRefs.hookSecret(request.profile, request.template).account,
+      action: 'delete',
+      changes: [],
+    });
   }
-  if (record) steps.push({ step: 'state', resource: 'project state', name: `hooks.${request.template}`, action: 'delete', changes: [] });
-  return { request, steps, record, functionExists: Boolean(fn), urlExists: Boolean(url), deleteRole, roleName, hookId, rule, keySecretArn, clearBridgeKeyRecord };
+  if (record)
+    steps.push({
+      step: 'state',
+      resource: 'project state',
+      name: `hooks.${request.template}`,
+      action: 'delete',
+      changes: [],
+    });
+  return {
+    request,
+    steps,
+    record,
+    functionExists: Boolean(fn),
+    urlExists: Boolean(url),
+    deleteRole,
+    roleName,
+    hookId,
+    rule,
+    keySecretArn,
+    clearBridgeKeyRecord,
+  };
 }
 
-export async function applyRemove(plan: RemovePlan, deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets' | 'progress' | 'secretsManager'>): Promise<void> {
+export async function applyRemove(
+  plan: RemovePlan,
+  deps: Pick<DeployDeps, 'aws' | 'state' | 'secrets' | 'progress' | 'secretsManager'>,
+): Promise<void> {
   const { request } = plan;
   const progress = deps.progress ?? (() => undefined);
   if (request.template === 'token-hook' && request.okta && plan.hookId) {
@@ -688,12 +947,16 @@ export async function applyRemove(plan: RemovePlan, deps: Pick<DeployDeps, 'aws'
       const detached = await okta.detachInlineHook(request.okta.client, plan.rule, plan.hookId);
       if (detached === 'detached') progress(`detached the inline hook from the policy rule ${plan.rule.ruleId}`);
     }
-    if (await okta.deleteInlineHook(request.okta.client, plan.hookId)) progress(`deleted the Okta inline hook ${plan.hookId}`);
+    if (await okta.deleteInlineHook(request.okta.client, plan.hookId))
+      progress(`deleted the Okta inline hook ${plan.hookId}`);
   }
   if (plan.urlExists && (await lambda.deleteUrl(deps.aws, request.functionName))) progress('deleted the function URL');
-  if (plan.functionExists && (await lambda.deleteFunction(deps.aws, request.functionName))) progress(`deleted the Lambda function ${request.functionName}`);
-  if (plan.deleteRole && plan.roleName && (await iam.deleteRole(deps.aws, plan.roleName))) progress(`deleted the IAM role ${plan.roleName}`);
-  if (request.template === 'token-hook') await deps.secrets.delete(secretRefs.hookSecret(request.profile, request.template));
+  if (plan.functionExists && (await lambda.deleteFunction(deps.aws, request.functionName)))
+    progress(`deleted the Lambda function ${request.functionName}`);
+  if (plan.deleteRole && plan.roleName && (await iam.deleteRole(deps.aws, plan.roleName)))
+    progress(`deleted the IAM role ${plan.roleName}`);
+  if (request.template === 'token-hook')
+    await deps.secrets.delete(secretRefs.hookSecret(request.profile, request.template));
   if (plan.keySecretArn) {
     await deleteKeySecret(plan.keySecretArn, deps.secretsManager ?? (() => createSecretsManager(request.region)));
     progress(`scheduled the bridge key secret ${plan.keySecretArn} for deletion`);

@@ -1,7 +1,14 @@
 import type { OktaClient } from '../okta/client.js';
 import { NotFoundError } from '../errors.js';
 import type { OktaState } from '../okta/setup/state.js';
-import { attachInlineHook, deleteInlineHook, detachInlineHook, ensureInlineHook, findTokenHook, type RuleRef } from '../okta/resources/inline-hooks.js';
+import {
+  attachInlineHook,
+  deleteInlineHook,
+  detachInlineHook,
+  ensureInlineHook,
+  findTokenHook,
+  type RuleRef,
+} from '../okta/resources/inline-hooks.js';
 
 /**
  * Registers a token hook served outside AWS (`hook serve --register`: on this machine for the emulator, or behind

@@ -210,7 +210,8 @@ export function writeResult(res: ServerResponse, result: unknown): void {
       res.setHeader(name, typeof value === 'string' ? value : JSON.stringify(value));
     }
     if (Array.isArray(r.cookies) && r.cookies.length) res.setHeader('set-cookie', r.cookies.map(String));
-    const body = typeof r.body === 'string' ? r.body : r.body === undefined || r.body === null ? '' : JSON.stringify(r.body);
+    const body =
+      typeof r.body === 'string' ? r.body : r.body === undefined || r.body === null ? '' : JSON.stringify(r.body);
     const bytes = r.isBase64Encoded === true ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
     res.statusCode = r.statusCode;
     res.setHeader('content-length', bytes.length);
@@ -242,7 +243,8 @@ export async function serveHandler(source: LambdaHandler | string, options: Serv
   };
   let loaded: LoadedHandler;
   try {
-    loaded = typeof source === 'function' ? { handler: source, dispose: async () => undefined } : await loadHandler(source);
+    loaded =
+      typeof source === 'function' ? { handler: source, dispose: async () => undefined } : await loadHandler(source);
   } catch (err) {
     restoreEnv();
     throw err;
@@ -261,7 +263,11 @@ export async function serveHandler(source: LambdaHandler | string, options: Serv
       } catch (err) {
         res.statusCode = err instanceof TooLarge ? 413 : 400;
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ Message: err instanceof TooLarge ? 'Request must be smaller than 6291456 bytes' : 'Bad Request' }));
+        res.end(
+          JSON.stringify({
+            Message: err instanceof TooLarge ? 'Request must be smaller than 6291456 bytes' : 'Bad Request',
+          }),
+        );
         return;
       }
       const started = Date.now();

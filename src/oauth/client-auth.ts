@@ -122,7 +122,10 @@ export function loadSigningKey(text: string, keyId?: string, source = 'the priva
       throw badKey(source, 'the JWK is not a valid private key', error);
     }
   } else if (trimmed.includes('-----BEGIN')) {
-    if (/-----BEGIN (RSA |EC )?PUBLIC KEY-----|-----BEGIN CERTIFICATE-----/.test(trimmed) && !/PRIVATE KEY-----/.test(trimmed)) {
+    if (
+      /-----BEGIN (RSA |EC )?PUBLIC KEY-----|-----BEGIN CERTIFICATE-----/.test(trimmed) &&
+      !/PRIVATE KEY-----/.test(trimmed)
+    ) {
       throw badKey(source, 'it is a public key or certificate, not a private key');
     }
     if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(trimmed)) {
@@ -160,7 +163,8 @@ function parseJson(text: string, source: string): unknown {
 }
 
 function pickJwk(value: unknown, keyId: string | undefined, source: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badKey(source, 'the JSON is not a JWK');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badKey(source, 'the JSON is not a JWK');
   const record = value as Record<string, unknown>;
   if (!Array.isArray(record.keys)) return record;
   const keys = record.keys.filter((k): k is Record<string, unknown> => typeof k === 'object' && k !== null);
@@ -168,7 +172,9 @@ function pickJwk(value: unknown, keyId: string | undefined, source: string): Rec
   if (!chosen) {
     throw badKey(
       source,
-      keyId ? `the JWK set has no key with kid "${keyId}"` : `the JWK set holds ${keys.length} keys; pick one with --key-id`,
+      keyId
+        ? `the JWK set has no key with kid "${keyId}"`
+        : `the JWK set holds ${keys.length} keys; pick one with --key-id`,
     );
   }
   return chosen;

@@ -72,7 +72,9 @@ export function tokenParams(spec: TokenRequestSpec): Array<[string, string]> {
 }
 
 /** Builds the body and headers of one attempt (credentials applied fresh each time). */
-async function buildTokenHttpRequest(request: TokenRequest): Promise<{ headers: Record<string, string>; body: string }> {
+async function buildTokenHttpRequest(
+  request: TokenRequest,
+): Promise<{ headers: Record<string, string>; body: string }> {
   const applied = await applyClientAuth(request.auth, request.clientId, request.tokenEndpoint);
   const params = [...tokenParams(request), ...Object.entries(applied.params)];
   const headers: Record<string, string> = { accept: 'application/json', ...applied.headers };
@@ -95,7 +97,11 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
   const base = request.http ?? new HttpClient(request.fetch ? { fetch: request.fetch } : {});
   const http = base.with({
     // A 5xx is the caller's to judge (token get reports it at once); rate limits are waited out.
-    retry: { maxRetries: 0, maxRateLimitRetries: request.maxRetries ?? 3, maxRateLimitWaitMs: request.maxWaitMs ?? 30_000 },
+    retry: {
+      maxRetries: 0,
+      maxRateLimitRetries: request.maxRetries ?? 3,
+      maxRateLimitWaitMs: request.maxWaitMs ?? 30_000,
+    },
     onRetry: (event) => {
       base.options.onRetry?.(event);
       request.onRetry?.(event.delayMs, event.attempt);
@@ -112,13 +118,20 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
       prepare: async () => {
         const built = await buildTokenHttpRequest(request);
-        if (request.dpop) built.headers.dpop = await request.dpop.proof({ htm: 'POST', htu: request.tokenEndpoint, nonce });
+        if (request.dpop)
+          built.headers.dpop = await request.dpop.proof({ htm: 'POST', htu: request.tokenEndpoint, nonce });
         return built;
       },
     });
     const serverNonce = response.headers.get('dpop-nonce');
     if (request.dpop) request.dpopNonces?.set(request.tokenEndpoint, serverNonce);
-    if (request.dpop && serverNonce && round === 0 && response.status === 400 && /use_dpop_nonce/.test(response.text())) {
+    if (
+      request.dpop &&
+      serverNonce &&
+      round === 0 &&
+      response.status === 400 &&
+      /use_dpop_nonce/.test(response.text())
+    ) {
       nonce = serverNonce;
       continue;
     }
@@ -169,7 +182,8 @@ async function parseTokenResponse(response: HttpResponse, tokenEndpoint: string)
         access_token: body.access_token,
         token_type: typeof body.token_type === 'string' ? body.token_type : 'Bearer',
       };
-      if (typeof body.expires_in === 'string' && /^\d+$/.test(body.expires_in)) token.expires_in = Number(body.expires_in);
+      if (typeof body.expires_in === 'string' && /^\d+$/.test(body.expires_in))
+        token.expires_in = Number(body.expires_in);
       else if (typeof body.expires_in !== 'number') delete token.expires_in;
       if (typeof body.scope !== 'string') delete token.scope;
       return token;
@@ -189,16 +203,19 @@ async function parseTokenResponse(response: HttpResponse, tokenEndpoint: string)
   }
   // Okta's management-style error body, or something that is not OAuth at all.
   const summary = isRecord(body) && typeof body.errorSummary === 'string' ? body.errorSummary : snippet(text);
-  throw new RemoteError(`The token endpoint at ${host} answered HTTP ${response.status}${summary ? `: ${summary}` : ''}.`, {
-    status: response.status,
-    requestId,
-    hint:
-      response.status === 404
-        ? 'Check the token URL (for Okta: https://{org}/oauth2/{authServerId}/v1/token).'
-        : response.status >= 500
-          ? 'The authorization server has a problem; try again later.'
-          : 'Check the token URL and the request parameters.',
-  });
+  throw new RemoteError(
+    `The token endpoint at ${host} answered HTTP ${response.status}${summary ? `: ${summary}` : ''}.`,
+    {
+      status: response.status,
+      requestId,
+      hint:
+        response.status === 404
+          ? 'Check the token URL (for Okta: https://{org}/oauth2/{authServerId}/v1/token).'
+          : response.status >= 500
+            ? 'The authorization server has a problem; try again later.'
+            : 'Check the token URL and the request parameters.',
+    },
+  );
 }
 
 /** An RFC 6749 5.2 error as a typed error with the server's words and the usual cause. */
@@ -234,11 +251,13 @@ function hintFor(code: string, description: string | undefined): string | undefi
     case 'access_denied':
       // Auth0 says access_denied for most things; its descriptions tell them apart.
       if (said(/^unauthorized\.?$/i)) return INVALID_CLIENT_HINT;
-      if (said(/no audience|service not enabled/i)) return 'Pass --audience with the identifier of an API defined on the tenant.';
+      if (said(/no audience|service not enabled/i))
+        return 'Pass --audience with the identifier of an API defined on the tenant.';
       if (said(/client-grant|not authorized to access/i)) {
-        return 'The client has no grant for this API: authorize it (Auth0: the API\'s Machine to Machine Applications tab).';
+        return "The client has no grant for this API: authorize it (Auth0: the API's Machine to Machine Applications tab).";
       }
-      if (said(/not been granted scopes/i)) return 'Ask only for scopes the client grant includes, or add them to the grant.';
+      if (said(/not been granted scopes/i))
+        return 'Ask only for scopes the client grant includes, or add them to the grant.';
       return HOOK_HINT;
     case 'server_error':
       // What Okta answers when a token inline hook refuses: 400 server_error, its errorSummary the description.
@@ -260,7 +279,7 @@ const POLICY_HINT =
   "The authorization server's access policy is not assigned to this client, or its rule does not include the client_credentials grant or these scopes.";
 
 const HOOK_HINT =
-  "A token inline hook on the access policy rule (or the policy) refused the request (on Auth0: a credentials-exchange Action); the reason is in parentheses above.";
+  'A token inline hook on the access policy rule (or the policy) refused the request (on Auth0: a credentials-exchange Action); the reason is in parentheses above.';
 
 /** Redacted before it is cut: a secret cut in half no longer matches, and its first half would print. */
 function oneLine(text: string): string {

@@ -24,8 +24,18 @@ export interface CurlCommand {
 export function curlCommand(spec: TokenRequestSpec, method: AuthMethod, options: { dpop?: boolean } = {}): CurlCommand {
   const callerRef = `"$${CALLER_ASSERTION_VARIABLE}"`;
   const endpoint = withPlaceholder(spec.tokenEndpoint);
-  const words: string[] = ['curl', '--fail-with-body', '-sS', '-X', 'POST', endpoint.split(PLACEHOLDER).map(shellQuote).join(callerRef)];
-  const params = tokenParams(spec).map(([name, value]): [string, string] => [name, name === CALLER_ASSERTION ? PLACEHOLDER : value]);
+  const words: string[] = [
+    'curl',
+    '--fail-with-body',
+    '-sS',
+    '-X',
+    'POST',
+    endpoint.split(PLACEHOLDER).map(shellQuote).join(callerRef),
+  ];
+  const params = tokenParams(spec).map(([name, value]): [string, string] => [
+    name,
+    name === CALLER_ASSERTION ? PLACEHOLDER : value,
+  ]);
   const usesCaller = endpoint.includes(PLACEHOLDER) || params.some(([name]) => name === CALLER_ASSERTION);
   words.push('-H', shellQuote('accept: application/json'));
   if (options.dpop) words.push('-H', `${shellQuote('DPoP: ')}"$${DPOP_PROOF_VARIABLE}"`);
@@ -48,10 +58,20 @@ export function curlCommand(spec: TokenRequestSpec, method: AuthMethod, options:
     words.push('-H', shellQuote('content-type: application/json'));
     // The caller's assertion placeholder was put in first (in params), the credential's after: split in order.
     const pieces = json.split(PLACEHOLDER);
-    words.push('--data', pieces.map((piece, i) => (i === 0 ? shellQuote(piece) : `${placeholderRef(fields, i, ref, callerRef)}${shellQuote(piece)}`)).join(''));
+    words.push(
+      '--data',
+      pieces
+        .map((piece, i) =>
+          i === 0 ? shellQuote(piece) : `${placeholderRef(fields, i, ref, callerRef)}${shellQuote(piece)}`,
+        )
+        .join(''),
+    );
   } else {
     for (const [name, value] of params) {
-      words.push('--data-urlencode', value === PLACEHOLDER ? `${shellQuote(`${name}=`)}${callerRef}` : shellQuote(`${name}=${value}`));
+      words.push(
+        '--data-urlencode',
+        value === PLACEHOLDER ? `${shellQuote(`${name}=`)}${callerRef}` : shellQuote(`${name}=${value}`),
+      );
     }
     if (method === 'client_secret_post') {
       words.push('--data-urlencode', shellQuote(`client_id=${spec.clientId}`));
@@ -97,8 +117,15 @@ function withPlaceholder(tokenEndpoint: string): string {
 }
 
 /** Which variable the i-th placeholder of the JSON body stands for: fields are serialised in insertion order. */
-function placeholderRef(fields: Record<string, string>, index: number, credentialRef: string, callerRef: string): string {
-  const names = Object.entries(fields).filter(([, value]) => value === PLACEHOLDER).map(([name]) => name);
+function placeholderRef(
+  fields: Record<string, string>,
+  index: number,
+  credentialRef: string,
+  callerRef: string,
+): string {
+  const names = Object.entries(fields)
+    .filter(([, value]) => value === PLACEHOLDER)
+    .map(([name]) => name);
   return names[index - 1] === CALLER_ASSERTION ? callerRef : credentialRef;
 }
 

@@ -71,12 +71,14 @@ export function oktaDefaults(section: unknown, trusted: TrustedServers = {}): Ok
   }
   const org = profileOrg ?? stateOrg;
   if (!org) {
-    if (storedIssuer || storedEndpoint) out.refused = 'The project state names an authorization server but no org URL to check it against.';
+    if (storedIssuer || storedEndpoint)
+      out.refused = 'The project state names an authorization server but no org URL to check it against.';
     return out;
   }
   const issuer = trimSlash(storedIssuer) ?? (out.authServerId ? `${org}/oauth2/${out.authServerId}` : undefined);
   if (!issuer) {
-    if (storedEndpoint) out.refused = 'The project state names a token endpoint but no authorization server to check it against.';
+    if (storedEndpoint)
+      out.refused = 'The project state names a token endpoint but no authorization server to check it against.';
     return out;
   }
   if (originOf(issuer) !== originOf(org)) {
@@ -87,7 +89,10 @@ export function oktaDefaults(section: unknown, trusted: TrustedServers = {}): Ok
   // another server on the org's origin keeps its recorded endpoint, on that origin only.
   const derived = issuer.startsWith(`${org}/oauth2/`) ? `${issuer}/v1/token` : undefined;
   const tokenEndpoint = derived ?? storedEndpoint;
-  if (storedEndpoint !== undefined && (derived ? storedEndpoint !== derived : originOf(storedEndpoint) !== originOf(org))) {
+  if (
+    storedEndpoint !== undefined &&
+    (derived ? storedEndpoint !== derived : originOf(storedEndpoint) !== originOf(org))
+  ) {
     out.refused = `The project state's tokenEndpoint ${storedEndpoint} is not ${derived ?? `on ${org}`}, the token endpoint of its authorization server.`;
     return out;
   }
@@ -118,7 +123,8 @@ export function auth0Defaults(section: unknown, trusted: TrustedServers = {}): A
   }
   const base = profileBase ?? stateBase;
   if (!base) {
-    if (storedEndpoint) out.refused = 'The project state names a token endpoint but no Auth0 tenant to check it against.';
+    if (storedEndpoint)
+      out.refused = 'The project state names a token endpoint but no Auth0 tenant to check it against.';
     return out;
   }
   const tokenEndpoint = `${base}/oauth/token`;
@@ -132,7 +138,10 @@ export function auth0Defaults(section: unknown, trusted: TrustedServers = {}): A
 }
 
 /** The issuer and audience `token verify` defaults to: the Okta setup's, else the Auth0 one's. */
-export function verifyDefaults(okta: OktaTokenDefaults, auth0: Auth0TokenDefaults): { issuer?: string; audience?: string } | undefined {
+export function verifyDefaults(
+  okta: OktaTokenDefaults,
+  auth0: Auth0TokenDefaults,
+): { issuer?: string; audience?: string } | undefined {
   const fromState = okta.issuer ? okta : auth0.issuer ? auth0 : undefined;
   if (!fromState) {
     const refused = okta.refused ?? auth0.refused;
@@ -201,11 +210,16 @@ export interface TokenSettings {
  * Flags over state, field by field. The state's auth method and key id belong to the state's client, so they
  * apply only when the client id is the state's; the state's server applies only when no --issuer or --token-url.
  */
-export function resolveTokenSettings(flags: TokenFlags, okta: OktaTokenDefaults, auth0: Auth0TokenDefaults): TokenSettings {
+export function resolveTokenSettings(
+  flags: TokenFlags,
+  okta: OktaTokenDefaults,
+  auth0: Auth0TokenDefaults,
+): TokenSettings {
   const hasOkta = Object.keys(okta).length > 0;
   const hasAuth0 = Object.keys(auth0).length > 0;
   const provider: Provider = flags.provider ?? (hasOkta ? 'okta' : hasAuth0 ? 'auth0' : 'generic');
-  const state: OktaTokenDefaults & Auth0TokenDefaults = provider === 'auth0' ? auth0 : provider === 'okta' ? okta : hasOkta ? okta : {};
+  const state: OktaTokenDefaults & Auth0TokenDefaults =
+    provider === 'auth0' ? auth0 : provider === 'okta' ? okta : hasOkta ? okta : {};
   const clientId = flags.clientId ?? state.clientId;
   const sameClient = clientId !== undefined && clientId === state.clientId;
   const settings: TokenSettings = {

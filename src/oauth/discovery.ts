@@ -31,7 +31,6 @@ export interface DiscoveryOptions {
 /** Redirects of a discovery request that are followed: same origin only, a few at most. */
 const MAX_REDIRECTS = 3;
 
-
 /** https, or http to a loopback host. */
 export function isSecureUrl(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
@@ -49,12 +48,17 @@ export function checkCredentialUrl(value: string, what: string): URL {
     });
   }
   if (url.username || url.password) {
-    throw new UsageError(`${what} must not hold a user name or password.`, { hint: 'Give the URL without "user:password@".' });
+    throw new UsageError(`${what} must not hold a user name or password.`, {
+      hint: 'Give the URL without "user:password@".',
+    });
   }
   if (!isSecureUrl(url)) {
-    throw new UsageError(`${what} ${url.origin} uses plain http: credentials go only over https (http only to loopback).`, {
-      hint: 'Use the https URL of the server.',
-    });
+    throw new UsageError(
+      `${what} ${url.origin} uses plain http: credentials go only over https (http only to loopback).`,
+      {
+        hint: 'Use the https URL of the server.',
+      },
+    );
   }
   return url;
 }
@@ -160,7 +164,7 @@ async function sameOriginGet(start: string, origin: string, options: DiscoveryOp
         {
           status: response.status,
           requestId: requestIdOf(response),
-          hint: 'Give the issuer the server really has (discovery follows redirects only within the issuer\'s origin), or pass --token-url.',
+          hint: "Give the issuer the server really has (discovery follows redirects only within the issuer's origin), or pass --token-url.",
         },
       );
     }
@@ -168,17 +172,29 @@ async function sameOriginGet(start: string, origin: string, options: DiscoveryOp
   }
 }
 
-function checkEndpoint(value: string, field: string, documentUrl: string, origin: string, options: DiscoveryOptions): void {
+function checkEndpoint(
+  value: string,
+  field: string,
+  documentUrl: string,
+  origin: string,
+  options: DiscoveryOptions,
+): void {
   const url = new URL(value);
   if (!isSecureUrl(url) || url.username || url.password) {
-    throw new RemoteError(`The discovery document at ${documentUrl} names a "${field}" over plain http: ${url.origin}.`, {
-      hint: 'Credentials and keys are fetched only over https (http only on loopback).',
-    });
+    throw new RemoteError(
+      `The discovery document at ${documentUrl} names a "${field}" over plain http: ${url.origin}.`,
+      {
+        hint: 'Credentials and keys are fetched only over https (http only on loopback).',
+      },
+    );
   }
   if (url.origin !== origin && !options.allowCrossOrigin) {
-    throw new RemoteError(`The discovery document at ${documentUrl} names a "${field}" on another origin: ${url.origin}, not ${origin}.`, {
-      hint: 'A discovery document is data, not a direction. If this provider really splits its endpoints, pass --allow-cross-origin (or --token-url).',
-    });
+    throw new RemoteError(
+      `The discovery document at ${documentUrl} names a "${field}" on another origin: ${url.origin}, not ${origin}.`,
+      {
+        hint: 'A discovery document is data, not a direction. If this provider really splits its endpoints, pass --allow-cross-origin (or --token-url).',
+      },
+    );
   }
 }
 
@@ -221,9 +237,12 @@ export function checkIssuer(issuer: string): URL {
     });
   }
   if (!isSecureUrl(url)) {
-    throw new UsageError(`The issuer ${url.origin} uses plain http: discovery and credentials go only over https (http only to loopback).`, {
-      hint: 'Give the https issuer URL.',
-    });
+    throw new UsageError(
+      `The issuer ${url.origin} uses plain http: discovery and credentials go only over https (http only to loopback).`,
+      {
+        hint: 'Give the https issuer URL.',
+      },
+    );
   }
   return url;
 }

@@ -2,7 +2,6 @@ import { DEFAULT_TIMEOUT_MS, HttpClient, requestIdOf as requestIdOfHeaders } fro
 
 export type FetchLike = typeof fetch;
 
-
 /**
  * One HTTP request through THE HTTP core (time limit, byte cap, redaction), as a fetch Response. A failure to
  * connect is the core's NetworkError, which names the host and the reason (refused, unknown host, timeout).
@@ -10,16 +9,22 @@ export type FetchLike = typeof fetch;
 export async function send(
   url: string,
   init: RequestInit,
-  options: { fetch?: FetchLike | undefined; timeoutMs?: number | undefined; what: string; http?: HttpClient | undefined },
+  options: {
+    fetch?: FetchLike | undefined;
+    timeoutMs?: number | undefined;
+    what: string;
+    http?: HttpClient | undefined;
+  },
 ): Promise<Response> {
-  const http = options.http ?? new HttpClient({ ...(options.fetch ? { fetch: options.fetch } : {}), retry: NO_RETRIES });
+  const http =
+    options.http ?? new HttpClient({ ...(options.fetch ? { fetch: options.fetch } : {}), retry: NO_RETRIES });
   const body = init.body;
   const response = await http.request({
     url,
     method: init.method ?? 'GET',
     headers: Object.fromEntries(new Headers(init.headers).entries()),
     ...(typeof body === 'string' || body instanceof URLSearchParams ? { body } : {}),
-    redirect: (init.redirect) ?? 'manual',
+    redirect: init.redirect ?? 'manual',
     ...(init.signal ? { signal: init.signal } : {}),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxBytes: MAX_BODY_BYTES,

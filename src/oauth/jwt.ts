@@ -1,4 +1,11 @@
-import { createRemoteJWKSet, customFetch, decodeJwt as joseDecodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  customFetch,
+  decodeJwt as joseDecodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+} from 'jose';
 import { RemoteError, UsageError } from '../errors.js';
 import { discover, type AuthServerMetadata } from './discovery.js';
 import { send, type FetchLike } from './http.js';
@@ -9,7 +16,18 @@ export interface DecodedJwt {
 }
 
 /** Asymmetric algorithms only: "none" and HMAC (a shared secret, forgeable by any holder) are never accepted. */
-export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+export const ALLOWED_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
 const HINT = 'Pass an access token (three base64url parts separated by dots), as an argument or on stdin.';
 
@@ -93,9 +111,12 @@ export async function verifyJwt(options: VerifyOptions): Promise<VerifyResult> {
 
   const alg = decoded.header.alg;
   if (typeof alg !== 'string' || !ALLOWED_ALGORITHMS.includes(alg)) {
-    return invalid(`its algorithm ${JSON.stringify(alg ?? null)} is not allowed (only ${ALLOWED_ALGORITHMS.join(', ')})`);
+    return invalid(
+      `its algorithm ${JSON.stringify(alg ?? null)} is not allowed (only ${ALLOWED_ALGORITHMS.join(', ')})`,
+    );
   }
-  const metadata = options.metadata ?? (await discover(options.issuer, { fetch: options.fetch, timeoutMs: options.timeoutMs }));
+  const metadata =
+    options.metadata ?? (await discover(options.issuer, { fetch: options.fetch, timeoutMs: options.timeoutMs }));
   if (!metadata.jwks_uri) {
     throw new RemoteError(`The issuer ${options.issuer} publishes no jwks_uri, so signatures cannot be checked.`, {
       hint: 'Check the issuer: an OAuth 2.0 server that issues JWTs publishes its keys.',
@@ -103,7 +124,8 @@ export async function verifyJwt(options: VerifyOptions): Promise<VerifyResult> {
   }
   const jwksUri = metadata.jwks_uri;
   const keys = createRemoteJWKSet(new URL(jwksUri), {
-    [customFetch]: (url, init) => send(url, init, { fetch: options.fetch, timeoutMs: options.timeoutMs, what: 'its signing keys' }),
+    [customFetch]: (url, init) =>
+      send(url, init, { fetch: options.fetch, timeoutMs: options.timeoutMs, what: 'its signing keys' }),
   });
   try {
     await jwtVerify(token, keys, {
@@ -162,11 +184,13 @@ function reasonFor(error: errors.JOSEError, decoded: DecodedJwt, options: Verify
         return `claim "${error.claim}" failed: ${error.message}`;
     }
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return "its signature does not verify with the issuer's keys";
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return "its signature does not verify with the issuer's keys";
   if (error instanceof errors.JWKSNoMatchingKey) {
     return `no key of the issuer (${jwksUri}) matches its key id ${JSON.stringify(header.kid ?? null)}: it was signed by someone else, or with a retired key`;
   }
-  if (error instanceof errors.JOSEAlgNotAllowed) return `its algorithm ${JSON.stringify(header.alg ?? null)} is not allowed`;
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return `its algorithm ${JSON.stringify(header.alg ?? null)} is not allowed`;
   return error.message;
 }
 

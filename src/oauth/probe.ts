@@ -22,7 +22,8 @@ export interface ProbeInput {
   dpop?: DpopProver | undefined;
 }
 
-export type ProbeResult = { ok: true; tokenType: string; expiresIn?: number; scope?: string } | { ok: false; error: string };
+export type ProbeResult =
+  { ok: true; tokenType: string; expiresIn?: number; scope?: string } | { ok: false; error: string };
 
 export async function probeToken(input: ProbeInput): Promise<ProbeResult> {
   let auth: ClientAuth;
@@ -31,7 +32,10 @@ export async function probeToken(input: ProbeInput): Promise<ProbeResult> {
     auth = { method: 'private_key_jwt', key: loadSigningKey(input.privateKey, input.keyId) };
   } else {
     if (!input.clientSecret) return { ok: false, error: 'the client secret is not in the keychain' };
-    const method = isAuthMethod(input.authMethod) && input.authMethod !== 'private_key_jwt' ? input.authMethod : 'client_secret_basic';
+    const method =
+      isAuthMethod(input.authMethod) && input.authMethod !== 'private_key_jwt'
+        ? input.authMethod
+        : 'client_secret_basic';
     auth = { method, clientSecret: input.clientSecret };
   }
   try {

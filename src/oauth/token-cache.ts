@@ -54,7 +54,10 @@ export function cacheKey(parts: CacheKeyParts): string {
 export function credentialFingerprint(auth: ClientAuth): string {
   const hash = createHash('sha256').update(auth.method).update('\0');
   if (auth.method === 'private_key_jwt') {
-    hash.update(auth.key.key.export({ format: 'der', type: 'pkcs8' })).update('\0').update(auth.key.kid ?? '');
+    hash
+      .update(auth.key.key.export({ format: 'der', type: 'pkcs8' }))
+      .update('\0')
+      .update(auth.key.kid ?? '');
   } else {
     hash.update(auth.clientSecret);
   }
@@ -114,7 +117,9 @@ export class TokenCache {
     if (raw === undefined) return [];
     try {
       const value = JSON.parse(raw) as unknown;
-      return Array.isArray(value) ? value.filter((key): key is string => typeof key === 'string' && /^[0-9a-f]{24}$/.test(key)) : [];
+      return Array.isArray(value)
+        ? value.filter((key): key is string => typeof key === 'string' && /^[0-9a-f]{24}$/.test(key))
+        : [];
     } catch {
       return [];
     }
@@ -163,7 +168,8 @@ function parseEntry(raw: string): CachedToken | undefined {
   if (!isRecord(value)) return undefined;
   const { access_token, token_type, expires_at, scope } = value;
   if (typeof access_token !== 'string' || !access_token) return undefined;
-  if (typeof token_type !== 'string' || typeof expires_at !== 'number' || !Number.isFinite(expires_at)) return undefined;
+  if (typeof token_type !== 'string' || typeof expires_at !== 'number' || !Number.isFinite(expires_at))
+    return undefined;
   const entry: CachedToken = { access_token, token_type, expires_at };
   if (typeof scope === 'string') entry.scope = scope;
   return entry;

@@ -63,7 +63,9 @@ export function normalizeOrgUrl(input: string): string {
     throw new UsageError(`"${input}" is not a URL.`, { hint: 'Give the org URL, such as https://acme.okta.com.' });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`"${input}" is not an http(s) URL.`, { hint: 'Give the org URL, such as https://acme.okta.com.' });
+    throw new UsageError(`"${input}" is not an http(s) URL.`, {
+      hint: 'Give the org URL, such as https://acme.okta.com.',
+    });
   }
   if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
     throw new UsageError(`The org URL ${input} is not https.`, {
@@ -178,14 +180,22 @@ export async function createOktaClient(credentials: OktaCredentials, options: Cl
   const nonces = new DpopNonces();
   const tokens = new ManagementTokenSource({ ...credentials, orgUrl }, http, options.dpop, Date.now, nonces);
   const dpop = options.dpop;
-  return new Client(orgUrl, http, {
-    headers: async (method, url, nonce): Promise<Record<string, string>> => {
-      const token = await tokens.get();
-      if (token.tokenType.toLowerCase() === 'dpop' && dpop) {
-        return { authorization: `DPoP ${token.accessToken}`, dpop: await dpop.proof({ htm: method, htu: url, accessToken: token.accessToken, nonce }) };
-      }
-      return { authorization: `Bearer ${token.accessToken}` };
+  return new Client(
+    orgUrl,
+    http,
+    {
+      headers: async (method, url, nonce): Promise<Record<string, string>> => {
+        const token = await tokens.get();
+        if (token.tokenType.toLowerCase() === 'dpop' && dpop) {
+          return {
+            authorization: `DPoP ${token.accessToken}`,
+            dpop: await dpop.proof({ htm: method, htu: url, accessToken: token.accessToken, nonce }),
+          };
+        }
+        return { authorization: `Bearer ${token.accessToken}` };
+      },
+      invalidate: () => tokens.invalidate(),
     },
-    invalidate: () => tokens.invalidate(),
-  }, nonces);
+    nonces,
+  );
 }

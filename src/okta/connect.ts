@@ -3,7 +3,13 @@ import { requireProfile, type ProfilesDocument, type Profile } from '../config/p
 import { secretRefs } from '../secrets/refs.js';
 import type { SecretStore } from '../secrets/store.js';
 import { HttpClient } from '../http/client.js';
-import { createOktaClient, httpOptionsOf, type ClientOptions, type OktaClient, type OktaCredentials } from './client.js';
+import {
+  createOktaClient,
+  httpOptionsOf,
+  type ClientOptions,
+  type OktaClient,
+  type OktaCredentials,
+} from './client.js';
 import { oktaCall } from './errors.js';
 import { orgTokenEndpoint } from './oauth-login.js';
 import { probeToken } from '../oauth/probe.js';
@@ -25,9 +31,14 @@ export async function credentialsFor(profile: Profile, name: string, secrets: Se
   const relogin = `Run "okta-m2m login${name === 'default' ? '' : ` --profile ${name}`}" again`;
   if (profile.authMode === 'private_key_jwt') {
     if (!profile.clientId) {
-      throw new UsageError(`Profile "${name}" uses OAuth but has no client id.`, { hint: `${relogin} with --oauth --client-id.` });
+      throw new UsageError(`Profile "${name}" uses OAuth but has no client id.`, {
+        hint: `${relogin} with --oauth --client-id.`,
+      });
     }
-    const privateKey = await secrets.require(secretRefs.oktaPrivateKey(name), `${relogin}, or set OKTA_M2M_PRIVATE_KEY.`);
+    const privateKey = await secrets.require(
+      secretRefs.oktaPrivateKey(name),
+      `${relogin}, or set OKTA_M2M_PRIVATE_KEY.`,
+    );
     return {
       orgUrl,
       mode: 'private_key_jwt',
@@ -50,13 +61,20 @@ export async function connect(
   const profile = requireProfile(doc, name);
   const credentials = await credentialsFor(profile, name, secrets);
   if (profile.dpop && credentials.mode === 'private_key_jwt' && !options.dpop) {
-    return createOktaClient(credentials, { ...options, dpop: await managementDpopProver(secrets, name, credentials.clientId) });
+    return createOktaClient(credentials, {
+      ...options,
+      dpop: await managementDpopProver(secrets, name, credentials.clientId),
+    });
   }
   return createOktaClient(credentials, options);
 }
 
 /** The DPoP key of okta-m2m's own service app, kept in the keychain like the apps' (made on first use). */
-export async function managementDpopProver(secrets: SecretStore, profile: string, clientId: string): Promise<DpopProver> {
+export async function managementDpopProver(
+  secrets: SecretStore,
+  profile: string,
+  clientId: string,
+): Promise<DpopProver> {
   const { ensureDpopKey } = await import('../oauth/dpop-keys.js');
   return (await ensureDpopKey(secrets, secretRefs.dpopKey(profile, clientId))).key.prover;
 }
@@ -92,11 +110,12 @@ export async function verifyCredentials(credentials: OktaCredentials, options: C
       const scopeProblem = /invalid_scope|scope/i.test(result.error);
       const dpopProblem = /dpop/i.test(result.error);
       throw new AuthError(`Okta did not give okta-m2m's service app a token: ${result.error}.`, {
-        hint: dpopProblem && !options.dpop
-          ? 'The service app requires DPoP ("Require Demonstrating Proof of Possession"): log in again with --dpop.'
-          : scopeProblem
-          ? `Grant the scopes (${credentials.scopes.join(' ')}) to the app under "Okta API Scopes", or pass --scopes with the ones granted.`
-          : 'Check the client id, that the app uses "Public key / Private key" client authentication, and that its public key (kid) is registered on the app.',
+        hint:
+          dpopProblem && !options.dpop
+            ? 'The service app requires DPoP ("Require Demonstrating Proof of Possession"): log in again with --dpop.'
+            : scopeProblem
+              ? `Grant the scopes (${credentials.scopes.join(' ')}) to the app under "Okta API Scopes", or pass --scopes with the ones granted.`
+              : 'Check the client id, that the app uses "Public key / Private key" client authentication, and that its public key (kid) is registered on the app.',
       });
     }
     if (result.scope !== undefined) {
@@ -104,14 +123,19 @@ export async function verifyCredentials(credentials: OktaCredentials, options: C
       missingScopes = credentials.scopes.filter((s) => !granted.has(s));
       const blocking = missingScopes.filter((s) => REQUIRED_FOR_INIT.includes(s));
       if (blocking.length) {
-        throw new AuthError(`okta-m2m's service app was not granted ${blocking.join(' and ')} (Okta left ${blocking.length > 1 ? 'them' : 'it'} out of the token).`, {
-          hint: `Grant ${missingScopes.join(' ')} to the app under "Okta API Scopes" in the Okta Admin Console, then log in again.`,
-        });
+        throw new AuthError(
+          `okta-m2m's service app was not granted ${blocking.join(' and ')} (Okta left ${blocking.length > 1 ? 'them' : 'it'} out of the token).`,
+          {
+            hint: `Grant ${missingScopes.join(' ')} to the app under "Okta API Scopes" in the Okta Admin Console, then log in again.`,
+          },
+        );
       }
     }
   }
   const client = await createOktaClient(credentials, options);
-  await oktaCall('list authorization servers', 'GET', () => client.call('GET', '/api/v1/authorizationServers', { query: { limit: 1 } }));
+  await oktaCall('list authorization servers', 'GET', () =>
+    client.call('GET', '/api/v1/authorizationServers', { query: { limit: 1 } }),
+  );
   await oktaCall('list apps', 'GET', () => client.call('GET', '/api/v1/apps', { query: { limit: 1 } }));
   return { missingScopes };
 }

@@ -72,13 +72,17 @@ export function statusOf(error: unknown): number | undefined {
 export function mapOktaError(error: unknown, what: string, method = 'GET'): unknown {
   if (error instanceof NetworkError) {
     return new RemoteError(`Could not reach Okta to ${what}: ${error.detail}.`, {
-      hint: error instanceof RequestTimeoutError ? error.hint : 'Check the org URL and your network, then run the command again.',
+      hint:
+        error instanceof RequestTimeoutError
+          ? error.hint
+          : 'Check the org URL and your network, then run the command again.',
       cause: error,
     });
   }
   if (!isOktaHttpError(error)) return error;
   const status = error.status ?? 0;
-  const requestId = headerOf(error.headers, 'x-okta-request-id') ?? (error instanceof CliError ? error.requestId : undefined);
+  const requestId =
+    headerOf(error.headers, 'x-okta-request-id') ?? (error instanceof CliError ? error.requestId : undefined);
   const path = pathOf(error.url);
   const summary = error.errorSummary?.trim() || `HTTP ${status}`;
   const causes = (error.errorCauses ?? []).map((c) => c.errorSummary).filter((s): s is string => Boolean(s));
@@ -86,31 +90,41 @@ export function mapOktaError(error: unknown, what: string, method = 'GET'): unkn
   const authenticate = headerOf(error.headers, 'www-authenticate') ?? '';
 
   if (status === 401) {
-    return new AuthError(`Okta rejected the credentials while trying to ${what}: the API token is invalid or expired.`, options(
-      'Run "okta-m2m login" again (API tokens expire after 30 days unused; an OAuth key may have been removed). ' +
-        'When $OKTA_M2M_API_TOKEN is set it is used instead of the keychain: fix or unset it.',
-    ));
+    return new AuthError(
+      `Okta rejected the credentials while trying to ${what}: the API token is invalid or expired.`,
+      options(
+        'Run "okta-m2m login" again (API tokens expire after 30 days unused; an OAuth key may have been removed). ' +
+          'When $OKTA_M2M_API_TOKEN is set it is used instead of the keychain: fix or unset it.',
+      ),
+    );
   }
   if (status === 403) {
     // Okta names the scope it wanted in WWW-Authenticate (scope="okta.apps.read"); else guess from the endpoint.
     const headerScope = /scope="([^"]+)"/.exec(authenticate)?.[1];
     const scope = headerScope ?? requiredScope(method, path);
     if (/insufficient_scope/i.test(authenticate)) {
-      return new AuthError(`Okta denied the request to ${what}: the credentials lack ${scope ?? 'a scope'}.`, options(
-        `Grant the scope ${scope ?? 'needed'} to okta-m2m's service app (Okta Admin Console > the app > Okta API Scopes), then run "okta-m2m login --oauth" again.`,
-      ));
+      return new AuthError(
+        `Okta denied the request to ${what}: the credentials lack ${scope ?? 'a scope'}.`,
+        options(
+          `Grant the scope ${scope ?? 'needed'} to okta-m2m's service app (Okta Admin Console > the app > Okta API Scopes), then run "okta-m2m login --oauth" again.`,
+        ),
+      );
     }
     if (error.errorCode === 'E0000006') {
-      return new AuthError(`Okta denied the request to ${what}: ${summary}${scope ? ` (it needs ${scope})` : ''}.`, options(
-        `With an API token, its admin lacks the rights; with OAuth, okta-m2m's service app needs ${scope ? `the scope ${scope} granted and ` : ''}an admin role that allows it (Okta Admin Console > the app > Admin roles).`,
-      ));
+      return new AuthError(
+        `Okta denied the request to ${what}: ${summary}${scope ? ` (it needs ${scope})` : ''}.`,
+        options(
+          `With an API token, its admin lacks the rights; with OAuth, okta-m2m's service app needs ${scope ? `the scope ${scope} granted and ` : ''}an admin role that allows it (Okta Admin Console > the app > Admin roles).`,
+        ),
+      );
     }
     return new AuthError(`Okta denied the request to ${what} (${summary}).`, options(undefined));
   }
   if (status === 404) {
-    return new NotFoundError(`Okta could not find what was needed to ${what} (${summary}).`, options(
-      'It may have been deleted outside okta-m2m; run "okta-m2m init" again to recreate it.',
-    ));
+    return new NotFoundError(
+      `Okta could not find what was needed to ${what} (${summary}).`,
+      options('It may have been deleted outside okta-m2m; run "okta-m2m init" again to recreate it.'),
+    );
   }
   if (status === 409) {
     return new ConflictError(`Okta reported a conflict while trying to ${what}: ${summary}`, options(undefined));

@@ -23,10 +23,13 @@ export async function verifyOktaOrg(orgUrl: string, options: HttpOptions = {}): 
   const body = response.status === 200 ? response.json() : undefined;
   const id = (body as { id?: unknown } | undefined)?.id;
   if (typeof id !== 'string' || !/^00o[A-Za-z0-9]+$/.test(id)) {
-    throw new UsageError(`${orgUrl} does not answer as an Okta org (no Okta org document at /.well-known/okta-organization); no credential was sent.`, {
-      hint: 'Check --org-url: it is the org address such as https://acme.okta.com (or the emulator\'s URL), not an app or admin page.',
-      requestId: response.requestId,
-    });
+    throw new UsageError(
+      `${orgUrl} does not answer as an Okta org (no Okta org document at /.well-known/okta-organization); no credential was sent.`,
+      {
+        hint: "Check --org-url: it is the org address such as https://acme.okta.com (or the emulator's URL), not an app or admin page.",
+        requestId: response.requestId,
+      },
+    );
   }
   const pipeline = (body as { pipeline?: unknown }).pipeline;
   return { id, ...(typeof pipeline === 'string' ? { pipeline } : {}) };

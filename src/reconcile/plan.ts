@@ -71,7 +71,11 @@ export function itemFor<Kind extends string>(
 
 function show(value: unknown): string {
   if (Array.isArray(value)) return `[${value.join(', ')}]`;
-  return value === undefined || value === null || value === '' ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value);
+  return value === undefined || value === null || value === ''
+    ? '(none)'
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value);
 }
 
 /** "field: current -> desired", as plans and status show a change. */

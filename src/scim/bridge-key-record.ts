@@ -20,7 +20,11 @@ export interface BridgeKeyRecord {
   secretArn?: string;
 }
 
-export async function writeBridgeKeyRecord(state: ProjectState, profile: string, record: BridgeKeyRecord): Promise<void> {
+export async function writeBridgeKeyRecord(
+  state: ProjectState,
+  profile: string,
+  record: BridgeKeyRecord,
+): Promise<void> {
   const before = JSON.stringify(state.get(profile, 'scimBridge') ?? null);
   const next = JSON.parse(JSON.stringify(record)) as BridgeKeyRecord;
   if (JSON.stringify(next) !== before) await state.set(profile, 'scimBridge', next);

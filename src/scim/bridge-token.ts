@@ -50,7 +50,9 @@ export function bridgeTokenBody(token: BridgeToken, version: number): Record<str
 export function decodeBridgeToken(input: string): BridgeToken {
   const text = bridgeTokenText(input);
   if (isSealedBridgeToken(text)) {
-    throw new BridgeTokenError('the bridge token is sealed (version 2): only the bridge, with its private key, can open it');
+    throw new BridgeTokenError(
+      'the bridge token is sealed (version 2): only the bridge, with its private key, can open it',
+    );
   }
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
     throw new BridgeTokenError('the bridge token is not base64');
@@ -113,10 +115,13 @@ export function checkTokenUrl(value: string): URL {
     // The value is not echoed: in a damaged token it may be the secret itself (fields swapped by hand).
     throw new BridgeTokenError('the token URL is not a URL');
   }
-  if (url.username || url.password) throw new BridgeTokenError('the token URL must not contain a user name or password');
+  if (url.username || url.password)
+    throw new BridgeTokenError('the token URL must not contain a user name or password');
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
-  throw new BridgeTokenError(`the token URL must use https (http only for loopback), not ${url.protocol.replace(/[^a-z0-9+.-:]/gi, '')}`);
+  throw new BridgeTokenError(
+    `the token URL must use https (http only for loopback), not ${url.protocol.replace(/[^a-z0-9+.-:]/gi, '')}`,
+  );
 }
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -142,7 +147,10 @@ function pickString(record: Record<string, unknown>, field: keyof BridgeToken, r
     if (typeof value !== 'string') throw new BridgeTokenError(`"${spelling}" in the bridge token is not a string`);
     return value;
   }
-  if (required) throw new BridgeTokenError(`the bridge token has no ${field} (also looked for ${FIELD_SPELLINGS[field].join(', ')})`);
+  if (required)
+    throw new BridgeTokenError(
+      `the bridge token has no ${field} (also looked for ${FIELD_SPELLINGS[field].join(', ')})`,
+    );
   return '';
 }
 

@@ -93,7 +93,9 @@ export function inspectSealedBridgeToken(input: string): SealedTokenInfo {
 }
 
 /** An opener for one private key (imported once): a sealed token's credentials, or a BridgeTokenError. */
-export async function sealedTokenOpener(privateJwk: unknown): Promise<{ kid: string; open(input: string): Promise<BridgeToken> }> {
+export async function sealedTokenOpener(
+  privateJwk: unknown,
+): Promise<{ kid: string; open(input: string): Promise<BridgeToken> }> {
   const jwk = parseJwk(privateJwk, 'bridge private key');
   if (typeof jwk.d !== 'string') throw new BridgeTokenError('the bridge private key has no private part ("d")');
   const { kid } = await bridgePublicKey(jwk);
@@ -105,14 +107,23 @@ export async function sealedTokenOpener(privateJwk: unknown): Promise<{ kid: str
       if (!isSealedBridgeToken(text)) throw new BridgeTokenError('the bridge token is not sealed');
       // Base64url has spare bits in a part's last character: only the canonical spelling is the token, so that
       // no altered character is accepted, even one that decodes to the same bytes.
-      if (!text.split('.').every((part) => /^[A-Za-z0-9_-]*$/.test(part) && Buffer.from(part, 'base64url').toString('base64url') === part)) {
+      if (
+        !text
+          .split('.')
+          .every(
+            (part) => /^[A-Za-z0-9_-]*$/.test(part) && Buffer.from(part, 'base64url').toString('base64url') === part,
+          )
+      ) {
         throw new BridgeTokenError('the sealed bridge token is not canonical base64url');
       }
       const header = protectedHeader(text);
       if (header.kid !== kid) throw new BridgeTokenError('the sealed bridge token is sealed to another key');
       let plaintext: Uint8Array;
       try {
-        ({ plaintext } = await compactDecrypt(text, key, { keyManagementAlgorithms: [SEAL_ALG], contentEncryptionAlgorithms: [SEAL_ENC] }));
+        ({ plaintext } = await compactDecrypt(text, key, {
+          keyManagementAlgorithms: [SEAL_ALG],
+          contentEncryptionAlgorithms: [SEAL_ENC],
+        }));
       } catch {
         throw new BridgeTokenError('the sealed bridge token does not open with this key');
       }
@@ -122,9 +133,11 @@ export async function sealedTokenOpener(privateJwk: unknown): Promise<{ kid: str
       } catch {
         throw new BridgeTokenError('the sealed bridge token does not hold JSON');
       }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BridgeTokenError('the sealed bridge token does not hold a JSON object');
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new BridgeTokenError('the sealed bridge token does not hold a JSON object');
       const record = body as Record<string, unknown>;
-      if (record.v !== SEALED_BRIDGE_TOKEN_VERSION) throw new BridgeTokenError('the sealed bridge token does not say version 2 inside');
+      if (record.v !== SEALED_BRIDGE_TOKEN_VERSION)
+        throw new BridgeTokenError('the sealed bridge token does not say version 2 inside');
       return bridgeTokenFields(record);
     },
   };
@@ -137,11 +150,13 @@ function protectedHeader(text: string): { kid: string; alg: string; enc: string 
   } catch {
     throw new BridgeTokenError('the sealed bridge token has no readable header');
   }
-  if (header.typ !== SEALED_TOKEN_TYPE) throw new BridgeTokenError('the sealed bridge token is not an okta-m2m bridge token (typ)');
+  if (header.typ !== SEALED_TOKEN_TYPE)
+    throw new BridgeTokenError('the sealed bridge token is not an okta-m2m bridge token (typ)');
   if (header.alg !== SEAL_ALG || header.enc !== SEAL_ENC) {
     throw new BridgeTokenError(`the sealed bridge token must use ${SEAL_ALG} with ${SEAL_ENC}`);
   }
-  if (typeof header.kid !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(header.kid)) throw new BridgeTokenError('the sealed bridge token has no key id');
+  if (typeof header.kid !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(header.kid))
+    throw new BridgeTokenError('the sealed bridge token has no key id');
   return { kid: header.kid, alg: header.alg, enc: header.enc };
 }
 
@@ -155,12 +170,14 @@ function parseJwk(input: unknown, what: string): JWK {
       throw new BridgeTokenError(`the ${what} is not JSON (a JWK)`);
     }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BridgeTokenError(`the ${what} is not a JWK object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new BridgeTokenError(`the ${what} is not a JWK object`);
   const jwk = value as JWK;
   if (jwk.kty !== 'EC' || jwk.crv !== SEAL_CURVE || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') {
     throw new BridgeTokenError(`the ${what} must be an EC ${SEAL_CURVE} JWK`);
   }
-  if (jwk.alg !== undefined && jwk.alg !== SEAL_ALG) throw new BridgeTokenError(`the ${what} is for ${String(jwk.alg)}, not ${SEAL_ALG}`);
+  if (jwk.alg !== undefined && jwk.alg !== SEAL_ALG)
+    throw new BridgeTokenError(`the ${what} is for ${String(jwk.alg)}, not ${SEAL_ALG}`);
   return jwk;
 }
 

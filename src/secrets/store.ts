@@ -65,9 +65,10 @@ export class SecretStore {
     } catch (error) {
       if (error instanceof SecretStoreError) throw error;
       throw new SecretStoreError(`The OS keychain cannot be reached to store or read ${ref.label}.`, {
-        hint: ref.envVar && !this.env[ref.envVar]
-          ? `Unlock or start the keychain (on Linux: a Secret Service such as gnome-keyring), or set ${ref.envVar} instead.`
-          : 'Unlock or start the keychain (on Linux: a Secret Service such as gnome-keyring).',
+        hint:
+          ref.envVar && !this.env[ref.envVar]
+            ? `Unlock or start the keychain (on Linux: a Secret Service such as gnome-keyring), or set ${ref.envVar} instead.`
+            : 'Unlock or start the keychain (on Linux: a Secret Service such as gnome-keyring).',
         cause: error,
       });
     }

@@ -1,6 +1,13 @@
 import { type CliError, ConflictError, NotFoundError, UsageError } from '../errors.js';
 import type { OktaClient } from '../okta/client.js';
-import { addToGroup, createGroup, findGroup, groupMembers, removeFromGroup, type OktaGroupLite } from '../okta/resources/groups.js';
+import {
+  addToGroup,
+  createGroup,
+  findGroup,
+  groupMembers,
+  removeFromGroup,
+  type OktaGroupLite,
+} from '../okta/resources/groups.js';
 import { createOrFindUser, findUserByLogin } from '../okta/resources/users.js';
 import { auth0Call, auth0Find, type Auth0Management } from '../auth0/client.js';
 import { emailOf, mapUser, type FieldMap } from './mapping.js';
@@ -79,14 +86,17 @@ interface RoleMember {
 
 export async function resolveRole(mgmt: Auth0Management, ref: string): Promise<{ id: string; name: string }> {
   if (/^rol_[A-Za-z0-9]+$/.test(ref)) {
-    const byId = await auth0Find<{ id?: string; name?: string }>(`read the Auth0 role ${ref}`, () => mgmt.sdk.roles.get(ref));
+    const byId = await auth0Find<{ id?: string; name?: string }>(`read the Auth0 role ${ref}`, () =>
+      mgmt.sdk.roles.get(ref),
+    );
     if (byId?.id) return { id: byId.id, name: String(byId.name ?? '') };
   }
   const roles = await auth0Call('list the Auth0 roles', async () => {
     const found: Array<{ id: string; name: string }> = [];
     let page = await mgmt.sdk.roles.list({ name_filter: ref, per_page: 100 });
     for (;;) {
-      for (const r of page.data as Array<{ id?: string; name?: string }>) if (r.id) found.push({ id: r.id, name: String(r.name ?? '') });
+      for (const r of page.data as Array<{ id?: string; name?: string }>)
+        if (r.id) found.push({ id: r.id, name: String(r.name ?? '') });
       if (!page.hasNextPage() || page.data.length === 0) break;
       page = await page.getNextPage();
     }
@@ -98,7 +108,10 @@ export async function resolveRole(mgmt: Auth0Management, ref: string): Promise<{
   if (folded.length === 1 && folded[0]) return folded[0];
   throw new NotFoundError(`Auth0 has no role "${ref}".`, {
     hint: roles.length
-      ? `Roles with similar names: ${roles.slice(0, 5).map((r) => r.name).join(', ')}.`
+      ? `Roles with similar names: ${roles
+          .slice(0, 5)
+          .map((r) => r.name)
+          .join(', ')}.`
       : 'Give the role name exactly as in Auth0 (User Management > Roles), or its id (rol_...).',
   });
 }
@@ -141,7 +154,8 @@ export async function syncRole(auth0: Auth0Management, okta: OktaClient, options
         hint: 'Give the group name exactly, or its id (00g...); add --create-group to make it.',
       });
     }
-    if (!dryRun) group = await createGroup(okta, options.group, `Members of the Auth0 role ${role.name} (synced by okta-m2m)`);
+    if (!dryRun)
+      group = await createGroup(okta, options.group, `Members of the Auth0 role ${role.name} (synced by okta-m2m)`);
     groupCreated = true;
   }
 
@@ -196,7 +210,12 @@ export async function syncRole(auth0: Auth0Management, okta: OktaClient, options
     summary.seen += 1;
     const email = emailOf(member);
     if (!email) {
-      skip(member, member.email === undefined || member.email === null || member.email === '' ? 'no email' : 'email is not a valid address');
+      skip(
+        member,
+        member.email === undefined || member.email === null || member.email === ''
+          ? 'no email'
+          : 'email is not a valid address',
+      );
       return;
     }
     const key = email.toLowerCase();
@@ -226,7 +245,9 @@ export async function syncRole(auth0: Auth0Management, okta: OktaClient, options
       const full = userId
         ? await auth0Find<Record<string, unknown>>(`read the Auth0 user ${userId}`, () => auth0.sdk.users.get(userId))
         : undefined;
-      const mapped = full ? mapUser({ ...full, email: full.email ?? member.email }, maps) : { ok: false as const, reason: 'the Auth0 user disappeared during the sync' };
+      const mapped = full
+        ? mapUser({ ...full, email: full.email ?? member.email }, maps)
+        : { ok: false as const, reason: 'the Auth0 user disappeared during the sync' };
       if (!mapped.ok) {
         // An Okta user with this login needs no mapping to join the group.
         const existing = dryRun ? undefined : await findUserByLogin(okta, email);

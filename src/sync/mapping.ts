@@ -12,7 +12,12 @@ export interface FieldMap {
   auth0: string;
 }
 
-export type MapResult = { ok: true; profile: Record<string, unknown> & { login: string; email: string; firstName: string; lastName: string } } | { ok: false; reason: string };
+export type MapResult =
+  | {
+      ok: true;
+      profile: Record<string, unknown> & { login: string; email: string; firstName: string; lastName: string };
+    }
+  | { ok: false; reason: string };
 
 const RESERVED = new Set(['login', 'email']);
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -22,14 +27,30 @@ const PATH = /^[A-Za-z_$][A-Za-z0-9_$-]*(\.[A-Za-z_$][A-Za-z0-9_$-]*)*$/;
 export function parseFieldMap(text: string): FieldMap {
   const eq = text.indexOf('=');
   if (eq <= 0 || eq === text.length - 1) {
-    throw new UsageError(`--map "${text}" is not okta.field=auth0.path.`, { hint: 'For example --map department=user_metadata.department.' });
+    throw new UsageError(`--map "${text}" is not okta.field=auth0.path.`, {
+      hint: 'For example --map department=user_metadata.department.',
+    });
   }
-  const okta = text.slice(0, eq).trim().replace(/^(okta|profile)\./, '');
-  const auth0 = text.slice(eq + 1).trim().replace(/^auth0\./, '');
-  if (!FIELD.test(okta)) throw new UsageError(`--map: "${okta}" is not an Okta profile attribute name.`, { hint: 'Letters, digits and _ only, such as department.' });
-  if (!PATH.test(auth0)) throw new UsageError(`--map: "${auth0}" is not a path into the Auth0 user.`, { hint: 'A dotted path, such as user_metadata.department.' });
+  const okta = text
+    .slice(0, eq)
+    .trim()
+    .replace(/^(okta|profile)\./, '');
+  const auth0 = text
+    .slice(eq + 1)
+    .trim()
+    .replace(/^auth0\./, '');
+  if (!FIELD.test(okta))
+    throw new UsageError(`--map: "${okta}" is not an Okta profile attribute name.`, {
+      hint: 'Letters, digits and _ only, such as department.',
+    });
+  if (!PATH.test(auth0))
+    throw new UsageError(`--map: "${auth0}" is not a path into the Auth0 user.`, {
+      hint: 'A dotted path, such as user_metadata.department.',
+    });
   if (RESERVED.has(okta)) {
-    throw new UsageError(`--map cannot set ${okta}: login and email always come from the Auth0 email.`, { hint: 'Map other attributes.' });
+    throw new UsageError(`--map cannot set ${okta}: login and email always come from the Auth0 email.`, {
+      hint: 'Map other attributes.',
+    });
   }
   return { okta, auth0 };
 }
@@ -68,7 +89,14 @@ function nameField(user: Record<string, unknown>, path: string): { value?: strin
 
 export function mapUser(user: Record<string, unknown>, maps: readonly FieldMap[] = []): MapResult {
   const email = emailOf(user);
-  if (!email) return { ok: false, reason: user.email === undefined || user.email === null || user.email === '' ? 'no email' : 'email is not a valid address' };
+  if (!email)
+    return {
+      ok: false,
+      reason:
+        user.email === undefined || user.email === null || user.email === ''
+          ? 'no email'
+          : 'email is not a valid address',
+    };
 
   const pick = (paths: string[]): { value?: string; error?: string } => {
     for (const path of paths) {
@@ -97,7 +125,10 @@ export function mapUser(user: Record<string, unknown>, maps: readonly FieldMap[]
     }
   }
   if (!firstName || !lastName) {
-    return { ok: false, reason: `no ${!firstName ? 'first' : 'last'} name (user_metadata.${!firstName ? 'firstName' : 'lastName'}, ${!firstName ? 'given_name' : 'family_name'} or a two-part name)` };
+    return {
+      ok: false,
+      reason: `no ${!firstName ? 'first' : 'last'} name (user_metadata.${!firstName ? 'firstName' : 'lastName'}, ${!firstName ? 'given_name' : 'family_name'} or a two-part name)`,
+    };
   }
   const profile: Record<string, unknown> & { login: string; email: string; firstName: string; lastName: string } = {
     login: email,

@@ -29,10 +29,14 @@ export function renderPlan(plan: Pick<Plan, 'items' | 'changed'>, rendering: Pla
   for (const item of plan.items) {
     const kind = label(item.kind);
     const whose = item.ownership === 'adopted' ? ' (not made by okta-m2m)' : '';
-    lines.push(`  ${MARK[item.action]} ${item.action.padEnd(9)} ${kind ? `${kind} ` : ''}${item.name}${item.id ? ` (${item.id})` : ''}${whose}`);
+    lines.push(
+      `  ${MARK[item.action]} ${item.action.padEnd(9)} ${kind ? `${kind} ` : ''}${item.name}${item.id ? ` (${item.id})` : ''}${whose}`,
+    );
     if (item.action === 'unchanged') continue;
-    for (const change of item.changes) lines.push(`        ${describeChange(change)}${change.breaking ? '  [breaking]' : ''}`);
-    for (const note of item.notes ?? []) lines.push(`        ${note}${item.breaking && item.changes.length === 0 ? '  [breaking]' : ''}`);
+    for (const change of item.changes)
+      lines.push(`        ${describeChange(change)}${change.breaking ? '  [breaking]' : ''}`);
+    for (const note of item.notes ?? [])
+      lines.push(`        ${note}${item.breaking && item.changes.length === 0 ? '  [breaking]' : ''}`);
   }
   if (!plan.changed) lines.push('  (no changes)');
   return lines.join('\n');
@@ -58,11 +62,17 @@ export function planItemJson(item: PlanItem): PlanItemJson {
 }
 
 export function planJson(plan: Plan): { changed: boolean; items: PlanItemJson[]; warnings?: string[] } {
-  return { changed: plan.changed, items: plan.items.map(planItemJson), ...(plan.warnings ? { warnings: plan.warnings } : {}) };
+  return {
+    changed: plan.changed,
+    items: plan.items.map(planItemJson),
+    ...(plan.warnings ? { warnings: plan.warnings } : {}),
+  };
 }
 
 /** A step plan (hook deploy/remove) as a table: action, resource, name, changes. */
-export function renderStepTable(steps: ReadonlyArray<{ action: string; resource: string; name: string; changes: readonly string[] }>): string {
+export function renderStepTable(
+  steps: ReadonlyArray<{ action: string; resource: string; name: string; changes: readonly string[] }>,
+): string {
   return table(
     ['ACTION', 'RESOURCE', 'NAME', 'CHANGES'],
     steps.map((s) => [s.action, s.resource, s.name, s.changes.join('; ')]),

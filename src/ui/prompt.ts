@@ -20,10 +20,15 @@ export async function prompts(ui: Ui, missing: string): Promise<typeof InquirerP
 export async function confirmOrYes(ui: Ui, yes: boolean, question: string): Promise<boolean> {
   if (yes) return true;
   if (!ui.interactive) {
-    throw new UsageError('Confirmation is required and there is no terminal to ask on.', { hint: 'Pass --yes to confirm.' });
+    throw new UsageError('Confirmation is required and there is no terminal to ask on.', {
+      hint: 'Pass --yes to confirm.',
+    });
   }
   const { confirm } = await prompts(ui, 'Confirmation (or --yes)');
-  return confirm({ message: neutralize(redact(question)), default: false }, { output: ui.streams.stderr, input: ui.streams.stdin });
+  return confirm(
+    { message: neutralize(redact(question)), default: false },
+    { output: ui.streams.stderr, input: ui.streams.stdin },
+  );
 }
 
 /**

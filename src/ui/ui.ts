@@ -117,9 +117,16 @@ function describeForDebug(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 6; depth += 1) {
     if (current instanceof CliError && current.requestId) lines.push(`request id: ${current.requestId}`);
-    const requestId = typeof current === 'object' && current !== null && 'requestId' in current ? current.requestId : undefined;
+    const requestId =
+      typeof current === 'object' && current !== null && 'requestId' in current ? current.requestId : undefined;
     if (!(current instanceof CliError) && typeof requestId === 'string') lines.push(`request id: ${requestId}`);
-    lines.push(current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : typeof current === 'string' ? current : inspect(current));
+    lines.push(
+      current instanceof Error
+        ? (current.stack ?? `${current.name}: ${current.message}`)
+        : typeof current === 'string'
+          ? current
+          : inspect(current),
+    );
     current = current instanceof Error ? current.cause : undefined;
     if (current !== undefined) lines.push('caused by:');
   }

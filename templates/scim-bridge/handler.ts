@@ -144,7 +144,10 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
     maxResponse: envInt(env.MAX_RESPONSE_BYTES, 5 * 1024 * 1024),
     upstreamTimeoutMs: envInt(env.UPSTREAM_TIMEOUT_MS, 20_000, 100),
     tokenTimeoutMs: envInt(env.TOKEN_TIMEOUT_MS, 10_000, 100),
-    acceptUnsealed: env.ACCEPT_UNSEALED_TOKENS === undefined || env.ACCEPT_UNSEALED_TOKENS.trim() === '' || envFlag(env.ACCEPT_UNSEALED_TOKENS),
+    acceptUnsealed:
+      env.ACCEPT_UNSEALED_TOKENS === undefined ||
+      env.ACCEPT_UNSEALED_TOKENS.trim() === '' ||
+      envFlag(env.ACCEPT_UNSEALED_TOKENS),
     privateKey: env.BRIDGE_PRIVATE_KEY?.trim() || undefined,
     privateKeySecretId: env.BRIDGE_PRIVATE_KEY_SECRET_ID?.trim() || undefined,
   };
@@ -173,7 +176,8 @@ function parseTarget(rawPath: string, rawQuery: string, cfg: Config): Target {
     throw new BridgeError(400, 'request path must be /{target host}/{SCIM path}', 'invalidPath');
   }
   if (seg.includes('@')) throw new BridgeError(400, 'userinfo is not allowed in the target host', 'invalidPath');
-  if (seg.includes('%')) throw new BridgeError(400, 'encoded characters are not allowed in the target host', 'invalidPath');
+  if (seg.includes('%'))
+    throw new BridgeError(400, 'encoded characters are not allowed in the target host', 'invalidPath');
   if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(seg)) {
     throw new BridgeError(400, 'malformed target host', 'invalidPath');
   }
@@ -205,7 +209,8 @@ function parseTarget(rawPath: string, rawQuery: string, cfg: Config): Target {
 }
 
 function checkPath(path: string): void {
-  if (/%2f|%5c|%00/i.test(path)) throw new BridgeError(400, 'encoded slashes are not allowed in the path', 'invalidPath');
+  if (/%2f|%5c|%00/i.test(path))
+    throw new BridgeError(400, 'encoded slashes are not allowed in the path', 'invalidPath');
   // eslint-disable-next-line no-control-regex -- refuses control characters in the request path and query
   if (/[\\\s#?]/.test(path) || /[\u0000-\u001f\u007f]/.test(path)) {
     throw new BridgeError(400, 'malformed path', 'invalidPath');
@@ -217,7 +222,8 @@ function checkPath(path: string): void {
     } catch {
       throw new BridgeError(400, 'malformed percent-encoding in the path', 'invalidPath');
     }
-    if (decoded === '.' || decoded === '..') throw new BridgeError(400, 'dot segments are not allowed in the path', 'invalidPath');
+    if (decoded === '.' || decoded === '..')
+      throw new BridgeError(400, 'dot segments are not allowed in the path', 'invalidPath');
   }
 }
 
@@ -251,10 +257,16 @@ let opener: { source: string; promise: Promise<Opener> } | undefined;
 
 /** The key that opens sealed tokens; undefined when the bridge has none (it then reads only version 1). */
 function bridgeKey(cfg: Config): Promise<Opener> | undefined {
-  const source = cfg.privateKey ? `env:${cfg.privateKey}` : cfg.privateKeySecretId ? `sm:${cfg.privateKeySecretId}` : undefined;
+  const source = cfg.privateKey
+    ? `env:${cfg.privateKey}`
+    : cfg.privateKeySecretId
+      ? `sm:${cfg.privateKeySecretId}`
+      : undefined;
   if (source === undefined) return undefined;
   if (opener?.source !== source) {
-    const promise = (cfg.privateKey ? Promise.resolve(cfg.privateKey) : secretValue(cfg.privateKeySecretId as string)).then(sealedTokenOpener);
+    const promise = (
+      cfg.privateKey ? Promise.resolve(cfg.privateKey) : secretValue(cfg.privateKeySecretId as string)
+    ).then(sealedTokenOpener);
     opener = { source, promise };
     // A failure (Secrets Manager unreachable, a malformed key) is not kept: the next request tries again.
     promise.catch(() => {
@@ -262,7 +274,11 @@ function bridgeKey(cfg: Config): Promise<Opener> | undefined {
     });
   }
   return opener.promise.catch((err: unknown) => {
-    throw new BridgeError(503, 'the bridge key is not available', err instanceof BridgeTokenError ? 'invalidKey' : undefined);
+    throw new BridgeError(
+      503,
+      'the bridge key is not available',
+      err instanceof BridgeTokenError ? 'invalidKey' : undefined,
+    );
   });
 }
 
@@ -292,7 +308,8 @@ async function credentialsOf(token: string, cfg: Config, log: Record<string, unk
       return await (await key).open(text);
     }
     log.tokenVersion = 1;
-    if (!cfg.acceptUnsealed) throw new Unauthenticated('unsealed (version 1) tokens are turned off (ACCEPT_UNSEALED_TOKENS)');
+    if (!cfg.acceptUnsealed)
+      throw new Unauthenticated('unsealed (version 1) tokens are turned off (ACCEPT_UNSEALED_TOKENS)');
     return decodeBridgeToken(text);
   } catch (err) {
     if (err instanceof BridgeError) throw err;
@@ -320,7 +337,9 @@ const BACKOFF_MAX_MS = 60_000;
 const backoff = new Map<string, { failures: number; until: number }>();
 
 function backoffKey(c: BridgeCredentials, tokenUrl: URL): string {
-  return createHash('sha256').update(JSON.stringify([tokenUrl.href, c.clientId])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([tokenUrl.href, c.clientId]))
+    .digest('hex');
 }
 
 function inBackoff(key: string): boolean {
@@ -496,7 +515,8 @@ function fetchFailure(err: unknown, what: string): BridgeError {
   const name = isRecord(err) || err instanceof Error ? (err as { name?: unknown }).name : undefined;
   if (name === 'TimeoutError' || name === 'AbortError') return new BridgeError(504, `${what} timed out`);
   const cause = err instanceof Error && isRecord(err.cause) ? err.cause : undefined;
-  const code = cause && typeof cause.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(cause.code) ? ` (${cause.code})` : '';
+  const code =
+    cause && typeof cause.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(cause.code) ? ` (${cause.code})` : '';
   return new BridgeError(502, `${what} unreachable${code}`);
 }
 

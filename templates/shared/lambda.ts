@@ -64,7 +64,8 @@ export function httpMethod(event: unknown): string {
 
 export function requestIdOf(event: unknown, context: unknown, fallback: () => string): string {
   const clean = (v: unknown) => (typeof v === 'string' && /^[\w.:-]{1,128}$/.test(v) ? v : undefined);
-  const fromEvent = isRecord(event) && isRecord(event.requestContext) ? clean(event.requestContext.requestId) : undefined;
+  const fromEvent =
+    isRecord(event) && isRecord(event.requestContext) ? clean(event.requestContext.requestId) : undefined;
   const fromContext = isRecord(context) ? clean(context.awsRequestId) : undefined;
   return fromEvent ?? fromContext ?? fallback();
 }

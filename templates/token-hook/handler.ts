@@ -68,7 +68,10 @@ interface Config {
 
 function readConfig(env: NodeJS.ProcessEnv): Config {
   const issuer = (env.ISSUER ?? '').trim();
-  const audience = (env.AUDIENCE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const audience = (env.AUDIENCE ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const maxAgeRaw = env.MAX_ASSERTION_AGE;
   return {
     secret: env.HOOK_SECRET ? env.HOOK_SECRET : undefined,
@@ -77,7 +80,10 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
     audience,
     jwksUrl: env.JWKS_URL?.trim() || undefined,
     policy: parsePolicy(env.POLICY),
-    carry: (env.CARRY_CLAIMS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    carry: (env.CARRY_CLAIMS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     maxAge: maxAgeRaw && maxAgeRaw.trim() !== '' ? envInt(maxAgeRaw, 0, 0) : undefined,
     requireAssertion: !/^(0|false|no|off)$/i.test((env.REQUIRE_ASSERTION ?? 'true').trim()),
     tolerance: envInt(env.CLOCK_TOLERANCE, 30, 0, 300),
@@ -133,7 +139,11 @@ async function discoverJwksUrl(cfg: Config): Promise<string> {
     const url = checkFetchUrl(`${base}/.well-known/${wellKnown}`, cfg, 'ISSUER');
     let res: Response;
     try {
-      res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), headers: { accept: 'application/json' } });
+      res = await fetch(url, {
+        redirect: 'error',
+        signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
+        headers: { accept: 'application/json' },
+      });
     } catch {
       continue;
     }
@@ -285,7 +295,8 @@ function buildPatch(payload: JWTPayload, cfg: Config): { op: string; path: strin
 }
 
 function answer(statusCode: number, body?: unknown): FunctionUrlResult {
-  if (body === undefined) return { statusCode, headers: { 'cache-control': 'no-store' }, body: '', isBase64Encoded: false };
+  if (body === undefined)
+    return { statusCode, headers: { 'cache-control': 'no-store' }, body: '', isBase64Encoded: false };
   return {
     statusCode,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
@@ -312,7 +323,8 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     log.configError = err instanceof Misconfigured ? err.message : 'bad configuration';
   }
   const secret = process.env.HOOK_SECRET;
-  const authHeader = cfg?.authHeader ?? ((process.env.HOOK_AUTH_HEADER ?? 'authorization').trim().toLowerCase() || 'authorization');
+  const authHeader =
+    cfg?.authHeader ?? ((process.env.HOOK_AUTH_HEADER ?? 'authorization').trim().toLowerCase() || 'authorization');
   try {
     if (!secret) {
       // Fail closed: without a secret nobody is authenticated, and an unmodified token would lack its act claim.

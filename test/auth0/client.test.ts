@@ -31,7 +31,12 @@ describe('the Auth0 management client (real auth0 SDK v5 over http to the emulat
   beforeAll(async () => {
     emu = await startAuth0Emulator({ seed: 3, seedData: { roles: [{ name: 'r', users: 5 }] } });
     mgmt = await createAuth0Management(
-      { domain: emu.domain, baseUrl: emu.url, clientId: emu.managementClientId, clientSecret: emu.managementClientSecret },
+      {
+        domain: emu.domain,
+        baseUrl: emu.url,
+        clientId: emu.managementClientId,
+        clientSecret: emu.managementClientSecret,
+      },
       { onRetry: (e) => retries.push(e), baseBackoffMs: 10 },
     );
   });
@@ -54,7 +59,9 @@ describe('the Auth0 management client (real auth0 SDK v5 over http to the emulat
   test('one management token, cached, whose scope claim says what was granted', async () => {
     clear(emu);
     const token = await mgmt.tokens.get();
-    expect(token.scopes).toEqual(expect.arrayContaining(['read:users', 'read:roles', 'read:role_members', 'create:clients']));
+    expect(token.scopes).toEqual(
+      expect.arrayContaining(['read:users', 'read:roles', 'read:role_members', 'create:clients']),
+    );
     await mgmt.sdk.roles.list({});
     await mgmt.sdk.resourceServers.list({});
     expect(log(emu).filter((e) => e.path === '/oauth/token')).toHaveLength(1);
@@ -82,18 +89,27 @@ describe('the Auth0 management client (real auth0 SDK v5 over http to the emulat
 
     retries.length = 0;
     emu.setFaults({ faultSchedule: { 1: '500' } } as never);
-    const error = await auth0Call('create the API', () => mgmt.sdk.resourceServers.create({ identifier: 'https://once.example.com', name: 'once' })).catch((e: unknown) => e);
+    const error = await auth0Call('create the API', () =>
+      mgmt.sdk.resourceServers.create({ identifier: 'https://once.example.com', name: 'once' }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteError);
     expect(retries).toEqual([]);
     emu.setFaults({ faultSchedule: {} });
   });
 
   test('errors become typed errors with a message for a person', async () => {
-    const missing = await auth0Call('read the API', () => mgmt.sdk.resourceServers.get('nope')).catch((e: unknown) => e);
+    const missing = await auth0Call('read the API', () => mgmt.sdk.resourceServers.get('nope')).catch(
+      (e: unknown) => e,
+    );
     expect(missing).toBeInstanceOf(NotFoundError);
     expect((missing as Error).message).toContain('read the API');
 
-    const bad = await createAuth0Management({ domain: emu.domain, baseUrl: emu.url, clientId: emu.managementClientId, clientSecret: 'wrong-secret' });
+    const bad = await createAuth0Management({
+      domain: emu.domain,
+      baseUrl: emu.url,
+      clientId: emu.managementClientId,
+      clientSecret: 'wrong-secret',
+    });
     const denied = await bad.tokens.get().catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(AuthError);
     expect((denied as AuthError).hint).toContain('Auth0 Management API');
@@ -102,7 +118,12 @@ describe('the Auth0 management client (real auth0 SDK v5 over http to the emulat
     const viaSdk = await auth0Call('list roles', () => bad.sdk.roles.list({})).catch((e: unknown) => e);
     expect(viaSdk).toBeInstanceOf(AuthError);
 
-    const unreachable = await createAuth0Management({ domain: '127.0.0.1:1', baseUrl: 'http://127.0.0.1:1', clientId: 'x', clientSecret: 'y-secret' });
+    const unreachable = await createAuth0Management({
+      domain: '127.0.0.1:1',
+      baseUrl: 'http://127.0.0.1:1',
+      clientId: 'x',
+      clientSecret: 'y-secret',
+    });
     const down = await unreachable.tokens.get().catch((e: unknown) => e);
     expect(down).toBeInstanceOf(RemoteError);
   });

@@ -6,8 +6,16 @@ import { JOB_SCOPES, missingScopes, requireScopes } from '../../src/auth0/scopes
 describe('mapUser: an Auth0 user as an Okta profile', () => {
   test('login and email from the email, names from user_metadata first', () => {
     expect(
-      mapUser({ email: 'Ada@Example.com', given_name: 'A', family_name: 'L', user_metadata: { firstName: 'Ada', lastName: 'Lovelace' } }),
-    ).toEqual({ ok: true, profile: { login: 'Ada@Example.com', email: 'Ada@Example.com', firstName: 'Ada', lastName: 'Lovelace' } });
+      mapUser({
+        email: 'Ada@Example.com',
+        given_name: 'A',
+        family_name: 'L',
+        user_metadata: { firstName: 'Ada', lastName: 'Lovelace' },
+      }),
+    ).toEqual({
+      ok: true,
+      profile: { login: 'Ada@Example.com', email: 'Ada@Example.com', firstName: 'Ada', lastName: 'Lovelace' },
+    });
   });
 
   test('falls back to given_name / family_name, then to the name split in two', () => {
@@ -32,9 +40,18 @@ describe('mapUser: an Auth0 user as an Okta profile', () => {
     expect(mapUser({ email: 'not-an-address' })).toEqual({ ok: false, reason: 'email is not a valid address' });
     expect(mapUser({ email: 42 })).toEqual({ ok: false, reason: 'email is not a valid address' });
     // Auth0 fills name with the email for database users: not a person's name.
-    expect(mapUser({ email: 'a@x.io', name: 'a@x.io' })).toMatchObject({ ok: false, reason: expect.stringContaining('no first name') });
-    expect(mapUser({ email: 'a@x.io', name: 'Cher' })).toMatchObject({ ok: false, reason: expect.stringContaining('no first name') });
-    expect(mapUser({ email: 'a@x.io', given_name: 'Cher' })).toMatchObject({ ok: false, reason: expect.stringContaining('no last name') });
+    expect(mapUser({ email: 'a@x.io', name: 'a@x.io' })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('no first name'),
+    });
+    expect(mapUser({ email: 'a@x.io', name: 'Cher' })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('no first name'),
+    });
+    expect(mapUser({ email: 'a@x.io', given_name: 'Cher' })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('no last name'),
+    });
   });
 
   test('metadata of the wrong type skips the user with the reason', () => {
@@ -46,23 +63,56 @@ describe('mapUser: an Auth0 user as an Okta profile', () => {
       ok: false,
       reason: 'user_metadata.lastName is an object, not a string',
     });
-    expect(mapUser({ email: 'a@x.io', given_name: ['A'], family_name: 'B' })).toEqual({ ok: false, reason: 'given_name is a list, not a string' });
+    expect(mapUser({ email: 'a@x.io', given_name: ['A'], family_name: 'B' })).toEqual({
+      ok: false,
+      reason: 'given_name is a list, not a string',
+    });
   });
 
   test('--map copies other attributes; objects cannot be copied; absent values are left out', () => {
     const user = {
       email: 'a@x.io',
-      user_metadata: { firstName: 'A', lastName: 'B', department: 'R&D', level: 3, tags: ['x', 'y'], address: { city: 'Paris' } },
+      user_metadata: {
+        firstName: 'A',
+        lastName: 'B',
+        department: 'R&D',
+        level: 3,
+        tags: ['x', 'y'],
+        address: { city: 'Paris' },
+      },
       app_metadata: { costCenter: 'CC-1' },
     };
-    const maps = ['department=user_metadata.department', 'okta.level=auth0.user_metadata.level', 'tags=user_metadata.tags', 'costCenter=app_metadata.costCenter', 'missing=user_metadata.nope'].map(parseFieldMap);
+    const maps = [
+      'department=user_metadata.department',
+      'okta.level=auth0.user_metadata.level',
+      'tags=user_metadata.tags',
+      'costCenter=app_metadata.costCenter',
+      'missing=user_metadata.nope',
+    ].map(parseFieldMap);
     expect(mapUser(user, maps)).toEqual({
       ok: true,
-      profile: { login: 'a@x.io', email: 'a@x.io', firstName: 'A', lastName: 'B', department: 'R&D', level: 3, tags: ['x', 'y'], costCenter: 'CC-1' },
+      profile: {
+        login: 'a@x.io',
+        email: 'a@x.io',
+        firstName: 'A',
+        lastName: 'B',
+        department: 'R&D',
+        level: 3,
+        tags: ['x', 'y'],
+        costCenter: 'CC-1',
+      },
     });
-    expect(mapUser(user, [parseFieldMap('city=user_metadata.address')])).toEqual({ ok: false, reason: 'user_metadata.address is an object, which city cannot hold' });
+    expect(mapUser(user, [parseFieldMap('city=user_metadata.address')])).toEqual({
+      ok: false,
+      reason: 'user_metadata.address is an object, which city cannot hold',
+    });
     // firstName / lastName can be mapped elsewhere.
-    expect(mapUser({ email: 'a@x.io', app_metadata: { gn: 'G', sn: 'S' } }, [parseFieldMap('firstName=app_metadata.gn'), parseFieldMap('lastName=app_metadata.sn')])).toMatchObject({
+    expect(
+      mapUser({ email: 'a@x.io', app_metadata: { gn: 'G', sn: 'S' } }, [
+        parseFieldMap('firstName=app_metadata.gn'),
+        parseFieldMap('lastName=app_metadata.sn'),
+      ]),
+    ).toMatchObject({
       ok: true,
       profile: { firstName: 'G', lastName: 'S' },
     });
@@ -72,7 +122,10 @@ describe('mapUser: an Auth0 user as an Okta profile', () => {
     for (const bad of ['department', '=x', 'x=', 'login=user_metadata.x', 'email=x', 'bad name=x', 'x=user metadata']) {
       expect(() => parseFieldMap(bad), bad).toThrow(UsageError);
     }
-    expect(parseFieldMap('profile.department=auth0.user_metadata.dept')).toEqual({ okta: 'department', auth0: 'user_metadata.dept' });
+    expect(parseFieldMap('profile.department=auth0.user_metadata.dept')).toEqual({
+      okta: 'department',
+      auth0: 'user_metadata.dept',
+    });
   });
 
   test('valueAt follows dotted paths through objects only', () => {
@@ -89,7 +142,9 @@ describe('management scopes per job', () => {
       'auth0 init / destroy': [...JOB_SCOPES['auth0 init / destroy']],
       'sync auth0-role': ['read:role_members'],
     });
-    expect(() => requireScopes('sync auth0-role', ['read:users'])).toThrow(/lacks read:roles, read:role_members, which "sync auth0-role" needs/);
+    expect(() => requireScopes('sync auth0-role', ['read:users'])).toThrow(
+      /lacks read:roles, read:role_members, which "sync auth0-role" needs/,
+    );
     expect(() => requireScopes('sync auth0-role', [...JOB_SCOPES['sync auth0-role']])).not.toThrow();
   });
 });

@@ -28,7 +28,9 @@ function memoryBackend(): SecretBackend & { map: Map<string, string> } {
 function writes(emu: Auth0Emulator): string[] {
   const l = emu.requestLog as unknown;
   const list = (Array.isArray(l) ? l : (l as { list(): [] }).list()) as Array<{ method: string; path: string }>;
-  return list.filter((e) => e.method !== 'GET' && e.path.startsWith('/api/v2/')).map((e) => `${e.method} ${e.path.replace(/\/[^/?]+$/, '/:id')}`);
+  return list
+    .filter((e) => e.method !== 'GET' && e.path.startsWith('/api/v2/'))
+    .map((e) => `${e.method} ${e.path.replace(/\/[^/?]+$/, '/:id')}`);
 }
 
 function clear(emu: Auth0Emulator): void {
@@ -47,7 +49,12 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     // update:client_keys lets a lost create answer be recovered by rotating the secret.
     emu = await startAuth0Emulator({ seed: 9, managementScopes: [...ALL_MANAGEMENT_SCOPES] });
     mgmt = await createAuth0Management(
-      { domain: emu.domain, baseUrl: emu.url, clientId: emu.managementClientId, clientSecret: emu.managementClientSecret },
+      {
+        domain: emu.domain,
+        baseUrl: emu.url,
+        clientId: emu.managementClientId,
+        clientSecret: emu.managementClientSecret,
+      },
       { baseBackoffMs: 5 },
     );
     dir = await mkdtemp(join(tmpdir(), 'auth0-setup-'));
@@ -57,13 +64,23 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(spec: ReturnType<typeof validateAuth0Spec>, cwd: string, secrets: SecretStore, events: Auth0ApplyEvent[] = [], warnings: string[] = []) {
+  async function run(
+    spec: ReturnType<typeof validateAuth0Spec>,
+    cwd: string,
+    secrets: SecretStore,
+    events: Auth0ApplyEvent[] = [],
+    warnings: string[] = [],
+  ) {
     const state = await ProjectState.load(cwd);
     const recorded = readAuth0State(state, profile);
     const observed = await observe(mgmt, spec, recorded, secrets, profile);
     const plan = computePlan(spec, observed);
     const recorder = new Auth0StateRecorder(state, profile, recorded ?? { domain: emu.domain });
-    const result = await applyPlan({ mgmt, profile, secrets, recorder, report: (e) => events.push(e), warn: (w) => warnings.push(w) }, spec, observed);
+    const result = await applyPlan(
+      { mgmt, profile, secrets, recorder, report: (e) => events.push(e), warn: (w) => warnings.push(w) },
+      spec,
+      observed,
+    );
     return { plan, result, state };
   }
 
@@ -72,7 +89,11 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     expect(() => validateAuth0Spec({ name: 'n' })).toThrow(UsageError);
     expect(() => validateAuth0Spec({ name: 'n', audience: 'has space' })).toThrow(UsageError);
     expect(() => validateAuth0Spec({ name: 'n', audience: 'a', scopes: ['a b'] })).toThrow(UsageError);
-    expect(validateAuth0Spec({ name: ' n ', audience: 'a', scopes: ['x', 'x', 'y'] })).toEqual({ name: 'n', audience: 'a', scopes: ['x', 'y'] });
+    expect(validateAuth0Spec({ name: ' n ', audience: 'a', scopes: ['x', 'x', 'y'] })).toEqual({
+      name: 'n',
+      audience: 'a',
+      scopes: ['x', 'y'],
+    });
   });
 
   test('creates, then finds everything unchanged and writes nothing; a scope change is an update in place', async () => {
@@ -83,9 +104,15 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     const events: Auth0ApplyEvent[] = [];
     const first = await run(spec, cwd, secrets, events);
     expect(first.plan.items.map((i) => i.action)).toEqual(['create', 'create', 'create']);
-    expect(events.map((e) => `${e.action} ${e.kind}`)).toEqual(['created resource server', 'created application', 'created client grant']);
+    expect(events.map((e) => `${e.action} ${e.kind}`)).toEqual([
+      'created resource server',
+      'created application',
+      'created client grant',
+    ]);
     const clientId = first.result.clientId!;
-    expect(backend.map.get(secretRefs.auth0ClientSecret(profile, clientId).account)).toBe(emu.tenant.store.clients.get(clientId)!.client_secret);
+    expect(backend.map.get(secretRefs.auth0ClientSecret(profile, clientId).account)).toBe(
+      emu.tenant.store.clients.get(clientId)!.client_secret,
+    );
 
     clear(emu);
     const again = await run(spec, cwd, secrets);
@@ -101,7 +128,11 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     // There, init only found them: its destroy would leave them alone.
     expect(elsewhere.result.made).toEqual({ resourceServer: false, client: false, clientGrant: false });
     expect(destroyPlan(elsewhere.result)).toEqual([]);
-    expect(keptByDestroy(elsewhere.result).map((i) => i.kind)).toEqual(['client grant', 'application', 'resource server']);
+    expect(keptByDestroy(elsewhere.result).map((i) => i.kind)).toEqual([
+      'client grant',
+      'application',
+      'resource server',
+    ]);
     expect(first.result.made).toEqual({ resourceServer: true, client: true, clientGrant: true });
 
     clear(emu);
@@ -115,7 +146,11 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     const state = await ProjectState.load(cwd);
     const recorded = readAuth0State(state, profile)!;
     await destroy({ mgmt, profile, secrets, recorder: new Auth0StateRecorder(state, profile, recorded) }, recorded);
-    expect(writes(emu)).toEqual(['DELETE /api/v2/client-grants/:id', 'DELETE /api/v2/clients/:id', 'DELETE /api/v2/resource-servers/:id']);
+    expect(writes(emu)).toEqual([
+      'DELETE /api/v2/client-grants/:id',
+      'DELETE /api/v2/clients/:id',
+      'DELETE /api/v2/resource-servers/:id',
+    ]);
     expect(emu.tenant.store.clients.has(clientId)).toBe(false);
     expect(backend.map.size).toBe(0);
     expect((await ProjectState.load(cwd)).get(profile, 'auth0')).toBeUndefined();
@@ -132,13 +167,28 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     emu.setFaults({ faultSchedule: { 2: 'drop-after' } } as never);
     const events: Auth0ApplyEvent[] = [];
     try {
-      await applyPlan({ mgmt, profile, secrets, recorder: new Auth0StateRecorder(state, profile, { domain: emu.domain }), report: (e) => events.push(e) }, spec, observed);
+      await applyPlan(
+        {
+          mgmt,
+          profile,
+          secrets,
+          recorder: new Auth0StateRecorder(state, profile, { domain: emu.domain }),
+          report: (e) => events.push(e),
+        },
+        spec,
+        observed,
+      );
     } finally {
       emu.setFaults({ faultSchedule: {} });
     }
     const named = [...emu.tenant.store.clients.values()].filter((c) => c.name === 'lost-answer');
     expect(named).toHaveLength(1);
-    expect(events.map((e) => `${e.action} ${e.kind}`)).toEqual(['created resource server', 'rotated client secret', 'adopted application', 'created client grant']);
+    expect(events.map((e) => `${e.action} ${e.kind}`)).toEqual([
+      'created resource server',
+      'rotated client secret',
+      'adopted application',
+      'created client grant',
+    ]);
     const clientId = named[0]!.client_id;
     expect(backend.map.get(secretRefs.auth0ClientSecret(profile, clientId).account)).toBe(named[0]!.client_secret);
   });
@@ -152,7 +202,11 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     const observed = await observe(mgmt, spec, undefined, secrets, profile);
     // The grant create fails with 500 each time (after the API and the app were made): three tries, then it gives up.
     emu.setFaults({ faultSchedule: { 3: '500', 5: '500', 7: '500' } } as never);
-    const error = await applyPlan({ mgmt, profile, secrets, recorder: new Auth0StateRecorder(state, profile, { domain: emu.domain }) }, spec, observed).catch((e: unknown) => e);
+    const error = await applyPlan(
+      { mgmt, profile, secrets, recorder: new Auth0StateRecorder(state, profile, { domain: emu.domain }) },
+      spec,
+      observed,
+    ).catch((e: unknown) => e);
     emu.setFaults({ faultSchedule: {} });
     expect(error).toBeInstanceOf(RemoteError);
     const partial = readAuth0State(await ProjectState.load(cwd), profile)!;

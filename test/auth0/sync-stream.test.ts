@@ -24,7 +24,11 @@ describe('sync streams a 50,000-user role', () => {
       startAuth0Emulator({ seed: 2, seedData: { roles: [{ name: 'everyone', users: USERS }] } }),
     ]);
     // The Okta side as a previous sync left it: every user exists and is in the group.
-    seedGroupMembers(okta.state, 'Everyone', [...auth0.tenant.store.users.values()].map((user) => user.email));
+    seedGroupMembers(
+      okta.state,
+      'Everyone',
+      [...auth0.tenant.store.users.values()].map((user) => user.email),
+    );
   }, 60_000);
   afterAll(async () => {
     await Promise.all([okta?.stop(), auth0?.stop()]);
@@ -47,7 +51,12 @@ describe('sync streams a 50,000-user role', () => {
       return response;
     }) as typeof fetch;
     const mgmt = await createAuth0Management(
-      { domain: auth0.domain, baseUrl: auth0.url, clientId: auth0.managementClientId, clientSecret: auth0.managementClientSecret },
+      {
+        domain: auth0.domain,
+        baseUrl: auth0.url,
+        clientId: auth0.managementClientId,
+        clientSecret: auth0.managementClientSecret,
+      },
       { fetch: countingFetch },
     );
     const client = await createOktaClient({ orgUrl: okta.url, mode: 'ssws', token: okta.adminToken });
@@ -64,7 +73,15 @@ describe('sync streams a 50,000-user role', () => {
       },
     });
     const ms = Date.now() - started;
-    expect(summary).toMatchObject({ seen: USERS, unchanged: USERS, created: 0, added: 0, removed: 0, skipped: 0, failed: 0 });
+    expect(summary).toMatchObject({
+      seen: USERS,
+      unchanged: USERS,
+      created: 0,
+      added: 0,
+      removed: 0,
+      skipped: 0,
+      failed: 0,
+    });
     expect(rolePages).toBe(USERS / 100);
     expect(maxHeld).toBeLessThanOrEqual(200);
     expect([...new Set(progress.map((p) => p.seen))]).toEqual([10_000, 20_000, 30_000, 40_000, 50_000]);

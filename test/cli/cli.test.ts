@@ -4,7 +4,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, spawnCli } from '../support/index.js';
 
-const TOP_LEVEL = ['login', 'logout', 'profiles', 'init', 'destroy', 'status', 'token', 'scim-token', 'hook', 'auth0', 'sync', 'emulator', 'completion'];
+const TOP_LEVEL = [
+  'login',
+  'logout',
+  'profiles',
+  'init',
+  'destroy',
+  'status',
+  'token',
+  'scim-token',
+  'hook',
+  'auth0',
+  'sync',
+  'emulator',
+  'completion',
+];
 const HEAVY = ['@okta/okta-sdk-nodejs', 'node_modules/auth0/', '@aws-sdk', '@inquirer', 'node_modules/esbuild/'];
 
 describe('the command tree', () => {
@@ -16,7 +30,12 @@ describe('the command tree', () => {
       expect(result.stdout).toContain(flag);
     }
     expect(result.stdout).toContain('Examples:');
-    for (const line of ['token get | proof | decode | verify', 'hook build | serve | deploy | remove', 'auth0 login | init | destroy | status', 'sync auth0-role']) {
+    for (const line of [
+      'token get | proof | decode | verify',
+      'hook build | serve | deploy | remove',
+      'auth0 login | init | destroy | status',
+      'sync auth0-role',
+    ]) {
       expect(result.stdout).toContain(line);
     }
   });
@@ -51,7 +70,9 @@ describe('the command tree', () => {
   });
 
   it('prints no colour when NO_COLOR is set or stdout is not a terminal', async () => {
-    const result = await spawnCli(['scim-token', 'decode', 'bm90IGpzb24='], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    const result = await spawnCli(['scim-token', 'decode', 'bm90IGpzb24='], {
+      env: { NO_COLOR: '', FORCE_COLOR: '1' },
+    });
     // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
     expect(result.stderr).not.toMatch(/\u001b\[/);
   });
@@ -110,10 +131,20 @@ describe('start-up stays light', () => {
     const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-imports-'));
     const log = join(dir, 'imports.log');
     const { spawnSync } = await import('node:child_process');
-    spawnSync(process.execPath, ['--import', join(repoRoot, 'test', 'support', 'record-imports.mjs'), '-e', "await import('@okta/okta-sdk-nodejs')", '--input-type=module'], {
-      cwd: repoRoot,
-      env: { ...process.env, IMPORT_LOG: log },
-    });
+    spawnSync(
+      process.execPath,
+      [
+        '--import',
+        join(repoRoot, 'test', 'support', 'record-imports.mjs'),
+        '-e',
+        "await import('@okta/okta-sdk-nodejs')",
+        '--input-type=module',
+      ],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, IMPORT_LOG: log },
+      },
+    );
     expect(await readFile(log, 'utf8')).toContain('@okta/okta-sdk-nodejs');
     await rm(dir, { recursive: true, force: true });
   });
@@ -121,7 +152,13 @@ describe('start-up stays light', () => {
   it.each([
     [['--help']],
     [['scim-token', 'encode', '--token-url', 'https://a.okta.com/oauth2/x/v1/token', '--client-id', 'c']],
-    [['scim-token', 'decode', 'eyJ2IjoxLCJ0b2tlblVybCI6Imh0dHBzOi8vYS5va3RhLmNvbS90IiwiY2xpZW50SWQiOiJjIiwiY2xpZW50U2VjcmV0IjoicyJ9']],
+    [
+      [
+        'scim-token',
+        'decode',
+        'eyJ2IjoxLCJ0b2tlblVybCI6Imh0dHBzOi8vYS5va3RhLmNvbS90IiwiY2xpZW50SWQiOiJjIiwiY2xpZW50U2VjcmV0IjoicyJ9',
+      ],
+    ],
   ])('%j loads none of the heavy SDKs', async (args) => {
     const modules = await loadedModules(args);
     expect(modules.length).toBeGreaterThan(5);

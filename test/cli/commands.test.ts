@@ -21,25 +21,58 @@ describe('every command', () => {
   it('the tree has the 29 verbs', () => {
     expect(LEAVES.map((path) => path.join(' ')).sort()).toEqual(
       [
-        'auth0 destroy', 'auth0 init', 'auth0 login', 'auth0 status', 'completion', 'destroy', 'emulator start',
-        'hook build', 'hook deploy', 'hook remove', 'hook serve', 'init', 'login', 'logout', 'profiles list',
-        'profiles remove', 'profiles status', 'profiles use', 'rotate key', 'rotate secret', 'scim-token decode',
-        'scim-token encode', 'secret show', 'status', 'sync auth0-role', 'token decode', 'token get', 'token proof',
+        'auth0 destroy',
+        'auth0 init',
+        'auth0 login',
+        'auth0 status',
+        'completion',
+        'destroy',
+        'emulator start',
+        'hook build',
+        'hook deploy',
+        'hook remove',
+        'hook serve',
+        'init',
+        'login',
+        'logout',
+        'profiles list',
+        'profiles remove',
+        'profiles status',
+        'profiles use',
+        'rotate key',
+        'rotate secret',
+        'scim-token decode',
+        'scim-token encode',
+        'secret show',
+        'status',
+        'sync auth0-role',
+        'token decode',
+        'token get',
+        'token proof',
         'token verify',
       ].sort(),
     );
   });
 
-  it.each(LEAVES.map((path) => [path.join(' '), path] as const))('%s --help ends with examples of itself', async (_name, path) => {
-    const result = await runCliInProcess([...path, '--help']);
-    expect(result.code).toBe(0);
-    const section = /\nExamples:\n((?: {2}\$ .*\n|(?: {4,}.*\n))+)/.exec(result.stdout);
-    expect(section, result.stdout).not.toBeNull();
-    const commands = section![1]!.split('\n').filter((line) => line.startsWith('  $ '));
-    expect(commands.length).toBeGreaterThan(0);
-    // At least one example runs this very command (the others may show what goes with it).
-    expect(commands.some((line) => line.includes(`okta-m2m ${path.join(' ')}`) || (path.join(' ') === 'profiles use' && line.includes('--profile')))).toBe(true);
-  });
+  it.each(LEAVES.map((path) => [path.join(' '), path] as const))(
+    '%s --help ends with examples of itself',
+    async (_name, path) => {
+      const result = await runCliInProcess([...path, '--help']);
+      expect(result.code).toBe(0);
+      const section = /\nExamples:\n((?: {2}\$ .*\n|(?: {4,}.*\n))+)/.exec(result.stdout);
+      expect(section, result.stdout).not.toBeNull();
+      const commands = section![1]!.split('\n').filter((line) => line.startsWith('  $ '));
+      expect(commands.length).toBeGreaterThan(0);
+      // At least one example runs this very command (the others may show what goes with it).
+      expect(
+        commands.some(
+          (line) =>
+            line.includes(`okta-m2m ${path.join(' ')}`) ||
+            (path.join(' ') === 'profiles use' && line.includes('--profile')),
+        ),
+      ).toBe(true);
+    },
+  );
 });
 
 /** Imports, re-exports and import() of our own modules; type-only imports are not edges (they vanish in the build). */
@@ -51,9 +84,7 @@ describe('the modules the CLI can load', () => {
     const load = async (file: string): Promise<void> => {
       if (graph.has(file)) return;
       const text = await readFile(file, 'utf8');
-      const targets = [...text.matchAll(IMPORT)].map((m) =>
-        resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')),
-      );
+      const targets = [...text.matchAll(IMPORT)].map((m) => resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
       graph.set(file, targets);
       for (const target of targets) await load(target);
     };
@@ -79,7 +110,8 @@ describe('the modules the CLI can load', () => {
 
   it('the import pattern sees what it must', () => {
     // So the check above cannot pass by matching nothing (before this layout it found hook.ts <-> hook-run.ts).
-    const text = "import { a } from './a.js';\nimport type { B } from './b.js';\nexport { c } from './c.js';\nawait import('./d.js');\n";
+    const text =
+      "import { a } from './a.js';\nimport type { B } from './b.js';\nexport { c } from './c.js';\nawait import('./d.js');\n";
     const found = [...text.matchAll(IMPORT)].map((m) => m[1]);
     expect(found).toEqual(['./a.js', './c.js', './d.js']);
   });

@@ -29,7 +29,12 @@ describe('a command run with the factories a test chose', () => {
     const keychain = memoryKeychain();
     const factories = { secrets: (env: NodeJS.ProcessEnv) => new SecretStore(keychain, env) };
 
-    const login = await runCliInProcess(['login', '--org-url', emu.url, '--api-token-stdin'], { cwd, stdin: emu.adminToken, stdinIsTTY: false, factories });
+    const login = await runCliInProcess(['login', '--org-url', emu.url, '--api-token-stdin'], {
+      cwd,
+      stdin: emu.adminToken,
+      stdinIsTTY: false,
+      factories,
+    });
     expect(login.code, login.stderr).toBe(0);
     expect([...keychain.entries.keys()]).toEqual(['default/okta-api-token']);
     expect(keychain.entries.get('default/okta-api-token')).toBe(emu.adminToken);
@@ -37,7 +42,12 @@ describe('a command run with the factories a test chose', () => {
 
     const status = await runCliInProcess(['--json', 'status', '--no-token'], { cwd, factories });
     expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ profile: 'default', orgUrl: emu.url, authMode: 'ssws', setup: null });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      profile: 'default',
+      orgUrl: emu.url,
+      authMode: 'ssws',
+      setup: null,
+    });
 
     const logout = await runCliInProcess(['logout'], { cwd, factories });
     expect(logout.code, logout.stderr).toBe(0);

@@ -45,12 +45,21 @@ describe('error codes', () => {
   });
 
   it("the remote's code comes from the cause: Okta's errorCode, an error body's, the AWS error name", () => {
-    const okta = Object.assign(new Error('Okta HTTP 401'), { name: 'OktaApiError', status: 401, errorCode: 'E0000011' });
+    const okta = Object.assign(new Error('Okta HTTP 401'), {
+      name: 'OktaApiError',
+      status: 401,
+      errorCode: 'E0000011',
+    });
     expect(new AuthError('rejected', { cause: okta }).remoteCode).toBe('E0000011');
     const auth0 = Object.assign(new Error('Not Found'), { statusCode: 404, body: { errorCode: 'inexistent_client' } });
     expect(new NotFoundError('gone', { cause: auth0 }).remoteCode).toBe('inexistent_client');
-    const aws = Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
-    expect(new AuthError('denied', { cause: new Error('wrapped', { cause: aws }) }).remoteCode).toBe('AccessDeniedException');
+    const aws = Object.assign(new Error('denied'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect(new AuthError('denied', { cause: new Error('wrapped', { cause: aws }) }).remoteCode).toBe(
+      'AccessDeniedException',
+    );
     expect(remoteCodeOf(new Error('plain'))).toBeUndefined();
     expect(new AuthError('x', { remoteCode: 'E0000006', cause: okta }).remoteCode).toBe('E0000006');
   });
@@ -60,19 +69,31 @@ describe('error codes', () => {
 function onlyJson(stderr: string): { error: Record<string, unknown> } {
   const lines = stderr.split('\n').filter(Boolean);
   expect(lines.length, stderr).toBeGreaterThan(0);
-  expect(lines.slice(0, -1).filter((line) => line.startsWith('{') || /^(error|hint):/.test(line)), stderr).toEqual([]);
+  expect(
+    lines.slice(0, -1).filter((line) => line.startsWith('{') || /^(error|hint):/.test(line)),
+    stderr,
+  ).toEqual([]);
   return JSON.parse(lines[lines.length - 1]!) as { error: Record<string, unknown> };
 }
 
 describe('--json errors', () => {
   it('a usage error from commander is one JSON object, alone on stderr, exit 2, stdout empty', async () => {
-    for (const args of [['--json', 'bogus'], ['--json', 'init', '--bogus'], ['scim-token', 'encode', '--client-id', 'x', '--json']]) {
+    for (const args of [
+      ['--json', 'bogus'],
+      ['--json', 'init', '--bogus'],
+      ['scim-token', 'encode', '--client-id', 'x', '--json'],
+    ]) {
       const result = await runCliInProcess(args);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
       const { error } = onlyJson(result.stderr);
-      expect(error).toMatchObject({ code: 'ERR_USAGE', hint: 'Add --help for usage.', requestId: null, remoteCode: null });
+      expect(error).toMatchObject({
+        code: 'ERR_USAGE',
+        hint: 'Add --help for usage.',
+        requestId: null,
+        remoteCode: null,
+      });
       expect(error.message).toMatch(/^(unknown|required)/);
     }
   });
@@ -112,12 +133,19 @@ describe('--json errors', () => {
       await mkdir(join(cwd, '.config'), { recursive: true });
       await writeFile(
         join(cwd, '.config', 'profiles.json'),
-        JSON.stringify({ version: 1, current: 'default', profiles: { default: { orgUrl: emu.url, authMode: 'ssws' } } }),
+        JSON.stringify({
+          version: 1,
+          current: 'default',
+          profiles: { default: { orgUrl: emu.url, authMode: 'ssws' } },
+        }),
       );
-      const result = await runCliInProcess(['--json', 'init', '--name', 'orders-api', '--scope', 'orders:read', '--dry-run'], {
-        cwd,
-        env: { OKTA_M2M_API_TOKEN: 'not-the-admin-token' },
-      });
+      const result = await runCliInProcess(
+        ['--json', 'init', '--name', 'orders-api', '--scope', 'orders:read', '--dry-run'],
+        {
+          cwd,
+          env: { OKTA_M2M_API_TOKEN: 'not-the-admin-token' },
+        },
+      );
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
       const { error } = onlyJson(result.stderr);

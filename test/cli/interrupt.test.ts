@@ -16,7 +16,8 @@ let org: EmulatorHandle;
 beforeAll(async () => {
   org = await oktaEmulator();
   const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error('this test needs util-linux "script" (apt-get install bsdutils) to make a pseudo-terminal');
+  if (probe.status !== 0)
+    throw new Error('this test needs util-linux "script" (apt-get install bsdutils) to make a pseudo-terminal');
   home = await mkdtemp(join(tmpdir(), 'okta-m2m-pty-'));
 });
 afterAll(async () => {
@@ -27,7 +28,13 @@ afterAll(async () => {
 function onTerminal(args: string[], waitFor: RegExp, keys: string): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, cliPath, ...args].map((word) => `'${word}'`).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
-    env: { PATH: process.env.PATH, HOME: home, OKTA_M2M_CONFIG_DIR: join(home, 'config'), TERM: 'xterm', NO_COLOR: '1' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      OKTA_M2M_CONFIG_DIR: join(home, 'config'),
+      TERM: 'xterm',
+      NO_COLOR: '1',
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let screen = '';

@@ -33,7 +33,9 @@ describe('okta-m2m emulator start', () => {
       const groups = await fetch(`${second.info.orgUrl}/api/v1/groups?q=emulator-cmd`, {
         headers: { Authorization: `SSWS ${second.info.adminToken}` },
       });
-      expect(((await groups.json()) as Array<{ profile: { name: string } }>).map((g) => g.profile.name)).toEqual(['emulator-cmd-group']);
+      expect(((await groups.json()) as Array<{ profile: { name: string } }>).map((g) => g.profile.name)).toEqual([
+        'emulator-cmd-group',
+      ]);
     } finally {
       await second.stop();
     }
@@ -61,7 +63,11 @@ describe('okta-m2m emulator start', () => {
   });
 
   it('refuses bad numbers as usage errors', async () => {
-    for (const args of [['--port', 'x'], ['--fault-rate', '2'], ['--fault', 'teapot']]) {
+    for (const args of [
+      ['--port', 'x'],
+      ['--fault-rate', '2'],
+      ['--fault', 'teapot'],
+    ]) {
       const result = await spawnCli(['emulator', 'start', ...args]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/error: /);

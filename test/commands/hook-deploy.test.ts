@@ -3,7 +3,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ProjectState } from '../../src/config/state.js';
-import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import {
+  startEmulator,
+  provisionClientCredentials,
+  type ClientCredentialsFixture,
+  type EmulatorHandle,
+} from '../../src/emulator/okta/index.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
 import { fakeAws, type FakeAws } from '../support/fake-aws.js';
 import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
@@ -36,7 +41,10 @@ beforeEach(async () => {
   cwd = await tempDir();
   fixture = await provisionClientCredentials(emu.url, emu.adminToken);
   await mkdir(join(cwd, '.config'), { recursive: true });
-  await writeFile(join(cwd, '.config', 'profiles.json'), JSON.stringify({ version: 1, current: 'default', profiles: { default: { orgUrl: emu.url, authMode: 'ssws' } } }));
+  await writeFile(
+    join(cwd, '.config', 'profiles.json'),
+    JSON.stringify({ version: 1, current: 'default', profiles: { default: { orgUrl: emu.url, authMode: 'ssws' } } }),
+  );
   const state = await ProjectState.load(cwd);
   await state.set('default', 'okta', {
     orgUrl: emu.url,
@@ -75,7 +83,16 @@ describeWithKeychain('okta-m2m hook deploy', () => {
     const built = JSON.parse(build.stdout) as { zipPath: string; sha256: string; size: number };
     expect(built.zipPath).toBe(join(cwd, 'build', 'token-hook.zip'));
 
-    const run = await cli(['--json', 'hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--policy-file', 'policy.json']);
+    const run = await cli([
+      '--json',
+      'hook',
+      'deploy',
+      'token-hook',
+      '--region',
+      'eu-west-1',
+      '--policy-file',
+      'policy.json',
+    ]);
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
@@ -89,7 +106,11 @@ describeWithKeychain('okta-m2m hook deploy', () => {
       changed: true,
     });
     const create = aws.inputs.find((i) => i.call === 'lambda:CreateFunction')!.input as Record<string, any>;
-    expect(createHash('sha256').update(create.Code.ZipFile as Uint8Array).digest('hex')).toBe(built.sha256);
+    expect(
+      createHash('sha256')
+        .update(create.Code.ZipFile as Uint8Array)
+        .digest('hex'),
+    ).toBe(built.sha256);
     expect(create.Environment.Variables.POLICY).toBe('{"0oa-caller":["api.read"]}');
 
     const secret = (await stored('default/hook-secret:token-hook'))!;
@@ -97,7 +118,10 @@ describeWithKeychain('okta-m2m hook deploy', () => {
     expect(create.Environment.Variables.HOOK_SECRET).toBe(secret);
     expect(emu.state.inlineHookAuthValues.get(result.inlineHookId)).toBe(secret);
     for (const text of [run.stdout, run.stderr, JSON.stringify(await stateOf())]) expect(text).not.toContain(secret);
-    expect((await stateOf()).profiles.default.hooks['token-hook']).toMatchObject({ inlineHookId: result.inlineHookId, roleCreated: true });
+    expect((await stateOf()).profiles.default.hooks['token-hook']).toMatchObject({
+      inlineHookId: result.inlineHookId,
+      roleCreated: true,
+    });
 
     // Again, in the human form: nothing to change, no write to AWS or Okta.
     aws.reset();
@@ -136,7 +160,15 @@ describeWithKeychain('okta-m2m hook deploy', () => {
   }, 90_000);
 
   it('scim-bridge: prints the SCIM base URL and the scim-token command', async () => {
-    const run = await cli(['hook', 'deploy', 'scim-bridge', '--region', 'eu-west-1', '--allowed-host', 'scim.example.com']);
+    const run = await cli([
+      'hook',
+      'deploy',
+      'scim-bridge',
+      '--region',
+      'eu-west-1',
+      '--allowed-host',
+      'scim.example.com',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const url = 'https://okta-m2m-scim-bridgeabc.lambda-url.eu-west-1.on.aws/';
     expect(run.stdout).toContain(`${url}scim.example.com/services/scim/v2`);
@@ -147,19 +179,59 @@ describeWithKeychain('okta-m2m hook deploy', () => {
     // The bridge key: its public half recorded, so the printed command seals to what the function can open.
     const record = (await stateOf()).profiles.default.scimBridge;
     expect(run.stdout).toContain(`bridge key:   ${record.kid} (private half: the function's environment)`);
-    const sealed = await runCliInProcess(['scim-token', 'encode', '--seal', '--token-url', fixture.tokenUrl, '--client-id', fixture.clientId, '--client-secret', 'hook-deploy-sealed'], { cwd, env });
+    const sealed = await runCliInProcess(
+      [
+        'scim-token',
+        'encode',
+        '--seal',
+        '--token-url',
+        fixture.tokenUrl,
+        '--client-id',
+        fixture.clientId,
+        '--client-secret',
+        'hook-deploy-sealed',
+      ],
+      { cwd, env },
+    );
     expect(sealed.code, sealed.stderr).toBe(0);
-    expect(sealed.stderr).toContain(`sealed to the bridge key ${record.kid} (recorded by hook deploy of okta-m2m-scim-bridge (eu-west-1))`);
+    expect(sealed.stderr).toContain(
+      `sealed to the bridge key ${record.kid} (recorded by hook deploy of okta-m2m-scim-bridge (eu-west-1))`,
+    );
     const { sealedTokenOpener } = await import('../../src/scim/sealed-token.js');
-    const opener = await sealedTokenOpener(aws.functions.get('okta-m2m-scim-bridge')!.config.Environment!.Variables!.BRIDGE_PRIVATE_KEY);
-    expect(await opener.open(sealed.stdout.trim())).toMatchObject({ clientId: fixture.clientId, clientSecret: 'hook-deploy-sealed' });
+    const opener = await sealedTokenOpener(
+      aws.functions.get('okta-m2m-scim-bridge')!.config.Environment!.Variables!.BRIDGE_PRIVATE_KEY,
+    );
+    expect(await opener.open(sealed.stdout.trim())).toMatchObject({
+      clientId: fixture.clientId,
+      clientSecret: 'hook-deploy-sealed',
+    });
   });
 
   it('usage errors exit 2: unknown template, a token-hook flag on the bridge, a bad --env, no policy', async () => {
     for (const args of [
       ['hook', 'deploy', 'nope', '--region', 'eu-west-1'],
-      ['hook', 'deploy', 'scim-bridge', '--region', 'eu-west-1', '--allowed-host', 'a.example.com', '--issuer', 'https://x'],
-      ['hook', 'deploy', 'scim-bridge', '--region', 'eu-west-1', '--allowed-host', 'a.example.com', '--env', 'HOOK_SECRET=x'],
+      [
+        'hook',
+        'deploy',
+        'scim-bridge',
+        '--region',
+        'eu-west-1',
+        '--allowed-host',
+        'a.example.com',
+        '--issuer',
+        'https://x',
+      ],
+      [
+        'hook',
+        'deploy',
+        'scim-bridge',
+        '--region',
+        'eu-west-1',
+        '--allowed-host',
+        'a.example.com',
+        '--env',
+        'HOOK_SECRET=x',
+      ],
       ['hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--no-okta'],
       ['hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--arch', 'mips'],
     ]) {
@@ -171,7 +243,16 @@ describeWithKeychain('okta-m2m hook deploy', () => {
 
   it('--no-okta deploys the function only', async () => {
     emu.clearRequestLog();
-    const run = await cli(['hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--policy-file', 'policy.json', '--no-okta']);
+    const run = await cli([
+      'hook',
+      'deploy',
+      'token-hook',
+      '--region',
+      'eu-west-1',
+      '--policy-file',
+      'policy.json',
+      '--no-okta',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(emu.requestLog).toEqual([]);
     expect(aws.functions.size).toBe(1);

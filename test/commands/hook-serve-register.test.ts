@@ -16,9 +16,16 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, rateLimits: 'off' });
   ws = await tempWorkspace();
   env = { ...ws.env, OKTA_M2M_PROFILE: uniqueProfile('obo') };
-  const login = await spawnCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env, cwd: ws.dir, input: emulator.adminToken });
+  const login = await spawnCli(['login', '--org-url', emulator.url, '--api-token-stdin'], {
+    env,
+    cwd: ws.dir,
+    input: emulator.adminToken,
+  });
   expect(login.code, login.stderr).toBe(0);
-  const made = await spawnCli(['--json', 'init', '--yes', '--name', 'obo-api', '--scope', 'orders:read', '--default-scope', 'orders:read'], { env, cwd: ws.dir });
+  const made = await spawnCli(
+    ['--json', 'init', '--yes', '--name', 'obo-api', '--scope', 'orders:read', '--default-scope', 'orders:read'],
+    { env, cwd: ws.dir },
+  );
   expect(made.code, made.stderr).toBe(0);
   init = JSON.parse(made.stdout);
 }, 60_000);
@@ -30,11 +37,26 @@ afterAll(async () => {
   await ws.cleanup();
 });
 
-function serveRegistered(extra: string[] = []): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
+function serveRegistered(
+  extra: string[] = [],
+): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [cliPath, 'hook', 'serve', 'token-hook', '--register', '--policy-file', 'policy.json', '--env', 'REQUIRE_ASSERTION=false', '--out-dir', 'build', ...extra],
+      [
+        cliPath,
+        'hook',
+        'serve',
+        'token-hook',
+        '--register',
+        '--policy-file',
+        'policy.json',
+        '--env',
+        'REQUIRE_ASSERTION=false',
+        '--out-dir',
+        'build',
+        ...extra,
+      ],
       { env: { ...process.env, ...env, NO_COLOR: '1' }, cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -55,7 +77,10 @@ function serveRegistered(extra: string[] = []): Promise<{ url: string; stop: () 
 }
 
 const tokenWith = (assertion: string) =>
-  spawnCli(['token', 'get', '--raw', '--no-cache', '--token-url', `${init.tokenEndpoint}?assertion=${assertion}`], { env, cwd: ws.dir });
+  spawnCli(['token', 'get', '--raw', '--no-cache', '--token-url', `${init.tokenEndpoint}?assertion=${assertion}`], {
+    env,
+    cwd: ws.dir,
+  });
 
 describe('okta-m2m hook serve token-hook --register', () => {
   it('is called by Okta during a real token request: on-behalf-of tokens carry act; bad assertions get no token; Ctrl-C unregisters', async () => {
@@ -64,8 +89,12 @@ describe('okta-m2m hook serve token-hook --register', () => {
     expect(assertion.split('.')).toHaveLength(3);
 
     const served = await serveRegistered();
-    const hooks = await (await fetch(`${emulator.url}/api/v1/inlineHooks`, { headers: { Authorization: `SSWS ${emulator.adminToken}` } })).json();
-    expect(hooks).toMatchObject([{ name: 'okta-m2m-token-hook-local', status: 'ACTIVE', channel: { config: { uri: served.url } } }]);
+    const hooks = await (
+      await fetch(`${emulator.url}/api/v1/inlineHooks`, { headers: { Authorization: `SSWS ${emulator.adminToken}` } })
+    ).json();
+    expect(hooks).toMatchObject([
+      { name: 'okta-m2m-token-hook-local', status: 'ACTIVE', channel: { config: { uri: served.url } } },
+    ]);
 
     const onBehalf = await tokenWith(assertion);
     expect(onBehalf.code, onBehalf.stderr).toBe(0);
@@ -80,29 +109,52 @@ describe('okta-m2m hook serve token-hook --register', () => {
       // Okta fails a token request whose hook answers with an error as 400 server_error (TokenHookResponse.error).
       expect(denied.stderr).toMatch(/server_error/);
       // The hook refused it, not the access policy: the hint says so.
-      expect(denied.stderr).toMatch(/hint: A token inline hook on the access policy rule \(or the policy\) refused the request/);
+      expect(denied.stderr).toMatch(
+        /hint: A token inline hook on the access policy rule \(or the policy\) refused the request/,
+      );
       expect(denied.stderr).not.toMatch(/access policy is not assigned/);
     }
 
     expect(await served.stop()).toBe(0);
     expect(served.stderr()).not.toContain(assertion);
-    const after = await (await fetch(`${emulator.url}/api/v1/inlineHooks`, { headers: { Authorization: `SSWS ${emulator.adminToken}` } })).json();
+    const after = await (
+      await fetch(`${emulator.url}/api/v1/inlineHooks`, { headers: { Authorization: `SSWS ${emulator.adminToken}` } })
+    ).json();
     expect(after).toEqual([]);
     const plain = await tokenWith(assertion);
     expect(decodeJwt(plain.stdout.trim()).act).toBeUndefined();
   }, 90_000);
 
-  it('--env ISSUER=<another authorization server> verifies assertions with that server\'s keys, not init\'s', async () => {
+  it("--env ISSUER=<another authorization server> verifies assertions with that server's keys, not init's", async () => {
     // Another API's server (billing-api), in the same org: its client's token is the assertion.
     const billing = await tempWorkspace();
     const billingEnv = { ...billing.env, OKTA_M2M_PROFILE: uniqueProfile('billing') };
     try {
-      const login = await spawnCli(['login', '--org-url', emulator.url, '--api-token-stdin'], { env: billingEnv, cwd: billing.dir, input: emulator.adminToken });
+      const login = await spawnCli(['login', '--org-url', emulator.url, '--api-token-stdin'], {
+        env: billingEnv,
+        cwd: billing.dir,
+        input: emulator.adminToken,
+      });
       expect(login.code, login.stderr).toBe(0);
-      const made = await spawnCli(['--json', 'init', '--yes', '--name', 'billing-api', '--scope', 'billing:read', '--default-scope', 'billing:read'], { env: billingEnv, cwd: billing.dir });
+      const made = await spawnCli(
+        [
+          '--json',
+          'init',
+          '--yes',
+          '--name',
+          'billing-api',
+          '--scope',
+          'billing:read',
+          '--default-scope',
+          'billing:read',
+        ],
+        { env: billingEnv, cwd: billing.dir },
+      );
       expect(made.code, made.stderr).toBe(0);
       const other = JSON.parse(made.stdout) as { issuer: string; audience: string };
-      const assertion = (await spawnCli(['token', 'get', '--raw', '--no-cache'], { env: billingEnv, cwd: billing.dir })).stdout.trim();
+      const assertion = (
+        await spawnCli(['token', 'get', '--raw', '--no-cache'], { env: billingEnv, cwd: billing.dir })
+      ).stdout.trim();
       expect(assertion.split('.')).toHaveLength(3);
 
       await writeFile(join(ws.dir, 'policy.json'), JSON.stringify({ [init.clientId]: ['orders:read'] }));

@@ -20,7 +20,13 @@ describe('okta-m2m hook build', () => {
     const run = await cli(['--json', 'hook', 'build', 'token-hook']);
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
-    const out = JSON.parse(run.stdout) as { zipPath: string; size: number; sha256: string; codeSha256: string; template: string };
+    const out = JSON.parse(run.stdout) as {
+      zipPath: string;
+      size: number;
+      sha256: string;
+      codeSha256: string;
+      template: string;
+    };
     expect(out.template).toBe('token-hook');
     expect(out.zipPath).toBe(join(ws.dir, 'build', 'token-hook.zip'));
     const bytes = await readFile(out.zipPath);
@@ -66,7 +72,24 @@ describe('okta-m2m hook serve', () => {
     const secret = 'serve-test-secret-value-0123';
     const child = spawn(
       process.execPath,
-      [cliPath, 'hook', 'serve', 'token-hook', '--port', '0', '--env', `HOOK_SECRET=${secret}`, '--env', 'REQUIRE_ASSERTION=false', '--env', 'ISSUER=https://issuer.example.com', '--env', 'AUDIENCE=api://x', '--env', 'POLICY={}'],
+      [
+        cliPath,
+        'hook',
+        'serve',
+        'token-hook',
+        '--port',
+        '0',
+        '--env',
+        `HOOK_SECRET=${secret}`,
+        '--env',
+        'REQUIRE_ASSERTION=false',
+        '--env',
+        'ISSUER=https://issuer.example.com',
+        '--env',
+        'AUDIENCE=api://x',
+        '--env',
+        'POLICY={}',
+      ],
       { cwd: ws.dir, env: { ...process.env, ...ws.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -87,10 +110,21 @@ describe('okta-m2m hook serve', () => {
         child.on('close', () => reject(new Error(`exited early; stderr: ${stderr}`)));
       });
       // Okta's call with the shared secret passes (no assertion required here: 204); without it, 401.
-      const payload = JSON.stringify({ eventType: 'com.okta.oauth2.tokens.transform', data: { context: { protocol: { request: {} } } } });
-      const ok = await fetch(url, { method: 'POST', headers: { Authorization: secret, 'Content-Type': 'application/json' }, body: payload });
+      const payload = JSON.stringify({
+        eventType: 'com.okta.oauth2.tokens.transform',
+        data: { context: { protocol: { request: {} } } },
+      });
+      const ok = await fetch(url, {
+        method: 'POST',
+        headers: { Authorization: secret, 'Content-Type': 'application/json' },
+        body: payload,
+      });
       expect(ok.status).toBe(204);
-      const denied = await fetch(url, { method: 'POST', headers: { Authorization: 'wrong', 'Content-Type': 'application/json' }, body: payload });
+      const denied = await fetch(url, {
+        method: 'POST',
+        headers: { Authorization: 'wrong', 'Content-Type': 'application/json' },
+        body: payload,
+      });
       expect(denied.status).toBe(401);
       expect(stderr).toContain('Ctrl-C');
       expect(stdout + stderr).not.toContain(secret);
@@ -105,4 +139,3 @@ describe('okta-m2m hook serve', () => {
     expect(run.code).toBe(2);
   });
 });
-

@@ -18,7 +18,13 @@ describe('profiles and logout', () => {
     await mkdir(join(ws.dir, 'config'), { recursive: true });
     await writeFile(
       join(ws.dir, 'config', 'profiles.json'),
-      JSON.stringify({ current: a, profiles: { [a]: { orgUrl: 'https://a.okta.com', authMode: 'ssws' }, [b]: { orgUrl: 'https://b.okta.com', authMode: 'ssws' } } }),
+      JSON.stringify({
+        current: a,
+        profiles: {
+          [a]: { orgUrl: 'https://a.okta.com', authMode: 'ssws' },
+          [b]: { orgUrl: 'https://b.okta.com', authMode: 'ssws' },
+        },
+      }),
     );
     await secretToolStore(`${a}/okta-api-token`, 'profile-a-token-xyz');
     await secretToolStore(`${b}/okta-api-token`, 'profile-b-token-xyz');

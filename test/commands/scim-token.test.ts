@@ -11,12 +11,25 @@ beforeAll(async () => {
 });
 afterAll(() => ws.cleanup());
 
-const cli = (args: string[], input = '', env: NodeJS.ProcessEnv = {}) => spawnCli(args, { env: { ...ws.env, ...env }, cwd: ws.dir, input });
+const cli = (args: string[], input = '', env: NodeJS.ProcessEnv = {}) =>
+  spawnCli(args, { env: { ...ws.env, ...env }, cwd: ws.dir, input });
 
 describe('okta-m2m scim-token', () => {
   it('encode | decode round-trips with the secret masked', async () => {
     const encoded = await cli(
-      ['scim-token', 'encode', '--token-url', TOKEN_URL, '--client-id', '0oa1', '--client-secret-stdin', '--scope', 'scim:read', '--scope', 'scim:write'],
+      [
+        'scim-token',
+        'encode',
+        '--token-url',
+        TOKEN_URL,
+        '--client-id',
+        '0oa1',
+        '--client-secret-stdin',
+        '--scope',
+        'scim:read',
+        '--scope',
+        'scim:write',
+      ],
       `${SECRET}\n`,
     );
     expect(encoded.code).toBe(0);
@@ -45,7 +58,20 @@ describe('okta-m2m scim-token', () => {
 
   it('prints the SCIM base URL for the Okta app with --bridge-url and --target', async () => {
     const result = await cli(
-      ['--json', 'scim-token', 'encode', '--token-url', TOKEN_URL, '--client-id', '0oa1', '--client-secret-stdin', '--bridge-url', 'https://abc.lambda-url.us-east-1.on.aws/', '--target', 'scim.example.com'],
+      [
+        '--json',
+        'scim-token',
+        'encode',
+        '--token-url',
+        TOKEN_URL,
+        '--client-id',
+        '0oa1',
+        '--client-secret-stdin',
+        '--bridge-url',
+        'https://abc.lambda-url.us-east-1.on.aws/',
+        '--target',
+        'scim.example.com',
+      ],
       SECRET,
     );
     expect(result.code).toBe(0);
@@ -57,27 +83,68 @@ describe('okta-m2m scim-token', () => {
   it('takes the secret from the keychain entry init stores', async () => {
     const profile = uniqueProfile('scim');
     await secretToolStore(`${profile}/app:0oa-kc`, SECRET);
-    const result = await cli(['--profile', profile, 'scim-token', 'encode', '--token-url', TOKEN_URL, '--client-id', '0oa-kc']);
+    const result = await cli([
+      '--profile',
+      profile,
+      'scim-token',
+      'encode',
+      '--token-url',
+      TOKEN_URL,
+      '--client-id',
+      '0oa-kc',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(Buffer.from(result.stdout.trim(), 'base64').toString()).toContain(SECRET);
   });
 
   it('warns that --client-secret lands in shell history', async () => {
-    const result = await cli(['scim-token', 'encode', '--token-url', TOKEN_URL, '--client-id', '0oa1', '--client-secret', SECRET]);
+    const result = await cli([
+      'scim-token',
+      'encode',
+      '--token-url',
+      TOKEN_URL,
+      '--client-id',
+      '0oa1',
+      '--client-secret',
+      SECRET,
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/shell history/);
     expect(result.stderr).not.toContain(SECRET);
   });
 
   it('without a secret and without a terminal, fails as a usage error naming the flag', async () => {
-    const result = await cli(['scim-token', 'encode', '--token-url', TOKEN_URL, '--client-id', `0oa-none-${Date.now()}`]);
+    const result = await cli([
+      'scim-token',
+      'encode',
+      '--token-url',
+      TOKEN_URL,
+      '--client-id',
+      `0oa-none-${Date.now()}`,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--client-secret-stdin/);
   });
 
   it.each([
-    [['scim-token', 'encode', '--token-url', 'http://acme.okta.com/t', '--client-id', '0oa1', '--client-secret-stdin'], /https/],
-    [['scim-token', 'encode', '--token-url', TOKEN_URL, '--client-id', '0oa1', '--client-secret-stdin', '--target', 'x.example.com'], /go together/],
+    [
+      ['scim-token', 'encode', '--token-url', 'http://acme.okta.com/t', '--client-id', '0oa1', '--client-secret-stdin'],
+      /https/,
+    ],
+    [
+      [
+        'scim-token',
+        'encode',
+        '--token-url',
+        TOKEN_URL,
+        '--client-id',
+        '0oa1',
+        '--client-secret-stdin',
+        '--target',
+        'x.example.com',
+      ],
+      /go together/,
+    ],
     [['scim-token', 'decode', '%%%'], /not base64/],
     [['scim-token', 'decode', Buffer.from('{"tokenUrl":"https://a.b/t"}').toString('base64')], /no clientId/],
   ])('refuses bad input with exit 2: %j', async (args, message) => {

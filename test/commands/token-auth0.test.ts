@@ -42,7 +42,11 @@ beforeAll(async () => {
     grant_types: ['client_credentials'],
     token_endpoint_auth_method: 'client_secret_post',
   })) as typeof client;
-  await call('POST', '/api/v2/client-grants', management, { client_id: client.client_id, audience: AUDIENCE, scope: ['read:orders'] });
+  await call('POST', '/api/v2/client-grants', management, {
+    client_id: client.client_id,
+    audience: AUDIENCE,
+    scope: ['read:orders'],
+  });
 });
 afterAll(async () => {
   await auth0?.stop();
@@ -51,8 +55,17 @@ afterAll(async () => {
 async function projectWithAuth0State(): Promise<string> {
   const dir = await tempDir();
   await mkdir(join(dir, '.okta-m2m'));
-  const section = { domain: auth0.domain, baseUrl: auth0.url, clientId: client.client_id, audience: AUDIENCE, scopes: ['read:orders'] };
-  await writeFile(join(dir, '.okta-m2m', 'state.json'), JSON.stringify({ version: 1, profiles: { default: { auth0: section } } }));
+  const section = {
+    domain: auth0.domain,
+    baseUrl: auth0.url,
+    clientId: client.client_id,
+    audience: AUDIENCE,
+    scopes: ['read:orders'],
+  };
+  await writeFile(
+    join(dir, '.okta-m2m', 'state.json'),
+    JSON.stringify({ version: 1, profiles: { default: { auth0: section } } }),
+  );
   return dir;
 }
 
@@ -63,21 +76,50 @@ describe('token get with Auth0', () => {
     const result = await runCliInProcess(['token', 'get', '--no-cache'], { cwd, env });
     expect(result.code, result.stderr).toBe(0);
     const claims = decodeJwt(result.stdout).claims as Json;
-    expect(claims).toMatchObject({ iss: `${auth0.url}/`, aud: AUDIENCE, azp: client.client_id, scope: 'read:orders', gty: 'client-credentials' });
+    expect(claims).toMatchObject({
+      iss: `${auth0.url}/`,
+      aud: AUDIENCE,
+      azp: client.client_id,
+      scope: 'read:orders',
+      gty: 'client-credentials',
+    });
     expect(claims.exp - claims.iat).toBe(900);
-    const verified = await runCliInProcess(['token', 'verify', '-', '--scope', 'read:orders'], { cwd, stdin: result.stdout });
+    const verified = await runCliInProcess(['token', 'verify', '-', '--scope', 'read:orders'], {
+      cwd,
+      stdin: result.stdout,
+    });
     expect(verified.code, verified.stderr).toBe(0);
     expect(result.stdout + result.stderr + verified.stdout + verified.stderr).not.toContain(client.client_secret);
   });
 
   it('flags alone work too, and Auth0’s errors get hints of their own', async () => {
-    const base = ['token', 'get', '--provider', 'auth0', '--token-url', auth0.tokenUrl, '--client-id', client.client_id, '--no-cache'];
-    const ok = await runCliInProcess([...base, '--audience', AUDIENCE, '--auth-method', 'client_secret_basic'], { env: { OKTA_M2M_CLIENT_SECRET: client.client_secret } });
+    const base = [
+      'token',
+      'get',
+      '--provider',
+      'auth0',
+      '--token-url',
+      auth0.tokenUrl,
+      '--client-id',
+      client.client_id,
+      '--no-cache',
+    ];
+    const ok = await runCliInProcess([...base, '--audience', AUDIENCE, '--auth-method', 'client_secret_basic'], {
+      env: { OKTA_M2M_CLIENT_SECRET: client.client_secret },
+    });
     expect(ok.code, ok.stderr).toBe(0);
 
     const cases: Array<[string[], string, RegExp]> = [
-      [['--audience', AUDIENCE], 'wrong-secret-value', /access_denied \(Unauthorized\)\.\nhint: Usually a wrong client secret/],
-      [['--audience', AUDIENCE, '--scope', 'write:orders'], client.client_secret, /not been granted scopes: write:orders\)\.\nhint: Ask only for scopes the client grant includes/],
+      [
+        ['--audience', AUDIENCE],
+        'wrong-secret-value',
+        /access_denied \(Unauthorized\)\.\nhint: Usually a wrong client secret/,
+      ],
+      [
+        ['--audience', AUDIENCE, '--scope', 'write:orders'],
+        client.client_secret,
+        /not been granted scopes: write:orders\)\.\nhint: Ask only for scopes the client grant includes/,
+      ],
       [['--audience', 'https://unknown.example'], client.client_secret, /Service not enabled.*\nhint: Pass --audience/],
       [[], client.client_secret, /No audience parameter.*\nhint: Pass --audience/],
     ];

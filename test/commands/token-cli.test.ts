@@ -54,11 +54,24 @@ describe('token get loads no SDK', () => {
 
   it('the module log of `token get` has jose and the CLI, and no Okta, Auth0 or AWS SDK', async () => {
     await withLoadLog(async (nodeArgs, log, dir) => {
-      const result = await runBuilt(['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--scope', 'orders:read', '--no-cache'], {
-        cwd: dir,
-        nodeArgs,
-        env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret, LOAD_LOG: log },
-      });
+      const result = await runBuilt(
+        [
+          'token',
+          'get',
+          '--issuer',
+          op.issuer,
+          '--client-id',
+          op.clients.basic.clientId,
+          '--scope',
+          'orders:read',
+          '--no-cache',
+        ],
+        {
+          cwd: dir,
+          nodeArgs,
+          env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret, LOAD_LOG: log },
+        },
+      );
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/^eyJ/);
       const loaded = await readFile(log, 'utf8');
@@ -97,7 +110,19 @@ describeWithKeychain('token get caches in the real keychain only', () => {
     const dir = await tempDir();
     const secret = op.clients.basic.clientSecret;
     const env = { OKTA_M2M_KEYCHAIN_SERVICE: service };
-    const args = ['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--scope', 'orders:write', '--scope', 'orders:read', '--client-secret-stdin'];
+    const args = [
+      'token',
+      'get',
+      '--issuer',
+      op.issuer,
+      '--client-id',
+      op.clients.basic.clientId,
+      '--scope',
+      'orders:write',
+      '--scope',
+      'orders:read',
+      '--client-secret-stdin',
+    ];
     const run = (extra: string[] = []) => runBuilt([...args, ...extra], { cwd: dir, env, stdin: secret });
     const account = secretRefs.tokenCache(
       'default',
@@ -116,7 +141,10 @@ describeWithKeychain('token get caches in the real keychain only', () => {
     const first = await run(['--debug']);
     expect(first.code, first.stderr).toBe(0);
     const token = first.stdout.trim();
-    const cached = JSON.parse((await backend.get(account)) ?? 'null') as { access_token: string; expires_at: number } | null;
+    const cached = JSON.parse((await backend.get(account)) ?? 'null') as {
+      access_token: string;
+      expires_at: number;
+    } | null;
     expect(cached?.access_token).toBe(token);
     expect(cached!.expires_at - Math.floor(issuedAt / 1000)).toBeGreaterThanOrEqual(65);
 
@@ -153,13 +181,21 @@ describeWithKeychain('token get caches in the real keychain only', () => {
 describe('token get without a keychain (CI)', () => {
   it('works with the secret from the environment, warns once about the cache, writes nothing', async () => {
     const dir = await tempDir();
-    const result = await runBuilt(['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--scope', 'orders:read'], {
-      cwd: dir,
-      env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}` },
-    });
+    const result = await runBuilt(
+      ['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--scope', 'orders:read'],
+      {
+        cwd: dir,
+        env: {
+          OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret,
+          DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}`,
+        },
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^eyJ/);
-    expect(result.stderr).toBe('warning: the token cache is not available (no keychain reachable); --no-cache skips it.\n');
+    expect(result.stderr).toBe(
+      'warning: the token cache is not available (no keychain reachable); --no-cache skips it.\n',
+    );
     expect(await filesUnder(dir)).toEqual([]);
   });
 });

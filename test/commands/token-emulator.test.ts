@@ -22,13 +22,18 @@ let issuer: string;
 let authServerId: string;
 const AUDIENCE = 'api://orders-emulated';
 const LIFETIME_MINUTES = 7;
-const apps: Record<'basic' | 'post' | 'jwt' | 'stranger', { id: string; clientId: string; clientSecret?: string }> = {} as never;
+const apps: Record<'basic' | 'post' | 'jwt' | 'stranger', { id: string; clientId: string; clientSecret?: string }> =
+  {} as never;
 let privateKeyPem: string;
 
 async function admin(method: string, path: string, body?: unknown): Promise<Json> {
   const response = await fetch(`${emulator.url}${path}`, {
     method,
-    headers: { authorization: `SSWS ${emulator.adminToken}`, accept: 'application/json', 'content-type': 'application/json' },
+    headers: {
+      authorization: `SSWS ${emulator.adminToken}`,
+      accept: 'application/json',
+      'content-type': 'application/json',
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -36,32 +41,57 @@ async function admin(method: string, path: string, body?: unknown): Promise<Json
   return text ? (JSON.parse(text) as Json) : {};
 }
 
-async function serviceApp(label: string, method: string, jwks?: Json[]): Promise<{ id: string; clientId: string; clientSecret?: string }> {
+async function serviceApp(
+  label: string,
+  method: string,
+  jwks?: Json[],
+): Promise<{ id: string; clientId: string; clientSecret?: string }> {
   const app = await admin('POST', '/api/v1/apps', {
     name: 'oidc_client',
     label,
     signOnMode: 'OPENID_CONNECT',
     credentials: { oauthClient: { token_endpoint_auth_method: method } },
-    settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], ...(jwks ? { jwks: { keys: jwks } } : {}) } },
+    settings: {
+      oauthClient: {
+        application_type: 'service',
+        grant_types: ['client_credentials'],
+        response_types: ['token'],
+        ...(jwks ? { jwks: { keys: jwks } } : {}),
+      },
+    },
   });
-  return { id: app.id, clientId: app.credentials.oauthClient.client_id, clientSecret: app.credentials.oauthClient.client_secret };
+  return {
+    id: app.id,
+    clientId: app.credentials.oauthClient.client_id,
+    clientSecret: app.credentials.oauthClient.client_secret,
+  };
 }
 
 beforeAll(async () => {
   requireBuild();
   // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
   emulator = await startEmulator({ rateLimits: 'off' });
-  const server = await admin('POST', '/api/v1/authorizationServers', { name: 'orders', description: 'token tests', audiences: [AUDIENCE] });
+  const server = await admin('POST', '/api/v1/authorizationServers', {
+    name: 'orders',
+    description: 'token tests',
+    audiences: [AUDIENCE],
+  });
   authServerId = server.id;
   issuer = server.issuer;
   for (const scope of ['orders:read', 'orders:write', 'orders:admin']) {
-    await admin('POST', `/api/v1/authorizationServers/${authServerId}/scopes`, { name: scope, description: scope, metadataPublish: 'ALL_CLIENTS' });
+    await admin('POST', `/api/v1/authorizationServers/${authServerId}/scopes`, {
+      name: scope,
+      description: scope,
+      metadataPublish: 'ALL_CLIENTS',
+    });
   }
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   privateKeyPem = await exportPKCS8(privateKey);
   apps.basic = await serviceApp('basic', 'client_secret_basic');
   apps.post = await serviceApp('post', 'client_secret_post');
-  apps.jwt = await serviceApp('jwt', 'private_key_jwt', [{ ...(await exportJWK(publicKey)), kid: 'emu-key-1', use: 'sig', alg: 'RS256' }]);
+  apps.jwt = await serviceApp('jwt', 'private_key_jwt', [
+    { ...(await exportJWK(publicKey)), kid: 'emu-key-1', use: 'sig', alg: 'RS256' },
+  ]);
   apps.stranger = await serviceApp('stranger', 'client_secret_basic');
   const policy = await admin('POST', `/api/v1/authorizationServers/${authServerId}/policies`, {
     type: 'OAUTH_AUTHORIZATION_POLICY',
@@ -72,7 +102,11 @@ beforeAll(async () => {
   await admin('POST', `/api/v1/authorizationServers/${authServerId}/policies/${policy.id}/rules`, {
     type: 'RESOURCE_ACCESS',
     name: 'client credentials',
-    conditions: { grantTypes: { include: ['client_credentials'] }, scopes: { include: ['orders:read', 'orders:write'] }, people: { groups: { include: ['EVERYONE'] } } },
+    conditions: {
+      grantTypes: { include: ['client_credentials'] },
+      scopes: { include: ['orders:read', 'orders:write'] },
+      people: { groups: { include: ['EVERYONE'] } },
+    },
     actions: { token: { accessTokenLifetimeMinutes: LIFETIME_MINUTES } },
   });
 });
@@ -83,11 +117,14 @@ afterAll(async () => {
 /** The built CLI, no keychain: --no-cache and the secret on stdin (or none for private_key_jwt). */
 async function tokenGet(args: string[], secret?: string, env: Record<string, string> = {}) {
   const dir = await tempDir();
-  const result = await runBuilt(['token', 'get', '--issuer', issuer, '--no-cache', ...args, ...(secret ? ['--client-secret-stdin'] : [])], {
-    cwd: dir,
-    env,
-    stdin: secret ?? '',
-  });
+  const result = await runBuilt(
+    ['token', 'get', '--issuer', issuer, '--no-cache', ...args, ...(secret ? ['--client-secret-stdin'] : [])],
+    {
+      cwd: dir,
+      env,
+      stdin: secret ?? '',
+    },
+  );
   return { ...result, dir };
 }
 
@@ -102,26 +139,73 @@ function expectOktaToken(stdout: string, clientId: string, scopes: string[]) {
 
 describe('token get against the Okta emulator', () => {
   it('client_secret_basic, client_secret_post and private_key_jwt each get a token with the rule’s scopes, audience and lifetime', async () => {
-    const basic = await tokenGet(['--client-id', apps.basic.clientId, '--scope', 'orders:read'], apps.basic.clientSecret);
+    const basic = await tokenGet(
+      ['--client-id', apps.basic.clientId, '--scope', 'orders:read'],
+      apps.basic.clientSecret,
+    );
     expect(basic.code, basic.stderr).toBe(0);
     expectOktaToken(basic.stdout, apps.basic.clientId, ['orders:read']);
 
-    const post = await tokenGet(['--client-id', apps.post.clientId, '--auth-method', 'client_secret_post', '--scope', 'orders:read', '--scope', 'orders:write'], apps.post.clientSecret);
+    const post = await tokenGet(
+      [
+        '--client-id',
+        apps.post.clientId,
+        '--auth-method',
+        'client_secret_post',
+        '--scope',
+        'orders:read',
+        '--scope',
+        'orders:write',
+      ],
+      apps.post.clientSecret,
+    );
     expect(post.code, post.stderr).toBe(0);
     expectOktaToken(post.stdout, apps.post.clientId, ['orders:read', 'orders:write']);
 
-    const jwt = await tokenGet(['--client-id', apps.jwt.clientId, '--auth-method', 'private_key_jwt', '--key-id', 'emu-key-1', '--scope', 'orders:write'], undefined, {
-      OKTA_M2M_CLIENT_PRIVATE_KEY: privateKeyPem,
-    });
+    const jwt = await tokenGet(
+      [
+        '--client-id',
+        apps.jwt.clientId,
+        '--auth-method',
+        'private_key_jwt',
+        '--key-id',
+        'emu-key-1',
+        '--scope',
+        'orders:write',
+      ],
+      undefined,
+      {
+        OKTA_M2M_CLIENT_PRIVATE_KEY: privateKeyPem,
+      },
+    );
     expect(jwt.code, jwt.stderr).toBe(0);
     expectOktaToken(jwt.stdout, apps.jwt.clientId, ['orders:write']);
 
-    const json = await runBuilt(['--json', 'token', 'get', '--issuer', issuer, '--no-cache', '--client-id', apps.basic.clientId, '--scope', 'orders:read', '--client-secret-stdin'], {
-      cwd: basic.dir,
-      env: {},
-      stdin: apps.basic.clientSecret,
+    const json = await runBuilt(
+      [
+        '--json',
+        'token',
+        'get',
+        '--issuer',
+        issuer,
+        '--no-cache',
+        '--client-id',
+        apps.basic.clientId,
+        '--scope',
+        'orders:read',
+        '--client-secret-stdin',
+      ],
+      {
+        cwd: basic.dir,
+        env: {},
+        stdin: apps.basic.clientSecret,
+      },
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: LIFETIME_MINUTES * 60,
+      scope: 'orders:read',
     });
-    expect(JSON.parse(json.stdout)).toMatchObject({ token_type: 'Bearer', expires_in: LIFETIME_MINUTES * 60, scope: 'orders:read' });
 
     for (const result of [basic, post, jwt, json]) {
       expect(result.stdout + result.stderr).not.toContain(apps.basic.clientSecret);
@@ -132,43 +216,71 @@ describe('token get against the Okta emulator', () => {
 
   it('the token verifies against the emulator’s keys', async () => {
     const got = await tokenGet(['--client-id', apps.basic.clientId, '--scope', 'orders:read'], apps.basic.clientSecret);
-    const verified = await runBuilt(['token', 'verify', '-', '--issuer', issuer, '--audience', AUDIENCE, '--scope', 'orders:read'], { cwd: got.dir, env: {}, stdin: got.stdout });
+    const verified = await runBuilt(
+      ['token', 'verify', '-', '--issuer', issuer, '--audience', AUDIENCE, '--scope', 'orders:read'],
+      { cwd: got.dir, env: {}, stdin: got.stdout },
+    );
     expect(verified.code, verified.stderr).toBe(0);
-    const missing = await runBuilt(['token', 'verify', '-', '--issuer', issuer, '--scope', 'orders:write'], { cwd: got.dir, env: {}, stdin: got.stdout });
+    const missing = await runBuilt(['token', 'verify', '-', '--issuer', issuer, '--scope', 'orders:write'], {
+      cwd: got.dir,
+      env: {},
+      stdin: got.stdout,
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/it lacks the scope orders:write/);
   });
 
   it('a wrong secret: exit 1, invalid_client and the hint; the wrong secret is not echoed', async () => {
-    const result = await tokenGet(['--client-id', apps.basic.clientId, '--scope', 'orders:read'], 'this-is-not-the-secret');
+    const result = await tokenGet(
+      ['--client-id', apps.basic.clientId, '--scope', 'orders:read'],
+      'this-is-not-the-secret',
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^error: The token request was refused: invalid_client \(The client secret supplied for a confidential client is invalid\.\)\.\nhint: Usually a wrong client secret/);
+    expect(result.stderr).toMatch(
+      /^error: The token request was refused: invalid_client \(The client secret supplied for a confidential client is invalid\.\)\.\nhint: Usually a wrong client secret/,
+    );
     expect(result.stderr).not.toContain('this-is-not-the-secret');
   });
 
   it('the wrong auth method for the app: invalid_client naming both methods', async () => {
-    const result = await tokenGet(['--client-id', apps.basic.clientId, '--auth-method', 'client_secret_post', '--scope', 'orders:read'], apps.basic.clientSecret);
+    const result = await tokenGet(
+      ['--client-id', apps.basic.clientId, '--auth-method', 'client_secret_post', '--scope', 'orders:read'],
+      apps.basic.clientSecret,
+    );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/invalid_client \(Client authentication failed\. The client is configured to authenticate with 'client_secret_basic'/);
+    expect(result.stderr).toMatch(
+      /invalid_client \(Client authentication failed\. The client is configured to authenticate with 'client_secret_basic'/,
+    );
   });
 
   it('a scope the rule does not allow: exit 1, policy evaluation failed and the access-policy hint', async () => {
-    const result = await tokenGet(['--client-id', apps.basic.clientId, '--scope', 'orders:admin'], apps.basic.clientSecret);
+    const result = await tokenGet(
+      ['--client-id', apps.basic.clientId, '--scope', 'orders:admin'],
+      apps.basic.clientSecret,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/access_denied \(Policy evaluation failed/);
-    expect(result.stderr).toMatch(/hint: The authorization server's access policy is not assigned to this client, or its rule does not include the client_credentials grant or these scopes\./);
+    expect(result.stderr).toMatch(
+      /hint: The authorization server's access policy is not assigned to this client, or its rule does not include the client_credentials grant or these scopes\./,
+    );
   });
 
   it('a scope the server does not define: exit 1, invalid_scope', async () => {
-    const result = await tokenGet(['--client-id', apps.basic.clientId, '--scope', 'orders:delete'], apps.basic.clientSecret);
+    const result = await tokenGet(
+      ['--client-id', apps.basic.clientId, '--scope', 'orders:delete'],
+      apps.basic.clientSecret,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/invalid_scope \(One or more scopes are not configured/);
     expect(result.stderr).toMatch(/hint: The scope is not defined on the authorization server/);
   });
 
   it('a client the policy does not name: exit 1 with the access-policy hint', async () => {
-    const result = await tokenGet(['--client-id', apps.stranger.clientId, '--scope', 'orders:read'], apps.stranger.clientSecret);
+    const result = await tokenGet(
+      ['--client-id', apps.stranger.clientId, '--scope', 'orders:read'],
+      apps.stranger.clientSecret,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/access_denied \(Policy evaluation failed/);
     expect(result.stderr).toMatch(/access policy is not assigned to this client/);
@@ -200,7 +312,10 @@ describeWithKeychain('a bare `token get` after init (state + keychain, as init l
       audience: AUDIENCE,
       scopes: ['orders:read', 'orders:write'],
     };
-    await writeFile(join(dir, '.okta-m2m', 'state.json'), JSON.stringify({ version: 1, profiles: { default: { okta } } }));
+    await writeFile(
+      join(dir, '.okta-m2m', 'state.json'),
+      JSON.stringify({ version: 1, profiles: { default: { okta } } }),
+    );
     const secretAccount = secretRefs.clientSecret('default', apps.post.clientId).account;
     accounts.push(secretAccount);
     await backend.set(secretAccount, apps.post.clientSecret!);
@@ -221,7 +336,14 @@ describeWithKeychain('a bare `token get` after init (state + keychain, as init l
     const credential = credentialFingerprint({ method: 'client_secret_post', clientSecret: apps.post.clientSecret! });
     const cacheAccount = secretRefs.tokenCache(
       'default',
-      cacheKey({ tokenEndpoint: okta.tokenEndpoint, clientId: okta.clientId, credential, scopes: okta.scopes, audience: AUDIENCE, provider: 'okta' }),
+      cacheKey({
+        tokenEndpoint: okta.tokenEndpoint,
+        clientId: okta.clientId,
+        credential,
+        scopes: okta.scopes,
+        audience: AUDIENCE,
+        provider: 'okta',
+      }),
     ).account;
     accounts.push(cacheAccount);
     expect(JSON.parse((await backend.get(cacheAccount)) ?? 'null')?.access_token).toBe(first.stdout.trim());

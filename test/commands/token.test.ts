@@ -23,10 +23,13 @@ afterAll(async () => {
 
 /** `token get` for the basic client by discovery, without the keychain (secret from the environment, no cache). */
 function get(args: string[], options: Parameters<typeof runCliInProcess>[1] = {}) {
-  return runCliInProcess(['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--no-cache', ...args], {
-    ...options,
-    env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret, ...options.env },
-  });
+  return runCliInProcess(
+    ['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--no-cache', ...args],
+    {
+      ...options,
+      env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret, ...options.env },
+    },
+  );
 }
 
 function expectNoSecret(...outputs: string[]) {
@@ -40,7 +43,12 @@ describe('token get', () => {
     expect(result.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
     expect(result.stderr).toBe('');
     const claims = decodeJwt(result.stdout).claims;
-    expect(claims).toMatchObject({ iss: op.issuer, aud: AUDIENCE, client_id: op.clients.basic.clientId, scope: 'orders:read orders:write' });
+    expect(claims).toMatchObject({
+      iss: op.issuer,
+      aud: AUDIENCE,
+      client_id: op.clients.basic.clientId,
+      scope: 'orders:read orders:write',
+    });
     expectNoSecret(result.stdout, result.stderr);
   });
 
@@ -62,9 +70,23 @@ describe('token get', () => {
   });
 
   it('--json prints the token response', async () => {
-    const result = await runCliInProcess(['--json', 'token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--scope', 'orders:read', '--no-cache'], {
-      env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret },
-    });
+    const result = await runCliInProcess(
+      [
+        '--json',
+        'token',
+        'get',
+        '--issuer',
+        op.issuer,
+        '--client-id',
+        op.clients.basic.clientId,
+        '--scope',
+        'orders:read',
+        '--no-cache',
+      ],
+      {
+        env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret },
+      },
+    );
     expect(result.code).toBe(0);
     const response = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(response).toMatchObject({ token_type: 'Bearer', expires_in: 300, scope: 'orders:read' });
@@ -74,7 +96,18 @@ describe('token get', () => {
 
   it('client_secret_post with the secret on stdin; private_key_jwt with PEM and JWK files and from the environment', async () => {
     const post = await runCliInProcess(
-      ['token', 'get', '--token-url', op.tokenEndpoint, '--client-id', op.clients.post.clientId, '--auth-method', 'client_secret_post', '--client-secret-stdin', '--no-cache'],
+      [
+        'token',
+        'get',
+        '--token-url',
+        op.tokenEndpoint,
+        '--client-id',
+        op.clients.post.clientId,
+        '--auth-method',
+        'client_secret_post',
+        '--client-secret-stdin',
+        '--no-cache',
+      ],
       { stdin: `${op.clients.post.clientSecret}\n` },
     );
     expect(post.code).toBe(0);
@@ -86,9 +119,12 @@ describe('token get', () => {
     const base = ['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.rsa.clientId, '--no-cache'];
     const pem = await runCliInProcess([...base, '--private-key-file', 'key.pem', '--key-id', 'rsa-1'], { cwd: dir });
     const jwk = await runCliInProcess([...base, '--private-key-file', 'key.json'], { cwd: dir });
-    const env = await runCliInProcess([...base, '--auth-method', 'private_key_jwt', '--key-id', 'ec-1', '--client-id', op.clients.ec.clientId], {
-      env: { OKTA_M2M_CLIENT_PRIVATE_KEY: op.clients.ec.privateKeyPem },
-    });
+    const env = await runCliInProcess(
+      [...base, '--auth-method', 'private_key_jwt', '--key-id', 'ec-1', '--client-id', op.clients.ec.clientId],
+      {
+        env: { OKTA_M2M_CLIENT_PRIVATE_KEY: op.clients.ec.privateKeyPem },
+      },
+    );
     for (const result of [pem, jwk, env]) expect(result.code, result.stderr).toBe(0);
     expect(decodeJwt(env.stdout).claims.client_id).toBe(op.clients.ec.clientId);
     for (const result of [pem, jwk, env]) expect(result.stdout + result.stderr).not.toMatch(/PRIVATE KEY|"d":/);
@@ -108,11 +144,20 @@ describe('token get', () => {
       audience: AUDIENCE,
       scopes: ['orders:read', 'orders:write'],
     };
-    await writeFile(join(dir, '.okta-m2m', 'state.json'), JSON.stringify({ version: 1, profiles: { default: { okta } } }));
-    const result = await runCliInProcess(['token', 'get', '--no-cache'], { cwd: dir, env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret } });
+    await writeFile(
+      join(dir, '.okta-m2m', 'state.json'),
+      JSON.stringify({ version: 1, profiles: { default: { okta } } }),
+    );
+    const result = await runCliInProcess(['token', 'get', '--no-cache'], {
+      cwd: dir,
+      env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(decodeJwt(result.stdout).claims).toMatchObject({ aud: AUDIENCE, scope: 'orders:read orders:write' });
-    const narrowed = await runCliInProcess(['token', 'get', '--no-cache', '--scope', 'orders:write'], { cwd: dir, env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret } });
+    const narrowed = await runCliInProcess(['token', 'get', '--no-cache', '--scope', 'orders:write'], {
+      cwd: dir,
+      env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret },
+    });
     expect(decodeJwt(narrowed.stdout).claims.scope).toBe('orders:write');
   });
 
@@ -120,7 +165,9 @@ describe('token get', () => {
     const result = await get(['--scope', 'orders:read'], { env: { OKTA_M2M_CLIENT_SECRET: 'not-the-right-secret' } });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^error: The token request was refused: invalid_client \(.+\)\.\nhint: Usually a wrong client secret/);
+    expect(result.stderr).toMatch(
+      /^error: The token request was refused: invalid_client \(.+\)\.\nhint: Usually a wrong client secret/,
+    );
     expect(result.stderr).not.toContain('not-the-right-secret');
     expectNoSecret(result.stderr);
   });
@@ -135,9 +182,24 @@ describe('token get', () => {
   it('--curl prints the command (no secret) and requests nothing', async () => {
     const server = await startScriptedServer((_req, res) => json(res, 500, {}));
     try {
-      const result = await runCliInProcess(['token', 'get', '--token-url', `${server.url}/token`, '--client-id', 'c1', '--scope', 'a', '--curl', '--auth-method', 'client_secret_post'], {
-        env: { OKTA_M2M_CLIENT_SECRET: 'secret-in-env-value' },
-      });
+      const result = await runCliInProcess(
+        [
+          'token',
+          'get',
+          '--token-url',
+          `${server.url}/token`,
+          '--client-id',
+          'c1',
+          '--scope',
+          'a',
+          '--curl',
+          '--auth-method',
+          'client_secret_post',
+        ],
+        {
+          env: { OKTA_M2M_CLIENT_SECRET: 'secret-in-env-value' },
+        },
+      );
       expect(result.code).toBe(0);
       expect(result.stdout).toBe(
         `curl --fail-with-body -sS -X POST ${server.url}/token -H 'accept: application/json' --data-urlencode grant_type=client_credentials --data-urlencode scope=a --data-urlencode client_id=c1 --data-urlencode client_secret="$CLIENT_SECRET"\n`,
@@ -171,12 +233,20 @@ describe('token get', () => {
 
   it('no secret or key anywhere: the error names the variable to set (a usage error, or exit 1 without a keychain)', async () => {
     const noSecret = await runCliInProcess(['token', 'get', '--issuer', op.issuer, '--client-id', 'x', '--no-cache']);
-    const noKey = await runCliInProcess(['token', 'get', '--issuer', op.issuer, '--client-id', 'x', '--no-cache', '--auth-method', 'private_key_jwt'], {
-      env: { OKTA_M2M_CLIENT_SECRET: 'a-secret-that-does-not-help' },
-    });
-    for (const [result, variable] of [[noSecret, 'OKTA_M2M_CLIENT_SECRET'], [noKey, 'OKTA_M2M_CLIENT_PRIVATE_KEY']] as const) {
+    const noKey = await runCliInProcess(
+      ['token', 'get', '--issuer', op.issuer, '--client-id', 'x', '--no-cache', '--auth-method', 'private_key_jwt'],
+      {
+        env: { OKTA_M2M_CLIENT_SECRET: 'a-secret-that-does-not-help' },
+      },
+    );
+    for (const [result, variable] of [
+      [noSecret, 'OKTA_M2M_CLIENT_SECRET'],
+      [noKey, 'OKTA_M2M_CLIENT_PRIVATE_KEY'],
+    ] as const) {
       expect([1, 2]).toContain(result.code);
-      expect(result.stderr).toMatch(/^error: (No client secret for x|No private key for x|The OS keychain cannot be reached)/);
+      expect(result.stderr).toMatch(
+        /^error: (No client secret for x|No private key for x|The OS keychain cannot be reached)/,
+      );
       expect(result.stderr).toMatch(new RegExp(`\\nhint: .*${variable}`));
     }
   });
@@ -202,7 +272,11 @@ describe('token decode', () => {
 
   it('--json: header, claims and signatureVerified false', async () => {
     const result = await runCliInProcess(['--json', 'token', 'decode', token]);
-    const parsed = JSON.parse(result.stdout) as { header: unknown; claims: Record<string, unknown>; signatureVerified: boolean };
+    const parsed = JSON.parse(result.stdout) as {
+      header: unknown;
+      claims: Record<string, unknown>;
+      signatureVerified: boolean;
+    };
     expect(parsed.signatureVerified).toBe(false);
     expect(parsed.claims.iss).toBe(op.issuer);
   });
@@ -212,7 +286,7 @@ describe('token decode', () => {
       await runCliInProcess(['token', 'decode', 'not-a-token']),
       await runCliInProcess(['token', 'decode', 'a.b.c']),
       await runCliInProcess(['token', 'decode']),
-      await runCliInProcess(['token', 'decode', '-'], { stdin: '' , stdinIsTTY: false }),
+      await runCliInProcess(['token', 'decode', '-'], { stdin: '', stdinIsTTY: false }),
     ]) {
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
@@ -233,23 +307,51 @@ describe('token decode', () => {
 
 describe('token verify', () => {
   it('exit 0 for a valid token, with what was checked', async () => {
-    const result = await runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, '--audience', AUDIENCE, '--scope', 'orders:read']);
+    const result = await runCliInProcess([
+      'token',
+      'verify',
+      token,
+      '--issuer',
+      op.issuer,
+      '--audience',
+      AUDIENCE,
+      '--scope',
+      'orders:read',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^valid: signature, issuer .*, audience api:\/\/orders, times and scopes check out/);
   });
 
   it('exit 1 with the reason for an invalid one (JSON on stdout with --json)', async () => {
-    const wrongAudience = await runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, '--audience', 'api://other']);
+    const wrongAudience = await runCliInProcess([
+      'token',
+      'verify',
+      token,
+      '--issuer',
+      op.issuer,
+      '--audience',
+      'api://other',
+    ]);
     expect(wrongAudience.code).toBe(1);
-    expect(wrongAudience.stderr).toMatch(/^error: The token is not valid: its audience is "api:\/\/orders", not "api:\/\/other"\./);
-    const missingScope = await runCliInProcess(['--json', 'token', 'verify', '-', '--issuer', op.issuer, '--scope', 'orders:write'], { stdin: token });
+    expect(wrongAudience.stderr).toMatch(
+      /^error: The token is not valid: its audience is "api:\/\/orders", not "api:\/\/other"\./,
+    );
+    const missingScope = await runCliInProcess(
+      ['--json', 'token', 'verify', '-', '--issuer', op.issuer, '--scope', 'orders:write'],
+      { stdin: token },
+    );
     expect(missingScope.code).toBe(1);
-    expect(JSON.parse(missingScope.stdout)).toMatchObject({ valid: false, reason: 'it lacks the scope orders:write (it has: orders:read)' });
+    expect(JSON.parse(missingScope.stdout)).toMatchObject({
+      valid: false,
+      reason: 'it lacks the scope orders:write (it has: orders:read)',
+    });
   });
 
   it('usage errors: no issuer, a bad tolerance, not a JWT', async () => {
     expect((await runCliInProcess(['token', 'verify', token])).stderr).toMatch(/No issuer to verify against/);
-    expect((await runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, '--clock-tolerance', 'x'])).code).toBe(2);
+    expect(
+      (await runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, '--clock-tolerance', 'x'])).code,
+    ).toBe(2);
     expect((await runCliInProcess(['token', 'verify', 'opaque', '--issuer', op.issuer])).code).toBe(2);
   });
 });

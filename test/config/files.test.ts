@@ -33,8 +33,14 @@ describe('config and state files', () => {
 
   it('profiles round-trip and hold no secret', async () => {
     const env = { OKTA_M2M_CONFIG_DIR: dir };
-    await saveProfiles({ current: 'prod', profiles: { prod: { orgUrl: 'https://acme.okta.com', authMode: 'ssws' } } }, env);
-    expect(await loadProfiles(env)).toEqual({ current: 'prod', profiles: { prod: { orgUrl: 'https://acme.okta.com', authMode: 'ssws' } } });
+    await saveProfiles(
+      { current: 'prod', profiles: { prod: { orgUrl: 'https://acme.okta.com', authMode: 'ssws' } } },
+      env,
+    );
+    expect(await loadProfiles(env)).toEqual({
+      current: 'prod',
+      profiles: { prod: { orgUrl: 'https://acme.okta.com', authMode: 'ssws' } },
+    });
     expect((await stat(join(dir, 'profiles.json'))).mode & 0o777).toBe(0o600);
   });
 

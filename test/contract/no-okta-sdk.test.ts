@@ -50,7 +50,10 @@ describeWithKeychain('the Okta SDK stays off the CLI', () => {
       const modules = await resolvedBy(name, args);
       // The recorder saw the CLI itself (an empty log would prove nothing).
       expect(modules.some((url) => url.endsWith('/dist/cli.js'))).toBe(true);
-      expect(modules.filter((url) => url.includes('@okta/okta-sdk-nodejs')), name).toEqual([]);
+      expect(
+        modules.filter((url) => url.includes('@okta/okta-sdk-nodejs')),
+        name,
+      ).toEqual([]);
     }
   });
 });

@@ -100,7 +100,12 @@ async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
 }
 
 function sdkDriver(): Driver {
-  const c = new Client({ orgUrl: emu.url, token: emu.adminToken, cacheMiddleware: null, requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }) });
+  const c = new Client({
+    orgUrl: emu.url,
+    token: emu.adminToken,
+    cacheMiddleware: null,
+    requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }),
+  });
   const as = c.authorizationServerApi;
   return {
     createApp: async (application) => wire(await c.applicationApi.createApplication({ application, activate: true })),
@@ -112,13 +117,23 @@ function sdkDriver(): Driver {
       await c.applicationApi.deleteApplication({ appId });
     },
     listSecrets: async (appId) => collectSdk(await c.applicationSSOPublicKeysApi.listOAuth2ClientSecrets({ appId })),
-    createSecret: async (appId) => wire(await c.applicationSSOPublicKeysApi.createOAuth2ClientSecret({ appId, oAuth2ClientSecretRequestBody: { status: 'ACTIVE' } as any })),
-    deactivateSecret: async (appId, secretId) => void (await c.applicationSSOPublicKeysApi.deactivateOAuth2ClientSecret({ appId, secretId })),
-    deleteSecret: async (appId, secretId) => void (await c.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId, secretId })),
+    createSecret: async (appId) =>
+      wire(
+        await c.applicationSSOPublicKeysApi.createOAuth2ClientSecret({
+          appId,
+          oAuth2ClientSecretRequestBody: { status: 'ACTIVE' } as any,
+        }),
+      ),
+    deactivateSecret: async (appId, secretId) =>
+      void (await c.applicationSSOPublicKeysApi.deactivateOAuth2ClientSecret({ appId, secretId })),
+    deleteSecret: async (appId, secretId) =>
+      void (await c.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId, secretId })),
     createServer: async (authorizationServer) => wire(await as.createAuthorizationServer({ authorizationServer })),
-    getServer: async (authServerId) => wire(await orUndefined(as.getAuthorizationServer({ authServerId }))) ?? undefined,
+    getServer: async (authServerId) =>
+      wire(await orUndefined(as.getAuthorizationServer({ authServerId }))) ?? undefined,
     listServers: async (q, limit) => collectSdk(await as.listAuthorizationServers({ q, limit })),
-    replaceServer: async (authServerId, authorizationServer) => wire(await as.replaceAuthorizationServer({ authServerId, authorizationServer })),
+    replaceServer: async (authServerId, authorizationServer) =>
+      wire(await as.replaceAuthorizationServer({ authServerId, authorizationServer })),
     deleteServer: async (authServerId) => {
       await as.deactivateAuthorizationServer({ authServerId });
       await as.deleteAuthorizationServer({ authServerId });
@@ -130,24 +145,36 @@ function sdkDriver(): Driver {
     listScopes: async (authServerId) => collectSdk(await as.listOAuth2Scopes({ authServerId, limit: 200 })),
     replaceScope: async (authServerId, scopeId, scope) => {
       const { default: isDefault, ...rest } = scope;
-      return wire(await as.replaceOAuth2Scope({ authServerId, scopeId, oAuth2Scope: { ...rest, _default: isDefault } }));
+      return wire(
+        await as.replaceOAuth2Scope({ authServerId, scopeId, oAuth2Scope: { ...rest, _default: isDefault } }),
+      );
     },
     deleteScope: async (authServerId, scopeId) => void (await as.deleteOAuth2Scope({ authServerId, scopeId })),
-    createPolicy: async (authServerId, policy) => wire(await as.createAuthorizationServerPolicy({ authServerId, policy })),
-    getPolicy: async (authServerId, policyId) => wire(await orUndefined(as.getAuthorizationServerPolicy({ authServerId, policyId }))) ?? undefined,
+    createPolicy: async (authServerId, policy) =>
+      wire(await as.createAuthorizationServerPolicy({ authServerId, policy })),
+    getPolicy: async (authServerId, policyId) =>
+      wire(await orUndefined(as.getAuthorizationServerPolicy({ authServerId, policyId }))) ?? undefined,
     listPolicies: async (authServerId) => collectSdk(await as.listAuthorizationServerPolicies({ authServerId })),
-    replacePolicy: async (authServerId, policyId, policy) => wire(await as.replaceAuthorizationServerPolicy({ authServerId, policyId, policy })),
-    deletePolicy: async (authServerId, policyId) => void (await as.deleteAuthorizationServerPolicy({ authServerId, policyId })),
-    createRule: async (authServerId, policyId, policyRule) => wire(await as.createAuthorizationServerPolicyRule({ authServerId, policyId, policyRule })),
-    getRule: async (authServerId, policyId, ruleId) => wire(await orUndefined(as.getAuthorizationServerPolicyRule({ authServerId, policyId, ruleId }))) ?? undefined,
-    listRules: async (authServerId, policyId) => collectSdk(await as.listAuthorizationServerPolicyRules({ authServerId, policyId })),
+    replacePolicy: async (authServerId, policyId, policy) =>
+      wire(await as.replaceAuthorizationServerPolicy({ authServerId, policyId, policy })),
+    deletePolicy: async (authServerId, policyId) =>
+      void (await as.deleteAuthorizationServerPolicy({ authServerId, policyId })),
+    createRule: async (authServerId, policyId, policyRule) =>
+      wire(await as.createAuthorizationServerPolicyRule({ authServerId, policyId, policyRule })),
+    getRule: async (authServerId, policyId, ruleId) =>
+      wire(await orUndefined(as.getAuthorizationServerPolicyRule({ authServerId, policyId, ruleId }))) ?? undefined,
+    listRules: async (authServerId, policyId) =>
+      collectSdk(await as.listAuthorizationServerPolicyRules({ authServerId, policyId })),
     replaceRule: async (authServerId, policyId, ruleId, policyRule) =>
       wire(await as.replaceAuthorizationServerPolicyRule({ authServerId, policyId, ruleId, policyRule })),
-    deleteRule: async (authServerId, policyId, ruleId) => void (await as.deleteAuthorizationServerPolicyRule({ authServerId, policyId, ruleId })),
+    deleteRule: async (authServerId, policyId, ruleId) =>
+      void (await as.deleteAuthorizationServerPolicyRule({ authServerId, policyId, ruleId })),
     createHook: async (inlineHook) => wire(await c.inlineHookApi.createInlineHook({ inlineHook })),
-    getHook: async (inlineHookId) => wire(await orUndefined(c.inlineHookApi.getInlineHook({ inlineHookId }))) ?? undefined,
+    getHook: async (inlineHookId) =>
+      wire(await orUndefined(c.inlineHookApi.getInlineHook({ inlineHookId }))) ?? undefined,
     listHooks: async () => collectSdk(await c.inlineHookApi.listInlineHooks({ type: hooks.TOKEN_HOOK_TYPE })),
-    replaceHook: async (inlineHookId, inlineHook) => wire(await c.inlineHookApi.replaceInlineHook({ inlineHookId, inlineHook })),
+    replaceHook: async (inlineHookId, inlineHook) =>
+      wire(await c.inlineHookApi.replaceInlineHook({ inlineHookId, inlineHook })),
     deactivateHook: async (inlineHookId) => void (await c.inlineHookApi.deactivateInlineHook({ inlineHookId })),
     deleteHook: async (inlineHookId) => void (await c.inlineHookApi.deleteInlineHook({ inlineHookId })),
     createUser: async (profile) => wire(await c.userApi.createUser({ body: { profile }, activate: false })),
@@ -169,9 +196,12 @@ function ourDriver(client: OktaClient): Driver {
     replaceApp: (id, app) => apps.replaceApp(client, id, app),
     deleteApp: async (id) => void (await apps.deleteApp(client, id)),
     listSecrets: (appId) => apps.listClientSecrets(client, appId),
-    createSecret: (appId) => client.call('POST', `/api/v1/apps/${appId}/credentials/secrets`, { body: { status: 'ACTIVE' } }),
-    deactivateSecret: async (appId, secretId) => void (await client.call('POST', `/api/v1/apps/${appId}/credentials/secrets/${secretId}/lifecycle/deactivate`)),
-    deleteSecret: async (appId, secretId) => void (await client.call('DELETE', `/api/v1/apps/${appId}/credentials/secrets/${secretId}`)),
+    createSecret: (appId) =>
+      client.call('POST', `/api/v1/apps/${appId}/credentials/secrets`, { body: { status: 'ACTIVE' } }),
+    deactivateSecret: async (appId, secretId) =>
+      void (await client.call('POST', `/api/v1/apps/${appId}/credentials/secrets/${secretId}/lifecycle/deactivate`)),
+    deleteSecret: async (appId, secretId) =>
+      void (await client.call('DELETE', `/api/v1/apps/${appId}/credentials/secrets/${secretId}`)),
     createServer: (server) => servers.createAuthServer(client, server),
     getServer: (id) => servers.getAuthServer(client, id),
     listServers: (q, limit) => all(client.list('/api/v1/authorizationServers', { q, limit })),
@@ -192,12 +222,14 @@ function ourDriver(client: OktaClient): Driver {
     replaceRule: (serverId, policyId, ruleId, rule) => rules.replaceRule(client, serverId, policyId, ruleId, rule),
     deleteRule: async (serverId, policyId, ruleId) => void (await rules.deleteRule(client, serverId, policyId, ruleId)),
     createHook: (hook) => client.call('POST', '/api/v1/inlineHooks', { body: hook }),
-    getHook: async (id) => ((await hooks.getInlineHook(client, id)) ? client.call('GET', `/api/v1/inlineHooks/${id}`) : undefined),
+    getHook: async (id) =>
+      (await hooks.getInlineHook(client, id)) ? client.call('GET', `/api/v1/inlineHooks/${id}`) : undefined,
     listHooks: () => all(client.list('/api/v1/inlineHooks', { type: hooks.TOKEN_HOOK_TYPE })),
     replaceHook: (id, hook) => client.call('PUT', `/api/v1/inlineHooks/${id}`, { body: hook }),
     deactivateHook: async (id) => void (await client.call('POST', `/api/v1/inlineHooks/${id}/lifecycle/deactivate`)),
     deleteHook: async (id) => void (await hooks.deleteInlineHook(client, id)),
-    createUser: async (profile) => client.call('GET', `/api/v1/users/${(await users.createOrFindUser(client, profile, false)).user.id}`),
+    createUser: async (profile) =>
+      client.call('GET', `/api/v1/users/${(await users.createOrFindUser(client, profile, false)).user.id}`),
     getUser: async (login) => {
       const found = await users.findUserByLogin(client, login);
       return found ? client.call('GET', `/api/v1/users/${found.id}`) : undefined;
@@ -226,11 +258,35 @@ function comparable(value: unknown, prefix: string): unknown {
   return strip(JSON.parse(text));
 }
 
-const VOLATILE = new Set(['created', 'lastUpdated', 'lastRotated', 'nextRotation', 'expiresAt', 'activated', 'statusChanged', 'lastMembershipUpdated', 'passwordChanged', 'lastLogin', '_links', 'client_secret', 'secret_hash', 'client_id', 'client_id_issued_at', 'kid', 'keys', 'transitioningToStatus', 'credentials_credentials']);
+const VOLATILE = new Set([
+  'created',
+  'lastUpdated',
+  'lastRotated',
+  'nextRotation',
+  'expiresAt',
+  'activated',
+  'statusChanged',
+  'lastMembershipUpdated',
+  'passwordChanged',
+  'lastLogin',
+  '_links',
+  'client_secret',
+  'secret_hash',
+  'client_id',
+  'client_id_issued_at',
+  'kid',
+  'keys',
+  'transitioningToStatus',
+  'credentials_credentials',
+]);
 function strip(value: any): any {
   if (Array.isArray(value)) return value.map(strip);
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE.has(k)).map(([k, v]) => [k, strip(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !VOLATILE.has(k))
+      .map(([k, v]) => [k, strip(v)]),
+  );
 }
 
 const serviceApp = (label: string) => ({
@@ -238,13 +294,29 @@ const serviceApp = (label: string) => ({
   label,
   signOnMode: 'OPENID_CONNECT',
   credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic', autoKeyRotation: true } },
-  settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], redirect_uris: [] } },
+  settings: {
+    oauthClient: {
+      application_type: 'service',
+      grant_types: ['client_credentials'],
+      response_types: ['token'],
+      redirect_uris: [],
+    },
+  },
 });
 const tokenHook = (name: string, uri: string) => ({
   name,
   type: hooks.TOKEN_HOOK_TYPE,
   version: '1.0.0',
-  channel: { type: 'HTTP', version: '1.0.0', config: { uri, method: 'POST', headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-secret-value' } } },
+  channel: {
+    type: 'HTTP',
+    version: '1.0.0',
+    config: {
+      uri,
+      method: 'POST',
+      headers: [],
+      authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-secret-value' },
+    },
+  },
 });
 
 /** Every scenario, as a log of results: the two runs must write the same log. */
@@ -273,26 +345,62 @@ async function scenarios(d: Driver, p: string): Promise<Record<string, unknown>>
   log.serverCreated = server;
   log.serverRead = await d.getServer(server.id);
   log.serversPaged = (await d.listServers(`${p}-as`, 1)).map((s) => s.name);
-  log.serverReplaced = await d.replaceServer(server.id, { name: `${p}-as`, description: 'changed', audiences: [`api://${p}`] });
+  log.serverReplaced = await d.replaceServer(server.id, {
+    name: `${p}-as`,
+    description: 'changed',
+    audiences: [`api://${p}`],
+  });
 
-  const scope = await d.createScope(server.id, { name: `${p}:read`, description: 'read', consent: 'IMPLICIT', default: false, metadataPublish: 'NO_CLIENTS' });
+  const scope = await d.createScope(server.id, {
+    name: `${p}:read`,
+    description: 'read',
+    consent: 'IMPLICIT',
+    default: false,
+    metadataPublish: 'NO_CLIENTS',
+  });
   log.scopeCreated = scope;
-  log.scopeReplaced = await d.replaceScope(server.id, scope.id, { name: `${p}:read`, description: 'read more', consent: 'IMPLICIT', default: true, metadataPublish: 'NO_CLIENTS' });
+  log.scopeReplaced = await d.replaceScope(server.id, scope.id, {
+    name: `${p}:read`,
+    description: 'read more',
+    consent: 'IMPLICIT',
+    default: true,
+    metadataPublish: 'NO_CLIENTS',
+  });
   log.scopesListed = (await d.listScopes(server.id)).filter((s) => !s.system);
 
-  const policy = await d.createPolicy(server.id, { type: 'OAUTH_AUTHORIZATION_POLICY', name: `${p}-policy`, description: 'contract', priority: 1, status: 'ACTIVE', conditions: { clients: { include: ['ALL_CLIENTS'] } } });
+  const policy = await d.createPolicy(server.id, {
+    type: 'OAUTH_AUTHORIZATION_POLICY',
+    name: `${p}-policy`,
+    description: 'contract',
+    priority: 1,
+    status: 'ACTIVE',
+    conditions: { clients: { include: ['ALL_CLIENTS'] } },
+  });
   log.policyCreated = policy;
   log.policyRead = await d.getPolicy(server.id, policy.id);
   log.policiesListed = await d.listPolicies(server.id);
-  log.policyReplaced = await d.replacePolicy(server.id, policy.id, { type: 'OAUTH_AUTHORIZATION_POLICY', name: `${p}-policy`, description: 'changed', priority: 1, status: 'ACTIVE', conditions: { clients: { include: [app.id] } } });
+  log.policyReplaced = await d.replacePolicy(server.id, policy.id, {
+    type: 'OAUTH_AUTHORIZATION_POLICY',
+    name: `${p}-policy`,
+    description: 'changed',
+    priority: 1,
+    status: 'ACTIVE',
+    conditions: { clients: { include: [app.id] } },
+  });
 
   const ruleBody = (minutes: number) => ({
     type: 'RESOURCE_ACCESS',
     name: `${p}-rule`,
     priority: 1,
     status: 'ACTIVE',
-    conditions: { people: { groups: { include: ['EVERYONE'] } }, grantTypes: { include: ['client_credentials'] }, scopes: { include: [`${p}:read`] } },
-    actions: { token: { accessTokenLifetimeMinutes: minutes, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } },
+    conditions: {
+      people: { groups: { include: ['EVERYONE'] } },
+      grantTypes: { include: ['client_credentials'] },
+      scopes: { include: [`${p}:read`] },
+    },
+    actions: {
+      token: { accessTokenLifetimeMinutes: minutes, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 },
+    },
   });
   const rule = await d.createRule(server.id, policy.id, ruleBody(60));
   log.ruleCreated = rule;
@@ -311,8 +419,18 @@ async function scenarios(d: Driver, p: string): Promise<Record<string, unknown>>
   log.hookGone = await d.getHook(hook.id);
 
   // Users, groups and group members (paged one at a time).
-  const alice = await d.createUser({ login: `alice@${p}.example.com`, email: `alice@${p}.example.com`, firstName: 'Alice', lastName: 'A' });
-  const bob = await d.createUser({ login: `bob@${p}.example.com`, email: `bob@${p}.example.com`, firstName: 'Bob', lastName: 'B' });
+  const alice = await d.createUser({
+    login: `alice@${p}.example.com`,
+    email: `alice@${p}.example.com`,
+    firstName: 'Alice',
+    lastName: 'A',
+  });
+  const bob = await d.createUser({
+    login: `bob@${p}.example.com`,
+    email: `bob@${p}.example.com`,
+    firstName: 'Bob',
+    lastName: 'B',
+  });
   log.userCreated = alice;
   log.userRead = await d.getUser(`bob@${p}.example.com`);
   const group = await d.createGroup(`${p}-group`);

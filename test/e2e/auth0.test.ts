@@ -4,10 +4,23 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
-import { auth0Writes, clearAuth0Log, connectProfile, describeWithKeychain, requireBuilt, startEmulators, workspace, type Emulators, type Workspace } from '../support/index.js';
+import {
+  auth0Writes,
+  clearAuth0Log,
+  connectProfile,
+  describeWithKeychain,
+  requireBuilt,
+  startEmulators,
+  workspace,
+  type Emulators,
+  type Workspace,
+} from '../support/index.js';
 
 /** A limited management app: a client with a grant on the Management API for only these scopes. */
-async function limitedManagementApp(emus: Emulators, scopes: string[]): Promise<{ clientId: string; clientSecret: string }> {
+async function limitedManagementApp(
+  emus: Emulators,
+  scopes: string[],
+): Promise<{ clientId: string; clientSecret: string }> {
   const { auth0 } = emus;
   const tokenRes = await fetch(auth0.tokenUrl, {
     method: 'POST',
@@ -22,7 +35,11 @@ async function limitedManagementApp(emus: Emulators, scopes: string[]): Promise<
   const token = ((await tokenRes.json()) as { access_token: string }).access_token;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const client = (await (
-    await fetch(`${auth0.managementBaseUrl}/clients`, { method: 'POST', headers, body: JSON.stringify({ name: 'limited', app_type: 'non_interactive' }) })
+    await fetch(`${auth0.managementBaseUrl}/clients`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'limited', app_type: 'non_interactive' }),
+    })
   ).json()) as { client_id: string; client_secret: string };
   const grant = await fetch(`${auth0.managementBaseUrl}/client-grants`, {
     method: 'POST',
@@ -38,7 +55,9 @@ function tenantSnapshot(emus: Emulators) {
   return {
     resourceServers: [...store.resourceServers.values()].map((r) => r.identifier).sort(),
     clients: [...store.clients.values()].map((c) => c.client_id).sort(),
-    grants: [...store.clientGrants.values()].map((g) => `${g.client_id} ${g.audience} ${[...g.scope].sort().join(' ')}`).sort(),
+    grants: [...store.clientGrants.values()]
+      .map((g) => `${g.client_id} ${g.audience} ${[...g.scope].sort().join(' ')}`)
+      .sort(),
   };
 }
 
@@ -59,18 +78,48 @@ describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real key
   test('login keeps the secret in the keychain, the rest in the profile, and checks the scopes', async () => {
     const { auth0 } = emus;
     const secret = auth0.managementClientSecret;
-    const result = await ws.run(['--json', 'auth0', 'login', '--base-url', auth0.url, '--client-id', auth0.managementClientId, '--client-secret-stdin'], {
-      input: `${secret}\n`,
-    });
+    const result = await ws.run(
+      [
+        '--json',
+        'auth0',
+        'login',
+        '--base-url',
+        auth0.url,
+        '--client-id',
+        auth0.managementClientId,
+        '--client-secret-stdin',
+      ],
+      {
+        input: `${secret}\n`,
+      },
+    );
     expect(result.stderr).not.toContain(secret);
     expect(result.stdout).not.toContain(secret);
     expect(result.code, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout);
-    expect(out).toMatchObject({ profile: ws.profile, domain: auth0.domain, baseUrl: auth0.url, clientId: auth0.managementClientId, missingScopes: {} });
-    expect(out.scopes).toEqual(expect.arrayContaining(['read:users', 'read:roles', 'read:role_members', 'create:clients', 'delete:client_grants']));
+    expect(out).toMatchObject({
+      profile: ws.profile,
+      domain: auth0.domain,
+      baseUrl: auth0.url,
+      clientId: auth0.managementClientId,
+      missingScopes: {},
+    });
+    expect(out.scopes).toEqual(
+      expect.arrayContaining([
+        'read:users',
+        'read:roles',
+        'read:role_members',
+        'create:clients',
+        'delete:client_grants',
+      ]),
+    );
     expect(await secretToolLookup(`${ws.profile}/auth0-management-secret`)).toBe(secret);
     const profiles = JSON.parse(await readFile(join(ws.dir, 'config', 'profiles.json'), 'utf8'));
-    expect(profiles.profiles[ws.profile].auth0).toEqual({ domain: auth0.domain, clientId: auth0.managementClientId, baseUrl: auth0.url });
+    expect(profiles.profiles[ws.profile].auth0).toEqual({
+      domain: auth0.domain,
+      clientId: auth0.managementClientId,
+      baseUrl: auth0.url,
+    });
     expect(JSON.stringify(profiles)).not.toContain(secret);
   });
 
@@ -105,14 +154,24 @@ describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real key
     expect(state.clientId).toMatch(/\w{10,}/);
     expect(state.resourceServerId).toBeTruthy();
     expect(state.clientGrantId).toBeTruthy();
-    for (const text of [`domain:`, `token endpoint: ${auth0.url}/oauth/token`, `audience:       ${audience}`, `client id:      ${state.clientId}`, 'okta-m2m token get --provider auth0']) {
+    for (const text of [
+      `domain:`,
+      `token endpoint: ${auth0.url}/oauth/token`,
+      `audience:       ${audience}`,
+      `client id:      ${state.clientId}`,
+      'okta-m2m token get --provider auth0',
+    ]) {
       expect(first.stdout).toContain(text);
     }
     const clientSecret = await secretToolLookup(`${ws.profile}/auth0-app:${state.clientId}`);
     expect(clientSecret).toBe(auth0.tenant.store.clients.get(state.clientId)?.client_secret);
     expect(first.stdout + first.stderr).not.toContain(clientSecret);
     const client = auth0.tenant.store.clients.get(state.clientId)!;
-    expect(client).toMatchObject({ name: 'orders-api', app_type: 'non_interactive', grant_types: ['client_credentials'] });
+    expect(client).toMatchObject({
+      name: 'orders-api',
+      app_type: 'non_interactive',
+      grant_types: ['client_credentials'],
+    });
     expect(auth0.tenant.store.grantFor(state.clientId, audience)?.scope).toEqual(['orders:read', 'orders:write']);
 
     // Again, with no flags: what the state recorded, found by id, nothing to change, not one write.
@@ -141,7 +200,11 @@ describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real key
     const more = await ws.run(['auth0', 'init', '--scope', 'orders:read,orders:write,orders:admin', '--yes']);
     expect(more.code, more.stderr).toBe(0);
     expect(auth0Writes(auth0).map((w) => w.split(' ')[0])).toEqual(['PATCH', 'PATCH']);
-    expect(auth0.tenant.store.grantFor(state.clientId, audience)?.scope.sort()).toEqual(['orders:admin', 'orders:read', 'orders:write']);
+    expect(auth0.tenant.store.grantFor(state.clientId, audience)?.scope.sort()).toEqual([
+      'orders:admin',
+      'orders:read',
+      'orders:write',
+    ]);
 
     const status = await ws.run(['--json', 'auth0', 'status']);
     expect(status.code, status.stderr).toBe(0);
@@ -159,7 +222,11 @@ describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real key
 
     const dryDestroy = await ws.run(['--json', 'auth0', 'destroy', '--dry-run']);
     expect(dryDestroy.code, dryDestroy.stderr).toBe(0);
-    expect(JSON.parse(dryDestroy.stdout).items.map((i: { kind: string }) => i.kind)).toEqual(['client grant', 'application', 'resource server']);
+    expect(JSON.parse(dryDestroy.stdout).items.map((i: { kind: string }) => i.kind)).toEqual([
+      'client grant',
+      'application',
+      'resource server',
+    ]);
     expect(tenantSnapshot(emus)).not.toEqual(before);
 
     const destroyed = await ws.run(['auth0', 'destroy', '--yes']);
@@ -182,9 +249,21 @@ describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real key
     const limited = await limitedManagementApp(emus, ['read:users', 'read:roles', 'read:role_members']);
     const other = await workspace();
     try {
-      const login = await other.run(['--json', 'auth0', 'login', '--base-url', emus.auth0.url, '--client-id', limited.clientId, '--client-secret-stdin'], {
-        input: limited.clientSecret,
-      });
+      const login = await other.run(
+        [
+          '--json',
+          'auth0',
+          'login',
+          '--base-url',
+          emus.auth0.url,
+          '--client-id',
+          limited.clientId,
+          '--client-secret-stdin',
+        ],
+        {
+          input: limited.clientSecret,
+        },
+      );
       expect(login.code, login.stderr).toBe(0);
       expect(login.stderr).toContain('"auth0 init / destroy" will not work');
       expect(login.stderr).toContain('create:clients');
@@ -199,9 +278,12 @@ describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real key
       expect(init.stderr).toContain('Auth0 Management API');
       expect(auth0Writes(emus.auth0)).toEqual([]);
 
-      const bad = await other.run(['auth0', 'login', '--base-url', emus.auth0.url, '--client-id', limited.clientId, '--client-secret-stdin'], {
-        input: 'not-the-secret',
-      });
+      const bad = await other.run(
+        ['auth0', 'login', '--base-url', emus.auth0.url, '--client-id', limited.clientId, '--client-secret-stdin'],
+        {
+          input: 'not-the-secret',
+        },
+      );
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/access_denied|invalid_client/);
     } finally {
@@ -213,9 +295,15 @@ describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real key
     const noName = await ws.run(['auth0', 'init', '--audience', 'https://y.example.com']);
     expect(noName.code).toBe(2);
     expect(noName.stderr).toContain('--name');
-    const path = await ws.run(['auth0', 'login', '--domain', 'https://acme.auth0.com/api', '--client-id', 'x', '--client-secret-stdin'], { input: 's3cret-value' });
+    const path = await ws.run(
+      ['auth0', 'login', '--domain', 'https://acme.auth0.com/api', '--client-id', 'x', '--client-secret-stdin'],
+      { input: 's3cret-value' },
+    );
     expect(path.code).toBe(2);
-    const http = await ws.run(['auth0', 'login', '--base-url', 'http://acme.example.com', '--client-id', 'x', '--client-secret-stdin'], { input: 's3cret-value' });
+    const http = await ws.run(
+      ['auth0', 'login', '--base-url', 'http://acme.example.com', '--client-id', 'x', '--client-secret-stdin'],
+      { input: 's3cret-value' },
+    );
     expect(http.code).toBe(2);
   });
   test('an app whose secret is gone from the keychain gets a new one on the next init (never a secret it lacks)', async () => {
@@ -246,9 +334,22 @@ describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real key
     try {
       await connectProfile(ci, emus);
       clearAuth0Log(auth0);
-      const result = await ci.run(['auth0', 'init', '--name', 'no-keychain-api', '--audience', 'https://api.example.com/nokc', '--scope', 'nokc:read', '--yes'], {
-        env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/okta-m2m-no-bus' },
-      });
+      const result = await ci.run(
+        [
+          'auth0',
+          'init',
+          '--name',
+          'no-keychain-api',
+          '--audience',
+          'https://api.example.com/nokc',
+          '--scope',
+          'nokc:read',
+          '--yes',
+        ],
+        {
+          env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/okta-m2m-no-bus' },
+        },
+      );
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/needs the OS keychain.*nothing was changed/);
       expect(auth0Writes(auth0)).toEqual([]);

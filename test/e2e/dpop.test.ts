@@ -253,7 +253,9 @@ describeWithKeychain('DPoP (built CLI, emulators, keychain)', () => {
       );
       expect(first.code, first.stderr).toBe(0);
       emus.okta.clearRequestLog();
-      const second = await ws.run(['--json', '--yes', 'sync', 'auth0-role', '--role', 'staff', '--group', 'Staff'], { env });
+      const second = await ws.run(['--json', '--yes', 'sync', 'auth0-role', '--role', 'staff', '--group', 'Staff'], {
+        env,
+      });
       expect(second.code, second.stderr).toBe(0);
       const memberPages = emus.okta.requestLog.filter((e) => /^\/api\/v1\/groups\/[^/]+\/users/.test(e.path));
       expect(memberPages.length).toBeGreaterThanOrEqual(2);

@@ -8,7 +8,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithKeychain, emulator, login, orgObjects, requireBuilt, workspace, type Workspace } from '../support/index.js';
+import {
+  describeWithKeychain,
+  emulator,
+  login,
+  orgObjects,
+  requireBuilt,
+  workspace,
+  type Workspace,
+} from '../support/index.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 const INIT = ['init', '--name', 'locked-api', '--audience', 'api://locked', '--scope', 'locked:read', '--yes'];
@@ -41,7 +49,9 @@ describeWithKeychain('the project lock', () => {
     expect(server!.rules).toHaveLength(1);
     const app = apps.find((a) => a.label === 'locked-api' || a.label.startsWith('locked-api'));
     expect(app).toBeDefined();
-    const secrets = await fetch(`${emu.url}/api/v1/apps/${app.id}/credentials/secrets`, { headers: { Authorization: `SSWS ${emu.adminToken}` } });
+    const secrets = await fetch(`${emu.url}/api/v1/apps/${app.id}/credentials/secrets`, {
+      headers: { Authorization: `SSWS ${emu.adminToken}` },
+    });
     expect(((await secrets.json()) as Array<{ status: string }>).filter((s) => s.status === 'ACTIVE')).toHaveLength(1);
     expect(existsSync(lockPath())).toBe(false);
   });
@@ -50,7 +60,10 @@ describeWithKeychain('the project lock', () => {
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
       await mkdir(join(ws.dir, '.okta-m2m'), { recursive: true });
-      await writeFile(lockPath(), JSON.stringify({ pid: holder.pid, command: 'destroy', startedAt: '2026-01-01T00:00:00.000Z' }));
+      await writeFile(
+        lockPath(),
+        JSON.stringify({ pid: holder.pid, command: 'destroy', startedAt: '2026-01-01T00:00:00.000Z' }),
+      );
       const result = await ws.run(INIT, { env: { OKTA_M2M_LOCK_WAIT_MS: '400' } });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`pid ${holder.pid} ("okta-m2m destroy"`);
@@ -63,7 +76,10 @@ describeWithKeychain('the project lock', () => {
   it('a stale lock from a dead process is taken over', async () => {
     const dead = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
     await new Promise((done) => dead.on('close', done));
-    await writeFile(lockPath(), JSON.stringify({ pid: dead.pid, command: 'init', startedAt: '2026-01-01T00:00:00.000Z' }));
+    await writeFile(
+      lockPath(),
+      JSON.stringify({ pid: dead.pid, command: 'init', startedAt: '2026-01-01T00:00:00.000Z' }),
+    );
     const result = await ws.run(INIT, { env: { OKTA_M2M_LOCK_WAIT_MS: '400' } });
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(lockPath())).toBe(false);

@@ -2,7 +2,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithKeychain, emulator, keychainLookup, login, requireBuilt, workspace, type Workspace } from '../support/index.js';
+import {
+  describeWithKeychain,
+  emulator,
+  keychainLookup,
+  login,
+  requireBuilt,
+  workspace,
+  type Workspace,
+} from '../support/index.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 describeWithKeychain('secret show and profiles status', () => {
@@ -15,7 +23,16 @@ describeWithKeychain('secret show and profiles status', () => {
     emu = await emulator({ rateLimits: 'off' });
     ws = await workspace();
     expect((await login(ws, emu)).code).toBe(0);
-    const init = await ws.run(['init', '--name', 'handed-api', '--audience', 'api://handed', '--scope', 'handed:read', '--yes']);
+    const init = await ws.run([
+      'init',
+      '--name',
+      'handed-api',
+      '--audience',
+      'api://handed',
+      '--scope',
+      'handed:read',
+      '--yes',
+    ]);
     expect(init.code, init.stderr).toBe(0);
     clientId = (await ws.state()).profiles[ws.profile].okta.clientId;
     secret = (keychainLookup(`${ws.profile}/app:${clientId}`) ?? '').trim();
@@ -56,11 +73,18 @@ describeWithKeychain('secret show and profiles status', () => {
   it('profiles status: org, auth mode, and that a token can be had', async () => {
     const result = await ws.run(['profiles', 'status', '--json']);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ profile: ws.profile, orgUrl: emu.url, authMode: 'ssws', canAuthenticate: true });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      profile: ws.profile,
+      orgUrl: emu.url,
+      authMode: 'ssws',
+      canAuthenticate: true,
+    });
   });
 
   it('profiles status with credentials Okta refuses: says so and exits non-zero', async () => {
-    const result = await ws.run(['profiles', 'status'], { env: { OKTA_M2M_API_TOKEN: 'refused-token-00000000000000' } });
+    const result = await ws.run(['profiles', 'status'], {
+      env: { OKTA_M2M_API_TOKEN: 'refused-token-00000000000000' },
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^token: +no: Okta rejected/m);
     expect(result.stderr).toContain('cannot authenticate');

@@ -30,7 +30,11 @@ describe('first contact, smaller points', () => {
   });
 
   it('emulator start suggests a login that works on a terminal (the prompt), and one for scripts', async () => {
-    const child = spawn(process.execPath, [BIN, 'emulator', 'start', '--port', '0'], { cwd: ws.dir, env: ws.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'emulator', 'start', '--port', '0'], {
+      cwd: ws.dir,
+      env: ws.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     await new Promise<void>((done, fail) => {
       child.stderr.on('data', (chunk) => {
@@ -48,10 +52,29 @@ describe('first contact, smaller points', () => {
   });
 
   it('--scope "orders read" is refused (a scope has no spaces) instead of becoming two scopes', async () => {
-    const result = await ws.run(['init', '--name', 'spaced', '--audience', 'api://spaced', '--scope', 'orders read', '--dry-run']);
+    const result = await ws.run([
+      'init',
+      '--name',
+      'spaced',
+      '--audience',
+      'api://spaced',
+      '--scope',
+      'orders read',
+      '--dry-run',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('"orders read" has a space in it');
-    const auth0 = await ws.run(['auth0', 'init', '--name', 'spaced', '--audience', 'api://spaced', '--scope', 'orders read', '--dry-run']);
+    const auth0 = await ws.run([
+      'auth0',
+      'init',
+      '--name',
+      'spaced',
+      '--audience',
+      'api://spaced',
+      '--scope',
+      'orders read',
+      '--dry-run',
+    ]);
     expect(auth0.code).toBe(2);
     expect(auth0.stderr).toContain('"orders read" has a space in it');
   });
@@ -74,7 +97,9 @@ describe('first contact, smaller points', () => {
     afterAll(async () => emu.stop());
 
     it('a bad $OKTA_M2M_API_TOKEN gets a hint naming the variable', async () => {
-      const result = await ws.run(['login', '--org-url', emu.url], { env: { OKTA_M2M_API_TOKEN: 'not-a-real-token-000000000000' } });
+      const result = await ws.run(['login', '--org-url', emu.url], {
+        env: { OKTA_M2M_API_TOKEN: 'not-a-real-token-000000000000' },
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('$OKTA_M2M_API_TOKEN');
       expect(result.stderr).not.toContain('not-a-real-token-000000000000');

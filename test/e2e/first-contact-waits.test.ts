@@ -18,8 +18,16 @@ describe('waits are shown', () => {
     server = createServer((_req, res) => {
       requests += 1;
       if (requests === 1) {
-        res.writeHead(429, { 'content-type': 'application/json', 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 3) });
-        res.end(JSON.stringify({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' }));
+        res.writeHead(429, {
+          'content-type': 'application/json',
+          'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 3),
+        });
+        res.end(
+          JSON.stringify({
+            errorCode: 'E0000047',
+            errorSummary: 'API call exceeded rate limit due to too many requests.',
+          }),
+        );
       } else res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -31,9 +39,13 @@ describe('waits are shown', () => {
   });
 
   it('a rate limit wait over 2 s says what it waits for, without --debug', async () => {
-    const result = await ws.run(['login', '--org-url', url, '--api-token-stdin'], { input: 'some-api-token-0000000000' });
+    const result = await ws.run(['login', '--org-url', url, '--api-token-stdin'], {
+      input: 'some-api-token-0000000000',
+    });
     expect(requests).toBe(2);
-    expect(result.stderr).toMatch(/waiting \d+ s for the rate limit on GET \/\.well-known\/okta-organization to reset \(retry 1, HTTP 429\)/);
+    expect(result.stderr).toMatch(
+      /waiting \d+ s for the rate limit on GET \/\.well-known\/okta-organization to reset \(retry 1, HTTP 429\)/,
+    );
     expect(result.stderr).not.toContain('debug:');
   });
 });

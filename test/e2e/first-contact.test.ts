@@ -15,7 +15,9 @@ import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 const TOKEN = 'first-contact-api-token-0123456789abcdef';
 
 function listen(server: Server | TcpServer): Promise<string> {
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 describe('login on first contact', () => {
@@ -48,7 +50,9 @@ describe('login on first contact', () => {
   });
 
   it('19.2: a server that never answers fails after --timeout with a clear error', async () => {
-    const result = await ws.run(['--timeout', '0.3', 'login', '--org-url', silentUrl, '--api-token-stdin'], { input: TOKEN });
+    const result = await ws.run(['--timeout', '0.3', 'login', '--org-url', silentUrl, '--api-token-stdin'], {
+      input: TOKEN,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Cannot reach 127\.0\.0\.1:\d+ for .*no answer in time/);
     expect(result.stderr).toMatch(/--timeout/);
@@ -76,7 +80,16 @@ describe('login on first contact', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keyFile = join(ws.dir, 'key.pem');
     await writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    const result = await ws.run(['login', '--oauth', '--org-url', htmlUrl, '--client-id', '0oafirstcontact', '--private-key-file', keyFile]);
+    const result = await ws.run([
+      'login',
+      '--oauth',
+      '--org-url',
+      htmlUrl,
+      '--client-id',
+      '0oafirstcontact',
+      '--private-key-file',
+      keyFile,
+    ]);
     expect(result.stderr).toContain('does not answer as an Okta org');
     expect(result.code).toBe(2);
     expect(seen.map((r) => r.url)).toEqual(['/.well-known/okta-organization']);

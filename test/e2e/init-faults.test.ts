@@ -14,7 +14,20 @@ import {
   type Workspace,
 } from '../support/index.js';
 
-const ARGS = ['init', '--name', 'billing', '--audience', 'api://billing', '--scope', 'billing:read', '--scope', 'billing:write', '--default-scope', 'billing:read', '--yes'];
+const ARGS = [
+  'init',
+  '--name',
+  'billing',
+  '--audience',
+  'api://billing',
+  '--scope',
+  'billing:read',
+  '--scope',
+  'billing:write',
+  '--default-scope',
+  'billing:read',
+  '--yes',
+];
 
 /** The reference: what a clean run leaves in an empty org. */
 async function cleanRunDigest(): Promise<Awaited<ReturnType<typeof orgDigest>>> {
@@ -53,129 +66,153 @@ describeWithKeychain('init under faults converges', () => {
     ['500s', ['500'] as const],
     ['dropped connections', ['drop'] as const],
     ['a mix', ['429', '500', 'drop'] as const],
-  ])('with random %s, repeated runs reach the clean state with no duplicates', { timeout: 120_000 }, async (_name, kinds) => {
-    const emu = await emulator({ seed: 11 });
-    const ws = await workspace();
-    try {
-      expect((await login(ws, emu)).code).toBe(0);
-      emu.setFaults({ faultRate: 0.3, faultKinds: [...kinds], seed: 5 });
-      let last;
-      let faults = 0;
-      for (let run = 1; run <= 12; run += 1) {
-        emu.clearRequestLog();
-        last = await ws.run(ARGS);
-        faults += emu.requestLog.filter((e) => e.fault).length;
-        if (last.code === 0) break;
-        expect(last.code, last.stderr).toBe(1);
-        expect(last.stderr).toMatch(/error: /);
+  ])(
+    'with random %s, repeated runs reach the clean state with no duplicates',
+    { timeout: 120_000 },
+    async (_name, kinds) => {
+      const emu = await emulator({ seed: 11 });
+      const ws = await workspace();
+      try {
+        expect((await login(ws, emu)).code).toBe(0);
+        emu.setFaults({ faultRate: 0.3, faultKinds: [...kinds], seed: 5 });
+        let last;
+        let faults = 0;
+        for (let run = 1; run <= 12; run += 1) {
+          emu.clearRequestLog();
+          last = await ws.run(ARGS);
+          faults += emu.requestLog.filter((e) => e.fault).length;
+          if (last.code === 0) break;
+          expect(last.code, last.stderr).toBe(1);
+          expect(last.stderr).toMatch(/error: /);
+        }
+        expect(last?.code, last?.stderr).toBe(0);
+        expect(faults, 'the emulator injected faults').toBeGreaterThan(3);
+        emu.clearFaults();
+        // A last clean run finds nothing to do, and the org matches a clean run's.
+        const settle = await ws.run(ARGS);
+        expect(settle.code, settle.stderr).toBe(0);
+        expect(settle.stderr).toMatch(/nothing to change/);
+        expect(await orgDigest(emu)).toEqual(reference);
+        await expectWorkingToken(ws);
+      } finally {
+        emu.clearFaults();
+        await ws.run(['destroy', '--yes']);
+        await ws.cleanup();
+        await emu.stop();
       }
-      expect(last?.code, last?.stderr).toBe(0);
-      expect(faults, 'the emulator injected faults').toBeGreaterThan(3);
-      emu.clearFaults();
-      // A last clean run finds nothing to do, and the org matches a clean run's.
-      const settle = await ws.run(ARGS);
-      expect(settle.code, settle.stderr).toBe(0);
-      expect(settle.stderr).toMatch(/nothing to change/);
-      expect(await orgDigest(emu)).toEqual(reference);
-      await expectWorkingToken(ws);
-    } finally {
-      emu.clearFaults();
-      await ws.run(['destroy', '--yes']);
-      await ws.cleanup();
-      await emu.stop();
-    }
-  });
+    },
+  );
 
-  it('creates whose answers are lost are adopted, not repeated, and the app gets a new secret', { timeout: 60_000 }, async () => {
-    const emu = await emulator();
-    const ws = await workspace();
-    try {
-      expect((await login(ws, emu)).code).toBe(0);
-      // init's management requests: 1-2 look the app and the server up by name, 3-4 create them. Drop both
-      // creates' connections after Okta did the work.
-      emu.setFaults({ faultSchedule: { 3: 'drop-after', 4: 'drop-after' } });
-      const result = await ws.run(ARGS);
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stderr).toMatch(/adopted app billing/);
-      expect(result.stderr).toMatch(/adopted authorization server billing/);
-      expect(result.stderr).toMatch(/created {2}client secret|created client secret/);
-      const dropped = emu.requestLog.filter((e) => e.fault === 'drop-after');
-      expect(dropped.map((e) => e.method)).toEqual(['POST', 'POST']);
-      expect(await orgDigest(emu)).toEqual(reference);
-      await expectWorkingToken(ws);
-    } finally {
-      emu.clearFaults();
-      await ws.run(['destroy', '--yes']);
-      await ws.cleanup();
-      await emu.stop();
-    }
-  });
-
-  it('a run that dies after Okta made the app but before the secret was kept is completed with a new secret', { timeout: 60_000 }, async () => {
-    const emu = await emulator();
-    const ws = await workspace();
-    try {
-      expect((await login(ws, emu)).code).toBe(0);
-      // Every write after the first four requests fails its connection after the work: the app and server get
-      // made (their answers lost), and nothing else; the run fails.
-      emu.setFaults({ faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])) });
-      const failed = await ws.run(ARGS);
-      expect(failed.code).toBe(1);
-      emu.clearFaults();
-      const result = await ws.run(ARGS);
-      expect(result.code, result.stderr).toBe(0);
-      expect(await orgDigest(emu)).toEqual(reference);
-      await expectWorkingToken(ws);
-    } finally {
-      await ws.run(['destroy', '--yes']);
-      await ws.cleanup();
-      await emu.stop();
-    }
-  });
-
-  it('a bare init (no flags) completes an interrupted run: the setup is recorded before the first write', { timeout: 60_000 }, async () => {
-    const emu = await emulator();
-    const ws = await workspace();
-    try {
-      expect((await login(ws, emu)).code).toBe(0);
-      emu.setFaults({ faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])) });
-      const failed = await ws.run(ARGS);
-      expect(failed.code).toBe(1);
-      emu.clearFaults();
-      const resumed = await ws.run(['init', '--yes']);
-      expect(resumed.code, resumed.stderr).toBe(0);
-      expect(resumed.stderr).toMatch(/using the setup init applied here last time/);
-      expect(await orgDigest(emu)).toEqual(reference);
-      await expectWorkingToken(ws);
-    } finally {
-      await ws.run(['destroy', '--yes']);
-      await ws.cleanup();
-      await emu.stop();
-    }
-  });
-
-  it('destroy under random faults, run again until it succeeds, leaves the org as before', { timeout: 120_000 }, async () => {
-    const emu = await emulator({ seed: 3 });
-    const ws = await workspace();
-    try {
-      const empty = await orgDigest(emu);
-      expect((await login(ws, emu)).code).toBe(0);
-      expect((await ws.run(ARGS)).code).toBe(0);
-      emu.setFaults({ faultRate: 0.35, faultKinds: ['429', '500', 'drop'], seed: 9 });
-      let last;
-      for (let run = 1; run <= 12; run += 1) {
-        last = await ws.run(['destroy', '--yes']);
-        if (last.code === 0) break;
+  it(
+    'creates whose answers are lost are adopted, not repeated, and the app gets a new secret',
+    { timeout: 60_000 },
+    async () => {
+      const emu = await emulator();
+      const ws = await workspace();
+      try {
+        expect((await login(ws, emu)).code).toBe(0);
+        // init's management requests: 1-2 look the app and the server up by name, 3-4 create them. Drop both
+        // creates' connections after Okta did the work.
+        emu.setFaults({ faultSchedule: { 3: 'drop-after', 4: 'drop-after' } });
+        const result = await ws.run(ARGS);
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stderr).toMatch(/adopted app billing/);
+        expect(result.stderr).toMatch(/adopted authorization server billing/);
+        expect(result.stderr).toMatch(/created {2}client secret|created client secret/);
+        const dropped = emu.requestLog.filter((e) => e.fault === 'drop-after');
+        expect(dropped.map((e) => e.method)).toEqual(['POST', 'POST']);
+        expect(await orgDigest(emu)).toEqual(reference);
+        await expectWorkingToken(ws);
+      } finally {
+        emu.clearFaults();
+        await ws.run(['destroy', '--yes']);
+        await ws.cleanup();
+        await emu.stop();
       }
-      expect(last?.code, last?.stderr).toBe(0);
-      emu.clearFaults();
-      expect(await orgDigest(emu)).toEqual(empty);
-    } finally {
-      emu.clearFaults();
-      await ws.cleanup();
-      await emu.stop();
-    }
-  });
+    },
+  );
+
+  it(
+    'a run that dies after Okta made the app but before the secret was kept is completed with a new secret',
+    { timeout: 60_000 },
+    async () => {
+      const emu = await emulator();
+      const ws = await workspace();
+      try {
+        expect((await login(ws, emu)).code).toBe(0);
+        // Every write after the first four requests fails its connection after the work: the app and server get
+        // made (their answers lost), and nothing else; the run fails.
+        emu.setFaults({
+          faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])),
+        });
+        const failed = await ws.run(ARGS);
+        expect(failed.code).toBe(1);
+        emu.clearFaults();
+        const result = await ws.run(ARGS);
+        expect(result.code, result.stderr).toBe(0);
+        expect(await orgDigest(emu)).toEqual(reference);
+        await expectWorkingToken(ws);
+      } finally {
+        await ws.run(['destroy', '--yes']);
+        await ws.cleanup();
+        await emu.stop();
+      }
+    },
+  );
+
+  it(
+    'a bare init (no flags) completes an interrupted run: the setup is recorded before the first write',
+    { timeout: 60_000 },
+    async () => {
+      const emu = await emulator();
+      const ws = await workspace();
+      try {
+        expect((await login(ws, emu)).code).toBe(0);
+        emu.setFaults({
+          faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])),
+        });
+        const failed = await ws.run(ARGS);
+        expect(failed.code).toBe(1);
+        emu.clearFaults();
+        const resumed = await ws.run(['init', '--yes']);
+        expect(resumed.code, resumed.stderr).toBe(0);
+        expect(resumed.stderr).toMatch(/using the setup init applied here last time/);
+        expect(await orgDigest(emu)).toEqual(reference);
+        await expectWorkingToken(ws);
+      } finally {
+        await ws.run(['destroy', '--yes']);
+        await ws.cleanup();
+        await emu.stop();
+      }
+    },
+  );
+
+  it(
+    'destroy under random faults, run again until it succeeds, leaves the org as before',
+    { timeout: 120_000 },
+    async () => {
+      const emu = await emulator({ seed: 3 });
+      const ws = await workspace();
+      try {
+        const empty = await orgDigest(emu);
+        expect((await login(ws, emu)).code).toBe(0);
+        expect((await ws.run(ARGS)).code).toBe(0);
+        emu.setFaults({ faultRate: 0.35, faultKinds: ['429', '500', 'drop'], seed: 9 });
+        let last;
+        for (let run = 1; run <= 12; run += 1) {
+          last = await ws.run(['destroy', '--yes']);
+          if (last.code === 0) break;
+        }
+        expect(last?.code, last?.stderr).toBe(0);
+        emu.clearFaults();
+        expect(await orgDigest(emu)).toEqual(empty);
+      } finally {
+        emu.clearFaults();
+        await ws.cleanup();
+        await emu.stop();
+      }
+    },
+  );
 
   it('SIGINT in the middle of init, then init again, completes it', { timeout: 60_000 }, async () => {
     const emu = await emulator({ latencyMs: 120 });

@@ -56,7 +56,11 @@ describeWithKeychain('the init wizard on a terminal', () => {
       allClients: false,
     });
     const state = (await ws.state()).profiles[ws.profile].okta;
-    expect(state).toMatchObject({ scopes: ['wizard:read', 'wizard:write'], defaultScope: 'wizard:read', spec: { name: 'wizard-api' } });
+    expect(state).toMatchObject({
+      scopes: ['wizard:read', 'wizard:write'],
+      defaultScope: 'wizard:read',
+      spec: { name: 'wizard-api' },
+    });
     expect(term.stdout).toMatch(/token endpoint:/);
 
     // The saved file drives the next run, with no prompt and no change.

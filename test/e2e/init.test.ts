@@ -23,7 +23,20 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
   let ws: Workspace;
   let before: Awaited<ReturnType<typeof orgDigest>>;
   const secrets: string[] = [];
-  const initArgs = ['init', '--name', 'orders-api', '--audience', 'api://orders', '--scope', 'orders:read', '--scope', 'orders:write', '--default-scope', 'orders:read', '--yes'];
+  const initArgs = [
+    'init',
+    '--name',
+    'orders-api',
+    '--audience',
+    'api://orders',
+    '--scope',
+    'orders:read',
+    '--scope',
+    'orders:write',
+    '--default-scope',
+    'orders:read',
+    '--yes',
+  ];
 
   beforeAll(async () => {
     requireBuilt();
@@ -38,12 +51,16 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
   });
 
   it('rejects a bad API token with a clear message and saves nothing', async () => {
-    const result = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], { input: '00notavalidtoken0000000000' });
+    const result = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], {
+      input: '00notavalidtoken0000000000',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/the API token is invalid or expired/);
     expect(result.stderr).toMatch(/hint: .*okta-m2m login/);
     expect(keychainLookup(`${ws.profile}/okta-api-token`)).toBeUndefined();
-    const debug = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin', '--debug'], { input: '00notavalidtoken0000000000' });
+    const debug = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin', '--debug'], {
+      input: '00notavalidtoken0000000000',
+    });
     expect(debug.stderr).toMatch(/request id: \S+/);
     expect(debug.stderr).not.toContain('00notavalidtoken0000000000');
   });
@@ -80,7 +97,23 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
     const outputs = JSON.parse(result.stdout);
     const state = (await ws.state()).profiles[ws.profile].okta;
     expect(Object.keys(state).sort()).toEqual(
-      ['orgUrl', 'appId', 'clientId', 'authMethod', 'authServerId', 'issuer', 'tokenEndpoint', 'audience', 'scopes', 'defaultScope', 'policyId', 'ruleId', 'scopeIds', 'spec', 'marker'].sort(),
+      [
+        'orgUrl',
+        'appId',
+        'clientId',
+        'authMethod',
+        'authServerId',
+        'issuer',
+        'tokenEndpoint',
+        'audience',
+        'scopes',
+        'defaultScope',
+        'policyId',
+        'ruleId',
+        'scopeIds',
+        'spec',
+        'marker',
+      ].sort(),
     );
     expect(state).toMatchObject({
       orgUrl: emu.url,
@@ -91,18 +124,35 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
       scopes: ['orders:read', 'orders:write'],
       defaultScope: 'orders:read',
     });
-    expect(outputs).toMatchObject({ clientId: state.clientId, issuer: state.issuer, tokenEndpoint: state.tokenEndpoint, tokenCommand: `okta-m2m token get --profile ${ws.profile}` });
+    expect(outputs).toMatchObject({
+      clientId: state.clientId,
+      issuer: state.issuer,
+      tokenEndpoint: state.tokenEndpoint,
+      tokenCommand: `okta-m2m token get --profile ${ws.profile}`,
+    });
 
     const { apps, details } = await orgObjects(emu);
     const app = apps.find((a) => a.id === state.appId);
-    expect(app).toMatchObject({ label: 'orders-api', status: 'ACTIVE', settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'] } } });
+    expect(app).toMatchObject({
+      label: 'orders-api',
+      status: 'ACTIVE',
+      settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'] } },
+    });
     const mine = details.find((d) => d.server.id === state.authServerId)!;
     expect(mine.server).toMatchObject({ name: 'orders-api', status: 'ACTIVE', audiences: ['api://orders'] });
     expect(mine.scopes.map((s: any) => s.name).sort()).toEqual(['orders:read', 'orders:write']);
     expect(mine.policies).toHaveLength(1);
-    expect(mine.policies[0]).toMatchObject({ id: state.policyId, status: 'ACTIVE', conditions: { clients: { include: [state.clientId] } } });
+    expect(mine.policies[0]).toMatchObject({
+      id: state.policyId,
+      status: 'ACTIVE',
+      conditions: { clients: { include: [state.clientId] } },
+    });
     expect(mine.rules).toHaveLength(1);
-    expect(mine.rules[0]).toMatchObject({ id: state.ruleId, status: 'ACTIVE', conditions: { grantTypes: { include: ['client_credentials'] } } });
+    expect(mine.rules[0]).toMatchObject({
+      id: state.ruleId,
+      status: 'ACTIVE',
+      conditions: { grantTypes: { include: ['client_credentials'] } },
+    });
 
     const secret = keychainLookup(`${ws.profile}/app:${state.clientId}`);
     expect(secret).toBeTruthy();
@@ -133,7 +183,19 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
 
   it('--dry-run prints the plan of a changed setup and changes nothing', async () => {
     emu.clearRequestLog();
-    const result = await ws.run(['init', '--name', 'orders-api', '--audience', 'api://orders', '--scope', 'orders:read,orders:admin', '--token-lifetime', '30', '--dry-run', '--json']);
+    const result = await ws.run([
+      'init',
+      '--name',
+      'orders-api',
+      '--audience',
+      'api://orders',
+      '--scope',
+      'orders:read,orders:admin',
+      '--token-lifetime',
+      '30',
+      '--dry-run',
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const plan = JSON.parse(result.stdout);
     expect(plan.changed).toBe(true);
@@ -146,7 +208,19 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
 
   it('a changed setup is updated in place', { timeout: 60_000 }, async () => {
     const first = (await ws.state()).profiles[ws.profile].okta;
-    const result = await ws.run(['init', '--name', 'orders-api', '--audience', 'api://orders-v2', '--scope', 'orders:read,orders:admin', '--token-lifetime', '30', '--yes', '--allow-breaking']);
+    const result = await ws.run([
+      'init',
+      '--name',
+      'orders-api',
+      '--audience',
+      'api://orders-v2',
+      '--scope',
+      'orders:read,orders:admin',
+      '--token-lifetime',
+      '30',
+      '--yes',
+      '--allow-breaking',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const state = (await ws.state()).profiles[ws.profile].okta;
     expect(state.appId).toBe(first.appId);
@@ -170,24 +244,47 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
     const result = await ws.run(['status', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const status = JSON.parse(result.stdout);
-    expect(status).toMatchObject({ profile: ws.profile, orgUrl: emu.url, complete: true, drift: false, token: { ok: true } });
-    expect(status.objects.map((o: any) => o.kind)).toEqual(['app', 'credential', 'authServer', 'scope', 'scope', 'policy', 'rule']);
+    expect(status).toMatchObject({
+      profile: ws.profile,
+      orgUrl: emu.url,
+      complete: true,
+      drift: false,
+      token: { ok: true },
+    });
+    expect(status.objects.map((o: any) => o.kind)).toEqual([
+      'app',
+      'credential',
+      'authServer',
+      'scope',
+      'scope',
+      'policy',
+      'rule',
+    ]);
     const human = await ws.run(['status']);
     expect(human.stdout).toMatch(/token:\s+yes/);
   });
 
   it('status reports drift made outside okta-m2m, and init corrects it', { timeout: 60_000 }, async () => {
     const state = (await ws.state()).profiles[ws.profile].okta;
-    const res = await fetch(`${emu.url}/api/v1/authorizationServers/${state.authServerId}/policies/${state.policyId}/lifecycle/deactivate`, {
-      method: 'POST',
-      headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' },
-    });
+    const res = await fetch(
+      `${emu.url}/api/v1/authorizationServers/${state.authServerId}/policies/${state.policyId}/lifecycle/deactivate`,
+      {
+        method: 'POST',
+        headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' },
+      },
+    );
     expect(res.status).toBeLessThan(300);
     const status = JSON.parse((await ws.run(['status', '--json', '--no-token'])).stdout);
     expect(status.drift).toBe(true);
-    expect(status.objects.find((o: any) => o.kind === 'policy')).toMatchObject({ status: 'drifted', changes: ['status: INACTIVE -> ACTIVE'] });
+    expect(status.objects.find((o: any) => o.kind === 'policy')).toMatchObject({
+      status: 'drifted',
+      changes: ['status: INACTIVE -> ACTIVE'],
+    });
     expect((await ws.run(['init', '--yes'])).code).toBe(0);
-    expect(JSON.parse((await ws.run(['status', '--json'])).stdout)).toMatchObject({ drift: false, token: { ok: true } });
+    expect(JSON.parse((await ws.run(['status', '--json'])).stdout)).toMatchObject({
+      drift: false,
+      token: { ok: true },
+    });
   });
 
   it('destroy --yes removes what init made and leaves the org as before', { timeout: 60_000 }, async () => {

@@ -9,7 +9,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { emulator, describeWithKeychain, keychainLookup, login, orgObjects, requireBuilt, workspace, writeMethods, type Workspace } from '../support/index.js';
+import {
+  emulator,
+  describeWithKeychain,
+  keychainLookup,
+  login,
+  orgObjects,
+  requireBuilt,
+  workspace,
+  writeMethods,
+  type Workspace,
+} from '../support/index.js';
 
 const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/okta-m2m-no-bus' };
 const INIT = ['init', '--name', 'ledger', '--scope', 'ledger:read', '--yes'];
@@ -35,7 +45,9 @@ describeWithKeychain('without a keychain (CI)', () => {
 
   it('login with OKTA_M2M_API_TOKEN checks the token, saves the profile and does not store the token', async () => {
     const ws = await fresh();
-    const result = await ws.run(['login', '--org-url', emu.url], { env: { ...NO_KEYCHAIN, OKTA_M2M_API_TOKEN: emu.adminToken } });
+    const result = await ws.run(['login', '--org-url', emu.url], {
+      env: { ...NO_KEYCHAIN, OKTA_M2M_API_TOKEN: emu.adminToken },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/not stored: okta-m2m reads it from OKTA_M2M_API_TOKEN/);
     expect(result.stdout).toMatch(/API token \(from \$OKTA_M2M_API_TOKEN\)/);
@@ -44,7 +56,9 @@ describeWithKeychain('without a keychain (CI)', () => {
     expect(keychainLookup(`${ws.profile}/okta-api-token`)).toBeUndefined();
     // A bad token is still refused, and nothing is saved.
     const other = await fresh();
-    const bad = await other.run(['login', '--org-url', emu.url], { env: { ...NO_KEYCHAIN, OKTA_M2M_API_TOKEN: '00notavalidtoken0000000000' } });
+    const bad = await other.run(['login', '--org-url', emu.url], {
+      env: { ...NO_KEYCHAIN, OKTA_M2M_API_TOKEN: '00notavalidtoken0000000000' },
+    });
     expect(bad.code).toBe(1);
     expect(existsSync(join(other.dir, 'config', 'profiles.json'))).toBe(false);
   });
@@ -56,7 +70,11 @@ describeWithKeychain('without a keychain (CI)', () => {
     const admin = async (path: string, body: unknown) => {
       const res = await fetch(`${emu.url}${path}`, {
         method: 'POST',
-        headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: {
+          Authorization: `SSWS ${emu.adminToken}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+        },
         body: JSON.stringify(body),
       });
       expect(res.ok, `${path}: ${res.status}`).toBe(true);
@@ -68,21 +86,45 @@ describeWithKeychain('without a keychain (CI)', () => {
       label: `okta-m2m-ci-${Math.random().toString(36).slice(2, 8)}`,
       signOnMode: 'OPENID_CONNECT',
       credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
-      settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], jwks: { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] } } },
+      settings: {
+        oauthClient: {
+          application_type: 'service',
+          grant_types: ['client_credentials'],
+          response_types: ['token'],
+          jwks: { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] },
+        },
+      },
     });
-    for (const scopeId of ['okta.apps.manage', 'okta.authorizationServers.manage']) await admin(`/api/v1/apps/${app.id}/grants`, { issuer: emu.url, scopeId });
+    for (const scopeId of ['okta.apps.manage', 'okta.authorizationServers.manage'])
+      await admin(`/api/v1/apps/${app.id}/grants`, { issuer: emu.url, scopeId });
     const clientId = app.credentials.oauthClient.client_id as string;
     await admin(`/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' });
 
     const ws = await fresh();
     const result = await ws.run(
-      ['login', '--oauth', '--org-url', emu.url, '--client-id', clientId, '--key-id', kid, '--scopes', 'okta.apps.manage okta.authorizationServers.manage'],
+      [
+        'login',
+        '--oauth',
+        '--org-url',
+        emu.url,
+        '--client-id',
+        clientId,
+        '--key-id',
+        kid,
+        '--scopes',
+        'okta.apps.manage okta.authorizationServers.manage',
+      ],
       { env: { ...NO_KEYCHAIN, OKTA_M2M_PRIVATE_KEY: await exportPKCS8(privateKey) } },
     );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/not stored: okta-m2m reads it from OKTA_M2M_PRIVATE_KEY/);
     const profiles = JSON.parse(await readFile(join(ws.dir, 'config', 'profiles.json'), 'utf8'));
-    expect(profiles.profiles[ws.profile]).toMatchObject({ orgUrl: emu.url, authMode: 'private_key_jwt', clientId, keyId: kid });
+    expect(profiles.profiles[ws.profile]).toMatchObject({
+      orgUrl: emu.url,
+      authMode: 'private_key_jwt',
+      clientId,
+      keyId: kid,
+    });
     expect(keychainLookup(`${ws.profile}/okta-private-key`)).toBeUndefined();
   });
 
@@ -103,25 +145,29 @@ describeWithKeychain('without a keychain (CI)', () => {
     expect((await orgObjects(emu)).apps.length).toBe(appsBefore);
   });
 
-  it('after a first init with a keychain, init re-runs without one when OKTA_M2M_CLIENT_SECRET holds the secret', { timeout: 60_000 }, async () => {
-    const ws = await fresh();
-    expect((await login(ws, emu)).code).toBe(0);
-    const first = await ws.run(INIT);
-    expect(first.code, first.stderr).toBe(0);
-    const state = (await ws.state()).profiles[ws.profile].okta;
-    const secret = keychainLookup(`${ws.profile}/app:${state.clientId}`);
-    expect(secret).toBeTruthy();
-    const ci = { ...NO_KEYCHAIN, OKTA_M2M_API_TOKEN: emu.adminToken, OKTA_M2M_CLIENT_SECRET: secret! };
-    const changed = await ws.run(['init', '--token-lifetime', '30', '--yes'], { env: ci });
-    expect(changed.code, changed.stderr).toBe(0);
-    expect(changed.stderr).toMatch(/updated rule/);
-    // Without the secret, the app's credential would have to be replaced, which needs a keychain: refused, unwritten.
-    emu.clearRequestLog();
-    const { OKTA_M2M_CLIENT_SECRET: _, ...noSecret } = ci;
-    const refused = await ws.run(['init', '--yes'], { env: noSecret });
-    expect(refused.code).toBe(1);
-    expect(writeMethods(emu.requestLog)).toEqual([]);
-  });
+  it(
+    'after a first init with a keychain, init re-runs without one when OKTA_M2M_CLIENT_SECRET holds the secret',
+    { timeout: 60_000 },
+    async () => {
+      const ws = await fresh();
+      expect((await login(ws, emu)).code).toBe(0);
+      const first = await ws.run(INIT);
+      expect(first.code, first.stderr).toBe(0);
+      const state = (await ws.state()).profiles[ws.profile].okta;
+      const secret = keychainLookup(`${ws.profile}/app:${state.clientId}`);
+      expect(secret).toBeTruthy();
+      const ci = { ...NO_KEYCHAIN, OKTA_M2M_API_TOKEN: emu.adminToken, OKTA_M2M_CLIENT_SECRET: secret! };
+      const changed = await ws.run(['init', '--token-lifetime', '30', '--yes'], { env: ci });
+      expect(changed.code, changed.stderr).toBe(0);
+      expect(changed.stderr).toMatch(/updated rule/);
+      // Without the secret, the app's credential would have to be replaced, which needs a keychain: refused, unwritten.
+      emu.clearRequestLog();
+      const { OKTA_M2M_CLIENT_SECRET: _, ...noSecret } = ci;
+      const refused = await ws.run(['init', '--yes'], { env: noSecret });
+      expect(refused.code).toBe(1);
+      expect(writeMethods(emu.requestLog)).toEqual([]);
+    },
+  );
 
   it('status --no-token --json says the token was not checked', async () => {
     const ws = await fresh();

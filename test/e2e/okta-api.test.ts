@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { main } from '../../src/cli.js';
-import { ENTER, allFiles, describeWithKeychain, emulator, fakeTerminal, keychainLookup, requireBuilt, workspace, type Workspace } from '../support/index.js';
+import {
+  ENTER,
+  allFiles,
+  describeWithKeychain,
+  emulator,
+  fakeTerminal,
+  keychainLookup,
+  requireBuilt,
+  workspace,
+  type Workspace,
+} from '../support/index.js';
 
 // Issue 17 item 2: init --okta-api makes a service app for the user's own automation against Okta's management
 // API; its token (from token get) lists users, is refused where no scope was granted; re-runs write nothing;
@@ -14,7 +24,9 @@ const writes = (log: Array<{ method: string; path: string }>) =>
   log.filter((e) => e.method !== 'GET' && e.path !== '/oauth2/v1/token' && !e.path.startsWith('/__emulator'));
 
 async function sswsGet(emu: EmulatorHandle, path: string) {
-  const res = await fetch(`${emu.url}${path}`, { headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' } });
+  const res = await fetch(`${emu.url}${path}`, {
+    headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' },
+  });
   return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
 }
 
@@ -33,57 +45,99 @@ describeWithKeychain('init --okta-api', () => {
     await emu?.stop();
   });
 
-  it('makes an app whose token lists users and nothing else; a re-run writes nothing; destroy leaves nothing', { timeout: 120_000 }, async () => {
-    const dry = await ws.run(['init', '--okta-api', '--name', 'user-report', '--okta-scope', 'okta.users.read', '--dry-run', '--json']);
-    expect(dry.code, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout).items.map((i: any) => `${i.action} ${i.kind}`)).toEqual([
-      'create app', 'create credential', 'create grant', 'create resourceSet', 'create customRole', 'create roleAssignment',
-    ]);
+  it(
+    'makes an app whose token lists users and nothing else; a re-run writes nothing; destroy leaves nothing',
+    { timeout: 120_000 },
+    async () => {
+      const dry = await ws.run([
+        'init',
+        '--okta-api',
+        '--name',
+        'user-report',
+        '--okta-scope',
+        'okta.users.read',
+        '--dry-run',
+        '--json',
+      ]);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(JSON.parse(dry.stdout).items.map((i: any) => `${i.action} ${i.kind}`)).toEqual([
+        'create app',
+        'create credential',
+        'create grant',
+        'create resourceSet',
+        'create customRole',
+        'create roleAssignment',
+      ]);
 
-    const init = await ws.run(['init', '--okta-api', '--name', 'user-report', '--okta-scope', 'okta.users.read', '--yes', '--json']);
-    expect(init.code, init.stderr).toBe(0);
-    const out = JSON.parse(init.stdout);
-    expect(out).toMatchObject({ kind: 'okta-api', tokenEndpoint: `${emu.url}/oauth2/v1/token`, scopes: ['okta.users.read'], keyId: expect.any(String), sdk: { authorizationMode: 'PrivateKey', clientId: out.clientId } });
-    const key = keychainLookup(`${ws.profile}/app-key:${out.clientId}`);
-    expect(key).toMatch(/BEGIN PRIVATE KEY/);
+      const init = await ws.run([
+        'init',
+        '--okta-api',
+        '--name',
+        'user-report',
+        '--okta-scope',
+        'okta.users.read',
+        '--yes',
+        '--json',
+      ]);
+      expect(init.code, init.stderr).toBe(0);
+      const out = JSON.parse(init.stdout);
+      expect(out).toMatchObject({
+        kind: 'okta-api',
+        tokenEndpoint: `${emu.url}/oauth2/v1/token`,
+        scopes: ['okta.users.read'],
+        keyId: expect.any(String),
+        sdk: { authorizationMode: 'PrivateKey', clientId: out.clientId },
+      });
+      const key = keychainLookup(`${ws.profile}/app-key:${out.clientId}`);
+      expect(key).toMatch(/BEGIN PRIVATE KEY/);
 
-    const token = await ws.run(['token', 'get', '--json']);
-    expect(token.code, token.stderr).toBe(0);
-    const accessToken = JSON.parse(token.stdout).access_token as string;
-    const users = await fetch(`${emu.url}/api/v1/users?limit=5`, { headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' } });
-    expect(users.status).toBe(200);
-    const apps = await fetch(`${emu.url}/api/v1/apps?limit=5`, { headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' } });
-    expect(apps.status).toBe(403);
+      const token = await ws.run(['token', 'get', '--json']);
+      expect(token.code, token.stderr).toBe(0);
+      const accessToken = JSON.parse(token.stdout).access_token as string;
+      const users = await fetch(`${emu.url}/api/v1/users?limit=5`, {
+        headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+      });
+      expect(users.status).toBe(200);
+      const apps = await fetch(`${emu.url}/api/v1/apps?limit=5`, {
+        headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+      });
+      expect(apps.status).toBe(403);
 
-    emu.clearRequestLog();
-    const again = await ws.run(['init', '--yes']);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/nothing to change/);
-    expect(writes(emu.requestLog)).toEqual([]);
+      emu.clearRequestLog();
+      const again = await ws.run(['init', '--yes']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/nothing to change/);
+      expect(writes(emu.requestLog)).toEqual([]);
 
-    const status = await ws.run(['status', '--json']);
-    expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ kind: 'okta-api', drift: false, token: { ok: true } });
-    // A grant added outside the setup, and a removed role assignment, are drift.
-    const appId = (await ws.state()).profiles[ws.profile].okta.appId;
-    await fetch(`${emu.url}/api/v1/apps/${appId}/grants`, {
-      method: 'POST',
-      headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ issuer: emu.url, scopeId: 'okta.groups.read' }),
-    });
-    const drifted = JSON.parse((await ws.run(['status', '--json', '--no-token'])).stdout);
-    expect(drifted.drift).toBe(true);
-    expect(drifted.objects.find((o: any) => o.name === 'okta.groups.read')).toMatchObject({ status: 'drifted' });
+      const status = await ws.run(['status', '--json']);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ kind: 'okta-api', drift: false, token: { ok: true } });
+      // A grant added outside the setup, and a removed role assignment, are drift.
+      const appId = (await ws.state()).profiles[ws.profile].okta.appId;
+      await fetch(`${emu.url}/api/v1/apps/${appId}/grants`, {
+        method: 'POST',
+        headers: {
+          Authorization: `SSWS ${emu.adminToken}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+        },
+        body: JSON.stringify({ issuer: emu.url, scopeId: 'okta.groups.read' }),
+      });
+      const drifted = JSON.parse((await ws.run(['status', '--json', '--no-token'])).stdout);
+      expect(drifted.drift).toBe(true);
+      expect(drifted.objects.find((o: any) => o.name === 'okta.groups.read')).toMatchObject({ status: 'drifted' });
 
-    const destroy = await ws.run(['destroy', '--yes']);
-    expect(destroy.code, destroy.stderr).toBe(0);
-    const access = out as { clientId: string };
-    expect((await sswsGet(emu, `/api/v1/apps/${appId}`)).status).toBe(404);
-    expect((await sswsGet(emu, '/api/v1/iam/roles')).body.roles).toEqual([]);
-    expect((await sswsGet(emu, '/api/v1/iam/resource-sets')).body['resource-sets']).toEqual([]);
-    expect(keychainLookup(`${ws.profile}/app-key:${access.clientId}`)).toBeUndefined();
-    for (const text of [...(await allFiles(ws.dir)), ...ws.outputs]) for (const secret of [key!, emu.adminToken]) expect(text.includes(secret.trim())).toBe(false);
-  });
+      const destroy = await ws.run(['destroy', '--yes']);
+      expect(destroy.code, destroy.stderr).toBe(0);
+      const access = out as { clientId: string };
+      expect((await sswsGet(emu, `/api/v1/apps/${appId}`)).status).toBe(404);
+      expect((await sswsGet(emu, '/api/v1/iam/roles')).body.roles).toEqual([]);
+      expect((await sswsGet(emu, '/api/v1/iam/resource-sets')).body['resource-sets']).toEqual([]);
+      expect(keychainLookup(`${ws.profile}/app-key:${access.clientId}`)).toBeUndefined();
+      for (const text of [...(await allFiles(ws.dir)), ...ws.outputs])
+        for (const secret of [key!, emu.adminToken]) expect(text.includes(secret.trim())).toBe(false);
+    },
+  );
 
   it('--file with kind okta-api, --public-key-file, and flags that need --okta-api', { timeout: 60_000 }, async () => {
     const misplaced = await ws.run(['init', '--name', 'x', '--scope', 'x:read', '--okta-scope', 'okta.users.read']);
@@ -96,7 +150,10 @@ describeWithKeychain('init --okta-api', () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     await writeFile(join(ws.dir, 'pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }).toString());
-    await writeFile(join(ws.dir, 'okta-api.json'), JSON.stringify({ kind: 'okta-api', name: 'group-sync', scopes: ['okta.groups.read'] }));
+    await writeFile(
+      join(ws.dir, 'okta-api.json'),
+      JSON.stringify({ kind: 'okta-api', name: 'group-sync', scopes: ['okta.groups.read'] }),
+    );
     const init = await ws.run(['init', '--file', 'okta-api.json', '--public-key-file', 'pub.pem', '--yes', '--json']);
     expect(init.code, init.stderr).toBe(0);
     const out = JSON.parse(init.stdout);
@@ -114,7 +171,10 @@ describeWithKeychain('init --okta-api', () => {
     await term.answer(/Apply these changes\?/, `y${ENTER}`);
     expect(await running, term.screen).toBe(0);
     expect(term.screen).toMatch(/\+ create\s+app wizard-report/);
-    expect((await ws.state()).profiles[ws.profile].okta).toMatchObject({ kind: 'okta-api', scopes: ['okta.users.read'] });
+    expect((await ws.state()).profiles[ws.profile].okta).toMatchObject({
+      kind: 'okta-api',
+      scopes: ['okta.users.read'],
+    });
     expect((await ws.run(['destroy', '--yes'])).code).toBe(0);
   });
 });

@@ -204,28 +204,37 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
     expect(await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/secrets`)).toHaveLength(1);
   });
 
-  it('rotate secret --print-bridge-token prints the SCIM app\'s new bridge token, sealed to the recorded bridge key', { timeout: 60_000 }, async () => {
-    const { ws, okta } = await setup();
-    const { generateBridgeKeyPair, sealedTokenOpener } = await import('../../src/scim/sealed-token.js');
-    const refused = await ws.run(['rotate', 'secret', '--finish', '--yes', '--print-bridge-token']);
-    // No bridge key recorded: refused before any write, with a hint.
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/No bridge key is recorded/);
-    expect(await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/secrets`)).toHaveLength(1);
-    // What hook deploy records: the public half of the bridge key, in the project state.
-    const pair = await generateBridgeKeyPair();
-    const stateFile = join(ws.dir, '.okta-m2m', 'state.json');
-    const state = JSON.parse(await readFile(stateFile, 'utf8'));
-    state.profiles[ws.profile].scimBridge = { kid: pair.kid, publicJwk: pair.publicJwk, source: 'hook deploy', privateKeyIn: 'environment' };
-    await writeFile(stateFile, JSON.stringify(state, null, 2));
-    const result = await ws.run(['rotate', 'secret', '--finish', '--yes', '--print-bridge-token']);
-    expect(result.code, result.stderr).toBe(0);
-    const newSecret = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
-    const opened = await (await sealedTokenOpener(pair.privateJwk)).open(result.stdout.trim());
-    expect(opened).toMatchObject({ clientId: okta.clientId, clientSecret: newSecret });
-    expect(result.stderr).toContain(`sealed to the bridge key ${pair.kid}`);
-    for (const text of [result.stdout, result.stderr]) expect(text).not.toContain(newSecret);
-  });
+  it(
+    "rotate secret --print-bridge-token prints the SCIM app's new bridge token, sealed to the recorded bridge key",
+    { timeout: 60_000 },
+    async () => {
+      const { ws, okta } = await setup();
+      const { generateBridgeKeyPair, sealedTokenOpener } = await import('../../src/scim/sealed-token.js');
+      const refused = await ws.run(['rotate', 'secret', '--finish', '--yes', '--print-bridge-token']);
+      // No bridge key recorded: refused before any write, with a hint.
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/No bridge key is recorded/);
+      expect(await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/secrets`)).toHaveLength(1);
+      // What hook deploy records: the public half of the bridge key, in the project state.
+      const pair = await generateBridgeKeyPair();
+      const stateFile = join(ws.dir, '.okta-m2m', 'state.json');
+      const state = JSON.parse(await readFile(stateFile, 'utf8'));
+      state.profiles[ws.profile].scimBridge = {
+        kid: pair.kid,
+        publicJwk: pair.publicJwk,
+        source: 'hook deploy',
+        privateKeyIn: 'environment',
+      };
+      await writeFile(stateFile, JSON.stringify(state, null, 2));
+      const result = await ws.run(['rotate', 'secret', '--finish', '--yes', '--print-bridge-token']);
+      expect(result.code, result.stderr).toBe(0);
+      const newSecret = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
+      const opened = await (await sealedTokenOpener(pair.privateJwk)).open(result.stdout.trim());
+      expect(opened).toMatchObject({ clientId: okta.clientId, clientSecret: newSecret });
+      expect(result.stderr).toContain(`sealed to the bridge key ${pair.kid}`);
+      for (const text of [result.stdout, result.stderr]) expect(text).not.toContain(newSecret);
+    },
+  );
 
   for (const step of ['started', 'created', 'switched', 'finishing'] as const) {
     it(

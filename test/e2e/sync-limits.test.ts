@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator } from '../../src/emulator/okta/index.js';
 import { startAuth0Emulator } from '../../src/emulator/auth0/index.js';
-import { connectProfile, groupLogins, requireBuilt, workspace, type Emulators, type Workspace } from '../support/index.js';
+import {
+  connectProfile,
+  groupLogins,
+  requireBuilt,
+  workspace,
+  type Emulators,
+  type Workspace,
+} from '../support/index.js';
 
 /**
  * `sync auth0-role` (the built CLI) under Okta's rate limits for the plan a developer org gets, the emulator's
@@ -19,7 +26,15 @@ describe('sync auth0-role under the developer plan', () => {
     requireBuilt();
     const [okta, auth0] = await Promise.all([
       startEmulator({ port: 0, seed: 11, rateLimits: 'developer', rateLimitWindowMs: 1000 }),
-      startAuth0Emulator({ seed: 11, seedData: { roles: [{ name: 'limited', users: USERS }, { name: 'activated', users: 2 }] } }),
+      startAuth0Emulator({
+        seed: 11,
+        seedData: {
+          roles: [
+            { name: 'limited', users: USERS },
+            { name: 'activated', users: 2 },
+          ],
+        },
+      }),
     ]);
     emus = { okta, auth0, stop: async () => void (await Promise.all([okta.stop(), auth0.stop()])) };
     ws = await workspace();
@@ -33,7 +48,10 @@ describe('sync auth0-role under the developer plan', () => {
   test(`${USERS} users complete, paced by X-Rate-Limit-Remaining / -Reset rather than by 429s`, async () => {
     const { okta } = emus;
     okta.clearRequestLog();
-    const run = await ws.run(['--json', '--yes', 'sync', 'auth0-role', '--role', 'limited', '--group', 'Limited', '--create-group'], { timeoutMs: 120_000 });
+    const run = await ws.run(
+      ['--json', '--yes', 'sync', 'auth0-role', '--role', 'limited', '--group', 'Limited', '--create-group'],
+      { timeoutMs: 120_000 },
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ seen: USERS, created: USERS, failed: 0 });
     expect(groupLogins(okta, 'Limited')).toHaveLength(USERS);
@@ -43,22 +61,48 @@ describe('sync auth0-role under the developer plan', () => {
     const refused = calls.filter((e) => e.status === 429);
     // The pacer keeps to the window; a call may still meet a reset by a hair. Without it, every window ends in a
     // burst of 429s (most of the concurrent calls past the 50th).
-    expect(refused.length, `${refused.length} of ${calls.length} calls refused`).toBeLessThanOrEqual(Math.ceil(calls.length * 0.01));
+    expect(refused.length, `${refused.length} of ${calls.length} calls refused`).toBeLessThanOrEqual(
+      Math.ceil(calls.length * 0.01),
+    );
   }, 150_000);
 
   // Okta createUser (management spec): activate=true without a password leaves the user PROVISIONED and e-mails
   // an activation link; issue 16 row 5: the command must say so before it asks or changes anything.
   test('--activate warns on stderr, before the confirmation, that Okta e-mails every user it activates; the JSON says so', async () => {
-    const refused = await ws.run(['sync', 'auth0-role', '--role', 'activated', '--group', 'Activated', '--create-group', '--activate', '--prune']);
+    const refused = await ws.run([
+      'sync',
+      'auth0-role',
+      '--role',
+      'activated',
+      '--group',
+      'Activated',
+      '--create-group',
+      '--activate',
+      '--prune',
+    ]);
     expect(refused.code).not.toBe(0);
     const warning = refused.stderr.indexOf('Okta e-mails an activation link to every user');
     expect(warning, refused.stderr).toBeGreaterThanOrEqual(0);
     expect(refused.stderr.indexOf('--yes')).toBeGreaterThan(warning);
     expect(groupLogins(emus.okta, 'Activated')).toEqual([]);
 
-    const run = await ws.run(['--json', '--yes', 'sync', 'auth0-role', '--role', 'activated', '--group', 'Activated', '--create-group', '--activate']);
+    const run = await ws.run([
+      '--json',
+      '--yes',
+      'sync',
+      'auth0-role',
+      '--role',
+      'activated',
+      '--group',
+      'Activated',
+      '--create-group',
+      '--activate',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('Okta e-mails an activation link to every user this run creates');
-    expect(JSON.parse(run.stdout)).toMatchObject({ created: 2, activationEmails: { count: 2, note: 'Okta e-mailed each user created an activation link.' } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      created: 2,
+      activationEmails: { count: 2, note: 'Okta e-mailed each user created an activation link.' },
+    });
   });
 });

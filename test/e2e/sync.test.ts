@@ -21,12 +21,19 @@ import {
 const BIG = 3000;
 
 function oktaLogins(okta: EmulatorHandle): string[] {
-  const users = (okta.state as unknown as { users: { values(): Array<{ profile: { login: string } }> } }).users.values();
+  const users = (
+    okta.state as unknown as { users: { values(): Array<{ profile: { login: string } }> } }
+  ).users.values();
   return users.map((u) => u.profile.login.toLowerCase());
 }
 
-function oktaUser(okta: EmulatorHandle, login: string): { status: string; profile: Record<string, unknown> } | undefined {
-  const users = (okta.state as unknown as { users: { values(): Array<{ status: string; profile: Record<string, unknown> }> } }).users.values();
+function oktaUser(
+  okta: EmulatorHandle,
+  login: string,
+): { status: string; profile: Record<string, unknown> } | undefined {
+  const users = (
+    okta.state as unknown as { users: { values(): Array<{ status: string; profile: Record<string, unknown> }> } }
+  ).users.values();
   return users.find((u) => String(u.profile.login).toLowerCase() === login.toLowerCase());
 }
 
@@ -58,7 +65,12 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
               { email: 'plain@example.com' },
               { email: '', given_name: 'No', family_name: 'Email' },
               { email: 'numbers@example.com', user_metadata: { firstName: 42, lastName: 'Number' } },
-              { email: 'fallback@example.com', given_name: 'Ada', family_name: 'Lovelace', user_metadata: { department: 'Engines' } },
+              {
+                email: 'fallback@example.com',
+                given_name: 'Ada',
+                family_name: 'Lovelace',
+                user_metadata: { department: 'Engines' },
+              },
               { email: 'Split.Name@Example.com', user_metadata: {} },
             ],
           },
@@ -83,25 +95,56 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
   test(`${BIG} users: created and added; a second run writes nothing to Okta; --prune removes the one taken off the role`, async () => {
     const { okta } = emus;
     // Issue 19.6: sync plans and asks like init; without a terminal a write needs --yes, refused before any write.
-    const unconfirmed = await ws.run(['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group'], { timeoutMs: 170_000 });
+    const unconfirmed = await ws.run(
+      ['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group'],
+      { timeoutMs: 170_000 },
+    );
     expect(unconfirmed.code, unconfirmed.stderr).toBe(2);
     expect(unconfirmed.stderr).toContain('Plan (nothing is changed until you confirm):');
     expect(unconfirmed.stderr).toMatch(/hint: Pass --yes to confirm/);
     expect(oktaWrites(okta)).toEqual([]);
     const started = Date.now();
-    const first = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group', '--concurrency', '16'], {
-      timeoutMs: 170_000,
-    });
+    const first = await ws.run(
+      [
+        '--json',
+        'sync',
+        'auth0-role',
+        '--yes',
+        '--role',
+        'staff',
+        '--group',
+        'Auth0 Staff',
+        '--create-group',
+        '--concurrency',
+        '16',
+      ],
+      {
+        timeoutMs: 170_000,
+      },
+    );
     const firstMs = Date.now() - started;
     expect(first.code, first.stderr).toBe(0);
     const summary = JSON.parse(first.stdout);
-    expect(summary).toMatchObject({ seen: BIG, created: BIG, added: 0, unchanged: 0, removed: 0, skipped: 0, failed: 0, dryRun: false });
+    expect(summary).toMatchObject({
+      seen: BIG,
+      created: BIG,
+      added: 0,
+      unchanged: 0,
+      removed: 0,
+      skipped: 0,
+      failed: 0,
+      dryRun: false,
+    });
     expect(summary.group).toMatchObject({ name: 'Auth0 Staff', created: true });
     const expected = emailsOf(emus, 'staff').sort();
     expect(groupLogins(okta, 'Auth0 Staff')).toEqual(expected);
     const first3 = oktaUser(okta, expected[0]!)!;
     expect(first3.status).toBe('STAGED');
-    expect(first3.profile).toMatchObject({ email: expected[0], firstName: expect.any(String), lastName: expect.any(String) });
+    expect(first3.profile).toMatchObject({
+      email: expected[0],
+      firstName: expect.any(String),
+      lastName: expect.any(String),
+    });
     console.info(`sync of ${BIG} users: ${firstMs} ms`);
 
     okta.clearRequestLog();
@@ -120,7 +163,18 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     role.set.delete(goneId);
     const goneEmail = emus.auth0.tenant.store.users.get(goneId)!.email.toLowerCase();
 
-    const dry = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'staff', '--group', 'Auth0 Staff', '--prune', '--dry-run']);
+    const dry = await ws.run([
+      '--json',
+      'sync',
+      'auth0-role',
+      '--yes',
+      '--role',
+      'staff',
+      '--group',
+      'Auth0 Staff',
+      '--prune',
+      '--dry-run',
+    ]);
     expect(dry.code, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, removed: 1, examples: { removed: [goneEmail] } });
     expect(groupLogins(okta, 'Auth0 Staff')).toContain(goneEmail);
@@ -136,7 +190,17 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     expect(groupLogins(okta, 'Auth0 Staff')).toContain(goneEmail);
 
     okta.clearRequestLog();
-    const pruned = await ws.run(['sync', 'auth0-role', '--yes', '--role', 'staff', '--group', 'Auth0 Staff', '--prune', '--yes']);
+    const pruned = await ws.run([
+      'sync',
+      'auth0-role',
+      '--yes',
+      '--role',
+      'staff',
+      '--group',
+      'Auth0 Staff',
+      '--prune',
+      '--yes',
+    ]);
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(pruned.stdout).toMatch(/removed:\s+1/);
     expect(pruned.stdout).toContain(goneEmail);
@@ -152,14 +216,43 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
   test('skips users without an email or with metadata of the wrong type, says why; falls back for names; --map', async () => {
     const { okta } = emus;
     okta.clearRequestLog();
-    const dry = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'odd', '--group', 'Odd', '--create-group', '--dry-run', '--map', 'department=user_metadata.department']);
+    const dry = await ws.run([
+      '--json',
+      'sync',
+      'auth0-role',
+      '--yes',
+      '--role',
+      'odd',
+      '--group',
+      'Odd',
+      '--create-group',
+      '--dry-run',
+      '--map',
+      'department=user_metadata.department',
+    ]);
     expect(dry.code, dry.stderr).toBe(0);
     const plan = JSON.parse(dry.stdout);
     expect(plan).toMatchObject({ dryRun: true, created: 3, skipped: 2, group: { name: 'Odd', created: true } });
-    expect(plan.examples.created.sort()).toEqual(['Split.Name@Example.com', 'fallback@example.com', 'plain@example.com']);
+    expect(plan.examples.created.sort()).toEqual([
+      'Split.Name@Example.com',
+      'fallback@example.com',
+      'plain@example.com',
+    ]);
     expect(oktaWrites(okta)).toEqual([]);
 
-    const run = await ws.run(['sync', 'auth0-role', '--yes', '--role', 'odd', '--group', 'Odd', '--create-group', '--activate', '--map', 'okta.department=auth0.user_metadata.department']);
+    const run = await ws.run([
+      'sync',
+      'auth0-role',
+      '--yes',
+      '--role',
+      'odd',
+      '--group',
+      'Odd',
+      '--create-group',
+      '--activate',
+      '--map',
+      'okta.department=auth0.user_metadata.department',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/created:\s+3/);
     expect(run.stdout).toMatch(/skipped:\s+2/);
@@ -173,7 +266,11 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
       status: 'PROVISIONED',
       profile: { firstName: 'Ada', lastName: 'Lovelace', department: 'Engines', email: 'fallback@example.com' },
     });
-    expect(oktaUser(okta, 'split.name@example.com')?.profile).toMatchObject({ firstName: 'Grace', lastName: 'Brewster Hopper', login: 'Split.Name@Example.com' });
+    expect(oktaUser(okta, 'split.name@example.com')?.profile).toMatchObject({
+      firstName: 'Grace',
+      lastName: 'Brewster Hopper',
+      login: 'Split.Name@Example.com',
+    });
     // No Okta user was ever made up for the user without an email.
     expect(oktaLogins(okta).filter((l) => !l.includes('@'))).toEqual([]);
   });
@@ -190,12 +287,39 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
 
     // By ids: the role's rol_... and the group's 00g....
     const roleId = roleOf(emus, 'odd').id;
-    const groupId = (emus.okta.state as unknown as { groups: { find(p: (g: any) => boolean): { id: string } } }).groups.find((g) => g.profile.name === 'Odd').id;
-    const byIds = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', roleId, '--group', groupId, '--dry-run']);
+    const groupId = (
+      emus.okta.state as unknown as { groups: { find(p: (g: any) => boolean): { id: string } } }
+    ).groups.find((g) => g.profile.name === 'Odd').id;
+    const byIds = await ws.run([
+      '--json',
+      'sync',
+      'auth0-role',
+      '--yes',
+      '--role',
+      roleId,
+      '--group',
+      groupId,
+      '--dry-run',
+    ]);
     expect(byIds.code, byIds.stderr).toBe(0);
-    expect(JSON.parse(byIds.stdout)).toMatchObject({ role: { id: roleId, name: 'odd' }, group: { id: groupId, name: 'Odd' }, unchanged: 3, skipped: 2 });
+    expect(JSON.parse(byIds.stdout)).toMatchObject({
+      role: { id: roleId, name: 'odd' },
+      group: { id: groupId, name: 'Odd' },
+      unchanged: 3,
+      skipped: 2,
+    });
 
-    const map = await ws.run(['sync', 'auth0-role', '--yes', '--role', 'odd', '--group', 'Odd', '--map', 'login=user_metadata.x']);
+    const map = await ws.run([
+      'sync',
+      'auth0-role',
+      '--yes',
+      '--role',
+      'odd',
+      '--group',
+      'Odd',
+      '--map',
+      'login=user_metadata.x',
+    ]);
     expect(map.code).toBe(2);
     expect(map.stderr).toContain('login and email always come from the Auth0 email');
     const missing = await ws.run(['sync', 'auth0-role', '--yes', '--group', 'Odd']);
@@ -206,18 +330,33 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     const tokenRes = await fetch(auth0.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'client_credentials', client_id: auth0.managementClientId, client_secret: auth0.managementClientSecret, audience: auth0.managementAudience }),
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: auth0.managementClientId,
+        client_secret: auth0.managementClientSecret,
+        audience: auth0.managementAudience,
+      }),
     });
     const token = ((await tokenRes.json()) as { access_token: string }).access_token;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const client = (await (await fetch(`${auth0.managementBaseUrl}/clients`, { method: 'POST', headers, body: JSON.stringify({ name: 'no-users', app_type: 'non_interactive' }) })).json()) as {
+    const client = (await (
+      await fetch(`${auth0.managementBaseUrl}/clients`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'no-users', app_type: 'non_interactive' }),
+      })
+    ).json()) as {
       client_id: string;
       client_secret: string;
     };
     await fetch(`${auth0.managementBaseUrl}/client-grants`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ client_id: client.client_id, audience: auth0.managementAudience, scope: ['read:clients', 'read:roles'] }),
+      body: JSON.stringify({
+        client_id: client.client_id,
+        audience: auth0.managementAudience,
+        scope: ['read:clients', 'read:roles'],
+      }),
     });
     const limited = await workspace();
     try {
@@ -236,20 +375,35 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
   test('a sync killed half-way is completed by the next run, with no duplicates', async () => {
     const { okta } = emus;
     const before = oktaLogins(okta).length;
-    const child = ws.spawn(['sync', 'auth0-role', '--yes', '--role', 'interrupted', '--group', 'Interrupted', '--create-group', '--concurrency', '4']);
+    const child = ws.spawn([
+      'sync',
+      'auth0-role',
+      '--yes',
+      '--role',
+      'interrupted',
+      '--group',
+      'Interrupted',
+      '--create-group',
+      '--concurrency',
+      '4',
+    ]);
     let stderr = '';
     child.stderr?.on('data', (c) => (stderr += c));
     const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
     // Kill it once some users exist, some of them perhaps created but not yet in the group.
     const deadline = Date.now() + 60_000;
-    while (oktaLogins(okta).length < before + 150 && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    while (oktaLogins(okta).length < before + 150 && Date.now() < deadline && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     await exited;
     const made = oktaLogins(okta).length - before;
     expect(made, stderr).toBeGreaterThanOrEqual(150);
     expect(made).toBeLessThan(800);
 
-    const rerun = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'interrupted', '--group', 'Interrupted'], { timeoutMs: 120_000 });
+    const rerun = await ws.run(
+      ['--json', 'sync', 'auth0-role', '--yes', '--role', 'interrupted', '--group', 'Interrupted'],
+      { timeoutMs: 120_000 },
+    );
     expect(rerun.code, rerun.stderr).toBe(0);
     const summary = JSON.parse(rerun.stdout);
     expect(summary.created + summary.added + summary.unchanged).toBe(800);
@@ -267,7 +421,10 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     okta.setFaults({ faultRate: 0.04, faultKinds: ['429', '500', 'drop'], seed: 3 });
     auth0.setFaults({ faultRate: 0.04, faultKinds: ['429', '500', 'drop'], seed: 4 });
     try {
-      const run = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'faulty', '--group', 'Faulty', '--create-group'], { timeoutMs: 120_000 });
+      const run = await ws.run(
+        ['--json', 'sync', 'auth0-role', '--yes', '--role', 'faulty', '--group', 'Faulty', '--create-group'],
+        { timeoutMs: 120_000 },
+      );
       expect(run.code, run.stderr).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ seen: 300, failed: 0, skipped: 0 });
     } finally {

@@ -15,8 +15,17 @@ describe('API tokens (/api/v1/api-tokens)', () => {
     expect(listed.status).toBe(200);
     expect(listed.body).toHaveLength(1);
     const token = listed.body[0];
-    expect(token).toMatchObject({ id: expect.stringMatching(/^00T[A-Za-z0-9]{17}$/), name: expect.any(String), clientName: 'Okta API', tokenWindow: 'P30D', network: { connection: 'ANYWHERE' } });
-    expect(token._links.self).toEqual({ href: `${emulator.url}/api/v1/api-tokens/${token.id}`, hints: { allow: ['GET', 'DELETE'] } });
+    expect(token).toMatchObject({
+      id: expect.stringMatching(/^00T[A-Za-z0-9]{17}$/),
+      name: expect.any(String),
+      clientName: 'Okta API',
+      tokenWindow: 'P30D',
+      network: { connection: 'ANYWHERE' },
+    });
+    expect(token._links.self).toEqual({
+      href: `${emulator.url}/api/v1/api-tokens/${token.id}`,
+      hints: { allow: ['GET', 'DELETE'] },
+    });
     expect(JSON.stringify(listed.body)).not.toContain(emulator.adminToken);
     expect(JSON.stringify(listed.body)).not.toContain('tokenHash');
     expect((await api(emulator, 'GET', `/api/v1/api-tokens/${token.id}`)).body.id).toBe(token.id);
@@ -35,7 +44,7 @@ describe('API tokens (/api/v1/api-tokens)', () => {
     expectOktaError(await api(restarted, 'GET', '/api/v1/apps'), 401, 'E0000011');
   });
 
-  it("lists only the token the emulator accepts after a restart with another admin token", async () => {
+  it('lists only the token the emulator accepts after a restart with another admin token', async () => {
     const statePath = await emulators.statePath();
     const first = await start({ statePath, adminToken: '00' + 'a'.repeat(40) });
     const [before] = (await api(first, 'GET', '/api/v1/api-tokens')).body;

@@ -31,7 +31,12 @@ describe('auth0 emulator: faults, rate limits, request log', () => {
       const get = () => fetch(`${emu.managementBaseUrl}/roles`, { headers: auth });
       const first = await get();
       expect(first.status).toBe(429);
-      expect(await first.json()).toEqual({ statusCode: 429, error: 'Too Many Requests', message: 'Global limit has been reached', errorCode: 'too_many_requests' });
+      expect(await first.json()).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: 'Global limit has been reached',
+        errorCode: 'too_many_requests',
+      });
       expect(first.headers.get('x-ratelimit-remaining')).toBe('0');
       expect((await get()).status).toBe(500);
       await expect(get()).rejects.toThrow();
@@ -64,7 +69,9 @@ describe('auth0 emulator: faults, rate limits, request log', () => {
       const lost = await mgmt.resourceServers.create({ name: 'Once', identifier: 'urn:once' }).catch((e: unknown) => e);
       expect(lost).toBeInstanceOf(ManagementError);
       expect((lost as ManagementError).statusCode).toBeUndefined(); // no HTTP answer at all
-      const retry = (await mgmt.resourceServers.create({ name: 'Once', identifier: 'urn:once' }).catch((e: unknown) => e)) as ManagementError;
+      const retry = (await mgmt.resourceServers
+        .create({ name: 'Once', identifier: 'urn:once' })
+        .catch((e: unknown) => e)) as ManagementError;
       expect(retry.statusCode).toBe(409);
       expect((await mgmt.resourceServers.get('urn:once')).name).toBe('Once');
       expect(emu.requestLog.slice(-3, -1).map((e) => [e.status, e.fault])).toEqual([
@@ -82,7 +89,12 @@ describe('auth0 emulator: faults, rate limits, request log', () => {
       const err = (await noRetry.clients.list().catch((e: unknown) => e)) as ManagementError;
       expect(err).toBeInstanceOf(ManagementError);
       expect(err.statusCode).toBe(429);
-      expect(err.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: 'Global limit has been reached', errorCode: 'too_many_requests' });
+      expect(err.body).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: 'Global limit has been reached',
+        errorCode: 'too_many_requests',
+      });
       const headers = err.rawResponse!.headers;
       expect(headers.get('x-ratelimit-remaining')).toBe('0');
       expect(Number(headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000 - 1);
@@ -101,30 +113,45 @@ describe('auth0 emulator: faults, rate limits, request log', () => {
       const auth = await bearer(emu);
       // start of a second, so all requests land in one window
       await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
-      const responses = await Promise.all(Array.from({ length: 8 }, () => fetch(`${emu.managementBaseUrl}/roles`, { headers: auth })));
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, () => fetch(`${emu.managementBaseUrl}/roles`, { headers: auth })),
+      );
       for (const res of responses) {
         expect(res.headers.get('x-ratelimit-limit')).toBe('5');
         await res.arrayBuffer();
       }
       expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
-      const remaining = responses.filter((r) => r.status === 200).map((r) => r.headers.get('x-ratelimit-remaining')).sort();
+      const remaining = responses
+        .filter((r) => r.status === 200)
+        .map((r) => r.headers.get('x-ratelimit-remaining'))
+        .sort();
       expect(remaining).toEqual(['0', '1', '2', '3', '4']);
       expect(responses.find((r) => r.status === 429)!.headers.get('x-ratelimit-remaining')).toBe('0');
       await new Promise((r) => setTimeout(r, 1000));
       expect((await fetch(`${emu.managementBaseUrl}/roles`, { headers: auth })).status).toBe(200);
-      expect((await control(emu.url, 'POST', 'rate-limit', { rateLimitPerSecond: 0 })).body).toEqual({ rateLimitPerSecond: 0 });
-      expect((await fetch(`${emu.managementBaseUrl}/roles`, { headers: auth })).headers.get('x-ratelimit-limit')).toBe('1000');
+      expect((await control(emu.url, 'POST', 'rate-limit', { rateLimitPerSecond: 0 })).body).toEqual({
+        rateLimitPerSecond: 0,
+      });
+      expect((await fetch(`${emu.managementBaseUrl}/roles`, { headers: auth })).headers.get('x-ratelimit-limit')).toBe(
+        '1000',
+      );
     });
   });
 
   it('RateLimiter: fixed one-second windows, reset at the next second', () => {
     let now = 1_700_000_000_250;
     const rl = new RateLimiter(2, () => now);
-    expect(rl.take()).toEqual({ allowed: true, headers: { 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '1700000001' } });
+    expect(rl.take()).toEqual({
+      allowed: true,
+      headers: { 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '1700000001' },
+    });
     expect(rl.take().allowed).toBe(true);
     expect(rl.take()).toMatchObject({ allowed: false, headers: { 'x-ratelimit-remaining': '0' } });
     now += 750;
-    expect(rl.take()).toMatchObject({ allowed: true, headers: { 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '1700000002' } });
+    expect(rl.take()).toMatchObject({
+      allowed: true,
+      headers: { 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '1700000002' },
+    });
     const unlimited = new RateLimiter(0, () => now);
     for (let i = 0; i < 2000; i++) expect(unlimited.take().allowed).toBe(true);
   });
@@ -134,7 +161,8 @@ describe('auth0 emulator: faults, rate limits, request log', () => {
       withEmulator({ seed: 42, faultRate: 0.3, faultKinds: ['429', '500'] }, async (emu) => {
         const auth = await bearer(emu);
         const out: number[] = [];
-        for (let i = 0; i < 30; i++) out.push((await fetch(`${emu.managementBaseUrl}/roles`, { headers: auth })).status);
+        for (let i = 0; i < 30; i++)
+          out.push((await fetch(`${emu.managementBaseUrl}/roles`, { headers: auth })).status);
         return out;
       });
     const a = await run();
@@ -158,7 +186,12 @@ describe('auth0 emulator: faults, rate limits, request log', () => {
     try {
       expect((await control(emu.url, 'GET', 'health')).body).toEqual({ ok: true });
       const info = await control(emu.url, 'GET', 'info');
-      expect(info.body).toMatchObject({ url: emu.url, domain: emu.domain, managementClientId: emu.managementClientId, managementAudience: emu.managementAudience });
+      expect(info.body).toMatchObject({
+        url: emu.url,
+        domain: emu.domain,
+        managementClientId: emu.managementClientId,
+        managementAudience: emu.managementAudience,
+      });
       expect(JSON.stringify(info.body)).not.toContain(emu.managementClientSecret);
 
       const mgmt = managementClient(emu);
@@ -184,13 +217,21 @@ describe('auth0 emulator: faults, rate limits, request log', () => {
       expect((await control(emu.url, 'DELETE', 'requests')).status).toBe(204);
       expect((await control(emu.url, 'GET', 'requests')).body).toEqual([]);
 
-      const set = await control(emu.url, 'POST', 'faults', { faultSchedule: { 10: '500' }, faultRate: 0.1, latencyMs: 5 });
+      const set = await control(emu.url, 'POST', 'faults', {
+        faultSchedule: { 10: '500' },
+        faultRate: 0.1,
+        latencyMs: 5,
+      });
       expect(set.body).toMatchObject({ faultSchedule: { 10: '500' }, faultRate: 0.1, latencyMs: 5, requestCount: 0 });
       expect((await control(emu.url, 'POST', 'faults', { faultSchedule: { 1: 'explode' } })).status).toBe(400);
       expect((await control(emu.url, 'POST', 'faults', { faultRate: 2 })).status).toBe(400);
       expect((await control(emu.url, 'GET', 'faults')).body.faultRate).toBe(0.1); // a bad request changed nothing
       expect((await control(emu.url, 'DELETE', 'faults')).status).toBe(204);
-      expect((await control(emu.url, 'GET', 'faults')).body).toMatchObject({ faultSchedule: {}, faultRate: 0, latencyMs: 0 });
+      expect((await control(emu.url, 'GET', 'faults')).body).toMatchObject({
+        faultSchedule: {},
+        faultRate: 0,
+        latencyMs: 0,
+      });
       expect((await control(emu.url, 'GET', 'nope')).status).toBe(404);
     } finally {
       await emu.stop();

@@ -12,7 +12,11 @@ beforeAll(async () => {
     seed: 11,
     seedData: {
       roles: [
-        { name: 'scim-admins', description: 'People who run SCIM', users: [{ email: 'ada@example.com', given_name: 'Ada', family_name: 'Lovelace' }] },
+        {
+          name: 'scim-admins',
+          description: 'People who run SCIM',
+          users: [{ email: 'ada@example.com', given_name: 'Ada', family_name: 'Lovelace' }],
+        },
         { name: 'Readers', users: 3 },
       ],
     },
@@ -42,13 +46,22 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
       token_lifetime: 3600,
     });
     expect(created.id).toMatch(/^[0-9a-f]{24}$/);
-    expect(created).toMatchObject({ name: 'Inventory API', identifier: 'https://inventory.example/', is_system: false, token_lifetime: 3600 });
+    expect(created).toMatchObject({
+      name: 'Inventory API',
+      identifier: 'https://inventory.example/',
+      is_system: false,
+      token_lifetime: 3600,
+    });
     expect(await mgmt.resourceServers.get(created.id!)).toMatchObject({ identifier: 'https://inventory.example/' });
     // Auth0 also finds a resource server by its (encoded) identifier
     expect((await mgmt.resourceServers.get('https://inventory.example/')).id).toBe(created.id);
     const page = await mgmt.resourceServers.list();
-    expect(page.data.map((r) => r.identifier)).toEqual(expect.arrayContaining([emu.managementAudience, 'https://inventory.example/']));
-    const updated = await mgmt.resourceServers.update(created.id!, { scopes: [{ value: 'read:stock' }, { value: 'write:stock' }] });
+    expect(page.data.map((r) => r.identifier)).toEqual(
+      expect.arrayContaining([emu.managementAudience, 'https://inventory.example/']),
+    );
+    const updated = await mgmt.resourceServers.update(created.id!, {
+      scopes: [{ value: 'read:stock' }, { value: 'write:stock' }],
+    });
     expect(updated.scopes?.map((s) => s.value)).toEqual(['read:stock', 'write:stock']);
 
     const dup = await failure(mgmt.resourceServers.create({ name: 'again', identifier: 'https://inventory.example/' }));
@@ -58,7 +71,12 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
     await mgmt.resourceServers.delete(created.id!);
     const gone = await failure(mgmt.resourceServers.get(created.id!));
     expect(gone.statusCode).toBe(404);
-    expect(gone.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'The resource server does not exist', errorCode: 'inexistent_resource_server' });
+    expect(gone.body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'The resource server does not exist',
+      errorCode: 'inexistent_resource_server',
+    });
   });
 
   it('creates M2M clients; the secret comes back on create, and on GET only with read:client_keys, like Auth0', async () => {
@@ -71,7 +89,11 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
     });
     expect(c.client_id).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(c.client_secret).toMatch(/^[A-Za-z0-9_-]{64}$/);
-    expect(c).toMatchObject({ app_type: 'non_interactive', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' });
+    expect(c).toMatchObject({
+      app_type: 'non_interactive',
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
     const got = await mgmt.clients.get(c.client_id!);
     expect(got).toMatchObject({ client_id: c.client_id, name: 'billing-sync', grant_types: ['client_credentials'] });
     expect(got).not.toHaveProperty('client_secret'); // default management scopes lack read:client_keys
@@ -104,9 +126,17 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
   });
 
   it('manages client grants: create, list by audience and client, update, unique client+audience, delete', async () => {
-    const api = await mgmt.resourceServers.create({ name: 'Ledger', identifier: 'urn:ledger', scopes: [{ value: 'read:ledger' }, { value: 'write:ledger' }] });
+    const api = await mgmt.resourceServers.create({
+      name: 'Ledger',
+      identifier: 'urn:ledger',
+      scopes: [{ value: 'read:ledger' }, { value: 'write:ledger' }],
+    });
     const app = await mgmt.clients.create({ name: 'ledger-reader', app_type: 'non_interactive' });
-    const g = await mgmt.clientGrants.create({ client_id: app.client_id!, audience: 'urn:ledger', scope: ['read:ledger'] });
+    const g = await mgmt.clientGrants.create({
+      client_id: app.client_id!,
+      audience: 'urn:ledger',
+      scope: ['read:ledger'],
+    });
     expect(g.id).toMatch(/^cgr_[A-Za-z0-9]{16}$/);
     expect(g).toMatchObject({ client_id: app.client_id, audience: 'urn:ledger', scope: ['read:ledger'] });
 
@@ -116,14 +146,23 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
     expect(byClient.data).toHaveLength(1);
     expect(byClient.data[0]!.audience).toBe(emu.managementAudience);
 
-    const dup = await failure(mgmt.clientGrants.create({ client_id: app.client_id!, audience: 'urn:ledger', scope: [] }));
+    const dup = await failure(
+      mgmt.clientGrants.create({ client_id: app.client_id!, audience: 'urn:ledger', scope: [] }),
+    );
     expect(dup.statusCode).toBe(409);
-    const noApi = await failure(mgmt.clientGrants.create({ client_id: app.client_id!, audience: 'urn:nothing', scope: [] }));
+    const noApi = await failure(
+      mgmt.clientGrants.create({ client_id: app.client_id!, audience: 'urn:nothing', scope: [] }),
+    );
     expect(noApi.statusCode).toBe(404);
 
     const widened = await mgmt.clientGrants.update(g.id!, { scope: ['read:ledger', 'write:ledger'] });
     expect(widened.scope).toEqual(['read:ledger', 'write:ledger']);
-    const tok = await postToken(emu, { grant_type: 'client_credentials', client_id: app.client_id!, client_secret: app.client_secret!, audience: 'urn:ledger' });
+    const tok = await postToken(emu, {
+      grant_type: 'client_credentials',
+      client_id: app.client_id!,
+      client_secret: app.client_secret!,
+      audience: 'urn:ledger',
+    });
     expect(tok.body.scope).toBe('read:ledger write:ledger');
 
     await mgmt.clientGrants.delete(g.id!);
@@ -140,7 +179,11 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
     const filtered = await mgmt.roles.list({ name_filter: 'SCIM' });
     expect(filtered.data).toHaveLength(1);
     const role = filtered.data[0]!;
-    expect(await mgmt.roles.get(role.id!)).toEqual({ id: role.id, name: 'scim-admins', description: 'People who run SCIM' });
+    expect(await mgmt.roles.get(role.id!)).toEqual({
+      id: role.id,
+      name: 'scim-admins',
+      description: 'People who run SCIM',
+    });
 
     const members = await mgmt.roles.users.list(role.id!);
     expect(members.data).toHaveLength(1);
@@ -158,10 +201,14 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
     expect(user.user_id).toMatch(/^auth0\|[0-9a-f]{24}$/);
     const generated = await mgmt.users.list({ per_page: 10 });
     expect(generated.data).toHaveLength(4);
-    for (const u of generated.data) expect(u.user_metadata).toEqual({ firstName: u.given_name, lastName: u.family_name });
+    for (const u of generated.data)
+      expect(u.user_metadata).toEqual({ firstName: u.given_name, lastName: u.family_name });
 
     expect((await failure(mgmt.roles.get('rol_doesnotexist0000'))).statusCode).toBe(404);
-    expect((await failure(mgmt.users.get('auth0|000000000000000000000000'))).body).toMatchObject({ statusCode: 404, errorCode: 'inexistent_user' });
+    expect((await failure(mgmt.users.get('auth0|000000000000000000000000'))).body).toMatchObject({
+      statusCode: 404,
+      errorCode: 'inexistent_user',
+    });
     expect((await failure(mgmt.roles.users.list('rol_nope'))).statusCode).toBe(404);
   });
 
@@ -186,12 +233,21 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
     expect((await reader.users.list()).data.length).toBeGreaterThan(0);
     const denied = await failure(reader.clients.create({ name: 'nope' }));
     expect(denied.statusCode).toBe(403);
-    expect(denied.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Insufficient scope, expected any of: create:clients', errorCode: 'insufficient_scope' });
+    expect(denied.body).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Insufficient scope, expected any of: create:clients',
+      errorCode: 'insufficient_scope',
+    });
   });
 
   it('answers 401 for expired tokens, a foreign key, a wrong issuer or a wrong audience', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const mint = (claims: { iss?: string; aud?: string; exp?: number }, key = emu.tenant.key.privateKey, kid = emu.tenant.key.kid) =>
+    const mint = (
+      claims: { iss?: string; aud?: string; exp?: number },
+      key = emu.tenant.key.privateKey,
+      kid = emu.tenant.key.kid,
+    ) =>
       new SignJWT({ scope: 'read:clients', gty: 'client-credentials', azp: emu.managementClientId })
         .setProtectedHeader({ alg: 'RS256', kid })
         .setIssuer(claims.iss ?? emu.issuer)
@@ -205,7 +261,10 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
       return [err.statusCode, (err.body as { message: string }).message];
     };
     expect((await managementClient(emu, { token: await mint({}) }).clients.list()).data.length).toBeGreaterThan(0);
-    expect(await status(await mint({ exp: now - 10 }))).toEqual([401, 'Expired token received for JSON Web Token validation']);
+    expect(await status(await mint({ exp: now - 10 }))).toEqual([
+      401,
+      'Expired token received for JSON Web Token validation',
+    ]);
     const foreign = await generateKeyPair('RS256');
     expect(await status(await mint({}, foreign.privateKey))).toEqual([401, 'Invalid token']);
     expect(await status(await mint({ iss: 'https://other.example/' }))).toEqual([401, 'Invalid token']);

@@ -11,7 +11,10 @@ function walkCheckpoint(n: number, take: number): number[] {
   let from: string | undefined;
   for (let guard = 0; guard < n + 2; guard++) {
     const url = new URL(`http://x/?take=${take}${from ? `&from=${encodeURIComponent(from)}` : ''}`);
-    const body = pageOf(url, 'users', n, (s, e) => all.slice(s, e), { checkpoint: true }).body as { users: number[]; next?: string };
+    const body = pageOf(url, 'users', n, (s, e) => all.slice(s, e), { checkpoint: true }).body as {
+      users: number[];
+      next?: string;
+    };
     expect(body.users.length).toBeLessThanOrEqual(take);
     out.push(...body.users);
     if (body.next === undefined) return out;
@@ -38,7 +41,12 @@ describe('auth0 emulator: pagination helper (properties)', () => {
         const out: number[] = [];
         for (let page = 0; page * perPage < n + perPage; page++) {
           const url = new URL(`http://x/?per_page=${perPage}&page=${page}&include_totals=true`);
-          const body = pageOf(url, 'users', n, (s, e) => all.slice(s, e)).body as { users: number[]; total: number; start: number; limit: number };
+          const body = pageOf(url, 'users', n, (s, e) => all.slice(s, e)).body as {
+            users: number[];
+            total: number;
+            start: number;
+            limit: number;
+          };
           expect(body.total).toBe(n);
           expect(body.limit).toBe(perPage);
           expect(body.start).toBe(page * perPage);

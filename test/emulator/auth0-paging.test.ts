@@ -15,11 +15,19 @@ beforeAll(async () => {
     body: JSON.stringify({ roles: [{ name: 'employees', users: MEMBERS }, { name: 'empty' }], users: 10 }),
   });
   expect(res.status).toBe(201);
-  const seeded = (await res.json()) as { roles: { id: string; name: string; userCount: number }[]; usersCreated: number };
+  const seeded = (await res.json()) as {
+    roles: { id: string; name: string; userCount: number }[];
+    usersCreated: number;
+  };
   expect(seeded.usersCreated).toBe(MEMBERS + 10);
   expect(seeded.roles[0]).toMatchObject({ name: 'employees', userCount: MEMBERS });
   roleId = seeded.roles[0]!.id;
-  const tok = await postToken(emu, { grant_type: 'client_credentials', client_id: emu.managementClientId, client_secret: emu.managementClientSecret, audience: emu.managementAudience });
+  const tok = await postToken(emu, {
+    grant_type: 'client_credentials',
+    client_id: emu.managementClientId,
+    client_secret: emu.managementClientSecret,
+    audience: emu.managementAudience,
+  });
   token = tok.body.access_token as string;
 });
 afterAll(async () => {
@@ -97,7 +105,10 @@ describe('auth0 emulator: role members paging', () => {
     expect(tooBig.status).toBe(400);
     // pages stitched together = the checkpoint walk, in order
     const ids: string[] = [];
-    for (let p = 0; p < 5; p++) ids.push(...(await get(`/roles/${roleId}/users?per_page=20&page=${p}`)).body.map((u: { user_id: string }) => u.user_id));
+    for (let p = 0; p < 5; p++)
+      ids.push(
+        ...(await get(`/roles/${roleId}/users?per_page=20&page=${p}`)).body.map((u: { user_id: string }) => u.user_id),
+      );
     const cp = await get(`/roles/${roleId}/users?take=100`);
     expect(ids).toEqual(cp.body.users.map((u: { user_id: string }) => u.user_id));
   });

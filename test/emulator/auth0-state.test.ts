@@ -42,7 +42,12 @@ describe('auth0 emulator: state file', () => {
       let members = 0;
       for await (const _ of await m2.roles.users.list(roles.data[0]!.id!, { take: 7 })) members++;
       expect(members).toBe(20);
-      const tok = await postToken(second, { grant_type: 'client_credentials', client_id: app.client_id!, client_secret: app.client_secret!, audience: 'urn:kept' });
+      const tok = await postToken(second, {
+        grant_type: 'client_credentials',
+        client_id: app.client_id!,
+        client_secret: app.client_secret!,
+        audience: 'urn:kept',
+      });
       expect(tok.body.scope).toBe('go');
       expect((await m2.clientGrants.list({ client_id: mgmtId })).data[0]!.audience).toBe(second.managementAudience);
       await m2.clients.delete(app.client_id!);

@@ -58,19 +58,35 @@ describe('auth0 emulator: https mode', () => {
       const agent = new Agent({ ca: emu.caCertPem });
       const get = (path: string, method = 'GET', body?: string) =>
         new Promise<string>((resolve, reject) => {
-          const req = request(`${emu.url}${path}`, { method, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
-            let text = '';
-            res.on('data', (c: Buffer) => (text += c.toString()));
-            res.on('end', () => resolve(text));
-          });
+          const req = request(
+            `${emu.url}${path}`,
+            { method, agent, headers: body ? { 'content-type': 'application/json' } : {} },
+            (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => (text += c.toString()));
+              res.on('end', () => resolve(text));
+            },
+          );
           req.on('error', reject);
           req.end(body);
         });
       const tok = JSON.parse(
-        await get('/oauth/token', 'POST', JSON.stringify({ grant_type: 'client_credentials', client_id: emu.managementClientId, client_secret: emu.managementClientSecret, audience: emu.managementAudience })),
+        await get(
+          '/oauth/token',
+          'POST',
+          JSON.stringify({
+            grant_type: 'client_credentials',
+            client_id: emu.managementClientId,
+            client_secret: emu.managementClientSecret,
+            audience: emu.managementAudience,
+          }),
+        ),
       ) as { access_token: string };
       const jwks = JSON.parse(await get('/.well-known/jwks.json')) as JSONWebKeySet;
-      const { payload } = await jwtVerify(tok.access_token, createLocalJWKSet(jwks), { issuer: emu.issuer, audience: emu.managementAudience });
+      const { payload } = await jwtVerify(tok.access_token, createLocalJWKSet(jwks), {
+        issuer: emu.issuer,
+        audience: emu.managementAudience,
+      });
       expect(payload.sub).toBe(`${emu.managementClientId}@clients`);
     } finally {
       await emu.stop();

@@ -40,22 +40,41 @@ describe('auth0 emulator: /oauth/token', () => {
   it('accepts form bodies and client_secret_basic', async () => {
     const form = await postToken(
       emu,
-      { grant_type: 'client_credentials', client_id: emu.managementClientId, client_secret: emu.managementClientSecret, audience: emu.managementAudience },
+      {
+        grant_type: 'client_credentials',
+        client_id: emu.managementClientId,
+        client_secret: emu.managementClientSecret,
+        audience: emu.managementAudience,
+      },
       { form: true },
     );
     expect(form.status).toBe(200);
-    const basic = Buffer.from(`${encodeURIComponent(emu.managementClientId)}:${encodeURIComponent(emu.managementClientSecret)}`).toString('base64');
-    const viaBasic = await postToken(emu, { grant_type: 'client_credentials', audience: emu.managementAudience }, { form: true, headers: { authorization: `Basic ${basic}` } });
+    const basic = Buffer.from(
+      `${encodeURIComponent(emu.managementClientId)}:${encodeURIComponent(emu.managementClientSecret)}`,
+    ).toString('base64');
+    const viaBasic = await postToken(
+      emu,
+      { grant_type: 'client_credentials', audience: emu.managementAudience },
+      { form: true, headers: { authorization: `Basic ${basic}` } },
+    );
     expect(viaBasic.status).toBe(200);
   });
 
   it('narrows scopes on request and refuses ungranted ones', async () => {
-    const base = { grant_type: 'client_credentials', client_id: emu.managementClientId, client_secret: emu.managementClientSecret, audience: emu.managementAudience };
+    const base = {
+      grant_type: 'client_credentials',
+      client_id: emu.managementClientId,
+      client_secret: emu.managementClientSecret,
+      audience: emu.managementAudience,
+    };
     const narrow = await postToken(emu, { ...base, scope: 'read:users read:roles' });
     expect(narrow.body.scope).toBe('read:users read:roles');
     const denied = await postToken(emu, { ...base, scope: 'read:users delete:users' });
     expect(denied.status).toBe(403);
-    expect(denied.body).toEqual({ error: 'access_denied', error_description: 'Client has not been granted scopes: delete:users' });
+    expect(denied.body).toEqual({
+      error: 'access_denied',
+      error_description: 'Client has not been granted scopes: delete:users',
+    });
   });
 
   it('answers Auth0 errors for bad requests', async () => {
@@ -64,10 +83,23 @@ describe('auth0 emulator: /oauth/token', () => {
     const noAudience = await postToken(emu, { grant_type: 'client_credentials', client_id: id, client_secret: secret });
     expect(noAudience.status).toBe(403);
     expect(noAudience.body.error).toBe('access_denied');
-    const unknownApi = await postToken(emu, { grant_type: 'client_credentials', client_id: id, client_secret: secret, audience: 'https://nope.example/' });
+    const unknownApi = await postToken(emu, {
+      grant_type: 'client_credentials',
+      client_id: id,
+      client_secret: secret,
+      audience: 'https://nope.example/',
+    });
     expect(unknownApi.status).toBe(403);
-    expect(unknownApi.body).toEqual({ error: 'access_denied', error_description: 'Service not enabled within domain: https://nope.example/' });
-    const badSecret = await postToken(emu, { grant_type: 'client_credentials', client_id: id, client_secret: 'wrong', audience: emu.managementAudience });
+    expect(unknownApi.body).toEqual({
+      error: 'access_denied',
+      error_description: 'Service not enabled within domain: https://nope.example/',
+    });
+    const badSecret = await postToken(emu, {
+      grant_type: 'client_credentials',
+      client_id: id,
+      client_secret: 'wrong',
+      audience: emu.managementAudience,
+    });
     expect(badSecret.status).toBe(401);
     expect(badSecret.body).toEqual({ error: 'access_denied', error_description: 'Unauthorized' });
     const noGrantType = await postToken(emu, { client_id: id, client_secret: secret });
@@ -76,31 +108,57 @@ describe('auth0 emulator: /oauth/token', () => {
     const password = await postToken(emu, { grant_type: 'password', client_id: id, client_secret: secret });
     expect(password.body.error).toBe('unsupported_grant_type');
     // no secret in any error body
-    for (const r of [noAudience, unknownApi, badSecret, noGrantType, password]) expect(JSON.stringify(r.body)).not.toContain(secret);
+    for (const r of [noAudience, unknownApi, badSecret, noGrantType, password])
+      expect(JSON.stringify(r.body)).not.toContain(secret);
   });
 
   it('gives the SDK a management token over HTTP, and a wrong secret gets 401 access_denied', async () => {
     // auth0 v7 has no AuthenticationClient: the token the ManagementClient uses comes over plain HTTP.
-    const token = await tokenSupplier(emu, emu.managementClientId, emu.managementClientSecret, emu.managementAudience)();
+    const token = await tokenSupplier(
+      emu,
+      emu.managementClientId,
+      emu.managementClientSecret,
+      emu.managementAudience,
+    )();
     expect(token.split('.')).toHaveLength(3);
     const clients = await managementClient(emu, { token }).clients.list();
     expect(clients.data.length).toBeGreaterThan(0);
-    const bad = await postToken(emu, { grant_type: 'client_credentials', client_id: emu.managementClientId, client_secret: 'wrong-secret', audience: emu.managementAudience });
+    const bad = await postToken(emu, {
+      grant_type: 'client_credentials',
+      client_id: emu.managementClientId,
+      client_secret: 'wrong-secret',
+      audience: emu.managementAudience,
+    });
     expect(bad.status).toBe(401);
     expect(bad.body.error).toBe('access_denied');
   });
 
   it('issues tokens for a custom API to a granted M2M client, and refuses without a grant', async () => {
     const mgmt = managementClient(emu);
-    const api = await mgmt.resourceServers.create({ name: 'Orders', identifier: 'https://orders.example/', scopes: [{ value: 'read:orders' }, { value: 'write:orders' }], token_lifetime: 600 });
+    const api = await mgmt.resourceServers.create({
+      name: 'Orders',
+      identifier: 'https://orders.example/',
+      scopes: [{ value: 'read:orders' }, { value: 'write:orders' }],
+      token_lifetime: 600,
+    });
     const app = await mgmt.clients.create({ name: 'orders-worker', app_type: 'non_interactive' });
     const secret = app.client_secret!;
-    const before = await postToken(emu, { grant_type: 'client_credentials', client_id: app.client_id!, client_secret: secret, audience: api.identifier! });
+    const before = await postToken(emu, {
+      grant_type: 'client_credentials',
+      client_id: app.client_id!,
+      client_secret: secret,
+      audience: api.identifier!,
+    });
     expect(before.status).toBe(403);
     expect(before.body.error).toBe('access_denied');
     expect(before.body.error_description).toContain('You need to create a "client-grant"');
     await mgmt.clientGrants.create({ client_id: app.client_id!, audience: api.identifier!, scope: ['read:orders'] });
-    const after = await postToken(emu, { grant_type: 'client_credentials', client_id: app.client_id!, client_secret: secret, audience: api.identifier! });
+    const after = await postToken(emu, {
+      grant_type: 'client_credentials',
+      client_id: app.client_id!,
+      client_secret: secret,
+      audience: api.identifier!,
+    });
     expect(after.status).toBe(200);
     expect(after.body.expires_in).toBe(600);
     const { payload } = await jwtVerify(after.body.access_token as string, createRemoteJWKSet(new URL(emu.jwksUri)), {
@@ -109,7 +167,9 @@ describe('auth0 emulator: /oauth/token', () => {
     });
     expect(payload.scope).toBe('read:orders');
     // a token for another API is not a Management API token
-    const res = await fetch(`${emu.managementBaseUrl}/clients`, { headers: { authorization: `Bearer ${String(after.body.access_token)}` } });
+    const res = await fetch(`${emu.managementBaseUrl}/clients`, {
+      headers: { authorization: `Bearer ${String(after.body.access_token)}` },
+    });
     expect(res.status).toBe(401);
   });
 
@@ -129,9 +189,16 @@ describe('auth0 emulator: /oauth/token', () => {
   it('honours a configured issuer', async () => {
     const other = await startAuth0Emulator({ issuer: (url) => `${url}/custom/` });
     try {
-      const { body } = await postToken(other, { grant_type: 'client_credentials', client_id: other.managementClientId, client_secret: other.managementClientSecret, audience: other.managementAudience });
+      const { body } = await postToken(other, {
+        grant_type: 'client_credentials',
+        client_id: other.managementClientId,
+        client_secret: other.managementClientSecret,
+        audience: other.managementAudience,
+      });
       expect(other.managementAudience).toBe(`${other.url}/custom/api/v2/`);
-      const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(other.jwksUri)), { issuer: `${other.url}/custom/` });
+      const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(other.jwksUri)), {
+        issuer: `${other.url}/custom/`,
+      });
       expect(payload.aud).toBe(other.managementAudience);
       const list = await managementClient(other).clients.list();
       expect(list.data.length).toBeGreaterThan(0);

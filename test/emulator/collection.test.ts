@@ -35,9 +35,16 @@ describe('OrderedCollection', () => {
   });
 
   it('renumbers priorities contiguously', () => {
-    const items: { id: string; priority?: number }[] = [{ id: 'a', priority: 1 }, { id: 'b', priority: 2 }];
+    const items: { id: string; priority?: number }[] = [
+      { id: 'a', priority: 1 },
+      { id: 'b', priority: 2 },
+    ];
     const placed = placeByPriority(items, { id: 'c' }, 1);
-    expect(placed.map((p) => [p.id, p.priority])).toEqual([['c', 1], ['a', 2], ['b', 3]]);
+    expect(placed.map((p) => [p.id, p.priority])).toEqual([
+      ['c', 1],
+      ['a', 2],
+      ['b', 3],
+    ]);
     expect(placeByPriority(placed, { id: 'd' }, 99).map((p) => p.priority)).toEqual([1, 2, 3, 4]);
   });
 });

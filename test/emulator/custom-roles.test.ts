@@ -26,33 +26,78 @@ async function group(name: string) {
 
 describe('custom roles (/api/v1/iam/roles) and their permissions', () => {
   it('creates, lists, reads by id or label, replaces and deletes roles', async () => {
-    const created = await api(emulator, 'POST', '/api/v1/iam/roles', { label: 'UserCreator', description: 'Create users', permissions: ['okta.users.create', 'okta.users.read', 'okta.groups.read'] });
+    const created = await api(emulator, 'POST', '/api/v1/iam/roles', {
+      label: 'UserCreator',
+      description: 'Create users',
+      permissions: ['okta.users.create', 'okta.users.read', 'okta.groups.read'],
+    });
     expect(created.status).toBe(200);
     const role = created.body;
     expect(role.id).toMatch(/^cr0[A-Za-z0-9]{17}$/);
-    expect(role).toMatchObject({ label: 'UserCreator', description: 'Create users', _links: { self: { href: `${emulator.url}/api/v1/iam/roles/${role.id}` }, permissions: { href: `${emulator.url}/api/v1/iam/roles/${role.id}/permissions` } } });
+    expect(role).toMatchObject({
+      label: 'UserCreator',
+      description: 'Create users',
+      _links: {
+        self: { href: `${emulator.url}/api/v1/iam/roles/${role.id}` },
+        permissions: { href: `${emulator.url}/api/v1/iam/roles/${role.id}/permissions` },
+      },
+    });
     expect((await api(emulator, 'GET', '/api/v1/iam/roles')).body.roles.map((r: any) => r.id)).toContain(role.id);
     expect((await api(emulator, 'GET', '/api/v1/iam/roles/UserCreator')).body.id).toBe(role.id);
-    expect((await api(emulator, 'PUT', `/api/v1/iam/roles/${role.id}`, { label: 'UserMaker', description: 'Makes users' })).body.label).toBe('UserMaker');
-    expectOktaError(await api(emulator, 'POST', '/api/v1/iam/roles', { label: 'UserMaker', description: 'again', permissions: ['okta.users.read'] }), 400, 'E0000001');
+    expect(
+      (await api(emulator, 'PUT', `/api/v1/iam/roles/${role.id}`, { label: 'UserMaker', description: 'Makes users' }))
+        .body.label,
+    ).toBe('UserMaker');
+    expectOktaError(
+      await api(emulator, 'POST', '/api/v1/iam/roles', {
+        label: 'UserMaker',
+        description: 'again',
+        permissions: ['okta.users.read'],
+      }),
+      400,
+      'E0000001',
+    );
     expect((await api(emulator, 'DELETE', `/api/v1/iam/roles/${role.id}`)).status).toBe(204);
     expectOktaError(await api(emulator, 'GET', `/api/v1/iam/roles/${role.id}`), 404, 'E0000007');
   });
 
   it('manages permissions and refuses unknown ones and conditions it cannot evaluate', async () => {
-    const role = (await api(emulator, 'POST', '/api/v1/iam/roles', { label: 'perm-role', description: 'd', permissions: ['okta.groups.read'] })).body;
+    const role = (
+      await api(emulator, 'POST', '/api/v1/iam/roles', {
+        label: 'perm-role',
+        description: 'd',
+        permissions: ['okta.groups.read'],
+      })
+    ).body;
     const base = `/api/v1/iam/roles/${role.id}/permissions`;
     expect((await api(emulator, 'POST', `${base}/okta.groups.members.manage`)).status).toBe(204);
     const listed = (await api(emulator, 'GET', base)).body;
     expect(listed.permissions.map((p: any) => p.label)).toEqual(['okta.groups.read', 'okta.groups.members.manage']);
-    expect(listed.permissions[1]._links).toEqual({ role: { href: `${emulator.url}/api/v1/iam/roles/${role.id}` }, self: { href: `${emulator.url}${base}/okta.groups.members.manage` } });
+    expect(listed.permissions[1]._links).toEqual({
+      role: { href: `${emulator.url}/api/v1/iam/roles/${role.id}` },
+      self: { href: `${emulator.url}${base}/okta.groups.members.manage` },
+    });
     expect((await api(emulator, 'GET', `${base}/okta.groups.read`)).body.label).toBe('okta.groups.read');
     expect((await api(emulator, 'DELETE', `${base}/okta.groups.read`)).status).toBe(204);
     expectOktaError(await api(emulator, 'GET', `${base}/okta.groups.read`), 404, 'E0000007');
     expectOktaError(await api(emulator, 'POST', `${base}/okta.everything.manage`), 400, 'E0000001');
-    expectOktaError(await api(emulator, 'POST', '/api/v1/iam/roles', { label: 'bad', description: 'd', permissions: ['okta.nothing'] }), 400, 'E0000001');
-    expectOktaError(await api(emulator, 'POST', '/api/v1/iam/roles', { label: 'none', description: 'd', permissions: [] }), 400, 'E0000001');
-    const conditional = await api(emulator, 'PUT', `${base}/okta.groups.members.manage`, { conditions: { include: { 'okta:ResourceAttribute/User/Profile': ['city'] } } });
+    expectOktaError(
+      await api(emulator, 'POST', '/api/v1/iam/roles', {
+        label: 'bad',
+        description: 'd',
+        permissions: ['okta.nothing'],
+      }),
+      400,
+      'E0000001',
+    );
+    expectOktaError(
+      await api(emulator, 'POST', '/api/v1/iam/roles', { label: 'none', description: 'd', permissions: [] }),
+      400,
+      'E0000001',
+    );
+    const conditional = await api(emulator, 'PUT', `${base}/okta.groups.members.manage`, {
+      conditions: { include: { 'okta:ResourceAttribute/User/Profile': ['city'] } },
+    });
     expectOktaError(conditional, 400, 'E0000001');
     expect(cause(conditional)).toContain('The emulator cannot evaluate permission conditions');
   });
@@ -71,25 +116,47 @@ describe('resource sets (/api/v1/iam/resource-sets) and their resources', () => 
     expect(set.id).toMatch(/^iam/);
     expect(Object.keys(set._links).sort()).toEqual(['bindings', 'resources', 'self']);
     const listed = (await api(emulator, 'GET', `/api/v1/iam/resource-sets/${set.id}/resources`)).body;
-    const orgId = ((await fetch(`${emulator.url}/.well-known/okta-organization`).then((r) => r.json())) as { id: string }).id;
-    expect(listed.resources.map((r: any) => r.orn)).toEqual([`orn:okta:directory:${orgId}:groups:${g.id}`, `orn:okta:directory:${orgId}:users`]);
+    const orgId = (
+      (await fetch(`${emulator.url}/.well-known/okta-organization`).then((r) => r.json())) as { id: string }
+    ).id;
+    expect(listed.resources.map((r: any) => r.orn)).toEqual([
+      `orn:okta:directory:${orgId}:groups:${g.id}`,
+      `orn:okta:directory:${orgId}:users`,
+    ]);
     expect(listed.resources[0]._links.self.href).toBe(`${emulator.url}/api/v1/groups/${g.id}`);
     expect(listed._links['resource-set'].href).toBe(`${emulator.url}/api/v1/iam/resource-sets/${set.id}`);
 
-    const patched = await api(emulator, 'PATCH', `/api/v1/iam/resource-sets/${set.id}/resources`, { additions: [`orn:okta:idp:${orgId}:apps`] });
+    const patched = await api(emulator, 'PATCH', `/api/v1/iam/resource-sets/${set.id}/resources`, {
+      additions: [`orn:okta:idp:${orgId}:apps`],
+    });
     expect(patched.status).toBe(200);
-    const added = await api(emulator, 'POST', `/api/v1/iam/resource-sets/${set.id}/resources`, { resourceOrnOrUrl: `${emulator.url}/api/v1/authorizationServers`, conditions: {} });
+    const added = await api(emulator, 'POST', `/api/v1/iam/resource-sets/${set.id}/resources`, {
+      resourceOrnOrUrl: `${emulator.url}/api/v1/authorizationServers`,
+      conditions: {},
+    });
     expect(added.body.orn).toBe(`orn:okta:idp:${orgId}:authorization_servers`);
-    expect((await api(emulator, 'GET', `/api/v1/iam/resource-sets/${set.id}/resources/${added.body.id}`)).body.id).toBe(added.body.id);
-    expect((await api(emulator, 'DELETE', `/api/v1/iam/resource-sets/${set.id}/resources/${added.body.id}`)).status).toBe(204);
-    expect((await api(emulator, 'GET', `/api/v1/iam/resource-sets/${set.id}/resources`)).body.resources).toHaveLength(3);
-    expect((await api(emulator, 'GET', '/api/v1/iam/resource-sets')).body['resource-sets'].map((s: any) => s.label)).toContain('rs-one');
+    expect((await api(emulator, 'GET', `/api/v1/iam/resource-sets/${set.id}/resources/${added.body.id}`)).body.id).toBe(
+      added.body.id,
+    );
+    expect(
+      (await api(emulator, 'DELETE', `/api/v1/iam/resource-sets/${set.id}/resources/${added.body.id}`)).status,
+    ).toBe(204);
+    expect((await api(emulator, 'GET', `/api/v1/iam/resource-sets/${set.id}/resources`)).body.resources).toHaveLength(
+      3,
+    );
+    expect(
+      (await api(emulator, 'GET', '/api/v1/iam/resource-sets')).body['resource-sets'].map((s: any) => s.label),
+    ).toContain('rs-one');
     expect((await api(emulator, 'GET', '/api/v1/iam/resource-sets/rs-one')).body.id).toBe(set.id);
-    expect((await api(emulator, 'PUT', `/api/v1/iam/resource-sets/${set.id}`, { label: 'rs-renamed', description: 'd' })).body.label).toBe('rs-renamed');
+    expect(
+      (await api(emulator, 'PUT', `/api/v1/iam/resource-sets/${set.id}`, { label: 'rs-renamed', description: 'd' }))
+        .body.label,
+    ).toBe('rs-renamed');
   });
 
   it("refuses resources of other orgs, objects that don't exist and resource types the emulator lacks, saying so", async () => {
-    const make = (resources: unknown[]) => api(emulator, 'POST', '/api/v1/iam/resource-sets', { label: `rs-${Math.random()}`, description: 'd', resources });
+    const make = (resources: unknown[]) =>
+      api(emulator, 'POST', '/api/v1/iam/resource-sets', { label: `rs-${Math.random()}`, description: 'd', resources });
     expectOktaError(await make([`${emulator.url}/api/v1/groups/00gnosuchgroup000000`]), 400, 'E0000001');
     expectOktaError(await make(['https://other.okta.com/api/v1/users']), 400, 'E0000001');
     expectOktaError(await make(['orn:okta:directory:00oanotherorg0000000:users']), 400, 'E0000001');
@@ -97,7 +164,10 @@ describe('resource sets (/api/v1/iam/resource-sets) and their resources', () => 
     expect(cause(realms)).toContain('is not a resource the emulator can put in a resource set');
     expectOktaError(await make([]), 400, 'E0000001');
     const set = (await make([`${emulator.url}/api/v1/users`])).body;
-    const withConditions = await api(emulator, 'POST', `/api/v1/iam/resource-sets/${set.id}/resources`, { resourceOrnOrUrl: `${emulator.url}/api/v1/apps`, conditions: { Exclude: { 'okta:ORN': ['x'] } } });
+    const withConditions = await api(emulator, 'POST', `/api/v1/iam/resource-sets/${set.id}/resources`, {
+      resourceOrnOrUrl: `${emulator.url}/api/v1/apps`,
+      conditions: { Exclude: { 'okta:ORN': ['x'] } },
+    });
     expect(cause(withConditions)).toContain('The emulator cannot evaluate resource conditions');
   });
 });
@@ -106,27 +176,87 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
   it('assigns a custom role over a resource set, reads the assignment back, and allows exactly its permissions on exactly its resources', async () => {
     const mine = await group('custom-mine');
     const other = await group('custom-other');
-    const user = (await api(emulator, 'POST', '/api/v1/users?activate=false', { profile: { firstName: 'C', lastName: 'R', email: 'cr@example.com', login: 'cr@example.com' } })).body;
-    const role = (await api(emulator, 'POST', '/api/v1/iam/roles', { label: 'members-of-mine', description: 'd', permissions: ['okta.groups.read', 'okta.groups.members.manage'] })).body;
-    const set = (await api(emulator, 'POST', '/api/v1/iam/resource-sets', { label: 'only-mine', description: 'd', resources: [`${emulator.url}/api/v1/groups/${mine.id}`] })).body;
+    const user = (
+      await api(emulator, 'POST', '/api/v1/users?activate=false', {
+        profile: { firstName: 'C', lastName: 'R', email: 'cr@example.com', login: 'cr@example.com' },
+      })
+    ).body;
+    const role = (
+      await api(emulator, 'POST', '/api/v1/iam/roles', {
+        label: 'members-of-mine',
+        description: 'd',
+        permissions: ['okta.groups.read', 'okta.groups.members.manage'],
+      })
+    ).body;
+    const set = (
+      await api(emulator, 'POST', '/api/v1/iam/resource-sets', {
+        label: 'only-mine',
+        description: 'd',
+        resources: [`${emulator.url}/api/v1/groups/${mine.id}`],
+      })
+    ).body;
 
     const key = await newRsaKey();
-    const app = (await api(emulator, 'POST', '/api/v1/apps', serviceApp('custom-role-app', 'private_key_jwt', [key.publicJwk]))).body;
+    const app = (
+      await api(emulator, 'POST', '/api/v1/apps', serviceApp('custom-role-app', 'private_key_jwt', [key.publicJwk]))
+    ).body;
     const clientId = app.credentials.oauthClient.client_id;
-    for (const scopeId of ['okta.groups.manage', 'okta.users.read', 'okta.apps.read', 'okta.inlineHooks.read']) await api(emulator, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emulator.url, scopeId });
+    for (const scopeId of ['okta.groups.manage', 'okta.users.read', 'okta.apps.read', 'okta.inlineHooks.read'])
+      await api(emulator, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emulator.url, scopeId });
 
-    const assigned = await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'CUSTOM', role: role.id, 'resource-set': set.id });
+    const assigned = await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, {
+      type: 'CUSTOM',
+      role: role.id,
+      'resource-set': set.id,
+    });
     expect(assigned.status).toBe(200);
-    expect(assigned.body).toMatchObject({ type: 'CUSTOM', status: 'ACTIVE', assignmentType: 'CLIENT', label: 'members-of-mine', role: role.id, 'resource-set': set.id });
-    expect(assigned.body._links).toMatchObject({ role: { href: `${emulator.url}/api/v1/iam/roles/${role.id}` }, 'resource-set': { href: `${emulator.url}/api/v1/iam/resource-sets/${set.id}` } });
+    expect(assigned.body).toMatchObject({
+      type: 'CUSTOM',
+      status: 'ACTIVE',
+      assignmentType: 'CLIENT',
+      label: 'members-of-mine',
+      role: role.id,
+      'resource-set': set.id,
+    });
+    expect(assigned.body._links).toMatchObject({
+      role: { href: `${emulator.url}/api/v1/iam/roles/${role.id}` },
+      'resource-set': { href: `${emulator.url}/api/v1/iam/resource-sets/${set.id}` },
+    });
     const one = await api(emulator, 'GET', `/oauth2/v1/clients/${clientId}/roles/${assigned.body.id}`);
     expect(one.body).toEqual(assigned.body);
-    expect((await api(emulator, 'GET', `/oauth2/v1/clients/${clientId}/roles`)).body.map((r: any) => r.type)).toEqual(['CUSTOM']);
-    expectOktaError(await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'CUSTOM', role: role.id, 'resource-set': set.id }), 400, 'E0000001');
-    expectOktaError(await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'CUSTOM', role: 'cr0nosuchrole00000000', 'resource-set': set.id }), 400, 'E0000001');
-    expectOktaError(await api(emulator, 'GET', `/oauth2/v1/clients/${clientId}/roles/irbnosuchassignment00`), 404, 'E0000007');
+    expect((await api(emulator, 'GET', `/oauth2/v1/clients/${clientId}/roles`)).body.map((r: any) => r.type)).toEqual([
+      'CUSTOM',
+    ]);
+    expectOktaError(
+      await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, {
+        type: 'CUSTOM',
+        role: role.id,
+        'resource-set': set.id,
+      }),
+      400,
+      'E0000001',
+    );
+    expectOktaError(
+      await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, {
+        type: 'CUSTOM',
+        role: 'cr0nosuchrole00000000',
+        'resource-set': set.id,
+      }),
+      400,
+      'E0000001',
+    );
+    expectOktaError(
+      await api(emulator, 'GET', `/oauth2/v1/clients/${clientId}/roles/irbnosuchassignment00`),
+      404,
+      'E0000007',
+    );
 
-    const issued = await orgServerToken(emulator, clientId, key, 'okta.groups.manage okta.users.read okta.apps.read okta.inlineHooks.read');
+    const issued = await orgServerToken(
+      emulator,
+      clientId,
+      key,
+      'okta.groups.manage okta.users.read okta.apps.read okta.inlineHooks.read',
+    );
     expect(issued.status).toBe(200);
     const bearer = `Bearer ${issued.body.access_token}`;
     const call = (method: string, path: string, body?: unknown) => api(emulator, method, path, body, bearer);
@@ -143,7 +273,9 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
     expectOktaError(await call('GET', '/api/v1/apps'), 403, 'E0000006');
     const hooks = await call('GET', '/api/v1/inlineHooks');
     expectOktaError(hooks, 403, 'E0000006');
-    expect(cause(hooks)).toContain('The emulator evaluates custom roles only for users, groups, apps and authorization servers');
+    expect(cause(hooks)).toContain(
+      'The emulator evaluates custom roles only for users, groups, apps and authorization servers',
+    );
 
     // Deleting the resource set takes the assignment with it.
     expect((await api(emulator, 'DELETE', `/api/v1/iam/resource-sets/${set.id}`)).status).toBe(204);
@@ -152,30 +284,85 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
   });
 
   it('scopes app and authorization server permissions to the apps and servers in the set, users of a group to its members', async () => {
-    const server = (await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'custom-as', description: 'd', audiences: ['api://custom'] })).body;
-    const otherServer = (await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'custom-as-2', description: 'd', audiences: ['api://custom2'] })).body;
+    const server = (
+      await api(emulator, 'POST', '/api/v1/authorizationServers', {
+        name: 'custom-as',
+        description: 'd',
+        audiences: ['api://custom'],
+      })
+    ).body;
+    const otherServer = (
+      await api(emulator, 'POST', '/api/v1/authorizationServers', {
+        name: 'custom-as-2',
+        description: 'd',
+        audiences: ['api://custom2'],
+      })
+    ).body;
     const team = await group('custom-team');
-    const member = (await api(emulator, 'POST', '/api/v1/users?activate=false', { profile: { firstName: 'M', lastName: 'M', email: 'member@example.com', login: 'member@example.com' } })).body;
-    const outsider = (await api(emulator, 'POST', '/api/v1/users?activate=false', { profile: { firstName: 'O', lastName: 'O', email: 'outsider@example.com', login: 'outsider@example.com' } })).body;
+    const member = (
+      await api(emulator, 'POST', '/api/v1/users?activate=false', {
+        profile: { firstName: 'M', lastName: 'M', email: 'member@example.com', login: 'member@example.com' },
+      })
+    ).body;
+    const outsider = (
+      await api(emulator, 'POST', '/api/v1/users?activate=false', {
+        profile: { firstName: 'O', lastName: 'O', email: 'outsider@example.com', login: 'outsider@example.com' },
+      })
+    ).body;
     await api(emulator, 'PUT', `/api/v1/groups/${team.id}/users/${member.id}`);
 
     const key = await newRsaKey();
-    const app = (await api(emulator, 'POST', '/api/v1/apps', serviceApp('custom-scoped-app', 'private_key_jwt', [key.publicJwk]))).body;
+    const app = (
+      await api(emulator, 'POST', '/api/v1/apps', serviceApp('custom-scoped-app', 'private_key_jwt', [key.publicJwk]))
+    ).body;
     const clientId = app.credentials.oauthClient.client_id;
-    for (const scopeId of ['okta.authorizationServers.manage', 'okta.apps.manage', 'okta.users.read']) await api(emulator, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emulator.url, scopeId });
-    const role = (await api(emulator, 'POST', '/api/v1/iam/roles', { label: 'scoped', description: 'd', permissions: ['okta.authzServers.manage', 'okta.apps.read', 'okta.users.read'] })).body;
-    const set = (await api(emulator, 'POST', '/api/v1/iam/resource-sets', {
-      label: 'scoped-set',
-      description: 'd',
-      resources: [`${emulator.url}/api/v1/authorizationServers/${server.id}`, `${emulator.url}/api/v1/apps/${app.id}`, `${emulator.url}/api/v1/groups/${team.id}/users`],
-    })).body;
-    await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'CUSTOM', role: role.id, 'resource-set': set.id });
-    const issued = await orgServerToken(emulator, clientId, key, 'okta.authorizationServers.manage okta.apps.manage okta.users.read');
-    const call = (method: string, path: string, body?: unknown) => api(emulator, method, path, body, `Bearer ${issued.body.access_token}`);
+    for (const scopeId of ['okta.authorizationServers.manage', 'okta.apps.manage', 'okta.users.read'])
+      await api(emulator, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emulator.url, scopeId });
+    const role = (
+      await api(emulator, 'POST', '/api/v1/iam/roles', {
+        label: 'scoped',
+        description: 'd',
+        permissions: ['okta.authzServers.manage', 'okta.apps.read', 'okta.users.read'],
+      })
+    ).body;
+    const set = (
+      await api(emulator, 'POST', '/api/v1/iam/resource-sets', {
+        label: 'scoped-set',
+        description: 'd',
+        resources: [
+          `${emulator.url}/api/v1/authorizationServers/${server.id}`,
+          `${emulator.url}/api/v1/apps/${app.id}`,
+          `${emulator.url}/api/v1/groups/${team.id}/users`,
+        ],
+      })
+    ).body;
+    await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, {
+      type: 'CUSTOM',
+      role: role.id,
+      'resource-set': set.id,
+    });
+    const issued = await orgServerToken(
+      emulator,
+      clientId,
+      key,
+      'okta.authorizationServers.manage okta.apps.manage okta.users.read',
+    );
+    const call = (method: string, path: string, body?: unknown) =>
+      api(emulator, method, path, body, `Bearer ${issued.body.access_token}`);
 
-    expect((await call('POST', `/api/v1/authorizationServers/${server.id}/scopes`, { name: 'custom.read' })).status).toBe(201);
-    expectOktaError(await call('POST', `/api/v1/authorizationServers/${otherServer.id}/scopes`, { name: 'custom.read' }), 403, 'E0000006');
-    expectOktaError(await call('POST', '/api/v1/authorizationServers', { name: 'custom-as-3', audiences: ['api://c3'] }), 403, 'E0000006');
+    expect(
+      (await call('POST', `/api/v1/authorizationServers/${server.id}/scopes`, { name: 'custom.read' })).status,
+    ).toBe(201);
+    expectOktaError(
+      await call('POST', `/api/v1/authorizationServers/${otherServer.id}/scopes`, { name: 'custom.read' }),
+      403,
+      'E0000006',
+    );
+    expectOktaError(
+      await call('POST', '/api/v1/authorizationServers', { name: 'custom-as-3', audiences: ['api://c3'] }),
+      403,
+      'E0000006',
+    );
     expect((await call('GET', `/api/v1/apps/${app.id}`)).status).toBe(200);
     expectOktaError(await call('PUT', `/api/v1/apps/${app.id}`, app), 403, 'E0000006');
     expect((await call('GET', `/api/v1/users/${member.id}`)).status).toBe(200);

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../src/emulator/core/faults.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, expectOktaError, frozenDate, serviceApp, settlesAfter, tokenRequest } from '../support/index.js';
+import {
+  api,
+  basicAuth,
+  expectOktaError,
+  frozenDate,
+  serviceApp,
+  settlesAfter,
+  tokenRequest,
+} from '../support/index.js';
 import { provisionClientCredentials } from '../../src/emulator/okta/index.js';
 
 let emulator: EmulatorHandle;
@@ -18,7 +26,8 @@ beforeEach(() => {
   emulator.clearRequestLog();
 });
 
-const countApps = async (label: string) => (await api(emulator, 'GET', `/api/v1/apps?q=${label}`)).body.filter((a: any) => a.label === label).length;
+const countApps = async (label: string) =>
+  (await api(emulator, 'GET', `/api/v1/apps?q=${label}`)).body.filter((a: any) => a.label === label).length;
 
 describe('fault injection', () => {
   it('faults exactly the scheduled management request: 429 then success', async () => {
@@ -55,7 +64,11 @@ describe('fault injection', () => {
   });
 
   it('is steerable over HTTP from another process', async () => {
-    const set = await fetch(`${emulator.url}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faultSchedule: { 1: '500' } }) });
+    const set = await fetch(`${emulator.url}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ faultSchedule: { 1: '500' } }),
+    });
     expect(((await set.json()) as any).faultSchedule).toEqual({ 1: '500' });
     expect((await api(emulator, 'GET', '/api/v1/apps')).status).toBe(500);
     expect((await api(emulator, 'GET', '/api/v1/apps')).status).toBe(200);
@@ -67,10 +80,14 @@ describe('fault injection', () => {
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken);
     emulator.setFaults({ faultRate: 1, faultKinds: ['500'] });
     const auth = { Authorization: basicAuth(f.clientId, f.clientSecret!) };
-    expect((await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth)).status).toBe(200);
+    expect((await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth)).status).toBe(
+      200,
+    );
     expect((await api(emulator, 'GET', '/api/v1/apps')).status).toBe(500);
     emulator.setFaults({ includeOAuth: true });
-    expect((await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth)).status).toBe(500);
+    expect((await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth)).status).toBe(
+      500,
+    );
   });
 
   it('adds latency to management calls', async () => {
@@ -104,7 +121,8 @@ describe('rate limits', () => {
     const limited = await startEmulator({ port: 0, rateLimitPerMinute: 6, log: (line) => lines.push(line) });
     try {
       const remaining: string[] = [];
-      for (let i = 0; i < 3; i++) remaining.push((await api(limited, 'GET', '/api/v1/apps')).headers.get('x-rate-limit-remaining')!);
+      for (let i = 0; i < 3; i++)
+        remaining.push((await api(limited, 'GET', '/api/v1/apps')).headers.get('x-rate-limit-remaining')!);
       expect(remaining).toEqual(['2', '1', '0']);
       const over = await api(limited, 'GET', '/api/v1/apps');
       expectOktaError(over, 429, 'E0000047');

@@ -7,7 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { RateLimiter } from '../../src/emulator/okta/ratelimit.js';
-import { api, basicAuth, clientAssertion, expectOktaError, newRsaKey, serviceApp, tokenRequest, type TestKey } from '../support/index.js';
+import {
+  api,
+  basicAuth,
+  clientAssertion,
+  expectOktaError,
+  newRsaKey,
+  serviceApp,
+  tokenRequest,
+  type TestKey,
+} from '../support/index.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
@@ -28,41 +37,111 @@ interface OrgClient {
 }
 
 /** A private_key_jwt service app with okta.* grants and admin roles, as "OAuth for Okta" sets one up. */
-async function orgClient(scopes: string[], roles: string[], extraSettings: Record<string, unknown> = {}, appType = 'service'): Promise<OrgClient> {
+async function orgClient(
+  scopes: string[],
+  roles: string[],
+  extraSettings: Record<string, unknown> = {},
+  appType = 'service',
+): Promise<OrgClient> {
   const key = await newRsaKey();
   const body: any = serviceApp(`org-${randomUUID().slice(0, 8)}`, 'private_key_jwt', [key.publicJwk]);
   Object.assign(body.settings.oauthClient, extraSettings);
-  if (appType !== 'service') Object.assign(body.settings.oauthClient, { application_type: appType, grant_types: ['client_credentials', 'authorization_code'], response_types: ['code'], redirect_uris: ['https://app.example/cb'] });
+  if (appType !== 'service')
+    Object.assign(body.settings.oauthClient, {
+      application_type: appType,
+      grant_types: ['client_credentials', 'authorization_code'],
+      response_types: ['code'],
+      redirect_uris: ['https://app.example/cb'],
+    });
   const app = await api(emulator, 'POST', '/api/v1/apps', body);
   expect(app.status).toBe(200);
   const clientId = app.body.credentials.oauthClient.client_id;
-  for (const scopeId of scopes) expect((await api(emulator, 'POST', `/api/v1/apps/${app.body.id}/grants`, { issuer: emulator.url, scopeId })).status).toBe(201);
-  for (const type of roles) expect((await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type })).status).toBe(200);
+  for (const scopeId of scopes)
+    expect(
+      (await api(emulator, 'POST', `/api/v1/apps/${app.body.id}/grants`, { issuer: emulator.url, scopeId })).status,
+    ).toBe(201);
+  for (const type of roles)
+    expect((await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type })).status).toBe(200);
   return { appId: app.body.id, clientId, key };
 }
 
 async function orgToken(client: OrgClient, scope: string, headers: Record<string, string> = {}) {
   const tokenUrl = `${emulator.url}/oauth2/v1/token`;
-  return tokenRequest(tokenUrl, {
-    grant_type: 'client_credentials',
-    scope,
-    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-    client_assertion: await clientAssertion(client.key, client.clientId, tokenUrl),
-  }, headers);
+  return tokenRequest(
+    tokenUrl,
+    {
+      grant_type: 'client_credentials',
+      scope,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: await clientAssertion(client.key, client.clientId, tokenUrl),
+    },
+    headers,
+  );
 }
 
 describe('admin roles (help.okta.com: Standard administrator roles and permissions; org admin restrictions)', () => {
   it('ORG_ADMIN reads apps but may not create apps, authorization servers, hooks or scope grants (403 E0000006)', async () => {
-    const scopes = ['okta.apps.manage', 'okta.authorizationServers.manage', 'okta.inlineHooks.manage', 'okta.appGrants.manage', 'okta.users.manage'];
+    const scopes = [
+      'okta.apps.manage',
+      'okta.authorizationServers.manage',
+      'okta.inlineHooks.manage',
+      'okta.appGrants.manage',
+      'okta.users.manage',
+    ];
     const client = await orgClient(scopes, ['ORG_ADMIN']);
     const token = (await orgToken(client, scopes.join(' '))).body.access_token;
     const bearer = `Bearer ${token}`;
     expect((await api(emulator, 'GET', '/api/v1/apps', undefined, bearer)).status).toBe(200);
-    expect((await api(emulator, 'POST', '/api/v1/users?activate=false', { profile: { firstName: 'O', lastName: 'A', email: 'oa@example.com', login: 'oa@example.com' } }, bearer)).status).toBe(200);
+    expect(
+      (
+        await api(
+          emulator,
+          'POST',
+          '/api/v1/users?activate=false',
+          { profile: { firstName: 'O', lastName: 'A', email: 'oa@example.com', login: 'oa@example.com' } },
+          bearer,
+        )
+      ).status,
+    ).toBe(200);
     expectOktaError(await api(emulator, 'POST', '/api/v1/apps', serviceApp('by-org-admin'), bearer), 403, 'E0000006');
-    expectOktaError(await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'x', description: 'x', audiences: ['api://x'] }, bearer), 403, 'E0000006');
-    expectOktaError(await api(emulator, 'POST', '/api/v1/inlineHooks', { name: 'h', type: 'com.okta.oauth2.tokens.transform', version: '1.0.0', channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'https://hook.example/x', method: 'POST' } } }, bearer), 403, 'E0000006');
-    expectOktaError(await api(emulator, 'POST', `/api/v1/apps/${client.appId}/grants`, { issuer: emulator.url, scopeId: 'okta.groups.read' }, bearer), 403, 'E0000006');
+    expectOktaError(
+      await api(
+        emulator,
+        'POST',
+        '/api/v1/authorizationServers',
+        { name: 'x', description: 'x', audiences: ['api://x'] },
+        bearer,
+      ),
+      403,
+      'E0000006',
+    );
+    expectOktaError(
+      await api(
+        emulator,
+        'POST',
+        '/api/v1/inlineHooks',
+        {
+          name: 'h',
+          type: 'com.okta.oauth2.tokens.transform',
+          version: '1.0.0',
+          channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'https://hook.example/x', method: 'POST' } },
+        },
+        bearer,
+      ),
+      403,
+      'E0000006',
+    );
+    expectOktaError(
+      await api(
+        emulator,
+        'POST',
+        `/api/v1/apps/${client.appId}/grants`,
+        { issuer: emulator.url, scopeId: 'okta.groups.read' },
+        bearer,
+      ),
+      403,
+      'E0000006',
+    );
   });
 
   it('APP_ADMIN manages apps but may not grant Okta API scopes; only SUPER_ADMIN grants them', async () => {
@@ -71,24 +150,68 @@ describe('admin roles (help.okta.com: Standard administrator roles and permissio
     const bearer = `Bearer ${(await orgToken(appAdmin, scopes.join(' '))).body.access_token}`;
     const made = await api(emulator, 'POST', '/api/v1/apps', serviceApp('by-app-admin'), bearer);
     expect(made.status).toBe(200);
-    expectOktaError(await api(emulator, 'POST', `/api/v1/apps/${made.body.id}/grants`, { issuer: emulator.url, scopeId: 'okta.users.read' }, bearer), 403, 'E0000006');
+    expectOktaError(
+      await api(
+        emulator,
+        'POST',
+        `/api/v1/apps/${made.body.id}/grants`,
+        { issuer: emulator.url, scopeId: 'okta.users.read' },
+        bearer,
+      ),
+      403,
+      'E0000006',
+    );
     const superAdmin = await orgClient(scopes, ['SUPER_ADMIN']);
     const superBearer = `Bearer ${(await orgToken(superAdmin, scopes.join(' '))).body.access_token}`;
-    expect((await api(emulator, 'POST', `/api/v1/apps/${made.body.id}/grants`, { issuer: emulator.url, scopeId: 'okta.users.read' }, superBearer)).status).toBe(201);
+    expect(
+      (
+        await api(
+          emulator,
+          'POST',
+          `/api/v1/apps/${made.body.id}/grants`,
+          { issuer: emulator.url, scopeId: 'okta.users.read' },
+          superBearer,
+        )
+      ).status,
+    ).toBe(201);
   });
 
   it('API_ACCESS_MANAGEMENT_ADMIN manages authorization servers, not apps; READ_ONLY_ADMIN writes nothing', async () => {
     const scopes = ['okta.apps.manage', 'okta.authorizationServers.manage'];
     const apiAdmin = await orgClient(scopes, ['API_ACCESS_MANAGEMENT_ADMIN']);
     const bearer = `Bearer ${(await orgToken(apiAdmin, scopes.join(' '))).body.access_token}`;
-    expect((await api(emulator, 'POST', '/api/v1/authorizationServers', { name: `am-${randomUUID().slice(0, 6)}`, description: 'x', audiences: ['api://am'] }, bearer)).status).toBe(201);
+    expect(
+      (
+        await api(
+          emulator,
+          'POST',
+          '/api/v1/authorizationServers',
+          { name: `am-${randomUUID().slice(0, 6)}`, description: 'x', audiences: ['api://am'] },
+          bearer,
+        )
+      ).status,
+    ).toBe(201);
     expectOktaError(await api(emulator, 'POST', '/api/v1/apps', serviceApp('by-api-admin'), bearer), 403, 'E0000006');
     const readOnly = await orgClient([...scopes, 'okta.roles.read'], ['READ_ONLY_ADMIN']);
     const roBearer = `Bearer ${(await orgToken(readOnly, [...scopes, 'okta.roles.read'].join(' '))).body.access_token}`;
     expect((await api(emulator, 'GET', '/api/v1/authorizationServers', undefined, roBearer)).status).toBe(200);
     // "Add, remove, and view administrators" is the super admin's alone.
-    expectOktaError(await api(emulator, 'GET', `/oauth2/v1/clients/${readOnly.clientId}/roles`, undefined, roBearer), 403, 'E0000006');
-    expectOktaError(await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'ro', description: 'x', audiences: ['api://ro'] }, roBearer), 403, 'E0000006');
+    expectOktaError(
+      await api(emulator, 'GET', `/oauth2/v1/clients/${readOnly.clientId}/roles`, undefined, roBearer),
+      403,
+      'E0000006',
+    );
+    expectOktaError(
+      await api(
+        emulator,
+        'POST',
+        '/api/v1/authorizationServers',
+        { name: 'ro', description: 'x', audiences: ['api://ro'] },
+        roBearer,
+      ),
+      403,
+      'E0000006',
+    );
   });
 });
 
@@ -152,14 +275,23 @@ describe('rate limits (developer.okta.com/docs/reference/rl-global-mgmt/, rl-glo
     ['POST', '/api/v1/inlineHooks', 100, 1200],
     ['POST', '/api/v1/users/00u1/lifecycle/activate', 100, 1200],
   ];
-  it.each(published)('%s %s: %i a minute on the Integrator Free Plan, %i on Workforce identity, half for one caller', (method, path, developer, workforce) => {
-    for (const [plan, limit] of [['developer', developer], ['free', developer], ['workforce', workforce]] as const) {
-      const org = new RateLimiter(plan).take(method, path, undefined, 0)!;
-      expect(org.headers['X-Rate-Limit-Limit'], `${plan} ${method} ${path}`).toBe(String(limit));
-      const mine = new RateLimiter(plan).take(method, path, 'client:x', 0)!;
-      expect(mine.headers['X-Rate-Limit-Limit'], `${plan} ${method} ${path}, one caller`).toBe(String(Math.floor(limit / 2)));
-    }
-  });
+  it.each(published)(
+    '%s %s: %i a minute on the Integrator Free Plan, %i on Workforce identity, half for one caller',
+    (method, path, developer, workforce) => {
+      for (const [plan, limit] of [
+        ['developer', developer],
+        ['free', developer],
+        ['workforce', workforce],
+      ] as const) {
+        const org = new RateLimiter(plan).take(method, path, undefined, 0)!;
+        expect(org.headers['X-Rate-Limit-Limit'], `${plan} ${method} ${path}`).toBe(String(limit));
+        const mine = new RateLimiter(plan).take(method, path, 'client:x', 0)!;
+        expect(mine.headers['X-Rate-Limit-Limit'], `${plan} ${method} ${path}, one caller`).toBe(
+          String(Math.floor(limit / 2)),
+        );
+      }
+    },
+  );
 
   it('all custom authorization servers share one bucket, the org server has its own (support.okta.com: How the Rate Limits Work for Authorization Servers)', () => {
     const limiter = new RateLimiter('developer', 2);
@@ -209,21 +341,41 @@ describe('token inline hook error (management spec: TokenHookResponse.error; Okt
       name: `err-${randomUUID().slice(0, 6)}`,
       type: 'com.okta.oauth2.tokens.transform',
       version: '1.0.0',
-      channel: { type: 'HTTP', version: '1.0.0', config: { uri: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, method: 'POST', authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-secret' } } },
+      channel: {
+        type: 'HTTP',
+        version: '1.0.0',
+        config: {
+          uri: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+          method: 'POST',
+          authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-secret' },
+        },
+      },
     });
     expect(created.status).toBe(200);
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken, { inlineHookId: created.body.id });
     const auth = { Authorization: basicAuth(f.clientId, f.clientSecret!) };
     reply = { error: { errorSummary: 'Tenant is suspended' } };
     const withSummary = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth);
-    expect([withSummary.status, withSummary.body]).toEqual([400, { error: 'server_error', error_description: 'Tenant is suspended' }]);
+    expect([withSummary.status, withSummary.body]).toEqual([
+      400,
+      { error: 'server_error', error_description: 'Tenant is suspended' },
+    ]);
     reply = { error: {} };
     const without = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth);
-    expect([without.status, without.body]).toEqual([400, { error: 'server_error', error_description: 'The callback service returned an error.' }]);
+    expect([without.status, without.body]).toEqual([
+      400,
+      { error: 'server_error', error_description: 'The callback service returned an error.' },
+    ]);
   });
 });
 
-async function dpopProof(key: KeyPair, jwk: Record<string, unknown>, htm: string, htu: string, extra: Record<string, unknown> = {}): Promise<string> {
+async function dpopProof(
+  key: KeyPair,
+  jwk: Record<string, unknown>,
+  htm: string,
+  htu: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   return new SignJWT({ htm, htu, jti: randomUUID(), ...extra })
     .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
     .setIssuedAt()
@@ -233,7 +385,7 @@ async function dpopProof(key: KeyPair, jwk: Record<string, unknown>, htm: string
 describe('DPoP (developer.okta.com/docs/guides/dpop/nonoktaresourceserver and /oktaresourceserver/; RFC 9449)', () => {
   it('binds the token at the token endpoint (nonce via use_dpop_nonce, replay refused) and demands a proof with htm, htu and ath on management calls', async () => {
     const client = await orgClient(['okta.apps.read'], ['SUPER_ADMIN'], { dpop_bound_access_tokens: true });
-    const pair = (await generateKeyPair('ES256', { extractable: true }));
+    const pair = await generateKeyPair('ES256', { extractable: true });
     const jwk = await exportJWK(pair.publicKey);
     const tokenUrl = `${emulator.url}/oauth2/v1/token`;
     const first = await orgToken(client, 'okta.apps.read', { DPoP: await dpopProof(pair, jwk, 'POST', tokenUrl) });
@@ -249,13 +401,18 @@ describe('DPoP (developer.okta.com/docs/guides/dpop/nonoktaresourceserver and /o
     const ath = createHash('sha256').update(token).digest('base64url');
     const appsUrl = `${emulator.url}/api/v1/apps`;
     const call = (authorization: string, dpop?: string) =>
-      fetch(appsUrl, { headers: { Authorization: authorization, Accept: 'application/json', ...(dpop ? { DPoP: dpop } : {}) } });
+      fetch(appsUrl, {
+        headers: { Authorization: authorization, Accept: 'application/json', ...(dpop ? { DPoP: dpop } : {}) },
+      });
     // a bound token as a plain Bearer, or without a proof: refused
     expect((await call(`Bearer ${token}`)).status).toBe(401);
     expect((await call(`DPoP ${token}`)).status).toBe(401);
     // a proof from another key, for another method, or without ath: refused
-    const other = (await generateKeyPair('ES256', { extractable: true }));
-    expect((await call(`DPoP ${token}`, await dpopProof(other, await exportJWK(other.publicKey), 'GET', appsUrl, { ath }))).status).toBe(401);
+    const other = await generateKeyPair('ES256', { extractable: true });
+    expect(
+      (await call(`DPoP ${token}`, await dpopProof(other, await exportJWK(other.publicKey), 'GET', appsUrl, { ath })))
+        .status,
+    ).toBe(401);
     expect((await call(`DPoP ${token}`, await dpopProof(pair, jwk, 'POST', appsUrl, { ath }))).status).toBe(401);
     const noAth = await call(`DPoP ${token}`, await dpopProof(pair, jwk, 'GET', appsUrl));
     expect(noAth.status).toBe(401);
@@ -270,9 +427,14 @@ describe('DPoP (developer.okta.com/docs/guides/dpop/nonoktaresourceserver and /o
 describe('users (management spec: createUser, "Create a user without credentials")', () => {
   it('activate=true without a password makes the user PROVISIONED; with one, ACTIVE', async () => {
     const profile = (login: string) => ({ firstName: 'P', lastName: 'V', email: login, login });
-    const provisioned = await api(emulator, 'POST', '/api/v1/users?activate=true', { profile: profile('prov@example.com') });
+    const provisioned = await api(emulator, 'POST', '/api/v1/users?activate=true', {
+      profile: profile('prov@example.com'),
+    });
     expect(provisioned.body.status).toBe('PROVISIONED');
-    const active = await api(emulator, 'POST', '/api/v1/users?activate=true', { profile: profile('act@example.com'), credentials: { password: { value: 'c0rrect-Horse-battery' } } });
+    const active = await api(emulator, 'POST', '/api/v1/users?activate=true', {
+      profile: profile('act@example.com'),
+      credentials: { password: { value: 'c0rrect-Horse-battery' } },
+    });
     expect(active.body.status).toBe('ACTIVE');
   });
 });
@@ -280,11 +442,19 @@ describe('users (management spec: createUser, "Create a user without credentials
 describe('token endpoint statuses (developer.okta.com/docs/reference/api/oidc/#response-properties-2: OAuth error responses)', () => {
   it('answers 401 to "policy evaluation failed" and to multiple client credentials', async () => {
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken);
-    await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/policies/${f.policyId}/lifecycle/deactivate`);
+    await api(
+      emulator,
+      'POST',
+      `/api/v1/authorizationServers/${f.authServerId}/policies/${f.policyId}/lifecycle/deactivate`,
+    );
     const auth = { Authorization: basicAuth(f.clientId, f.clientSecret!) };
     const noPolicy = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth);
     expect([noPolicy.status, noPolicy.body.error]).toEqual([401, 'access_denied']);
-    const both = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope, client_secret: f.clientSecret! }, auth);
+    const both = await tokenRequest(
+      f.tokenUrl,
+      { grant_type: 'client_credentials', scope: f.scope, client_secret: f.clientSecret! },
+      auth,
+    );
     expect([both.status, both.body.error]).toEqual([401, 'invalid_request']);
   });
 });
@@ -292,14 +462,28 @@ describe('token endpoint statuses (developer.okta.com/docs/reference/api/oidc/#r
 describe('client assertions (developer.okta.com/docs/reference/api/oidc/#jwt-with-private-key: jti optional, iat not in the future)', () => {
   it('accepts an assertion without jti and refuses one issued in the future', async () => {
     const key = await newRsaKey();
-    const f = await provisionClientCredentials(emulator.url, emulator.adminToken, { authMethod: 'private_key_jwt', jwks: [key.publicJwk] });
+    const f = await provisionClientCredentials(emulator.url, emulator.adminToken, {
+      authMethod: 'private_key_jwt',
+      jwks: [key.publicJwk],
+    });
     const now = Math.floor(Date.now() / 1000);
     const sign = (iat: number, jti?: string) => {
-      const jwt = new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: key.kid }).setIssuer(f.clientId).setSubject(f.clientId).setAudience(f.tokenUrl).setIssuedAt(iat).setExpirationTime(now + 300);
+      const jwt = new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+        .setIssuer(f.clientId)
+        .setSubject(f.clientId)
+        .setAudience(f.tokenUrl)
+        .setIssuedAt(iat)
+        .setExpirationTime(now + 300);
       return (jti ? jwt.setJti(jti) : jwt).sign(key.privateKey);
     };
-    const form = (assertion: string) => ({ grant_type: 'client_credentials', scope: f.scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
-    expect((await tokenRequest(f.tokenUrl, form(await sign(now))).then((r) => r.status))).toBe(200);
+    const form = (assertion: string) => ({
+      grant_type: 'client_credentials',
+      scope: f.scope,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    });
+    expect(await tokenRequest(f.tokenUrl, form(await sign(now))).then((r) => r.status)).toBe(200);
     const future = await tokenRequest(f.tokenUrl, form(await sign(now + 600, randomUUID())));
     expect([future.status, future.body.error]).toEqual([401, 'invalid_client']);
   });
@@ -315,7 +499,10 @@ describe('org authorization server (developer.okta.com/docs/guides/implement-oau
   it('answers 400 consent_required when none of the requested scopes is granted', async () => {
     const client = await orgClient(['okta.apps.read'], ['SUPER_ADMIN']);
     const res = await orgToken(client, 'okta.users.read');
-    expect([res.status, res.body]).toEqual([400, { error: 'consent_required', error_description: 'You are not allowed any of the requested scopes.' }]);
+    expect([res.status, res.body]).toEqual([
+      400,
+      { error: 'consent_required', error_description: 'You are not allowed any of the requested scopes.' },
+    ]);
   });
 });
 
@@ -325,8 +512,21 @@ describe('the default authorization server and discovery (developer.okta.com/doc
     expect(res.status).toBe(200);
     const doc: any = await res.json();
     expect(doc.issuer).toBe(`${emulator.url}/oauth2/default`);
-    for (const field of ['authorization_endpoint', 'userinfo_endpoint', 'device_authorization_endpoint', 'registration_endpoint', 'end_session_endpoint']) expect(doc[field]).toBeUndefined();
-    expect(doc.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
+    for (const field of [
+      'authorization_endpoint',
+      'userinfo_endpoint',
+      'device_authorization_endpoint',
+      'registration_endpoint',
+      'end_session_endpoint',
+    ])
+      expect(doc[field]).toBeUndefined();
+    expect(doc.token_endpoint_auth_methods_supported).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+      'client_secret_jwt',
+      'private_key_jwt',
+      'none',
+    ]);
     for (const field of ['token_endpoint', 'jwks_uri', 'introspection_endpoint', 'revocation_endpoint']) {
       const path = new URL(doc[field]).pathname;
       const probe = await fetch(`${emulator.url}${path}`, { method: field === 'jwks_uri' ? 'GET' : 'POST' });
@@ -344,7 +544,7 @@ describe('what the emulator cannot do, it says (issue 16: "an error that says so
 });
 
 describe('client_secret_jwt (developer.okta.com/docs/api/openapi/okta-oauth/guides/client-auth/#jwt-with-shared-key)', () => {
-  it('accepts an HMAC assertion signed with the app\'s active client secret, and refuses one signed with another', async () => {
+  it("accepts an HMAC assertion signed with the app's active client secret, and refuses one signed with another", async () => {
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken);
     const app = (await api(emulator, 'GET', `/api/v1/apps/${f.appId}`)).body;
     app.credentials.oauthClient.token_endpoint_auth_method = 'client_secret_jwt';
@@ -353,8 +553,21 @@ describe('client_secret_jwt (developer.okta.com/docs/api/openapi/okta-oauth/guid
     expect(f.clientSecret!.length).toBeGreaterThanOrEqual(32);
     const now = Math.floor(Date.now() / 1000);
     const assertion = (secret: string) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(f.clientId).setSubject(f.clientId).setAudience(f.tokenUrl).setIssuedAt(now).setExpirationTime(now + 300).setJti(randomUUID()).sign(new TextEncoder().encode(secret));
-    const form = async (secret: string) => ({ grant_type: 'client_credentials', scope: f.scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await assertion(secret) });
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(f.clientId)
+        .setSubject(f.clientId)
+        .setAudience(f.tokenUrl)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .setJti(randomUUID())
+        .sign(new TextEncoder().encode(secret));
+    const form = async (secret: string) => ({
+      grant_type: 'client_credentials',
+      scope: f.scope,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: await assertion(secret),
+    });
     const ok = await tokenRequest(f.tokenUrl, await form(f.clientSecret!));
     expect([ok.status, ok.body.token_type]).toEqual([200, 'Bearer']);
     const wrong = await tokenRequest(f.tokenUrl, await form('W'.repeat(40)));
@@ -379,8 +592,22 @@ describe('control endpoints (issue 15 item 9: no cross-site requests, no DNS reb
     const host = new URL(emulator.url).host;
     expect(await raw('/__emulator/faults', 'POST', { Host: host, 'Content-Type': 'application/json' }, body)).toBe(200);
     expect(await raw('/__emulator/faults', 'POST', { Host: host, 'Content-Type': 'text/plain' }, body)).toBe(403);
-    expect(await raw('/__emulator/faults', 'POST', { Host: `attacker.example:${new URL(emulator.url).port}`, 'Content-Type': 'application/json' }, body)).toBe(403);
-    expect(await raw('/__emulator/faults', 'POST', { Host: host, Origin: 'http://attacker.example', 'Content-Type': 'application/json' }, body)).toBe(403);
+    expect(
+      await raw(
+        '/__emulator/faults',
+        'POST',
+        { Host: `attacker.example:${new URL(emulator.url).port}`, 'Content-Type': 'application/json' },
+        body,
+      ),
+    ).toBe(403);
+    expect(
+      await raw(
+        '/__emulator/faults',
+        'POST',
+        { Host: host, Origin: 'http://attacker.example', 'Content-Type': 'application/json' },
+        body,
+      ),
+    ).toBe(403);
     expect(await raw('/__emulator/requests', 'GET', { Host: 'rebound.example' })).toBe(403);
   });
 });

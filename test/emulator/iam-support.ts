@@ -9,7 +9,17 @@ export function firstCause(response: ApiResponse): string | undefined {
 }
 
 /** An okta.* token from the org authorization server, the client authenticated with private_key_jwt. */
-export async function orgServerToken(emulator: EmulatorHandle, clientId: string, key: TestKey, scope: string): Promise<ApiResponse> {
+export async function orgServerToken(
+  emulator: EmulatorHandle,
+  clientId: string,
+  key: TestKey,
+  scope: string,
+): Promise<ApiResponse> {
   const tokenUrl = `${emulator.url}/oauth2/v1/token`;
-  return tokenRequest(tokenUrl, { grant_type: 'client_credentials', scope, client_assertion_type: JWT_BEARER, client_assertion: await clientAssertion(key, clientId, tokenUrl) });
+  return tokenRequest(tokenUrl, {
+    grant_type: 'client_credentials',
+    scope,
+    client_assertion_type: JWT_BEARER,
+    client_assertion: await clientAssertion(key, clientId, tokenUrl),
+  });
 }

@@ -37,7 +37,11 @@ describe('apps', () => {
 
   it('validates apps like Okta', async () => {
     expectOktaError(await api(emulator, 'POST', '/api/v1/apps', { ...serviceApp(''), label: '' }), 400, 'E0000001');
-    expectOktaError(await api(emulator, 'POST', '/api/v1/apps', serviceApp('no-keys', 'private_key_jwt')), 400, 'E0000001');
+    expectOktaError(
+      await api(emulator, 'POST', '/api/v1/apps', serviceApp('no-keys', 'private_key_jwt')),
+      400,
+      'E0000001',
+    );
     const badGrant = serviceApp('bad-grant');
     badGrant.settings.oauthClient.grant_types = ['authorization_code'];
     const res = await api(emulator, 'POST', '/api/v1/apps', badGrant);
@@ -81,13 +85,27 @@ describe('apps', () => {
     expect(inactive.body.every((a: any) => a.status === 'INACTIVE')).toBe(true);
     const byId = await api(emulator, 'GET', `/api/v1/apps?filter=${encodeURIComponent(`id eq "${created.id}"`)}`);
     expect(byId.body.map((a: any) => a.id)).toEqual([created.id]);
-    expectOktaError(await api(emulator, 'GET', `/api/v1/apps?filter=${encodeURIComponent(`credentials.oauthClient.client_id eq "${created.id}"`)}`), 400, 'E0000001');
-    expectOktaError(await api(emulator, 'GET', `/api/v1/apps?filter=${encodeURIComponent('label lt 3')}`), 400, 'E0000001');
+    expectOktaError(
+      await api(
+        emulator,
+        'GET',
+        `/api/v1/apps?filter=${encodeURIComponent(`credentials.oauthClient.client_id eq "${created.id}"`)}`,
+      ),
+      400,
+      'E0000001',
+    );
+    expectOktaError(
+      await api(emulator, 'GET', `/api/v1/apps?filter=${encodeURIComponent('label lt 3')}`),
+      400,
+      'E0000001',
+    );
   });
 
   it('replaces, deactivates and deletes only inactive apps', async () => {
     const app = (await api(emulator, 'POST', '/api/v1/apps', serviceApp('lifecycle'))).body;
-    const replaced = await api(emulator, 'PUT', `/api/v1/apps/${app.id}`, { ...serviceApp('lifecycle-renamed', 'client_secret_post') });
+    const replaced = await api(emulator, 'PUT', `/api/v1/apps/${app.id}`, {
+      ...serviceApp('lifecycle-renamed', 'client_secret_post'),
+    });
     expect(replaced.status).toBe(200);
     expect(replaced.body.label).toBe('lifecycle-renamed');
     expect(replaced.body.credentials.oauthClient.token_endpoint_auth_method).toBe('client_secret_post');
@@ -117,7 +135,11 @@ describe('apps', () => {
 
 describe('authorization servers, scopes, claims, policies, rules', () => {
   it('creates a server with issuer, signing key and system scopes', async () => {
-    const res = await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'as-one', description: 'd', audiences: ['api://one'] });
+    const res = await api(emulator, 'POST', '/api/v1/authorizationServers', {
+      name: 'as-one',
+      description: 'd',
+      audiences: ['api://one'],
+    });
     expect(res.status).toBe(201);
     const server = res.body;
     expect(server.id).toMatch(/^aus/);
@@ -125,41 +147,99 @@ describe('authorization servers, scopes, claims, policies, rules', () => {
     expect(server.status).toBe('ACTIVE');
     expect(server.credentials.signing.kid).toBeTruthy();
     const keys = await api(emulator, 'GET', `/api/v1/authorizationServers/${server.id}/credentials/keys`);
-    expect(keys.body[0]).toMatchObject({ kid: server.credentials.signing.kid, status: 'ACTIVE', kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(keys.body[0]).toMatchObject({
+      kid: server.credentials.signing.kid,
+      status: 'ACTIVE',
+      kty: 'RSA',
+      alg: 'RS256',
+      use: 'sig',
+    });
     expect(keys.body[0].d).toBeUndefined();
     const scopes = await api(emulator, 'GET', `/api/v1/authorizationServers/${server.id}/scopes`);
     expect(scopes.body.map((s: any) => s.name)).toContain('openid');
-    expectOktaError(await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'as-one', audiences: ['api://x'] }), 400, 'E0000001');
-    expectOktaError(await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'as-no-aud' }), 400, 'E0000001');
-    expect((await api(emulator, 'POST', `/api/v1/authorizationServers/${server.id}/lifecycle/deactivate`)).status).toBe(204);
+    expectOktaError(
+      await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'as-one', audiences: ['api://x'] }),
+      400,
+      'E0000001',
+    );
+    expectOktaError(
+      await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'as-no-aud' }),
+      400,
+      'E0000001',
+    );
+    expect((await api(emulator, 'POST', `/api/v1/authorizationServers/${server.id}/lifecycle/deactivate`)).status).toBe(
+      204,
+    );
     expect((await api(emulator, 'GET', `/api/v1/authorizationServers/${server.id}`)).body.status).toBe('INACTIVE');
-    const rotated = await api(emulator, 'POST', `/api/v1/authorizationServers/${server.id}/credentials/lifecycle/keyRotate`, { use: 'sig' });
+    const rotated = await api(
+      emulator,
+      'POST',
+      `/api/v1/authorizationServers/${server.id}/credentials/lifecycle/keyRotate`,
+      { use: 'sig' },
+    );
     expect(rotated.body.map((k: any) => k.status)).toEqual(['ACTIVE', 'NEXT', 'EXPIRED']);
     expect((await api(emulator, 'DELETE', `/api/v1/authorizationServers/${server.id}`)).status).toBe(204);
     expectOktaError(await api(emulator, 'GET', `/api/v1/authorizationServers/${server.id}`), 404, 'E0000007');
   });
 
   it('manages scopes with default and metadataPublish, and rejects duplicates', async () => {
-    const server = (await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'as-scopes', description: 'd', audiences: ['api://s'] })).body;
+    const server = (
+      await api(emulator, 'POST', '/api/v1/authorizationServers', {
+        name: 'as-scopes',
+        description: 'd',
+        audiences: ['api://s'],
+      })
+    ).body;
     const base = `/api/v1/authorizationServers/${server.id}/scopes`;
-    const scope = await api(emulator, 'POST', base, { name: 'orders.read', default: true, metadataPublish: 'ALL_CLIENTS' });
+    const scope = await api(emulator, 'POST', base, {
+      name: 'orders.read',
+      default: true,
+      metadataPublish: 'ALL_CLIENTS',
+    });
     expect(scope.status).toBe(201);
-    expect(scope.body).toMatchObject({ name: 'orders.read', default: true, metadataPublish: 'ALL_CLIENTS', system: false, consent: 'IMPLICIT' });
+    expect(scope.body).toMatchObject({
+      name: 'orders.read',
+      default: true,
+      metadataPublish: 'ALL_CLIENTS',
+      system: false,
+      consent: 'IMPLICIT',
+    });
     expectOktaError(await api(emulator, 'POST', base, { name: 'orders.read' }), 400, 'E0000001');
     const updated = await api(emulator, 'PUT', `${base}/${scope.body.id}`, { name: 'orders.read', default: false });
     expect(updated.body.default).toBe(false);
     const openid = (await api(emulator, 'GET', base)).body.find((s: any) => s.name === 'openid');
     expectOktaError(await api(emulator, 'DELETE', `${base}/${openid.id}`), 400, 'E0000001');
     expect((await api(emulator, 'DELETE', `${base}/${scope.body.id}`)).status).toBe(204);
-    const claim = await api(emulator, 'POST', `/api/v1/authorizationServers/${server.id}/claims`, { name: 'tenant', claimType: 'RESOURCE', valueType: 'EXPRESSION', value: '"acme"' });
+    const claim = await api(emulator, 'POST', `/api/v1/authorizationServers/${server.id}/claims`, {
+      name: 'tenant',
+      claimType: 'RESOURCE',
+      valueType: 'EXPRESSION',
+      value: '"acme"',
+    });
     expect(claim.status).toBe(201);
-    expectOktaError(await api(emulator, 'POST', `/api/v1/authorizationServers/${server.id}/claims`, { name: 'sub', value: '"x"' }), 400, 'E0000001');
+    expectOktaError(
+      await api(emulator, 'POST', `/api/v1/authorizationServers/${server.id}/claims`, { name: 'sub', value: '"x"' }),
+      400,
+      'E0000001',
+    );
   });
 
   it('renumbers policy and rule priorities contiguously', async () => {
-    const server = (await api(emulator, 'POST', '/api/v1/authorizationServers', { name: 'as-prio', description: 'd', audiences: ['api://p'] })).body;
+    const server = (
+      await api(emulator, 'POST', '/api/v1/authorizationServers', {
+        name: 'as-prio',
+        description: 'd',
+        audiences: ['api://p'],
+      })
+    ).body;
     const base = `/api/v1/authorizationServers/${server.id}/policies`;
-    const policy = (n: string, priority?: number) => ({ type: 'OAUTH_AUTHORIZATION_POLICY', name: n, description: n, priority, conditions: { clients: { include: ['ALL_CLIENTS'] } } });
+    const policy = (n: string, priority?: number) => ({
+      type: 'OAUTH_AUTHORIZATION_POLICY',
+      name: n,
+      description: n,
+      priority,
+      conditions: { clients: { include: ['ALL_CLIENTS'] } },
+    });
     const a = (await api(emulator, 'POST', base, policy('a', 5))).body;
     expect(a.priority).toBe(1);
     const b = (await api(emulator, 'POST', base, policy('b'))).body;
@@ -167,27 +247,73 @@ describe('authorization servers, scopes, claims, policies, rules', () => {
     const c = (await api(emulator, 'POST', base, policy('c', 1))).body;
     expect(c.priority).toBe(1);
     const list = (await api(emulator, 'GET', base)).body;
-    expect(list.map((p: any) => [p.name, p.priority])).toEqual([['c', 1], ['a', 2], ['b', 3]]);
+    expect(list.map((p: any) => [p.name, p.priority])).toEqual([
+      ['c', 1],
+      ['a', 2],
+      ['b', 3],
+    ]);
     await api(emulator, 'DELETE', `${base}/${a.id}`);
-    expect((await api(emulator, 'GET', base)).body.map((p: any) => [p.name, p.priority])).toEqual([['c', 1], ['b', 2]]);
-    expectOktaError(await api(emulator, 'POST', base, { ...policy('no-desc'), description: undefined }), 400, 'E0000001');
-    expectOktaError(await api(emulator, 'POST', base, { ...policy('bad-client'), conditions: { clients: { include: ['0oanope'] } } }), 400, 'E0000001');
+    expect((await api(emulator, 'GET', base)).body.map((p: any) => [p.name, p.priority])).toEqual([
+      ['c', 1],
+      ['b', 2],
+    ]);
+    expectOktaError(
+      await api(emulator, 'POST', base, { ...policy('no-desc'), description: undefined }),
+      400,
+      'E0000001',
+    );
+    expectOktaError(
+      await api(emulator, 'POST', base, { ...policy('bad-client'), conditions: { clients: { include: ['0oanope'] } } }),
+      400,
+      'E0000001',
+    );
 
     const rules = `${base}/${b.id}/rules`;
     const rule = (n: string, priority?: number) => ({
       type: 'RESOURCE_ACCESS',
       name: n,
       priority,
-      conditions: { grantTypes: { include: ['client_credentials'] }, scopes: { include: ['*'] }, people: { groups: { include: ['EVERYONE'] } } },
+      conditions: {
+        grantTypes: { include: ['client_credentials'] },
+        scopes: { include: ['*'] },
+        people: { groups: { include: ['EVERYONE'] } },
+      },
       actions: { token: { accessTokenLifetimeMinutes: 30 } },
     });
     const r1 = (await api(emulator, 'POST', rules, rule('r1'))).body;
-    expect(r1).toMatchObject({ priority: 1, status: 'ACTIVE', actions: { token: { accessTokenLifetimeMinutes: 30, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } } });
+    expect(r1).toMatchObject({
+      priority: 1,
+      status: 'ACTIVE',
+      actions: {
+        token: { accessTokenLifetimeMinutes: 30, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 },
+      },
+    });
     await api(emulator, 'POST', rules, rule('r2', 1));
-    expect((await api(emulator, 'GET', rules)).body.map((r: any) => [r.name, r.priority])).toEqual([['r2', 1], ['r1', 2]]);
-    expectOktaError(await api(emulator, 'POST', rules, { ...rule('bad'), conditions: { scopes: { include: ['*'] } } }), 400, 'E0000001');
-    expectOktaError(await api(emulator, 'POST', rules, { ...rule('bad-hook'), actions: { token: { inlineHook: { id: 'calnope' } } } }), 400, 'E0000001');
-    expectOktaError(await api(emulator, 'POST', rules, { ...rule('bad-lifetime'), actions: { token: { accessTokenLifetimeMinutes: 2 } } }), 400, 'E0000001');
+    expect((await api(emulator, 'GET', rules)).body.map((r: any) => [r.name, r.priority])).toEqual([
+      ['r2', 1],
+      ['r1', 2],
+    ]);
+    expectOktaError(
+      await api(emulator, 'POST', rules, { ...rule('bad'), conditions: { scopes: { include: ['*'] } } }),
+      400,
+      'E0000001',
+    );
+    expectOktaError(
+      await api(emulator, 'POST', rules, {
+        ...rule('bad-hook'),
+        actions: { token: { inlineHook: { id: 'calnope' } } },
+      }),
+      400,
+      'E0000001',
+    );
+    expectOktaError(
+      await api(emulator, 'POST', rules, {
+        ...rule('bad-lifetime'),
+        actions: { token: { accessTokenLifetimeMinutes: 2 } },
+      }),
+      400,
+      'E0000001',
+    );
     expect((await api(emulator, 'POST', `${rules}/${r1.id}/lifecycle/deactivate`)).status).toBe(204);
     expect((await api(emulator, 'GET', `${rules}/${r1.id}`)).body.status).toBe('INACTIVE');
   });
@@ -199,19 +325,35 @@ describe('inline hooks', () => {
       name: 'token hook',
       type: 'com.okta.oauth2.tokens.transform',
       version: '1.0.0',
-      channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'https://hooks.example.com/token', headers: [{ key: 'X-Extra', value: 'v' }], authScheme: { type: 'HEADER', key: 'Authorization', value: 'shared-secret' } } },
+      channel: {
+        type: 'HTTP',
+        version: '1.0.0',
+        config: {
+          uri: 'https://hooks.example.com/token',
+          headers: [{ key: 'X-Extra', value: 'v' }],
+          authScheme: { type: 'HEADER', key: 'Authorization', value: 'shared-secret' },
+        },
+      },
     });
     expect(created.status).toBe(200);
     expect(created.body.status).toBe('ACTIVE');
     expect(created.body.channel.config.authScheme).toEqual({ type: 'header', key: 'authorization' });
     expect(JSON.stringify(created.body)).not.toContain('shared-secret');
     const id = created.body.id;
-    expect(JSON.stringify((await api(emulator, 'GET', `/api/v1/inlineHooks/${id}`)).body)).not.toContain('shared-secret');
+    expect(JSON.stringify((await api(emulator, 'GET', `/api/v1/inlineHooks/${id}`)).body)).not.toContain(
+      'shared-secret',
+    );
     expectOktaError(await api(emulator, 'DELETE', `/api/v1/inlineHooks/${id}`), 400, 'E0000001');
-    expect((await api(emulator, 'POST', `/api/v1/inlineHooks/${id}/lifecycle/deactivate`)).body.status).toBe('INACTIVE');
+    expect((await api(emulator, 'POST', `/api/v1/inlineHooks/${id}/lifecycle/deactivate`)).body.status).toBe(
+      'INACTIVE',
+    );
     expect((await api(emulator, 'DELETE', `/api/v1/inlineHooks/${id}`)).status).toBe(204);
     expectOktaError(
-      await api(emulator, 'POST', '/api/v1/inlineHooks', { name: 'x', type: 'com.okta.oauth2.tokens.transform', channel: { type: 'HTTP', config: { uri: 'http://example.com/hook' } } }),
+      await api(emulator, 'POST', '/api/v1/inlineHooks', {
+        name: 'x',
+        type: 'com.okta.oauth2.tokens.transform',
+        channel: { type: 'HTTP', config: { uri: 'http://example.com/hook' } },
+      }),
       400,
       'E0000001',
     );

@@ -37,10 +37,18 @@ describe('authorization server signing keys', () => {
       [expect.any(String), 'NEXT'],
       [before[0].kid, 'EXPIRED'],
     ]);
-    const token = (await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, { Authorization: basicAuth(f.clientId, f.clientSecret!) })).body.access_token;
+    const token = (
+      await tokenRequest(
+        f.tokenUrl,
+        { grant_type: 'client_credentials', scope: f.scope },
+        { Authorization: basicAuth(f.clientId, f.clientSecret!) },
+      )
+    ).body.access_token;
     const { protectedHeader } = await jwtVerify(token, cached, { issuer: f.issuer });
     expect(protectedHeader.kid).toBe(before[1].kid);
-    expect((await api(emulator, 'GET', `/api/v1/authorizationServers/${f.authServerId}`)).body.credentials.signing.kid).toBe(before[1].kid);
+    expect(
+      (await api(emulator, 'GET', `/api/v1/authorizationServers/${f.authServerId}`)).body.credentials.signing.kid,
+    ).toBe(before[1].kid);
   });
 });
 
@@ -48,21 +56,46 @@ describe('custom claims', () => {
   it('puts literal and app.clientId claims in the token and refuses, with an error saying so, an expression it cannot evaluate', async () => {
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken);
     const claims = `/api/v1/authorizationServers/${f.authServerId}/claims`;
-    await api(emulator, 'POST', claims, { name: 'tenant', claimType: 'RESOURCE', valueType: 'EXPRESSION', value: '"acme"' });
-    await api(emulator, 'POST', claims, { name: 'client', claimType: 'RESOURCE', valueType: 'EXPRESSION', value: 'app.clientId' });
+    await api(emulator, 'POST', claims, {
+      name: 'tenant',
+      claimType: 'RESOURCE',
+      valueType: 'EXPRESSION',
+      value: '"acme"',
+    });
+    await api(emulator, 'POST', claims, {
+      name: 'client',
+      claimType: 'RESOURCE',
+      valueType: 'EXPRESSION',
+      value: 'app.clientId',
+    });
     const auth = { Authorization: basicAuth(f.clientId, f.clientSecret!) };
     const ok = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth);
     const payload = JSON.parse(Buffer.from(ok.body.access_token.split('.')[1], 'base64url').toString());
     expect(payload).toMatchObject({ tenant: 'acme', client: f.clientId });
-    const created = await api(emulator, 'POST', claims, { name: 'upper', claimType: 'RESOURCE', valueType: 'EXPRESSION', value: 'String.toUpperCase(app.clientId)' });
+    const created = await api(emulator, 'POST', claims, {
+      name: 'upper',
+      claimType: 'RESOURCE',
+      valueType: 'EXPRESSION',
+      value: 'String.toUpperCase(app.clientId)',
+    });
     expect(created.status).toBe(201);
     const refused = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_request');
-    expect(refused.body.error_description).toContain("The emulator can't evaluate the expression of custom claim 'upper'");
+    expect(refused.body.error_description).toContain(
+      "The emulator can't evaluate the expression of custom claim 'upper'",
+    );
     // An inactive claim is not evaluated, so the token is issued again.
-    await api(emulator, 'PUT', `${claims}/${created.body.id}`, { name: 'upper', claimType: 'RESOURCE', valueType: 'EXPRESSION', value: 'String.toUpperCase(app.clientId)', status: 'INACTIVE' });
-    expect((await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth)).status).toBe(200);
+    await api(emulator, 'PUT', `${claims}/${created.body.id}`, {
+      name: 'upper',
+      claimType: 'RESOURCE',
+      valueType: 'EXPRESSION',
+      value: 'String.toUpperCase(app.clientId)',
+      status: 'INACTIVE',
+    });
+    expect((await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth)).status).toBe(
+      200,
+    );
   });
 });
 
@@ -72,10 +105,20 @@ describe('the built-in Everyone group', () => {
     expect(found).toHaveLength(1);
     const everyone = found[0];
     expect(everyone).toMatchObject({ type: 'BUILT_IN', profile: { name: 'Everyone' } });
-    const user = (await api(emulator, 'POST', '/api/v1/users?activate=false', { profile: { firstName: 'E', lastName: 'V', email: 'ev@example.com', login: 'ev@example.com' } })).body;
-    expect((await api(emulator, 'GET', `/api/v1/groups/${everyone.id}/users`)).body.map((u: any) => u.id)).toContain(user.id);
+    const user = (
+      await api(emulator, 'POST', '/api/v1/users?activate=false', {
+        profile: { firstName: 'E', lastName: 'V', email: 'ev@example.com', login: 'ev@example.com' },
+      })
+    ).body;
+    expect((await api(emulator, 'GET', `/api/v1/groups/${everyone.id}/users`)).body.map((u: any) => u.id)).toContain(
+      user.id,
+    );
     expectOktaError(await api(emulator, 'DELETE', `/api/v1/groups/${everyone.id}`), 403, 'E0000006');
-    expectOktaError(await api(emulator, 'PUT', `/api/v1/groups/${everyone.id}`, { profile: { name: 'Everybody' } }), 403, 'E0000006');
+    expectOktaError(
+      await api(emulator, 'PUT', `/api/v1/groups/${everyone.id}`, { profile: { name: 'Everybody' } }),
+      403,
+      'E0000006',
+    );
     expectOktaError(await api(emulator, 'DELETE', `/api/v1/groups/${everyone.id}/users/${user.id}`), 403, 'E0000006');
   });
 });
@@ -87,7 +130,16 @@ describe('inline hook limits', () => {
     // Answers with a patch that would add a claim, padded past 256 KB.
     hookServer = createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ commands: [{ type: 'com.okta.access.patch', value: [{ op: 'add', path: '/claims/big', value: 'x'.repeat(300 * 1024) }] }] }));
+      res.end(
+        JSON.stringify({
+          commands: [
+            {
+              type: 'com.okta.access.patch',
+              value: [{ op: 'add', path: '/claims/big', value: 'x'.repeat(300 * 1024) }],
+            },
+          ],
+        }),
+      );
     });
     await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', () => resolve()));
     hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`;
@@ -96,12 +148,21 @@ describe('inline hook limits', () => {
     await new Promise<void>((resolve) => hookServer.close(() => resolve()));
   });
 
-  const hook = (name: string) => ({ name, type: 'com.okta.oauth2.tokens.transform', version: '1.0.0', channel: { type: 'HTTP', version: '1.0.0', config: { uri: hookUrl, method: 'POST' } } });
+  const hook = (name: string) => ({
+    name,
+    type: 'com.okta.oauth2.tokens.transform',
+    version: '1.0.0',
+    channel: { type: 'HTTP', version: '1.0.0', config: { uri: hookUrl, method: 'POST' } },
+  });
 
   it('ignores a hook answer of 256 KB or more and issues the token unmodified', async () => {
     const created = (await api(emulator, 'POST', '/api/v1/inlineHooks', hook('too-big'))).body;
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken, { inlineHookId: created.id });
-    const res = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, { Authorization: basicAuth(f.clientId, f.clientSecret!) });
+    const res = await tokenRequest(
+      f.tokenUrl,
+      { grant_type: 'client_credentials', scope: f.scope },
+      { Authorization: basicAuth(f.clientId, f.clientSecret!) },
+    );
     expect(res.status).toBe(200);
     const payload = JSON.parse(Buffer.from(res.body.access_token.split('.')[1], 'base64url').toString());
     expect(payload.big).toBeUndefined();
@@ -109,7 +170,8 @@ describe('inline hook limits', () => {
 
   it('allows at most 50 inline hooks in an org', async () => {
     const existing = (await api(emulator, 'GET', '/api/v1/inlineHooks')).body.length;
-    for (let i = existing; i < 50; i++) expect((await api(emulator, 'POST', '/api/v1/inlineHooks', hook(`hook-${i}`))).status).toBe(200);
+    for (let i = existing; i < 50; i++)
+      expect((await api(emulator, 'POST', '/api/v1/inlineHooks', hook(`hook-${i}`))).status).toBe(200);
     const refused = await api(emulator, 'POST', '/api/v1/inlineHooks', hook('hook-51'));
     expectOktaError(refused, 400, 'E0000001');
     expect(refused.body.errorCauses[0].errorSummary).toContain('50 inline hooks');

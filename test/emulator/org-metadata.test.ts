@@ -15,11 +15,19 @@ describe('/.well-known/okta-organization', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
     const body = (await res.json()) as { id: string };
-    expect(body).toEqual({ id: expect.stringMatching(/^00o[A-Za-z0-9]{17}$/), pipeline: 'idx', _links: { organization: { href: emulator.url } } });
+    expect(body).toEqual({
+      id: expect.stringMatching(/^00o[A-Za-z0-9]{17}$/),
+      pipeline: 'idx',
+      _links: { organization: { href: emulator.url } },
+    });
     await emulators.stop(emulator);
     const restarted = await start({ statePath });
-    expect(((await fetch(`${restarted.url}/.well-known/okta-organization`).then((r) => r.json())) as { id: string }).id).toBe(body.id);
+    expect(
+      ((await fetch(`${restarted.url}/.well-known/okta-organization`).then((r) => r.json())) as { id: string }).id,
+    ).toBe(body.id);
     const other = await start();
-    expect(((await fetch(`${other.url}/.well-known/okta-organization`).then((r) => r.json())) as { id: string }).id).not.toBe(body.id);
+    expect(
+      ((await fetch(`${other.url}/.well-known/okta-organization`).then((r) => r.json())) as { id: string }).id,
+    ).not.toBe(body.id);
   });
 });

@@ -33,7 +33,11 @@ describe('state persistence', () => {
       expect(groups.body).toHaveLength(1);
       // The port changed, so the issuer follows the new org URL, and the persisted secret and keys still work.
       const tokenUrl = `${second.url}/oauth2/${fixture.authServerId}/v1/token`;
-      const token = await tokenRequest(tokenUrl, { grant_type: 'client_credentials', scope: fixture.scope }, { Authorization: basicAuth(fixture.clientId, fixture.clientSecret!) });
+      const token = await tokenRequest(
+        tokenUrl,
+        { grant_type: 'client_credentials', scope: fixture.scope },
+        { Authorization: basicAuth(fixture.clientId, fixture.clientSecret!) },
+      );
       expect(token.status).toBe(200);
     } finally {
       await second.stop();

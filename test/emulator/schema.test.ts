@@ -50,7 +50,16 @@ afterAll(async () => {
  * Okta sends null for these unset app fields (the spec's own examples show `errorRedirectUrl: null`), while
  * the schema types them as plain strings; the emulator keeps Okta's nulls, so drop them before validating.
  */
-const NULLS_OKTA_SENDS = ['accessibility.errorRedirectUrl', 'accessibility.loginRedirectUrl', 'settings.notes.admin', 'settings.notes.enduser', 'settings.notifications.vpn.helpUrl', 'settings.notifications.vpn.message', 'settings.oauthClient.client_uri', 'settings.oauthClient.logo_uri'];
+const NULLS_OKTA_SENDS = [
+  'accessibility.errorRedirectUrl',
+  'accessibility.loginRedirectUrl',
+  'settings.notes.admin',
+  'settings.notes.enduser',
+  'settings.notifications.vpn.helpUrl',
+  'settings.notifications.vpn.message',
+  'settings.oauthClient.client_uri',
+  'settings.oauthClient.logo_uri',
+];
 
 function withoutKnownNulls(body: unknown): unknown {
   const copy = structuredClone(body) as Record<string, any>;
@@ -65,7 +74,10 @@ function withoutKnownNulls(body: unknown): unknown {
 function expectValid(schema: string, body: unknown): void {
   const validate = validators(schema);
   const ok = validate(withoutKnownNulls(body));
-  expect(ok ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`), `${schema}`).toEqual([]);
+  expect(
+    ok ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`),
+    `${schema}`,
+  ).toEqual([]);
 }
 
 describe('response bodies match the schemas in management-minimal.yaml', () => {
@@ -79,22 +91,51 @@ describe('response bodies match the schemas in management-minimal.yaml', () => {
     const app = (await api(emulator, 'POST', '/api/v1/apps', serviceApp('schema-app'))).body;
     expectValid('OpenIdConnectApplication', app);
     expectValid('OpenIdConnectApplication', (await api(emulator, 'GET', `/api/v1/apps/${app.id}`)).body);
-    const pkj = (await api(emulator, 'POST', '/api/v1/apps', serviceApp('schema-pkj', 'private_key_jwt', [key.publicJwk]))).body;
+    const pkj = (
+      await api(emulator, 'POST', '/api/v1/apps', serviceApp('schema-pkj', 'private_key_jwt', [key.publicJwk]))
+    ).body;
     expectValid('OpenIdConnectApplication', pkj);
-    for (const secret of (await api(emulator, 'GET', `/api/v1/apps/${app.id}/credentials/secrets`)).body) expectValid('OAuth2ClientSecret', secret);
-    expectValid('OAuth2ClientSecret', (await api(emulator, 'POST', `/api/v1/apps/${app.id}/credentials/secrets`, {})).body);
-    expectValid('OAuth2ScopeConsentGrant', (await api(emulator, 'POST', `/api/v1/apps/${pkj.id}/grants`, { issuer: emulator.url, scopeId: 'okta.apps.read' })).body);
+    for (const secret of (await api(emulator, 'GET', `/api/v1/apps/${app.id}/credentials/secrets`)).body)
+      expectValid('OAuth2ClientSecret', secret);
+    expectValid(
+      'OAuth2ClientSecret',
+      (await api(emulator, 'POST', `/api/v1/apps/${app.id}/credentials/secrets`, {})).body,
+    );
+    expectValid(
+      'OAuth2ScopeConsentGrant',
+      (
+        await api(emulator, 'POST', `/api/v1/apps/${pkj.id}/grants`, {
+          issuer: emulator.url,
+          scopeId: 'okta.apps.read',
+        })
+      ).body,
+    );
   });
 
   it('authorization servers, keys, scopes, claims, policies and rules', async () => {
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken);
     const base = `/api/v1/authorizationServers/${f.authServerId}`;
     expectValid('AuthorizationServer', (await api(emulator, 'GET', base)).body);
-    for (const key of (await api(emulator, 'GET', `${base}/credentials/keys`)).body) expectValid('AuthorizationServerJsonWebKey', key);
+    for (const key of (await api(emulator, 'GET', `${base}/credentials/keys`)).body)
+      expectValid('AuthorizationServerJsonWebKey', key);
     for (const scope of (await api(emulator, 'GET', `${base}/scopes`)).body) expectValid('OAuth2Scope', scope);
-    expectValid('OAuth2Claim', (await api(emulator, 'POST', `${base}/claims`, { name: 'c', claimType: 'RESOURCE', valueType: 'EXPRESSION', value: '"v"', conditions: { scopes: [] } })).body);
+    expectValid(
+      'OAuth2Claim',
+      (
+        await api(emulator, 'POST', `${base}/claims`, {
+          name: 'c',
+          claimType: 'RESOURCE',
+          valueType: 'EXPRESSION',
+          value: '"v"',
+          conditions: { scopes: [] },
+        })
+      ).body,
+    );
     expectValid('AuthorizationServerPolicy', (await api(emulator, 'GET', `${base}/policies/${f.policyId}`)).body);
-    expectValid('AuthorizationServerPolicyRule', (await api(emulator, 'GET', `${base}/policies/${f.policyId}/rules/${f.ruleId}`)).body);
+    expectValid(
+      'AuthorizationServerPolicyRule',
+      (await api(emulator, 'GET', `${base}/policies/${f.policyId}/rules/${f.ruleId}`)).body,
+    );
   });
 
   it('inline hooks, users, groups and errors', async () => {
@@ -102,10 +143,20 @@ describe('response bodies match the schemas in management-minimal.yaml', () => {
       name: 'schema hook',
       type: 'com.okta.oauth2.tokens.transform',
       version: '1.0.0',
-      channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'https://example.com/hook', method: 'POST', authScheme: { type: 'HEADER', key: 'Authorization', value: 's' } } },
+      channel: {
+        type: 'HTTP',
+        version: '1.0.0',
+        config: {
+          uri: 'https://example.com/hook',
+          method: 'POST',
+          authScheme: { type: 'HEADER', key: 'Authorization', value: 's' },
+        },
+      },
     });
     expectValid('InlineHook', hook.body);
-    const user = await api(emulator, 'POST', '/api/v1/users', { profile: { firstName: 'S', lastName: 'C', email: 's@example.com', login: 's@example.com' } });
+    const user = await api(emulator, 'POST', '/api/v1/users', {
+      profile: { firstName: 'S', lastName: 'C', email: 's@example.com', login: 's@example.com' },
+    });
     expectValid('User', user.body);
     expectValid('Group', (await api(emulator, 'POST', '/api/v1/groups', { profile: { name: 'schema-group' } })).body);
     expectValid('Error', (await api(emulator, 'GET', '/api/v1/apps/nope')).body);

@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import {
+  provisionClientCredentials,
+  startEmulator,
+  type ClientCredentialsFixture,
+  type EmulatorHandle,
+} from '../../src/emulator/okta/index.js';
 import { api, basicAuth, settlesAfter, tokenRequest } from '../support/index.js';
 
 interface HookCall {
@@ -41,11 +46,19 @@ beforeAll(async () => {
     channel: {
       type: 'HTTP',
       version: '1.0.0',
-      config: { uri: hookUrl, headers: [{ key: 'X-Tenant', value: 'acme' }], authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-shared-secret' } },
+      config: {
+        uri: hookUrl,
+        headers: [{ key: 'X-Tenant', value: 'acme' }],
+        authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-shared-secret' },
+      },
     },
   });
   hookId = hook.body.id;
-  fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, { scope: 'orders.read', inlineHookId: hookId, accessTokenLifetimeMinutes: 60 });
+  fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, {
+    scope: 'orders.read',
+    inlineHookId: hookId,
+    accessTokenLifetimeMinutes: 60,
+  });
 });
 afterAll(async () => {
   hookServer.closeAllConnections();
@@ -58,7 +71,11 @@ beforeEach(() => {
 });
 
 const requestToken = (query = '') =>
-  tokenRequest(`${fixture.tokenUrl}${query}`, { grant_type: 'client_credentials', scope: 'orders.read' }, { Authorization: basicAuth(fixture.clientId, fixture.clientSecret!) });
+  tokenRequest(
+    `${fixture.tokenUrl}${query}`,
+    { grant_type: 'client_credentials', scope: 'orders.read' },
+    { Authorization: basicAuth(fixture.clientId, fixture.clientSecret!) },
+  );
 
 const patch = (...ops: unknown[]) => ({ commands: [{ type: 'com.okta.access.patch', value: ops }] });
 
@@ -90,13 +107,25 @@ describe('token inline hooks', () => {
     });
     expect(context.policy).toEqual({ id: fixture.policyId, rule: { id: fixture.ruleId } });
     expect(body.data.identity).toBeUndefined();
-    expect(body.data.access.claims).toMatchObject({ ver: 1, iss: fixture.issuer, aud: fixture.audience, cid: fixture.clientId, scp: ['orders.read'] });
+    expect(body.data.access.claims).toMatchObject({
+      ver: 1,
+      iss: fixture.issuer,
+      aud: fixture.audience,
+      cid: fixture.clientId,
+      scp: ['orders.read'],
+    });
     expect(body.data.access.token.lifetime.expiration).toBe(3600);
     expect(body.data.access.scopes['orders.read'].action).toBe('GRANT');
   });
 
   it('applies add, replace and remove on claims and replace on the lifetime', async () => {
-    reply = { status: 200, body: patch({ op: 'add', path: '/claims/tenant', value: 'acme' }, { op: 'add', path: '/claims/roles', value: ['a'] }) };
+    reply = {
+      status: 200,
+      body: patch(
+        { op: 'add', path: '/claims/tenant', value: 'acme' },
+        { op: 'add', path: '/claims/roles', value: ['a'] },
+      ),
+    };
     const first = decodeJwt((await requestToken()).body.access_token);
     expect(first.tenant).toBe('acme');
     expect(first.roles).toEqual(['a']);
@@ -105,7 +134,14 @@ describe('token inline hooks', () => {
       status: 200,
       body: {
         commands: [
-          { type: 'com.okta.access.patch', value: [{ op: 'add', path: '/claims/extra', value: { k: 1 } }, { op: 'add', path: '/claims/list', value: [1] }, { op: 'add', path: '/claims/list/-', value: 2 }] },
+          {
+            type: 'com.okta.access.patch',
+            value: [
+              { op: 'add', path: '/claims/extra', value: { k: 1 } },
+              { op: 'add', path: '/claims/list', value: [1] },
+              { op: 'add', path: '/claims/list/-', value: 2 },
+            ],
+          },
           { type: 'com.okta.access.patch', value: [{ op: 'replace', path: '/token/lifetime/expiration', value: 600 }] },
         ],
       },
@@ -117,15 +153,32 @@ describe('token inline hooks', () => {
     expect(claims.extra).toEqual({ k: 1 });
     expect(claims.list).toEqual([1, 2]);
 
-    await api(emulator, 'POST', `/api/v1/authorizationServers/${fixture.authServerId}/claims`, { name: 'static', value: '"x"', valueType: 'EXPRESSION', claimType: 'RESOURCE' });
-    reply = { status: 200, body: patch({ op: 'replace', path: '/claims/static', value: 'y' }, { op: 'add', path: '/claims/gone', value: 1 }, { op: 'remove', path: '/claims/gone' }) };
+    await api(emulator, 'POST', `/api/v1/authorizationServers/${fixture.authServerId}/claims`, {
+      name: 'static',
+      value: '"x"',
+      valueType: 'EXPRESSION',
+      claimType: 'RESOURCE',
+    });
+    reply = {
+      status: 200,
+      body: patch(
+        { op: 'replace', path: '/claims/static', value: 'y' },
+        { op: 'add', path: '/claims/gone', value: 1 },
+        { op: 'remove', path: '/claims/gone' },
+      ),
+    };
     const replaced = decodeJwt((await requestToken()).body.access_token);
     expect(replaced.static).toBe('y');
     expect(replaced.gone).toBeUndefined();
   });
 
   it('fails the token request with server_error and the errorSummary when the hook answers with an error', async () => {
-    reply = { status: 200, body: { error: { errorSummary: 'Tenant is suspended', errorCauses: [{ errorSummary: 'suspended', reason: 'x' }] } } };
+    reply = {
+      status: 200,
+      body: {
+        error: { errorSummary: 'Tenant is suspended', errorCauses: [{ errorSummary: 'suspended', reason: 'x' }] },
+      },
+    };
     const res = await requestToken();
     expect(res.status).toBe(400);
     // Okta TokenHookResponse.error (management spec): error server_error, error_description the errorSummary.
@@ -136,9 +189,18 @@ describe('token inline hooks', () => {
     const cases: { status: number; body: unknown }[] = [
       { status: 500, body: patch({ op: 'add', path: '/claims/x', value: 1 }) },
       { status: 200, body: '{not json' },
-      { status: 200, body: patch({ op: 'add', path: '/claims/x', value: 1 }, { op: 'replace', path: '/claims/missing', value: 1 }) },
+      {
+        status: 200,
+        body: patch({ op: 'add', path: '/claims/x', value: 1 }, { op: 'replace', path: '/claims/missing', value: 1 }),
+      },
       { status: 200, body: patch({ op: 'replace', path: '/claims/sub', value: 'evil' }) },
-      { status: 200, body: patch({ op: 'add', path: '/claims/x', value: 1 }, { op: 'replace', path: '/token/lifetime/expiration', value: 10 }) },
+      {
+        status: 200,
+        body: patch(
+          { op: 'add', path: '/claims/x', value: 1 },
+          { op: 'replace', path: '/token/lifetime/expiration', value: 10 },
+        ),
+      },
       { status: 200, body: patch({ op: 'move', path: '/claims/x', from: '/claims/cid' }) },
     ];
     for (const c of cases) {

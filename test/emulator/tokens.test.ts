@@ -1,7 +1,12 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import {
+  provisionClientCredentials,
+  startEmulator,
+  type ClientCredentialsFixture,
+  type EmulatorHandle,
+} from '../../src/emulator/okta/index.js';
 import { api, basicAuth, clientAssertion, newRsaKey, tokenRequest, type TestKey } from '../support/index.js';
 
 let emulator: EmulatorHandle;
@@ -14,9 +19,15 @@ beforeAll(async () => {
   // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
   emulator = await startEmulator({ port: 0, rateLimits: 'off' });
   key = await newRsaKey();
-  basic = await provisionClientCredentials(emulator.url, emulator.adminToken, { scope: 'orders.read', accessTokenLifetimeMinutes: 15 });
+  basic = await provisionClientCredentials(emulator.url, emulator.adminToken, {
+    scope: 'orders.read',
+    accessTokenLifetimeMinutes: 15,
+  });
   post = await provisionClientCredentials(emulator.url, emulator.adminToken, { authMethod: 'client_secret_post' });
-  pkj = await provisionClientCredentials(emulator.url, emulator.adminToken, { authMethod: 'private_key_jwt', jwks: [key.publicJwk] });
+  pkj = await provisionClientCredentials(emulator.url, emulator.adminToken, {
+    authMethod: 'private_key_jwt',
+    jwks: [key.publicJwk],
+  });
 });
 afterAll(async () => {
   await emulator.stop();
@@ -29,44 +40,86 @@ async function verify(fixture: ClientCredentialsFixture, token: string) {
 
 describe('custom authorization server token endpoint', () => {
   it('issues Okta-shaped RS256 access tokens with client_secret_basic', async () => {
-    const res = await tokenRequest(basic.tokenUrl, { grant_type: 'client_credentials', scope: 'orders.read' }, { Authorization: basicAuth(basic.clientId, basic.clientSecret!) });
+    const res = await tokenRequest(
+      basic.tokenUrl,
+      { grant_type: 'client_credentials', scope: 'orders.read' },
+      { Authorization: basicAuth(basic.clientId, basic.clientSecret!) },
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 900, scope: 'orders.read' });
     expect(res.headers.get('cache-control')).toContain('no-store');
     const { payload, protectedHeader } = await verify(basic, res.body.access_token);
-    const keys = (await api(emulator, 'GET', `/api/v1/authorizationServers/${basic.authServerId}/credentials/keys`)).body;
+    const keys = (await api(emulator, 'GET', `/api/v1/authorizationServers/${basic.authServerId}/credentials/keys`))
+      .body;
     expect(protectedHeader).toEqual({ kid: keys[0].kid, alg: 'RS256' });
-    expect(payload).toMatchObject({ ver: 1, iss: basic.issuer, aud: basic.audience, cid: basic.clientId, sub: basic.clientId, scp: ['orders.read'] });
+    expect(payload).toMatchObject({
+      ver: 1,
+      iss: basic.issuer,
+      aud: basic.audience,
+      cid: basic.clientId,
+      sub: basic.clientId,
+      scp: ['orders.read'],
+    });
     expect(payload.jti).toMatch(/^AT\./);
     expect(payload.exp! - payload.iat!).toBe(900);
   });
 
   it('supports client_secret_post and private_key_jwt', async () => {
-    const viaPost = await tokenRequest(post.tokenUrl, { grant_type: 'client_credentials', scope: post.scope, client_id: post.clientId, client_secret: post.clientSecret! });
+    const viaPost = await tokenRequest(post.tokenUrl, {
+      grant_type: 'client_credentials',
+      scope: post.scope,
+      client_id: post.clientId,
+      client_secret: post.clientSecret!,
+    });
     expect(viaPost.status).toBe(200);
     await verify(post, viaPost.body.access_token);
 
     const assertion = await clientAssertion(key, pkj.clientId, pkj.tokenUrl);
-    const viaJwt = await tokenRequest(pkj.tokenUrl, { grant_type: 'client_credentials', scope: pkj.scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
+    const viaJwt = await tokenRequest(pkj.tokenUrl, {
+      grant_type: 'client_credentials',
+      scope: pkj.scope,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    });
     expect(viaJwt.status).toBe(200);
     const { payload } = await verify(pkj, viaJwt.body.access_token);
     expect(payload.cid).toBe(pkj.clientId);
   });
 
   it('enforces the configured token_endpoint_auth_method', async () => {
-    const res = await tokenRequest(post.tokenUrl, { grant_type: 'client_credentials', scope: post.scope }, { Authorization: basicAuth(post.clientId, post.clientSecret!) });
+    const res = await tokenRequest(
+      post.tokenUrl,
+      { grant_type: 'client_credentials', scope: post.scope },
+      { Authorization: basicAuth(post.clientId, post.clientSecret!) },
+    );
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
-    const viaPost = await tokenRequest(basic.tokenUrl, { grant_type: 'client_credentials', scope: basic.scope, client_id: basic.clientId, client_secret: basic.clientSecret! });
+    const viaPost = await tokenRequest(basic.tokenUrl, {
+      grant_type: 'client_credentials',
+      scope: basic.scope,
+      client_id: basic.clientId,
+      client_secret: basic.clientSecret!,
+    });
     expect(viaPost.status).toBe(401);
     expect(viaPost.body.error).toBe('invalid_client');
   });
 
   it('rejects bad client credentials with 401 invalid_client', async () => {
-    const wrongSecret = await tokenRequest(basic.tokenUrl, { grant_type: 'client_credentials' }, { Authorization: basicAuth(basic.clientId, 'x'.repeat(40)) });
+    const wrongSecret = await tokenRequest(
+      basic.tokenUrl,
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuth(basic.clientId, 'x'.repeat(40)) },
+    );
     expect(wrongSecret.status).toBe(401);
-    expect(wrongSecret.body).toEqual({ error: 'invalid_client', error_description: 'The client secret supplied for a confidential client is invalid.' });
-    const unknown = await tokenRequest(basic.tokenUrl, { grant_type: 'client_credentials' }, { Authorization: basicAuth('0oaunknown', 'secret') });
+    expect(wrongSecret.body).toEqual({
+      error: 'invalid_client',
+      error_description: 'The client secret supplied for a confidential client is invalid.',
+    });
+    const unknown = await tokenRequest(
+      basic.tokenUrl,
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuth('0oaunknown', 'secret') },
+    );
     expect(unknown.status).toBe(401);
     expect(unknown.body.error).toBe('invalid_client');
     const none = await tokenRequest(basic.tokenUrl, { grant_type: 'client_credentials' });
@@ -75,7 +128,12 @@ describe('custom authorization server token endpoint', () => {
 
   it('checks client assertions: aud, iss/sub, exp, signature and jti replay', async () => {
     const send = (assertion: string) =>
-      tokenRequest(pkj.tokenUrl, { grant_type: 'client_credentials', scope: pkj.scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
+      tokenRequest(pkj.tokenUrl, {
+        grant_type: 'client_credentials',
+        scope: pkj.scope,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      });
     const expectInvalid = async (assertion: string, description: RegExp) => {
       const res = await send(assertion);
       expect(res.status).toBe(401);
@@ -83,7 +141,10 @@ describe('custom authorization server token endpoint', () => {
       expect(res.body.error_description).toMatch(description);
     };
     await expectInvalid(await clientAssertion(key, pkj.clientId, `${emulator.url}/oauth2/v1/token`), /audience/);
-    await expectInvalid(await clientAssertion(key, pkj.clientId, pkj.tokenUrl, { iss: 'someone-else' }), /'iss' and 'sub'/);
+    await expectInvalid(
+      await clientAssertion(key, pkj.clientId, pkj.tokenUrl, { iss: 'someone-else' }),
+      /'iss' and 'sub'/,
+    );
     await expectInvalid(await clientAssertion(key, pkj.clientId, pkj.tokenUrl, { expiresInSeconds: -60 }), /expired/);
     await expectInvalid(await clientAssertion(key, pkj.clientId, pkj.tokenUrl, { expiresInSeconds: 7200 }), /too far/);
     const otherKey = await newRsaKey(key.kid);
@@ -91,7 +152,11 @@ describe('custom authorization server token endpoint', () => {
     const jti = randomUUID();
     expect((await send(await clientAssertion(key, pkj.clientId, pkj.tokenUrl, { jti }))).status).toBe(200);
     await expectInvalid(await clientAssertion(key, pkj.clientId, pkj.tokenUrl, { jti }), /already been used/);
-    const bad = await tokenRequest(pkj.tokenUrl, { grant_type: 'client_credentials', client_assertion_type: 'urn:wrong', client_assertion: 'x' });
+    const bad = await tokenRequest(pkj.tokenUrl, {
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:wrong',
+      client_assertion: 'x',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('invalid_request');
   });
@@ -102,7 +167,11 @@ describe('custom authorization server token endpoint', () => {
     expect([noGrant.status, noGrant.body.error]).toEqual([400, 'invalid_request']);
     const unsupported = await tokenRequest(basic.tokenUrl, { grant_type: 'magic' }, auth);
     expect([unsupported.status, unsupported.body.error]).toEqual([400, 'unsupported_grant_type']);
-    const unauthorized = await tokenRequest(basic.tokenUrl, { grant_type: 'password', username: 'u', password: 'p' }, auth);
+    const unauthorized = await tokenRequest(
+      basic.tokenUrl,
+      { grant_type: 'password', username: 'u', password: 'p' },
+      auth,
+    );
     expect([unauthorized.status, unauthorized.body.error]).toEqual([400, 'unauthorized_client']);
     const unknownScope = await tokenRequest(basic.tokenUrl, { grant_type: 'client_credentials', scope: 'nope' }, auth);
     expect([unknownScope.status, unknownScope.body.error]).toEqual([400, 'invalid_scope']);
@@ -111,22 +180,38 @@ describe('custom authorization server token endpoint', () => {
     const noDefault = await tokenRequest(basic.tokenUrl, { grant_type: 'client_credentials' }, auth);
     expect([noDefault.status, noDefault.body.error]).toEqual([400, 'invalid_scope']);
     expect(noDefault.body.error_description).toContain('default scopes');
-    const json = await fetch(basic.tokenUrl, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{}' });
+    const json = await fetch(basic.tokenUrl, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(json.status).toBe(400);
     expect(((await json.json()) as any).error).toBe('invalid_request');
   });
 
   it('grants default scopes when none are requested', async () => {
     const fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, { scope: 'default.scope' });
-    const scopes = (await api(emulator, 'GET', `/api/v1/authorizationServers/${fixture.authServerId}/scopes?q=default.scope`)).body;
-    await api(emulator, 'PUT', `/api/v1/authorizationServers/${fixture.authServerId}/scopes/${scopes[0].id}`, { name: 'default.scope', default: true });
-    const res = await tokenRequest(fixture.tokenUrl, { grant_type: 'client_credentials' }, { Authorization: basicAuth(fixture.clientId, fixture.clientSecret!) });
+    const scopes = (
+      await api(emulator, 'GET', `/api/v1/authorizationServers/${fixture.authServerId}/scopes?q=default.scope`)
+    ).body;
+    await api(emulator, 'PUT', `/api/v1/authorizationServers/${fixture.authServerId}/scopes/${scopes[0].id}`, {
+      name: 'default.scope',
+      default: true,
+    });
+    const res = await tokenRequest(
+      fixture.tokenUrl,
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuth(fixture.clientId, fixture.clientSecret!) },
+    );
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe('default.scope');
   });
 
   it('evaluates policies and rules by priority and status', async () => {
-    const f = await provisionClientCredentials(emulator.url, emulator.adminToken, { scope: 'a', accessTokenLifetimeMinutes: 10 });
+    const f = await provisionClientCredentials(emulator.url, emulator.adminToken, {
+      scope: 'a',
+      accessTokenLifetimeMinutes: 10,
+    });
     const auth = { Authorization: basicAuth(f.clientId, f.clientSecret!) };
     const rulesPath = `/api/v1/authorizationServers/${f.authServerId}/policies/${f.policyId}/rules`;
     await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/scopes`, { name: 'b' });
@@ -144,12 +229,22 @@ describe('custom authorization server token endpoint', () => {
     const both = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: 'a b' }, auth);
     // Okta: "Policy evaluation failed" is a 401 access_denied.
     expect([both.status, both.body.error]).toEqual([401, 'access_denied']);
-    expect(both.body.error_description).toBe('Policy evaluation failed for this request, please check the policy configurations.');
+    expect(both.body.error_description).toBe(
+      'Policy evaluation failed for this request, please check the policy configurations.',
+    );
 
-    await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/policies/${f.policyId}/lifecycle/deactivate`);
+    await api(
+      emulator,
+      'POST',
+      `/api/v1/authorizationServers/${f.authServerId}/policies/${f.policyId}/lifecycle/deactivate`,
+    );
     const inactivePolicy = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: 'a' }, auth);
     expect([inactivePolicy.status, inactivePolicy.body.error]).toEqual([401, 'access_denied']);
-    await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/policies/${f.policyId}/lifecycle/activate`);
+    await api(
+      emulator,
+      'POST',
+      `/api/v1/authorizationServers/${f.authServerId}/policies/${f.policyId}/lifecycle/activate`,
+    );
 
     await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/lifecycle/deactivate`);
     const inactiveServer = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: 'a' }, auth);
@@ -163,9 +258,24 @@ describe('custom authorization server token endpoint', () => {
 
   it('adds active custom claims whose value is a literal', async () => {
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken);
-    await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/claims`, { name: 'tenant', claimType: 'RESOURCE', valueType: 'EXPRESSION', value: '"acme"', alwaysIncludeInToken: true });
-    await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/claims`, { name: 'client', claimType: 'RESOURCE', valueType: 'EXPRESSION', value: 'app.clientId' });
-    const res = await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, { Authorization: basicAuth(f.clientId, f.clientSecret!) });
+    await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/claims`, {
+      name: 'tenant',
+      claimType: 'RESOURCE',
+      valueType: 'EXPRESSION',
+      value: '"acme"',
+      alwaysIncludeInToken: true,
+    });
+    await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/claims`, {
+      name: 'client',
+      claimType: 'RESOURCE',
+      valueType: 'EXPRESSION',
+      value: 'app.clientId',
+    });
+    const res = await tokenRequest(
+      f.tokenUrl,
+      { grant_type: 'client_credentials', scope: f.scope },
+      { Authorization: basicAuth(f.clientId, f.clientSecret!) },
+    );
     const { payload } = await verify(f, res.body.access_token);
     expect(payload.tenant).toBe('acme');
     expect(payload.client).toBe(f.clientId);
@@ -173,7 +283,11 @@ describe('custom authorization server token endpoint', () => {
 
   it('publishes discovery metadata and keys', async () => {
     const meta: any = await fetch(`${basic.issuer}/.well-known/oauth-authorization-server`).then((r) => r.json());
-    expect(meta).toMatchObject({ issuer: basic.issuer, token_endpoint: basic.tokenUrl, jwks_uri: `${basic.issuer}/v1/keys` });
+    expect(meta).toMatchObject({
+      issuer: basic.issuer,
+      token_endpoint: basic.tokenUrl,
+      jwks_uri: `${basic.issuer}/v1/keys`,
+    });
     expect(meta.scopes_supported).toContain('orders.read');
     const oidc: any = await fetch(`${basic.issuer}/.well-known/openid-configuration`).then((r) => r.json());
     expect(oidc.issuer).toBe(basic.issuer);
@@ -186,20 +300,36 @@ describe('custom authorization server token endpoint', () => {
 
   it('introspects and revokes', async () => {
     const auth = { Authorization: basicAuth(basic.clientId, basic.clientSecret!) };
-    const token = (await tokenRequest(basic.tokenUrl, { grant_type: 'client_credentials', scope: 'orders.read' }, auth)).body.access_token;
-    const active = await tokenRequest(`${basic.issuer}/v1/introspect`, { token, token_type_hint: 'access_token' }, auth);
-    expect(active.body).toMatchObject({ active: true, scope: 'orders.read', client_id: basic.clientId, token_type: 'Bearer' });
+    const token = (await tokenRequest(basic.tokenUrl, { grant_type: 'client_credentials', scope: 'orders.read' }, auth))
+      .body.access_token;
+    const active = await tokenRequest(
+      `${basic.issuer}/v1/introspect`,
+      { token, token_type_hint: 'access_token' },
+      auth,
+    );
+    expect(active.body).toMatchObject({
+      active: true,
+      scope: 'orders.read',
+      client_id: basic.clientId,
+      token_type: 'Bearer',
+    });
     expect((await tokenRequest(`${basic.issuer}/v1/revoke`, { token }, auth)).status).toBe(200);
     expect((await tokenRequest(`${basic.issuer}/v1/introspect`, { token }, auth)).body).toEqual({ active: false });
-    expect((await tokenRequest(`${basic.issuer}/v1/introspect`, { token: 'garbage' }, auth)).body).toEqual({ active: false });
+    expect((await tokenRequest(`${basic.issuer}/v1/introspect`, { token: 'garbage' }, auth)).body).toEqual({
+      active: false,
+    });
   });
 
   it('keeps tokens verifiable across a key rotation', async () => {
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken);
     const auth = { Authorization: basicAuth(f.clientId, f.clientSecret!) };
-    const before = (await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth)).body.access_token;
-    await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/credentials/lifecycle/keyRotate`, { use: 'sig' });
-    const after = (await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth)).body.access_token;
+    const before = (await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth)).body
+      .access_token;
+    await api(emulator, 'POST', `/api/v1/authorizationServers/${f.authServerId}/credentials/lifecycle/keyRotate`, {
+      use: 'sig',
+    });
+    const after = (await tokenRequest(f.tokenUrl, { grant_type: 'client_credentials', scope: f.scope }, auth)).body
+      .access_token;
     expect(decodeProtectedHeader(before).kid).not.toBe(decodeProtectedHeader(after).kid);
     await verify(f, before);
     await verify(f, after);
@@ -211,14 +341,36 @@ describe("Okta's default authorization server", () => {
     const org = await startEmulator({ port: 0, rateLimits: 'off', defaultAuthServer: true });
     try {
       const server = (await api(org, 'GET', '/api/v1/authorizationServers/default')).body;
-      expect(server).toMatchObject({ id: 'default', name: 'default', audiences: ['api://default'], issuer: `${org.url}/oauth2/default` });
+      expect(server).toMatchObject({
+        id: 'default',
+        name: 'default',
+        audiences: ['api://default'],
+        issuer: `${org.url}/oauth2/default`,
+      });
       const policies = (await api(org, 'GET', '/api/v1/authorizationServers/default/policies')).body;
-      expect(policies.map((p: any) => [p.name, p.conditions.clients.include])).toEqual([['Default Policy', ['ALL_CLIENTS']]]);
+      expect(policies.map((p: any) => [p.name, p.conditions.clients.include])).toEqual([
+        ['Default Policy', ['ALL_CLIENTS']],
+      ]);
       await api(org, 'POST', '/api/v1/authorizationServers/default/scopes', { name: 'custom' });
-      const app = (await api(org, 'POST', '/api/v1/apps', { name: 'oidc_client', label: 'svc', signOnMode: 'OPENID_CONNECT', settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'] } } })).body;
-      const res = await tokenRequest(`${org.url}/oauth2/default/v1/token`, { grant_type: 'client_credentials', scope: 'custom' }, { Authorization: basicAuth(app.id, app.credentials.oauthClient.client_secret) });
+      const app = (
+        await api(org, 'POST', '/api/v1/apps', {
+          name: 'oidc_client',
+          label: 'svc',
+          signOnMode: 'OPENID_CONNECT',
+          settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'] } },
+        })
+      ).body;
+      const res = await tokenRequest(
+        `${org.url}/oauth2/default/v1/token`,
+        { grant_type: 'client_credentials', scope: 'custom' },
+        { Authorization: basicAuth(app.id, app.credentials.oauthClient.client_secret) },
+      );
       expect(res.status).toBe(200);
-      const { payload } = await jwtVerify(res.body.access_token, createRemoteJWKSet(new URL(`${org.url}/oauth2/default/v1/keys`)), { issuer: `${org.url}/oauth2/default`, audience: 'api://default' });
+      const { payload } = await jwtVerify(
+        res.body.access_token,
+        createRemoteJWKSet(new URL(`${org.url}/oauth2/default/v1/keys`)),
+        { issuer: `${org.url}/oauth2/default`, audience: 'api://default' },
+      );
       expect(payload.scp).toEqual(['custom']);
     } finally {
       await org.stop();

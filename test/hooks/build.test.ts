@@ -57,7 +57,10 @@ describe('deterministicZip', () => {
   it('gives the same bytes whatever the input order, with fixed time and mode', () => {
     const a = new TextEncoder().encode('a');
     const b = new TextEncoder().encode('b'.repeat(1000));
-    const z1 = deterministicZip([{ path: 'b.txt', data: b }, { path: 'a.txt', data: a }]);
+    const z1 = deterministicZip([
+      { path: 'b.txt', data: b },
+      { path: 'a.txt', data: a },
+    ]);
     const z2 = deterministicZip({ 'a.txt': a, 'b.txt': b });
     expect(sha256Hex(z1)).toBe(sha256Hex(z2));
     expect(Buffer.from(z1).equals(Buffer.from(z2))).toBe(true);
@@ -76,7 +79,12 @@ describe('deterministicZip', () => {
     for (const path of ['/abs', '../x', 'a/../b', '', 'a//b']) {
       expect(() => deterministicZip([{ path, data: new Uint8Array() }])).toThrow(/bad zip entry/);
     }
-    expect(() => deterministicZip([{ path: 'a', data: new Uint8Array() }, { path: 'a', data: new Uint8Array() }])).toThrow(/duplicate/);
+    expect(() =>
+      deterministicZip([
+        { path: 'a', data: new Uint8Array() },
+        { path: 'a', data: new Uint8Array() },
+      ]),
+    ).toThrow(/duplicate/);
   });
 
   it('reports CodeSha256 as base64 of the sha256', () => {
@@ -90,9 +98,9 @@ describe('bundle and build', () => {
     const b = await bundleTemplate(name);
     expect(b.fileName).toBe(BUNDLE_FILE);
     const code = new TextDecoder().decode(b.code);
-    const specifiers = [...code.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']/g)].map(
-      (m) => m[1] ?? m[2] ?? m[3],
-    );
+    const specifiers = [
+      ...code.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']/g),
+    ].map((m) => m[1] ?? m[2] ?? m[3]);
     expect(specifiers.length).toBeGreaterThan(0);
     for (const s of specifiers) expect(s).toMatch(/^node:/);
     expect(code).not.toMatch(/\brequire\(/);
@@ -127,16 +135,19 @@ describe('bundle and build', () => {
     rmSync(out2, { recursive: true, force: true });
   });
 
-  it.each(['scim-bridge', 'token-hook'])('%s: npm run build ships the same zip the source build makes', async (name) => {
-    const out = mkdtempSync(join(tmpdir(), 'okta-m2m-b3-'));
-    try {
-      const fromSource = await buildTemplate(name, { outDir: out });
-      // dist/templates/ is what the installed CLI reads instead of running esbuild (scripts/build.js makes it).
-      expect(sha256Hex(readFileSync(prebuiltZipPath(name)))).toBe(fromSource.sha256);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  });
+  it.each(['scim-bridge', 'token-hook'])(
+    '%s: npm run build ships the same zip the source build makes',
+    async (name) => {
+      const out = mkdtempSync(join(tmpdir(), 'okta-m2m-b3-'));
+      try {
+        const fromSource = await buildTemplate(name, { outDir: out });
+        // dist/templates/ is what the installed CLI reads instead of running esbuild (scripts/build.js makes it).
+        expect(sha256Hex(readFileSync(prebuiltZipPath(name)))).toBe(fromSource.sha256);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('--zip is read bounded (issue 15)', () => {

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProjectState } from '../../src/config/state.js';
-import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import {
+  startEmulator,
+  provisionClientCredentials,
+  type ClientCredentialsFixture,
+  type EmulatorHandle,
+} from '../../src/emulator/okta/index.js';
 import type { AwsTiming } from '../../src/lambda/aws-clients.js';
 import { buildTemplate, readBuiltZip, type BuiltZip } from '../../src/lambda/build.js';
 import { applyRemove, deploy, planRemove, readHookRecords, type DeployRequest } from '../../src/lambda/deploy.js';
@@ -19,7 +24,13 @@ import { fakeAws, type FakeAws } from '../support/fake-aws.js';
 // the emulator over HTTP, and the function URL is the BUILT token-hook bundle served locally, so the emulator's
 // "execute" call proves Okta and the function hold the same shared secret.
 
-const timing: Partial<AwsTiming> = { waitMaxSeconds: 5, waitMinDelaySeconds: 0.005, waitMaxDelaySeconds: 0.01, roleRetryDelaysMs: [1], sleep: async () => undefined };
+const timing: Partial<AwsTiming> = {
+  waitMaxSeconds: 5,
+  waitMinDelaySeconds: 0.005,
+  waitMaxDelaySeconds: 0.01,
+  roleRetryDelaysMs: [1],
+  sleep: async () => undefined,
+};
 const SECRET_ACCOUNT = 'default/hook-secret:token-hook';
 
 let emu: EmulatorHandle;
@@ -60,7 +71,11 @@ beforeEach(async () => {
   state = await ProjectState.load(await mkdtemp(join(dir, 'project-')));
   keychain = new Map();
   secrets = new SecretStore(
-    { get: async (a) => keychain.get(a), set: async (a, v) => void keychain.set(a, v), delete: async (a) => keychain.delete(a) },
+    {
+      get: async (a) => keychain.get(a),
+      set: async (a, v) => void keychain.set(a, v),
+      delete: async (a) => keychain.delete(a),
+    },
     {},
   );
   fixture = await provisionClientCredentials(emu.url, emu.adminToken);
@@ -79,7 +94,8 @@ afterEach(() => aws.restore());
 
 const rule = () => ({ authServerId: fixture.authServerId, policyId: fixture.policyId, ruleId: fixture.ruleId });
 const deps = () => ({ aws: aws.clients, secrets, state, timing });
-const oktaWrites = () => emu.requestLog.filter((e) => e.method !== 'GET' && !e.path.endsWith('/execute')).map((e) => `${e.method} ${e.path}`);
+const oktaWrites = () =>
+  emu.requestLog.filter((e) => e.method !== 'GET' && !e.path.endsWith('/execute')).map((e) => `${e.method} ${e.path}`);
 
 function request(over: Partial<DeployRequest> = {}): DeployRequest {
   return {
@@ -106,15 +122,23 @@ async function oktaCallsHook(hookId: string, override: Record<string, string> = 
   Object.assign(process.env, { ...env, REQUIRE_ASSERTION: 'false', ALLOW_INSECURE_LOOPBACK: '1', ...override });
   const res = await fetch(`${emu.url}/api/v1/inlineHooks/${hookId}/execute`, {
     method: 'POST',
-    headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ source: 'test', eventType: 'com.okta.oauth2.tokens.transform', data: { context: { protocol: { request: {} } } } }),
+    headers: {
+      Authorization: `SSWS ${emu.adminToken}`,
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+    },
+    body: JSON.stringify({
+      source: 'test',
+      eventType: 'com.okta.oauth2.tokens.transform',
+      data: { context: { protocol: { request: {} } } },
+    }),
   });
   await res.text();
   return res.status;
 }
 
 describe('hook deploy token-hook with Okta', () => {
-  it('registers the hook with the function URL and the secret, attaches it to init\'s rule, and a re-run writes nothing', async () => {
+  it("registers the hook with the function URL and the secret, attaches it to init's rule, and a re-run writes nothing", async () => {
     const result = await deploy(request(), deps());
     const hookId = result.inlineHookId!;
     expect(hookId).toBeTruthy();
@@ -164,16 +188,25 @@ describe('hook deploy token-hook with Okta', () => {
     delete body._links;
     delete body.created;
     delete body.lastUpdated;
-    await fetch(`${emu.url}/api/v1/authorizationServers/${fixture.authServerId}/policies/${fixture.policyId}/rules/${fixture.ruleId}`, {
-      method: 'PUT',
-      headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
+    await fetch(
+      `${emu.url}/api/v1/authorizationServers/${fixture.authServerId}/policies/${fixture.policyId}/rules/${fixture.ruleId}`,
+      {
+        method: 'PUT',
+        headers: {
+          Authorization: `SSWS ${emu.adminToken}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+        },
+        body: JSON.stringify(body),
+      },
+    );
     await state.set('default', 'hooks', undefined);
     emu.clearRequestLog();
     const result = await deploy(request(), deps());
     expect(result.inlineHookId).toBe(inlineHookId);
-    expect(oktaWrites()).toEqual([`PUT /api/v1/authorizationServers/${fixture.authServerId}/policies/${fixture.policyId}/rules/${fixture.ruleId}`]);
+    expect(oktaWrites()).toEqual([
+      `PUT /api/v1/authorizationServers/${fixture.authServerId}/policies/${fixture.policyId}/rules/${fixture.ruleId}`,
+    ]);
   });
 
   it('hook remove detaches and deletes the hook in Okta, then the AWS side', async () => {
@@ -203,7 +236,12 @@ describe('hook deploy token-hook with Okta', () => {
     ]);
     expect(ruleHookId(await readRule(client, rule()))).toBeUndefined();
     expect(emu.state.inlineHooks.get(inlineHookId!)).toBeUndefined();
-    expect(aws.writes()).toEqual(['lambda:DeleteFunctionUrlConfig', 'lambda:DeleteFunction', 'iam:DetachRolePolicy', 'iam:DeleteRole']);
+    expect(aws.writes()).toEqual([
+      'lambda:DeleteFunctionUrlConfig',
+      'lambda:DeleteFunction',
+      'iam:DetachRolePolicy',
+      'iam:DeleteRole',
+    ]);
     expect(keychain.size).toBe(0);
     expect(readHookRecords(state, 'default')).toEqual({});
   });

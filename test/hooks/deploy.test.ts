@@ -102,7 +102,13 @@ function scimBridge(over: Partial<DeployRequest> = {}): DeployRequest {
   };
 }
 
-const READS_OF_A_DEPLOYED_FUNCTION = ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'lambda:GetFunction', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy'];
+const READS_OF_A_DEPLOYED_FUNCTION = [
+  'iam:GetRole',
+  'iam:ListAttachedRolePolicies',
+  'lambda:GetFunction',
+  'lambda:GetFunctionUrlConfig',
+  'lambda:GetPolicy',
+];
 
 describe('hook deploy: first deploy', () => {
   it('creates the role, the function (retrying while IAM propagates), waits, creates the URL and both permissions', async () => {
@@ -255,7 +261,11 @@ describe('hook deploy: re-deploy', () => {
     const result = await deploy(tokenHook(), deps());
     expect(aws.log).toEqual([...READS_OF_A_DEPLOYED_FUNCTION, 'lambda:UpdateFunctionCode', 'lambda:GetFunction']);
     const update = aws.inputs.find((i) => i.call === 'lambda:UpdateFunctionCode')!.input as Record<string, any>;
-    expect(createHash('sha256').update(update.ZipFile as Uint8Array).digest('hex')).toBe(built['token-hook'].sha256);
+    expect(
+      createHash('sha256')
+        .update(update.ZipFile as Uint8Array)
+        .digest('hex'),
+    ).toBe(built['token-hook'].sha256);
     expect(update.Architectures).toEqual(['arm64']);
     expect(result.plan.find((s) => s.resource === 'function code')?.action).toBe('update');
     expect(fn.config.CodeSha256).toBe(built['token-hook'].sha256Base64);
@@ -264,14 +274,23 @@ describe('hook deploy: re-deploy', () => {
   it('changes the architecture with the code', async () => {
     await deploy(tokenHook({ architecture: 'x86_64' }), deps());
     expect(aws.writes()).toEqual(['lambda:UpdateFunctionCode']);
-    expect((aws.inputs.find((i) => i.call === 'lambda:UpdateFunctionCode')!.input as any).Architectures).toEqual(['x86_64']);
+    expect((aws.inputs.find((i) => i.call === 'lambda:UpdateFunctionCode')!.input as any).Architectures).toEqual([
+      'x86_64',
+    ]);
   });
 
   it('updates the configuration, and only it, when the settings or environment differ', async () => {
     const secret = keychain.get(SECRET_ACCOUNT)!;
     await deploy(tokenHook({ memorySize: 512, options: { carryClaims: ['tenant', 'region'] } }), deps());
-    expect(aws.log).toEqual([...READS_OF_A_DEPLOYED_FUNCTION, 'lambda:UpdateFunctionConfiguration', 'lambda:GetFunction']);
-    const update = aws.inputs.find((i) => i.call === 'lambda:UpdateFunctionConfiguration')!.input as Record<string, any>;
+    expect(aws.log).toEqual([
+      ...READS_OF_A_DEPLOYED_FUNCTION,
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:GetFunction',
+    ]);
+    const update = aws.inputs.find((i) => i.call === 'lambda:UpdateFunctionConfiguration')!.input as Record<
+      string,
+      any
+    >;
     expect(update.MemorySize).toBe(512);
     expect(update.Environment.Variables).toEqual({
       HOOK_SECRET: secret, // reused, not rotated
@@ -290,7 +309,9 @@ describe('hook deploy: re-deploy', () => {
     await deploy(tokenHook({ options: { env: { MAX_ASSERTION_AGE: '300' } } }), deps());
     expect(aws.functions.get('okta-m2m-token-hook')!.config.Environment!.Variables!.MAX_ASSERTION_AGE).toBe('300');
     await deploy(tokenHook({ options: { env: { MAX_ASSERTION_AGE: '' } } }), deps());
-    expect(aws.functions.get('okta-m2m-token-hook')!.config.Environment!.Variables).not.toHaveProperty('MAX_ASSERTION_AGE');
+    expect(aws.functions.get('okta-m2m-token-hook')!.config.Environment!.Variables).not.toHaveProperty(
+      'MAX_ASSERTION_AGE',
+    );
     expect(aws.writes()).toEqual(['lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionConfiguration']);
   });
 
@@ -321,7 +342,9 @@ describe('hook deploy: re-deploy', () => {
     aws.policies.set('okta-m2m-token-hook', aws.policies.get('okta-m2m-token-hook')!.slice(0, 1));
     await deploy(tokenHook(), deps());
     expect(aws.writes()).toEqual(['lambda:AddPermission']);
-    expect((aws.inputs.find((i) => i.call === 'lambda:AddPermission')!.input as any).Action).toBe('lambda:InvokeFunction');
+    expect((aws.inputs.find((i) => i.call === 'lambda:AddPermission')!.input as any).Action).toBe(
+      'lambda:InvokeFunction',
+    );
   });
 });
 
@@ -329,21 +352,37 @@ describe('hook deploy: roles', () => {
   it('uses an existing role that trusts Lambda, and remove keeps it', async () => {
     aws.roles.set('okta-m2m-token-hook-role', {
       arn: 'arn:aws:iam::123456789012:role/okta-m2m-token-hook-role',
-      trust: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: 'sts:AssumeRole' }] }),
+      trust: JSON.stringify({
+        Statement: [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: 'sts:AssumeRole' }],
+      }),
       tags: [],
       attached: new Set(['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']),
     });
     await deploy(tokenHook(), deps());
     expect(aws.writes()).not.toContain('iam:CreateRole');
     expect(readHookRecords(state, 'default')['token-hook']?.roleCreated).toBe(false);
-    const plan = await planRemove({ template: 'token-hook', profile: 'default', region: 'eu-west-1', functionName: 'okta-m2m-token-hook', roleName: 'okta-m2m-token-hook-role' }, deps());
+    const plan = await planRemove(
+      {
+        template: 'token-hook',
+        profile: 'default',
+        region: 'eu-west-1',
+        functionName: 'okta-m2m-token-hook',
+        roleName: 'okta-m2m-token-hook-role',
+      },
+      deps(),
+    );
     await applyRemove(plan, deps());
     expect(aws.roles.has('okta-m2m-token-hook-role')).toBe(true);
     expect(aws.functions.size).toBe(0);
   });
 
   it('refuses a role of someone else that does not trust Lambda', async () => {
-    aws.roles.set('okta-m2m-token-hook-role', { arn: 'arn:aws:iam::123456789012:role/okta-m2m-token-hook-role', trust: '{"Statement":[]}', tags: [], attached: new Set() });
+    aws.roles.set('okta-m2m-token-hook-role', {
+      arn: 'arn:aws:iam::123456789012:role/okta-m2m-token-hook-role',
+      trust: '{"Statement":[]}',
+      tags: [],
+      attached: new Set(),
+    });
     await expect(deploy(tokenHook(), deps())).rejects.toBeInstanceOf(ConflictError);
     expect(aws.writes()).toEqual([]);
   });
@@ -351,8 +390,13 @@ describe('hook deploy: roles', () => {
   it('--role-arn: uses the role as is, never reads or writes IAM', async () => {
     await deploy(tokenHook({ externalRoleArn: 'arn:aws:iam::123456789012:role/mine' }), deps());
     expect(aws.log.filter((c) => c.startsWith('iam:'))).toEqual([]);
-    expect((aws.inputs.find((i) => i.call === 'lambda:CreateFunction')!.input as any).Role).toBe('arn:aws:iam::123456789012:role/mine');
-    expect(readHookRecords(state, 'default')['token-hook']).toMatchObject({ roleCreated: false, roleArn: 'arn:aws:iam::123456789012:role/mine' });
+    expect((aws.inputs.find((i) => i.call === 'lambda:CreateFunction')!.input as any).Role).toBe(
+      'arn:aws:iam::123456789012:role/mine',
+    );
+    expect(readHookRecords(state, 'default')['token-hook']).toMatchObject({
+      roleCreated: false,
+      roleArn: 'arn:aws:iam::123456789012:role/mine',
+    });
     expect(readHookRecords(state, 'default')['token-hook']).not.toHaveProperty('roleName');
   });
 });
@@ -378,7 +422,12 @@ describe('hook deploy scim-bridge', () => {
     expect(keychain.size).toBe(0); // no shared secret for the bridge
     const url = 'https://okta-m2m-scim-bridgeabc.lambda-url.eu-west-1.on.aws/';
     expect(result.scim).toEqual({
-      baseUrls: [{ host: 'scim.example.com', url: 'https://okta-m2m-scim-bridgeabc.lambda-url.eu-west-1.on.aws/scim.example.com/services/scim/v2' }],
+      baseUrls: [
+        {
+          host: 'scim.example.com',
+          url: 'https://okta-m2m-scim-bridgeabc.lambda-url.eu-west-1.on.aws/scim.example.com/services/scim/v2',
+        },
+      ],
       encodeCommand: `okta-m2m scim-token encode --seal --token-url ${OKTA.tokenEndpoint} --client-id 0oa1 --client-secret-stdin --scope orders:read --bridge-url ${url} --target scim.example.com`,
     });
     aws.reset();
@@ -390,7 +439,9 @@ describe('hook deploy scim-bridge', () => {
   });
 
   it('rejects a host that is not one', async () => {
-    await expect(deploy(scimBridge({ options: { allowedHosts: ['https://scim.example.com/x'] } }), deps())).rejects.toBeInstanceOf(UsageError);
+    await expect(
+      deploy(scimBridge({ options: { allowedHosts: ['https://scim.example.com/x'] } }), deps()),
+    ).rejects.toBeInstanceOf(UsageError);
   });
 });
 
@@ -399,7 +450,13 @@ describe('hook remove', () => {
     await deploy(tokenHook(), deps());
     aws.reset();
     const plan = await planRemove(
-      { template: 'token-hook', profile: 'default', region: 'eu-west-1', functionName: 'okta-m2m-token-hook', roleName: 'okta-m2m-token-hook-role' },
+      {
+        template: 'token-hook',
+        profile: 'default',
+        region: 'eu-west-1',
+        functionName: 'okta-m2m-token-hook',
+        roleName: 'okta-m2m-token-hook-role',
+      },
       deps(),
     );
     expect(plan.steps.map((s) => [s.resource, s.action])).toEqual([
@@ -425,7 +482,13 @@ describe('hook remove', () => {
     // Again: nothing left, nothing written.
     aws.reset();
     const again = await planRemove(
-      { template: 'token-hook', profile: 'default', region: 'eu-west-1', functionName: 'okta-m2m-token-hook', roleName: 'okta-m2m-token-hook-role' },
+      {
+        template: 'token-hook',
+        profile: 'default',
+        region: 'eu-west-1',
+        functionName: 'okta-m2m-token-hook',
+        roleName: 'okta-m2m-token-hook-role',
+      },
       deps(),
     );
     await applyRemove(again, deps());
@@ -446,7 +509,9 @@ describe('safety and errors', () => {
   it('maps AWS errors to typed errors with the request id', async () => {
     const { mapAwsError } = await import('../../src/lambda/aws-clients.js');
     const { AuthError, NotFoundError, RemoteError } = await import('../../src/errors.js');
-    const creds = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    const creds = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
     expect(mapAwsError(creds, 'read the function')).toBeInstanceOf(AuthError);
     const denied = Object.assign(new Error('User is not authorized to perform: iam:CreateRole'), {
       name: 'AccessDenied',
@@ -456,14 +521,25 @@ describe('safety and errors', () => {
     expect(mapped).toBeInstanceOf(AuthError);
     expect(mapped.requestId).toBe('req-123');
     expect(mapped.hint).toMatch(/iam:CreateRole/);
-    expect(mapAwsError(Object.assign(new Error('x'), { name: 'ResourceNotFoundException' }), 'x')).toBeInstanceOf(NotFoundError);
-    expect(mapAwsError(Object.assign(new Error('boom'), { name: 'ServiceException', $metadata: { httpStatusCode: 500 } }), 'x')).toBeInstanceOf(RemoteError);
+    expect(mapAwsError(Object.assign(new Error('x'), { name: 'ResourceNotFoundException' }), 'x')).toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(
+      mapAwsError(
+        Object.assign(new Error('boom'), { name: 'ServiceException', $metadata: { httpStatusCode: 500 } }),
+        'x',
+      ),
+    ).toBeInstanceOf(RemoteError);
   });
 
   it('a denied GetRole stops the plan before any write', async () => {
     const { GetRoleCommand } = await import('@aws-sdk/client-iam');
     const { mockClient } = await import('aws-sdk-client-mock');
-    mockClient(aws.clients.iam).on(GetRoleCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    mockClient(aws.clients.iam)
+      .on(GetRoleCommand)
+      .rejects(
+        Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+      );
     const { AuthError } = await import('../../src/errors.js');
     await expect(deploy(tokenHook(), deps())).rejects.toBeInstanceOf(AuthError);
     expect(aws.writes()).toEqual([]);
@@ -479,7 +555,10 @@ describe('state', () => {
     expect(aws.writes()).toEqual([]);
     expect(again.changed).toBe(false);
     // The role carries the managed-by tag, so it is still known as okta-m2m's.
-    expect(readHookRecords(state, 'default')['token-hook']).toMatchObject({ functionUrl: first.functionUrl, roleCreated: true });
+    expect(readHookRecords(state, 'default')['token-hook']).toMatchObject({
+      functionUrl: first.functionUrl,
+      roleCreated: true,
+    });
   });
 });
 
@@ -488,9 +567,19 @@ describe('resolveEnvironment', () => {
     const { resolveEnvironment, parseEnvPairs, normalizePolicy } = await import('../../src/lambda/deploy-env.js');
     const first = resolveEnvironment('token-hook', undefined, { policy: POLICY }, OKTA).env;
     expect(first).toEqual({ ISSUER: OKTA.issuer, AUDIENCE: OKTA.audience, JWKS_URL: `${OKTA.issuer}/v1/keys`, POLICY });
-    const kept = resolveEnvironment('token-hook', { ...first, HOOK_SECRET: 's' }, {}, { ...OKTA, audience: 'api://changed' }).env;
+    const kept = resolveEnvironment(
+      'token-hook',
+      { ...first, HOOK_SECRET: 's' },
+      {},
+      { ...OKTA, audience: 'api://changed' },
+    ).env;
     expect(kept).toEqual(first); // the function's values win over a changed state; HOOK_SECRET is not here
-    const moved = resolveEnvironment('token-hook', first, { issuer: 'https://other.example.com/', audience: ['a', 'b'] }, OKTA).env;
+    const moved = resolveEnvironment(
+      'token-hook',
+      first,
+      { issuer: 'https://other.example.com/', audience: ['a', 'b'] },
+      OKTA,
+    ).env;
     expect(moved).toEqual({ ISSUER: 'https://other.example.com', AUDIENCE: 'a,b', POLICY });
     expect(() => parseEnvPairs(['HOOK_SECRET=x'])).toThrow(UsageError);
     expect(() => parseEnvPairs(['1X=y'])).toThrow(UsageError);
@@ -506,17 +595,33 @@ describe('resolveEnvironment', () => {
     const served = resolveEnvironment('token-hook', undefined, { policy: POLICY, env: { ISSUER: other } }, OKTA).env;
     expect(served).toEqual({ ISSUER: other, AUDIENCE: OKTA.audience, POLICY });
     // The user's own keys URL is kept, whichever way it is given; an empty one means discovery.
-    expect(resolveEnvironment('token-hook', undefined, { policy: POLICY, env: { ISSUER: other, JWKS_URL: `${other}/keys` } }, OKTA).env.JWKS_URL).toBe(`${other}/keys`);
-    expect(resolveEnvironment('token-hook', undefined, { policy: POLICY, jwksUrl: `${other}/keys`, env: { ISSUER: other } }, OKTA).env.JWKS_URL).toBe(`${other}/keys`);
+    expect(
+      resolveEnvironment(
+        'token-hook',
+        undefined,
+        { policy: POLICY, env: { ISSUER: other, JWKS_URL: `${other}/keys` } },
+        OKTA,
+      ).env.JWKS_URL,
+    ).toBe(`${other}/keys`);
+    expect(
+      resolveEnvironment(
+        'token-hook',
+        undefined,
+        { policy: POLICY, jwksUrl: `${other}/keys`, env: { ISSUER: other } },
+        OKTA,
+      ).env.JWKS_URL,
+    ).toBe(`${other}/keys`);
     // hook deploy over a function that has init's issuer and keys.
     const first = resolveEnvironment('token-hook', undefined, { policy: POLICY }, OKTA).env;
     const moved = resolveEnvironment('token-hook', first, { env: { ISSUER: other } }, OKTA).env;
     expect(moved).toEqual({ ISSUER: other, AUDIENCE: OKTA.audience, POLICY });
     // Back to init's issuer by --env: its keys URL again.
-    expect(resolveEnvironment('token-hook', moved, { env: { ISSUER: OKTA.issuer! } }, OKTA).env.JWKS_URL).toBe(`${OKTA.issuer}/v1/keys`);
+    expect(resolveEnvironment('token-hook', moved, { env: { ISSUER: OKTA.issuer! } }, OKTA).env.JWKS_URL).toBe(
+      `${OKTA.issuer}/v1/keys`,
+    );
   });
 
-  it('HOOK_SECRET in --env: refused where okta-m2m manages it, the user\'s own value for a plain hook serve', async () => {
+  it("HOOK_SECRET in --env: refused where okta-m2m manages it, the user's own value for a plain hook serve", async () => {
     const { parseEnvPairs } = await import('../../src/lambda/deploy-env.js');
     const hintOf = (run: () => unknown) => {
       try {
@@ -528,7 +633,9 @@ describe('resolveEnvironment', () => {
       return 'no error';
     };
     expect(hintOf(() => parseEnvPairs(['HOOK_SECRET=x']))).toMatch(/--rotate-secret/);
-    expect(hintOf(() => parseEnvPairs(['HOOK_SECRET=x'], { hint: 'serve --register makes one.' }))).toBe('serve --register makes one.');
+    expect(hintOf(() => parseEnvPairs(['HOOK_SECRET=x'], { hint: 'serve --register makes one.' }))).toBe(
+      'serve --register makes one.',
+    );
     expect(parseEnvPairs(['HOOK_SECRET=mine', 'A=b'], 'allow')).toEqual({ HOOK_SECRET: 'mine', A: 'b' });
   });
 });

@@ -6,15 +6,30 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../src/lambda/build.js';
 import { HandlerLoadError } from '../../src/lambda/errors.js';
 import { loadHandler, serveHandler, type FunctionUrlEventV2, type ServeHandle } from '../../src/lambda/serve.js';
-import { bridgeToken, startScimServer, startTokenServer, type ScimServer, type TokenServer } from '../support/templates.js';
+import {
+  bridgeToken,
+  startScimServer,
+  startTokenServer,
+  type ScimServer,
+  type TokenServer,
+} from '../support/templates.js';
 
-function rawRequest(url: string, opts: { method?: string; headers?: string[]; body?: Buffer }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function rawRequest(
+  url: string,
+  opts: { method?: string; headers?: string[]; body?: Buffer },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: opts.method ?? 'GET', headers: ['Host', new URL(url).host, ...(opts.headers ?? [])] }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = request(
+      url,
+      { method: opts.method ?? 'GET', headers: ['Host', new URL(url).host, ...(opts.headers ?? [])] },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -30,9 +45,20 @@ describe('serveHandler with a handler function', () => {
         if (event.rawPath === '/throw') throw new Error('boom secret');
         if (event.rawPath === '/plain') return { hello: 'world' };
         if (event.rawPath === '/binary') {
-          return { statusCode: 200, headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from([0, 255, 7]).toString('base64'), isBase64Encoded: true };
+          return {
+            statusCode: 200,
+            headers: { 'content-type': 'application/octet-stream' },
+            body: Buffer.from([0, 255, 7]).toString('base64'),
+            isBase64Encoded: true,
+          };
         }
-        return { statusCode: 201, headers: { 'content-type': 'text/plain', 'x-one': 'a' }, cookies: ['a=1; Path=/', 'b=2'], body: 'made', isBase64Encoded: false };
+        return {
+          statusCode: 201,
+          headers: { 'content-type': 'text/plain', 'x-one': 'a' },
+          cookies: ['a=1; Path=/', 'b=2'],
+          body: 'made',
+          isBase64Encoded: false,
+        };
       },
       { env: { SERVE_TEST_VAR: 'set' } },
     );
@@ -73,7 +99,11 @@ describe('serveHandler with a handler function', () => {
   });
 
   it('passes text bodies as strings', async () => {
-    await rawRequest(`${srv.url}/t`, { method: 'PUT', headers: ['content-type', 'application/scim+json'], body: Buffer.from('{"a":"é"}') });
+    await rawRequest(`${srv.url}/t`, {
+      method: 'PUT',
+      headers: ['content-type', 'application/scim+json'],
+      body: Buffer.from('{"a":"é"}'),
+    });
     expect(seen!.isBase64Encoded).toBe(false);
     expect(seen!.body).toBe('{"a":"é"}');
     await rawRequest(`${srv.url}/t`, {});
@@ -117,7 +147,9 @@ describe('serveHandler with a built zip', () => {
     const bt = bridgeToken({ v: 1, tokenUrl: `${tokens.url}/token`, clientId: 'c', clientSecret: 's' });
     const before = tokens.requests.length;
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${srv.url}/${scim.host}/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${bt}` } });
+      const res = await fetch(`${srv.url}/${scim.host}/scim/v2/Users?count=1`, {
+        headers: { authorization: `Bearer ${bt}` },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/scim+json');
       expect(((await res.json()) as { totalResults: number }).totalResults).toBe(1);

@@ -40,16 +40,25 @@ const app = (label: string) => ({
   label,
   signOnMode: 'OPENID_CONNECT',
   credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } },
-  settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'] } },
+  settings: {
+    oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'] },
+  },
 });
 const appsNamed = async (label: string) =>
-  ((await (await fetch(`${emu.url}/api/v1/apps?q=${label}`, { headers: admin() })).json()) as Array<{ label: string }>).filter((a) => a.label === label);
+  (
+    (await (await fetch(`${emu.url}/api/v1/apps?q=${label}`, { headers: admin() })).json()) as Array<{ label: string }>
+  ).filter((a) => a.label === label);
 
 describe('retries against the emulator (docs/emulator.md: fault injection)', () => {
   it('a 429 is waited out until X-Rate-Limit-Reset (plus jitter, bounded) and retried, for any method', async () => {
     const { http, events, slept } = core();
     emu.setFaults({ faultSchedule: { 1: '429', 2: '429' } });
-    const created = await http.send({ method: 'POST', url: `${emu.url}/api/v1/apps`, headers: admin(), json: app('h-429') });
+    const created = await http.send({
+      method: 'POST',
+      url: `${emu.url}/api/v1/apps`,
+      headers: admin(),
+      json: app('h-429'),
+    });
     expect(created.status).toBe(200);
     expect(events.map((e) => [e.reason, e.method, e.path, e.attempt, e.status])).toEqual([
       ['rate-limit', 'POST', '/api/v1/apps', 1, 429],
@@ -71,7 +80,9 @@ describe('retries against the emulator (docs/emulator.md: fault injection)', () 
     expect(events.map((e) => e.reason)).toEqual(['server-error']);
 
     emu.setFaults({ faultSchedule: { 1: '500' } });
-    const error = (await http.send({ method: 'POST', url: `${emu.url}/api/v1/apps`, headers: admin(), json: app('h-500') }).catch((e: unknown) => e)) as HttpStatusError;
+    const error = (await http
+      .send({ method: 'POST', url: `${emu.url}/api/v1/apps`, headers: admin(), json: app('h-500') })
+      .catch((e: unknown) => e)) as HttpStatusError;
     expect(error).toBeInstanceOf(HttpStatusError);
     expect(error.status).toBe(500);
     expect(error.errorCode).toMatch(/^E\d+$/);
@@ -87,7 +98,9 @@ describe('retries against the emulator (docs/emulator.md: fault injection)', () 
     expect(events.map((e) => e.reason)).toEqual(['connection']);
 
     emu.setFaults({ faultSchedule: { 1: 'drop-after' } });
-    const dropped = (await http.send({ method: 'POST', url: `${emu.url}/api/v1/apps`, headers: admin(), json: app('h-drop') }).catch((e: unknown) => e)) as NetworkError;
+    const dropped = (await http
+      .send({ method: 'POST', url: `${emu.url}/api/v1/apps`, headers: admin(), json: app('h-drop') })
+      .catch((e: unknown) => e)) as NetworkError;
     expect(dropped).toBeInstanceOf(NetworkError);
     expect(dropped.failure).toBe('reset');
     expect(dropped.outcomeUnknown).toBe(true);
@@ -95,9 +108,16 @@ describe('retries against the emulator (docs/emulator.md: fault injection)', () 
     // drop-after: the create happened although no answer came; the caller looks before trying again.
     expect(await appsNamed('h-drop')).toHaveLength(1);
 
-    const [made] = (await (await fetch(`${emu.url}/api/v1/apps?q=h-drop`, { headers: admin() })).json()) as Array<{ id: string }>;
+    const [made] = (await (await fetch(`${emu.url}/api/v1/apps?q=h-drop`, { headers: admin() })).json()) as Array<{
+      id: string;
+    }>;
     emu.setFaults({ faultSchedule: { 1: 'drop-before' } });
-    const deactivated = await http.send({ method: 'POST', url: `${emu.url}/api/v1/apps/${made!.id}/lifecycle/deactivate`, headers: admin(), idempotent: true });
+    const deactivated = await http.send({
+      method: 'POST',
+      url: `${emu.url}/api/v1/apps/${made!.id}/lifecycle/deactivate`,
+      headers: admin(),
+      idempotent: true,
+    });
     expect(deactivated.status).toBe(200);
     expect(events.map((e) => e.reason)).toEqual(['connection', 'connection']);
   });
@@ -119,18 +139,28 @@ describe('a rate limit wait', () => {
     expect(rateLimitDelayMs(new Headers({ 'x-ratelimit-reset': String(now / 1000 + 2) }), now, zero)).toBe(2100);
     expect(rateLimitDelayMs(new Headers({ 'retry-after': '3' }), now, zero)).toBe(3100);
     expect(rateLimitDelayMs(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }), now, zero)).toBe(5100);
-    expect(rateLimitDelayMs(new Headers({ 'x-rate-limit-reset': String(now / 1000 + 1) }), now, () => 0.999)).toBeLessThanOrEqual(1300);
+    expect(
+      rateLimitDelayMs(new Headers({ 'x-rate-limit-reset': String(now / 1000 + 1) }), now, () => 0.999),
+    ).toBeLessThanOrEqual(1300);
     expect(rateLimitDelayMs(new Headers(), now, zero)).toBeUndefined();
   });
 
   it("uses the server's clock (its Date header) when ours is clearly off", () => {
     const server = now;
-    const headers = new Headers({ 'x-rate-limit-reset': String(server / 1000 + 5), date: new Date(server).toUTCString() });
+    const headers = new Headers({
+      'x-rate-limit-reset': String(server / 1000 + 5),
+      date: new Date(server).toUTCString(),
+    });
     expect(rateLimitDelayMs(headers, server + 60_000, () => 0)).toBe(5100);
   });
 
   it('longer than the bound: the 429 comes back at once, not after the wait', async () => {
-    const server = await startScriptedServer((_req, res) => void res.writeHead(429, { 'retry-after': '600', 'content-type': 'application/json' }).end('{"errorCode":"E0000047"}'));
+    const server = await startScriptedServer(
+      (_req, res) =>
+        void res
+          .writeHead(429, { 'retry-after': '600', 'content-type': 'application/json' })
+          .end('{"errorCode":"E0000047"}'),
+    );
     try {
       const { http, slept } = core();
       const error = (await http.send({ url: `${server.url}/x` }).catch((e: unknown) => e)) as HttpStatusError;
@@ -159,7 +189,9 @@ describe('bounds', () => {
 
   it('a server that never answers: RequestTimeoutError after the time limit, not retried', async () => {
     const { http, events } = core({ timeoutMs: 150 });
-    const error = (await http.request({ url: `${silentUrl}/never`, what: 'discovery' }).catch((e: unknown) => e)) as RequestTimeoutError;
+    const error = (await http
+      .request({ url: `${silentUrl}/never`, what: 'discovery' })
+      .catch((e: unknown) => e)) as RequestTimeoutError;
     expect(error).toBeInstanceOf(RequestTimeoutError);
     expect(error.timeoutMs).toBe(150);
     expect(error.message).toMatch(/^Cannot reach 127\.0\.0\.1:\d+ for discovery: no answer in time/);
@@ -187,7 +219,9 @@ describe('bounds', () => {
     try {
       const { http } = core({ maxBytes: 100 * 1024 });
       for (const path of ['/streamed', '/declared']) {
-        const error = (await http.request({ url: `${server.url}${path}` }).catch((e: unknown) => e)) as ResponseTooLargeError;
+        const error = (await http
+          .request({ url: `${server.url}${path}` })
+          .catch((e: unknown) => e)) as ResponseTooLargeError;
         expect(error).toBeInstanceOf(ResponseTooLargeError);
         expect(error.maxBytes).toBe(100 * 1024);
       }
@@ -201,7 +235,9 @@ describe('bounds', () => {
   it('a refused port fails fast: two quick retries (100 ms, 200 ms), then a NetworkError naming the host', async () => {
     const port = await closedPort();
     const { http, slept } = core();
-    const error = (await http.request({ url: `http://127.0.0.1:${port}/x`, what: 'a token' }).catch((e: unknown) => e)) as NetworkError;
+    const error = (await http
+      .request({ url: `http://127.0.0.1:${port}/x`, what: 'a token' })
+      .catch((e: unknown) => e)) as NetworkError;
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.failure).toBe('refused');
     expect(error.outcomeUnknown).toBe(false);
@@ -213,8 +249,11 @@ describe('bounds', () => {
 
 describe('credentials and request ids', () => {
   it('every credential it carries is registered with the redactor; errors carry the request id, never a secret', async () => {
-    const server = await startScriptedServer((_req, res) =>
-      void res.writeHead(401, { 'content-type': 'application/json', 'x-request-id': 'auth0-req-9' }).end('{"error":"invalid_client","error_description":"nope"}'),
+    const server = await startScriptedServer(
+      (_req, res) =>
+        void res
+          .writeHead(401, { 'content-type': 'application/json', 'x-request-id': 'auth0-req-9' })
+          .end('{"error":"invalid_client","error_description":"nope"}'),
     );
     try {
       const { http } = core();
@@ -222,8 +261,16 @@ describe('credentials and request ids', () => {
         .send({
           method: 'POST',
           url: `${server.url}/oauth/token?x=1`,
-          headers: { authorization: 'Basic c2VjcmV0LWJhc2ljLXZhbHVl', dpop: 'proof-jwt-value-123', 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ grant_type: 'client_credentials', client_secret: 's3cret-in-form', client_assertion: 'assertion-value-456' }),
+          headers: {
+            authorization: 'Basic c2VjcmV0LWJhc2ljLXZhbHVl',
+            dpop: 'proof-jwt-value-123',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_secret: 's3cret-in-form',
+            client_assertion: 'assertion-value-456',
+          }),
         })
         .catch((e: unknown) => e)) as HttpStatusError;
       expect(error.requestId).toBe('auth0-req-9');
@@ -231,7 +278,9 @@ describe('credentials and request ids', () => {
       expect(error.url).not.toContain('?');
       const seen = server.requests[0]!;
       const leaked = `${seen.headers.authorization} ${String(seen.headers.dpop)} ${seen.body}`;
-      expect(redact(leaked)).not.toMatch(/c2VjcmV0LWJhc2ljLXZhbHVl|proof-jwt-value-123|s3cret-in-form|assertion-value-456/);
+      expect(redact(leaked)).not.toMatch(
+        /c2VjcmV0LWJhc2ljLXZhbHVl|proof-jwt-value-123|s3cret-in-form|assertion-value-456/,
+      );
       expect(`${error.message} ${JSON.stringify(error)}`).not.toMatch(/s3cret|c2VjcmV0|assertion-value/);
     } finally {
       await server.close();
@@ -247,7 +296,12 @@ describe('credentials and request ids', () => {
     });
     try {
       const { http } = core();
-      const response = await http.send({ method: 'POST', url: `${server.url}/t`, idempotent: true, prepare: async (attempt) => ({ headers: { dpop: `proof-${attempt}-xxxxxx` } }) });
+      const response = await http.send({
+        method: 'POST',
+        url: `${server.url}/t`,
+        idempotent: true,
+        prepare: async (attempt) => ({ headers: { dpop: `proof-${attempt}-xxxxxx` } }),
+      });
       expect(response.json()).toEqual({ ok: true });
       expect(server.requests.map((r) => r.headers.dpop)).toEqual(['proof-1-xxxxxx', 'proof-2-xxxxxx']);
     } finally {
@@ -258,7 +312,9 @@ describe('credentials and request ids', () => {
 
 describe('proxy', () => {
   it('HTTP_PROXY sends requests through the proxy (undici EnvHttpProxyAgent); without it, they go direct', async () => {
-    const backend = await startScriptedServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('through the tunnel'));
+    const backend = await startScriptedServer(
+      (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('through the tunnel'),
+    );
     const tunnels: string[] = [];
     // A CONNECT proxy that records where the client asked to go and connects it to the backend whatever the host.
     const proxy = createServer();
@@ -281,7 +337,9 @@ describe('proxy', () => {
       expect(response.text()).toBe('through the tunnel');
       expect(tunnels).toEqual(['okta-m2m.invalid:80']);
 
-      const bypass = await core({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } }).http.request({ url: `${backend.url}/direct` });
+      const bypass = await core({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } }).http.request({
+        url: `${backend.url}/direct`,
+      });
       expect(bypass.status).toBe(200);
       const direct = await core({ env: {} }).http.request({ url: `${backend.url}/direct` });
       expect(direct.status).toBe(200);

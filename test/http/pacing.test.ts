@@ -25,13 +25,18 @@ beforeAll(async () => {
       // The first answer spends its bucket; the later ones carry no rate limit headers at all.
       const first = !windows.has(path);
       if (first) windows.set(path, { resetAt: Math.floor(clock.nowMs / 1000) + 60, used: 1 });
-      const limits = { 'x-rate-limit-limit': '1', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(windows.get(path)!.resetAt) };
+      const limits = {
+        'x-rate-limit-limit': '1',
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(windows.get(path)!.resetAt),
+      };
       res.writeHead(200, { 'content-type': 'application/json', ...(first ? limits : {}) }).end('{}');
       return;
     }
     const start = Math.floor(clock.nowMs / 60_000) * 60_000;
     let window = windows.get(path);
-    if (!window || clock.nowMs >= window.resetAt * 1000) windows.set(path, (window = { resetAt: (start + 60_000) / 1000, used: 0 }));
+    if (!window || clock.nowMs >= window.resetAt * 1000)
+      windows.set(path, (window = { resetAt: (start + 60_000) / 1000, used: 0 }));
     const allowed = window.used < LIMIT;
     if (allowed) window.used += 1;
     const headers = {
@@ -114,7 +119,9 @@ describe('pacing by X-Rate-Limit-Remaining and -Reset', () => {
     clock.nowMs = Math.ceil(clock.nowMs / 60_000) * 60_000 + 1000;
     // Someone else spends the window.
     for (let i = 0; i < LIMIT; i++) await fetch(`${origin}/api/v1/groups`);
-    const results = await Promise.all(Array.from({ length: 4 }, () => http.request({ url: `${origin}/api/v1/groups` })));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => http.request({ url: `${origin}/api/v1/groups` })),
+    );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     // Only the calls that went out before the first 429 came back were refused; each waited up to a minute.
     expect(events.length).toBeLessThanOrEqual(4);
@@ -127,8 +134,12 @@ describe('pacing by X-Rate-Limit-Remaining and -Reset', () => {
   });
 
   it('knows a bucket by origin and path without ids', () => {
-    expect(bucketKey('https://acme.okta.com/api/v1/groups/00g1ab2cd/users/00u9zzxy?limit=2')).toBe('https://acme.okta.com/api/v1/groups/{}/users/{}');
-    expect(bucketKey('https://acme.okta.com/api/v1/users/ada@example.com')).toBe('https://acme.okta.com/api/v1/users/{}');
+    expect(bucketKey('https://acme.okta.com/api/v1/groups/00g1ab2cd/users/00u9zzxy?limit=2')).toBe(
+      'https://acme.okta.com/api/v1/groups/{}/users/{}',
+    );
+    expect(bucketKey('https://acme.okta.com/api/v1/users/ada@example.com')).toBe(
+      'https://acme.okta.com/api/v1/users/{}',
+    );
     expect(bucketKey('https://acme.okta.com/oauth2/v1/token')).toBe('https://acme.okta.com/oauth2/v1/token');
   });
 });

@@ -26,7 +26,23 @@ const env = () => ({ PATH: process.env.PATH, OKTA_M2M_CONFIG_DIR: join(dir, 'con
 
 describe('--timeout <seconds>', () => {
   it('bounds each remote request: token get against a server that never answers', async () => {
-    const result = await runInProcess(['--timeout', '0.3', 'token', 'get', '--token-url', url, '--client-id', 'c1', '--client-secret-stdin', '--no-cache'], env(), dir, 'a-client-secret-value');
+    const result = await runInProcess(
+      [
+        '--timeout',
+        '0.3',
+        'token',
+        'get',
+        '--token-url',
+        url,
+        '--client-id',
+        'c1',
+        '--client-secret-stdin',
+        '--no-cache',
+      ],
+      env(),
+      dir,
+      'a-client-secret-value',
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Cannot reach 127\.0\.0\.1:\d+ for a token: no answer in time/);
     expect(result.stderr).not.toContain('a-client-secret-value');

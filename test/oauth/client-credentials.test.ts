@@ -134,10 +134,17 @@ describe('client credentials against oidc-provider', () => {
 
 describe('the token request on the wire', () => {
   it('private_key_jwt sends an RFC 7523 assertion: iss = sub = client id, aud = token endpoint, jti, exp <= iat + 60, kid', async () => {
-    const server = await startScriptedServer((_req, res) => json(res, 200, { access_token: 'opaque-token-1', token_type: 'Bearer', expires_in: 3600 }));
+    const server = await startScriptedServer((_req, res) =>
+      json(res, 200, { access_token: 'opaque-token-1', token_type: 'Bearer', expires_in: 3600 }),
+    );
     try {
       const key = loadSigningKey(op.clients.ec.privateKeyPem, 'ec-1');
-      const request = { tokenEndpoint: `${server.url}/token`, clientId: 'c1', auth: { method: 'private_key_jwt' as const, key }, provider: 'okta' as const };
+      const request = {
+        tokenEndpoint: `${server.url}/token`,
+        clientId: 'c1',
+        auth: { method: 'private_key_jwt' as const, key },
+        provider: 'okta' as const,
+      };
       const clock = frozenDate();
       try {
         await requestToken(request);
@@ -167,12 +174,32 @@ describe('the token request on the wire', () => {
   });
 
   it('auth0 gets a JSON body with the audience; okta gets no audience; generic sends it as resource', async () => {
-    const server = await startScriptedServer((_req, res) => json(res, 200, { access_token: 'opaque-token-2', token_type: 'Bearer', expires_in: 86400 }));
+    const server = await startScriptedServer((_req, res) =>
+      json(res, 200, { access_token: 'opaque-token-2', token_type: 'Bearer', expires_in: 86400 }),
+    );
     try {
-      const base = { tokenEndpoint: `${server.url}/oauth/token`, clientId: 'c2', scopes: ['read:orders'], audience: 'https://api.example' };
-      await requestToken({ ...base, provider: 'auth0', auth: { method: 'client_secret_post', clientSecret: 'auth0-secret-value' } });
-      await requestToken({ ...base, provider: 'okta', auth: { method: 'client_secret_post', clientSecret: 'okta-secret-value' } });
-      await requestToken({ ...base, provider: 'generic', extraParams: { foo: 'bar baz' }, auth: { method: 'client_secret_basic', clientSecret: 'generic-secret' } });
+      const base = {
+        tokenEndpoint: `${server.url}/oauth/token`,
+        clientId: 'c2',
+        scopes: ['read:orders'],
+        audience: 'https://api.example',
+      };
+      await requestToken({
+        ...base,
+        provider: 'auth0',
+        auth: { method: 'client_secret_post', clientSecret: 'auth0-secret-value' },
+      });
+      await requestToken({
+        ...base,
+        provider: 'okta',
+        auth: { method: 'client_secret_post', clientSecret: 'okta-secret-value' },
+      });
+      await requestToken({
+        ...base,
+        provider: 'generic',
+        extraParams: { foo: 'bar baz' },
+        auth: { method: 'client_secret_basic', clientSecret: 'generic-secret' },
+      });
       const [auth0, okta, generic] = server.requests;
       expect(auth0?.headers['content-type']).toBe('application/json');
       expect(JSON.parse(auth0?.body ?? '')).toEqual({
@@ -204,7 +231,13 @@ describe('the token request on the wire', () => {
     let calls = 0;
     const server = await startScriptedServer((_req, res) => {
       calls += 1;
-      if (calls === 1) return json(res, 429, { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' }, { 'retry-after': '0' });
+      if (calls === 1)
+        return json(
+          res,
+          429,
+          { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' },
+          { 'retry-after': '0' },
+        );
       if (calls === 2) return json(res, 429, {}, { 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000)) });
       return json(res, 200, { access_token: 'opaque-token-3', token_type: 'Bearer', expires_in: 60 });
     });
@@ -257,22 +290,44 @@ describe('the token request on the wire', () => {
 
   it("Okta's policy and grant errors get the access-policy hint; other answers a clear RemoteError", async () => {
     const answers = [
-      [400, { error: 'access_denied', error_description: 'Policy evaluation failed for this request, please check the policy configurations.' }],
-      [400, { error: 'unauthorized_client', error_description: 'The client is not authorized to use the provided grant type. Configured grant types: [authorization_code].' }],
-      [400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' }],
+      [
+        400,
+        {
+          error: 'access_denied',
+          error_description: 'Policy evaluation failed for this request, please check the policy configurations.',
+        },
+      ],
+      [
+        400,
+        {
+          error: 'unauthorized_client',
+          error_description:
+            'The client is not authorized to use the provided grant type. Configured grant types: [authorization_code].',
+        },
+      ],
+      [
+        400,
+        {
+          error: 'unsupported_grant_type',
+          error_description: 'The authorization grant type is not supported by the authorization server.',
+        },
+      ],
       [500, '<html><body>Internal error</body></html>'],
       [200, { token_type: 'Bearer' }],
     ] as const;
     let call = 0;
     const server = await startScriptedServer((_req, res) => {
       const [status, body] = answers[call++] ?? [500, ''];
-      if (typeof body === 'string') res.writeHead(status, { 'content-type': 'text/html', 'x-okta-request-id': 'req-123' }).end(body);
+      if (typeof body === 'string')
+        res.writeHead(status, { 'content-type': 'text/html', 'x-okta-request-id': 'req-123' }).end(body);
       else json(res, status, body, { 'x-okta-request-id': 'req-123' });
     });
     const attempt = () =>
-      requestToken({ tokenEndpoint: `${server.url}/token`, clientId: 'c5', auth: { method: 'client_secret_basic', clientSecret: 'secret-5-value' } }).catch(
-        (e: unknown) => e as AuthError & RemoteError,
-      );
+      requestToken({
+        tokenEndpoint: `${server.url}/token`,
+        clientId: 'c5',
+        auth: { method: 'client_secret_basic', clientSecret: 'secret-5-value' },
+      }).catch((e: unknown) => e as AuthError & RemoteError);
     try {
       const denied = await attempt();
       expect(denied).toBeInstanceOf(AuthError);
@@ -310,7 +365,9 @@ describe('the token request on the wire', () => {
 
 describe('small pieces', () => {
   it('tokenParams: extra params come last and may replace scope, never the grant type twice', () => {
-    expect(tokenParams({ tokenEndpoint: 'x', clientId: 'c', scopes: ['a', 'b'], extraParams: { scope: 'z', k: 'v' } })).toEqual([
+    expect(
+      tokenParams({ tokenEndpoint: 'x', clientId: 'c', scopes: ['a', 'b'], extraParams: { scope: 'z', k: 'v' } }),
+    ).toEqual([
       ['grant_type', 'client_credentials'],
       ['scope', 'z'],
       ['k', 'v'],

@@ -31,7 +31,12 @@ describe('curlCommand', () => {
 
   it('holds no secret, only a variable reference, and says how to set it', () => {
     const { command, note } = curlCommand(
-      { tokenEndpoint: op.tokenEndpoint, clientId: op.clients.basic.clientId, scopes: ['orders:read'], provider: 'generic' },
+      {
+        tokenEndpoint: op.tokenEndpoint,
+        clientId: op.clients.basic.clientId,
+        scopes: ['orders:read'],
+        provider: 'generic',
+      },
       'client_secret_basic',
     );
     expect(command).not.toContain(op.clients.basic.clientSecret);
@@ -41,24 +46,61 @@ describe('curlCommand', () => {
 
   it('client_secret_basic, client_secret_post and private_key_jwt commands get tokens from oidc-provider when run', async () => {
     const scopes = ['orders:read'];
-    const basic = curlCommand({ tokenEndpoint: op.tokenEndpoint, clientId: op.clients.basic.clientId, scopes, audience: AUDIENCE, provider: 'generic' }, 'client_secret_basic');
-    const post = curlCommand({ tokenEndpoint: op.tokenEndpoint, clientId: op.clients.post.clientId, scopes, provider: 'generic' }, 'client_secret_post');
-    const jwt = curlCommand({ tokenEndpoint: op.tokenEndpoint, clientId: op.clients.rsa.clientId, scopes, extraParams: { note: "it's a test" }, provider: 'generic' }, 'private_key_jwt');
-    const assertion = await clientAssertion({ clientId: op.clients.rsa.clientId, tokenEndpoint: op.tokenEndpoint, key: loadSigningKey(op.clients.rsa.privateKeyPem, 'rsa-1') });
+    const basic = curlCommand(
+      {
+        tokenEndpoint: op.tokenEndpoint,
+        clientId: op.clients.basic.clientId,
+        scopes,
+        audience: AUDIENCE,
+        provider: 'generic',
+      },
+      'client_secret_basic',
+    );
+    const post = curlCommand(
+      { tokenEndpoint: op.tokenEndpoint, clientId: op.clients.post.clientId, scopes, provider: 'generic' },
+      'client_secret_post',
+    );
+    const jwt = curlCommand(
+      {
+        tokenEndpoint: op.tokenEndpoint,
+        clientId: op.clients.rsa.clientId,
+        scopes,
+        extraParams: { note: "it's a test" },
+        provider: 'generic',
+      },
+      'private_key_jwt',
+    );
+    const assertion = await clientAssertion({
+      clientId: op.clients.rsa.clientId,
+      tokenEndpoint: op.tokenEndpoint,
+      key: loadSigningKey(op.clients.rsa.privateKeyPem, 'rsa-1'),
+    });
     const results = [
       await runInShell(basic.command, { CLIENT_SECRET: op.clients.basic.clientSecret }),
       await runInShell(post.command, { CLIENT_SECRET: op.clients.post.clientSecret }),
       await runInShell(jwt.command, { CLIENT_ASSERTION: assertion }),
     ] as Array<{ access_token: string; scope: string }>;
-    expect(results.map((r) => decodeJwt(r.access_token).claims.client_id)).toEqual([op.clients.basic.clientId, op.clients.post.clientId, op.clients.rsa.clientId]);
+    expect(results.map((r) => decodeJwt(r.access_token).claims.client_id)).toEqual([
+      op.clients.basic.clientId,
+      op.clients.post.clientId,
+      op.clients.rsa.clientId,
+    ]);
     expect(results.every((r) => r.scope === 'orders:read')).toBe(true);
   });
 
   it('auth0: a JSON body whose secret comes from the variable', async () => {
-    const server = await startScriptedServer((_req, res) => json(res, 200, { access_token: 'opaque-x', token_type: 'Bearer' }));
+    const server = await startScriptedServer((_req, res) =>
+      json(res, 200, { access_token: 'opaque-x', token_type: 'Bearer' }),
+    );
     try {
       const { command } = curlCommand(
-        { tokenEndpoint: `${server.url}/oauth/token`, clientId: 'abc', audience: "https://api/it's", scopes: ['read:x'], provider: 'auth0' },
+        {
+          tokenEndpoint: `${server.url}/oauth/token`,
+          clientId: 'abc',
+          audience: "https://api/it's",
+          scopes: ['read:x'],
+          provider: 'auth0',
+        },
         'client_secret_post',
       );
       await runInShell(command, { CLIENT_SECRET: 'shh-secret-value' });

@@ -29,7 +29,9 @@ describe('state defaults', () => {
   });
 
   it('reads the auth0 section: token endpoint and issuer from the domain, or the emulator base URL', () => {
-    expect(auth0Defaults({ domain: 'acme.eu.auth0.com', clientId: 'c', audience: 'https://api', scopes: ['read:x'] })).toEqual({
+    expect(
+      auth0Defaults({ domain: 'acme.eu.auth0.com', clientId: 'c', audience: 'https://api', scopes: ['read:x'] }),
+    ).toEqual({
       domain: 'acme.eu.auth0.com',
       clientId: 'c',
       audience: 'https://api',
@@ -37,7 +39,9 @@ describe('state defaults', () => {
       tokenEndpoint: 'https://acme.eu.auth0.com/oauth/token',
       issuer: 'https://acme.eu.auth0.com/',
     });
-    expect(auth0Defaults({ domain: 'd', baseUrl: 'http://127.0.0.1:9/' }).tokenEndpoint).toBe('http://127.0.0.1:9/oauth/token');
+    expect(auth0Defaults({ domain: 'd', baseUrl: 'http://127.0.0.1:9/' }).tokenEndpoint).toBe(
+      'http://127.0.0.1:9/oauth/token',
+    );
   });
 });
 
@@ -55,16 +59,41 @@ describe('resolveTokenSettings: flags over state', () => {
   });
 
   it("a flag wins; the state's auth method and key id stay with the state's client", () => {
-    const settings = resolveTokenSettings({ clientId: 'other', scopes: ['x'], issuer: 'https://other/oauth2/aus9' }, oktaDefaults(okta), {});
-    expect(settings).toMatchObject({ clientId: 'other', authMethod: 'client_secret_basic', keyId: undefined, scopes: ['x'], issuer: 'https://other/oauth2/aus9' });
+    const settings = resolveTokenSettings(
+      { clientId: 'other', scopes: ['x'], issuer: 'https://other/oauth2/aus9' },
+      oktaDefaults(okta),
+      {},
+    );
+    expect(settings).toMatchObject({
+      clientId: 'other',
+      authMethod: 'client_secret_basic',
+      keyId: undefined,
+      scopes: ['x'],
+      issuer: 'https://other/oauth2/aus9',
+    });
     expect(settings.tokenEndpoint).toBeUndefined();
     expect(resolveTokenSettings({ privateKeyFile: 'k.pem', clientId: 'c' }, {}, {}).authMethod).toBe('private_key_jwt');
-    expect(resolveTokenSettings({ tokenUrl: 'https://t/token' }, oktaDefaults(okta), {}).tokenEndpoint).toBe('https://t/token');
+    expect(resolveTokenSettings({ tokenUrl: 'https://t/token' }, oktaDefaults(okta), {}).tokenEndpoint).toBe(
+      'https://t/token',
+    );
   });
 
   it('picks auth0 when only its section exists, with client_secret_post by default', () => {
-    const settings = resolveTokenSettings({}, {}, auth0Defaults({ domain: 'd.auth0.com', clientId: 'c', audience: 'https://api' }));
-    expect(settings).toMatchObject({ provider: 'auth0', clientId: 'c', authMethod: 'client_secret_post', tokenEndpoint: 'https://d.auth0.com/oauth/token' });
-    expect(resolveTokenSettings({}, {}, {})).toMatchObject({ provider: 'generic', authMethod: 'client_secret_basic', scopes: [] });
+    const settings = resolveTokenSettings(
+      {},
+      {},
+      auth0Defaults({ domain: 'd.auth0.com', clientId: 'c', audience: 'https://api' }),
+    );
+    expect(settings).toMatchObject({
+      provider: 'auth0',
+      clientId: 'c',
+      authMethod: 'client_secret_post',
+      tokenEndpoint: 'https://d.auth0.com/oauth/token',
+    });
+    expect(resolveTokenSettings({}, {}, {})).toMatchObject({
+      provider: 'generic',
+      authMethod: 'client_secret_basic',
+      scopes: [],
+    });
   });
 });

@@ -44,10 +44,16 @@ describe('discover', () => {
   it('uses the RFC 8414 form when the server has it, and the appended form Okta serves', async () => {
     const server = await startScriptedServer((req, res) => {
       if (req.url === '/.well-known/oauth-authorization-server/oauth2/rfc') {
-        return json(res, 200, { issuer: `${server.url}/oauth2/rfc`, token_endpoint: `${server.url}/oauth2/rfc/v1/token` });
+        return json(res, 200, {
+          issuer: `${server.url}/oauth2/rfc`,
+          token_endpoint: `${server.url}/oauth2/rfc/v1/token`,
+        });
       }
       if (req.url === '/oauth2/okta/.well-known/oauth-authorization-server') {
-        return json(res, 200, { issuer: `${server.url}/oauth2/okta`, token_endpoint: `${server.url}/oauth2/okta/v1/token` });
+        return json(res, 200, {
+          issuer: `${server.url}/oauth2/okta`,
+          token_endpoint: `${server.url}/oauth2/okta/v1/token`,
+        });
       }
       return json(res, 404, { errorCode: 'E0000022' });
     });
@@ -75,7 +81,9 @@ describe('discover', () => {
     try {
       const error = await discover(`${server.url}/oauth2/default`).catch((e: unknown) => e as RemoteError);
       expect(error).toBeInstanceOf(RemoteError);
-      expect(error.message).toMatch(/names issuer https:\/\/evil\.example\.com\/oauth2\/default, not http:\/\/127\.0\.0\.1/);
+      expect(error.message).toMatch(
+        /names issuer https:\/\/evil\.example\.com\/oauth2\/default, not http:\/\/127\.0\.0\.1/,
+      );
       const slash = await discover(`${server.url}/slash`).catch((e: unknown) => e as RemoteError);
       expect(slash.hint).toBe(`Give the issuer exactly as the server names it: ${server.url}/slash/`);
     } finally {
@@ -86,7 +94,9 @@ describe('discover', () => {
   it('refuses oidc-provider asked for under another spelling of its issuer', async () => {
     const error = await discover(`${op.issuer}/`).catch((e: unknown) => e as RemoteError);
     expect(error).toBeInstanceOf(RemoteError);
-    expect(error.message).toMatch(/^The discovery document at http:\/\/127\.0\.0\.1:\d+\/op\/\.well-known\/\S+ names issuer /);
+    expect(error.message).toMatch(
+      /^The discovery document at http:\/\/127\.0\.0\.1:\d+\/op\/\.well-known\/\S+ names issuer /,
+    );
     expect(error.message).toContain(`names issuer ${op.issuer}, not ${op.issuer}/.`);
     expect(error.hint).toBe(`Give the issuer exactly as the server names it: ${op.issuer}`);
   });

@@ -134,7 +134,9 @@ describe('verifyJwt against oidc-provider', () => {
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(privateKey);
-    expect((await verifyJwt({ token: stranger, issuer: op.issuer })).reason).toMatch(/no key of the issuer .* matches its key id "stranger"/);
+    expect((await verifyJwt({ token: stranger, issuer: op.issuer })).reason).toMatch(
+      /no key of the issuer .* matches its key id "stranger"/,
+    );
   });
 
   it('an issuer that cannot be reached is an error, not an invalid token', async () => {

@@ -9,7 +9,6 @@ const used = new Set<string>();
 let backend: SecretBackend;
 let store: SecretStore;
 
-
 const parts = {
   tokenEndpoint: 'https://acme.okta.com/oauth2/aus1/v1/token',
   clientId: '0oa1',
@@ -50,14 +49,29 @@ describeWithKeychain('TokenCache in the real keychain', () => {
     const cache = new TokenCache(store, profile, { now: () => now });
     const key = cacheKey({ ...parts, clientId: `expiry-${Date.now()}` });
     used.add(key);
-    const stored = await cache.set(key, { access_token: 'token-value-1', token_type: 'Bearer', expires_in: 300, scope: 'a b' });
-    expect(stored).toEqual({ access_token: 'token-value-1', token_type: 'Bearer', expires_at: now / 1000 + 300, scope: 'a b' });
+    const stored = await cache.set(key, {
+      access_token: 'token-value-1',
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'a b',
+    });
+    expect(stored).toEqual({
+      access_token: 'token-value-1',
+      token_type: 'Bearer',
+      expires_at: now / 1000 + 300,
+      scope: 'a b',
+    });
     expect(JSON.parse((await backend.get(secretRefs.tokenCache(profile, key).account)) ?? '')).toEqual(stored);
 
     now += 200_000;
     const hit = await cache.get(key);
     expect(hit?.access_token).toBe('token-value-1');
-    expect(toResponse(hit!, now / 1000)).toEqual({ access_token: 'token-value-1', token_type: 'Bearer', expires_in: 100, scope: 'a b' });
+    expect(toResponse(hit!, now / 1000)).toEqual({
+      access_token: 'token-value-1',
+      token_type: 'Bearer',
+      expires_in: 100,
+      scope: 'a b',
+    });
 
     now += 41_000; // 59 s left: inside the margin
     expect(await cache.get(key)).toBeUndefined();

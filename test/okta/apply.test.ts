@@ -33,7 +33,12 @@ describe('createChecked', () => {
   });
 
   it('does not retry what surely did not happen, and gives up after a few tries', async () => {
-    await expect(createChecked(async () => Promise.reject(new AuthError('no')), async () => ({ id: 'x' }))).rejects.toThrow(AuthError);
+    await expect(
+      createChecked(
+        async () => Promise.reject(new AuthError('no')),
+        async () => ({ id: 'x' }),
+      ),
+    ).rejects.toThrow(AuthError);
     let creates = 0;
     await expect(
       createChecked(
@@ -58,7 +63,13 @@ describe('createChecked', () => {
 
 describe('forReplace', () => {
   it('drops links and read-only timestamps at every depth', () => {
-    const value = { id: '1', created: 'x', _links: {}, credentials: { signing: { kid: 'k', lastRotated: 'y', nextRotation: 'z' } }, list: [{ lastUpdated: 'w', a: 1 }] };
+    const value = {
+      id: '1',
+      created: 'x',
+      _links: {},
+      credentials: { signing: { kid: 'k', lastRotated: 'y', nextRotation: 'z' } },
+      list: [{ lastUpdated: 'w', a: 1 }],
+    };
     expect(forReplace(value)).toEqual({ id: '1', credentials: { signing: { kid: 'k' } }, list: [{ a: 1 }] });
   });
 });

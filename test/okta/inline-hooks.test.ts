@@ -1,6 +1,11 @@
 import type { OktaClient } from '../../src/okta/client.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, provisionClientCredentials, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import {
+  startEmulator,
+  provisionClientCredentials,
+  type ClientCredentialsFixture,
+  type EmulatorHandle,
+} from '../../src/emulator/okta/index.js';
 import { createOktaClient } from '../../src/okta/client.js';
 import {
   attachInlineHook,
@@ -44,7 +49,14 @@ describe('ensureInlineHook', () => {
     const name = `hook-${Math.random().toString(36).slice(2)}`;
     const created = await ensureInlineHook(client, { name, uri: URI, secret: SECRET }, { secretChanged: true });
     expect(created.action).toBe('created');
-    expect(created.hook).toMatchObject({ name, type: TOKEN_HOOK_TYPE, status: 'ACTIVE', uri: URI, channelType: 'HTTP', version: '1.0.0' });
+    expect(created.hook).toMatchObject({
+      name,
+      type: TOKEN_HOOK_TYPE,
+      status: 'ACTIVE',
+      uri: URI,
+      channelType: 'HTTP',
+      version: '1.0.0',
+    });
     // Okta never returns the value, and reports type and key in lowercase.
     expect(created.hook.authType).toBe('header');
     expect(created.hook.authKey).toBe('authorization');
@@ -54,7 +66,11 @@ describe('ensureInlineHook', () => {
     emu.clearRequestLog();
     const existing = await findTokenHook(client, name);
     expect(existing?.id).toBe(created.hook.id);
-    const again = await ensureInlineHook(client, { name, uri: URI, secret: SECRET }, { existing, secretChanged: false });
+    const again = await ensureInlineHook(
+      client,
+      { name, uri: URI, secret: SECRET },
+      { existing, secretChanged: false },
+    );
     expect(again.action).toBe('unchanged');
     expect(writes()).toEqual([]);
   });
@@ -63,13 +79,21 @@ describe('ensureInlineHook', () => {
     const name = `hook-${Math.random().toString(36).slice(2)}`;
     const { hook } = await ensureInlineHook(client, { name, uri: URI, secret: SECRET }, { secretChanged: true });
     emu.clearRequestLog();
-    const rotated = await ensureInlineHook(client, { name, uri: URI, secret: 'another-secret-value-xyz' }, { existing: hook, secretChanged: true });
+    const rotated = await ensureInlineHook(
+      client,
+      { name, uri: URI, secret: 'another-secret-value-xyz' },
+      { existing: hook, secretChanged: true },
+    );
     expect(rotated.action).toBe('updated');
     expect(rotated.changes).toEqual(['shared secret']);
     expect(writes()).toEqual([`PUT /api/v1/inlineHooks/${hook.id}`]);
     expect(emu.state.inlineHookAuthValues.get(hook.id)).toBe('another-secret-value-xyz');
 
-    const moved = await ensureInlineHook(client, { name, uri: 'https://def456.lambda-url.eu-west-1.on.aws/', secret: 'another-secret-value-xyz' }, { existing: rotated.hook, secretChanged: false });
+    const moved = await ensureInlineHook(
+      client,
+      { name, uri: 'https://def456.lambda-url.eu-west-1.on.aws/', secret: 'another-secret-value-xyz' },
+      { existing: rotated.hook, secretChanged: false },
+    );
     expect(moved.action).toBe('updated');
     expect(moved.changes).toEqual(['uri']);
     expect(moved.hook.uri).toBe('https://def456.lambda-url.eu-west-1.on.aws/');
@@ -81,7 +105,11 @@ describe('ensureInlineHook', () => {
     await client.call('POST', `/api/v1/inlineHooks/${hook.id}/lifecycle/deactivate`);
     const existing = await findTokenHook(client, name, hook.id);
     expect(existing?.status).toBe('INACTIVE');
-    const ensured = await ensureInlineHook(client, { name, uri: URI, secret: SECRET }, { existing, secretChanged: false });
+    const ensured = await ensureInlineHook(
+      client,
+      { name, uri: URI, secret: SECRET },
+      { existing, secretChanged: false },
+    );
     expect(ensured).toMatchObject({ action: 'unchanged', activated: true });
     expect(ensured.hook.status).toBe('ACTIVE');
   });
@@ -96,16 +124,24 @@ describe('ensureInlineHook', () => {
 
 describe('the policy rule', () => {
   it('attaches (GET + PUT), is idempotent, keeps the rest of the rule, detaches', async () => {
-    const { hook } = await ensureInlineHook(client, { name: `rule-${fixture.ruleId}`, uri: URI, secret: SECRET }, { secretChanged: true });
+    const { hook } = await ensureInlineHook(
+      client,
+      { name: `rule-${fixture.ruleId}`, uri: URI, secret: SECRET },
+      { secretChanged: true },
+    );
     const before = await readRule(client, rule);
     emu.clearRequestLog();
 
     expect(await attachInlineHook(client, rule, hook.id)).toBe('attached');
-    expect(writes()).toEqual([`PUT /api/v1/authorizationServers/${rule.authServerId}/policies/${rule.policyId}/rules/${rule.ruleId}`]);
+    expect(writes()).toEqual([
+      `PUT /api/v1/authorizationServers/${rule.authServerId}/policies/${rule.policyId}/rules/${rule.ruleId}`,
+    ]);
     const attached = await readRule(client, rule);
     expect(ruleHookId(attached)).toBe(hook.id);
     expect(attached?.conditions).toEqual(before?.conditions);
-    expect(attached?.actions?.token?.accessTokenLifetimeMinutes).toBe(before?.actions?.token?.accessTokenLifetimeMinutes);
+    expect(attached?.actions?.token?.accessTokenLifetimeMinutes).toBe(
+      before?.actions?.token?.accessTokenLifetimeMinutes,
+    );
     expect(attached?.name).toBe(before?.name);
 
     emu.clearRequestLog();
@@ -120,15 +156,26 @@ describe('the policy rule', () => {
   });
 
   it('deletes a hook (deactivating first); a second delete is a no-op', async () => {
-    const { hook } = await ensureInlineHook(client, { name: `del-${fixture.ruleId}`, uri: URI, secret: SECRET }, { secretChanged: true });
+    const { hook } = await ensureInlineHook(
+      client,
+      { name: `del-${fixture.ruleId}`, uri: URI, secret: SECRET },
+      { secretChanged: true },
+    );
     emu.clearRequestLog();
     expect(await deleteInlineHook(client, hook.id)).toBe(true);
-    expect(writes()).toEqual([`POST /api/v1/inlineHooks/${hook.id}/lifecycle/deactivate`, `DELETE /api/v1/inlineHooks/${hook.id}`]);
+    expect(writes()).toEqual([
+      `POST /api/v1/inlineHooks/${hook.id}/lifecycle/deactivate`,
+      `DELETE /api/v1/inlineHooks/${hook.id}`,
+    ]);
     expect(await deleteInlineHook(client, hook.id)).toBe(false);
   });
 
   it('a missing rule is a NotFoundError with a hint to run init', async () => {
-    const { hook } = await ensureInlineHook(client, { name: `nf-${fixture.ruleId}`, uri: URI, secret: SECRET }, { secretChanged: true });
+    const { hook } = await ensureInlineHook(
+      client,
+      { name: `nf-${fixture.ruleId}`, uri: URI, secret: SECRET },
+      { secretChanged: true },
+    );
     await expect(attachInlineHook(client, { ...rule, ruleId: 'nope' }, hook.id)).rejects.toThrow(/no longer exists/);
   });
 });

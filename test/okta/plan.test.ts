@@ -7,21 +7,49 @@ import { objectNames, validateSpec } from '../../src/okta/setup/spec.js';
 import { desiredApp } from '../../src/okta/resources/apps.js';
 import { desiredRule } from '../../src/okta/resources/rules.js';
 
-const spec = validateSpec({ name: 'orders', audience: 'api://orders', scopes: ['orders:read', 'orders:write'], defaultScope: 'orders:read' });
+const spec = validateSpec({
+  name: 'orders',
+  audience: 'api://orders',
+  scopes: ['orders:read', 'orders:write'],
+  defaultScope: 'orders:read',
+});
 const names = objectNames(spec);
 
 function existing(): Observed {
-  const app = { ...desiredApp(names.app, 'client_secret_basic'), id: '0oa1', status: 'ACTIVE', credentials: { oauthClient: { client_id: '0oa1', token_endpoint_auth_method: 'client_secret_basic' } } };
+  const app = {
+    ...desiredApp(names.app, 'client_secret_basic'),
+    id: '0oa1',
+    status: 'ACTIVE',
+    credentials: { oauthClient: { client_id: '0oa1', token_endpoint_auth_method: 'client_secret_basic' } },
+  };
   return {
     app,
-    authServer: { id: 'aus1', name: names.authServer, description: withMarker(spec.description), audiences: ['api://orders'], status: 'ACTIVE' },
+    authServer: {
+      id: 'aus1',
+      name: names.authServer,
+      description: withMarker(spec.description),
+      audiences: ['api://orders'],
+      status: 'ACTIVE',
+    },
     scopes: [
       { id: 'scp1', name: 'orders:read', description: 'orders:read (okta-m2m)', default: true },
       { id: 'scp2', name: 'orders:write', description: 'orders:write (okta-m2m)', default: false },
     ],
-    policy: { id: 'pol1', name: names.policy, description: withMarker(spec.description), status: 'ACTIVE', priority: 7, conditions: { clients: { include: ['0oa1'] } } },
+    policy: {
+      id: 'pol1',
+      name: names.policy,
+      description: withMarker(spec.description),
+      status: 'ACTIVE',
+      priority: 7,
+      conditions: { clients: { include: ['0oa1'] } },
+    },
     // Okta renumbers priorities and returns what it adds (an inline hook attached by someone else): not drift.
-    rule: { ...desiredRule(names.rule, ['orders:write', 'orders:read'], 60), id: 'rul1', priority: 3, actions: { token: { accessTokenLifetimeMinutes: 60, inlineHook: { id: 'cal1' } } } },
+    rule: {
+      ...desiredRule(names.rule, ['orders:write', 'orders:read'], 60),
+      id: 'rul1',
+      priority: 3,
+      actions: { token: { accessTokenLifetimeMinutes: 60, inlineHook: { id: 'cal1' } } },
+    },
     credential: 'present',
     staleScopeIds: [],
     adopted: {},
@@ -34,7 +62,12 @@ describe('computePlan', () => {
     const plan = computePlan(spec, { scopes: [], credential: 'missing', staleScopeIds: [], adopted: {}, adopting: {} });
     expect(plan.changed).toBe(true);
     expect(plan.items.map((i) => `${i.kind}:${i.action}`)).toEqual([
-      'app:create', 'authServer:create', 'scope:create', 'scope:create', 'policy:create', 'rule:create',
+      'app:create',
+      'authServer:create',
+      'scope:create',
+      'scope:create',
+      'policy:create',
+      'rule:create',
     ]);
   });
 
@@ -51,7 +84,11 @@ describe('computePlan', () => {
     observed.scopes[1]!.description = 'old';
     observed.policy!.status = 'INACTIVE';
     const plan = computePlan(spec, observed);
-    const changed = Object.fromEntries(plan.items.filter((i) => i.action === 'update').map((i) => [`${i.kind}:${i.name}`, i.changes.map(describeChange)]));
+    const changed = Object.fromEntries(
+      plan.items
+        .filter((i) => i.action === 'update')
+        .map((i) => [`${i.kind}:${i.name}`, i.changes.map(describeChange)]),
+    );
     expect(changed).toEqual({
       [`authServer:${names.authServer}`]: ['audiences: [api://other] -> [api://orders]'],
       'scope:orders:write': ['description: old -> orders:write (okta-m2m)'],
@@ -67,18 +104,26 @@ describe('computePlan', () => {
     observed.staleScopeIds = ['scp3'];
     const plan = computePlan(spec, observed);
     expect(plan.items.find((i) => i.kind === 'credential')).toMatchObject({ action: 'create', name: 'client secret' });
-    expect(plan.items.find((i) => i.action === 'delete')).toMatchObject({ kind: 'scope', name: 'orders:admin', id: 'scp3' });
+    expect(plan.items.find((i) => i.action === 'delete')).toMatchObject({
+      kind: 'scope',
+      name: 'orders:admin',
+      id: 'scp3',
+    });
   });
 
   it('sees an auth method change', () => {
     const plan = computePlan({ ...spec, authMethod: 'private_key_jwt' }, { ...existing(), credential: 'missing' });
     const app = plan.items.find((i) => i.kind === 'app');
-    expect(app?.changes.map(describeChange)).toEqual(['token_endpoint_auth_method: client_secret_basic -> private_key_jwt']);
+    expect(app?.changes.map(describeChange)).toEqual([
+      'token_endpoint_auth_method: client_secret_basic -> private_key_jwt',
+    ]);
     expect(plan.items.find((i) => i.kind === 'credential')).toMatchObject({ action: 'create', name: 'key pair' });
   });
 
   it('wants all clients in the policy with allClients', () => {
     const plan = computePlan({ ...spec, allClients: true }, existing());
-    expect(plan.items.find((i) => i.kind === 'policy')?.changes.map(describeChange)).toEqual(['clients: [0oa1] -> [ALL_CLIENTS]']);
+    expect(plan.items.find((i) => i.kind === 'policy')?.changes.map(describeChange)).toEqual([
+      'clients: [0oa1] -> [ALL_CLIENTS]',
+    ]);
   });
 });

@@ -42,7 +42,11 @@ describe('validateSpec', () => {
   });
 
   it('round-trips through the file form', () => {
-    const spec = validateSpec({ name: 'x', scopes: [{ name: 'a', description: 'A', default: true }], authMethod: 'private_key_jwt' });
+    const spec = validateSpec({
+      name: 'x',
+      scopes: [{ name: 'a', description: 'A', default: true }],
+      authMethod: 'private_key_jwt',
+    });
     expect(specFromFile(JSON.parse(JSON.stringify(specToFile(spec))), 'f.json')).toEqual(spec);
   });
 

@@ -35,8 +35,12 @@ describe('an Okta org that refuses connections', () => {
       cwd: ws.dir,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^error: Could not reach Okta to .*ECONNREFUSED 127\\.0\\.0\\.1:${orgUrl.split(':')[2]}`, 'm'));
-    const retries = [...result.stderr.matchAll(/^debug: retry (\d+) of (\w+ \S+) after connection, waiting (\d+) ms$/gm)];
+    expect(result.stderr).toMatch(
+      new RegExp(`^error: Could not reach Okta to .*ECONNREFUSED 127\\.0\\.0\\.1:${orgUrl.split(':')[2]}`, 'm'),
+    );
+    const retries = [
+      ...result.stderr.matchAll(/^debug: retry (\d+) of (\w+ \S+) after connection, waiting (\d+) ms$/gm),
+    ];
     expect(retries.length).toBeGreaterThan(0);
     const waited = new Map<string, number>();
     for (const [, attempt, request, ms] of retries) {

@@ -39,9 +39,18 @@ afterAll(async () => {
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
 /** Runs the built CLI with umask 000, so any file not created 0600 on purpose would come out world-writable. */
-function runOpenUmask(args: string[], env: NodeJS.ProcessEnv, cwd: string, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runOpenUmask(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  input = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', 'umask 000 && exec "$0" "$@"', process.execPath, cliPath, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', 'umask 000 && exec "$0" "$@"', process.execPath, cliPath, ...args], {
+      cwd,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -53,33 +62,48 @@ function runOpenUmask(args: string[], env: NodeJS.ProcessEnv, cwd: string, input
 }
 
 describe('modes', () => {
-  itWithKeychain('profiles.json, .okta-m2m/state.json and a saved setup are 0600 in 0700 folders, even with umask 000 and an older 0644 file', async () => {
-    const emu = await oktaEmulator();
-    const ws = await orgWorkspace('modes');
-    try {
-      // An older, too-open profiles file.
-      await mkdir(ws.configDir, { recursive: true });
-      await writeFile(join(ws.configDir, 'profiles.json'), '{"version":1,"current":"default","profiles":{}}', { mode: 0o644 });
-      await chmod(join(ws.configDir, 'profiles.json'), 0o644);
-      const login = await runOpenUmask(['login', '--org-url', emu.url, '--api-token-stdin'], ws.env, ws.dir, emu.adminToken);
-      expect(login.code, login.stderr).toBe(0);
-      const init = await runOpenUmask(['init', '--yes', '--name', 'modes-api', '--scope', 'm:read', '--save', 'okta-m2m.json'], ws.env, ws.dir);
-      expect(init.code, init.stderr).toBe(0);
-      expect(await mode(join(ws.configDir, 'profiles.json'))).toBe(0o600);
-      expect(await mode(join(ws.dir, '.okta-m2m', 'state.json'))).toBe(0o600);
-      expect(await mode(join(ws.dir, '.okta-m2m'))).toBe(0o700);
-      expect(await mode(join(ws.dir, 'okta-m2m.json'))).toBe(0o600);
-      // No temporary file left behind.
-      expect((await readdir(ws.configDir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-      expect((await readdir(join(ws.dir, '.okta-m2m'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-      const destroy = await runOpenUmask(['destroy', '--yes'], ws.env, ws.dir);
-      expect(destroy.code, destroy.stderr).toBe(0);
-      expect(await mode(join(ws.dir, '.okta-m2m', 'state.json'))).toBe(0o600);
-    } finally {
-      await ws.cleanup();
-      await emu.stop();
-    }
-  }, 60_000);
+  itWithKeychain(
+    'profiles.json, .okta-m2m/state.json and a saved setup are 0600 in 0700 folders, even with umask 000 and an older 0644 file',
+    async () => {
+      const emu = await oktaEmulator();
+      const ws = await orgWorkspace('modes');
+      try {
+        // An older, too-open profiles file.
+        await mkdir(ws.configDir, { recursive: true });
+        await writeFile(join(ws.configDir, 'profiles.json'), '{"version":1,"current":"default","profiles":{}}', {
+          mode: 0o644,
+        });
+        await chmod(join(ws.configDir, 'profiles.json'), 0o644);
+        const login = await runOpenUmask(
+          ['login', '--org-url', emu.url, '--api-token-stdin'],
+          ws.env,
+          ws.dir,
+          emu.adminToken,
+        );
+        expect(login.code, login.stderr).toBe(0);
+        const init = await runOpenUmask(
+          ['init', '--yes', '--name', 'modes-api', '--scope', 'm:read', '--save', 'okta-m2m.json'],
+          ws.env,
+          ws.dir,
+        );
+        expect(init.code, init.stderr).toBe(0);
+        expect(await mode(join(ws.configDir, 'profiles.json'))).toBe(0o600);
+        expect(await mode(join(ws.dir, '.okta-m2m', 'state.json'))).toBe(0o600);
+        expect(await mode(join(ws.dir, '.okta-m2m'))).toBe(0o700);
+        expect(await mode(join(ws.dir, 'okta-m2m.json'))).toBe(0o600);
+        // No temporary file left behind.
+        expect((await readdir(ws.configDir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+        expect((await readdir(join(ws.dir, '.okta-m2m'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+        const destroy = await runOpenUmask(['destroy', '--yes'], ws.env, ws.dir);
+        expect(destroy.code, destroy.stderr).toBe(0);
+        expect(await mode(join(ws.dir, '.okta-m2m', 'state.json'))).toBe(0o600);
+      } finally {
+        await ws.cleanup();
+        await emu.stop();
+      }
+    },
+    60_000,
+  );
 
   it("the emulator's state file is 0600, even with umask 000 and an older 0644 file", async () => {
     const statePath = join(dir, 'umask', 'org.json');
@@ -87,15 +111,32 @@ describe('modes', () => {
     const seededEmu = await oktaEmulator({ statePath });
     await seededEmu.stop();
     await chmod(statePath, 0o644);
-    const child = spawn('sh', ['-c', 'umask 000 && exec "$0" "$@"', process.execPath, cliPath, '--json', 'emulator', 'start', '--port', '0', '--state', statePath], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'sh',
+      [
+        '-c',
+        'umask 000 && exec "$0" "$@"',
+        process.execPath,
+        cliPath,
+        '--json',
+        'emulator',
+        'start',
+        '--port',
+        '0',
+        '--state',
+        statePath,
+      ],
+      {
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stdin.end();
     const deadline = Date.now() + 30_000;
-    while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 20));
     const { orgUrl, adminToken } = JSON.parse(stdout.split('\n')[0]!) as { orgUrl: string; adminToken: string };
     await fetch(`${orgUrl}/api/v1/groups`, {
       method: 'POST',
@@ -220,9 +261,17 @@ describe('a crash mid-write leaves the previous version readable', () => {
       const { runInProcess } = await import('../support/index.js');
       const configDir = join(folder, 'config');
       failRename.on = false;
-      await writeJsonAtomic(join(configDir, 'profiles.json'), { version: 1, current: 'a', profiles: { a: { orgUrl: 'https://a.okta.com' }, b: { orgUrl: 'https://b.okta.com' } } });
+      await writeJsonAtomic(join(configDir, 'profiles.json'), {
+        version: 1,
+        current: 'a',
+        profiles: { a: { orgUrl: 'https://a.okta.com' }, b: { orgUrl: 'https://b.okta.com' } },
+      });
       failRename.on = true;
-      const result = await runInProcess(['profiles', 'use', 'b'], { OKTA_M2M_CONFIG_DIR: configDir, NO_COLOR: '1' }, folder);
+      const result = await runInProcess(
+        ['profiles', 'use', 'b'],
+        { OKTA_M2M_CONFIG_DIR: configDir, NO_COLOR: '1' },
+        folder,
+      );
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^error: .*EIO/m);
       expect(JSON.parse(await readFile(join(configDir, 'profiles.json'), 'utf8')).current).toBe('a');
@@ -238,15 +287,20 @@ describe('a real emulator process killed -9 while saving', () => {
     const statePath = join(dir, 'emu-kill', 'org.json');
     const random = seeded(31);
     for (let round = 0; round < 3; round += 1) {
-      const child = spawn(process.execPath, [cliPath, '--json', 'emulator', 'start', '--port', '0', '--state', statePath], {
-        env: { ...process.env, NO_COLOR: '1' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [cliPath, '--json', 'emulator', 'start', '--port', '0', '--state', statePath],
+        {
+          env: { ...process.env, NO_COLOR: '1' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stdin.end();
       const deadline = Date.now() + 30_000;
-      while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+      while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 20));
       const { orgUrl, adminToken } = JSON.parse(stdout.split('\n')[0]!) as { orgUrl: string; adminToken: string };
       // Writes as fast as it takes them, each one marking the state for a save; kill -9 at a seeded moment.
       let stop = false;

@@ -12,19 +12,35 @@ import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0
 type Kind = '429' | '500' | 'drop-before' | 'drop-after';
 const KINDS: Kind[] = ['429', '500', 'drop-before', 'drop-after'];
 const AUDIENCE = 'https://api.example.com/orders';
-const INIT = ['auth0', 'init', '--yes', '--name', 'orders-api', '--audience', AUDIENCE, '--scope', 'orders:read,orders:write'];
+const INIT = [
+  'auth0',
+  'init',
+  '--yes',
+  '--name',
+  'orders-api',
+  '--audience',
+  AUDIENCE,
+  '--scope',
+  'orders:read,orders:write',
+];
 const MAX_RUNS = 4;
 let schedules = 0;
 let ran = 0;
 
 const isMgmt = (path: string) => path.startsWith('/api/v2/');
-const writesIn = (log: Array<{ method: string; path: string }>) => log.filter((e) => isMgmt(e.path) && e.method !== 'GET');
+const writesIn = (log: Array<{ method: string; path: string }>) =>
+  log.filter((e) => isMgmt(e.path) && e.method !== 'GET');
 
 async function tenantInventory(a0: Auth0Emulator): Promise<Record<string, number | string>> {
   const tokenRes = await fetch(a0.tokenUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: a0.managementClientId, client_secret: a0.managementClientSecret, audience: a0.managementAudience }),
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: a0.managementClientId,
+      client_secret: a0.managementClientSecret,
+      audience: a0.managementAudience,
+    }),
   });
   const { access_token: token } = (await tokenRes.json()) as { access_token: string };
   const get = async (path: string) => {
@@ -37,7 +53,10 @@ async function tenantInventory(a0: Auth0Emulator): Promise<Record<string, number
   for (const rs of await get('resource-servers?per_page=100')) {
     if (rs.is_system || rs.identifier === a0.managementAudience) continue;
     add(`api:${rs.identifier}`);
-    out[`api:${rs.identifier}#scopes`] = (rs.scopes ?? []).map((s: { value: string }) => s.value).sort().join(',');
+    out[`api:${rs.identifier}#scopes`] = (rs.scopes ?? [])
+      .map((s: { value: string }) => s.value)
+      .sort()
+      .join(',');
   }
   const clients = await get('clients?per_page=100');
   const names = new Map(clients.map((c) => [c.client_id, c.name]));
@@ -52,7 +71,10 @@ async function tenantInventory(a0: Auth0Emulator): Promise<Record<string, number
 async function loggedIn(label: string): Promise<{ a0: Auth0Emulator; ws: OrgWorkspace }> {
   const a0 = await startAuth0Emulator({ port: 0, seed: 5 });
   const ws = await orgWorkspace(label);
-  const login = await ws.run(['auth0', 'login', '--base-url', a0.url, '--client-id', a0.managementClientId, '--client-secret-stdin'], a0.managementClientSecret);
+  const login = await ws.run(
+    ['auth0', 'login', '--base-url', a0.url, '--client-id', a0.managementClientId, '--client-secret-stdin'],
+    a0.managementClientSecret,
+  );
   expect(login.code, login.stderr).toBe(0);
   return { a0, ws };
 }
@@ -85,7 +107,12 @@ async function expectWorkingCredential(ws: OrgWorkspace, a0: Auth0Emulator): Pro
   const res = await fetch(a0.tokenUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: state.clientId, client_secret: secret, audience: AUDIENCE }),
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: state.clientId,
+      client_secret: secret,
+      audience: AUDIENCE,
+    }),
   });
   expect(res.status, await res.clone().text()).toBe(200);
 }
@@ -123,8 +150,9 @@ describeWithKeychain('auth0 fault matrix', () => {
   }, 60_000);
 
   afterAll(() => {
-     
-    console.log(`auth0 fault matrix: ${ran} schedules, ${schedules} fully converged (init: ${initPositions} positions, destroy: ${destroyPositions}, x ${KINDS.length} kinds) in ${Math.round((Date.now() - started) / 1000)} s`);
+    console.log(
+      `auth0 fault matrix: ${ran} schedules, ${schedules} fully converged (init: ${initPositions} positions, destroy: ${destroyPositions}, x ${KINDS.length} kinds) in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
   });
 
   it('auth0 init: every kind of fault at every Management API request position converges, with no duplicates', async () => {
@@ -137,7 +165,10 @@ describeWithKeychain('auth0 fault matrix', () => {
           a0.clearRequestLog();
           a0.setFaults({ faultSchedule: { [position]: kind } });
           await untilSuccess(ws, INIT);
-          expect(a0.requestLog.filter((e) => e.fault), `the fault at ${position} was injected`).toHaveLength(1);
+          expect(
+            a0.requestLog.filter((e) => e.fault),
+            `the fault at ${position} was injected`,
+          ).toHaveLength(1);
           a0.clearFaults();
           expect(await tenantInventory(a0), `tenant after ${kind} at ${position}`).toEqual(reference);
           a0.clearRequestLog();

@@ -24,14 +24,28 @@ import {
 } from '../support/index.js';
 import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 
-const INIT = ['init', '--yes', '--name', 'orders-api', '--scope', 'orders:read', '--scope', 'orders:write', '--default-scope', 'orders:read'];
+const INIT = [
+  'init',
+  '--yes',
+  '--name',
+  'orders-api',
+  '--scope',
+  'orders:read',
+  '--scope',
+  'orders:write',
+  '--default-scope',
+  'orders:read',
+];
 const KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];
 /** Runs allowed before a faulted command must have converged. */
 const MAX_RUNS = 4;
 
 let schedules = 0;
 
-async function loggedIn(label: string, options: Parameters<typeof oktaEmulator>[0] = {}): Promise<{ emu: EmulatorHandle; ws: OrgWorkspace }> {
+async function loggedIn(
+  label: string,
+  options: Parameters<typeof oktaEmulator>[0] = {},
+): Promise<{ emu: EmulatorHandle; ws: OrgWorkspace }> {
   const emu = await oktaEmulator(options);
   const ws = await orgWorkspace(label);
   const login = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], emu.adminToken);
@@ -105,14 +119,17 @@ describeWithKeychain('fault matrix', () => {
       await emu.stop();
     }
     // Sanity: the reference holds one of each object, and the runs make a real number of requests.
-    expect(Object.values(reference).filter((v) => typeof v === 'number').every((n) => n === 1)).toBe(true);
+    expect(
+      Object.values(reference)
+        .filter((v) => typeof v === 'number')
+        .every((n) => n === 1),
+    ).toBe(true);
     expect(Object.keys(reference).filter((k) => !k.includes('#') && !(k in clean))).toHaveLength(6);
     expect(initPositions).toBeGreaterThanOrEqual(6);
     expect(destroyPositions).toBeGreaterThanOrEqual(6);
   }, 60_000);
 
   afterAll(() => {
-     
     console.log(
       `fault matrix: ${schedules} schedules (init: ${initPositions} positions x ${KINDS.length} kinds, destroy: ${destroyPositions} x ${KINDS.length}, ` +
         `plus pairs and SIGINTs) in ${Math.round((Date.now() - started) / 1000)} s`,
@@ -192,10 +209,16 @@ describeWithKeychain('fault matrix', () => {
           emu.clearRequestLog();
           emu.setFaults({ faultSchedule: { [position]: kind } });
           await untilSuccess(ws, ['destroy', '--yes']);
-          expect(emu.requestLog.filter((e) => e.fault), `the fault at ${position} was injected`).toHaveLength(1);
+          expect(
+            emu.requestLog.filter((e) => e.fault),
+            `the fault at ${position} was injected`,
+          ).toHaveLength(1);
           emu.clearFaults();
           expect(await orgInventory(emu), `org after ${kind} at ${position}`).toEqual(clean);
-          expect(await secretToolLookup(`${ws.profile}/app:${clientId}`), 'the app secret left the keychain').toBeUndefined();
+          expect(
+            await secretToolLookup(`${ws.profile}/app:${clientId}`),
+            'the app secret left the keychain',
+          ).toBeUndefined();
           // And again: nothing recorded, nothing to do, nothing written.
           emu.clearRequestLog();
           const again = await ws.run(['destroy', '--yes']);
@@ -233,7 +256,11 @@ describeWithKeychain('fault matrix', () => {
       });
       try {
         seen = 0;
-        const child = spawn(process.execPath, [cliPath, ...INIT], { cwd: ws.dir, env: ws.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [cliPath, ...INIT], {
+          cwd: ws.dir,
+          env: ws.env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
         let stderr = '';
         child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
         child.stdin.end();
@@ -250,7 +277,10 @@ describeWithKeychain('fault matrix', () => {
         if (code === 130) interrupted += 1;
         const { runs } = await untilSuccess(ws, INIT);
         expect(runs).toBe(1);
-        expect(await orgInventory(emu), `org after SIGINT (${afterRequest ? `request ${afterRequest}` : `${delayMs} ms`})`).toEqual(reference);
+        expect(
+          await orgInventory(emu),
+          `org after SIGINT (${afterRequest ? `request ${afterRequest}` : `${delayMs} ms`})`,
+        ).toEqual(reference);
         emu.clearRequestLog();
         // The writes of THIS run: a request is logged when it completes, and one the killed process sent may still
         // complete now (entries carry their start time).
@@ -260,7 +290,9 @@ describeWithKeychain('fault matrix', () => {
         await expectWorkingCredential(ws);
         schedules += 1;
       } catch (error) {
-        failures.push(`round ${round} (${afterRequest ? `after request ${afterRequest}` : `after ${delayMs} ms`}): ${(error as Error).message}`);
+        failures.push(
+          `round ${round} (${afterRequest ? `after request ${afterRequest}` : `after ${delayMs} ms`}): ${(error as Error).message}`,
+        );
       } finally {
         await teardown(emu, ws);
       }
@@ -289,7 +321,11 @@ describeWithKeychain('fault matrix', () => {
         expect((await ws.run(INIT)).code).toBe(0);
         const clientId = (await ws.state()).profiles[ws.profile].okta.clientId as string;
         seen = 0;
-        const child = spawn(process.execPath, [cliPath, 'destroy', '--yes'], { cwd: ws.dir, env: ws.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [cliPath, 'destroy', '--yes'], {
+          cwd: ws.dir,
+          env: ws.env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
         let stderr = '';
         child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
         child.stdin.end();

@@ -16,13 +16,28 @@ import { test } from '../support/fixtures.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 const NAME = 'orders-api';
-const INIT = ['init', '--yes', '--name', NAME, '--scope', 'orders:read', '--scope', 'orders:write', '--default-scope', 'orders:read'];
+const INIT = [
+  'init',
+  '--yes',
+  '--name',
+  NAME,
+  '--scope',
+  'orders:read',
+  '--scope',
+  'orders:write',
+  '--default-scope',
+  'orders:read',
+];
 
 /** A create sent straight to the emulator, as the dead process had sent it. */
 function adminPost(emu: EmulatorHandle, path: string, body: unknown): Promise<Response> {
   return fetch(`${emu.url}${path}`, {
     method: 'POST',
-    headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers: {
+      Authorization: `SSWS ${emu.adminToken}`,
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+    },
     body: JSON.stringify(body),
   });
 }
@@ -32,7 +47,14 @@ const APP_BODY = {
   label: NAME,
   signOnMode: 'OPENID_CONNECT',
   credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic', autoKeyRotation: true } },
-  settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], redirect_uris: [] } },
+  settings: {
+    oauthClient: {
+      application_type: 'service',
+      grant_types: ['client_credentials'],
+      response_types: ['token'],
+      redirect_uris: [],
+    },
+  },
 };
 
 async function reference(): Promise<Record<string, number | string>> {
@@ -117,12 +139,14 @@ describe('emulator: an authorization server exists only once its create has comp
   test('is not listed, nor found by name, while its create is still running', async ({ okta: emu }) => {
     const sightings: Array<{ keys: boolean; answered: boolean }> = [];
     let answered = false;
-    const create = adminPost(emu, '/api/v1/authorizationServers', { name: 'in-flight', description: '', audiences: ['api://in-flight'] }).then(
-      (res) => {
-        answered = true;
-        return res;
-      },
-    );
+    const create = adminPost(emu, '/api/v1/authorizationServers', {
+      name: 'in-flight',
+      description: '',
+      audiences: ['api://in-flight'],
+    }).then((res) => {
+      answered = true;
+      return res;
+    });
     // Watch the org on every turn of the event loop until the create answers.
     await new Promise<void>((resolve) => {
       const look = () => {

@@ -7,11 +7,29 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminGet, managementRequests, managementWrites, oktaEmulator, orgWorkspace, type OrgWorkspace } from '../support/index.js';
+import {
+  adminGet,
+  managementRequests,
+  managementWrites,
+  oktaEmulator,
+  orgWorkspace,
+  type OrgWorkspace,
+} from '../support/index.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 
-const SYNC = ['sync', 'auth0-role', '--yes', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group', '--concurrency', '1'];
+const SYNC = [
+  'sync',
+  'auth0-role',
+  '--yes',
+  '--role',
+  'staff',
+  '--group',
+  'Auth0 Staff',
+  '--create-group',
+  '--concurrency',
+  '1',
+];
 const OKTA_KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];
 const AUTH0_KINDS = ['429', '500', 'drop-before'] as const;
 const MAX_RUNS = 4;
@@ -19,15 +37,27 @@ let ran = 0;
 let converged = 0;
 
 async function setup(label: string): Promise<{ okta: EmulatorHandle; a0: Auth0Emulator; ws: OrgWorkspace }> {
-  const [okta, a0] = await Promise.all([oktaEmulator(), startAuth0Emulator({ port: 0, seed: 5, seedData: { roles: [{ name: 'staff', users: 3 }] } })]);
-  const ws = await orgWorkspace(label, { OKTA_M2M_API_TOKEN: okta.adminToken, OKTA_M2M_AUTH0_MANAGEMENT_SECRET: a0.managementClientSecret });
+  const [okta, a0] = await Promise.all([
+    oktaEmulator(),
+    startAuth0Emulator({ port: 0, seed: 5, seedData: { roles: [{ name: 'staff', users: 3 }] } }),
+  ]);
+  const ws = await orgWorkspace(label, {
+    OKTA_M2M_API_TOKEN: okta.adminToken,
+    OKTA_M2M_AUTH0_MANAGEMENT_SECRET: a0.managementClientSecret,
+  });
   await mkdir(ws.configDir, { recursive: true });
   await writeFile(
     join(ws.configDir, 'profiles.json'),
     JSON.stringify({
       version: 1,
       current: ws.profile,
-      profiles: { [ws.profile]: { orgUrl: okta.url, authMode: 'ssws', auth0: { domain: a0.domain, clientId: a0.managementClientId, baseUrl: a0.url } } },
+      profiles: {
+        [ws.profile]: {
+          orgUrl: okta.url,
+          authMode: 'ssws',
+          auth0: { domain: a0.domain, clientId: a0.managementClientId, baseUrl: a0.url },
+        },
+      },
     }),
     { mode: 0o600 },
   );
@@ -43,12 +73,16 @@ async function teardown(okta: EmulatorHandle, a0: Auth0Emulator, ws: OrgWorkspac
 async function oktaInventory(okta: EmulatorHandle): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = {};
   const add = (key: string) => (out[key] = ((out[key] as number | undefined) ?? 0) + 1);
-  for (const user of await adminGet(okta, '/api/v1/users?limit=200')) add(`user:${String(user.profile.login).toLowerCase()}|${user.status}`);
+  for (const user of await adminGet(okta, '/api/v1/users?limit=200'))
+    add(`user:${String(user.profile.login).toLowerCase()}|${user.status}`);
   for (const group of await adminGet(okta, '/api/v1/groups?limit=200')) {
     if (group.type !== 'OKTA_GROUP') continue;
     add(`group:${group.profile.name}`);
     const members = await adminGet(okta, `/api/v1/groups/${group.id}/users?limit=200`);
-    out[`group:${group.profile.name}#members`] = members.map((m) => String(m.profile.login).toLowerCase()).sort().join(',');
+    out[`group:${group.profile.name}#members`] = members
+      .map((m) => String(m.profile.login).toLowerCase())
+      .sort()
+      .join(',');
   }
   return out;
 }
@@ -87,13 +121,16 @@ describe('sync auth0-role fault matrix', () => {
       await teardown(okta, a0, ws);
     }
     expect(Object.keys(reference).filter((k) => k.startsWith('user:'))).toHaveLength(3);
-    expect(Object.values(reference).filter((v) => typeof v === 'number').every((n) => n === 1)).toBe(true);
+    expect(
+      Object.values(reference)
+        .filter((v) => typeof v === 'number')
+        .every((n) => n === 1),
+    ).toBe(true);
     expect(String(reference['group:Auth0 Staff#members']).split(',')).toHaveLength(3);
     expect(oktaPositions).toBeGreaterThanOrEqual(6);
   }, 60_000);
 
   afterAll(() => {
-     
     console.log(
       `sync fault matrix: ${ran} schedules, ${converged} converged (Okta: ${oktaPositions} positions x ${OKTA_KINDS.length} kinds, Auth0: ${auth0Positions} x ${AUTH0_KINDS.length}) in ${Math.round((Date.now() - started) / 1000)} s`,
     );
@@ -109,7 +146,10 @@ describe('sync auth0-role fault matrix', () => {
           okta.clearRequestLog();
           okta.setFaults({ faultSchedule: { [position]: kind } });
           await untilSuccess(ws);
-          expect(okta.requestLog.filter((e) => e.fault), `the fault at ${position} was injected`).toHaveLength(1);
+          expect(
+            okta.requestLog.filter((e) => e.fault),
+            `the fault at ${position} was injected`,
+          ).toHaveLength(1);
           okta.clearFaults();
           expect(await oktaInventory(okta), `Okta after ${kind} at ${position}`).toEqual(reference);
           okta.clearRequestLog();

@@ -31,7 +31,11 @@ import { emptyKeychain, FAST_TIMING, scimBridgeRequest } from './deploy-support.
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const credentials = { tokenUrl: 'https://acme.okta.com/oauth2/aus1/v1/token', clientId: '0oa1', clientSecret: 'CanarySealedDeploy-Secret-4Kx' };
+const credentials = {
+  tokenUrl: 'https://acme.okta.com/oauth2/aus1/v1/token',
+  clientId: '0oa1',
+  clientSecret: 'CanarySealedDeploy-Secret-4Kx',
+};
 
 let dir: string;
 let zip: BuiltZip;
@@ -53,7 +57,11 @@ beforeEach(async () => {
   secretsManager = new Map();
   sm = mockClient(SecretsManagerClient);
   const find = (id: string) => [...secretsManager.entries()].find(([name, s]) => name === id || s.arn === id);
-  const notFound = () => new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: { httpStatusCode: 400 } });
+  const notFound = () =>
+    new ResourceNotFoundException({
+      message: "Secrets Manager can't find the specified secret.",
+      $metadata: { httpStatusCode: 400 },
+    });
   sm.on(DescribeSecretCommand).callsFake(({ SecretId }: { SecretId: string }) => {
     const found = find(SecretId);
     if (!found) throw notFound();
@@ -64,11 +72,21 @@ beforeEach(async () => {
     if (!found) throw notFound();
     return { ARN: found[1].arn, SecretString: found[1].value };
   });
-  sm.on(CreateSecretCommand).callsFake(({ Name, SecretString, Tags }: { Name: string; SecretString: string; Tags: Array<{ Key: string; Value: string }> }) => {
-    const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${Name}-AbCdEf`;
-    secretsManager.set(Name, { arn, value: SecretString, tags: Tags });
-    return { ARN: arn, Name };
-  });
+  sm.on(CreateSecretCommand).callsFake(
+    ({
+      Name,
+      SecretString,
+      Tags,
+    }: {
+      Name: string;
+      SecretString: string;
+      Tags: Array<{ Key: string; Value: string }>;
+    }) => {
+      const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${Name}-AbCdEf`;
+      secretsManager.set(Name, { arn, value: SecretString, tags: Tags });
+      return { ARN: arn, Name };
+    },
+  );
   sm.on(DeleteSecretCommand).callsFake(({ SecretId }: { SecretId: string }) => {
     const found = find(SecretId);
     if (!found) throw notFound();
@@ -87,7 +105,13 @@ afterEach(() => {
   sm.restore();
 });
 
-const deps = () => ({ aws: aws.clients, secrets: emptyKeychain(), state, timing: FAST_TIMING, secretsManager: async () => new SecretsManagerClient({ region: 'eu-west-1' }) });
+const deps = () => ({
+  aws: aws.clients,
+  secrets: emptyKeychain(),
+  state,
+  timing: FAST_TIMING,
+  secretsManager: async () => new SecretsManagerClient({ region: 'eu-west-1' }),
+});
 
 const request = (over: Partial<DeployRequest> = {}) => scimBridgeRequest(zip, over);
 
@@ -102,7 +126,12 @@ describe('hook deploy scim-bridge: the bridge key in the environment (the defaul
     expect(first.bridgeKey!.publicJwk).not.toHaveProperty('d');
     expect(first.plan.find((s) => s.resource === 'bridge key')).toMatchObject({ action: 'create', name: opener.kid });
     const record = await readBridgeKeyRecord(state, 'default');
-    expect(record).toMatchObject({ kid: opener.kid, source: 'hook deploy', functionName: 'okta-m2m-scim-bridge', privateKeyIn: 'environment' });
+    expect(record).toMatchObject({
+      kid: opener.kid,
+      source: 'hook deploy',
+      functionName: 'okta-m2m-scim-bridge',
+      privateKeyIn: 'environment',
+    });
     // What encode --seal makes from the record, the deployed key opens.
     expect(await opener.open(await sealBridgeToken(credentials, record!.publicJwk))).toEqual(credentials);
     // The private key is in neither the result, the state file, nor (masked) any text printed from them.
@@ -125,8 +154,15 @@ describe('hook deploy scim-bridge: the bridge key in the environment (the defaul
   });
 
   it('refuses --env for the variables it manages', async () => {
-    await expect(deploy(request({ options: { allowedHosts: ['scim.example.com'], env: { BRIDGE_PRIVATE_KEY: '{}' } } }), deps())).rejects.toBeInstanceOf(UsageError);
-    await expect(deploy(request({ options: { allowedHosts: ['scim.example.com'], env: { BRIDGE_PRIVATE_KEY_SECRET_ID: 'x' } } }), deps())).rejects.toBeInstanceOf(UsageError);
+    await expect(
+      deploy(request({ options: { allowedHosts: ['scim.example.com'], env: { BRIDGE_PRIVATE_KEY: '{}' } } }), deps()),
+    ).rejects.toBeInstanceOf(UsageError);
+    await expect(
+      deploy(
+        request({ options: { allowedHosts: ['scim.example.com'], env: { BRIDGE_PRIVATE_KEY_SECRET_ID: 'x' } } }),
+        deps(),
+      ),
+    ).rejects.toBeInstanceOf(UsageError);
     expect(aws.writes()).toEqual([]);
   });
 });
@@ -149,11 +185,21 @@ describe('hook deploy scim-bridge --bridge-key secrets-manager', () => {
     expect(env).not.toHaveProperty('BRIDGE_PRIVATE_KEY');
     expect(result.bridgeKey).toMatchObject({ privateKeyIn: 'secrets-manager', secretArn: secret.arn });
     // The role okta-m2m made may read that one secret, nothing else.
-    const policy = iamSent.find((c) => c.constructor.name === 'PutRolePolicyCommand')?.input as { RoleName: string; PolicyName: string; PolicyDocument: string };
+    const policy = iamSent.find((c) => c.constructor.name === 'PutRolePolicyCommand')?.input as {
+      RoleName: string;
+      PolicyName: string;
+      PolicyDocument: string;
+    };
     expect(policy).toMatchObject({ RoleName: 'okta-m2m-scim-bridge-role', PolicyName: 'okta-m2m-bridge-key' });
-    expect(JSON.parse(policy.PolicyDocument).Statement).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secret.arn }]);
+    expect(JSON.parse(policy.PolicyDocument).Statement).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secret.arn },
+    ]);
     expect(sm.commandCalls(CreateSecretCommand)).toHaveLength(1);
-    expect(await readBridgeKeyRecord(state, 'default')).toMatchObject({ privateKeyIn: 'secrets-manager', secretArn: secret.arn, kid: result.bridgeKey!.kid });
+    expect(await readBridgeKeyRecord(state, 'default')).toMatchObject({
+      privateKeyIn: 'secrets-manager',
+      secretArn: secret.arn,
+      kid: result.bridgeKey!.kid,
+    });
 
     // Re-deploy: the key is read back (its public half recomputed), nothing written.
     aws.reset();
@@ -172,7 +218,11 @@ describe('hook deploy scim-bridge --bridge-key secrets-manager', () => {
   });
 
   it('neither reads nor rotates a secret of that name that okta-m2m did not make', async () => {
-    secretsManager.set('okta-m2m/okta-m2m-scim-bridge/bridge-key', { arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:theirs-123456', value: '{}', tags: [] });
+    secretsManager.set('okta-m2m/okta-m2m-scim-bridge/bridge-key', {
+      arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:theirs-123456',
+      value: '{}',
+      tags: [],
+    });
     await expect(deploy(request({ bridgeKeyStore: 'secrets-manager' }), deps())).rejects.toBeInstanceOf(ConflictError);
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
     expect(aws.writes()).toEqual([]);
@@ -180,9 +230,19 @@ describe('hook deploy scim-bridge --bridge-key secrets-manager', () => {
 
   it('hook remove deletes the secret it made for the function and the recorded public key', async () => {
     await deploy(request({ bridgeKeyStore: 'secrets-manager' }), deps());
-    const removal = { template: 'scim-bridge' as const, profile: 'default', region: 'eu-west-1', functionName: 'okta-m2m-scim-bridge', roleName: 'okta-m2m-scim-bridge-role' };
+    const removal = {
+      template: 'scim-bridge' as const,
+      profile: 'default',
+      region: 'eu-west-1',
+      functionName: 'okta-m2m-scim-bridge',
+      roleName: 'okta-m2m-scim-bridge-role',
+    };
     const plan = await planRemove(removal, deps());
-    expect(plan.steps.filter((s) => s.resource === 'bridge key secret' || s.name.startsWith('scimBridge')).map((s) => s.action)).toEqual(['delete', 'delete']);
+    expect(
+      plan.steps
+        .filter((s) => s.resource === 'bridge key secret' || s.name.startsWith('scimBridge'))
+        .map((s) => s.action),
+    ).toEqual(['delete', 'delete']);
     expect(sm.commandCalls(DeleteSecretCommand)).toHaveLength(0);
     await applyRemove(plan, deps());
     expect(secretsManager.size).toBe(0);
@@ -192,9 +252,24 @@ describe('hook deploy scim-bridge --bridge-key secrets-manager', () => {
   it('hook remove keeps a key secret okta-m2m did not make for that function', async () => {
     await deploy(request({ bridgeKeyStore: 'secrets-manager' }), deps());
     const secret = secretsManager.get('okta-m2m/okta-m2m-scim-bridge/bridge-key')!;
-    secret.tags = [{ Key: 'managed-by', Value: 'okta-m2m' }, { Key: 'okta-m2m:function', Value: 'another-function' }];
-    const plan = await planRemove({ template: 'scim-bridge', profile: 'default', region: 'eu-west-1', functionName: 'okta-m2m-scim-bridge', roleName: 'okta-m2m-scim-bridge-role' }, deps());
-    expect(plan.steps.find((s) => s.resource === 'bridge key secret')).toMatchObject({ action: 'skip', changes: ['not created by okta-m2m: kept'] });
+    secret.tags = [
+      { Key: 'managed-by', Value: 'okta-m2m' },
+      { Key: 'okta-m2m:function', Value: 'another-function' },
+    ];
+    const plan = await planRemove(
+      {
+        template: 'scim-bridge',
+        profile: 'default',
+        region: 'eu-west-1',
+        functionName: 'okta-m2m-scim-bridge',
+        roleName: 'okta-m2m-scim-bridge-role',
+      },
+      deps(),
+    );
+    expect(plan.steps.find((s) => s.resource === 'bridge key secret')).toMatchObject({
+      action: 'skip',
+      changes: ['not created by okta-m2m: kept'],
+    });
     await applyRemove(plan, deps());
     expect(sm.commandCalls(DeleteSecretCommand)).toHaveLength(0);
     expect(secretsManager.size).toBe(1);

@@ -28,18 +28,31 @@ describe('bridge token codec', () => {
   });
 
   it('accepts the spellings of hand-made tokens, base64url, a Bearer prefix and scope lists', () => {
-    const handMade = { authUrl: token.tokenUrl, client_id: token.clientId, client_secret: token.clientSecret, scope: ['a', 'b'] };
+    const handMade = {
+      authUrl: token.tokenUrl,
+      client_id: token.clientId,
+      client_secret: token.clientSecret,
+      scope: ['a', 'b'],
+    };
     const url = Buffer.from(JSON.stringify(handMade)).toString('base64url');
     expect(decodeBridgeToken(`Bearer ${url}`)).toEqual({ ...token, scope: 'a b' });
-    expect(decodeBridgeToken(b64({ auth_url: token.tokenUrl, clientId: 'x', clientSecret: 'y' })).tokenUrl).toBe(token.tokenUrl);
-    expect(decodeBridgeToken(b64({ token_url: token.tokenUrl, clientId: 'x', clientSecret: 'y' })).tokenUrl).toBe(token.tokenUrl);
+    expect(decodeBridgeToken(b64({ auth_url: token.tokenUrl, clientId: 'x', clientSecret: 'y' })).tokenUrl).toBe(
+      token.tokenUrl,
+    );
+    expect(decodeBridgeToken(b64({ token_url: token.tokenUrl, clientId: 'x', clientSecret: 'y' })).tokenUrl).toBe(
+      token.tokenUrl,
+    );
   });
 
   it('allows http only for loopback token URLs', () => {
-    expect(decodeBridgeToken(b64({ ...token, tokenUrl: 'http://127.0.0.1:8080/oauth2/x/v1/token' })).tokenUrl).toContain('127.0.0.1');
+    expect(
+      decodeBridgeToken(b64({ ...token, tokenUrl: 'http://127.0.0.1:8080/oauth2/x/v1/token' })).tokenUrl,
+    ).toContain('127.0.0.1');
     expect(decodeBridgeToken(b64({ ...token, tokenUrl: 'http://localhost:1/t' })).tokenUrl).toContain('localhost');
     expect(() => decodeBridgeToken(b64({ ...token, tokenUrl: 'http://acme.okta.com/t' }))).toThrow(/https/);
-    expect(() => decodeBridgeToken(b64({ ...token, tokenUrl: 'https://user:pw@acme.okta.com/t' }))).toThrow(/user name/);
+    expect(() => decodeBridgeToken(b64({ ...token, tokenUrl: 'https://user:pw@acme.okta.com/t' }))).toThrow(
+      /user name/,
+    );
     expect(() => decodeBridgeToken(b64({ ...token, tokenUrl: 'ftp://acme.okta.com/t' }))).toThrow(/https/);
   });
 
@@ -66,7 +79,11 @@ describe('bridge token codec', () => {
       fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes).toString('base64')),
       fc.jsonValue().map((value) => b64(value)),
       fc
-        .record({ tokenUrl: fc.oneof(fc.webUrl(), fc.anything()), clientId: fc.anything(), clientSecret: fc.anything() })
+        .record({
+          tokenUrl: fc.oneof(fc.webUrl(), fc.anything()),
+          clientId: fc.anything(),
+          clientSecret: fc.anything(),
+        })
         .map((value) => b64(value)),
     );
     fc.assert(

@@ -5,9 +5,16 @@ import type { BuiltZip } from '../../src/lambda/build.js';
 import type { DeployRequest } from '../../src/lambda/deploy.js';
 import { SecretStore } from '../../src/secrets/store.js';
 
-export const FAST_TIMING: Partial<AwsTiming> = { waitMaxSeconds: 5, waitMinDelaySeconds: 0.005, waitMaxDelaySeconds: 0.01, roleRetryDelaysMs: [1], sleep: async () => undefined };
+export const FAST_TIMING: Partial<AwsTiming> = {
+  waitMaxSeconds: 5,
+  waitMinDelaySeconds: 0.005,
+  waitMaxDelaySeconds: 0.01,
+  roleRetryDelaysMs: [1],
+  sleep: async () => undefined,
+};
 
-export const emptyKeychain = () => new SecretStore({ get: async () => undefined, set: async () => undefined, delete: async () => false }, {});
+export const emptyKeychain = () =>
+  new SecretStore({ get: async () => undefined, set: async () => undefined, delete: async () => false }, {});
 
 export function scimBridgeRequest(zip: BuiltZip, over: Partial<DeployRequest> = {}): DeployRequest {
   return {

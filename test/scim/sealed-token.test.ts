@@ -45,11 +45,15 @@ describe('sealed bridge tokens (version 2)', () => {
     expect(sealed.split('.')).toHaveLength(5);
     const header = decodeProtectedHeader(sealed);
     expect(header).toMatchObject({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', typ: 'okta-m2m-bridge-token+jwe' });
-    expect(header.kid).toBe(await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: pair.publicJwk.x!, y: pair.publicJwk.y! }, 'sha256'));
+    expect(header.kid).toBe(
+      await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: pair.publicJwk.x!, y: pair.publicJwk.y! }, 'sha256'),
+    );
     expect(header.kid).toBe(pair.kid);
     expect(pair.publicJwk).not.toHaveProperty('d');
     expect(sealed).not.toContain(credentials.clientSecret);
-    expect(Buffer.from(sealed.replace(/\./g, ''), 'base64url').toString('latin1')).not.toContain(credentials.clientSecret);
+    expect(Buffer.from(sealed.replace(/\./g, ''), 'base64url').toString('latin1')).not.toContain(
+      credentials.clientSecret,
+    );
   });
 
   it('open with the private key to the credentials, and say version 2 inside', async () => {
@@ -73,8 +77,12 @@ describe('sealed bridge tokens (version 2)', () => {
     await expect((await sealedTokenOpener(pair.privateJwk)).open(toOther)).rejects.toBeInstanceOf(BridgeTokenError);
     // Sealed to another key but carrying this key's kid: the header is authenticated, the key unwrap fails.
     const [, ...rest] = toOther.split('.');
-    const header = Buffer.from(JSON.stringify({ ...decodeProtectedHeader(toOther), kid: pair.kid })).toString('base64url');
-    await expect((await sealedTokenOpener(pair.privateJwk)).open([header, ...rest].join('.'))).rejects.toBeInstanceOf(BridgeTokenError);
+    const header = Buffer.from(JSON.stringify({ ...decodeProtectedHeader(toOther), kid: pair.kid })).toString(
+      'base64url',
+    );
+    await expect((await sealedTokenOpener(pair.privateJwk)).open([header, ...rest].join('.'))).rejects.toBeInstanceOf(
+      BridgeTokenError,
+    );
   });
 
   it('are refused when any one character is altered, even one whose spare bits decode to the same bytes', async () => {
@@ -109,14 +117,22 @@ describe('sealed bridge tokens (version 2)', () => {
   });
 
   it('validate the credentials before sealing (https token URL, a client id without ":")', async () => {
-    await expect(sealBridgeToken({ ...credentials, tokenUrl: 'http://acme.okta.com/t' }, pair.publicJwk)).rejects.toBeInstanceOf(BridgeTokenError);
-    await expect(sealBridgeToken({ ...credentials, clientId: 'a:b' }, pair.publicJwk)).rejects.toBeInstanceOf(BridgeTokenError);
+    await expect(
+      sealBridgeToken({ ...credentials, tokenUrl: 'http://acme.okta.com/t' }, pair.publicJwk),
+    ).rejects.toBeInstanceOf(BridgeTokenError);
+    await expect(sealBridgeToken({ ...credentials, clientId: 'a:b' }, pair.publicJwk)).rejects.toBeInstanceOf(
+      BridgeTokenError,
+    );
   });
 
   it('throw nothing but BridgeTokenError on hostile input, and never echo it', async () => {
     const opener = await sealedTokenOpener(pair.privateJwk);
     const [header, key, iv, ciphertext, tag] = sealed.split('.') as [string, string, string, string, string];
-    const part = fc.oneof(fc.string({ maxLength: 60 }), fc.base64String({ maxLength: 80 }), fc.constantFrom(header, key, iv, ciphertext, tag, ''));
+    const part = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.base64String({ maxLength: 80 }),
+      fc.constantFrom(header, key, iv, ciphertext, tag, ''),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(part, { minLength: 1, maxLength: 7 }), async (parts) => {
         const input = parts.join('.');
@@ -143,10 +159,21 @@ describe('sealed bridge tokens (version 2)', () => {
     try {
       const state = await ProjectState.load(dir);
       expect(await sealToRecordedBridgeKey(state, 'default', credentials)).toBeUndefined();
-      await writeBridgeKeyRecord(state, 'default', { kid: 'not-the-thumbprint', publicJwk: pair.publicJwk, source: 'hook deploy', privateKeyIn: 'environment' });
-      const sealedNow = (await sealToRecordedBridgeKey(state, 'default', { ...credentials, clientSecret: 'the-new-secret' }))!;
+      await writeBridgeKeyRecord(state, 'default', {
+        kid: 'not-the-thumbprint',
+        publicJwk: pair.publicJwk,
+        source: 'hook deploy',
+        privateKeyIn: 'environment',
+      });
+      const sealedNow = (await sealToRecordedBridgeKey(state, 'default', {
+        ...credentials,
+        clientSecret: 'the-new-secret',
+      }))!;
       expect(sealedNow.kid).toBe(pair.kid);
-      expect(await (await sealedTokenOpener(pair.privateJwk)).open(sealedNow.token)).toEqual({ ...credentials, clientSecret: 'the-new-secret' });
+      expect(await (await sealedTokenOpener(pair.privateJwk)).open(sealedNow.token)).toEqual({
+        ...credentials,
+        clientSecret: 'the-new-secret',
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

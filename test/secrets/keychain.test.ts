@@ -37,18 +37,32 @@ describe('the OS keychain (Secret Service)', () => {
 
   it('says which variable to set when no keychain is reachable', async () => {
     const unreachable = new SecretStore(
-      { get: () => Promise.reject(new Error('no dbus')), set: () => Promise.reject(new Error('no dbus')), delete: () => Promise.reject(new Error('no dbus')) },
+      {
+        get: () => Promise.reject(new Error('no dbus')),
+        set: () => Promise.reject(new Error('no dbus')),
+        delete: () => Promise.reject(new Error('no dbus')),
+      },
       {},
     );
     await expect(unreachable.get(secretRefs.oktaApiToken('p'))).rejects.toThrow(SecretStoreError);
-    await expect(unreachable.get(secretRefs.oktaApiToken('p'))).rejects.toMatchObject({ hint: expect.stringContaining('OKTA_M2M_API_TOKEN') });
+    await expect(unreachable.get(secretRefs.oktaApiToken('p'))).rejects.toMatchObject({
+      hint: expect.stringContaining('OKTA_M2M_API_TOKEN'),
+    });
   });
 
   it('the CLI reports an unreachable keychain in one line, without a stack trace', async () => {
     const ws = await tempWorkspace();
     try {
       const result = await spawnCli(
-        ['scim-token', 'encode', '--token-url', 'https://acme.okta.com/oauth2/aus1/v1/token', '--client-id', '0oa1', '--no-input'],
+        [
+          'scim-token',
+          'encode',
+          '--token-url',
+          'https://acme.okta.com/oauth2/aus1/v1/token',
+          '--client-id',
+          '0oa1',
+          '--no-input',
+        ],
         { env: { ...ws.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' }, cwd: ws.dir },
       );
       expect(result.code).toBe(1);

@@ -24,7 +24,14 @@ describe('redact', () => {
     for (const sample of samples) {
       const out = redact(sample);
       expect(out).toContain('****');
-      for (const leaked of ['00abcdefghij', jwt, 'plain-secret-1', 'opaque-token-value', 'form-secret-2', 'MIIEvQIBAD']) {
+      for (const leaked of [
+        '00abcdefghij',
+        jwt,
+        'plain-secret-1',
+        'opaque-token-value',
+        'form-secret-2',
+        'MIIEvQIBAD',
+      ]) {
         expect(out).not.toContain(leaked);
       }
     }

@@ -8,7 +8,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, startScimServer, startTokenServer, type Handler, type Local, type ScimServer, type TokenServer } from '../support/templates.js';
+import {
+  bridgeToken,
+  buildAndLoad,
+  json,
+  listen,
+  makeEvent,
+  setEnv,
+  startScimServer,
+  startTokenServer,
+  type Handler,
+  type Local,
+  type ScimServer,
+  type TokenServer,
+} from '../support/templates.js';
 
 let handler: Handler;
 let scim: ScimServer;
@@ -28,11 +41,24 @@ const SECRET = 'relay-test-client-secret-Hh3';
 
 function goodToken(extra: Record<string, unknown> = {}): string {
   seq += 1;
-  return bridgeToken({ v: 1, tokenUrl: `${tokens.url}/oauth2/default/v1/token`, clientId: `relay-${seq}`, clientSecret: SECRET, scope: 'scim', ...extra });
+  return bridgeToken({
+    v: 1,
+    tokenUrl: `${tokens.url}/oauth2/default/v1/token`,
+    clientId: `relay-${seq}`,
+    clientSecret: SECRET,
+    scope: 'scim',
+    ...extra,
+  });
 }
 
 function call(path: string, bearer: string, more: Partial<Parameters<typeof makeEvent>[0]> = {}) {
-  return handler(makeEvent({ path, ...more, headers: { accept: 'application/scim+json', ...(more.headers ?? {}), authorization: `Bearer ${bearer}` } }));
+  return handler(
+    makeEvent({
+      path,
+      ...more,
+      headers: { accept: 'application/scim+json', ...(more.headers ?? {}), authorization: `Bearer ${bearer}` },
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -56,7 +82,11 @@ beforeAll(async () => {
   }
   hop = await listen((req, res) => {
     const url = req.url ?? '/';
-    const to = url.includes('proto-relative') ? `//127.0.0.1:${trap.port}/owned` : url.includes('other-port') ? `http://127.0.0.1:${trap.port}${url}` : `${trap.url}/owned`;
+    const to = url.includes('proto-relative')
+      ? `//127.0.0.1:${trap.port}/owned`
+      : url.includes('other-port')
+        ? `http://127.0.0.1:${trap.port}${url}`
+        : `${trap.url}/owned`;
     const status = Number(/\/(30\d)\b/.exec(url)?.[1] ?? 307);
     res.writeHead(status, { location: to, 'content-type': 'application/json' });
     res.end('{}');
@@ -83,7 +113,12 @@ beforeEach(() => {
   trapRequests = [];
 });
 
-async function refused(path: string, bearer: string, statuses: number[], more: Partial<Parameters<typeof makeEvent>[0]> = {}) {
+async function refused(
+  path: string,
+  bearer: string,
+  statuses: number[],
+  more: Partial<Parameters<typeof makeEvent>[0]> = {},
+) {
   const upstreamBefore = scim.requests.length;
   const res = await call(path, bearer, more);
   expect(statuses, `${path}: ${res.statusCode} ${res.body}`).toContain(res.statusCode);
@@ -156,7 +191,13 @@ describe('targets outside the allowlist', () => {
     const bt = goodToken();
     const before = scim.requests.length;
     const res = await call(`/${scim.host}/scim/v2/Users`, bt, {
-      headers: { host: `127.0.0.1:${trap.port}`, 'x-forwarded-host': `127.0.0.1:${trap.port}`, forwarded: `host=127.0.0.1:${trap.port}`, cookie: `bt=${bt}`, 'proxy-authorization': `Bearer ${bt}` },
+      headers: {
+        host: `127.0.0.1:${trap.port}`,
+        'x-forwarded-host': `127.0.0.1:${trap.port}`,
+        forwarded: `host=127.0.0.1:${trap.port}`,
+        cookie: `bt=${bt}`,
+        'proxy-authorization': `Bearer ${bt}`,
+      },
     });
     expect(res.statusCode).toBe(200);
     const sent = scim.requests.slice(before);
@@ -208,7 +249,11 @@ describe('token URLs outside the token allowlist', () => {
 describe('redirects', () => {
   it('from the token endpoint to another host are not followed', async () => {
     for (const status of [301, 302, 303, 307, 308]) {
-      const res = await refused(`/${scim.host}/scim/v2/Users`, goodToken({ tokenUrl: `${hop.url}/token/${status}` }), [502]);
+      const res = await refused(
+        `/${scim.host}/scim/v2/Users`,
+        goodToken({ tokenUrl: `${hop.url}/token/${status}` }),
+        [502],
+      );
       expect(JSON.parse(res.body ?? '{}').detail).toMatch(new RegExp(`token endpoint answered ${status}`));
     }
     expect(trapRequests).toEqual([]);
@@ -216,7 +261,15 @@ describe('redirects', () => {
 
   it('from an allowlisted upstream to another host, port or a protocol-relative URL are not followed, and not passed on', async () => {
     const tokenUrl = `${tokens.url}/oauth2/default/v1/token`;
-    for (const path of ['/scim/v2/301', '/scim/v2/302', '/scim/v2/303', '/scim/v2/307', '/scim/v2/308', '/scim/v2/other-port/302', '/scim/v2/proto-relative/302']) {
+    for (const path of [
+      '/scim/v2/301',
+      '/scim/v2/302',
+      '/scim/v2/303',
+      '/scim/v2/307',
+      '/scim/v2/308',
+      '/scim/v2/other-port/302',
+      '/scim/v2/proto-relative/302',
+    ]) {
       const res = await call(`/${hop.host}${path}`, goodToken({ tokenUrl }));
       expect(res.statusCode, `${path}: ${res.body}`).toBe(502);
       expect(JSON.stringify(res.headers ?? {})).not.toContain(String(trap.port));
@@ -237,8 +290,16 @@ describe('oversized bodies', () => {
     // 600 characters, 1200 bytes of UTF-8: refused.
     await refused(`/${scim.host}/scim/v2/Users`, bt, [413], { method: 'POST', body: 'é'.repeat(600) });
     await refused(`/${scim.host}/scim/v2/Users`, bt, [413], { method: 'POST', body: '😀'.repeat(300) });
-    await refused(`/${scim.host}/scim/v2/Users`, bt, [413], { method: 'POST', body: Buffer.alloc(1025).toString('base64'), isBase64Encoded: true });
-    await refused(`/${scim.host}/scim/v2/Users`, bt, [413], { method: 'PUT', body: Buffer.alloc(1025).toString('base64url'), isBase64Encoded: true });
+    await refused(`/${scim.host}/scim/v2/Users`, bt, [413], {
+      method: 'POST',
+      body: Buffer.alloc(1025).toString('base64'),
+      isBase64Encoded: true,
+    });
+    await refused(`/${scim.host}/scim/v2/Users`, bt, [413], {
+      method: 'PUT',
+      body: Buffer.alloc(1025).toString('base64url'),
+      isBase64Encoded: true,
+    });
     await refused(`/${scim.host}/scim/v2/Users`, bt, [413], { method: 'PATCH', body: 'x'.repeat(10 * 1024 * 1024) });
   });
 });

@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { cliPath } from '../support/index.js';
 import { secretToolLookup } from '../support/index.js';
-import { filesUnder, describeWithKeychain, oktaEmulator, orgWorkspace, stopChild, type OrgWorkspace } from '../support/index.js';
+import {
+  filesUnder,
+  describeWithKeychain,
+  oktaEmulator,
+  orgWorkspace,
+  stopChild,
+  type OrgWorkspace,
+} from '../support/index.js';
 import { ENTER, fakeTerminal } from '../support/index.js';
 import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, type Handler } from '../support/templates.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
@@ -49,7 +56,12 @@ function record(label: string, result: { stdout: string; stderr: string }, allow
 
 /** The forms a secret travels in: as is, URL-encoded, base64, and a distinctive inner fragment. */
 function forms(value: string): string[] {
-  const out = new Set([value, encodeURIComponent(value), Buffer.from(value).toString('base64'), Buffer.from(value).toString('base64url')]);
+  const out = new Set([
+    value,
+    encodeURIComponent(value),
+    Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('base64url'),
+  ]);
   if (value.startsWith('eyJ')) {
     // A JWT: its payload and signature are what identify it (headers repeat across tokens).
     for (const part of value.split('.').slice(1)) if (part.length >= 16) out.add(part);
@@ -105,7 +117,10 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     expect(await running, term.screen).toBe(0);
     expect(term.screen).toContain('*'.repeat(8));
     record('login at a prompt', { stdout: term.stdout, stderr: term.screen });
-    const good = await ws.run(['--json', '--debug', 'login', '--org-url', emu.url, '--api-token-stdin'], CANARY.apiToken);
+    const good = await ws.run(
+      ['--json', '--debug', 'login', '--org-url', emu.url, '--api-token-stdin'],
+      CANARY.apiToken,
+    );
     expect(good.code, good.stderr).toBe(0);
     record('login --json --debug', good);
     expect(await secretToolLookup(`${ws.profile}/okta-api-token`)).toBe(CANARY.apiToken);
@@ -120,7 +135,18 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     expect(failed.stderr).toMatch(/caused by|request id/);
     record('init failing --debug', failed);
 
-    const init = await ws.run(['--json', '--debug', 'init', '--yes', '--name', 'canary-api', '--scope', 'canary:read', '--save', 'okta-m2m.json']);
+    const init = await ws.run([
+      '--json',
+      '--debug',
+      'init',
+      '--yes',
+      '--name',
+      'canary-api',
+      '--scope',
+      'canary:read',
+      '--save',
+      'okta-m2m.json',
+    ]);
     expect(init.code, init.stderr).toBe(0);
     record('init --json --debug', init);
     clientId = (await ws.state()).profiles[ws.profile].okta.clientId;
@@ -149,7 +175,11 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     expect(accessToken).toMatch(/^eyJ/);
     secrets.set('accessToken', accessToken);
     record('token get (pipe)', raw, ['accessToken']);
-    for (const args of [['--json', 'token', 'get'], ['--debug', 'token', 'get', '--force', '--raw'], ['--json', '--debug', 'token', 'get', '--no-cache']]) {
+    for (const args of [
+      ['--json', 'token', 'get'],
+      ['--debug', 'token', 'get', '--force', '--raw'],
+      ['--json', '--debug', 'token', 'get', '--no-cache'],
+    ]) {
       const result = await ws.run(args);
       expect(result.code, result.stderr).toBe(0);
       // The newly minted tokens are canaries for every other output too.
@@ -160,7 +190,11 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     const curl = await ws.run(['token', 'get', '--curl']);
     expect(curl.code).toBe(0);
     record('token get --curl', curl);
-    for (const args of [['token', 'decode', accessToken], ['--json', 'token', 'decode', accessToken], ['--debug', 'token', 'verify', accessToken]]) {
+    for (const args of [
+      ['token', 'decode', accessToken],
+      ['--json', 'token', 'decode', accessToken],
+      ['--debug', 'token', 'verify', accessToken],
+    ]) {
       const result = await ws.run(args);
       expect(result.code, result.stderr).toBe(0);
       record(args.slice(0, -1).join(' '), result);
@@ -170,7 +204,10 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
 
     // A wrong client secret: refused, and neither it nor anything else is echoed.
     for (const flags of [[], ['--debug'], ['--json', '--debug']]) {
-      const wrong = await ws.run([...flags, 'token', 'get', '--no-cache', '--client-secret-stdin'], CANARY.wrongClientSecret);
+      const wrong = await ws.run(
+        [...flags, 'token', 'get', '--no-cache', '--client-secret-stdin'],
+        CANARY.wrongClientSecret,
+      );
       expect(wrong.code, wrong.stderr).toBe(1);
       record(`token get wrong secret ${flags.join(' ')}`, wrong);
     }
@@ -178,24 +215,52 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     const state = (await ws.state()).profiles[ws.profile].okta;
     // A client secret typed at the masked prompt on a terminal (wrong, so the error path too).
     const term = fakeTerminal(ws.env, ws.dir);
-    const prompted = term.run(['--debug', 'token', 'get', '--no-cache', '--token-url', state.tokenEndpoint, '--client-id', '0oaNoSuchClient']);
+    const prompted = term.run([
+      '--debug',
+      'token',
+      'get',
+      '--no-cache',
+      '--token-url',
+      state.tokenEndpoint,
+      '--client-id',
+      '0oaNoSuchClient',
+    ]);
     await term.answer(/Client secret of 0oaNoSuchClient/, `${CANARY.wrongClientSecret}${ENTER}`);
     expect(await prompted, term.screen).toBe(1);
     expect(term.screen).toContain('*'.repeat(8));
     record('token get, secret typed at a prompt --debug', { stdout: term.stdout, stderr: term.screen });
     const unreachable = await ws.run(
-      ['--debug', 'token', 'get', '--no-cache', '--token-url', 'http://127.0.0.1:9/oauth2/v1/token', '--client-id', clientId, '--client-secret-stdin'],
+      [
+        '--debug',
+        'token',
+        'get',
+        '--no-cache',
+        '--token-url',
+        'http://127.0.0.1:9/oauth2/v1/token',
+        '--client-id',
+        clientId,
+        '--client-secret-stdin',
+      ],
       CANARY.wrongClientSecret,
     );
     expect(unreachable.code).toBe(1);
     record('token get unreachable --debug', unreachable);
     // The on-behalf-of pattern: an assertion in the token URL's query. The request log must not keep it.
-    const withAssertion = await ws.run(['--debug', 'token', 'get', '--no-cache', '--token-url', `${state.tokenEndpoint}?assertion=${CANARY.assertion}`]);
+    const withAssertion = await ws.run([
+      '--debug',
+      'token',
+      'get',
+      '--no-cache',
+      '--token-url',
+      `${state.tokenEndpoint}?assertion=${CANARY.assertion}`,
+    ]);
     record('token get ?assertion= --debug', withAssertion, ['accessToken']);
     if (withAssertion.code === 0) secrets.set('accessToken assertion', withAssertion.stdout.trim());
     // A key file that is not a key: the error does not quote it.
     const keyFile = join(ws.dir, 'not-a-key.pem');
-    await writeFile(keyFile, `-----BEGIN PRIVATE KEY-----\n${CANARY.keyFileGarbage}\n-----END PRIVATE KEY-----\n`, { mode: 0o600 });
+    await writeFile(keyFile, `-----BEGIN PRIVATE KEY-----\n${CANARY.keyFileGarbage}\n-----END PRIVATE KEY-----\n`, {
+      mode: 0o600,
+    });
     for (const args of [
       ['--debug', 'token', 'get', '--no-cache', '--auth-method', 'private_key_jwt', '--private-key-file', keyFile],
       ['--debug', 'login', '--oauth', '--org-url', emu.url, '--client-id', '0oa1', '--private-key-file', keyFile],
@@ -208,20 +273,52 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
   });
 
   it('scim-token encode and decode: the token only when asked, the secret only with --show-secret', async () => {
-    const args = ['scim-token', 'encode', '--token-url', 'https://acme.okta.com/oauth2/aus1/v1/token', '--client-id', '0oa1', '--client-secret-stdin'];
+    const args = [
+      'scim-token',
+      'encode',
+      '--token-url',
+      'https://acme.okta.com/oauth2/aus1/v1/token',
+      '--client-id',
+      '0oa1',
+      '--client-secret-stdin',
+    ];
     const encoded = await ws.run(args, CANARY.bridgeSecret);
     expect(encoded.code, encoded.stderr).toBe(0);
     const bridge = encoded.stdout.trim();
     secrets.set('bridgeToken', bridge);
     record('scim-token encode', encoded, ['bridgeToken', 'bridgeSecret']);
-    const asJson = await ws.run(['--json', '--debug', ...args, '--bridge-url', 'https://abc.lambda-url.us-east-1.on.aws/', '--target', 'scim.example.com'], CANARY.bridgeSecret);
+    const asJson = await ws.run(
+      [
+        '--json',
+        '--debug',
+        ...args,
+        '--bridge-url',
+        'https://abc.lambda-url.us-east-1.on.aws/',
+        '--target',
+        'scim.example.com',
+      ],
+      CANARY.bridgeSecret,
+    );
     expect(asJson.code, asJson.stderr).toBe(0);
     record('scim-token encode --json --debug', asJson, ['bridgeToken', 'bridgeSecret']);
-    const flag = await ws.run(['scim-token', 'encode', '--token-url', 'https://acme.okta.com/oauth2/aus1/v1/token', '--client-id', '0oa1', '--client-secret', CANARY.bridgeSecret]);
+    const flag = await ws.run([
+      'scim-token',
+      'encode',
+      '--token-url',
+      'https://acme.okta.com/oauth2/aus1/v1/token',
+      '--client-id',
+      '0oa1',
+      '--client-secret',
+      CANARY.bridgeSecret,
+    ]);
     expect(flag.stderr).toMatch(/shell history/);
     record('scim-token encode --client-secret', flag, ['bridgeToken', 'bridgeSecret']);
 
-    for (const a of [['scim-token', 'decode', bridge], ['--json', 'scim-token', 'decode', bridge], ['--debug', 'scim-token', 'decode', '-']]) {
+    for (const a of [
+      ['scim-token', 'decode', bridge],
+      ['--json', 'scim-token', 'decode', bridge],
+      ['--debug', 'scim-token', 'decode', '-'],
+    ]) {
       const result = await ws.run(a, bridge);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/\*\*\*\*/);
@@ -250,7 +347,18 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     const login = await pkj.run(['--debug', 'login', '--org-url', emu.url]);
     expect(login.code, login.stderr).toBe(0);
     record('login from $OKTA_M2M_API_TOKEN --debug', login);
-    const init = await pkj.run(['--debug', '--json', 'init', '--yes', '--name', 'canary-pkj', '--scope', 'pkj:read', '--auth-method', 'private_key_jwt']);
+    const init = await pkj.run([
+      '--debug',
+      '--json',
+      'init',
+      '--yes',
+      '--name',
+      'canary-pkj',
+      '--scope',
+      'pkj:read',
+      '--auth-method',
+      'private_key_jwt',
+    ]);
     expect(init.code, init.stderr).toBe(0);
     record('init private_key_jwt --json --debug', init);
     const pkjClient = (await pkj.state()).profiles[pkj.profile].okta.clientId;
@@ -263,14 +371,31 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     record('token get private_key_jwt --debug', token, ['pkjAccessToken']);
     record('status private_key_jwt --json', await pkj.run(['--json', '--debug', 'status']));
 
-    const generated = await pkj.run(['--json', '--profile', `${pkj.profile}-gen`, 'login', '--oauth', '--org-url', emu.url, '--generate-key']);
+    const generated = await pkj.run([
+      '--json',
+      '--profile',
+      `${pkj.profile}-gen`,
+      'login',
+      '--oauth',
+      '--org-url',
+      emu.url,
+      '--generate-key',
+    ]);
     expect(generated.code, generated.stderr).toBe(0);
     expect(JSON.parse(generated.stdout).publicJwk.kty).toBe('RSA');
     const loginKey = await secretToolLookup(`${pkj.profile}-gen/okta-private-key`);
     expect(loginKey).toBeTruthy();
     secrets.set('loginPrivateKey', loginKey!);
     record('login --oauth --generate-key --json', generated);
-    const human = await pkj.run(['--profile', `${pkj.profile}-gen`, 'login', '--oauth', '--org-url', emu.url, '--generate-key']);
+    const human = await pkj.run([
+      '--profile',
+      `${pkj.profile}-gen`,
+      'login',
+      '--oauth',
+      '--org-url',
+      emu.url,
+      '--generate-key',
+    ]);
     const humanKey = await secretToolLookup(`${pkj.profile}-gen/okta-private-key`);
     secrets.set('loginPrivateKey2', humanKey!);
     record('login --oauth --generate-key', human);
@@ -280,17 +405,33 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
   it('emulator start: its own admin token on stdout only, never in --verbose logs or on stderr', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-canary-emu-'));
     try {
-      const child = spawn(process.execPath, [cliPath, '--json', 'emulator', 'start', '--port', '0', '--verbose', '--admin-token-stdin', '--state', join(dir, 'org.json')], {
-        env: { ...ws.env, NO_COLOR: '1' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          cliPath,
+          '--json',
+          'emulator',
+          'start',
+          '--port',
+          '0',
+          '--verbose',
+          '--admin-token-stdin',
+          '--state',
+          join(dir, 'org.json'),
+        ],
+        {
+          env: { ...ws.env, NO_COLOR: '1' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       child.stdin.end(CANARY.emulatorAdmin);
       const deadline = Date.now() + 30_000;
-      while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+      while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 20));
       const started = JSON.parse(stdout.split('\n')[0]!) as { orgUrl: string; adminToken: string };
       expect(started.adminToken).toBe(CANARY.emulatorAdmin);
       // Loopback only, unless told otherwise.
@@ -305,7 +446,13 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
           label: 'canary-emu',
           signOnMode: 'OPENID_CONNECT',
           credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_post' } },
-          settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'] } },
+          settings: {
+            oauthClient: {
+              application_type: 'service',
+              grant_types: ['client_credentials'],
+              response_types: ['token'],
+            },
+          },
         }),
       });
       const app = (await res.json()) as { credentials: { oauthClient: { client_id: string; client_secret: string } } };
@@ -324,20 +471,28 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
   }, 60_000);
 
   it('emulator start binds loopback by default, and says so loudly when told to bind elsewhere', async () => {
-    const child = spawn(process.execPath, [cliPath, '--json', 'emulator', 'start', '--port', '0', '--auth0', '--auth0-port', '0', '--host', '0.0.0.0'], {
-      env: { ...ws.env, NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [cliPath, '--json', 'emulator', 'start', '--port', '0', '--auth0', '--auth0-port', '0', '--host', '0.0.0.0'],
+      {
+        env: { ...ws.env, NO_COLOR: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.stdin.end();
     const deadline = Date.now() + 30_000;
-    while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 20));
     await stopChild(child, 'SIGINT');
     expect(stderr).toMatch(/warning: binding to 0\.0\.0\.0: the emulator is reachable from other machines/);
-    const started = JSON.parse(stdout.split('\n')[0]!) as { adminToken: string; auth0: { managementClientSecret: string } };
+    const started = JSON.parse(stdout.split('\n')[0]!) as {
+      adminToken: string;
+      auth0: { managementClientSecret: string };
+    };
     secrets.set('emulatorAdmin2', started.adminToken);
     secrets.set('auth0EmulatorSecret', started.auth0.managementClientSecret);
     record('emulator start --auth0 --host 0.0.0.0', { stdout, stderr }, ['emulatorAdmin2', 'auth0EmulatorSecret']);
@@ -348,20 +503,38 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     try {
       const env = { ...noKeychain.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(noKeychain.dir, 'no-bus')}` };
       const { spawnCli } = await import('../support/index.js');
-      const login = await spawnCli(['--debug', 'login', '--org-url', emu.url, '--api-token-stdin'], { env, cwd: noKeychain.dir, input: CANARY.apiToken });
+      const login = await spawnCli(['--debug', 'login', '--org-url', emu.url, '--api-token-stdin'], {
+        env,
+        cwd: noKeychain.dir,
+        input: CANARY.apiToken,
+      });
       expect(login.code, login.stderr).toBe(1);
       expect(login.stderr).toMatch(/keychain/i);
       expect(login.stderr).toMatch(/OKTA_M2M_API_TOKEN/);
       record('login without a keychain --debug', login);
       // With the API token from the environment, init must refuse before Okta makes a secret it could not keep.
       await mkdir(noKeychain.configDir, { recursive: true });
-      await writeFile(join(noKeychain.configDir, 'profiles.json'), JSON.stringify({ version: 1, current: noKeychain.profile, profiles: { [noKeychain.profile]: { orgUrl: emu.url, authMode: 'ssws' } } }));
-      const before = (await fetch(`${emu.url}/api/v1/apps?q=canary-nokeychain`, { headers: { Authorization: `SSWS ${CANARY.apiToken}` } }).then((r) => r.json())) as unknown[];
-      const init = await spawnCli(['--debug', 'init', '--yes', '--name', 'canary-nokeychain', '--scope', 'n:read'], { env: { ...env, OKTA_M2M_API_TOKEN: CANARY.apiToken }, cwd: noKeychain.dir });
+      await writeFile(
+        join(noKeychain.configDir, 'profiles.json'),
+        JSON.stringify({
+          version: 1,
+          current: noKeychain.profile,
+          profiles: { [noKeychain.profile]: { orgUrl: emu.url, authMode: 'ssws' } },
+        }),
+      );
+      const before = (await fetch(`${emu.url}/api/v1/apps?q=canary-nokeychain`, {
+        headers: { Authorization: `SSWS ${CANARY.apiToken}` },
+      }).then((r) => r.json())) as unknown[];
+      const init = await spawnCli(['--debug', 'init', '--yes', '--name', 'canary-nokeychain', '--scope', 'n:read'], {
+        env: { ...env, OKTA_M2M_API_TOKEN: CANARY.apiToken },
+        cwd: noKeychain.dir,
+      });
       expect(init.code, init.stderr).toBe(1);
       expect(init.stderr).toMatch(/OKTA_M2M_CLIENT_SECRET/);
       record('init without a keychain --debug', init);
-      const after = (await fetch(`${emu.url}/api/v1/apps?q=canary-nokeychain`, { headers: { Authorization: `SSWS ${CANARY.apiToken}` } }).then((r) => r.json())) as unknown[];
+      const after = (await fetch(`${emu.url}/api/v1/apps?q=canary-nokeychain`, {
+        headers: { Authorization: `SSWS ${CANARY.apiToken}` },
+      }).then((r) => r.json())) as unknown[];
       expect(after.length, 'no app (and so no secret) was made').toBe(before.length);
       const files = await filesUnder(noKeychain.dir);
       expect(files.flatMap(({ path, content: text }) => leaks(text).map((name) => `${path}: ${name}`))).toEqual([]);
@@ -391,7 +564,11 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
       // It answers login's unauthenticated Okta check as an org does, so login goes on to send the token.
       if (req.url === '/.well-known/okta-organization') return json(res, 200, { id: '00oEchoOrg1', pipeline: 'idx' });
       if (req.url?.startsWith('/api/')) {
-        return json(res, 401, { errorCode: 'E0000011', errorSummary: `Invalid token provided: ${said}`, errorCauses: [{ errorSummary: said }] });
+        return json(res, 401, {
+          errorCode: 'E0000011',
+          errorSummary: `Invalid token provided: ${said}`,
+          errorCauses: [{ errorSummary: said }],
+        });
       }
       return json(res, 401, { error: 'invalid_client', error_description: said });
     });
@@ -399,18 +576,36 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
       const echoWs = await orgWorkspace('canary-echo');
       try {
         for (const flags of [[], ['--debug'], ['--json', '--debug']]) {
-          const login = await echoWs.run([...flags, 'login', '--org-url', `http://127.0.0.1:${echo.port}`, '--api-token-stdin'], CANARY.badApiToken);
+          const login = await echoWs.run(
+            [...flags, 'login', '--org-url', `http://127.0.0.1:${echo.port}`, '--api-token-stdin'],
+            CANARY.badApiToken,
+          );
           expect(login.code).toBe(1);
           record(`login against an echoing org ${flags.join(' ')}`, login);
           const token = await echoWs.run(
-            [...flags, 'token', 'get', '--no-cache', '--auth-method', 'client_secret_post', '--token-url', `${echo.url}/oauth2/v1/token`, '--client-id', '0oaEcho', '--client-secret-stdin'],
+            [
+              ...flags,
+              'token',
+              'get',
+              '--no-cache',
+              '--auth-method',
+              'client_secret_post',
+              '--token-url',
+              `${echo.url}/oauth2/v1/token`,
+              '--client-id',
+              '0oaEcho',
+              '--client-secret-stdin',
+            ],
             CANARY.wrongClientSecret,
           );
           expect(token.code).toBe(1);
           record(`token get against an echoing endpoint ${flags.join(' ')}`, token);
         }
         // The echo really reached the output path: the CLI showed the server's words, masked.
-        const shown = outputs.filter((o) => o.label.includes('echoing')).map((o) => o.stderr).join('\n');
+        const shown = outputs
+          .filter((o) => o.label.includes('echoing'))
+          .map((o) => o.stderr)
+          .join('\n');
         expect(shown).toMatch(/\*\*\*\*/);
         expect(shown).toMatch(/you sent/);
       } finally {
@@ -429,8 +624,11 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     const registered = `CanaryRegistered-${tag}-Jj4`;
     registerSecret(registered);
     secrets.set('uiRegistered', registered);
-    const pem = secrets.get('appPrivateKey') ?? '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';
-    const jwt = secrets.get('accessToken') ?? 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIwb2ExIiwic2NwIjpbImEiXX0.c2lnbmF0dXJlLXZhbHVl';
+    const pem =
+      secrets.get('appPrivateKey') ??
+      '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';
+    const jwt =
+      secrets.get('accessToken') ?? 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIwb2ExIiwic2NwIjpbImEiXX0.c2lnbmF0dXJlLXZhbHVl';
     const payload = `${registered} SSWS ${CANARY.apiToken} Bearer ${jwt} client_secret=${CANARY.wrongClientSecret} ${pem} {"client_secret":"${CANARY.bridgeSecret}"}`;
     for (const json of [false, true]) {
       const stdout = new PassThrough();
@@ -439,7 +637,10 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
       let err = '';
       stdout.on('data', (c: Buffer) => (out += c.toString()));
       stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const ui = new Ui({ stdout, stderr, stdin: new PassThrough() }, { json, color: false, debug: true, input: false, env: {} });
+      const ui = new Ui(
+        { stdout, stderr, stdin: new PassThrough() },
+        { json, color: false, debug: true, input: false, env: {} },
+      );
       ui.result({ payload }, () => payload);
       ui.out(payload);
       ui.info(payload);
@@ -487,7 +688,10 @@ describe("the Lambda templates' logs", () => {
   let restore: () => void;
 
   beforeAll(async () => {
-    [{ handler: bridge }, { handler: hook }] = await Promise.all([buildAndLoad('scim-bridge'), buildAndLoad('token-hook')]);
+    [{ handler: bridge }, { handler: hook }] = await Promise.all([
+      buildAndLoad('scim-bridge'),
+      buildAndLoad('token-hook'),
+    ]);
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(' ')));
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(' ')));
     vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(' ')));
@@ -501,30 +705,62 @@ describe("the Lambda templates' logs", () => {
     const accessToken = `CanaryUpstreamAccessToken-${tag}-Rr1`;
     let upstreamStatus = 200;
     const upstream = await listen((req, res) => {
-      if (req.url?.startsWith('/token')) return json(res, upstreamStatus === 401 ? 401 : 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 600, error: 'invalid_client', error_description: CANARY.bridgeSecret });
+      if (req.url?.startsWith('/token'))
+        return json(res, upstreamStatus === 401 ? 401 : 200, {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: 600,
+          error: 'invalid_client',
+          error_description: CANARY.bridgeSecret,
+        });
       res.writeHead(upstreamStatus, { 'content-type': 'application/scim+json', 'set-cookie': `s=${accessToken}` });
       res.end(JSON.stringify({ echo: req.headers.authorization }));
     });
-    restore = setEnv({ ALLOWED_HOSTS: upstream.host, ALLOWED_TOKEN_HOSTS: upstream.host, ALLOW_INSECURE_LOOPBACK: '1', MAX_BODY_BYTES: '2048' });
+    restore = setEnv({
+      ALLOWED_HOSTS: upstream.host,
+      ALLOWED_TOKEN_HOSTS: upstream.host,
+      ALLOW_INSECURE_LOOPBACK: '1',
+      MAX_BODY_BYTES: '2048',
+    });
     try {
-      const token = bridgeToken({ v: 1, tokenUrl: `${upstream.url}/token`, clientId: 'canary-client', clientSecret: CANARY.bridgeSecret, scope: 'scim' });
+      const token = bridgeToken({
+        v: 1,
+        tokenUrl: `${upstream.url}/token`,
+        clientId: 'canary-client',
+        clientSecret: CANARY.bridgeSecret,
+        scope: 'scim',
+      });
       const call = (path: string, bearer: string | undefined, more: Record<string, unknown> = {}) =>
-        bridge(makeEvent({ path, headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }, ...more }));
+        bridge(
+          makeEvent({ path, headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }, ...more }),
+        );
       expect((await call(`/${upstream.host}/scim/v2/Users`, token)).statusCode).toBe(200);
-      await call(`/${upstream.host}/scim/v2/Users`, token, { method: 'POST', body: JSON.stringify({ password: CANARY.bridgeSecret }) });
+      await call(`/${upstream.host}/scim/v2/Users`, token, {
+        method: 'POST',
+        body: JSON.stringify({ password: CANARY.bridgeSecret }),
+      });
       await call(`/${upstream.host}/scim/v2/Users`, token, { method: 'POST', body: 'x'.repeat(4096) });
       await call(`/evil.example/scim/v2/Users?token=${CANARY.assertion}`, token);
       await call(`/${upstream.host}/scim/v2/Users?filter=${CANARY.assertion}`, token);
       await call(`/${upstream.host}/scim/v2/Users`, `${CANARY.bridgeSecret}not-base64!`);
-      await call(`/${upstream.host}/scim/v2/Users`, bridgeToken({ v: 1, tokenUrl: 'https://evil.example/t', clientId: 'c', clientSecret: CANARY.bridgeSecret }));
+      await call(
+        `/${upstream.host}/scim/v2/Users`,
+        bridgeToken({ v: 1, tokenUrl: 'https://evil.example/t', clientId: 'c', clientSecret: CANARY.bridgeSecret }),
+      );
       upstreamStatus = 401;
-      await call(`/${upstream.host}/scim/v2/Users`, bridgeToken({ v: 1, tokenUrl: `${upstream.url}/token`, clientId: 'other', clientSecret: CANARY.bridgeSecret }));
+      await call(
+        `/${upstream.host}/scim/v2/Users`,
+        bridgeToken({ v: 1, tokenUrl: `${upstream.url}/token`, clientId: 'other', clientSecret: CANARY.bridgeSecret }),
+      );
       upstreamStatus = 500;
       await call(`/${upstream.host}/scim/v2/Users`, token);
       expect(logs.length).toBeGreaterThanOrEqual(9);
       const all = logs.join('\n');
       for (const secret of [CANARY.bridgeSecret, accessToken, token, CANARY.assertion]) {
-        expect(forms(secret).filter((f) => all.includes(f)), 'a bridge log line shows a secret').toEqual([]);
+        expect(
+          forms(secret).filter((f) => all.includes(f)),
+          'a bridge log line shows a secret',
+        ).toEqual([]);
       }
     } finally {
       restore();
@@ -568,7 +804,14 @@ describe("the Lambda templates' logs", () => {
         },
       });
       const call = (assertion: string, secret: string) =>
-        hook(makeEvent({ method: 'POST', path: '/', headers: { authorization: secret, 'content-type': 'application/json' }, body: JSON.stringify(body(assertion)) }));
+        hook(
+          makeEvent({
+            method: 'POST',
+            path: '/',
+            headers: { authorization: secret, 'content-type': 'application/json' },
+            body: JSON.stringify(body(assertion)),
+          }),
+        );
       const good = await sign({});
       const allowed = await call(good, CANARY.hookSecret);
       expect(allowed.body).toContain('com.okta.access.patch');
@@ -578,7 +821,10 @@ describe("the Lambda templates' logs", () => {
       expect(logs.length).toBe(4);
       const all = logs.join('\n');
       for (const secret of [CANARY.hookSecret, good, CANARY.assertion]) {
-        expect(forms(secret).filter((f) => all.includes(f)), 'a hook log line shows a secret').toEqual([]);
+        expect(
+          forms(secret).filter((f) => all.includes(f)),
+          'a hook log line shows a secret',
+        ).toEqual([]);
       }
     } finally {
       restore();

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oktaEmulator, orgWorkspace, type OrgWorkspace } from '../support/index.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
-const CRASH = /TypeError|ReferenceError|RangeError|SyntaxError|Cannot read properties|is not a function|is not iterable|undefined is not|\n\s+at .*:\d+:\d+/;
+const CRASH =
+  /TypeError|ReferenceError|RangeError|SyntaxError|Cannot read properties|is not a function|is not iterable|undefined is not|\n\s+at .*:\d+:\d+/;
 
 let emu: EmulatorHandle;
 let ws: OrgWorkspace;
@@ -35,7 +36,11 @@ afterAll(async () => {
 const profilesPath = () => join(ws.configDir, 'profiles.json');
 const statePath = () => join(ws.dir, '.okta-m2m', 'state.json');
 
-const goodProfiles = () => ({ version: 1, current: PROFILE, profiles: { [PROFILE]: { orgUrl: emu.url, authMode: 'ssws' } } });
+const goodProfiles = () => ({
+  version: 1,
+  current: PROFILE,
+  profiles: { [PROFILE]: { orgUrl: emu.url, authMode: 'ssws' } },
+});
 const goodState = () => ({
   version: 1,
   profiles: {
@@ -53,14 +58,25 @@ const goodState = () => ({
         scopeIds: { 'x:read': 'scp1' },
         policyId: '00p1',
         ruleId: '0pr1',
-        spec: { name: 'x', audience: 'api://x', description: 'd', scopes: [{ name: 'x:read' }], authMethod: 'client_secret_basic', tokenLifetimeMinutes: 60, allClients: false },
+        spec: {
+          name: 'x',
+          audience: 'api://x',
+          description: 'd',
+          scopes: [{ name: 'x:read' }],
+          authMethod: 'client_secret_basic',
+          tokenLifetimeMinutes: 60,
+          allClients: false,
+        },
       },
     },
   },
 });
 
 /** Any JSON value, including the awkward ones. */
-const anyJson = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(null, 0, -1, '', [], {}, true, '__proto__', { __proto__: null }));
+const anyJson = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.constantFrom(null, 0, -1, '', [], {}, true, '__proto__', { __proto__: null }),
+);
 
 /** A known-good document with one field (at any depth) replaced by a value of another type. */
 function withWrongType(doc: unknown): fc.Arbitrary<unknown> {
@@ -85,9 +101,23 @@ function contents(good: () => unknown): fc.Arbitrary<{ text: string; kind: strin
   return fc.oneof(
     fc.nat({ max: 2000 }).map((n) => ({ text: text().slice(0, 1 + (n % (text().length - 1))), kind: 'truncated' })),
     anyJson.map((v) => ({ text: JSON.stringify(v) ?? 'null', kind: 'json' })),
-    fc.constant(null).chain(() => withWrongType(good())).map((v) => ({ text: JSON.stringify(v), kind: 'wrong-type' })),
+    fc
+      .constant(null)
+      .chain(() => withWrongType(good()))
+      .map((v) => ({ text: JSON.stringify(v), kind: 'wrong-type' })),
     fc.string({ unit: 'binary', maxLength: 200 }).map((s) => ({ text: s, kind: 'binary' })),
-    fc.constantFrom('', '\u0000', '{"profiles":', '\ufeff{}', '{"a":1}{"b":2}', 'null', '[]', '{"version":1,"profiles":[]}').map((s) => ({ text: s, kind: 'edge' })),
+    fc
+      .constantFrom(
+        '',
+        '\u0000',
+        '{"profiles":',
+        '\ufeff{}',
+        '{"a":1}{"b":2}',
+        'null',
+        '[]',
+        '{"version":1,"profiles":[]}',
+      )
+      .map((s) => ({ text: s, kind: 'edge' })),
   );
 }
 
@@ -172,7 +202,9 @@ describe('damaged files under real commands', () => {
         seen[`${kind}:${result.code}`] = (seen[`${kind}:${result.code}`] ?? 0) + 1;
         const readsState = !(args[0] === 'profiles' || args[1] === 'profiles');
         if (!isJson(text) && readsState) {
-          expect(result.code, `${kind} ${args.join(' ')}: ${JSON.stringify(text.slice(0, 80))}\n${result.stderr}`).toBe(2);
+          expect(result.code, `${kind} ${args.join(' ')}: ${JSON.stringify(text.slice(0, 80))}\n${result.stderr}`).toBe(
+            2,
+          );
           expect(result.stderr).toContain(statePath());
         }
         if (/damaged|not valid JSON|too large/.test(result.stderr)) expect(result.code).toBe(2);
@@ -207,19 +239,53 @@ describe('token decode on hostile tokens', () => {
   const nasty = fc.oneof(
     fc.string({ maxLength: 40 }),
     fc.string({ unit: 'binary', maxLength: 40 }),
-    fc.constantFrom('\u001b[2J\u001b[31mowned', '\u001b]0;title\u0007', '\u009b31m', '\u202eevil', 'a\u2028b', '\ud800', '\r\nerror: fake', ''),
+    fc.constantFrom(
+      '\u001b[2J\u001b[31mowned',
+      '\u001b]0;title\u0007',
+      '\u009b31m',
+      '\u202eevil',
+      'a\u2028b',
+      '\ud800',
+      '\r\nerror: fake',
+      '',
+    ),
   );
-  const claimValue = fc.oneof(nasty, fc.jsonValue({ maxDepth: 2 }), fc.double(), fc.constantFrom(1e308, -1, 0, 2 ** 53, Number.MAX_SAFE_INTEGER));
-  const claims = fc.dictionary(fc.oneof(nasty, fc.constantFrom('exp', 'iat', 'nbf', 'auth_time', 'scp', 'scope', 'aud', 'sub', '__proto__', 'constructor')), claimValue, { maxKeys: 8 });
+  const claimValue = fc.oneof(
+    nasty,
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.double(),
+    fc.constantFrom(1e308, -1, 0, 2 ** 53, Number.MAX_SAFE_INTEGER),
+  );
+  const claims = fc.dictionary(
+    fc.oneof(
+      nasty,
+      fc.constantFrom('exp', 'iat', 'nbf', 'auth_time', 'scp', 'scope', 'aud', 'sub', '__proto__', 'constructor'),
+    ),
+    claimValue,
+    { maxKeys: 8 },
+  );
   const jwtLike = fc.oneof(
     // Structurally a JWT with arbitrary JSON (objects or not) inside.
-    fc.tuple(fc.oneof(claims, fc.jsonValue({ maxDepth: 2 })), fc.oneof(claims, fc.jsonValue({ maxDepth: 2 })), fc.string({ maxLength: 20 })).map(
-      ([h, c, s]) => `${b64(JSON.stringify(h) ?? '')}.${b64(JSON.stringify(c) ?? '')}.${b64(s)}`,
-    ),
+    fc
+      .tuple(
+        fc.oneof(claims, fc.jsonValue({ maxDepth: 2 })),
+        fc.oneof(claims, fc.jsonValue({ maxDepth: 2 })),
+        fc.string({ maxLength: 20 }),
+      )
+      .map(([h, c, s]) => `${b64(JSON.stringify(h) ?? '')}.${b64(JSON.stringify(c) ?? '')}.${b64(s)}`),
     // Arbitrary bytes in base64url parts, wrong part counts, garbage and huge input.
-    fc.array(fc.string({ unit: 'binary', maxLength: 30 }).map(b64), { minLength: 0, maxLength: 6 }).map((parts) => parts.join('.')),
+    fc
+      .array(fc.string({ unit: 'binary', maxLength: 30 }).map(b64), { minLength: 0, maxLength: 6 })
+      .map((parts) => parts.join('.')),
     fc.string({ maxLength: 200 }),
-    fc.constantFrom('Bearer ', 'bearer a.b.c', '...', 'a..b', `${b64('{"alg":"none"}')}.${b64('{}')}.`, `${'a'.repeat(5000)}.${'b'.repeat(5000)}.c`),
+    fc.constantFrom(
+      'Bearer ',
+      'bearer a.b.c',
+      '...',
+      'a..b',
+      `${b64('{"alg":"none"}')}.${b64('{}')}.`,
+      `${'a'.repeat(5000)}.${'b'.repeat(5000)}.c`,
+    ),
   );
 
   it('shows what it can read with escapes neutralised, refuses the rest with exit 2, never crashes', async () => {
@@ -243,7 +309,8 @@ describe('token decode on hostile tokens', () => {
           expect(parsed.signatureVerified).toBe(false);
         }
         if (result.code === 2 && !json) expect(result.stderr).toMatch(/^error: .*\n(hint: .*\n)?$/);
-        if (result.code === 2 && json) expect(JSON.parse(result.stderr)).toMatchObject({ error: { code: 'ERR_USAGE' } });
+        if (result.code === 2 && json)
+          expect(JSON.parse(result.stderr)).toMatchObject({ error: { code: 'ERR_USAGE' } });
       }),
       { numRuns: 400, seed: 4242 },
     );

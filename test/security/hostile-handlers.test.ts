@@ -10,10 +10,45 @@
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, startScimServer, startTokenServer, type Handler, type Local, type ScimServer, type TokenServer } from '../support/templates.js';
+import {
+  bridgeToken,
+  buildAndLoad,
+  json,
+  listen,
+  makeEvent,
+  setEnv,
+  startScimServer,
+  startTokenServer,
+  type Handler,
+  type Local,
+  type ScimServer,
+  type TokenServer,
+} from '../support/templates.js';
 
 const HOOK_SECRET = 'hostile-hook-secret';
-const RESERVED = ['act', 'amr', 'aud', 'auth_time', 'cid', 'client_id', 'exp', 'iat', 'idp', 'iss', 'jti', 'nbf', 'scp', 'sub', 'uid', 'ver', 'at_hash', 'c_hash', 'nonce', 'token_type', 'scope'];
+const RESERVED = [
+  'act',
+  'amr',
+  'aud',
+  'auth_time',
+  'cid',
+  'client_id',
+  'exp',
+  'iat',
+  'idp',
+  'iss',
+  'jti',
+  'nbf',
+  'scp',
+  'sub',
+  'uid',
+  'ver',
+  'at_hash',
+  'c_hash',
+  'nonce',
+  'token_type',
+  'scope',
+];
 
 let bridge: Handler;
 let hook: Handler;
@@ -28,7 +63,12 @@ let restoreEnv: () => void;
 beforeAll(async () => {
   let b;
   let h;
-  [b, h, scim, tokens] = await Promise.all([buildAndLoad('scim-bridge'), buildAndLoad('token-hook'), startScimServer(), startTokenServer()]);
+  [b, h, scim, tokens] = await Promise.all([
+    buildAndLoad('scim-bridge'),
+    buildAndLoad('token-hook'),
+    startScimServer(),
+    startTokenServer(),
+  ]);
   bridge = b.handler;
   hook = h.handler;
   const pair = await generateKeyPair('RS256', { extractable: true });
@@ -64,8 +104,15 @@ afterAll(async () => {
   await Promise.all([scim.close(), tokens.close(), idp.close(), trap.close()]);
 });
 
-const anyClaim = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ maxLength: 30 }), fc.constantFrom(null, {}, [], '\u0000', '../', 1e308));
-const claimName = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...RESERVED, 'tenant', 'dept', '../x', 'a/b', '~1', '__proto__', 'constructor'));
+const anyClaim = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.string({ maxLength: 30 }),
+  fc.constantFrom(null, {}, [], '\u0000', '../', 1e308),
+);
+const claimName = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom(...RESERVED, 'tenant', 'dept', '../x', 'a/b', '~1', '__proto__', 'constructor'),
+);
 
 describe('token hook, validly signed assertions with arbitrary claims', () => {
   it('never crashes; a patch adds only /claims/act and safe, non-reserved carried claims', async () => {
@@ -80,7 +127,14 @@ describe('token hook, validly signed assertions with arbitrary claims', () => {
         fc.oneof(fc.constant('b.read'), fc.string({ maxLength: 40 }), fc.constant(undefined)),
         fc.oneof(fc.constant('client-b'), fc.string({ maxLength: 20 })),
         async (extra, sub, act, scope, client) => {
-          const claims: Record<string, unknown> = { ...extra, iss: 'https://issuer.example/oauth2/default', aud: 'api://a', sub, iat: now, exp: now + 300 };
+          const claims: Record<string, unknown> = {
+            ...extra,
+            iss: 'https://issuer.example/oauth2/default',
+            aud: 'api://a',
+            sub,
+            iat: now,
+            exp: now + 300,
+          };
           if (act !== undefined) claims.act = act;
           const assertion = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(key);
           const res = await hook(
@@ -99,7 +153,10 @@ describe('token hook, validly signed assertions with arbitrary claims', () => {
             }),
           );
           expect(res.statusCode).toBe(200);
-          const body = JSON.parse(res.body ?? '{}') as { commands?: Array<{ type: string; value: Array<{ op: string; path: string; value: unknown }> }>; error?: { errorSummary: string } };
+          const body = JSON.parse(res.body ?? '{}') as {
+            commands?: Array<{ type: string; value: Array<{ op: string; path: string; value: unknown }> }>;
+            error?: { errorSummary: string };
+          };
           if (body.error) {
             denied += 1;
             expect(body.commands).toBeUndefined();
@@ -130,31 +187,84 @@ describe('token hook, validly signed assertions with arbitrary claims', () => {
 });
 
 describe('scim bridge, arbitrary headers and paths behind an allowlisted host', () => {
-  it("upstream never sees the bridge token, its secret, a control character in a header, or another host", async () => {
+  it('upstream never sees the bridge token, its secret, a control character in a header, or another host', async () => {
     const secret = 'hostile-bridge-secret-Zz9';
     const bt = bridgeToken({ v: 1, tokenUrl: `${tokens.url}/token`, clientId: 'hostile', clientSecret: secret });
     const headerValue = fc.oneof(
       fc.string({ maxLength: 40 }),
-      fc.constantFrom(`x\r\nAuthorization: Bearer ${bt}`, 'a\u0000b', `127.0.0.1:${0}`, `Bearer ${bt}`, bt, secret, 'x'.repeat(9000)),
+      fc.constantFrom(
+        `x\r\nAuthorization: Bearer ${bt}`,
+        'a\u0000b',
+        `127.0.0.1:${0}`,
+        `Bearer ${bt}`,
+        bt,
+        secret,
+        'x'.repeat(9000),
+      ),
     );
-    const headerName = fc.constantFrom('host', 'Host', 'x-forwarded-host', 'forwarded', 'x-forwarded-for', 'cookie', 'proxy-authorization', 'Authorization', 'AUTHORIZATION', 'x-original-url', 'x-rewrite-url', 'content-type', 'accept', 'if-match', 'prefer', 'transfer-encoding', 'content-length', 'connection', 'te', 'upgrade');
-    const piece = fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('scim', 'v2', 'Users', '..', '%2e%2e', '%2f', '@', `127.0.0.1:${trap.port}`, '%0d%0aHost:%20evil'));
+    const headerName = fc.constantFrom(
+      'host',
+      'Host',
+      'x-forwarded-host',
+      'forwarded',
+      'x-forwarded-for',
+      'cookie',
+      'proxy-authorization',
+      'Authorization',
+      'AUTHORIZATION',
+      'x-original-url',
+      'x-rewrite-url',
+      'content-type',
+      'accept',
+      'if-match',
+      'prefer',
+      'transfer-encoding',
+      'content-length',
+      'connection',
+      'te',
+      'upgrade',
+    );
+    const piece = fc.oneof(
+      fc.string({ maxLength: 10 }),
+      fc.constantFrom(
+        'scim',
+        'v2',
+        'Users',
+        '..',
+        '%2e%2e',
+        '%2f',
+        '@',
+        `127.0.0.1:${trap.port}`,
+        '%0d%0aHost:%20evil',
+      ),
+    );
     const before = scim.requests.length;
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(headerName, headerValue, { maxKeys: 6 }), fc.array(piece, { maxLength: 4 }), fc.string({ maxLength: 30 }), async (hs, pieces, query) => {
-        const headers: Record<string, string> = { ...hs };
-        // Headers the bridge passes on by design (content negotiation, preconditions) carry what the caller put there:
-        // the property is about what the bridge adds or lets through beyond those, so they get no bridge token here.
-        for (const name of Object.keys(headers)) {
-          if (/^(content-type|accept|if-match|prefer)$/i.test(name) && (headers[name]!.includes(bt) || headers[name]!.includes(secret))) headers[name] = 'application/scim+json';
-        }
-        // Okta's own Authorization always carries the bridge token (other casings of the name may fight it).
-        headers.authorization = `Bearer ${bt}`;
-        const res = await bridge(makeEvent({ method: 'GET', path: `/${scim.host}/${pieces.join('/')}`, query, headers }));
-        expect(res.statusCode).not.toBe(500);
-        const body = res.body ?? '';
-        expect(body).not.toContain(secret);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(headerName, headerValue, { maxKeys: 6 }),
+        fc.array(piece, { maxLength: 4 }),
+        fc.string({ maxLength: 30 }),
+        async (hs, pieces, query) => {
+          const headers: Record<string, string> = { ...hs };
+          // Headers the bridge passes on by design (content negotiation, preconditions) carry what the caller put there:
+          // the property is about what the bridge adds or lets through beyond those, so they get no bridge token here.
+          for (const name of Object.keys(headers)) {
+            if (
+              /^(content-type|accept|if-match|prefer)$/i.test(name) &&
+              (headers[name]!.includes(bt) || headers[name]!.includes(secret))
+            )
+              headers[name] = 'application/scim+json';
+          }
+          // Okta's own Authorization always carries the bridge token (other casings of the name may fight it).
+          headers.authorization = `Bearer ${bt}`;
+          const res = await bridge(
+            makeEvent({ method: 'GET', path: `/${scim.host}/${pieces.join('/')}`, query, headers }),
+          );
+          expect(res.statusCode).not.toBe(500);
+          const body = res.body ?? '';
+          expect(body).not.toContain(secret);
+        },
+      ),
       { numRuns: 200, seed: 99 },
     );
     const forwarded = scim.requests.slice(before);
@@ -165,8 +275,9 @@ describe('scim bridge, arbitrary headers and paths behind an allowlisted host', 
       expect(text).not.toContain(bt);
       expect(text).not.toContain(secret);
       expect(r.headers.authorization).toMatch(/^Bearer access-token-/);
-      // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
-      for (const [name, value] of Object.entries(r.headers)) expect(`${name}: ${String(value)}`).not.toMatch(/[\r\n\u0000]/);
+      for (const [name, value] of Object.entries(r.headers))
+        // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
+        expect(`${name}: ${String(value)}`).not.toMatch(/[\r\n\u0000]/);
       expect(r.headers.cookie).toBeUndefined();
       expect(r.headers['x-forwarded-host']).toBeUndefined();
     }

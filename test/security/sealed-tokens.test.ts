@@ -22,10 +22,24 @@ let env: NodeJS.ProcessEnv;
 let key: BridgeKeyPair;
 const outputs: Array<{ label: string; result: CliResult; tokenOnStdout?: string }> = [];
 const cli = (args: string[], input = '') => spawnCli(args, { env, cwd: dir, input });
-const encode = ['scim-token', 'encode', '--seal', '--token-url', TOKEN_URL, '--client-id', '0oa1', '--client-secret-stdin'];
+const encode = [
+  'scim-token',
+  'encode',
+  '--seal',
+  '--token-url',
+  TOKEN_URL,
+  '--client-id',
+  '0oa1',
+  '--client-secret-stdin',
+];
 
 function forms(value: string): string[] {
-  const out = new Set([value, encodeURIComponent(value), Buffer.from(value).toString('base64'), Buffer.from(value).toString('base64url')]);
+  const out = new Set([
+    value,
+    encodeURIComponent(value),
+    Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('base64url'),
+  ]);
   if (value.length >= 24) out.add(value.slice(4, 20));
   return [...out];
 }
@@ -37,7 +51,9 @@ beforeAll(async () => {
   await writeFile(join(dir, 'bridge-public.jwk'), JSON.stringify(key.publicJwk));
   // A user who hands over the private JWK by mistake: only its public half may be used, and it is never echoed.
   await writeFile(join(dir, 'bridge-private.jwk'), JSON.stringify(key.privateJwk), { mode: 0o600 });
-  await writeFile(join(dir, 'rsa.jwk'), JSON.stringify({ kty: 'RSA', n: `${SECRET}`, e: 'AQAB', d: SECRET }), { mode: 0o600 });
+  await writeFile(join(dir, 'rsa.jwk'), JSON.stringify({ kty: 'RSA', n: `${SECRET}`, e: 'AQAB', d: SECRET }), {
+    mode: 0o600,
+  });
   await writeFile(join(dir, 'garbage.jwk'), `not json ${SECRET}`, { mode: 0o600 });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -59,7 +75,9 @@ describe('sealed bridge tokens and secret canaries', () => {
     ] as const) {
       const result = await cli([...args], SECRET);
       expect(result.code, result.stderr).toBe(0);
-      const token = args.includes('--json') ? (JSON.parse(result.stdout) as { token: string; kid: string; version: number }) : { token: result.stdout.trim() };
+      const token = args.includes('--json')
+        ? (JSON.parse(result.stdout) as { token: string; kid: string; version: number })
+        : { token: result.stdout.trim() };
       if ('kid' in token) expect(token).toMatchObject({ version: 2, kid: key.kid });
       else expect(result.stderr).toContain(`sealed to the bridge key ${key.kid}`);
       expect((await opener.open(token.token)).clientSecret).toBe(SECRET);
@@ -100,16 +118,22 @@ describe('sealed bridge tokens and secret canaries', () => {
       ['private key', key.privateJwk.d!],
     ];
     for (const { label, result, tokenOnStdout } of outputs) {
-      for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
-        for (const [name, value] of secrets) if (forms(value).some((f) => text.includes(f))) found.push(`${label} ${stream}: ${name}`);
+      for (const [stream, text] of [
+        ['stdout', result.stdout],
+        ['stderr', result.stderr],
+      ] as const) {
+        for (const [name, value] of secrets)
+          if (forms(value).some((f) => text.includes(f))) found.push(`${label} ${stream}: ${name}`);
         for (const other of outputs) {
           const token = other.tokenOnStdout;
-          if (token && text.includes(token.slice(-43)) && !(stream === 'stdout' && token === tokenOnStdout)) found.push(`${label} ${stream}: a sealed token`);
+          if (token && text.includes(token.slice(-43)) && !(stream === 'stdout' && token === tokenOnStdout))
+            found.push(`${label} ${stream}: a sealed token`);
         }
       }
     }
     for (const { path, content: text } of await filesUnder(join(dir, 'config'))) {
-      for (const [name, value] of secrets) if (forms(value).some((f) => text.includes(f))) found.push(`${path}: ${name}`);
+      for (const [name, value] of secrets)
+        if (forms(value).some((f) => text.includes(f))) found.push(`${path}: ${name}`);
     }
     expect(outputs.length).toBeGreaterThan(12);
     expect(found).toEqual([]);

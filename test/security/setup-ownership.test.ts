@@ -4,7 +4,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, describeWithKeychain, emulator, login, requireBuilt, workspace, writeMethods, type Workspace } from '../support/index.js';
+import {
+  api,
+  describeWithKeychain,
+  emulator,
+  login,
+  requireBuilt,
+  workspace,
+  writeMethods,
+  type Workspace,
+} from '../support/index.js';
 
 describeWithKeychain('setup ownership: only what okta-m2m made is changed or deleted', () => {
   let emu: EmulatorHandle;
@@ -21,11 +30,16 @@ describeWithKeychain('setup ownership: only what okta-m2m made is changed or del
     await emu?.stop();
   });
 
-  const serverNamed = async (name: string) => ((await api(emu, 'GET', '/api/v1/authorizationServers')).body as any[]).find((s) => s.name === name);
+  const serverNamed = async (name: string) =>
+    ((await api(emu, 'GET', '/api/v1/authorizationServers')).body as any[]).find((s) => s.name === name);
 
   it('a tampered state aims neither destroy nor init at foreign objects', { timeout: 90_000 }, async () => {
     // A production setup, made by hand, and a harmless one made by okta-m2m.
-    const prod = await api(emu, 'POST', '/api/v1/authorizationServers', { name: 'prod-api', description: 'production', audiences: ['api://prod'] });
+    const prod = await api(emu, 'POST', '/api/v1/authorizationServers', {
+      name: 'prod-api',
+      description: 'production',
+      audiences: ['api://prod'],
+    });
     expect(prod.status).toBe(201);
     expect((await ws.run(['init', '--name', 'harmless-demo', '--scope', 'demo:read', '--yes'])).code).toBe(0);
     const file = join(ws.dir, '.okta-m2m', 'state.json');
@@ -44,36 +58,44 @@ describeWithKeychain('setup ownership: only what okta-m2m made is changed or del
     expect(destroyed.stderr).toContain(prod.body.id);
     expect(writeMethods(emu.requestLog)).toEqual([]);
     expect((await serverNamed('prod-api'))?.id).toBe(prod.body.id);
-    expect((await serverNamed('harmless-demo'))).toBeDefined();
+    expect(await serverNamed('harmless-demo')).toBeDefined();
     await writeFile(file, original);
     expect((await ws.run(['destroy', '--yes'])).code).toBe(0);
   });
 
-  it('a hand-made server of the setup\'s name is adopted only with --adopt, and destroy leaves it', { timeout: 90_000 }, async () => {
-    const legacy = await api(emu, 'POST', '/api/v1/authorizationServers', { name: 'legacy2-api', description: 'hand made', audiences: ['api://legacy2-api'] });
-    expect(legacy.status).toBe(201);
-    emu.clearRequestLog();
-    const refused = await ws.run(['init', '--name', 'legacy2-api', '--scope', 'l:read', '--yes']);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/"legacy2-api" .*was not made by okta-m2m/);
-    expect(refused.stderr).toMatch(/--adopt/);
-    expect(writeMethods(emu.requestLog)).toEqual([]);
+  it(
+    "a hand-made server of the setup's name is adopted only with --adopt, and destroy leaves it",
+    { timeout: 90_000 },
+    async () => {
+      const legacy = await api(emu, 'POST', '/api/v1/authorizationServers', {
+        name: 'legacy2-api',
+        description: 'hand made',
+        audiences: ['api://legacy2-api'],
+      });
+      expect(legacy.status).toBe(201);
+      emu.clearRequestLog();
+      const refused = await ws.run(['init', '--name', 'legacy2-api', '--scope', 'l:read', '--yes']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/"legacy2-api" .*was not made by okta-m2m/);
+      expect(refused.stderr).toMatch(/--adopt/);
+      expect(writeMethods(emu.requestLog)).toEqual([]);
 
-    const dry = await ws.run(['init', '--name', 'legacy2-api', '--scope', 'l:read', '--adopt', '--dry-run']);
-    expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/& adopt +authorization server legacy2-api \(\S+\) \(not made by okta-m2m\)/);
-    const adopted = await ws.run(['init', '--name', 'legacy2-api', '--scope', 'l:read', '--adopt', '--yes']);
-    expect(adopted.code, adopted.stderr).toBe(0);
-    expect((await ws.state()).profiles[ws.profile].okta.adopted).toEqual({ authServer: true });
-    expect((await serverNamed('legacy2-api'))?.description).toBe('hand made');
+      const dry = await ws.run(['init', '--name', 'legacy2-api', '--scope', 'l:read', '--adopt', '--dry-run']);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(/& adopt +authorization server legacy2-api \(\S+\) \(not made by okta-m2m\)/);
+      const adopted = await ws.run(['init', '--name', 'legacy2-api', '--scope', 'l:read', '--adopt', '--yes']);
+      expect(adopted.code, adopted.stderr).toBe(0);
+      expect((await ws.state()).profiles[ws.profile].okta.adopted).toEqual({ authServer: true });
+      expect((await serverNamed('legacy2-api'))?.description).toBe('hand made');
 
-    const destroyed = await ws.run(['destroy', '--yes', '--json']);
-    expect(destroyed.code, destroyed.stderr).toBe(0);
-    const result = JSON.parse(destroyed.stdout);
-    expect(result.deleted.map((e: any) => e.kind)).not.toContain('authServer');
-    expect(result.kept.map((e: any) => e.kind)).toContain('authServer');
-    expect((await serverNamed('legacy2-api'))?.id).toBe(legacy.body.id);
-  });
+      const destroyed = await ws.run(['destroy', '--yes', '--json']);
+      expect(destroyed.code, destroyed.stderr).toBe(0);
+      const result = JSON.parse(destroyed.stdout);
+      expect(result.deleted.map((e: any) => e.kind)).not.toContain('authServer');
+      expect(result.kept.map((e: any) => e.kind)).toContain('authServer');
+      expect((await serverNamed('legacy2-api'))?.id).toBe(legacy.body.id);
+    },
+  );
 
   it('the org\'s "default" server is never adopted silently', { timeout: 60_000 }, async () => {
     emu.clearRequestLog();

@@ -11,7 +11,8 @@ import { CliError } from '../../src/errors.js';
 import { Ui } from '../../src/ui/ui.js';
 
 // OSC 52 clipboard write, screen clear, cursor up and erase line over a plan, a hidden hyperlink, CSI as C1, NEL.
-const HOSTILE = 'app \u001b]52;c;b3duZWQ=\u0007\u001b[2J\u001b[1A\u001b[2K\u009b2J\u001b]8;;https://evil.example/\u001b\\label\u001b]8;;\u001b\\ \u0085\r\b\u007f end';
+const HOSTILE =
+  'app \u001b]52;c;b3duZWQ=\u0007\u001b[2J\u001b[1A\u001b[2K\u009b2J\u001b]8;;https://evil.example/\u001b\\label\u001b]8;;\u001b\\ \u0085\r\b\u007f end';
 // What may reach a terminal from data: printable text, \n and \t; ESC only as the start of our own colour (SGR).
 // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
 const UNSAFE = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]|\u001b(?!\[\d+(;\d+)*m)/;
@@ -23,7 +24,10 @@ function makeUi(json: boolean, tty: boolean) {
   let err = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const ui = new Ui({ stdout, stderr, stdin: new PassThrough() }, { json, color: true, debug: true, input: false, env: {} });
+  const ui = new Ui(
+    { stdout, stderr, stdin: new PassThrough() },
+    { json, color: true, debug: true, input: false, env: {} },
+  );
   return { ui, out: () => out, err: () => err };
 }
 
@@ -53,12 +57,21 @@ describe('every Ui channel neutralises control characters from data', () => {
 
   it('JSON output escapes them as JSON does: it parses back to exactly the remote text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('\u001b', '\u0085', '\u009b', '\u007f', '\r', '\u2028'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 40 }), (text) => {
-        const { ui, out } = makeUi(true, false);
-        ui.result({ label: text }, () => '');
-        expect(out()).not.toMatch(UNSAFE);
-        expect((JSON.parse(out()) as { label: string }).label).toBe(text);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.oneof(
+            fc.constantFrom('\u001b', '\u0085', '\u009b', '\u007f', '\r', '\u2028'),
+            fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+          ),
+          maxLength: 40,
+        }),
+        (text) => {
+          const { ui, out } = makeUi(true, false);
+          ui.result({ label: text }, () => '');
+          expect(out()).not.toMatch(UNSAFE);
+          expect((JSON.parse(out()) as { label: string }).label).toBe(text);
+        },
+      ),
       { numRuns: 300, seed: 15 },
     );
   });

@@ -13,13 +13,19 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../src/lambda/build.js';
 import { serveHandler, type ServeHandle } from '../../src/lambda/serve.js';
 import { readZip } from '../../src/lambda/zip.js';
-import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import {
+  provisionClientCredentials,
+  startEmulator,
+  type ClientCredentialsFixture,
+  type EmulatorHandle,
+} from '../../src/emulator/okta/index.js';
 import { repoRoot } from '../support/index.js';
 import { buildAndLoad, json, listen, makeEvent, setEnv, type Handler, type Local } from '../support/templates.js';
 
 const HOOK_SECRET = 'denial-hook-secret-Nn5Bb6';
 const now = () => Math.floor(Date.now() / 1000);
-const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64 = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 function deniedSummary(res: { statusCode: number; body?: string }): string {
   expect(res.statusCode).toBe(200);
@@ -77,7 +83,9 @@ describe('the shared secret', () => {
         `Basic ${Buffer.from(HOOK_SECRET).toString('base64')}`,
       ];
       for (const presented of candidates) {
-        const res = await handler(makeEvent({ method: 'POST', path: '/', headers: { authorization: presented }, body: '{}' }));
+        const res = await handler(
+          makeEvent({ method: 'POST', path: '/', headers: { authorization: presented }, body: '{}' }),
+        );
         expect(res.statusCode, JSON.stringify(presented.slice(0, 20))).toBe(401);
         expect(res.body).toBe('');
       }
@@ -87,7 +95,9 @@ describe('the shared secret', () => {
         expect((await handler(event)).statusCode).toBe(401);
       }
       // The right one passes authentication (and is then judged on its body).
-      const ok = await handler(makeEvent({ method: 'POST', path: '/', headers: { authorization: HOOK_SECRET }, body: '{}' }));
+      const ok = await handler(
+        makeEvent({ method: 'POST', path: '/', headers: { authorization: HOOK_SECRET }, body: '{}' }),
+      );
       expect(ok.statusCode).toBe(200);
     });
   });
@@ -140,8 +150,20 @@ describe('assertions, on the built handler', () => {
     await idp.close();
   });
 
-  const sign = (claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, signer?: CryptoKey): Promise<string> => {
-    const base: Record<string, unknown> = { iss: issuer, aud: 'api://a', sub: 'api-a', iat: now(), exp: now() + 300, tenant: 't1', ...claims };
+  const sign = (
+    claims: Record<string, unknown> = {},
+    header: Record<string, unknown> = {},
+    signer?: CryptoKey,
+  ): Promise<string> => {
+    const base: Record<string, unknown> = {
+      iss: issuer,
+      aud: 'api://a',
+      sub: 'api-a',
+      iat: now(),
+      exp: now() + 300,
+      tenant: 't1',
+      ...claims,
+    };
     for (const [k, v] of Object.entries(base)) if (v === undefined) delete base[k];
     return new SignJWT(base).setProtectedHeader({ alg: 'RS256', kid: 'k1', ...header }).sign(signer ?? key);
   };
@@ -155,8 +177,15 @@ describe('assertions, on the built handler', () => {
           eventId: 'e1',
           data: {
             context: {
-              request: { url: { value: `https://o.example/oauth2/ausB/v1/token${assertion ? `?assertion=${encodeURIComponent(assertion)}` : ''}` } },
-              protocol: { request: { grant_type: 'client_credentials', scope: opts.scope ?? 'b.read' }, client: { id: opts.client ?? 'client-b' } },
+              request: {
+                url: {
+                  value: `https://o.example/oauth2/ausB/v1/token${assertion ? `?assertion=${encodeURIComponent(assertion)}` : ''}`,
+                },
+              },
+              protocol: {
+                request: { grant_type: 'client_credentials', scope: opts.scope ?? 'b.read' },
+                client: { id: opts.client ?? 'client-b' },
+              },
             },
           },
         }),
@@ -165,34 +194,72 @@ describe('assertions, on the built handler', () => {
 
   it('allows a good one, with an act claim and no reserved claim carried', async () => {
     const res = await call(await sign());
-    const body = JSON.parse(res.body ?? '{}') as { commands: Array<{ value: Array<{ path: string; value: unknown }> }> };
+    const body = JSON.parse(res.body ?? '{}') as {
+      commands: Array<{ value: Array<{ path: string; value: unknown }> }>;
+    };
     const ops = body.commands[0]!.value;
     expect(ops.find((o) => o.path === '/claims/act')?.value).toMatchObject({ sub: 'api-a', iss: issuer });
     expect(ops.map((o) => o.path)).toEqual(['/claims/act', '/claims/tenant']);
   });
 
   const CASES: Array<[string, () => Promise<string>, RegExp]> = [
-    ['alg none', async () => `${b64({ alg: 'none', kid: 'k1' })}.${b64({ iss: issuer, aud: 'api://a', sub: 'x', iat: now(), exp: now() + 300 })}.`, /assertion rejected/],
-    ['alg none, upper case', async () => `${b64({ alg: 'NONE' })}.${b64({ iss: issuer, aud: 'api://a', sub: 'x', iat: now(), exp: now() + 300 })}.`, /assertion rejected/],
-    ['HS256 keyed with the public key (key confusion)', async () => new SignJWT({ iss: issuer, aud: 'api://a', sub: 'x', iat: now(), exp: now() + 300 }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(new TextEncoder().encode(JSON.stringify(jwk))), /algorithm not allowed/],
+    [
+      'alg none',
+      async () =>
+        `${b64({ alg: 'none', kid: 'k1' })}.${b64({ iss: issuer, aud: 'api://a', sub: 'x', iat: now(), exp: now() + 300 })}.`,
+      /assertion rejected/,
+    ],
+    [
+      'alg none, upper case',
+      async () =>
+        `${b64({ alg: 'NONE' })}.${b64({ iss: issuer, aud: 'api://a', sub: 'x', iat: now(), exp: now() + 300 })}.`,
+      /assertion rejected/,
+    ],
+    [
+      'HS256 keyed with the public key (key confusion)',
+      async () =>
+        new SignJWT({ iss: issuer, aud: 'api://a', sub: 'x', iat: now(), exp: now() + 300 })
+          .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+          .sign(new TextEncoder().encode(JSON.stringify(jwk))),
+      /algorithm not allowed/,
+    ],
     ['the wrong key, claiming the right kid', async () => sign({}, {}, other), /bad signature/],
     ['a kid the issuer does not have', async () => sign({}, { kid: 'nope' }, other), /no matching key/],
-    ['an EC key under an RSA kid', async () => new SignJWT({ iss: issuer, aud: 'api://a', sub: 'x', iat: now(), exp: now() + 300 }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(ecKey), /assertion rejected/],
-    ['a tampered payload', async () => {
-      const [h, , s] = (await sign()).split('.');
-      return `${h}.${b64({ iss: issuer, aud: 'api://a', sub: 'admin', iat: now(), exp: now() + 300 })}.${s}`;
-    }, /bad signature/],
+    [
+      'an EC key under an RSA kid',
+      async () =>
+        new SignJWT({ iss: issuer, aud: 'api://a', sub: 'x', iat: now(), exp: now() + 300 })
+          .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+          .sign(ecKey),
+      /assertion rejected/,
+    ],
+    [
+      'a tampered payload',
+      async () => {
+        const [h, , s] = (await sign()).split('.');
+        return `${h}.${b64({ iss: issuer, aud: 'api://a', sub: 'admin', iat: now(), exp: now() + 300 })}.${s}`;
+      },
+      /bad signature/,
+    ],
     ['the wrong issuer', async () => sign({ iss: 'https://evil.example/oauth2/default' }), /iss mismatch/],
     ['an issuer that only starts like ours', async () => sign({ iss: `${issuer}/../evil` }), /iss mismatch/],
     ['the wrong audience', async () => sign({ aud: 'api://b' }), /aud mismatch/],
     ['an audience list without ours', async () => sign({ aud: ['api://b', 'api://c'] }), /aud mismatch/],
     ['expired', async () => sign({ iat: now() - 100, exp: now() - 30 }), /expired/],
     ['not yet valid', async () => sign({ nbf: now() + 120 }), /not yet valid/],
-    ['issued in the future (which would sidestep MAX_ASSERTION_AGE)', async () => sign({ iat: now() + 600, exp: now() + 900 }), /issued in the future/],
+    [
+      'issued in the future (which would sidestep MAX_ASSERTION_AGE)',
+      async () => sign({ iat: now() + 600, exp: now() + 900 }),
+      /issued in the future/,
+    ],
     ['no exp', async () => sign({ exp: undefined }), /assertion rejected/],
     ['no sub', async () => sign({ sub: undefined }), /assertion rejected/],
     ['no iat, with MAX_ASSERTION_AGE set', async () => sign({ iat: undefined }), /no iat/],
-    ['replayed beyond policy (older than MAX_ASSERTION_AGE)', async () => sign({ iat: now() - 200, exp: now() + 300 }), /replayed beyond policy/],
+    [
+      'replayed beyond policy (older than MAX_ASSERTION_AGE)',
+      async () => sign({ iat: now() - 200, exp: now() + 300 }),
+      /replayed beyond policy/,
+    ],
     ['garbage', async () => 'not.a.jwt', /assertion rejected/],
     ['five parts (JWE-shaped)', async () => 'a.b.c.d.e', /assertion rejected/],
   ];
@@ -243,7 +310,9 @@ describe('end to end: the emulator calls the built hook during real token reques
     outDir = mkdtempSync(join(tmpdir(), 'okta-m2m-hook-e2e-'));
     const build = await buildTemplate('token-hook', { outDir });
     expect(Object.keys(readZip(new Uint8Array(readFileSync(build.zipPath))))).toContain('index.mjs');
-    expect(new TextDecoder().decode(readZip(new Uint8Array(readFileSync(build.zipPath)))['index.mjs'])).toContain('timingSafeEqual');
+    expect(new TextDecoder().decode(readZip(new Uint8Array(readFileSync(build.zipPath)))['index.mjs'])).toContain(
+      'timingSafeEqual',
+    );
     vi.spyOn(console, 'log').mockImplementation(() => void (hookCalls += 1));
     served = await serveHandler(build.zipPath, {
       env: {
@@ -262,21 +331,40 @@ describe('end to end: the emulator calls the built hook during real token reques
     const register = async (name: string, secret: string) => {
       const res = await fetch(`${emu.url}/api/v1/inlineHooks`, {
         method: 'POST',
-        headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: {
+          Authorization: `SSWS ${emu.adminToken}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+        },
         body: JSON.stringify({
           name,
           type: 'com.okta.oauth2.tokens.transform',
           version: '1.0.0',
-          channel: { type: 'HTTP', version: '1.0.0', config: { uri: `${served.url}/`, authScheme: { type: 'HEADER', key: 'Authorization', value: secret } } },
+          channel: {
+            type: 'HTTP',
+            version: '1.0.0',
+            config: { uri: `${served.url}/`, authScheme: { type: 'HEADER', key: 'Authorization', value: secret } },
+          },
         }),
       });
       expect(res.status).toBe(200);
       return ((await res.json()) as { id: string }).id;
     };
-    const [goodHook, badHook] = await Promise.all([register('obo', HOOK_SECRET), register('obo-wrong-secret', `${HOOK_SECRET}-not`)]);
+    const [goodHook, badHook] = await Promise.all([
+      register('obo', HOOK_SECRET),
+      register('obo-wrong-secret', `${HOOK_SECRET}-not`),
+    ]);
     [apiB, apiD] = await Promise.all([
-      provisionClientCredentials(emu.url, emu.adminToken, { scope: 'b.read', audience: 'api://b', inlineHookId: goodHook }),
-      provisionClientCredentials(emu.url, emu.adminToken, { scope: 'd.read', audience: 'api://d', inlineHookId: badHook }),
+      provisionClientCredentials(emu.url, emu.adminToken, {
+        scope: 'b.read',
+        audience: 'api://b',
+        inlineHookId: goodHook,
+      }),
+      provisionClientCredentials(emu.url, emu.adminToken, {
+        scope: 'd.read',
+        audience: 'api://d',
+        inlineHookId: badHook,
+      }),
     ]);
     // B and D may act on behalf of others for their own scopes.
     process.env.POLICY = JSON.stringify({ [apiB.clientId]: ['b.read'], [apiD.clientId]: ['d.read'] });
@@ -309,7 +397,10 @@ describe('end to end: the emulator calls the built hook during real token reques
     const kid = (JSON.parse(Buffer.from(h!, 'base64url').toString('utf8')) as { kid: string }).kid;
     const bad: Array<[string, string | undefined]> = [
       ['another authorization server (wrong issuer and audience)', fromC],
-      ['signed by another key under the real kid', await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(privateKey)],
+      [
+        'signed by another key under the real kid',
+        await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(privateKey),
+      ],
       ['a tampered payload', `${h}.${b64({ ...claims, sub: 'admin' })}.${s}`],
       ['alg none', `${b64({ alg: 'none' })}.${p}.`],
       ['garbage', 'not.a.jwt'],

@@ -38,11 +38,19 @@ afterEach(async () => {
 
 async function writeState(sections: Record<string, unknown>): Promise<void> {
   await mkdir(join(workspace.dir, '.okta-m2m'), { recursive: true });
-  await writeFile(join(workspace.dir, '.okta-m2m', 'state.json'), JSON.stringify({ version: 1, profiles: { default: sections } }));
+  await writeFile(
+    join(workspace.dir, '.okta-m2m', 'state.json'),
+    JSON.stringify({ version: 1, profiles: { default: sections } }),
+  );
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
-  return spawnCli(args, { cwd: workspace.dir, env: { ...workspace.env, ...env }, nodeArgs: ['--import', DNS_PRELOAD], input });
+  return spawnCli(args, {
+    cwd: workspace.dir,
+    env: { ...workspace.env, ...env },
+    nodeArgs: ['--import', DNS_PRELOAD],
+    input,
+  });
 }
 
 function secretSeen(): boolean {
@@ -62,14 +70,24 @@ describe('credentials go only where the profile or the typed flags say', () => {
     });
     const result = await cli(['token', 'get', '--no-cache'], { OKTA_M2M_CLIENT_SECRET: SECRET });
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(/tokenEndpoint http:\/\/auth\.example\.test:\d+\/exfil is not https:\/\/acme\.example\.test\/oauth2\/aus1\/v1\/token/);
+    expect(result.stderr).toMatch(
+      /tokenEndpoint http:\/\/auth\.example\.test:\d+\/exfil is not https:\/\/acme\.example\.test\/oauth2\/aus1\/v1\/token/,
+    );
     expect(result.stderr).toMatch(/hint: .*data, not a direction/);
     expect(trap.requests).toEqual([]);
   });
 
   it('--token-url over plain http to a host that is not loopback is refused before anything is sent', async () => {
     const result = await cli(
-      ['token', 'get', '--no-cache', '--client-id', CLIENT_ID, '--token-url', `http://auth.example.test:${trap.port}/token`],
+      [
+        'token',
+        'get',
+        '--no-cache',
+        '--client-id',
+        CLIENT_ID,
+        '--token-url',
+        `http://auth.example.test:${trap.port}/token`,
+      ],
       { OKTA_M2M_CLIENT_SECRET: SECRET },
     );
     expect(result.code, result.stderr).toBe(2);
@@ -96,7 +114,9 @@ describe('discovery documents and redirects are data', () => {
     issuerServer.routes.set('/oauth2/aus1/.well-known/oauth-authorization-server', (_req, res) =>
       sendJson(res, 200, { issuer, token_endpoint: `${trap.url}/token`, jwks_uri: `${issuer}/v1/keys` }),
     );
-    const result = await cli(['token', 'get', '--no-cache', '--issuer', issuer, '--client-id', CLIENT_ID], { OKTA_M2M_CLIENT_SECRET: SECRET });
+    const result = await cli(['token', 'get', '--no-cache', '--issuer', issuer, '--client-id', CLIENT_ID], {
+      OKTA_M2M_CLIENT_SECRET: SECRET,
+    });
     expect(result.code, result.stderr).not.toBe(0);
     expect(result.stderr).toMatch(/token_endpoint" on another origin/);
     expect(result.stderr).toMatch(/--allow-cross-origin/);
@@ -105,7 +125,9 @@ describe('discovery documents and redirects are data', () => {
 
   it('a cross-origin redirect of the well-known URL is not followed', async () => {
     const issuer = `${issuerServer.url}/oauth2/aus2`;
-    trap.routes.set('/evil-metadata', (_req, res) => sendJson(res, 200, { issuer, token_endpoint: `${trap.url}/token` }));
+    trap.routes.set('/evil-metadata', (_req, res) =>
+      sendJson(res, 200, { issuer, token_endpoint: `${trap.url}/token` }),
+    );
     for (const path of [
       '/.well-known/oauth-authorization-server/oauth2/aus2',
       '/oauth2/aus2/.well-known/oauth-authorization-server',
@@ -116,19 +138,23 @@ describe('discovery documents and redirects are data', () => {
         res.end();
       });
     }
-    const result = await cli(['token', 'get', '--no-cache', '--issuer', issuer, '--client-id', CLIENT_ID], { OKTA_M2M_CLIENT_SECRET: SECRET });
+    const result = await cli(['token', 'get', '--no-cache', '--issuer', issuer, '--client-id', CLIENT_ID], {
+      OKTA_M2M_CLIENT_SECRET: SECRET,
+    });
     expect(result.code, result.stderr).not.toBe(0);
     expect(result.stderr).toMatch(/redirected \(HTTP 302\) to another origin/);
     expect(trap.requests).toEqual([]);
     expect(secretSeen()).toBe(false);
   });
 
-  it("token verify does not call a token valid that is signed by keys from another origin", async () => {
+  it('token verify does not call a token valid that is signed by keys from another origin', async () => {
     const issuer = `${issuerServer.url}/oauth2/aus3`;
     const attacker = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(attacker.publicKey)), kid: 'evil', alg: 'RS256', use: 'sig' };
     trap.routes.set('/keys', (_req, res) => sendJson(res, 200, { keys: [jwk] }));
-    trap.routes.set('/evil-metadata', (_req, res) => sendJson(res, 200, { issuer, token_endpoint: `${issuer}/v1/token`, jwks_uri: `${trap.url}/keys` }));
+    trap.routes.set('/evil-metadata', (_req, res) =>
+      sendJson(res, 200, { issuer, token_endpoint: `${issuer}/v1/token`, jwks_uri: `${trap.url}/keys` }),
+    );
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({ scp: ['admin'] })
       .setProtectedHeader({ alg: 'RS256', kid: 'evil' })
@@ -160,9 +186,15 @@ describe('discovery documents and redirects are data', () => {
 
 describe('remote text never writes to the terminal', () => {
   it("the token endpoint's error text reaches stderr with its control characters neutralised", async () => {
-    const escapes = '\u001b]52;c;b3duZWQ=\u0007\u001b[2J\u001b[1A\u001b[2K\u009b31m\u001b]8;;https://evil.example/\u001b\\click';
-    trap.routes.set('/token', (_req, res) => sendJson(res, 400, { error: 'invalid_client', error_description: `bad client ${escapes}` }));
-    const result = await cli(['token', 'get', '--no-cache', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], { OKTA_M2M_CLIENT_SECRET: SECRET });
+    const escapes =
+      '\u001b]52;c;b3duZWQ=\u0007\u001b[2J\u001b[1A\u001b[2K\u009b31m\u001b]8;;https://evil.example/\u001b\\click';
+    trap.routes.set('/token', (_req, res) =>
+      sendJson(res, 400, { error: 'invalid_client', error_description: `bad client ${escapes}` }),
+    );
+    const result = await cli(
+      ['token', 'get', '--no-cache', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`],
+      { OKTA_M2M_CLIENT_SECRET: SECRET },
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('bad client');
     // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
@@ -175,9 +207,15 @@ describe('partial leaks', () => {
   it('an error text that echoes the secret is redacted before it is cut: no part of the secret prints', async () => {
     // The secret straddles the 300-character cut of an error description.
     trap.routes.set('/token', (_req, res) =>
-      sendJson(res, 400, { error: 'invalid_client', error_description: `${'x'.repeat(270)} you sent ${SECRET} and that is wrong` }),
+      sendJson(res, 400, {
+        error: 'invalid_client',
+        error_description: `${'x'.repeat(270)} you sent ${SECRET} and that is wrong`,
+      }),
     );
-    const result = await cli(['token', 'get', '--no-cache', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], { OKTA_M2M_CLIENT_SECRET: SECRET });
+    const result = await cli(
+      ['token', 'get', '--no-cache', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`],
+      { OKTA_M2M_CLIENT_SECRET: SECRET },
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('you sent');
     expect(result.stderr + result.stdout).not.toContain(SECRET.slice(0, 16));
@@ -185,7 +223,9 @@ describe('partial leaks', () => {
 
   it('scim-token decode of a damaged token never echoes its secret', async () => {
     // Fields swapped by hand: the secret sits where the token URL should be.
-    const token = Buffer.from(JSON.stringify({ v: 1, tokenUrl: SECRET, clientId: 'c', clientSecret: SECRET })).toString('base64');
+    const token = Buffer.from(JSON.stringify({ v: 1, tokenUrl: SECRET, clientId: 'c', clientSecret: SECRET })).toString(
+      'base64',
+    );
     const result = await cli(['scim-token', 'decode', token]);
     expect(result.stderr + result.stdout).not.toContain(SECRET.slice(0, 16));
     expect(result.code).toBe(2);
@@ -193,8 +233,17 @@ describe('partial leaks', () => {
   });
 
   it('token get --curl puts an on-behalf-of assertion in a shell variable, as it does the secret', async () => {
-    const assertion = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjYWxsZXIiLCJzZWNyZXQiOiJvbi1iZWhhbGYifQ.c2lnbmF0dXJlLW9mLXRoZS1hc3NlcnRpb24';
-    const result = await cli(['token', 'get', '--curl', '--client-id', CLIENT_ID, '--token-url', `https://acme.example.test/oauth2/aus1/v1/token?assertion=${assertion}`]);
+    const assertion =
+      'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjYWxsZXIiLCJzZWNyZXQiOiJvbi1iZWhhbGYifQ.c2lnbmF0dXJlLW9mLXRoZS1hc3NlcnRpb24';
+    const result = await cli([
+      'token',
+      'get',
+      '--curl',
+      '--client-id',
+      CLIENT_ID,
+      '--token-url',
+      `https://acme.example.test/oauth2/aus1/v1/token?assertion=${assertion}`,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout + result.stderr).not.toContain(assertion);
     expect(result.stdout).toContain('assertion=\'"$ASSERTION"');
@@ -206,7 +255,11 @@ describe('files are read bounded', () => {
   it('state.json as a link to /dev/zero or as a folder: a one-line error naming the file, exit 2', async () => {
     await mkdir(join(workspace.dir, '.okta-m2m'), { recursive: true });
     await symlink('/dev/zero', join(workspace.dir, '.okta-m2m', 'state.json'));
-    const zero = await spawnCli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], { cwd: workspace.dir, env: workspace.env, timeoutMs: 10_000 });
+    const zero = await spawnCli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], {
+      cwd: workspace.dir,
+      env: workspace.env,
+      timeoutMs: 10_000,
+    });
     expect(zero.signal).toBeNull();
     expect(zero.code, zero.stderr).toBe(2);
     expect(zero.stderr).toMatch(/state\.json is a device, not a regular file/);
@@ -215,7 +268,10 @@ describe('files are read bounded', () => {
     const folder = await tempWorkspace('okta-m2m-trust-dir-');
     try {
       await mkdir(join(folder.dir, '.okta-m2m', 'state.json'), { recursive: true });
-      const dir = await spawnCli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], { cwd: folder.dir, env: folder.env });
+      const dir = await spawnCli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], {
+        cwd: folder.dir,
+        env: folder.env,
+      });
       expect(dir.code, dir.stderr).toBe(2);
       expect(dir.stderr).toMatch(/state\.json is a folder, not a regular file/);
       expect(dir.stderr).not.toMatch(/EISDIR|\n\s+at /);
@@ -227,8 +283,21 @@ describe('files are read bounded', () => {
 
   it('a key file that is a folder or /dev/zero: a clear error, exit 2', async () => {
     await mkdir(join(workspace.dir, 'keydir'));
-    for (const [file, kind] of [['keydir', 'a folder'], ['/dev/zero', 'a device']] as const) {
-      const result = await cli(['token', 'get', '--no-cache', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`, '--private-key-file', file]);
+    for (const [file, kind] of [
+      ['keydir', 'a folder'],
+      ['/dev/zero', 'a device'],
+    ] as const) {
+      const result = await cli([
+        'token',
+        'get',
+        '--no-cache',
+        '--client-id',
+        CLIENT_ID,
+        '--token-url',
+        `${trap.url}/token`,
+        '--private-key-file',
+        file,
+      ]);
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toContain(`is ${kind}, not a regular file`);
     }
@@ -253,7 +322,11 @@ describe('the token cache belongs to the credential', () => {
     trap.routes.set('/token', (req, res) => {
       if (req.headers.authorization !== good) return sendJson(res, 401, { error: 'invalid_client' });
       issued += 1;
-      sendJson(res, 200, { access_token: `cached-access-token-${issued}-abcdefgh`, token_type: 'Bearer', expires_in: 3600 });
+      sendJson(res, 200, {
+        access_token: `cached-access-token-${issued}-abcdefgh`,
+        token_type: 'Bearer',
+        expires_in: 3600,
+      });
     });
     const tokenUrl = `${trap.url}/token`;
     const env = { OKTA_M2M_KEYCHAIN_SERVICE: service };
@@ -266,16 +339,25 @@ describe('the token cache belongs to the credential', () => {
     });
     accounts.push(secretRefs.tokenCache('default', key).account, secretRefs.tokenCacheIndex('default').account);
 
-    const first = await cli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', tokenUrl], { ...env, OKTA_M2M_CLIENT_SECRET: SECRET });
+    const first = await cli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', tokenUrl], {
+      ...env,
+      OKTA_M2M_CLIENT_SECRET: SECRET,
+    });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout.trim()).toBe('cached-access-token-1-abcdefgh');
     expect(await backend.get(secretRefs.tokenCache('default', key).account)).toContain('cached-access-token-1');
 
-    const wrong = await cli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', tokenUrl], { ...env, OKTA_M2M_CLIENT_SECRET: 'a-wrong-secret-entirely' });
+    const wrong = await cli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', tokenUrl], {
+      ...env,
+      OKTA_M2M_CLIENT_SECRET: 'a-wrong-secret-entirely',
+    });
     expect(wrong.code, wrong.stdout).toBe(1);
     expect(wrong.stdout).not.toContain('cached-access-token');
 
-    const again = await cli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', tokenUrl], { ...env, OKTA_M2M_CLIENT_SECRET: SECRET });
+    const again = await cli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', tokenUrl], {
+      ...env,
+      OKTA_M2M_CLIENT_SECRET: SECRET,
+    });
     expect(again.stdout.trim()).toBe('cached-access-token-1-abcdefgh');
 
     const logout = await cli(['logout'], env);

@@ -29,7 +29,10 @@ let tcpConnections = 0;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'okta-m2m-trust-build-'));
-  [bridgeZip, hookZip] = [(await buildTemplate('scim-bridge', { outDir })).zipPath, (await buildTemplate('token-hook', { outDir })).zipPath];
+  [bridgeZip, hookZip] = [
+    (await buildTemplate('scim-bridge', { outDir })).zipPath,
+    (await buildTemplate('token-hook', { outDir })).zipPath,
+  ];
   tcpTrap = createTcpServer((socket) => {
     tcpConnections += 1;
     socket.destroy();
@@ -52,26 +55,39 @@ describe('scim bridge', () => {
   let seq = 0;
   const token = (fields: Record<string, unknown> = {}) => {
     seq += 1;
-    return bridgeToken({ v: 1, tokenUrl: `${idp.url}/token`, clientId: `trust-${seq}`, clientSecret: `trust-secret-${seq}-Kk8`, ...fields });
+    return bridgeToken({
+      v: 1,
+      tokenUrl: `${idp.url}/token`,
+      clientId: `trust-${seq}`,
+      clientSecret: `trust-secret-${seq}-Kk8`,
+      ...fields,
+    });
   };
   const call = (path: string, bearer?: string) =>
-    fetch(`${bridge.url}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }).then(async (res) => ({ status: res.status, body: await res.text() }));
+    fetch(`${bridge.url}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }).then(
+      async (res) => ({ status: res.status, body: await res.text() }),
+    );
 
   beforeAll(async () => {
     scim = await startScimServer();
     idp = await listen((_req, res) => {
       idpRequests += 1;
-      if (idpAnswer.status === 200) return json(res, 200, { access_token: `at-${idpRequests}`, token_type: 'Bearer', expires_in: 3600 });
+      if (idpAnswer.status === 200)
+        return json(res, 200, { access_token: `at-${idpRequests}`, token_type: 'Bearer', expires_in: 3600 });
       json(res, idpAnswer.status, idpAnswer.body);
     });
     bridge = await serveProcess(
       [
         'scim-bridge',
-        '--zip', bridgeZip,
-        '--env', `ALLOWED_HOSTS=${scim.host},scim.example.test:${tcpTrapPort}`,
-        '--env', `ALLOWED_TOKEN_HOSTS=${idp.host},idp.example.test:${tcpTrapPort}`,
+        '--zip',
+        bridgeZip,
+        '--env',
+        `ALLOWED_HOSTS=${scim.host},scim.example.test:${tcpTrapPort}`,
+        '--env',
+        `ALLOWED_TOKEN_HOSTS=${idp.host},idp.example.test:${tcpTrapPort}`,
         // The loopback switch for tests: loopback SPELLED as such (127.0.0.1) is reached; names are still checked.
-        '--env', 'ALLOW_INSECURE_LOOPBACK=1',
+        '--env',
+        'ALLOW_INSECURE_LOOPBACK=1',
       ],
       { nodeArgs: ['--import', DNS_PRELOAD] },
     );
@@ -87,7 +103,10 @@ describe('scim bridge', () => {
     const target = await call(`/scim.example.test:${tcpTrapPort}/scim/v2/Users`, token());
     expect(target.status, target.body).toBe(403);
     expect(target.body).toMatch(/resolves to a loopback, private or link-local address/);
-    const viaToken = await call(`/${scim.host}/scim/v2/Users`, token({ tokenUrl: `https://idp.example.test:${tcpTrapPort}/token` }));
+    const viaToken = await call(
+      `/${scim.host}/scim/v2/Users`,
+      token({ tokenUrl: `https://idp.example.test:${tcpTrapPort}/token` }),
+    );
     expect(viaToken.status, viaToken.body).toBe(401);
     expect(tcpConnections).toBe(0);
   });
@@ -125,7 +144,15 @@ describe('scim bridge', () => {
       const before = idpRequests;
       const statuses: number[] = [];
       for (let guess = 0; guess < 10; guess += 1) {
-        const res = await call(`/${scim.host}/scim/v2/Users`, bridgeToken({ v: 1, tokenUrl: `${idp.url}/token`, clientId: 'victim-client', clientSecret: `guess-${guess}-xyz` }));
+        const res = await call(
+          `/${scim.host}/scim/v2/Users`,
+          bridgeToken({
+            v: 1,
+            tokenUrl: `${idp.url}/token`,
+            clientId: 'victim-client',
+            clientSecret: `guess-${guess}-xyz`,
+          }),
+        );
         statuses.push(res.status);
       }
       // 1 s, doubling: ten guesses in a few seconds reach the identity provider three times at most (not ten).
@@ -187,14 +214,23 @@ describe('token hook', () => {
       eventId: 'e1',
       data: {
         context: {
-          request: { url: { value: `https://o.example.test/oauth2/aus/v1/token?assertion=${await assertion(claims)}` } },
+          request: {
+            url: { value: `https://o.example.test/oauth2/aus/v1/token?assertion=${await assertion(claims)}` },
+          },
           protocol: { request: { grant_type: 'client_credentials', scope: requested }, client: { id: 'client-a' } },
         },
         access: { scopes: Object.fromEntries(granted.map((s) => [s, { id: s, action: 'GRANT' }])) },
       },
     };
-    const res = await fetch(hook.url, { method: 'POST', headers: { authorization: HOOK_SECRET, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return (await res.json()) as { commands?: Array<{ value: Array<{ path: string }> }>; error?: { errorSummary: string } };
+    const res = await fetch(hook.url, {
+      method: 'POST',
+      headers: { authorization: HOOK_SECRET, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return (await res.json()) as {
+      commands?: Array<{ value: Array<{ path: string }> }>;
+      error?: { errorSummary: string };
+    };
   }
 
   it('decides on the granted scopes: an empty or blank scope= that gets the default scope is denied', async () => {
@@ -228,7 +264,18 @@ describe('hook commands', () => {
       ['hook', 'serve', 'token-hook', '--zip', hookZip, '--env', 'CARRY_CLAIMS=tenant,toString'],
       ['hook', 'serve', 'token-hook', '--zip', hookZip, '--env', 'CARRY_CLAIMS=Sub'],
       ['hook', 'deploy', 'token-hook', '--zip', hookZip, '--no-okta', '--region', 'eu-west-1', '--carry-claim', 'SCP'],
-      ['hook', 'deploy', 'token-hook', '--zip', hookZip, '--no-okta', '--region', 'eu-west-1', '--env', 'CARRY_CLAIMS=constructor'],
+      [
+        'hook',
+        'deploy',
+        'token-hook',
+        '--zip',
+        hookZip,
+        '--no-okta',
+        '--region',
+        'eu-west-1',
+        '--env',
+        'CARRY_CLAIMS=constructor',
+      ],
     ]) {
       const result = await spawnCli(args, { env: awsEnv, timeoutMs: 15_000 });
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
@@ -237,29 +284,53 @@ describe('hook commands', () => {
   });
 
   it("a state's tokenEndpoint never adds a host to the bridge's token allowlist (the org's host does)", () => {
-    const { env } = resolveEnvironment('scim-bridge', undefined, { allowedHosts: ['scim.example.com'] }, {
-      orgUrl: 'https://acme.okta.com',
-      tokenEndpoint: 'https://collector.example.test/token',
-    });
+    const { env } = resolveEnvironment(
+      'scim-bridge',
+      undefined,
+      { allowedHosts: ['scim.example.com'] },
+      {
+        orgUrl: 'https://acme.okta.com',
+        tokenEndpoint: 'https://collector.example.test/token',
+      },
+    );
     expect(env.ALLOWED_TOKEN_HOSTS).toBe('scim.example.com,acme.okta.com');
   });
 
   it('hook deploy refuses ALLOW_INSECURE_LOOPBACK before building or calling AWS', async () => {
-    const result = await spawnCli(['hook', 'deploy', 'scim-bridge', '--zip', bridgeZip, '--region', 'eu-west-1', '--allowed-host', 'scim.example.test', '--env', 'ALLOW_INSECURE_LOOPBACK=1'], {
-      env: awsEnv,
-      timeoutMs: 15_000,
-    });
+    const result = await spawnCli(
+      [
+        'hook',
+        'deploy',
+        'scim-bridge',
+        '--zip',
+        bridgeZip,
+        '--region',
+        'eu-west-1',
+        '--allowed-host',
+        'scim.example.test',
+        '--env',
+        'ALLOW_INSECURE_LOOPBACK=1',
+      ],
+      {
+        env: awsEnv,
+        timeoutMs: 15_000,
+      },
+    );
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/ALLOW_INSECURE_LOOPBACK is for local tests only/);
   });
 
   it('hook serve warns on a non-loopback bind, and takes the hook secret from stdin', async () => {
     const secret = 'stdin-hook-secret-Rr4Tt5Yy6';
-    const served = await serveProcess(['token-hook', '--zip', hookZip, '--host', '0.0.0.0', '--hook-secret-stdin', '--env', 'POLICY={"*":["*"]}'], { input: `${secret}\n` });
+    const served = await serveProcess(
+      ['token-hook', '--zip', hookZip, '--host', '0.0.0.0', '--hook-secret-stdin', '--env', 'POLICY={"*":["*"]}'],
+      { input: `${secret}\n` },
+    );
     try {
       expect(served.stderr()).toMatch(/warning: binding to 0\.0\.0\.0: .*reachable from other machines/);
       const port = new URL(served.url).port;
-      const hit = (auth: string) => fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { authorization: auth }, body: '{}' });
+      const hit = (auth: string) =>
+        fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { authorization: auth }, body: '{}' });
       expect((await hit('not-the-secret')).status).toBe(401);
       expect((await hit(secret)).status).toBe(200);
       expect(served.stdout() + served.stderr()).not.toContain(secret);

@@ -15,7 +15,9 @@ export class LocalManagementClient extends ManagementClient {
 }
 
 /** A fetch that sends https://<domain>/... to the emulator's http origin. */
-export function rewritingFetch(emulatorUrl: string): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
+export function rewritingFetch(
+  emulatorUrl: string,
+): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
   return (url, init) => {
     const href = url instanceof Request ? url.url : String(url);
     const target = href.replace(/^https:\/\/[^/]+/, emulatorUrl);
@@ -24,11 +26,21 @@ export function rewritingFetch(emulatorUrl: string): (url: string | URL | Reques
 }
 
 /** A client-credentials token over plain HTTP, cached as the SDK's own TokenProvider does. */
-export function tokenSupplier(emu: Auth0Emulator, clientId: string, clientSecret: string, audience: string): () => Promise<string> {
+export function tokenSupplier(
+  emu: Auth0Emulator,
+  clientId: string,
+  clientSecret: string,
+  audience: string,
+): () => Promise<string> {
   let cached: { token: string; expiresAt: number } | undefined;
   return async () => {
     if (!cached || Date.now() > cached.expiresAt - 10_000) {
-      const { status, body } = await postToken(emu, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience });
+      const { status, body } = await postToken(emu, {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+        audience,
+      });
       if (status !== 200) throw new Error(`token request failed: ${status} ${String(body.error)}`);
       cached = { token: body.access_token as string, expiresAt: Date.now() + (body.expires_in as number) * 1000 };
     }
@@ -42,11 +54,19 @@ export function managementClient(
 ): LocalManagementClient {
   const token =
     opts.token ??
-    tokenSupplier(emu, opts.clientId ?? emu.managementClientId, opts.clientSecret ?? emu.managementClientSecret, emu.managementAudience);
+    tokenSupplier(
+      emu,
+      opts.clientId ?? emu.managementClientId,
+      opts.clientSecret ?? emu.managementClientSecret,
+      emu.managementAudience,
+    );
   return new LocalManagementClient({ domain: emu.domain, token, maxRetries: opts.maxRetries ?? 0 }, emu.url);
 }
 
-export async function withEmulator<T>(options: Auth0EmulatorOptions, fn: (emu: Auth0Emulator) => Promise<T>): Promise<T> {
+export async function withEmulator<T>(
+  options: Auth0EmulatorOptions,
+  fn: (emu: Auth0Emulator) => Promise<T>,
+): Promise<T> {
   const emu = await startAuth0Emulator(options);
   try {
     return await fn(emu);
@@ -55,7 +75,11 @@ export async function withEmulator<T>(options: Auth0EmulatorOptions, fn: (emu: A
   }
 }
 
-export async function postToken(emu: Auth0Emulator, body: Record<string, string>, init: { form?: boolean; headers?: Record<string, string> } = {}) {
+export async function postToken(
+  emu: Auth0Emulator,
+  body: Record<string, string>,
+  init: { form?: boolean; headers?: Record<string, string> } = {},
+) {
   const res = await fetch(emu.tokenUrl, {
     method: 'POST',
     headers: { 'content-type': init.form ? 'application/x-www-form-urlencoded' : 'application/json', ...init.headers },

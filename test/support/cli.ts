@@ -90,7 +90,12 @@ export interface InProcessResult {
 }
 
 /** Runs the CLI's main() in this process with memory streams: for property tests that need thousands of runs. */
-export async function runInProcess(args: string[], env: NodeJS.ProcessEnv, cwd: string, input = ''): Promise<InProcessResult> {
+export async function runInProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  input = '',
+): Promise<InProcessResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';

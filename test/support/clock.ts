@@ -14,7 +14,10 @@ export function frozenDate(at: number = Math.floor(Date.now() / 1000) * 1000): {
 }
 
 /** Resolves with the promise's value once both it has settled and a timer of `ms` has fired; records which came first. */
-export async function settlesAfter<T>(promise: Promise<T>, ms: number): Promise<{ value: T; timerFiredFirst: boolean }> {
+export async function settlesAfter<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ value: T; timerFiredFirst: boolean }> {
   let timerFired = false;
   const timer = new Promise<void>((resolve) => setTimeout(() => ((timerFired = true), resolve()), ms));
   const value = await promise;

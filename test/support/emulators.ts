@@ -82,7 +82,9 @@ export function startEmulatorProcess(args: string[] = [], env: NodeJS.ProcessEnv
 }
 
 /** The Auth0 emulator's request log (an array, or an object with list() in older builds). */
-export function auth0Log(auth0: Auth0Emulator): Array<{ method: string; path: string; status: number; fault?: string }> {
+export function auth0Log(
+  auth0: Auth0Emulator,
+): Array<{ method: string; path: string; status: number; fault?: string }> {
   const log = auth0.requestLog as unknown;
   return Array.isArray(log) ? log : (log as { list(): [] }).list();
 }
@@ -102,7 +104,9 @@ export function auth0Writes(auth0: Auth0Emulator): string[] {
 
 /** Writes in the Okta emulator's log, the OAuth endpoints left out. */
 export function oktaWrites(okta: EmulatorHandle): string[] {
-  return okta.requestLog.filter((e) => e.method !== 'GET' && e.method !== 'HEAD' && !e.path.startsWith('/oauth2/')).map((e) => `${e.method} ${e.path}`);
+  return okta.requestLog
+    .filter((e) => e.method !== 'GET' && e.method !== 'HEAD' && !e.path.startsWith('/oauth2/'))
+    .map((e) => `${e.method} ${e.path}`);
 }
 
 /** Logins of an Okta group's members, straight from the emulator's state. */

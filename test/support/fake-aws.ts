@@ -105,14 +105,19 @@ export function fakeAws(): FakeAws {
       im.restore();
     },
   };
-  const notFound = (what: string) => new ResourceNotFoundException({ message: `Function not found: ${what}`, $metadata: { httpStatusCode: 404 } });
-  const noRole = (name: string) => new NoSuchEntityException({ message: `The role with name ${name} cannot be found.`, $metadata: { httpStatusCode: 404 } });
+  const notFound = (what: string) =>
+    new ResourceNotFoundException({ message: `Function not found: ${what}`, $metadata: { httpStatusCode: 404 } });
+  const noRole = (name: string) =>
+    new NoSuchEntityException({
+      message: `The role with name ${name} cannot be found.`,
+      $metadata: { httpStatusCode: 404 },
+    });
   const seen = (service: string, command: { name: string }, input: unknown) => {
     const call = `${service}:${command.name.replace(/Command$/, '')}`;
     fake.log.push(call);
     fake.inputs.push({ call, input: input as Record<string, unknown> });
   };
-   
+
   const on = (mock: any, service: string, command: any, impl: (input: any) => unknown) =>
     mock.on(command).callsFake(async (input: unknown) => {
       seen(service, command, input);
@@ -123,29 +128,56 @@ export function fakeAws(): FakeAws {
   on(im, 'iam', GetRoleCommand, ({ RoleName }: { RoleName: string }) => {
     const role = fake.roles.get(RoleName);
     if (!role) throw noRole(RoleName);
-    return { Role: { RoleName, Arn: role.arn, AssumeRolePolicyDocument: encodeURIComponent(role.trust), Tags: role.tags, Path: '/', RoleId: 'AROA', CreateDate: new Date() } };
+    return {
+      Role: {
+        RoleName,
+        Arn: role.arn,
+        AssumeRolePolicyDocument: encodeURIComponent(role.trust),
+        Tags: role.tags,
+        Path: '/',
+        RoleId: 'AROA',
+        CreateDate: new Date(),
+      },
+    };
   });
-  on(im, 'iam', CreateRoleCommand, (input: { RoleName: string; AssumeRolePolicyDocument: string; Tags?: FakeRole['tags'] }) => {
-    const arn = `arn:aws:iam::${ACCOUNT}:role/${input.RoleName}`;
-    fake.roles.set(input.RoleName, { arn, trust: input.AssumeRolePolicyDocument, tags: input.Tags ?? [], attached: new Set() });
-    return { Role: { RoleName: input.RoleName, Arn: arn } };
-  });
+  on(
+    im,
+    'iam',
+    CreateRoleCommand,
+    (input: { RoleName: string; AssumeRolePolicyDocument: string; Tags?: FakeRole['tags'] }) => {
+      const arn = `arn:aws:iam::${ACCOUNT}:role/${input.RoleName}`;
+      fake.roles.set(input.RoleName, {
+        arn,
+        trust: input.AssumeRolePolicyDocument,
+        tags: input.Tags ?? [],
+        attached: new Set(),
+      });
+      return { Role: { RoleName: input.RoleName, Arn: arn } };
+    },
+  );
   on(im, 'iam', AttachRolePolicyCommand, ({ RoleName, PolicyArn }: { RoleName: string; PolicyArn: string }) => {
     const role = fake.roles.get(RoleName);
     if (!role) throw noRole(RoleName);
     role.attached.add(PolicyArn);
     return {};
   });
-  on(im, 'iam', UpdateAssumeRolePolicyCommand, ({ RoleName, PolicyDocument }: { RoleName: string; PolicyDocument: string }) => {
-    const role = fake.roles.get(RoleName);
-    if (!role) throw noRole(RoleName);
-    role.trust = PolicyDocument;
-    return {};
-  });
+  on(
+    im,
+    'iam',
+    UpdateAssumeRolePolicyCommand,
+    ({ RoleName, PolicyDocument }: { RoleName: string; PolicyDocument: string }) => {
+      const role = fake.roles.get(RoleName);
+      if (!role) throw noRole(RoleName);
+      role.trust = PolicyDocument;
+      return {};
+    },
+  );
   on(im, 'iam', ListAttachedRolePoliciesCommand, ({ RoleName }: { RoleName: string }) => {
     const role = fake.roles.get(RoleName);
     if (!role) throw noRole(RoleName);
-    return { AttachedPolicies: [...role.attached].map((arn) => ({ PolicyArn: arn, PolicyName: arn.split('/').pop() })) };
+    return {
+      AttachedPolicies: [...role.attached].map((arn) => ({ PolicyArn: arn, PolicyName: arn.split('/').pop() })),
+    };
   });
   on(im, 'iam', DetachRolePolicyCommand, ({ RoleName, PolicyArn }: { RoleName: string; PolicyArn: string }) => {
     fake.roles.get(RoleName)?.attached.delete(PolicyArn);
@@ -174,10 +206,14 @@ export function fakeAws(): FakeAws {
   on(lm, 'lambda', CreateFunctionCommand, (input: lambdaSdk.CreateFunctionRequest) => {
     if (fake.roleNotReadyFailures > 0) {
       fake.roleNotReadyFailures -= 1;
-      throw new InvalidParameterValueException({ message: 'The role defined for the function cannot be assumed by Lambda.', $metadata: { httpStatusCode: 400 } });
+      throw new InvalidParameterValueException({
+        message: 'The role defined for the function cannot be assumed by Lambda.',
+        $metadata: { httpStatusCode: 400 },
+      });
     }
     const name = input.FunctionName as string;
-    if (fake.functions.has(name)) throw new ResourceConflictException({ message: `Function already exist: ${name}`, $metadata: {} });
+    if (fake.functions.has(name))
+      throw new ResourceConflictException({ message: `Function already exist: ${name}`, $metadata: {} });
     const zip = input.Code?.ZipFile as Uint8Array;
     const config: lambdaSdk.FunctionConfiguration = {
       FunctionName: name,
@@ -224,14 +260,21 @@ export function fakeAws(): FakeAws {
     if (!url) throw notFound(`${FunctionName} URL`);
     return { FunctionUrl: url, AuthType: 'NONE', FunctionArn: fake.functions.get(FunctionName)?.config.FunctionArn };
   });
-  on(lm, 'lambda', CreateFunctionUrlConfigCommand, ({ FunctionName, AuthType }: { FunctionName: string; AuthType: string }) => {
-    fn(FunctionName);
-    if (fake.urls.has(FunctionName)) throw new ResourceConflictException({ message: 'exists', $metadata: {} });
-    const url = fake.urlFor(FunctionName);
-    fake.urls.set(FunctionName, url);
-    return { FunctionUrl: url, AuthType };
-  });
-  on(lm, 'lambda', UpdateFunctionUrlConfigCommand, ({ FunctionName }: { FunctionName: string }) => ({ FunctionUrl: fake.urls.get(FunctionName) }));
+  on(
+    lm,
+    'lambda',
+    CreateFunctionUrlConfigCommand,
+    ({ FunctionName, AuthType }: { FunctionName: string; AuthType: string }) => {
+      fn(FunctionName);
+      if (fake.urls.has(FunctionName)) throw new ResourceConflictException({ message: 'exists', $metadata: {} });
+      const url = fake.urlFor(FunctionName);
+      fake.urls.set(FunctionName, url);
+      return { FunctionUrl: url, AuthType };
+    },
+  );
+  on(lm, 'lambda', UpdateFunctionUrlConfigCommand, ({ FunctionName }: { FunctionName: string }) => ({
+    FunctionUrl: fake.urls.get(FunctionName),
+  }));
   on(lm, 'lambda', DeleteFunctionUrlConfigCommand, ({ FunctionName }: { FunctionName: string }) => {
     if (!fake.urls.delete(FunctionName)) throw notFound(`${FunctionName} URL`);
     return {};
@@ -245,13 +288,21 @@ export function fakeAws(): FakeAws {
   on(lm, 'lambda', AddPermissionCommand, (input: lambdaSdk.AddPermissionRequest) => {
     fn(input.FunctionName as string);
     const statements = fake.policies.get(input.FunctionName as string) ?? [];
-    if (statements.some((s) => s.Sid === input.StatementId)) throw new ResourceConflictException({ message: 'The statement id provided already exists.', $metadata: {} });
+    if (statements.some((s) => s.Sid === input.StatementId))
+      throw new ResourceConflictException({ message: 'The statement id provided already exists.', $metadata: {} });
     const condition = input.FunctionUrlAuthType
       ? { StringEquals: { 'lambda:FunctionUrlAuthType': input.FunctionUrlAuthType } }
       : input.InvokedViaFunctionUrl
         ? { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } }
         : undefined;
-    statements.push({ Sid: input.StatementId, Effect: 'Allow', Principal: input.Principal, Action: input.Action, Resource: 'arn', ...(condition ? { Condition: condition } : {}) });
+    statements.push({
+      Sid: input.StatementId,
+      Effect: 'Allow',
+      Principal: input.Principal,
+      Action: input.Action,
+      Resource: 'arn',
+      ...(condition ? { Condition: condition } : {}),
+    });
     fake.policies.set(input.FunctionName as string, statements);
     return { Statement: '{}' };
   });

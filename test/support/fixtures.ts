@@ -35,7 +35,12 @@ export const test = base.extend<SupportFixtures>({
     }
   },
   orgWs: async ({ task }, use) => {
-    const ws = await orgWorkspace(task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 24).toLowerCase() || 'test');
+    const ws = await orgWorkspace(
+      task.name
+        .replace(/[^a-z0-9]+/gi, '-')
+        .slice(0, 24)
+        .toLowerCase() || 'test',
+    );
     try {
       await use(ws);
     } finally {

@@ -44,7 +44,10 @@ export function keychainProbe(): { ok: true } | { ok: false; reason: string } {
 export const hasKeychain = !(skipKeychainRequested && !keychainProbe().ok);
 
 /** describe() for a suite that needs the OS keychain: runs, fails saying why, or (when asked) skips visibly. */
-export function describeWithKeychain(name: string, ...rest: [fn: () => void] | [options: object, fn: () => void]): void {
+export function describeWithKeychain(
+  name: string,
+  ...rest: [fn: () => void] | [options: object, fn: () => void]
+): void {
   const fn = rest.length === 1 ? rest[0] : rest[1];
   const options = rest.length === 1 ? {} : rest[0];
   const probe = keychainProbe();
@@ -54,7 +57,7 @@ export function describeWithKeychain(name: string, ...rest: [fn: () => void] | [
     describe.skip(`${name} [skipped by OKTA_M2M_SKIP_KEYCHAIN_TESTS=1: ${probe.reason}]`, options, fn);
   } else {
     describe(name, () => {
-    it('needs an OS keychain', () => {
+      it('needs an OS keychain', () => {
         throw new Error(`${HOW} (${probe.reason})`);
       });
     });
@@ -110,8 +113,13 @@ export async function secretToolLookup(account: string): Promise<string | undefi
 
 export async function secretToolStore(account: string, value: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = execFile('secret-tool', ['store', '--label', `test ${account}`, 'service', 'okta-m2m', 'username', account], (error) =>
-      error ? reject(error instanceof Error ? error : new Error('secret-tool store failed', { cause: error })) : resolve(),
+    const child = execFile(
+      'secret-tool',
+      ['store', '--label', `test ${account}`, 'service', 'okta-m2m', 'username', account],
+      (error) =>
+        error
+          ? reject(error instanceof Error ? error : new Error('secret-tool store failed', { cause: error }))
+          : resolve(),
     );
     child.stdin?.end(value);
   });
@@ -126,5 +134,7 @@ export function keychainLookup(account: string): string | undefined {
 /** Accounts stored under service okta-m2m. */
 export function keychainAccounts(): string[] {
   const result = spawnSync('secret-tool', ['search', '--all', 'service', 'okta-m2m'], { encoding: 'utf8' });
-  return [...`${result.stdout ?? ''}\n${result.stderr ?? ''}`.matchAll(/^attribute\.username = (.+)$/gm)].map((m) => m[1]!.trim());
+  return [...`${result.stdout ?? ''}\n${result.stderr ?? ''}`.matchAll(/^attribute\.username = (.+)$/gm)].map((m) =>
+    m[1]!.trim(),
+  );
 }

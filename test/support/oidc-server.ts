@@ -61,11 +61,36 @@ export async function startOidcServer(options: { accessTokenTtl?: number } = {})
 
   const provider = new Provider(issuer, {
     clients: [
-      { ...clientBase, client_id: clients.basic.clientId, client_secret: clients.basic.clientSecret, token_endpoint_auth_method: 'client_secret_basic' },
-      { ...clientBase, client_id: clients.special.clientId, client_secret: clients.special.clientSecret, token_endpoint_auth_method: 'client_secret_basic' },
-      { ...clientBase, client_id: clients.post.clientId, client_secret: clients.post.clientSecret, token_endpoint_auth_method: 'client_secret_post' },
-      { ...clientBase, client_id: clients.rsa.clientId, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [rsaPublic] } },
-      { ...clientBase, client_id: clients.ec.clientId, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [ecPublic] } },
+      {
+        ...clientBase,
+        client_id: clients.basic.clientId,
+        client_secret: clients.basic.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+      {
+        ...clientBase,
+        client_id: clients.special.clientId,
+        client_secret: clients.special.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+      {
+        ...clientBase,
+        client_id: clients.post.clientId,
+        client_secret: clients.post.clientSecret,
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+      {
+        ...clientBase,
+        client_id: clients.rsa.clientId,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [rsaPublic] },
+      },
+      {
+        ...clientBase,
+        client_id: clients.ec.clientId,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [ecPublic] },
+      },
     ],
     jwks: { keys: [{ ...(await exportJWK(signing.privateKey)), kid: 'server-1', use: 'sig', alg: 'RS256' }] },
     scopes: SCOPES,

@@ -13,16 +13,30 @@ export interface ApiResponse<T = any> {
 }
 
 /** Raw management call with the SSWS admin token (or the given Authorization header). */
-export async function api<T = any>(emulator: EmulatorHandle, method: string, path: string, body?: unknown, authorization?: string | null): Promise<ApiResponse<T>> {
+export async function api<T = any>(
+  emulator: EmulatorHandle,
+  method: string,
+  path: string,
+  body?: unknown,
+  authorization?: string | null,
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (authorization !== null) headers.Authorization = authorization ?? `SSWS ${emulator.adminToken}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${emulator.url}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-export async function tokenRequest(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<ApiResponse> {
+export async function tokenRequest(
+  url: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', ...headers },
@@ -84,12 +98,21 @@ export const serviceApp = (label: string, method = 'client_secret_basic', jwks?:
   label,
   signOnMode: 'OPENID_CONNECT',
   credentials: { oauthClient: { token_endpoint_auth_method: method } },
-  settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], ...(jwks ? { jwks: { keys: jwks } } : {}) } },
+  settings: {
+    oauthClient: {
+      application_type: 'service',
+      grant_types: ['client_credentials'],
+      response_types: ['token'],
+      ...(jwks ? { jwks: { keys: jwks } } : {}),
+    },
+  },
 });
 
 /** GET on the management API as the admin. */
 export async function adminGet(emu: EmulatorHandle, path: string): Promise<any[]> {
-  const res = await fetch(`${emu.url}${path}`, { headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' } });
+  const res = await fetch(`${emu.url}${path}`, {
+    headers: { Authorization: `SSWS ${emu.adminToken}`, Accept: 'application/json' },
+  });
   if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
   return (await res.json()) as any[];
 }
@@ -115,7 +138,9 @@ export async function orgInventory(emu: EmulatorHandle): Promise<Record<string, 
       add(`policy:${server.name}/${policy.name}|${policy.status}`);
       for (const rule of await adminGet(emu, `/api/v1/authorizationServers/${server.id}/policies/${policy.id}/rules`)) {
         const scopes = [...(rule.conditions?.scopes?.include ?? [])].sort().join(',');
-        add(`rule:${server.name}/${policy.name}/${rule.name}|${rule.status}|${scopes}|${rule.actions?.token?.accessTokenLifetimeMinutes}`);
+        add(
+          `rule:${server.name}/${policy.name}/${rule.name}|${rule.status}|${scopes}|${rule.actions?.token?.accessTokenLifetimeMinutes}`,
+        );
       }
     }
   }
@@ -131,7 +156,8 @@ export async function orgObjects(emu: EmulatorHandle) {
     const scopes = (await adminGet(emu, `/api/v1/authorizationServers/${server.id}/scopes`)).filter((s) => !s.system);
     const policies = await adminGet(emu, `/api/v1/authorizationServers/${server.id}/policies`);
     const rules = [];
-    for (const policy of policies) rules.push(...(await adminGet(emu, `/api/v1/authorizationServers/${server.id}/policies/${policy.id}/rules`)));
+    for (const policy of policies)
+      rules.push(...(await adminGet(emu, `/api/v1/authorizationServers/${server.id}/policies/${policy.id}/rules`)));
     details.push({ server, scopes, policies, rules });
   }
   return { apps, servers, details };
@@ -149,7 +175,12 @@ export async function orgDigest(emu: EmulatorHandle) {
         audiences: d.server.audiences,
         scopes: d.scopes.map((s: any) => `${s.name}|${s.default}`).sort(),
         policies: d.policies.map((p: any) => `${p.name}|${p.status}|${p.conditions?.clients?.include?.length}`).sort(),
-        rules: d.rules.map((r: any) => `${r.name}|${r.status}|${[...(r.conditions?.scopes?.include ?? [])].sort().join(',')}|${r.actions?.token?.accessTokenLifetimeMinutes}`).sort(),
+        rules: d.rules
+          .map(
+            (r: any) =>
+              `${r.name}|${r.status}|${[...(r.conditions?.scopes?.include ?? [])].sort().join(',')}|${r.actions?.token?.accessTokenLifetimeMinutes}`,
+          )
+          .sort(),
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
   };
@@ -167,11 +198,16 @@ export function managementRequests(log: LogEntry[]): LogEntry[] {
 }
 
 /** Writes in a request log other than the OAuth endpoints and the emulator's control API. */
-export const writeMethods = (log: LogEntry[]) => log.filter((e) => e.method !== 'GET' && !e.path.startsWith('/oauth2/') && !e.path.startsWith('/__emulator'));
+export const writeMethods = (log: LogEntry[]) =>
+  log.filter((e) => e.method !== 'GET' && !e.path.startsWith('/oauth2/') && !e.path.startsWith('/__emulator'));
 
 /** A client credentials token with client_secret_basic, by hand. */
 export async function mintWithSecret(tokenEndpoint: string, clientId: string, secret: string, scope?: string) {
-  const res = await tokenRequest(tokenEndpoint, { grant_type: 'client_credentials', ...(scope ? { scope } : {}) }, { Authorization: basicAuth(clientId, secret) });
+  const res = await tokenRequest(
+    tokenEndpoint,
+    { grant_type: 'client_credentials', ...(scope ? { scope } : {}) },
+    { Authorization: basicAuth(clientId, secret) },
+  );
   return { status: res.status, body: res.body as Record<string, any> };
 }
 

@@ -14,6 +14,7 @@ export const BIN = cliPath;
 
 /** A suite that spawns the built CLI fails at once, and says why, when there is no build. */
 export function requireBuilt(): void {
-  if (!existsSync(join(builtRoot, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run "npm run build" first.');
+  if (!existsSync(join(builtRoot, 'dist', 'cli.js')))
+    throw new Error('dist/cli.js is missing: run "npm run build" first.');
 }
 export const requireBuild = requireBuilt;

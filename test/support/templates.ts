@@ -9,14 +9,19 @@ import { join } from 'node:path';
 import { buildTemplate, type BuildResult } from '../../src/lambda/build.js';
 import { loadHandler, type LoadedHandler } from '../../src/lambda/serve.js';
 
-export type Handler = (event: unknown, context?: unknown) => Promise<{
+export type Handler = (
+  event: unknown,
+  context?: unknown,
+) => Promise<{
   statusCode: number;
   headers?: Record<string, string>;
   body?: string;
   isBase64Encoded?: boolean;
 }>;
 
-export async function buildAndLoad(name: string): Promise<{ build: BuildResult; handler: Handler; loaded: LoadedHandler }> {
+export async function buildAndLoad(
+  name: string,
+): Promise<{ build: BuildResult; handler: Handler; loaded: LoadedHandler }> {
   const outDir = mkdtempSync(join(tmpdir(), 'okta-m2m-build-'));
   const build = await buildTemplate(name, { outDir });
   const loaded = await loadHandler(build.zipPath);
@@ -76,7 +81,13 @@ export interface TokenServer extends Local {
 }
 
 export async function startTokenServer(): Promise<TokenServer> {
-  const state = { requests: [] as TokenServer['requests'], expiresIn: 3600, delayMs: 0, fail: undefined as number | undefined, issued: [] as string[] };
+  const state = {
+    requests: [] as TokenServer['requests'],
+    expiresIn: 3600,
+    delayMs: 0,
+    fail: undefined as number | undefined,
+    issued: [] as string[],
+  };
   const local = await listen(async (req, res, body) => {
     state.requests.push({ authorization: req.headers.authorization, body: body.toString('utf8') });
     if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
@@ -104,7 +115,10 @@ export async function startScimServer(): Promise<ScimServer> {
     const auth = req.headers.authorization ?? '';
     const token = auth.replace(/^Bearer /, '');
     if (!auth.startsWith('Bearer ') || state.revoked.has(token) || state.refuseAll) {
-      res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"', 'content-type': 'application/scim+json' });
+      res.writeHead(401, {
+        'www-authenticate': 'Bearer error="invalid_token"',
+        'content-type': 'application/scim+json',
+      });
       return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401' }));
     }
     const path = url.split('?')[0];
@@ -151,7 +165,12 @@ export async function startScimServer(): Promise<ScimServer> {
         'application/scim+json',
       );
     }
-    json(res, 404, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' }, 'application/scim+json');
+    json(
+      res,
+      404,
+      { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' },
+      'application/scim+json',
+    );
   });
   return Object.assign<typeof state, Local>(state, local);
 }
@@ -177,7 +196,13 @@ export function makeEvent(i: EventInput): Record<string, unknown> {
     requestContext: {
       requestId: `req-${seq}`,
       domainName: 'abc123.lambda-url.us-east-1.on.aws',
-      http: { method: i.method ?? 'GET', path: i.path, sourceIp: '203.0.113.9', protocol: 'HTTP/1.1', userAgent: 'test' },
+      http: {
+        method: i.method ?? 'GET',
+        path: i.path,
+        sourceIp: '203.0.113.9',
+        protocol: 'HTTP/1.1',
+        userAgent: 'test',
+      },
     },
     body: i.body,
     isBase64Encoded: i.isBase64Encoded ?? false,

@@ -5,12 +5,17 @@
  */
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 
-const childProcess = createRequire(import.meta.url)('node:child_process') as Record<string, (...args: unknown[]) => unknown>;
+const childProcess = createRequire(import.meta.url)('node:child_process') as Record<
+  string,
+  (...args: unknown[]) => unknown
+>;
 for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']) {
   const original = childProcess[name]!;
   childProcess[name] = (...args: unknown[]) => {
     if (/[\\/]esbuild([\\/.-]|$)/.test(String(args[0]))) return original(...args);
-    throw new Error(`child_process.${name}(${String(args[0])}) in the unit lane: add this suite to SLOW in vitest.config.ts, or test it in process`);
+    throw new Error(
+      `child_process.${name}(${String(args[0])}) in the unit lane: add this suite to SLOW in vitest.config.ts, or test it in process`,
+    );
   };
 }
 syncBuiltinESMExports();

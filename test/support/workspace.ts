@@ -18,12 +18,19 @@ export function uniqueProfile(label: string): string {
 }
 
 /** A folder alone: its path, the env pointing the CLI's config into it, and its removal. */
-export async function tempWorkspace(prefix = 'okta-m2m-test-'): Promise<{ dir: string; env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }> {
+export async function tempWorkspace(
+  prefix = 'okta-m2m-test-',
+): Promise<{ dir: string; env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, env: { OKTA_M2M_CONFIG_DIR: join(dir, 'config') }, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    env: { OKTA_M2M_CONFIG_DIR: join(dir, 'config') },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
-const projectState = async (dir: string): Promise<any> => JSON.parse(await readFile(join(dir, '.okta-m2m', 'state.json'), 'utf8'));
+const projectState = async (dir: string): Promise<any> =>
+  JSON.parse(await readFile(join(dir, '.okta-m2m', 'state.json'), 'utf8'));
 
 export interface OrgWorkspace {
   dir: string;
@@ -90,12 +97,21 @@ export async function workspace(): Promise<Workspace> {
     env,
     outputs,
     async run(args, options = {}) {
-      const result = await spawnCli(args, { cwd: dir, env: { ...env, ...options.env }, input: options.input ?? '', timeoutMs: options.timeoutMs ?? 90_000 });
+      const result = await spawnCli(args, {
+        cwd: dir,
+        env: { ...env, ...options.env },
+        input: options.input ?? '',
+        timeoutMs: options.timeoutMs ?? 90_000,
+      });
       outputs.push(result.stdout, result.stderr);
       return result;
     },
     spawn(args, extra = {}) {
-      const child = spawn(process.execPath, [cliPath, ...args], { cwd: dir, env: { ...env, ...extra }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cliPath, ...args], {
+        cwd: dir,
+        env: { ...env, ...extra },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       child.stdin.end();
       return child;
     },
@@ -117,7 +133,11 @@ export async function login(ws: Workspace, emu: EmulatorHandle): Promise<RunResu
  * A profile connected to both emulators without running login: the file written as login writes it, the secrets
  * in the environment variables the secret store reads first (what CI does).
  */
-export async function connectProfile(ws: Workspace, emus: Emulators, management?: { clientId: string; clientSecret: string }): Promise<void> {
+export async function connectProfile(
+  ws: Workspace,
+  emus: Emulators,
+  management?: { clientId: string; clientSecret: string },
+): Promise<void> {
   await mkdir(join(ws.dir, 'config'), { recursive: true });
   const doc = {
     version: 1,
@@ -126,7 +146,11 @@ export async function connectProfile(ws: Workspace, emus: Emulators, management?
       [ws.profile]: {
         orgUrl: emus.okta.url,
         authMode: 'ssws',
-        auth0: { domain: emus.auth0.domain, clientId: management?.clientId ?? emus.auth0.managementClientId, baseUrl: emus.auth0.url },
+        auth0: {
+          domain: emus.auth0.domain,
+          clientId: management?.clientId ?? emus.auth0.managementClientId,
+          baseUrl: emus.auth0.url,
+        },
       },
     },
   };

@@ -3,7 +3,20 @@
 import fc from 'fast-check';
 import { generateKeyPair, exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, startScimServer, startTokenServer, type Handler, type Local, type ScimServer, type TokenServer } from '../support/templates.js';
+import {
+  bridgeToken,
+  buildAndLoad,
+  json,
+  listen,
+  makeEvent,
+  setEnv,
+  startScimServer,
+  startTokenServer,
+  type Handler,
+  type Local,
+  type ScimServer,
+  type TokenServer,
+} from '../support/templates.js';
 
 let bridge: Handler;
 let hook: Handler;
@@ -15,7 +28,12 @@ const HOOK_SECRET = 'prop-hook-secret';
 
 beforeAll(async () => {
   let b, h;
-  [b, h, scim, tokens] = await Promise.all([buildAndLoad('scim-bridge'), buildAndLoad('token-hook'), startScimServer(), startTokenServer()]);
+  [b, h, scim, tokens] = await Promise.all([
+    buildAndLoad('scim-bridge'),
+    buildAndLoad('token-hook'),
+    startScimServer(),
+    startTokenServer(),
+  ]);
   bridge = b.handler;
   hook = h.handler;
   const { publicKey } = await generateKeyPair('RS256');
@@ -55,21 +73,53 @@ function wellFormed(r: unknown): { statusCode: number; headers: Record<string, s
 }
 
 const headerName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
-const headers = fc.dictionary(fc.oneof(headerName, fc.constantFrom('authorization', 'content-type', 'accept', 'if-match', 'x-hook-key')), fc.string({ maxLength: 80 }), { maxKeys: 6 });
+const headers = fc.dictionary(
+  fc.oneof(headerName, fc.constantFrom('authorization', 'content-type', 'accept', 'if-match', 'x-hook-key')),
+  fc.string({ maxLength: 80 }),
+  { maxKeys: 6 },
+);
 const pathPiece = fc.oneof(
   fc.string({ maxLength: 20 }),
-  fc.constantFrom('..', '.', '%2f', '%2F', '%2e%2e', '@', 'evil.example', '127.0.0.1', '[::1]', '%00', '\\', 'scim', 'v2', 'Users', '%', '%zz', '?', '#'),
+  fc.constantFrom(
+    '..',
+    '.',
+    '%2f',
+    '%2F',
+    '%2e%2e',
+    '@',
+    'evil.example',
+    '127.0.0.1',
+    '[::1]',
+    '%00',
+    '\\',
+    'scim',
+    'v2',
+    'Users',
+    '%',
+    '%zz',
+    '?',
+    '#',
+  ),
 );
-const method = fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'get'), fc.string({ maxLength: 8 }));
+const method = fc.oneof(
+  fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'get'),
+  fc.string({ maxLength: 8 }),
+);
 
 const randomEvent = fc.oneof(
   fc.anything(),
   fc.record(
     {
-      rawPath: fc.oneof(fc.string({ maxLength: 60 }), fc.array(pathPiece, { maxLength: 6 }).map((p) => `/${p.join('/')}`)),
+      rawPath: fc.oneof(
+        fc.string({ maxLength: 60 }),
+        fc.array(pathPiece, { maxLength: 6 }).map((p) => `/${p.join('/')}`),
+      ),
       rawQueryString: fc.string({ maxLength: 40 }),
       headers: fc.oneof(headers, fc.anything()),
-      requestContext: fc.oneof(fc.record({ http: fc.record({ method }), requestId: fc.string({ maxLength: 40 }) }), fc.anything()),
+      requestContext: fc.oneof(
+        fc.record({ http: fc.record({ method }), requestId: fc.string({ maxLength: 40 }) }),
+        fc.anything(),
+      ),
       body: fc.oneof(fc.string({ maxLength: 200 }), fc.anything()),
       isBase64Encoded: fc.oneof(fc.boolean(), fc.anything()),
     },
@@ -96,13 +146,26 @@ describe('scim-bridge never crashes', () => {
     const bt = bridgeToken({ v: 1, tokenUrl: `${tokens.url}/token`, clientId: 'prop', clientSecret: 'prop-secret' });
     const statuses = new Set<number>();
     await fc.assert(
-      fc.asyncProperty(fc.array(pathPiece, { maxLength: 5 }), fc.string({ maxLength: 30 }), method, headers, fc.option(fc.string({ maxLength: 100 })), async (pieces, query, m, hs, body) => {
-        const event = makeEvent({ method: m, path: `/${scim.host}/${pieces.join('/')}`, query, headers: { ...hs, authorization: `Bearer ${bt}` }, body: body ?? undefined });
-        const res = wellFormed(await bridge(event));
-        // Upstream answers (200/201/404...) or a bridge refusal; never an internal error.
-        expect(res.statusCode).not.toBe(500);
-        statuses.add(res.statusCode);
-      }),
+      fc.asyncProperty(
+        fc.array(pathPiece, { maxLength: 5 }),
+        fc.string({ maxLength: 30 }),
+        method,
+        headers,
+        fc.option(fc.string({ maxLength: 100 })),
+        async (pieces, query, m, hs, body) => {
+          const event = makeEvent({
+            method: m,
+            path: `/${scim.host}/${pieces.join('/')}`,
+            query,
+            headers: { ...hs, authorization: `Bearer ${bt}` },
+            body: body ?? undefined,
+          });
+          const res = wellFormed(await bridge(event));
+          // Upstream answers (200/201/404...) or a bridge refusal; never an internal error.
+          expect(res.statusCode).not.toBe(500);
+          statuses.add(res.statusCode);
+        },
+      ),
       { numRuns: 200 },
     );
     // Both sides were exercised: forwarded requests and refusals.
@@ -125,32 +188,59 @@ describe('token-hook never crashes', () => {
   });
 
   it('on arbitrary hook bodies with the right secret', async () => {
-    const assertion = fc.oneof(fc.string({ maxLength: 60 }), fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((p) => p.join('.')));
+    const assertion = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((p) => p.join('.')),
+    );
     const body = fc.oneof(
       fc.anything().map((v) => JSON.stringify(v) ?? 'null'),
       fc.string(),
-      fc.record(
-        {
-          data: fc.record(
-            {
-              context: fc.record(
-                {
-                  request: fc.record({ url: fc.oneof(fc.record({ value: assertion.map((a) => `https://o.example/t?assertion=${encodeURIComponent(a)}`) }), fc.anything()) }, { requiredKeys: [] }),
-                  protocol: fc.record({ client: fc.record({ id: fc.oneof(fc.string(), fc.anything()) }), request: fc.record({ scope: fc.anything(), assertion }, { requiredKeys: [] }) }, { requiredKeys: [] }),
-                },
-                { requiredKeys: [] },
-              ),
-              access: fc.anything(),
-            },
-            { requiredKeys: [] },
-          ),
-        },
-        { requiredKeys: [] },
-      ).map((v) => JSON.stringify(v)),
+      fc
+        .record(
+          {
+            data: fc.record(
+              {
+                context: fc.record(
+                  {
+                    request: fc.record(
+                      {
+                        url: fc.oneof(
+                          fc.record({
+                            value: assertion.map((a) => `https://o.example/t?assertion=${encodeURIComponent(a)}`),
+                          }),
+                          fc.anything(),
+                        ),
+                      },
+                      { requiredKeys: [] },
+                    ),
+                    protocol: fc.record(
+                      {
+                        client: fc.record({ id: fc.oneof(fc.string(), fc.anything()) }),
+                        request: fc.record({ scope: fc.anything(), assertion }, { requiredKeys: [] }),
+                      },
+                      { requiredKeys: [] },
+                    ),
+                  },
+                  { requiredKeys: [] },
+                ),
+                access: fc.anything(),
+              },
+              { requiredKeys: [] },
+            ),
+          },
+          { requiredKeys: [] },
+        )
+        .map((v) => JSON.stringify(v)),
     );
     await fc.assert(
       fc.asyncProperty(body, fc.boolean(), async (b, b64) => {
-        const event = makeEvent({ method: 'POST', path: '/', headers: { authorization: HOOK_SECRET }, body: b64 ? Buffer.from(b).toString('base64') : b, isBase64Encoded: b64 });
+        const event = makeEvent({
+          method: 'POST',
+          path: '/',
+          headers: { authorization: HOOK_SECRET },
+          body: b64 ? Buffer.from(b).toString('base64') : b,
+          isBase64Encoded: b64,
+        });
         const res = wellFormed(await hook(event));
         expect(res.statusCode).toBe(200);
         const parsed = JSON.parse(res.body) as { error?: { errorSummary: string }; commands?: unknown };

@@ -1,6 +1,11 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import {
+  provisionClientCredentials,
+  startEmulator,
+  type ClientCredentialsFixture,
+  type EmulatorHandle,
+} from '../../src/emulator/okta/index.js';
 import { buildTemplate } from '../../src/lambda/build.js';
 import { serveHandler, type ServeHandle } from '../../src/lambda/serve.js';
 import { encodeBridgeToken } from '../../src/scim/bridge-token.js';
@@ -44,7 +49,12 @@ afterAll(async () => {
 
 describe('the built scim-bridge with tokens from the emulator', () => {
   it('proxies 50 SCIM calls with one token request, and the SCIM server sees the emulator-signed token', async () => {
-    const token = encodeBridgeToken({ tokenUrl: fixture.tokenUrl, clientId: fixture.clientId, clientSecret: fixture.clientSecret!, scope: fixture.scope });
+    const token = encodeBridgeToken({
+      tokenUrl: fixture.tokenUrl,
+      clientId: fixture.clientId,
+      clientSecret: fixture.clientSecret!,
+      scope: fixture.scope,
+    });
     emulator.clearRequestLog();
     const base = `${bridge.url}/localhost:${new URL(scim.url).port}/scim/v2`;
     for (let call = 0; call < 50; call += 1) {
@@ -61,8 +71,14 @@ describe('the built scim-bridge with tokens from the emulator', () => {
   });
 
   it('refuses a bridge token for a client the emulator does not know, as a SCIM error', async () => {
-    const token = encodeBridgeToken({ tokenUrl: fixture.tokenUrl, clientId: '0oaUnknownClient00000', clientSecret: 'nope-nope-nope' });
-    const res = await fetch(`${bridge.url}/localhost:${new URL(scim.url).port}/scim/v2/Users`, { headers: { Authorization: `Bearer ${token}` } });
+    const token = encodeBridgeToken({
+      tokenUrl: fixture.tokenUrl,
+      clientId: '0oaUnknownClient00000',
+      clientSecret: 'nope-nope-nope',
+    });
+    const res = await fetch(`${bridge.url}/localhost:${new URL(scim.url).port}/scim/v2/Users`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect([401, 502]).toContain(res.status);
     expect(await res.json()).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
   });

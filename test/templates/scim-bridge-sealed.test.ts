@@ -12,7 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { provisionClientCredentials, startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import {
+  provisionClientCredentials,
+  startEmulator,
+  type ClientCredentialsFixture,
+  type EmulatorHandle,
+} from '../../src/emulator/okta/index.js';
 import { buildTemplate } from '../../src/lambda/build.js';
 import { serveHandler } from '../../src/lambda/serve.js';
 import { encodeBridgeToken } from '../../src/scim/bridge-token.js';
@@ -35,10 +40,17 @@ const cli = (args: string[], input = '') => spawnCli(args, { env, cwd: dir, inpu
 /** Okta's SCIM app as far as the bridge sees it: its static bearer token, SCIM media types, its request shapes. */
 function scimApp(bridgeUrl: string, token: string) {
   const base = `${bridgeUrl}/${scimHost()}/scim/v2`;
-  const headers = { Authorization: `Bearer ${token}`, Accept: 'application/scim+json', 'User-Agent': 'Okta SCIM Client 1.0.0' };
+  const headers = {
+    Authorization: `Bearer ${token}`,
+    Accept: 'application/scim+json',
+    'User-Agent': 'Okta SCIM Client 1.0.0',
+  };
   return {
     base,
-    findUser: (userName: string) => fetch(`${base}/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`, { headers }),
+    findUser: (userName: string) =>
+      fetch(`${base}/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`, {
+        headers,
+      }),
     createUser: (userName: string) =>
       fetch(`${base}/Users`, {
         method: 'POST',
@@ -49,21 +61,33 @@ function scimApp(bridgeUrl: string, token: string) {
       fetch(`${base}/Users/${id}`, {
         method: 'PATCH',
         headers: { ...headers, 'Content-Type': 'application/scim+json' },
-        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] }),
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', value: { active: false } }],
+        }),
       }),
   };
 }
 
 /** The forms a secret travels in (as in the canary suite): as is, URL-encoded, base64, base64url, an inner fragment. */
 function forms(value: string): string[] {
-  const out = new Set([value, encodeURIComponent(value), Buffer.from(value).toString('base64'), Buffer.from(value).toString('base64url')]);
+  const out = new Set([
+    value,
+    encodeURIComponent(value),
+    Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('base64url'),
+  ]);
   if (value.length >= 24) out.add(value.slice(4, 20));
   return [...out];
 }
 
 function serveBridge(args: string[]): Promise<typeof serve> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'hook', 'serve', 'scim-bridge', ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, 'hook', 'serve', 'scim-bridge', ...args], {
+      cwd: dir,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -110,13 +134,28 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
   it('hook serve records the public half of a new bridge key; encode --seal seals to it', async () => {
     const state = JSON.parse(await readFile(join(dir, '.okta-m2m', 'state.json'), 'utf8'));
     const record = state.profiles.sealed.scimBridge;
-    expect(record).toMatchObject({ source: 'hook serve', privateKeyIn: 'environment', publicJwk: { kty: 'EC', crv: 'P-256' } });
+    expect(record).toMatchObject({
+      source: 'hook serve',
+      privateKeyIn: 'environment',
+      publicJwk: { kty: 'EC', crv: 'P-256' },
+    });
     expect(record.publicJwk).not.toHaveProperty('d');
     kid = record.kid;
     expect(serve.stderr()).toContain(`bridge key ${kid}`);
 
     const encoded = await cli(
-      ['scim-token', 'encode', '--seal', '--token-url', fixture.tokenUrl, '--client-id', fixture.clientId, '--client-secret-stdin', '--scope', fixture.scope],
+      [
+        'scim-token',
+        'encode',
+        '--seal',
+        '--token-url',
+        fixture.tokenUrl,
+        '--client-id',
+        fixture.clientId,
+        '--client-secret-stdin',
+        '--scope',
+        fixture.scope,
+      ],
       fixture.clientSecret,
     );
     expect(encoded.code, encoded.stderr).toBe(0);
@@ -138,7 +177,11 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
 
     expect(emulator.requestLog.filter((e) => e.path.endsWith('/v1/token'))).toHaveLength(1);
     const upstream = scim.requests.slice(-3);
-    expect(upstream.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual(['GET /scim/v2/Users', 'POST /scim/v2/Users', 'PATCH /scim/v2/Users/u-1']);
+    expect(upstream.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+      'GET /scim/v2/Users',
+      'POST /scim/v2/Users',
+      'PATCH /scim/v2/Users/u-1',
+    ]);
     const accessToken = String(upstream[0]!.headers.authorization).replace(/^Bearer /, '');
     expect(decodeJwt(accessToken)).toMatchObject({ iss: fixture.issuer, cid: fixture.clientId, scp: [fixture.scope] });
     // The bridge token never goes upstream.
@@ -146,11 +189,13 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
   });
 
   it('answers the same token altered in any one character, or sealed to another key, with the 401 of no token', async () => {
-    const app = (token: string) => fetch(`${serve.url}/${scimHost()}/scim/v2/Users`, { headers: { Authorization: `Bearer ${token}` } });
+    const app = (token: string) =>
+      fetch(`${serve.url}/${scimHost()}/scim/v2/Users`, { headers: { Authorization: `Bearer ${token}` } });
     const unauthenticated = await fetch(`${serve.url}/${scimHost()}/scim/v2/Users`);
     expect(unauthenticated.status).toBe(401);
     // What could tell one refusal from another: status, body, and the headers the bridge sets (not the per-request ones).
-    const shape = (res: Response) => JSON.stringify(['content-type', 'www-authenticate', 'cache-control'].map((h) => res.headers.get(h)));
+    const shape = (res: Response) =>
+      JSON.stringify(['content-type', 'www-authenticate', 'cache-control'].map((h) => res.headers.get(h)));
     const refusal = { headers: shape(unauthenticated), body: await unauthenticated.text() };
 
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -158,7 +203,10 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
     const scimCallsBefore = scim.requests.length;
     for (let i = 0; i < sealed.length; i += 1) {
       const c = sealed[i]!;
-      const altered = sealed.slice(0, i) + (c === '.' ? 'A' : alphabet[(alphabet.indexOf(c) + 1) % alphabet.length]!) + sealed.slice(i + 1);
+      const altered =
+        sealed.slice(0, i) +
+        (c === '.' ? 'A' : alphabet[(alphabet.indexOf(c) + 1) % alphabet.length]!) +
+        sealed.slice(i + 1);
       const res = await app(altered);
       const key = `${res.status} ${shape(res) === refusal.headers} ${(await res.text()) === refusal.body}`;
       answers.set(key, [...(answers.get(key) ?? []), i]);
@@ -167,7 +215,15 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
     expect(answers.get('401 true true')).toHaveLength(sealed.length);
 
     const otherKey = await generateBridgeKeyPair();
-    const toOther = await sealBridgeToken({ tokenUrl: fixture.tokenUrl, clientId: fixture.clientId, clientSecret: fixture.clientSecret!, scope: fixture.scope }, otherKey.publicJwk);
+    const toOther = await sealBridgeToken(
+      {
+        tokenUrl: fixture.tokenUrl,
+        clientId: fixture.clientId,
+        clientSecret: fixture.clientSecret!,
+        scope: fixture.scope,
+      },
+      otherKey.publicJwk,
+    );
     const res = await app(toOther);
     expect(res.status).toBe(401);
     expect(await res.text()).toBe(refusal.body);
@@ -184,19 +240,30 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
     const shown = await cli(['scim-token', 'decode', '--show-secret', sealed]);
     expect(shown.code).toBe(2);
     expect(shown.stderr).toMatch(/only the bridge/);
-    outputs.push({ label: 'decode', result: human }, { label: 'decode --json', result: json }, { label: 'decode --show-secret', result: shown });
+    outputs.push(
+      { label: 'decode', result: human },
+      { label: 'decode --json', result: json },
+      { label: 'decode --show-secret', result: shown },
+    );
   });
 
   it('the client secret and the private key appear in no output, bridge log or file; the token only where asked', async () => {
-    outputs.push({ label: 'hook serve (and the bridge logs)', result: { stdout: serve.stdout(), stderr: serve.stderr() } });
+    outputs.push({
+      label: 'hook serve (and the bridge logs)',
+      result: { stdout: serve.stdout(), stderr: serve.stderr() },
+    });
     const secret = fixture.clientSecret!;
     const found: string[] = [];
     for (const { label, result, tokenAllowed } of outputs) {
-      for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+      for (const [stream, text] of [
+        ['stdout', result.stdout],
+        ['stderr', result.stderr],
+      ] as const) {
         if (forms(secret).some((f) => text.includes(f))) found.push(`${label} ${stream}: client secret`);
         // A private JWK's "d" member: the bridge key's private half never leaves the serve process's environment.
         if (/"d"\s*:/.test(text)) found.push(`${label} ${stream}: a private key`);
-        if (!(tokenAllowed && stream === 'stdout') && sealed && text.includes(sealed.slice(-43))) found.push(`${label} ${stream}: the sealed token`);
+        if (!(tokenAllowed && stream === 'stdout') && sealed && text.includes(sealed.slice(-43)))
+          found.push(`${label} ${stream}: the sealed token`);
       }
     }
     for (const { path, content: text } of await filesUnder(dir)) {
@@ -222,12 +289,19 @@ describe('the built bridge with both versions, version 1 turned off by ACCEPT_UN
         BRIDGE_PRIVATE_KEY: JSON.stringify(key.privateJwk),
       },
     });
-    const credentials = { tokenUrl: fixture.tokenUrl, clientId: fixture.clientId, clientSecret: fixture.clientSecret!, scope: fixture.scope };
+    const credentials = {
+      tokenUrl: fixture.tokenUrl,
+      clientId: fixture.clientId,
+      clientSecret: fixture.clientSecret!,
+      scope: fixture.scope,
+    };
     const v1 = encodeBridgeToken(credentials);
     const v2 = await sealBridgeToken(credentials, key.publicJwk);
     const call = async (token: string) => (await scimApp(bridge.url, token).findUser('ada@example.com')).status;
     const logs: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(' ')));
+    const log = vi
+      .spyOn(console, 'log')
+      .mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(' ')));
     try {
       expect(await call(v1)).toBe(200);
       expect(await call(v2)).toBe(200);
@@ -237,7 +311,8 @@ describe('the built bridge with both versions, version 1 turned off by ACCEPT_UN
       expect(await call(v2)).toBe(200);
       expect(logs.map((l) => JSON.parse(l).tokenVersion)).toEqual([1, 2, 1, 2]);
       const text = logs.join('\n');
-      for (const value of [credentials.clientSecret, key.privateJwk.d!, v2.slice(-43), v1]) expect(forms(value).some((f) => text.includes(f))).toBe(false);
+      for (const value of [credentials.clientSecret, key.privateJwk.d!, v2.slice(-43), v1])
+        expect(forms(value).some((f) => text.includes(f))).toBe(false);
     } finally {
       log.mockRestore();
       delete process.env.ACCEPT_UNSEALED_TOKENS;
@@ -264,7 +339,9 @@ describe('the built bridge with its key in AWS Secrets Manager (BRIDGE_PRIVATE_K
     const key = await generateBridgeKeyPair();
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta-m2m/bridge-key-AbCdEf';
     const sm = mockClient(SecretsManagerClient);
-    sm.on(GetSecretValueCommand).rejectsOnce(new Error('Secrets Manager is unreachable')).resolves({ ARN: arn, SecretString: JSON.stringify(key.privateJwk) });
+    sm.on(GetSecretValueCommand)
+      .rejectsOnce(new Error('Secrets Manager is unreachable'))
+      .resolves({ ARN: arn, SecretString: JSON.stringify(key.privateJwk) });
     const bridge = await serveHandler(bundleFile, {
       env: {
         ALLOWED_HOSTS: scimHost(),
@@ -276,12 +353,23 @@ describe('the built bridge with its key in AWS Secrets Manager (BRIDGE_PRIVATE_K
     });
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      const v2 = await sealBridgeToken({ tokenUrl: fixture.tokenUrl, clientId: fixture.clientId, clientSecret: fixture.clientSecret!, scope: fixture.scope }, key.publicJwk);
+      const v2 = await sealBridgeToken(
+        {
+          tokenUrl: fixture.tokenUrl,
+          clientId: fixture.clientId,
+          clientSecret: fixture.clientSecret!,
+          scope: fixture.scope,
+        },
+        key.publicJwk,
+      );
       const call = async () => (await scimApp(bridge.url, v2).findUser('ada@example.com')).status;
       expect(await call()).toBe(503);
       expect(await call()).toBe(200);
       expect(await call()).toBe(200);
-      expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: arn }, { SecretId: arn }]);
+      expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([
+        { SecretId: arn },
+        { SecretId: arn },
+      ]);
     } finally {
       log.mockRestore();
       sm.restore();
@@ -293,14 +381,15 @@ describe('the built bridge with its key in AWS Secrets Manager (BRIDGE_PRIVATE_K
 
 describe('the key hook deploy puts in the function environment opens what encode --seal makes from the state', () => {
   it('a deployed environment, served by the built bundle, proxies a token sealed to the recorded key', async () => {
-    const [{ fakeAws }, { deploy }, { readBuiltZip }, { ProjectState }, { readBridgeKeyRecord }, support] = await Promise.all([
-      import('../support/fake-aws.js'),
-      import('../../src/lambda/deploy.js'),
-      import('../../src/lambda/build.js'),
-      import('../../src/config/state.js'),
-      import('../../src/scim/bridge-key-record.js'),
-      import('../scim/deploy-support.js'),
-    ]);
+    const [{ fakeAws }, { deploy }, { readBuiltZip }, { ProjectState }, { readBridgeKeyRecord }, support] =
+      await Promise.all([
+        import('../support/fake-aws.js'),
+        import('../../src/lambda/deploy.js'),
+        import('../../src/lambda/build.js'),
+        import('../../src/config/state.js'),
+        import('../../src/scim/bridge-key-record.js'),
+        import('../scim/deploy-support.js'),
+      ]);
     const aws = fakeAws();
     const project = await mkdtemp(join(dir, 'deployed-'));
     const built = await buildTemplate('scim-bridge', { outDir: join(project, 'build') });
@@ -315,11 +404,21 @@ describe('the key hook deploy puts in the function environment opens what encode
       });
       const deployed = aws.functions.get('okta-m2m-scim-bridge')!;
       // The deployed code and environment; only the loopback switch (which deploy refuses) is added for this machine.
-      const bridge = await serveHandler(built.zipPath, { env: { ...deployed.config.Environment!.Variables!, ALLOW_INSECURE_LOOPBACK: '1' } });
+      const bridge = await serveHandler(built.zipPath, {
+        env: { ...deployed.config.Environment!.Variables!, ALLOW_INSECURE_LOOPBACK: '1' },
+      });
       const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
       try {
         const record = (await readBridgeKeyRecord(state, 'default'))!;
-        const token = await sealBridgeToken({ tokenUrl: fixture.tokenUrl, clientId: fixture.clientId, clientSecret: fixture.clientSecret!, scope: fixture.scope }, record.publicJwk);
+        const token = await sealBridgeToken(
+          {
+            tokenUrl: fixture.tokenUrl,
+            clientId: fixture.clientId,
+            clientSecret: fixture.clientSecret!,
+            scope: fixture.scope,
+          },
+          record.publicJwk,
+        );
         expect((await scimApp(bridge.url, token).findUser('ada@example.com')).status).toBe(200);
       } finally {
         log.mockRestore();

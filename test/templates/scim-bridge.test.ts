@@ -24,7 +24,14 @@ let logs: string[] = [];
 let clientSeq = 0;
 
 function token(extra: Record<string, unknown> = {}): string {
-  return bridgeToken({ v: 1, tokenUrl: `${tokens.url}/oauth2/default/v1/token`, clientId: 'client-a', clientSecret: SECRET, scope: 'scim', ...extra });
+  return bridgeToken({
+    v: 1,
+    tokenUrl: `${tokens.url}/oauth2/default/v1/token`,
+    clientId: 'client-a',
+    clientSecret: SECRET,
+    scope: 'scim',
+    ...extra,
+  });
 }
 
 /** A fresh client id per test keeps the warm-container cache from leaking between tests. */
@@ -87,8 +94,12 @@ describe('bridge token decoding', () => {
       clientSecret: 's?>>>',
       audience: 'api://x',
     });
-    expect(decodeBridgeToken(bridgeToken({ authUrl: 'https://a/t', client_id: 'i', clientSecret: 's' })).tokenUrl).toBe('https://a/t');
-    expect(decodeBridgeToken(bridgeToken({ token_url: 'https://a/t', client_id: 'i', clientSecret: 's' })).tokenUrl).toBe('https://a/t');
+    expect(decodeBridgeToken(bridgeToken({ authUrl: 'https://a/t', client_id: 'i', clientSecret: 's' })).tokenUrl).toBe(
+      'https://a/t',
+    );
+    expect(
+      decodeBridgeToken(bridgeToken({ token_url: 'https://a/t', client_id: 'i', clientSecret: 's' })).tokenUrl,
+    ).toBe('https://a/t');
   });
   it('refuses other versions, missing fields and non-JSON without quoting the token', () => {
     expect(() => decodeBridgeToken(bridgeToken({ v: 2, ...fields }))).toThrow(/version/);
@@ -110,7 +121,10 @@ describe('scim-bridge proxying', () => {
     expect(res.headers?.['content-type']).toBe('application/scim+json');
     const body = JSON.parse(res.body ?? '') as { totalResults: number; echo: { url: string; method: string } };
     expect(body.totalResults).toBe(1);
-    expect(body.echo).toEqual({ method: 'GET', url: '/scim/v2/Users?filter=userName%20eq%20%22ada%40example.com%22&count=5' });
+    expect(body.echo).toEqual({
+      method: 'GET',
+      url: '/scim/v2/Users?filter=userName%20eq%20%22ada%40example.com%22&count=5',
+    });
 
     expect(tokens.requests.length).toBe(before + 1);
     const tokenReq = tokens.requests.at(-1)!;
@@ -229,7 +243,10 @@ describe('scim-bridge refusals', () => {
     scimErr(await call(users(), 'not base64!'), 401);
     scimErr(await call(users(), Buffer.from('{nope').toString('base64')), 401);
     scimErr(await call(users(), bridgeToken({ v: 1, tokenUrl: `${tokens.url}/t`, clientId: 'x' })), 401);
-    scimErr(await call(users(), bridgeToken({ v: 9, tokenUrl: `${tokens.url}/t`, clientId: 'x', clientSecret: 'y' })), 401);
+    scimErr(
+      await call(users(), bridgeToken({ v: 9, tokenUrl: `${tokens.url}/t`, clientId: 'x', clientSecret: 'y' })),
+      401,
+    );
     const res = await call(users(), undefined);
     expect(res.headers?.['www-authenticate']).toMatch(/^Bearer/);
   });
@@ -243,8 +260,12 @@ describe('scim-bridge refusals', () => {
     scimErr(await call('/0x7f000001/scim/v2/Users', bt), 403);
     scimErr(await call('/localhost/scim/v2/Users', bt), 403);
     // Token URL on a host only allowed as a target, or on another host: not authenticated, and nothing more said.
-    expect(scimErr(await call(users(), freshToken({ tokenUrl: `${scim.url}/token` })), 401).detail).toBe('missing or invalid bridge token');
-    expect(scimErr(await call(users(), freshToken({ tokenUrl: 'https://evil.example/token' })), 401).detail).toBe('missing or invalid bridge token');
+    expect(scimErr(await call(users(), freshToken({ tokenUrl: `${scim.url}/token` })), 401).detail).toBe(
+      'missing or invalid bridge token',
+    );
+    expect(scimErr(await call(users(), freshToken({ tokenUrl: 'https://evil.example/token' })), 401).detail).toBe(
+      'missing or invalid bridge token',
+    );
     // A token URL that is not https (http only to loopback) or carries userinfo makes the token itself invalid.
     scimErr(await call(users(), freshToken({ tokenUrl: `https://${tokens.host}/token`.replace('https', 'ftp') })), 401);
     scimErr(await call(users(), freshToken({ tokenUrl: 'http://evil.example/token' })), 401);
@@ -364,13 +385,23 @@ describe('scim-bridge logs', () => {
   it('writes one JSON line per request without tokens, secrets or bodies', async () => {
     logs = [];
     const bt = freshToken();
-    await call(`/${scim.host}/scim/v2/Users`, bt, { method: 'POST', body: '{"userName":"body-marker"}', headers: { 'content-type': 'application/scim+json' } });
+    await call(`/${scim.host}/scim/v2/Users`, bt, {
+      method: 'POST',
+      body: '{"userName":"body-marker"}',
+      headers: { 'content-type': 'application/scim+json' },
+    });
     await call(`/${scim.host}/scim/v2/Users`, bt);
     await call('/evil.example/x', bt);
     await call(`/${scim.host}/scim/v2/Users`, Buffer.from('{"clientSecret": "' + SECRET + '"').toString('base64'));
     expect(logs).toHaveLength(4);
     const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ service: 'scim-bridge', method: 'POST', host: scim.host, status: 201, tokenCache: 'miss' });
+    expect(lines[0]).toMatchObject({
+      service: 'scim-bridge',
+      method: 'POST',
+      host: scim.host,
+      status: 201,
+      tokenCache: 'miss',
+    });
     expect(lines[1]).toMatchObject({ method: 'GET', status: 200, tokenCache: 'hit' });
     expect(lines[2]).toMatchObject({ status: 403 });
     expect(lines[3]).toMatchObject({ status: 401 });

@@ -26,7 +26,10 @@ beforeAll(async () => {
     generateKeyPair('RS256', { extractable: true }),
   ]);
   handler = built.handler;
-  rsa = { privateKey: r.privateKey, jwk: { ...(await exportJWK(r.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' } };
+  rsa = {
+    privateKey: r.privateKey,
+    jwk: { ...(await exportJWK(r.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
+  };
   ec = { privateKey: e.privateKey, jwk: { ...(await exportJWK(e.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' } };
   other = { privateKey: o.privateKey };
   idp = await listen((req, res) => {
@@ -36,7 +39,11 @@ beforeAll(async () => {
     }
     if (req.url === '/oauth2/default/.well-known/oauth-authorization-server') {
       discoveryHits += 1;
-      return json(res, 200, { issuer, jwks_uri: `${idp.url}/oauth2/default/v1/keys`, token_endpoint: `${issuer}/v1/token` });
+      return json(res, 200, {
+        issuer,
+        jwks_uri: `${idp.url}/oauth2/default/v1/keys`,
+        token_endpoint: `${issuer}/v1/token`,
+      });
     }
     json(res, 404, {});
   });
@@ -70,7 +77,10 @@ beforeEach(() => {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-async function sign(claims: Record<string, unknown> = {}, opts: { alg?: 'RS256' | 'ES256'; key?: CryptoKey; kid?: string } = {}) {
+async function sign(
+  claims: Record<string, unknown> = {},
+  opts: { alg?: 'RS256' | 'ES256'; key?: CryptoKey; kid?: string } = {},
+) {
   const alg = opts.alg ?? 'RS256';
   const key = opts.key ?? (alg === 'ES256' ? ec.privateKey : rsa.privateKey);
   return new SignJWT({ cid: 'client-api-a', tenant: 't-42', scp: ['x'], ...claims })
@@ -93,7 +103,12 @@ function hookBody(assertion: string | undefined, opts: { client?: string; scope?
     data: {
       context: {
         request: { id: 'r1', method: 'POST', url: { value: url }, ipAddress: '203.0.113.1' },
-        protocol: { type: 'OAUTH2.0', request, issuer: { uri: 'https://example.okta.com/oauth2/aus-b' }, client: { id: opts.client ?? 'client-a', name: 'API A', type: 'PUBLIC' } },
+        protocol: {
+          type: 'OAUTH2.0',
+          request,
+          issuer: { uri: 'https://example.okta.com/oauth2/aus-b' },
+          client: { id: opts.client ?? 'client-a', name: 'API A', type: 'PUBLIC' },
+        },
       },
       access: { claims: { sub: 'client-a' }, scopes: { 'api-b.read': { id: 's1', action: 'GRANT' } } },
     },
@@ -101,12 +116,22 @@ function hookBody(assertion: string | undefined, opts: { client?: string; scope?
 }
 
 async function callHook(body: unknown, headers: Record<string, string> = { authorization: HOOK_SECRET }) {
-  return handler(makeEvent({ method: 'POST', path: '/', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }));
+  return handler(
+    makeEvent({
+      method: 'POST',
+      path: '/',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+    }),
+  );
 }
 
 function commands(res: { statusCode: number; body?: string }) {
   expect(res.statusCode).toBe(200);
-  const b = JSON.parse(res.body ?? '') as { commands?: { type: string; value: { op: string; path: string; value: unknown }[] }[]; error?: unknown };
+  const b = JSON.parse(res.body ?? '') as {
+    commands?: { type: string; value: { op: string; path: string; value: unknown }[] }[];
+    error?: unknown;
+  };
   expect(b.error).toBeUndefined();
   return b.commands!;
 }
@@ -138,13 +163,19 @@ describe('token-hook allows', () => {
   it('reads protocol.request.assertion, accepts ES256, nests an existing act', async () => {
     const assertion = await sign({ act: { sub: 'first-hop' }, cid: undefined }, { alg: 'ES256' });
     const cmds = commands(await callHook(hookBody(assertion, { inProtocol: true })));
-    expect(cmds[0]!.value[0]).toEqual({ op: 'add', path: '/claims/act', value: { sub: 'client-api-a', iss: issuer, act: { sub: 'first-hop' } } });
+    expect(cmds[0]!.value[0]).toEqual({
+      op: 'add',
+      path: '/claims/act',
+      value: { sub: 'client-api-a', iss: issuer, act: { sub: 'first-hop' } },
+    });
   });
 
   it("honours '*' in the policy and HOOK_AUTH_HEADER", async () => {
     const restore = setEnv({ HOOK_AUTH_HEADER: 'X-Hook-Key' });
     try {
-      const res = await callHook(hookBody(await sign(), { client: 'client-star', scope: 'anything at.all' }), { 'x-hook-key': HOOK_SECRET });
+      const res = await callHook(hookBody(await sign(), { client: 'client-star', scope: 'anything at.all' }), {
+        'x-hook-key': HOOK_SECRET,
+      });
       expect(commands(res)).toHaveLength(1);
       expect((await callHook(hookBody(await sign()), { authorization: HOOK_SECRET })).statusCode).toBe(401);
     } finally {
@@ -179,7 +210,12 @@ describe('token-hook allows', () => {
 
 describe('token-hook denies', () => {
   it('401 with no body for a wrong or missing shared secret', async () => {
-    for (const headers of [{ authorization: 'wrong' }, {} as Record<string, string>, { authorization: `${HOOK_SECRET}x` }, { authorization: HOOK_SECRET.slice(0, -1) }]) {
+    for (const headers of [
+      { authorization: 'wrong' },
+      {} as Record<string, string>,
+      { authorization: `${HOOK_SECRET}x` },
+      { authorization: HOOK_SECRET.slice(0, -1) },
+    ]) {
       const res = await callHook(hookBody(await sign()), headers);
       expect(res.statusCode).toBe(401);
       expect(res.body).toBe('');
@@ -201,12 +237,14 @@ describe('token-hook denies', () => {
     expect(denied(await callHook(hookBody(nbf)))).toMatch(/not yet valid/);
   });
 
-  it("refuses alg none, HS256, a bad signature and garbage", async () => {
+  it('refuses alg none, HS256, a bad signature and garbage', async () => {
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const payload = { iss: issuer, aud: AUDIENCE, sub: 'x', iat: now(), exp: now() + 300 };
     const none = `${b64({ alg: 'none' })}.${b64(payload)}.`;
     expect(denied(await callHook(hookBody(none)))).toMatch(/assertion rejected/);
-    const hs = await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' }).sign(new TextEncoder().encode('k'.repeat(32)));
+    const hs = await new SignJWT(payload)
+      .setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
+      .sign(new TextEncoder().encode('k'.repeat(32)));
     expect(denied(await callHook(hookBody(hs)))).toMatch(/algorithm not allowed/);
     const forged = await sign({}, { key: other.privateKey });
     expect(denied(await callHook(hookBody(forged)))).toMatch(/bad signature/);
@@ -265,7 +303,13 @@ describe('token-hook denies', () => {
     expect(logs).toHaveLength(3);
     const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.decision)).toEqual(['allow', 'unauthenticated', 'deny']);
-    expect(lines[0]).toMatchObject({ service: 'token-hook', client: 'client-a', actor: 'client-api-a', status: 200, eventId: 'evt-123' });
+    expect(lines[0]).toMatchObject({
+      service: 'token-hook',
+      client: 'client-a',
+      actor: 'client-api-a',
+      status: 200,
+      eventId: 'evt-123',
+    });
     const all = logs.join('\n');
     expect(all).not.toContain(HOOK_SECRET);
     expect(all).not.toContain(assertion.split('.')[2]!);

@@ -27,22 +27,32 @@ export interface GrantLike {
 
 const CLIENT_FIELDS = 'client_id,name,app_type,grant_types,token_endpoint_auth_method';
 
-export async function findResourceServer(mgmt: Auth0Management, audience: string, id?: string): Promise<ResourceServerLike | undefined> {
+export async function findResourceServer(
+  mgmt: Auth0Management,
+  audience: string,
+  id?: string,
+): Promise<ResourceServerLike | undefined> {
   if (id) {
-    const byId = (await auth0Find('read the API', () => mgmt.sdk.resourceServers.get(id))) as ResourceServerLike | undefined;
+    const byId = (await auth0Find('read the API', () => mgmt.sdk.resourceServers.get(id))) as
+      ResourceServerLike | undefined;
     if (byId && byId.identifier === audience) return byId;
   }
   // GET /resource-servers/{id} also takes the (URL-encoded) identifier.
-  return (await auth0Find('read the API', () => mgmt.sdk.resourceServers.get(audience))) as ResourceServerLike | undefined;
+  return (await auth0Find('read the API', () => mgmt.sdk.resourceServers.get(audience))) as
+    ResourceServerLike | undefined;
 }
 
 export async function getClient(mgmt: Auth0Management, clientId: string): Promise<ClientLike | undefined> {
-  return (await auth0Find('read the application', () => mgmt.sdk.clients.get(clientId, { fields: CLIENT_FIELDS, include_fields: true }))) as
-    | ClientLike
-    | undefined;
+  return (await auth0Find('read the application', () =>
+    mgmt.sdk.clients.get(clientId, { fields: CLIENT_FIELDS, include_fields: true }),
+  )) as ClientLike | undefined;
 }
 
-export async function findClient(mgmt: Auth0Management, name: string, clientId?: string): Promise<ClientLike | undefined> {
+export async function findClient(
+  mgmt: Auth0Management,
+  name: string,
+  clientId?: string,
+): Promise<ClientLike | undefined> {
   if (clientId) {
     const byId = await getClient(mgmt, clientId);
     if (byId) return byId;
@@ -59,7 +69,12 @@ export async function findClient(mgmt: Auth0Management, name: string, clientId?:
 export async function findClientsByName(mgmt: Auth0Management, name: string): Promise<ClientLike[]> {
   return auth0Call('list the applications', async () => {
     const found: ClientLike[] = [];
-    let page = await mgmt.sdk.clients.list({ app_type: 'non_interactive', fields: CLIENT_FIELDS, include_fields: true, per_page: 100 });
+    let page = await mgmt.sdk.clients.list({
+      app_type: 'non_interactive',
+      fields: CLIENT_FIELDS,
+      include_fields: true,
+      per_page: 100,
+    });
     for (;;) {
       for (const c of page.data as ClientLike[]) if (c.name === name) found.push(c);
       if (!page.hasNextPage() || page.data.length === 0) break;
@@ -69,9 +84,15 @@ export async function findClientsByName(mgmt: Auth0Management, name: string): Pr
   });
 }
 
-export async function findGrant(mgmt: Auth0Management, clientId: string, audience: string, id?: string): Promise<GrantLike | undefined> {
+export async function findGrant(
+  mgmt: Auth0Management,
+  clientId: string,
+  audience: string,
+  id?: string,
+): Promise<GrantLike | undefined> {
   if (id) {
-    const byId = (await auth0Find('read the client grant', () => mgmt.sdk.clientGrants.get(id))) as GrantLike | undefined;
+    const byId = (await auth0Find('read the client grant', () => mgmt.sdk.clientGrants.get(id))) as
+      GrantLike | undefined;
     if (byId && byId.client_id === clientId && byId.audience === audience) return byId;
   }
   return auth0Call('list the client grants', async () => {
@@ -79,4 +100,3 @@ export async function findGrant(mgmt: Auth0Management, clientId: string, audienc
     return (page.data as GrantLike[]).find((g) => g.client_id === clientId && g.audience === audience);
   });
 }
-

@@ -5,8 +5,22 @@ import { sameSet } from '../../reconcile/plan.js';
 import { registerSecret } from '../../secrets/redact.js';
 import { secretRefs } from '../../secrets/refs.js';
 import type { SecretStore } from '../../secrets/store.js';
-import { auth0Call, mapAuth0Error, outcomeUnknown, statusOf, tokenEndpointOf, type Auth0Management } from '../client.js';
-import { findClientsByName, findGrant, findResourceServer, type ClientLike, type GrantLike, type ResourceServerLike } from '../resources/objects.js';
+import {
+  auth0Call,
+  mapAuth0Error,
+  outcomeUnknown,
+  statusOf,
+  tokenEndpointOf,
+  type Auth0Management,
+} from '../client.js';
+import {
+  findClientsByName,
+  findGrant,
+  findResourceServer,
+  type ClientLike,
+  type GrantLike,
+  type ResourceServerLike,
+} from '../resources/objects.js';
 import type { Auth0Observed } from './observe.js';
 import { computePlan, grantName as grantNameOf, type Auth0ObjectKind } from './plan.js';
 import type { Auth0SetupSpec } from './spec.js';
@@ -35,7 +49,11 @@ export interface Auth0ApplyContext {
 }
 
 /** Auth0's create-or-adopt: a 409 adopts what exists (someone else's), a lost answer what an earlier try made. */
-async function createOnce<T>(what: string, create: () => Promise<T>, find: () => Promise<T | undefined>): Promise<{ value: T; adopted: boolean; ours: boolean }> {
+async function createOnce<T>(
+  what: string,
+  create: () => Promise<T>,
+  find: () => Promise<T | undefined>,
+): Promise<{ value: T; adopted: boolean; ours: boolean }> {
   const made = await createOrAdopt({
     create,
     find,
@@ -46,7 +64,11 @@ async function createOnce<T>(what: string, create: () => Promise<T>, find: () =>
   return { value: made.value, adopted: made.adopted, ours: made.cause !== 'name-taken' };
 }
 
-export async function applyPlan(ctx: Auth0ApplyContext, spec: Auth0SetupSpec, observed: Auth0Observed): Promise<Auth0State> {
+export async function applyPlan(
+  ctx: Auth0ApplyContext,
+  spec: Auth0SetupSpec,
+  observed: Auth0Observed,
+): Promise<Auth0State> {
   const { mgmt, recorder } = ctx;
   const report = ctx.report ?? (() => undefined);
   const target = mgmt.target;
@@ -54,7 +76,8 @@ export async function applyPlan(ctx: Auth0ApplyContext, spec: Auth0SetupSpec, ob
   // before the first write to the tenant or the state.
   if (!observed.client || !observed.hasSecret) {
     await keychainPreflight(ctx.secrets, ctx.profile, {
-      message: "auth0 init needs the OS keychain to keep the application's client secret, and it cannot be reached; nothing was changed.",
+      message:
+        "auth0 init needs the OS keychain to keep the application's client secret, and it cannot be reached; nothing was changed.",
       hint:
         'Run the first auth0 init where a keychain is available (on Linux: a Secret Service such as gnome-keyring); ' +
         "after that, it runs without one when OKTA_M2M_AUTH0_CLIENT_SECRET holds the application's secret.",
@@ -81,20 +104,33 @@ export async function applyPlan(ctx: Auth0ApplyContext, spec: Auth0SetupSpec, ob
   if (!rs) {
     const created = await createOnce(
       'create the API',
-      async () => (await mgmt.sdk.resourceServers.create({ identifier: spec.audience, name: spec.name, scopes: rsScopes, signing_alg: 'RS256' })) as ResourceServerLike,
+      async () =>
+        (await mgmt.sdk.resourceServers.create({
+          identifier: spec.audience,
+          name: spec.name,
+          scopes: rsScopes,
+          signing_alg: 'RS256',
+        })) as ResourceServerLike,
       () => findResourceServer(mgmt, spec.audience),
     );
     rs = created.value;
     made.resourceServer = created.ours;
     await recorder.update({ resourceServerId: rs.id, made });
-    report({ kind: 'resource server', name: spec.audience, action: created.adopted ? 'adopted' : 'created', id: rs.id });
+    report({
+      kind: 'resource server',
+      name: spec.audience,
+      action: created.adopted ? 'adopted' : 'created',
+      id: rs.id,
+    });
   } else {
     keep('resourceServer', recorder.current.resourceServerId, rs.id);
     await recorder.update({ resourceServerId: rs.id, made });
     const plan = computePlan(spec, observed).items.find((i) => i.kind === 'resource server');
     if (plan?.action === 'update') {
       const id = rs.id;
-      await auth0Call('update the API', () => mgmt.sdk.resourceServers.update(id, { name: spec.name, scopes: rsScopes }));
+      await auth0Call('update the API', () =>
+        mgmt.sdk.resourceServers.update(id, { name: spec.name, scopes: rsScopes }),
+      );
       report({ kind: 'resource server', name: spec.audience, action: 'updated', id });
     }
   }
@@ -143,7 +179,9 @@ export async function applyPlan(ctx: Auth0ApplyContext, spec: Auth0SetupSpec, ob
           name: spec.name,
           app_type: 'non_interactive',
           grant_types: grantTypes,
-          ...(client?.token_endpoint_auth_method === 'client_secret_basic' ? {} : { token_endpoint_auth_method: 'client_secret_post' as const }),
+          ...(client?.token_endpoint_auth_method === 'client_secret_basic'
+            ? {}
+            : { token_endpoint_auth_method: 'client_secret_post' as const }),
         }),
       );
       report({ kind: 'application', name: spec.name, action: 'updated', id });
@@ -153,12 +191,22 @@ export async function applyPlan(ctx: Auth0ApplyContext, spec: Auth0SetupSpec, ob
   // 3. The grant.
   const clientId = client.client_id;
   // A new application has no grant yet; one adopted after a lost answer may have one.
-  let grant = client === observed.client ? observed.grant : clientAdopted ? await findGrant(mgmt, clientId, spec.audience) : undefined;
+  let grant =
+    client === observed.client
+      ? observed.grant
+      : clientAdopted
+        ? await findGrant(mgmt, clientId, spec.audience)
+        : undefined;
   const grantName = grantNameOf(spec);
   if (!grant) {
     const created = await createOnce(
       'create the client grant',
-      async () => (await mgmt.sdk.clientGrants.create({ client_id: clientId, audience: spec.audience, scope: spec.scopes })) as GrantLike,
+      async () =>
+        (await mgmt.sdk.clientGrants.create({
+          client_id: clientId,
+          audience: spec.audience,
+          scope: spec.scopes,
+        })) as GrantLike,
       () => findGrant(mgmt, clientId, spec.audience),
     );
     grant = created.value;
@@ -195,8 +243,10 @@ async function rotateSecret(ctx: Auth0ApplyContext, clientId: string): Promise<v
   } catch (error) {
     if (!(statusOf(error) === 403 || statusOf(error) === 401)) throw mapAuth0Error(error, 'rotate the client secret');
   }
-  throw new AuthError(`The application ${clientId} has no client secret okta-m2m can use, and the management app may not rotate it.`, {
-    hint: 'Grant update:client_keys to the management app (Auth0 Dashboard > Applications > APIs > Auth0 Management API) and run "okta-m2m auth0 init" again.',
-  });
+  throw new AuthError(
+    `The application ${clientId} has no client secret okta-m2m can use, and the management app may not rotate it.`,
+    {
+      hint: 'Grant update:client_keys to the management app (Auth0 Dashboard > Applications > APIs > Auth0 Management API) and run "okta-m2m auth0 init" again.',
+    },
+  );
 }
-

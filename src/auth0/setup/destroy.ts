@@ -7,9 +7,33 @@ import type { Auth0State } from './state.js';
 /** What existed before init and was only taken over: destroy leaves it. */
 export function keptByDestroy(state: Auth0State): Auth0PlanItem[] {
   const items: Auth0PlanItem[] = [];
-  if (state.clientGrantId && state.made?.clientGrant === false) items.push({ kind: 'client grant', name: state.audience ?? '', id: state.clientGrantId, action: 'unchanged', ownership: 'adopted', changes: [] });
-  if (state.clientId && state.made?.client === false) items.push({ kind: 'application', name: state.spec?.name ?? '', id: state.clientId, action: 'unchanged', ownership: 'adopted', changes: [] });
-  if (state.resourceServerId && state.made?.resourceServer === false) items.push({ kind: 'resource server', name: state.audience ?? '', id: state.resourceServerId, action: 'unchanged', ownership: 'adopted', changes: [] });
+  if (state.clientGrantId && state.made?.clientGrant === false)
+    items.push({
+      kind: 'client grant',
+      name: state.audience ?? '',
+      id: state.clientGrantId,
+      action: 'unchanged',
+      ownership: 'adopted',
+      changes: [],
+    });
+  if (state.clientId && state.made?.client === false)
+    items.push({
+      kind: 'application',
+      name: state.spec?.name ?? '',
+      id: state.clientId,
+      action: 'unchanged',
+      ownership: 'adopted',
+      changes: [],
+    });
+  if (state.resourceServerId && state.made?.resourceServer === false)
+    items.push({
+      kind: 'resource server',
+      name: state.audience ?? '',
+      id: state.resourceServerId,
+      action: 'unchanged',
+      ownership: 'adopted',
+      changes: [],
+    });
   return items;
 }
 
@@ -18,9 +42,26 @@ export function destroyPlan(state: Auth0State): Auth0PlanItem[] {
   const items: Auth0PlanItem[] = [];
   const name = state.spec?.name ?? state.clientId ?? '';
   const ours = (kind: keyof NonNullable<Auth0State['made']>) => state.made?.[kind] !== false;
-  if (state.clientGrantId && ours('clientGrant')) items.push({ kind: 'client grant', name: `${name} -> ${state.audience ?? ''}`, id: state.clientGrantId, action: 'delete', ownership: 'ours', changes: [] });
-  if (state.clientId && ours('client')) items.push({ kind: 'application', name, id: state.clientId, action: 'delete', ownership: 'ours', changes: [] });
-  if (state.resourceServerId && ours('resourceServer')) items.push({ kind: 'resource server', name: state.audience ?? '', id: state.resourceServerId, action: 'delete', ownership: 'ours', changes: [] });
+  if (state.clientGrantId && ours('clientGrant'))
+    items.push({
+      kind: 'client grant',
+      name: `${name} -> ${state.audience ?? ''}`,
+      id: state.clientGrantId,
+      action: 'delete',
+      ownership: 'ours',
+      changes: [],
+    });
+  if (state.clientId && ours('client'))
+    items.push({ kind: 'application', name, id: state.clientId, action: 'delete', ownership: 'ours', changes: [] });
+  if (state.resourceServerId && ours('resourceServer'))
+    items.push({
+      kind: 'resource server',
+      name: state.audience ?? '',
+      id: state.resourceServerId,
+      action: 'delete',
+      ownership: 'ours',
+      changes: [],
+    });
   return items;
 }
 
@@ -56,4 +97,3 @@ export async function destroy(ctx: Auth0ApplyContext, state: Auth0State): Promis
   await recorder.clear();
   await recorder.flush();
 }
-

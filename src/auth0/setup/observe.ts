@@ -1,7 +1,14 @@
 import { secretRefs } from '../../secrets/refs.js';
 import type { SecretStore } from '../../secrets/store.js';
 import type { Auth0Management } from '../client.js';
-import { findClient, findGrant, findResourceServer, type ClientLike, type GrantLike, type ResourceServerLike } from '../resources/objects.js';
+import {
+  findClient,
+  findGrant,
+  findResourceServer,
+  type ClientLike,
+  type GrantLike,
+  type ResourceServerLike,
+} from '../resources/objects.js';
 import type { Auth0SetupSpec } from './spec.js';
 import type { Auth0State } from './state.js';
 
@@ -29,11 +36,12 @@ export async function observe(
     findClient(mgmt, spec.name, state?.clientId),
   ]);
   const grant = client ? await findGrant(mgmt, client.client_id, spec.audience, state?.clientGrantId) : undefined;
-  const hasSecret = client ? (await secrets.get(secretRefs.auth0ClientSecret(profile, client.client_id))) !== undefined : false;
+  const hasSecret = client
+    ? (await secrets.get(secretRefs.auth0ClientSecret(profile, client.client_id))) !== undefined
+    : false;
   const observed: Auth0Observed = { hasSecret };
   if (resourceServer) observed.resourceServer = resourceServer;
   if (client) observed.client = client;
   if (grant) observed.grant = grant;
   return observed;
 }
-

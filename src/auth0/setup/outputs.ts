@@ -3,7 +3,8 @@ import type { Auth0State } from './state.js';
 
 export function outputsOf(state: Auth0State, profile: string): Record<string, unknown> {
   const profileFlag = profile === 'default' ? '' : ` --profile ${profile}`;
-  if (!state.clientId || !state.audience) throw new RemoteError('auth0 init did not finish.', { hint: 'Run "okta-m2m auth0 init" again.' });
+  if (!state.clientId || !state.audience)
+    throw new RemoteError('auth0 init did not finish.', { hint: 'Run "okta-m2m auth0 init" again.' });
   return {
     profile,
     domain: state.domain,

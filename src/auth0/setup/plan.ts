@@ -12,7 +12,10 @@ function words(list: readonly string[]): string {
   return list.join(' ') || '(none)';
 }
 
-export function resourceServerChanges(spec: Auth0SetupSpec, rs: NonNullable<Auth0Observed['resourceServer']>): Change[] {
+export function resourceServerChanges(
+  spec: Auth0SetupSpec,
+  rs: NonNullable<Auth0Observed['resourceServer']>,
+): Change[] {
   const changes: Change[] = [];
   if (rs.name !== spec.name) changes.push({ field: 'name', from: rs.name, to: spec.name });
   const have = (rs.scopes ?? []).map((s) => s.value);
@@ -23,7 +26,8 @@ export function resourceServerChanges(spec: Auth0SetupSpec, rs: NonNullable<Auth
 export function clientChanges(spec: Auth0SetupSpec, client: NonNullable<Auth0Observed['client']>): Change[] {
   const changes: Change[] = [];
   if (client.name !== spec.name) changes.push({ field: 'name', from: client.name, to: spec.name });
-  if (client.app_type !== 'non_interactive') changes.push({ field: 'app_type', from: client.app_type, to: 'non_interactive' });
+  if (client.app_type !== 'non_interactive')
+    changes.push({ field: 'app_type', from: client.app_type, to: 'non_interactive' });
   if (!(client.grant_types ?? []).includes('client_credentials')) {
     changes.push({ field: 'grant_types', from: words(client.grant_types ?? []), to: '+ client_credentials' });
   }
@@ -35,7 +39,9 @@ export function clientChanges(spec: Auth0SetupSpec, client: NonNullable<Auth0Obs
 }
 
 export function grantChanges(spec: Auth0SetupSpec, grant: NonNullable<Auth0Observed['grant']>): Change[] {
-  return sameSet(grant.scope ?? [], spec.scopes) ? [] : [{ field: 'scope', from: words(grant.scope ?? []), to: words(spec.scopes) }];
+  return sameSet(grant.scope ?? [], spec.scopes)
+    ? []
+    : [{ field: 'scope', from: words(grant.scope ?? []), to: words(spec.scopes) }];
 }
 
 export function grantName(spec: Auth0SetupSpec): string {
@@ -46,12 +52,22 @@ export function computePlan(spec: Auth0SetupSpec, observed: Auth0Observed): Auth
   const items: Auth0PlanItem[] = [];
   const warnings: string[] = [];
   const rs = observed.resourceServer;
-  const rsItem = itemFor('resource server', spec.audience, rs && { id: rs.id }, rs ? resourceServerChanges(spec, rs) : []);
+  const rsItem = itemFor(
+    'resource server',
+    spec.audience,
+    rs && { id: rs.id },
+    rs ? resourceServerChanges(spec, rs) : [],
+  );
   if (!rs) rsItem.notes = [`scopes: ${words(spec.scopes)}`];
   items.push(rsItem);
 
   const client = observed.client;
-  const clientItem = itemFor('application', spec.name, client && { id: client.client_id }, client ? clientChanges(spec, client) : []);
+  const clientItem = itemFor(
+    'application',
+    spec.name,
+    client && { id: client.client_id },
+    client ? clientChanges(spec, client) : [],
+  );
   if (!client) clientItem.notes = ['machine to machine, client_credentials'];
   items.push(clientItem);
   if (client && !observed.hasSecret) {
@@ -62,7 +78,12 @@ export function computePlan(spec: Auth0SetupSpec, observed: Auth0Observed): Auth
   }
 
   const grant = observed.grant;
-  const grantItem = itemFor('client grant', grantName(spec), grant && { id: grant.id }, grant ? grantChanges(spec, grant) : []);
+  const grantItem = itemFor(
+    'client grant',
+    grantName(spec),
+    grant && { id: grant.id },
+    grant ? grantChanges(spec, grant) : [],
+  );
   if (!grant) grantItem.notes = [`scope: ${words(spec.scopes)}`];
   items.push(grantItem);
   return { ...planOf(items), warnings };

@@ -14,18 +14,27 @@ export function validateAuth0Spec(input: { name?: unknown; audience?: unknown; s
   const name = typeof input.name === 'string' ? input.name.trim() : '';
   if (!name) throw new UsageError('No name for the setup.', { hint: 'Pass --name, for example --name orders-api.' });
   if (name.length > 128 || /[<>]/.test(name)) {
-    throw new UsageError(`"${name}" is not a valid Auth0 application name.`, { hint: 'Use at most 128 characters, without < or >.' });
+    throw new UsageError(`"${name}" is not a valid Auth0 application name.`, {
+      hint: 'Use at most 128 characters, without < or >.',
+    });
   }
   const audience = typeof input.audience === 'string' ? input.audience.trim() : '';
-  if (!audience) throw new UsageError('No audience.', { hint: 'Pass --audience, the API identifier, for example --audience https://api.example.com/orders.' });
+  if (!audience)
+    throw new UsageError('No audience.', {
+      hint: 'Pass --audience, the API identifier, for example --audience https://api.example.com/orders.',
+    });
   if (/\s/.test(audience) || audience.length > 600) {
-    throw new UsageError(`"${audience}" is not a valid API identifier.`, { hint: 'An identifier has no spaces, for example https://api.example.com/orders.' });
+    throw new UsageError(`"${audience}" is not a valid API identifier.`, {
+      hint: 'An identifier has no spaces, for example https://api.example.com/orders.',
+    });
   }
   const rawScopes = Array.isArray(input.scopes) ? input.scopes : [];
   const scopes = [...new Set(rawScopes.map((s) => String(s).trim()).filter(Boolean))];
   for (const scope of scopes) {
-    if (/\s/.test(scope) || scope.length > 280) throw new UsageError(`"${scope}" is not a valid scope.`, { hint: 'Scopes have no spaces, for example orders:read.' });
+    if (/\s/.test(scope) || scope.length > 280)
+      throw new UsageError(`"${scope}" is not a valid scope.`, {
+        hint: 'Scopes have no spaces, for example orders:read.',
+      });
   }
   return { name, audience, scopes };
 }
-

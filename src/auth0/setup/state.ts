@@ -22,14 +22,22 @@ export function readAuth0State(state: ProjectState, profile: string): Auth0State
   const raw = state.get(profile, 'auth0');
   if (!isRecord(raw) || typeof raw.domain !== 'string') return undefined;
   const out: Auth0State = { domain: raw.domain };
-  for (const key of ['baseUrl', 'clientId', 'audience', 'tokenEndpoint', 'resourceServerId', 'clientGrantId'] as const) {
+  for (const key of [
+    'baseUrl',
+    'clientId',
+    'audience',
+    'tokenEndpoint',
+    'resourceServerId',
+    'clientGrantId',
+  ] as const) {
     const value = raw[key];
     if (typeof value === 'string' && value) out[key] = value;
   }
   if (Array.isArray(raw.scopes)) out.scopes = raw.scopes.filter((s): s is string => typeof s === 'string');
   if (isRecord(raw.made)) {
     const made: NonNullable<Auth0State['made']> = {};
-    for (const key of ['resourceServer', 'client', 'clientGrant'] as const) if (typeof raw.made[key] === 'boolean') made[key] = raw.made[key];
+    for (const key of ['resourceServer', 'client', 'clientGrant'] as const)
+      if (typeof raw.made[key] === 'boolean') made[key] = raw.made[key];
     out.made = made;
   }
   if (isRecord(raw.spec)) {

@@ -14,12 +14,14 @@ export const command = () =>
 export type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: DestroyOptions): Promise<void> {
-  const [{ requireAuth0Profile }, { requireScopes }, setup, { readAuth0State, Auth0StateRecorder }] = await Promise.all([
-    import('../../auth0/connect.js'),
-    import('../../auth0/scopes.js'),
-    import('../../auth0/setup/destroy.js'),
-    import('../../auth0/setup/state.js'),
-  ]);
+  const [{ requireAuth0Profile }, { requireScopes }, setup, { readAuth0State, Auth0StateRecorder }] = await Promise.all(
+    [
+      import('../../auth0/connect.js'),
+      import('../../auth0/scopes.js'),
+      import('../../auth0/setup/destroy.js'),
+      import('../../auth0/setup/state.js'),
+    ],
+  );
   const name = await ctx.profileName();
   const doc = await ctx.profiles();
   const projectState = await ctx.state();
@@ -31,9 +33,12 @@ export async function run(ctx: Context, options: DestroyOptions): Promise<void> 
   }
   const profile = requireAuth0Profile(doc, name);
   if (recorded.domain !== profile.domain) {
-    throw new UsageError(`The project state was made for ${recorded.domain}, but profile "${name}" uses ${profile.domain}.`, {
-      hint: 'Use the profile that ran init (--profile).',
-    });
+    throw new UsageError(
+      `The project state was made for ${recorded.domain}, but profile "${name}" uses ${profile.domain}.`,
+      {
+        hint: 'Use the profile that ran init (--profile).',
+      },
+    );
   }
   const items = setup.destroyPlan(recorded);
   const kept = setup.keptByDestroy(recorded);

@@ -11,7 +11,11 @@ export const command = () =>
     .description('create or update the API, the M2M application and the client grant (idempotent)')
     .option('--name <name>', 'the name of the API and of the application')
     .option('--audience <identifier>', 'the API identifier: the audience of the tokens')
-    .option('--scope <scope>', 'a scope of the API, granted to the application (repeatable, or comma separated)', collectScopeNames)
+    .option(
+      '--scope <scope>',
+      'a scope of the API, granted to the application (repeatable, or comma separated)',
+      collectScopeNames,
+    )
     .option('--dry-run', 'print the plan and stop')
     .addHelpText(
       'after',
@@ -27,7 +31,15 @@ ${examples(
 export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: InitOptions): Promise<void> {
-  const [{ requireScopes }, { observe }, { computePlan }, { applyPlan }, { outputsOf }, { validateAuth0Spec }, { readAuth0State, Auth0StateRecorder }] = await Promise.all([
+  const [
+    { requireScopes },
+    { observe },
+    { computePlan },
+    { applyPlan },
+    { outputsOf },
+    { validateAuth0Spec },
+    { readAuth0State, Auth0StateRecorder },
+  ] = await Promise.all([
     import('../../auth0/scopes.js'),
     import('../../auth0/setup/observe.js'),
     import('../../auth0/setup/plan.js'),
@@ -48,7 +60,9 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
 
   const mgmt = await ctx.auth0();
   if (recorded && recorded.domain !== mgmt.target.domain) {
-    ctx.ui.warn(`the project state here was made for ${recorded.domain}; profile "${name}" uses ${mgmt.target.domain}. Its ids are ignored.`);
+    ctx.ui.warn(
+      `the project state here was made for ${recorded.domain}; profile "${name}" uses ${mgmt.target.domain}. Its ids are ignored.`,
+    );
     recorded = undefined;
   }
   requireScopes('auth0 init / destroy', (await mgmt.tokens.get()).scopes);
@@ -76,7 +90,8 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
       profile: name,
       secrets: ctx.secrets,
       recorder,
-      report: (event) => ctx.ui.success(`${event.action} ${event.kind} ${event.name}${event.id ? ` (${event.id})` : ''}`),
+      report: (event) =>
+        ctx.ui.success(`${event.action} ${event.kind} ${event.name}${event.id ? ` (${event.id})` : ''}`),
       warn: (message) => ctx.ui.warn(message),
     },
     spec,

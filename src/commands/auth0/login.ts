@@ -13,7 +13,10 @@ export const command = () =>
     .description("connect a profile to an Auth0 tenant with a management application's client credentials")
     .option('--domain <domain>', 'the tenant domain, such as acme.eu.auth0.com')
     .option('--client-id <id>', 'the client id of a machine-to-machine application authorized for the Management API')
-    .option('--client-secret-stdin', 'read its client secret from stdin (else $OKTA_M2M_AUTH0_MANAGEMENT_SECRET, else a prompt)')
+    .option(
+      '--client-secret-stdin',
+      'read its client secret from stdin (else $OKTA_M2M_AUTH0_MANAGEMENT_SECRET, else a prompt)',
+    )
     .option('--base-url <url>', 'a local emulator origin (http://127.0.0.1:port) in place of https://{domain}')
     .addHelpText(
       'after',
@@ -51,7 +54,10 @@ export async function run(ctx: Context, options: LoginOptions): Promise<void> {
   registerSecret(secret);
 
   ctx.ui.progress(`checking the management application ${clientId} against ${baseUrl ?? domain} ...`);
-  const mgmt = await createAuth0Management({ domain, clientId, clientSecret: secret, ...(baseUrl ? { baseUrl } : {}) }, ctx.httpOptions());
+  const mgmt = await createAuth0Management(
+    { domain, clientId, clientSecret: secret, ...(baseUrl ? { baseUrl } : {}) },
+    ctx.httpOptions(),
+  );
   const token = await mgmt.tokens.get();
   const missing = missingScopes(token.scopes);
 
@@ -70,7 +76,14 @@ export async function run(ctx: Context, options: LoginOptions): Promise<void> {
       'Grant them in the Auth0 Dashboard: Applications > APIs > Auth0 Management API > Machine to Machine Applications.',
     );
   }
-  const value = { profile: name, domain, ...(baseUrl ? { baseUrl } : {}), clientId, scopes: token.scopes, missingScopes: missing };
+  const value = {
+    profile: name,
+    domain,
+    ...(baseUrl ? { baseUrl } : {}),
+    clientId,
+    scopes: token.scopes,
+    missingScopes: missing,
+  };
   ctx.ui.result(value, (v) =>
     keyValues([
       ['profile', v.profile],
@@ -96,6 +109,11 @@ async function readSecret(ctx: Context, options: LoginOptions): Promise<string> 
   }
   const fromEnv = ctx.env.OKTA_M2M_AUTH0_MANAGEMENT_SECRET?.trim();
   if (fromEnv) return fromEnv;
-  const { password } = await prompts(ctx.ui, 'The client secret (--client-secret-stdin or $OKTA_M2M_AUTH0_MANAGEMENT_SECRET)');
-  return (await password({ message: 'Client secret', mask: '*' }, { output: ctx.io.stderr, input: ctx.io.stdin })).trim();
+  const { password } = await prompts(
+    ctx.ui,
+    'The client secret (--client-secret-stdin or $OKTA_M2M_AUTH0_MANAGEMENT_SECRET)',
+  );
+  return (
+    await password({ message: 'Client secret', mask: '*' }, { output: ctx.io.stderr, input: ctx.io.stdin })
+  ).trim();
 }

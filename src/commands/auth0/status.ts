@@ -26,9 +26,20 @@ export async function run(ctx: Context, _options: StatusOptions): Promise<void> 
   const objects: Array<{ kind: string; id: string; exists: boolean }> = [];
   if (recorded && recorded.domain === mgmt.target.domain) {
     const { resourceServerId, clientId, clientGrantId } = recorded;
-    if (resourceServerId) objects.push({ kind: 'resource server', id: resourceServerId, exists: Boolean(await auth0Find('read the API', () => mgmt.sdk.resourceServers.get(resourceServerId))) });
-    if (clientId) objects.push({ kind: 'application', id: clientId, exists: Boolean(await setup.getClient(mgmt, clientId)) });
-    if (clientGrantId) objects.push({ kind: 'client grant', id: clientGrantId, exists: Boolean(await auth0Find('read the client grant', () => mgmt.sdk.clientGrants.get(clientGrantId))) });
+    if (resourceServerId)
+      objects.push({
+        kind: 'resource server',
+        id: resourceServerId,
+        exists: Boolean(await auth0Find('read the API', () => mgmt.sdk.resourceServers.get(resourceServerId))),
+      });
+    if (clientId)
+      objects.push({ kind: 'application', id: clientId, exists: Boolean(await setup.getClient(mgmt, clientId)) });
+    if (clientGrantId)
+      objects.push({
+        kind: 'client grant',
+        id: clientGrantId,
+        exists: Boolean(await auth0Find('read the client grant', () => mgmt.sdk.clientGrants.get(clientGrantId))),
+      });
   }
   const value = {
     profile: name,
@@ -49,7 +60,9 @@ export async function run(ctx: Context, _options: StatusOptions): Promise<void> 
         ['audience', v.audience],
         ['client id', v.clientId],
       ]),
-      ...v.objects.map((o) => `${o.exists ? '✓' : '✗'} ${o.kind} ${o.id}${o.exists ? '' : ' (missing: run "okta-m2m auth0 init")'}`),
+      ...v.objects.map(
+        (o) => `${o.exists ? '✓' : '✗'} ${o.kind} ${o.id}${o.exists ? '' : ' (missing: run "okta-m2m auth0 init")'}`,
+      ),
       ...(recorded ? [] : ['no "auth0 init" recorded in this folder']),
     ].join('\n'),
   );

@@ -23,9 +23,21 @@ export const command = () =>
     .option('--admin-token-stdin', 'read the admin API token from stdin instead of generating one')
     .option('--latency <ms>', 'delay every management answer', integer(0, 60_000))
     .option('--fault-rate <rate>', 'chance of a fault on each management call (0 to 1)', fraction)
-    .option('--fault <kind>', `a kind of fault to inject: ${FAULT_KINDS.join(', ')} (repeatable)`, collectChoice(FAULT_KINDS))
-    .addOption(new Option('--rate-limits <plan>', "Okta's published rate limits of this org plan (off: none)").choices(RATE_LIMIT_PLANS).default('developer' as const))
-    .option('--rate-limit <n>', "one per-minute limit for every endpoint family instead of the plan's", integer(1, 1_000_000))
+    .option(
+      '--fault <kind>',
+      `a kind of fault to inject: ${FAULT_KINDS.join(', ')} (repeatable)`,
+      collectChoice(FAULT_KINDS),
+    )
+    .addOption(
+      new Option('--rate-limits <plan>', "Okta's published rate limits of this org plan (off: none)")
+        .choices(RATE_LIMIT_PLANS)
+        .default('developer' as const),
+    )
+    .option(
+      '--rate-limit <n>',
+      "one per-minute limit for every endpoint family instead of the plan's",
+      integer(1, 1_000_000),
+    )
     .option('--auth0', 'also start an Auth0 tenant emulator')
     .option('--auth0-port <port>', 'port for the Auth0 tenant', integer(0, 65535), 8708)
     .option('--auth0-role <name:count>', 'seed an Auth0 role with that many users (repeatable)', collect)
@@ -42,25 +54,31 @@ export type StartOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: StartOptions): Promise<void> {
   const host = options.host;
-  if (!isLoopback(host)) ctx.ui.warn(`binding to ${host}: the emulator is reachable from other machines; its admin token is its only protection.`);
+  if (!isLoopback(host))
+    ctx.ui.warn(
+      `binding to ${host}: the emulator is reachable from other machines; its admin token is its only protection.`,
+    );
   const adminToken = options.adminTokenStdin ? (await readAll(ctx.io.stdin)).trim() : undefined;
-  if (options.adminTokenStdin && !adminToken) throw new UsageError('stdin held no admin token.', { hint: 'Pipe the token in.' });
+  if (options.adminTokenStdin && !adminToken)
+    throw new UsageError('stdin held no admin token.', { hint: 'Pipe the token in.' });
 
   const { startEmulator } = await import('../../emulator/okta/index.js');
   const log = options.verbose ? (line: string) => ctx.ui.info(line) : undefined;
-  const okta = await listening('--port', options.port, () => startEmulator({
-    port: options.port,
-    host,
-    ...(options.state ? { statePath: options.state } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    ...(adminToken ? { adminToken } : {}),
-    ...(options.latency !== undefined ? { latencyMs: options.latency } : {}),
-    ...(options.faultRate !== undefined ? { faultRate: options.faultRate } : {}),
-    ...(options.fault ? { faultKinds: options.fault } : {}),
-    rateLimits: options.rateLimits,
-    ...(options.rateLimit !== undefined ? { rateLimitPerMinute: options.rateLimit } : {}),
-    ...(log ? { log } : {}),
-  }));
+  const okta = await listening('--port', options.port, () =>
+    startEmulator({
+      port: options.port,
+      host,
+      ...(options.state ? { statePath: options.state } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(adminToken ? { adminToken } : {}),
+      ...(options.latency !== undefined ? { latencyMs: options.latency } : {}),
+      ...(options.faultRate !== undefined ? { faultRate: options.faultRate } : {}),
+      ...(options.fault ? { faultKinds: options.fault } : {}),
+      rateLimits: options.rateLimits,
+      ...(options.rateLimit !== undefined ? { rateLimitPerMinute: options.rateLimit } : {}),
+      ...(log ? { log } : {}),
+    }),
+  );
 
   let auth0: Awaited<ReturnType<typeof startAuth0Emulator>> | undefined;
   if (options.auth0) {
@@ -137,7 +155,10 @@ async function listening<T>(flag: string, port: number, start: () => Promise<T>)
       });
     }
     if (code === 'EACCES') {
-      throw new UsageError(`Port ${port} needs privileges this user does not have.`, { hint: `Pass ${flag} above 1023, or ${flag} 0.`, cause: error });
+      throw new UsageError(`Port ${port} needs privileges this user does not have.`, {
+        hint: `Pass ${flag} above 1023, or ${flag} 0.`,
+        cause: error,
+      });
     }
     throw error;
   }
@@ -145,7 +166,10 @@ async function listening<T>(flag: string, port: number, start: () => Promise<T>)
 
 function parseRole(spec: string): { name: string; users: number } {
   const match = /^(.+):(\d{1,6})$/.exec(spec);
-  if (!match) throw new UsageError(`--auth0-role "${spec}" is not NAME:COUNT.`, { hint: 'For example --auth0-role engineers:2000.' });
+  if (!match)
+    throw new UsageError(`--auth0-role "${spec}" is not NAME:COUNT.`, {
+      hint: 'For example --auth0-role engineers:2000.',
+    });
   return { name: match[1]!, users: Number(match[2]) };
 }
 

@@ -9,7 +9,10 @@ export const command = () =>
     .description('bundle a template and zip it deterministically; prints the path, size and SHA-256')
     .argument('<template>', TEMPLATE_ARGUMENT)
     .option('--out-dir <dir>', 'where the zip goes', 'build')
-    .addHelpText('after', examples('okta-m2m hook build token-hook', 'okta-m2m hook build scim-bridge --out-dir dist --json'));
+    .addHelpText(
+      'after',
+      examples('okta-m2m hook build token-hook', 'okta-m2m hook build scim-bridge --out-dir dist --json'),
+    );
 
 export type BuildOptions = ReturnType<ReturnType<typeof command>['opts']>;
 

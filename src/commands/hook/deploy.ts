@@ -5,11 +5,19 @@ import { UsageError } from '../../errors.js';
 import { keyValues } from '../../ui/format.js';
 import { ARCHITECTURES, BRIDGE_KEY_STORES, RUNTIMES } from '../../lambda/names.js';
 import { choice, collect, collectList, integer } from '../options.js';
-import { TEMPLATE_ARGUMENT, awsFor, buildFor, deployTemplate, hookErrors, initRuleOf, oktaClient, policyFromFile } from './shared.js';
+import {
+  TEMPLATE_ARGUMENT,
+  awsFor,
+  buildFor,
+  deployTemplate,
+  hookErrors,
+  initRuleOf,
+  oktaClient,
+  policyFromFile,
+} from './shared.js';
 import { renderStepTable } from '../../ui/plan.js';
 // Types only: the hooks domain loads inside run.
 import type { DeployResult, OktaTarget } from '../../lambda/deploy.js';
-
 
 const HELP = `
 AWS credentials come from the standard chain (AWS_PROFILE after "aws sso login", AWS_ACCESS_KEY_ID/...,
@@ -45,17 +53,32 @@ export const command = () =>
     .description('deploy a template to AWS Lambda behind a function URL (and, for token-hook, register it in Okta)')
     .argument('<template>', TEMPLATE_ARGUMENT)
     .option('--region <region>', 'AWS region')
-    .option('--function-name <name>', 'Lambda function name (default okta-m2m-<template>, with the profile unless default)')
+    .option(
+      '--function-name <name>',
+      'Lambda function name (default okta-m2m-<template>, with the profile unless default)',
+    )
     .option('--role-name <name>', 'execution role to create or reuse (default <function name>-role)')
     .option('--role-arn <arn>', 'an existing execution role to use as is (not created, changed or deleted)')
     .option('--runtime <runtime>', RUNTIMES.join(', '), choice(RUNTIMES, '--runtime'), 'nodejs22.x')
     .option('--arch <arch>', ARCHITECTURES.join(' or '), choice(ARCHITECTURES, '--arch'), 'arm64')
     .option('--memory <mb>', 'memory in MB (default 256)', integer(128, 10240))
     // Not --timeout: that is the global per-request timeout of okta-m2m's own remote calls.
-    .option('--function-timeout <seconds>', 'the Lambda timeout (default: token-hook 5, scim-bridge 30)', integer(1, 900))
+    .option(
+      '--function-timeout <seconds>',
+      'the Lambda timeout (default: token-hook 5, scim-bridge 30)',
+      integer(1, 900),
+    )
     .option('--allowed-host <host>', 'scim-bridge: a SCIM host the bridge may call (repeatable)', collectList)
-    .option('--allowed-token-host <host>', "scim-bridge: a host the bridge token's token URL may use (repeatable)", collectList)
-    .option('--bridge-key <store>', `scim-bridge: where the bridge key's private half goes: ${BRIDGE_KEY_STORES.join(' or ')} (default: where it is, else environment)`, choice(BRIDGE_KEY_STORES, '--bridge-key'))
+    .option(
+      '--allowed-token-host <host>',
+      "scim-bridge: a host the bridge token's token URL may use (repeatable)",
+      collectList,
+    )
+    .option(
+      '--bridge-key <store>',
+      `scim-bridge: where the bridge key's private half goes: ${BRIDGE_KEY_STORES.join(' or ')} (default: where it is, else environment)`,
+      choice(BRIDGE_KEY_STORES, '--bridge-key'),
+    )
     .option('--rotate-bridge-key', 'scim-bridge: a new bridge key (sealed tokens made for the old one stop working)')
     .option('--issuer <url>', "token-hook: the assertion's issuer (default: init's authorization server)")
     .option('--audience <aud>', "token-hook: the assertion's audience (repeatable; default: init's)", collectList)
@@ -94,7 +117,9 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
   );
   const roleArn = options.roleArn;
   if (roleArn && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(roleArn)) {
-    throw new UsageError(`--role-arn "${roleArn}" is not an IAM role ARN.`, { hint: 'Like arn:aws:iam::123456789012:role/my-role.' });
+    throw new UsageError(`--role-arn "${roleArn}" is not an IAM role ARN.`, {
+      hint: 'Like arn:aws:iam::123456789012:role/my-role.',
+    });
   }
   const policy = await policyFromFile(ctx, options);
   const templateOptions = {
@@ -108,11 +133,19 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
     env: env.parseEnvPairs(options.env, undefined, 'deploy'),
   };
   env.checkCarryClaims(options.carryClaim ?? []);
-  if (template === 'scim-bridge' && (options.issuer || options.policyFile || options.carryClaim || options.rotateSecret)) {
+  if (
+    template === 'scim-bridge' &&
+    (options.issuer || options.policyFile || options.carryClaim || options.rotateSecret)
+  ) {
     throw new UsageError('--issuer, --policy-file, --carry-claim and --rotate-secret are token-hook options.');
   }
-  if (template === 'token-hook' && (options.allowedHost || options.allowedTokenHost || options.bridgeKey || options.rotateBridgeKey)) {
-    throw new UsageError('--allowed-host, --allowed-token-host, --bridge-key and --rotate-bridge-key are scim-bridge options.');
+  if (
+    template === 'token-hook' &&
+    (options.allowedHost || options.allowedTokenHost || options.bridgeKey || options.rotateBridgeKey)
+  ) {
+    throw new UsageError(
+      '--allowed-host, --allowed-token-host, --bridge-key and --rotate-bridge-key are scim-bridge options.',
+    );
   }
 
   const zipFile = options.zip;
@@ -121,7 +154,8 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
       ? readBuiltZip(resolve(ctx.io.cwd, zipFile))
       : readBuiltZip((await buildFor(ctx, template, options)).zipPath),
   ).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`No zip at ${zipFile}.`, { hint: 'Make one with "okta-m2m hook build".' });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(`No zip at ${zipFile}.`, { hint: 'Make one with "okta-m2m hook build".' });
     throw error;
   });
 
@@ -163,7 +197,12 @@ export async function run(ctx: Context, options: DeployOptions, templateName: st
   if (!ctx.ui.json) ctx.ui.info(renderStepTable(plan.steps));
   let result: DeployResult;
   if (options.dryRun) {
-    result = deployMod.result(plan, { functionArn: plan.fn?.arn, functionUrl: plan.url?.url, inlineHookId: plan.hook?.id, dryRun: true });
+    result = deployMod.result(plan, {
+      functionArn: plan.fn?.arn,
+      functionUrl: plan.url?.url,
+      inlineHookId: plan.hook?.id,
+      dryRun: true,
+    });
   } else {
     // With nothing to change, apply makes no write call (it only records the state when that was missing).
     result = await deployMod.applyDeploy(plan, deps);
@@ -180,14 +219,23 @@ function renderDeploy(result: DeployResult): string {
       ['function URL', result.functionUrl ?? (result.dryRun ? '(made on deploy)' : undefined)],
       ['CodeSha256', result.codeSha256],
       ['inline hook', result.inlineHookId],
-      ['bridge key', result.bridgeKey ? `${result.bridgeKey.kid} (private half: ${result.bridgeKey.secretArn ?? "the function's environment"})` : undefined],
+      [
+        'bridge key',
+        result.bridgeKey
+          ? `${result.bridgeKey.kid} (private half: ${result.bridgeKey.secretArn ?? "the function's environment"})`
+          : undefined,
+      ],
       ['dry run', result.dryRun ? 'yes: nothing changed' : undefined],
     ]),
   ];
   if (result.scim) {
     lines.push('', 'SCIM base URL for the Okta app:');
     for (const { url } of result.scim.baseUrls) lines.push(`  ${url}`);
-    lines.push('', 'Its API token (the bridge token, sealed to the bridge key), made with:', `  ${result.scim.encodeCommand} < secret.txt`);
+    lines.push(
+      '',
+      'Its API token (the bridge token, sealed to the bridge key), made with:',
+      `  ${result.scim.encodeCommand} < secret.txt`,
+    );
   }
   return lines.join('\n');
 }

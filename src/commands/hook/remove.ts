@@ -7,12 +7,17 @@ import { renderStepTable } from '../../ui/plan.js';
 
 export const command = () =>
   new Command('remove')
-    .description('undo deploy: the inline hook (detached first), function URL, function, the role okta-m2m made, the secret')
+    .description(
+      'undo deploy: the inline hook (detached first), function URL, function, the role okta-m2m made, the secret',
+    )
     .argument('<template>', TEMPLATE_ARGUMENT)
     .option('--region <region>', 'AWS region (default: what deploy recorded)')
     .option('--function-name <name>', 'Lambda function name (default: what deploy recorded)')
     .option('--no-okta', 'token-hook: leave Okta alone')
-    .addHelpText('after', examples('okta-m2m hook remove token-hook', 'okta-m2m hook remove scim-bridge --region eu-west-1 --yes'));
+    .addHelpText(
+      'after',
+      examples('okta-m2m hook remove token-hook', 'okta-m2m hook remove scim-bridge --region eu-west-1 --yes'),
+    );
 
 export type RemoveOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
@@ -42,7 +47,15 @@ export async function run(ctx: Context, options: RemoveOptions, templateName: st
   const { readOktaState } = await import('../../okta/setup/state.js');
   const oktaState = readOktaState(state, profile);
   const rule = initRuleOf(oktaState);
-  const request = { template, profile, region, functionName, roleName: record?.roleName ?? deployMod.defaultRoleName(functionName), okta, rule };
+  const request = {
+    template,
+    profile,
+    region,
+    functionName,
+    roleName: record?.roleName ?? deployMod.defaultRoleName(functionName),
+    okta,
+    rule,
+  };
   const deps = { aws, secrets: ctx.secrets, state, progress: (m: string) => ctx.ui.progress(m) };
   const plan = await deployMod.planRemove(request, deps);
   if (!ctx.ui.json) ctx.ui.info(renderStepTable(plan.steps));
@@ -52,5 +65,13 @@ export async function run(ctx: Context, options: RemoveOptions, templateName: st
   }
   await deployMod.applyRemove(plan, deps);
   ctx.ui.success(`removed ${functionName}`);
-  ctx.ui.result({ template, functionName, region, removed: plan.steps.filter((s) => s.action === 'delete' || s.action === 'update') }, () => `removed ${functionName} (${region})`);
+  ctx.ui.result(
+    {
+      template,
+      functionName,
+      region,
+      removed: plan.steps.filter((s) => s.action === 'delete' || s.action === 'update'),
+    },
+    () => `removed ${functionName} (${region})`,
+  );
 }

@@ -8,7 +8,6 @@ import type { BuildResult } from '../../lambda/build.js';
 import type { AwsClients } from '../../lambda/aws-clients.js';
 import type { OktaState } from '../../okta/setup/state.js';
 
-
 export const TEMPLATE_ARGUMENT = TEMPLATES.join(' or ');
 
 /** Errors of the hooks domain (not CliErrors) as the CLI's typed errors. */
@@ -39,21 +38,32 @@ export async function buildFor(ctx: Context, template: string, options: { outDir
 }
 
 /** The policy of --policy-file, checked and normalised. */
-export async function policyFromFile(ctx: Context, options: { policyFile?: string | undefined }): Promise<string | undefined> {
+export async function policyFromFile(
+  ctx: Context,
+  options: { policyFile?: string | undefined },
+): Promise<string | undefined> {
   if (options.policyFile === undefined) return undefined;
-  const [{ readInputFile }, { normalizePolicy }] = await Promise.all([import('../../config/files.js'), import('../../lambda/deploy-env.js')]);
+  const [{ readInputFile }, { normalizePolicy }] = await Promise.all([
+    import('../../config/files.js'),
+    import('../../lambda/deploy-env.js'),
+  ]);
   const text = await readInputFile(resolve(ctx.io.cwd, options.policyFile), 'the --policy-file');
   return normalizePolicy(text, `--policy-file ${options.policyFile}`);
 }
 
 export function deployTemplate(name: string): DeployTemplate {
   const template = TEMPLATES.find((known) => known === name);
-  if (!template) throw new UsageError(`No template named "${name}".`, { hint: `Known templates: ${TEMPLATES.join(', ')}.` });
+  if (!template)
+    throw new UsageError(`No template named "${name}".`, { hint: `Known templates: ${TEMPLATES.join(', ')}.` });
   return template;
 }
 
 /** The AWS clients for --region, else the region deploy recorded, else the environment's, else the SDK's. */
-export async function awsFor(ctx: Context, flag: string | undefined, recorded: string | undefined): Promise<{ aws: AwsClients; region: string }> {
+export async function awsFor(
+  ctx: Context,
+  flag: string | undefined,
+  recorded: string | undefined,
+): Promise<{ aws: AwsClients; region: string }> {
   const { resolvedRegion } = await import('../../lambda/aws-clients.js');
   const explicit = flag || recorded || ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || undefined;
   const aws = await ctx.aws(explicit);
@@ -79,7 +89,9 @@ export async function oktaClient(ctx: Context) {
 }
 
 /** The policy rule init made, where the token hook is attached; undefined when init has not made one here. */
-export function initRuleOf(state: OktaState | undefined): { authServerId: string; policyId: string; ruleId: string } | undefined {
+export function initRuleOf(
+  state: OktaState | undefined,
+): { authServerId: string; policyId: string; ruleId: string } | undefined {
   return state?.authServerId && state.policyId && state.ruleId
     ? { authServerId: state.authServerId, policyId: state.policyId, ruleId: state.ruleId }
     : undefined;

@@ -47,11 +47,16 @@ export async function run(ctx: Context, _options: StatusOptions): Promise<void> 
   try {
     const { oktaCall } = await import('../../okta/errors.js');
     const client = await ctx.okta();
-    await oktaCall('list authorization servers', 'GET', () => client.call('GET', '/api/v1/authorizationServers', { query: { limit: 1 } }));
+    await oktaCall('list authorization servers', 'GET', () =>
+      client.call('GET', '/api/v1/authorizationServers', { query: { limit: 1 } }),
+    );
     status.canAuthenticate = true;
     if (profile.authMode === 'private_key_jwt' && profile.clientId) {
       try {
-        const roles = await client.call<Array<{ type?: string; label?: string }>>('GET', `/oauth2/v1/clients/${encodeURIComponent(profile.clientId)}/roles`);
+        const roles = await client.call<Array<{ type?: string; label?: string }>>(
+          'GET',
+          `/oauth2/v1/clients/${encodeURIComponent(profile.clientId)}/roles`,
+        );
         status.roles = roles.map((r) => r.label ?? r.type ?? '?');
       } catch {
         status.rolesNote = 'not readable (needs okta.roles.read)';
@@ -64,10 +69,20 @@ export async function run(ctx: Context, _options: StatusOptions): Promise<void> 
     keyValues([
       ['profile', s.profile],
       ['org', s.orgUrl ?? '-'],
-      ['auth', s.authMode === 'private_key_jwt' ? 'OAuth private_key_jwt' : s.authMode === 'ssws' ? 'API token (SSWS)' : '-'],
+      [
+        'auth',
+        s.authMode === 'private_key_jwt' ? 'OAuth private_key_jwt' : s.authMode === 'ssws' ? 'API token (SSWS)' : '-',
+      ],
       ['client id', s.clientId ?? undefined],
       ['key id', s.keyId ?? undefined],
-      ['key age', s.authMode === 'private_key_jwt' ? (s.keyAgeDays === null ? 'not recorded' : `${s.keyAgeDays} days`) : undefined],
+      [
+        'key age',
+        s.authMode === 'private_key_jwt'
+          ? s.keyAgeDays === null
+            ? 'not recorded'
+            : `${s.keyAgeDays} days`
+          : undefined,
+      ],
       ['scopes', s.scopes?.join(' ') ?? undefined],
       ['roles', s.roles ? s.roles.join(', ') || 'none' : (s.rolesNote ?? undefined)],
       ['token', s.canAuthenticate ? 'yes: Okta accepts the credentials' : `no: ${s.problem ?? 'unknown'}`],

@@ -8,7 +8,13 @@ export const command = () =>
   new Command('use')
     .description('make a profile the current one')
     .argument('<name>')
-    .addHelpText('after', examples('okta-m2m profiles use staging', 'okta-m2m --profile prod status            one command on another profile'));
+    .addHelpText(
+      'after',
+      examples(
+        'okta-m2m profiles use staging',
+        'okta-m2m --profile prod status            one command on another profile',
+      ),
+    );
 
 export type UseOptions = ReturnType<ReturnType<typeof command>['opts']>;
 

@@ -31,7 +31,7 @@ export const command = () =>
         'okta-m2m rotate secret --finish --yes        then: deactivate and delete the old one',
         'okta-m2m rotate secret --grace 10m --yes     both in one run, ten minutes apart',
         'okta-m2m rotate secret --yes --to-env-file .env.okta',
-        'okta-m2m rotate secret --yes --print-bridge-token  the SCIM app\'s new bridge token, sealed to the bridge key',
+        "okta-m2m rotate secret --yes --print-bridge-token  the SCIM app's new bridge token, sealed to the bridge key",
       ),
     );
 
@@ -79,7 +79,13 @@ async function execute(ctx: Context, options: RotateSecretOptions): Promise<void
           ctx.ui.success(`wrote the new secret to ${envFile}`);
         }
         if (options.printNewSecret) printed = secret;
-        if (options.printBridgeToken) printed = await sealedBridgeToken(ctx, profile, { tokenUrl: input.tokenEndpoint, clientId: setup.clientId!, clientSecret: secret, ...(setup.defaultScope ? { scope: setup.defaultScope } : {}) });
+        if (options.printBridgeToken)
+          printed = await sealedBridgeToken(ctx, profile, {
+            tokenUrl: input.tokenEndpoint,
+            clientId: setup.clientId!,
+            clientSecret: secret,
+            ...(setup.defaultScope ? { scope: setup.defaultScope } : {}),
+          });
       },
     },
     (event) => (event.step === 'grace' ? ctx.ui.progress(event.message) : ctx.ui.success(event.message)),

@@ -7,7 +7,10 @@ import { BridgeTokenError } from '../../scim/bridge-token.js';
 import { bridgePublicKey } from '../../scim/sealed-token.js';
 
 /** The bridge public key to seal to: --bridge-public-key's file, else the one the state records; and where from. */
-export async function bridgeKeyFor(ctx: Context, file: string | undefined): Promise<{ kid: string; publicJwk: JWK; from: string }> {
+export async function bridgeKeyFor(
+  ctx: Context,
+  file: string | undefined,
+): Promise<{ kid: string; publicJwk: JWK; from: string }> {
   if (file !== undefined) {
     const { readInputFile } = await import('../../config/files.js');
     const text = await readInputFile(resolve(ctx.io.cwd, file), 'the --bridge-public-key file', 64 * 1024);

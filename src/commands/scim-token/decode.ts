@@ -10,10 +10,18 @@ import { withUsageErrors } from './usage-errors.js';
 
 export const command = () =>
   new Command('decode')
-    .description('read a bridge token (argument or stdin) and show its fields, the secret masked (a sealed one: its version and key id)')
+    .description(
+      'read a bridge token (argument or stdin) and show its fields, the secret masked (a sealed one: its version and key id)',
+    )
     .argument('[token]', 'the token, or "-" for stdin (the default when stdin is not a terminal)')
     .option('--show-secret', 'show the client secret')
-    .addHelpText('after', examples('okta-m2m scim-token decode eyJ2IjoxLCJ0b2tlblVybCI6...', 'okta-m2m scim-token decode --json < bridge-token.txt'));
+    .addHelpText(
+      'after',
+      examples(
+        'okta-m2m scim-token decode eyJ2IjoxLCJ0b2tlblVybCI6...',
+        'okta-m2m scim-token decode --json < bridge-token.txt',
+      ),
+    );
 
 export type DecodeOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
@@ -23,7 +31,9 @@ export async function run(ctx: Context, options: DecodeOptions, argument: string
     input = argument;
   } else if (!ctx.io.stdin.isTTY) {
     input = await readAll(ctx.io.stdin).catch(() => {
-      throw new UsageError('The bridge token on stdin is too large.', { hint: 'A bridge token is a few hundred bytes.' });
+      throw new UsageError('The bridge token on stdin is too large.', {
+        hint: 'A bridge token is a few hundred bytes.',
+      });
     });
   } else {
     throw new UsageError('No bridge token given.', { hint: 'Pass it as an argument or pipe it to stdin.' });
@@ -31,9 +41,12 @@ export async function run(ctx: Context, options: DecodeOptions, argument: string
   registerSecret(input.trim());
   if (isSealedBridgeToken(withUsageErrors(() => bridgeTokenText(input)))) {
     if (options.showSecret) {
-      throw new UsageError('A sealed bridge token shows no secret: only the bridge, with its private key, can open it.', {
-        hint: 'Drop --show-secret to see its version and key id.',
-      });
+      throw new UsageError(
+        'A sealed bridge token shows no secret: only the bridge, with its private key, can open it.',
+        {
+          hint: 'Drop --show-secret to see its version and key id.',
+        },
+      );
     }
     const { inspectSealedBridgeToken } = await import('../../scim/sealed-token.js');
     const info = withUsageErrors(() => inspectSealedBridgeToken(input));

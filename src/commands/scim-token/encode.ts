@@ -26,7 +26,10 @@ export const command = () =>
     .option('--target <host>', 'the SCIM server host behind the bridge (with --bridge-url)')
     .option('--scim-path <path>', 'the SCIM base path on the target', DEFAULT_SCIM_PATH)
     .option('--seal', "seal the token (version 2) to the bridge's public key: only the bridge can read the secret")
-    .option('--bridge-public-key <file>', "with --seal: the bridge's public key (a JWK file; default: the key the last hook deploy or serve of scim-bridge recorded)")
+    .option(
+      '--bridge-public-key <file>',
+      "with --seal: the bridge's public key (a JWK file; default: the key the last hook deploy or serve of scim-bridge recorded)",
+    )
     .addHelpText(
       'after',
       `
@@ -54,7 +57,9 @@ export async function run(ctx: Context, options: EncodeOptions): Promise<void> {
   }
   const seal = Boolean(options.seal) || options.bridgePublicKey !== undefined;
   // jose loads only for a sealed token: the unsealed encode stays as quick to start as before.
-  const sealing = seal ? await Promise.all([import('../../scim/sealed-token.js'), import('./bridge-key.js')]) : undefined;
+  const sealing = seal
+    ? await Promise.all([import('../../scim/sealed-token.js'), import('./bridge-key.js')])
+    : undefined;
   const sealTo = sealing ? await sealing[1].bridgeKeyFor(ctx, options.bridgePublicKey) : undefined;
   const clientId = options.clientId;
   const token: BridgeToken = {
@@ -65,16 +70,21 @@ export async function run(ctx: Context, options: EncodeOptions): Promise<void> {
   if (options.scope?.length) token.scope = options.scope.join(' ');
   if (options.audience !== undefined) token.audience = options.audience;
 
-  const encoded = sealing && sealTo
-    ? await withUsageErrorsAsync(() => sealing[0].sealBridgeToken(token, sealTo.publicJwk))
-    : withUsageErrors(() => encodeBridgeToken(token));
+  const encoded =
+    sealing && sealTo
+      ? await withUsageErrorsAsync(() => sealing[0].sealBridgeToken(token, sealTo.publicJwk))
+      : withUsageErrors(() => encodeBridgeToken(token));
   registerSecret(encoded);
   const scimBaseUrl =
-    bridgeUrl && target !== undefined ? withUsageErrors(() => bridgeBaseUrl(bridgeUrl, target, options.scimPath)) : undefined;
+    bridgeUrl && target !== undefined
+      ? withUsageErrors(() => bridgeBaseUrl(bridgeUrl, target, options.scimPath))
+      : undefined;
 
   if (ctx.ui.json) {
     const sealed = sealTo ? { version: 2, kid: sealTo.kid } : {};
-    ctx.ui.secretResult(JSON.stringify({ token: encoded, ...sealed, ...(scimBaseUrl ? { scimBaseUrl } : {}) }, null, 2));
+    ctx.ui.secretResult(
+      JSON.stringify({ token: encoded, ...sealed, ...(scimBaseUrl ? { scimBaseUrl } : {}) }, null, 2),
+    );
     return;
   }
   ctx.ui.secretResult(encoded);

@@ -8,10 +8,13 @@ import { examples } from '../define.js';
 
 export const command = () =>
   new Command('show')
-    .description("hand a consumer its client secret: the app init made (or --client-id), from the keychain")
+    .description('hand a consumer its client secret: the app init made (or --client-id), from the keychain')
     .option('--client-id <id>', "the app's client id (default: the one init made here)")
     .option('--reveal', 'print the secret itself on stdout (without it: only whether it is there)')
-    .option('--to-env-file <path>', 'write OKTA_M2M_CLIENT_ID, OKTA_M2M_CLIENT_SECRET and OKTA_M2M_ISSUER to a 0600 file, atomically')
+    .option(
+      '--to-env-file <path>',
+      'write OKTA_M2M_CLIENT_ID, OKTA_M2M_CLIENT_SECRET and OKTA_M2M_ISSUER to a 0600 file, atomically',
+    )
     .addHelpText(
       'after',
       examples(
@@ -50,12 +53,24 @@ export async function run(ctx: Context, options: ShowOptions): Promise<void> {
   if (options.toEnvFile !== undefined) {
     const path = resolve(ctx.io.cwd, options.toEnvFile);
     const orgUrl = (await ctx.profiles()).profiles[profile]?.orgUrl;
-    const issuer = orgUrl && recorded?.authServerId && clientId === recorded.clientId ? `${orgUrl}/oauth2/${recorded.authServerId}` : undefined;
-    const lines = [`OKTA_M2M_CLIENT_ID=${clientId}`, `OKTA_M2M_CLIENT_SECRET=${secret}`, ...(issuer ? [`OKTA_M2M_ISSUER=${issuer}`] : [])];
+    const issuer =
+      orgUrl && recorded?.authServerId && clientId === recorded.clientId
+        ? `${orgUrl}/oauth2/${recorded.authServerId}`
+        : undefined;
+    const lines = [
+      `OKTA_M2M_CLIENT_ID=${clientId}`,
+      `OKTA_M2M_CLIENT_SECRET=${secret}`,
+      ...(issuer ? [`OKTA_M2M_ISSUER=${issuer}`] : []),
+    ];
     const { writeFileAtomic } = await import('../../config/files.js');
     await writeFileAtomic(path, `${lines.join('\n')}\n`, 0o600);
     ctx.ui.success(`wrote the client secret of ${clientId} to ${path} (mode 0600)`);
-    ctx.ui.result({ clientId, file: path }, (v) => keyValues([['client id', v.clientId], ['file', v.file]]));
+    ctx.ui.result({ clientId, file: path }, (v) =>
+      keyValues([
+        ['client id', v.clientId],
+        ['file', v.file],
+      ]),
+    );
     return;
   }
   const source = ref.envVar && ctx.env[ref.envVar] ? `$${ref.envVar}` : 'keychain';

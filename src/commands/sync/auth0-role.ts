@@ -10,14 +10,21 @@ import type { SyncProgress, SyncSummary } from '../../sync/auth0-role.js';
 
 export const command = () =>
   new Command('auth0-role')
-    .description("create the users of an Auth0 role in Okta (matched by login = email) and put them in an Okta group")
+    .description('create the users of an Auth0 role in Okta (matched by login = email) and put them in an Okta group')
     .requiredOption('--role <name|id>', 'the Auth0 role (its name, or its id rol_...)')
     .requiredOption('--group <name|id>', 'the Okta group (its name, or its id 00g...)')
     .option('--create-group', 'create the Okta group when there is none by that name')
-    .option('--activate', 'activate the users it creates: Okta e-mails each an activation link and they stay PROVISIONED until used (default: staged, no email sent)')
+    .option(
+      '--activate',
+      'activate the users it creates: Okta e-mails each an activation link and they stay PROVISIONED until used (default: staged, no email sent)',
+    )
     .option('--prune', 'remove from the group the members who are not in the role')
     .option('--dry-run', 'list the changes and make none')
-    .option('--map <okta.field=auth0.path>', 'another attribute to copy, such as department=user_metadata.department (repeatable)', collect)
+    .option(
+      '--map <okta.field=auth0.path>',
+      'another attribute to copy, such as department=user_metadata.department (repeatable)',
+      collect,
+    )
     .option('--concurrency <n>', 'users worked on at once', integer(1, 32), 8)
     .addHelpText(
       'after',
@@ -52,7 +59,10 @@ async function execute(ctx: Context, options: Auth0RoleOptions): Promise<void> {
   const dryRun = Boolean(options.dryRun);
   // Okta createUser with activate=true and no password: the user is PROVISIONED and gets an e-mail (said before any
   // question or change, so that no one learns it from their users).
-  if (options.activate) ctx.ui.warn(`--activate: Okta e-mails an activation link to every user this run ${dryRun ? 'would create' : 'creates'}; they stay PROVISIONED until they use it.`);
+  if (options.activate)
+    ctx.ui.warn(
+      `--activate: Okta e-mails an activation link to every user this run ${dryRun ? 'would create' : 'creates'}; they stay PROVISIONED until they use it.`,
+    );
   const auth0 = await ctx.auth0();
   const okta = await ctx.okta();
   requireScopes('sync auth0-role', (await auth0.tokens.get()).scopes);
@@ -86,16 +96,22 @@ async function execute(ctx: Context, options: Auth0RoleOptions): Promise<void> {
       return;
     }
     ctx.ui.info(render(plan, true));
-    const question = plan.removed > 0 ? `Apply these changes, removing ${plan.removed} member(s) from the Okta group?` : 'Apply these changes?';
+    const question =
+      plan.removed > 0
+        ? `Apply these changes, removing ${plan.removed} member(s) from the Okta group?`
+        : 'Apply these changes?';
     if (!(await confirmOrYes(ctx.ui, ctx.globals.yes, question))) {
       ctx.ui.info('nothing changed.');
       return;
     }
     summary = await pass(false);
   }
-  if (summary.group.created) ctx.ui.success(`${dryRun ? 'would create' : 'created'} the Okta group ${summary.group.name}`);
+  if (summary.group.created)
+    ctx.ui.success(`${dryRun ? 'would create' : 'created'} the Okta group ${summary.group.name}`);
   if (summary.pruneSkipped) ctx.ui.warn(`--prune skipped: ${summary.pruneSkipped}.`);
-  ctx.ui.result(options.activate ? { ...summary, activationEmails: activationEmails(summary) } : summary, (p) => render(p));
+  ctx.ui.result(options.activate ? { ...summary, activationEmails: activationEmails(summary) } : summary, (p) =>
+    render(p),
+  );
   if (summary.failed > 0) {
     throw new CliError(`${summary.failed} of ${summary.seen} role members could not be synced (see the summary).`, {
       hint: 'Fix what the reasons say and run the same command again: what is done stays done.',
@@ -108,7 +124,9 @@ async function execute(ctx: Context, options: Auth0RoleOptions): Promise<void> {
 function activationEmails(s: SyncSummary): { count: number; note: string } {
   return {
     count: s.created,
-    note: s.dryRun ? 'Okta would e-mail each user created an activation link.' : 'Okta e-mailed each user created an activation link.',
+    note: s.dryRun
+      ? 'Okta would e-mail each user created an activation link.'
+      : 'Okta e-mailed each user created an activation link.',
   };
 }
 
@@ -129,15 +147,22 @@ function render(s: SyncSummary, preview = false): string {
     ]),
   ].filter(Boolean);
   const list = (label: string, shown: string[], total: number) => {
-    if (total) lines.push(`  ${label}: ${shown.join(', ')}${total > shown.length ? `, ... (${total - shown.length} more)` : ''}`);
+    if (total)
+      lines.push(
+        `  ${label}: ${shown.join(', ')}${total > shown.length ? `, ... (${total - shown.length} more)` : ''}`,
+      );
   };
   list(`${would}created`, s.examples.created, s.created);
   list(`${would}added`, s.examples.added, s.added);
   list(`${would}removed`, s.examples.removed, s.removed);
   for (const [reason, count] of Object.entries(s.skippedByReason)) lines.push(`  skipped ${count}: ${reason}`);
-  for (const example of s.examples.skipped) lines.push(`    - ${example.email ?? example.userId ?? '?'}${example.userId && example.email ? ` (${example.userId})` : ''}: ${example.reason}`);
+  for (const example of s.examples.skipped)
+    lines.push(
+      `    - ${example.email ?? example.userId ?? '?'}${example.userId && example.email ? ` (${example.userId})` : ''}: ${example.reason}`,
+    );
   for (const [reason, count] of Object.entries(s.failedByReason)) lines.push(`  failed ${count}: ${reason}`);
-  for (const example of s.examples.failed) lines.push(`    - ${example.email ?? example.userId ?? '?'}: ${example.reason}`);
+  for (const example of s.examples.failed)
+    lines.push(`    - ${example.email ?? example.userId ?? '?'}: ${example.reason}`);
   return lines.join('\n');
 }
 

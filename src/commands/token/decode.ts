@@ -7,7 +7,14 @@ export const command = () =>
   new Command('decode')
     .description('show the header and claims of a JWT (no signature check: see "token verify")')
     .argument('[jwt]', 'the token, or "-" for stdin (the default when stdin is not a terminal)')
-    .addHelpText('after', examples('okta-m2m token decode eyJraWQiOi...', 'okta-m2m token get | okta-m2m token decode', 'okta-m2m token decode - --json < token.txt'));
+    .addHelpText(
+      'after',
+      examples(
+        'okta-m2m token decode eyJraWQiOi...',
+        'okta-m2m token get | okta-m2m token decode',
+        'okta-m2m token decode - --json < token.txt',
+      ),
+    );
 
 export type DecodeOptions = ReturnType<ReturnType<typeof command>['opts']>;
 

@@ -61,7 +61,10 @@ export const command = () =>
     .option('--curl', 'print the equivalent curl command instead of getting a token')
     .option('--no-cache', 'neither reuse nor store a cached token')
     .option('--force', 'get a new token even when a cached one is still good')
-    .option('--dpop', 'get a DPoP-bound token (RFC 9449), with a key pair kept in the keychain (default: as init set up)')
+    .option(
+      '--dpop',
+      'get a DPoP-bound token (RFC 9449), with a key pair kept in the keychain (default: as init set up)',
+    )
     .addHelpText('after', HELP);
 
 export type GetOptions = ReturnType<ReturnType<typeof command>['opts']>;
@@ -107,7 +110,9 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
   }
   const extraParams = parseParams(options.param);
   const spec: TokenRequestSpec = {
-    tokenEndpoint: await (await import('../../oauth/discovery.js')).resolveTokenEndpoint(settings, {
+    tokenEndpoint: await (
+      await import('../../oauth/discovery.js')
+    ).resolveTokenEndpoint(settings, {
       allowCrossOrigin: Boolean(options.allowCrossOrigin),
       timeoutMs: ctx.globals.timeoutMs,
     }),
@@ -118,7 +123,9 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
     provider: settings.provider,
   };
   if (settings.provider === 'okta' && optionalString(options.audience)) {
-    ctx.ui.warn("Okta sets the audience on the authorization server; --audience is not sent (it is checked against the token's aud).");
+    ctx.ui.warn(
+      "Okta sets the audience on the authorization server; --audience is not sent (it is checked against the token's aud).",
+    );
   }
 
   const dpop = options.dpop ?? settings.dpop ?? false;
@@ -135,7 +142,15 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
     return;
   }
 
-  const { token, cached, jkt } = await obtainToken(ctx, options, profile, spec, settings.authMethod, settings.keyId, dpop);
+  const { token, cached, jkt } = await obtainToken(
+    ctx,
+    options,
+    profile,
+    spec,
+    settings.authMethod,
+    settings.keyId,
+    dpop,
+  );
   const jwt = await import('../../oauth/jwt.js');
   if (settings.provider === 'okta' && settings.audience) warnOnAudience(ctx, jwt, token, settings.audience);
   const bound = jkt ? dpopBinding(ctx, jwt, token, jkt) : undefined;
@@ -207,12 +222,15 @@ async function clientDpopKey(ctx: Context, profile: string, clientId: string): P
  */
 function dpopBinding(ctx: Context, jwt: JwtModule, token: TokenResponse, jkt: string): string | undefined {
   if (token.token_type.toLowerCase() !== 'dpop') {
-    ctx.ui.warn(`asked for a DPoP-bound token, got token_type ${printable(token.token_type)}: the app does not bind tokens to a key (Okta: turn on "Require Demonstrating Proof of Possession (DPoP) header in token requests").`);
+    ctx.ui.warn(
+      `asked for a DPoP-bound token, got token_type ${printable(token.token_type)}: the app does not bind tokens to a key (Okta: turn on "Require Demonstrating Proof of Possession (DPoP) header in token requests").`,
+    );
     return undefined;
   }
   const cnf = tryDecode(jwt, token.access_token)?.claims.cnf;
   const bound = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>).jkt : undefined;
-  if (typeof bound === 'string' && bound !== jkt) ctx.ui.warn(`the token's cnf.jkt ${printable(bound)} is not this client's DPoP key (${jkt}).`);
+  if (typeof bound === 'string' && bound !== jkt)
+    ctx.ui.warn(`the token's cnf.jkt ${printable(bound)} is not this client's DPoP key (${jkt}).`);
   return typeof bound === 'string' ? printable(bound) : jkt;
 }
 
@@ -229,7 +247,9 @@ async function clientAuth(
     const { loadSigningKey } = await import('../../oauth/client-auth.js');
     const file = optionalString(options.privateKeyFile);
     if (file) {
-      const text = await (await import('../../config/files.js')).readInputFile(resolve(ctx.io.cwd, file), 'the key file');
+      const text = await (
+        await import('../../config/files.js')
+      ).readInputFile(resolve(ctx.io.cwd, file), 'the key file');
       return { method, key: loadSigningKey(text, keyId, `the key file ${file}`) };
     }
     const ref = secretRefs.clientPrivateKey(profile, clientId);
@@ -262,11 +282,15 @@ function parseParams(values: string[] | undefined): Record<string, string> | und
   for (const value of values) {
     const at = value.indexOf('=');
     if (at <= 0) {
-      throw new UsageError(`--param "${value}" is not name=value.`, { hint: 'For example: --param resource=api://orders' });
+      throw new UsageError(`--param "${value}" is not name=value.`, {
+        hint: 'For example: --param resource=api://orders',
+      });
     }
     const name = value.slice(0, at);
     if (['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type'].includes(name)) {
-      throw new UsageError(`--param cannot set ${name}.`, { hint: 'Use --client-id, --auth-method and the secret or key options.' });
+      throw new UsageError(`--param cannot set ${name}.`, {
+        hint: 'Use --client-id, --auth-method and the secret or key options.',
+      });
     }
     params[name] = value.slice(at + 1);
   }
@@ -308,7 +332,12 @@ function tokenSummary(jwt: JwtModule, token: TokenResponse, cached: boolean, jkt
       ],
       ['scopes', token.scope ?? (decoded ? jwt.tokenScopes(decoded.claims).join(' ') : undefined)],
       ['from cache', cached ? 'yes' : 'no'],
-      ...(jkt ? ([['token_type', printable(token.token_type)], ['cnf.jkt', jkt]] as const) : []),
+      ...(jkt
+        ? ([
+            ['token_type', printable(token.token_type)],
+            ['cnf.jkt', jkt],
+          ] as const)
+        : []),
     ]),
   ];
   if (decoded) lines.push('', 'Claims', renderFields(decoded.claims, now));

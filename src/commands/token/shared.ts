@@ -35,7 +35,8 @@ function renderValue(name: string, value: unknown, nowMs: number): string {
     const date = new Date(value * 1000);
     if (!Number.isNaN(date.getTime())) {
       const relative = relativeTime(value, nowMs);
-      const phrase = name === 'exp' ? (value * 1000 >= nowMs ? `expires ${relative}` : `expired ${relative}`) : relative;
+      const phrase =
+        name === 'exp' ? (value * 1000 >= nowMs ? `expires ${relative}` : `expired ${relative}`) : relative;
       return `${date.toISOString()} (${phrase})`;
     }
   }
@@ -45,8 +46,11 @@ function renderValue(name: string, value: unknown, nowMs: number): string {
 
 /** Claims come from anyone: control characters (terminal escapes) are shown escaped, never sent to the terminal. */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- escapes control characters in claims before they reach a terminal
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- escapes control characters in claims before they reach a terminal
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function parsed<T>(value: string | undefined, parse: (text: string) => T): T | undefined {

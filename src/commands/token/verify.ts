@@ -16,7 +16,10 @@ export const command = () =>
     .option('--scope <scope>', 'a scope the token must grant (repeatable)', collectList)
     .option('--clock-tolerance <seconds>', 'leeway for exp, nbf and iat', '30')
     .option('--allow-cross-origin', "accept the issuer's keys (jwks_uri) on another origin than the issuer's")
-    .option('--dpop-key <file>', "the token must be DPoP-bound to this key (cnf.jkt); without a file, a DPoP-bound token is checked against the keychain's key")
+    .option(
+      '--dpop-key <file>',
+      "the token must be DPoP-bound to this key (cnf.jkt); without a file, a DPoP-bound token is checked against the keychain's key",
+    )
     .addHelpText(
       'after',
       examples(
@@ -43,7 +46,10 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
     const profile = await ctx.profileName();
     const state = await ctx.state();
     const trusted = (await ctx.profiles()).profiles[profile];
-    const fromState = verifyDefaults(oktaDefaults(state.get(profile, 'okta'), trusted), auth0Defaults(state.get(profile, 'auth0'), trusted));
+    const fromState = verifyDefaults(
+      oktaDefaults(state.get(profile, 'okta'), trusted),
+      auth0Defaults(state.get(profile, 'auth0'), trusted),
+    );
     issuer = fromState?.issuer;
     audience ??= fromState?.audience;
   }
@@ -59,7 +65,9 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
     scopes: options.scope,
     clockToleranceSec: tolerance,
     timeoutMs: ctx.globals.timeoutMs,
-    metadata: await (await import('../../oauth/discovery.js')).discover(issuer, { allowCrossOrigin: Boolean(options.allowCrossOrigin), timeoutMs: ctx.globals.timeoutMs }),
+    metadata: await (
+      await import('../../oauth/discovery.js')
+    ).discover(issuer, { allowCrossOrigin: Boolean(options.allowCrossOrigin), timeoutMs: ctx.globals.timeoutMs }),
   });
   const expectedJkt = result.valid ? await dpopKeyThumbprint(ctx, options, result.claims) : undefined;
   if (expectedJkt !== undefined) {
@@ -67,13 +75,16 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
     const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>).jkt : undefined;
     if (jkt !== expectedJkt) {
       result.valid = false;
-      result.reason = typeof jkt === 'string' ? `cnf.jkt is not the DPoP key's thumbprint (${expectedJkt})` : 'the token is not DPoP-bound (no cnf.jkt)';
+      result.reason =
+        typeof jkt === 'string'
+          ? `cnf.jkt is not the DPoP key's thumbprint (${expectedJkt})`
+          : 'the token is not DPoP-bound (no cnf.jkt)';
     }
   }
   const render = () =>
     [
       result.valid
-        ? `valid: signature, issuer ${issuer}${audience ? `, audience ${audience}` : ''}, times${(options.scope)?.length ? ' and scopes' : ''}${expectedJkt ? ' and cnf.jkt (the DPoP key)' : ''} check out`
+        ? `valid: signature, issuer ${issuer}${audience ? `, audience ${audience}` : ''}, times${options.scope?.length ? ' and scopes' : ''}${expectedJkt ? ' and cnf.jkt (the DPoP key)' : ''} check out`
         : `not valid: ${result.reason ?? ''}`,
       '',
       renderDecoded(result),
@@ -91,16 +102,25 @@ export async function run(ctx: Context, options: VerifyOptions, jwt: string | un
  * The thumbprint the token must be bound to: of --dpop-key's file, else (for a token with cnf.jkt) of the
  * keychain's DPoP key for the token's client; undefined when there is nothing to check against.
  */
-async function dpopKeyThumbprint(ctx: Context, options: VerifyOptions, claims: Record<string, unknown>): Promise<string | undefined> {
+async function dpopKeyThumbprint(
+  ctx: Context,
+  options: VerifyOptions,
+  claims: Record<string, unknown>,
+): Promise<string | undefined> {
   const { thumbprintOfKeyText, loadDpopKey } = await import('../../oauth/dpop-keys.js');
   const file = optionalString(options.dpopKey);
   if (file) {
-    const text = await (await import('../../config/files.js')).readInputFile(resolve(ctx.io.cwd, file), 'the DPoP key file');
+    const text = await (
+      await import('../../config/files.js')
+    ).readInputFile(resolve(ctx.io.cwd, file), 'the DPoP key file');
     return thumbprintOfKeyText(text, `the DPoP key file ${file}`);
   }
   const cnf = claims.cnf;
-  const clientId = typeof claims.cid === 'string' ? claims.cid : typeof claims.client_id === 'string' ? claims.client_id : undefined;
+  const clientId =
+    typeof claims.cid === 'string' ? claims.cid : typeof claims.client_id === 'string' ? claims.client_id : undefined;
   if (typeof cnf !== 'object' || cnf === null || !clientId) return undefined;
-  const key = await loadDpopKey(ctx.secrets, secretRefs.dpopKey(await ctx.profileName(), clientId)).catch(() => undefined);
+  const key = await loadDpopKey(ctx.secrets, secretRefs.dpopKey(await ctx.profileName(), clientId)).catch(
+    () => undefined,
+  );
   return key?.thumbprint;
 }

@@ -28,7 +28,15 @@ export async function openTenant(settings: TenantSettings, saved: TenantSnapshot
   if (saved) {
     const store = TenantStore.fromSnapshot(saved);
     const key = await importSigningKey(saved.signingKey.kid, saved.signingKey.privateJwk);
-    const tenant: Tenant = { store, ids, key, issuer: settings.issuer, domain: settings.domain, managementAudience, changed: settings.changed };
+    const tenant: Tenant = {
+      store,
+      ids,
+      key,
+      issuer: settings.issuer,
+      domain: settings.domain,
+      managementAudience,
+      changed: settings.changed,
+    };
     // The issuer follows the port; move the Management API (and grants for it) to this run's identifier.
     const system = [...store.resourceServers.values()].find((rs) => rs.is_system);
     if (system && system.identifier !== managementAudience) {
@@ -44,7 +52,15 @@ export async function openTenant(settings: TenantSettings, saved: TenantSnapshot
   }
   const key = await generateSigningKey(ids.keyId());
   const store = new TenantStore(settings.tenantName, '', { kid: key.kid, privateJwk: key.privateJwk });
-  const tenant: Tenant = { store, ids, key, issuer: settings.issuer, domain: settings.domain, managementAudience, changed: settings.changed };
+  const tenant: Tenant = {
+    store,
+    ids,
+    key,
+    issuer: settings.issuer,
+    domain: settings.domain,
+    managementAudience,
+    changed: settings.changed,
+  };
   const api: ResourceServer = {
     id: ids.resourceServerId(),
     name: 'Auth0 Management API',
@@ -61,6 +77,8 @@ export async function openTenant(settings: TenantSettings, saved: TenantSnapshot
   const mgmt = newClient(tenant, { name: 'okta-m2m emulator management client', app_type: 'non_interactive' });
   store.clients.set(mgmt.client_id, mgmt);
   store.managementClientId = mgmt.client_id;
-  createGrant(tenant, mgmt.client_id, managementAudience, [...(settings.managementScopes ?? settings.defaultManagementScopes)]);
+  createGrant(tenant, mgmt.client_id, managementAudience, [
+    ...(settings.managementScopes ?? settings.defaultManagementScopes),
+  ]);
   return tenant;
 }

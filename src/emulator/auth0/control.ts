@@ -5,7 +5,8 @@ import type { Json } from '../core/http-io.js';
 export function auth0RateLimitSetting(setRateLimit: (perSecond: number) => void): Controls['setRateLimit'] {
   return (settings: Json) => {
     const perSecond = Number(settings.rateLimitPerSecond ?? 0);
-    if (!Number.isInteger(perSecond) || perSecond < 0) throw new Error('rateLimitPerSecond must be an integer >= 0 (0 = unlimited)');
+    if (!Number.isInteger(perSecond) || perSecond < 0)
+      throw new Error('rateLimitPerSecond must be an integer >= 0 (0 = unlimited)');
     setRateLimit(perSecond);
     return { rateLimitPerSecond: perSecond };
   };

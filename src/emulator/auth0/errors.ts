@@ -23,8 +23,7 @@ export function mgmtError(status: number, message: string, errorCode?: string): 
   return { status, body };
 }
 
-export const badRequest = (message: string, errorCode = 'invalid_body'): Reply =>
-  mgmtError(400, message, errorCode);
+export const badRequest = (message: string, errorCode = 'invalid_body'): Reply => mgmtError(400, message, errorCode);
 export const notFound = (message: string, errorCode: string): Reply => mgmtError(404, message, errorCode);
 export const conflict = (message: string, errorCode: string): Reply => mgmtError(409, message, errorCode);
 

@@ -15,7 +15,7 @@ export function parseBody(raw: Buffer, contentType: string | undefined): Record<
     throw new ReplyError(badRequest('Invalid request payload JSON format', 'invalid_body'));
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ReplyError(badRequest('Payload validation error: \'Expected type object\'.', 'invalid_body'));
+    throw new ReplyError(badRequest("Payload validation error: 'Expected type object'.", 'invalid_body'));
   }
   return value as Record<string, unknown>;
 }

@@ -168,14 +168,18 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
   const domain = `${hostPart}:${port}`;
   const url = `${tls ? 'https' : 'http'}://${domain}`;
   const issuerOpt = options.issuer;
-  const issuer = typeof issuerOpt === 'function' ? issuerOpt(url) : issuerOpt ?? `${url}/`;
+  const issuer = typeof issuerOpt === 'function' ? issuerOpt(url) : (issuerOpt ?? `${url}/`);
 
   try {
     const saved = options.statePath ? await loadSnapshot(options.statePath) : undefined;
     const tenant = await openTenant(
       {
-        seed, issuer, domain, tenantName: options.tenantName ?? 'emulator',
-        managementScopes: options.managementScopes, defaultManagementScopes: DEFAULT_MANAGEMENT_SCOPES,
+        seed,
+        issuer,
+        domain,
+        tenantName: options.tenantName ?? 'emulator',
+        managementScopes: options.managementScopes,
+        defaultManagementScopes: DEFAULT_MANAGEMENT_SCOPES,
         changed: () => saver?.request(),
       },
       saved,
@@ -205,8 +209,19 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
       roleMembers,
     };
   };
-  const controls: Controls & { info: () => Record<string, unknown>; seed: (spec: SeedSpec) => SeedResult; setRateLimit: (settings: Record<string, unknown>) => Record<string, unknown> } = {
-    info: () => ({ url, domain, issuer, managementAudience: tenant.managementAudience, managementClientId: tenant.store.managementClientId, tokenUrl: `${url}/oauth/token` }),
+  const controls: Controls & {
+    info: () => Record<string, unknown>;
+    seed: (spec: SeedSpec) => SeedResult;
+    setRateLimit: (settings: Record<string, unknown>) => Record<string, unknown>;
+  } = {
+    info: () => ({
+      url,
+      domain,
+      issuer,
+      managementAudience: tenant.managementAudience,
+      managementClientId: tenant.store.managementClientId,
+      tokenUrl: `${url}/oauth/token`,
+    }),
     summary: () => summary(),
     requests: () => log.all(),
     clearRequests: () => log.clear(),

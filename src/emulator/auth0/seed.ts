@@ -28,8 +28,42 @@ export interface SeedResult {
   usersCreated: number;
 }
 
-const FIRST = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Frances', 'John', 'Margaret', 'Ken', 'Radia', 'Dennis', 'Katherine', 'Tim', 'Hedy', 'Linus'];
-const LAST = ['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Backus', 'Hamilton', 'Thompson', 'Perlman', 'Ritchie', 'Johnson', 'Berners-Lee', 'Lamarr', 'Torvalds'];
+const FIRST = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'John',
+  'Margaret',
+  'Ken',
+  'Radia',
+  'Dennis',
+  'Katherine',
+  'Tim',
+  'Hedy',
+  'Linus',
+];
+const LAST = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Backus',
+  'Hamilton',
+  'Thompson',
+  'Perlman',
+  'Ritchie',
+  'Johnson',
+  'Berners-Lee',
+  'Lamarr',
+  'Torvalds',
+];
 
 function makeUser(tenant: Tenant, n: number, spec: SeedUser, now: string): User {
   const first = spec.given_name ?? FIRST[n % FIRST.length]!;
@@ -48,7 +82,14 @@ function makeUser(tenant: Tenant, n: number, spec: SeedUser, now: string): User 
     picture: `https://s.gravatar.com/avatar/${n.toString(16).padStart(32, '0')}?s=480&r=pg&d=mp`,
     user_metadata: spec.user_metadata ?? { firstName: first, lastName: last },
     app_metadata: spec.app_metadata ?? {},
-    identities: [{ connection: 'Username-Password-Authentication', user_id: userId.slice('auth0|'.length), provider: 'auth0', isSocial: false }],
+    identities: [
+      {
+        connection: 'Username-Password-Authentication',
+        user_id: userId.slice('auth0|'.length),
+        provider: 'auth0',
+        isSocial: false,
+      },
+    ],
     created_at: now,
     updated_at: now,
   };
@@ -75,7 +116,11 @@ export function seedTenant(tenant: Tenant, spec: SeedSpec): SeedResult {
     let role: Role | undefined = [...tenant.store.roles.values()].find((x) => x.name === r.name);
     role ??= createRole(tenant, r.name, r.description ?? '');
     if (r.users !== undefined) tenant.store.addMembers(role.id, addUsers(tenant, r.users));
-    result.roles.push({ id: role.id, name: role.name, userCount: tenant.store.roleMembers.get(role.id)?.ids.length ?? 0 });
+    result.roles.push({
+      id: role.id,
+      name: role.name,
+      userCount: tenant.store.roleMembers.get(role.id)?.ids.length ?? 0,
+    });
   }
   if (spec.users !== undefined) addUsers(tenant, spec.users);
   result.usersCreated = tenant.store.users.size - before;

@@ -75,7 +75,9 @@ export function selfSignedCert(hosts: string[], days = 30): SelfSignedCert {
   const name = seq(set(seq(oid('2.5.4.3'), utf8('okta-m2m Auth0 emulator'))));
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
-  const altNames = [...new Set(hosts)].map((h) => (isIP(h) ? tlv(0x87, ipBytes(h)) : tlv(0x82, Buffer.from(h, 'ascii'))));
+  const altNames = [...new Set(hosts)].map((h) =>
+    isIP(h) ? tlv(0x87, ipBytes(h)) : tlv(0x82, Buffer.from(h, 'ascii')),
+  );
   const extensions = seq(
     seq(oid('2.5.29.19'), bool(true), octets(seq())), // basicConstraints: not a CA
     seq(oid('2.5.29.15'), bool(true), octets(bitString(Buffer.from([0xa0])))), // digitalSignature, keyEncipherment
@@ -84,7 +86,16 @@ export function selfSignedCert(hosts: string[], days = 30): SelfSignedCert {
   );
   const serial = randomBytes(16);
   serial[0] = serial[0]! & 0x7f;
-  const tbs = seq(explicit(0, integer(Buffer.from([2]))), integer(serial), sha256WithRsa, name, seq(time(notBefore), time(notAfter)), name, spki, explicit(3, extensions));
+  const tbs = seq(
+    explicit(0, integer(Buffer.from([2]))),
+    integer(serial),
+    sha256WithRsa,
+    name,
+    seq(time(notBefore), time(notAfter)),
+    name,
+    spki,
+    explicit(3, extensions),
+  );
   const signature = sign('sha256', tbs, privateKey);
   const der = seq(tbs, sha256WithRsa, bitString(signature));
   const b64 = der.toString('base64').replace(/.{1,64}/g, '$&\n');

@@ -16,8 +16,21 @@ export interface Auth0DialectDeps {
 }
 
 const SAFE_QUERY_KEYS = new Set([
-  'page', 'per_page', 'include_totals', 'take', 'from', 'audience', 'client_id', 'name_filter', 'app_type',
-  'is_first_party', 'fields', 'include_fields', 'identifiers', 'q', 'email',
+  'page',
+  'per_page',
+  'include_totals',
+  'take',
+  'from',
+  'audience',
+  'client_id',
+  'name_filter',
+  'app_type',
+  'is_first_party',
+  'fields',
+  'include_fields',
+  'identifiers',
+  'q',
+  'email',
 ]);
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -48,7 +61,11 @@ export function auth0Dialect(deps: Auth0DialectDeps): Dialect {
     },
     errorResult: (err): HandlerResult => {
       if (err instanceof ReplyError) return err.reply;
-      if (err instanceof BodyTooLargeError) return { status: 413, body: { statusCode: 413, error: 'Payload Too Large', message: 'Request payload too large' } };
+      if (err instanceof BodyTooLargeError)
+        return {
+          status: 413,
+          body: { statusCode: 413, error: 'Payload Too Large', message: 'Request payload too large' },
+        };
       return mgmtError(500, 'Internal error');
     },
     dispatch: (request) => dispatch(deps, request),
@@ -58,8 +75,18 @@ export function auth0Dialect(deps: Auth0DialectDeps): Dialect {
 async function dispatch(deps: Auth0DialectDeps, { req, method, url, body: raw }: PipelineRequest): Promise<Reply> {
   const found = deps.api.match(method, url.pathname);
   if (found.kind === 'not-found') return mgmtError(404, 'Not Found');
-  if (found.kind === 'method-not-allowed') return { status: 405, body: { statusCode: 405, error: 'Method Not Allowed', message: 'Method Not Allowed' } };
-  const caller = found.route.scopes ? await authorizeManagement(deps.tenant(), req.headers.authorization, found.route.scopes) : undefined;
+  if (found.kind === 'method-not-allowed')
+    return { status: 405, body: { statusCode: 405, error: 'Method Not Allowed', message: 'Method Not Allowed' } };
+  const caller = found.route.scopes
+    ? await authorizeManagement(deps.tenant(), req.headers.authorization, found.route.scopes)
+    : undefined;
   const body = parseBody(raw, req.headers['content-type']);
-  return found.route.handler({ method, url, params: found.params, headers: req.headers, body, ...(caller ? { caller } : {}) });
+  return found.route.handler({
+    method,
+    url,
+    params: found.params,
+    headers: req.headers,
+    body,
+    ...(caller ? { caller } : {}),
+  });
 }

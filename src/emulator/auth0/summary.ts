@@ -3,7 +3,15 @@ import type { Auth0Emulator } from './index.js';
 /** What `okta-m2m emulator start --auth0` shows (and tests pass around): everything but the secret. */
 export type Auth0EmulatorSummary = Pick<
   Auth0Emulator,
-  'url' | 'domain' | 'issuer' | 'managementAudience' | 'managementBaseUrl' | 'tokenUrl' | 'jwksUri' | 'managementClientId' | 'caCertPath'
+  | 'url'
+  | 'domain'
+  | 'issuer'
+  | 'managementAudience'
+  | 'managementBaseUrl'
+  | 'tokenUrl'
+  | 'jwksUri'
+  | 'managementClientId'
+  | 'caCertPath'
 >;
 
 export function auth0EmulatorSummary(emu: Auth0Emulator): Auth0EmulatorSummary {

@@ -8,7 +8,6 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-
 /** POST /oauth/token -- client_credentials only, as an M2M client of Auth0 sees it. */
 export function tokenHandler(tenant: Tenant) {
   return async (ctx: RequestContext): Promise<Reply> => {
@@ -32,7 +31,11 @@ export function tokenHandler(tenant: Tenant) {
     }
     const audience = str(body.audience);
     if (!audience) {
-      return authError(403, 'access_denied', 'No audience parameter was provided, and no default audience has been configured');
+      return authError(
+        403,
+        'access_denied',
+        'No audience parameter was provided, and no default audience has been configured',
+      );
     }
     const api = tenant.store.resourceServerByIdentifier(audience);
     if (!api) return authError(403, 'access_denied', `Service not enabled within domain: ${audience}`);
@@ -79,7 +82,11 @@ export interface Caller {
 }
 
 /** Bearer check for /api/v2: 401 for a missing or bad token, 403 insufficient_scope when no scope of `anyOf` is held. */
-export async function authorizeManagement(tenant: Tenant, header: string | undefined, anyOf: string[]): Promise<Caller> {
+export async function authorizeManagement(
+  tenant: Tenant,
+  header: string | undefined,
+  anyOf: string[],
+): Promise<Caller> {
   const m = /^bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!m) throw new ReplyError(mgmtError(401, 'Missing authentication'));
   let payload;
@@ -98,7 +105,9 @@ export async function authorizeManagement(tenant: Tenant, header: string | undef
   if (!aud.includes(tenant.managementAudience)) throw new ReplyError(mgmtError(401, 'Bad audience: ' + aud.join(' ')));
   const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []);
   if (anyOf.length > 0 && !anyOf.some((s) => scopes.has(s))) {
-    throw new ReplyError(mgmtError(403, `Insufficient scope, expected any of: ${anyOf.join(',')}`, 'insufficient_scope'));
+    throw new ReplyError(
+      mgmtError(403, `Insufficient scope, expected any of: ${anyOf.join(',')}`, 'insufficient_scope'),
+    );
   }
   const azp = typeof payload.azp === 'string' ? payload.azp : String(payload.sub ?? '').replace(/@clients$/, '');
   return { clientId: azp, scopes };

@@ -47,7 +47,13 @@ export function controlRoutes(c: Controls): ControlRoute[] {
   return routes;
 }
 
-export async function handleControl(router: Router<ControlRoute>, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+export async function handleControl(
+  router: Router<ControlRoute>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: Buffer,
+): Promise<void> {
   writeResult(res, controlResult(router, req, url, body));
 }
 
@@ -69,7 +75,11 @@ function hostnameOf(host: string): string | undefined {
 function refusal(req: IncomingMessage, method: string, raw: Buffer): string | undefined {
   const host = req.headers.host ?? '';
   const hostname = hostnameOf(host);
-  if (!hostname || !(LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(hostname))) return 'the Host must be a loopback address';
+  if (
+    !hostname ||
+    !(LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(hostname))
+  )
+    return 'the Host must be a loopback address';
   const origin = req.headers.origin;
   if (origin !== undefined) {
     let originHost: string | undefined;
@@ -81,8 +91,12 @@ function refusal(req: IncomingMessage, method: string, raw: Buffer): string | un
     if (originHost !== host.toLowerCase()) return 'requests from another origin are refused';
   }
   if (req.headers['sec-fetch-site'] === 'cross-site') return 'cross-site requests are refused';
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if ((method === 'POST' || method === 'PUT' || method === 'PATCH' || raw.length > 0) && type !== 'application/json') return 'the body must be sent as Content-Type: application/json';
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+  if ((method === 'POST' || method === 'PUT' || method === 'PATCH' || raw.length > 0) && type !== 'application/json')
+    return 'the body must be sent as Content-Type: application/json';
   return undefined;
 }
 
@@ -91,7 +105,10 @@ function controlResult(router: Router<ControlRoute>, req: IncomingMessage, url: 
   const refused = refusal(req, method, raw);
   if (refused) return json(403, { error: `emulator control endpoint: ${refused}` });
   const match = router.match(method, url.pathname);
-  if (match.kind !== 'found') return json(match.kind === 'not-found' ? 404 : 405, { error: `unknown emulator control endpoint ${method} ${url.pathname}` });
+  if (match.kind !== 'found')
+    return json(match.kind === 'not-found' ? 404 : 405, {
+      error: `unknown emulator control endpoint ${method} ${url.pathname}`,
+    });
   let body: Json = {};
   if (raw.length > 0 && raw.toString('utf8').trim() !== '') {
     let parsed: unknown;

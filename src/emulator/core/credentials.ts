@@ -11,7 +11,9 @@ export function sameSecret(a: string, b: string): boolean {
  * client_secret_basic in the RFC 6749 section 2.3.1 form (each part form-urlencoded, then base64): undefined when the
  * header is not Basic, 'malformed' when it is but does not decode to id:secret.
  */
-export function basicCredentials(header: string | undefined): { clientId: string; secret: string } | 'malformed' | undefined {
+export function basicCredentials(
+  header: string | undefined,
+): { clientId: string; secret: string } | 'malformed' | undefined {
   if (!header || !/^basic /i.test(header)) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');

@@ -37,7 +37,8 @@ export interface FaultInjectorOptions {
   countKey?: string;
 }
 
-export type FaultDecision = { kind: 'none' } | { kind: '429' } | { kind: '500' } | { kind: 'drop'; when: 'before' | 'after' };
+export type FaultDecision =
+  { kind: 'none' } | { kind: '429' } | { kind: '500' } | { kind: 'drop'; when: 'before' | 'after' };
 
 export function isFaultKind(v: unknown): v is FaultKind {
   return typeof v === 'string' && ALL_FAULT_KINDS.includes(v);
@@ -54,10 +55,12 @@ function validate(settings: FaultSettings): void {
   if (faultSchedule !== undefined) {
     for (const [k, v] of Object.entries(faultSchedule)) {
       const n = Number(k);
-      if (!Number.isInteger(n) || n < 1 || !isFaultKind(v)) throw new Error(`bad faultSchedule entry ${k}: ${String(v)} (keys are 1-based request numbers)`);
+      if (!Number.isInteger(n) || n < 1 || !isFaultKind(v))
+        throw new Error(`bad faultSchedule entry ${k}: ${String(v)} (keys are 1-based request numbers)`);
     }
   }
-  if (latencyMs !== undefined && !(typeof latencyMs === 'number' && latencyMs >= 0)) throw new Error('latencyMs must be >= 0');
+  if (latencyMs !== undefined && !(typeof latencyMs === 'number' && latencyMs >= 0))
+    throw new Error('latencyMs must be >= 0');
 }
 
 export class FaultInjector {
@@ -85,7 +88,8 @@ export class FaultInjector {
     if (this.rejectInvalid) validate(settings);
     if (settings.seed !== undefined) this.random = seededRandom(settings.seed ^ this.seedSalt);
     if (settings.faultRate !== undefined) this.rate = Math.min(1, Math.max(0, settings.faultRate));
-    if (settings.faultKinds !== undefined) this.kinds = settings.faultKinds.length ? [...settings.faultKinds] : [...RANDOM_FAULT_KINDS];
+    if (settings.faultKinds !== undefined)
+      this.kinds = settings.faultKinds.length ? [...settings.faultKinds] : [...RANDOM_FAULT_KINDS];
     if (settings.latencyMs !== undefined) this.latencyMs = Math.max(0, settings.latencyMs);
     if (settings.includeOAuth !== undefined) this.includeOAuth = settings.includeOAuth;
     if (settings.faultSchedule !== undefined) {

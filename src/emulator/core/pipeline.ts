@@ -98,7 +98,9 @@ export function requestHandler<Entry extends RequestLogEntry & { requestId?: str
         ...(fault ? { fault } : {}),
       } as Entry;
       deps.requestLog.add(entry);
-      deps.log?.(`${method} ${entry.path} ${fault && status === 0 ? 'dropped' : status}${fault ? ` (fault ${fault})` : ''} ${entry.durationMs}ms`);
+      deps.log?.(
+        `${method} ${entry.path} ${fault && status === 0 ? 'dropped' : status}${fault ? ` (fault ${fault})` : ''} ${entry.durationMs}ms`,
+      );
     };
     const drop = () => {
       res.socket?.destroy();
@@ -145,7 +147,11 @@ async function dispatchSafely(dialect: Dialect, request: PipelineRequest): Promi
 }
 
 /** An http server (https with a certificate and key, PEM) around the pipeline. */
-export function createPipelineServer(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, tls?: { cert: string; key: string }, onError?: (err: unknown) => void): Server {
+export function createPipelineServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  tls?: { cert: string; key: string },
+  onError?: (err: unknown) => void,
+): Server {
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     handler(req, res).catch((err) => {
       onError?.(err);

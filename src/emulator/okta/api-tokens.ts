@@ -56,7 +56,10 @@ function render(ctx: RequestContext, token: Stored): Json {
   const { tokenHash: _hash, revoked: _revoked, ...metadata } = token;
   return {
     ...structuredClone(metadata),
-    _links: { self: link(`${ctx.orgUrl}/api/v1/api-tokens/${token.id}`, ['GET', 'DELETE']), user: link(`${ctx.orgUrl}/api/v1/users/${token.userId}`, ['GET']) },
+    _links: {
+      self: link(`${ctx.orgUrl}/api/v1/api-tokens/${token.id}`, ['GET', 'DELETE']),
+      user: link(`${ctx.orgUrl}/api/v1/users/${token.userId}`, ['GET']),
+    },
   };
 }
 
@@ -75,7 +78,10 @@ function revoke(ctx: RequestContext, token: Stored): HandlerResult {
 function revokeCurrent(ctx: RequestContext): HandlerResult {
   const authorization = typeof ctx.headers.authorization === 'string' ? ctx.headers.authorization : '';
   const match = /^ssws\s+(.+)$/i.exec(authorization.trim());
-  if (!match) throw new OktaError(403, 'E0000006', accessDenied().errorSummary, ['revokeCurrentApiToken revokes the SSWS API token of the request; this request has none.']);
+  if (!match)
+    throw new OktaError(403, 'E0000006', accessDenied().errorSummary, [
+      'revokeCurrentApiToken revokes the SSWS API token of the request; this request has none.',
+    ]);
   const hash = tokenHash(match[1]!.trim());
   const token = activeTokens(ctx.state).find((t) => t.tokenHash === hash);
   if (!token) throw notFound('current (ApiToken)');
@@ -84,9 +90,28 @@ function revokeCurrent(ctx: RequestContext): HandlerResult {
 
 const T = '/api/v1/api-tokens';
 export const apiTokenRoutes: Route[] = [
-  { method: 'GET', path: T, scope: 'okta.apiTokens.read', handler: (ctx) => json(200, activeTokens(ctx.state).map((t) => render(ctx, t))) },
+  {
+    method: 'GET',
+    path: T,
+    scope: 'okta.apiTokens.read',
+    handler: (ctx) =>
+      json(
+        200,
+        activeTokens(ctx.state).map((t) => render(ctx, t)),
+      ),
+  },
   // Before /:apiTokenId, so that "current" is not taken for a token id.
   { method: 'DELETE', path: `${T}/current`, handler: revokeCurrent },
-  { method: 'GET', path: `${T}/:apiTokenId`, scope: 'okta.apiTokens.read', handler: (ctx) => json(200, render(ctx, getToken(ctx))) },
-  { method: 'DELETE', path: `${T}/:apiTokenId`, scope: 'okta.apiTokens.manage', handler: (ctx) => revoke(ctx, getToken(ctx)) },
+  {
+    method: 'GET',
+    path: `${T}/:apiTokenId`,
+    scope: 'okta.apiTokens.read',
+    handler: (ctx) => json(200, render(ctx, getToken(ctx))),
+  },
+  {
+    method: 'DELETE',
+    path: `${T}/:apiTokenId`,
+    scope: 'okta.apiTokens.manage',
+    handler: (ctx) => revoke(ctx, getToken(ctx)),
+  },
 ];

@@ -7,8 +7,26 @@ import { readObjectBody, requireString } from './validation.js';
 
 /** The okta.* scopes the org authorization server can grant to an app (the subset this emulator enforces, plus common ones). */
 export const OKTA_API_SCOPES = new Set(
-  ['apps', 'authorizationServers', 'inlineHooks', 'users', 'groups', 'appGrants', 'policies', 'roles', 'logs', 'clients', 'eventHooks', 'trustedOrigins', 'schemas', 'userTypes', 'factors', 'idps', 'orgs', 'apiTokens']
-    .flatMap((r) => [`okta.${r}.read`, `okta.${r}.manage`]),
+  [
+    'apps',
+    'authorizationServers',
+    'inlineHooks',
+    'users',
+    'groups',
+    'appGrants',
+    'policies',
+    'roles',
+    'logs',
+    'clients',
+    'eventHooks',
+    'trustedOrigins',
+    'schemas',
+    'userTypes',
+    'factors',
+    'idps',
+    'orgs',
+    'apiTokens',
+  ].flatMap((r) => [`okta.${r}.read`, `okta.${r}.manage`]),
 );
 
 function getApp(ctx: RequestContext): Stored {
@@ -42,14 +60,24 @@ function createGrant(ctx: RequestContext): HandlerResult {
   const body = readObjectBody(ctx);
   const issuer = requireString(body.issuer, 'issuer').replace(/\/+$/, '');
   const scopeId = requireString(body.scopeId, 'scopeId');
-  if (issuer !== ctx.orgUrl && issuer !== ctx.requestOrigin) throw validationError('issuer', `issuer: The issuer must be the org URL '${ctx.orgUrl}'.`);
-  if (!OKTA_API_SCOPES.has(scopeId)) throw validationError('scopeId', `scopeId: '${scopeId}' is not a valid Okta API scope.`);
+  if (issuer !== ctx.orgUrl && issuer !== ctx.requestOrigin)
+    throw validationError('issuer', `issuer: The issuer must be the org URL '${ctx.orgUrl}'.`);
+  if (!OKTA_API_SCOPES.has(scopeId))
+    throw validationError('scopeId', `scopeId: '${scopeId}' is not a valid Okta API scope.`);
   const grants = ctx.state.appGrants.get(app.id) ?? [];
   if (grants.some((g) => g.scopeId === scopeId && g.status === 'ACTIVE')) {
     throw validationError('scopeId', `scopeId: The scope '${scopeId}' is already granted to this app.`);
   }
   const now = oktaTimestamp();
-  const grant: ScopeGrant = { id: newId('grant'), issuer: ctx.orgUrl, scopeId, status: 'ACTIVE', source: 'ADMIN', created: now, lastUpdated: now };
+  const grant: ScopeGrant = {
+    id: newId('grant'),
+    issuer: ctx.orgUrl,
+    scopeId,
+    status: 'ACTIVE',
+    source: 'ADMIN',
+    created: now,
+    lastUpdated: now,
+  };
   ctx.state.appGrants.set(app.id, [...grants, grant]);
   ctx.changed();
   return json(201, renderGrant(ctx, app, grant));
@@ -64,7 +92,10 @@ function getGrant(ctx: RequestContext): { app: Stored; grant: ScopeGrant } {
 
 function deleteGrant(ctx: RequestContext): HandlerResult {
   const { app, grant } = getGrant(ctx);
-  ctx.state.appGrants.set(app.id, (ctx.state.appGrants.get(app.id) ?? []).filter((g) => g !== grant));
+  ctx.state.appGrants.set(
+    app.id,
+    (ctx.state.appGrants.get(app.id) ?? []).filter((g) => g !== grant),
+  );
   ctx.changed();
   return noContent();
 }
@@ -77,7 +108,10 @@ export const appGrantRoutes: Route[] = [
     scope: 'okta.appGrants.read',
     handler: (ctx) => {
       const app = getApp(ctx);
-      return json(200, (ctx.state.appGrants.get(app.id) ?? []).map((g) => renderGrant(ctx, app, g)));
+      return json(
+        200,
+        (ctx.state.appGrants.get(app.id) ?? []).map((g) => renderGrant(ctx, app, g)),
+      );
     },
   },
   { method: 'POST', path: G, scope: 'okta.appGrants.manage', handler: createGrant },

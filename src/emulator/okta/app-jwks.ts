@@ -36,17 +36,25 @@ export function activeClientKeys(app: Stored): JWK[] {
 
 /** One key the way Okta checks it: a public RSA (at least 2048 bits) or EC signing key. */
 function checkKey(key: unknown, what: string): asserts key is Json {
-  if (!isObject(key) || !['RSA', 'EC'].includes(key.kty)) throw validationError(what, `${what}: Each key must be a public RSA or EC JSON Web Key.`);
+  if (!isObject(key) || !['RSA', 'EC'].includes(key.kty))
+    throw validationError(what, `${what}: Each key must be a public RSA or EC JSON Web Key.`);
   if (key.d !== undefined) throw validationError(what, `${what}: A private key is not allowed.`);
-  if (key.kid !== undefined && key.kid !== null && typeof key.kid !== 'string') throw validationError(what, `${what}: 'kid' must be a string.`);
-  if (key.status !== undefined && key.status !== 'ACTIVE' && key.status !== 'INACTIVE') throw validationError(what, `${what}: 'status' must be ACTIVE or INACTIVE.`);
+  if (key.kid !== undefined && key.kid !== null && typeof key.kid !== 'string')
+    throw validationError(what, `${what}: 'kid' must be a string.`);
+  if (key.status !== undefined && key.status !== 'ACTIVE' && key.status !== 'INACTIVE')
+    throw validationError(what, `${what}: 'status' must be ACTIVE or INACTIVE.`);
   if (key.use === 'enc') {
-    throw validationError(what, `${what}: The emulator supports only signing keys ('use': 'sig') in an app's JWKS; Okta also takes encryption keys.`);
+    throw validationError(
+      what,
+      `${what}: The emulator supports only signing keys ('use': 'sig') in an app's JWKS; Okta also takes encryption keys.`,
+    );
   }
   if (key.use !== undefined && key.use !== 'sig') throw validationError(what, `${what}: 'use' must be 'sig'.`);
   let details: { modulusLength?: number } | undefined;
   try {
-    const publicJwk = Object.fromEntries(Object.entries(key).filter(([name]) => ['kty', 'n', 'e', 'crv', 'x', 'y'].includes(name)));
+    const publicJwk = Object.fromEntries(
+      Object.entries(key).filter(([name]) => ['kty', 'n', 'e', 'crv', 'x', 'y'].includes(name)),
+    );
     details = createPublicKey({ key: publicJwk as never, format: 'jwk' }).asymmetricKeyDetails;
   } catch {
     throw validationError(what, `${what}: Each key must be a public RSA or EC JSON Web Key.`);
@@ -58,7 +66,10 @@ function checkKey(key: unknown, what: string): asserts key is Json {
 
 function checkKeySet(keys: Json[], what: string): void {
   if (keys.length > MAX_CLIENT_KEYS) {
-    throw validationError(what, `You can't create a new key. You have reached the maximum number of keys allowed (${MAX_CLIENT_KEYS}). To add another key, you must first delete an existing one.`);
+    throw validationError(
+      what,
+      `You can't create a new key. You have reached the maximum number of keys allowed (${MAX_CLIENT_KEYS}). To add another key, you must first delete an existing one.`,
+    );
   }
   if (keys.length > 1 && keys.some((k) => typeof k.kid !== 'string' || k.kid === '')) {
     throw validationError(
@@ -67,7 +78,8 @@ function checkKeySet(keys: Json[], what: string): void {
     );
   }
   const kids = keys.map((k) => k.kid).filter((kid) => typeof kid === 'string');
-  if (new Set(kids).size !== kids.length) throw validationError(what, "All keys in the 'jwks' must have a unique `kid`.");
+  if (new Set(kids).size !== kids.length)
+    throw validationError(what, "All keys in the 'jwks' must have a unique `kid`.");
 }
 
 function newKeyId(): string {
@@ -96,7 +108,13 @@ export function storedClientJwks(bodyKeys: unknown[], existing: Json[]): Json[] 
   const keys = bodyKeys as Json[];
   checkKeySet(keys, 'jwks');
   const now = oktaTimestamp();
-  return keys.map((key) => toStoredKey(key, existing.find((e) => (key.id && e.id === key.id) || (key.kid && e.kid === key.kid)), now));
+  return keys.map((key) =>
+    toStoredKey(
+      key,
+      existing.find((e) => (key.id && e.id === key.id) || (key.kid && e.kid === key.kid)),
+      now,
+    ),
+  );
 }
 
 export function existingClientJwks(app: Stored | undefined): Json[] {
@@ -122,7 +140,10 @@ function renderKey(ctx: RequestContext, appId: string, key: Json): Json {
   const base = `${ctx.orgUrl}/api/v1/apps/${appId}/credentials/jwks/${key.id}`;
   return {
     ...structuredClone(key),
-    _links: key.status === 'ACTIVE' ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) } : { activate: link(`${base}/lifecycle/activate`, ['POST']), delete: link(base, ['DELETE']) },
+    _links:
+      key.status === 'ACTIVE'
+        ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }
+        : { activate: link(`${base}/lifecycle/activate`, ['POST']), delete: link(base, ['DELETE']) },
   };
 }
 
@@ -147,29 +168,57 @@ function addKey(ctx: RequestContext): HandlerResult {
 
 function deleteKey(ctx: RequestContext): HandlerResult {
   const { app, key } = getKey(ctx);
-  if (key.status === 'ACTIVE') throw validationError('JsonWebKey', "You can't delete an active JSON Web Key. Deactivate the key before deleting it.");
-  saveKeys(ctx, app, storedKeys(app).filter((k) => k.id !== key.id));
+  if (key.status === 'ACTIVE')
+    throw validationError(
+      'JsonWebKey',
+      "You can't delete an active JSON Web Key. Deactivate the key before deleting it.",
+    );
+  saveKeys(
+    ctx,
+    app,
+    storedKeys(app).filter((k) => k.id !== key.id),
+  );
   return noContent();
 }
 
 function setKeyStatus(status: KeyStatus) {
   return (ctx: RequestContext): HandlerResult => {
     const { app, key } = getKey(ctx);
-    if (status === 'INACTIVE' && key.status === 'ACTIVE' && app.credentials?.oauthClient?.token_endpoint_auth_method === 'private_key_jwt') {
+    if (
+      status === 'INACTIVE' &&
+      key.status === 'ACTIVE' &&
+      app.credentials?.oauthClient?.token_endpoint_auth_method === 'private_key_jwt'
+    ) {
       if (storedKeys(app).filter((k) => k.status === 'ACTIVE').length === 1) {
-        throw validationError('JsonWebKey', "Can't deactivate the only active JSON Web Key when the value for `token_endpoint_auth_method` is `private_key_jwt`.");
+        throw validationError(
+          'JsonWebKey',
+          "Can't deactivate the only active JSON Web Key when the value for `token_endpoint_auth_method` is `private_key_jwt`.",
+        );
       }
     }
     if (key.status === status) return json(200, renderKey(ctx, app.id, key));
     const updated = { ...key, status, lastUpdated: oktaTimestamp() };
-    saveKeys(ctx, app, storedKeys(app).map((k) => (k.id === key.id ? updated : k)));
+    saveKeys(
+      ctx,
+      app,
+      storedKeys(app).map((k) => (k.id === key.id ? updated : k)),
+    );
     return json(200, renderKey(ctx, app.id, updated));
   };
 }
 
 const J = '/api/v1/apps/:appId/credentials/jwks';
 export const appJwksRoutes: Route[] = [
-  { method: 'GET', path: J, scope: 'okta.apps.read', handler: (ctx) => json(200, storedKeys(getApp(ctx)).map((k) => renderKey(ctx, ctx.params.appId!, k))) },
+  {
+    method: 'GET',
+    path: J,
+    scope: 'okta.apps.read',
+    handler: (ctx) =>
+      json(
+        200,
+        storedKeys(getApp(ctx)).map((k) => renderKey(ctx, ctx.params.appId!, k)),
+      ),
+  },
   { method: 'POST', path: J, scope: 'okta.apps.manage', handler: addKey },
   {
     method: 'GET',
@@ -181,6 +230,16 @@ export const appJwksRoutes: Route[] = [
     },
   },
   { method: 'DELETE', path: `${J}/:keyId`, scope: 'okta.apps.manage', handler: deleteKey },
-  { method: 'POST', path: `${J}/:keyId/lifecycle/activate`, scope: 'okta.apps.manage', handler: setKeyStatus('ACTIVE') },
-  { method: 'POST', path: `${J}/:keyId/lifecycle/deactivate`, scope: 'okta.apps.manage', handler: setKeyStatus('INACTIVE') },
+  {
+    method: 'POST',
+    path: `${J}/:keyId/lifecycle/activate`,
+    scope: 'okta.apps.manage',
+    handler: setKeyStatus('ACTIVE'),
+  },
+  {
+    method: 'POST',
+    path: `${J}/:keyId/lifecycle/deactivate`,
+    scope: 'okta.apps.manage',
+    handler: setKeyStatus('INACTIVE'),
+  },
 ];

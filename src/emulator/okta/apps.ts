@@ -12,9 +12,26 @@ import type { ClientSecret, EmulatorState, Stored } from './state.js';
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
 const GRANT_TYPES_BY_APP_TYPE: Record<string, string[]> = {
-  service: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
-  web: ['authorization_code', 'refresh_token', 'implicit', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
-  native: ['authorization_code', 'refresh_token', 'implicit', 'password', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+  service: [
+    'client_credentials',
+    'urn:ietf:params:oauth:grant-type:token-exchange',
+    'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  ],
+  web: [
+    'authorization_code',
+    'refresh_token',
+    'implicit',
+    'client_credentials',
+    'urn:ietf:params:oauth:grant-type:token-exchange',
+  ],
+  native: [
+    'authorization_code',
+    'refresh_token',
+    'implicit',
+    'password',
+    'urn:ietf:params:oauth:grant-type:device_code',
+    'urn:ietf:params:oauth:grant-type:token-exchange',
+  ],
   browser: ['authorization_code', 'refresh_token', 'implicit'],
 };
 const MAX_SECRETS_PER_CLIENT = 2;
@@ -41,9 +58,21 @@ function newSecretRecord(secret: string, status: ClientSecret['status'] = 'ACTIV
 function appLinks(ctx: RequestContext, app: Stored): Json {
   const base = `${ctx.orgUrl}/api/v1/apps/${app.id}`;
   const links: Json = {
-    appLinks: [{ name: 'oidc_client_link', href: `${ctx.orgUrl}/home/oidc_client/${app.id}/aln177a159h7Zf52X0g8`, type: 'text/html' }],
+    appLinks: [
+      {
+        name: 'oidc_client_link',
+        href: `${ctx.orgUrl}/home/oidc_client/${app.id}/aln177a159h7Zf52X0g8`,
+        type: 'text/html',
+      },
+    ],
     groups: link(`${base}/groups`),
-    logo: [{ name: 'medium', href: `${ctx.orgUrl}/assets/img/logos/default.6770228fb0dab49a1695ef440a5279bb.png`, type: 'image/png' }],
+    logo: [
+      {
+        name: 'medium',
+        href: `${ctx.orgUrl}/assets/img/logos/default.6770228fb0dab49a1695ef440a5279bb.png`,
+        type: 'image/png',
+      },
+    ],
     users: link(`${base}/users`),
     uploadLogo: link(`${base}/logo`, ['POST']),
     policies: link(`${base}/policies`, ['PUT']),
@@ -83,35 +112,61 @@ function validateApp(ctx: RequestContext, body: Json, existing: Stored | undefin
   const name = existing?.name ?? body.name;
   if (!name) throw validationError('name', 'name: The field cannot be left blank');
   if (name !== 'oidc_client' || (body.signOnMode ?? 'OPENID_CONNECT') !== 'OPENID_CONNECT') {
-    throw validationError('name', `name: The emulator supports only OpenID Connect apps (name "oidc_client", signOnMode "OPENID_CONNECT"), got "${String(name)}"`);
+    throw validationError(
+      'name',
+      `name: The emulator supports only OpenID Connect apps (name "oidc_client", signOnMode "OPENID_CONNECT"), got "${String(name)}"`,
+    );
   }
-  if (typeof body.label !== 'string' || body.label.trim() === '') throw validationError('label', 'label: The field cannot be left blank');
+  if (typeof body.label !== 'string' || body.label.trim() === '')
+    throw validationError('label', 'label: The field cannot be left blank');
   const settingsClient: Json = isObject(body.settings?.oauthClient) ? body.settings.oauthClient : {};
   const credentialsClient: Json = isObject(body.credentials?.oauthClient) ? body.credentials.oauthClient : {};
   const applicationType = settingsClient.application_type ?? 'web';
   const allowedGrants = GRANT_TYPES_BY_APP_TYPE[applicationType];
-  if (!allowedGrants) throw validationError('application_type', `application_type: '${String(applicationType)}' is not a valid application type.`);
-  const grantTypes: unknown = settingsClient.grant_types ?? (applicationType === 'service' ? ['client_credentials'] : ['authorization_code']);
-  if (!Array.isArray(grantTypes) || grantTypes.length === 0) throw validationError('grant_types', 'grant_types: The field cannot be left blank');
+  if (!allowedGrants)
+    throw validationError(
+      'application_type',
+      `application_type: '${String(applicationType)}' is not a valid application type.`,
+    );
+  const grantTypes: unknown =
+    settingsClient.grant_types ?? (applicationType === 'service' ? ['client_credentials'] : ['authorization_code']);
+  if (!Array.isArray(grantTypes) || grantTypes.length === 0)
+    throw validationError('grant_types', 'grant_types: The field cannot be left blank');
   for (const grant of grantTypes) {
     if (!allowedGrants.includes(grant)) {
-      throw validationError('grant_types', `grant_types: '${String(grant)}' is not a valid grant type for a client application of type '${applicationType}'.`);
+      throw validationError(
+        'grant_types',
+        `grant_types: '${String(grant)}' is not a valid grant type for a client application of type '${applicationType}'.`,
+      );
     }
   }
   const method = credentialsClient.token_endpoint_auth_method ?? 'client_secret_basic';
   if (!AUTH_METHODS.includes(method)) {
-    throw validationError('token_endpoint_auth_method', `token_endpoint_auth_method: '${String(method)}' is not a valid token endpoint authentication method.`);
+    throw validationError(
+      'token_endpoint_auth_method',
+      `token_endpoint_auth_method: '${String(method)}' is not a valid token endpoint authentication method.`,
+    );
   }
   if (applicationType === 'service' && method === 'none') {
-    throw validationError('token_endpoint_auth_method', "token_endpoint_auth_method: 'none' is not valid for a client application of type 'service'.");
+    throw validationError(
+      'token_endpoint_auth_method',
+      "token_endpoint_auth_method: 'none' is not valid for a client application of type 'service'.",
+    );
   }
   const jwksKeys: unknown = settingsClient.jwks?.keys;
   if (method === 'private_key_jwt') {
     if (!Array.isArray(jwksKeys) || jwksKeys.length === 0) {
-      if (!settingsClient.jwks_uri) throw validationError('jwks', "jwks: 'jwks' or 'jwks_uri' is required when 'token_endpoint_auth_method' is 'private_key_jwt'.");
+      if (!settingsClient.jwks_uri)
+        throw validationError(
+          'jwks',
+          "jwks: 'jwks' or 'jwks_uri' is required when 'token_endpoint_auth_method' is 'private_key_jwt'.",
+        );
     }
     if (credentialsClient.client_secret !== undefined) {
-      throw validationError('client_secret', "'client_secret' can't be used when 'token_endpoint_auth_method' is 'private_key_jwt'.");
+      throw validationError(
+        'client_secret',
+        "'client_secret' can't be used when 'token_endpoint_auth_method' is 'private_key_jwt'.",
+      );
     }
   }
   const storedJwks = Array.isArray(jwksKeys) ? storedClientJwks(jwksKeys, existingClientJwks(existing)) : undefined;
@@ -123,7 +178,10 @@ function validateApp(ctx: RequestContext, body: Json, existing: Stored | undefin
       throw validationError('client_id', 'client_id: The client_id is invalid.');
     }
     if (findAppByClientId(ctx.state, clientId)) {
-      throw validationError('client_id', 'client_id: An object with this field already exists in the current organization');
+      throw validationError(
+        'client_id',
+        'client_id: An object with this field already exists in the current organization',
+      );
     }
   }
 
@@ -131,8 +189,19 @@ function validateApp(ctx: RequestContext, body: Json, existing: Stored | undefin
     name: 'oidc_client',
     label: body.label,
     signOnMode: 'OPENID_CONNECT',
-    accessibility: { selfService: false, errorRedirectUrl: null, loginRedirectUrl: null, ...(body.accessibility ?? {}) },
-    visibility: { autoLaunch: false, autoSubmitToolbar: false, hide: { iOS: true, web: true }, appLinks: { oidc_client_link: true }, ...(body.visibility ?? {}) },
+    accessibility: {
+      selfService: false,
+      errorRedirectUrl: null,
+      loginRedirectUrl: null,
+      ...(body.accessibility ?? {}),
+    },
+    visibility: {
+      autoLaunch: false,
+      autoSubmitToolbar: false,
+      hide: { iOS: true, web: true },
+      appLinks: { oidc_client_link: true },
+      ...(body.visibility ?? {}),
+    },
     features: [],
     credentials: {
       userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' },
@@ -171,9 +240,14 @@ function validateApp(ctx: RequestContext, body: Json, existing: Stored | undefin
 
 function assertLabelFree(state: EmulatorState, label: string, exceptId?: string): void {
   // Okta refuses a second active OIDC client with the same label (seen as E0000001 from Okta's own CLI).
-  const clash = state.apps.find((a) => a.id !== exceptId && a.status === 'ACTIVE' && a.name === 'oidc_client' && a.label === label);
+  const clash = state.apps.find(
+    (a) => a.id !== exceptId && a.status === 'ACTIVE' && a.name === 'oidc_client' && a.label === label,
+  );
   if (clash) {
-    throw validationError('label', `label: An active OpenID Connect Client instance with the label "${label}" already exists.`);
+    throw validationError(
+      'label',
+      `label: An active OpenID Connect Client instance with the label "${label}" already exists.`,
+    );
   }
 }
 
@@ -199,7 +273,13 @@ function replaceApp(ctx: RequestContext): HandlerResult {
   const body = readObjectBody(ctx);
   const { app, clientSecret } = validateApp(ctx, body, existing);
   if (existing.status === 'ACTIVE') assertLabelFree(ctx.state, app.label, existing.id);
-  const updated: Stored = { ...app, id: existing.id, status: existing.status, created: existing.created, lastUpdated: oktaTimestamp() };
+  const updated: Stored = {
+    ...app,
+    id: existing.id,
+    status: existing.status,
+    created: existing.created,
+    lastUpdated: oktaTimestamp(),
+  };
   const needsSecret = SECRET_METHODS.has(app.credentials.oauthClient.token_endpoint_auth_method);
   const secrets = ctx.state.appSecrets.get(existing.id) ?? [];
   if (app.credentials.oauthClient.token_endpoint_auth_method === 'private_key_jwt') {
@@ -226,12 +306,18 @@ function listApps(ctx: RequestContext): HandlerResult {
     const m = APP_FILTER.exec(filter);
     if (!m) throw validationError('filter', `filter: Invalid filter expression: ${filter}`);
     const [, field, value] = m;
-    filterTest = (app) => (field === 'credentials.signing.kid' ? app.credentials?.signing?.kid === value : app[field!] === value);
+    filterTest = (app) =>
+      field === 'credentials.signing.kid' ? app.credentials?.signing?.kid === value : app[field!] === value;
   }
   const predicate = (app: Stored) =>
-    (!q || String(app.label).toLowerCase().startsWith(q) || String(app.name).toLowerCase().startsWith(q)) && (!filterTest || filterTest(app));
+    (!q || String(app.label).toLowerCase().startsWith(q) || String(app.name).toLowerCase().startsWith(q)) &&
+    (!filterTest || filterTest(app));
   const page = paginate(ctx.state.apps, ctx.url, pageRequest(ctx.query, 20, 200), predicate);
-  return json(200, page.items.map((a) => renderApp(ctx, a, false)), { Link: page.links });
+  return json(
+    200,
+    page.items.map((a) => renderApp(ctx, a, false)),
+    { Link: page.links },
+  );
 }
 
 function setAppStatus(status: 'ACTIVE' | 'INACTIVE') {
@@ -248,7 +334,10 @@ function setAppStatus(status: 'ACTIVE' | 'INACTIVE') {
 
 function deleteApp(ctx: RequestContext): HandlerResult {
   const app = getApp(ctx);
-  if (app.status === 'ACTIVE') throw new OktaError(403, 'E0000056', 'Delete application forbidden.', ['Application must be deactivated before it can be deleted.']);
+  if (app.status === 'ACTIVE')
+    throw new OktaError(403, 'E0000056', 'Delete application forbidden.', [
+      'Application must be deactivated before it can be deleted.',
+    ]);
   ctx.state.apps.delete(app.id);
   ctx.state.appSecrets.delete(app.id);
   ctx.state.appGrants.delete(app.id);
@@ -284,18 +373,27 @@ function getSecret(ctx: RequestContext): ClientSecret {
 
 function listSecrets(ctx: RequestContext): HandlerResult {
   const app = getApp(ctx);
-  return json(200, (ctx.state.appSecrets.get(app.id) ?? []).map((s) => renderSecret(ctx, app.id, s, false)));
+  return json(
+    200,
+    (ctx.state.appSecrets.get(app.id) ?? []).map((s) => renderSecret(ctx, app.id, s, false)),
+  );
 }
 
 function createSecret(ctx: RequestContext): HandlerResult {
   const app = getApp(ctx);
   const body = ctx.body === undefined ? {} : readObjectBody(ctx);
   if (app.credentials.oauthClient.token_endpoint_auth_method === 'private_key_jwt') {
-    throw validationError('client_secret', "'client_secret' can't be used when 'token_endpoint_auth_method' is 'private_key_jwt'.");
+    throw validationError(
+      'client_secret',
+      "'client_secret' can't be used when 'token_endpoint_auth_method' is 'private_key_jwt'.",
+    );
   }
   const secrets = ctx.state.appSecrets.get(app.id) ?? [];
   if (secrets.length >= MAX_SECRETS_PER_CLIENT) {
-    throw validationError('OAuth2ClientSecretMediated', "You've reached the maximum number of client secrets per client.");
+    throw validationError(
+      'OAuth2ClientSecretMediated',
+      "You've reached the maximum number of client secrets per client.",
+    );
   }
   const value: unknown = body.client_secret ?? newClientSecret();
   checkClientSecret(value, app.credentials.oauthClient.token_endpoint_auth_method);
@@ -308,7 +406,11 @@ function createSecret(ctx: RequestContext): HandlerResult {
 function setSecretStatus(status: ClientSecret['status']) {
   return (ctx: RequestContext): HandlerResult => {
     const secret = getSecret(ctx);
-    if (status === 'INACTIVE' && secret.status === 'ACTIVE' && activeSecrets(ctx.state, ctx.params.appId!).length === 1) {
+    if (
+      status === 'INACTIVE' &&
+      secret.status === 'ACTIVE' &&
+      activeSecrets(ctx.state, ctx.params.appId!).length === 1
+    ) {
       throw validationError('OAuth2ClientSecretMediated', "You can't deactivate the only active client secret.");
     }
     if (secret.status !== status) {
@@ -322,9 +424,16 @@ function setSecretStatus(status: ClientSecret['status']) {
 
 function deleteSecret(ctx: RequestContext): HandlerResult {
   const secret = getSecret(ctx);
-  if (secret.status === 'ACTIVE') throw validationError('OAuth2ClientSecretMediated', "You can't delete an active client secret. Deactivate the secret before deleting it.");
+  if (secret.status === 'ACTIVE')
+    throw validationError(
+      'OAuth2ClientSecretMediated',
+      "You can't delete an active client secret. Deactivate the secret before deleting it.",
+    );
   const appId = ctx.params.appId!;
-  ctx.state.appSecrets.set(appId, (ctx.state.appSecrets.get(appId) ?? []).filter((s) => s !== secret));
+  ctx.state.appSecrets.set(
+    appId,
+    (ctx.state.appSecrets.get(appId) ?? []).filter((s) => s !== secret),
+  );
   ctx.changed();
   return noContent();
 }
@@ -332,16 +441,50 @@ function deleteSecret(ctx: RequestContext): HandlerResult {
 export const appRoutes: Route[] = [
   { method: 'POST', path: '/api/v1/apps', scope: 'okta.apps.manage', handler: createApp },
   { method: 'GET', path: '/api/v1/apps', scope: 'okta.apps.read', handler: listApps },
-  { method: 'GET', path: '/api/v1/apps/:appId', scope: 'okta.apps.read', handler: (ctx) => json(200, renderApp(ctx, getApp(ctx), false)) },
+  {
+    method: 'GET',
+    path: '/api/v1/apps/:appId',
+    scope: 'okta.apps.read',
+    handler: (ctx) => json(200, renderApp(ctx, getApp(ctx), false)),
+  },
   { method: 'PUT', path: '/api/v1/apps/:appId', scope: 'okta.apps.manage', handler: replaceApp },
   { method: 'DELETE', path: '/api/v1/apps/:appId', scope: 'okta.apps.manage', handler: deleteApp },
-  { method: 'POST', path: '/api/v1/apps/:appId/lifecycle/activate', scope: 'okta.apps.manage', handler: setAppStatus('ACTIVE') },
-  { method: 'POST', path: '/api/v1/apps/:appId/lifecycle/deactivate', scope: 'okta.apps.manage', handler: setAppStatus('INACTIVE') },
+  {
+    method: 'POST',
+    path: '/api/v1/apps/:appId/lifecycle/activate',
+    scope: 'okta.apps.manage',
+    handler: setAppStatus('ACTIVE'),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/apps/:appId/lifecycle/deactivate',
+    scope: 'okta.apps.manage',
+    handler: setAppStatus('INACTIVE'),
+  },
   { method: 'GET', path: '/api/v1/apps/:appId/credentials/secrets', scope: 'okta.apps.read', handler: listSecrets },
   { method: 'POST', path: '/api/v1/apps/:appId/credentials/secrets', scope: 'okta.apps.manage', handler: createSecret },
-  { method: 'GET', path: '/api/v1/apps/:appId/credentials/secrets/:secretId', scope: 'okta.apps.read', handler: (ctx) => json(200, renderSecret(ctx, ctx.params.appId!, getSecret(ctx), false)) },
-  { method: 'DELETE', path: '/api/v1/apps/:appId/credentials/secrets/:secretId', scope: 'okta.apps.manage', handler: deleteSecret },
-  { method: 'POST', path: '/api/v1/apps/:appId/credentials/secrets/:secretId/lifecycle/activate', scope: 'okta.apps.manage', handler: setSecretStatus('ACTIVE') },
-  { method: 'POST', path: '/api/v1/apps/:appId/credentials/secrets/:secretId/lifecycle/deactivate', scope: 'okta.apps.manage', handler: setSecretStatus('INACTIVE') },
+  {
+    method: 'GET',
+    path: '/api/v1/apps/:appId/credentials/secrets/:secretId',
+    scope: 'okta.apps.read',
+    handler: (ctx) => json(200, renderSecret(ctx, ctx.params.appId!, getSecret(ctx), false)),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/apps/:appId/credentials/secrets/:secretId',
+    scope: 'okta.apps.manage',
+    handler: deleteSecret,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/apps/:appId/credentials/secrets/:secretId/lifecycle/activate',
+    scope: 'okta.apps.manage',
+    handler: setSecretStatus('ACTIVE'),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/apps/:appId/credentials/secrets/:secretId/lifecycle/deactivate',
+    scope: 'okta.apps.manage',
+    handler: setSecretStatus('INACTIVE'),
+  },
 ];
-

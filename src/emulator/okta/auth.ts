@@ -69,9 +69,14 @@ export async function authenticate(
       // scheme and a proof for this request signed by the bound key, with htm, htu and ath; a plain Bearer is refused.
       if (typeof jkt === 'string' || scheme === 'dpop') {
         if (typeof jkt !== 'string') throw dpopRefused('The access token is not DPoP-bound.');
-        if (scheme !== 'dpop') throw dpopRefused('The DPoP-bound access token must be sent with the DPoP authorization scheme.');
+        if (scheme !== 'dpop')
+          throw dpopRefused('The DPoP-bound access token must be sent with the DPoP authorization scheme.');
         try {
-          await checkDpopProof(dpop.proof, { htm: dpop.method, htus: dpop.htus, ath: accessTokenHash(credential), jkt }, dpop.replay);
+          await checkDpopProof(
+            dpop.proof,
+            { htm: dpop.method, htus: dpop.htus, ath: accessTokenHash(credential), jkt },
+            dpop.replay,
+          );
         } catch (err) {
           if (err instanceof DpopProofError) throw dpopRefused(err.message);
           throw err;

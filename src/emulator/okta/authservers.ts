@@ -45,7 +45,11 @@ function renderAuthServer(ctx: RequestContext, server: Stored): Json {
       policies: link(`${base}/policies`, ['GET']),
       self: link(base, ['GET', 'DELETE', 'PUT']),
       metadata: [
-        { name: 'oauth-authorization-server', href: `${issuer}/.well-known/oauth-authorization-server`, hints: { allow: ['GET'] } },
+        {
+          name: 'oauth-authorization-server',
+          href: `${issuer}/.well-known/oauth-authorization-server`,
+          hints: { allow: ['GET'] },
+        },
         { name: 'openid-configuration', href: `${issuer}/.well-known/openid-configuration`, hints: { allow: ['GET'] } },
       ],
       rotateKey: link(`${base}/credentials/lifecycle/keyRotate`, ['POST']),
@@ -63,10 +67,18 @@ function validateServer(ctx: RequestContext, body: Json, exceptId?: string): Jso
     throw validationError('name', 'name: An object with this field already exists in the current organization');
   }
   const issuerMode = body.issuerMode ?? 'ORG_URL';
-  if (!['ORG_URL', 'CUSTOM_URL', 'DYNAMIC'].includes(issuerMode)) throw validationError('issuerMode', `issuerMode: '${String(issuerMode)}' is not a valid issuer mode.`);
+  if (!['ORG_URL', 'CUSTOM_URL', 'DYNAMIC'].includes(issuerMode))
+    throw validationError('issuerMode', `issuerMode: '${String(issuerMode)}' is not a valid issuer mode.`);
   const rotationMode = body.credentials?.signing?.rotationMode ?? 'AUTO';
-  if (!['AUTO', 'MANUAL'].includes(rotationMode)) throw validationError('rotationMode', `rotationMode: '${String(rotationMode)}' is not valid.`);
-  return { name, description: typeof body.description === 'string' ? body.description : '', audiences, issuerMode, rotationMode };
+  if (!['AUTO', 'MANUAL'].includes(rotationMode))
+    throw validationError('rotationMode', `rotationMode: '${String(rotationMode)}' is not valid.`);
+  return {
+    name,
+    description: typeof body.description === 'string' ? body.description : '',
+    audiences,
+    issuerMode,
+    rotationMode,
+  };
 }
 
 /**
@@ -83,7 +95,17 @@ async function addAuthServer(state: EmulatorState, id: string, fields: Json, bef
   state.authServerKeys.set(server.id, keys);
   const scopes = childCollection(state.scopes, server.id);
   for (const name of SYSTEM_SCOPES) {
-    scopes.add({ id: newId('scope'), name, displayName: name, description: `Requests access to ${name}`, system: true, default: false, metadataPublish: 'ALL_CLIENTS', consent: 'IMPLICIT', optional: false });
+    scopes.add({
+      id: newId('scope'),
+      name,
+      displayName: name,
+      description: `Requests access to ${name}`,
+      system: true,
+      default: false,
+      metadataPublish: 'ALL_CLIENTS',
+      consent: 'IMPLICIT',
+      optional: false,
+    });
   }
   return server;
 }
@@ -103,7 +125,13 @@ async function createAuthServer(ctx: RequestContext): Promise<HandlerResult> {
  */
 export async function seedDefaultAuthServer(state: EmulatorState): Promise<void> {
   if (state.authServers.has('default')) return;
-  await addAuthServer(state, 'default', { name: 'default', description: 'Default Authorization Server for your Applications', audiences: ['api://default'], issuerMode: 'ORG_URL', rotationMode: 'AUTO' });
+  await addAuthServer(state, 'default', {
+    name: 'default',
+    description: 'Default Authorization Server for your Applications',
+    audiences: ['api://default'],
+    issuerMode: 'ORG_URL',
+    rotationMode: 'AUTO',
+  });
   const now = oktaTimestamp();
   const policy: Stored = {
     id: newId('policy'),
@@ -130,7 +158,9 @@ export async function seedDefaultAuthServer(state: EmulatorState): Promise<void>
       grantTypes: { include: ['implicit', 'client_credentials', 'authorization_code', 'password'] },
       scopes: { include: ['*'] },
     },
-    actions: { token: { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } },
+    actions: {
+      token: { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 },
+    },
     created: now,
     lastUpdated: now,
   });
@@ -147,9 +177,17 @@ function replaceAuthServer(ctx: RequestContext): HandlerResult {
 
 function listAuthServers(ctx: RequestContext): HandlerResult {
   const q = ctx.query.get('q')?.toLowerCase();
-  const predicate = q ? (s: Stored) => String(s.name).toLowerCase().startsWith(q) || (s.audiences as string[]).some((a) => a.toLowerCase().startsWith(q)) : undefined;
+  const predicate = q
+    ? (s: Stored) =>
+        String(s.name).toLowerCase().startsWith(q) ||
+        (s.audiences as string[]).some((a) => a.toLowerCase().startsWith(q))
+    : undefined;
   const page = paginate(ctx.state.authServers, ctx.url, pageRequest(ctx.query, 200, 200), predicate);
-  return json(200, page.items.map((s) => renderAuthServer(ctx, s)), { Link: page.links });
+  return json(
+    200,
+    page.items.map((s) => renderAuthServer(ctx, s)),
+    { Link: page.links },
+  );
 }
 
 export function deleteAuthServerState(state: EmulatorState, id: string): void {
@@ -186,7 +224,9 @@ function renderKeys(ctx: RequestContext, serverId: string): Json[] {
   return keys.map((key, index) => ({
     ...key.publicJwk,
     status: serverKeyStatus(index),
-    _links: { self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/credentials/keys/${key.kid}`, ['GET']) },
+    _links: {
+      self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/credentials/keys/${key.kid}`, ['GET']),
+    },
   }));
 }
 
@@ -203,7 +243,12 @@ async function rotateKey(ctx: RequestContext): Promise<HandlerResult> {
 // --- scopes ---------------------------------------------------------------------------------------------
 
 function renderScope(ctx: RequestContext, serverId: string, scope: Stored): Json {
-  return { ...structuredClone(scope), _links: { self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/scopes/${scope.id}`, ['GET', 'PUT', 'DELETE']) } };
+  return {
+    ...structuredClone(scope),
+    _links: {
+      self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/scopes/${scope.id}`, ['GET', 'PUT', 'DELETE']),
+    },
+  };
 }
 
 function getScope(ctx: RequestContext): Stored {
@@ -221,9 +266,11 @@ function validateScope(ctx: RequestContext, serverId: string, body: Json, except
     throw validationError('name', 'name: A scope with this name already exists.');
   }
   const metadataPublish = body.metadataPublish ?? 'NO_CLIENTS';
-  if (!['ALL_CLIENTS', 'NO_CLIENTS'].includes(metadataPublish)) throw validationError('metadataPublish', `metadataPublish: '${String(metadataPublish)}' is not valid.`);
+  if (!['ALL_CLIENTS', 'NO_CLIENTS'].includes(metadataPublish))
+    throw validationError('metadataPublish', `metadataPublish: '${String(metadataPublish)}' is not valid.`);
   const consent = body.consent ?? 'IMPLICIT';
-  if (!['REQUIRED', 'IMPLICIT', 'FLEXIBLE'].includes(consent)) throw validationError('consent', `consent: '${String(consent)}' is not valid.`);
+  if (!['REQUIRED', 'IMPLICIT', 'FLEXIBLE'].includes(consent))
+    throw validationError('consent', `consent: '${String(consent)}' is not valid.`);
   return {
     name,
     displayName: typeof body.displayName === 'string' ? body.displayName : name,
@@ -265,14 +312,28 @@ function deleteScope(ctx: RequestContext): HandlerResult {
 function listScopes(ctx: RequestContext): HandlerResult {
   const server = getAuthServer(ctx);
   const q = ctx.query.get('q')?.toLowerCase();
-  const page = paginate(childCollection(ctx.state.scopes, server.id), ctx.url, pageRequest(ctx.query, 200, 200), q ? (s) => String(s.name).toLowerCase().startsWith(q) : undefined);
-  return json(200, page.items.map((s) => renderScope(ctx, server.id, s)), { Link: page.links });
+  const page = paginate(
+    childCollection(ctx.state.scopes, server.id),
+    ctx.url,
+    pageRequest(ctx.query, 200, 200),
+    q ? (s) => String(s.name).toLowerCase().startsWith(q) : undefined,
+  );
+  return json(
+    200,
+    page.items.map((s) => renderScope(ctx, server.id, s)),
+    { Link: page.links },
+  );
 }
 
 // --- claims ---------------------------------------------------------------------------------------------
 
 function renderClaim(ctx: RequestContext, serverId: string, claim: Stored): Json {
-  return { ...structuredClone(claim), _links: { self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/claims/${claim.id}`, ['GET', 'PUT', 'DELETE']) } };
+  return {
+    ...structuredClone(claim),
+    _links: {
+      self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/claims/${claim.id}`, ['GET', 'PUT', 'DELETE']),
+    },
+  };
 }
 
 function getClaim(ctx: RequestContext): Stored {
@@ -286,11 +347,17 @@ function validateClaim(ctx: RequestContext, serverId: string, body: Json, except
   const name = requireString(body.name, 'name');
   if (RESERVED_CLAIMS.has(name)) throw validationError('name', `name: '${name}' is a reserved claim name.`);
   const claimType = body.claimType ?? 'RESOURCE';
-  if (!['RESOURCE', 'IDENTITY'].includes(claimType)) throw validationError('claimType', `claimType: '${String(claimType)}' is not valid.`);
+  if (!['RESOURCE', 'IDENTITY'].includes(claimType))
+    throw validationError('claimType', `claimType: '${String(claimType)}' is not valid.`);
   const valueType = body.valueType ?? 'EXPRESSION';
-  if (!['EXPRESSION', 'GROUPS', 'SYSTEM'].includes(valueType)) throw validationError('valueType', `valueType: '${String(valueType)}' is not valid.`);
+  if (!['EXPRESSION', 'GROUPS', 'SYSTEM'].includes(valueType))
+    throw validationError('valueType', `valueType: '${String(valueType)}' is not valid.`);
   const value = requireString(body.value, 'value');
-  if (childCollection(ctx.state.claims, serverId).find((c) => c.id !== exceptId && c.name === name && c.claimType === claimType)) {
+  if (
+    childCollection(ctx.state.claims, serverId).find(
+      (c) => c.id !== exceptId && c.name === name && c.claimType === claimType,
+    )
+  ) {
     throw validationError('name', 'name: A claim with this name already exists.');
   }
   const scopes = Array.isArray(body.conditions?.scopes) ? body.conditions.scopes : [];
@@ -338,12 +405,32 @@ const MANAGE = 'okta.authorizationServers.manage';
 export const authServerRoutes: Route[] = [
   { method: 'POST', path: AS, scope: MANAGE, handler: createAuthServer },
   { method: 'GET', path: AS, scope: READ, handler: listAuthServers },
-  { method: 'GET', path: `${AS}/:authServerId`, scope: READ, handler: (ctx) => json(200, renderAuthServer(ctx, getAuthServer(ctx))) },
+  {
+    method: 'GET',
+    path: `${AS}/:authServerId`,
+    scope: READ,
+    handler: (ctx) => json(200, renderAuthServer(ctx, getAuthServer(ctx))),
+  },
   { method: 'PUT', path: `${AS}/:authServerId`, scope: MANAGE, handler: replaceAuthServer },
   { method: 'DELETE', path: `${AS}/:authServerId`, scope: MANAGE, handler: deleteAuthServer },
-  { method: 'POST', path: `${AS}/:authServerId/lifecycle/activate`, scope: MANAGE, handler: setAuthServerStatus('ACTIVE') },
-  { method: 'POST', path: `${AS}/:authServerId/lifecycle/deactivate`, scope: MANAGE, handler: setAuthServerStatus('INACTIVE') },
-  { method: 'GET', path: `${AS}/:authServerId/credentials/keys`, scope: READ, handler: (ctx) => json(200, renderKeys(ctx, getAuthServer(ctx).id)) },
+  {
+    method: 'POST',
+    path: `${AS}/:authServerId/lifecycle/activate`,
+    scope: MANAGE,
+    handler: setAuthServerStatus('ACTIVE'),
+  },
+  {
+    method: 'POST',
+    path: `${AS}/:authServerId/lifecycle/deactivate`,
+    scope: MANAGE,
+    handler: setAuthServerStatus('INACTIVE'),
+  },
+  {
+    method: 'GET',
+    path: `${AS}/:authServerId/credentials/keys`,
+    scope: READ,
+    handler: (ctx) => json(200, renderKeys(ctx, getAuthServer(ctx).id)),
+  },
   {
     method: 'GET',
     path: `${AS}/:authServerId/credentials/keys/:keyId`,
@@ -357,12 +444,33 @@ export const authServerRoutes: Route[] = [
   { method: 'POST', path: `${AS}/:authServerId/credentials/lifecycle/keyRotate`, scope: MANAGE, handler: rotateKey },
   { method: 'GET', path: `${AS}/:authServerId/scopes`, scope: READ, handler: listScopes },
   { method: 'POST', path: `${AS}/:authServerId/scopes`, scope: MANAGE, handler: createScope },
-  { method: 'GET', path: `${AS}/:authServerId/scopes/:scopeId`, scope: READ, handler: (ctx) => json(200, renderScope(ctx, ctx.params.authServerId!, getScope(ctx))) },
+  {
+    method: 'GET',
+    path: `${AS}/:authServerId/scopes/:scopeId`,
+    scope: READ,
+    handler: (ctx) => json(200, renderScope(ctx, ctx.params.authServerId!, getScope(ctx))),
+  },
   { method: 'PUT', path: `${AS}/:authServerId/scopes/:scopeId`, scope: MANAGE, handler: replaceScope },
   { method: 'DELETE', path: `${AS}/:authServerId/scopes/:scopeId`, scope: MANAGE, handler: deleteScope },
-  { method: 'GET', path: `${AS}/:authServerId/claims`, scope: READ, handler: (ctx) => json(200, childCollection(ctx.state.claims, getAuthServer(ctx).id).values().map((c) => renderClaim(ctx, ctx.params.authServerId!, c))) },
+  {
+    method: 'GET',
+    path: `${AS}/:authServerId/claims`,
+    scope: READ,
+    handler: (ctx) =>
+      json(
+        200,
+        childCollection(ctx.state.claims, getAuthServer(ctx).id)
+          .values()
+          .map((c) => renderClaim(ctx, ctx.params.authServerId!, c)),
+      ),
+  },
   { method: 'POST', path: `${AS}/:authServerId/claims`, scope: MANAGE, handler: createClaim },
-  { method: 'GET', path: `${AS}/:authServerId/claims/:claimId`, scope: READ, handler: (ctx) => json(200, renderClaim(ctx, ctx.params.authServerId!, getClaim(ctx))) },
+  {
+    method: 'GET',
+    path: `${AS}/:authServerId/claims/:claimId`,
+    scope: READ,
+    handler: (ctx) => json(200, renderClaim(ctx, ctx.params.authServerId!, getClaim(ctx))),
+  },
   { method: 'PUT', path: `${AS}/:authServerId/claims/:claimId`, scope: MANAGE, handler: replaceClaim },
   { method: 'DELETE', path: `${AS}/:authServerId/claims/:claimId`, scope: MANAGE, handler: deleteClaim },
 ];

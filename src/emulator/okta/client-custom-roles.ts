@@ -33,13 +33,27 @@ export function assignCustomRole(ctx: RequestContext, app: Stored, body: Json): 
   const role = typeof body.role === 'string' ? findCustomRole(ctx, body.role) : undefined;
   if (!role) throw validationError('role', `role: '${String(body.role ?? '')}' is not a custom role in this org.`);
   const set = typeof body['resource-set'] === 'string' ? findResourceSet(ctx, body['resource-set']) : undefined;
-  if (!set) throw validationError('resource-set', `resource-set: '${String(body['resource-set'] ?? '')}' is not a resource set in this org.`);
+  if (!set)
+    throw validationError(
+      'resource-set',
+      `resource-set: '${String(body['resource-set'] ?? '')}' is not a resource set in this org.`,
+    );
   const assignments = ctx.state.clientRoles.get(app.id) ?? [];
   if (assignments.some((a) => a.type === 'CUSTOM' && a.role === role.id && a['resource-set'] === set.id)) {
     throw validationError('type', 'The role specified is already assigned to the client.');
   }
   const now = oktaTimestamp();
-  const assignment: Stored = { id: newIamId('irb'), label: role.label, type: 'CUSTOM', status: 'ACTIVE', created: now, lastUpdated: now, assignmentType: 'CLIENT', 'resource-set': set.id, role: role.id };
+  const assignment: Stored = {
+    id: newIamId('irb'),
+    label: role.label,
+    type: 'CUSTOM',
+    status: 'ACTIVE',
+    created: now,
+    lastUpdated: now,
+    assignmentType: 'CLIENT',
+    'resource-set': set.id,
+    role: role.id,
+  };
   ctx.state.clientRoles.set(app.id, [...assignments, assignment]);
   ctx.changed();
   return json(200, renderCustomAssignment(ctx, ctx.params.clientId!, assignment));

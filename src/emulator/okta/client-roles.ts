@@ -36,13 +36,22 @@ export interface RolePermissions {
 
 export const STANDARD_ROLE_PERMISSIONS: Readonly<Record<string, RolePermissions>> = {
   SUPER_ADMIN: { read: '*', manage: '*' },
-  ORG_ADMIN: { read: ['apps', 'users', 'groups', 'authorizationServers', 'inlineHooks', 'appGrants'], manage: ['users', 'groups'] },
+  ORG_ADMIN: {
+    read: ['apps', 'users', 'groups', 'authorizationServers', 'inlineHooks', 'appGrants'],
+    manage: ['users', 'groups'],
+  },
   APP_ADMIN: { read: ['apps', 'users', 'groups', 'appGrants'], manage: ['apps'] },
-  API_ACCESS_MANAGEMENT_ADMIN: { read: ['authorizationServers', 'apps', 'appGrants'], manage: ['authorizationServers'] },
+  API_ACCESS_MANAGEMENT_ADMIN: {
+    read: ['authorizationServers', 'apps', 'appGrants'],
+    manage: ['authorizationServers'],
+  },
   GROUP_MEMBERSHIP_ADMIN: { read: ['groups', 'users'], manage: ['groups'] },
   USER_ADMIN: { read: ['users', 'groups'], manage: ['users', 'groups'] },
   HELP_DESK_ADMIN: { read: ['users', 'groups'], manage: [] },
-  READ_ONLY_ADMIN: { read: ['apps', 'users', 'groups', 'authorizationServers', 'inlineHooks', 'appGrants'], manage: [] },
+  READ_ONLY_ADMIN: {
+    read: ['apps', 'users', 'groups', 'authorizationServers', 'inlineHooks', 'appGrants'],
+    manage: [],
+  },
   REPORT_ADMIN: { read: [], manage: [] },
 };
 
@@ -57,7 +66,12 @@ function roleAllows(role: Stored, resource: string, action: 'read' | 'manage'): 
  * Okta answers 403 E0000006 to a service app's OAuth token unless the app holds an admin role that covers
  * the call, whatever okta.* scopes the token carries. A CUSTOM role is judged on the call itself (`access`).
  */
-export function assertRoleAllows(state: EmulatorState, clientId: string, scope: string, access?: Omit<ManagementAccess, 'scope'>): void {
+export function assertRoleAllows(
+  state: EmulatorState,
+  clientId: string,
+  scope: string,
+  access?: Omit<ManagementAccess, 'scope'>,
+): void {
   const app = findAppByClientId(state, clientId);
   const roles = app ? (state.clientRoles.get(app.id) ?? []) : [];
   const [, resource, action] = scope.split('.');
@@ -98,7 +112,15 @@ function assignRole(ctx: RequestContext): HandlerResult {
     throw validationError('type', 'The role specified is already assigned to the client.');
   }
   const now = oktaTimestamp();
-  const role: Stored = { id: randomAlphanumeric(24).toUpperCase(), label, type, status: 'ACTIVE', created: now, lastUpdated: now, assignmentType: 'CLIENT' };
+  const role: Stored = {
+    id: randomAlphanumeric(24).toUpperCase(),
+    label,
+    type,
+    status: 'ACTIVE',
+    created: now,
+    lastUpdated: now,
+    assignmentType: 'CLIENT',
+  };
   ctx.state.clientRoles.set(app.id, [...roles, role]);
   ctx.changed();
   return json(200, renderRole(ctx, ctx.params.clientId!, role));
@@ -106,7 +128,9 @@ function assignRole(ctx: RequestContext): HandlerResult {
 
 /** One assignment of any type, standard or CUSTOM (retrieveClientRole). */
 function getRoleAssignment(ctx: RequestContext): HandlerResult {
-  const assignment = (ctx.state.clientRoles.get(getClientApp(ctx).id) ?? []).find((r) => r.id === ctx.params.roleAssignmentId);
+  const assignment = (ctx.state.clientRoles.get(getClientApp(ctx).id) ?? []).find(
+    (r) => r.id === ctx.params.roleAssignmentId,
+  );
   if (!assignment) throw notFound(`${ctx.params.roleAssignmentId} (RoleAssignment)`);
   return json(200, renderRole(ctx, ctx.params.clientId!, assignment));
 }
@@ -114,15 +138,28 @@ function getRoleAssignment(ctx: RequestContext): HandlerResult {
 function unassignRole(ctx: RequestContext): HandlerResult {
   const app = getClientApp(ctx);
   const roles = ctx.state.clientRoles.get(app.id) ?? [];
-  if (!roles.some((r) => r.id === ctx.params.roleAssignmentId)) throw notFound(`${ctx.params.roleAssignmentId} (RoleAssignment)`);
-  ctx.state.clientRoles.set(app.id, roles.filter((r) => r.id !== ctx.params.roleAssignmentId));
+  if (!roles.some((r) => r.id === ctx.params.roleAssignmentId))
+    throw notFound(`${ctx.params.roleAssignmentId} (RoleAssignment)`);
+  ctx.state.clientRoles.set(
+    app.id,
+    roles.filter((r) => r.id !== ctx.params.roleAssignmentId),
+  );
   ctx.changed();
   return noContent();
 }
 
 const R = '/oauth2/v1/clients/:clientId/roles';
 export const clientRoleRoutes: Route[] = [
-  { method: 'GET', path: R, scope: 'okta.roles.read', handler: (ctx) => json(200, (ctx.state.clientRoles.get(getClientApp(ctx).id) ?? []).map((r) => renderRole(ctx, ctx.params.clientId!, r))) },
+  {
+    method: 'GET',
+    path: R,
+    scope: 'okta.roles.read',
+    handler: (ctx) =>
+      json(
+        200,
+        (ctx.state.clientRoles.get(getClientApp(ctx).id) ?? []).map((r) => renderRole(ctx, ctx.params.clientId!, r)),
+      ),
+  },
   { method: 'POST', path: R, scope: 'okta.roles.manage', handler: assignRole },
   { method: 'GET', path: `${R}/:roleAssignmentId`, scope: 'okta.roles.read', handler: getRoleAssignment },
   { method: 'DELETE', path: `${R}/:roleAssignmentId`, scope: 'okta.roles.manage', handler: unassignRole },

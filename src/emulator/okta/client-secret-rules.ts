@@ -11,10 +11,17 @@ export function checkClientSecret(value: unknown, authMethod: string): asserts v
     throw validationError('client_secret', "client_secret: 'client_secret' must be at least '14' characters long.");
   }
   if (authMethod === 'client_secret_jwt' && value.length < 32) {
-    throw validationError('client_secret', "client_secret: 'client_secret' must be at least '32' characters long when 'token_endpoint_auth_method' is 'client_secret_jwt'.");
+    throw validationError(
+      'client_secret',
+      "client_secret: 'client_secret' must be at least '32' characters long when 'token_endpoint_auth_method' is 'client_secret_jwt'.",
+    );
   }
-  if (value.length > 100) throw validationError('client_secret', "client_secret: 'client_secret' can't be more than '100' characters long.");
+  if (value.length > 100)
+    throw validationError('client_secret', "client_secret: 'client_secret' can't be more than '100' characters long.");
   if (!/^[\x20-\x7E]+$/.test(value)) {
-    throw validationError('client_secret', "client_secret: ''client_secret'' must only contain printable ASCII: [x20-x7E]+");
+    throw validationError(
+      'client_secret',
+      "client_secret: ''client_secret'' must only contain printable ASCII: [x20-x7E]+",
+    );
   }
 }

@@ -24,7 +24,11 @@ const GENERIC_FAILURE = 'Client authentication failed. Either the client or the 
  * Authenticates the client of a token, introspect or revoke request by whichever method it used, and
  * insists that this is the method configured on the app, as Okta does.
  */
-export async function authenticateClient(ctx: RequestContext, form: URLSearchParams, tokenEndpointPaths: string[]): Promise<AuthenticatedClient> {
+export async function authenticateClient(
+  ctx: RequestContext,
+  form: URLSearchParams,
+  tokenEndpointPaths: string[],
+): Promise<AuthenticatedClient> {
   const authorization = typeof ctx.headers.authorization === 'string' ? ctx.headers.authorization : undefined;
   const decodedBasic = basicCredentials(authorization);
   if (decodedBasic === 'malformed') throw invalidClient(GENERIC_FAILURE);
@@ -51,7 +55,12 @@ export async function authenticateClient(ctx: RequestContext, form: URLSearchPar
     if (assertionType !== JWT_BEARER_ASSERTION) {
       throw new OAuthError(400, 'invalid_request', `The client_assertion_type must be '${JWT_BEARER_ASSERTION}'.`);
     }
-    if (!assertion) throw new OAuthError(400, 'invalid_request', "The 'client_assertion' parameter is required when 'client_assertion_type' is present.");
+    if (!assertion)
+      throw new OAuthError(
+        400,
+        'invalid_request',
+        "The 'client_assertion' parameter is required when 'client_assertion_type' is present.",
+      );
     let header: ReturnType<typeof decodeProtectedHeader>;
     let claims: ReturnType<typeof decodeJwt>;
     try {
@@ -71,14 +80,17 @@ export async function authenticateClient(ctx: RequestContext, form: URLSearchPar
     method = 'none';
   }
   const formClientId = form.get('client_id');
-  if (formClientId !== null && formClientId !== clientId) throw invalidClient("The 'client_id' parameter does not match the authenticated client.");
+  if (formClientId !== null && formClientId !== clientId)
+    throw invalidClient("The 'client_id' parameter does not match the authenticated client.");
 
   const app = clientId ? findAppByClientId(ctx.state, clientId) : undefined;
   if (!app) throw invalidClient("Invalid value for 'client_id' parameter.");
   if (app.status !== 'ACTIVE') throw invalidClient("Invalid value for 'client_id' parameter.");
   const configured = app.credentials.oauthClient.token_endpoint_auth_method;
   if (configured !== method) {
-    throw invalidClient(`Client authentication failed. The client is configured to authenticate with '${configured}' but the request used '${method}'.`);
+    throw invalidClient(
+      `Client authentication failed. The client is configured to authenticate with '${configured}' but the request used '${method}'.`,
+    );
   }
 
   if (method === 'client_secret_basic' || method === 'client_secret_post') {
@@ -94,8 +106,16 @@ export async function authenticateClient(ctx: RequestContext, form: URLSearchPar
   return { app, clientId, method };
 }
 
-async function verifyAssertion(ctx: RequestContext, app: Stored, clientId: string, assertion: string, endpointPaths: string[], method: 'private_key_jwt' | 'client_secret_jwt'): Promise<void> {
-  if (method === 'private_key_jwt' && activeClientKeys(app).length === 0) throw invalidClient('The client has no public keys to verify the client_assertion.');
+async function verifyAssertion(
+  ctx: RequestContext,
+  app: Stored,
+  clientId: string,
+  assertion: string,
+  endpointPaths: string[],
+  method: 'private_key_jwt' | 'client_secret_jwt',
+): Promise<void> {
+  if (method === 'private_key_jwt' && activeClientKeys(app).length === 0)
+    throw invalidClient('The client has no public keys to verify the client_assertion.');
   const audiences = new Set(endpointPaths.flatMap((p) => [`${ctx.orgUrl}${p}`, `${ctx.requestOrigin}${p}`]));
   let claims: JWTPayload;
   try {
@@ -108,22 +128,27 @@ async function verifyAssertion(ctx: RequestContext, app: Stored, clientId: strin
     }
     throw invalidClient('The client_assertion signature is invalid.');
   }
-  if (claims.iss !== clientId || claims.sub !== clientId) throw invalidClient("The 'iss' and 'sub' claims of the client_assertion must be the client_id.");
+  if (claims.iss !== clientId || claims.sub !== clientId)
+    throw invalidClient("The 'iss' and 'sub' claims of the client_assertion must be the client_id.");
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!aud.some((a) => typeof a === 'string' && audiences.has(a))) {
     throw invalidClient('The audience claim for client_assertion must be the endpoint invoked for the request.');
   }
   const now = Math.floor(Date.now() / 1000);
   if (typeof claims.exp !== 'number') throw invalidClient("The client_assertion token must contain an 'exp' claim.");
-  if (claims.exp - now > MAX_ASSERTION_LIFETIME_SECONDS) throw invalidClient('The client_assertion token has an expiration too far in the future.');
+  if (claims.exp - now > MAX_ASSERTION_LIFETIME_SECONDS)
+    throw invalidClient('The client_assertion token has an expiration too far in the future.');
   // Okta's client-auth docs: iat optional but not in the future; jti optional, and when present it may be used once.
-  if (typeof claims.iat === 'number' && claims.iat > now + CLOCK_SKEW_SECONDS) throw invalidClient("The client_assertion token has an 'iat' claim in the future.");
+  if (typeof claims.iat === 'number' && claims.iat > now + CLOCK_SKEW_SECONDS)
+    throw invalidClient("The client_assertion token has an 'iat' claim in the future.");
   if (claims.jti === undefined) return;
-  if (typeof claims.jti !== 'string' || claims.jti === '') throw invalidClient("The client_assertion token has an invalid 'jti' claim.");
+  if (typeof claims.jti !== 'string' || claims.jti === '')
+    throw invalidClient("The client_assertion token has an invalid 'jti' claim.");
   const used = ctx.state.usedAssertionIds;
   // Sweeping on every call would make each token request O(n); every 1024 entries is enough.
   if (used.size > 0 && used.size % 1024 === 0) for (const [jti, exp] of used) if (exp < now) used.delete(jti);
   const key = `${clientId}:${claims.jti}`;
-  if (used.has(key)) throw invalidClient('The client_assertion token has already been used. The jti claim must be unique.');
+  if (used.has(key))
+    throw invalidClient('The client_assertion token has already been used. The jti claim must be unique.');
   used.set(key, claims.exp);
 }

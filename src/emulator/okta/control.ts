@@ -38,15 +38,20 @@ export function oktaControls(deps: ControlDeps): Controls {
     clearFaults: () => deps.faults.clear(),
     setRateLimit: (settings) => {
       const { plan, rateLimitPerMinute } = settings;
-      if (plan !== undefined && !RATE_LIMIT_PLANS.includes(plan)) throw new Error(`plan must be one of ${RATE_LIMIT_PLANS.join(', ')}`);
-      if (rateLimitPerMinute !== undefined && !(Number.isInteger(rateLimitPerMinute) && rateLimitPerMinute > 0)) throw new Error('rateLimitPerMinute must be an integer > 0');
+      if (plan !== undefined && !RATE_LIMIT_PLANS.includes(plan))
+        throw new Error(`plan must be one of ${RATE_LIMIT_PLANS.join(', ')}`);
+      if (rateLimitPerMinute !== undefined && !(Number.isInteger(rateLimitPerMinute) && rateLimitPerMinute > 0))
+        throw new Error('rateLimitPerMinute must be an integer > 0');
       if (plan !== undefined) {
         deps.rateLimiter.plan = plan;
         deps.rateLimiter.flatPerMinute = undefined;
       }
       if (rateLimitPerMinute !== undefined) deps.rateLimiter.flatPerMinute = rateLimitPerMinute;
       deps.rateLimiter.reset();
-      return { plan: deps.rateLimiter.plan, ...(deps.rateLimiter.flatPerMinute !== undefined ? { rateLimitPerMinute: deps.rateLimiter.flatPerMinute } : {}) };
+      return {
+        plan: deps.rateLimiter.plan,
+        ...(deps.rateLimiter.flatPerMinute !== undefined ? { rateLimitPerMinute: deps.rateLimiter.flatPerMinute } : {}),
+      };
     },
   };
 }

@@ -32,40 +32,60 @@ interface Requirement {
   target: Target;
 }
 
-const LIFECYCLE: Record<string, string> = { activate: 'okta.users.lifecycle.activate', deactivate: 'okta.users.lifecycle.deactivate' };
+const LIFECYCLE: Record<string, string> = {
+  activate: 'okta.users.lifecycle.activate',
+  deactivate: 'okta.users.lifecycle.deactivate',
+};
 
 /** The permissions and the object a call needs, or why the emulator can't say. */
 function requirementOf(state: EmulatorState, access: ManagementAccess): Requirement | { reason: string } {
   const [, api, version, collection, id, sub, subId, action] = access.path.split('/');
-  if (api !== 'api' || version !== 'v1') return { reason: `The emulator evaluates custom roles only for /api/v1 users, groups, apps and authorization servers, not ${access.path}.` };
+  if (api !== 'api' || version !== 'v1')
+    return {
+      reason: `The emulator evaluates custom roles only for /api/v1 users, groups, apps and authorization servers, not ${access.path}.`,
+    };
   const read = access.method === 'GET';
   switch (collection) {
     case 'apps': {
       // Granting okta.* scopes is for super admins only; a custom role never allows it.
       if (sub === 'grants' && !read) return { permissions: [], target: { family: 'apps', appType: 'oidc_client' } };
       const appType = String((id && state.apps.get(id)?.name) ?? 'oidc_client');
-      return { permissions: read ? ['okta.apps.read', 'okta.apps.manage'] : ['okta.apps.manage'], target: { family: 'apps', appType, ...(id ? { appId: id } : {}) } };
+      return {
+        permissions: read ? ['okta.apps.read', 'okta.apps.manage'] : ['okta.apps.manage'],
+        target: { family: 'apps', appType, ...(id ? { appId: id } : {}) },
+      };
     }
     case 'authorizationServers':
-      return { permissions: read ? ['okta.authzServers.read', 'okta.authzServers.manage'] : ['okta.authzServers.manage'], target: { family: 'authServers', ...(id ? { id } : {}) } };
+      return {
+        permissions: read ? ['okta.authzServers.read', 'okta.authzServers.manage'] : ['okta.authzServers.manage'],
+        target: { family: 'authServers', ...(id ? { id } : {}) },
+      };
     case 'users': {
       const userId = id ? (findUser(state, id)?.id ?? id) : undefined;
       const target: Target = { family: 'users', ...(userId ? { userId } : {}) };
       if (read) return { permissions: ['okta.users.read', 'okta.users.manage'], target };
       if (!id) return { permissions: ['okta.users.manage', 'okta.users.create'], target };
-      if (sub === 'lifecycle' && subId && LIFECYCLE[subId]) return { permissions: [LIFECYCLE[subId], 'okta.users.lifecycle.manage', 'okta.users.manage'], target };
-      if (access.method === 'DELETE' && !sub) return { permissions: ['okta.users.lifecycle.delete', 'okta.users.lifecycle.manage', 'okta.users.manage'], target };
+      if (sub === 'lifecycle' && subId && LIFECYCLE[subId])
+        return { permissions: [LIFECYCLE[subId], 'okta.users.lifecycle.manage', 'okta.users.manage'], target };
+      if (access.method === 'DELETE' && !sub)
+        return {
+          permissions: ['okta.users.lifecycle.delete', 'okta.users.lifecycle.manage', 'okta.users.manage'],
+          target,
+        };
       return { permissions: ['okta.users.userprofile.manage', 'okta.users.manage'], target };
     }
     case 'groups': {
       const target: Target = { family: 'groups', ...(id ? { groupId: id } : {}) };
       if (read) return { permissions: ['okta.groups.read', 'okta.groups.manage'], target };
       if (!id) return { permissions: ['okta.groups.create', 'okta.groups.manage'], target };
-      if (sub === 'users' && subId && action === undefined) return { permissions: ['okta.groups.members.manage', 'okta.groups.manage'], target };
+      if (sub === 'users' && subId && action === undefined)
+        return { permissions: ['okta.groups.members.manage', 'okta.groups.manage'], target };
       return { permissions: ['okta.groups.manage'], target };
     }
     default:
-      return { reason: `The emulator evaluates custom roles only for users, groups, apps and authorization servers, not /api/v1/${collection ?? ''}.` };
+      return {
+        reason: `The emulator evaluates custom roles only for users, groups, apps and authorization servers, not /api/v1/${collection ?? ''}.`,
+      };
   }
 }
 
@@ -93,25 +113,41 @@ function covers(state: EmulatorState, resource: IamResource, permission: string,
     case 'users':
       if (permission === 'okta.users.create') return resource.kind === 'groups' || resource.kind === 'group';
       if (resource.kind === 'users') return true;
-      return resource.kind === 'groupUsers' && target.userId !== undefined && state.groupMembers.get(resource.id)?.has(target.userId) === true;
+      return (
+        resource.kind === 'groupUsers' &&
+        target.userId !== undefined &&
+        state.groupMembers.get(resource.id)?.has(target.userId) === true
+      );
     case 'groups':
       return resource.kind === 'groups' || (resource.kind === 'group' && resource.id === target.groupId);
     case 'apps':
-      return resource.kind === 'apps' || (resource.kind === 'appType' && resource.appType === target.appType) || (resource.kind === 'app' && resource.id === target.appId);
+      return (
+        resource.kind === 'apps' ||
+        (resource.kind === 'appType' && resource.appType === target.appType) ||
+        (resource.kind === 'app' && resource.id === target.appId)
+      );
     case 'authServers':
       return resource.kind === 'authServers' || (resource.kind === 'authServer' && resource.id === target.id);
   }
 }
 
 /** The decision for one CUSTOM assignment ({type: 'CUSTOM', role, 'resource-set'}) on one management call. */
-export function customRoleDecision(state: EmulatorState, assignment: Stored, access: ManagementAccess): CustomRoleDecision {
+export function customRoleDecision(
+  state: EmulatorState,
+  assignment: Stored,
+  access: ManagementAccess,
+): CustomRoleDecision {
   const role = state.iam.roles.get(String(assignment.role));
   const set = state.iam.resourceSets.get(String(assignment['resource-set']));
   if (!role || !set) return { allowed: false };
   const requirement = requirementOf(state, access);
   if ('reason' in requirement) return { allowed: false, reason: requirement.reason };
   const held = new Set((role.permissions as { label: string }[]).map((p) => p.label));
-  const resources = (set.resources as { orn: string }[]).map((r) => iamResourceOfOrn(state, r.orn)).filter((r): r is IamResource => r !== undefined);
-  const allowed = requirement.permissions.some((p) => held.has(p) && resources.some((r) => applies(p, r) && covers(state, r, p, requirement.target)));
+  const resources = (set.resources as { orn: string }[])
+    .map((r) => iamResourceOfOrn(state, r.orn))
+    .filter((r): r is IamResource => r !== undefined);
+  const allowed = requirement.permissions.some(
+    (p) => held.has(p) && resources.some((r) => applies(p, r) && covers(state, r, p, requirement.target)),
+  );
   return { allowed };
 }

@@ -14,30 +14,69 @@ import { readObjectBody } from './validation.js';
 
 /** Okta's permissions catalog (developer.okta.com, guides/permissions), the ones a custom role may hold. */
 export const PERMISSIONS = new Set([
-  'okta.agents.manage', 'okta.agents.read', 'okta.agents.register',
-  'okta.apps.assignment.manage', 'okta.apps.clientCredentials.read', 'okta.apps.manage', 'okta.apps.manageFirstPartyApps', 'okta.apps.read',
-  'okta.apps.universalLogout.manage', 'okta.apps.universalLogout.read',
-  'okta.authzServers.manage', 'okta.authzServers.read',
-  'okta.customizations.manage', 'okta.customizations.read',
-  'okta.devices.lifecycle.activate', 'okta.devices.lifecycle.deactivate', 'okta.devices.lifecycle.delete', 'okta.devices.lifecycle.manage',
-  'okta.devices.lifecycle.suspend', 'okta.devices.lifecycle.unsuspend', 'okta.devices.manage', 'okta.devices.read',
-  'okta.directories.manage', 'okta.directories.read',
-  'okta.groups.appAssignment.manage', 'okta.groups.create', 'okta.groups.manage', 'okta.groups.members.manage', 'okta.groups.read',
+  'okta.agents.manage',
+  'okta.agents.read',
+  'okta.agents.register',
+  'okta.apps.assignment.manage',
+  'okta.apps.clientCredentials.read',
+  'okta.apps.manage',
+  'okta.apps.manageFirstPartyApps',
+  'okta.apps.read',
+  'okta.apps.universalLogout.manage',
+  'okta.apps.universalLogout.read',
+  'okta.authzServers.manage',
+  'okta.authzServers.read',
+  'okta.customizations.manage',
+  'okta.customizations.read',
+  'okta.devices.lifecycle.activate',
+  'okta.devices.lifecycle.deactivate',
+  'okta.devices.lifecycle.delete',
+  'okta.devices.lifecycle.manage',
+  'okta.devices.lifecycle.suspend',
+  'okta.devices.lifecycle.unsuspend',
+  'okta.devices.manage',
+  'okta.devices.read',
+  'okta.directories.manage',
+  'okta.directories.read',
+  'okta.groups.appAssignment.manage',
+  'okta.groups.create',
+  'okta.groups.manage',
+  'okta.groups.members.manage',
+  'okta.groups.read',
   'okta.iam.read',
-  'okta.identityProviders.manage', 'okta.identityProviders.read',
-  'okta.policies.manage', 'okta.policies.read',
+  'okta.identityProviders.manage',
+  'okta.identityProviders.read',
+  'okta.policies.manage',
+  'okta.policies.read',
   'okta.profilesources.import.run',
-  'okta.realms.manage', 'okta.realms.read',
+  'okta.realms.manage',
+  'okta.realms.read',
   'okta.support.cases.manage',
-  'okta.users.apitokens.clear', 'okta.users.apitokens.manage', 'okta.users.apitokens.read',
-  'okta.users.appAssignment.manage', 'okta.users.create',
-  'okta.users.credentials.expirePassword', 'okta.users.credentials.manage', 'okta.users.credentials.manageTemporaryAccessCode',
-  'okta.users.credentials.resetFactors', 'okta.users.credentials.resetPassword',
+  'okta.users.apitokens.clear',
+  'okta.users.apitokens.manage',
+  'okta.users.apitokens.read',
+  'okta.users.appAssignment.manage',
+  'okta.users.create',
+  'okta.users.credentials.expirePassword',
+  'okta.users.credentials.manage',
+  'okta.users.credentials.manageTemporaryAccessCode',
+  'okta.users.credentials.resetFactors',
+  'okta.users.credentials.resetPassword',
   'okta.users.groupMembership.manage',
-  'okta.users.lifecycle.activate', 'okta.users.lifecycle.clearSessions', 'okta.users.lifecycle.deactivate', 'okta.users.lifecycle.delete',
-  'okta.users.lifecycle.manage', 'okta.users.lifecycle.suspend', 'okta.users.lifecycle.unlock', 'okta.users.lifecycle.unsuspend',
-  'okta.users.manage', 'okta.users.read', 'okta.users.userprofile.manage', 'okta.users.userprofile.read',
-  'okta.workflows.invoke', 'okta.workflows.read',
+  'okta.users.lifecycle.activate',
+  'okta.users.lifecycle.clearSessions',
+  'okta.users.lifecycle.deactivate',
+  'okta.users.lifecycle.delete',
+  'okta.users.lifecycle.manage',
+  'okta.users.lifecycle.suspend',
+  'okta.users.lifecycle.unlock',
+  'okta.users.lifecycle.unsuspend',
+  'okta.users.manage',
+  'okta.users.read',
+  'okta.users.userprofile.manage',
+  'okta.users.userprofile.read',
+  'okta.workflows.invoke',
+  'okta.workflows.read',
 ]);
 
 /** A role by id or label, as `roleIdOrLabel` allows. */
@@ -54,25 +93,41 @@ function getRole(ctx: RequestContext): Stored {
 
 function renderRole(ctx: RequestContext, role: Stored): Json {
   const base = `${ctx.orgUrl}/api/v1/iam/roles/${role.id}`;
-  return { id: role.id, label: role.label, description: role.description, created: role.created, lastUpdated: role.lastUpdated, _links: { permissions: link(`${base}/permissions`), self: link(base) } };
+  return {
+    id: role.id,
+    label: role.label,
+    description: role.description,
+    created: role.created,
+    lastUpdated: role.lastUpdated,
+    _links: { permissions: link(`${base}/permissions`), self: link(base) },
+  };
 }
 
 function renderPermission(ctx: RequestContext, role: Stored, permission: Json): Json {
   const base = `${ctx.orgUrl}/api/v1/iam/roles/${role.id}`;
-  return { ...structuredClone(permission), _links: { role: link(base), self: link(`${base}/permissions/${permission.label}`) } };
+  return {
+    ...structuredClone(permission),
+    _links: { role: link(base), self: link(`${base}/permissions/${permission.label}`) },
+  };
 }
 
 function checkPermission(label: unknown): string {
-  if (typeof label !== 'string' || !PERMISSIONS.has(label)) throw validationError('permissions', `permissions: '${String(label)}' is not a valid permission.`);
+  if (typeof label !== 'string' || !PERMISSIONS.has(label))
+    throw validationError('permissions', `permissions: '${String(label)}' is not a valid permission.`);
   return label;
 }
 
 function createRole(ctx: RequestContext): HandlerResult {
   const body = readObjectBody(ctx);
   const { label, description } = checkIamLabels(ctx.state.iam.roles, body, 'role');
-  if (!Array.isArray(body.permissions) || body.permissions.length === 0) throw validationError('permissions', 'permissions: The field cannot be left blank');
+  if (!Array.isArray(body.permissions) || body.permissions.length === 0)
+    throw validationError('permissions', 'permissions: The field cannot be left blank');
   const now = oktaTimestamp();
-  const permissions = [...new Set(body.permissions.map(checkPermission))].map((p) => ({ label: p, created: now, lastUpdated: now }));
+  const permissions = [...new Set(body.permissions.map(checkPermission))].map((p) => ({
+    label: p,
+    created: now,
+    lastUpdated: now,
+  }));
   const role: Stored = { id: newIamId('cr0'), label, description, created: now, lastUpdated: now, permissions };
   ctx.state.iam.roles.add(role);
   ctx.changed();
@@ -81,7 +136,11 @@ function createRole(ctx: RequestContext): HandlerResult {
 
 function replaceRole(ctx: RequestContext): HandlerResult {
   const role = getRole(ctx);
-  const updated: Stored = { ...role, ...checkIamLabels(ctx.state.iam.roles, readObjectBody(ctx), 'role', role.id), lastUpdated: oktaTimestamp() };
+  const updated: Stored = {
+    ...role,
+    ...checkIamLabels(ctx.state.iam.roles, readObjectBody(ctx), 'role', role.id),
+    lastUpdated: oktaTimestamp(),
+  };
   ctx.state.iam.roles.replace(updated);
   ctx.changed();
   return json(200, renderRole(ctx, updated));
@@ -111,9 +170,14 @@ function createPermission(ctx: RequestContext): HandlerResult {
   const role = getRole(ctx);
   const label = checkPermission(ctx.params.permissionType);
   refuseConditions(ctx.body === undefined ? undefined : readObjectBody(ctx).conditions, 'permission');
-  if ((role.permissions as Json[]).some((p) => p.label === label)) throw validationError('permission', `permission: The role already has the permission '${label}'.`);
+  if ((role.permissions as Json[]).some((p) => p.label === label))
+    throw validationError('permission', `permission: The role already has the permission '${label}'.`);
   const now = oktaTimestamp();
-  ctx.state.iam.roles.replace({ ...role, permissions: [...role.permissions, { label, created: now, lastUpdated: now }], lastUpdated: now });
+  ctx.state.iam.roles.replace({
+    ...role,
+    permissions: [...role.permissions, { label, created: now, lastUpdated: now }],
+    lastUpdated: now,
+  });
   ctx.changed();
   return noContent();
 }
@@ -122,14 +186,21 @@ function replacePermission(ctx: RequestContext): HandlerResult {
   const { role, permission } = getPermission(ctx);
   refuseConditions(ctx.body === undefined ? undefined : readObjectBody(ctx).conditions, 'permission');
   const updated = { ...permission, lastUpdated: oktaTimestamp() };
-  ctx.state.iam.roles.replace({ ...role, permissions: (role.permissions as Json[]).map((p) => (p === permission ? updated : p)) });
+  ctx.state.iam.roles.replace({
+    ...role,
+    permissions: (role.permissions as Json[]).map((p) => (p === permission ? updated : p)),
+  });
   ctx.changed();
   return json(200, renderPermission(ctx, role, updated));
 }
 
 function deletePermission(ctx: RequestContext): HandlerResult {
   const { role, permission } = getPermission(ctx);
-  ctx.state.iam.roles.replace({ ...role, permissions: (role.permissions as Json[]).filter((p) => p !== permission), lastUpdated: oktaTimestamp() });
+  ctx.state.iam.roles.replace({
+    ...role,
+    permissions: (role.permissions as Json[]).filter((p) => p !== permission),
+    lastUpdated: oktaTimestamp(),
+  });
   ctx.changed();
   return noContent();
 }
@@ -138,7 +209,12 @@ const R = '/api/v1/iam/roles';
 export const customRoleRoutes: Route[] = [
   { method: 'GET', path: R, scope: 'okta.roles.read', handler: listRoles },
   { method: 'POST', path: R, scope: 'okta.roles.manage', handler: createRole },
-  { method: 'GET', path: `${R}/:roleIdOrLabel`, scope: 'okta.roles.read', handler: (ctx) => json(200, renderRole(ctx, getRole(ctx))) },
+  {
+    method: 'GET',
+    path: `${R}/:roleIdOrLabel`,
+    scope: 'okta.roles.read',
+    handler: (ctx) => json(200, renderRole(ctx, getRole(ctx))),
+  },
   { method: 'PUT', path: `${R}/:roleIdOrLabel`, scope: 'okta.roles.manage', handler: replaceRole },
   { method: 'DELETE', path: `${R}/:roleIdOrLabel`, scope: 'okta.roles.manage', handler: deleteRole },
   {
@@ -159,7 +235,22 @@ export const customRoleRoutes: Route[] = [
       return json(200, renderPermission(ctx, role, permission));
     },
   },
-  { method: 'POST', path: `${R}/:roleIdOrLabel/permissions/:permissionType`, scope: 'okta.roles.manage', handler: createPermission },
-  { method: 'PUT', path: `${R}/:roleIdOrLabel/permissions/:permissionType`, scope: 'okta.roles.manage', handler: replacePermission },
-  { method: 'DELETE', path: `${R}/:roleIdOrLabel/permissions/:permissionType`, scope: 'okta.roles.manage', handler: deletePermission },
+  {
+    method: 'POST',
+    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
+    scope: 'okta.roles.manage',
+    handler: createPermission,
+  },
+  {
+    method: 'PUT',
+    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
+    scope: 'okta.roles.manage',
+    handler: replacePermission,
+  },
+  {
+    method: 'DELETE',
+    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
+    scope: 'okta.roles.manage',
+    handler: deletePermission,
+  },
 ];

@@ -10,7 +10,8 @@ export class DpopReplayGuard {
 
   /** false when this jti was seen before */
   remember(jti: string, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
-    if (this.seen.size > 0 && this.seen.size % 1024 === 0) for (const [k, until] of this.seen) if (until < nowSeconds) this.seen.delete(k);
+    if (this.seen.size > 0 && this.seen.size % 1024 === 0)
+      for (const [k, until] of this.seen) if (until < nowSeconds) this.seen.delete(k);
     if (this.seen.has(jti)) return false;
     this.seen.set(jti, nowSeconds + PROOF_MAX_AGE_SECONDS);
     return true;
@@ -44,11 +45,19 @@ export function accessTokenHash(token: string): string {
 }
 
 /** Validates a DPoP proof (RFC 9449 section 4.3, as Okta applies it) and returns its key's thumbprint. */
-export async function checkDpopProof(proof: string | undefined, expect: ProofExpectation, replay: DpopReplayGuard): Promise<string> {
+export async function checkDpopProof(
+  proof: string | undefined,
+  expect: ProofExpectation,
+  replay: DpopReplayGuard,
+): Promise<string> {
   if (!proof) throw new DpopProofError('invalid_dpop_proof', 'The DPoP proof JWT header is missing.');
   let verified: Awaited<ReturnType<typeof jwtVerify>>;
   try {
-    verified = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', maxTokenAge: PROOF_MAX_AGE_SECONDS, algorithms: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'] });
+    verified = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      maxTokenAge: PROOF_MAX_AGE_SECONDS,
+      algorithms: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'],
+    });
   } catch {
     throw new DpopProofError('invalid_dpop_proof', 'The DPoP proof JWT is invalid.');
   }
@@ -56,17 +65,30 @@ export async function checkDpopProof(proof: string | undefined, expect: ProofExp
   if (payload.htm !== expect.htm || typeof payload.htu !== 'string' || !expect.htus.includes(payload.htu)) {
     throw new DpopProofError('invalid_dpop_proof', "The DPoP proof 'htm' or 'htu' does not match the request.");
   }
-  if (typeof payload.jti !== 'string' || payload.jti === '') throw new DpopProofError('invalid_dpop_proof', "The DPoP proof must contain a 'jti' claim.");
-  if (expect.ath !== undefined && payload.ath !== expect.ath) throw new DpopProofError('invalid_dpop_proof', "The DPoP proof 'ath' does not match the access token.");
+  if (typeof payload.jti !== 'string' || payload.jti === '')
+    throw new DpopProofError('invalid_dpop_proof', "The DPoP proof must contain a 'jti' claim.");
+  if (expect.ath !== undefined && payload.ath !== expect.ath)
+    throw new DpopProofError('invalid_dpop_proof', "The DPoP proof 'ath' does not match the access token.");
   const thumbprint = await calculateJwkThumbprint(protectedHeader.jwk!);
-  if (expect.jkt !== undefined && thumbprint !== expect.jkt) throw new DpopProofError('invalid_dpop_proof', 'The DPoP proof key does not match the key the access token is bound to.');
-  if (expect.nonce !== undefined && payload.nonce !== expect.nonce) throw new DpopProofError('use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.');
-  if (!replay.remember(`${thumbprint}:${payload.jti}`)) throw new DpopProofError('invalid_dpop_proof', 'The DPoP proof has already been used.');
+  if (expect.jkt !== undefined && thumbprint !== expect.jkt)
+    throw new DpopProofError(
+      'invalid_dpop_proof',
+      'The DPoP proof key does not match the key the access token is bound to.',
+    );
+  if (expect.nonce !== undefined && payload.nonce !== expect.nonce)
+    throw new DpopProofError('use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.');
+  if (!replay.remember(`${thumbprint}:${payload.jti}`))
+    throw new DpopProofError('invalid_dpop_proof', 'The DPoP proof has already been used.');
   return thumbprint;
 }
 
 /** The token endpoint's form of a proof check: OAuth errors, the nonce in a DPoP-Nonce header. */
-export async function verifyDpopProof(proof: string | undefined, tokenUrls: string[], nonce: string, replay: DpopReplayGuard): Promise<string> {
+export async function verifyDpopProof(
+  proof: string | undefined,
+  tokenUrls: string[],
+  nonce: string,
+  replay: DpopReplayGuard,
+): Promise<string> {
   try {
     return await checkDpopProof(proof, { htm: 'POST', htus: tokenUrls, nonce }, replay);
   } catch (err) {

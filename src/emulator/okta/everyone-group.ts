@@ -26,6 +26,8 @@ export function isBuiltInGroup(group: Stored): boolean {
 
 export function assertGroupModifiable(group: Stored): void {
   if (isBuiltInGroup(group)) {
-    throw new OktaError(403, 'E0000006', accessDenied().errorSummary, [`${String(group.profile?.name)} is a BUILT_IN group: Okta manages its profile and members, which can't be modified.`]);
+    throw new OktaError(403, 'E0000006', accessDenied().errorSummary, [
+      `${String(group.profile?.name)} is a BUILT_IN group: Okta manages its profile and members, which can't be modified.`,
+    ]);
   }
 }

@@ -32,7 +32,11 @@ export interface ClientCredentialsFixture {
   ruleId: string;
 }
 
-export async function provisionClientCredentials(orgUrl: string, adminToken: string, options: ProvisionOptions = {}): Promise<ClientCredentialsFixture> {
+export async function provisionClientCredentials(
+  orgUrl: string,
+  adminToken: string,
+  options: ProvisionOptions = {},
+): Promise<ClientCredentialsFixture> {
   const suffix = Math.random().toString(36).slice(2, 10);
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${orgUrl}${path}`, {
@@ -47,14 +51,29 @@ export async function provisionClientCredentials(orgUrl: string, adminToken: str
   const scope = options.scope ?? 'api.read';
   const audience = options.audience ?? `api://m2m-${suffix}`;
   const method = options.authMethod ?? 'client_secret_basic';
-  const server = await call('POST', '/api/v1/authorizationServers', { name: `m2m-${suffix}`, description: 'emulator fixture', audiences: [audience] });
-  await call('POST', `/api/v1/authorizationServers/${server.id}/scopes`, { name: scope, description: scope, metadataPublish: 'ALL_CLIENTS' });
+  const server = await call('POST', '/api/v1/authorizationServers', {
+    name: `m2m-${suffix}`,
+    description: 'emulator fixture',
+    audiences: [audience],
+  });
+  await call('POST', `/api/v1/authorizationServers/${server.id}/scopes`, {
+    name: scope,
+    description: scope,
+    metadataPublish: 'ALL_CLIENTS',
+  });
   const app = await call('POST', '/api/v1/apps', {
     name: 'oidc_client',
     label: options.label ?? `m2m-${suffix}`,
     signOnMode: 'OPENID_CONNECT',
     credentials: { oauthClient: { token_endpoint_auth_method: method } },
-    settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], ...(options.jwks ? { jwks: { keys: options.jwks } } : {}) } },
+    settings: {
+      oauthClient: {
+        application_type: 'service',
+        grant_types: ['client_credentials'],
+        response_types: ['token'],
+        ...(options.jwks ? { jwks: { keys: options.jwks } } : {}),
+      },
+    },
   });
   const clientId: string = app.credentials.oauthClient.client_id;
   const policy = await call('POST', `/api/v1/authorizationServers/${server.id}/policies`, {
@@ -66,8 +85,17 @@ export async function provisionClientCredentials(orgUrl: string, adminToken: str
   const rule = await call('POST', `/api/v1/authorizationServers/${server.id}/policies/${policy.id}/rules`, {
     type: 'RESOURCE_ACCESS',
     name: 'client credentials',
-    conditions: { grantTypes: { include: ['client_credentials'] }, scopes: { include: [scope] }, people: { groups: { include: ['EVERYONE'] } } },
-    actions: { token: { accessTokenLifetimeMinutes: options.accessTokenLifetimeMinutes ?? 60, ...(options.inlineHookId ? { inlineHook: { id: options.inlineHookId } } : {}) } },
+    conditions: {
+      grantTypes: { include: ['client_credentials'] },
+      scopes: { include: [scope] },
+      people: { groups: { include: ['EVERYONE'] } },
+    },
+    actions: {
+      token: {
+        accessTokenLifetimeMinutes: options.accessTokenLifetimeMinutes ?? 60,
+        ...(options.inlineHookId ? { inlineHook: { id: options.inlineHookId } } : {}),
+      },
+    },
   });
   return {
     authServerId: server.id,
@@ -87,7 +115,11 @@ export async function provisionClientCredentials(orgUrl: string, adminToken: str
  * Puts users straight into the org, as members of a group (made if missing): what a finished sync of a large
  * role leaves behind, in a fraction of a second instead of minutes of HTTP. For benchmarks and tests only.
  */
-export function seedGroupMembers(state: EmulatorState, groupName: string, logins: Iterable<string>): { groupId: string; added: number } {
+export function seedGroupMembers(
+  state: EmulatorState,
+  groupName: string,
+  logins: Iterable<string>,
+): { groupId: string; added: number } {
   const now = new Date().toISOString();
   let group = [...state.groups.values()].find((g) => (g.profile as { name?: string } | undefined)?.name === groupName);
   if (!group) {

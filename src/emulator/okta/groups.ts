@@ -42,7 +42,15 @@ function validateGroup(ctx: RequestContext, body: Json, exceptId?: string): Json
 function createGroup(ctx: RequestContext): HandlerResult {
   const profile = validateGroup(ctx, readObjectBody(ctx));
   const now = oktaTimestamp();
-  const group: Stored = { id: newId('group'), created: now, lastUpdated: now, lastMembershipUpdated: now, objectClass: ['okta:user_group'], type: 'OKTA_GROUP', profile };
+  const group: Stored = {
+    id: newId('group'),
+    created: now,
+    lastUpdated: now,
+    lastMembershipUpdated: now,
+    objectClass: ['okta:user_group'],
+    type: 'OKTA_GROUP',
+    profile,
+  };
   ctx.state.groups.add(group);
   ctx.changed();
   return json(200, renderGroup(ctx, group));
@@ -51,7 +59,11 @@ function createGroup(ctx: RequestContext): HandlerResult {
 function replaceGroup(ctx: RequestContext): HandlerResult {
   const group = getGroup(ctx);
   assertGroupModifiable(group);
-  const updated: Stored = { ...group, profile: validateGroup(ctx, readObjectBody(ctx), group.id), lastUpdated: oktaTimestamp() };
+  const updated: Stored = {
+    ...group,
+    profile: validateGroup(ctx, readObjectBody(ctx), group.id),
+    lastUpdated: oktaTimestamp(),
+  };
   ctx.state.groups.replace(updated);
   ctx.changed();
   return json(200, renderGroup(ctx, updated));
@@ -61,9 +73,14 @@ function listGroups(ctx: RequestContext): HandlerResult {
   const q = ctx.query.get('q')?.toLowerCase();
   const text = ctx.query.get('search') ?? ctx.query.get('filter');
   const expression = text ? parseExpression(text, ctx.query.has('search') ? 'search' : 'filter') : undefined;
-  const predicate = (g: Stored) => (!q || String(g.profile.name).toLowerCase().startsWith(q)) && (!expression || matches(g, expression));
+  const predicate = (g: Stored) =>
+    (!q || String(g.profile.name).toLowerCase().startsWith(q)) && (!expression || matches(g, expression));
   const page = paginate(ctx.state.groups, ctx.url, pageRequest(ctx.query, 10_000, 10_000), predicate);
-  return json(200, page.items.map((g) => renderGroup(ctx, g)), { Link: page.links });
+  return json(
+    200,
+    page.items.map((g) => renderGroup(ctx, g)),
+    { Link: page.links },
+  );
 }
 
 function deleteGroup(ctx: RequestContext): HandlerResult {
@@ -105,14 +122,23 @@ function listMembers(ctx: RequestContext): HandlerResult {
   const members = isBuiltInGroup(group) ? ctx.state.users : childCollection(ctx.state.groupMembers, group.id);
   const page = paginate<{ id: string }>(members, ctx.url, pageRequest(ctx.query, 1000, 1000));
   const users = page.items.map((m) => ctx.state.users.get(m.id)).filter((u): u is Stored => u !== undefined);
-  return json(200, users.map((u) => renderUser(ctx, u)), { Link: page.links });
+  return json(
+    200,
+    users.map((u) => renderUser(ctx, u)),
+    { Link: page.links },
+  );
 }
 
 const G = '/api/v1/groups';
 export const groupRoutes: Route[] = [
   { method: 'POST', path: G, scope: 'okta.groups.manage', handler: createGroup },
   { method: 'GET', path: G, scope: 'okta.groups.read', handler: listGroups },
-  { method: 'GET', path: `${G}/:groupId`, scope: 'okta.groups.read', handler: (ctx) => json(200, renderGroup(ctx, getGroup(ctx))) },
+  {
+    method: 'GET',
+    path: `${G}/:groupId`,
+    scope: 'okta.groups.read',
+    handler: (ctx) => json(200, renderGroup(ctx, getGroup(ctx))),
+  },
   { method: 'PUT', path: `${G}/:groupId`, scope: 'okta.groups.manage', handler: replaceGroup },
   { method: 'DELETE', path: `${G}/:groupId`, scope: 'okta.groups.manage', handler: deleteGroup },
   { method: 'GET', path: `${G}/:groupId/users`, scope: 'okta.groups.read', handler: listMembers },

@@ -16,11 +16,20 @@ export type HookOutcome =
   | { kind: 'too-large' };
 
 /** POSTs the payload to the hook's endpoint with its configured headers, waiting at most 3 seconds like Okta. */
-export function callHook(state: EmulatorState, hook: Stored, payload: unknown, timeoutMs = HOOK_TIMEOUT_MS): Promise<HookOutcome> {
+export function callHook(
+  state: EmulatorState,
+  hook: Stored,
+  payload: unknown,
+  timeoutMs = HOOK_TIMEOUT_MS,
+): Promise<HookOutcome> {
   const config = hook.channel?.config ?? {};
   const url = new URL(String(config.uri));
   const body = JSON.stringify(payload);
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    Accept: 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+  };
   for (const header of (config.headers ?? []) as Json[]) headers[String(header.key)] = String(header.value);
   const authValue = state.inlineHookAuthValues.get(hook.id);
   if (config.authScheme?.key && authValue !== undefined) headers[String(config.authScheme.key)] = authValue;

@@ -8,6 +8,9 @@ export const MAX_HOOK_RESPONSE_BYTES = 256 * 1024;
 
 export function assertInlineHookCapacity(state: EmulatorState): void {
   if (state.inlineHooks.size >= MAX_INLINE_HOOKS) {
-    throw validationError('inlineHook', `inlineHook: The org already has ${MAX_INLINE_HOOKS} inline hooks, the most Okta allows; delete one first.`);
+    throw validationError(
+      'inlineHook',
+      `inlineHook: The org already has ${MAX_INLINE_HOOKS} inline hooks, the most Okta allows; delete one first.`,
+    );
   }
 }

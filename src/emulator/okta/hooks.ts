@@ -29,11 +29,16 @@ export function renderHook(ctx: RequestContext, hook: Stored): Json {
   const rendered: Json = structuredClone(hook);
   const scheme = rendered.channel?.config?.authScheme;
   if (isObject(scheme)) {
-    rendered.channel.config.authScheme = { type: String(scheme.type).toLowerCase(), key: String(scheme.key).toLowerCase() };
+    rendered.channel.config.authScheme = {
+      type: String(scheme.type).toLowerCase(),
+      key: String(scheme.key).toLowerCase(),
+    };
   }
   rendered._links = {
     self: link(base, ['GET', 'PUT', 'DELETE']),
-    ...(hook.status === 'ACTIVE' ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) } : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
+    ...(hook.status === 'ACTIVE'
+      ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }
+      : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
     ...(hook.status === 'INACTIVE' ? { delete: link(base, ['DELETE']) } : {}),
   };
   return rendered;
@@ -58,10 +63,13 @@ function validateUri(value: unknown): string {
 function validateHook(body: Json, existing?: Stored): { fields: Json; authValue: string | undefined } {
   const name = requireString(body.name, 'name');
   const type = existing?.type ?? body.type;
-  if (!HOOK_TYPES.includes(type)) throw validationError('type', `type: '${String(type)}' is not a valid inline hook type.`);
-  if (body.version !== undefined && body.version !== '1.0.0') throw validationError('version', 'version: The only supported version is 1.0.0.');
+  if (!HOOK_TYPES.includes(type))
+    throw validationError('type', `type: '${String(type)}' is not a valid inline hook type.`);
+  if (body.version !== undefined && body.version !== '1.0.0')
+    throw validationError('version', 'version: The only supported version is 1.0.0.');
   const channel: Json = isObject(body.channel) ? body.channel : {};
-  if ((channel.type ?? 'HTTP') !== 'HTTP') throw validationError('channel', "channel.type: Only channel type 'HTTP' is supported by the emulator.");
+  if ((channel.type ?? 'HTTP') !== 'HTTP')
+    throw validationError('channel', "channel.type: Only channel type 'HTTP' is supported by the emulator.");
   const config: Json = isObject(channel.config) ? channel.config : {};
   const uri = validateUri(config.uri);
   const headers = Array.isArray(config.headers) ? config.headers : [];
@@ -74,10 +82,12 @@ function validateHook(body: Json, existing?: Stored): { fields: Json; authValue:
   let authValue: string | undefined;
   if (isObject(config.authScheme)) {
     const scheme = config.authScheme;
-    if (String(scheme.type).toUpperCase() !== 'HEADER') throw validationError('channel', "channel.config.authScheme.type: Only 'HEADER' is supported.");
+    if (String(scheme.type).toUpperCase() !== 'HEADER')
+      throw validationError('channel', "channel.config.authScheme.type: Only 'HEADER' is supported.");
     const key = requireString(scheme.key, 'channel.config.authScheme.key', 'channel');
     if (typeof scheme.value === 'string' && scheme.value !== '') authValue = scheme.value;
-    else if (!existing) throw validationError('channel', 'channel.config.authScheme.value: The field cannot be left blank');
+    else if (!existing)
+      throw validationError('channel', 'channel.config.authScheme.value: The field cannot be left blank');
     authScheme = { type: 'HEADER', key };
   }
   return {
@@ -88,7 +98,12 @@ function validateHook(body: Json, existing?: Stored): { fields: Json; authValue:
       channel: {
         type: 'HTTP',
         version: '1.0.0',
-        config: { uri, headers: headers.map((h: Json) => ({ key: h.key, value: h.value })), method: 'POST', ...(authScheme ? { authScheme } : {}) },
+        config: {
+          uri,
+          headers: headers.map((h: Json) => ({ key: h.key, value: h.value })),
+          method: 'POST',
+          ...(authScheme ? { authScheme } : {}),
+        },
       },
     },
     authValue,
@@ -134,7 +149,8 @@ function setHookStatus(status: 'ACTIVE' | 'INACTIVE') {
 
 function deleteHook(ctx: RequestContext): HandlerResult {
   const hook = getHook(ctx);
-  if (hook.status === 'ACTIVE') throw validationError('inlineHook', 'Only inactive inline hooks can be deleted. Deactivate the inline hook first.');
+  if (hook.status === 'ACTIVE')
+    throw validationError('inlineHook', 'Only inactive inline hooks can be deleted. Deactivate the inline hook first.');
   ctx.state.inlineHooks.delete(hook.id);
   ctx.state.inlineHookAuthValues.delete(hook.id);
   ctx.changed();
@@ -145,7 +161,10 @@ async function executeHook(ctx: RequestContext): Promise<HandlerResult> {
   const hook = getHook(ctx);
   const outcome = await callHook(ctx.state, hook, ctx.body ?? {});
   if (outcome.kind !== 'ok') {
-    throw validationError('inlineHook', `Inline hook call failed: ${outcome.kind === 'http-error' ? `HTTP ${outcome.status}` : outcome.kind}.`);
+    throw validationError(
+      'inlineHook',
+      `Inline hook call failed: ${outcome.kind === 'http-error' ? `HTTP ${outcome.status}` : outcome.kind}.`,
+    );
   }
   return json(200, outcome.body);
 }
@@ -158,15 +177,36 @@ export const inlineHookRoutes: Route[] = [
     scope: 'okta.inlineHooks.read',
     handler: (ctx) => {
       const type = ctx.query.get('type');
-      return json(200, ctx.state.inlineHooks.values().filter((h) => !type || h.type === type).map((h) => renderHook(ctx, h)));
+      return json(
+        200,
+        ctx.state.inlineHooks
+          .values()
+          .filter((h) => !type || h.type === type)
+          .map((h) => renderHook(ctx, h)),
+      );
     },
   },
   { method: 'POST', path: H, scope: 'okta.inlineHooks.manage', handler: createHook },
-  { method: 'GET', path: `${H}/:inlineHookId`, scope: 'okta.inlineHooks.read', handler: (ctx) => json(200, renderHook(ctx, getHook(ctx))) },
+  {
+    method: 'GET',
+    path: `${H}/:inlineHookId`,
+    scope: 'okta.inlineHooks.read',
+    handler: (ctx) => json(200, renderHook(ctx, getHook(ctx))),
+  },
   { method: 'PUT', path: `${H}/:inlineHookId`, scope: 'okta.inlineHooks.manage', handler: replaceHook },
   { method: 'POST', path: `${H}/:inlineHookId`, scope: 'okta.inlineHooks.manage', handler: replaceHook },
   { method: 'DELETE', path: `${H}/:inlineHookId`, scope: 'okta.inlineHooks.manage', handler: deleteHook },
-  { method: 'POST', path: `${H}/:inlineHookId/lifecycle/activate`, scope: 'okta.inlineHooks.manage', handler: setHookStatus('ACTIVE') },
-  { method: 'POST', path: `${H}/:inlineHookId/lifecycle/deactivate`, scope: 'okta.inlineHooks.manage', handler: setHookStatus('INACTIVE') },
+  {
+    method: 'POST',
+    path: `${H}/:inlineHookId/lifecycle/activate`,
+    scope: 'okta.inlineHooks.manage',
+    handler: setHookStatus('ACTIVE'),
+  },
+  {
+    method: 'POST',
+    path: `${H}/:inlineHookId/lifecycle/deactivate`,
+    scope: 'okta.inlineHooks.manage',
+    handler: setHookStatus('INACTIVE'),
+  },
   { method: 'POST', path: `${H}/:inlineHookId/execute`, scope: 'okta.inlineHooks.manage', handler: executeHook },
 ];

@@ -90,7 +90,8 @@ function fromOrn(state: EmulatorState, orn: string): IamResource | undefined {
     if (a === undefined) return { kind: 'apps' };
     return b === undefined ? { kind: 'appType', appType: a } : { kind: 'app', appType: a, id: b };
   }
-  if (service === 'idp' && type === 'authorization_servers' && b === undefined) return a === undefined ? { kind: 'authServers' } : { kind: 'authServer', id: a };
+  if (service === 'idp' && type === 'authorization_servers' && b === undefined)
+    return a === undefined ? { kind: 'authServers' } : { kind: 'authServer', id: a };
   return undefined;
 }
 
@@ -119,13 +120,15 @@ function fromRestUrl(ctx: RequestContext, value: string): IamResource | undefine
     const m = /^\s*name\s+eq\s+"([^"]+)"\s*$/.exec(filter);
     return m ? { kind: 'appType', appType: m[1]! } : undefined;
   }
-  if (collection === 'authorizationServers' && sub === undefined) return id === undefined ? { kind: 'authServers' } : { kind: 'authServer', id };
+  if (collection === 'authorizationServers' && sub === undefined)
+    return id === undefined ? { kind: 'authServers' } : { kind: 'authServer', id };
   return undefined;
 }
 
 /** A resource set member given as an ORN or a REST URL of this org, naming objects that exist. */
 export function parseIamResource(ctx: RequestContext, value: unknown): IamResource {
-  if (typeof value !== 'string' || value.trim() === '') throw validationError('resources', 'resources: Each resource must be an ORN or a REST URL.');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw validationError('resources', 'resources: Each resource must be an ORN or a REST URL.');
   const resource = value.startsWith('orn:') ? fromOrn(ctx.state, value) : fromRestUrl(ctx, value);
   if (!resource) throw unsupported(value);
   const exists =

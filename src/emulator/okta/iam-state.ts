@@ -26,7 +26,10 @@ export function serializeIam(iam: IamState): Json {
 }
 
 export function deserializeIam(raw: Json | undefined): IamState {
-  return { roles: new OrderedCollection(raw?.roles ?? []), resourceSets: new OrderedCollection(raw?.resourceSets ?? []) };
+  return {
+    roles: new OrderedCollection(raw?.roles ?? []),
+    resourceSets: new OrderedCollection(raw?.resourceSets ?? []),
+  };
 }
 
 /** Okta ids: a type prefix and 17 random characters. */
@@ -35,26 +38,44 @@ export function newIamId(prefix: 'cr0' | 'iam' | 'ire' | 'irb'): string {
 }
 
 /** Label and description of a custom role or resource set: both required, the label unique among its kind. */
-export function checkIamLabels(collection: OrderedCollection<Stored>, body: Json, kind: string, exceptId?: string): { label: string; description: string } {
+export function checkIamLabels(
+  collection: OrderedCollection<Stored>,
+  body: Json,
+  kind: string,
+  exceptId?: string,
+): { label: string; description: string } {
   const label = requireString(body.label, 'label');
   const description = requireString(body.description, 'description');
-  if (collection.find((item) => item.id !== exceptId && item.label === label)) throw validationError('label', `label: A ${kind} with the label '${label}' already exists.`);
+  if (collection.find((item) => item.id !== exceptId && item.label === label))
+    throw validationError('label', `label: A ${kind} with the label '${label}' already exists.`);
   return { label, description };
 }
 
 /** One page (100, from the `after` cursor) of roles or resource sets, with Okta's `_links.next` when more follow. */
-export function iamPage(ctx: RequestContext, collection: OrderedCollection<Stored>, path: string): { items: Stored[]; links: Json } {
+export function iamPage(
+  ctx: RequestContext,
+  collection: OrderedCollection<Stored>,
+  path: string,
+): { items: Stored[]; links: Json } {
   const { items, more } = collection.page(ctx.query.get('after') ?? undefined, 100);
   return { items, links: more ? { next: link(`${ctx.orgUrl}${path}?after=${items.at(-1)!.id}`) } : {} };
 }
 
 /** Okta narrows permissions and resources with conditions; the emulator can't evaluate them, and says so. */
 export function refuseConditions(conditions: unknown, what: 'permission' | 'resource'): void {
-  if (conditions === undefined || conditions === null || (isObject(conditions) && Object.keys(conditions).length === 0)) return;
-  throw validationError('conditions', `conditions: The emulator cannot evaluate ${what} conditions; add the ${what} without conditions.`);
+  if (conditions === undefined || conditions === null || (isObject(conditions) && Object.keys(conditions).length === 0))
+    return;
+  throw validationError(
+    'conditions',
+    `conditions: The emulator cannot evaluate ${what} conditions; add the ${what} without conditions.`,
+  );
 }
 
 /** A deleted role or resource set takes its client role assignments with it. */
 export function dropAssignments(state: EmulatorState, field: 'role' | 'resource-set', id: string): void {
-  for (const [appId, assignments] of state.clientRoles) state.clientRoles.set(appId, assignments.filter((a) => a[field] !== id));
+  for (const [appId, assignments] of state.clientRoles)
+    state.clientRoles.set(
+      appId,
+      assignments.filter((a) => a[field] !== id),
+    );
 }

@@ -31,7 +31,12 @@ import { userRoutes } from './users.js';
 export type { FaultKind, FaultSettings } from '../core/faults.js';
 export type { OktaRequestLogEntry as RequestLogEntry } from './server.js';
 export type { EmulatorState } from './state.js';
-export { provisionClientCredentials, seedGroupMembers, type ClientCredentialsFixture, type ProvisionOptions } from './fixtures.js';
+export {
+  provisionClientCredentials,
+  seedGroupMembers,
+  type ClientCredentialsFixture,
+  type ProvisionOptions,
+} from './fixtures.js';
 
 /**
  * A local Okta org: the management API subset okta-m2m uses, the org and custom authorization servers, and
@@ -120,15 +125,36 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     { countKey: 'managementRequestCount' },
   );
-  const rateLimiter = new RateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMIT_PLAN, options.rateLimitPerMinute, options.rateLimitWindowMs);
+  const rateLimiter = new RateLimiter(
+    options.rateLimits ?? DEFAULT_RATE_LIMIT_PLAN,
+    options.rateLimitPerMinute,
+    options.rateLimitWindowMs,
+  );
   const requestLog = new RequestLog<OktaRequestLogEntry>();
-  const saver = options.statePath ? new StateSaver(options.statePath, () => state, 25, (err) => options.log?.(`emulator: saving state failed: ${String(err)}`)) : undefined;
+  const saver = options.statePath
+    ? new StateSaver(
+        options.statePath,
+        () => state,
+        25,
+        (err) => options.log?.(`emulator: saving state failed: ${String(err)}`),
+      )
+    : undefined;
   const dpopNonce = newDpopNonce();
   const dpopReplay = new DpopReplayGuard();
   let orgUrl = '';
 
   const router = new Router<Route>();
-  router.add(...appRoutes, ...appGrantRoutes, ...clientRoleRoutes, ...authServerRoutes, ...policyRoutes, ...inlineHookRoutes, ...userRoutes, ...groupRoutes, ...tokenRoutes(() => ({ dpopNonce, dpopReplay })));
+  router.add(
+    ...appRoutes,
+    ...appGrantRoutes,
+    ...clientRoleRoutes,
+    ...authServerRoutes,
+    ...policyRoutes,
+    ...inlineHookRoutes,
+    ...userRoutes,
+    ...groupRoutes,
+    ...tokenRoutes(() => ({ dpopNonce, dpopReplay })),
+  );
   router.add(...appJwksRoutes, ...customRoleRoutes, ...resourceSetRoutes, ...apiTokenRoutes, ...orgMetadataRoutes);
 
   const dialect = oktaDialect({
@@ -142,8 +168,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     changed: () => saver?.markDirty(),
     ...(options.log ? { log: options.log } : {}),
   });
-  const control = new Router<ControlRoute>().add(...controlRoutes(oktaControls({ state: () => state, orgUrl: () => orgUrl, faults, rateLimiter, requestLog })));
-  const server = createPipelineServer(requestHandler({ dialect, faults, requestLog, control, ...(options.log ? { log: options.log } : {}) }));
+  const control = new Router<ControlRoute>().add(
+    ...controlRoutes(oktaControls({ state: () => state, orgUrl: () => orgUrl, faults, rateLimiter, requestLog })),
+  );
+  const server = createPipelineServer(
+    requestHandler({ dialect, faults, requestLog, control, ...(options.log ? { log: options.log } : {}) }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

@@ -11,7 +11,8 @@ export const orgMetadataRoutes: Route[] = [
   {
     method: 'GET',
     path: '/.well-known/okta-organization',
-    handler: (ctx) => json(200, { id: orgId(ctx.state), pipeline: 'idx', _links: { organization: { href: ctx.orgUrl } } }),
+    handler: (ctx) =>
+      json(200, { id: orgId(ctx.state), pipeline: 'idx', _links: { organization: { href: ctx.orgUrl } } }),
   },
 ];
 

@@ -47,7 +47,11 @@ function sortedByPriority(items: Stored[]): Stored[] {
 
 /** Stores `item` at its requested priority and renumbers its siblings 1..n. */
 function storeWithPriority(collection: ReturnType<typeof policiesOf>, item: Stored, priority: unknown): void {
-  const reordered = placeByPriority(collection.values().map((i) => ({ ...i })), item, priority);
+  const reordered = placeByPriority(
+    collection.values().map((i) => ({ ...i })),
+    item,
+    priority,
+  );
   for (const entry of reordered) collection.replace(entry);
 }
 
@@ -57,7 +61,9 @@ function renderPolicy(ctx: RequestContext, serverId: string, policy: Stored): Js
     ...structuredClone(policy),
     _links: {
       self: link(base, ['GET', 'PUT', 'DELETE']),
-      ...(policy.status === 'ACTIVE' ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) } : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
+      ...(policy.status === 'ACTIVE'
+        ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }
+        : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
       rules: link(`${base}/rules`, ['GET']),
     },
   };
@@ -65,7 +71,8 @@ function renderPolicy(ctx: RequestContext, serverId: string, policy: Stored): Js
 
 function validatePolicy(ctx: RequestContext, body: Json): Json {
   const type = body.type ?? 'OAUTH_AUTHORIZATION_POLICY';
-  if (type !== 'OAUTH_AUTHORIZATION_POLICY') throw validationError('type', `type: '${String(type)}' is not a valid policy type for an authorization server.`);
+  if (type !== 'OAUTH_AUTHORIZATION_POLICY')
+    throw validationError('type', `type: '${String(type)}' is not a valid policy type for an authorization server.`);
   const name = requireString(body.name, 'name');
   const description = requireString(body.description, 'description');
   const include = requireStringArray(body.conditions?.clients?.include, 'conditions.clients.include', 'conditions');
@@ -81,7 +88,13 @@ function createPolicy(ctx: RequestContext): HandlerResult {
   const server = getAuthServer(ctx);
   const body = readObjectBody(ctx);
   const now = oktaTimestamp();
-  const policy: Stored = { id: newId('policy'), status: body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE', ...validatePolicy(ctx, body), created: now, lastUpdated: now };
+  const policy: Stored = {
+    id: newId('policy'),
+    status: body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
+    ...validatePolicy(ctx, body),
+    created: now,
+    lastUpdated: now,
+  };
   storeWithPriority(policiesOf(ctx), policy, body.priority);
   ctx.changed();
   return json(201, renderPolicy(ctx, server.id, policiesOf(ctx).get(policy.id)!));
@@ -126,7 +139,9 @@ function renderRule(ctx: RequestContext, rule: Stored): Json {
     ...structuredClone(rule),
     _links: {
       self: link(base, ['GET', 'PUT', 'DELETE']),
-      ...(rule.status === 'ACTIVE' ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) } : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
+      ...(rule.status === 'ACTIVE'
+        ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }
+        : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
     },
   };
 }
@@ -146,10 +161,13 @@ function validateRule(ctx: RequestContext, body: Json): Json {
   const conditions: Json = isObject(body.conditions) ? body.conditions : {};
   const grantTypes = requireStringArray(conditions.grantTypes?.include, 'conditions.grantTypes.include', 'conditions');
   for (const grant of grantTypes) {
-    if (!GRANT_TYPES.includes(grant)) throw validationError('conditions', `conditions.grantTypes.include: '${grant}' is not a valid grant type.`);
+    if (!GRANT_TYPES.includes(grant))
+      throw validationError('conditions', `conditions.grantTypes.include: '${grant}' is not a valid grant type.`);
   }
   const scopes = requireStringArray(conditions.scopes?.include, 'conditions.scopes.include', 'conditions');
-  const people = isObject(conditions.people) ? conditions.people : { users: { include: [], exclude: [] }, groups: { include: ['EVERYONE'], exclude: [] } };
+  const people = isObject(conditions.people)
+    ? conditions.people
+    : { users: { include: [], exclude: [] }, groups: { include: ['EVERYONE'], exclude: [] } };
   const token: Json = isObject(body.actions?.token) ? body.actions.token : {};
   const hookId = token.inlineHook?.id;
   if (hookId !== undefined && hookId !== null) {
@@ -165,9 +183,27 @@ function validateRule(ctx: RequestContext, body: Json): Json {
     conditions: { people, grantTypes: { include: grantTypes }, scopes: { include: scopes } },
     actions: {
       token: {
-        accessTokenLifetimeMinutes: lifetime(token.accessTokenLifetimeMinutes, 'accessTokenLifetimeMinutes', 5, 1440, 60),
-        refreshTokenLifetimeMinutes: lifetime(token.refreshTokenLifetimeMinutes, 'refreshTokenLifetimeMinutes', 0, 5 * 365 * 1440, 0),
-        refreshTokenWindowMinutes: lifetime(token.refreshTokenWindowMinutes, 'refreshTokenWindowMinutes', 5, 5 * 365 * 1440, 10080),
+        accessTokenLifetimeMinutes: lifetime(
+          token.accessTokenLifetimeMinutes,
+          'accessTokenLifetimeMinutes',
+          5,
+          1440,
+          60,
+        ),
+        refreshTokenLifetimeMinutes: lifetime(
+          token.refreshTokenLifetimeMinutes,
+          'refreshTokenLifetimeMinutes',
+          0,
+          5 * 365 * 1440,
+          0,
+        ),
+        refreshTokenWindowMinutes: lifetime(
+          token.refreshTokenWindowMinutes,
+          'refreshTokenWindowMinutes',
+          5,
+          5 * 365 * 1440,
+          10080,
+        ),
         ...(hookId ? { inlineHook: { id: String(hookId) } } : {}),
       },
     },
@@ -178,7 +214,13 @@ function createRule(ctx: RequestContext): HandlerResult {
   const rules = rulesOf(ctx);
   const body = readObjectBody(ctx);
   const now = oktaTimestamp();
-  const rule: Stored = { id: newId('rule'), status: body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE', ...validateRule(ctx, body), created: now, lastUpdated: now };
+  const rule: Stored = {
+    id: newId('rule'),
+    status: body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
+    ...validateRule(ctx, body),
+    created: now,
+    lastUpdated: now,
+  };
   storeWithPriority(rules, rule, body.priority);
   ctx.changed();
   return json(201, renderRule(ctx, rules.get(rule.id)!));
@@ -208,18 +250,61 @@ const READ = 'okta.authorizationServers.read';
 const MANAGE = 'okta.authorizationServers.manage';
 
 export const policyRoutes: Route[] = [
-  { method: 'GET', path: P, scope: READ, handler: (ctx) => json(200, sortedByPriority(policiesOf(ctx).values()).map((p) => renderPolicy(ctx, ctx.params.authServerId!, p))) },
+  {
+    method: 'GET',
+    path: P,
+    scope: READ,
+    handler: (ctx) =>
+      json(
+        200,
+        sortedByPriority(policiesOf(ctx).values()).map((p) => renderPolicy(ctx, ctx.params.authServerId!, p)),
+      ),
+  },
   { method: 'POST', path: P, scope: MANAGE, handler: createPolicy },
-  { method: 'GET', path: `${P}/:policyId`, scope: READ, handler: (ctx) => json(200, renderPolicy(ctx, ctx.params.authServerId!, getPolicy(ctx))) },
+  {
+    method: 'GET',
+    path: `${P}/:policyId`,
+    scope: READ,
+    handler: (ctx) => json(200, renderPolicy(ctx, ctx.params.authServerId!, getPolicy(ctx))),
+  },
   { method: 'PUT', path: `${P}/:policyId`, scope: MANAGE, handler: replacePolicy },
   { method: 'DELETE', path: `${P}/:policyId`, scope: MANAGE, handler: deletePolicy },
   { method: 'POST', path: `${P}/:policyId/lifecycle/activate`, scope: MANAGE, handler: setStatus('policy', 'ACTIVE') },
-  { method: 'POST', path: `${P}/:policyId/lifecycle/deactivate`, scope: MANAGE, handler: setStatus('policy', 'INACTIVE') },
-  { method: 'GET', path: `${P}/:policyId/rules`, scope: READ, handler: (ctx) => json(200, sortedByPriority(rulesOf(ctx).values()).map((r) => renderRule(ctx, r))) },
+  {
+    method: 'POST',
+    path: `${P}/:policyId/lifecycle/deactivate`,
+    scope: MANAGE,
+    handler: setStatus('policy', 'INACTIVE'),
+  },
+  {
+    method: 'GET',
+    path: `${P}/:policyId/rules`,
+    scope: READ,
+    handler: (ctx) =>
+      json(
+        200,
+        sortedByPriority(rulesOf(ctx).values()).map((r) => renderRule(ctx, r)),
+      ),
+  },
   { method: 'POST', path: `${P}/:policyId/rules`, scope: MANAGE, handler: createRule },
-  { method: 'GET', path: `${P}/:policyId/rules/:ruleId`, scope: READ, handler: (ctx) => json(200, renderRule(ctx, getRule(ctx))) },
+  {
+    method: 'GET',
+    path: `${P}/:policyId/rules/:ruleId`,
+    scope: READ,
+    handler: (ctx) => json(200, renderRule(ctx, getRule(ctx))),
+  },
   { method: 'PUT', path: `${P}/:policyId/rules/:ruleId`, scope: MANAGE, handler: replaceRule },
   { method: 'DELETE', path: `${P}/:policyId/rules/:ruleId`, scope: MANAGE, handler: deleteRule },
-  { method: 'POST', path: `${P}/:policyId/rules/:ruleId/lifecycle/activate`, scope: MANAGE, handler: setStatus('rule', 'ACTIVE') },
-  { method: 'POST', path: `${P}/:policyId/rules/:ruleId/lifecycle/deactivate`, scope: MANAGE, handler: setStatus('rule', 'INACTIVE') },
+  {
+    method: 'POST',
+    path: `${P}/:policyId/rules/:ruleId/lifecycle/activate`,
+    scope: MANAGE,
+    handler: setStatus('rule', 'ACTIVE'),
+  },
+  {
+    method: 'POST',
+    path: `${P}/:policyId/rules/:ruleId/lifecycle/deactivate`,
+    scope: MANAGE,
+    handler: setStatus('rule', 'INACTIVE'),
+  },
 ];

@@ -25,18 +25,67 @@ interface Family {
 const ID = '[^/]+';
 /** First match wins: specific families before the catch-all of their prefix. */
 export const FAMILIES: readonly Family[] = [
-  { name: '/api/v1/apps/{id}', methods: ['GET', 'PUT', 'DELETE'], path: new RegExp(`^/api/v1/apps/${ID}$`), perMinute: { free: 100, developer: 100, workforce: 500 } },
+  {
+    name: '/api/v1/apps/{id}',
+    methods: ['GET', 'PUT', 'DELETE'],
+    path: new RegExp(`^/api/v1/apps/${ID}$`),
+    perMinute: { free: 100, developer: 100, workforce: 500 },
+  },
   { name: '/api/v1/apps*', path: /^\/api\/v1\/apps(\/|$)/, perMinute: { free: 20, developer: 20, workforce: 100 } },
-  { name: 'GET, POST /api/v1/users', methods: ['GET', 'POST'], path: /^\/api\/v1\/users$/, perMinute: { free: 100, developer: 100, workforce: 600 } },
-  { name: 'GET /api/v1/users/{idOrLogin}', methods: ['GET'], path: new RegExp(`^/api/v1/users/${ID}$`), perMinute: { free: 100, developer: 100, workforce: 2000 } },
-  { name: 'POST, PUT, DELETE /api/v1/users/{id}', methods: ['POST', 'PUT', 'DELETE'], path: new RegExp(`^/api/v1/users/${ID}$`), perMinute: { free: 100, developer: 100, workforce: 600 } },
-  { name: '/api/v1/groups/{id}', methods: ['GET', 'PUT', 'DELETE'], path: new RegExp(`^/api/v1/groups/${ID}$`), perMinute: { free: 100, developer: 100, workforce: 1000 } },
-  { name: '/api/v1/groups*', path: /^\/api\/v1\/groups(\/|$)/, perMinute: { free: 100, developer: 100, workforce: 500 } },
-  { name: '/oauth2/v1/clients*', path: /^\/oauth2\/v1\/clients(\/|$)/, perMinute: { free: 25, developer: 25, workforce: 100 } },
-  { name: '/oauth2/{authorizationServerId}/v1/token', path: new RegExp(`^/oauth2/${ID}/v1/token$`), perMinute: { free: 300, developer: 300, workforce: 2000 } },
-  { name: '/oauth2/v1/token', path: /^\/oauth2\/v1\/token$/, perMinute: { free: 300, developer: 300, workforce: 2000 } },
-  { name: '/oauth2/v1* (org server)', path: /^\/oauth2\/v1\//, perMinute: { free: 300, developer: 300, workforce: 2000 } },
-  { name: '/oauth2/{authorizationServerId}/v1* (custom servers)', path: new RegExp(`^/oauth2/${ID}/v1/`), perMinute: { free: 300, developer: 300, workforce: 2000 } },
+  {
+    name: 'GET, POST /api/v1/users',
+    methods: ['GET', 'POST'],
+    path: /^\/api\/v1\/users$/,
+    perMinute: { free: 100, developer: 100, workforce: 600 },
+  },
+  {
+    name: 'GET /api/v1/users/{idOrLogin}',
+    methods: ['GET'],
+    path: new RegExp(`^/api/v1/users/${ID}$`),
+    perMinute: { free: 100, developer: 100, workforce: 2000 },
+  },
+  {
+    name: 'POST, PUT, DELETE /api/v1/users/{id}',
+    methods: ['POST', 'PUT', 'DELETE'],
+    path: new RegExp(`^/api/v1/users/${ID}$`),
+    perMinute: { free: 100, developer: 100, workforce: 600 },
+  },
+  {
+    name: '/api/v1/groups/{id}',
+    methods: ['GET', 'PUT', 'DELETE'],
+    path: new RegExp(`^/api/v1/groups/${ID}$`),
+    perMinute: { free: 100, developer: 100, workforce: 1000 },
+  },
+  {
+    name: '/api/v1/groups*',
+    path: /^\/api\/v1\/groups(\/|$)/,
+    perMinute: { free: 100, developer: 100, workforce: 500 },
+  },
+  {
+    name: '/oauth2/v1/clients*',
+    path: /^\/oauth2\/v1\/clients(\/|$)/,
+    perMinute: { free: 25, developer: 25, workforce: 100 },
+  },
+  {
+    name: '/oauth2/{authorizationServerId}/v1/token',
+    path: new RegExp(`^/oauth2/${ID}/v1/token$`),
+    perMinute: { free: 300, developer: 300, workforce: 2000 },
+  },
+  {
+    name: '/oauth2/v1/token',
+    path: /^\/oauth2\/v1\/token$/,
+    perMinute: { free: 300, developer: 300, workforce: 2000 },
+  },
+  {
+    name: '/oauth2/v1* (org server)',
+    path: /^\/oauth2\/v1\//,
+    perMinute: { free: 300, developer: 300, workforce: 2000 },
+  },
+  {
+    name: '/oauth2/{authorizationServerId}/v1* (custom servers)',
+    path: new RegExp(`^/oauth2/${ID}/v1/`),
+    perMinute: { free: 300, developer: 300, workforce: 2000 },
+  },
   { name: '/oauth2*', path: /^\/oauth2(\/|$)/, perMinute: { free: 100, developer: 100, workforce: 600 } },
   { name: '/api/v1*', path: /^\/api\/v1\//, perMinute: { free: 100, developer: 100, workforce: 1200 } },
 ];
@@ -67,7 +116,8 @@ export class RateLimiter {
     public flatPerMinute?: number,
     public windowMs = 60_000,
   ) {
-    if (!(Number.isInteger(windowMs) && windowMs >= 1000 && windowMs % 1000 === 0)) throw new Error('windowMs must be a whole number of seconds');
+    if (!(Number.isInteger(windowMs) && windowMs >= 1000 && windowMs % 1000 === 0))
+      throw new Error('windowMs must be a whole number of seconds');
   }
 
   familyOf(method: string, path: string): Family | undefined {
@@ -124,7 +174,11 @@ export class RateLimiter {
 }
 
 /** Who a management or token call counts against for the 50 % share: the API token, or the OAuth client. */
-export function rateLimitPrincipal(authorization: string | undefined, form: string, contentType: string | undefined): string | undefined {
+export function rateLimitPrincipal(
+  authorization: string | undefined,
+  form: string,
+  contentType: string | undefined,
+): string | undefined {
   if (authorization) {
     const [scheme = '', credential = ''] = authorization.split(' ', 2);
     if (/^ssws$/i.test(scheme)) return 'ssws';

@@ -54,7 +54,8 @@ function renderResource(ctx: RequestContext, set: Stored, resource: Json): Json 
 }
 
 function newResources(ctx: RequestContext, set: Stored | undefined, values: unknown): Json[] {
-  if (!Array.isArray(values) || values.length === 0) throw validationError('resources', 'resources: The field cannot be left blank');
+  if (!Array.isArray(values) || values.length === 0)
+    throw validationError('resources', 'resources: The field cannot be left blank');
   const existing: Json[] = set?.resources ?? [];
   const now = oktaTimestamp();
   const added: Json[] = [];
@@ -63,7 +64,8 @@ function newResources(ctx: RequestContext, set: Stored | undefined, values: unkn
     if (existing.some((r) => r.orn === orn) || added.some((r) => r.orn === orn)) continue;
     added.push({ id: newIamId('ire'), orn, created: now, lastUpdated: now });
   }
-  if (existing.length + added.length > MAX_RESOURCES) throw validationError('resources', `resources: A resource set can hold at most ${MAX_RESOURCES} resources.`);
+  if (existing.length + added.length > MAX_RESOURCES)
+    throw validationError('resources', `resources: A resource set can hold at most ${MAX_RESOURCES} resources.`);
   return added;
 }
 
@@ -80,7 +82,11 @@ function createResourceSet(ctx: RequestContext): HandlerResult {
 
 function replaceResourceSet(ctx: RequestContext): HandlerResult {
   const set = getResourceSet(ctx);
-  const updated: Stored = { ...set, ...checkIamLabels(ctx.state.iam.resourceSets, readObjectBody(ctx), 'resource set', set.id), lastUpdated: oktaTimestamp() };
+  const updated: Stored = {
+    ...set,
+    ...checkIamLabels(ctx.state.iam.resourceSets, readObjectBody(ctx), 'resource set', set.id),
+    lastUpdated: oktaTimestamp(),
+  };
   ctx.state.iam.resourceSets.replace(updated);
   ctx.changed();
   return json(200, renderResourceSet(ctx, updated));
@@ -109,7 +115,10 @@ function listResources(ctx: RequestContext): HandlerResult {
   const page = all.slice(start, start + limit);
   const base = `${ctx.orgUrl}/api/v1/iam/resource-sets/${set.id}`;
   const next = start + limit < all.length ? { next: link(`${base}/resources?after=${page.at(-1)!.id}`) } : {};
-  return json(200, { resources: page.map((r) => renderResource(ctx, set, r)), _links: { ...next, 'resource-set': link(base) } });
+  return json(200, {
+    resources: page.map((r) => renderResource(ctx, set, r)),
+    _links: { ...next, 'resource-set': link(base) },
+  });
 }
 
 function saveResources(ctx: RequestContext, set: Stored, resources: Json[]): Stored {
@@ -149,7 +158,12 @@ const S = '/api/v1/iam/resource-sets';
 export const resourceSetRoutes: Route[] = [
   { method: 'GET', path: S, scope: 'okta.roles.read', handler: listResourceSets },
   { method: 'POST', path: S, scope: 'okta.roles.manage', handler: createResourceSet },
-  { method: 'GET', path: `${S}/:resourceSetIdOrLabel`, scope: 'okta.roles.read', handler: (ctx) => json(200, renderResourceSet(ctx, getResourceSet(ctx))) },
+  {
+    method: 'GET',
+    path: `${S}/:resourceSetIdOrLabel`,
+    scope: 'okta.roles.read',
+    handler: (ctx) => json(200, renderResourceSet(ctx, getResourceSet(ctx))),
+  },
   { method: 'PUT', path: `${S}/:resourceSetIdOrLabel`, scope: 'okta.roles.manage', handler: replaceResourceSet },
   { method: 'DELETE', path: `${S}/:resourceSetIdOrLabel`, scope: 'okta.roles.manage', handler: deleteResourceSet },
   { method: 'GET', path: `${S}/:resourceSetIdOrLabel/resources`, scope: 'okta.roles.read', handler: listResources },
@@ -180,7 +194,11 @@ export const resourceSetRoutes: Route[] = [
     scope: 'okta.roles.manage',
     handler: (ctx) => {
       const { set, resource } = getResource(ctx);
-      saveResources(ctx, set, (set.resources as Json[]).filter((r) => r !== resource));
+      saveResources(
+        ctx,
+        set,
+        (set.resources as Json[]).filter((r) => r !== resource),
+      );
       return noContent();
     },
   },

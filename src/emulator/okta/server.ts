@@ -16,7 +16,20 @@ export interface OktaRequestLogEntry extends RequestLogEntry {
   requestId: string;
 }
 
-const SAFE_QUERY_KEYS = new Set(['limit', 'after', 'q', 'filter', 'search', 'activate', 'expand', 'type', 'sendEmail', 'provider', 'sortBy', 'sortOrder']);
+const SAFE_QUERY_KEYS = new Set([
+  'limit',
+  'after',
+  'q',
+  'filter',
+  'search',
+  'activate',
+  'expand',
+  'type',
+  'sendEmail',
+  'provider',
+  'sortBy',
+  'sortOrder',
+]);
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 export interface OktaDialectDeps {
@@ -37,9 +50,12 @@ export function oktaDialect(deps: OktaDialectDeps): Dialect {
   const errorResult = (err: unknown): HandlerResult => {
     if (err instanceof OktaError) return json(err.status, err.body(), err.headers);
     if (err instanceof OAuthError) return json(err.status, err.body(), err.headers);
-    if (err instanceof InsufficientScopeError) return { status: 403, headers: { 'WWW-Authenticate': err.wwwAuthenticate(deps.orgUrl()) } };
+    if (err instanceof InsufficientScopeError)
+      return { status: 403, headers: { 'WWW-Authenticate': err.wwwAuthenticate(deps.orgUrl()) } };
     if (err instanceof BodyTooLargeError) {
-      const tooLarge = new OktaError(413, 'E0000001', 'Api validation failed: request', ['request: The request body is too large']);
+      const tooLarge = new OktaError(413, 'E0000001', 'Api validation failed: request', [
+        'request: The request body is too large',
+      ]);
       return json(413, tooLarge.body());
     }
     deps.log?.(`emulator: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
@@ -54,12 +70,18 @@ export function oktaDialect(deps: OktaDialectDeps): Dialect {
     isOAuth: (path) => path.startsWith('/oauth2/') || path.startsWith('/.well-known/'),
     rateLimit: ({ req, method, url, body }) => {
       const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
-      return deps.rateLimiter.take(method, url.pathname, rateLimitPrincipal(authorization, body.toString('utf8'), req.headers['content-type']));
+      return deps.rateLimiter.take(
+        method,
+        url.pathname,
+        rateLimitPrincipal(authorization, body.toString('utf8'), req.headers['content-type']),
+      );
     },
     rateLimited: () => errorResult(rateLimited()),
     injected: (kind) => {
       if (kind === '500') return errorResult(internalError());
-      return errorResult(rateLimited({ 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String(Math.floor(Date.now() / 1000) + 1) }));
+      return errorResult(
+        rateLimited({ 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String(Math.floor(Date.now() / 1000) + 1) }),
+      );
     },
     errorResult,
     requestId: { header: 'X-Okta-Request-Id', next: () => randomAlphanumeric(27) },
@@ -67,22 +89,36 @@ export function oktaDialect(deps: OktaDialectDeps): Dialect {
   };
 }
 
-async function dispatch(deps: OktaDialectDeps, { req, method, url, body: raw, requestId }: PipelineRequest): Promise<HandlerResult> {
+async function dispatch(
+  deps: OktaDialectDeps,
+  { req, method, url, body: raw, requestId }: PipelineRequest,
+): Promise<HandlerResult> {
   const state = deps.state();
   const orgUrl = deps.orgUrl();
   const body = raw.toString('utf8');
   const principal = isManagementPath(url.pathname)
-    ? await authenticate(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined, deps.adminToken, state, orgUrl, {
-        proof: typeof req.headers.dpop === 'string' ? req.headers.dpop : undefined,
-        method,
-        htus: [`${orgUrl}${url.pathname}`, ...(req.headers.host ? [`http://${req.headers.host}${url.pathname}`] : [])],
-        replay: deps.dpopReplay,
-      })
+    ? await authenticate(
+        typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined,
+        deps.adminToken,
+        state,
+        orgUrl,
+        {
+          proof: typeof req.headers.dpop === 'string' ? req.headers.dpop : undefined,
+          method,
+          htus: [
+            `${orgUrl}${url.pathname}`,
+            ...(req.headers.host ? [`http://${req.headers.host}${url.pathname}`] : []),
+          ],
+          replay: deps.dpopReplay,
+        },
+      )
     : undefined;
   const match = deps.router.match(method, url.pathname);
   if (match.kind === 'not-found') {
     // Okta's answer, plus a cause saying this may be an endpoint Okta has and the emulator lacks.
-    throw new OktaError(404, 'E0000007', `Not found: Resource not found: ${url.pathname} (Path)`, ['The Okta emulator does not serve this path; Okta may (see docs/emulator.md for what it serves).']);
+    throw new OktaError(404, 'E0000007', `Not found: Resource not found: ${url.pathname} (Path)`, [
+      'The Okta emulator does not serve this path; Okta may (see docs/emulator.md for what it serves).',
+    ]);
   }
   if (match.kind === 'method-not-allowed') throw methodNotAllowed();
 
@@ -90,7 +126,8 @@ async function dispatch(deps: OktaDialectDeps, { req, method, url, body: raw, re
   if (principal) {
     if (match.route.scope) {
       requireScope(principal, match.route.scope, url.pathname);
-      if (principal.kind === 'oauth' && deps.requireAdminRole) assertRoleAllows(state, principal.clientId, match.route.scope, { method, path: url.pathname });
+      if (principal.kind === 'oauth' && deps.requireAdminRole)
+        assertRoleAllows(state, principal.clientId, match.route.scope, { method, path: url.pathname });
     }
     if (body.trim() !== '') {
       try {

@@ -84,7 +84,10 @@ export async function newState(): Promise<EmulatorState> {
 }
 
 /** Get-or-create for the per-parent collections (scopes of a server, rules of a policy, ...). */
-export function childCollection<T extends { id: string }>(map: Map<string, OrderedCollection<T>>, parentId: string): OrderedCollection<T> {
+export function childCollection<T extends { id: string }>(
+  map: Map<string, OrderedCollection<T>>,
+  parentId: string,
+): OrderedCollection<T> {
   let collection = map.get(parentId);
   if (!collection) {
     collection = new OrderedCollection<T>();
@@ -147,7 +150,10 @@ export function deserializeState(text: string): EmulatorState {
     userIdByLogin: new Map(users.values().map((u) => [String(u.profile?.login ?? '').toLowerCase(), u.id])),
     groups: new OrderedCollection(raw.groups ?? []),
     groupMembers: new Map(
-      Object.entries((raw.groupMembers ?? {}) as Record<string, string[]>).map(([k, ids]) => [k, new OrderedCollection(ids.map((id) => ({ id })))]),
+      Object.entries((raw.groupMembers ?? {}) as Record<string, string[]>).map(([k, ids]) => [
+        k,
+        new OrderedCollection(ids.map((id) => ({ id }))),
+      ]),
     ),
     usedAssertionIds: new Map(Object.entries(raw.usedAssertionIds ?? {})),
     revokedTokenIds: new Map(Object.entries(raw.revokedTokenIds ?? {})),

@@ -28,7 +28,10 @@ export interface TokenHookContext {
 }
 
 export function tokenHookPayload(hc: TokenHookContext, draft: TokenDraft): Json {
-  const protocolRequest: Json = { grant_type: hc.form.get('grant_type'), scope: hc.form.get('scope') ?? hc.grantedScopes.map((s) => s.name).join(' ') };
+  const protocolRequest: Json = {
+    grant_type: hc.form.get('grant_type'),
+    scope: hc.form.get('scope') ?? hc.grantedScopes.map((s) => s.name).join(' '),
+  };
   return {
     source: `${hc.issuer}/v1/token`,
     eventId: randomUUID(),
@@ -67,7 +70,10 @@ export function applyHookResponse(outcome: HookOutcome, draft: TokenDraft): Toke
   if (body.error !== undefined && body.error !== null) {
     // Okta: an `error` object fails the token request with server_error and the errorSummary as the description
     // (TokenHookResponse.error in the management spec; "The callback service returned an error." when it has none).
-    const summary = isObject(body.error) && typeof body.error.errorSummary === 'string' && body.error.errorSummary !== '' ? body.error.errorSummary : 'The callback service returned an error.';
+    const summary =
+      isObject(body.error) && typeof body.error.errorSummary === 'string' && body.error.errorSummary !== ''
+        ? body.error.errorSummary
+        : 'The callback service returned an error.';
     throw new OAuthError(400, 'server_error', summary);
   }
   if (!Array.isArray(body.commands)) return draft;
@@ -117,16 +123,16 @@ function applyOperation(draft: TokenDraft, op: unknown): boolean {
   // One level into an existing array or object claim, e.g. /claims/groups/- or /claims/extra/key.
   const container = claims[name];
   if (Array.isArray(container)) {
-    if (sub === '-' && op.op === 'add') return container.push(op.value), true;
+    if (sub === '-' && op.op === 'add') return (container.push(op.value), true);
     const index = Number(sub);
     if (!Number.isInteger(index) || index < 0 || index >= container.length) return false;
-    if (op.op === 'replace') return (container[index] = op.value), true;
-    if (op.op === 'remove') return container.splice(index, 1), true;
+    if (op.op === 'replace') return ((container[index] = op.value), true);
+    if (op.op === 'remove') return (container.splice(index, 1), true);
     return false;
   }
   if (isObject(container)) {
-    if (op.op === 'add' || (op.op === 'replace' && sub in container)) return (container[sub] = op.value), true;
-    if (op.op === 'remove' && sub in container) return delete container[sub], true;
+    if (op.op === 'add' || (op.op === 'replace' && sub in container)) return ((container[sub] = op.value), true);
+    if (op.op === 'remove' && sub in container) return (delete container[sub], true);
   }
   return false;
 }
@@ -135,7 +141,12 @@ function decodePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-export async function runTokenHook(state: EmulatorState, hook: Stored, hc: TokenHookContext, draft: TokenDraft): Promise<TokenDraft> {
+export async function runTokenHook(
+  state: EmulatorState,
+  hook: Stored,
+  hc: TokenHookContext,
+  draft: TokenDraft,
+): Promise<TokenDraft> {
   const outcome = await callHook(state, hook, tokenHookPayload(hc, draft));
   return applyHookResponse(outcome, draft);
 }

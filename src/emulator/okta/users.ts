@@ -53,7 +53,10 @@ function createUser(ctx: RequestContext): HandlerResult {
   const activate = ctx.query.get('activate') !== 'false';
   // Okta (createUser, "Create a user without credentials"): activate=true without a password makes the user
   // PROVISIONED and e-mails an activation link; only with a password (or an identity provider) is the user ACTIVE.
-  const hasPassword = isObject(body.credentials) && isObject(body.credentials.password) && typeof body.credentials.password.value === 'string';
+  const hasPassword =
+    isObject(body.credentials) &&
+    isObject(body.credentials.password) &&
+    typeof body.credentials.password.value === 'string';
   const now = oktaTimestamp();
   const user: Stored = {
     id: newId('user'),
@@ -78,7 +81,9 @@ function updateUser(ctx: RequestContext): HandlerResult {
   const user = getUser(ctx);
   const body = readObjectBody(ctx);
   // POST is a partial profile update, PUT replaces the profile.
-  const profile = validateProfile(ctx.method === 'POST' ? { profile: { ...user.profile, ...(body.profile ?? {}) } } : body);
+  const profile = validateProfile(
+    ctx.method === 'POST' ? { profile: { ...user.profile, ...(body.profile ?? {}) } } : body,
+  );
   const oldKey = String(user.profile.login).toLowerCase();
   const newKey = String(profile.login).toLowerCase();
   if (newKey !== oldKey && ctx.state.userIdByLogin.has(newKey)) {
@@ -102,27 +107,53 @@ function listUsers(ctx: RequestContext): HandlerResult {
   if (equality && (equality.field === 'profile.login' || equality.field === 'id')) {
     // Answer the common exact lookups from the index instead of scanning every user.
     const user = equality.field === 'id' ? ctx.state.users.get(equality.value) : findUser(ctx.state, equality.value);
-    const found = user && (equality.field === 'id' || String(user.profile.login).toLowerCase() === equality.value.toLowerCase()) ? [user] : [];
-    return json(200, found.map((u) => renderUser(ctx, u)), { Link: linkHeaders(ctx.url, undefined) });
+    const found =
+      user && (equality.field === 'id' || String(user.profile.login).toLowerCase() === equality.value.toLowerCase())
+        ? [user]
+        : [];
+    return json(
+      200,
+      found.map((u) => renderUser(ctx, u)),
+      { Link: linkHeaders(ctx.url, undefined) },
+    );
   }
   const predicate = (user: Stored) => {
     // Without a status filter Okta leaves deprovisioned users out of list results.
     if (!expression && user.status === 'DEPROVISIONED') return false;
-    if (q && !['firstName', 'lastName', 'email'].some((f) => String(user.profile[f] ?? '').toLowerCase().startsWith(q))) return false;
+    if (
+      q &&
+      !['firstName', 'lastName', 'email'].some((f) =>
+        String(user.profile[f] ?? '')
+          .toLowerCase()
+          .startsWith(q),
+      )
+    )
+      return false;
     return !expression || matches(user, expression);
   };
   const page = paginate(ctx.state.users, ctx.url, request, predicate);
-  return json(200, page.items.map((u) => renderUser(ctx, u)), { Link: page.links });
+  return json(
+    200,
+    page.items.map((u) => renderUser(ctx, u)),
+    { Link: page.links },
+  );
 }
 
 function setUserStatus(status: 'ACTIVE' | 'DEPROVISIONED') {
   return (ctx: RequestContext): HandlerResult => {
     const user = getUser(ctx);
-    if (status === 'ACTIVE' && (user.status === 'ACTIVE' || user.status === 'PROVISIONED')) throw new OktaError(403, 'E0000016', 'Activation failed because the user is already active');
+    if (status === 'ACTIVE' && (user.status === 'ACTIVE' || user.status === 'PROVISIONED'))
+      throw new OktaError(403, 'E0000016', 'Activation failed because the user is already active');
     const now = oktaTimestamp();
     // Activating a user without a password leaves it PROVISIONED until the user follows the e-mailed link.
     const next = status === 'ACTIVE' && !user.credentials?.password ? 'PROVISIONED' : status;
-    ctx.state.users.replace({ ...user, status: next, statusChanged: now, lastUpdated: now, ...(next !== 'DEPROVISIONED' ? { activated: now } : {}) });
+    ctx.state.users.replace({
+      ...user,
+      status: next,
+      statusChanged: now,
+      lastUpdated: now,
+      ...(next !== 'DEPROVISIONED' ? { activated: now } : {}),
+    });
     ctx.changed();
     return json(200, {});
   };
@@ -147,10 +178,25 @@ const U = '/api/v1/users';
 export const userRoutes: Route[] = [
   { method: 'POST', path: U, scope: 'okta.users.manage', handler: createUser },
   { method: 'GET', path: U, scope: 'okta.users.read', handler: listUsers },
-  { method: 'GET', path: `${U}/:userId`, scope: 'okta.users.read', handler: (ctx) => json(200, renderUser(ctx, getUser(ctx))) },
+  {
+    method: 'GET',
+    path: `${U}/:userId`,
+    scope: 'okta.users.read',
+    handler: (ctx) => json(200, renderUser(ctx, getUser(ctx))),
+  },
   { method: 'POST', path: `${U}/:userId`, scope: 'okta.users.manage', handler: updateUser },
   { method: 'PUT', path: `${U}/:userId`, scope: 'okta.users.manage', handler: updateUser },
   { method: 'DELETE', path: `${U}/:userId`, scope: 'okta.users.manage', handler: deleteUser },
-  { method: 'POST', path: `${U}/:userId/lifecycle/activate`, scope: 'okta.users.manage', handler: setUserStatus('ACTIVE') },
-  { method: 'POST', path: `${U}/:userId/lifecycle/deactivate`, scope: 'okta.users.manage', handler: setUserStatus('DEPROVISIONED') },
+  {
+    method: 'POST',
+    path: `${U}/:userId/lifecycle/activate`,
+    scope: 'okta.users.manage',
+    handler: setUserStatus('ACTIVE'),
+  },
+  {
+    method: 'POST',
+    path: `${U}/:userId/lifecycle/deactivate`,
+    scope: 'okta.users.manage',
+    handler: setUserStatus('DEPROVISIONED'),
+  },
 ];

@@ -8,12 +8,14 @@ export function readObjectBody(ctx: RequestContext): Json {
 }
 
 export function requireString(value: unknown, field: string, what = field): string {
-  if (typeof value !== 'string' || value.trim() === '') throw validationError(what, `${field}: The field cannot be left blank`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw validationError(what, `${field}: The field cannot be left blank`);
   return value;
 }
 
 export function requireStringArray(value: unknown, field: string, what = field): string[] {
-  if (!Array.isArray(value) || value.length === 0) throw validationError(what, `${field}: The field cannot be left blank`);
+  if (!Array.isArray(value) || value.length === 0)
+    throw validationError(what, `${field}: The field cannot be left blank`);
   if (!value.every((v) => typeof v === 'string')) throw validationError(what, `${field}: Each value must be a string`);
   return value;
 }
@@ -22,9 +24,14 @@ export function requireStringArray(value: unknown, field: string, what = field):
  * Inserts `item` at 1-based `priority` (last when absent or too large) and renumbers 1..n contiguously,
  * the way Okta does for policies and rules.
  */
-export function placeByPriority<T extends { id: string; priority?: number }>(items: T[], item: T, priority: unknown): T[] {
+export function placeByPriority<T extends { id: string; priority?: number }>(
+  items: T[],
+  item: T,
+  priority: unknown,
+): T[] {
   const others = items.filter((i) => i.id !== item.id).sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0));
-  const wanted = typeof priority === 'number' && Number.isInteger(priority) && priority >= 1 ? priority : others.length + 1;
+  const wanted =
+    typeof priority === 'number' && Number.isInteger(priority) && priority >= 1 ? priority : others.length + 1;
   others.splice(Math.min(wanted, others.length + 1) - 1, 0, item);
   others.forEach((entry, index) => (entry.priority = index + 1));
   return others;

@@ -6,7 +6,10 @@
  */
 export const COMMAND_SCOPES: ReadonlyArray<{ command: string; scopes: readonly string[] }> = [
   { command: 'init, status, destroy', scopes: ['okta.apps.manage', 'okta.authorizationServers.manage'] },
-  { command: 'hook serve|deploy|remove token-hook', scopes: ['okta.inlineHooks.manage', 'okta.authorizationServers.manage'] },
+  {
+    command: 'hook serve|deploy|remove token-hook',
+    scopes: ['okta.inlineHooks.manage', 'okta.authorizationServers.manage'],
+  },
   { command: 'sync auth0-role', scopes: ['okta.users.manage', 'okta.groups.manage'] },
 ];
 
@@ -23,7 +26,10 @@ const COVERAGE: Record<string, Coverage> = {
   'okta.apps.read': { permission: 'okta.apps.read', resource: '/api/v1/apps' },
   'okta.apps.manage': { permission: 'okta.apps.manage', resource: '/api/v1/apps' },
   'okta.authorizationServers.read': { permission: 'okta.authzServers.read', resource: '/api/v1/authorizationServers' },
-  'okta.authorizationServers.manage': { permission: 'okta.authzServers.manage', resource: '/api/v1/authorizationServers' },
+  'okta.authorizationServers.manage': {
+    permission: 'okta.authzServers.manage',
+    resource: '/api/v1/authorizationServers',
+  },
   'okta.users.read': { permission: 'okta.users.read', resource: '/api/v1/users' },
   'okta.users.manage': { permission: 'okta.users.manage', resource: '/api/v1/users' },
   'okta.groups.read': { permission: 'okta.groups.read', resource: '/api/v1/groups' },
@@ -31,7 +37,10 @@ const COVERAGE: Record<string, Coverage> = {
 };
 
 /** The permissions and resources of the least custom role for the scopes, and the scopes no custom role covers. */
-export function customRoleFor(scopes: readonly string[], orgUrl: string): { permissions: string[]; resources: string[]; uncovered: string[] } {
+export function customRoleFor(
+  scopes: readonly string[],
+  orgUrl: string,
+): { permissions: string[]; resources: string[]; uncovered: string[] } {
   const permissions = new Set<string>();
   const resources = new Set<string>();
   const uncovered: string[] = [];
@@ -57,7 +66,8 @@ export function readsFor(scopes: readonly string[]): Array<{ what: string; path:
     ['okta.users', 'list users', '/api/v1/users'],
     ['okta.groups', 'list groups', '/api/v1/groups'],
   ];
-  for (const [prefix, what, path] of kinds) if (scopes.some((s) => s.startsWith(`${prefix}.`))) reads.push({ what, path });
+  for (const [prefix, what, path] of kinds)
+    if (scopes.some((s) => s.startsWith(`${prefix}.`))) reads.push({ what, path });
   return reads;
 }
 

@@ -6,7 +6,17 @@ import { registerSecret } from '../../secrets/redact.js';
 import { secretRefs } from '../../secrets/refs.js';
 import type { SecretStore } from '../../secrets/store.js';
 import { createChecked, forReplace } from '../setup/apply.js';
-import { clientIdOf, createApp, deleteApp, desiredApp, findAppsByLabel, getApp, isServiceApp, jwkIdsOf, replaceApp } from '../resources/apps.js';
+import {
+  clientIdOf,
+  createApp,
+  deleteApp,
+  desiredApp,
+  findAppsByLabel,
+  getApp,
+  isServiceApp,
+  jwkIdsOf,
+  replaceApp,
+} from '../resources/apps.js';
 import { createOktaClient, type ClientOptions, type OktaClient } from '../client.js';
 import { oktaCall } from '../errors.js';
 import {
@@ -65,7 +75,11 @@ export interface BootstrapObserved {
   assignments: RoleAssignment[];
 }
 
-export async function observeBootstrap(admin: OktaClient, input: BootstrapInput, secrets: SecretStore): Promise<BootstrapObserved> {
+export async function observeBootstrap(
+  admin: OktaClient,
+  input: BootstrapInput,
+  secrets: SecretStore,
+): Promise<BootstrapObserved> {
   const label = bootstrapLabel(input.profile);
   const app = await findOwnApp(admin, label, input.record?.appId);
   const storedKey = await secrets.get(secretRefs.oktaPrivateKey(input.profile));
@@ -92,9 +106,16 @@ export interface AccessInput {
   record: BootstrapRecord | undefined;
 }
 
-export type ObservedAccess = Pick<BootstrapObserved, 'grants' | 'resourceSet' | 'resourceSetResources' | 'role' | 'rolePermissions' | 'assignments'>;
+export type ObservedAccess = Pick<
+  BootstrapObserved,
+  'grants' | 'resourceSet' | 'resourceSetResources' | 'role' | 'rolePermissions' | 'assignments'
+>;
 
-export async function observeAccess(admin: OktaClient, input: AccessInput, app: OktaApp | undefined): Promise<ObservedAccess> {
+export async function observeAccess(
+  admin: OktaClient,
+  input: AccessInput,
+  app: OktaApp | undefined,
+): Promise<ObservedAccess> {
   const observed: ObservedAccess = { grants: [], resourceSetResources: [], rolePermissions: [], assignments: [] };
   if (app?.id) {
     const clientId = clientIdOf(app) as string;
@@ -119,7 +140,11 @@ export async function observeAccess(admin: OktaClient, input: AccessInput, app: 
   return observed;
 }
 
-export async function findOwnApp(admin: OktaClient, label: string, appId: string | undefined): Promise<OktaApp | undefined> {
+export async function findOwnApp(
+  admin: OktaClient,
+  label: string,
+  appId: string | undefined,
+): Promise<OktaApp | undefined> {
   if (appId) {
     const app = await getApp(admin, appId);
     if (app && app.status !== 'DELETED') return app;
@@ -133,13 +158,23 @@ function dpopOf(app: OktaApp): boolean {
 
 function appChanges(input: BootstrapInput, app: OktaApp): Change[] {
   const changes: Change[] = [];
-  diffField(changes, 'token_endpoint_auth_method', app.credentials?.oauthClient?.token_endpoint_auth_method, 'private_key_jwt');
+  diffField(
+    changes,
+    'token_endpoint_auth_method',
+    app.credentials?.oauthClient?.token_endpoint_auth_method,
+    'private_key_jwt',
+  );
   diffField(changes, 'dpop_bound_access_tokens', dpopOf(app), input.dpop);
   diffField(changes, 'status', app.status, 'ACTIVE');
   return changes;
 }
 
-function item(kind: PlanItem['kind'], name: string, existing: { id?: string | undefined } | undefined, changes: Change[] = []): PlanItem {
+function item(
+  kind: PlanItem['kind'],
+  name: string,
+  existing: { id?: string | undefined } | undefined,
+  changes: Change[] = [],
+): PlanItem {
   return itemFor(kind, name, existing, changes);
 }
 
@@ -180,16 +215,28 @@ export function planAccess(input: AccessInput, observed: ObservedAccess): PlanIt
   const recorded = input.record?.grantIds ?? {};
   for (const grant of observed.grants) {
     if (grant.scopeId && !input.scopes.includes(grant.scopeId) && grant.id && recorded[grant.scopeId] === grant.id) {
-      items.push({ kind: 'grant', name: grant.scopeId, id: grant.id, action: 'delete', ownership: 'ours', changes: [], notes: ['no longer in --scopes'] });
+      items.push({
+        kind: 'grant',
+        name: grant.scopeId,
+        id: grant.id,
+        action: 'delete',
+        ownership: 'ours',
+        changes: [],
+        notes: ['no longer in --scopes'],
+      });
     }
   }
   if (!input.standardRole) {
     const wanted = customRoleFor(input.scopes, input.orgUrl);
     const missingResources = wanted.resources.filter((r) => !observed.resourceSetResources.includes(r));
-    const resourceChanges: Change[] = missingResources.length ? [{ field: 'resources', from: observed.resourceSetResources, to: wanted.resources }] : [];
+    const resourceChanges: Change[] = missingResources.length
+      ? [{ field: 'resources', from: observed.resourceSetResources, to: wanted.resources }]
+      : [];
     items.push(item('resourceSet', label, observed.resourceSet, observed.resourceSet ? resourceChanges : []));
     const missingPermissions = wanted.permissions.filter((p) => !observed.rolePermissions.includes(p));
-    const permissionChanges: Change[] = missingPermissions.length ? [{ field: 'permissions', from: observed.rolePermissions, to: wanted.permissions }] : [];
+    const permissionChanges: Change[] = missingPermissions.length
+      ? [{ field: 'permissions', from: observed.rolePermissions, to: wanted.permissions }]
+      : [];
     items.push(item('customRole', label, observed.role, observed.role ? permissionChanges : []));
   }
   const roleName = input.standardRole ?? label;
@@ -219,7 +266,11 @@ export interface BootstrapResult {
   record: BootstrapRecord;
 }
 
-export async function applyBootstrap(ctx: BootstrapContext, input: BootstrapInput, observed: BootstrapObserved): Promise<BootstrapResult> {
+export async function applyBootstrap(
+  ctx: BootstrapContext,
+  input: BootstrapInput,
+  observed: BootstrapObserved,
+): Promise<BootstrapResult> {
   const label = bootstrapLabel(input.profile);
   let record: BootstrapRecord = { ...(input.record ?? {}) };
   const save = async (patch: Partial<BootstrapRecord>) => {
@@ -250,8 +301,14 @@ export async function applyBootstrap(ctx: BootstrapContext, input: BootstrapInpu
   } else {
     if (appChanges(input, app).length) {
       const body = forReplace(app);
-      body.credentials = { ...(body.credentials ?? {}), oauthClient: { ...(body.credentials?.oauthClient ?? {}), token_endpoint_auth_method: 'private_key_jwt' } };
-      body.settings = { ...(body.settings ?? {}), oauthClient: { ...(body.settings?.oauthClient ?? {}), dpop_bound_access_tokens: input.dpop } };
+      body.credentials = {
+        ...(body.credentials ?? {}),
+        oauthClient: { ...(body.credentials?.oauthClient ?? {}), token_endpoint_auth_method: 'private_key_jwt' },
+      };
+      body.settings = {
+        ...(body.settings ?? {}),
+        oauthClient: { ...(body.settings?.oauthClient ?? {}), dpop_bound_access_tokens: input.dpop },
+      };
       app = await replaceApp(ctx.admin, app.id, body);
       ctx.report({ kind: 'app', name: label, action: 'updated', id: app.id });
     }
@@ -264,7 +321,13 @@ export async function applyBootstrap(ctx: BootstrapContext, input: BootstrapInpu
     ctx.report({ kind: 'credential', name: 'key pair', action: 'updated', id: jwk.kid });
   }
 
-  record = await applyAccess({ ...ctx, save }, { ...input, label, record }, accessOfApp(observed, appId), appId, clientId);
+  record = await applyAccess(
+    { ...ctx, save },
+    { ...input, label, record },
+    accessOfApp(observed, appId),
+    appId,
+    clientId,
+  );
   return { clientId, keyId: jwk.kid, privateKey, record };
 }
 
@@ -333,7 +396,9 @@ export async function applyAccess(
       const missing = wanted.resources.filter((r) => !observed.resourceSetResources.includes(r));
       if (missing.length) {
         await oktaCall('add resources to the resource set', 'PATCH', () =>
-          ctx.admin.call('PATCH', `/api/v1/iam/resource-sets/${encodeURIComponent(set?.id as string)}/resources`, { body: { additions: missing } }),
+          ctx.admin.call('PATCH', `/api/v1/iam/resource-sets/${encodeURIComponent(set?.id as string)}/resources`, {
+            body: { additions: missing },
+          }),
         );
         ctx.report({ kind: 'resourceSet', name: label, action: 'updated', id: set.id });
       }
@@ -377,9 +442,18 @@ export async function verifyBootstrap(
   result: BootstrapResult,
   options: ClientOptions,
 ): Promise<{ reads: string[]; grantedScopes: string[] }> {
-  const dpop = input.dpop ? keyDpopProver(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 'ES256') : undefined;
+  const dpop = input.dpop
+    ? keyDpopProver(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 'ES256')
+    : undefined;
   const client = await createOktaClient(
-    { orgUrl: input.orgUrl, mode: 'private_key_jwt', clientId: result.clientId, scopes: input.scopes, privateKey: result.privateKey, keyId: result.keyId },
+    {
+      orgUrl: input.orgUrl,
+      mode: 'private_key_jwt',
+      clientId: result.clientId,
+      scopes: input.scopes,
+      privateKey: result.privateKey,
+      keyId: result.keyId,
+    },
     { ...options, ...(dpop ? { dpop } : {}) },
   );
   const uncovered = input.standardRole ? [] : customRoleFor(input.scopes, input.orgUrl).uncovered;
@@ -400,7 +474,11 @@ export interface RemoveEvent {
 }
 
 /** `logout --remote`: removes what the bootstrap recorded, the role first, the app last. */
-export async function removeBootstrap(admin: OktaClient, record: BootstrapRecord, report: (event: RemoveEvent) => void): Promise<RemoveEvent[]> {
+export async function removeBootstrap(
+  admin: OktaClient,
+  record: BootstrapRecord,
+  report: (event: RemoveEvent) => void,
+): Promise<RemoveEvent[]> {
   const events: RemoveEvent[] = [];
   const note = (kind: PlanItem['kind'], id: string, done: boolean) => {
     const event: RemoveEvent = { kind, id, result: done ? 'deleted' : 'already gone' };
@@ -411,9 +489,11 @@ export async function removeBootstrap(admin: OktaClient, record: BootstrapRecord
     note('roleAssignment', record.assignmentId, await unassignClientRole(admin, record.clientId, record.assignmentId));
   }
   if (record.roleId) note('customRole', record.roleId, await deleteCustomRole(admin, record.roleId));
-  if (record.resourceSetId) note('resourceSet', record.resourceSetId, await deleteResourceSet(admin, record.resourceSetId));
+  if (record.resourceSetId)
+    note('resourceSet', record.resourceSetId, await deleteResourceSet(admin, record.resourceSetId));
   if (record.appId) {
-    for (const [, grantId] of Object.entries(record.grantIds ?? {})) note('grant', grantId, await revokeGrant(admin, record.appId, grantId));
+    for (const [, grantId] of Object.entries(record.grantIds ?? {}))
+      note('grant', grantId, await revokeGrant(admin, record.appId, grantId));
     note('app', record.appId, await deleteApp(admin, record.appId));
   }
   return events;

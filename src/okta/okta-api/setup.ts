@@ -12,7 +12,15 @@ import { generateClientKeyPair, publicJwkOf } from '../keys.js';
 import { orgTokenEndpoint } from '../oauth-login.js';
 import { diffField, itemFor, planOf, type Change, type Plan, type PlanItem } from '../../reconcile/plan.js';
 import type { JsonWebKeyLike, OktaApp } from '../types.js';
-import { accessOfApp, applyAccess, findOwnApp, observeAccess, planAccess, type ApplyEvent, type ObservedAccess } from '../bootstrap/setup.js';
+import {
+  accessOfApp,
+  applyAccess,
+  findOwnApp,
+  observeAccess,
+  planAccess,
+  type ApplyEvent,
+  type ObservedAccess,
+} from '../bootstrap/setup.js';
 
 /**
  * `init --okta-api`: a service app whose tokens are for Okta's own management API, for the user's automation:
@@ -44,19 +52,39 @@ export interface OktaApiState {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._:()-]{0,62}[A-Za-z0-9._:()-]$|^[A-Za-z0-9]$/;
 const OKTA_SCOPE = /^okta\.[A-Za-z]+(\.[A-Za-z]+)*\.(read|manage)$/;
 
-export function validateOktaApiSpec(input: { name?: unknown; scopes?: unknown; role?: unknown }, source: string): OktaApiSpec {
+export function validateOktaApiSpec(
+  input: { name?: unknown; scopes?: unknown; role?: unknown },
+  source: string,
+): OktaApiSpec {
   const name = typeof input.name === 'string' ? input.name.trim() : '';
-  if (!name) throw new UsageError(`The Okta API setup needs a name (${source}).`, { hint: 'Pass --name, such as --name user-report.' });
-  if (!NAME.test(name)) throw new UsageError(`"${name}" is not a valid name.`, { hint: 'Use 1 to 64 letters, digits, spaces, ".", "_", ":", "(", ")" or "-".' });
-  const scopes = Array.isArray(input.scopes) ? [...new Set(input.scopes.map((s) => String(s).trim()).filter(Boolean))] : [];
-  if (scopes.length === 0) throw new UsageError(`The Okta API setup needs at least one okta.* scope (${source}).`, { hint: 'Pass --okta-scope, such as --okta-scope okta.users.read.' });
+  if (!name)
+    throw new UsageError(`The Okta API setup needs a name (${source}).`, {
+      hint: 'Pass --name, such as --name user-report.',
+    });
+  if (!NAME.test(name))
+    throw new UsageError(`"${name}" is not a valid name.`, {
+      hint: 'Use 1 to 64 letters, digits, spaces, ".", "_", ":", "(", ")" or "-".',
+    });
+  const scopes = Array.isArray(input.scopes)
+    ? [...new Set(input.scopes.map((s) => String(s).trim()).filter(Boolean))]
+    : [];
+  if (scopes.length === 0)
+    throw new UsageError(`The Okta API setup needs at least one okta.* scope (${source}).`, {
+      hint: 'Pass --okta-scope, such as --okta-scope okta.users.read.',
+    });
   const bad = scopes.filter((s) => !OKTA_SCOPE.test(s));
-  if (bad.length) throw new UsageError(`${bad.join(', ')}: not okta.* scopes.`, { hint: 'Okta API scopes look like okta.users.read or okta.groups.manage.' });
+  if (bad.length)
+    throw new UsageError(`${bad.join(', ')}: not okta.* scopes.`, {
+      hint: 'Okta API scopes look like okta.users.read or okta.groups.manage.',
+    });
   const spec: OktaApiSpec = { kind: 'okta-api', name, scopes };
   if (input.role !== undefined && input.role !== null && input.role !== '') {
     const given = typeof input.role === 'string' ? input.role : JSON.stringify(input.role);
     const role = given.trim().toUpperCase();
-    if (!/^[A-Z_]+$/.test(role)) throw new UsageError(`"${given}" is not a standard admin role.`, { hint: 'Such as READ_ONLY_ADMIN or SUPER_ADMIN.' });
+    if (!/^[A-Z_]+$/.test(role))
+      throw new UsageError(`"${given}" is not a standard admin role.`, {
+        hint: 'Such as READ_ONLY_ADMIN or SUPER_ADMIN.',
+      });
     spec.role = role;
   }
   return spec;
@@ -75,7 +103,13 @@ export interface OktaApiObserved extends ObservedAccess {
 }
 
 function accessInput(client: OktaClient, spec: OktaApiSpec, state: OktaApiState | undefined) {
-  return { label: accessLabel(spec), orgUrl: client.orgUrl, scopes: spec.scopes, standardRole: spec.role, record: state?.access };
+  return {
+    label: accessLabel(spec),
+    orgUrl: client.orgUrl,
+    scopes: spec.scopes,
+    standardRole: spec.role,
+    record: state?.access,
+  };
 }
 
 export async function observeOktaApi(
@@ -98,7 +132,12 @@ export async function observeOktaApi(
   return { ...access, ...(app ? { app } : {}), keyOnApp };
 }
 
-export function planOktaApi(client: OktaClient, spec: OktaApiSpec, state: OktaApiState | undefined, observed: OktaApiObserved): Plan {
+export function planOktaApi(
+  client: OktaClient,
+  spec: OktaApiSpec,
+  state: OktaApiState | undefined,
+  observed: OktaApiObserved,
+): Plan {
   const items: PlanItem[] = [];
   const app = observed.app;
   const changes: Change[] = [];
@@ -115,8 +154,20 @@ export function planOktaApi(client: OktaClient, spec: OktaApiSpec, state: OktaAp
   items.push(...planAccess(accessInput(client, spec, state), observed));
   // Grants the setup does not list are drift, whoever made them (status shows them; init removes only its own).
   for (const grant of observed.grants) {
-    if (grant.scopeId && !spec.scopes.includes(grant.scopeId) && !items.some((i) => i.kind === 'grant' && i.name === grant.scopeId)) {
-      items.push({ kind: 'grant', name: grant.scopeId, action: 'update', ownership: 'adopted', changes: [], notes: ['granted, but not in the setup'], ...(grant.id ? { id: grant.id } : {}) });
+    if (
+      grant.scopeId &&
+      !spec.scopes.includes(grant.scopeId) &&
+      !items.some((i) => i.kind === 'grant' && i.name === grant.scopeId)
+    ) {
+      items.push({
+        kind: 'grant',
+        name: grant.scopeId,
+        action: 'update',
+        ownership: 'adopted',
+        changes: [],
+        notes: ['granted, but not in the setup'],
+        ...(grant.id ? { id: grant.id } : {}),
+      });
     }
   }
   return planOf(items);
@@ -131,7 +182,12 @@ export interface OktaApiApplyContext {
   report(event: ApplyEvent): void;
 }
 
-export async function applyOktaApi(ctx: OktaApiApplyContext, spec: OktaApiSpec, observed: OktaApiObserved, publicKey: JsonWebKeyLike | undefined): Promise<OktaApiState> {
+export async function applyOktaApi(
+  ctx: OktaApiApplyContext,
+  spec: OktaApiSpec,
+  observed: OktaApiObserved,
+  publicKey: JsonWebKeyLike | undefined,
+): Promise<OktaApiState> {
   let app = observed.app;
   let keyId: string | undefined;
   if (!app?.id) {
@@ -178,7 +234,12 @@ export async function applyOktaApi(ctx: OktaApiApplyContext, spec: OktaApiSpec, 
     ...(keyId ? { keyId } : {}),
   });
   const access = await applyAccess(
-    { admin: ctx.client, report: (event) => ctx.report(event), save: async (patch: Partial<BootstrapRecord>) => ctx.save({ access: { ...(ctx.current().access ?? {}), ...patch } }) },
+    {
+      admin: ctx.client,
+      report: (event) => ctx.report(event),
+      save: async (patch: Partial<BootstrapRecord>) =>
+        ctx.save({ access: { ...(ctx.current().access ?? {}), ...patch } }),
+    },
     accessInput(ctx.client, spec, ctx.current()),
     accessOfApp(observed, appId),
     appId,
@@ -200,7 +261,14 @@ export function oktaApiOutputs(state: OktaApiState, profile: string) {
     scopes,
     keyId: state.keyId,
     credential: `private key in the OS keychain (service okta-m2m, account ${profile}/app-key:${state.clientId ?? ''})`,
-    sdk: { orgUrl: state.orgUrl, authorizationMode: 'PrivateKey', clientId: state.clientId ?? '', scopes, keyId: state.keyId, privateKey: '<the private key>' },
+    sdk: {
+      orgUrl: state.orgUrl,
+      authorizationMode: 'PrivateKey',
+      clientId: state.clientId ?? '',
+      scopes,
+      keyId: state.keyId,
+      privateKey: '<the private key>',
+    },
     tokenCommand: `okta-m2m token get${profile === 'default' ? '' : ` --profile ${profile}`}`,
   };
 }

@@ -54,12 +54,16 @@ export async function getApp(client: OktaClient, appId: string): Promise<OktaApp
 
 /** Apps whose label is exactly `label` (Okta's q matches by prefix). */
 export async function findAppsByLabel(client: OktaClient, label: string): Promise<OktaApp[]> {
-  const apps = await oktaCall('list apps', 'GET', () => all(client.list<OktaApp>('/api/v1/apps', { q: label, limit: 200 })));
+  const apps = await oktaCall('list apps', 'GET', () =>
+    all(client.list<OktaApp>('/api/v1/apps', { q: label, limit: 200 })),
+  );
   return apps.filter((app) => app.label === label && app.status !== 'DELETED');
 }
 
 export async function createApp(client: OktaClient, app: OktaApp): Promise<OktaApp> {
-  return oktaCall('create the app', 'POST', () => client.call<OktaApp>('POST', '/api/v1/apps', { query: { activate: true }, body: app }));
+  return oktaCall('create the app', 'POST', () =>
+    client.call<OktaApp>('POST', '/api/v1/apps', { query: { activate: true }, body: app }),
+  );
 }
 
 export async function replaceApp(client: OktaClient, appId: string, app: OktaApp): Promise<OktaApp> {
@@ -67,7 +71,9 @@ export async function replaceApp(client: OktaClient, appId: string, app: OktaApp
 }
 
 export async function activateApp(client: OktaClient, appId: string): Promise<void> {
-  await oktaCall('activate the app', 'POST', () => client.call('POST', `${appPath(appId)}/lifecycle/activate`, { idempotent: true }));
+  await oktaCall('activate the app', 'POST', () =>
+    client.call('POST', `${appPath(appId)}/lifecycle/activate`, { idempotent: true }),
+  );
 }
 
 export async function deleteApp(client: OktaClient, appId: string): Promise<boolean> {

@@ -22,11 +22,19 @@ export async function findAuthServersByName(client: OktaClient, name: string): P
 }
 
 export async function createAuthServer(client: OktaClient, server: OktaAuthServer): Promise<OktaAuthServer> {
-  return oktaCall('create the authorization server', 'POST', () => client.call<OktaAuthServer>('POST', '/api/v1/authorizationServers', { body: server }));
+  return oktaCall('create the authorization server', 'POST', () =>
+    client.call<OktaAuthServer>('POST', '/api/v1/authorizationServers', { body: server }),
+  );
 }
 
-export async function replaceAuthServer(client: OktaClient, authServerId: string, server: OktaAuthServer): Promise<OktaAuthServer> {
-  return oktaCall('update the authorization server', 'PUT', () => client.call<OktaAuthServer>('PUT', serverPath(authServerId), { body: server }));
+export async function replaceAuthServer(
+  client: OktaClient,
+  authServerId: string,
+  server: OktaAuthServer,
+): Promise<OktaAuthServer> {
+  return oktaCall('update the authorization server', 'PUT', () =>
+    client.call<OktaAuthServer>('PUT', serverPath(authServerId), { body: server }),
+  );
 }
 
 export async function activateAuthServer(client: OktaClient, authServerId: string): Promise<void> {
@@ -41,7 +49,11 @@ export async function deleteAuthServer(client: OktaClient, authServerId: string)
     client.call('POST', `${serverPath(authServerId)}/lifecycle/deactivate`, { idempotent: true }).then(() => true),
   );
   if (!deactivated) return false;
-  return Boolean(await oktaFind('delete the authorization server', () => client.call('DELETE', serverPath(authServerId)).then(() => true)));
+  return Boolean(
+    await oktaFind('delete the authorization server', () =>
+      client.call('DELETE', serverPath(authServerId)).then(() => true),
+    ),
+  );
 }
 
 export { serverPath };

@@ -19,10 +19,14 @@ function lite(group: unknown): OktaGroupLite {
 /** By id (00g...), else by exact name (Okta's q matches a prefix; the name is compared here). */
 export async function findGroup(client: OktaClient, nameOrId: string): Promise<OktaGroupLite | undefined> {
   if (GROUP_ID.test(nameOrId)) {
-    const byId = await oktaFind('read the Okta group', () => client.call('GET', `/api/v1/groups/${encodeURIComponent(nameOrId)}`));
+    const byId = await oktaFind('read the Okta group', () =>
+      client.call('GET', `/api/v1/groups/${encodeURIComponent(nameOrId)}`),
+    );
     if (byId) return lite(byId);
   }
-  const groups = await oktaCall('list Okta groups', 'GET', () => all(client.list<unknown>('/api/v1/groups', { q: nameOrId, limit: 200 })));
+  const groups = await oktaCall('list Okta groups', 'GET', () =>
+    all(client.list<unknown>('/api/v1/groups', { q: nameOrId, limit: 200 })),
+  );
   const exact = groups.map(lite).filter((g) => g.name === nameOrId);
   if (exact.length) return exact[0];
   const folded = groups.map(lite).filter((g) => g.name.toLowerCase() === nameOrId.toLowerCase());
@@ -33,7 +37,9 @@ export async function findGroup(client: OktaClient, nameOrId: string): Promise<O
 export async function createGroup(client: OktaClient, name: string, description?: string): Promise<OktaGroupLite> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const group = await client.call('POST', '/api/v1/groups', { body: { profile: { name, ...(description ? { description } : {}) } } });
+      const group = await client.call('POST', '/api/v1/groups', {
+        body: { profile: { name, ...(description ? { description } : {}) } },
+      });
       return lite(group);
     } catch (error) {
       if (createOutcomeUnknown(error) && attempt < 4) {
@@ -53,22 +59,32 @@ export interface GroupMember {
 
 /** The group's members, a page at a time (never the whole group in memory); only the id and the login are kept. */
 export async function* groupMembers(client: OktaClient, groupId: string, pageSize = 1000): AsyncGenerator<GroupMember> {
-  const users = client.list<{ id?: unknown; profile?: { login?: unknown } }>(`/api/v1/groups/${encodeURIComponent(groupId)}/users`, { limit: pageSize });
+  const users = client.list<{ id?: unknown; profile?: { login?: unknown } }>(
+    `/api/v1/groups/${encodeURIComponent(groupId)}/users`,
+    { limit: pageSize },
+  );
   for (;;) {
     const next = await oktaCall('list the members of the Okta group', 'GET', () => users.next());
     if (next.done) return;
     const u = next.value;
-    if (typeof u?.id === 'string') yield { id: u.id, login: typeof u.profile?.login === 'string' ? u.profile.login : '' };
+    if (typeof u?.id === 'string')
+      yield { id: u.id, login: typeof u.profile?.login === 'string' ? u.profile.login : '' };
   }
 }
 
 export async function addToGroup(client: OktaClient, groupId: string, userId: string): Promise<void> {
-  await oktaCall('add a user to the Okta group', 'PUT', () => oktaJson(client, 'PUT', `/api/v1/groups/${encodeURIComponent(groupId)}/users/${encodeURIComponent(userId)}`));
+  await oktaCall('add a user to the Okta group', 'PUT', () =>
+    oktaJson(client, 'PUT', `/api/v1/groups/${encodeURIComponent(groupId)}/users/${encodeURIComponent(userId)}`),
+  );
 }
 
 export async function removeFromGroup(client: OktaClient, groupId: string, userId: string): Promise<boolean> {
   const done = await oktaFind('remove a user from the Okta group', async () => {
-    await oktaJson(client, 'DELETE', `/api/v1/groups/${encodeURIComponent(groupId)}/users/${encodeURIComponent(userId)}`);
+    await oktaJson(
+      client,
+      'DELETE',
+      `/api/v1/groups/${encodeURIComponent(groupId)}/users/${encodeURIComponent(userId)}`,
+    );
     return true;
   });
   return done === true;

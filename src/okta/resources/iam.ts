@@ -49,7 +49,9 @@ const grantsPath = (appId: string) => `/api/v1/apps/${enc(appId)}/grants`;
 const clientRolesPath = (clientId: string) => `/oauth2/v1/clients/${enc(clientId)}/roles`;
 
 export async function listGrants(client: OktaClient, appId: string): Promise<ScopeGrant[]> {
-  return oktaCall("list the app's Okta API scope grants", 'GET', () => client.call<ScopeGrant[]>('GET', grantsPath(appId)));
+  return oktaCall("list the app's Okta API scope grants", 'GET', () =>
+    client.call<ScopeGrant[]>('GET', grantsPath(appId)),
+  );
 }
 
 export async function grantScope(client: OktaClient, appId: string, scopeId: string): Promise<ScopeGrant> {
@@ -59,7 +61,9 @@ export async function grantScope(client: OktaClient, appId: string, scopeId: str
 }
 
 export async function revokeGrant(client: OktaClient, appId: string, grantId: string): Promise<boolean> {
-  const done = await oktaFind('revoke a scope grant', () => client.call('DELETE', `${grantsPath(appId)}/${enc(grantId)}`).then(() => true));
+  const done = await oktaFind('revoke a scope grant', () =>
+    client.call('DELETE', `${grantsPath(appId)}/${enc(grantId)}`).then(() => true),
+  );
   return Boolean(done);
 }
 
@@ -85,7 +89,12 @@ export async function listRolePermissions(client: OktaClient, roleId: string): P
   return (page.permissions ?? []).map((p) => p.label).filter((l): l is string => Boolean(l));
 }
 
-export async function createCustomRole(client: OktaClient, label: string, description: string, permissions: string[]): Promise<CustomRole> {
+export async function createCustomRole(
+  client: OktaClient,
+  label: string,
+  description: string,
+  permissions: string[],
+): Promise<CustomRole> {
   return oktaCall('create a custom admin role', 'POST', () =>
     client.call<CustomRole>('POST', '/api/v1/iam/roles', { body: { label, description, permissions } }),
   );
@@ -98,21 +107,36 @@ export async function addRolePermission(client: OktaClient, roleId: string, perm
 }
 
 export async function deleteCustomRole(client: OktaClient, id: string): Promise<boolean> {
-  return Boolean(await oktaFind('delete a custom admin role', () => client.call('DELETE', `/api/v1/iam/roles/${enc(id)}`).then(() => true)));
+  return Boolean(
+    await oktaFind('delete a custom admin role', () =>
+      client.call('DELETE', `/api/v1/iam/roles/${enc(id)}`).then(() => true),
+    ),
+  );
 }
 
 export async function findResourceSet(client: OktaClient, idOrLabel: string): Promise<ResourceSet | undefined> {
-  return oktaFind('read a resource set', () => client.call<ResourceSet>('GET', `/api/v1/iam/resource-sets/${enc(idOrLabel)}`));
+  return oktaFind('read a resource set', () =>
+    client.call<ResourceSet>('GET', `/api/v1/iam/resource-sets/${enc(idOrLabel)}`),
+  );
 }
 
-export async function createResourceSet(client: OktaClient, label: string, description: string, resources: string[]): Promise<ResourceSet> {
+export async function createResourceSet(
+  client: OktaClient,
+  label: string,
+  description: string,
+  resources: string[],
+): Promise<ResourceSet> {
   return oktaCall('create a resource set', 'POST', () =>
     client.call<ResourceSet>('POST', '/api/v1/iam/resource-sets', { body: { label, description, resources } }),
   );
 }
 
 export async function deleteResourceSet(client: OktaClient, id: string): Promise<boolean> {
-  return Boolean(await oktaFind('delete a resource set', () => client.call('DELETE', `/api/v1/iam/resource-sets/${enc(id)}`).then(() => true)));
+  return Boolean(
+    await oktaFind('delete a resource set', () =>
+      client.call('DELETE', `/api/v1/iam/resource-sets/${enc(id)}`).then(() => true),
+    ),
+  );
 }
 
 /** The resources of a set, as the REST URLs (or ORNs) Okta lists. */
@@ -132,16 +156,26 @@ async function* listPaged(client: OktaClient, path: string): AsyncGenerator<Reco
 }
 
 export async function listClientRoles(client: OktaClient, clientId: string): Promise<RoleAssignment[]> {
-  return oktaCall("list the app's admin roles", 'GET', () => client.call<RoleAssignment[]>('GET', clientRolesPath(clientId)));
+  return oktaCall("list the app's admin roles", 'GET', () =>
+    client.call<RoleAssignment[]>('GET', clientRolesPath(clientId)),
+  );
 }
 
-export async function assignClientRole(client: OktaClient, clientId: string, body: Record<string, unknown>): Promise<RoleAssignment> {
-  return oktaCall('assign an admin role to the app', 'POST', () => client.call<RoleAssignment>('POST', clientRolesPath(clientId), { body }));
+export async function assignClientRole(
+  client: OktaClient,
+  clientId: string,
+  body: Record<string, unknown>,
+): Promise<RoleAssignment> {
+  return oktaCall('assign an admin role to the app', 'POST', () =>
+    client.call<RoleAssignment>('POST', clientRolesPath(clientId), { body }),
+  );
 }
 
 export async function unassignClientRole(client: OktaClient, clientId: string, assignmentId: string): Promise<boolean> {
   return Boolean(
-    await oktaFind("remove the app's admin role", () => client.call('DELETE', `${clientRolesPath(clientId)}/${enc(assignmentId)}`).then(() => true)),
+    await oktaFind("remove the app's admin role", () =>
+      client.call('DELETE', `${clientRolesPath(clientId)}/${enc(assignmentId)}`).then(() => true),
+    ),
   );
 }
 

@@ -89,7 +89,8 @@ function info(raw: RawHook): InlineHookInfo {
     ['authType', config?.authScheme?.type],
     ['authKey', config?.authScheme?.key],
   ];
-  for (const [key, value] of fields) if (typeof value === 'string') (out as unknown as Record<string, string>)[key] = value;
+  for (const [key, value] of fields)
+    if (typeof value === 'string') (out as unknown as Record<string, string>)[key] = value;
   return out;
 }
 
@@ -100,12 +101,18 @@ export async function getInlineHook(client: OktaClient, id: string): Promise<Inl
 
 /** Token inline hooks with exactly this name (Okta does not enforce unique names). */
 export async function findTokenHooksByName(client: OktaClient, name: string): Promise<InlineHookInfo[]> {
-  const hooks = await oktaCall('list the inline hooks', 'GET', () => all(client.list<RawHook>('/api/v1/inlineHooks', { type: TOKEN_HOOK_TYPE })));
+  const hooks = await oktaCall('list the inline hooks', 'GET', () =>
+    all(client.list<RawHook>('/api/v1/inlineHooks', { type: TOKEN_HOOK_TYPE })),
+  );
   return hooks.filter((h) => h.name === name && (h.type === undefined || h.type === TOKEN_HOOK_TYPE)).map(info);
 }
 
 /** The hook recorded by id if it still exists, else the one with the name. */
-export async function findTokenHook(client: OktaClient, name: string, id?: string): Promise<InlineHookInfo | undefined> {
+export async function findTokenHook(
+  client: OktaClient,
+  name: string,
+  id?: string,
+): Promise<InlineHookInfo | undefined> {
   if (id) {
     const byId = await getInlineHook(client, id);
     if (byId && (byId.type === undefined || byId.type === TOKEN_HOOK_TYPE)) return byId;
@@ -123,7 +130,8 @@ export function inlineHookChanges(existing: InlineHookInfo, spec: InlineHookSpec
   if (existing.version !== undefined && existing.version !== '1.0.0') changes.push('version');
   if (existing.channelType !== undefined && !same(existing.channelType, 'HTTP')) changes.push('channel type');
   if (existing.channelVersion !== undefined && existing.channelVersion !== '1.0.0') changes.push('channel version');
-  if (!same(existing.authType, 'HEADER') || !same(existing.authKey, spec.authKey ?? DEFAULT_AUTH_KEY)) changes.push('auth scheme');
+  if (!same(existing.authType, 'HEADER') || !same(existing.authKey, spec.authKey ?? DEFAULT_AUTH_KEY))
+    changes.push('auth scheme');
   return changes;
 }
 
@@ -222,7 +230,9 @@ export async function deleteInlineHook(client: OktaClient, id: string): Promise<
 // The policy rule
 
 export async function readRule(client: OktaClient, rule: RuleRef): Promise<OktaRule | undefined> {
-  return oktaFind('read the policy rule', () => client.call<OktaRule>('GET', rulePath(rule.authServerId, rule.policyId, rule.ruleId)));
+  return oktaFind('read the policy rule', () =>
+    client.call<OktaRule>('GET', rulePath(rule.authServerId, rule.policyId, rule.ruleId)),
+  );
 }
 
 /** The inline hook id on the rule, `undefined` when none, `null` when the rule is gone. */
@@ -234,7 +244,11 @@ export function ruleHookId(rule: OktaRule | undefined): string | undefined | nul
 
 function withHook(rule: OktaRule, hookId: string | undefined): OktaRule {
   // Read-only fields go: Okta ignores them.
-  const body = JSON.parse(JSON.stringify(rule)) as OktaRule & { _links?: unknown; created?: unknown; lastUpdated?: unknown };
+  const body = JSON.parse(JSON.stringify(rule)) as OktaRule & {
+    _links?: unknown;
+    created?: unknown;
+    lastUpdated?: unknown;
+  };
   delete body._links;
   delete body.created;
   delete body.lastUpdated;
@@ -245,7 +259,9 @@ function withHook(rule: OktaRule, hookId: string | undefined): OktaRule {
 }
 
 async function replaceRule(client: OktaClient, ref: RuleRef, rule: OktaRule, what: string): Promise<void> {
-  await oktaCall(what, 'PUT', () => client.call('PUT', rulePath(ref.authServerId, ref.policyId, ref.ruleId), { body: rule }));
+  await oktaCall(what, 'PUT', () =>
+    client.call('PUT', rulePath(ref.authServerId, ref.policyId, ref.ruleId), { body: rule }),
+  );
 }
 
 /**
@@ -260,9 +276,12 @@ export async function attachInlineHook(
 ): Promise<'attached' | 'unchanged'> {
   const rule = current ?? (await readRule(client, ref));
   if (!rule) {
-    throw new NotFoundError(`The policy rule ${ref.ruleId} (authorization server ${ref.authServerId}) no longer exists.`, {
-      hint: 'Run "okta-m2m init" again to recreate it, then deploy the hook again.',
-    });
+    throw new NotFoundError(
+      `The policy rule ${ref.ruleId} (authorization server ${ref.authServerId}) no longer exists.`,
+      {
+        hint: 'Run "okta-m2m init" again to recreate it, then deploy the hook again.',
+      },
+    );
   }
   if (ruleHookId(rule) === hookId) return 'unchanged';
   await replaceRule(client, ref, withHook(rule, hookId), 'attach the inline hook to the policy rule');
@@ -270,7 +289,11 @@ export async function attachInlineHook(
 }
 
 /** Removes the hook from the rule if (and only if) the rule has this hook. */
-export async function detachInlineHook(client: OktaClient, ref: RuleRef, hookId: string): Promise<'detached' | 'unchanged' | 'missing'> {
+export async function detachInlineHook(
+  client: OktaClient,
+  ref: RuleRef,
+  hookId: string,
+): Promise<'detached' | 'unchanged' | 'missing'> {
   const rule = await readRule(client, ref);
   if (!rule) return 'missing';
   if (ruleHookId(rule) !== hookId) return 'unchanged';

@@ -20,22 +20,36 @@ export function desiredPolicy(name: string, description: string, clients: string
 }
 
 const policiesPath = (authServerId: string) => `${serverPath(authServerId)}/policies`;
-const policyPath = (authServerId: string, policyId: string) => `${policiesPath(authServerId)}/${encodeURIComponent(policyId)}`;
+const policyPath = (authServerId: string, policyId: string) =>
+  `${policiesPath(authServerId)}/${encodeURIComponent(policyId)}`;
 
 export async function listPolicies(client: OktaClient, authServerId: string): Promise<OktaPolicy[]> {
   return oktaCall('list the access policies', 'GET', () => all(client.list<OktaPolicy>(policiesPath(authServerId))));
 }
 
-export async function getPolicy(client: OktaClient, authServerId: string, policyId: string): Promise<OktaPolicy | undefined> {
+export async function getPolicy(
+  client: OktaClient,
+  authServerId: string,
+  policyId: string,
+): Promise<OktaPolicy | undefined> {
   return oktaFind('read the access policy', () => client.call<OktaPolicy>('GET', policyPath(authServerId, policyId)));
 }
 
 export async function createPolicy(client: OktaClient, authServerId: string, policy: OktaPolicy): Promise<OktaPolicy> {
-  return oktaCall('create the access policy', 'POST', () => client.call<OktaPolicy>('POST', policiesPath(authServerId), { body: policy }));
+  return oktaCall('create the access policy', 'POST', () =>
+    client.call<OktaPolicy>('POST', policiesPath(authServerId), { body: policy }),
+  );
 }
 
-export async function replacePolicy(client: OktaClient, authServerId: string, policyId: string, policy: OktaPolicy): Promise<OktaPolicy> {
-  return oktaCall('update the access policy', 'PUT', () => client.call<OktaPolicy>('PUT', policyPath(authServerId, policyId), { body: policy }));
+export async function replacePolicy(
+  client: OktaClient,
+  authServerId: string,
+  policyId: string,
+  policy: OktaPolicy,
+): Promise<OktaPolicy> {
+  return oktaCall('update the access policy', 'PUT', () =>
+    client.call<OktaPolicy>('PUT', policyPath(authServerId, policyId), { body: policy }),
+  );
 }
 
 export async function activatePolicy(client: OktaClient, authServerId: string, policyId: string): Promise<void> {
@@ -45,7 +59,11 @@ export async function activatePolicy(client: OktaClient, authServerId: string, p
 }
 
 export async function deletePolicy(client: OktaClient, authServerId: string, policyId: string): Promise<boolean> {
-  return Boolean(await oktaFind('delete the access policy', () => client.call('DELETE', policyPath(authServerId, policyId)).then(() => true)));
+  return Boolean(
+    await oktaFind('delete the access policy', () =>
+      client.call('DELETE', policyPath(authServerId, policyId)).then(() => true),
+    ),
+  );
 }
 
 export { policyPath };

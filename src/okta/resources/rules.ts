@@ -33,24 +33,58 @@ export async function listRules(client: OktaClient, authServerId: string, policy
   return oktaCall('list the policy rules', 'GET', () => all(client.list<OktaRule>(rulesPath(authServerId, policyId))));
 }
 
-export async function getRule(client: OktaClient, authServerId: string, policyId: string, ruleId: string): Promise<OktaRule | undefined> {
+export async function getRule(
+  client: OktaClient,
+  authServerId: string,
+  policyId: string,
+  ruleId: string,
+): Promise<OktaRule | undefined> {
   return oktaFind('read the policy rule', () => client.call<OktaRule>('GET', rulePath(authServerId, policyId, ruleId)));
 }
 
-export async function createRule(client: OktaClient, authServerId: string, policyId: string, rule: OktaRule): Promise<OktaRule> {
-  return oktaCall('create the policy rule', 'POST', () => client.call<OktaRule>('POST', rulesPath(authServerId, policyId), { body: rule }));
+export async function createRule(
+  client: OktaClient,
+  authServerId: string,
+  policyId: string,
+  rule: OktaRule,
+): Promise<OktaRule> {
+  return oktaCall('create the policy rule', 'POST', () =>
+    client.call<OktaRule>('POST', rulesPath(authServerId, policyId), { body: rule }),
+  );
 }
 
-export async function replaceRule(client: OktaClient, authServerId: string, policyId: string, ruleId: string, rule: OktaRule): Promise<OktaRule> {
-  return oktaCall('update the policy rule', 'PUT', () => client.call<OktaRule>('PUT', rulePath(authServerId, policyId, ruleId), { body: rule }));
+export async function replaceRule(
+  client: OktaClient,
+  authServerId: string,
+  policyId: string,
+  ruleId: string,
+  rule: OktaRule,
+): Promise<OktaRule> {
+  return oktaCall('update the policy rule', 'PUT', () =>
+    client.call<OktaRule>('PUT', rulePath(authServerId, policyId, ruleId), { body: rule }),
+  );
 }
 
-export async function activateRule(client: OktaClient, authServerId: string, policyId: string, ruleId: string): Promise<void> {
+export async function activateRule(
+  client: OktaClient,
+  authServerId: string,
+  policyId: string,
+  ruleId: string,
+): Promise<void> {
   await oktaCall('activate the policy rule', 'POST', () =>
     client.call('POST', `${rulePath(authServerId, policyId, ruleId)}/lifecycle/activate`, { idempotent: true }),
   );
 }
 
-export async function deleteRule(client: OktaClient, authServerId: string, policyId: string, ruleId: string): Promise<boolean> {
-  return Boolean(await oktaFind('delete the policy rule', () => client.call('DELETE', rulePath(authServerId, policyId, ruleId)).then(() => true)));
+export async function deleteRule(
+  client: OktaClient,
+  authServerId: string,
+  policyId: string,
+  ruleId: string,
+): Promise<boolean> {
+  return Boolean(
+    await oktaFind('delete the policy rule', () =>
+      client.call('DELETE', rulePath(authServerId, policyId, ruleId)).then(() => true),
+    ),
+  );
 }

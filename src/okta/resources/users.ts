@@ -9,10 +9,20 @@ export interface OktaUserLite {
   login: string;
 }
 
-export type OktaProfileInput = Record<string, unknown> & { login: string; email: string; firstName: string; lastName: string };
+export type OktaProfileInput = Record<string, unknown> & {
+  login: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+};
 
 /** One management call as plain JSON (kept for sync, which makes thousands of them). */
-export async function oktaJson(client: OktaClient, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+export async function oktaJson(
+  client: OktaClient,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   return client.call(method, path, body === undefined ? {} : { body });
 }
 
@@ -23,7 +33,9 @@ function lite(user: unknown): OktaUserLite {
 
 /** The user whose login is `login` (Okta matches logins case-insensitively), or undefined. */
 export async function findUserByLogin(client: OktaClient, login: string): Promise<OktaUserLite | undefined> {
-  const user = await oktaFind(`look up the Okta user ${login}`, () => oktaJson(client, 'GET', `/api/v1/users/${encodeURIComponent(login)}`));
+  const user = await oktaFind(`look up the Okta user ${login}`, () =>
+    oktaJson(client, 'GET', `/api/v1/users/${encodeURIComponent(login)}`),
+  );
   if (!user) return undefined;
   const found = lite(user);
   // GET /users/{x} also matches a login shortname or an id: only an exact login counts.
@@ -52,7 +64,11 @@ export type CreateUserResult = { user: OktaUserLite; created: boolean };
  * Creates the user, or finds it when it exists already: a create refused because the login is taken, or one whose
  * answer was lost (an interrupted run, a dropped connection), is looked up by login rather than tried twice.
  */
-export async function createOrFindUser(client: OktaClient, profile: OktaProfileInput, activate: boolean): Promise<CreateUserResult> {
+export async function createOrFindUser(
+  client: OktaClient,
+  profile: OktaProfileInput,
+  activate: boolean,
+): Promise<CreateUserResult> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       const user = await oktaJson(client, 'POST', `/api/v1/users?activate=${activate ? 'true' : 'false'}`, { profile });

@@ -28,7 +28,14 @@ import { isNameTaken } from '../errors.js';
 import { generateClientKeyPair, publicJwkOf } from '../keys.js';
 import { appChanges, authServerChanges, policyChanges, ruleChanges, scopeChanges, type ObjectKind } from './plan.js';
 import type { Observed } from './observe.js';
-import { activatePolicy, createPolicy, desiredPolicy, listPolicies, policyClients, replacePolicy } from '../resources/policies.js';
+import {
+  activatePolicy,
+  createPolicy,
+  desiredPolicy,
+  listPolicies,
+  policyClients,
+  replacePolicy,
+} from '../resources/policies.js';
 import { activateRule, createRule, desiredRule, listRules, replaceRule } from '../resources/rules.js';
 import { createScope, deleteScope, desiredScope, listScopes, replaceScope } from '../resources/scopes.js';
 import { objectNames, type SetupSpec } from './spec.js';
@@ -81,29 +88,30 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
   const serverId = server.id as string;
 
   // Scopes and the policy do not depend on each other: one round trip for both. The rule needs both.
-  const ensureScopes = () => Promise.allSettled(
-    spec.scopes.map(async (scope) => {
-      const existing = observed.scopes.find((s) => s.name === scope.name);
-      const body = desiredScope(scope);
-      let result: OktaScope;
-      if (!existing?.id) {
-        const made = await createChecked(
-          () => createScope(ctx.client, serverId, body),
-          async () => (await listScopes(ctx.client, serverId)).find((s) => s.name === scope.name),
-        );
-        result = made.value;
-        report({ kind: 'scope', name: scope.name, action: made.adopted ? 'adopted' : 'created', id: result.id });
-      } else if (scopeChanges(scope, existing).length) {
-        result = await replaceScope(ctx.client, serverId, existing.id, { ...forReplace(existing), ...body });
-        report({ kind: 'scope', name: scope.name, action: 'updated', id: existing.id });
-      } else {
-        result = existing;
-      }
-      const id = result.id ?? existing?.id;
-      if (id) ctx.recorder.record({ scopeIds: { ...(ctx.recorder.current.scopeIds ?? {}), [scope.name]: id } });
-      return result;
-    }),
-  );
+  const ensureScopes = () =>
+    Promise.allSettled(
+      spec.scopes.map(async (scope) => {
+        const existing = observed.scopes.find((s) => s.name === scope.name);
+        const body = desiredScope(scope);
+        let result: OktaScope;
+        if (!existing?.id) {
+          const made = await createChecked(
+            () => createScope(ctx.client, serverId, body),
+            async () => (await listScopes(ctx.client, serverId)).find((s) => s.name === scope.name),
+          );
+          result = made.value;
+          report({ kind: 'scope', name: scope.name, action: made.adopted ? 'adopted' : 'created', id: result.id });
+        } else if (scopeChanges(scope, existing).length) {
+          result = await replaceScope(ctx.client, serverId, existing.id, { ...forReplace(existing), ...body });
+          report({ kind: 'scope', name: scope.name, action: 'updated', id: existing.id });
+        } else {
+          result = existing;
+        }
+        const id = result.id ?? existing?.id;
+        if (id) ctx.recorder.record({ scopeIds: { ...(ctx.recorder.current.scopeIds ?? {}), [scope.name]: id } });
+        return result;
+      }),
+    );
   const ensurePolicy = async (): Promise<OktaPolicy> => {
     const clients = policyClients(spec.allClients, clientId);
     let policy = observed.authServer?.id === serverId ? observed.policy : undefined;
@@ -121,8 +129,13 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     ctx.recorder.record({ policyId: policy.id });
     return policy;
   };
-  const [scopeResults, policyResult] = await ctx.recorder.step(() => Promise.allSettled([ensureScopes(), ensurePolicy()]));
-  const failedScope = scopeResults.status === 'fulfilled' ? scopeResults.value.find((r): r is PromiseRejectedResult => r.status === 'rejected') : scopeResults;
+  const [scopeResults, policyResult] = await ctx.recorder.step(() =>
+    Promise.allSettled([ensureScopes(), ensurePolicy()]),
+  );
+  const failedScope =
+    scopeResults.status === 'fulfilled'
+      ? scopeResults.value.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      : scopeResults;
   if (failedScope) throw failedScope.reason;
   if (policyResult.status === 'rejected') throw policyResult.reason;
   const policy = policyResult.value;
@@ -132,7 +145,17 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     let rule = observed.policy?.id === policyId ? observed.rule : undefined;
     if (!rule?.id) {
       const made = await createChecked(
-        () => createRule(ctx.client, serverId, policyId, desiredRule(names.rule, spec.scopes.map((s) => s.name), spec.tokenLifetimeMinutes)),
+        () =>
+          createRule(
+            ctx.client,
+            serverId,
+            policyId,
+            desiredRule(
+              names.rule,
+              spec.scopes.map((s) => s.name),
+              spec.tokenLifetimeMinutes,
+            ),
+          ),
         async () => (await listRules(ctx.client, serverId, policyId)).find((r) => r.name === names.rule),
       );
       rule = made.value;
@@ -152,7 +175,9 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
       }
     }
     const wanted = new Set(spec.scopes.map((s) => s.name));
-    const scopeIds = Object.fromEntries(Object.entries(ctx.recorder.current.scopeIds ?? {}).filter(([name]) => wanted.has(name)));
+    const scopeIds = Object.fromEntries(
+      Object.entries(ctx.recorder.current.scopeIds ?? {}).filter(([name]) => wanted.has(name)),
+    );
 
     const final: Partial<OktaState> = {
       scopes: spec.scopes.map((s) => s.name),
@@ -198,7 +223,8 @@ async function ensureApp(
     const keyPair = pkj ? await generateClientKeyPair() : undefined;
     if (keyPair) registerSecret(keyPair.privateKeyPem);
     const made = await createChecked(
-      () => createApp(ctx.client, markedApp(desiredApp(label, spec.authMethod, keyPair?.publicJwk, Boolean(spec.dpop)))),
+      () =>
+        createApp(ctx.client, markedApp(desiredApp(label, spec.authMethod, keyPair?.publicJwk, Boolean(spec.dpop)))),
       async () => (await findAppsByLabel(ctx.client, label)).filter(isServiceApp)[0],
     );
     app = made.value;
@@ -251,7 +277,10 @@ async function updateApp(
   let jwk: JsonWebKeyLike | undefined;
   let newPrivateKey: string | undefined;
   if (pkj && credential !== undefined && credential !== 'present') {
-    const stored = credential === 'key-not-registered' ? await ctx.secrets.get(secretRefs.clientPrivateKey(ctx.profile, clientId)) : undefined;
+    const stored =
+      credential === 'key-not-registered'
+        ? await ctx.secrets.get(secretRefs.clientPrivateKey(ctx.profile, clientId))
+        : undefined;
     if (stored) {
       jwk = await publicJwkOf(stored);
     } else {
@@ -280,7 +309,12 @@ async function updateApp(
       await ctx.secrets.set(secretRefs.clientSecret(ctx.profile, clientId), returned);
       credential = 'present';
     }
-    report({ kind: jwk && changes.length === 0 ? 'credential' : 'app', name: jwk && changes.length === 0 ? 'key pair' : label, action: 'updated', id: appId });
+    report({
+      kind: jwk && changes.length === 0 ? 'credential' : 'app',
+      name: jwk && changes.length === 0 ? 'key pair' : label,
+      action: 'updated',
+      id: appId,
+    });
   }
   if (existing.status !== 'ACTIVE') {
     await activateApp(ctx.client, appId);
@@ -303,7 +337,10 @@ function mergeApp(existing: OktaApp, label: string, spec: SetupSpec, jwk: JsonWe
   const body = forReplace(existing);
   body.label = label;
   body.credentials = { ...(body.credentials ?? {}) };
-  body.credentials.oauthClient = { ...(body.credentials.oauthClient ?? {}), token_endpoint_auth_method: spec.authMethod };
+  body.credentials.oauthClient = {
+    ...(body.credentials.oauthClient ?? {}),
+    token_endpoint_auth_method: spec.authMethod,
+  };
   delete body.credentials.oauthClient.client_secret;
   body.settings = { ...(body.settings ?? {}) };
   body.settings.oauthClient = {
@@ -316,7 +353,13 @@ function mergeApp(existing: OktaApp, label: string, spec: SetupSpec, jwk: JsonWe
   return body;
 }
 
-async function registerNewKey(ctx: ApplyContext, spec: SetupSpec, app: OktaApp, label: string, report: (event: ApplyEvent) => void): Promise<OktaApp> {
+async function registerNewKey(
+  ctx: ApplyContext,
+  spec: SetupSpec,
+  app: OktaApp,
+  label: string,
+  report: (event: ApplyEvent) => void,
+): Promise<OktaApp> {
   return updateApp(ctx, spec, app, label, report, 'missing');
 }
 
@@ -416,7 +459,11 @@ async function updateRule(
   const changes = ruleChanges(spec, rule);
   let result = rule;
   if (changesBeyondStatus(changes)) {
-    const desired = desiredRule(names.rule, spec.scopes.map((s) => s.name), spec.tokenLifetimeMinutes);
+    const desired = desiredRule(
+      names.rule,
+      spec.scopes.map((s) => s.name),
+      spec.tokenLifetimeMinutes,
+    );
     const body = stripLinks(rule);
     // Keep what others attach (a token inline hook) and what Okta numbers (priority).
     result = await replaceRule(ctx.client, serverId, policyId, id, {
@@ -442,13 +489,25 @@ async function updateRule(
  * An object Okta returned, ready to be sent back in a replace: without links and the read-only timestamps (the
  * SDK's serializer wants Date objects there, and Okta ignores them anyway).
  */
-const READ_ONLY = new Set(['_links', '_embedded', 'created', 'lastUpdated', 'lastRotated', 'nextRotation', 'expiresAt']);
+const READ_ONLY = new Set([
+  '_links',
+  '_embedded',
+  'created',
+  'lastUpdated',
+  'lastRotated',
+  'nextRotation',
+  'expiresAt',
+]);
 
 export function forReplace<T extends object>(value: T): T {
   const strip = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(strip);
     if (node && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node).filter(([key]) => !READ_ONLY.has(key)).map(([key, child]) => [key, strip(child)]));
+      return Object.fromEntries(
+        Object.entries(node)
+          .filter(([key]) => !READ_ONLY.has(key))
+          .map(([key, child]) => [key, strip(child)]),
+      );
     }
     return node;
   };
@@ -464,7 +523,17 @@ export function outcomeUnknown(error: unknown): boolean {
 }
 
 /** Okta's create-or-adopt: "name taken" (see isNameTaken) and a lost answer adopt what an earlier run made. */
-export async function createChecked<T>(create: () => Promise<T>, find: () => Promise<T | undefined>, attempts?: number): Promise<{ value: T; adopted: boolean }> {
-  const { value, adopted } = await createOrAdopt({ create, find, isTaken: isNameTaken, outcomeUnknown, ...(attempts ? { attempts } : {}) });
+export async function createChecked<T>(
+  create: () => Promise<T>,
+  find: () => Promise<T | undefined>,
+  attempts?: number,
+): Promise<{ value: T; adopted: boolean }> {
+  const { value, adopted } = await createOrAdopt({
+    create,
+    find,
+    isTaken: isNameTaken,
+    outcomeUnknown,
+    ...(attempts ? { attempts } : {}),
+  });
   return { value, adopted };
 }

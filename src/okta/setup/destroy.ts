@@ -35,7 +35,8 @@ export function destroyTargets(state: OktaState): DestroyTarget[] {
   if (state.ruleId) targets.push({ kind: 'rule', id: state.ruleId, ...(names ? { name: names.rule } : {}) });
   if (state.policyId) targets.push({ kind: 'policy', id: state.policyId, ...(names ? { name: names.policy } : {}) });
   for (const [name, id] of Object.entries(state.scopeIds ?? {})) targets.push({ kind: 'scope', id, name });
-  if (state.authServerId) targets.push({ kind: 'authServer', id: state.authServerId, ...(names ? { name: names.authServer } : {}) });
+  if (state.authServerId)
+    targets.push({ kind: 'authServer', id: state.authServerId, ...(names ? { name: names.authServer } : {}) });
   if (state.appId) targets.push({ kind: 'app', id: state.appId, ...(names ? { name: names.app } : {}) });
   return targets;
 }
@@ -103,7 +104,12 @@ export async function destroy(
 ): Promise<DestroyEvent[]> {
   const events: DestroyEvent[] = [];
   const note = (target: DestroyTarget, done: boolean) => {
-    const event: DestroyEvent = { kind: target.kind, id: target.id, result: done ? 'deleted' : 'already gone', ...(target.name ? { name: target.name } : {}) };
+    const event: DestroyEvent = {
+      kind: target.kind,
+      id: target.id,
+      result: done ? 'deleted' : 'already gone',
+      ...(target.name ? { name: target.name } : {}),
+    };
     events.push(event);
     report(event);
   };
@@ -115,7 +121,9 @@ export async function destroy(
     for (const t of of('policy')) note(t, await deletePolicy(client, serverId, t.id));
   }
   if (serverId) {
-    const results = await Promise.all(of('scope').map(async (t) => [t, await deleteScope(client, serverId, t.id)] as const));
+    const results = await Promise.all(
+      of('scope').map(async (t) => [t, await deleteScope(client, serverId, t.id)] as const),
+    );
     for (const [t, done] of results) note(t, done);
     for (const t of of('authServer')) note(t, await deleteAuthServer(client, t.id));
   }
@@ -124,7 +132,11 @@ export async function destroy(
 }
 
 /** The keychain entries init made for the recorded client. */
-export async function forgetClientCredentials(secrets: SecretStore, profile: string, clientId: string | undefined): Promise<void> {
+export async function forgetClientCredentials(
+  secrets: SecretStore,
+  profile: string,
+  clientId: string | undefined,
+): Promise<void> {
   if (!clientId) return;
   await secrets.delete(secretRefs.clientSecret(profile, clientId));
   await secrets.delete(secretRefs.clientPrivateKey(profile, clientId));

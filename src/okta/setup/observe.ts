@@ -64,7 +64,8 @@ export async function observe(
     ? {
         scopes: settle(listScopes(client, recordedServer)),
         policy: ids.policyId ? settle(getPolicy(client, recordedServer, ids.policyId)) : undefined,
-        rule: ids.policyId && ids.ruleId ? settle(getRule(client, recordedServer, ids.policyId, ids.ruleId)) : undefined,
+        rule:
+          ids.policyId && ids.ruleId ? settle(getRule(client, recordedServer, ids.policyId, ids.ruleId)) : undefined,
       }
     : undefined;
   const [app, authServer] = await Promise.all([
@@ -86,11 +87,15 @@ export async function observe(
   if (authServer?.id && early && authServer.id === recordedServer) {
     const serverId = authServer.id;
     scopes = (await settled(early.scopes)).filter((s) => !s.system);
-    policy = (early.policy ? await settled(early.policy) : undefined) ?? (await findPolicy(client, serverId, names.policy, undefined));
-    if (policy?.id && policy.name !== names.policy && policy.name !== recordedNames.policy) throw notThisSetup('policy', policy.id, policy.name, names.policy);
+    policy =
+      (early.policy ? await settled(early.policy) : undefined) ??
+      (await findPolicy(client, serverId, names.policy, undefined));
+    if (policy?.id && policy.name !== names.policy && policy.name !== recordedNames.policy)
+      throw notThisSetup('policy', policy.id, policy.name, names.policy);
     if (policy?.id) {
       const byId = policy.id === ids?.policyId && early.rule ? await settled(early.rule) : undefined;
-      if (byId?.id && byId.name !== names.rule && byId.name !== recordedNames.rule) throw notThisSetup('rule', byId.id, byId.name, names.rule);
+      if (byId?.id && byId.name !== names.rule && byId.name !== recordedNames.rule)
+        throw notThisSetup('rule', byId.id, byId.name, names.rule);
       rule = byId ?? (await findRule(client, serverId, policy.id, names.rule, undefined));
     }
   } else if (authServer?.id) {
@@ -105,7 +110,9 @@ export async function observe(
   }
   const wanted = new Set(spec.scopes.map((s) => s.name));
   const recorded = new Set(Object.values(ids?.scopeIds ?? {}));
-  const staleScopeIds = scopes.filter((s) => s.id && recorded.has(s.id) && !wanted.has(s.name ?? '')).map((s) => s.id as string);
+  const staleScopeIds = scopes
+    .filter((s) => s.id && recorded.has(s.id) && !wanted.has(s.name ?? ''))
+    .map((s) => s.id as string);
 
   let credential: CredentialState = 'missing';
   const clientId = app ? clientIdOf(app) : undefined;
@@ -128,7 +135,8 @@ export async function observe(
     adopted.policy = true;
   }
   const adopting: Adopted = {};
-  for (const kind of ['app', 'authServer', 'policy'] as const) if (adopted[kind] && !ids?.adopted?.[kind]) adopting[kind] = true;
+  for (const kind of ['app', 'authServer', 'policy'] as const)
+    if (adopted[kind] && !ids?.adopted?.[kind]) adopting[kind] = true;
   const observed: Observed = { scopes, credential, staleScopeIds, adopted, adopting };
   if (app) observed.app = app;
   if (authServer) observed.authServer = authServer;
@@ -153,20 +161,29 @@ async function settled<T>(result: Promise<Settled<T>>): Promise<T> {
   return outcome.value;
 }
 
-async function findApp(client: OktaClient, label: string, appId: string | undefined, recordedLabel: string): Promise<OktaApp | undefined> {
+async function findApp(
+  client: OktaClient,
+  label: string,
+  appId: string | undefined,
+  recordedLabel: string,
+): Promise<OktaApp | undefined> {
   if (appId) {
     const app = await getApp(client, appId);
     if (app && app.status !== 'DELETED') {
-      if (app.label !== label && app.label !== recordedLabel) throw notThisSetup('app', appId, app.label, recordedLabel);
+      if (app.label !== label && app.label !== recordedLabel)
+        throw notThisSetup('app', appId, app.label, recordedLabel);
       return app;
     }
   }
   const matches = await findAppsByLabel(client, label);
   const services = matches.filter(isServiceApp);
   if (services.length > 1) {
-    throw new ConflictError(`There are ${services.length} service apps named "${label}" (${services.map((a) => a.id).join(', ')}).`, {
-      hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
-    });
+    throw new ConflictError(
+      `There are ${services.length} service apps named "${label}" (${services.map((a) => a.id).join(', ')}).`,
+      {
+        hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
+      },
+    );
   }
   if (services.length === 0 && matches.length > 0) {
     throw new ConflictError(`An app named "${label}" exists and is not a client credentials service app.`, {
@@ -176,24 +193,38 @@ async function findApp(client: OktaClient, label: string, appId: string | undefi
   return services[0];
 }
 
-async function findAuthServer(client: OktaClient, name: string, id: string | undefined, recordedName: string): Promise<OktaAuthServer | undefined> {
+async function findAuthServer(
+  client: OktaClient,
+  name: string,
+  id: string | undefined,
+  recordedName: string,
+): Promise<OktaAuthServer | undefined> {
   if (id) {
     const server = await getAuthServer(client, id);
     if (server) {
-      if (server.name !== name && server.name !== recordedName) throw notThisSetup('authServer', id, server.name, recordedName);
+      if (server.name !== name && server.name !== recordedName)
+        throw notThisSetup('authServer', id, server.name, recordedName);
       return server;
     }
   }
   const matches = await findAuthServersByName(client, name);
   if (matches.length > 1) {
-    throw new ConflictError(`There are ${matches.length} authorization servers named "${name}" (${matches.map((s) => s.id).join(', ')}).`, {
-      hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
-    });
+    throw new ConflictError(
+      `There are ${matches.length} authorization servers named "${name}" (${matches.map((s) => s.id).join(', ')}).`,
+      {
+        hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
+      },
+    );
   }
   return matches[0];
 }
 
-async function findPolicy(client: OktaClient, serverId: string, name: string, id: string | undefined): Promise<OktaPolicy | undefined> {
+async function findPolicy(
+  client: OktaClient,
+  serverId: string,
+  name: string,
+  id: string | undefined,
+): Promise<OktaPolicy | undefined> {
   if (id) {
     const policy = await getPolicy(client, serverId, id);
     if (policy) return policy;
@@ -202,7 +233,13 @@ async function findPolicy(client: OktaClient, serverId: string, name: string, id
   return oldest(matches);
 }
 
-async function findRule(client: OktaClient, serverId: string, policyId: string, name: string, id: string | undefined): Promise<OktaRule | undefined> {
+async function findRule(
+  client: OktaClient,
+  serverId: string,
+  policyId: string,
+  name: string,
+  id: string | undefined,
+): Promise<OktaRule | undefined> {
   if (id) {
     const rule = await getRule(client, serverId, policyId, id);
     if (rule) return rule;

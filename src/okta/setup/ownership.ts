@@ -34,17 +34,27 @@ export type OwnedKind = keyof Adopted;
 const WHAT: Record<OwnedKind, string> = { app: 'app', authServer: 'authorization server', policy: 'access policy' };
 
 /** The state names an object that is not this setup's (another name): never acted on. */
-export function notThisSetup(kind: OwnedKind | 'rule', id: string, remoteName: string | undefined, expected: string): ConflictError {
+export function notThisSetup(
+  kind: OwnedKind | 'rule',
+  id: string,
+  remoteName: string | undefined,
+  expected: string,
+): ConflictError {
   const what = kind === 'rule' ? 'rule' : WHAT[kind];
   return new ConflictError(
     `The project state names the ${what} ${id}, but in Okta that is "${remoteName ?? '(no name)'}", not this setup's "${expected}"; nothing was changed.`,
-    { hint: 'The state file (.okta-m2m/state.json) may be from another setup or edited: restore it, or remove its okta section and run init again.' },
+    {
+      hint: 'The state file (.okta-m2m/state.json) may be from another setup or edited: restore it, or remove its okta section and run init again.',
+    },
   );
 }
 
 /** An object of the setup's name that okta-m2m did not make: taken over only with --adopt. */
 export function notMadeByUs(kind: OwnedKind, id: string | undefined, name: string): ConflictError {
-  return new ConflictError(`The ${WHAT[kind]} "${name}"${id ? ` (${id})` : ''} exists and was not made by okta-m2m; nothing was changed.`, {
-    hint: `Run init with --adopt to take it over (destroy will leave it), or choose another --name.`,
-  });
+  return new ConflictError(
+    `The ${WHAT[kind]} "${name}"${id ? ` (${id})` : ''} exists and was not made by okta-m2m; nothing was changed.`,
+    {
+      hint: `Run init with --adopt to take it over (destroy will leave it), or choose another --name.`,
+    },
+  );
 }

@@ -1,4 +1,12 @@
-import { diffField, itemFor, planOf, sameSet, type Change, type Plan as ReconcilePlan, type PlanItem as ReconcilePlanItem } from '../../reconcile/plan.js';
+import {
+  diffField,
+  itemFor,
+  planOf,
+  sameSet,
+  type Change,
+  type Plan as ReconcilePlan,
+  type PlanItem as ReconcilePlanItem,
+} from '../../reconcile/plan.js';
 import { authMethodOf, clientIdOf } from '../resources/apps.js';
 import { policyClients } from '../resources/policies.js';
 import { objectNames, type SetupSpec } from './spec.js';
@@ -29,7 +37,12 @@ export function appChanges(spec: SetupSpec, app: OktaApp): Change[] {
   diff(changes, 'token_endpoint_auth_method', authMethodOf(app), spec.authMethod);
   const grants = app.settings?.oauthClient?.grant_types;
   diff(changes, 'grant_types', grants, ['client_credentials'], sameSet(grants, ['client_credentials']));
-  diff(changes, 'dpop_bound_access_tokens', app.settings?.oauthClient?.dpop_bound_access_tokens ?? false, Boolean(spec.dpop));
+  diff(
+    changes,
+    'dpop_bound_access_tokens',
+    app.settings?.oauthClient?.dpop_bound_access_tokens ?? false,
+    Boolean(spec.dpop),
+  );
   return changes;
 }
 
@@ -38,7 +51,10 @@ export function authServerChanges(spec: SetupSpec, server: OktaAuthServer, adopt
   diffField(changes, 'name', server.name, objectNames(spec).authServer, { breaking: true });
   // An adopted server keeps its own description: the marker says okta-m2m made it.
   if (!adopted) diff(changes, 'description', server.description ?? '', withMarker(spec.description));
-  diffField(changes, 'audiences', server.audiences, [spec.audience], { equal: sameSet(server.audiences, [spec.audience]), breaking: true });
+  diffField(changes, 'audiences', server.audiences, [spec.audience], {
+    equal: sameSet(server.audiences, [spec.audience]),
+    breaking: true,
+  });
   diff(changes, 'status', server.status, 'ACTIVE');
   return changes;
 }
@@ -50,7 +66,12 @@ export function scopeChanges(desired: SetupSpec['scopes'][number], scope: OktaSc
   return changes;
 }
 
-export function policyChanges(spec: SetupSpec, policy: OktaPolicy, clientId: string | undefined, adopted = false): Change[] {
+export function policyChanges(
+  spec: SetupSpec,
+  policy: OktaPolicy,
+  clientId: string | undefined,
+  adopted = false,
+): Change[] {
   const changes: Change[] = [];
   const names = objectNames(spec);
   diff(changes, 'name', policy.name, names.policy);
@@ -59,7 +80,13 @@ export function policyChanges(spec: SetupSpec, policy: OktaPolicy, clientId: str
   const clients = policy.conditions?.clients?.include;
   const wanted = policyClients(spec.allClients, clientId);
   // Without a client id yet (the app is about to be made), the clients will change once it exists.
-  diff(changes, 'clients', clients, clientId || spec.allClients ? wanted : ['(the new app)'], clientId || spec.allClients ? sameSet(clients, wanted) : false);
+  diff(
+    changes,
+    'clients',
+    clients,
+    clientId || spec.allClients ? wanted : ['(the new app)'],
+    clientId || spec.allClients ? sameSet(clients, wanted) : false,
+  );
   return changes;
 }
 
@@ -72,10 +99,18 @@ export function ruleChanges(spec: SetupSpec, rule: OktaRule): Change[] {
   const scopes = rule.conditions?.scopes?.include;
   const wanted = spec.scopes.map((s) => s.name);
   // Taking a scope away from the rule breaks the clients that ask for it.
-  diffField(changes, 'scopes', scopes, wanted, { equal: sameSet(scopes, wanted), breaking: (scopes ?? []).some((s) => !wanted.includes(s)) });
+  diffField(changes, 'scopes', scopes, wanted, {
+    equal: sameSet(scopes, wanted),
+    breaking: (scopes ?? []).some((s) => !wanted.includes(s)),
+  });
   const groups = rule.conditions?.people?.groups?.include;
   diff(changes, 'groups', groups, ['EVERYONE'], sameSet(groups, ['EVERYONE']));
-  diff(changes, 'access token lifetime (min)', rule.actions?.token?.accessTokenLifetimeMinutes, spec.tokenLifetimeMinutes);
+  diff(
+    changes,
+    'access token lifetime (min)',
+    rule.actions?.token?.accessTokenLifetimeMinutes,
+    spec.tokenLifetimeMinutes,
+  );
   return changes;
 }
 
@@ -97,16 +132,41 @@ export function computePlan(spec: SetupSpec, observed: Observed): Plan {
   const secretKind = spec.authMethod === 'private_key_jwt' ? 'key pair' : 'client secret';
   if (app) {
     if (observed.credential === 'missing') {
-      items.push({ kind: 'credential', name: secretKind, action: 'create', ownership: 'ours', changes: [], notes: [`no ${secretKind} in the keychain: a new one will be made`] });
+      items.push({
+        kind: 'credential',
+        name: secretKind,
+        action: 'create',
+        ownership: 'ours',
+        changes: [],
+        notes: [`no ${secretKind} in the keychain: a new one will be made`],
+      });
     } else if (observed.credential === 'key-not-registered') {
-      items.push({ kind: 'credential', name: secretKind, action: 'update', ownership: 'ours', changes: [], notes: ['the stored key is not on the app: it will be added'] });
+      items.push({
+        kind: 'credential',
+        name: secretKind,
+        action: 'update',
+        ownership: 'ours',
+        changes: [],
+        notes: ['the stored key is not on the app: it will be added'],
+      });
     } else {
       items.push({ kind: 'credential', name: secretKind, action: 'unchanged', ownership: 'ours', changes: [] });
     }
   }
 
   const server = observed.authServer;
-  items.push(owned(itemFor('authServer', names.authServer, server, server ? authServerChanges(spec, server, observed.adopted.authServer) : []), 'authServer', observed));
+  items.push(
+    owned(
+      itemFor(
+        'authServer',
+        names.authServer,
+        server,
+        server ? authServerChanges(spec, server, observed.adopted.authServer) : [],
+      ),
+      'authServer',
+      observed,
+    ),
+  );
 
   for (const scope of spec.scopes) {
     const existing = observed.scopes.find((s) => s.name === scope.name);
@@ -114,12 +174,32 @@ export function computePlan(spec: SetupSpec, observed: Observed): Plan {
   }
   for (const id of observed.staleScopeIds) {
     const stale = observed.scopes.find((s) => s.id === id);
-    items.push({ kind: 'scope', name: stale?.name ?? id, id, action: 'delete', ownership: 'ours', breaking: true, changes: [], notes: ['no longer in the setup'] });
+    items.push({
+      kind: 'scope',
+      name: stale?.name ?? id,
+      id,
+      action: 'delete',
+      ownership: 'ours',
+      breaking: true,
+      changes: [],
+      notes: ['no longer in the setup'],
+    });
   }
 
   const clientId = app ? clientIdOf(app) : undefined;
   const policy = observed.policy;
-  items.push(owned(itemFor('policy', names.policy, policy, policy ? policyChanges(spec, policy, clientId, observed.adopted.policy) : []), 'policy', observed));
+  items.push(
+    owned(
+      itemFor(
+        'policy',
+        names.policy,
+        policy,
+        policy ? policyChanges(spec, policy, clientId, observed.adopted.policy) : [],
+      ),
+      'policy',
+      observed,
+    ),
+  );
   const rule = observed.rule;
   items.push(itemFor('rule', names.rule, rule, rule ? ruleChanges(spec, rule) : []));
 

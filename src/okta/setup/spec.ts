@@ -58,13 +58,15 @@ function str(value: unknown, field: string, source: string): string | undefined 
 /** Validates and normalises a setup; every problem is a UsageError that names the field. */
 export function validateSpec(input: SpecInput, source = 'the setup'): SetupSpec {
   const name = str(input.name, 'name', source);
-  if (!name) throw new UsageError(`The setup needs a name (${source}).`, { hint: 'Pass --name, such as --name orders-api.' });
+  if (!name)
+    throw new UsageError(`The setup needs a name (${source}).`, { hint: 'Pass --name, such as --name orders-api.' });
   if (!NAME.test(name)) {
     throw new UsageError(`"${name}" is not a valid name.`, {
       hint: 'Use 1 to 64 letters, digits, spaces, ".", "_", ":", "(", ")" or "-", starting with a letter or digit.',
     });
   }
-  const audience = str(input.audience, 'audience', source) ?? `api://${name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`;
+  const audience =
+    str(input.audience, 'audience', source) ?? `api://${name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`;
   if (!audience || /\s/.test(audience) || audience.length > 1024) {
     throw new UsageError(`"${audience}" is not a valid audience.`, {
       hint: 'An audience is a URI without spaces, such as api://orders or https://api.example.com.',
@@ -83,9 +85,12 @@ export function validateSpec(input: SpecInput, source = 'the setup'): SetupSpec 
   if (defaultScope !== undefined) {
     const match = scopes.find((s) => s.name === defaultScope);
     if (!match) {
-      throw new UsageError(`The default scope "${defaultScope}" is not one of the scopes (${scopes.map((s) => s.name).join(', ')}).`, {
-        hint: 'Name one of the --scope values in --default-scope.',
-      });
+      throw new UsageError(
+        `The default scope "${defaultScope}" is not one of the scopes (${scopes.map((s) => s.name).join(', ')}).`,
+        {
+          hint: 'Name one of the --scope values in --default-scope.',
+        },
+      );
     }
     match.default = true;
   }
@@ -98,11 +103,20 @@ export function validateSpec(input: SpecInput, source = 'the setup'): SetupSpec 
   }
 
   const lifetimeRaw = input.tokenLifetimeMinutes ?? DEFAULT_TOKEN_LIFETIME_MINUTES;
-  const tokenLifetimeMinutes = typeof lifetimeRaw === 'string' && /^\d+$/.test(lifetimeRaw.trim()) ? Number(lifetimeRaw) : lifetimeRaw;
-  if (typeof tokenLifetimeMinutes !== 'number' || !Number.isInteger(tokenLifetimeMinutes) || tokenLifetimeMinutes < 5 || tokenLifetimeMinutes > 1440) {
-    throw new UsageError(`The token lifetime "${typeof lifetimeRaw === 'string' ? lifetimeRaw : JSON.stringify(lifetimeRaw)}" is not a whole number of minutes from 5 to 1440.`, {
-      hint: 'Okta access tokens live 5 minutes to 24 hours; pass --token-lifetime 60 for an hour.',
-    });
+  const tokenLifetimeMinutes =
+    typeof lifetimeRaw === 'string' && /^\d+$/.test(lifetimeRaw.trim()) ? Number(lifetimeRaw) : lifetimeRaw;
+  if (
+    typeof tokenLifetimeMinutes !== 'number' ||
+    !Number.isInteger(tokenLifetimeMinutes) ||
+    tokenLifetimeMinutes < 5 ||
+    tokenLifetimeMinutes > 1440
+  ) {
+    throw new UsageError(
+      `The token lifetime "${typeof lifetimeRaw === 'string' ? lifetimeRaw : JSON.stringify(lifetimeRaw)}" is not a whole number of minutes from 5 to 1440.`,
+      {
+        hint: 'Okta access tokens live 5 minutes to 24 hours; pass --token-lifetime 60 for an hour.',
+      },
+    );
   }
 
   const allClientsRaw = input.allClients ?? false;
@@ -111,7 +125,15 @@ export function validateSpec(input: SpecInput, source = 'the setup'): SetupSpec 
   const dpopRaw = input.dpop ?? false;
   if (typeof dpopRaw !== 'boolean') throw new UsageError(`dpop in ${source} must be true or false.`);
 
-  const spec: SetupSpec = { name, audience, description, scopes, authMethod, tokenLifetimeMinutes, allClients: allClientsRaw };
+  const spec: SetupSpec = {
+    name,
+    audience,
+    description,
+    scopes,
+    authMethod,
+    tokenLifetimeMinutes,
+    allClients: allClientsRaw,
+  };
   if (dpopRaw) spec.dpop = true;
   const defaults = scopes.filter((s) => s.default).map((s) => s.name);
   const chosenDefault = defaultScope ?? defaults[0];
@@ -133,7 +155,8 @@ function parseScopes(raw: unknown, source: string): ScopeSpec[] {
       const name = str(record.name, 'a scope name', source) ?? '';
       const description = str(record.description, `the description of scope ${name}`, source) ?? '';
       const isDefault = record.default ?? false;
-      if (typeof isDefault !== 'boolean') throw new UsageError(`"default" of scope ${name} in ${source} must be true or false.`);
+      if (typeof isDefault !== 'boolean')
+        throw new UsageError(`"default" of scope ${name} in ${source} must be true or false.`);
       scope = { name, description, default: isDefault };
     } else {
       throw new UsageError(`Each scope in ${source} must be a name or an object {name, description, default}.`);
@@ -145,13 +168,14 @@ function parseScopes(raw: unknown, source: string): ScopeSpec[] {
     }
     if (SYSTEM_SCOPES.includes(scope.name) || scope.name.startsWith('okta.')) {
       throw new UsageError(`"${scope.name}" is a scope Okta reserves.`, {
-        hint: 'Name your API\'s own scopes, such as orders:read; OIDC and okta.* scopes cannot be made.',
+        hint: "Name your API's own scopes, such as orders:read; OIDC and okta.* scopes cannot be made.",
       });
     }
     if (seen.has(scope.name)) throw new UsageError(`The scope "${scope.name}" is listed twice.`);
     seen.add(scope.name);
     if (!scope.description) scope.description = `${scope.name} (okta-m2m)`;
-    if (scope.description.length > 255) throw new UsageError(`The description of scope ${scope.name} is longer than 255 characters.`);
+    if (scope.description.length > 255)
+      throw new UsageError(`The description of scope ${scope.name} is longer than 255 characters.`);
     scopes.push(scope);
   }
   return scopes;
@@ -168,9 +192,23 @@ export function specFromFile(raw: unknown, file: string): SetupSpec {
   }
   const record = raw as Record<string, unknown>;
   if (record.version !== undefined && record.version !== 1) {
-    throw new UsageError(`${file} has version ${typeof record.version === 'string' ? record.version : JSON.stringify(record.version)}; this okta-m2m reads version 1.`);
+    throw new UsageError(
+      `${file} has version ${typeof record.version === 'string' ? record.version : JSON.stringify(record.version)}; this okta-m2m reads version 1.`,
+    );
   }
-  const known = new Set(['version', 'name', 'audience', 'description', 'scopes', 'defaultScope', 'authMethod', 'tokenLifetimeMinutes', 'allClients', 'dpop', '$schema']);
+  const known = new Set([
+    'version',
+    'name',
+    'audience',
+    'description',
+    'scopes',
+    'defaultScope',
+    'authMethod',
+    'tokenLifetimeMinutes',
+    'allClients',
+    'dpop',
+    '$schema',
+  ]);
   const unknown = Object.keys(record).filter((k) => !known.has(k));
   if (unknown.length) {
     throw new UsageError(`${file} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}.`, {
@@ -181,7 +219,12 @@ export function specFromFile(raw: unknown, file: string): SetupSpec {
 }
 
 /** Names of the objects init makes for a setup. Policy and rule live inside the setup's own server. */
-export function objectNames(spec: Pick<SetupSpec, 'name'>): { app: string; authServer: string; policy: string; rule: string } {
+export function objectNames(spec: Pick<SetupSpec, 'name'>): {
+  app: string;
+  authServer: string;
+  policy: string;
+  rule: string;
+} {
   return {
     app: spec.name,
     authServer: spec.name,

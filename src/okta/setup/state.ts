@@ -36,13 +36,27 @@ export function readOktaState(state: ProjectState, profile: string): OktaState |
   const raw = state.get(profile, 'okta');
   if (!isRecord(raw) || typeof raw.orgUrl !== 'string') return undefined;
   const out: OktaState = { orgUrl: raw.orgUrl };
-  for (const key of ['appId', 'clientId', 'authMethod', 'authServerId', 'issuer', 'tokenEndpoint', 'audience', 'defaultScope', 'keyId', 'policyId', 'ruleId'] as const) {
+  for (const key of [
+    'appId',
+    'clientId',
+    'authMethod',
+    'authServerId',
+    'issuer',
+    'tokenEndpoint',
+    'audience',
+    'defaultScope',
+    'keyId',
+    'policyId',
+    'ruleId',
+  ] as const) {
     const value = raw[key];
     if (typeof value === 'string' && value) (out as unknown as Record<string, string>)[key] = value;
   }
   if (Array.isArray(raw.scopes)) out.scopes = raw.scopes.filter((s): s is string => typeof s === 'string');
   if (isRecord(raw.scopeIds)) {
-    out.scopeIds = Object.fromEntries(Object.entries(raw.scopeIds).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    out.scopeIds = Object.fromEntries(
+      Object.entries(raw.scopeIds).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
   }
   if (raw.dpop === true) out.dpop = true;
   if (isRecord(raw.spec)) out.spec = raw.spec as unknown as SetupSpec;

@@ -68,7 +68,8 @@ export async function setupStatus(
     }
   }
   const complete = Boolean(spec && state.appId && state.authServerId && state.policyId && state.ruleId);
-  let token: SetupStatus['token'] = options.mint === false ? { checked: false } : { ok: false, error: 'init has not finished' };
+  let token: SetupStatus['token'] =
+    options.mint === false ? { checked: false } : { ok: false, error: 'init has not finished' };
   if (complete && state.clientId && state.tokenEndpoint && options.mint !== false) {
     const pkj = state.authMethod === 'private_key_jwt';
     const secret = pkj ? undefined : await secrets.get(secretRefs.clientSecret(profile, state.clientId));

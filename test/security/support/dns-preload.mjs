@@ -21,7 +21,9 @@ dns.lookup = function lookup(hostname, options, callback) {
 const realPromiseLookup = dns.promises.lookup;
 dns.promises.lookup = async function lookup(hostname, options) {
   if (typeof hostname === 'string' && FAKE.test(hostname)) {
-    return options && typeof options === 'object' && options.all ? [{ address: ADDRESS, family: 4 }] : { address: ADDRESS, family: 4 };
+    return options && typeof options === 'object' && options.all
+      ? [{ address: ADDRESS, family: 4 }]
+      : { address: ADDRESS, family: 4 };
   }
   return realPromiseLookup.call(this, hostname, options);
 };

@@ -13,21 +13,31 @@ export interface ServedProcess {
   stop(): Promise<void>;
 }
 
-export function serveProcess(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; input?: string } = {}): Promise<ServedProcess> {
+export function serveProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; input?: string } = {},
+): Promise<ServedProcess> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
-    for (const key of Object.keys(env)) if (key.startsWith('OKTA_M2M_') && !(options.env && key in options.env)) delete env[key];
+    for (const key of Object.keys(env))
+      if (key.startsWith('OKTA_M2M_') && !(options.env && key in options.env)) delete env[key];
     // A project folder of its own: serving scim-bridge records its bridge key in the project state there.
     const cwd = mkdtempSync(join(tmpdir(), 'okta-m2m-serve-process-'));
-    const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), cliPath, 'hook', 'serve', ...args], {
-      cwd,
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), cliPath, 'hook', 'serve', ...args],
+      {
+        cwd,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     let settled = false;
-    const closed = new Promise<void>((done) => child.once('close', () => done())).then(() => rmSync(cwd, { recursive: true, force: true }));
+    const closed = new Promise<void>((done) => child.once('close', () => done())).then(() =>
+      rmSync(cwd, { recursive: true, force: true }),
+    );
     const timer = setTimeout(() => {
       if (settled) return;
       settled = true;

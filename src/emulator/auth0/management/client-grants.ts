@@ -16,10 +16,14 @@ export function createGrant(tenant: Tenant, clientId: string, audience: string, 
   const { store } = tenant;
   if (!store.clients.has(clientId)) throw new ReplyError(notFound('The client does not exist', 'inexistent_client'));
   if (!store.resourceServerByIdentifier(audience)) {
-    throw new ReplyError(notFound(`No resource server found for the identifier ${audience}`, 'inexistent_resource_server'));
+    throw new ReplyError(
+      notFound(`No resource server found for the identifier ${audience}`, 'inexistent_resource_server'),
+    );
   }
   if (store.grantFor(clientId, audience)) {
-    throw new ReplyError(conflict('A client grant for the same client and audience already exists', 'client_grant_conflict'));
+    throw new ReplyError(
+      conflict('A client grant for the same client and audience already exists', 'client_grant_conflict'),
+    );
   }
   let id = tenant.ids.clientGrantId();
   while (store.clientGrants.has(id)) id = tenant.ids.clientGrantId();
@@ -32,10 +36,19 @@ export function clientGrantRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
   return [
     {
-      method: 'POST', path: '/api/v2/client-grants', scopes: ['create:client_grants'],
+      method: 'POST',
+      path: '/api/v2/client-grants',
+      scopes: ['create:client_grants'],
       handler: ({ body: raw }): Reply => {
         const body = requireObject(raw);
-        rejectUnknown(body, ['client_id', 'audience', 'scope', 'organization_usage', 'allow_any_organization', 'subject_type']);
+        rejectUnknown(body, [
+          'client_id',
+          'audience',
+          'scope',
+          'organization_usage',
+          'allow_any_organization',
+          'subject_type',
+        ]);
         const clientId = optString(body, 'client_id', { required: true })!;
         const audience = optString(body, 'audience', { required: true })!;
         const scope = optStringArray(body, 'scope');
@@ -46,7 +59,9 @@ export function clientGrantRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/v2/client-grants', scopes: ['read:client_grants'],
+      method: 'GET',
+      path: '/api/v2/client-grants',
+      scopes: ['read:client_grants'],
       handler: ({ url }) => {
         const audience = url.searchParams.get('audience');
         const clientId = url.searchParams.get('client_id');
@@ -57,11 +72,15 @@ export function clientGrantRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/v2/client-grants/:id', scopes: ['read:client_grants'],
+      method: 'GET',
+      path: '/api/v2/client-grants/:id',
+      scopes: ['read:client_grants'],
       handler: ({ params }) => json(find(tenant, params.id!)),
     },
     {
-      method: 'PATCH', path: '/api/v2/client-grants/:id', scopes: ['update:client_grants'],
+      method: 'PATCH',
+      path: '/api/v2/client-grants/:id',
+      scopes: ['update:client_grants'],
       handler: ({ params, body: raw }) => {
         const g = find(tenant, params.id!);
         const body = requireObject(raw);
@@ -73,7 +92,9 @@ export function clientGrantRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'DELETE', path: '/api/v2/client-grants/:id', scopes: ['delete:client_grants'],
+      method: 'DELETE',
+      path: '/api/v2/client-grants/:id',
+      scopes: ['delete:client_grants'],
       handler: ({ params }) => {
         const g = find(tenant, params.id!);
         store.clientGrants.delete(g.id);

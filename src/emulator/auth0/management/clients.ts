@@ -8,9 +8,21 @@ import { optString, optStringArray, pageOf, project, rejectUnknown, requireObjec
 
 const AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'];
 const WRITABLE = [
-  'name', 'description', 'app_type', 'grant_types', 'token_endpoint_auth_method', 'is_first_party', 'oidc_conformant',
-  'callbacks', 'allowed_origins', 'web_origins', 'allowed_logout_urls', 'client_metadata', 'jwt_configuration',
-  'logo_uri', 'client_secret',
+  'name',
+  'description',
+  'app_type',
+  'grant_types',
+  'token_endpoint_auth_method',
+  'is_first_party',
+  'oidc_conformant',
+  'callbacks',
+  'allowed_origins',
+  'web_origins',
+  'allowed_logout_urls',
+  'client_metadata',
+  'jwt_configuration',
+  'logo_uri',
+  'client_secret',
 ];
 
 const SUMMARY_FIELDS = ['client_id', 'app_type', 'name', 'description'];
@@ -46,7 +58,15 @@ function apply(c: Client, body: Record<string, unknown>): void {
   const method = optString(body, 'token_endpoint_auth_method');
   if (method !== undefined) {
     if (!AUTH_METHODS.includes(method)) {
-      throw new ReplyError({ status: 400, body: { statusCode: 400, error: 'Bad Request', message: `Payload validation error: 'No enum match for: "${method}"' on property token_endpoint_auth_method.`, errorCode: 'invalid_body' } });
+      throw new ReplyError({
+        status: 400,
+        body: {
+          statusCode: 400,
+          error: 'Bad Request',
+          message: `Payload validation error: 'No enum match for: "${method}"' on property token_endpoint_auth_method.`,
+          errorCode: 'invalid_body',
+        },
+      });
     }
     c.token_endpoint_auth_method = method;
   }
@@ -59,7 +79,7 @@ function apply(c: Client, body: Record<string, unknown>): void {
     c.client_metadata = { ...(body.client_metadata as Record<string, string>) };
   }
   if (body.jwt_configuration && typeof body.jwt_configuration === 'object') {
-    c.jwt_configuration = { ...c.jwt_configuration, ...(body.jwt_configuration) };
+    c.jwt_configuration = { ...c.jwt_configuration, ...body.jwt_configuration };
   }
 }
 
@@ -73,9 +93,10 @@ export function newClient(tenant: Tenant, body: Record<string, unknown>): Client
     client_secret: newClientSecret(),
     name: '',
     app_type: appType,
-    grant_types: appType === 'non_interactive'
-      ? ['client_credentials']
-      : ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
+    grant_types:
+      appType === 'non_interactive'
+        ? ['client_credentials']
+        : ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
     token_endpoint_auth_method: 'client_secret_post',
     is_first_party: true,
     oidc_conformant: true,
@@ -99,7 +120,9 @@ export function clientRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
   return [
     {
-      method: 'POST', path: '/api/v2/clients', scopes: ['create:clients'],
+      method: 'POST',
+      path: '/api/v2/clients',
+      scopes: ['create:clients'],
       handler: ({ body: raw }): Reply => {
         const body = requireObject(raw);
         rejectUnknown(body, WRITABLE);
@@ -111,28 +134,45 @@ export function clientRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/v2/clients', scopes: ['read:clients', 'read:client_keys', 'read:client_summary'],
+      method: 'GET',
+      path: '/api/v2/clients',
+      scopes: ['read:clients', 'read:client_keys', 'read:client_summary'],
       handler: ({ url, caller }) => {
         const types = url.searchParams.get('app_type')?.split(',').filter(Boolean);
         const firstParty = url.searchParams.get('is_first_party');
         const all = [...store.clients.values()].filter(
-          (c) => (!types || types.includes(c.app_type)) && (firstParty === null || String(c.is_first_party) === firstParty),
+          (c) =>
+            (!types || types.includes(c.app_type)) && (firstParty === null || String(c.is_first_party) === firstParty),
         );
-        return pageOf(url, 'clients', all.length, (s, e) => all.slice(s, e).map((c) => project(url, visibleClient(c, caller?.scopes))));
+        return pageOf(url, 'clients', all.length, (s, e) =>
+          all.slice(s, e).map((c) => project(url, visibleClient(c, caller?.scopes))),
+        );
       },
     },
     {
-      method: 'GET', path: '/api/v2/clients/:id', scopes: ['read:clients', 'read:client_keys', 'read:client_summary'],
+      method: 'GET',
+      path: '/api/v2/clients/:id',
+      scopes: ['read:clients', 'read:client_keys', 'read:client_summary'],
       handler: ({ params, url, caller }) => json(project(url, visibleClient(find(tenant, params.id!), caller?.scopes))),
     },
     {
-      method: 'PATCH', path: '/api/v2/clients/:id', scopes: ['update:clients', 'update:client_keys'],
+      method: 'PATCH',
+      path: '/api/v2/clients/:id',
+      scopes: ['update:clients', 'update:client_keys'],
       handler: ({ params, body: raw, caller }) => {
         const c = find(tenant, params.id!);
         const body = requireObject(raw);
         rejectUnknown(body, WRITABLE);
         if (body.client_secret !== undefined && !caller?.scopes.has('update:client_keys')) {
-          throw new ReplyError({ status: 403, body: { statusCode: 403, error: 'Forbidden', message: 'Insufficient scope, expected any of: update:client_keys', errorCode: 'insufficient_scope' } });
+          throw new ReplyError({
+            status: 403,
+            body: {
+              statusCode: 403,
+              error: 'Forbidden',
+              message: 'Insufficient scope, expected any of: update:client_keys',
+              errorCode: 'insufficient_scope',
+            },
+          });
         }
         apply(c, body);
         tenant.changed();
@@ -143,7 +183,9 @@ export function clientRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'DELETE', path: '/api/v2/clients/:id', scopes: ['delete:clients'],
+      method: 'DELETE',
+      path: '/api/v2/clients/:id',
+      scopes: ['delete:clients'],
       handler: ({ params }) => {
         const c = find(tenant, params.id!);
         store.clients.delete(c.client_id);
@@ -153,7 +195,9 @@ export function clientRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/v2/clients/:id/rotate-secret', scopes: ['update:client_keys'],
+      method: 'POST',
+      path: '/api/v2/clients/:id/rotate-secret',
+      scopes: ['update:client_keys'],
       handler: ({ params }) => {
         const c = find(tenant, params.id!);
         c.client_secret = newClientSecret();

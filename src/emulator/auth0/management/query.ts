@@ -8,7 +8,10 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new ReplyError(
-      badRequest(`Query validation error: 'Invalid value "${raw}" for ${name}; expected an integer from ${min} to ${max}' on property ${name}.`, 'invalid_query_string'),
+      badRequest(
+        `Query validation error: 'Invalid value "${raw}" for ${name}; expected an integer from ${min} to ${max}' on property ${name}.`,
+        'invalid_query_string',
+      ),
     );
   }
   return n;
@@ -22,7 +25,10 @@ function boolParam(url: URL, name: string): boolean {
 const encodeCursor = (offset: number): string => Buffer.from(`o:${offset}`).toString('base64url');
 function decodeCursor(from: string): number {
   const m = /^o:(\d+)$/.exec(Buffer.from(from, 'base64url').toString('utf8'));
-  if (!m) throw new ReplyError(badRequest("Query validation error: 'from' is not a valid checkpoint", 'invalid_query_string'));
+  if (!m)
+    throw new ReplyError(
+      badRequest("Query validation error: 'from' is not a valid checkpoint", 'invalid_query_string'),
+    );
   return Number(m[1]);
 }
 
@@ -65,7 +71,12 @@ export function pageOf<T>(
 export function project<T extends object>(url: URL, obj: T): Partial<T> {
   const fields = url.searchParams.get('fields');
   if (!fields) return obj;
-  const names = new Set(fields.split(',').map((f) => f.trim()).filter(Boolean));
+  const names = new Set(
+    fields
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
+  );
   const include = url.searchParams.get('include_fields') !== 'false';
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (names.has(k) === include) out[k] = v;
@@ -77,14 +88,21 @@ export function requireObject(body: Record<string, unknown> | undefined): Record
   return body;
 }
 
-export function optString(body: Record<string, unknown>, name: string, opts: { required?: boolean } = {}): string | undefined {
+export function optString(
+  body: Record<string, unknown>,
+  name: string,
+  opts: { required?: boolean } = {},
+): string | undefined {
   const v = body[name];
   if (v === undefined || v === null) {
-    if (opts.required) throw new ReplyError(badRequest(`Payload validation error: 'Missing required property: ${name}'.`));
+    if (opts.required)
+      throw new ReplyError(badRequest(`Payload validation error: 'Missing required property: ${name}'.`));
     return undefined;
   }
   if (typeof v !== 'string') {
-    throw new ReplyError(badRequest(`Payload validation error: 'Expected type string but found type ${typeof v}' on property ${name}.`));
+    throw new ReplyError(
+      badRequest(`Payload validation error: 'Expected type string but found type ${typeof v}' on property ${name}.`),
+    );
   }
   return v;
 }
@@ -101,6 +119,8 @@ export function optStringArray(body: Record<string, unknown>, name: string): str
 export function rejectUnknown(body: Record<string, unknown>, allowed: readonly string[]): void {
   const extra = Object.keys(body).filter((k) => !allowed.includes(k));
   if (extra.length > 0) {
-    throw new ReplyError(badRequest(`Payload validation error: 'Additional properties not allowed: ${extra.join(',')}'.`));
+    throw new ReplyError(
+      badRequest(`Payload validation error: 'Additional properties not allowed: ${extra.join(',')}'.`),
+    );
   }
 }

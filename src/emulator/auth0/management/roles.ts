@@ -32,7 +32,9 @@ export function roleRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
   return [
     {
-      method: 'GET', path: '/api/v2/roles', scopes: ['read:roles'],
+      method: 'GET',
+      path: '/api/v2/roles',
+      scopes: ['read:roles'],
       handler: ({ url }) => {
         const filter = url.searchParams.get('name_filter')?.toLowerCase();
         const all = [...store.roles.values()].filter((r) => !filter || r.name.toLowerCase().includes(filter));
@@ -40,21 +42,31 @@ export function roleRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/v2/roles', scopes: ['create:roles'],
+      method: 'POST',
+      path: '/api/v2/roles',
+      scopes: ['create:roles'],
       handler: ({ body: raw }): Reply => {
         const body = requireObject(raw);
         rejectUnknown(body, ['name', 'description']);
-        const role = createRole(tenant, optString(body, 'name', { required: true })!, optString(body, 'description') ?? '');
+        const role = createRole(
+          tenant,
+          optString(body, 'name', { required: true })!,
+          optString(body, 'description') ?? '',
+        );
         tenant.changed();
         return json(role, 200);
       },
     },
     {
-      method: 'GET', path: '/api/v2/roles/:id', scopes: ['read:roles'],
+      method: 'GET',
+      path: '/api/v2/roles/:id',
+      scopes: ['read:roles'],
       handler: ({ params }) => json(find(tenant, params.id!)),
     },
     {
-      method: 'DELETE', path: '/api/v2/roles/:id', scopes: ['delete:roles'],
+      method: 'DELETE',
+      path: '/api/v2/roles/:id',
+      scopes: ['delete:roles'],
       handler: ({ params }) => {
         const r = find(tenant, params.id!);
         store.roles.delete(r.id);
@@ -64,7 +76,9 @@ export function roleRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/v2/roles/:id/users', scopes: ['read:users', 'read:roles', 'read:role_members'],
+      method: 'GET',
+      path: '/api/v2/roles/:id/users',
+      scopes: ['read:users', 'read:roles', 'read:role_members'],
       handler: ({ params, url }) => {
         const r = find(tenant, params.id!);
         const ids = store.roleMembers.get(r.id)?.ids ?? [];
@@ -80,7 +94,9 @@ export function roleRoutes(tenant: Tenant): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/v2/roles/:id/users', scopes: ['create:role_members'],
+      method: 'POST',
+      path: '/api/v2/roles/:id/users',
+      scopes: ['create:role_members'],
       handler: ({ params, body: raw }) => {
         const r = find(tenant, params.id!);
         const body = requireObject(raw);

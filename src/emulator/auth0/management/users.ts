@@ -21,7 +21,9 @@ export function userRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
   return [
     {
-      method: 'GET', path: '/api/v2/users', scopes: ['read:users'],
+      method: 'GET',
+      path: '/api/v2/users',
+      scopes: ['read:users'],
       handler: ({ url }) => {
         const email = emailQuery(url.searchParams.get('q'));
         if (email) {
@@ -30,18 +32,26 @@ export function userRoutes(tenant: Tenant): Route[] {
         }
         // Without a filter: a lazy view, so paging 50,000 users never copies them all.
         const ids = [...store.users.keys()];
-        return pageOf(url, 'users', ids.length, (s, e) => ids.slice(s, e).map((id) => project(url, store.users.get(id)!)));
+        return pageOf(url, 'users', ids.length, (s, e) =>
+          ids.slice(s, e).map((id) => project(url, store.users.get(id)!)),
+        );
       },
     },
     {
-      method: 'GET', path: '/api/v2/users/:id', scopes: ['read:users'],
+      method: 'GET',
+      path: '/api/v2/users/:id',
+      scopes: ['read:users'],
       handler: ({ params, url }) => json(project(url, find(tenant, params.id!))),
     },
     {
-      method: 'GET', path: '/api/v2/users-by-email', scopes: ['read:users'],
+      method: 'GET',
+      path: '/api/v2/users-by-email',
+      scopes: ['read:users'],
       handler: ({ url }) => {
         const email = (url.searchParams.get('email') ?? '').toLowerCase();
-        return json([...store.users.values()].filter((u) => u.email.toLowerCase() === email).map((u) => project(url, u)));
+        return json(
+          [...store.users.values()].filter((u) => u.email.toLowerCase() === email).map((u) => project(url, u)),
+        );
       },
     },
   ];
