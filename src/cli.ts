@@ -1,5 +1,5 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import { registerCommands, commandTree } from './commands/index.js';
+import { NotLoaded, commandTree, registerCommands, selectionOf, type Selection } from './commands/index.js';
 import { examples } from './commands/define.js';
 import { seconds } from './commands/options.js';
 import { Context, DEFAULT_TIMEOUT_SECONDS, type Factories, type GlobalOptions, type Io } from './context.js';
@@ -52,10 +52,16 @@ function globalsOf(options: ProgramOptions): GlobalOptions {
 }
 
 /**
- * The program. `usageErrors` receives commander's own usage messages instead of stderr (for --json, where an
- * error is one JSON object); without it they are printed as commander words them.
+ * The program, with the commands `selection` needs (default: all). `usageErrors` receives commander's own usage
+ * messages instead of stderr (for --json, where an error is one JSON object); without it they are printed as
+ * commander words them.
  */
-export function buildProgram(io: Io, factories: Partial<Factories> = {}, usageErrors?: (message: string) => void) {
+export async function buildProgram(
+  io: Io,
+  factories: Partial<Factories> = {},
+  usageErrors?: (message: string) => void,
+  selection?: Selection,
+) {
   const program = globalOptions()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -65,7 +71,7 @@ export function buildProgram(io: Io, factories: Partial<Factories> = {}, usageEr
     })
     .exitOverride();
   if (!usageErrors) program.showHelpAfterError(`(${USAGE_HINT})`);
-  registerCommands(program, () => new Context(io, globalsOf(program.opts()), factories));
+  await registerCommands(program, () => new Context(io, globalsOf(program.opts()), factories), selection);
   program.addHelpText('after', () => `${commandTree(program)}${EXAMPLES}`);
   return program;
 }
@@ -86,9 +92,16 @@ export async function main(
 ): Promise<number> {
   const json = flagGiven(argv, '--json');
   let usageMessage: string | undefined;
-  const program = buildProgram(io, factories, json ? (text) => (usageMessage ??= text) : undefined);
+  const usageErrors = json ? (text: string) => (usageMessage ??= text) : undefined;
+  let program = await buildProgram(io, factories, usageErrors, selectionOf(argv.slice(2)));
   try {
-    await program.parseAsync([...argv]);
+    try {
+      await program.parseAsync([...argv]);
+    } catch (thrown) {
+      if (!(thrown instanceof NotLoaded)) throw thrown;
+      program = await buildProgram(io, factories, usageErrors);
+      await program.parseAsync([...argv]);
+    }
     return ExitCode.ok;
   } catch (thrown) {
     if (thrown instanceof ExitWith) return thrown.code;

@@ -1,107 +1,196 @@
-import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { bind, type MakeContext } from './define.js';
-import * as auth0Destroy from './auth0/destroy.js';
-import * as auth0Init from './auth0/init.js';
-import * as auth0Login from './auth0/login.js';
-import * as auth0Status from './auth0/status.js';
-import * as completion from './completion.js';
-import * as destroy from './destroy.js';
-import * as emulatorStart from './emulator/start.js';
-import * as hookBuild from './hook/build.js';
-import * as hookDeploy from './hook/deploy.js';
-import * as hookRemove from './hook/remove.js';
-import * as hookServe from './hook/serve.js';
-import * as init from './init.js';
-import * as login from './login.js';
-import * as logout from './logout.js';
-import * as profilesList from './profiles/list.js';
-import * as profilesRemove from './profiles/remove.js';
-import * as profilesStatus from './profiles/status.js';
-import * as secretShow from './secret/show.js';
-import * as profilesUse from './profiles/use.js';
-import * as rotateKey from './rotate/key.js';
-import * as rotateSecret from './rotate/secret.js';
-import * as scimTokenDecode from './scim-token/decode.js';
-import * as scimTokenEncode from './scim-token/encode.js';
-import * as status from './status.js';
-import * as syncAuth0Role from './sync/auth0-role.js';
-import * as tokenDecode from './token/decode.js';
-import * as tokenGet from './token/get.js';
-import * as tokenProof from './token/proof.js';
-import * as tokenVerify from './token/verify.js';
+import { Command, type CommandUnknownOpts, type OptionValues } from '@commander-js/extra-typings';
+import { bind, type MakeContext, type Run } from './define.js';
+
+/** Loads a verb's module and gives its Command the action that runs it. */
+type VerbLoader = (make: MakeContext, program: CommandUnknownOpts) => Promise<CommandUnknownOpts>;
+
+function verb<Args extends unknown[], Opts extends OptionValues>(
+  load: () => Promise<{ command: () => Command<Args, Opts>; run: Run<Args, Opts> }>,
+): VerbLoader {
+  return async (make) => {
+    const { command, run } = await load();
+    return bind(command(), run, make);
+  };
+}
+
+interface Group {
+  description: string;
+  verbs: Record<string, VerbLoader>;
+  /** The verb that runs when the group is given alone (`okta-m2m profiles`). */
+  defaultVerb?: string;
+}
+
+// One chunk per group when bundled: a verb and its siblings come in one file, not one file each.
+const topLevelVerbs = () => import('./top-level-verbs.js');
+const profilesVerbs = () => import('./profiles/verbs.js');
+const secretVerbs = () => import('./secret/verbs.js');
+const rotateVerbs = () => import('./rotate/verbs.js');
+const tokenVerbs = () => import('./token/verbs.js');
+const scimTokenVerbs = () => import('./scim-token/verbs.js');
+const hookVerbs = () => import('./hook/verbs.js');
+const auth0Verbs = () => import('./auth0/verbs.js');
+const syncVerbs = () => import('./sync/verbs.js');
+const emulatorVerbs = () => import('./emulator/verbs.js');
 
 /**
- * Every command, in the order a newcomer meets them (--help lists them so). Each verb's file holds its Command and
- * its run(); the files import only light modules, and the Okta, Auth0 and AWS SDKs, the prompts and the emulator
- * load inside run(), so `--help` and `scim-token` start fast.
+ * Every command, in the order a newcomer meets them (--help lists them so): a verb, or a group of verbs. Each verb's
+ * file holds its Command and its run(), and is loaded only when the command line names it (or a help that lists it),
+ * so `okta-m2m token get` parses the token get module and nothing of `hook`, `auth0` or `login`.
  */
-export function registerCommands(program: CommandUnknownOpts, make: MakeContext): void {
-  const group = (name: string, description: string, ...verbs: CommandUnknownOpts[]) => {
-    const parent = new Command(name).description(description);
-    for (const verb of verbs) parent.addCommand(verb);
-    program.addCommand(parent);
-    return parent;
-  };
+const COMMANDS: Record<string, VerbLoader | Group> = {
+  login: verb(async () => (await topLevelVerbs()).login),
+  profiles: {
+    description: 'list, switch and remove connection profiles',
+    verbs: {
+      list: verb(async () => (await profilesVerbs()).list),
+      use: verb(async () => (await profilesVerbs()).use),
+      remove: verb(async () => (await profilesVerbs()).remove),
+      status: verb(async () => (await profilesVerbs()).status),
+    },
+    defaultVerb: 'list',
+  },
+  logout: verb(async () => (await topLevelVerbs()).logout),
+  init: verb(async () => (await topLevelVerbs()).init),
+  destroy: verb(async () => (await topLevelVerbs()).destroy),
+  status: verb(async () => (await topLevelVerbs()).status),
+  secret: {
+    description: 'hand a consumer its client secret',
+    verbs: { show: verb(async () => (await secretVerbs()).show) },
+  },
+  rotate: {
+    description: 'replace a client secret or key without downtime (two overlap, then the old one goes)',
+    verbs: { secret: verb(async () => (await rotateVerbs()).secret), key: verb(async () => (await rotateVerbs()).key) },
+  },
+  token: {
+    description: 'get, decode and verify access tokens; make proofs for DPoP',
+    verbs: {
+      get: verb(async () => (await tokenVerbs()).get),
+      proof: verb(async () => (await tokenVerbs()).proof),
+      decode: verb(async () => (await tokenVerbs()).decode),
+      verify: verb(async () => (await tokenVerbs()).verify),
+    },
+  },
+  'scim-token': {
+    description: 'make and read the SCIM bridge token an Okta SCIM app sends to the bridge Lambda',
+    verbs: {
+      encode: verb(async () => (await scimTokenVerbs()).encode),
+      decode: verb(async () => (await scimTokenVerbs()).decode),
+    },
+  },
+  hook: {
+    description: 'build, serve and deploy the Lambda templates (scim-bridge, token-hook)',
+    verbs: {
+      build: verb(async () => (await hookVerbs()).build),
+      serve: verb(async () => (await hookVerbs()).serve),
+      deploy: verb(async () => (await hookVerbs()).deploy),
+      remove: verb(async () => (await hookVerbs()).remove),
+    },
+  },
+  auth0: {
+    description: 'the same setup on Auth0: an API, a machine-to-machine application and its grant',
+    verbs: {
+      login: verb(async () => (await auth0Verbs()).login),
+      init: verb(async () => (await auth0Verbs()).init),
+      destroy: verb(async () => (await auth0Verbs()).destroy),
+      status: verb(async () => (await auth0Verbs()).status),
+    },
+  },
+  sync: {
+    description: "provision an Auth0 role's users into an Okta group",
+    verbs: { 'auth0-role': verb(async () => (await syncVerbs()).auth0Role) },
+  },
+  emulator: {
+    description: 'a local Okta org (and Auth0 tenant) over real HTTP, for trying and testing',
+    verbs: { start: verb(async () => (await emulatorVerbs()).start) },
+  },
+  // The completion script is made from the whole tree, so naming `completion` loads every command.
+  completion: async (make, program) => {
+    const { completion } = await topLevelVerbs();
+    return bind(completion.command(), (ctx, _opts, shell) => completion.run(ctx, { program }, shell), make);
+  },
+};
 
-  program.addCommand(bind(login.command(), login.run, make));
-  group('profiles', 'list, switch and remove connection profiles')
-    .addCommand(bind(profilesList.command(), profilesList.run, make), { isDefault: true })
-    .addCommand(bind(profilesUse.command(), profilesUse.run, make))
-    .addCommand(bind(profilesRemove.command(), profilesRemove.run, make))
-    .addCommand(bind(profilesStatus.command(), profilesStatus.run, make));
-  program.addCommand(bind(logout.command(), logout.run, make));
-  program.addCommand(bind(init.command(), init.run, make));
-  program.addCommand(bind(destroy.command(), destroy.run, make));
-  program.addCommand(bind(status.command(), status.run, make));
-  group('secret', 'hand a consumer its client secret', bind(secretShow.command(), secretShow.run, make));
-  group(
-    'rotate',
-    'replace a client secret or key without downtime (two overlap, then the old one goes)',
-    bind(rotateSecret.command(), rotateSecret.run, make),
-    bind(rotateKey.command(), rotateKey.run, make),
+/** Which commands a command line needs: the verb it names, or all of a group or of the tree where help lists them. */
+export interface Selection {
+  /** The top-level command named, if any; undefined: the top-level help (or an unknown command). */
+  name?: string;
+  /** The verb of that group named, if any; undefined: the whole group. */
+  verb?: string;
+  /** Every command, for the completion script and for a command line this selection can't read. */
+  all?: boolean;
+}
+
+/** Global options that take a value: the word after them is not a command. */
+const VALUED_GLOBALS = new Set(['-p', '--profile', '--timeout']);
+
+/**
+ * Reads from the arguments which command they name, the way commander will: global options (and the value of those
+ * that take one) come before the command's name. Anything it can't read surely (combined short flags) selects all.
+ */
+export function selectionOf(args: readonly string[]): Selection {
+  const words: string[] = [];
+  for (let i = 0; i < args.length && words.length < 3; i++) {
+    const arg = args[i]!;
+    if (arg === '--') break;
+    if (arg.startsWith('-')) {
+      if (words.length > 0) break;
+      if (/^-[a-zA-Z]{2,}$/.test(arg)) return { all: true };
+      if (VALUED_GLOBALS.has(arg)) i++;
+      continue;
+    }
+    words.push(arg);
+  }
+  if (words[0] === 'help') words.shift();
+  const [name, verbName] = words;
+  if (name === undefined || !(name in COMMANDS)) return {};
+  if (name === 'completion') return { all: true };
+  const entry = COMMANDS[name]!;
+  if (typeof entry === 'function' || verbName === undefined || !(verbName in entry.verbs)) return { name };
+  return { name, verb: verbName };
+}
+
+/**
+ * Adds the commands a selection needs to the program, and the others as names with their descriptions (what the
+ * top-level help lists). A command left unloaded that is reached anyway (an argument list read wrongly) throws
+ * NotLoaded, and main parses again with every command.
+ */
+export async function registerCommands(
+  program: CommandUnknownOpts,
+  make: MakeContext,
+  selection: Selection = { all: true },
+): Promise<void> {
+  const topLevelHelp = !selection.all && selection.name === undefined;
+  const added = await Promise.all(
+    Object.entries(COMMANDS).map(async ([name, entry]) => {
+      const wanted = selection.all || selection.name === name;
+      if (typeof entry === 'function') return wanted || topLevelHelp ? entry(make, program) : unloaded(name);
+
+      const group = new Command(name).description(entry.description);
+      const verbs = await Promise.all(
+        Object.entries(entry.verbs).map(([verbName, load]) =>
+          wanted && (selection.verb === undefined || selection.verb === verbName)
+            ? load(make, program)
+            : Promise.resolve(unloaded(verbName)),
+        ),
+      );
+      for (const command of verbs) group.addCommand(command, { isDefault: command.name() === entry.defaultVerb });
+      return group;
+    }),
   );
-  group(
-    'token',
-    'get, decode and verify access tokens; make proofs for DPoP',
-    bind(tokenGet.command(), tokenGet.run, make),
-    bind(tokenProof.command(), tokenProof.run, make),
-    bind(tokenDecode.command(), tokenDecode.run, make),
-    bind(tokenVerify.command(), tokenVerify.run, make),
-  );
-  group(
-    'scim-token',
-    'make and read the SCIM bridge token an Okta SCIM app sends to the bridge Lambda',
-    bind(scimTokenEncode.command(), scimTokenEncode.run, make),
-    bind(scimTokenDecode.command(), scimTokenDecode.run, make),
-  );
-  group(
-    'hook',
-    'build, serve and deploy the Lambda templates (scim-bridge, token-hook)',
-    bind(hookBuild.command(), hookBuild.run, make),
-    bind(hookServe.command(), hookServe.run, make),
-    bind(hookDeploy.command(), hookDeploy.run, make),
-    bind(hookRemove.command(), hookRemove.run, make),
-  );
-  group(
-    'auth0',
-    'the same setup on Auth0: an API, a machine-to-machine application and its grant',
-    bind(auth0Login.command(), auth0Login.run, make),
-    bind(auth0Init.command(), auth0Init.run, make),
-    bind(auth0Destroy.command(), auth0Destroy.run, make),
-    bind(auth0Status.command(), auth0Status.run, make),
-  );
-  group(
-    'sync',
-    "provision an Auth0 role's users into an Okta group",
-    bind(syncAuth0Role.command(), syncAuth0Role.run, make),
-  );
-  group(
-    'emulator',
-    'a local Okta org (and Auth0 tenant) over real HTTP, for trying and testing',
-    bind(emulatorStart.command(), emulatorStart.run, make),
-  );
-  program.addCommand(bind(completion.command(), (ctx, _opts, shell) => completion.run(ctx, { program }, shell), make));
+  for (const command of added) program.addCommand(command);
   inheritSettings(program);
+}
+
+/** Thrown by a command that was not loaded: the selection was read wrongly, and main starts again with all. */
+export class NotLoaded extends Error {}
+
+function unloaded(name: string): CommandUnknownOpts {
+  return new Command(name)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw new NotLoaded(name);
+    });
 }
 
 /** What `program.command()` would have copied (output, exit override, help after errors) to commands made apart. */

@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
+import { NotLoaded, selectionOf } from '../../src/commands/index.js';
 import { repoRoot } from '../support/index.js';
 import { runCliInProcess } from '../support/index.js';
 
@@ -15,7 +16,7 @@ function leaves(command: CommandUnknownOpts, path: string[] = []): string[][] {
 }
 
 const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: repoRoot };
-const LEAVES = leaves(buildProgram(io));
+const LEAVES = leaves(await buildProgram(io));
 
 describe('every command', () => {
   it('the tree has the 29 verbs', () => {
@@ -114,5 +115,39 @@ describe('the modules the CLI can load', () => {
       "import { a } from './a.js';\nimport type { B } from './b.js';\nexport { c } from './c.js';\nawait import('./d.js');\n";
     const found = [...text.matchAll(IMPORT)].map((m) => m[1]);
     expect(found).toEqual(['./a.js', './c.js', './d.js']);
+  });
+});
+
+describe('which commands a command line loads', () => {
+  it.each([
+    [['token', 'get', '--raw'], { name: 'token', verb: 'get' }],
+    [['--json', '-p', 'prod', '--timeout', '5', 'init', '--yes'], { name: 'init' }],
+    [['--profile', 'token', 'status'], { name: 'status' }],
+    [['help', 'token'], { name: 'token' }],
+    [['token', '--help'], { name: 'token' }],
+    [['profiles'], { name: 'profiles' }],
+    [['token', 'nope'], { name: 'token' }],
+    [['--help'], {}],
+    [[], {}],
+    [['tokn', 'get'], {}],
+    [['completion', 'bash'], { all: true }],
+    // Combined short flags may hide a value ("-yp prod"): read as needing everything, not guessed.
+    [['-yp', 'prod', 'token', 'get'], { all: true }],
+  ])('%j selects %j', (args, selection) => {
+    expect(selectionOf(args)).toEqual(selection);
+  });
+
+  it('a command left unloaded says so when reached, for main to parse again with every command', async () => {
+    const program = await buildProgram(io, {}, undefined, { name: 'init' });
+    await expect(program.parseAsync(['node', 'okta-m2m', 'logout', '--yes'])).rejects.toBeInstanceOf(NotLoaded);
+  });
+
+  it('the top-level help is the same whether the tree is loaded in full or only what it lists', async () => {
+    const lazy = await runCliInProcess(['--help']);
+    const program = await buildProgram(io);
+    let full = '';
+    program.configureOutput({ writeOut: (text) => (full += text) });
+    program.outputHelp();
+    expect(lazy.stdout).toBe(full);
   });
 });
