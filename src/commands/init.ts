@@ -116,13 +116,15 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
   const spec = desired;
   if (options.save !== undefined) await saveSpecFile(ctx, options.save, spec);
 
-  const [{ observe }, { computePlan }, { credentialLookup }, { apply }, { outputsOf }] = await Promise.all([
-    import('../okta/setup/observe.js'),
-    import('../okta/setup/plan.js'),
-    import('../okta/setup/status.js'),
-    import('../okta/setup/apply.js'),
-    import('../okta/setup/outputs.js'),
-  ]);
+  const [{ observe }, { computePlan }, { credentialLookup }, { apply }, { outputsOf }, { startKeychainPreflight }] =
+    await Promise.all([
+      import('../okta/setup/observe.js'),
+      import('../okta/setup/plan.js'),
+      import('../okta/setup/status.js'),
+      import('../okta/setup/apply.js'),
+      import('../okta/setup/outputs.js'),
+      import('../reconcile/keychain-preflight.js'),
+    ]);
   const client = await ctx.okta();
   if (recorded && recorded.orgUrl !== client.orgUrl) {
     ctx.ui.warn(
@@ -130,6 +132,8 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
     );
   }
   ctx.ui.progress(`reading what exists in ${client.orgUrl} ...`);
+  // A first run will keep a new credential: the keychain is checked while the reads are on the wire.
+  if (!options.dryRun && !recorded?.clientId) startKeychainPreflight(ctx.secrets, name);
   const observed = await observe(client, spec, recorded, credentialLookup(ctx.secrets, name), {
     adopt: Boolean(options.adopt),
   });

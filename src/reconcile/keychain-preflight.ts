@@ -11,8 +11,20 @@ export async function keychainPreflight(
   refusal: { message: string; hint: string },
 ): Promise<void> {
   try {
-    await secrets.probe(`${profile}/probe`);
+    await secrets.probe(probeAccount(profile));
   } catch (error) {
     throw new SecretStoreError(refusal.message, { hint: refusal.hint, cause: error });
   }
+}
+
+/**
+ * Starts the check before it is needed (a first init, while its reads are on the wire): the keychain's answer, a
+ * D-Bus round trip or two, is then ready when keychainPreflight asks. A failure waits for keychainPreflight to report.
+ */
+export function startKeychainPreflight(secrets: SecretStore, profile: string): void {
+  secrets.probe(probeAccount(profile)).catch(() => undefined);
+}
+
+function probeAccount(profile: string): string {
+  return `${profile}/probe`;
 }

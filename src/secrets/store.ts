@@ -14,6 +14,8 @@ export interface SecretBackend {
  * registered with the redactor, so it cannot reach output by accident afterwards.
  */
 export class SecretStore {
+  private readonly probes = new Map<string, Promise<void>>();
+
   constructor(
     private readonly backend: SecretBackend,
     private readonly env: NodeJS.ProcessEnv = process.env,
@@ -54,9 +56,17 @@ export class SecretStore {
    * Whether the keychain itself can keep a new secret: writes and deletes a neutral entry (an environment variable
    * provides a secret that exists; it cannot keep a new one). Throws what the keychain threw.
    */
-  async probe(account: string): Promise<void> {
-    await this.backend.set(account, 'probe');
-    await this.backend.delete(account);
+  probe(account: string): Promise<void> {
+    // Once a run: a command may start the check early, while its reads are on the wire, and await it later.
+    let probed = this.probes.get(account);
+    if (!probed) {
+      probed = (async () => {
+        await this.backend.set(account, 'probe');
+        await this.backend.delete(account);
+      })();
+      this.probes.set(account, probed);
+    }
+    return probed;
   }
 
   private async guard<T>(ref: SecretRef, operation: () => Promise<T>): Promise<T> {

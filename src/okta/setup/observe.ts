@@ -68,6 +68,10 @@ export async function observe(
           ids.policyId && ids.ruleId ? settle(getRule(client, recordedServer, ids.policyId, ids.ruleId)) : undefined,
       }
     : undefined;
+  // The keychain is asked about the recorded client's credential while those reads are on the wire.
+  const pkj = spec.authMethod === 'private_key_jwt';
+  const earlyKid = pkj && ids?.clientId ? settle(credentials.privateKeyId(ids.clientId)) : undefined;
+  const earlySecret = !pkj && ids?.clientId ? settle(credentials.hasSecret(ids.clientId)) : undefined;
   const [app, authServer] = await Promise.all([
     findApp(client, names.app, ids?.appId, recordedNames.app),
     findAuthServer(client, names.authServer, ids?.authServerId, recordedNames.authServer),
@@ -117,8 +121,9 @@ export async function observe(
   let credential: CredentialState = 'missing';
   const clientId = app ? clientIdOf(app) : undefined;
   if (app && clientId) {
-    if (spec.authMethod === 'private_key_jwt') {
-      const storedKid = await credentials.privateKeyId(clientId);
+    const recordedClient = clientId === ids?.clientId;
+    if (pkj) {
+      const storedKid = recordedClient && earlyKid ? await settled(earlyKid) : await credentials.privateKeyId(clientId);
       const recordedKid = ids?.clientId === clientId ? ids.keyId : undefined;
       const onApp = jwkIdsOf(app);
       credential = !storedKid
@@ -127,7 +132,9 @@ export async function observe(
           ? 'present'
           : 'key-not-registered';
     } else {
-      credential = (await credentials.hasSecret(clientId)) ? 'present' : 'missing';
+      const present =
+        recordedClient && earlySecret ? await settled(earlySecret) : await credentials.hasSecret(clientId);
+      credential = present ? 'present' : 'missing';
     }
   }
   if (policy?.id && !isMarked(policy.description)) {
