@@ -1,5 +1,4 @@
 import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { UsageError } from '../errors.js';
 import { registerSecret } from '../secrets/redact.js';
 
@@ -89,6 +88,8 @@ export async function clientAssertion(input: {
   const lifetime = Math.min(input.lifetimeSec ?? ASSERTION_LIFETIME_SEC, ASSERTION_LIFETIME_SEC);
   const header: { alg: SigningAlg; typ: 'JWT'; kid?: string } = { alg: input.key.alg, typ: 'JWT' };
   if (input.key.kid) header.kid = input.key.kid;
+  // jose (60 KB) only where a JWT is signed: client_secret_basic and _post never need it.
+  const { SignJWT } = await import('jose');
   const assertion = await new SignJWT({})
     .setProtectedHeader(header)
     .setIssuer(input.clientId)

@@ -70,9 +70,13 @@ export const command = () =>
 export type GetOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: GetOptions): Promise<void> {
-  const { parseAuthMethod } = await import('../../oauth/client-auth.js');
-  const { parseProvider } = await import('../../oauth/client-credentials.js');
-  const { oktaDefaults, auth0Defaults, resolveTokenSettings } = await import('../../oauth/defaults.js');
+  const [{ parseAuthMethod }, { parseProvider }, { oktaDefaults, auth0Defaults, resolveTokenSettings }, discovery] =
+    await Promise.all([
+      import('../../oauth/client-auth.js'),
+      import('../../oauth/client-credentials.js'),
+      import('../../oauth/defaults.js'),
+      import('../../oauth/discovery.js'),
+    ]);
 
   const profile = await ctx.profileName();
   const state = await ctx.state();
@@ -110,9 +114,7 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
   }
   const extraParams = parseParams(options.param);
   const spec: TokenRequestSpec = {
-    tokenEndpoint: await (
-      await import('../../oauth/discovery.js')
-    ).resolveTokenEndpoint(settings, {
+    tokenEndpoint: await discovery.resolveTokenEndpoint(settings, {
       allowCrossOrigin: Boolean(options.allowCrossOrigin),
       timeoutMs: ctx.globals.timeoutMs,
     }),
@@ -151,11 +153,14 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
     settings.keyId,
     dpop,
   );
-  const jwt = await import('../../oauth/jwt.js');
-  if (settings.provider === 'okta' && settings.audience) warnOnAudience(ctx, jwt, token, settings.audience);
-  const bound = jkt ? dpopBinding(ctx, jwt, token, jkt) : undefined;
+  const summary = !ctx.ui.json && !options.raw && ctx.ui.stdoutIsTTY;
+  const checkAudience = settings.provider === 'okta' && settings.audience;
+  // Decoding the token (jose) only where something is read from it.
+  const jwt = checkAudience || jkt || summary ? await import('../../oauth/jwt.js') : undefined;
+  if (jwt && checkAudience) warnOnAudience(ctx, jwt, token, checkAudience);
+  const bound = jwt && jkt ? dpopBinding(ctx, jwt, token, jkt) : undefined;
   if (ctx.ui.json) ctx.ui.secretResult(JSON.stringify(token, null, 2));
-  else if (options.raw || !ctx.ui.stdoutIsTTY) {
+  else if (!summary || !jwt) {
     ctx.ui.secretResult(token.access_token);
     if (bound) ctx.ui.info(`token_type: ${printable(token.token_type)}, cnf.jkt: ${bound}`);
   } else {
@@ -173,8 +178,12 @@ async function obtainToken(
   keyId: string | undefined,
   dpop: boolean,
 ): Promise<{ token: TokenResponse; cached: boolean; jkt?: string | undefined }> {
-  const { TokenCache, cacheKey, credentialFingerprint, toResponse } = await import('../../oauth/token-cache.js');
-  const { requestToken } = await import('../../oauth/client-credentials.js');
+  const [{ TokenCache, cacheKey, credentialFingerprint, toResponse }, { requestToken }, { HttpClient }] =
+    await Promise.all([
+      import('../../oauth/token-cache.js'),
+      import('../../oauth/client-credentials.js'),
+      import('../../http/client.js'),
+    ]);
   let useCache = options.cache !== false;
   const cache = new TokenCache(ctx.secrets, profile);
   const auth = await clientAuth(ctx, options, profile, spec, method, keyId);
@@ -202,7 +211,7 @@ async function obtainToken(
     auth,
     timeoutMs: ctx.globals.timeoutMs,
     ...(dpopKey ? { dpop: dpopKey.prover, dpopNonces: new (await import('../../oauth/dpop.js')).DpopNonces() } : {}),
-    http: new (await import('../../http/client.js')).HttpClient(ctx.httpOptions()),
+    http: new HttpClient(ctx.httpOptions()),
   });
   if (useCache) await cache.set(key, token).catch(cacheUnavailable);
   return { token, cached: false, jkt };
