@@ -83,12 +83,30 @@ const SPEC_FLAGS = [
 ] as const;
 
 export async function run(ctx: Context, options: InitOptions): Promise<void> {
+  // The modules the run uses load together, not one after another as it reaches them (a failure is reported where
+  // the module is used).
+  Promise.all([
+    import('./project-lock.js'),
+    import('../config/lock.js'),
+    import('./init-okta-api.js'),
+    import('../okta/okta-api/setup.js'),
+    import('../okta/setup/state.js'),
+    import('../okta/setup/observe.js'),
+    import('../okta/setup/plan.js'),
+    import('../okta/setup/status.js'),
+    import('../okta/setup/apply.js'),
+    import('../okta/setup/outputs.js'),
+    import('../reconcile/keychain-preflight.js'),
+  ]).catch(() => undefined);
   if (options.dryRun) return execute(ctx, options);
   const { withCommandLock } = await import('./project-lock.js');
   return withCommandLock(ctx, 'init', () => execute(ctx, options));
 }
 
 async function execute(ctx: Context, options: InitOptions): Promise<void> {
+  // Once the lock is held (so it reads what a run before this one wrote): the connection, with the keychain read of
+  // the profile's credential, is made while the run reads its files; its failure is reported where it is awaited.
+  ctx.okta().catch(() => undefined);
   const oktaApi = await import('./init-okta-api.js');
   if (
     options.oktaApi ||
