@@ -65,8 +65,8 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
     const { uncovered } = customRoleFor(scopes, admin.orgUrl);
     if (uncovered.length) {
       ctx.ui.warn(
-        `no custom admin role permission okta-m2m can rely on covers ${uncovered.join(' ')} (for inline hooks, Okta's okta.inlinehooks.* ` +
-          'permissions are Early Access); the scope is granted, but the calls get 403 until the app holds a role that allows them (--role).',
+        `no custom admin role permission okta-m2m knows covers ${uncovered.join(' ')}; the scope is granted, but its calls ` +
+          'get 403 until the app holds a role that allows them (--role).',
       );
     }
   }
