@@ -1,6 +1,6 @@
 // Rate limits off: these tests are about roles and scopes, and make many calls in a row.
 import { createHash, randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair, importPKCS8 } from 'jose';
@@ -356,6 +356,72 @@ describeWithKeychain('login --oauth --bootstrap', () => {
       expect(apps.filter((a) => a.credentials?.oauthClient?.client_id === made.clientId)).toEqual([]);
       for (const text of [...(await allFiles(ws.dir)), ...ws.outputs])
         for (const secret of secrets) expect(text.includes(secret.trim())).toBe(false);
+    },
+  );
+
+  it(
+    'destroy --login is logout --remote: --dry-run lists from the profile and calls nothing; each object is read back and one not ours is left',
+    { timeout: 120_000 },
+    async () => {
+      const { ws, emu } = await fresh();
+      const made = await ws.run(['login', '--oauth', '--bootstrap', '--yes', '--json']);
+      expect(made.code, made.stderr).toBe(0);
+      const out = JSON.parse(made.stdout);
+      const recorded = out.bootstrap;
+
+      emu.clearRequestLog();
+      const dry = await ws.run(['destroy', '--login', '--dry-run', '--json']);
+      expect(dry.code, dry.stderr).toBe(0);
+      const listed = JSON.parse(dry.stdout);
+      expect(listed).toMatchObject({ dryRun: true, profile: ws.profile });
+      expect(listed.delete.map((t: any) => `${t.kind}:${t.id}`)).toEqual([
+        `roleAssignment:${recorded.assignmentId}`,
+        `customRole:${recorded.roleId}`,
+        `resourceSet:${recorded.resourceSetId}`,
+        ...DEFAULT_SCOPES.map((scope) => `grant:${recorded.grantIds[scope]}`),
+        `app:${recorded.appId}`,
+      ]);
+      expect(emu.requestLog.filter((e) => !e.path.startsWith('/__emulator'))).toEqual([]);
+
+      // Without a terminal or a token: refused before anything is read or deleted.
+      const noToken = await ws.run(['destroy', '--login', '--yes']);
+      expect(noToken.code).toBe(2);
+      expect(noToken.stderr).toMatch(/needs an admin API token/);
+      const misplaced = await ws.run(['destroy', '--api-token-stdin'], { input: emu.adminToken });
+      expect(misplaced.code).toBe(2);
+      expect(misplaced.stderr).toMatch(/--api-token-stdin goes with --login/);
+
+      // The profile is data: a recorded role id that names someone else's role is read back and left alone.
+      const theirs = await fetch(`${emu.url}/api/v1/iam/roles`, {
+        method: 'POST',
+        headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ label: 'someone else', description: 'not okta-m2m', permissions: ['okta.users.read'] }),
+      }).then((r) => r.json() as Promise<{ id: string }>);
+      const file = join(ws.dir, 'config', 'profiles.json');
+      const doc = JSON.parse(await readFile(file, 'utf8'));
+      doc.profiles[ws.profile].bootstrap.roleId = theirs.id;
+      await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
+
+      const removed = await ws.run(['destroy', '--login', '--api-token-stdin', '--yes', '--json'], {
+        input: emu.adminToken,
+      });
+      expect(removed.code, removed.stderr).toBe(0);
+      const result = JSON.parse(removed.stdout);
+      expect(result.kept).toMatchObject([{ kind: 'customRole', id: theirs.id, state: 'not ours' }]);
+      expect(removed.stderr).toMatch(/left in place: custom admin role/);
+      expect((await sswsGet(emu, `/api/v1/iam/roles/${theirs.id}`)).status).toBe(200);
+      expect((await sswsGet(emu, `/api/v1/apps/${recorded.appId}`)).status).toBe(404);
+      expect((await sswsGet(emu, `/api/v1/iam/resource-sets/${recorded.resourceSetId}`)).status).toBe(404);
+      // Our own role was never recorded any more, so it stays too: only recorded, checked objects are deleted.
+      expect((await sswsGet(emu, `/api/v1/iam/roles/${recorded.roleId}`)).status).toBe(200);
+      // Logged out: the profile and its keychain entries are gone.
+      expect(JSON.parse(await readFile(file, 'utf8')).profiles[ws.profile]).toBeUndefined();
+      expect(keychainLookup(`${ws.profile}/okta-private-key`)).toBeUndefined();
+      expect(keychainLookup(`${ws.profile}/dpop-key:${out.clientId}`)).toBeUndefined();
+
+      const help = await ws.run(['destroy', '--help']);
+      expect(help.stdout).toMatch(/--login\s+instead: remove what "login --oauth --bootstrap" made/);
+      expect(help.stdout).toMatch(/the same as\s+"logout --remote"/);
     },
   );
 
