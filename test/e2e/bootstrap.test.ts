@@ -13,6 +13,7 @@ import {
   keychainLookup,
   requireBuilt,
   startEmulators,
+  whenServing,
   workspace,
   type Workspace,
 } from '../support/index.js';
@@ -86,12 +87,10 @@ async function dpopAppToken(emu: EmulatorHandle, clientId: string, keyPem: strin
   return { status: res.status, body, proof: (htm: string, htu: string) => sign({ htm, htu, ath }) };
 }
 
-/** `hook serve token-hook --register` as a user runs it: spawned; resolves on the URL it prints; stop is Ctrl-C. */
-function serveRegistered(
-  ws: Workspace,
-): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = ws.spawn([
+/** `hook serve token-hook --register` as a user runs it: spawned; the URL it serves on is its first line. */
+function serveRegistered(ws: Workspace) {
+  return whenServing(
+    ws.spawn([
       'hook',
       'serve',
       'token-hook',
@@ -102,21 +101,8 @@ function serveRegistered(
       'REQUIRE_ASSERTION=false',
       '--out-dir',
       'build',
-    ]);
-    let stdout = '';
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('\n'))
-        resolve({
-          url: stdout.trim(),
-          stderr: () => stderr,
-          stop: () => new Promise((done) => (child.once('close', (code) => done(code)), child.kill('SIGINT'))),
-        });
-    });
-    child.on('close', (code) => reject(new Error(`hook serve exited ${code}: ${stderr}`)));
-  });
+    ]),
+  );
 }
 
 /** Management writes, the token endpoint aside (client role assignments live under /oauth2/v1/clients too). */
@@ -285,7 +271,7 @@ describeWithKeychain('login --oauth --bootstrap', () => {
       const served = await serveRegistered(ws);
       try {
         expect(hookState()).toMatchObject([
-          { name: 'okta-m2m-token-hook-local', status: 'ACTIVE', channel: { config: { uri: served.url } } },
+          { name: 'okta-m2m-token-hook-local', status: 'ACTIVE', channel: { config: { uri: served.line } } },
         ]);
         const hooked = await ws.run(['token', 'get', '--raw', '--no-cache']);
         expect(hooked.code, hooked.stderr).toBe(0);

@@ -21,6 +21,9 @@ import {
 // API; its token (from token get) lists users, is refused where no scope was granted; re-runs write nothing;
 // destroy leaves nothing behind.
 
+/** The setup of the first test: a service app that reads users. */
+const USER_REPORT = ['init', '--okta-api', '--name', 'user-report', '--okta-scope', 'okta.users.read'];
+
 const writes = (log: Array<{ method: string; path: string }>) =>
   log.filter((e) => e.method !== 'GET' && e.path !== '/oauth2/v1/token' && !e.path.startsWith('/__emulator'));
 
@@ -50,16 +53,7 @@ describeWithKeychain('init --okta-api', () => {
     'makes an app whose token lists users and nothing else; a re-run writes nothing; destroy leaves nothing',
     { timeout: 120_000 },
     async () => {
-      const dry = await ws.run([
-        'init',
-        '--okta-api',
-        '--name',
-        'user-report',
-        '--okta-scope',
-        'okta.users.read',
-        '--dry-run',
-        '--json',
-      ]);
+      const dry = await ws.run([...USER_REPORT, '--dry-run', '--json']);
       expect(dry.code, dry.stderr).toBe(0);
       expect(JSON.parse(dry.stdout).items.map((i: any) => `${i.action} ${i.kind}`)).toEqual([
         'create app',
@@ -70,16 +64,7 @@ describeWithKeychain('init --okta-api', () => {
         'create roleAssignment',
       ]);
 
-      const init = await ws.run([
-        'init',
-        '--okta-api',
-        '--name',
-        'user-report',
-        '--okta-scope',
-        'okta.users.read',
-        '--yes',
-        '--json',
-      ]);
+      const init = await ws.run([...USER_REPORT, '--yes', '--json']);
       expect(init.code, init.stderr).toBe(0);
       const out = JSON.parse(init.stdout);
       expect(out).toMatchObject({
@@ -129,16 +114,7 @@ describeWithKeychain('init --okta-api', () => {
       expect(again.stderr).toMatch(/nothing to change/);
       expect(writes(emu.requestLog)).toEqual([]);
       // The same command again, flags and all: 0 writes too.
-      const rerun = await ws.run([
-        'init',
-        '--okta-api',
-        '--name',
-        'user-report',
-        '--okta-scope',
-        'okta.users.read',
-        '--yes',
-        '--json',
-      ]);
+      const rerun = await ws.run([...USER_REPORT, '--yes', '--json']);
       expect(rerun.code, rerun.stderr).toBe(0);
       expect(JSON.parse(rerun.stdout).clientId).toBe(out.clientId);
       expect(writes(emu.requestLog)).toEqual([]);
