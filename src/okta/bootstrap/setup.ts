@@ -518,41 +518,28 @@ export async function checkRemovalTargets(
     clientOurs && record.clientId ? listClientRoles(admin, record.clientId) : Promise.resolve([]),
     appOurs && record.appId ? listGrants(admin, record.appId) : Promise.resolve([]),
   ]);
+  const appGone = !app || app.status === 'DELETED';
+  // An assignment or grant is ours only if it hangs off our app (and, for the assignment, our client id).
+  const offApp = (owner: boolean, present: boolean): RemovalTarget['state'] =>
+    appGone ? 'gone' : !owner ? 'not ours' : present ? 'ours' : 'gone';
   for (const target of targets) {
-    switch (target.kind) {
-      case 'app':
-        target.state = !app || app.status === 'DELETED' ? 'gone' : appOurs ? 'ours' : 'not ours';
-        break;
-      case 'roleAssignment':
-        target.state = !clientOurs
-          ? app
-            ? 'not ours'
-            : 'gone'
-          : assignments.some((r) => r.id === target.id)
-            ? 'ours'
-            : 'gone';
-        break;
-      case 'grant':
-        target.state = !appOurs
-          ? app
-            ? 'not ours'
-            : 'gone'
-          : grants.some((g) => g.id === target.id && g.status !== 'REVOKED')
-            ? 'ours'
-            : 'gone';
-        break;
-      case 'customRole': {
-        const role = await findCustomRole(admin, target.id);
-        target.state = !role ? 'gone' : role.label === labels.access ? 'ours' : 'not ours';
-        break;
-      }
-      case 'resourceSet': {
-        const set = await findResourceSet(admin, target.id);
-        target.state = !set ? 'gone' : set.label === labels.access ? 'ours' : 'not ours';
-        break;
-      }
-      default:
-        break;
+    if (target.kind === 'app') target.state = appGone ? 'gone' : appOurs ? 'ours' : 'not ours';
+    else if (target.kind === 'roleAssignment')
+      target.state = offApp(
+        clientOurs,
+        assignments.some((r) => r.id === target.id),
+      );
+    else if (target.kind === 'grant')
+      target.state = offApp(
+        appOurs,
+        grants.some((g) => g.id === target.id && g.status !== 'REVOKED'),
+      );
+    else if (target.kind === 'customRole') {
+      const role = await findCustomRole(admin, target.id);
+      target.state = !role ? 'gone' : role.label === labels.access ? 'ours' : 'not ours';
+    } else if (target.kind === 'resourceSet') {
+      const set = await findResourceSet(admin, target.id);
+      target.state = !set ? 'gone' : set.label === labels.access ? 'ours' : 'not ours';
     }
   }
   return targets;
@@ -565,31 +552,17 @@ export async function removeBootstrap(
   targets: RemovalTarget[],
   report: (event: RemoveEvent) => void,
 ): Promise<RemoveEvent[]> {
+  const remove: Partial<Record<PlanItem['kind'], (id: string) => Promise<boolean>>> = {
+    roleAssignment: (id) => unassignClientRole(admin, record.clientId as string, id),
+    customRole: (id) => deleteCustomRole(admin, id),
+    resourceSet: (id) => deleteResourceSet(admin, id),
+    grant: (id) => revokeGrant(admin, record.appId as string, id),
+    app: (id) => deleteApp(admin, id),
+  };
   const events: RemoveEvent[] = [];
   for (const target of targets) {
     if (target.state === 'not ours') continue;
-    let done = false;
-    if (target.state === 'ours') {
-      switch (target.kind) {
-        case 'roleAssignment':
-          done = await unassignClientRole(admin, record.clientId as string, target.id);
-          break;
-        case 'customRole':
-          done = await deleteCustomRole(admin, target.id);
-          break;
-        case 'resourceSet':
-          done = await deleteResourceSet(admin, target.id);
-          break;
-        case 'grant':
-          done = await revokeGrant(admin, record.appId as string, target.id);
-          break;
-        case 'app':
-          done = await deleteApp(admin, target.id);
-          break;
-        default:
-          break;
-      }
-    }
+    const done = target.state === 'ours' && (await remove[target.kind]?.(target.id)) === true;
     const event: RemoveEvent = { kind: target.kind, id: target.id, result: done ? 'deleted' : 'already gone' };
     events.push(event);
     report(event);
