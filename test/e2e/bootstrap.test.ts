@@ -420,6 +420,18 @@ describeWithKeychain('login --oauth --bootstrap', () => {
       const none = await ws.run(['login', '--oauth', '--bootstrap', '--org-url', 'http://127.0.0.1:9', '--yes']);
       expect(none.code).toBe(2);
       expect(none.stderr).toMatch(/--bootstrap needs an admin API token/);
+      const hooksAlone = await ws.run([
+        'login',
+        '--oauth',
+        '--bootstrap',
+        '--org-url',
+        'http://127.0.0.1:9',
+        '--scopes',
+        'okta.inlineHooks.manage',
+        '--yes',
+      ]);
+      expect(hooksAlone.code).toBe(2);
+      expect(hooksAlone.stderr).toMatch(/no resource set to go with/);
       const misplaced = await ws.run(
         ['login', '--org-url', 'http://127.0.0.1:9', '--revoke-api-token', '--api-token-stdin'],
         { input: 'x' },

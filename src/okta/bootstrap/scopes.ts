@@ -59,6 +59,16 @@ export function customRoleFor(
   return { permissions: [...permissions].sort(), resources: [...resources].sort(), uncovered };
 }
 
+/**
+ * Why the custom role for these scopes can't be made, if it can't: a resource set needs at least one resource, and
+ * the inline hook permissions name none (the caller refuses before any write).
+ */
+export function customRoleGap(scopes: readonly string[]): string | undefined {
+  const { permissions, resources } = customRoleFor(scopes, '');
+  if (permissions.length === 0 || resources.length > 0) return undefined;
+  return `A custom admin role for ${scopes.join(' ')} alone has no resource set to go with: Okta documents no resource for the inline hook permissions.`;
+}
+
 /** One cheap read per kind of object the scopes reach (the bootstrap's check that the role allows them). */
 export function readsFor(scopes: readonly string[]): Array<{ what: string; path: string }> {
   const reads: Array<{ what: string; path: string }> = [];
