@@ -231,7 +231,9 @@ describeWithKeychain('login --oauth --bootstrap', () => {
       const out = JSON.parse(result.stdout);
       expect(out).toMatchObject({ apiTokenRevoked: true, dpop: true, role: 'CUSTOM', scopes: DEFAULT_SCOPES });
       expect((await sswsGet(emu, '/api/v1/apps?limit=1')).status).toBe(401);
-      // The custom role holds Okta's inline hook permission: hook needs no --role (and no warning says it does).
+      // The custom role holds Okta's inline hook permission (hooks best practices guide, "Hook admin roles"; GA in
+      // release 2026.04.0; docs/emulator.md "custom roles and inline hooks"): hook needs no --role, and no warning
+      // says it does.
       expect(result.stderr).not.toMatch(/--role/);
       const role = [...(emu.state as any).iam.roles.values()].find((r: any) => r.id === out.bootstrap.roleId);
       expect(role.permissions.map((p: any) => p.label).sort()).toEqual([
