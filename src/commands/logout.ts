@@ -33,10 +33,10 @@ export async function run(ctx: Context, options: LogoutOptions): Promise<void> {
   if (options.apiTokenStdin && !options.remote)
     throw new UsageError('--api-token-stdin goes with --remote.', { hint: 'Add --remote, or leave it out.' });
   if (options.remote) return removeOwnLogin(ctx, name, { apiTokenStdin: options.apiTokenStdin });
-  await forgetLogin(ctx, name);
+  await forgetLogin(ctx, name, (await ctx.profiles()).profiles[name]?.clientId);
 }
 
-/** The local half of a logout: the profile's credentials in the keychain, then the profile. */
+/** The local half of a logout: the profile's credentials in the keychain (its login's DPoP key too), then the profile. */
 async function forgetLogin(ctx: Context, name: string, clientId?: string): Promise<void> {
   const doc = await ctx.profiles();
   let removedSecrets = await forgetCredentials(ctx, name);

@@ -342,6 +342,12 @@ describeWithKeychain('login --oauth --bootstrap', () => {
       expect(destroy.code, destroy.stderr).toBe(0);
       const apps = (emu.state as any).apps.values() as Array<Record<string, any>>;
       expect(apps.filter((a) => a.credentials?.oauthClient?.client_id === made.clientId)).toEqual([]);
+      // A plain logout takes the login's keys out of the keychain: its private key and its DPoP key.
+      expect(keychainLookup(`${ws.profile}/dpop-key:${out.clientId}`)).toMatch(/"crv":"P-256"/);
+      const logout = await ws.run(['logout']);
+      expect(logout.code, logout.stderr).toBe(0);
+      expect(keychainLookup(`${ws.profile}/dpop-key:${out.clientId}`)).toBeUndefined();
+      expect(keychainLookup(`${ws.profile}/okta-private-key`)).toBeUndefined();
       for (const text of [...(await allFiles(ws.dir)), ...ws.outputs])
         for (const secret of secrets) expect(text.includes(secret.trim())).toBe(false);
     },
