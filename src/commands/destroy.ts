@@ -10,18 +10,34 @@ export const command = () =>
   new Command('destroy')
     .description('remove what init made (only what the project state records, and only what okta-m2m made)')
     .option('--dry-run', 'list what would be removed and stop')
+    .option(
+      '--login',
+      'instead: remove what "login --oauth --bootstrap" made in the org (app, grants, role assignment, custom role, resource set), then log the profile out; the same as "logout --remote"',
+    )
+    .option(
+      '--api-token-stdin',
+      'with --login: an admin API token for the removal, from stdin (else $OKTA_M2M_API_TOKEN, else a prompt)',
+    )
     .addHelpText(
       'after',
       examples(
         'okta-m2m destroy',
         'okta-m2m destroy --dry-run',
         'okta-m2m destroy --yes --json            in CI: no prompt, the result as JSON',
+        "okta-m2m destroy --login --dry-run       what removing okta-m2m's own login app would delete",
+        'okta-m2m destroy --login --api-token-stdin --yes < token.txt',
       ),
     );
 
 export type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: DestroyOptions): Promise<void> {
+  if (options.apiTokenStdin && !options.login)
+    throw new UsageError('--api-token-stdin goes with --login.', { hint: 'Add --login, or leave it out.' });
+  if (options.login) {
+    const { removeOwnLogin } = await import('./logout.js');
+    return removeOwnLogin(ctx, await ctx.profileName(), options);
+  }
   const { withCommandLock } = await import('./project-lock.js');
   return withCommandLock(ctx, 'destroy', () => execute(ctx, options));
 }

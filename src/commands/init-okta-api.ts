@@ -317,9 +317,16 @@ export async function destroyOktaApi(ctx: Context, state: OktaApiState): Promise
     ctx.ui.info('nothing deleted.');
     return;
   }
-  const { removeBootstrap } = await import('../okta/bootstrap/setup.js');
+  const [{ checkRemovalTargets, removeBootstrap }, { accessLabel: setupLabel }] = await Promise.all([
+    import('../okta/bootstrap/setup.js'),
+    import('../okta/okta-api/setup.js'),
+  ]);
   const client = await ctx.okta();
-  const events = await removeBootstrap(client, record, (event) =>
+  const spec = { name: state.spec?.name ?? '' };
+  const checked = await checkRemovalTargets(client, record, { app: spec.name, access: setupLabel(spec) });
+  for (const t of checked.filter((c) => c.state === 'not ours'))
+    ctx.ui.info(`left in place: ${label(t.kind)} ${t.id} is not the one okta-m2m made for this setup.`);
+  const events = await removeBootstrap(client, record, checked, (event) =>
     event.result === 'deleted'
       ? ctx.ui.success(`deleted ${label(event.kind)} (${event.id})`)
       : ctx.ui.progress(`${label(event.kind)} ${event.id} was already gone`),

@@ -23,12 +23,15 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
       },
     );
   }
-  const [{ DEFAULT_BOOTSTRAP_SCOPES, STANDARD_ROLE_WARNINGS, customRoleFor }, setup, { createOktaClient }] =
-    await Promise.all([
-      import('../okta/bootstrap/scopes.js'),
-      import('../okta/bootstrap/setup.js'),
-      import('../okta/client.js'),
-    ]);
+  const [
+    { DEFAULT_BOOTSTRAP_SCOPES, STANDARD_ROLE_WARNINGS, customRoleFor, customRoleGap },
+    setup,
+    { createOktaClient },
+  ] = await Promise.all([
+    import('../okta/bootstrap/scopes.js'),
+    import('../okta/bootstrap/setup.js'),
+    import('../okta/client.js'),
+  ]);
   const doc = await ctx.profiles();
   const existing = doc.profiles[name];
   const scopes = options.scopes?.length ? [...new Set(options.scopes)] : DEFAULT_BOOTSTRAP_SCOPES;
@@ -44,6 +47,11 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
       hint: 'Such as SUPER_ADMIN, ORG_ADMIN or APP_ADMIN.',
     });
   }
+  const gap = standardRole ? undefined : customRoleGap(scopes);
+  if (gap)
+    throw new UsageError(gap, {
+      hint: 'Add the scopes hook uses with it (okta.authorizationServers.manage), or pass --role SUPER_ADMIN.',
+    });
 
   const token = await apiTokenFor(ctx, options, name, existing);
   const admin = await createOktaClient({ orgUrl, mode: 'ssws', token }, ctx.httpOptions());
@@ -65,8 +73,8 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
     const { uncovered } = customRoleFor(scopes, admin.orgUrl);
     if (uncovered.length) {
       ctx.ui.warn(
-        `no custom admin role permission okta-m2m can rely on covers ${uncovered.join(' ')} (for inline hooks, Okta's okta.inlinehooks.* ` +
-          'permissions are Early Access); the scope is granted, but the calls get 403 until the app holds a role that allows them (--role).',
+        `no custom admin role permission okta-m2m knows covers ${uncovered.join(' ')}; the scope is granted, but its calls ` +
+          'get 403 until the app holds a role that allows them (--role).',
       );
     }
   }

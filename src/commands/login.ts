@@ -10,7 +10,7 @@ import { prompts } from '../ui/prompt.js';
 import { examples } from './define.js';
 import { collectList } from './options.js';
 import { promptApiToken, readApiToken, saveProfile } from './login-input.js';
-import { COMMAND_SCOPES } from '../okta/bootstrap/scopes.js';
+import { COMMAND_SCOPES, rolePartsFor } from '../okta/bootstrap/scopes.js';
 
 export const command = () =>
   new Command('login')
@@ -63,10 +63,26 @@ export const command = () =>
 
 export type LoginOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
-/** Which command needs which okta.* scope (with --bootstrap, --scopes defaults to all of them). */
+/**
+ * Which command needs which okta.* scope, and which custom admin role permissions (over which resources) --bootstrap
+ * gives the app for them.
+ */
 function scopesHelp(): string {
   const width = Math.max(...COMMAND_SCOPES.map((c) => c.command.length));
-  return `\nokta.* scopes by command (--scopes; --bootstrap grants these by default):\n${COMMAND_SCOPES.map((c) => `  ${c.command.padEnd(width)}  ${c.scopes.join(' ')}`).join('\n')}\n`;
+  const pad = ' '.repeat(width + 4);
+  const rows = COMMAND_SCOPES.map((c) => {
+    const role = rolePartsFor(c.scopes);
+    const over = role.resources.length ? ` over ${role.resources.join(' ')}` : '';
+    return `  ${c.command.padEnd(width)}  ${c.scopes.join(' ')}\n${pad}role: ${role.permissions.join(' ')}${over}`;
+  });
+  return [
+    '',
+    'okta.* scopes by command (--scopes; --bootstrap grants these by default), and the permissions of the custom',
+    'admin role --bootstrap makes for them (over a resource set of the collections named):',
+    ...rows,
+    'Inline hooks: okta.inlinehooks.manage is a custom role permission since Okta 2026.04.0; among the standard',
+    'roles (--role) only SUPER_ADMIN manages inline hooks.',
+  ].join('\n');
 }
 
 export async function run(ctx: Context, options: LoginOptions): Promise<void> {
@@ -234,7 +250,7 @@ async function generateKey(ctx: Context, options: LoginOptions, name: string, or
     '     commands need, over a resource set of the apps, authorization servers, users and groups they touch:',
     '       init, apply, destroy: okta.apps.manage, okta.authzServers.manage (plan, status: okta.apps.read,',
     '         okta.authzServers.read); sync auth0-role: okta.users.create, okta.users.manage, okta.groups.create,',
-    '         okta.groups.members.manage. No custom role covers inline hooks: give hook deploy its own profile.',
+    '         okta.groups.members.manage; hook serve|deploy|remove: okta.inlinehooks.manage, okta.authzServers.manage.',
     `  5. Then run: okta-m2m login --oauth --org-url ${orgUrl} --client-id <the app's client id> --dpop${profileFlag}`,
     '     (leave out --dpop if the app does not require DPoP)',
   ].join('\n');

@@ -1,14 +1,19 @@
 // Rate limits off: these tests are about roles and scopes, and make many calls in a row.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SignJWT, importPKCS8 } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
   allFiles,
   describeWithKeychain,
   emulator,
+  groupLogins,
   keychainLookup,
   requireBuilt,
+  startEmulators,
+  whenServing,
   workspace,
   type Workspace,
 } from '../support/index.js';
@@ -32,9 +37,8 @@ async function sswsGet(emu: EmulatorHandle, path: string, token = emu.adminToken
 }
 
 /** A token of the org authorization server for the bootstrapped app, signed with the key the keychain holds. */
-async function appToken(emu: EmulatorHandle, clientId: string, keyPem: string, scope: string) {
-  const tokenEndpoint = `${emu.url}/oauth2/v1/token`;
-  const assertion = await new SignJWT({})
+async function signedAssertion(clientId: string, keyPem: string, tokenEndpoint: string): Promise<string> {
+  return new SignJWT({})
     .setProtectedHeader({ alg: 'RS256' })
     .setIssuer(clientId)
     .setSubject(clientId)
@@ -43,17 +47,62 @@ async function appToken(emu: EmulatorHandle, clientId: string, keyPem: string, s
     .setIssuedAt()
     .setExpirationTime('5m')
     .sign(await importPKCS8(keyPem, 'RS256'));
-  const res = await fetch(tokenEndpoint, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      scope,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/**
+ * A token of the org authorization server for a DPoP-bound app (RFC 9449; developer.okta.com/docs/guides/dpop/):
+ * the proof's first try gets use_dpop_nonce, the second carries the nonce. `proof` signs one for a resource call.
+ */
+async function dpopAppToken(emu: EmulatorHandle, clientId: string, keyPem: string, scope: string) {
+  const tokenEndpoint = `${emu.url}/oauth2/v1/token`;
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const jwk = await exportJWK(publicKey);
+  const sign = (claims: Record<string, unknown>) =>
+    new SignJWT({ ...claims, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+      .setIssuedAt()
+      .sign(privateKey);
+  const request = async (nonce?: string) => {
+    const res = await fetch(tokenEndpoint, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+        DPoP: await sign({ htm: 'POST', htu: tokenEndpoint, ...(nonce ? { nonce } : {}) }),
+      },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: await signedAssertion(clientId, keyPem, tokenEndpoint),
+      }),
+    });
+    return { res, body: (await res.json()) as Record<string, any> };
+  };
+  let { res, body } = await request();
+  if (body.error === 'use_dpop_nonce') ({ res, body } = await request(res.headers.get('dpop-nonce') ?? undefined));
+  const ath = createHash('sha256')
+    .update(String(body.access_token ?? ''))
+    .digest('base64url');
+  return { status: res.status, body, proof: (htm: string, htu: string) => sign({ htm, htu, ath }) };
+}
+
+/** `hook serve token-hook --register` as a user runs it: spawned; the URL it serves on is its first line. */
+function serveRegistered(ws: Workspace) {
+  return whenServing(
+    ws.spawn([
+      'hook',
+      'serve',
+      'token-hook',
+      '--register',
+      '--policy-file',
+      'policy.json',
+      '--env',
+      'REQUIRE_ASSERTION=false',
+      '--out-dir',
+      'build',
+    ]),
+  );
 }
 
 /** Management writes, the token endpoint aside (client role assignments live under /oauth2/v1/clients too). */
@@ -63,12 +112,14 @@ const writes = (log: Array<{ method: string; path: string }>) =>
 describeWithKeychain('login --oauth --bootstrap', () => {
   const workspaces: Workspace[] = [];
   const emulators: EmulatorHandle[] = [];
+  const stoppers: Array<() => Promise<void>> = [];
   const secrets: string[] = [];
 
   beforeAll(() => requireBuilt());
   afterAll(async () => {
     for (const ws of workspaces) await ws.cleanup();
     for (const emu of emulators) await emu.stop();
+    for (const stop of stoppers) await stop();
   });
 
   async function fresh(): Promise<{ ws: Workspace; emu: EmulatorHandle }> {
@@ -97,7 +148,6 @@ describeWithKeychain('login --oauth --bootstrap', () => {
         role: 'CUSTOM',
         apiTokenRevoked: false,
       });
-      expect(result.stderr).toMatch(/okta\.inlinehooks/);
       expect(result.stderr).toMatch(/revoke it once nothing else needs it/i);
 
       const profiles = JSON.parse((await allFiles(`${ws.dir}/config`)).find((t) => t.includes('"profiles"'))!);
@@ -136,6 +186,7 @@ describeWithKeychain('login --oauth --bootstrap', () => {
         'okta.apps.manage',
         'okta.authzServers.manage',
         'okta.groups.manage',
+        'okta.inlinehooks.manage',
         'okta.users.manage',
       ]);
       const roles = (await sswsGet(emu, `/oauth2/v1/clients/${out.clientId}/roles`)).body;
@@ -161,27 +212,51 @@ describeWithKeychain('login --oauth --bootstrap', () => {
   );
 
   it(
-    '--revoke-api-token: the profile runs init, token get, status and destroy over OAuth; the token is dead; outside the role is 403',
-    { timeout: 150_000 },
+    'Done when: from an SSWS profile, --revoke-api-token --yes (DPoP-bound) runs init, token get, status, hook serve --register, sync and destroy over OAuth; the token is dead; outside its scopes is 403',
+    { timeout: 240_000 },
     async () => {
-      const { ws, emu } = await fresh();
-      // DPoP off here: the management client's proofs are the DPoP work's (issue 18); this checks the role and scopes.
-      const result = await ws.run([
-        'login',
-        '--oauth',
-        '--bootstrap',
-        '--no-dpop',
-        '--revoke-api-token',
-        '--yes',
-        '--json',
-      ]);
+      // Okta and Auth0 emulators side by side (the sync's two ends), as test/e2e/sync.test.ts drives them.
+      const emus = await startEmulators({ seed: 3, seedData: { roles: [{ name: 'staff', users: 5 }] } });
+      stoppers.push(() => emus.stop());
+      const emu = emus.okta;
+      secrets.push(emu.adminToken, emus.auth0.managementClientSecret);
+      const ws = await workspace();
+      workspaces.push(ws);
+      const sswsLogin = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], { input: emu.adminToken });
+      expect(sswsLogin.code, sswsLogin.stderr).toBe(0);
+
+      // The default: DPoP required, a custom role (no --role), the API token revoked afterwards.
+      const result = await ws.run(['login', '--oauth', '--bootstrap', '--revoke-api-token', '--yes', '--json']);
       expect(result.code, result.stderr).toBe(0);
       const out = JSON.parse(result.stdout);
-      expect(out).toMatchObject({ apiTokenRevoked: true, dpop: false });
+      expect(out).toMatchObject({ apiTokenRevoked: true, dpop: true, role: 'CUSTOM', scopes: DEFAULT_SCOPES });
       expect((await sswsGet(emu, '/api/v1/apps?limit=1')).status).toBe(401);
+      // The custom role holds Okta's inline hook permission (hooks best practices guide, "Hook admin roles"; GA in
+      // release 2026.04.0; docs/emulator.md "custom roles and inline hooks"): hook needs no --role, and no warning
+      // says it does.
+      expect(result.stderr).not.toMatch(/--role/);
+      const role = [...(emu.state as any).iam.roles.values()].find((r: any) => r.id === out.bootstrap.roleId);
+      expect(role.permissions.map((p: any) => p.label).sort()).toEqual([
+        'okta.apps.manage',
+        'okta.authzServers.manage',
+        'okta.groups.manage',
+        'okta.inlinehooks.manage',
+        'okta.users.manage',
+      ]);
 
-      const init = await ws.run(['init', '--name', 'orders-api', '--scope', 'orders:read', '--yes']);
+      const init = await ws.run([
+        '--json',
+        'init',
+        '--name',
+        'orders-api',
+        '--scope',
+        'orders:read',
+        '--default-scope',
+        'orders:read',
+        '--yes',
+      ]);
       expect(init.code, init.stderr).toBe(0);
+      const made = JSON.parse(init.stdout);
       const token = await ws.run(['token', 'get', '--json']);
       expect(token.code, token.stderr).toBe(0);
       const status = await ws.run(['status', '--json']);
@@ -192,28 +267,155 @@ describeWithKeychain('login --oauth --bootstrap', () => {
         token: { ok: true },
       });
 
-      // Outside the granted scopes, the org authorization server refuses; outside the role, the management API does.
+      // hook serve token-hook --register: spawned, registered with Okta over the DPoP-bound login, then stopped.
+      await writeFile(join(ws.dir, 'policy.json'), JSON.stringify({ [made.clientId]: ['orders:read'] }));
+      const hookState = () => (emu.state as any).inlineHooks.values() as Array<Record<string, any>>;
+      const served = await serveRegistered(ws);
+      try {
+        expect(hookState()).toMatchObject([
+          { name: 'okta-m2m-token-hook-local', status: 'ACTIVE', channel: { config: { uri: served.line } } },
+        ]);
+        const hooked = await ws.run(['token', 'get', '--raw', '--no-cache']);
+        expect(hooked.code, hooked.stderr).toBe(0);
+      } finally {
+        expect(await served.stop()).toBe(0);
+      }
+      expect(served.stderr()).not.toMatch(/E0000006|403/);
+      expect(hookState()).toEqual([]);
+
+      // sync auth0-role, the Auth0 side logged in on the same profile.
+      const auth0 = await ws.run(
+        [
+          'auth0',
+          'login',
+          '--base-url',
+          emus.auth0.url,
+          '--client-id',
+          emus.auth0.managementClientId,
+          '--client-secret-stdin',
+        ],
+        { input: emus.auth0.managementClientSecret },
+      );
+      expect(auth0.code, auth0.stderr).toBe(0);
+      const sync = await ws.run([
+        '--json',
+        'sync',
+        'auth0-role',
+        '--yes',
+        '--role',
+        'staff',
+        '--group',
+        'Auth0 Staff',
+        '--create-group',
+      ]);
+      expect(sync.code, sync.stderr).toBe(0);
+      expect(JSON.parse(sync.stdout)).toMatchObject({ seen: 5, created: 5, failed: 0 });
+      expect(groupLogins(emu, 'Auth0 Staff')).toHaveLength(5);
+
+      // Outside the granted scopes the org authorization server refuses; outside the role the management API does.
       const key = keychainLookup(`${ws.profile}/okta-private-key`)!;
       secrets.push(key);
-      const ungranted = await appToken(emu, out.clientId, key, 'okta.roles.manage');
+      const ungranted = await dpopAppToken(emu, out.clientId, key, 'okta.roles.manage');
       expect(ungranted.status).toBe(400);
-      const granted = await appToken(emu, out.clientId, key, 'okta.apps.manage okta.authorizationServers.manage');
+      const granted = await dpopAppToken(emu, out.clientId, key, 'okta.apps.manage okta.authorizationServers.manage');
       expect(granted.status, JSON.stringify(granted.body)).toBe(200);
-      const grantAttempt = await fetch(`${emu.url}/api/v1/apps/${out.bootstrap.appId}/grants`, {
+      expect(granted.body.token_type).toBe('DPoP');
+      const grantUrl = `${emu.url}/api/v1/apps/${out.bootstrap.appId}/grants`;
+      const grantAttempt = await fetch(grantUrl, {
         method: 'POST',
         headers: {
-          Authorization: `Bearer ${granted.body.access_token}`,
+          Authorization: `DPoP ${granted.body.access_token}`,
+          DPoP: await granted.proof('POST', grantUrl),
           'Content-Type': 'application/json',
           Accept: 'application/json',
         },
         body: JSON.stringify({ issuer: emu.url, scopeId: 'okta.roles.manage' }),
       });
+      // Granting okta.* scopes takes okta.appGrants.manage, which the app was never granted (Okta checks the
+      // token's scopes before the role: 403 with WWW-Authenticate insufficient_scope).
       expect(grantAttempt.status).toBe(403);
+      expect(grantAttempt.headers.get('www-authenticate')).toMatch(/insufficient_scope/);
+      const grantsAfter = ((emu.state as any).appGrants.get(out.bootstrap.appId) ?? []) as Array<{ scopeId: string }>;
+      expect(grantsAfter.map((g) => g.scopeId)).not.toContain('okta.roles.manage');
 
       const destroy = await ws.run(['destroy', '--yes']);
       expect(destroy.code, destroy.stderr).toBe(0);
+      const apps = (emu.state as any).apps.values() as Array<Record<string, any>>;
+      expect(apps.filter((a) => a.credentials?.oauthClient?.client_id === made.clientId)).toEqual([]);
+      // A plain logout takes the login's keys out of the keychain: its private key and its DPoP key.
+      expect(keychainLookup(`${ws.profile}/dpop-key:${out.clientId}`)).toMatch(/"crv":"P-256"/);
+      const logout = await ws.run(['logout']);
+      expect(logout.code, logout.stderr).toBe(0);
+      expect(keychainLookup(`${ws.profile}/dpop-key:${out.clientId}`)).toBeUndefined();
+      expect(keychainLookup(`${ws.profile}/okta-private-key`)).toBeUndefined();
       for (const text of [...(await allFiles(ws.dir)), ...ws.outputs])
         for (const secret of secrets) expect(text.includes(secret.trim())).toBe(false);
+    },
+  );
+
+  it(
+    'destroy --login is logout --remote: --dry-run lists from the profile and calls nothing; each object is read back and one not ours is left',
+    { timeout: 120_000 },
+    async () => {
+      const { ws, emu } = await fresh();
+      const made = await ws.run(['login', '--oauth', '--bootstrap', '--yes', '--json']);
+      expect(made.code, made.stderr).toBe(0);
+      const out = JSON.parse(made.stdout);
+      const recorded = out.bootstrap;
+
+      emu.clearRequestLog();
+      const dry = await ws.run(['destroy', '--login', '--dry-run', '--json']);
+      expect(dry.code, dry.stderr).toBe(0);
+      const listed = JSON.parse(dry.stdout);
+      expect(listed).toMatchObject({ dryRun: true, profile: ws.profile });
+      expect(listed.delete.map((t: any) => `${t.kind}:${t.id}`)).toEqual([
+        `roleAssignment:${recorded.assignmentId}`,
+        `customRole:${recorded.roleId}`,
+        `resourceSet:${recorded.resourceSetId}`,
+        ...DEFAULT_SCOPES.map((scope) => `grant:${recorded.grantIds[scope]}`),
+        `app:${recorded.appId}`,
+      ]);
+      expect(emu.requestLog.filter((e) => !e.path.startsWith('/__emulator'))).toEqual([]);
+
+      // Without a terminal or a token: refused before anything is read or deleted.
+      const noToken = await ws.run(['destroy', '--login', '--yes']);
+      expect(noToken.code).toBe(2);
+      expect(noToken.stderr).toMatch(/needs an admin API token/);
+      const misplaced = await ws.run(['destroy', '--api-token-stdin'], { input: emu.adminToken });
+      expect(misplaced.code).toBe(2);
+      expect(misplaced.stderr).toMatch(/--api-token-stdin goes with --login/);
+
+      // The profile is data: a recorded role id that names someone else's role is read back and left alone.
+      const theirs = await fetch(`${emu.url}/api/v1/iam/roles`, {
+        method: 'POST',
+        headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ label: 'someone else', description: 'not okta-m2m', permissions: ['okta.users.read'] }),
+      }).then((r) => r.json() as Promise<{ id: string }>);
+      const file = join(ws.dir, 'config', 'profiles.json');
+      const doc = JSON.parse(await readFile(file, 'utf8'));
+      doc.profiles[ws.profile].bootstrap.roleId = theirs.id;
+      await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
+
+      const removed = await ws.run(['destroy', '--login', '--api-token-stdin', '--yes', '--json'], {
+        input: emu.adminToken,
+      });
+      expect(removed.code, removed.stderr).toBe(0);
+      const result = JSON.parse(removed.stdout);
+      expect(result.kept).toMatchObject([{ kind: 'customRole', id: theirs.id, state: 'not ours' }]);
+      expect(removed.stderr).toMatch(/left in place: custom admin role/);
+      expect((await sswsGet(emu, `/api/v1/iam/roles/${theirs.id}`)).status).toBe(200);
+      expect((await sswsGet(emu, `/api/v1/apps/${recorded.appId}`)).status).toBe(404);
+      expect((await sswsGet(emu, `/api/v1/iam/resource-sets/${recorded.resourceSetId}`)).status).toBe(404);
+      // Our own role was never recorded any more, so it stays too: only recorded, checked objects are deleted.
+      expect((await sswsGet(emu, `/api/v1/iam/roles/${recorded.roleId}`)).status).toBe(200);
+      // Logged out: the profile and its keychain entries are gone.
+      expect(JSON.parse(await readFile(file, 'utf8')).profiles[ws.profile]).toBeUndefined();
+      expect(keychainLookup(`${ws.profile}/okta-private-key`)).toBeUndefined();
+      expect(keychainLookup(`${ws.profile}/dpop-key:${out.clientId}`)).toBeUndefined();
+
+      const help = await ws.run(['destroy', '--help']);
+      expect(help.stdout).toMatch(/--login\s+instead: remove what "login --oauth --bootstrap" made/);
+      expect(help.stdout).toMatch(/the same as\s+"logout --remote"/);
     },
   );
 
@@ -226,6 +428,18 @@ describeWithKeychain('login --oauth --bootstrap', () => {
       const none = await ws.run(['login', '--oauth', '--bootstrap', '--org-url', 'http://127.0.0.1:9', '--yes']);
       expect(none.code).toBe(2);
       expect(none.stderr).toMatch(/--bootstrap needs an admin API token/);
+      const hooksAlone = await ws.run([
+        'login',
+        '--oauth',
+        '--bootstrap',
+        '--org-url',
+        'http://127.0.0.1:9',
+        '--scopes',
+        'okta.inlineHooks.manage',
+        '--yes',
+      ]);
+      expect(hooksAlone.code).toBe(2);
+      expect(hooksAlone.stderr).toMatch(/no resource set to go with/);
       const misplaced = await ws.run(
         ['login', '--org-url', 'http://127.0.0.1:9', '--revoke-api-token', '--api-token-stdin'],
         { input: 'x' },
@@ -235,6 +449,11 @@ describeWithKeychain('login --oauth --bootstrap', () => {
       const help = await ws.run(['login', '--help']);
       expect(help.stdout).toMatch(/sync auth0-role\s+okta\.users\.manage okta\.groups\.manage/);
       expect(help.stdout).toMatch(/init, status, destroy\s+okta\.apps\.manage okta\.authorizationServers\.manage/);
+      // Which command needs which scope, and which custom role permission over which resources.
+      expect(help.stdout).toMatch(
+        /hook serve\|deploy\|remove token-hook\s+okta\.inlineHooks\.manage okta\.authorizationServers\.manage\s+role: okta\.inlinehooks\.manage okta\.authzServers\.manage over \/api\/v1\/authorizationServers/,
+      );
+      expect(help.stdout).toMatch(/only SUPER_ADMIN manages inline hooks/);
 
       const { ws: admin, emu } = await fresh();
       const role = await admin.run([

@@ -10,6 +10,7 @@ import {
   describeWithKeychain,
   emulator,
   fakeTerminal,
+  keychainAccounts,
   keychainLookup,
   requireBuilt,
   workspace,
@@ -19,6 +20,9 @@ import {
 // Issue 17 item 2: init --okta-api makes a service app for the user's own automation against Okta's management
 // API; its token (from token get) lists users, is refused where no scope was granted; re-runs write nothing;
 // destroy leaves nothing behind.
+
+/** The setup of the first test: a service app that reads users. */
+const USER_REPORT = ['init', '--okta-api', '--name', 'user-report', '--okta-scope', 'okta.users.read'];
 
 const writes = (log: Array<{ method: string; path: string }>) =>
   log.filter((e) => e.method !== 'GET' && e.path !== '/oauth2/v1/token' && !e.path.startsWith('/__emulator'));
@@ -49,16 +53,7 @@ describeWithKeychain('init --okta-api', () => {
     'makes an app whose token lists users and nothing else; a re-run writes nothing; destroy leaves nothing',
     { timeout: 120_000 },
     async () => {
-      const dry = await ws.run([
-        'init',
-        '--okta-api',
-        '--name',
-        'user-report',
-        '--okta-scope',
-        'okta.users.read',
-        '--dry-run',
-        '--json',
-      ]);
+      const dry = await ws.run([...USER_REPORT, '--dry-run', '--json']);
       expect(dry.code, dry.stderr).toBe(0);
       expect(JSON.parse(dry.stdout).items.map((i: any) => `${i.action} ${i.kind}`)).toEqual([
         'create app',
@@ -69,16 +64,7 @@ describeWithKeychain('init --okta-api', () => {
         'create roleAssignment',
       ]);
 
-      const init = await ws.run([
-        'init',
-        '--okta-api',
-        '--name',
-        'user-report',
-        '--okta-scope',
-        'okta.users.read',
-        '--yes',
-        '--json',
-      ]);
+      const init = await ws.run([...USER_REPORT, '--yes', '--json']);
       expect(init.code, init.stderr).toBe(0);
       const out = JSON.parse(init.stdout);
       expect(out).toMatchObject({
@@ -91,22 +77,46 @@ describeWithKeychain('init --okta-api', () => {
       const key = keychainLookup(`${ws.profile}/app-key:${out.clientId}`);
       expect(key).toMatch(/BEGIN PRIVATE KEY/);
 
+      // A user to list (a fresh emulator org has none).
+      const person = await fetch(`${emu.url}/api/v1/users?activate=false`, {
+        method: 'POST',
+        headers: { Authorization: `SSWS ${emu.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          profile: { firstName: 'Ada', lastName: 'Report', email: 'ada@example.com', login: 'ada@example.com' },
+        }),
+      });
+      expect(person.status).toBe(200);
       const token = await ws.run(['token', 'get', '--json']);
       expect(token.code, token.stderr).toBe(0);
       const accessToken = JSON.parse(token.stdout).access_token as string;
-      const users = await fetch(`${emu.url}/api/v1/users?limit=5`, {
-        headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
-      });
+      const bearer = { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' };
+      // It lists users through the management API: the org's users, as the admin sees them.
+      const users = await fetch(`${emu.url}/api/v1/users?limit=200`, { headers: bearer });
       expect(users.status).toBe(200);
-      const apps = await fetch(`${emu.url}/api/v1/apps?limit=5`, {
-        headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
-      });
+      const listed = ((await users.json()) as Array<{ id: string }>).map((u) => u.id).sort();
+      const all = ((await sswsGet(emu, '/api/v1/users?limit=200')).body as Array<{ id: string }>)
+        .map((u) => u.id)
+        .sort();
+      expect(listed.length).toBeGreaterThan(0);
+      expect(listed).toEqual(all);
+      // Where no scope was granted: 403 from the management API (the token lacks the scope), and the org
+      // authorization server issues no token for it.
+      const apps = await fetch(`${emu.url}/api/v1/apps?limit=5`, { headers: bearer });
       expect(apps.status).toBe(403);
+      expect(apps.headers.get('www-authenticate')).toMatch(/insufficient_scope/);
+      const ungranted = await ws.run(['token', 'get', '--scope', 'okta.apps.read', '--no-cache']);
+      expect(ungranted.code).not.toBe(0);
+      expect(ungranted.stdout).toBe('');
 
       emu.clearRequestLog();
       const again = await ws.run(['init', '--yes']);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toMatch(/nothing to change/);
+      expect(writes(emu.requestLog)).toEqual([]);
+      // The same command again, flags and all: 0 writes too.
+      const rerun = await ws.run([...USER_REPORT, '--yes', '--json']);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(JSON.parse(rerun.stdout).clientId).toBe(out.clientId);
       expect(writes(emu.requestLog)).toEqual([]);
 
       const status = await ws.run(['status', '--json']);
@@ -127,13 +137,26 @@ describeWithKeychain('init --okta-api', () => {
       expect(drifted.drift).toBe(true);
       expect(drifted.objects.find((o: any) => o.name === 'okta.groups.read')).toMatchObject({ status: 'drifted' });
 
+      const recorded = (await ws.state()).profiles[ws.profile].okta.access;
+      expect(recorded).toMatchObject({ roleId: expect.any(String), resourceSetId: expect.any(String) });
       const destroy = await ws.run(['destroy', '--yes']);
       expect(destroy.code, destroy.stderr).toBe(0);
       const access = out as { clientId: string };
+      // Nothing left: the app, its grants, the role assignment, the custom role, the resource set ...
       expect((await sswsGet(emu, `/api/v1/apps/${appId}`)).status).toBe(404);
+      const state = emu.state as any;
+      expect(state.appGrants.get(appId) ?? []).toEqual([]);
+      expect(state.clientRoles.get(appId) ?? []).toEqual([]);
+      expect((await sswsGet(emu, `/api/v1/iam/roles/${recorded.roleId}`)).status).toBe(404);
+      expect((await sswsGet(emu, `/api/v1/iam/resource-sets/${recorded.resourceSetId}`)).status).toBe(404);
       expect((await sswsGet(emu, '/api/v1/iam/roles')).body.roles).toEqual([]);
       expect((await sswsGet(emu, '/api/v1/iam/resource-sets')).body['resource-sets']).toEqual([]);
+      // ... and in the keychain, of this profile, only the login's API token: no app key, no cached token.
       expect(keychainLookup(`${ws.profile}/app-key:${access.clientId}`)).toBeUndefined();
+      expect(keychainAccounts().filter((a) => a.startsWith(`${ws.profile}/`))).toEqual([
+        `${ws.profile}/okta-api-token`,
+      ]);
+      expect((await ws.state()).profiles[ws.profile]?.okta).toBeUndefined();
       for (const text of [...(await allFiles(ws.dir)), ...ws.outputs])
         for (const secret of [key!, emu.adminToken]) expect(text.includes(secret.trim())).toBe(false);
     },

@@ -201,7 +201,13 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
       await api(emulator, 'POST', '/api/v1/apps', serviceApp('custom-role-app', 'private_key_jwt', [key.publicJwk]))
     ).body;
     const clientId = app.credentials.oauthClient.client_id;
-    for (const scopeId of ['okta.groups.manage', 'okta.users.read', 'okta.apps.read', 'okta.inlineHooks.read'])
+    for (const scopeId of [
+      'okta.groups.manage',
+      'okta.users.read',
+      'okta.apps.read',
+      'okta.inlineHooks.read',
+      'okta.roles.read',
+    ])
       await api(emulator, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emulator.url, scopeId });
 
     const assigned = await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, {
@@ -255,7 +261,7 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
       emulator,
       clientId,
       key,
-      'okta.groups.manage okta.users.read okta.apps.read okta.inlineHooks.read',
+      'okta.groups.manage okta.users.read okta.apps.read okta.inlineHooks.read okta.roles.read',
     );
     expect(issued.status).toBe(200);
     const bearer = `Bearer ${issued.body.access_token}`;
@@ -271,10 +277,12 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
     expectOktaError(await call('POST', '/api/v1/groups', { profile: { name: 'new-group' } }), 403, 'E0000006');
     expectOktaError(await call('GET', `/api/v1/users/${user.id}`), 403, 'E0000006');
     expectOktaError(await call('GET', '/api/v1/apps'), 403, 'E0000006');
-    const hooks = await call('GET', '/api/v1/inlineHooks');
-    expectOktaError(hooks, 403, 'E0000006');
-    expect(cause(hooks)).toContain(
-      'The emulator evaluates custom roles only for users, groups, apps and authorization servers',
+    // Inline hooks need okta.inlinehooks.read or .manage, which this role lacks.
+    expectOktaError(await call('GET', '/api/v1/inlineHooks'), 403, 'E0000006');
+    const roles = await call('GET', '/api/v1/iam/roles');
+    expectOktaError(roles, 403, 'E0000006');
+    expect(cause(roles)).toContain(
+      'The emulator evaluates custom roles only for users, groups, apps, authorization servers and inline hooks',
     );
 
     // Deleting the resource set takes the assignment with it.
@@ -368,5 +376,81 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
     expect((await call('GET', `/api/v1/users/${member.id}`)).status).toBe(200);
     expectOktaError(await call('GET', `/api/v1/users/${outsider.id}`), 403, 'E0000006');
     expectOktaError(await call('GET', '/api/v1/users'), 403, 'E0000006');
+  });
+
+  // Hooks best practices guide ("Hook admin roles", developer.okta.com/docs/guides/hooks-best-practices): custom
+  // roles may hold okta.inlinehooks.read and okta.inlinehooks.manage (GA in production, release notes 2026.04.0),
+  // spelled in lower case unlike the OAuth scopes okta.inlineHooks.*. Their resource is not among the resource types
+  // a resource set lists, so the emulator applies them to the org's inline hooks whatever the set holds.
+  it('okta.inlinehooks.manage lets a custom role manage inline hooks; okta.inlinehooks.read only reads them', async () => {
+    const key = await newRsaKey();
+    const app = (
+      await api(emulator, 'POST', '/api/v1/apps', serviceApp('custom-hooks-app', 'private_key_jwt', [key.publicJwk]))
+    ).body;
+    const clientId = app.credentials.oauthClient.client_id;
+    for (const scopeId of ['okta.inlineHooks.manage', 'okta.authorizationServers.read'])
+      await api(emulator, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emulator.url, scopeId });
+    const set = (
+      await api(emulator, 'POST', '/api/v1/iam/resource-sets', {
+        label: 'hooks-set',
+        description: 'd',
+        resources: [`${emulator.url}/api/v1/authorizationServers`],
+      })
+    ).body;
+    const reader = (
+      await api(emulator, 'POST', '/api/v1/iam/roles', {
+        label: 'hook-reader',
+        description: 'd',
+        permissions: ['okta.inlinehooks.read'],
+      })
+    ).body;
+    const reading = (
+      await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, {
+        type: 'CUSTOM',
+        role: reader.id,
+        'resource-set': set.id,
+      })
+    ).body;
+    const issued = await orgServerToken(
+      emulator,
+      clientId,
+      key,
+      'okta.inlineHooks.manage okta.authorizationServers.read',
+    );
+    expect(issued.status).toBe(200);
+    const call = (method: string, path: string, body?: unknown) =>
+      api(emulator, method, path, body, `Bearer ${issued.body.access_token}`);
+    const hook = {
+      name: 'custom-role-hook',
+      type: 'com.okta.oauth2.tokens.transform',
+      version: '1.0.0',
+      channel: {
+        type: 'HTTP',
+        version: '1.0.0',
+        config: { uri: 'https://hooks.example.com/token', method: 'POST' },
+      },
+    };
+    expect((await call('GET', '/api/v1/inlineHooks')).status).toBe(200);
+    expectOktaError(await call('POST', '/api/v1/inlineHooks', hook), 403, 'E0000006');
+
+    const manager = (
+      await api(emulator, 'POST', '/api/v1/iam/roles', {
+        label: 'hook-manager',
+        description: 'd',
+        permissions: ['okta.inlinehooks.manage'],
+      })
+    ).body;
+    await api(emulator, 'DELETE', `/oauth2/v1/clients/${clientId}/roles/${reading.id}`);
+    await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, {
+      type: 'CUSTOM',
+      role: manager.id,
+      'resource-set': set.id,
+    });
+    const made = await call('POST', '/api/v1/inlineHooks', hook);
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    expect((await call('POST', `/api/v1/inlineHooks/${made.body.id}/lifecycle/deactivate`)).status).toBe(200);
+    expect((await call('DELETE', `/api/v1/inlineHooks/${made.body.id}`)).status).toBe(204);
+    // The hook permission reaches inline hooks only: the authorization servers in the set stay out of reach.
+    expectOktaError(await call('GET', '/api/v1/authorizationServers'), 403, 'E0000006');
   });
 });

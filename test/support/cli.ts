@@ -75,6 +75,30 @@ export function runBuilt(
   });
 }
 
+/**
+ * A long-running CLI (`hook serve`, for one): resolves on the first line it prints to stdout; `stop` is Ctrl-C
+ * (SIGINT) and resolves with its exit code. Rejects if it exits before printing a line.
+ */
+export function whenServing(
+  child: ChildProcess,
+): Promise<{ line: string; stderr: () => string; stop: () => Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('\n'))
+        resolve({
+          line: stdout.trim(),
+          stderr: () => stderr,
+          stop: () => new Promise((done) => (child.once('close', (code) => done(code)), child.kill('SIGINT'))),
+        });
+    });
+    child.on('close', (code) => reject(new Error(`exited ${code} before printing a line: ${stderr}`)));
+  });
+}
+
 /** Stops a child process with a signal and waits for it to be gone; fine if it has already exited. */
 export async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -7,6 +7,11 @@ import { findUser } from './users.js';
  * role's permissions, over exactly the resources in its resource set. A permission applies only to the resource
  * types its catalog entry names (okta.users.* to users, okta.users.create and okta.groups.* to groups, okta.apps.*
  * to apps, okta.authzServers.* to authorization servers); anything else gives no privilege.
+ *
+ * Inline hooks: okta.inlinehooks.read and okta.inlinehooks.manage (hooks best practices guide, "Hook admin
+ * roles"; GA in production in release 2026.04.0) give a custom role the inline hook calls. No inline-hook resource
+ * appears among the resource types a resource set can hold, so the emulator applies them to every inline hook of
+ * the org, whatever the assignment's resource set holds (docs/emulator.md says this is not confirmed).
  */
 
 /** The management call being authorized. */
@@ -24,7 +29,8 @@ type Target =
   | { family: 'users'; userId?: string }
   | { family: 'groups'; groupId?: string }
   | { family: 'apps'; appId?: string; appType: string }
-  | { family: 'authServers'; id?: string };
+  | { family: 'authServers'; id?: string }
+  | { family: 'inlineHooks' };
 
 interface Requirement {
   /** any one of these permissions will do */
@@ -42,7 +48,7 @@ function requirementOf(state: EmulatorState, access: ManagementAccess): Requirem
   const [, api, version, collection, id, sub, subId, action] = access.path.split('/');
   if (api !== 'api' || version !== 'v1')
     return {
-      reason: `The emulator evaluates custom roles only for /api/v1 users, groups, apps and authorization servers, not ${access.path}.`,
+      reason: `The emulator evaluates custom roles only for /api/v1 users, groups, apps, authorization servers and inline hooks, not ${access.path}.`,
     };
   const read = access.method === 'GET';
   switch (collection) {
@@ -55,6 +61,11 @@ function requirementOf(state: EmulatorState, access: ManagementAccess): Requirem
         target: { family: 'apps', appType, ...(id ? { appId: id } : {}) },
       };
     }
+    case 'inlineHooks':
+      return {
+        permissions: read ? ['okta.inlinehooks.read', 'okta.inlinehooks.manage'] : ['okta.inlinehooks.manage'],
+        target: { family: 'inlineHooks' },
+      };
     case 'authorizationServers':
       return {
         permissions: read ? ['okta.authzServers.read', 'okta.authzServers.manage'] : ['okta.authzServers.manage'],
@@ -84,7 +95,7 @@ function requirementOf(state: EmulatorState, access: ManagementAccess): Requirem
     }
     default:
       return {
-        reason: `The emulator evaluates custom roles only for users, groups, apps and authorization servers, not /api/v1/${collection ?? ''}.`,
+        reason: `The emulator evaluates custom roles only for users, groups, apps, authorization servers and inline hooks, not /api/v1/${collection ?? ''}.`,
       };
   }
 }
@@ -128,6 +139,8 @@ function covers(state: EmulatorState, resource: IamResource, permission: string,
       );
     case 'authServers':
       return resource.kind === 'authServers' || (resource.kind === 'authServer' && resource.id === target.id);
+    case 'inlineHooks':
+      return false;
   }
 }
 
@@ -143,6 +156,7 @@ export function customRoleDecision(
   const requirement = requirementOf(state, access);
   if ('reason' in requirement) return { allowed: false, reason: requirement.reason };
   const held = new Set((role.permissions as { label: string }[]).map((p) => p.label));
+  if (requirement.target.family === 'inlineHooks') return { allowed: requirement.permissions.some((p) => held.has(p)) };
   const resources = (set.resources as { orn: string }[])
     .map((r) => iamResourceOfOrn(state, r.orn))
     .filter((r): r is IamResource => r !== undefined);

@@ -46,6 +46,9 @@ export const PERMISSIONS = new Set([
   'okta.iam.read',
   'okta.identityProviders.manage',
   'okta.identityProviders.read',
+  // Hooks best practices guide, "Hook admin roles" (the catalog spells them in lower case, unlike the OAuth scopes).
+  'okta.inlinehooks.manage',
+  'okta.inlinehooks.read',
   'okta.policies.manage',
   'okta.policies.read',
   'okta.profilesources.import.run',

@@ -1,8 +1,7 @@
 /**
  * Which okta.* scopes each okta-m2m command needs, and what a custom admin role must hold to allow them: the
  * permission (developer.okta.com permissions catalog) and the resource (roles guide, "Supported resources", as a
- * REST URL of the org) per scope. `login --help` prints the first table; the bootstrap builds the role from the
- * second.
+ * REST URL of the org) per scope. `login --help` prints both; the bootstrap builds the role from the second.
  */
 export const COMMAND_SCOPES: ReadonlyArray<{ command: string; scopes: readonly string[] }> = [
   { command: 'init, status, destroy', scopes: ['okta.apps.manage', 'okta.authorizationServers.manage'] },
@@ -18,8 +17,8 @@ export const DEFAULT_BOOTSTRAP_SCOPES = [...new Set(COMMAND_SCOPES.flatMap((c) =
 
 interface Coverage {
   permission: string;
-  /** The collection the permission applies to, as a path of the org. */
-  resource: string;
+  /** The collection the permission applies to, as a path of the org (none: the permission names its objects). */
+  resource?: string;
 }
 
 const COVERAGE: Record<string, Coverage> = {
@@ -34,6 +33,10 @@ const COVERAGE: Record<string, Coverage> = {
   'okta.users.manage': { permission: 'okta.users.manage', resource: '/api/v1/users' },
   'okta.groups.read': { permission: 'okta.groups.read', resource: '/api/v1/groups' },
   'okta.groups.manage': { permission: 'okta.groups.manage', resource: '/api/v1/groups' },
+  // Hooks best practices guide, "Hook admin roles": custom roles may hold these (GA since 2026.04.0). No resource
+  // set member names inline hooks; the set's other resources carry the role.
+  'okta.inlineHooks.read': { permission: 'okta.inlinehooks.read' },
+  'okta.inlineHooks.manage': { permission: 'okta.inlinehooks.manage' },
 };
 
 /** The permissions and resources of the least custom role for the scopes, and the scopes no custom role covers. */
@@ -51,9 +54,19 @@ export function customRoleFor(
       continue;
     }
     permissions.add(coverage.permission);
-    resources.add(`${orgUrl}${coverage.resource}`);
+    if (coverage.resource) resources.add(`${orgUrl}${coverage.resource}`);
   }
   return { permissions: [...permissions].sort(), resources: [...resources].sort(), uncovered };
+}
+
+/**
+ * Why the custom role for these scopes can't be made, if it can't: a resource set needs at least one resource, and
+ * the inline hook permissions name none (the caller refuses before any write).
+ */
+export function customRoleGap(scopes: readonly string[]): string | undefined {
+  const { permissions, resources } = customRoleFor(scopes, '');
+  if (permissions.length === 0 || resources.length > 0) return undefined;
+  return `A custom admin role for ${scopes.join(' ')} alone has no resource set to go with: Okta documents no resource for the inline hook permissions.`;
 }
 
 /** One cheap read per kind of object the scopes reach (the bootstrap's check that the role allows them). */
@@ -69,6 +82,15 @@ export function readsFor(scopes: readonly string[]): Array<{ what: string; path:
   for (const [prefix, what, path] of kinds)
     if (scopes.some((s) => s.startsWith(`${prefix}.`))) reads.push({ what, path });
   return reads;
+}
+
+/** What the custom role holds for a command's scopes, for `login --help`: its permissions and their resources. */
+export function rolePartsFor(scopes: readonly string[]): { permissions: string[]; resources: string[] } {
+  const covered = scopes.map((s) => COVERAGE[s]).filter((c): c is Coverage => c !== undefined);
+  return {
+    permissions: [...new Set(covered.map((c) => c.permission))],
+    resources: [...new Set(covered.flatMap((c) => (c.resource ? [c.resource] : [])))],
+  };
 }
 
 /** What a standard role allows, for the warning --role prints. */

@@ -473,28 +473,99 @@ export interface RemoveEvent {
   result: 'deleted' | 'already gone';
 }
 
-/** `logout --remote`: removes what the bootstrap recorded, the role first, the app last. */
+/** One object the profile records, after it was read back: ours (label and owner match), gone, or not ours. */
+export interface RemovalTarget {
+  kind: PlanItem['kind'];
+  id: string;
+  name: string;
+  state: 'ours' | 'gone' | 'not ours';
+}
+
+/** The labels the objects carry: the app's, and the custom role's and resource set's (the same for the bootstrap). */
+export interface RemovalLabels {
+  app: string;
+  access: string;
+}
+
+/** The objects a record names, in removal order (role first, app last): what was recorded, nothing found. */
+export function recordedTargets(record: BootstrapRecord, labels: RemovalLabels): RemovalTarget[] {
+  const targets: RemovalTarget[] = [];
+  const add = (kind: PlanItem['kind'], id: string | undefined, name: string) => {
+    if (id) targets.push({ kind, id, name, state: 'ours' });
+  };
+  if (record.clientId) add('roleAssignment', record.assignmentId, record.standardRole ?? labels.access);
+  add('customRole', record.roleId, labels.access);
+  add('resourceSet', record.resourceSetId, labels.access);
+  if (record.appId) for (const [scope, id] of Object.entries(record.grantIds ?? {})) add('grant', id, scope);
+  add('app', record.appId, labels.app);
+  return targets;
+}
+
+/**
+ * Reads back each object the profile records (the profile is data): the app must be the service app of this
+ * label, the role and resource set must carry the label, the assignment and grants must hang off that app.
+ */
+export async function checkRemovalTargets(
+  admin: OktaClient,
+  record: BootstrapRecord,
+  labels: RemovalLabels,
+): Promise<RemovalTarget[]> {
+  const targets = recordedTargets(record, labels);
+  const app = record.appId ? await getApp(admin, record.appId) : undefined;
+  const appOurs = Boolean(app && app.status !== 'DELETED' && app.label === labels.app && isServiceApp(app));
+  const clientOurs = appOurs && app !== undefined && clientIdOf(app) === record.clientId;
+  const [assignments, grants] = await Promise.all([
+    clientOurs && record.clientId ? listClientRoles(admin, record.clientId) : Promise.resolve([]),
+    appOurs && record.appId ? listGrants(admin, record.appId) : Promise.resolve([]),
+  ]);
+  const appGone = !app || app.status === 'DELETED';
+  // An assignment or grant is ours only if it hangs off our app (and, for the assignment, our client id).
+  const offApp = (owner: boolean, present: boolean): RemovalTarget['state'] =>
+    appGone ? 'gone' : !owner ? 'not ours' : present ? 'ours' : 'gone';
+  for (const target of targets) {
+    if (target.kind === 'app') target.state = appGone ? 'gone' : appOurs ? 'ours' : 'not ours';
+    else if (target.kind === 'roleAssignment')
+      target.state = offApp(
+        clientOurs,
+        assignments.some((r) => r.id === target.id),
+      );
+    else if (target.kind === 'grant')
+      target.state = offApp(
+        appOurs,
+        grants.some((g) => g.id === target.id && g.status !== 'REVOKED'),
+      );
+    else if (target.kind === 'customRole') {
+      const role = await findCustomRole(admin, target.id);
+      target.state = !role ? 'gone' : role.label === labels.access ? 'ours' : 'not ours';
+    } else if (target.kind === 'resourceSet') {
+      const set = await findResourceSet(admin, target.id);
+      target.state = !set ? 'gone' : set.label === labels.access ? 'ours' : 'not ours';
+    }
+  }
+  return targets;
+}
+
+/** `logout --remote` and `destroy --login`: removes the checked targets that are ours, in their order. */
 export async function removeBootstrap(
   admin: OktaClient,
   record: BootstrapRecord,
+  targets: RemovalTarget[],
   report: (event: RemoveEvent) => void,
 ): Promise<RemoveEvent[]> {
+  const remove: Partial<Record<PlanItem['kind'], (id: string) => Promise<boolean>>> = {
+    roleAssignment: (id) => unassignClientRole(admin, record.clientId as string, id),
+    customRole: (id) => deleteCustomRole(admin, id),
+    resourceSet: (id) => deleteResourceSet(admin, id),
+    grant: (id) => revokeGrant(admin, record.appId as string, id),
+    app: (id) => deleteApp(admin, id),
+  };
   const events: RemoveEvent[] = [];
-  const note = (kind: PlanItem['kind'], id: string, done: boolean) => {
-    const event: RemoveEvent = { kind, id, result: done ? 'deleted' : 'already gone' };
+  for (const target of targets) {
+    if (target.state === 'not ours') continue;
+    const done = target.state === 'ours' && (await remove[target.kind]?.(target.id)) === true;
+    const event: RemoveEvent = { kind: target.kind, id: target.id, result: done ? 'deleted' : 'already gone' };
     events.push(event);
     report(event);
-  };
-  if (record.clientId && record.assignmentId) {
-    note('roleAssignment', record.assignmentId, await unassignClientRole(admin, record.clientId, record.assignmentId));
-  }
-  if (record.roleId) note('customRole', record.roleId, await deleteCustomRole(admin, record.roleId));
-  if (record.resourceSetId)
-    note('resourceSet', record.resourceSetId, await deleteResourceSet(admin, record.resourceSetId));
-  if (record.appId) {
-    for (const [, grantId] of Object.entries(record.grantIds ?? {}))
-      note('grant', grantId, await revokeGrant(admin, record.appId, grantId));
-    note('app', record.appId, await deleteApp(admin, record.appId));
   }
   return events;
 }

@@ -21,6 +21,7 @@ import {
   type ApplyEvent,
   type ObservedAccess,
 } from '../bootstrap/setup.js';
+import { customRoleGap } from '../bootstrap/scopes.js';
 
 /**
  * `init --okta-api`: a service app whose tokens are for Okta's own management API, for the user's automation:
@@ -87,6 +88,11 @@ export function validateOktaApiSpec(
       });
     spec.role = role;
   }
+  const gap = spec.role ? undefined : customRoleGap(scopes);
+  if (gap)
+    throw new UsageError(gap, {
+      hint: 'Add a scope of what the automation also reads (such as okta.authorizationServers.read), or pass --role.',
+    });
   return spec;
 }
 
