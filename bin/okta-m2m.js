@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from 'node:v8';
-
 // Ctrl-C is exit 130 from the first moment, even while the CLI is still loading. `on`, not `once`: a second
 // Ctrl-C while exiting must not fall through to the default handler and kill the process by signal.
 process.on('SIGINT', () => {
@@ -15,9 +13,6 @@ process.stdout.on('error', (error) => {
 
 // Stack traces point into src/ only when asked for: source maps cost start-up time.
 if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
-// fetch parses HTTP with WebAssembly (undici's llhttp), which V8 would also recompile with its optimising tier in the
-// background: about 25 MB and a core's work that a command making a few requests never gets back (bench/results.md).
-setFlagsFromString('--liftoff-only');
 
 const { main } = await import('../dist/cli.js');
 process.exitCode = await main(process.argv);

@@ -27,6 +27,22 @@ const externalPackages = {
   },
 };
 
+// commander requires node:child_process when it loads, for executable subcommands, which okta-m2m has none of:
+// loading it (and the net, dgram and stream modules behind it) cost every start a few milliseconds. Its require is
+// answered with a module that loads child_process only if something reads from it.
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: args.path, namespace: 'lazy-child-process' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, name) => require('node:child_process')[name] });",
+      loader: 'js',
+    }));
+  },
+};
+
 const bundleOptions = {
   absWorkingDir: root,
   outdir,
@@ -51,7 +67,12 @@ const bundleOptions = {
 // The CLI. esbuild puts each module in the chunk of the set of entry points (the CLI and each import() target) that
 // reach it, so the small modules nearly every command uses (src/kernel.ts) came out as a chunk each, and `--help`
 // loaded 22 files. Injected into every entry point, they share one set, and so one chunk.
-await build({ ...bundleOptions, entryPoints: { cli: 'src/cli.ts' }, inject: ['src/kernel.ts'] });
+await build({
+  ...bundleOptions,
+  entryPoints: { cli: 'src/cli.ts' },
+  inject: ['src/kernel.ts'],
+  plugins: [lazyChildProcessForCommander, externalPackages],
+});
 
 // The emulators, for the tests and the benchmarks: built apart, so they share nothing with the CLI but HTTP.
 await build({
