@@ -4,7 +4,7 @@
 // never touched. Elsewhere (macOS Keychain, Windows Credential Manager): the command as it is.
 //   node scripts/with-keyring.js <command> [args...]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,9 +44,10 @@ if (process.platform !== 'linux') {
   status = 1;
 } else {
   const home = mkdtempSync(join(tmpdir(), 'okta-m2m-keyring-'));
+  writeUnlockedKeyring(join(home, 'data', 'keyrings'));
   // The command gets our stderr back as its fd 2 (passed in as fd 3); dbus-run-session's and dbus-daemon's own
   // stderr (and that of the services it activates) goes through dropDbusNoise.
-  const inner = `exec 2>&3 3>&-; printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec ${[command, ...args].map(quote).join(' ')}`;
+  const inner = `exec 2>&3 3>&-; gnome-keyring-daemon --start --components=secrets >/dev/null && exec ${[command, ...args].map(quote).join(' ')}`;
   try {
     status = await new Promise((resolve, reject) => {
       const child = spawn('dbus-run-session', ['--', 'sh', '-c', inner], {
@@ -66,6 +67,18 @@ if (process.platform !== 'linux') {
 process.exit(status);
 
 /**
+ * The throwaway keyring as a plain-text keyring file, which gnome-keyring opens unlocked: should its daemon go away
+ * in the middle of a run, the one D-Bus starts in its place (on the next keychain call) opens the same keyring, also
+ * unlocked. A password-protected keyring left every later call facing an unlock prompt that no one could answer.
+ */
+function writeUnlockedKeyring(dir) {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keyring = '[keyring]\ndisplay-name=login\nctime=0\nmtime=0\nlock-on-idle=false\nlock-after=false\n';
+  writeFileSync(join(dir, 'login.keyring'), keyring, { mode: 0o600 });
+  writeFileSync(join(dir, 'default'), 'login', { mode: 0o600 });
+}
+
+/**
  * Forwards the bus's stderr minus its routine chatter: the line dbus-daemon prints on every start as root where it
  * may not raise RLIMIT_NOFILE to 65536 (containers, CI: "Failed to set fd limit to 65536: Operation not
  * permitted"), its notes on activating the keyring service, and gnome-keyring's "discover_other_daemon". Anything
@@ -73,7 +86,7 @@ process.exit(status);
  */
 function dropDbusNoise(stream) {
   const noise =
-    /Failed to set fd limit|Activating service name=|Successfully activated service|^discover_other_daemon:/;
+    /Failed to set fd limit|Activating service name=|Successfully activated service|^discover_other_daemon:|couldn't access control socket/;
   let pending = '';
   const forward = (line) => {
     if (!noise.test(line)) process.stderr.write(`${line}\n`);
