@@ -12,7 +12,7 @@ import {
 import type { SecretBackend } from '../../src/secrets/store.js';
 import { fakeAws, type FakeAws } from '../support/fake-aws.js';
 import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
-import { runCliInProcess, tempDir } from '../support/index.js';
+import { asInitSetup, runCliInProcess, tempDir } from '../support/index.js';
 
 // `okta-m2m hook deploy / remove` as a command, in this process: the AWS clients are the in-memory fake (through the
 // context's client factories), Okta is the emulator over HTTP (the profile's API token from $OKTA_M2M_API_TOKEN), the
@@ -46,8 +46,11 @@ beforeEach(async () => {
     JSON.stringify({ version: 1, current: 'default', profiles: { default: { orgUrl: emu.url, authMode: 'ssws' } } }),
   );
   const state = await ProjectState.load(cwd);
+  // hook deploy attaches only to a rule of this setup (rule-ownership.ts): the fixture as init would have made it.
+  const spec = await asInitSetup(emu, fixture, `hook-api-${fixture.ruleId}`);
   await state.set('default', 'okta', {
     orgUrl: emu.url,
+    spec,
     issuer: fixture.issuer,
     audience: fixture.audience,
     tokenEndpoint: fixture.tokenUrl,
