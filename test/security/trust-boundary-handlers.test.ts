@@ -10,14 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../src/lambda/build.js';
 import { resolveEnvironment } from '../../src/lambda/deploy-env.js';
 import { serveHandler, type ServeHandle } from '../../src/lambda/serve.js';
 import { spawnCli } from '../support/index.js';
 import { bridgeToken, json, listen, startScimServer, type Local, type ScimServer } from '../support/templates.js';
 import { serveProcess, type ServedProcess } from './support/serve-process.js';
-import { DNS_PRELOAD } from './support/trap.js';
+import { DNS_PRELOAD, DNS_REBIND_PRELOAD } from './support/trap.js';
 
 let outDir: string;
 let bridgeZip: string;
@@ -162,6 +162,68 @@ describe('scim bridge', () => {
     } finally {
       idpAnswer = { status: 200, body: {} };
     }
+  });
+});
+
+describe('scim bridge under DNS rebinding', () => {
+  // rebind.example.test answers a public address to the bridge's check and 127.0.0.1 to a connect by name (the
+  // preload), and the preload refuses every connection that is not to loopback, naming the address on stderr.
+  let bridge: ServedProcess;
+  let idp: Local;
+  let seq = 0;
+  const token = (fields: Record<string, unknown> = {}) => {
+    seq += 1;
+    return bridgeToken({
+      v: 1,
+      tokenUrl: `${idp.url}/token`,
+      clientId: `rebind-${seq}`,
+      clientSecret: `rebind-secret-${seq}-Zz4`,
+      ...fields,
+    });
+  };
+  const call = (path: string, bearer: string) =>
+    fetch(`${bridge.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } }).then(async (res) => ({
+      status: res.status,
+      body: await res.text(),
+    }));
+
+  beforeAll(async () => {
+    idp = await listen((_req, res) =>
+      json(res, 200, { access_token: `at-rebind-${seq}`, token_type: 'Bearer', expires_in: 3600 }),
+    );
+    bridge = await serveProcess(
+      [
+        'scim-bridge',
+        '--zip',
+        bridgeZip,
+        '--env',
+        `ALLOWED_HOSTS=rebind.example.test:${tcpTrapPort}`,
+        '--env',
+        `ALLOWED_TOKEN_HOSTS=${idp.host},rebind.example.test:${tcpTrapPort}`,
+        '--env',
+        'ALLOW_INSECURE_LOOPBACK=1',
+      ],
+      { nodeArgs: ['--import', DNS_REBIND_PRELOAD] },
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await bridge?.stop();
+    await idp?.close();
+  });
+
+  it('connects to the address it checked, never to the second answer: the loopback trap gets no connection', async () => {
+    tcpConnections = 0;
+    const target = await call(`/rebind.example.test:${tcpTrapPort}/scim/v2/Users`, token());
+    expect(target.status, target.body).toBe(502);
+    const viaToken = await call(
+      `/rebind.example.test:${tcpTrapPort}/scim/v2/Users`,
+      token({ tokenUrl: `https://rebind.example.test:${tcpTrapPort}/token` }),
+    );
+    expect(viaToken.status, viaToken.body).toBe(502);
+    expect(tcpConnections).toBe(0);
+    // Both requests went to the checked (public) address, which the preload refused so that nothing leaves loopback.
+    await vi.waitFor(() => expect(bridge.stderr().match(/refused a connection to 203\.0\.113\.7/g)).toHaveLength(2));
   });
 });
 
