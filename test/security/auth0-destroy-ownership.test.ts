@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  auth0Management,
   auth0Writes,
   clearAuth0Log,
   connectProfile,
@@ -30,27 +31,7 @@ describeWithKeychain('auth0 destroy deletes only what carries okta-m2m marker an
     emus = await startEmulators({ seed: 15 });
     ws = await workspace();
     await connectProfile(ws, emus);
-    const { auth0 } = emus;
-    const tokenRes = await fetch(auth0.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'client_credentials',
-        client_id: auth0.managementClientId,
-        client_secret: auth0.managementClientSecret,
-        audience: auth0.managementAudience,
-      }),
-    });
-    const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-    management = async (method, path, body) => {
-      const res = await fetch(`${auth0.managementBaseUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    };
+    management = await auth0Management(emus.auth0);
     // Production, made by hand: an API, its M2M application and their grant; and (below) an application that
     // happens to have the setup's name, without the marker.
     const api = await management('POST', '/resource-servers', {

@@ -2,25 +2,18 @@
 // setup. A tampered state file naming a hand-made rule (of another access policy) is refused before anything is
 // written, and that rule is left as it was. The CLI runs in this process (AWS is aws-sdk-client-mock through the
 // context's factories, the one mock allowed); Okta is the emulator over HTTP; the secret goes to the test keychain.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { ProjectState } from '../../src/config/state.js';
-import {
-  provisionClientCredentials,
-  startEmulator,
-  type ClientCredentialsFixture,
-  type EmulatorHandle,
-} from '../../src/emulator/okta/index.js';
+import { startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
 import { fakeAws, type FakeAws } from '../support/fake-aws.js';
+import { hookProject } from '../support/hook-project.js';
 import {
   api,
-  asInitSetup,
   describeWithKeychain,
   requireKeychain,
   runCliInProcess,
-  tempDir,
   testKeychainService,
   writeMethods,
 } from '../support/index.js';
@@ -44,29 +37,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   aws = fakeAws();
-  cwd = await tempDir();
-  fixture = await provisionClientCredentials(emu.url, emu.adminToken);
-  await mkdir(join(cwd, '.config'), { recursive: true });
-  await writeFile(
-    join(cwd, '.config', 'profiles.json'),
-    JSON.stringify({ version: 1, current: 'default', profiles: { default: { orgUrl: emu.url, authMode: 'ssws' } } }),
-  );
-  const spec = await asInitSetup(emu, fixture, `owned-${fixture.ruleId}`);
-  const state = await ProjectState.load(cwd);
-  await state.set('default', 'okta', {
-    orgUrl: emu.url,
-    issuer: fixture.issuer,
-    audience: fixture.audience,
-    tokenEndpoint: fixture.tokenUrl,
-    clientId: fixture.clientId,
-    authServerId: fixture.authServerId,
-    policyId: fixture.policyId,
-    ruleId: fixture.ruleId,
-    scopes: [fixture.scope],
-    spec,
-  });
-  await writeFile(join(cwd, 'policy.json'), '{ "0oa-caller": ["api.read"] }');
-  env = { OKTA_M2M_API_TOKEN: emu.adminToken, OKTA_M2M_KEYCHAIN_SERVICE: service };
+  ({ cwd, fixture, env } = await hookProject(emu, service));
 });
 afterEach(async () => {
   aws.restore();
