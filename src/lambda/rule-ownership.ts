@@ -22,12 +22,21 @@ export async function checkSetupRule(client: OktaClient, okta: OktaState | undef
       },
     );
   }
-  await checkTargets(client, {
-    orgUrl: okta.orgUrl,
-    spec: okta.spec,
-    ...(okta.adopted ? { adopted: okta.adopted } : {}),
-    authServerId: rule.authServerId,
-    policyId: rule.policyId,
-    ruleId: rule.ruleId,
-  });
+  try {
+    await checkTargets(client, {
+      orgUrl: okta.orgUrl,
+      spec: okta.spec,
+      ...(okta.adopted ? { adopted: okta.adopted } : {}),
+      authServerId: rule.authServerId,
+      policyId: rule.policyId,
+      ruleId: rule.ruleId,
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // The hook verbs can also leave Okta alone: say so beside the check's own fix.
+    throw new ConflictError(error.message, {
+      hint: `${error.hint ?? ''} Or pass --no-okta to leave Okta alone.`.trim(),
+      cause: error,
+    });
+  }
 }

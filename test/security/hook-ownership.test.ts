@@ -110,6 +110,7 @@ describeWithKeychain('hook deploy and hook remove act only on the rule of this s
       expect(run.stderr).toContain(prod[named as keyof typeof prod]);
       expect(run.stderr).toMatch(message);
       expect(run.stderr).toMatch(/nothing was changed/);
+      expect(run.stderr).toMatch(/--no-okta/);
       expect(run.stderr).not.toMatch(/\n\s+at /);
       expect(writeMethods(emu.requestLog)).toEqual([]);
       expect(aws.writes()).toEqual([]);
