@@ -321,18 +321,18 @@ async function credentialsOf(token: string, cfg: Config, log: Record<string, unk
 
 /**
  * Refuses a host that resolves to a loopback, private or link-local address, unless it is loopback spelled as such
- * (localhost, 127.0.0.0/8, [::1]) under the dev/test switch. Returns the checked address the request must connect
+ * (localhost, 127.0.0.0/8, [::1]) under the dev/test switch. Returns the checked addresses the request may connect
  * to (undefined for loopback under the switch): the name is resolved once, here, and never again for this request.
  */
 async function checkPublic(
   url: URL,
   cfg: Config,
   refuse: (reason: string) => BridgeError,
-): Promise<VettedAddress | undefined> {
+): Promise<VettedAddress[] | undefined> {
   if (cfg.insecureLoopback && isLoopbackHost(url.hostname)) return undefined;
   const found = await vetHost(url.hostname);
   if (found === 'unresolved') throw refuse('host does not resolve');
-  if ('nonPublic' in found) throw refuse('host resolves to a loopback, private or link-local address');
+  if (!Array.isArray(found)) throw refuse('host resolves to a loopback, private or link-local address');
   return found;
 }
 
@@ -448,7 +448,7 @@ function formEncode(s: string): string {
 async function requestToken(
   c: BridgeCredentials,
   tokenUrl: URL,
-  pin: VettedAddress | undefined,
+  pin: VettedAddress[] | undefined,
   timeoutMs: number,
 ): Promise<CachedToken> {
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
@@ -560,7 +560,7 @@ async function forward(
   event: unknown,
   method: string,
   target: Target,
-  pin: VettedAddress | undefined,
+  pin: VettedAddress[] | undefined,
   body: Buffer,
   accessToken: string,
   cfg: Config,

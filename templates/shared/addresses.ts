@@ -75,18 +75,19 @@ export function isNonPublicAddress(address: string): boolean {
   return true;
 }
 
-/** An address the name resolved to and that was checked: the bridge connects to exactly this one. */
+/** An address the name resolved to and that was checked: the bridge connects only to these. */
 export interface VettedAddress {
   address: string;
   family: 4 | 6;
 }
 
 /**
- * Resolves the host name (or takes the IP literal) once and checks every address: the first one when all are
- * public; `{ nonPublic }` naming the first that is not; 'unresolved' when the name does not resolve. The caller
- * connects to the returned address (pinned), so a second, different DNS answer (rebinding) is never used.
+ * Resolves the host name (or takes the IP literal) once and checks every address: all of them, in the resolver's
+ * order, when all are public; `{ nonPublic }` naming the first that is not; 'unresolved' when the name does not
+ * resolve. The caller connects only to the returned addresses (pinned), so a second, different DNS answer
+ * (rebinding) is never used.
  */
-export async function vetHost(hostname: string): Promise<VettedAddress | { nonPublic: string } | 'unresolved'> {
+export async function vetHost(hostname: string): Promise<VettedAddress[] | { nonPublic: string } | 'unresolved'> {
   const host = hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   if (isIP(host)) addresses = [host];
@@ -97,9 +98,8 @@ export async function vetHost(hostname: string): Promise<VettedAddress | { nonPu
       return 'unresolved';
     }
   }
-  const first = addresses[0];
-  if (first === undefined) return 'unresolved';
+  if (addresses.length === 0) return 'unresolved';
   const bad = addresses.find(isNonPublicAddress);
   if (bad !== undefined) return { nonPublic: bad };
-  return { address: first, family: isIP(first) === 6 ? 6 : 4 };
+  return addresses.map((address) => ({ address, family: isIP(address) === 6 ? 6 : 4 }));
 }

@@ -23,18 +23,21 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
 /** Statuses whose response has no body (a Response refuses one). */
 const NO_BODY = new Set([101, 103, 204, 205, 304]);
 
-function pinnedLookup(pin: VettedAddress): LookupFunction {
+/** Answers only the vetted addresses: all of them when asked for all (happy eyeballs tries each), else the first. */
+function pinnedLookup(pins: readonly VettedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    if (options.all) (callback as unknown as (e: null, a: VettedAddress[]) => void)(null, [pin]);
-    else callback(null, pin.address, pin.family);
+    const first = pins[0];
+    if (!first) callback(Object.assign(new Error('no vetted address'), { code: 'ENOTFOUND' }), '', 4);
+    else if (options.all) (callback as unknown as (e: null, a: readonly VettedAddress[]) => void)(null, pins);
+    else callback(null, first.address, first.family);
   };
 }
 
 /**
- * Sends the request to `pin` (or, with no pin, where the system resolves the name: loopback spelled as such under
- * the test switch). Redirects are never followed; the body is sent with its length; no compression is asked for.
+ * Sends the request to the vetted addresses `pins` (or, with none, where the system resolves the name: loopback
+ * spelled as such under the test switch). Redirects are never followed; the body is sent with its length; no compression is asked for.
  */
-export function pinnedFetch(url: URL, init: PinnedInit, pin: VettedAddress | undefined): Promise<Response> {
+export function pinnedFetch(url: URL, init: PinnedInit, pins: readonly VettedAddress[] | undefined): Promise<Response> {
   const https = url.protocol === 'https:';
   const headers: Record<string, string> = { ...init.headers, 'accept-encoding': 'identity' };
   const body = init.body === undefined ? undefined : Buffer.from(init.body);
@@ -47,7 +50,7 @@ export function pinnedFetch(url: URL, init: PinnedInit, pin: VettedAddress | und
         headers,
         signal: init.signal,
         agent: https ? agents.https : agents.http,
-        ...(pin ? { lookup: pinnedLookup(pin) } : {}),
+        ...(pins ? { lookup: pinnedLookup(pins) } : {}),
       },
       (res: IncomingMessage) => {
         try {
