@@ -29,6 +29,7 @@ export const SLOW = [
   'test/templates/scim-bridge-sealed.test.ts',
   'test/security/canaries.test.ts',
   'test/security/setup-ownership.test.ts',
+  'test/security/auth0-destroy-ownership.test.ts',
   'test/security/hostile-cli-args.test.ts',
   'test/security/token-hook-denial.test.ts',
   'test/security/sealed-tokens.test.ts',

@@ -11,12 +11,16 @@ import { BUNDLE_FILE } from './bundle.js';
 import { readBoundedBytes, writeFileAtomic } from '../config/files.js';
 import { UsageError } from '../errors.js';
 import { listTemplates, packageRoot, resolveTemplate } from './templates.js';
-import { deterministicZip, sha256Base64, sha256Hex } from './zip.js';
+import { deterministicZip, readZip, sha256Base64, sha256Hex } from './zip.js';
+import { BUILT_DEFAULTS_FILE } from './carry-claims.js';
+import { checkCarryClaims } from './deploy-env.js';
 
 export interface BuildOptions {
   /** Output directory (default: <package root>/build). */
   outDir?: string;
   templatesDir?: string;
+  /** token-hook: the claims the function carries when its environment names none (in the zip's build file). */
+  carryClaims?: readonly string[] | undefined;
 }
 
 export interface BuildResult {
@@ -30,6 +34,8 @@ export interface BuildResult {
   /** Lambda's CodeSha256 for this zip. */
   sha256Base64: string;
   warnings: string[];
+  /** token-hook: the claims built in (what --carry-claim gave). */
+  carryClaims?: string[];
 }
 
 export interface BuiltZip {
@@ -52,18 +58,31 @@ export function prebuiltZipPath(name: string): string {
 const fromBundle = !import.meta.url.endsWith('.ts');
 
 export async function buildTemplate(name: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const carryClaims = options.carryClaims?.length ? [...options.carryClaims] : undefined;
+  if (carryClaims) {
+    if (name !== 'token-hook') throw new UsageError('--carry-claim is a token-hook option.');
+    // The same rule as hook serve and hook deploy (and the template at run time).
+    checkCarryClaims(carryClaims);
+  }
   const made = await templateZip(name, options.templatesDir);
+  const zip = carryClaims
+    ? deterministicZip({
+        ...readZip(made.zip),
+        [BUILT_DEFAULTS_FILE]: new TextEncoder().encode(JSON.stringify({ CARRY_CLAIMS: carryClaims.join(',') })),
+      })
+    : made.zip;
   const zipPath = zipPathFor(name, options.outDir);
   // Code, not a secret: readable like any build output.
-  await writeFileAtomic(zipPath, made.zip, 0o644);
+  await writeFileAtomic(zipPath, zip, 0o644);
   return {
     name,
     zipPath,
-    size: made.zip.byteLength,
+    size: zip.byteLength,
     bundleSize: made.bundleSize,
-    sha256: sha256Hex(made.zip),
-    sha256Base64: sha256Base64(made.zip),
+    sha256: sha256Hex(zip),
+    sha256Base64: sha256Base64(zip),
     warnings: made.warnings,
+    ...(carryClaims ? { carryClaims } : {}),
   };
 }
 

@@ -2,6 +2,12 @@
 // template (at run time) and the CLI (refusing bad --carry-claim names at serve and deploy). Dependency-free: the
 // Lambda bundles it.
 
+/**
+ * The file beside index.mjs in a zip that `hook build token-hook --carry-claim ...` made: {"CARRY_CLAIMS": "a,b"},
+ * what the function carries when its environment sets no CARRY_CLAIMS.
+ */
+export const BUILT_DEFAULTS_FILE = 'okta-m2m-build.json';
+
 /** Claims Okta will not let a hook patch (a patch on them fails the whole patch, act claim included). */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'act',

@@ -16,6 +16,7 @@ import type { ArchitectureName, FunctionSettings, ObservedFunction, ObservedUrl,
 import type { BuiltZip } from './build.js';
 import { resolveEnvironment, SECRET_VARIABLE, type DeployTemplate, type TemplateOptions } from './deploy-env.js';
 import { newSharedSecret } from './shared-secret.js';
+import { checkSetupRule } from './rule-ownership.js';
 import {
   applyBridgeKey,
   createSecretsManager,
@@ -435,6 +436,7 @@ export async function planDeploy(request: DeployRequest, deps: DeployDeps): Prom
       });
     }
     if (target.rule) {
+      await checkSetupRule(target.client, request.oktaState, target.rule);
       rule = await okta.readRule(target.client, target.rule);
       if (!rule) {
         throw new UsageError(`The policy rule ${target.rule.ruleId} recorded by init no longer exists.`, {
@@ -785,6 +787,8 @@ export interface RemoveRequest {
   okta?: { client: OktaClient; hookName: string } | undefined;
   /** The rule to detach from when the record names none (init's rule). */
   rule?: RuleRef | undefined;
+  /** The setup the rule must belong to before the hook is detached from it. */
+  oktaState?: OktaState | undefined;
 }
 
 export interface RemovePlan {
@@ -817,6 +821,7 @@ export async function planRemove(
     const hook = await okta.findTokenHook(request.okta.client, record?.inlineHookName ?? request.okta.hookName, hookId);
     hookId = hook?.id;
     if (rule && hookId) {
+      await checkSetupRule(request.okta.client, request.oktaState, rule);
       const current = okta.ruleHookId(await okta.readRule(request.okta.client, rule));
       steps.push({
         step: 'rule',

@@ -9,6 +9,7 @@ import {
   findTokenHook,
   type RuleRef,
 } from '../okta/resources/inline-hooks.js';
+import { checkSetupRule } from './rule-ownership.js';
 
 /**
  * Registers a token hook served outside AWS (`hook serve --register`: on this machine for the emulator, or behind
@@ -30,8 +31,15 @@ export function initRule(okta: OktaState | undefined): RuleRef {
 
 export async function registerServedHook(
   client: OktaClient,
-  { rule, name, uri, secret }: { rule: RuleRef; name: string; uri: string; secret: string },
+  {
+    rule,
+    setup,
+    name,
+    uri,
+    secret,
+  }: { rule: RuleRef; setup: OktaState | undefined; name: string; uri: string; secret: string },
 ): Promise<ServedHookRegistration> {
+  await checkSetupRule(client, setup, rule);
   const existing = await findTokenHook(client, name);
   const { hook } = await ensureInlineHook(client, { name, uri, secret }, { existing, secretChanged: true });
   await attachInlineHook(client, rule, hook.id);

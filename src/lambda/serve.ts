@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUNDLE_FILE } from './bundle.js';
+import { BUILT_DEFAULTS_FILE } from './carry-claims.js';
 import { HandlerLoadError } from './errors.js';
 import { readZip } from './zip.js';
 
@@ -91,6 +92,9 @@ export async function loadHandler(path: string): Promise<LoadedHandler> {
       tempDir = await mkdtemp(join(tmpdir(), 'okta-m2m-serve-'));
       file = join(tempDir, BUNDLE_FILE);
       await writeFile(file, code);
+      // What hook build put beside the bundle (token-hook's built-in CARRY_CLAIMS), as Lambda would have it.
+      const defaults = entries[BUILT_DEFAULTS_FILE];
+      if (defaults) await writeFile(join(tempDir, BUILT_DEFAULTS_FILE), defaults);
     }
     const mod = (await import(pathToFileURL(file).href)) as { handler?: unknown; default?: { handler?: unknown } };
     const handler = typeof mod.handler === 'function' ? mod.handler : mod.default?.handler;

@@ -27,7 +27,8 @@
 // Order: the caller is authenticated first (a decodable bridge token, a sealed one opened with the bridge key, whose token URL is allowlisted and whose
 // credentials the token endpoint accepts), and every failure to be is the same 401, so the allowlists cannot be
 // probed without credentials; then the target is checked. An allowlisted NAME that resolves to a loopback,
-// private or link-local address is refused (only loopback spelled as such, under the switch above, is reached).
+// private or link-local address is refused (only loopback spelled as such, under the switch above, is reached), and
+// the request connects to the address that was checked (shared/pinned-fetch.ts), so DNS rebinding cannot swap it.
 // After a refused token request, that token URL and client id wait (1 s, doubling, at most 60 s) before the token
 // endpoint is asked again: the bridge is no oracle for guessing secrets. The identity provider's error text is
 // never passed on. Redirects are never followed. Logs: one JSON line per request, never a token, secret or body.
@@ -49,7 +50,8 @@ import {
   type FunctionUrlResult,
   type LambdaContext,
 } from '../shared/lambda.js';
-import { firstNonPublicAddress } from '../shared/addresses.js';
+import { vetHost, type VettedAddress } from '../shared/addresses.js';
+import { pinnedFetch } from '../shared/pinned-fetch.js';
 import {
   BridgeTokenError,
   bridgeTokenText,
@@ -319,13 +321,19 @@ async function credentialsOf(token: string, cfg: Config, log: Record<string, unk
 
 /**
  * Refuses a host that resolves to a loopback, private or link-local address, unless it is loopback spelled as such
- * (localhost, 127.0.0.0/8, [::1]) under the dev/test switch.
+ * (localhost, 127.0.0.0/8, [::1]) under the dev/test switch. Returns the checked addresses the request may connect
+ * to (undefined for loopback under the switch): the name is resolved once, here, and never again for this request.
  */
-async function checkPublic(url: URL, cfg: Config, refuse: (reason: string) => BridgeError): Promise<void> {
-  if (cfg.insecureLoopback && isLoopbackHost(url.hostname)) return;
-  const found = await firstNonPublicAddress(url.hostname);
+async function checkPublic(
+  url: URL,
+  cfg: Config,
+  refuse: (reason: string) => BridgeError,
+): Promise<VettedAddress[] | undefined> {
+  if (cfg.insecureLoopback && isLoopbackHost(url.hostname)) return undefined;
+  const found = await vetHost(url.hostname);
   if (found === 'unresolved') throw refuse('host does not resolve');
-  if (found) throw refuse('host resolves to a loopback, private or link-local address');
+  if (!Array.isArray(found)) throw refuse('host resolves to a loopback, private or link-local address');
+  return found;
 }
 
 // ------------------------------------------------------------------------------------------- backoff
@@ -392,8 +400,8 @@ async function getAccessToken(
   // Set as in flight before the first await, so that concurrent calls share one token request.
   const p = (async () => {
     if (inBackoff(waitKey)) throw new Unauthenticated('backing off after refused token requests');
-    await checkPublic(tokenUrl, cfg, (reason) => new Unauthenticated(`token URL ${reason}`));
-    return requestToken(c, tokenUrl, timeoutMs);
+    const pin = await checkPublic(tokenUrl, cfg, (reason) => new Unauthenticated(`token URL ${reason}`));
+    return requestToken(c, tokenUrl, pin, timeoutMs);
   })().then(
     (t) => {
       backoff.delete(waitKey);
@@ -437,7 +445,12 @@ function formEncode(s: string): string {
   return encodeURIComponent(s).replace(/%20/g, '+');
 }
 
-async function requestToken(c: BridgeCredentials, tokenUrl: URL, timeoutMs: number): Promise<CachedToken> {
+async function requestToken(
+  c: BridgeCredentials,
+  tokenUrl: URL,
+  pin: VettedAddress[] | undefined,
+  timeoutMs: number,
+): Promise<CachedToken> {
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (c.scope) form.set('scope', c.scope);
   if (c.audience) form.set('audience', c.audience);
@@ -445,17 +458,20 @@ async function requestToken(c: BridgeCredentials, tokenUrl: URL, timeoutMs: numb
   let res: Response;
   let text: string;
   try {
-    res = await fetch(tokenUrl, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${basic}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
+    res = await pinnedFetch(
+      tokenUrl,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${basic}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: form.toString(),
+        signal: AbortSignal.timeout(timeoutMs),
       },
-      body: form.toString(),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+      pin,
+    );
     text = (await readLimited(res, 64 * 1024)).toString('utf8');
   } catch (err) {
     throw fetchFailure(err, 'token endpoint');
@@ -544,6 +560,7 @@ async function forward(
   event: unknown,
   method: string,
   target: Target,
+  pin: VettedAddress[] | undefined,
   body: Buffer,
   accessToken: string,
   cfg: Config,
@@ -560,13 +577,11 @@ async function forward(
   let res: Response;
   let payload: Buffer;
   try {
-    res = await fetch(target.url, {
-      method,
-      headers,
-      body: sendBody ? body : undefined,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    res = await pinnedFetch(
+      target.url,
+      { method, headers, body: sendBody ? body : undefined, signal: AbortSignal.timeout(timeoutMs) },
+      pin,
+    );
     payload = method === 'HEAD' ? Buffer.alloc(0) : await readLimited(res, cfg.maxResponse);
   } catch (err) {
     throw fetchFailure(err, 'upstream');
@@ -647,7 +662,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     const target = parseTarget(rawPath, rawQuery, cfg);
     log.host = target.host;
     log.path = target.path;
-    await checkPublic(target.url, cfg, (reason) => new BridgeError(403, `target ${reason}`));
+    const pin = await checkPublic(target.url, cfg, (reason) => new BridgeError(403, `target ${reason}`));
 
     const b = eventBody(event, cfg.maxBody);
     if (!b.ok) {
@@ -656,13 +671,13 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
         : new BridgeError(400, 'request body is not valid base64', 'invalidSyntax');
     }
 
-    let up = await forward(event, method, target, b.body, t.token, cfg, within(cfg.upstreamTimeoutMs));
+    let up = await forward(event, method, target, pin, b.body, t.token, cfg, within(cfg.upstreamTimeoutMs));
     if (up.status === 401 && t.use === 'hit') {
       // The cached token may have been revoked or rotated: fetch a fresh one and try once more.
       dropToken(t.key, t.token);
       t = await getAccessToken(creds, tokenUrl, cfg, within(cfg.tokenTimeoutMs));
       log.tokenCache = `${String(log.tokenCache)}+retry-${t.use}`;
-      up = await forward(event, method, target, b.body, t.token, cfg, within(cfg.upstreamTimeoutMs));
+      up = await forward(event, method, target, pin, b.body, t.token, cfg, within(cfg.upstreamTimeoutMs));
     }
     log.upstreamStatus = up.status;
     result = up.result;

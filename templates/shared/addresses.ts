@@ -75,11 +75,19 @@ export function isNonPublicAddress(address: string): boolean {
   return true;
 }
 
+/** An address the name resolved to and that was checked: the bridge connects only to these. */
+export interface VettedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
 /**
- * The first address the host name (or IP literal) resolves to that is not public; undefined when all are public;
- * 'unresolved' when the name does not resolve.
+ * Resolves the host name (or takes the IP literal) once and checks every address: all of them, in the resolver's
+ * order, when all are public; `{ nonPublic }` naming the first that is not; 'unresolved' when the name does not
+ * resolve. The caller connects only to the returned addresses (pinned), so a second, different DNS answer
+ * (rebinding) is never used.
  */
-export async function firstNonPublicAddress(hostname: string): Promise<{ address: string } | 'unresolved' | undefined> {
+export async function vetHost(hostname: string): Promise<VettedAddress[] | { nonPublic: string } | 'unresolved'> {
   const host = hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   if (isIP(host)) addresses = [host];
@@ -92,5 +100,6 @@ export async function firstNonPublicAddress(hostname: string): Promise<{ address
   }
   if (addresses.length === 0) return 'unresolved';
   const bad = addresses.find(isNonPublicAddress);
-  return bad === undefined ? undefined : { address: bad };
+  if (bad !== undefined) return { nonPublic: bad };
+  return addresses.map((address) => ({ address, family: isIP(address) === 6 ? 6 : 4 }));
 }

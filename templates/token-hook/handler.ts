@@ -15,7 +15,8 @@
 //                       (then .../openid-configuration).
 //   POLICY              required JSON {"<calling client id>": ["scope", ...]}; "*" as a key matches any client,
 //                       "*" in a list any scope. Unset or invalid: every request is denied.
-//   CARRY_CLAIMS        comma list of assertion claims copied into the new token as /claims/<name>.
+//   CARRY_CLAIMS        comma list of assertion claims copied into the new token as /claims/<name>; unset: the
+//                       ones `okta-m2m hook build --carry-claim` put in the zip (okta-m2m-build.json), if any.
 //   MAX_ASSERTION_AGE   seconds; assertions whose `iat` is older are denied ("replayed beyond policy").
 //   REQUIRE_ASSERTION   default true; "false": a token request without an assertion passes unmodified.
 //   CLOCK_TOLERANCE     seconds of clock skew allowed (default 30).
@@ -25,6 +26,7 @@
 // Logs: one JSON line per call, never the assertion, a token or the secret.
 
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import {
   envFlag,
@@ -39,7 +41,7 @@ import {
   type FunctionUrlResult,
   type LambdaContext,
 } from '../shared/lambda.js';
-import { carryClaimProblem, ownClaim } from '../../src/lambda/carry-claims.js';
+import { BUILT_DEFAULTS_FILE, carryClaimProblem, ownClaim } from '../../src/lambda/carry-claims.js';
 
 const ALGORITHMS = ['RS256', 'ES256'];
 const DISCOVERY_TIMEOUT_MS = 1000;
@@ -66,6 +68,16 @@ interface Config {
   insecureLoopback: boolean;
 }
 
+/** What the zip's build file says (read once per cold start; no file, or a bad one, is no default). */
+const built: { CARRY_CLAIMS?: string } = (() => {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(new URL(`./${BUILT_DEFAULTS_FILE}`, import.meta.url), 'utf8'));
+    return isRecord(parsed) && typeof parsed.CARRY_CLAIMS === 'string' ? { CARRY_CLAIMS: parsed.CARRY_CLAIMS } : {};
+  } catch {
+    return {};
+  }
+})();
+
 function readConfig(env: NodeJS.ProcessEnv): Config {
   const issuer = (env.ISSUER ?? '').trim();
   const audience = (env.AUDIENCE ?? '')
@@ -80,7 +92,7 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
     audience,
     jwksUrl: env.JWKS_URL?.trim() || undefined,
     policy: parsePolicy(env.POLICY),
-    carry: (env.CARRY_CLAIMS ?? '')
+    carry: (env.CARRY_CLAIMS ?? built.CARRY_CLAIMS ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),

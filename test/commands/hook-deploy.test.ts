@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { ProjectState } from '../../src/config/state.js';
-import {
-  startEmulator,
-  provisionClientCredentials,
-  type ClientCredentialsFixture,
-  type EmulatorHandle,
-} from '../../src/emulator/okta/index.js';
+import { startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
 import { fakeAws, type FakeAws } from '../support/fake-aws.js';
 import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
-import { runCliInProcess, tempDir } from '../support/index.js';
+import { hookProject } from '../support/hook-project.js';
+import { runCliInProcess } from '../support/index.js';
 
 // `okta-m2m hook deploy / remove` as a command, in this process: the AWS clients are the in-memory fake (through the
 // context's client factories), Okta is the emulator over HTTP (the profile's API token from $OKTA_M2M_API_TOKEN), the
@@ -38,27 +33,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   aws = fakeAws();
-  cwd = await tempDir();
-  fixture = await provisionClientCredentials(emu.url, emu.adminToken);
-  await mkdir(join(cwd, '.config'), { recursive: true });
-  await writeFile(
-    join(cwd, '.config', 'profiles.json'),
-    JSON.stringify({ version: 1, current: 'default', profiles: { default: { orgUrl: emu.url, authMode: 'ssws' } } }),
-  );
-  const state = await ProjectState.load(cwd);
-  await state.set('default', 'okta', {
-    orgUrl: emu.url,
-    issuer: fixture.issuer,
-    audience: fixture.audience,
-    tokenEndpoint: fixture.tokenUrl,
-    clientId: fixture.clientId,
-    authServerId: fixture.authServerId,
-    policyId: fixture.policyId,
-    ruleId: fixture.ruleId,
-    scopes: [fixture.scope],
-  });
-  await writeFile(join(cwd, 'policy.json'), '{ "0oa-caller": ["api.read"] }');
-  env = { OKTA_M2M_API_TOKEN: emu.adminToken, OKTA_M2M_KEYCHAIN_SERVICE: service };
+  ({ cwd, fixture, env } = await hookProject(emu, service));
 });
 afterEach(async () => {
   aws.restore();

@@ -5,6 +5,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
 import {
+  auth0Management,
   auth0Writes,
   clearAuth0Log,
   connectProfile,
@@ -21,30 +22,15 @@ async function limitedManagementApp(
   emus: Emulators,
   scopes: string[],
 ): Promise<{ clientId: string; clientSecret: string }> {
-  const { auth0 } = emus;
-  const tokenRes = await fetch(auth0.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'client_credentials',
-      client_id: auth0.managementClientId,
-      client_secret: auth0.managementClientSecret,
-      audience: auth0.managementAudience,
-    }),
-  });
-  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const client = (await (
-    await fetch(`${auth0.managementBaseUrl}/clients`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ name: 'limited', app_type: 'non_interactive' }),
-    })
-  ).json()) as { client_id: string; client_secret: string };
-  const grant = await fetch(`${auth0.managementBaseUrl}/client-grants`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ client_id: client.client_id, audience: auth0.managementAudience, scope: scopes }),
+  const management = await auth0Management(emus.auth0);
+  const client = (await management('POST', '/clients', { name: 'limited', app_type: 'non_interactive' })).body as {
+    client_id: string;
+    client_secret: string;
+  };
+  const grant = await management('POST', '/client-grants', {
+    client_id: client.client_id,
+    audience: emus.auth0.managementAudience,
+    scope: scopes,
   });
   expect(grant.status).toBe(201);
   return { clientId: client.client_id, clientSecret: client.client_secret };

@@ -19,6 +19,7 @@ import { readRule, ruleHookId } from '../../src/okta/resources/inline-hooks.js';
 import type { OktaState } from '../../src/okta/setup/state.js';
 import { SecretStore } from '../../src/secrets/store.js';
 import { fakeAws, type FakeAws } from '../support/fake-aws.js';
+import { asInitSetup } from '../support/okta-api.js';
 
 // hook deploy token-hook end to end on the Okta side: AWS is the in-memory fake (no endpoint is reachable), Okta is
 // the emulator over HTTP, and the function URL is the BUILT token-hook bundle served locally, so the emulator's
@@ -79,8 +80,11 @@ beforeEach(async () => {
     {},
   );
   fixture = await provisionClientCredentials(emu.url, emu.adminToken);
+  // hook deploy attaches only to a rule of this setup (rule-ownership.ts): the fixture as init would have made it.
+  const spec = await asInitSetup(emu, fixture, `hook-api-${fixture.ruleId}`);
   oktaState = {
     orgUrl: emu.url,
+    spec,
     issuer: fixture.issuer,
     audience: fixture.audience,
     tokenEndpoint: fixture.tokenUrl,
@@ -221,6 +225,7 @@ describe('hook deploy token-hook with Okta', () => {
         functionName: 'okta-m2m-token-hook',
         roleName: 'okta-m2m-token-hook-role',
         okta: { client, hookName: `okta-m2m-token-hook-${fixture.ruleId}` },
+        oktaState,
       },
       deps(),
     );

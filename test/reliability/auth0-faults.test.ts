@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
-import { describeWithKeychain, orgWorkspace, type OrgWorkspace } from '../support/index.js';
+import { auth0Management, describeWithKeychain, orgWorkspace, type OrgWorkspace } from '../support/index.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 
 type Kind = '429' | '500' | 'drop-before' | 'drop-after';
@@ -32,21 +32,11 @@ const writesIn = (log: Array<{ method: string; path: string }>) =>
   log.filter((e) => isMgmt(e.path) && e.method !== 'GET');
 
 async function tenantInventory(a0: Auth0Emulator): Promise<Record<string, number | string>> {
-  const tokenRes = await fetch(a0.tokenUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'client_credentials',
-      client_id: a0.managementClientId,
-      client_secret: a0.managementClientSecret,
-      audience: a0.managementAudience,
-    }),
-  });
-  const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+  const management = await auth0Management(a0);
   const get = async (path: string) => {
-    const res = await fetch(`${a0.url}/api/v2/${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await management('GET', `/${path}`);
     expect(res.status, path).toBe(200);
-    return (await res.json()) as any[];
+    return res.body as any[];
   };
   const out: Record<string, number | string> = {};
   const add = (key: string) => (out[key] = ((out[key] as number | undefined) ?? 0) + 1);

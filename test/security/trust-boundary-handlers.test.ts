@@ -4,20 +4,20 @@
  * look non-loopback resolve to 127.0.0.1 through a DNS preload in the child, and a raw TCP trap counts every
  * connection made to them. Each attack worked on main before this change.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../src/lambda/build.js';
 import { resolveEnvironment } from '../../src/lambda/deploy-env.js';
 import { serveHandler, type ServeHandle } from '../../src/lambda/serve.js';
 import { spawnCli } from '../support/index.js';
 import { bridgeToken, json, listen, startScimServer, type Local, type ScimServer } from '../support/templates.js';
 import { serveProcess, type ServedProcess } from './support/serve-process.js';
-import { DNS_PRELOAD } from './support/trap.js';
+import { DNS_PRELOAD, DNS_REBIND_PRELOAD } from './support/trap.js';
 
 let outDir: string;
 let bridgeZip: string;
@@ -165,6 +165,68 @@ describe('scim bridge', () => {
   });
 });
 
+describe('scim bridge under DNS rebinding', () => {
+  // rebind.example.test answers a public address to the bridge's check and 127.0.0.1 to a connect by name (the
+  // preload), and the preload refuses every connection that is not to loopback, naming the address on stderr.
+  let bridge: ServedProcess;
+  let idp: Local;
+  let seq = 0;
+  const token = (fields: Record<string, unknown> = {}) => {
+    seq += 1;
+    return bridgeToken({
+      v: 1,
+      tokenUrl: `${idp.url}/token`,
+      clientId: `rebind-${seq}`,
+      clientSecret: `rebind-secret-${seq}-Zz4`,
+      ...fields,
+    });
+  };
+  const call = (path: string, bearer: string) =>
+    fetch(`${bridge.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } }).then(async (res) => ({
+      status: res.status,
+      body: await res.text(),
+    }));
+
+  beforeAll(async () => {
+    idp = await listen((_req, res) =>
+      json(res, 200, { access_token: `at-rebind-${seq}`, token_type: 'Bearer', expires_in: 3600 }),
+    );
+    bridge = await serveProcess(
+      [
+        'scim-bridge',
+        '--zip',
+        bridgeZip,
+        '--env',
+        `ALLOWED_HOSTS=rebind.example.test:${tcpTrapPort}`,
+        '--env',
+        `ALLOWED_TOKEN_HOSTS=${idp.host},rebind.example.test:${tcpTrapPort}`,
+        '--env',
+        'ALLOW_INSECURE_LOOPBACK=1',
+      ],
+      { nodeArgs: ['--import', DNS_REBIND_PRELOAD] },
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await bridge?.stop();
+    await idp?.close();
+  });
+
+  it('connects to the address it checked, never to the second answer: the loopback trap gets no connection', async () => {
+    tcpConnections = 0;
+    const target = await call(`/rebind.example.test:${tcpTrapPort}/scim/v2/Users`, token());
+    expect(target.status, target.body).toBe(502);
+    const viaToken = await call(
+      `/rebind.example.test:${tcpTrapPort}/scim/v2/Users`,
+      token({ tokenUrl: `https://rebind.example.test:${tcpTrapPort}/token` }),
+    );
+    expect(viaToken.status, viaToken.body).toBe(502);
+    expect(tcpConnections).toBe(0);
+    // Both requests went to the checked (public) address, which the preload refused so that nothing leaves loopback.
+    await vi.waitFor(() => expect(bridge.stderr().match(/refused a connection to 203\.0\.113\.7/g)).toHaveLength(2));
+  });
+});
+
 describe('token hook', () => {
   const HOOK_SECRET = 'trust-hook-secret-Qq7Ww8Ee9';
   const ISSUER = 'https://issuer.example.test/oauth2/default';
@@ -209,7 +271,7 @@ describe('token hook', () => {
       .sign(key);
   }
 
-  async function callHook(requested: string, granted: string[], claims?: Record<string, unknown>) {
+  async function callHook(requested: string, granted: string[], claims?: Record<string, unknown>, url = hook.url) {
     const body = {
       eventId: 'e1',
       data: {
@@ -222,7 +284,7 @@ describe('token hook', () => {
         access: { scopes: Object.fromEntries(granted.map((s) => [s, { id: s, action: 'GRANT' }])) },
       },
     };
-    const res = await fetch(hook.url, {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { authorization: HOOK_SECRET, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -249,6 +311,49 @@ describe('token hook', () => {
     const paths = answer.commands?.[0]?.value.map((op) => op.path);
     expect(paths).toEqual(['/claims/act', '/claims/tenant']);
   });
+
+  it('carries the claims `hook build --carry-claim` built into the zip when CARRY_CLAIMS is unset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'okta-m2m-trust-carry-'));
+    let served: ServedProcess | undefined;
+    try {
+      const build = await spawnCli(
+        ['--json', 'hook', 'build', 'token-hook', '--out-dir', dir, '--carry-claim', 'tenant', '--carry-claim', 'dept'],
+        { timeoutMs: 30_000 },
+      );
+      expect(build.code, build.stderr).toBe(0);
+      const built = JSON.parse(build.stdout) as { zipPath: string; carryClaims: string[] };
+      expect(built.carryClaims).toEqual(['tenant', 'dept']);
+      served = await serveProcess(
+        [
+          'token-hook',
+          '--zip',
+          built.zipPath,
+          '--hook-secret-stdin',
+          '--env',
+          `ISSUER=${ISSUER}`,
+          '--env',
+          'AUDIENCE=api://a',
+          '--env',
+          `JWKS_URL=${jwks.url}/keys`,
+          '--env',
+          'ALLOW_INSECURE_LOOPBACK=1',
+          '--env',
+          `POLICY=${JSON.stringify({ 'client-a': ['r:write'] })}`,
+        ],
+        // Not the CARRY_CLAIMS this process's served hook left in process.env: the function's own is unset.
+        { input: HOOK_SECRET, env: { CARRY_CLAIMS: undefined } },
+      );
+      const answer = await callHook('r:write', ['r:write'], { dept: 'd-7', other: 'x' }, served.url);
+      expect(answer.commands?.[0]?.value.map((op) => op.path)).toEqual([
+        '/claims/act',
+        '/claims/tenant',
+        '/claims/dept',
+      ]);
+    } finally {
+      await served?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('hook commands', () => {
@@ -258,6 +363,35 @@ describe('hook commands', () => {
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   };
+
+  it('hook build refuses the names hook serve and hook deploy refuse (one rule), and writes no zip', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'okta-m2m-trust-build-claims-'));
+    try {
+      for (const [claims, reason] of [
+        [['toString'], /it is a property of every JavaScript object/],
+        [['constructor'], /it is a property of every JavaScript object/],
+        [['Sub'], /Okta reserves it/],
+        [['tenant', 'SCP'], /Okta reserves it/],
+        [['bad name!'], /a claim name is 1 to 64 letters/],
+        [['x'.repeat(65)], /a claim name is 1 to 64 letters/],
+      ] as const) {
+        const args = ['hook', 'build', 'token-hook', '--out-dir', dir, ...claims.flatMap((c) => ['--carry-claim', c])];
+        const result = await spawnCli(args, { timeoutMs: 15_000 });
+        expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
+        expect(result.stderr).toMatch(/--carry-claim ".*" cannot be carried/);
+        expect(result.stderr).toMatch(reason);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      }
+      const bridge = await spawnCli(['hook', 'build', 'scim-bridge', '--out-dir', dir, '--carry-claim', 'tenant'], {
+        timeoutMs: 15_000,
+      });
+      expect(bridge.code, bridge.stderr).toBe(2);
+      expect(bridge.stderr).toMatch(/--carry-claim is a token-hook option/);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('refuse bad --carry-claim and CARRY_CLAIMS names at serve and deploy', async () => {
     for (const args of [

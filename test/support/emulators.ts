@@ -122,3 +122,32 @@ export function groupLogins(okta: EmulatorHandle, groupName: string): string[] {
   if (!members) return [];
   return [...members.values()].map((m) => String(state.users.get(m.id)?.profile?.login ?? '').toLowerCase()).sort();
 }
+
+/**
+ * Raw Management API calls on the Auth0 emulator with a token of its own management app (no code of ours in the
+ * way), as someone working in the Auth0 Dashboard would make them.
+ */
+export async function auth0Management(
+  auth0: Auth0Emulator,
+): Promise<(method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>> {
+  const tokenRes = await fetch(auth0.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: auth0.managementClientId,
+      client_secret: auth0.managementClientSecret,
+      audience: auth0.managementAudience,
+    }),
+  });
+  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+  return async (method, path, body) => {
+    const res = await fetch(`${auth0.managementBaseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}

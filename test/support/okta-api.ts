@@ -5,6 +5,8 @@
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { withMarker } from '../../src/okta/setup/ownership.js';
+import { objectNames, type SetupSpec } from '../../src/okta/setup/spec.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -214,4 +216,38 @@ export async function mintWithSecret(tokenEndpoint: string, clientId: string, se
 /** A JWT's claims, unverified. */
 export function decodeJwt(token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+}
+
+/**
+ * Gives a `provisionClientCredentials` fixture the names and marks `okta-m2m init` gives its objects (the
+ * authorization server named `name`, the access policy and rule named as init names them, okta-m2m's marker on the
+ * server and the policy), so code that acts only on a setup's own objects accepts it. Returns the spec to record.
+ */
+export async function asInitSetup(
+  emulator: EmulatorHandle,
+  fixture: { authServerId: string; policyId: string; ruleId: string; audience: string; scope: string },
+  name: string,
+): Promise<SetupSpec> {
+  const names = objectNames({ name });
+  const server = `/api/v1/authorizationServers/${fixture.authServerId}`;
+  const policy = `${server}/policies/${fixture.policyId}`;
+  const rule = `${policy}/rules/${fixture.ruleId}`;
+  const renamed = async (path: string, changes: Record<string, string>) => {
+    const current = (await api(emulator, 'GET', path)).body;
+    for (const readOnly of ['_links', 'created', 'lastUpdated']) delete current[readOnly];
+    const res = await api(emulator, 'PUT', path, { ...current, ...changes });
+    if (res.status !== 200) throw new Error(`PUT ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  await renamed(server, { name: names.authServer, description: withMarker('made by a test') });
+  await renamed(policy, { name: names.policy, description: withMarker('made by a test') });
+  await renamed(rule, { name: names.rule });
+  return {
+    name,
+    audience: fixture.audience,
+    description: 'made by a test',
+    scopes: [{ name: fixture.scope, description: fixture.scope, default: false }],
+    authMethod: 'client_secret_basic',
+    tokenLifetimeMinutes: 60,
+    allClients: false,
+  };
 }

@@ -152,6 +152,10 @@ export async function startScimServer(): Promise<ScimServer> {
       });
       return res.end(JSON.stringify(user));
     }
+    if (path?.startsWith('/scim/v2/Users/') && req.method === 'DELETE') {
+      res.writeHead(204, { etag: 'W/"2"' });
+      return res.end();
+    }
     if (path?.startsWith('/scim/v2/Users')) {
       return json(
         res,

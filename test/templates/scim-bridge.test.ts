@@ -141,6 +141,18 @@ describe('scim-bridge proxying', () => {
     expect(up.headers['x-custom']).toBeUndefined();
   });
 
+  it('passes a 204 (DELETE) and a HEAD back with no body, keeping their headers', async () => {
+    const deleted = await call(`/${scim.host}/scim/v2/Users/u-1`, freshToken(), { method: 'DELETE' });
+    expect(deleted.statusCode).toBe(204);
+    expect(deleted.body).toBe('');
+    expect(deleted.headers?.etag).toBe('W/"2"');
+    const head = await call(`/${scim.host}/scim/v2/Users`, freshToken(), { method: 'HEAD' });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
+    expect(head.headers?.['content-type']).toBe('application/scim+json');
+    expect(scim.requests.slice(-2).map((r) => r.method)).toEqual(['DELETE', 'HEAD']);
+  });
+
   it('forwards bodies (plain and base64) and rewrites Location to go through the bridge', async () => {
     const bt = freshToken();
     const user = JSON.stringify({ userName: 'grace@example.com' });

@@ -16,6 +16,8 @@ export interface ClientLike {
   grant_types?: string[];
   token_endpoint_auth_method?: string;
   client_secret?: string;
+  /** okta-m2m's marker lives here (setup/ownership.ts). */
+  client_metadata?: Record<string, string>;
 }
 
 export interface GrantLike {
@@ -25,7 +27,7 @@ export interface GrantLike {
   scope?: string[];
 }
 
-const CLIENT_FIELDS = 'client_id,name,app_type,grant_types,token_endpoint_auth_method';
+const CLIENT_FIELDS = 'client_id,name,app_type,grant_types,token_endpoint_auth_method,client_metadata';
 
 export async function findResourceServer(
   mgmt: Auth0Management,

@@ -22,6 +22,7 @@ import {
   type ResourceServerLike,
 } from '../resources/objects.js';
 import type { Auth0Observed } from './observe.js';
+import { AUTH0_MARKER_KEY, auth0Marker } from './ownership.js';
 import { computePlan, grantName as grantNameOf, type Auth0ObjectKind } from './plan.js';
 import type { Auth0SetupSpec } from './spec.js';
 import type { Auth0State, Auth0StateRecorder } from './state.js';
@@ -90,6 +91,7 @@ export async function applyPlan(
     scopes: spec.scopes,
     tokenEndpoint: tokenEndpointOf(target),
     spec,
+    marker: AUTH0_MARKER_KEY,
   });
 
   // What okta-m2m made (destroy removes only that), as opposed to what it found and took over.
@@ -148,6 +150,7 @@ export async function applyPlan(
           app_type: 'non_interactive',
           grant_types: ['client_credentials'],
           token_endpoint_auth_method: 'client_secret_post',
+          client_metadata: auth0Marker(spec),
         })) as ClientLike,
       async () => (await findClientsByName(mgmt, spec.name))[0],
     );

@@ -16,6 +16,8 @@ export interface Auth0State {
   /** Which of them init made (false: found and taken over; destroy leaves those). */
   made?: { resourceServer?: boolean; client?: boolean; clientGrant?: boolean };
   spec?: Auth0SetupSpec;
+  /** The client_metadata key okta-m2m marks its application with (see ownership.ts). */
+  marker?: string;
 }
 
 export function readAuth0State(state: ProjectState, profile: string): Auth0State | undefined {
@@ -29,6 +31,7 @@ export function readAuth0State(state: ProjectState, profile: string): Auth0State
     'tokenEndpoint',
     'resourceServerId',
     'clientGrantId',
+    'marker',
   ] as const) {
     const value = raw[key];
     if (typeof value === 'string' && value) out[key] = value;

@@ -42,6 +42,9 @@ export async function run(ctx: Context, options: DestroyOptions): Promise<void> 
   }
   const items = setup.destroyPlan(recorded);
   const kept = setup.keptByDestroy(recorded);
+  // Each object the state names is read and checked before anything is shown as to be deleted (the state is data).
+  const mgmt = items.length ? await ctx.auth0() : undefined;
+  if (mgmt) await setup.checkDestroyTargets(mgmt, recorded);
   const plan = { items, changed: items.length > 0 };
   for (const item of kept) {
     ctx.ui.info(`left in place: ${item.kind} ${item.name} (${item.id}) existed before "auth0 init" took it over.`);
@@ -55,13 +58,12 @@ export async function run(ctx: Context, options: DestroyOptions): Promise<void> 
     ctx.ui.info('nothing changed.');
     return;
   }
-  const mgmt = await ctx.auth0();
-  if (items.length) requireScopes('auth0 init / destroy', (await mgmt.tokens.get()).scopes);
+  if (mgmt) requireScopes('auth0 init / destroy', (await mgmt.tokens.get()).scopes);
   const recorder = new Auth0StateRecorder(projectState, name, recorded);
   const deleted: Array<{ kind: string; id?: string | undefined }> = [];
   await setup.destroy(
     {
-      mgmt,
+      mgmt: mgmt ?? (await ctx.auth0()),
       profile: name,
       secrets: ctx.secrets,
       recorder,

@@ -55,6 +55,7 @@ export async function run(ctx: Context, options: RemoveOptions, templateName: st
     roleName: record?.roleName ?? deployMod.defaultRoleName(functionName),
     okta,
     rule,
+    oktaState,
   };
   const deps = { aws, secrets: ctx.secrets, state, progress: (m: string) => ctx.ui.progress(m) };
   const plan = await deployMod.planRemove(request, deps);

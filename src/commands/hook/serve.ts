@@ -112,6 +112,7 @@ export async function run(ctx: Context, options: ServeOptions, template: string)
       ctx.ui.progress(`registering ${uri} as the inline hook "${options.hookName}" on init's rule ...`);
       registration = await okta.registration.registerServedHook(okta.client, {
         rule: okta.rule,
+        setup: okta.state,
         name: options.hookName,
         uri,
         secret,

@@ -29,10 +29,16 @@ export function outDir(ctx: Context, options: { outDir: string }): string {
   return isAbsolute(dir) ? dir : resolve(ctx.io.cwd, dir);
 }
 
-export async function buildFor(ctx: Context, template: string, options: { outDir: string }): Promise<BuildResult> {
+export async function buildFor(
+  ctx: Context,
+  template: string,
+  options: { outDir: string; carryClaims?: readonly string[] | undefined },
+): Promise<BuildResult> {
   const { buildTemplate } = await import('../../lambda/build.js');
   ctx.ui.progress(`building ${template}`);
-  const built = await hookErrors(() => buildTemplate(template, { outDir: outDir(ctx, options) }));
+  const built = await hookErrors(() =>
+    buildTemplate(template, { outDir: outDir(ctx, options), carryClaims: options.carryClaims }),
+  );
   for (const warning of built.warnings) ctx.ui.warn(warning);
   return built;
 }

@@ -65,3 +65,6 @@ export function sendJson(
 
 /** The preload that makes *.example.test resolve to 127.0.0.1 in a child process. */
 export const DNS_PRELOAD = new URL('./dns-preload.mjs', import.meta.url).pathname;
+
+/** The preload that answers rebind.example.test differently to a check and to a connect, and allows loopback only. */
+export const DNS_REBIND_PRELOAD = new URL('./dns-rebind-preload.mjs', import.meta.url).pathname;
