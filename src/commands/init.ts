@@ -118,12 +118,20 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
   const saveAfterConfirm = 'wizard' in desired ? desired.wizard.saveTo : undefined;
   if (options.save !== undefined) await saveSpecFile(ctx, options.save, spec);
 
-  const [{ observe }, { computePlan }, { credentialLookup }, { apply }, { outputsOf }] = await Promise.all([
+  const [
+    { observe },
+    { computePlan },
+    { credentialLookup, secretRotationOf },
+    { apply },
+    { outputsOf },
+    { readRotation },
+  ] = await Promise.all([
     import('../okta/setup/observe.js'),
     import('../okta/setup/plan.js'),
     import('../okta/setup/status.js'),
     import('../okta/setup/apply.js'),
     import('../okta/setup/outputs.js'),
+    import('../rotate/state.js'),
   ]);
   const client = await ctx.okta();
   if (recorded && recorded.orgUrl !== client.orgUrl) {
@@ -134,6 +142,8 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
   ctx.ui.progress(`reading what exists in ${client.orgUrl} ...`);
   const observed = await observe(client, spec, recorded, credentialLookup(ctx.secrets, name), {
     adopt: Boolean(options.adopt),
+    // A rotation's second secret is legitimate: never an orphan.
+    secretRotation: secretRotationOf(readRotation(projectState, name)),
   });
   const plan = computePlan(spec, observed);
 

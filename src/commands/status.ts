@@ -6,7 +6,6 @@ import { keyValues, table } from '../ui/format.js';
 import { examples } from './define.js';
 import { oktaLabel as label } from '../ui/plan.js';
 // Types only: the rotation modules load inside run.
-import type { OktaClient } from '../okta/client.js';
 import type { RotationStatus } from '../rotate/status.js';
 
 export const command = () =>
@@ -55,9 +54,16 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   if (recorded.orgUrl !== client.orgUrl) {
     ctx.ui.warn(`the project state here was made for ${recorded.orgUrl}; profile "${name}" uses ${client.orgUrl}.`);
   }
-  const status = await setupStatus(client, recorded, ctx.secrets, name, { mint: options.token !== false });
+  const { readRotation } = await import('../rotate/state.js');
+  const recordedRotation = readRotation(await ctx.state(), name);
+  const status = await setupStatus(client, recorded, ctx.secrets, name, {
+    mint: options.token !== false,
+    rotation: recordedRotation,
+  });
   const outputs = outputsOf(recorded, name);
-  const rotation = await rotationInProgress(ctx, client, name);
+  const rotation = recordedRotation
+    ? await (await import('../rotate/status.js')).rotationStatus(client, recordedRotation)
+    : null;
   const value = { ...base, setup: outputs, ...status, rotation };
   ctx.ui.result(value, (v) => {
     const rows = v.objects.map((o) => [
@@ -95,12 +101,6 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
     if (status.drift || !status.complete) throw new ExitWith(ExitCode.drift);
     if ('ok' in status.token && !status.token.ok) throw new ExitWith(ExitCode.noToken);
   }
-}
-
-async function rotationInProgress(ctx: Context, client: OktaClient, profile: string) {
-  const { readRotation } = await import('../rotate/state.js');
-  const rotation = readRotation(await ctx.state(), profile);
-  return rotation ? (await import('../rotate/status.js')).rotationStatus(client, rotation) : null;
 }
 
 function rotationText(rotation: RotationStatus): string {

@@ -26,17 +26,27 @@ import {
 import type { OktaClient } from '../client.js';
 import { isNameTaken } from '../errors.js';
 import { generateClientKeyPair, publicJwkOf } from '../keys.js';
-import { appChanges, authServerChanges, policyChanges, ruleChanges, scopeChanges, type ObjectKind } from './plan.js';
+import {
+  appChanges,
+  authServerChanges,
+  orphanItem,
+  policyChanges,
+  ruleChanges,
+  scopeChanges,
+  type ObjectKind,
+} from './plan.js';
+import { retire } from '../../rotate/okta-credentials.js';
 import type { Observed } from './observe.js';
 import {
   activatePolicy,
   createPolicy,
+  deletePolicy,
   desiredPolicy,
   listPolicies,
   policyClients,
   replacePolicy,
 } from '../resources/policies.js';
-import { activateRule, createRule, desiredRule, listRules, replaceRule } from '../resources/rules.js';
+import { activateRule, createRule, deleteRule, desiredRule, listRules, replaceRule } from '../resources/rules.js';
 import { createScope, deleteScope, desiredScope, listScopes, replaceScope } from '../resources/scopes.js';
 import { objectNames, type SetupSpec } from './spec.js';
 import { issuerFor, type OktaState, type StateRecorder } from './state.js';
@@ -174,6 +184,7 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
         report({ kind: 'scope', name: stale?.name ?? id, action: 'deleted', id });
       }
     }
+    if (observed.authServer?.id === serverId) await removeOrphans(ctx, observed, serverId, report);
     const wanted = new Set(spec.scopes.map((s) => s.name));
     const scopeIds = Object.fromEntries(
       Object.entries(ctx.recorder.current.scopeIds ?? {}).filter(([name]) => wanted.has(name)),
@@ -192,6 +203,28 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     ctx.recorder.record(final);
     return ctx.recorder.current;
   });
+}
+
+/**
+ * What an earlier run left (observe's orphans, each checked there: marked, of the setup's names, not recorded, not
+ * in use), last: the setup itself is complete by then. A policy goes with its rules; a secret is deactivated first.
+ */
+async function removeOrphans(
+  ctx: ApplyContext,
+  observed: Observed,
+  serverId: string,
+  report: (event: ApplyEvent) => void,
+): Promise<void> {
+  for (const orphan of observed.orphans) {
+    const name = orphanItem(orphan).name;
+    if (orphan.kind === 'policy') await deletePolicy(ctx.client, serverId, orphan.id);
+    else if (orphan.kind === 'rule' && orphan.policyId)
+      await deleteRule(ctx.client, serverId, orphan.policyId, orphan.id);
+    else if (orphan.kind === 'secret' && observed.app?.id)
+      await retire(ctx.client, observed.app.id, 'secrets', orphan.id);
+    else continue;
+    report({ kind: 'orphan', name, action: 'deleted', id: orphan.id });
+  }
 }
 
 /**

@@ -5,8 +5,10 @@ import { probeToken, type ProbeResult } from '../../oauth/probe.js';
 import type { DpopProver } from '../../oauth/dpop.js';
 import { describeChange } from '../../reconcile/plan.js';
 import { computePlan, type PlanItem } from './plan.js';
-import { observe, type CredentialLookup } from './observe.js';
+import { observe, type CredentialLookup, type ObserveOptions } from './observe.js';
+import type { Rotation } from '../../rotate/state.js';
 import { publicJwkOf } from '../keys.js';
+import { nextRef, previousRef } from '../../rotate/refs.js';
 import type { OktaState } from './state.js';
 import { validateSpec, type SetupSpec } from './spec.js';
 
@@ -36,7 +38,19 @@ export function credentialLookup(secrets: SecretStore, profile: string): Credent
       const key = await secrets.get(secretRefs.clientPrivateKey(profile, clientId));
       return key ? (await publicJwkOf(key)).kid : undefined;
     },
+    async secretValues(clientId) {
+      const main = secretRefs.clientSecret(profile, clientId);
+      const values = await Promise.all([main, nextRef(main), previousRef(main)].map((ref) => secrets.get(ref)));
+      return values.filter((v): v is string => typeof v === 'string' && v !== '');
+    },
   };
+}
+
+/** The client secret rotation in progress (src/rotate's state), as observe needs it to leave its secrets alone. */
+export function secretRotationOf(rotation: Rotation | undefined): ObserveOptions['secretRotation'] {
+  if (rotation?.kind !== 'secret') return undefined;
+  const secretIds = [rotation.oldSecretId, ...(rotation.newSecretId ? [rotation.newSecretId] : [])];
+  return { appId: rotation.appId, secretIds, complete: rotation.newSecretId !== undefined };
 }
 
 export async function setupStatus(
@@ -44,7 +58,7 @@ export async function setupStatus(
   state: OktaState,
   secrets: SecretStore,
   profile: string,
-  options: { mint?: boolean } = {},
+  options: { mint?: boolean; rotation?: Rotation | undefined } = {},
 ): Promise<SetupStatus> {
   let spec: SetupSpec | undefined;
   try {
@@ -54,7 +68,9 @@ export async function setupStatus(
   }
   const objects: ObjectStatus[] = [];
   if (spec) {
-    const observed = await observe(client, spec, state, credentialLookup(secrets, profile));
+    const observed = await observe(client, spec, state, credentialLookup(secrets, profile), {
+      secretRotation: secretRotationOf(options.rotation),
+    });
     const plan = computePlan(spec, observed);
     for (const item of plan.items) {
       const entry: ObjectStatus = {
