@@ -8,68 +8,42 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, cliPath, describeWithKeychain, emulator, login, requireBuilt, workspace } from '../support/index.js';
-import type { Workspace } from '../support/index.js';
+import { expect, it } from 'vitest';
+import { api, cliPath, describeWithKeychain, tokenHookBody } from '../support/index.js';
+import { useInitialisedSetup } from '../support/setup.js';
 
 describeWithKeychain('status and the inline hook on the setup', () => {
-  let emu: EmulatorHandle;
-  let ws: Workspace;
-  let okta: Record<string, any>;
-
-  beforeAll(async () => {
-    requireBuilt();
-    emu = await emulator({ rateLimits: 'off' });
-    ws = await workspace();
-    expect((await login(ws, emu)).code).toBe(0);
-    const init = await ws.run(['init', '--name', 'hooked-api', '--scope', 'hooked:read', '--yes']);
-    expect(init.code, init.stderr).toBe(0);
-    okta = (await ws.state()).profiles[ws.profile].okta;
-  });
-  afterAll(async () => {
-    await ws?.run(['destroy', '--yes']);
-    await ws?.cleanup();
-    await emu?.stop();
-  });
+  const setup = useInitialisedSetup('hooked-api', 'hooked:read');
 
   const rulePath = () =>
-    `/api/v1/authorizationServers/${okta.authServerId}/policies/${okta.policyId}/rules/${okta.ruleId}`;
+    `/api/v1/authorizationServers/${setup.okta.authServerId}/policies/${setup.okta.policyId}/rules/${setup.okta.ruleId}`;
   async function setRuleHook(hookId: string | undefined) {
-    const rule = (await api(emu, 'GET', rulePath())).body;
+    const rule = (await api(setup.emu, 'GET', rulePath())).body;
     const token = { ...rule.actions.token };
     if (hookId) token.inlineHook = { id: hookId };
     else delete token.inlineHook;
-    const put = await api(emu, 'PUT', rulePath(), { ...rule, actions: { ...rule.actions, token } });
+    const put = await api(setup.emu, 'PUT', rulePath(), { ...rule, actions: { ...rule.actions, token } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }
   const statusJson = async () => {
-    const result = await ws.run(['status', '--no-token', '--json']);
+    const result = await setup.ws.run(['status', '--no-token', '--json']);
     expect(result.code, result.stderr).toBe(0);
     return JSON.parse(result.stdout);
   };
 
   it('no hook: inlineHook is null, and status --exit-code is 0', async () => {
     expect((await statusJson()).inlineHook).toBeNull();
-    expect((await ws.run(['status', '--no-token'])).stdout).toMatch(/^inline hook: +none$/m);
-    expect((await ws.run(['status', '--no-token', '--exit-code'])).code).toBe(0);
+    expect((await setup.ws.run(['status', '--no-token'])).stdout).toMatch(/^inline hook: +none$/m);
+    expect((await setup.ws.run(['status', '--no-token', '--exit-code'])).code).toBe(0);
   });
 
   it('a hook attached by hand: shown as not made by okta-m2m, and drift for --exit-code', async () => {
-    const made = await api(emu, 'POST', '/api/v1/inlineHooks', {
-      name: 'someone-elses-hook',
-      type: 'com.okta.oauth2.tokens.transform',
-      version: '1.0.0',
-      channel: {
-        type: 'HTTP',
-        version: '1.0.0',
-        config: {
-          uri: 'https://hooks.example.com/token',
-          method: 'POST',
-          authScheme: { type: 'HEADER', key: 'Authorization', value: 'hand-made-secret-value' },
-        },
-      },
-    });
+    const made = await api(
+      setup.emu,
+      'POST',
+      '/api/v1/inlineHooks',
+      tokenHookBody('someone-elses-hook', 'https://hooks.example.com/token', 'hand-made-secret-value'),
+    );
     expect([200, 201], JSON.stringify(made.body)).toContain(made.status);
     await setRuleHook(made.body.id);
     try {
@@ -80,7 +54,7 @@ describeWithKeychain('status and the inline hook on the setup', () => {
         madeByOktaM2m: false,
         recorded: false,
       });
-      const text = await ws.run(['status', '--no-token']);
+      const text = await setup.ws.run(['status', '--no-token']);
       expect(text.stdout).toMatch(
         new RegExp(
           `^inline hook: +someone-elses-hook \\(${made.body.id}\\), ACTIVE; not made by okta-m2m; not recorded`,
@@ -88,18 +62,18 @@ describeWithKeychain('status and the inline hook on the setup', () => {
         ),
       );
       expect(text.stdout).not.toContain('hand-made-secret-value');
-      expect((await ws.run(['status', '--no-token', '--exit-code'])).code).toBe(3);
+      expect((await setup.ws.run(['status', '--no-token', '--exit-code'])).code).toBe(3);
     } finally {
       await setRuleHook(undefined);
     }
   });
 
   it("a killed hook serve --register leaves its hook attached: status shows it as okta-m2m's, unrecorded", async () => {
-    await writeFile(join(ws.dir, 'policy.json'), JSON.stringify({ [okta.clientId]: ['hooked:read'] }));
+    await writeFile(join(setup.ws.dir, 'policy.json'), JSON.stringify({ [setup.okta.clientId]: ['hooked:read'] }));
     const child = spawn(
       process.execPath,
       [cliPath, 'hook', 'serve', 'token-hook', '--register', '--policy-file', 'policy.json', '--out-dir', 'build'],
-      { env: { ...process.env, ...ws.env, NO_COLOR: '1' }, cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: { ...process.env, ...setup.ws.env, NO_COLOR: '1' }, cwd: setup.ws.dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -119,11 +93,11 @@ describeWithKeychain('status and the inline hook on the setup', () => {
       madeByOktaM2m: true,
       recorded: false,
     });
-    const text = await ws.run(['status', '--no-token']);
+    const text = await setup.ws.run(['status', '--no-token']);
     expect(text.stdout).toMatch(
       /^inline hook: +okta-m2m-token-hook-local .*made by okta-m2m; not recorded: left by a hook serve --register/m,
     );
-    expect((await ws.run(['status', '--no-token', '--exit-code'])).code).toBe(3);
+    expect((await setup.ws.run(['status', '--no-token', '--exit-code'])).code).toBe(3);
     await setRuleHook(undefined);
   });
 });

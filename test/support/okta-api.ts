@@ -108,6 +108,18 @@ export const serviceApp = (label: string, method = 'client_secret_basic', jwks?:
   },
 });
 
+/** A token inline hook as createInlineHook takes it (HTTP channel, HEADER auth). */
+export const tokenHookBody = (name: string, uri: string, secret: string) => ({
+  name,
+  type: 'com.okta.oauth2.tokens.transform',
+  version: '1.0.0',
+  channel: {
+    type: 'HTTP',
+    version: '1.0.0',
+    config: { uri, method: 'POST', authScheme: { type: 'HEADER', key: 'Authorization', value: secret } },
+  },
+});
+
 /** GET on the management API as the admin. */
 export async function adminGet(emu: EmulatorHandle, path: string): Promise<any[]> {
   const res = await fetch(`${emu.url}${path}`, {
