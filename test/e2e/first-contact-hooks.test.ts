@@ -6,7 +6,7 @@
  * replaceAuthorizationServerPolicyRule) or by the CLI killed mid-run.
  */
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { api, cliPath, describeWithKeychain, tokenHookBody } from '../support/index.js';
@@ -98,6 +98,17 @@ describeWithKeychain('status and the inline hook on the setup', () => {
       /^inline hook: +okta-m2m-token-hook-local .*made by okta-m2m; not recorded: left by a hook serve --register/m,
     );
     expect((await setup.ws.run(['status', '--no-token', '--exit-code'])).code).toBe(3);
+
+    // The hook deploy's record (section hooks of the state) names it: recorded, and no drift.
+    const file = join(setup.ws.dir, '.okta-m2m', 'state.json');
+    const state = JSON.parse(await readFile(file, 'utf8'));
+    state.profiles[setup.ws.profile].hooks = {
+      'token-hook': { functionName: 'okta-m2m-token-hook', inlineHookId: hook.id, inlineHookName: hook.name },
+    };
+    await writeFile(file, JSON.stringify(state), { mode: 0o600 });
+    expect((await statusJson()).inlineHook).toMatchObject({ id: hook.id, recorded: true });
+    expect((await setup.ws.run(['status', '--no-token'])).stdout).toMatch(/; recorded by hook deploy$/m);
+    expect((await setup.ws.run(['status', '--no-token', '--exit-code'])).code).toBe(0);
     await setRuleHook(undefined);
   });
 });
