@@ -7,7 +7,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { describeWithKeychain, emulator, frozenDate, orgWorkspace, type OrgWorkspace } from '../support/index.js';
+import {
+  describeWithKeychain,
+  emulator,
+  frozenDate,
+  orgWorkspace,
+  ownServiceApp,
+  type OrgWorkspace,
+} from '../support/index.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-03-01T09:00:00.000Z');
@@ -81,6 +88,38 @@ describeWithKeychain('profiles status: key age', () => {
       expect((await ws.run(['profiles', 'status'])).stdout).toMatch(/^key age: +1 day \(since /m);
     },
   );
+
+  it('login --oauth with a registered key records when it was registered; the same key again keeps it', async () => {
+    const ws = await orgWorkspace('key-age-reg');
+    workspaces.push(ws);
+    const { clientId, pem, kid } = await ownServiceApp(emu);
+    await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
+    const loginWithKey = () =>
+      ws.run([
+        'login',
+        '--oauth',
+        '--org-url',
+        emu.url,
+        '--client-id',
+        clientId,
+        '--private-key-file',
+        'key.pem',
+        '--key-id',
+        kid,
+      ]);
+    at(T0);
+    const first = await loginWithKey();
+    expect(first.code, first.stderr).toBe(0);
+    expect((await profileOf(ws)).keyCreatedAt).toBe('2026-03-01T09:00:00.000Z');
+    at(T0 + 5 * DAY);
+    const again = await loginWithKey();
+    expect(again.code, again.stderr).toBe(0);
+    expect((await profileOf(ws)).keyCreatedAt).toBe('2026-03-01T09:00:00.000Z');
+    expect(JSON.parse((await ws.run(['profiles', 'status', '--json'])).stdout)).toMatchObject({
+      keyAgeDays: 5,
+      canAuthenticate: true,
+    });
+  });
 
   it('login --oauth --generate-key records the time; a profile from before says "not recorded"', async () => {
     const ws = await orgWorkspace('key-age-gen');
