@@ -14,6 +14,7 @@ import {
   findAppsByLabel,
   isServiceApp,
   jwkIdsOf,
+  listClientSecrets,
   replaceApp,
 } from '../resources/apps.js';
 import {
@@ -283,8 +284,11 @@ async function ensureApp(
         delete app.credentials?.oauthClient?.client_secret;
       }
       app = await updateApp(ctx, spec, app, label, report);
-      if (!pkj) await rotateSecret(ctx, app, report);
-      else if (!keyId) app = await registerNewKey(ctx, spec, app, label, report);
+      if (!pkj) {
+        const kept = await rotateSecret(ctx, app, report);
+        // The secret Okta made with the app went out in the answer that was lost: nobody holds it.
+        await retireOtherSecrets(ctx, app, kept);
+      } else if (!keyId) app = await registerNewKey(ctx, spec, app, label, report);
     }
     return app;
   }
@@ -396,13 +400,29 @@ async function registerNewKey(
   return updateApp(ctx, spec, app, label, report, 'missing');
 }
 
-/** A new client secret in place of one we lost; stored in the keychain the moment Okta shows it. */
-async function rotateSecret(ctx: ApplyContext, app: OktaApp, report: (event: ApplyEvent) => void): Promise<void> {
+/** A new client secret in place of one we lost; stored in the keychain the moment Okta shows it. Its id. */
+async function rotateSecret(
+  ctx: ApplyContext,
+  app: OktaApp,
+  report: (event: ApplyEvent) => void,
+): Promise<string | undefined> {
   const clientId = clientIdOf(app) as string;
   const { secret, id } = await addClientSecret(ctx.client, app.id as string);
   registerSecret(secret);
   await ctx.secrets.set(secretRefs.clientSecret(ctx.profile, clientId), secret);
   report({ kind: 'credential', name: 'client secret', action: 'created', ...(id ? { id } : {}) });
+  return id;
+}
+
+/** Deactivates and deletes the app's other secrets (the one just made stays); reported as orphans removed. */
+async function retireOtherSecrets(ctx: ApplyContext, app: OktaApp, kept: string | undefined): Promise<void> {
+  if (!kept) return;
+  const appId = app.id as string;
+  for (const other of await listClientSecrets(ctx.client, appId)) {
+    if (!other.id || other.id === kept) continue;
+    await retire(ctx.client, appId, 'secrets', other.id);
+    ctx.report?.({ kind: 'orphan', name: 'client secret', action: 'deleted', id: other.id });
+  }
 }
 
 async function ensureAuthServer(

@@ -54,7 +54,12 @@ export function credentialLookup(secrets: SecretStore, profile: string): Credent
     },
     async secretValues(clientId) {
       const main = secretRefs.clientSecret(profile, clientId);
-      const values = await Promise.all([main, nextRef(main), previousRef(main)].map((ref) => secrets.get(ref)));
+      // The main entry may come from OKTA_M2M_CLIENT_SECRET where no keychain can be reached: a rotation's entries
+      // are then unreadable, and its state (ObserveOptions.secretRotation) keeps its secrets out of the orphans.
+      const values = await Promise.all([
+        secrets.get(main),
+        ...[nextRef(main), previousRef(main)].map((ref) => secrets.get(ref).catch(() => undefined)),
+      ]);
       return values.filter((v): v is string => typeof v === 'string' && v !== '');
     },
   };
