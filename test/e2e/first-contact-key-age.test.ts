@@ -12,6 +12,7 @@ import {
   emulator,
   frozenDate,
   orgWorkspace,
+  oauthLoginArgs,
   ownServiceApp,
   type OrgWorkspace,
 } from '../support/index.js';
@@ -94,19 +95,7 @@ describeWithKeychain('profiles status: key age', () => {
     workspaces.push(ws);
     const { clientId, pem, kid } = await ownServiceApp(emu);
     await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
-    const loginWithKey = () =>
-      ws.run([
-        'login',
-        '--oauth',
-        '--org-url',
-        emu.url,
-        '--client-id',
-        clientId,
-        '--private-key-file',
-        'key.pem',
-        '--key-id',
-        kid,
-      ]);
+    const loginWithKey = () => ws.run(oauthLoginArgs(emu.url, clientId, 'key.pem', kid));
     at(T0);
     const first = await loginWithKey();
     expect(first.code, first.stderr).toBe(0);

@@ -155,6 +155,20 @@ export async function ownServiceApp(emu: EmulatorHandle) {
   return { clientId, pem: await exportPKCS8(key.privateKey), kid };
 }
 
+/** The arguments of "login --oauth" with a registered key in a file (the app from ownServiceApp). */
+export const oauthLoginArgs = (orgUrl: string, clientId: string, keyFile: string, kid: string) => [
+  'login',
+  '--oauth',
+  '--org-url',
+  orgUrl,
+  '--client-id',
+  clientId,
+  '--private-key-file',
+  keyFile,
+  '--key-id',
+  kid,
+];
+
 /** GET on the management API as the admin. */
 export async function adminGet(emu: EmulatorHandle, path: string): Promise<any[]> {
   const res = await fetch(`${emu.url}${path}`, {
