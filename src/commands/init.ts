@@ -96,6 +96,7 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
     import('../okta/setup/status.js'),
     import('../okta/setup/apply.js'),
     import('../okta/setup/outputs.js'),
+    import('../rotate/state.js'),
     import('../reconcile/keychain-preflight.js'),
   ]).catch(() => undefined);
   if (options.dryRun) return execute(ctx, options);
@@ -131,18 +132,28 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
   const recorded = readOktaState(projectState, name);
   const desired = await desiredSpec(ctx, options, recorded);
   if ('oktaApi' in desired) return oktaApi.oktaApiWizard(ctx);
-  const spec = desired;
+  const spec = 'wizard' in desired ? desired.wizard.spec : desired;
+  // The wizard's file is written once the plan is confirmed: a declined plan leaves nothing behind.
+  const saveAfterConfirm = 'wizard' in desired ? desired.wizard.saveTo : undefined;
   if (options.save !== undefined) await saveSpecFile(ctx, options.save, spec);
 
-  const [{ observe }, { computePlan }, { credentialLookup }, { apply }, { outputsOf }, { startKeychainPreflight }] =
-    await Promise.all([
-      import('../okta/setup/observe.js'),
-      import('../okta/setup/plan.js'),
-      import('../okta/setup/status.js'),
-      import('../okta/setup/apply.js'),
-      import('../okta/setup/outputs.js'),
-      import('../reconcile/keychain-preflight.js'),
-    ]);
+  const [
+    { observe },
+    { computePlan },
+    { credentialLookup, secretRotationOf },
+    { apply },
+    { outputsOf },
+    { readRotation },
+    { startKeychainPreflight },
+  ] = await Promise.all([
+    import('../okta/setup/observe.js'),
+    import('../okta/setup/plan.js'),
+    import('../okta/setup/status.js'),
+    import('../okta/setup/apply.js'),
+    import('../okta/setup/outputs.js'),
+    import('../rotate/state.js'),
+    import('../reconcile/keychain-preflight.js'),
+  ]);
   const client = await ctx.okta();
   if (recorded && recorded.orgUrl !== client.orgUrl) {
     ctx.ui.warn(
@@ -154,6 +165,8 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
   if (!options.dryRun && !recorded?.clientId) startKeychainPreflight(ctx.secrets, name);
   const observed = await observe(client, spec, recorded, credentialLookup(ctx.secrets, name), {
     adopt: Boolean(options.adopt),
+    // A rotation's second secret is legitimate: never an orphan.
+    secretRotation: secretRotationOf(readRotation(projectState, name)),
   });
   const plan = computePlan(spec, observed);
 
@@ -176,6 +189,7 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
   } else {
     ctx.ui.success('everything is as the setup says; nothing to change.');
   }
+  if (saveAfterConfirm !== undefined) await saveSpecFile(ctx, saveAfterConfirm, spec);
 
   const base: OktaState = recorded && recorded.orgUrl === client.orgUrl ? recorded : { orgUrl: client.orgUrl };
   const recorder = new StateRecorder(projectState, name, base);
@@ -214,7 +228,7 @@ async function desiredSpec(
   ctx: Context,
   options: InitOptions,
   recorded: OktaState | undefined,
-): Promise<SetupSpec | { oktaApi: true }> {
+): Promise<SetupSpec | { oktaApi: true } | { wizard: WizardAnswer }> {
   const { SPEC_FILE, specFromFile, validateSpec } = await import('../okta/setup/spec.js');
   const flagged = SPEC_FLAGS.filter((flag) => options[flag] !== undefined);
   if (options.file !== undefined) {
@@ -271,14 +285,20 @@ async function desiredSpec(
     return specFromFile(fromFile, defaultFile);
   }
   if (await (await import('./init-okta-api.js')).wizardChoosesOktaApi(ctx)) return { oktaApi: true };
-  return wizard(ctx);
+  return { wizard: await wizard(ctx) };
 }
 
 function kebab(flag: string): string {
   return flag === 'scope' ? 'scope' : flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-async function wizard(ctx: Context): Promise<SetupSpec> {
+/** The wizard's setup, and where to save it (once the plan is confirmed) if the user said so. */
+interface WizardAnswer {
+  spec: SetupSpec;
+  saveTo?: string;
+}
+
+async function wizard(ctx: Context): Promise<WizardAnswer> {
   const inquirer = await prompts(ctx.ui, 'The setup (--name and --scope, or --file okta-m2m.json)');
   const { AUTH_METHODS, DEFAULT_TOKEN_LIFETIME_MINUTES, SPEC_FILE, validateSpec } =
     await import('../okta/setup/spec.js');
@@ -368,8 +388,7 @@ async function wizard(ctx: Context): Promise<SetupSpec> {
     { message: `Save this setup to ${SPEC_FILE} (for --file next time)?`, default: true },
     io,
   );
-  if (save) await saveSpecFile(ctx, SPEC_FILE, spec);
-  return spec;
+  return save ? { spec, saveTo: SPEC_FILE } : { spec };
 }
 
 async function saveSpecFile(ctx: Context, file: string, spec: SetupSpec): Promise<void> {

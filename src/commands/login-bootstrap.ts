@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { keychainPreflight } from '../reconcile/keychain-preflight.js';
-import type { BootstrapRecord, Profile } from '../config/profiles.js';
+import { keyCreatedAtFor, type BootstrapRecord, type Profile } from '../config/profiles.js';
 import { secretRefs } from '../secrets/refs.js';
 import { confirmOrYes } from '../ui/prompt.js';
 import { keyValues } from '../ui/format.js';
@@ -119,6 +119,7 @@ export async function bootstrapLogin(ctx: Context, options: LoginOptions, name: 
     authMode: 'private_key_jwt',
     clientId: result.clientId,
     keyId: result.keyId,
+    keyCreatedAt: keyCreatedAtFor(existing, result.keyId, new Date()),
     scopes,
     bootstrap: result.record,
     ...(input.dpop ? { dpop: true } : {}),

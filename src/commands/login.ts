@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import type { Profile } from '../config/profiles.js';
+import { keyCreatedAtFor, type Profile } from '../config/profiles.js';
 import { secretRefs } from '../secrets/refs.js';
 import { registerSecret } from '../secrets/redact.js';
 import { keyValues } from '../ui/format.js';
@@ -220,6 +220,8 @@ async function loginOAuth(ctx: Context, options: LoginOptions, name: string, org
   // Ask later only for what Okta grants: it drops the rest anyway.
   const profile: Profile = { orgUrl, authMode: 'private_key_jwt', clientId, scopes: grantedScopes };
   if (keyId) profile.keyId = keyId;
+  // The key is registered now, unless it is the profile's key already (the same key id).
+  profile.keyCreatedAt = keyCreatedAtFor(existing, keyId, new Date());
   if (dpop) profile.dpop = true;
   await saveProfile(ctx, name, profile);
   report(ctx, name, profile, fromEnv ? 'OKTA_M2M_PRIVATE_KEY' : undefined);
@@ -234,7 +236,13 @@ async function generateKey(ctx: Context, options: LoginOptions, name: string, or
   const scopes = options.scopes?.length ? options.scopes : MANAGEMENT_SCOPES;
   const doc = await ctx.profiles();
   const previous = doc.profiles[name];
-  const profile: Profile = { orgUrl, authMode: 'private_key_jwt', keyId: pair.publicJwk.kid, scopes };
+  const profile: Profile = {
+    orgUrl,
+    authMode: 'private_key_jwt',
+    keyId: pair.publicJwk.kid,
+    keyCreatedAt: new Date().toISOString(),
+    scopes,
+  };
   const clientId = options.clientId ?? previous?.clientId;
   if (clientId) profile.clientId = clientId;
   await saveProfile(ctx, name, profile);

@@ -6,8 +6,8 @@ import { keyValues, table } from '../ui/format.js';
 import { examples } from './define.js';
 import { oktaLabel as label } from '../ui/plan.js';
 // Types only: the rotation modules load inside run.
-import type { OktaClient } from '../okta/client.js';
 import type { RotationStatus } from '../rotate/status.js';
+import type { AttachedHook } from '../okta/setup/status.js';
 
 export const command = () =>
   new Command('status')
@@ -55,9 +55,23 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   if (recorded.orgUrl !== client.orgUrl) {
     ctx.ui.warn(`the project state here was made for ${recorded.orgUrl}; profile "${name}" uses ${client.orgUrl}.`);
   }
-  const status = await setupStatus(client, recorded, ctx.secrets, name, { mint: options.token !== false });
+  const [{ readRotation }, { readHookRecords }] = await Promise.all([
+    import('../rotate/state.js'),
+    import('../lambda/deploy.js'),
+  ]);
+  const projectState = await ctx.state();
+  const recordedRotation = readRotation(projectState, name);
+  const status = await setupStatus(client, recorded, ctx.secrets, name, {
+    mint: options.token !== false,
+    rotation: recordedRotation,
+    recordedHookIds: Object.values(readHookRecords(projectState, name)).flatMap((r) =>
+      r.inlineHookId ? [r.inlineHookId] : [],
+    ),
+  });
   const outputs = outputsOf(recorded, name);
-  const rotation = await rotationInProgress(ctx, client, name);
+  const rotation = recordedRotation
+    ? await (await import('../rotate/status.js')).rotationStatus(client, recordedRotation)
+    : null;
   const value = { ...base, setup: outputs, ...status, rotation };
   ctx.ui.result(value, (v) => {
     const rows = v.objects.map((o) => [
@@ -86,21 +100,29 @@ export async function run(ctx: Context, options: StatusOptions): Promise<void> {
         ['drift', v.drift ? 'yes (run "okta-m2m init" to correct it)' : 'none'],
         ['token', token],
         ['rotation', v.rotation ? rotationText(v.rotation) : 'none'],
+        ['inline hook', v.inlineHook ? hookText(v.inlineHook) : 'none'],
       ]),
       '',
       table(['STATE', 'KIND', 'NAME', 'ID', 'DIFFERENCES'], rows),
     ].join('\n');
   });
   if (options.exitCode) {
-    if (status.drift || !status.complete) throw new ExitWith(ExitCode.drift);
+    // An attached hook the state does not record (a hand-made one, or one a killed hook serve --register left).
+    const strayHook = status.inlineHook !== null && !status.inlineHook.recorded;
+    if (status.drift || !status.complete || strayHook) throw new ExitWith(ExitCode.drift);
     if ('ok' in status.token && !status.token.ok) throw new ExitWith(ExitCode.noToken);
   }
 }
 
-async function rotationInProgress(ctx: Context, client: OktaClient, profile: string) {
-  const { readRotation } = await import('../rotate/state.js');
-  const rotation = readRotation(await ctx.state(), profile);
-  return rotation ? (await import('../rotate/status.js')).rotationStatus(client, rotation) : null;
+function hookText(hook: AttachedHook): string {
+  const what = `${hook.name ?? '(gone)'} (${hook.id}), ${hook.status ?? '?'}`;
+  const whose = hook.madeByOktaM2m ? 'made by okta-m2m' : 'not made by okta-m2m';
+  const recorded = hook.recorded
+    ? 'recorded by hook deploy'
+    : hook.madeByOktaM2m
+      ? 'not recorded: left by a hook serve --register that did not stop?'
+      : 'not recorded here';
+  return `${what}; ${whose}; ${recorded}`;
 }
 
 function rotationText(rotation: RotationStatus): string {

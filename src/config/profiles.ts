@@ -12,6 +12,8 @@ export interface Profile {
   /** For private_key_jwt: okta-m2m's own service app and the key id of its key. */
   clientId?: string;
   keyId?: string;
+  /** When that key was made or registered (ISO 8601): login, bootstrap and rotate key --login set it. */
+  keyCreatedAt?: string;
   scopes?: string[];
   /** The management client sends DPoP proofs: okta-m2m's own app requires DPoP-bound tokens. */
   dpop?: boolean;
@@ -99,6 +101,12 @@ function parseProfile(value: unknown, name: string, file: string): Profile {
   if (clientId) profile.clientId = clientId;
   const keyId = optionalString(record, 'keyId', file);
   if (keyId) profile.keyId = keyId;
+  const keyCreatedAt = optionalString(record, 'keyCreatedAt', file);
+  if (keyCreatedAt !== undefined) {
+    if (Number.isNaN(Date.parse(keyCreatedAt)))
+      throw damaged(file, `profile "${name}" has a keyCreatedAt that is not a time`);
+    profile.keyCreatedAt = keyCreatedAt;
+  }
   if (scopes) profile.scopes = scopes;
   if (record.dpop !== undefined && typeof record.dpop !== 'boolean')
     throw damaged(file, `profile "${name}" has a dpop that is not true or false`);
@@ -130,6 +138,16 @@ function parseBootstrap(value: unknown, name: string, file: string): BootstrapRe
     );
   }
   return out;
+}
+
+/**
+ * The key's creation time for a profile saved now: kept when the key is the one the profile had (same key id),
+ * else now.
+ */
+export function keyCreatedAtFor(previous: Profile | undefined, keyId: string | undefined, now: Date): string {
+  return previous?.keyCreatedAt && keyId !== undefined && previous.keyId === keyId
+    ? previous.keyCreatedAt
+    : now.toISOString();
 }
 
 export { isRecord };

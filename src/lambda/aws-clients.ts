@@ -2,7 +2,10 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type * as IamSdkModule from '@aws-sdk/client-iam';
 import type * as LambdaSdkModule from '@aws-sdk/client-lambda';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { Socket } from 'node:net';
 import { AuthError, CliError, ConflictError, NotFoundError, RemoteError, UsageError } from '../errors.js';
+import { proxyConfigured, proxyFor } from '../http/proxy.js';
 
 /**
  * The AWS side of `hook deploy` / `hook remove`: the Lambda and IAM SDKs, loaded only by those commands, and the
@@ -52,21 +55,65 @@ export async function loadAwsSdks(): Promise<{ lambdaSdk: LambdaSdk; iamSdk: Iam
   return sdks;
 }
 
+/** The SDK's NodeHttpHandler options: time limits, and the agent that takes AWS requests through a proxy. */
+export interface AwsRequestHandlerOptions {
+  connectionTimeout?: number;
+  requestTimeout?: number;
+  throwOnRequestTimeout?: boolean;
+  httpsAgent?: HttpsAgent;
+}
+
+/**
+ * The request handler options of the AWS clients. With HTTPS_PROXY / HTTP_PROXY set, an agent that tunnels each
+ * request (CONNECT) through the proxy that src/http/proxy.ts's rule picks for its endpoint, or connects directly
+ * where NO_PROXY exempts it: one rule for our HTTP and the SDK's. https-proxy-agent is loaded only then.
+ */
+export async function awsRequestHandler(
+  env: NodeJS.ProcessEnv,
+  timeoutMs?: number,
+): Promise<AwsRequestHandlerOptions | undefined> {
+  const options: AwsRequestHandlerOptions =
+    timeoutMs !== undefined
+      ? { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true }
+      : {};
+  if (proxyConfigured(env)) options.httpsAgent = await routedProxyAgent(env);
+  return Object.keys(options).length ? options : undefined;
+}
+
+async function routedProxyAgent(env: NodeJS.ProcessEnv): Promise<HttpsAgent> {
+  const [{ HttpsProxyAgent }, https] = await Promise.all([import('https-proxy-agent'), import('node:https')]);
+  const direct = new https.Agent({ keepAlive: true });
+  // The AWS endpoints are https: one proxy for all of them (HTTPS_PROXY, else HTTP_PROXY), NO_PROXY per endpoint.
+  const proxy = proxyFor(new URL('https://amazonaws.com'), { ...env, NO_PROXY: '', no_proxy: '' });
+  type ConnectArgs = Parameters<InstanceType<typeof HttpsProxyAgent<string>>['connect']>;
+  class RoutedProxyAgent extends HttpsProxyAgent<string> {
+    /** Where a request to this endpoint goes: the proxy's URL, or undefined (direct). */
+    proxyForEndpoint(host: string, port: number): string | undefined {
+      return proxyFor(new URL(`https://${host.includes(':') ? `[${host}]` : host}:${port}`), env);
+    }
+    override connect(req: ConnectArgs[0], opts: ConnectArgs[1]): Promise<Socket> {
+      // agent-base hands the request to an Agent that connect returns; HttpsProxyAgent's type only narrows that.
+      if (!this.proxyForEndpoint(opts.host ?? '', opts.port)) return Promise.resolve(direct as unknown as Socket);
+      return super.connect(req, opts);
+    }
+  }
+  return new RoutedProxyAgent(proxy ?? 'http://127.0.0.1', { keepAlive: true });
+}
+
 /**
  * Clients for a region (undefined: the SDK's own resolution, AWS_REGION or the shared config). `timeoutMs` (the
  * global --timeout) bounds connecting and each request; without throwOnRequestTimeout the SDK would only warn.
  */
-export async function createAwsClients(region: string | undefined, timeoutMs?: number): Promise<AwsClients> {
+export async function createAwsClients(
+  region: string | undefined,
+  timeoutMs?: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AwsClients> {
   // The SDK warns on Node 20 about SDK releases from 2027 on, which the lockfile does not take; a multi-line
   // warning on every deploy says nothing actionable to our users. Their own setting of the switch wins.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { lambdaSdk, iamSdk } = await loadAwsSdks();
-  const config = {
-    ...(region ? { region } : {}),
-    ...(timeoutMs !== undefined
-      ? { requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true } }
-      : {}),
-  };
+  const [{ lambdaSdk, iamSdk }, requestHandler] = await Promise.all([loadAwsSdks(), awsRequestHandler(env, timeoutMs)]);
+  const config = { ...(region ? { region } : {}), ...(requestHandler ? { requestHandler } : {}) };
   return {
     lambda: new lambdaSdk.LambdaClient(config),
     iam: new iamSdk.IAMClient(config),

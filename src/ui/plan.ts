@@ -12,6 +12,7 @@ const OKTA_LABELS: Record<string, string> = {
   scope: 'scope',
   policy: 'access policy',
   rule: 'rule',
+  orphan: 'orphan',
 };
 
 export function oktaLabel(kind: string): string {
@@ -29,8 +30,10 @@ export function renderPlan(plan: Pick<Plan, 'items' | 'changed'>, rendering: Pla
   for (const item of plan.items) {
     const kind = label(item.kind);
     const whose = item.ownership === 'adopted' ? ' (not made by okta-m2m)' : '';
+    // An orphan reads "remove orphan ...": what a crashed or concurrent run left, not a part of the setup.
+    const verb = item.kind === 'orphan' && item.action === 'delete' ? 'remove' : item.action;
     lines.push(
-      `  ${MARK[item.action]} ${item.action.padEnd(9)} ${kind ? `${kind} ` : ''}${item.name}${item.id ? ` (${item.id})` : ''}${whose}`,
+      `  ${MARK[item.action]} ${verb.padEnd(9)} ${kind ? `${kind} ` : ''}${item.name}${item.id ? ` (${item.id})` : ''}${whose}`,
     );
     if (item.action === 'unchanged') continue;
     for (const change of item.changes)

@@ -69,6 +69,35 @@ describeWithKeychain('the init wizard on a terminal', () => {
     expect(again.stderr).toMatch(/nothing to change/);
   });
 
+  it('saves okta-m2m.json only once the plan is confirmed: declining leaves no file', async () => {
+    const other = await workspace();
+    try {
+      expect((await login(other, emu)).code).toBe(0);
+      const term = fakeTerminal({ ...other.env }, other.dir);
+      const running = main(['node', 'okta-m2m', 'init'], term.io);
+      await term.answer(/What to set up/, ENTER);
+      await term.answer(/Name of the API/, `declined-api${ENTER}`);
+      await term.answer(/Audience of the tokens/, ENTER);
+      await term.answer(/Description/, ENTER);
+      await term.answer(/Scopes \(space or comma separated\)/, ENTER);
+      await term.answer(/Default scope/, ENTER);
+      await term.answer(/How the client authenticates/, ENTER);
+      await term.answer(/Access token lifetime/, ENTER);
+      await term.answer(/all clients/, ENTER);
+      await term.answer(/Save this setup/, ENTER);
+      await term.answer(/Apply these changes\?/, `n${ENTER}`);
+      expect(await running, term.screen).toBe(0);
+      expect(term.screen).toMatch(/nothing changed/);
+      expect(term.screen).not.toMatch(/saved the setup/);
+      await expect(readFile(join(other.dir, 'okta-m2m.json'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+      await expect(readFile(join(other.dir, '.okta-m2m', 'state.json'), 'utf8')).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+    } finally {
+      await other.cleanup();
+    }
+  });
+
   it('login asks for the org URL and the API token on a terminal, and does not echo the token', async () => {
     const other = await workspace();
     try {

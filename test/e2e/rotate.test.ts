@@ -7,14 +7,11 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { calculateJwkThumbprint, exportPKCS8, importPKCS8 } from 'jose';
+import { importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
   adminGet,
-  api,
   clientAssertion,
-  newRsaKey,
-  serviceApp,
   tokenRequest,
   type TestKey,
   describeWithKeychain,
@@ -26,6 +23,8 @@ import {
   requireBuilt,
   workspace,
   type Workspace,
+  oauthLoginArgs,
+  ownServiceApp,
 } from '../support/index.js';
 
 const INIT = () => [
@@ -97,35 +96,6 @@ async function untilStep(ws: Workspace, step: string): Promise<void> {
 }
 
 /** okta-m2m's own service app, as an admin sets it up: a public key, the okta.* scopes granted, a super admin role. */
-async function ownServiceApp(emu: EmulatorHandle) {
-  const key = await newRsaKey();
-  const kid = await calculateJwkThumbprint(key.publicJwk);
-  const created = await api(
-    emu,
-    'POST',
-    '/api/v1/apps',
-    serviceApp(`okta-m2m-${Math.random().toString(36).slice(2, 8)}`, 'private_key_jwt', [{ ...key.publicJwk, kid }]),
-  );
-  expect(created.status).toBeLessThan(300);
-  const app = created.body;
-  for (const scopeId of [
-    'okta.apps.manage',
-    'okta.apps.read',
-    'okta.authorizationServers.manage',
-    'okta.inlineHooks.manage',
-    'okta.users.manage',
-    'okta.groups.manage',
-  ]) {
-    expect((await api(emu, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emu.url, scopeId })).status).toBeLessThan(
-      300,
-    );
-  }
-  const clientId = app.credentials.oauthClient.client_id as string;
-  expect((await api(emu, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' })).status).toBeLessThan(
-    300,
-  );
-  return { clientId, pem: await exportPKCS8(key.privateKey), kid };
-}
 
 const rotationAccounts = (ws: Workspace) =>
   keychainAccounts().filter((a) => a.startsWith(`${ws.profile}/`) && a.includes('#'));
@@ -347,18 +317,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
       workspaces.push(ws);
       const { clientId, pem, kid } = await ownServiceApp(emu);
       await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
-      const loginResult = await ws.run([
-        'login',
-        '--oauth',
-        '--org-url',
-        emu.url,
-        '--client-id',
-        clientId,
-        '--private-key-file',
-        'key.pem',
-        '--key-id',
-        kid,
-      ]);
+      const loginResult = await ws.run(oauthLoginArgs(emu.url, clientId, 'key.pem', kid));
       expect(loginResult.code, loginResult.stderr).toBe(0);
       const init = await ws.run(INIT());
       expect(init.code, init.stderr).toBe(0);

@@ -311,7 +311,7 @@ describe('credentials and request ids', () => {
 });
 
 describe('proxy', () => {
-  it('HTTP_PROXY sends requests through the proxy (undici EnvHttpProxyAgent); without it, they go direct', async () => {
+  it('HTTP_PROXY sends requests through the proxy (undici ProxyAgent); NO_PROXY or no proxy: direct', async () => {
     const backend = await startScriptedServer(
       (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('through the tunnel'),
     );

@@ -54,12 +54,20 @@ function existing(): Observed {
     staleScopeIds: [],
     adopted: {},
     adopting: {},
+    orphans: [],
   };
 }
 
 describe('computePlan', () => {
   it('creates everything in an empty org', () => {
-    const plan = computePlan(spec, { scopes: [], credential: 'missing', staleScopeIds: [], adopted: {}, adopting: {} });
+    const plan = computePlan(spec, {
+      scopes: [],
+      credential: 'missing',
+      staleScopeIds: [],
+      adopted: {},
+      adopting: {},
+      orphans: [],
+    });
     expect(plan.changed).toBe(true);
     expect(plan.items.map((i) => `${i.kind}:${i.action}`)).toEqual([
       'app:create',

@@ -2,8 +2,9 @@
  * Talking to the Okta emulator (or any Okta org) over HTTP the way a client would, without our own code: raw
  * management calls, token requests, keys and client assertions, and digests of what the org holds.
  */
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { withMarker } from '../../src/okta/setup/ownership.js';
 import { objectNames, type SetupSpec } from '../../src/okta/setup/spec.js';
@@ -109,6 +110,66 @@ export const serviceApp = (label: string, method = 'client_secret_basic', jwks?:
     },
   },
 });
+
+/** A token inline hook as createInlineHook takes it (HTTP channel, HEADER auth). */
+export const tokenHookBody = (name: string, uri: string, secret: string) => ({
+  name,
+  type: 'com.okta.oauth2.tokens.transform',
+  version: '1.0.0',
+  channel: {
+    type: 'HTTP',
+    version: '1.0.0',
+    config: { uri, method: 'POST', authScheme: { type: 'HEADER', key: 'Authorization', value: secret } },
+  },
+});
+
+/**
+ * A service app for okta-m2m's own login (private_key_jwt, a registered RSA key, the management scopes granted and
+ * SUPER_ADMIN), made through the API: what an admin sets up in the console for "login --oauth".
+ */
+export async function ownServiceApp(emu: EmulatorHandle) {
+  const key = await newRsaKey();
+  const kid = await calculateJwkThumbprint(key.publicJwk);
+  const created = await api(
+    emu,
+    'POST',
+    '/api/v1/apps',
+    serviceApp(`okta-m2m-${Math.random().toString(36).slice(2, 8)}`, 'private_key_jwt', [{ ...key.publicJwk, kid }]),
+  );
+  expect(created.status).toBeLessThan(300);
+  const app = created.body;
+  for (const scopeId of [
+    'okta.apps.manage',
+    'okta.apps.read',
+    'okta.authorizationServers.manage',
+    'okta.inlineHooks.manage',
+    'okta.users.manage',
+    'okta.groups.manage',
+  ]) {
+    expect((await api(emu, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emu.url, scopeId })).status).toBeLessThan(
+      300,
+    );
+  }
+  const clientId = app.credentials.oauthClient.client_id as string;
+  expect((await api(emu, 'POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' })).status).toBeLessThan(
+    300,
+  );
+  return { clientId, pem: await exportPKCS8(key.privateKey), kid };
+}
+
+/** The arguments of "login --oauth" with a registered key in a file (the app from ownServiceApp). */
+export const oauthLoginArgs = (orgUrl: string, clientId: string, keyFile: string, kid: string) => [
+  'login',
+  '--oauth',
+  '--org-url',
+  orgUrl,
+  '--client-id',
+  clientId,
+  '--private-key-file',
+  keyFile,
+  '--key-id',
+  kid,
+];
 
 /** GET on the management API as the admin. */
 export async function adminGet(emu: EmulatorHandle, path: string): Promise<any[]> {

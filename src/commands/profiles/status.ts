@@ -18,7 +18,9 @@ export interface ProfileStatus {
   authMode: string | null;
   clientId: string | null;
   keyId: string | null;
-  /** Not recorded by login yet: null. */
+  /** When the key was made or registered (ISO 8601); null for profiles from before okta-m2m recorded it. */
+  keyCreatedAt: string | null;
+  /** Whole days since then; null when not recorded. */
   keyAgeDays: number | null;
   scopes: string[] | null;
   roles: string[] | null;
@@ -37,7 +39,8 @@ export async function run(ctx: Context, _options: StatusOptions): Promise<void> 
     authMode: profile.authMode ?? null,
     clientId: profile.clientId ?? null,
     keyId: profile.keyId ?? null,
-    keyAgeDays: null,
+    keyCreatedAt: profile.keyCreatedAt ?? null,
+    keyAgeDays: profile.keyCreatedAt ? ageInDays(profile.keyCreatedAt, new Date()) : null,
     scopes: profile.scopes ?? null,
     roles: null,
     rolesNote: null,
@@ -80,7 +83,7 @@ export async function run(ctx: Context, _options: StatusOptions): Promise<void> 
         s.authMode === 'private_key_jwt'
           ? s.keyAgeDays === null
             ? 'not recorded'
-            : `${s.keyAgeDays} days`
+            : `${s.keyAgeDays} day${s.keyAgeDays === 1 ? '' : 's'} (since ${s.keyCreatedAt ?? '?'})`
           : undefined,
       ],
       ['scopes', s.scopes?.join(' ') ?? undefined],
@@ -93,4 +96,9 @@ export async function run(ctx: Context, _options: StatusOptions): Promise<void> 
       hint: `Run "okta-m2m login${name === 'default' ? '' : ` --profile ${name}`}" again.`,
     });
   }
+}
+
+/** Whole days from `since` to `now` (never negative: a clock set back reads as 0). */
+export function ageInDays(since: string, now: Date): number {
+  return Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 86_400_000));
 }

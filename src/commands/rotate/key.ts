@@ -99,6 +99,7 @@ async function loginTarget(ctx: Context, appId: string | undefined): Promise<Key
     recordedKid: entry.keyId,
     setKid: async (kid) => {
       entry.keyId = kid;
+      entry.keyCreatedAt = new Date().toISOString();
       await saveProfiles(doc, ctx.env);
     },
     tokenEndpoint: orgTokenEndpoint(client.orgUrl),

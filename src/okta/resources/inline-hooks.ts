@@ -4,6 +4,7 @@ import { all } from '../collect.js';
 import { oktaCall, oktaFind } from '../errors.js';
 import { rulePath } from './rules.js';
 import type { OktaRule } from '../types.js';
+import { isMarked, OWNERSHIP_MARKER } from '../setup/ownership.js';
 
 /**
  * The token inline hook (`com.okta.oauth2.tokens.transform`) that `hook deploy token-hook` registers, and its
@@ -16,6 +17,16 @@ import type { OktaRule } from '../types.js';
  * Every function takes okta-m2m's Okta client, so tests run it against the emulator.
  */
 export const TOKEN_HOOK_TYPE = 'com.okta.oauth2.tokens.transform';
+
+/**
+ * okta-m2m's ownership marker on a hook it makes (an inline hook has no description): a channel header, which Okta
+ * returns on reads and sends to the hook with each call. `status` reads it.
+ */
+export const MARKER_HEADER = { key: 'X-Okta-M2M', value: OWNERSHIP_MARKER } as const;
+
+export function hookIsMarked(hook: Pick<InlineHookInfo, 'headers'>): boolean {
+  return hook.headers.some((h) => h.key.toLowerCase() === MARKER_HEADER.key.toLowerCase() && isMarked(h.value));
+}
 export const DEFAULT_AUTH_KEY = 'Authorization';
 
 export interface InlineHookSpec {
@@ -146,8 +157,8 @@ function hookBody(spec: InlineHookSpec, existing?: InlineHookInfo) {
       config: {
         uri: spec.uri,
         method: 'POST',
-        // Headers someone added by hand are kept.
-        headers: existing?.headers ?? [],
+        // A new hook carries the marker; an existing one keeps its headers as they are (someone's, or the marker).
+        headers: existing ? existing.headers : [{ ...MARKER_HEADER }],
         authScheme: { type: 'HEADER', key: spec.authKey ?? DEFAULT_AUTH_KEY, value: spec.secret },
       },
     },

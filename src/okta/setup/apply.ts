@@ -14,6 +14,7 @@ import {
   findAppsByLabel,
   isServiceApp,
   jwkIdsOf,
+  listClientSecrets,
   replaceApp,
 } from '../resources/apps.js';
 import {
@@ -26,17 +27,27 @@ import {
 import type { OktaClient } from '../client.js';
 import { isNameTaken } from '../errors.js';
 import { generateClientKeyPair, publicJwkOf } from '../keys.js';
-import { appChanges, authServerChanges, policyChanges, ruleChanges, scopeChanges, type ObjectKind } from './plan.js';
+import {
+  appChanges,
+  authServerChanges,
+  orphanItem,
+  policyChanges,
+  ruleChanges,
+  scopeChanges,
+  type ObjectKind,
+} from './plan.js';
+import { retire } from '../../rotate/okta-credentials.js';
 import type { Observed } from './observe.js';
 import {
   activatePolicy,
   createPolicy,
+  deletePolicy,
   desiredPolicy,
   listPolicies,
   policyClients,
   replacePolicy,
 } from '../resources/policies.js';
-import { activateRule, createRule, desiredRule, listRules, replaceRule } from '../resources/rules.js';
+import { activateRule, createRule, deleteRule, desiredRule, listRules, replaceRule } from '../resources/rules.js';
 import { createScope, deleteScope, desiredScope, listScopes, replaceScope } from '../resources/scopes.js';
 import { objectNames, type SetupSpec } from './spec.js';
 import { issuerFor, type OktaState, type StateRecorder } from './state.js';
@@ -174,6 +185,7 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
         report({ kind: 'scope', name: stale?.name ?? id, action: 'deleted', id });
       }
     }
+    if (observed.authServer?.id === serverId) await removeOrphans(ctx, observed, serverId, report);
     const wanted = new Set(spec.scopes.map((s) => s.name));
     const scopeIds = Object.fromEntries(
       Object.entries(ctx.recorder.current.scopeIds ?? {}).filter(([name]) => wanted.has(name)),
@@ -192,6 +204,28 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     ctx.recorder.record(final);
     return ctx.recorder.current;
   });
+}
+
+/**
+ * What an earlier run left (observe's orphans, each checked there: marked, of the setup's names, not recorded, not
+ * in use), last: the setup itself is complete by then. A policy goes with its rules; a secret is deactivated first.
+ */
+async function removeOrphans(
+  ctx: ApplyContext,
+  observed: Observed,
+  serverId: string,
+  report: (event: ApplyEvent) => void,
+): Promise<void> {
+  for (const orphan of observed.orphans) {
+    const name = orphanItem(orphan).name;
+    if (orphan.kind === 'policy') await deletePolicy(ctx.client, serverId, orphan.id);
+    else if (orphan.kind === 'rule' && orphan.policyId)
+      await deleteRule(ctx.client, serverId, orphan.policyId, orphan.id);
+    else if (orphan.kind === 'secret' && observed.app?.id)
+      await retire(ctx.client, observed.app.id, 'secrets', orphan.id);
+    else continue;
+    report({ kind: 'orphan', name, action: 'deleted', id: orphan.id });
+  }
 }
 
 /**
@@ -250,8 +284,11 @@ async function ensureApp(
         delete app.credentials?.oauthClient?.client_secret;
       }
       app = await updateApp(ctx, spec, app, label, report);
-      if (!pkj) await rotateSecret(ctx, app, report);
-      else if (!keyId) app = await registerNewKey(ctx, spec, app, label, report);
+      if (!pkj) {
+        const kept = await rotateSecret(ctx, app, report);
+        // The secret Okta made with the app went out in the answer that was lost: nobody holds it.
+        await retireOtherSecrets(ctx, app, kept);
+      } else if (!keyId) app = await registerNewKey(ctx, spec, app, label, report);
     }
     return app;
   }
@@ -363,13 +400,29 @@ async function registerNewKey(
   return updateApp(ctx, spec, app, label, report, 'missing');
 }
 
-/** A new client secret in place of one we lost; stored in the keychain the moment Okta shows it. */
-async function rotateSecret(ctx: ApplyContext, app: OktaApp, report: (event: ApplyEvent) => void): Promise<void> {
+/** A new client secret in place of one we lost; stored in the keychain the moment Okta shows it. Its id. */
+async function rotateSecret(
+  ctx: ApplyContext,
+  app: OktaApp,
+  report: (event: ApplyEvent) => void,
+): Promise<string | undefined> {
   const clientId = clientIdOf(app) as string;
   const { secret, id } = await addClientSecret(ctx.client, app.id as string);
   registerSecret(secret);
   await ctx.secrets.set(secretRefs.clientSecret(ctx.profile, clientId), secret);
   report({ kind: 'credential', name: 'client secret', action: 'created', ...(id ? { id } : {}) });
+  return id;
+}
+
+/** Deactivates and deletes the app's other secrets (the one just made stays); reported as orphans removed. */
+async function retireOtherSecrets(ctx: ApplyContext, app: OktaApp, kept: string | undefined): Promise<void> {
+  if (!kept) return;
+  const appId = app.id as string;
+  for (const other of await listClientSecrets(ctx.client, appId)) {
+    if (!other.id || other.id === kept) continue;
+    await retire(ctx.client, appId, 'secrets', other.id);
+    ctx.report?.({ kind: 'orphan', name: 'client secret', action: 'deleted', id: other.id });
+  }
 }
 
 async function ensureAuthServer(

@@ -1,5 +1,5 @@
 import { ConflictError } from '../../errors.js';
-import { clientIdOf, findAppsByLabel, getApp, isServiceApp, jwkIdsOf } from '../resources/apps.js';
+import { clientIdOf, findAppsByLabel, getApp, isServiceApp, jwkIdsOf, listClientSecrets } from '../resources/apps.js';
 import { findAuthServersByName, getAuthServer } from '../resources/authorization-servers.js';
 import type { OktaClient } from '../client.js';
 import { getPolicy, listPolicies } from '../resources/policies.js';
@@ -30,11 +30,32 @@ export interface Observed {
   adopted: Adopted;
   /** Of those, the ones this run takes over (not yet recorded in the state). */
   adopting: Adopted;
+  /** What a concurrent or interrupted run left beside the setup's objects: offered for removal. */
+  orphans: Orphan[];
+}
+
+/**
+ * An object of this setup that the state does not record and that is not the one in use: an access policy with
+ * okta-m2m's marker and the setup's policy name, a rule of the setup's name in the setup's (marked) policy (rules
+ * carry no description: their policy's marker is theirs), or an ACTIVE client secret of the setup's app that is
+ * not the one in the keychain nor one a rotation in progress records.
+ */
+export interface Orphan {
+  kind: 'policy' | 'rule' | 'secret';
+  id: string;
+  name: string;
+  /** For a rule: its policy. */
+  policyId?: string;
 }
 
 export interface ObserveOptions {
   /** --adopt: objects of the setup's names that okta-m2m did not make may be taken over. */
   adopt?: boolean;
+  /**
+   * A client secret rotation in progress for the app (src/rotate's state): its secrets are never orphans. Without
+   * the new secret's id yet (step "started"), no secret of the app is.
+   */
+  secretRotation?: { appId: string; secretIds: string[]; complete: boolean };
 }
 
 export interface CredentialLookup {
@@ -42,6 +63,8 @@ export interface CredentialLookup {
   hasSecret(clientId: string): Promise<boolean>;
   /** The key id (RFC 7638 thumbprint) of the stored private key, if there is one. */
   privateKeyId(clientId: string): Promise<string | undefined>;
+  /** The client secrets the keychain holds for the client (the one in use, and a rotation's new and old). */
+  secretValues(clientId: string): Promise<string[]>;
 }
 
 /** Reads what exists; GETs only. */
@@ -144,12 +167,74 @@ export async function observe(
   const adopting: Adopted = {};
   for (const kind of ['app', 'authServer', 'policy'] as const)
     if (adopted[kind] && !ids?.adopted?.[kind]) adopting[kind] = true;
-  const observed: Observed = { scopes, credential, staleScopeIds, adopted, adopting };
+  const orphans = [
+    ...(authServer?.id ? await policyOrphans(client, authServer.id, policy, rule, names, recordedNames) : []),
+    ...(app?.id && credential === 'present' && spec.authMethod !== 'private_key_jwt'
+      ? await secretOrphans(client, app, credentials, options.secretRotation)
+      : []),
+  ];
+  const observed: Observed = { scopes, credential, staleScopeIds, adopted, adopting, orphans };
   if (app) observed.app = app;
   if (authServer) observed.authServer = authServer;
   if (policy) observed.policy = policy;
   if (rule) observed.rule = rule;
   return observed;
+}
+
+/** Marked policies of the setup's name beside the one in use, and rules of the setup's name beside its rule. */
+async function policyOrphans(
+  client: OktaClient,
+  serverId: string,
+  policy: OktaPolicy | undefined,
+  rule: OktaRule | undefined,
+  names: ReturnType<typeof objectNames>,
+  recordedNames: ReturnType<typeof objectNames>,
+): Promise<Orphan[]> {
+  const ofSetup = (name: string | undefined, own: string, recorded: string) => name === own || name === recorded;
+  const [policies, rules] = await Promise.all([
+    policy?.id ? listPolicies(client, serverId) : Promise.resolve([]),
+    // Rules have no marker of their own: only those in a policy okta-m2m made (not an adopted one).
+    policy?.id && rule?.id && isMarked(policy.description)
+      ? listRules(client, serverId, policy.id)
+      : Promise.resolve([]),
+  ]);
+  const orphans: Orphan[] = [];
+  for (const p of policies) {
+    if (!p.id || p.id === policy?.id || !isMarked(p.description)) continue;
+    if (ofSetup(p.name, names.policy, recordedNames.policy))
+      orphans.push({ kind: 'policy', id: p.id, name: p.name ?? '' });
+  }
+  for (const r of rules) {
+    if (!r.id || r.id === rule?.id || !ofSetup(r.name, names.rule, recordedNames.rule)) continue;
+    orphans.push({ kind: 'rule', id: r.id, name: r.name ?? '', policyId: policy?.id });
+  }
+  return orphans;
+}
+
+/**
+ * ACTIVE client secrets of the app that are none of the keychain's. Okta lists a secret masked to its last four
+ * characters ("***MQGQ", listOAuth2ClientSecrets); a secret is the keychain's when those match. When no listed
+ * secret matches, which one is in use cannot be told, and none is offered.
+ */
+async function secretOrphans(
+  client: OktaClient,
+  app: OktaApp,
+  credentials: CredentialLookup,
+  rotation: ObserveOptions['secretRotation'],
+): Promise<Orphan[]> {
+  const appId = app.id as string;
+  const clientId = clientIdOf(app);
+  if (!clientId) return [];
+  const inFlight = rotation?.appId === appId ? rotation : undefined;
+  if (inFlight && !inFlight.complete) return [];
+  const [listed, values] = await Promise.all([listClientSecrets(client, appId), credentials.secretValues(clientId)]);
+  const known = (masked: string | undefined) =>
+    typeof masked === 'string' &&
+    values.some((v) => (masked.startsWith('***') ? masked.length > 3 && v.endsWith(masked.slice(3)) : v === masked));
+  if (!listed.some((s) => known(s.client_secret))) return [];
+  return listed
+    .filter((s) => s.id && s.status === 'ACTIVE' && !known(s.client_secret) && !inFlight?.secretIds.includes(s.id))
+    .map((s) => ({ kind: 'secret' as const, id: s.id as string, name: 'client secret' }));
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

@@ -10,7 +10,7 @@ import {
 import { authMethodOf, clientIdOf } from '../resources/apps.js';
 import { policyClients } from '../resources/policies.js';
 import { objectNames, type SetupSpec } from './spec.js';
-import type { Observed } from './observe.js';
+import type { Observed, Orphan } from './observe.js';
 import { withMarker, type Adopted } from './ownership.js';
 import type { OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '../types.js';
 
@@ -19,7 +19,7 @@ import type { OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '.
  * that differ. Only what matters is compared: never priorities (Okta renumbers them) nor what Okta adds or never
  * returns.
  */
-export type ObjectKind = 'app' | 'credential' | 'authServer' | 'scope' | 'policy' | 'rule';
+export type ObjectKind = 'app' | 'credential' | 'authServer' | 'scope' | 'policy' | 'rule' | 'orphan';
 export type PlanItem = ReconcilePlanItem<ObjectKind>;
 export type Plan = ReconcilePlan<ObjectKind>;
 
@@ -202,6 +202,33 @@ export function computePlan(spec: SetupSpec, observed: Observed): Plan {
   );
   const rule = observed.rule;
   items.push(itemFor('rule', names.rule, rule, rule ? ruleChanges(spec, rule) : []));
+  for (const orphan of observed.orphans) items.push(orphanItem(orphan));
 
   return planOf(items);
+}
+
+const ORPHAN_WHAT: Record<Orphan['kind'], string> = {
+  policy: 'access policy',
+  rule: 'rule',
+  secret: 'client secret',
+};
+
+/** An orphan is its own kind of item: removed with the plan's confirmation, never a breaking change. */
+export function orphanItem(orphan: Orphan): PlanItem {
+  const what = ORPHAN_WHAT[orphan.kind];
+  return {
+    kind: 'orphan',
+    name: orphan.kind === 'secret' ? what : `${what} ${orphan.name}`,
+    id: orphan.id,
+    action: 'delete',
+    ownership: 'ours',
+    changes: [],
+    notes: [
+      orphan.kind === 'secret'
+        ? 'left by an earlier run: an active secret of the app that is not the one in the keychain'
+        : orphan.kind === 'rule'
+          ? "left by an earlier run: a second rule of the setup's name in its policy, not the one the state records"
+          : "left by an earlier run: okta-m2m's marker and the setup's name, not the policy the state records (its rules go with it)",
+    ],
+  };
 }
