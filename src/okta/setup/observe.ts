@@ -8,7 +8,7 @@ import { listScopes } from '../resources/scopes.js';
 import { objectNames, type SetupSpec } from './spec.js';
 import type { OktaState } from './state.js';
 import { appIsMarked, isMarked, notMadeByUs, notThisSetup, type Adopted } from './ownership.js';
-import type { OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '../types.js';
+import type { OktaApp, OktaAuthServer, OktaClientSecret, OktaPolicy, OktaRule, OktaScope } from '../types.js';
 
 /**
  * What exists: read by the ids in the project state first, else found by exact name. GETs only.
@@ -89,10 +89,21 @@ export async function observe(
         policy: ids.policyId ? settle(getPolicy(client, recordedServer, ids.policyId)) : undefined,
         rule:
           ids.policyId && ids.ruleId ? settle(getRule(client, recordedServer, ids.policyId, ids.ruleId)) : undefined,
+        // What the orphan check reads, in the same round trip.
+        policies: settle(listPolicies(client, recordedServer)),
+        rules: ids.policyId ? settle(listRules(client, recordedServer, ids.policyId)) : undefined,
       }
     : undefined;
   // The keychain is asked about the recorded client's credential while those reads are on the wire.
   const pkj = spec.authMethod === 'private_key_jwt';
+  const earlySecrets =
+    !pkj && ids?.appId && ids.clientId
+      ? {
+          appId: ids.appId,
+          listed: settle(listClientSecrets(client, ids.appId)),
+          values: settle(credentials.secretValues(ids.clientId)),
+        }
+      : undefined;
   const earlyKid = pkj && ids?.clientId ? settle(credentials.privateKeyId(ids.clientId)) : undefined;
   const earlySecret = !pkj && ids?.clientId ? settle(credentials.hasSecret(ids.clientId)) : undefined;
   const [app, authServer] = await Promise.all([
@@ -167,12 +178,24 @@ export async function observe(
   const adopting: Adopted = {};
   for (const kind of ['app', 'authServer', 'policy'] as const)
     if (adopted[kind] && !ids?.adopted?.[kind]) adopting[kind] = true;
-  const orphans = [
-    ...(authServer?.id ? await policyOrphans(client, authServer.id, policy, rule, names, recordedNames) : []),
-    ...(app?.id && credential === 'present' && spec.authMethod !== 'private_key_jwt'
-      ? await secretOrphans(client, app, credentials, options.secretRotation)
-      : []),
-  ];
+  const [policyLeft, secretsLeft] = await Promise.all([
+    authServer?.id
+      ? policyOrphans(client, authServer.id, policy, rule, names, recordedNames, {
+          ...(early && authServer.id === recordedServer ? { policies: early.policies } : {}),
+          ...(early?.rules && policy?.id === ids?.policyId ? { rules: early.rules } : {}),
+        })
+      : [],
+    app?.id && credential === 'present' && !pkj
+      ? secretOrphans(
+          client,
+          app,
+          credentials,
+          options.secretRotation,
+          earlySecrets?.appId === app.id ? earlySecrets : undefined,
+        )
+      : [],
+  ]);
+  const orphans = [...policyLeft, ...secretsLeft];
   const observed: Observed = { scopes, credential, staleScopeIds, adopted, adopting, orphans };
   if (app) observed.app = app;
   if (authServer) observed.authServer = authServer;
@@ -189,14 +212,17 @@ async function policyOrphans(
   rule: OktaRule | undefined,
   names: ReturnType<typeof objectNames>,
   recordedNames: ReturnType<typeof objectNames>,
+  started: { policies?: Promise<Settled<OktaPolicy[]>>; rules?: Promise<Settled<OktaRule[]>> } = {},
 ): Promise<Orphan[]> {
   const ofSetup = (name: string | undefined, own: string, recorded: string) => name === own || name === recorded;
   const [policies, rules] = await Promise.all([
-    policy?.id ? listPolicies(client, serverId) : Promise.resolve([]),
+    policy?.id ? (started.policies ? settled(started.policies) : listPolicies(client, serverId)) : [],
     // Rules have no marker of their own: only those in a policy okta-m2m made (not an adopted one).
     policy?.id && rule?.id && isMarked(policy.description)
-      ? listRules(client, serverId, policy.id)
-      : Promise.resolve([]),
+      ? started.rules
+        ? settled(started.rules)
+        : listRules(client, serverId, policy.id)
+      : [],
   ]);
   const orphans: Orphan[] = [];
   for (const p of policies) {
@@ -221,13 +247,17 @@ async function secretOrphans(
   app: OktaApp,
   credentials: CredentialLookup,
   rotation: ObserveOptions['secretRotation'],
+  started?: { listed: Promise<Settled<OktaClientSecret[]>>; values: Promise<Settled<string[]>> },
 ): Promise<Orphan[]> {
   const appId = app.id as string;
   const clientId = clientIdOf(app);
   if (!clientId) return [];
   const inFlight = rotation?.appId === appId ? rotation : undefined;
   if (inFlight && !inFlight.complete) return [];
-  const [listed, values] = await Promise.all([listClientSecrets(client, appId), credentials.secretValues(clientId)]);
+  const [listed, values] = await Promise.all([
+    started ? settled(started.listed) : listClientSecrets(client, appId),
+    started ? settled(started.values) : credentials.secretValues(clientId),
+  ]);
   const known = (masked: string | undefined) =>
     typeof masked === 'string' &&
     values.some((v) => (masked.startsWith('***') ? masked.length > 3 && v.endsWith(masked.slice(3)) : v === masked));
