@@ -21,6 +21,7 @@ import {
   emulator,
   keychainAccounts,
   keychainLookup,
+  oauthLogin,
   login,
   mintWithSecret,
   requireBuilt,
@@ -347,18 +348,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
       workspaces.push(ws);
       const { clientId, pem, kid } = await ownServiceApp(emu);
       await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
-      const loginResult = await ws.run([
-        'login',
-        '--oauth',
-        '--org-url',
-        emu.url,
-        '--client-id',
-        clientId,
-        '--private-key-file',
-        'key.pem',
-        '--key-id',
-        kid,
-      ]);
+      const loginResult = await oauthLogin(ws, emu, clientId, 'key.pem', '--key-id', kid);
       expect(loginResult.code, loginResult.stderr).toBe(0);
       const init = await ws.run(INIT());
       expect(init.code, init.stderr).toBe(0);
