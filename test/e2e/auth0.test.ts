@@ -9,46 +9,13 @@ import {
   clearAuth0Log,
   connectProfile,
   describeWithKeychain,
+  limitedManagementApp,
   requireBuilt,
   startEmulators,
   workspace,
   type Emulators,
   type Workspace,
 } from '../support/index.js';
-
-/** A limited management app: a client with a grant on the Management API for only these scopes. */
-async function limitedManagementApp(
-  emus: Emulators,
-  scopes: string[],
-): Promise<{ clientId: string; clientSecret: string }> {
-  const { auth0 } = emus;
-  const tokenRes = await fetch(auth0.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'client_credentials',
-      client_id: auth0.managementClientId,
-      client_secret: auth0.managementClientSecret,
-      audience: auth0.managementAudience,
-    }),
-  });
-  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const client = (await (
-    await fetch(`${auth0.managementBaseUrl}/clients`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ name: 'limited', app_type: 'non_interactive' }),
-    })
-  ).json()) as { client_id: string; client_secret: string };
-  const grant = await fetch(`${auth0.managementBaseUrl}/client-grants`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ client_id: client.client_id, audience: auth0.managementAudience, scope: scopes }),
-  });
-  expect(grant.status).toBe(201);
-  return { clientId: client.client_id, clientSecret: client.client_secret };
-}
 
 function tenantSnapshot(emus: Emulators) {
   const store = emus.auth0.tenant.store;
@@ -246,7 +213,12 @@ describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real key
   });
 
   test('a management app without the scopes: login says what is missing for what; init refuses before any change', async () => {
-    const limited = await limitedManagementApp(emus, ['read:users', 'read:roles', 'read:role_members']);
+    const limited = await limitedManagementApp(emus.auth0, 'limited', [
+      'read:users',
+      'read:roles',
+      'read:role_members',
+    ]);
+    expect(limited.grantStatus).toBe(201);
     const other = await workspace();
     try {
       const login = await other.run(

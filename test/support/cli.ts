@@ -153,3 +153,8 @@ export async function tempDir(): Promise<string> {
 export function lastJson(stdout: string): any {
   return JSON.parse(stdout);
 }
+
+/** The arguments of `okta-m2m sync auth0-role` for this role and group, then `flags`. */
+export function syncArgs(role: string, group: string, ...flags: string[]): string[] {
+  return ['sync', 'auth0-role', '--role', role, '--group', group, ...flags];
+}

@@ -122,3 +122,36 @@ export function groupLogins(okta: EmulatorHandle, groupName: string): string[] {
   if (!members) return [];
   return [...members.values()].map((m) => String(state.users.get(m.id)?.profile?.login ?? '').toLowerCase()).sort();
 }
+
+/** A management app of the Auth0 emulator granted only `scopes` on the Management API, made by its own client. */
+export async function limitedManagementApp(
+  auth0: Auth0Emulator,
+  name: string,
+  scopes: string[],
+): Promise<{ clientId: string; clientSecret: string; grantStatus: number }> {
+  const tokenRes = await fetch(auth0.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: auth0.managementClientId,
+      client_secret: auth0.managementClientSecret,
+      audience: auth0.managementAudience,
+    }),
+  });
+  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const client = (await (
+    await fetch(`${auth0.managementBaseUrl}/clients`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name, app_type: 'non_interactive' }),
+    })
+  ).json()) as { client_id: string; client_secret: string };
+  const grant = await fetch(`${auth0.managementBaseUrl}/client-grants`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ client_id: client.client_id, audience: auth0.managementAudience, scope: scopes }),
+  });
+  return { clientId: client.client_id, clientSecret: client.client_secret, grantStatus: grant.status };
+}
