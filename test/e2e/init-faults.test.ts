@@ -107,46 +107,34 @@ describeWithKeychain('init under faults converges', () => {
     },
   );
 
-  it(
-    'a run that dies after Okta made the app but before the secret was kept is completed with a new secret',
-    { timeout: 60_000 },
-    async () => {
-      await withLoggedInOrg({}, async (emu, ws) => {
-        // Every write after the first four requests fails its connection after the work: the app and server get
-        // made (their answers lost), and nothing else; the run fails.
-        emu.setFaults({
-          faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])),
-        });
-        const failed = await ws.run(ARGS);
-        expect(failed.code).toBe(1);
-        emu.clearFaults();
-        const result = await ws.run(ARGS);
-        expect(result.code, result.stderr).toBe(0);
-        expect(await orgDigest(emu)).toEqual(reference);
-        await expectWorkingToken(ws);
-      });
+  it.each([
+    {
+      what: 'a run that dies after Okta made the app but before the secret was kept is completed with a new secret',
+      resume: ARGS,
+      says: undefined,
     },
-  );
-
-  it(
-    'a bare init (no flags) completes an interrupted run: the setup is recorded before the first write',
-    { timeout: 60_000 },
-    async () => {
-      await withLoggedInOrg({}, async (emu, ws) => {
-        emu.setFaults({
-          faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])),
-        });
-        const failed = await ws.run(ARGS);
-        expect(failed.code).toBe(1);
-        emu.clearFaults();
-        const resumed = await ws.run(['init', '--yes']);
-        expect(resumed.code, resumed.stderr).toBe(0);
-        expect(resumed.stderr).toMatch(/using the setup init applied here last time/);
-        expect(await orgDigest(emu)).toEqual(reference);
-        await expectWorkingToken(ws);
-      });
+    {
+      what: 'a bare init (no flags) completes an interrupted run: the setup is recorded before the first write',
+      resume: ['init', '--yes'],
+      says: /using the setup init applied here last time/,
     },
-  );
+  ])('$what', { timeout: 60_000 }, async ({ resume, says }) => {
+    await withLoggedInOrg({}, async (emu, ws) => {
+      // Every write after the first four requests fails its connection after the work: the app and server get
+      // made (their answers lost), and nothing else; the run fails.
+      emu.setFaults({
+        faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])),
+      });
+      const failed = await ws.run(ARGS);
+      expect(failed.code).toBe(1);
+      emu.clearFaults();
+      const resumed = await ws.run(resume);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      if (says) expect(resumed.stderr).toMatch(says);
+      expect(await orgDigest(emu)).toEqual(reference);
+      await expectWorkingToken(ws);
+    });
+  });
 
   it(
     'destroy under random faults, run again until it succeeds, leaves the org as before',
