@@ -7,7 +7,7 @@ import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
 import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
 import { startOidcServer, type OidcServer } from '../support/oidc-server.js';
-import { tempDir } from '../support/index.js';
+import { tempDir, tokenGetArgs } from '../support/index.js';
 import { ROOT, filesUnder, requireBuild, runBuilt } from '../support/index.js';
 
 let op: OidcServer;
@@ -55,17 +55,7 @@ describe('token get loads no SDK', () => {
   it('the module log of `token get` has jose and the CLI, and no Okta, Auth0 or AWS SDK', async () => {
     await withLoadLog(async (nodeArgs, log, dir) => {
       const result = await runBuilt(
-        [
-          'token',
-          'get',
-          '--issuer',
-          op.issuer,
-          '--client-id',
-          op.clients.basic.clientId,
-          '--scope',
-          'orders:read',
-          '--no-cache',
-        ],
+        tokenGetArgs(op.issuer, op.clients.basic.clientId, '--scope', 'orders:read', '--no-cache'),
         {
           cwd: dir,
           nodeArgs,
@@ -110,19 +100,15 @@ describeWithKeychain('token get caches in the real keychain only', () => {
     const dir = await tempDir();
     const secret = op.clients.basic.clientSecret;
     const env = { OKTA_M2M_KEYCHAIN_SERVICE: service };
-    const args = [
-      'token',
-      'get',
-      '--issuer',
+    const args = tokenGetArgs(
       op.issuer,
-      '--client-id',
       op.clients.basic.clientId,
       '--scope',
       'orders:write',
       '--scope',
       'orders:read',
       '--client-secret-stdin',
-    ];
+    );
     const run = (extra: string[] = []) => runBuilt([...args, ...extra], { cwd: dir, env, stdin: secret });
     const account = secretRefs.tokenCache(
       'default',
@@ -181,16 +167,13 @@ describeWithKeychain('token get caches in the real keychain only', () => {
 describe('token get without a keychain (CI)', () => {
   it('works with the secret from the environment, warns once about the cache, writes nothing', async () => {
     const dir = await tempDir();
-    const result = await runBuilt(
-      ['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--scope', 'orders:read'],
-      {
-        cwd: dir,
-        env: {
-          OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret,
-          DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}`,
-        },
+    const result = await runBuilt(tokenGetArgs(op.issuer, op.clients.basic.clientId, '--scope', 'orders:read'), {
+      cwd: dir,
+      env: {
+        OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret,
+        DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}`,
       },
-    );
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^eyJ/);
     expect(result.stderr).toBe(

@@ -12,7 +12,7 @@ import { decodeJwt } from '../../src/oauth/jwt.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
 import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
-import { tempDir } from '../support/index.js';
+import { tempDir, tokenGetArgs } from '../support/index.js';
 import { filesUnder, requireBuild, runBuilt } from '../support/index.js';
 
 type Json = Record<string, any>;
@@ -184,16 +184,7 @@ describe('token get against the Okta emulator', () => {
     const json = await runBuilt(
       [
         '--json',
-        'token',
-        'get',
-        '--issuer',
-        issuer,
-        '--no-cache',
-        '--client-id',
-        apps.basic.clientId,
-        '--scope',
-        'orders:read',
-        '--client-secret-stdin',
+        ...tokenGetArgs(issuer, apps.basic.clientId, '--no-cache', '--scope', 'orders:read', '--client-secret-stdin'),
       ],
       {
         cwd: basic.dir,
