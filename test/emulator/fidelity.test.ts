@@ -103,22 +103,10 @@ describe('admin roles (help.okta.com: Standard administrator roles and permissio
         )
       ).status,
     ).toBe(200);
-    expectOktaError(await api(emulator, 'POST', '/api/v1/apps', serviceApp('by-org-admin'), bearer), 403, 'E0000006');
-    expectOktaError(
-      await api(
-        emulator,
-        'POST',
-        '/api/v1/authorizationServers',
-        { name: 'x', description: 'x', audiences: ['api://x'] },
-        bearer,
-      ),
-      403,
-      'E0000006',
-    );
-    expectOktaError(
-      await api(
-        emulator,
-        'POST',
+    const refused: Array<[string, unknown]> = [
+      ['/api/v1/apps', serviceApp('by-org-admin')],
+      ['/api/v1/authorizationServers', { name: 'x', description: 'x', audiences: ['api://x'] }],
+      [
         '/api/v1/inlineHooks',
         {
           name: 'h',
@@ -126,22 +114,11 @@ describe('admin roles (help.okta.com: Standard administrator roles and permissio
           version: '1.0.0',
           channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'https://hook.example/x', method: 'POST' } },
         },
-        bearer,
-      ),
-      403,
-      'E0000006',
-    );
-    expectOktaError(
-      await api(
-        emulator,
-        'POST',
-        `/api/v1/apps/${client.appId}/grants`,
-        { issuer: emulator.url, scopeId: 'okta.groups.read' },
-        bearer,
-      ),
-      403,
-      'E0000006',
-    );
+      ],
+      [`/api/v1/apps/${client.appId}/grants`, { issuer: emulator.url, scopeId: 'okta.groups.read' }],
+    ];
+    for (const [path, body] of refused)
+      expectOktaError(await api(emulator, 'POST', path, body, bearer), 403, 'E0000006');
   });
 
   it('APP_ADMIN manages apps but may not grant Okta API scopes; only SUPER_ADMIN grants them', async () => {
