@@ -14,6 +14,7 @@ import {
   expectOktaError,
   newRsaKey,
   serviceApp,
+  tokenHook,
   tokenRequest,
   type TestKey,
 } from '../support/index.js';
@@ -106,15 +107,7 @@ describe('admin roles (help.okta.com: Standard administrator roles and permissio
     const refused: Array<[string, unknown]> = [
       ['/api/v1/apps', serviceApp('by-org-admin')],
       ['/api/v1/authorizationServers', { name: 'x', description: 'x', audiences: ['api://x'] }],
-      [
-        '/api/v1/inlineHooks',
-        {
-          name: 'h',
-          type: 'com.okta.oauth2.tokens.transform',
-          version: '1.0.0',
-          channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'https://hook.example/x', method: 'POST' } },
-        },
-      ],
+      ['/api/v1/inlineHooks', tokenHook('h', { uri: 'https://hook.example/x', method: 'POST' })],
       [`/api/v1/apps/${client.appId}/grants`, { issuer: emulator.url, scopeId: 'okta.groups.read' }],
     ];
     for (const [path, body] of refused)
@@ -314,20 +307,16 @@ describe('token inline hook error (management spec: TokenHookResponse.error; Okt
   afterAll(() => new Promise<void>((resolve) => hook.close(() => resolve())));
 
   it('answers 400 server_error with the errorSummary, or "The callback service returned an error." without one', async () => {
-    const created = await api(emulator, 'POST', '/api/v1/inlineHooks', {
-      name: `err-${randomUUID().slice(0, 6)}`,
-      type: 'com.okta.oauth2.tokens.transform',
-      version: '1.0.0',
-      channel: {
-        type: 'HTTP',
-        version: '1.0.0',
-        config: {
-          uri: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
-          method: 'POST',
-          authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-secret' },
-        },
-      },
-    });
+    const created = await api(
+      emulator,
+      'POST',
+      '/api/v1/inlineHooks',
+      tokenHook(`err-${randomUUID().slice(0, 6)}`, {
+        uri: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+        method: 'POST',
+        authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-secret' },
+      }),
+    );
     expect(created.status).toBe(200);
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken, { inlineHookId: created.body.id });
     const auth = { Authorization: basicAuth(f.clientId, f.clientSecret!) };

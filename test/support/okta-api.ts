@@ -93,6 +93,14 @@ export function expectOktaError(response: ApiResponse, status: number, errorCode
   if (!Array.isArray(body.errorCauses)) throw new Error(`error body lacks errorCauses: ${JSON.stringify(body)}`);
 }
 
+/** An inline token hook's body (com.okta.oauth2.tokens.transform over HTTP) with this channel config. */
+export const tokenHook = (name: string, config: Record<string, unknown>) => ({
+  name,
+  type: 'com.okta.oauth2.tokens.transform',
+  version: '1.0.0',
+  channel: { type: 'HTTP', version: '1.0.0', config },
+});
+
 export const serviceApp = (label: string, method = 'client_secret_basic', jwks?: JWK[]) => ({
   name: 'oidc_client',
   label,
