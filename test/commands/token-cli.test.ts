@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheKey, credentialFingerprint } from '../../src/oauth/token-cache.js';
 import { secretRefs } from '../../src/secrets/refs.js';
-import type { SecretBackend } from '../../src/secrets/store.js';
-import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
+import { describeWithKeychain, useTestKeychain } from '../support/index.js';
 import { startOidcServer, type OidcServer } from '../support/oidc-server.js';
 import { tempDir, tokenGetArgs } from '../support/index.js';
 import { ROOT, filesUnder, requireBuild, runBuilt } from '../support/index.js';
@@ -86,20 +85,12 @@ describe('token get loads no SDK', () => {
 });
 
 describeWithKeychain('token get caches in the real keychain only', () => {
-  const service = testKeychainService('cli');
-  let backend: SecretBackend;
-  const accounts: string[] = [];
-  beforeAll(async () => {
-    backend = await requireKeychain(service);
-  });
-  afterAll(async () => {
-    for (const account of accounts) await backend?.delete(account).catch(() => false);
-  });
+  const keychain = useTestKeychain('cli');
 
   it('reuses a token within its lifetime, gets a new one after, writes no file and prints no secret', async () => {
     const dir = await tempDir();
     const secret = op.clients.basic.clientSecret;
-    const env = { OKTA_M2M_KEYCHAIN_SERVICE: service };
+    const env = { OKTA_M2M_KEYCHAIN_SERVICE: keychain.service };
     const args = tokenGetArgs(
       op.issuer,
       op.clients.basic.clientId,
@@ -120,14 +111,14 @@ describeWithKeychain('token get caches in the real keychain only', () => {
         provider: 'generic',
       }),
     ).account;
-    accounts.push(account);
+    keychain.accounts.push(account);
 
     op.setAccessTokenTtl(66); // reusable for 6 s (tokens are kept until 60 s before they expire)
     const issuedAt = Date.now();
     const first = await run(['--debug']);
     expect(first.code, first.stderr).toBe(0);
     const token = first.stdout.trim();
-    const cached = JSON.parse((await backend.get(account)) ?? 'null') as {
+    const cached = JSON.parse((await keychain.backend.get(account)) ?? 'null') as {
       access_token: string;
       expires_at: number;
     } | null;
@@ -148,7 +139,7 @@ describeWithKeychain('token get caches in the real keychain only', () => {
     expect(forced.stdout.trim()).not.toBe(later.stdout.trim());
     const uncached = await run(['--no-cache']);
     expect(uncached.stdout.trim()).not.toBe(forced.stdout.trim());
-    expect(JSON.parse((await backend.get(account)) ?? 'null').access_token).toBe(forced.stdout.trim());
+    expect(JSON.parse((await keychain.backend.get(account)) ?? 'null').access_token).toBe(forced.stdout.trim());
     const afterForce = forced.stdout.trim();
 
     const outputs = [first, second, forced, uncached, later].flatMap((r) => [r.stdout, r.stderr]);
