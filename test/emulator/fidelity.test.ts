@@ -17,19 +17,15 @@ import {
   tokenHook,
   tokenRequest,
   type TestKey,
+  useOktaEmulator,
 } from '../support/index.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
 let emulator: EmulatorHandle;
 
-beforeAll(async () => {
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+// Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+useOktaEmulator((started) => (emulator = started));
 
 interface OrgClient {
   appId: string;
