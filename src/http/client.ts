@@ -258,6 +258,16 @@ export class HttpClient {
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const fetchFn = await this.fetchFn();
     const what = request.what ?? `${method} ${pathOf(request.url)}`;
+    // A failure before or while the body is read: a typed network error that says whether the timeout struck.
+    const failed = (error: unknown) =>
+      networkError(error, {
+        url: request.url,
+        method,
+        what,
+        timeoutMs,
+        timedOut: timeout.aborted,
+        callerAborted: Boolean(request.signal?.aborted),
+      });
     let response: Response;
     try {
       response = await fetchFn(request.url, {
@@ -268,28 +278,14 @@ export class HttpClient {
         ...(body !== undefined ? { body: body as NonNullable<RequestInit['body']> } : {}),
       });
     } catch (error) {
-      throw networkError(error, {
-        url: request.url,
-        method,
-        what,
-        timeoutMs,
-        timedOut: timeout.aborted,
-        callerAborted: Boolean(request.signal?.aborted),
-      });
+      throw failed(error);
     }
     let bytes: Uint8Array;
     try {
       bytes = await readCapped(response, maxBytes, request.url);
     } catch (error) {
       if (error instanceof ResponseTooLargeError) throw error;
-      throw networkError(error, {
-        url: request.url,
-        method,
-        what,
-        timeoutMs,
-        timedOut: timeout.aborted,
-        callerAborted: Boolean(request.signal?.aborted),
-      });
+      throw failed(error);
     }
     return bufferedResponse(response, bytes, method, request.url);
   }

@@ -11,7 +11,7 @@ import {
 import { createOrFindUser, findUserByLogin } from '../okta/resources/users.js';
 import { auth0Call, auth0Find, type Auth0Management } from '../auth0/client.js';
 import { emailOf, mapUser, type FieldMap } from './mapping.js';
-import { redact } from '../secrets/redact.js';
+import { reasonKey } from './plan.js';
 
 /**
  * `sync auth0-role`: an Auth0 role's users into an Okta group. Streams: the role is read a page at a time (checkpoint
@@ -35,27 +35,8 @@ export interface SyncOptions {
   onProgress?: (progress: SyncProgress) => void;
 }
 
-export interface SyncProgress {
-  phase: 'role' | 'prune';
-  seen: number;
-  created: number;
-  added: number;
-  unchanged: number;
-  removed: number;
-  skipped: number;
-  failed: number;
-}
-
-export interface SyncIssue {
-  userId?: string;
-  email?: string;
-  reason: string;
-}
-
-export interface SyncSummary {
-  dryRun: boolean;
-  role: { id: string; name: string };
-  group: { id?: string; name: string; created: boolean };
+/** How many role members a run has read, and what became of them. */
+export interface SyncCounts {
   /** Role members read. */
   seen: number;
   /** Okta users created (each also added to the group). */
@@ -68,6 +49,28 @@ export interface SyncSummary {
   removed: number;
   skipped: number;
   failed: number;
+}
+
+const COUNTS = ['seen', 'created', 'added', 'unchanged', 'removed', 'skipped', 'failed'] as const;
+
+function countsOf(value: (count: keyof SyncCounts) => number): SyncCounts {
+  return Object.fromEntries(COUNTS.map((count) => [count, value(count)])) as Record<keyof SyncCounts, number>;
+}
+
+export interface SyncProgress extends SyncCounts {
+  phase: 'role' | 'prune';
+}
+
+export interface SyncIssue {
+  userId?: string;
+  email?: string;
+  reason: string;
+}
+
+export interface SyncSummary extends SyncCounts {
+  dryRun: boolean;
+  role: { id: string; name: string };
+  group: { id?: string; name: string; created: boolean };
   /** Skips and failures by reason, with a few examples each. */
   skippedByReason: Record<string, number>;
   failedByReason: Record<string, number>;
@@ -163,13 +166,7 @@ export async function syncRole(auth0: Auth0Management, okta: OktaClient, options
     dryRun,
     role,
     group: { ...(group ? { id: group.id } : {}), name: group?.name ?? options.group, created: groupCreated },
-    seen: 0,
-    created: 0,
-    added: 0,
-    unchanged: 0,
-    removed: 0,
-    skipped: 0,
-    failed: 0,
+    ...countsOf(() => 0),
     skippedByReason: {},
     failedByReason: {},
     examples: { created: [], added: [], removed: [], skipped: [], failed: [] },
@@ -177,13 +174,7 @@ export async function syncRole(auth0: Auth0Management, okta: OktaClient, options
   const progress = (phase: SyncProgress['phase']) =>
     options.onProgress?.({
       phase,
-      seen: summary.seen,
-      created: summary.created,
-      added: summary.added,
-      unchanged: summary.unchanged,
-      removed: summary.removed,
-      skipped: summary.skipped,
-      failed: summary.failed,
+      ...countsOf((count) => summary[count]),
     });
   const skip = (member: RoleMember, reason: string) => {
     summary.skipped += 1;
@@ -192,8 +183,7 @@ export async function syncRole(auth0: Auth0Management, okta: OktaClient, options
   };
   const fail = (member: RoleMember, reason: string) => {
     summary.failed += 1;
-    const shown = redact(reason);
-    const key = shown.length > 120 ? `${shown.slice(0, 117)}...` : shown;
+    const key = reasonKey(reason);
     summary.failedByReason[key] = (summary.failedByReason[key] ?? 0) + 1;
     if (summary.examples.failed.length < EXAMPLES) summary.examples.failed.push(issue(member, reason));
   };

@@ -1,4 +1,4 @@
-// The one renderer of every plan: Okta init, auth0 init/destroy, hook deploy/remove (and sync).
+// The one renderer of every plan: Okta init, auth0 init/destroy, hook deploy/remove, sync.
 import { describeChange, itemDetails, type Action, type Plan, type PlanItem } from '../reconcile/plan.js';
 import { table } from './format.js';
 
@@ -19,14 +19,23 @@ export function oktaLabel(kind: string): string {
   return OKTA_LABELS[kind] ?? kind;
 }
 
+/** How sync's kinds read: users and memberships are counts, whose names say what they are. */
+const SYNC_LABELS: Record<string, string> = { role: 'role', group: 'group', user: '', member: '' };
+
+export function syncLabel(kind: string): string {
+  return SYNC_LABELS[kind] ?? kind;
+}
+
 export interface PlanRendering {
   /** The display name of an item's kind ('' for none); default: the kind itself. */
   label?: (kind: string) => string;
+  /** The first line; default "Plan:". */
+  heading?: string;
 }
 
 export function renderPlan(plan: Pick<Plan, 'items' | 'changed'>, rendering: PlanRendering = {}): string {
   const label = rendering.label ?? ((kind: string) => kind);
-  const lines = ['Plan:'];
+  const lines = [rendering.heading ?? 'Plan:'];
   for (const item of plan.items) {
     const kind = label(item.kind);
     const whose = item.ownership === 'adopted' ? ' (not made by okta-m2m)' : '';

@@ -5,6 +5,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliPath, spawnCli } from '../support/index.js';
 
+/** What the bash script in dir/c.bash offers for these words (the last one being completed). */
+function bashComplete(dir: string, words: string, env?: NodeJS.ProcessEnv): string {
+  return spawnSync(
+    'bash',
+    [
+      '-c',
+      `source ${join(dir, 'c.bash')}; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _okta_m2m; echo "\${COMPREPLY[@]}"`,
+    ],
+    { encoding: 'utf8', ...(env ? { env } : {}) },
+  ).stdout.trim();
+}
+
 describe('okta-m2m completion', () => {
   it('bash completes subcommands and options for real', async () => {
     const script = await spawnCli(['completion', 'bash']);
@@ -12,17 +24,7 @@ describe('okta-m2m completion', () => {
     const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-completion-'));
     try {
       await writeFile(join(dir, 'c.bash'), script.stdout);
-      const complete = (words: string) =>
-        spawnSync(
-          'bash',
-          [
-            '-c',
-            `source ${join(dir, 'c.bash')}; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _okta_m2m; echo "\${COMPREPLY[@]}"`,
-          ],
-          {
-            encoding: 'utf8',
-          },
-        ).stdout.trim();
+      const complete = (words: string) => bashComplete(dir, words);
       expect(complete('okta-m2m sc')).toBe('scim-token');
       expect(complete('okta-m2m scim-token e')).toBe('encode');
       expect(complete('okta-m2m scim-token encode --client-s').split(' ').sort()).toEqual([
@@ -61,18 +63,7 @@ describe('okta-m2m completion', () => {
         PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
         OKTA_M2M_CONFIG_DIR: join(dir, 'config'),
       };
-      const complete = (words: string) =>
-        spawnSync(
-          'bash',
-          [
-            '-c',
-            `source ${join(dir, 'c.bash')}; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _okta_m2m; echo "\${COMPREPLY[@]}"`,
-          ],
-          {
-            encoding: 'utf8',
-            env,
-          },
-        ).stdout.trim();
+      const complete = (words: string) => bashComplete(dir, words, env);
       expect(complete('okta-m2m init --name foo --sc')).toBe('--scope');
       expect(complete('okta-m2m --profile prod init --audience api://x --dry')).toBe('--dry-run');
       expect(complete("okta-m2m token get --auth-method ''").split(' ').sort()).toEqual([

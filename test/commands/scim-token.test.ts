@@ -11,25 +11,24 @@ beforeAll(async () => {
 });
 afterAll(() => ws.cleanup());
 
+/** `scim-token encode` for TOKEN_URL and this client id, then `flags`. */
+const encode = (clientId: string, ...flags: string[]) => [
+  'scim-token',
+  'encode',
+  '--token-url',
+  TOKEN_URL,
+  '--client-id',
+  clientId,
+  ...flags,
+];
+
 const cli = (args: string[], input = '', env: NodeJS.ProcessEnv = {}) =>
   spawnCli(args, { env: { ...ws.env, ...env }, cwd: ws.dir, input });
 
 describe('okta-m2m scim-token', () => {
   it('encode | decode round-trips with the secret masked', async () => {
     const encoded = await cli(
-      [
-        'scim-token',
-        'encode',
-        '--token-url',
-        TOKEN_URL,
-        '--client-id',
-        '0oa1',
-        '--client-secret-stdin',
-        '--scope',
-        'scim:read',
-        '--scope',
-        'scim:write',
-      ],
+      encode('0oa1', '--client-secret-stdin', '--scope', 'scim:read', '--scope', 'scim:write'),
       `${SECRET}\n`,
     );
     expect(encoded.code).toBe(0);
@@ -60,17 +59,14 @@ describe('okta-m2m scim-token', () => {
     const result = await cli(
       [
         '--json',
-        'scim-token',
-        'encode',
-        '--token-url',
-        TOKEN_URL,
-        '--client-id',
-        '0oa1',
-        '--client-secret-stdin',
-        '--bridge-url',
-        'https://abc.lambda-url.us-east-1.on.aws/',
-        '--target',
-        'scim.example.com',
+        ...encode(
+          '0oa1',
+          '--client-secret-stdin',
+          '--bridge-url',
+          'https://abc.lambda-url.us-east-1.on.aws/',
+          '--target',
+          'scim.example.com',
+        ),
       ],
       SECRET,
     );
@@ -83,45 +79,20 @@ describe('okta-m2m scim-token', () => {
   it('takes the secret from the keychain entry init stores', async () => {
     const profile = uniqueProfile('scim');
     await secretToolStore(`${profile}/app:0oa-kc`, SECRET);
-    const result = await cli([
-      '--profile',
-      profile,
-      'scim-token',
-      'encode',
-      '--token-url',
-      TOKEN_URL,
-      '--client-id',
-      '0oa-kc',
-    ]);
+    const result = await cli(['--profile', profile, ...encode('0oa-kc')]);
     expect(result.code, result.stderr).toBe(0);
     expect(Buffer.from(result.stdout.trim(), 'base64').toString()).toContain(SECRET);
   });
 
   it('warns that --client-secret lands in shell history', async () => {
-    const result = await cli([
-      'scim-token',
-      'encode',
-      '--token-url',
-      TOKEN_URL,
-      '--client-id',
-      '0oa1',
-      '--client-secret',
-      SECRET,
-    ]);
+    const result = await cli(encode('0oa1', '--client-secret', SECRET));
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/shell history/);
     expect(result.stderr).not.toContain(SECRET);
   });
 
   it('without a secret and without a terminal, fails as a usage error naming the flag', async () => {
-    const result = await cli([
-      'scim-token',
-      'encode',
-      '--token-url',
-      TOKEN_URL,
-      '--client-id',
-      `0oa-none-${Date.now()}`,
-    ]);
+    const result = await cli(encode(`0oa-none-${Date.now()}`));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--client-secret-stdin/);
   });
@@ -131,20 +102,7 @@ describe('okta-m2m scim-token', () => {
       ['scim-token', 'encode', '--token-url', 'http://acme.okta.com/t', '--client-id', '0oa1', '--client-secret-stdin'],
       /https/,
     ],
-    [
-      [
-        'scim-token',
-        'encode',
-        '--token-url',
-        TOKEN_URL,
-        '--client-id',
-        '0oa1',
-        '--client-secret-stdin',
-        '--target',
-        'x.example.com',
-      ],
-      /go together/,
-    ],
+    [encode('0oa1', '--client-secret-stdin', '--target', 'x.example.com'), /go together/],
     [['scim-token', 'decode', '%%%'], /not base64/],
     [['scim-token', 'decode', Buffer.from('{"tokenUrl":"https://a.b/t"}').toString('base64')], /no clientId/],
   ])('refuses bad input with exit 2: %j', async (args, message) => {

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheKey, credentialFingerprint } from '../../src/oauth/token-cache.js';
 import { secretRefs } from '../../src/secrets/refs.js';
-import type { SecretBackend } from '../../src/secrets/store.js';
-import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
+import { describeWithKeychain, useTestKeychain } from '../support/index.js';
 import { startOidcServer, type OidcServer } from '../support/oidc-server.js';
-import { tempDir } from '../support/index.js';
+import { tempDir, tokenGetArgs } from '../support/index.js';
 import { ROOT, filesUnder, requireBuild, runBuilt } from '../support/index.js';
 
 let op: OidcServer;
@@ -55,17 +54,7 @@ describe('token get loads no SDK', () => {
   it('the module log of `token get` has jose and the CLI, and no Okta, Auth0 or AWS SDK', async () => {
     await withLoadLog(async (nodeArgs, log, dir) => {
       const result = await runBuilt(
-        [
-          'token',
-          'get',
-          '--issuer',
-          op.issuer,
-          '--client-id',
-          op.clients.basic.clientId,
-          '--scope',
-          'orders:read',
-          '--no-cache',
-        ],
+        tokenGetArgs(op.issuer, op.clients.basic.clientId, '--scope', 'orders:read', '--no-cache'),
         {
           cwd: dir,
           nodeArgs,
@@ -96,33 +85,21 @@ describe('token get loads no SDK', () => {
 });
 
 describeWithKeychain('token get caches in the real keychain only', () => {
-  const service = testKeychainService('cli');
-  let backend: SecretBackend;
-  const accounts: string[] = [];
-  beforeAll(async () => {
-    backend = await requireKeychain(service);
-  });
-  afterAll(async () => {
-    for (const account of accounts) await backend?.delete(account).catch(() => false);
-  });
+  const keychain = useTestKeychain('cli');
 
   it('reuses a token within its lifetime, gets a new one after, writes no file and prints no secret', async () => {
     const dir = await tempDir();
     const secret = op.clients.basic.clientSecret;
-    const env = { OKTA_M2M_KEYCHAIN_SERVICE: service };
-    const args = [
-      'token',
-      'get',
-      '--issuer',
+    const env = { OKTA_M2M_KEYCHAIN_SERVICE: keychain.service };
+    const args = tokenGetArgs(
       op.issuer,
-      '--client-id',
       op.clients.basic.clientId,
       '--scope',
       'orders:write',
       '--scope',
       'orders:read',
       '--client-secret-stdin',
-    ];
+    );
     const run = (extra: string[] = []) => runBuilt([...args, ...extra], { cwd: dir, env, stdin: secret });
     const account = secretRefs.tokenCache(
       'default',
@@ -134,14 +111,14 @@ describeWithKeychain('token get caches in the real keychain only', () => {
         provider: 'generic',
       }),
     ).account;
-    accounts.push(account);
+    keychain.accounts.push(account);
 
     op.setAccessTokenTtl(66); // reusable for 6 s (tokens are kept until 60 s before they expire)
     const issuedAt = Date.now();
     const first = await run(['--debug']);
     expect(first.code, first.stderr).toBe(0);
     const token = first.stdout.trim();
-    const cached = JSON.parse((await backend.get(account)) ?? 'null') as {
+    const cached = JSON.parse((await keychain.backend.get(account)) ?? 'null') as {
       access_token: string;
       expires_at: number;
     } | null;
@@ -162,7 +139,7 @@ describeWithKeychain('token get caches in the real keychain only', () => {
     expect(forced.stdout.trim()).not.toBe(later.stdout.trim());
     const uncached = await run(['--no-cache']);
     expect(uncached.stdout.trim()).not.toBe(forced.stdout.trim());
-    expect(JSON.parse((await backend.get(account)) ?? 'null').access_token).toBe(forced.stdout.trim());
+    expect(JSON.parse((await keychain.backend.get(account)) ?? 'null').access_token).toBe(forced.stdout.trim());
     const afterForce = forced.stdout.trim();
 
     const outputs = [first, second, forced, uncached, later].flatMap((r) => [r.stdout, r.stderr]);
@@ -181,16 +158,13 @@ describeWithKeychain('token get caches in the real keychain only', () => {
 describe('token get without a keychain (CI)', () => {
   it('works with the secret from the environment, warns once about the cache, writes nothing', async () => {
     const dir = await tempDir();
-    const result = await runBuilt(
-      ['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--scope', 'orders:read'],
-      {
-        cwd: dir,
-        env: {
-          OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret,
-          DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}`,
-        },
+    const result = await runBuilt(tokenGetArgs(op.issuer, op.clients.basic.clientId, '--scope', 'orders:read'), {
+      cwd: dir,
+      env: {
+        OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret,
+        DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}`,
       },
-    );
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^eyJ/);
     expect(result.stderr).toBe(

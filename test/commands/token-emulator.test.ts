@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import { secretRefs } from '../../src/secrets/refs.js';
-import type { SecretBackend } from '../../src/secrets/store.js';
-import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
-import { tempDir } from '../support/index.js';
-import { filesUnder, requireBuild, runBuilt } from '../support/index.js';
+import { describeWithKeychain, useTestKeychain } from '../support/index.js';
+import { tempDir, tokenGetArgs } from '../support/index.js';
+import { filesUnder, requireBuild, runBuilt, serviceApp as serviceAppBody } from '../support/index.js';
 
 type Json = Record<string, any>;
 
@@ -46,20 +45,7 @@ async function serviceApp(
   method: string,
   jwks?: Json[],
 ): Promise<{ id: string; clientId: string; clientSecret?: string }> {
-  const app = await admin('POST', '/api/v1/apps', {
-    name: 'oidc_client',
-    label,
-    signOnMode: 'OPENID_CONNECT',
-    credentials: { oauthClient: { token_endpoint_auth_method: method } },
-    settings: {
-      oauthClient: {
-        application_type: 'service',
-        grant_types: ['client_credentials'],
-        response_types: ['token'],
-        ...(jwks ? { jwks: { keys: jwks } } : {}),
-      },
-    },
-  });
+  const app = await admin('POST', '/api/v1/apps', serviceAppBody(label, method, jwks));
   return {
     id: app.id,
     clientId: app.credentials.oauthClient.client_id,
@@ -184,16 +170,7 @@ describe('token get against the Okta emulator', () => {
     const json = await runBuilt(
       [
         '--json',
-        'token',
-        'get',
-        '--issuer',
-        issuer,
-        '--no-cache',
-        '--client-id',
-        apps.basic.clientId,
-        '--scope',
-        'orders:read',
-        '--client-secret-stdin',
+        ...tokenGetArgs(issuer, apps.basic.clientId, '--no-cache', '--scope', 'orders:read', '--client-secret-stdin'),
       ],
       {
         cwd: basic.dir,
@@ -288,15 +265,7 @@ describe('token get against the Okta emulator', () => {
 });
 
 describeWithKeychain('a bare `token get` after init (state + keychain, as init leaves them)', () => {
-  const service = testKeychainService('emulator');
-  let backend: SecretBackend;
-  const accounts: string[] = [];
-  beforeAll(async () => {
-    backend = await requireKeychain(service);
-  });
-  afterAll(async () => {
-    for (const account of accounts) await backend?.delete(account).catch(() => false);
-  });
+  const keychain = useTestKeychain('emulator');
 
   it('gets a token from the state and the keychain, caches it in the keychain, writes no file with a secret', async () => {
     const dir = await tempDir();
@@ -317,10 +286,10 @@ describeWithKeychain('a bare `token get` after init (state + keychain, as init l
       JSON.stringify({ version: 1, profiles: { default: { okta } } }),
     );
     const secretAccount = secretRefs.clientSecret('default', apps.post.clientId).account;
-    accounts.push(secretAccount);
-    await backend.set(secretAccount, apps.post.clientSecret!);
+    keychain.accounts.push(secretAccount);
+    await keychain.backend.set(secretAccount, apps.post.clientSecret!);
 
-    const env = { OKTA_M2M_KEYCHAIN_SERVICE: service };
+    const env = { OKTA_M2M_KEYCHAIN_SERVICE: keychain.service };
     const first = await runBuilt(['token', 'get'], { cwd: dir, env });
     expect(first.code, first.stderr).toBe(0);
     expectOktaToken(first.stdout, apps.post.clientId, ['orders:read', 'orders:write']);
@@ -345,7 +314,7 @@ describeWithKeychain('a bare `token get` after init (state + keychain, as init l
         provider: 'okta',
       }),
     ).account;
-    accounts.push(cacheAccount);
-    expect(JSON.parse((await backend.get(cacheAccount)) ?? 'null')?.access_token).toBe(first.stdout.trim());
+    keychain.accounts.push(cacheAccount);
+    expect(JSON.parse((await keychain.backend.get(cacheAccount)) ?? 'null')?.access_token).toBe(first.stdout.trim());
   });
 });

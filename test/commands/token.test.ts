@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import { json, startScriptedServer } from '../support/http-server.js';
 import { AUDIENCE, startOidcServer, type OidcServer } from '../support/oidc-server.js';
-import { runCliInProcess, tempDir } from '../support/index.js';
+import { runCliInProcess, tempDir, tokenGetArgs } from '../support/index.js';
 
 let op: OidcServer;
 let token: string;
@@ -23,13 +23,10 @@ afterAll(async () => {
 
 /** `token get` for the basic client by discovery, without the keychain (secret from the environment, no cache). */
 function get(args: string[], options: Parameters<typeof runCliInProcess>[1] = {}) {
-  return runCliInProcess(
-    ['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.basic.clientId, '--no-cache', ...args],
-    {
-      ...options,
-      env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret, ...options.env },
-    },
-  );
+  return runCliInProcess(tokenGetArgs(op.issuer, op.clients.basic.clientId, '--no-cache', ...args), {
+    ...options,
+    env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret, ...options.env },
+  });
 }
 
 function expectNoSecret(...outputs: string[]) {
@@ -71,18 +68,7 @@ describe('token get', () => {
 
   it('--json prints the token response', async () => {
     const result = await runCliInProcess(
-      [
-        '--json',
-        'token',
-        'get',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clients.basic.clientId,
-        '--scope',
-        'orders:read',
-        '--no-cache',
-      ],
+      ['--json', ...tokenGetArgs(op.issuer, op.clients.basic.clientId, '--scope', 'orders:read', '--no-cache')],
       {
         env: { OKTA_M2M_CLIENT_SECRET: op.clients.basic.clientSecret },
       },
@@ -116,7 +102,7 @@ describe('token get', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'key.pem'), op.clients.rsa.privateKeyPem);
     await writeFile(join(dir, 'key.json'), op.clients.rsa.privateJwk);
-    const base = ['token', 'get', '--issuer', op.issuer, '--client-id', op.clients.rsa.clientId, '--no-cache'];
+    const base = tokenGetArgs(op.issuer, op.clients.rsa.clientId, '--no-cache');
     const pem = await runCliInProcess([...base, '--private-key-file', 'key.pem', '--key-id', 'rsa-1'], { cwd: dir });
     const jwk = await runCliInProcess([...base, '--private-key-file', 'key.json'], { cwd: dir });
     const env = await runCliInProcess(

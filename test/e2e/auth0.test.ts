@@ -5,36 +5,17 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
 import {
-  auth0Management,
   auth0Writes,
   clearAuth0Log,
   connectProfile,
   describeWithKeychain,
+  limitedManagementApp,
   requireBuilt,
   startEmulators,
   workspace,
   type Emulators,
   type Workspace,
 } from '../support/index.js';
-
-/** A limited management app: a client with a grant on the Management API for only these scopes. */
-async function limitedManagementApp(
-  emus: Emulators,
-  scopes: string[],
-): Promise<{ clientId: string; clientSecret: string }> {
-  const management = await auth0Management(emus.auth0);
-  const client = (await management('POST', '/clients', { name: 'limited', app_type: 'non_interactive' })).body as {
-    client_id: string;
-    client_secret: string;
-  };
-  const grant = await management('POST', '/client-grants', {
-    client_id: client.client_id,
-    audience: emus.auth0.managementAudience,
-    scope: scopes,
-  });
-  expect(grant.status).toBe(201);
-  return { clientId: client.client_id, clientSecret: client.client_secret };
-}
 
 function tenantSnapshot(emus: Emulators) {
   const store = emus.auth0.tenant.store;
@@ -232,7 +213,12 @@ describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real key
   });
 
   test('a management app without the scopes: login says what is missing for what; init refuses before any change', async () => {
-    const limited = await limitedManagementApp(emus, ['read:users', 'read:roles', 'read:role_members']);
+    const limited = await limitedManagementApp(emus.auth0, 'limited', [
+      'read:users',
+      'read:roles',
+      'read:role_members',
+    ]);
+    expect(limited.grantStatus).toBe(201);
     const other = await workspace();
     try {
       const login = await other.run(

@@ -95,7 +95,7 @@ describeWithKeychain('profiles status: key age', () => {
     workspaces.push(ws);
     const { clientId, pem, kid } = await ownServiceApp(emu);
     await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
-    const loginWithKey = () => ws.run(oauthLoginArgs(emu.url, clientId, 'key.pem', kid));
+    const loginWithKey = () => ws.run(oauthLoginArgs(emu.url, clientId, 'key.pem', '--key-id', kid));
     at(T0);
     const first = await loginWithKey();
     expect(first.code, first.stderr).toBe(0);

@@ -1,39 +1,20 @@
 // Issue 19.7 / 19.8: status --exit-code for CI (0 in sync, 3 drift, 4 no token), destroy --dry-run, and breaking
 // changes refused without --allow-breaking. The built CLI against the emulator.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import {
-  api,
-  describeWithKeychain,
-  emulator,
-  login,
-  requireBuilt,
-  workspace,
-  writeMethods,
-  type Workspace,
-} from '../support/index.js';
+import { beforeAll, expect, it } from 'vitest';
+import { api, describeWithKeychain, useLoggedInOrg, writeMethods } from '../support/index.js';
 
 describeWithKeychain('status --exit-code, destroy --dry-run, --allow-breaking', () => {
-  let emu: EmulatorHandle;
-  let ws: Workspace;
-
+  const org = useLoggedInOrg();
   beforeAll(async () => {
-    requireBuilt();
-    emu = await emulator();
-    ws = await workspace();
-    expect((await login(ws, emu)).code).toBe(0);
-    const init = await ws.run(['init', '--name', 'exit-api', '--scope', 'a:read', '--scope', 'a:write', '--yes']);
+    const init = await org.ws.run(['init', '--name', 'exit-api', '--scope', 'a:read', '--scope', 'a:write', '--yes']);
     expect(init.code, init.stderr).toBe(0);
-  });
-  afterAll(async () => {
-    await ws?.cleanup();
-    await emu?.stop();
   });
 
   it(
     'refuses breaking changes with only --yes, and applies them with --allow-breaking',
     { timeout: 60_000 },
     async () => {
+      const { emu, ws } = org;
       emu.clearRequestLog();
       const refused = await ws.run(['init', '--name', 'exit-api', '--scope', 'a:read', '--yes']);
       expect(refused.code).toBe(2);
@@ -58,6 +39,7 @@ describeWithKeychain('status --exit-code, destroy --dry-run, --allow-breaking', 
   );
 
   it('status --exit-code: 0 in sync, 3 after the rule is deleted', { timeout: 60_000 }, async () => {
+    const { emu, ws } = org;
     expect((await ws.run(['status', '--exit-code'])).code).toBe(0);
     const okta = (await ws.state()).profiles[ws.profile].okta;
     const deleted = await api(
@@ -72,13 +54,14 @@ describeWithKeychain('status --exit-code, destroy --dry-run, --allow-breaking', 
   });
 
   it('status --exit-code: 4 when no token can be had', { timeout: 60_000 }, async () => {
-    const wrong = await ws.run(['status', '--exit-code'], {
+    const wrong = await org.ws.run(['status', '--exit-code'], {
       env: { OKTA_M2M_CLIENT_SECRET: 'not-the-secret-0000000000000000000000000000' },
     });
     expect(wrong.code).toBe(4);
   });
 
   it('destroy --dry-run lists what would go and deletes nothing', { timeout: 60_000 }, async () => {
+    const { emu, ws } = org;
     emu.clearRequestLog();
     const dry = await ws.run(['destroy', '--dry-run', '--json']);
     expect(dry.code, dry.stderr).toBe(0);

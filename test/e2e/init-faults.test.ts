@@ -2,15 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import {
-  emulator,
   describeWithKeychain,
   keychainLookup,
-  login,
   mintWithSecret,
   orgDigest,
   orgObjects,
   requireBuilt,
-  workspace,
+  withLoggedInOrg,
   type Workspace,
 } from '../support/index.js';
 
@@ -30,19 +28,12 @@ const ARGS = [
 ];
 
 /** The reference: what a clean run leaves in an empty org. */
-async function cleanRunDigest(): Promise<Awaited<ReturnType<typeof orgDigest>>> {
-  const emu = await emulator();
-  const ws = await workspace();
-  try {
-    expect((await login(ws, emu)).code).toBe(0);
+function cleanRunDigest(): Promise<Awaited<ReturnType<typeof orgDigest>>> {
+  return withLoggedInOrg({}, async (emu, ws) => {
     const result = await ws.run(ARGS);
     expect(result.code, result.stderr).toBe(0);
-    return await orgDigest(emu);
-  } finally {
-    await ws.run(['destroy', '--yes']);
-    await ws.cleanup();
-    await emu.stop();
-  }
+    return orgDigest(emu);
+  });
 }
 
 async function expectWorkingToken(ws: Workspace): Promise<void> {
@@ -70,10 +61,7 @@ describeWithKeychain('init under faults converges', () => {
     'with random %s, repeated runs reach the clean state with no duplicates',
     { timeout: 120_000 },
     async (_name, kinds) => {
-      const emu = await emulator({ seed: 11 });
-      const ws = await workspace();
-      try {
-        expect((await login(ws, emu)).code).toBe(0);
+      await withLoggedInOrg({ seed: 11 }, async (emu, ws) => {
         emu.setFaults({ faultRate: 0.3, faultKinds: [...kinds], seed: 5 });
         let last;
         let faults = 0;
@@ -94,12 +82,7 @@ describeWithKeychain('init under faults converges', () => {
         expect(settle.stderr).toMatch(/nothing to change/);
         expect(await orgDigest(emu)).toEqual(reference);
         await expectWorkingToken(ws);
-      } finally {
-        emu.clearFaults();
-        await ws.run(['destroy', '--yes']);
-        await ws.cleanup();
-        await emu.stop();
-      }
+      });
     },
   );
 
@@ -107,10 +90,7 @@ describeWithKeychain('init under faults converges', () => {
     'creates whose answers are lost are adopted, not repeated, and the app gets a new secret',
     { timeout: 60_000 },
     async () => {
-      const emu = await emulator();
-      const ws = await workspace();
-      try {
-        expect((await login(ws, emu)).code).toBe(0);
+      await withLoggedInOrg({}, async (emu, ws) => {
         // init's management requests: 1-2 look the app and the server up by name, 3-4 create them. Drop both
         // creates' connections after Okta did the work.
         emu.setFaults({ faultSchedule: { 3: 'drop-after', 4: 'drop-after' } });
@@ -123,79 +103,45 @@ describeWithKeychain('init under faults converges', () => {
         expect(dropped.map((e) => e.method)).toEqual(['POST', 'POST']);
         expect(await orgDigest(emu)).toEqual(reference);
         await expectWorkingToken(ws);
-      } finally {
-        emu.clearFaults();
-        await ws.run(['destroy', '--yes']);
-        await ws.cleanup();
-        await emu.stop();
-      }
+      });
     },
   );
 
-  it(
-    'a run that dies after Okta made the app but before the secret was kept is completed with a new secret',
-    { timeout: 60_000 },
-    async () => {
-      const emu = await emulator();
-      const ws = await workspace();
-      try {
-        expect((await login(ws, emu)).code).toBe(0);
-        // Every write after the first four requests fails its connection after the work: the app and server get
-        // made (their answers lost), and nothing else; the run fails.
-        emu.setFaults({
-          faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])),
-        });
-        const failed = await ws.run(ARGS);
-        expect(failed.code).toBe(1);
-        emu.clearFaults();
-        const result = await ws.run(ARGS);
-        expect(result.code, result.stderr).toBe(0);
-        expect(await orgDigest(emu)).toEqual(reference);
-        await expectWorkingToken(ws);
-      } finally {
-        await ws.run(['destroy', '--yes']);
-        await ws.cleanup();
-        await emu.stop();
-      }
+  it.each([
+    {
+      what: 'a run that dies after Okta made the app but before the secret was kept is completed with a new secret',
+      resume: ARGS,
+      says: undefined,
     },
-  );
-
-  it(
-    'a bare init (no flags) completes an interrupted run: the setup is recorded before the first write',
-    { timeout: 60_000 },
-    async () => {
-      const emu = await emulator();
-      const ws = await workspace();
-      try {
-        expect((await login(ws, emu)).code).toBe(0);
-        emu.setFaults({
-          faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])),
-        });
-        const failed = await ws.run(ARGS);
-        expect(failed.code).toBe(1);
-        emu.clearFaults();
-        const resumed = await ws.run(['init', '--yes']);
-        expect(resumed.code, resumed.stderr).toBe(0);
-        expect(resumed.stderr).toMatch(/using the setup init applied here last time/);
-        expect(await orgDigest(emu)).toEqual(reference);
-        await expectWorkingToken(ws);
-      } finally {
-        await ws.run(['destroy', '--yes']);
-        await ws.cleanup();
-        await emu.stop();
-      }
+    {
+      what: 'a bare init (no flags) completes an interrupted run: the setup is recorded before the first write',
+      resume: ['init', '--yes'],
+      says: /using the setup init applied here last time/,
     },
-  );
+  ])('$what', { timeout: 60_000 }, async ({ resume, says }) => {
+    await withLoggedInOrg({}, async (emu, ws) => {
+      // Every write after the first four requests fails its connection after the work: the app and server get
+      // made (their answers lost), and nothing else; the run fails.
+      emu.setFaults({
+        faultSchedule: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 3, 'drop-after'])),
+      });
+      const failed = await ws.run(ARGS);
+      expect(failed.code).toBe(1);
+      emu.clearFaults();
+      const resumed = await ws.run(resume);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      if (says) expect(resumed.stderr).toMatch(says);
+      expect(await orgDigest(emu)).toEqual(reference);
+      await expectWorkingToken(ws);
+    });
+  });
 
   it(
     'destroy under random faults, run again until it succeeds, leaves the org as before',
     { timeout: 120_000 },
     async () => {
-      const emu = await emulator({ seed: 3 });
-      const ws = await workspace();
-      try {
+      await withLoggedInOrg({ seed: 3 }, async (emu, ws) => {
         const empty = await orgDigest(emu);
-        expect((await login(ws, emu)).code).toBe(0);
         expect((await ws.run(ARGS)).code).toBe(0);
         emu.setFaults({ faultRate: 0.35, faultKinds: ['429', '500', 'drop'], seed: 9 });
         let last;
@@ -206,19 +152,12 @@ describeWithKeychain('init under faults converges', () => {
         expect(last?.code, last?.stderr).toBe(0);
         emu.clearFaults();
         expect(await orgDigest(emu)).toEqual(empty);
-      } finally {
-        emu.clearFaults();
-        await ws.cleanup();
-        await emu.stop();
-      }
+      });
     },
   );
 
   it('SIGINT in the middle of init, then init again, completes it', { timeout: 60_000 }, async () => {
-    const emu = await emulator({ latencyMs: 120 });
-    const ws = await workspace();
-    try {
-      expect((await login(ws, emu)).code).toBe(0);
+    await withLoggedInOrg({ latencyMs: 120 }, async (emu, ws) => {
       const child = ws.spawn(ARGS);
       let stderr = '';
       child.stderr!.on('data', (c) => (stderr += c));
@@ -243,10 +182,6 @@ describeWithKeychain('init under faults converges', () => {
       await expectWorkingToken(ws);
       const { apps } = await orgObjects(emu);
       expect(apps.filter((a) => a.label === 'billing')).toHaveLength(1);
-    } finally {
-      await ws.run(['destroy', '--yes']);
-      await ws.cleanup();
-      await emu.stop();
-    }
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   emulator,
   describeWithKeychain,
   keychainLookup,
+  oauthLogin,
   requireBuilt,
   workspace,
   type Workspace,
@@ -102,19 +103,7 @@ describeWithKeychain('OAuth (private_key_jwt) login, and private_key_jwt clients
       secrets.push(key.pem);
       const clientId = await serviceApp(emu, key.publicJwk, ALL_SCOPES);
       await writeFile(join(ws.dir, 'key.pem'), key.pem, { mode: 0o600 });
-      const loginResult = await ws.run([
-        'login',
-        '--oauth',
-        '--org-url',
-        emu.url,
-        '--client-id',
-        clientId,
-        '--private-key-file',
-        'key.pem',
-        '--key-id',
-        key.kid,
-        '--json',
-      ]);
+      const loginResult = await oauthLogin(ws, emu, clientId, 'key.pem', '--key-id', key.kid, '--json');
       expect(loginResult.code, loginResult.stderr).toBe(0);
       expect(JSON.parse(loginResult.stdout)).toMatchObject({
         authMode: 'private_key_jwt',
@@ -204,64 +193,26 @@ describeWithKeychain('OAuth (private_key_jwt) login, and private_key_jwt clients
         kid: key.kid,
       }),
     );
-    const result = await ws.run([
-      'login',
-      '--oauth',
-      '--org-url',
-      emu.url,
-      '--client-id',
-      clientId,
-      '--private-key-file',
-      'key.json',
-      '--scopes',
-      'okta.apps.manage',
-    ]);
+    const result = await oauthLogin(ws, emu, clientId, 'key.json', '--scopes', 'okta.apps.manage');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/lack okta\.authorizationServers\.read/);
     expect(result.stderr).toMatch(/hint: Grant the scope okta\.authorizationServers\.read/);
     expect(keychainLookup(`${ws.profile}/okta-private-key`)).toBeUndefined();
 
-    const ungranted = await ws.run([
-      'login',
-      '--oauth',
-      '--org-url',
-      emu.url,
-      '--client-id',
-      clientId,
-      '--private-key-file',
-      'key.json',
-    ]);
+    const ungranted = await oauthLogin(ws, emu, clientId, 'key.json');
     expect(ungranted.code).toBe(1);
     expect(ungranted.stderr).toMatch(/was not granted okta\.authorizationServers\.manage/);
     expect(ungranted.stderr).toMatch(/hint: Grant okta\.authorizationServers\.manage okta\.inlineHooks\.manage/);
 
     const noRole = await serviceApp(emu, key.publicJwk, ALL_SCOPES, null);
-    const roleless = await ws.run([
-      'login',
-      '--oauth',
-      '--org-url',
-      emu.url,
-      '--client-id',
-      noRole,
-      '--private-key-file',
-      'key.json',
-    ]);
+    const roleless = await oauthLogin(ws, emu, noRole, 'key.json');
     expect(roleless.code).toBe(1);
     expect(roleless.stderr).toMatch(/You do not have permission.*okta\.authorizationServers\.read/);
     expect(roleless.stderr).toMatch(/hint: .*an admin role/);
 
     const wrongKey = await keyPair();
     await writeFile(join(ws.dir, 'other.pem'), wrongKey.pem);
-    const rejected = await ws.run([
-      'login',
-      '--oauth',
-      '--org-url',
-      emu.url,
-      '--client-id',
-      clientId,
-      '--private-key-file',
-      'other.pem',
-    ]);
+    const rejected = await oauthLogin(ws, emu, clientId, 'other.pem');
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toMatch(/did not give okta-m2m's service app a token: invalid_client/);
   });

@@ -1,30 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { emulator, describeWithKeychain, login, requireBuilt, workspace, type Workspace } from '../support/index.js';
-import { ENTER, fakeTerminal } from '../support/index.js';
+import { describeWithKeychain, ENTER, fakeTerminal, login, useLoggedInOrg, workspace } from '../support/index.js';
 
 const DOWN = '\u001b[B';
 
 describeWithKeychain('the init wizard on a terminal', () => {
-  let emu: EmulatorHandle;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    requireBuilt();
-    emu = await emulator();
-    ws = await workspace();
-    expect((await login(ws, emu)).code).toBe(0);
-  });
+  const org = useLoggedInOrg();
   afterAll(async () => {
-    await ws?.run(['destroy', '--yes']);
-    await ws?.cleanup();
-    await emu?.stop();
+    await org.ws?.run(['destroy', '--yes']);
   });
 
   it('asks for the setup, saves okta-m2m.json, shows the plan and applies it after confirmation', async () => {
+    const { ws } = org;
     const term = fakeTerminal({ ...ws.env }, ws.dir);
     const running = main(['node', 'okta-m2m', 'init'], term.io);
     await term.answer(/What to set up/, ENTER);
@@ -72,7 +61,7 @@ describeWithKeychain('the init wizard on a terminal', () => {
   it('saves okta-m2m.json only once the plan is confirmed: declining leaves no file', async () => {
     const other = await workspace();
     try {
-      expect((await login(other, emu)).code).toBe(0);
+      expect((await login(other, org.emu)).code).toBe(0);
       const term = fakeTerminal({ ...other.env }, other.dir);
       const running = main(['node', 'okta-m2m', 'init'], term.io);
       await term.answer(/What to set up/, ENTER);
@@ -99,6 +88,7 @@ describeWithKeychain('the init wizard on a terminal', () => {
   });
 
   it('login asks for the org URL and the API token on a terminal, and does not echo the token', async () => {
+    const { emu } = org;
     const other = await workspace();
     try {
       const term = fakeTerminal({ ...other.env }, other.dir);
@@ -115,6 +105,7 @@ describeWithKeychain('the init wizard on a terminal', () => {
   });
 
   it('answering no to the confirmation changes nothing', async () => {
+    const { ws } = org;
     const term = fakeTerminal({ ...ws.env }, ws.dir);
     const running = main(['node', 'okta-m2m', 'init', '--scope', 'wizard:read', '--token-lifetime', '45'], term.io);
     await term.answer(/Apply these changes\?/, `n${ENTER}`);

@@ -18,12 +18,12 @@ import {
   emulator,
   keychainAccounts,
   keychainLookup,
+  oauthLogin,
   login,
   mintWithSecret,
   requireBuilt,
   workspace,
   type Workspace,
-  oauthLoginArgs,
   ownServiceApp,
 } from '../support/index.js';
 
@@ -317,7 +317,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
       workspaces.push(ws);
       const { clientId, pem, kid } = await ownServiceApp(emu);
       await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
-      const loginResult = await ws.run(oauthLoginArgs(emu.url, clientId, 'key.pem', kid));
+      const loginResult = await oauthLogin(ws, emu, clientId, 'key.pem', '--key-id', kid);
       expect(loginResult.code, loginResult.stderr).toBe(0);
       const init = await ws.run(INIT());
       expect(init.code, init.stderr).toBe(0);

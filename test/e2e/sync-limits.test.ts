@@ -5,6 +5,7 @@ import {
   connectProfile,
   groupLogins,
   requireBuilt,
+  syncArgs,
   workspace,
   type Emulators,
   type Workspace,
@@ -48,10 +49,9 @@ describe('sync auth0-role under the developer plan', () => {
   test(`${USERS} users complete, paced by X-Rate-Limit-Remaining / -Reset rather than by 429s`, async () => {
     const { okta } = emus;
     okta.clearRequestLog();
-    const run = await ws.run(
-      ['--json', '--yes', 'sync', 'auth0-role', '--role', 'limited', '--group', 'Limited', '--create-group'],
-      { timeoutMs: 120_000 },
-    );
+    const run = await ws.run(['--json', '--yes', ...syncArgs('limited', 'Limited', '--create-group')], {
+      timeoutMs: 120_000,
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ seen: USERS, created: USERS, failed: 0 });
     expect(groupLogins(okta, 'Limited')).toHaveLength(USERS);
@@ -69,17 +69,7 @@ describe('sync auth0-role under the developer plan', () => {
   // Okta createUser (management spec): activate=true without a password leaves the user PROVISIONED and e-mails
   // an activation link; issue 16 row 5: the command must say so before it asks or changes anything.
   test('--activate warns on stderr, before the confirmation, that Okta e-mails every user it activates; the JSON says so', async () => {
-    const refused = await ws.run([
-      'sync',
-      'auth0-role',
-      '--role',
-      'activated',
-      '--group',
-      'Activated',
-      '--create-group',
-      '--activate',
-      '--prune',
-    ]);
+    const refused = await ws.run(syncArgs('activated', 'Activated', '--create-group', '--activate', '--prune'));
     expect(refused.code).not.toBe(0);
     const warning = refused.stderr.indexOf('Okta e-mails an activation link to every user');
     expect(warning, refused.stderr).toBeGreaterThanOrEqual(0);
@@ -89,14 +79,7 @@ describe('sync auth0-role under the developer plan', () => {
     const run = await ws.run([
       '--json',
       '--yes',
-      'sync',
-      'auth0-role',
-      '--role',
-      'activated',
-      '--group',
-      'Activated',
-      '--create-group',
-      '--activate',
+      ...syncArgs('activated', 'Activated', '--create-group', '--activate'),
     ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('Okta e-mails an activation link to every user this run creates');

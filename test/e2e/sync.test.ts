@@ -6,9 +6,11 @@ import {
   clearAuth0Log,
   connectProfile,
   groupLogins,
+  limitedManagementApp,
   oktaWrites,
   requireBuilt,
   startEmulators,
+  syncArgs,
   workspace,
   type Emulators,
   type Workspace,
@@ -95,29 +97,14 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
   test(`${BIG} users: created and added; a second run writes nothing to Okta; --prune removes the one taken off the role`, async () => {
     const { okta } = emus;
     // Issue 19.6: sync plans and asks like init; without a terminal a write needs --yes, refused before any write.
-    const unconfirmed = await ws.run(
-      ['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', '--create-group'],
-      { timeoutMs: 170_000 },
-    );
+    const unconfirmed = await ws.run(syncArgs('staff', 'Auth0 Staff', '--create-group'), { timeoutMs: 170_000 });
     expect(unconfirmed.code, unconfirmed.stderr).toBe(2);
     expect(unconfirmed.stderr).toContain('Plan (nothing is changed until you confirm):');
     expect(unconfirmed.stderr).toMatch(/hint: Pass --yes to confirm/);
     expect(oktaWrites(okta)).toEqual([]);
     const started = Date.now();
     const first = await ws.run(
-      [
-        '--json',
-        'sync',
-        'auth0-role',
-        '--yes',
-        '--role',
-        'staff',
-        '--group',
-        'Auth0 Staff',
-        '--create-group',
-        '--concurrency',
-        '16',
-      ],
+      ['--json', ...syncArgs('staff', 'Auth0 Staff', '--yes', '--create-group', '--concurrency', '16')],
       {
         timeoutMs: 170_000,
       },
@@ -149,7 +136,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
 
     okta.clearRequestLog();
     clearAuth0Log(emus.auth0);
-    const second = await ws.run(['--json', 'sync', 'auth0-role', '--yes', '--role', 'staff', '--group', 'Auth0 Staff']);
+    const second = await ws.run(['--json', ...syncArgs('staff', 'Auth0 Staff', '--yes')]);
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ seen: BIG, created: 0, added: 0, unchanged: BIG, removed: 0 });
     expect(oktaWrites(okta)).toEqual([]);
@@ -163,18 +150,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     role.set.delete(goneId);
     const goneEmail = emus.auth0.tenant.store.users.get(goneId)!.email.toLowerCase();
 
-    const dry = await ws.run([
-      '--json',
-      'sync',
-      'auth0-role',
-      '--yes',
-      '--role',
-      'staff',
-      '--group',
-      'Auth0 Staff',
-      '--prune',
-      '--dry-run',
-    ]);
+    const dry = await ws.run(['--json', ...syncArgs('staff', 'Auth0 Staff', '--yes', '--prune', '--dry-run')]);
     expect(dry.code, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, removed: 1, examples: { removed: [goneEmail] } });
     expect(groupLogins(okta, 'Auth0 Staff')).toContain(goneEmail);
@@ -182,7 +158,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     // Removals need a confirmation: without a terminal, --yes; without it, a usage error before any write.
     okta.clearRequestLog();
     for (const args of [['--prune'], ['--prune', '--no-input']]) {
-      const refused = await ws.run(['sync', 'auth0-role', '--role', 'staff', '--group', 'Auth0 Staff', ...args]);
+      const refused = await ws.run(syncArgs('staff', 'Auth0 Staff', ...args));
       expect(refused.code, refused.stderr).toBe(2);
       expect(refused.stderr).toMatch(/hint: Pass --yes to confirm/);
     }
@@ -190,17 +166,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     expect(groupLogins(okta, 'Auth0 Staff')).toContain(goneEmail);
 
     okta.clearRequestLog();
-    const pruned = await ws.run([
-      'sync',
-      'auth0-role',
-      '--yes',
-      '--role',
-      'staff',
-      '--group',
-      'Auth0 Staff',
-      '--prune',
-      '--yes',
-    ]);
+    const pruned = await ws.run(syncArgs('staff', 'Auth0 Staff', '--yes', '--prune', '--yes'));
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(pruned.stdout).toMatch(/removed:\s+1/);
     expect(pruned.stdout).toContain(goneEmail);
@@ -218,17 +184,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     okta.clearRequestLog();
     const dry = await ws.run([
       '--json',
-      'sync',
-      'auth0-role',
-      '--yes',
-      '--role',
-      'odd',
-      '--group',
-      'Odd',
-      '--create-group',
-      '--dry-run',
-      '--map',
-      'department=user_metadata.department',
+      ...syncArgs('odd', 'Odd', '--yes', '--create-group', '--dry-run', '--map', 'department=user_metadata.department'),
     ]);
     expect(dry.code, dry.stderr).toBe(0);
     const plan = JSON.parse(dry.stdout);
@@ -240,19 +196,17 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     ]);
     expect(oktaWrites(okta)).toEqual([]);
 
-    const run = await ws.run([
-      'sync',
-      'auth0-role',
-      '--yes',
-      '--role',
-      'odd',
-      '--group',
-      'Odd',
-      '--create-group',
-      '--activate',
-      '--map',
-      'okta.department=auth0.user_metadata.department',
-    ]);
+    const run = await ws.run(
+      syncArgs(
+        'odd',
+        'Odd',
+        '--yes',
+        '--create-group',
+        '--activate',
+        '--map',
+        'okta.department=auth0.user_metadata.department',
+      ),
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/created:\s+3/);
     expect(run.stdout).toMatch(/skipped:\s+2/);
@@ -276,11 +230,11 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
   });
 
   test('unknown role, unknown group, a bad --map, missing scopes: clear errors and the right exit codes', async () => {
-    const role = await ws.run(['sync', 'auth0-role', '--yes', '--role', 'no-such-role', '--group', 'Auth0 Staff']);
+    const role = await ws.run(syncArgs('no-such-role', 'Auth0 Staff', '--yes'));
     expect(role.code).toBe(1);
     expect(role.stderr).toContain('Auth0 has no role "no-such-role"');
 
-    const group = await ws.run(['sync', 'auth0-role', '--yes', '--role', 'odd', '--group', 'No Such Group']);
+    const group = await ws.run(syncArgs('odd', 'No Such Group', '--yes'));
     expect(group.code).toBe(1);
     expect(group.stderr).toContain('Okta has no group "No Such Group"');
     expect(group.stderr).toContain('--create-group');
@@ -290,17 +244,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     const groupId = (
       emus.okta.state as unknown as { groups: { find(p: (g: any) => boolean): { id: string } } }
     ).groups.find((g) => g.profile.name === 'Odd').id;
-    const byIds = await ws.run([
-      '--json',
-      'sync',
-      'auth0-role',
-      '--yes',
-      '--role',
-      roleId,
-      '--group',
-      groupId,
-      '--dry-run',
-    ]);
+    const byIds = await ws.run(['--json', ...syncArgs(roleId, groupId, '--yes', '--dry-run')]);
     expect(byIds.code, byIds.stderr).toBe(0);
     expect(JSON.parse(byIds.stdout)).toMatchObject({
       role: { id: roleId, name: 'odd' },
@@ -309,60 +253,19 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
       skipped: 2,
     });
 
-    const map = await ws.run([
-      'sync',
-      'auth0-role',
-      '--yes',
-      '--role',
-      'odd',
-      '--group',
-      'Odd',
-      '--map',
-      'login=user_metadata.x',
-    ]);
+    const map = await ws.run(syncArgs('odd', 'Odd', '--yes', '--map', 'login=user_metadata.x'));
     expect(map.code).toBe(2);
     expect(map.stderr).toContain('login and email always come from the Auth0 email');
     const missing = await ws.run(['sync', 'auth0-role', '--yes', '--group', 'Odd']);
     expect(missing.code).toBe(2);
 
     // A management app granted only what init needs.
-    const { auth0 } = emus;
-    const tokenRes = await fetch(auth0.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'client_credentials',
-        client_id: auth0.managementClientId,
-        client_secret: auth0.managementClientSecret,
-        audience: auth0.managementAudience,
-      }),
-    });
-    const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const client = (await (
-      await fetch(`${auth0.managementBaseUrl}/clients`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ name: 'no-users', app_type: 'non_interactive' }),
-      })
-    ).json()) as {
-      client_id: string;
-      client_secret: string;
-    };
-    await fetch(`${auth0.managementBaseUrl}/client-grants`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        client_id: client.client_id,
-        audience: auth0.managementAudience,
-        scope: ['read:clients', 'read:roles'],
-      }),
-    });
+    const client = await limitedManagementApp(emus.auth0, 'no-users', ['read:clients', 'read:roles']);
     const limited = await workspace();
     try {
-      await connectProfile(limited, emus, { clientId: client.client_id, clientSecret: client.client_secret });
+      await connectProfile(limited, emus, client);
       emus.okta.clearRequestLog();
-      const scopes = await limited.run(['sync', 'auth0-role', '--yes', '--role', 'odd', '--group', 'Odd']);
+      const scopes = await limited.run(syncArgs('odd', 'Odd', '--yes'));
       expect(scopes.code).toBe(1);
       expect(scopes.stderr).toContain('lacks read:users, read:role_members');
       expect(scopes.stderr).toContain('sync auth0-role');
@@ -375,18 +278,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
   test('a sync killed half-way is completed by the next run, with no duplicates', async () => {
     const { okta } = emus;
     const before = oktaLogins(okta).length;
-    const child = ws.spawn([
-      'sync',
-      'auth0-role',
-      '--yes',
-      '--role',
-      'interrupted',
-      '--group',
-      'Interrupted',
-      '--create-group',
-      '--concurrency',
-      '4',
-    ]);
+    const child = ws.spawn(syncArgs('interrupted', 'Interrupted', '--yes', '--create-group', '--concurrency', '4'));
     let stderr = '';
     child.stderr?.on('data', (c) => (stderr += c));
     const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
@@ -400,10 +292,7 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     expect(made, stderr).toBeGreaterThanOrEqual(150);
     expect(made).toBeLessThan(800);
 
-    const rerun = await ws.run(
-      ['--json', 'sync', 'auth0-role', '--yes', '--role', 'interrupted', '--group', 'Interrupted'],
-      { timeoutMs: 120_000 },
-    );
+    const rerun = await ws.run(['--json', ...syncArgs('interrupted', 'Interrupted', '--yes')], { timeoutMs: 120_000 });
     expect(rerun.code, rerun.stderr).toBe(0);
     const summary = JSON.parse(rerun.stdout);
     expect(summary.created + summary.added + summary.unchanged).toBe(800);
@@ -421,10 +310,9 @@ describe('sync auth0-role (built CLI, Okta and Auth0 emulators)', () => {
     okta.setFaults({ faultRate: 0.04, faultKinds: ['429', '500', 'drop'], seed: 3 });
     auth0.setFaults({ faultRate: 0.04, faultKinds: ['429', '500', 'drop'], seed: 4 });
     try {
-      const run = await ws.run(
-        ['--json', 'sync', 'auth0-role', '--yes', '--role', 'faulty', '--group', 'Faulty', '--create-group'],
-        { timeoutMs: 120_000 },
-      );
+      const run = await ws.run(['--json', ...syncArgs('faulty', 'Faulty', '--yes', '--create-group')], {
+        timeoutMs: 120_000,
+      });
       expect(run.code, run.stderr).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ seen: 300, failed: 0, skipped: 0 });
     } finally {

@@ -6,20 +6,23 @@
 // public key / private key deletes the client secrets) and client_secret_jwt (RFC 7523, an HMAC-signed assertion).
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, expectOktaError, newRsaKey, serviceApp, tokenRequest } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import { provisionClientCredentials, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import {
+  api,
+  basicAuth,
+  expectOktaError,
+  newRsaKey,
+  serviceApp,
+  tokenRequest,
+  useOktaEmulator,
+} from '../support/index.js';
 import { firstCause, JWT_BEARER } from './iam-support.js';
 
 let emulator: EmulatorHandle;
 
-beforeAll(async () => {
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+// Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+useOktaEmulator((started) => (emulator = started));
 
 const cause = firstCause;
 

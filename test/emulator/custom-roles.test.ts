@@ -3,20 +3,15 @@
 // assignRoleToClient with CustomRoleAssignmentSchema and retrieveClientRole), and what such a role allows as Okta's
 // roles guide says ("Custom vs. standard", "Supported resources", "Permission types"): exactly its permissions over
 // the resources of its set.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, expectOktaError, newRsaKey, serviceApp } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { api, expectOktaError, newRsaKey, serviceApp, useOktaEmulator } from '../support/index.js';
 import { firstCause, orgServerToken } from './iam-support.js';
 
 let emulator: EmulatorHandle;
 
-beforeAll(async () => {
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+// Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+useOktaEmulator((started) => (emulator = started));
 
 const cause = firstCause;
 

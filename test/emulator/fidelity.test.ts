@@ -14,21 +14,18 @@ import {
   expectOktaError,
   newRsaKey,
   serviceApp,
+  tokenHook,
   tokenRequest,
   type TestKey,
+  useOktaEmulator,
 } from '../support/index.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
 let emulator: EmulatorHandle;
 
-beforeAll(async () => {
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+// Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+useOktaEmulator((started) => (emulator = started));
 
 interface OrgClient {
   appId: string;
@@ -103,45 +100,14 @@ describe('admin roles (help.okta.com: Standard administrator roles and permissio
         )
       ).status,
     ).toBe(200);
-    expectOktaError(await api(emulator, 'POST', '/api/v1/apps', serviceApp('by-org-admin'), bearer), 403, 'E0000006');
-    expectOktaError(
-      await api(
-        emulator,
-        'POST',
-        '/api/v1/authorizationServers',
-        { name: 'x', description: 'x', audiences: ['api://x'] },
-        bearer,
-      ),
-      403,
-      'E0000006',
-    );
-    expectOktaError(
-      await api(
-        emulator,
-        'POST',
-        '/api/v1/inlineHooks',
-        {
-          name: 'h',
-          type: 'com.okta.oauth2.tokens.transform',
-          version: '1.0.0',
-          channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'https://hook.example/x', method: 'POST' } },
-        },
-        bearer,
-      ),
-      403,
-      'E0000006',
-    );
-    expectOktaError(
-      await api(
-        emulator,
-        'POST',
-        `/api/v1/apps/${client.appId}/grants`,
-        { issuer: emulator.url, scopeId: 'okta.groups.read' },
-        bearer,
-      ),
-      403,
-      'E0000006',
-    );
+    const refused: Array<[string, unknown]> = [
+      ['/api/v1/apps', serviceApp('by-org-admin')],
+      ['/api/v1/authorizationServers', { name: 'x', description: 'x', audiences: ['api://x'] }],
+      ['/api/v1/inlineHooks', tokenHook('h', { uri: 'https://hook.example/x', method: 'POST' })],
+      [`/api/v1/apps/${client.appId}/grants`, { issuer: emulator.url, scopeId: 'okta.groups.read' }],
+    ];
+    for (const [path, body] of refused)
+      expectOktaError(await api(emulator, 'POST', path, body, bearer), 403, 'E0000006');
   });
 
   it('APP_ADMIN manages apps but may not grant Okta API scopes; only SUPER_ADMIN grants them', async () => {
@@ -337,20 +303,16 @@ describe('token inline hook error (management spec: TokenHookResponse.error; Okt
   afterAll(() => new Promise<void>((resolve) => hook.close(() => resolve())));
 
   it('answers 400 server_error with the errorSummary, or "The callback service returned an error." without one', async () => {
-    const created = await api(emulator, 'POST', '/api/v1/inlineHooks', {
-      name: `err-${randomUUID().slice(0, 6)}`,
-      type: 'com.okta.oauth2.tokens.transform',
-      version: '1.0.0',
-      channel: {
-        type: 'HTTP',
-        version: '1.0.0',
-        config: {
-          uri: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
-          method: 'POST',
-          authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-secret' },
-        },
-      },
-    });
+    const created = await api(
+      emulator,
+      'POST',
+      '/api/v1/inlineHooks',
+      tokenHook(`err-${randomUUID().slice(0, 6)}`, {
+        uri: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+        method: 'POST',
+        authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-secret' },
+      }),
+    );
     expect(created.status).toBe(200);
     const f = await provisionClientCredentials(emulator.url, emulator.adminToken, { inlineHookId: created.body.id });
     const auth = { Authorization: basicAuth(f.clientId, f.clientSecret!) };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, expectOktaError, serviceApp } from '../support/index.js';
+import { api, expectOktaError, serviceApp, tokenHook } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 
@@ -321,20 +321,16 @@ describe('authorization servers, scopes, claims, policies, rules', () => {
 
 describe('inline hooks', () => {
   it('never returns the auth value and lowercases the scheme type and key', async () => {
-    const created = await api(emulator, 'POST', '/api/v1/inlineHooks', {
-      name: 'token hook',
-      type: 'com.okta.oauth2.tokens.transform',
-      version: '1.0.0',
-      channel: {
-        type: 'HTTP',
-        version: '1.0.0',
-        config: {
-          uri: 'https://hooks.example.com/token',
-          headers: [{ key: 'X-Extra', value: 'v' }],
-          authScheme: { type: 'HEADER', key: 'Authorization', value: 'shared-secret' },
-        },
-      },
-    });
+    const created = await api(
+      emulator,
+      'POST',
+      '/api/v1/inlineHooks',
+      tokenHook('token hook', {
+        uri: 'https://hooks.example.com/token',
+        headers: [{ key: 'X-Extra', value: 'v' }],
+        authScheme: { type: 'HEADER', key: 'Authorization', value: 'shared-secret' },
+      }),
+    );
     expect(created.status).toBe(200);
     expect(created.body.status).toBe('ACTIVE');
     expect(created.body.channel.config.authScheme).toEqual({ type: 'header', key: 'authorization' });

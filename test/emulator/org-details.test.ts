@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, expectOktaError, tokenRequest } from '../support/index.js';
+import { api, basicAuth, expectOktaError, tokenHook, tokenRequest } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 
@@ -148,12 +148,7 @@ describe('inline hook limits', () => {
     await new Promise<void>((resolve) => hookServer.close(() => resolve()));
   });
 
-  const hook = (name: string) => ({
-    name,
-    type: 'com.okta.oauth2.tokens.transform',
-    version: '1.0.0',
-    channel: { type: 'HTTP', version: '1.0.0', config: { uri: hookUrl, method: 'POST' } },
-  });
+  const hook = (name: string) => tokenHook(name, { uri: hookUrl, method: 'POST' });
 
   it('ignores a hook answer of 256 KB or more and issues the token unmodified', async () => {
     const created = (await api(emulator, 'POST', '/api/v1/inlineHooks', hook('too-big'))).body;

@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, newRsaKey, serviceApp } from '../support/index.js';
+import { api, newRsaKey, serviceApp, tokenHook } from '../support/index.js';
 
 // The schemas of Okta's management-minimal.yaml that these answers use, extracted by scripts/okta-schemas.js.
 const SCHEMAS = new URL('../fixtures/okta-schemas.json', import.meta.url);
@@ -139,20 +139,16 @@ describe('response bodies match the schemas in management-minimal.yaml', () => {
   });
 
   it('inline hooks, users, groups and errors', async () => {
-    const hook = await api(emulator, 'POST', '/api/v1/inlineHooks', {
-      name: 'schema hook',
-      type: 'com.okta.oauth2.tokens.transform',
-      version: '1.0.0',
-      channel: {
-        type: 'HTTP',
-        version: '1.0.0',
-        config: {
-          uri: 'https://example.com/hook',
-          method: 'POST',
-          authScheme: { type: 'HEADER', key: 'Authorization', value: 's' },
-        },
-      },
-    });
+    const hook = await api(
+      emulator,
+      'POST',
+      '/api/v1/inlineHooks',
+      tokenHook('schema hook', {
+        uri: 'https://example.com/hook',
+        method: 'POST',
+        authScheme: { type: 'HEADER', key: 'Authorization', value: 's' },
+      }),
+    );
     expectValid('InlineHook', hook.body);
     const user = await api(emulator, 'POST', '/api/v1/users', {
       profile: { firstName: 'S', lastName: 'C', email: 's@example.com', login: 's@example.com' },

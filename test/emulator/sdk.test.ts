@@ -1,7 +1,7 @@
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, newRsaKey, serviceApp, type TestKey } from '../support/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { api, newRsaKey, serviceApp, tokenHook, type TestKey, useOktaEmulator } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 
@@ -23,13 +23,8 @@ async function collect<T>(collection: { each(cb: (item: T) => unknown): Promise<
   return items;
 }
 
-beforeAll(async () => {
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+// Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+useOktaEmulator((started) => (emulator = started));
 
 describe('@okta/okta-sdk-nodejs against the emulator (SSWS)', () => {
   it('creates, reads, lists, replaces and deletes apps', async () => {
@@ -130,20 +125,11 @@ describe('@okta/okta-sdk-nodejs against the emulator (SSWS)', () => {
   it('manages inline hooks', async () => {
     const client = sswsClient();
     const hook: any = await client.inlineHookApi.createInlineHook({
-      inlineHook: {
-        name: 'sdk-hook',
-        type: 'com.okta.oauth2.tokens.transform',
-        version: '1.0.0',
-        channel: {
-          type: 'HTTP',
-          version: '1.0.0',
-          config: {
-            uri: 'https://hook.example.com',
-            method: 'POST',
-            authScheme: { type: 'HEADER', key: 'Authorization', value: 'sdk-secret' },
-          },
-        },
-      } as any,
+      inlineHook: tokenHook('sdk-hook', {
+        uri: 'https://hook.example.com',
+        method: 'POST',
+        authScheme: { type: 'HEADER', key: 'Authorization', value: 'sdk-secret' },
+      }) as any,
     });
     expect(hook.channel.config.authScheme).toMatchObject({ type: 'header', key: 'authorization' });
     expect(hook.channel.config.authScheme.value).toBeUndefined();

@@ -8,7 +8,7 @@ import {
   type ClientCredentialsFixture,
   type EmulatorHandle,
 } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, settlesAfter, tokenRequest } from '../support/index.js';
+import { api, basicAuth, settlesAfter, tokenHook, tokenRequest } from '../support/index.js';
 
 interface HookCall {
   headers: IncomingMessage['headers'];
@@ -39,20 +39,16 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
   hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/token-hook`;
-  const hook = await api(emulator, 'POST', '/api/v1/inlineHooks', {
-    name: 'test token hook',
-    type: 'com.okta.oauth2.tokens.transform',
-    version: '1.0.0',
-    channel: {
-      type: 'HTTP',
-      version: '1.0.0',
-      config: {
-        uri: hookUrl,
-        headers: [{ key: 'X-Tenant', value: 'acme' }],
-        authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-shared-secret' },
-      },
-    },
-  });
+  const hook = await api(
+    emulator,
+    'POST',
+    '/api/v1/inlineHooks',
+    tokenHook('test token hook', {
+      uri: hookUrl,
+      headers: [{ key: 'X-Tenant', value: 'acme' }],
+      authScheme: { type: 'HEADER', key: 'Authorization', value: 'hook-shared-secret' },
+    }),
+  );
   hookId = hook.body.id;
   fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, {
     scope: 'orders.read',

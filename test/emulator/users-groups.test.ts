@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, expectOktaError } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { api, expectOktaError, useOktaEmulator } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 
-beforeAll(async () => {
-  // Not about rate limits: 300 users and memberships in one minute are past the developer plan's limits.
-  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+// Not about rate limits: 300 users and memberships in one minute are past the developer plan's limits.
+useOktaEmulator((started) => (emulator = started));
 
 const profile = (login: string) => ({ firstName: 'F', lastName: login.split('@')[0], email: login, login });
 

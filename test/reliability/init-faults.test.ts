@@ -60,6 +60,25 @@ async function teardown(emu: EmulatorHandle, ws: OrgWorkspace): Promise<void> {
   await emu.stop();
 }
 
+/** One schedule in a fresh logged-in org: a failure is kept under `what` and the matrix goes on; torn down after. */
+async function schedule(
+  label: string,
+  what: string,
+  failures: string[],
+  body: (emu: EmulatorHandle, ws: OrgWorkspace) => Promise<void>,
+  options: Parameters<typeof oktaEmulator>[0] = {},
+): Promise<void> {
+  const { emu, ws } = await loggedIn(label, options);
+  try {
+    await body(emu, ws);
+    schedules += 1;
+  } catch (error) {
+    failures.push(`${what}: ${(error as Error).message}`);
+  } finally {
+    await teardown(emu, ws);
+  }
+}
+
 /** Runs a command until it succeeds, at most MAX_RUNS times; every failure is a clean error, never a crash. */
 async function untilSuccess(ws: OrgWorkspace, args: string[]): Promise<{ runs: number; stderr: string[] }> {
   const stderr: string[] = [];
@@ -140,8 +159,7 @@ describeWithKeychain('fault matrix', () => {
     const failures: string[] = [];
     for (let position = 1; position <= initPositions; position += 1) {
       for (const kind of KINDS) {
-        const { emu, ws } = await loggedIn(`init-${position}-${kind}`);
-        try {
+        await schedule(`init-${position}-${kind}`, `${kind} at ${position}`, failures, async (emu, ws) => {
           emu.clearRequestLog();
           emu.setFaults({ faultSchedule: { [position]: kind } });
           const { runs } = await untilSuccess(ws, INIT);
@@ -156,12 +174,7 @@ describeWithKeychain('fault matrix', () => {
           expect(settle.stderr).toMatch(/nothing to change/);
           expect(managementWrites(emu.requestLog), `writes on the re-run after ${kind} at ${position}`).toEqual([]);
           await expectWorkingCredential(ws);
-          schedules += 1;
-        } catch (error) {
-          failures.push(`${kind} at ${position}: ${(error as Error).message}`);
-        } finally {
-          await teardown(emu, ws);
-        }
+        });
       }
     }
     expect(failures).toEqual([]);
@@ -176,8 +189,7 @@ describeWithKeychain('fault matrix', () => {
     ];
     for (let position = 1; position < initPositions; position += 1) {
       for (const [first, second] of pairs) {
-        const { emu, ws } = await loggedIn(`pair-${position}`);
-        try {
+        await schedule(`pair-${position}`, `${first}+${second} at ${position}`, failures, async (emu, ws) => {
           emu.setFaults({ faultSchedule: { [position]: first, [position + 1]: second } });
           await untilSuccess(ws, INIT);
           emu.clearFaults();
@@ -186,12 +198,7 @@ describeWithKeychain('fault matrix', () => {
           expect((await ws.run(INIT)).code).toBe(0);
           expect(managementWrites(emu.requestLog)).toEqual([]);
           await expectWorkingCredential(ws);
-          schedules += 1;
-        } catch (error) {
-          failures.push(`${first}+${second} at ${position}: ${(error as Error).message}`);
-        } finally {
-          await teardown(emu, ws);
-        }
+        });
       }
     }
     expect(failures).toEqual([]);
@@ -201,8 +208,7 @@ describeWithKeychain('fault matrix', () => {
     const failures: string[] = [];
     for (let position = 1; position <= destroyPositions; position += 1) {
       for (const kind of KINDS) {
-        const { emu, ws } = await loggedIn(`destroy-${position}-${kind}`);
-        try {
+        await schedule(`destroy-${position}-${kind}`, `${kind} at ${position}`, failures, async (emu, ws) => {
           const init = await ws.run(INIT);
           expect(init.code, init.stderr).toBe(0);
           const clientId = (await ws.state()).profiles[ws.profile].okta.clientId as string;
@@ -224,12 +230,7 @@ describeWithKeychain('fault matrix', () => {
           const again = await ws.run(['destroy', '--yes']);
           expect(again.code, again.stderr).toBe(0);
           expect(managementWrites(emu.requestLog)).toEqual([]);
-          schedules += 1;
-        } catch (error) {
-          failures.push(`${kind} at ${position}: ${(error as Error).message}`);
-        } finally {
-          await teardown(emu, ws);
-        }
+        });
       }
     }
     expect(failures).toEqual([]);
@@ -245,57 +246,55 @@ describeWithKeychain('fault matrix', () => {
       const delayMs = afterRequest === undefined ? 150 + Math.floor(random() * 900) : 0;
       let seen = 0;
       let onRequest: (() => void) | undefined;
-      const { emu, ws } = await loggedIn(`sigint-${round}`, {
-        latencyMs: 40,
-        log: (line) => {
-          if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
-            seen += 1;
-            onRequest?.();
-          }
+      await schedule(
+        `sigint-${round}`,
+        `round ${round} (${afterRequest ? `after request ${afterRequest}` : `after ${delayMs} ms`})`,
+        failures,
+        async (emu, ws) => {
+          seen = 0;
+          const child = spawn(process.execPath, [cliPath, ...INIT], {
+            cwd: ws.dir,
+            env: ws.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+          });
+          let stderr = '';
+          child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+          child.stdin.end();
+          const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+          const interrupt = () => {
+            if (child.exitCode === null) child.kill('SIGINT');
+          };
+          if (afterRequest !== undefined) onRequest = () => seen >= afterRequest && interrupt();
+          else setTimeout(interrupt, delayMs);
+          const code = await closed;
+          onRequest = undefined;
+          // Interrupted (130), or finished before the signal landed (0): either way, never a crash.
+          expect([0, 130], stderr).toContain(code);
+          if (code === 130) interrupted += 1;
+          const { runs } = await untilSuccess(ws, INIT);
+          expect(runs).toBe(1);
+          expect(
+            await orgInventory(emu),
+            `org after SIGINT (${afterRequest ? `request ${afterRequest}` : `${delayMs} ms`})`,
+          ).toEqual(reference);
+          emu.clearRequestLog();
+          // The writes of THIS run: a request is logged when it completes, and one the killed process sent may still
+          // complete now (entries carry their start time).
+          const furtherStarted = Date.now();
+          expect((await ws.run(INIT)).code).toBe(0);
+          expect(managementWrites(emu.requestLog.filter((e) => Date.parse(e.time) >= furtherStarted))).toEqual([]);
+          await expectWorkingCredential(ws);
         },
-      });
-      try {
-        seen = 0;
-        const child = spawn(process.execPath, [cliPath, ...INIT], {
-          cwd: ws.dir,
-          env: ws.env,
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-        child.stdin.end();
-        const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-        const interrupt = () => {
-          if (child.exitCode === null) child.kill('SIGINT');
-        };
-        if (afterRequest !== undefined) onRequest = () => seen >= afterRequest && interrupt();
-        else setTimeout(interrupt, delayMs);
-        const code = await closed;
-        onRequest = undefined;
-        // Interrupted (130), or finished before the signal landed (0): either way, never a crash.
-        expect([0, 130], stderr).toContain(code);
-        if (code === 130) interrupted += 1;
-        const { runs } = await untilSuccess(ws, INIT);
-        expect(runs).toBe(1);
-        expect(
-          await orgInventory(emu),
-          `org after SIGINT (${afterRequest ? `request ${afterRequest}` : `${delayMs} ms`})`,
-        ).toEqual(reference);
-        emu.clearRequestLog();
-        // The writes of THIS run: a request is logged when it completes, and one the killed process sent may still
-        // complete now (entries carry their start time).
-        const furtherStarted = Date.now();
-        expect((await ws.run(INIT)).code).toBe(0);
-        expect(managementWrites(emu.requestLog.filter((e) => Date.parse(e.time) >= furtherStarted))).toEqual([]);
-        await expectWorkingCredential(ws);
-        schedules += 1;
-      } catch (error) {
-        failures.push(
-          `round ${round} (${afterRequest ? `after request ${afterRequest}` : `after ${delayMs} ms`}): ${(error as Error).message}`,
-        );
-      } finally {
-        await teardown(emu, ws);
-      }
+        {
+          latencyMs: 40,
+          log: (line) => {
+            if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
+              seen += 1;
+              onRequest?.();
+            }
+          },
+        },
+      );
     }
     expect(failures).toEqual([]);
     // Rounds interrupted by request count always land mid-run; delay-based ones may finish first on a fast machine.
@@ -308,44 +307,44 @@ describeWithKeychain('fault matrix', () => {
     for (const afterRequest of [1, 3, 5, 7]) {
       let seen = 0;
       let onRequest: (() => void) | undefined;
-      const { emu, ws } = await loggedIn(`sigint-destroy-${afterRequest}`, {
-        latencyMs: 40,
-        log: (line) => {
-          if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
-            seen += 1;
-            onRequest?.();
-          }
+      await schedule(
+        `sigint-destroy-${afterRequest}`,
+        `after request ${afterRequest}`,
+        failures,
+        async (emu, ws) => {
+          expect((await ws.run(INIT)).code).toBe(0);
+          const clientId = (await ws.state()).profiles[ws.profile].okta.clientId as string;
+          seen = 0;
+          const child = spawn(process.execPath, [cliPath, 'destroy', '--yes'], {
+            cwd: ws.dir,
+            env: ws.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+          });
+          let stderr = '';
+          child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+          child.stdin.end();
+          const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+          onRequest = () => {
+            if (seen >= afterRequest && child.exitCode === null) child.kill('SIGINT');
+          };
+          const code = await closed;
+          onRequest = undefined;
+          expect([0, 130], stderr).toContain(code);
+          if (code === 130) interrupted += 1;
+          await untilSuccess(ws, ['destroy', '--yes']);
+          expect(await orgInventory(emu), `org after SIGINT at request ${afterRequest}`).toEqual(clean);
+          expect(await secretToolLookup(`${ws.profile}/app:${clientId}`)).toBeUndefined();
         },
-      });
-      try {
-        expect((await ws.run(INIT)).code).toBe(0);
-        const clientId = (await ws.state()).profiles[ws.profile].okta.clientId as string;
-        seen = 0;
-        const child = spawn(process.execPath, [cliPath, 'destroy', '--yes'], {
-          cwd: ws.dir,
-          env: ws.env,
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-        child.stdin.end();
-        const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-        onRequest = () => {
-          if (seen >= afterRequest && child.exitCode === null) child.kill('SIGINT');
-        };
-        const code = await closed;
-        onRequest = undefined;
-        expect([0, 130], stderr).toContain(code);
-        if (code === 130) interrupted += 1;
-        await untilSuccess(ws, ['destroy', '--yes']);
-        expect(await orgInventory(emu), `org after SIGINT at request ${afterRequest}`).toEqual(clean);
-        expect(await secretToolLookup(`${ws.profile}/app:${clientId}`)).toBeUndefined();
-        schedules += 1;
-      } catch (error) {
-        failures.push(`after request ${afterRequest}: ${(error as Error).message}`);
-      } finally {
-        await teardown(emu, ws);
-      }
+        {
+          latencyMs: 40,
+          log: (line) => {
+            if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
+              seen += 1;
+              onRequest?.();
+            }
+          },
+        },
+      );
     }
     expect(failures).toEqual([]);
     expect(interrupted, 'most rounds were really interrupted mid-run').toBeGreaterThanOrEqual(2);

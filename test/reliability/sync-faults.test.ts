@@ -13,23 +13,13 @@ import {
   managementWrites,
   oktaEmulator,
   orgWorkspace,
+  syncArgs,
   type OrgWorkspace,
 } from '../support/index.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 
-const SYNC = [
-  'sync',
-  'auth0-role',
-  '--yes',
-  '--role',
-  'staff',
-  '--group',
-  'Auth0 Staff',
-  '--create-group',
-  '--concurrency',
-  '1',
-];
+const SYNC = syncArgs('staff', 'Auth0 Staff', '--yes', '--create-group', '--concurrency', '1');
 const OKTA_KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];
 const AUTH0_KINDS = ['429', '500', 'drop-before'] as const;
 const MAX_RUNS = 4;

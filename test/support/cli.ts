@@ -177,3 +177,13 @@ export async function tempDir(): Promise<string> {
 export function lastJson(stdout: string): any {
   return JSON.parse(stdout);
 }
+
+/** The arguments of `okta-m2m sync auth0-role` for this role and group, then `flags`. */
+export function syncArgs(role: string, group: string, ...flags: string[]): string[] {
+  return ['sync', 'auth0-role', '--role', role, '--group', group, ...flags];
+}
+
+/** The arguments of `okta-m2m token get` from this issuer for this client, then `flags`. */
+export function tokenGetArgs(issuer: string, clientId: string, ...flags: string[]): string[] {
+  return ['token', 'get', '--issuer', issuer, '--client-id', clientId, ...flags];
+}

@@ -1,5 +1,6 @@
 /** The emulators the tests run against: in this process (to read their request logs), or as `emulator start`. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator, type Auth0EmulatorOptions } from '../../src/emulator/auth0/index.js';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/okta/index.js';
 import { cliPath } from './paths.js';
@@ -14,6 +15,21 @@ export { seededRandom as seeded } from '../../src/emulator/core/prng.js';
 export function oktaEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   return startEmulator({ port: 0, seed: 7, rateLimits: 'off', ...options });
 }
+/**
+ * For a file or a describe: an Okta emulator started before its tests (port 0; Okta's per-plan limits off unless
+ * `options` say otherwise) and stopped after them. `set` receives it, for the suite's own variable.
+ */
+export function useOktaEmulator(set: (emulator: EmulatorHandle) => void, options: EmulatorOptions = {}): void {
+  let started: EmulatorHandle | undefined;
+  beforeAll(async () => {
+    started = await startEmulator({ port: 0, rateLimits: 'off', ...options });
+    set(started);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+}
+
 /** The e2e suites' name for oktaEmulator. */
 export const emulator = oktaEmulator;
 
@@ -150,4 +166,23 @@ export async function auth0Management(
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
+}
+
+/** A management app of the Auth0 emulator granted only `scopes` on the Management API, made by its own client. */
+export async function limitedManagementApp(
+  auth0: Auth0Emulator,
+  name: string,
+  scopes: string[],
+): Promise<{ clientId: string; clientSecret: string; grantStatus: number }> {
+  const management = await auth0Management(auth0);
+  const client = (await management('POST', '/clients', { name, app_type: 'non_interactive' })).body as {
+    client_id: string;
+    client_secret: string;
+  };
+  const grant = await management('POST', '/client-grants', {
+    client_id: client.client_id,
+    audience: auth0.managementAudience,
+    scope: scopes,
+  });
+  return { clientId: client.client_id, clientSecret: client.client_secret, grantStatus: grant.status };
 }

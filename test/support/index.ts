@@ -13,3 +13,4 @@ export * from './paths.js';
 export * from './terminal.js';
 export * from './workspace.js';
 export * from './clock.js';
+export * from './org.js';

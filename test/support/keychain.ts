@@ -6,7 +6,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { Entry } from '@napi-rs/keyring';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { keychainBackend } from '../../src/secrets/keychain.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
 
@@ -91,6 +91,27 @@ export async function requireKeychain(service: string): Promise<SecretBackend> {
     throw new Error(HOW, { cause: error });
   }
   return backend;
+}
+
+export interface TestKeychain {
+  service: string;
+  /** Checked in beforeAll. */
+  backend: SecretBackend;
+  /** Accounts a test stored: deleted after the suite. */
+  accounts: string[];
+}
+
+/** For a describe: a keychain service of its own, checked before the tests; what they list in accounts goes after. */
+export function useTestKeychain(label: string): TestKeychain {
+  const keychain = { service: testKeychainService(label), accounts: [] as string[] } as TestKeychain;
+  beforeAll(async () => {
+    keychain.backend = await requireKeychain(keychain.service);
+  });
+  afterAll(async () => {
+    const backend = keychain.backend as SecretBackend | undefined;
+    for (const account of keychain.accounts) await backend?.delete(account).catch(() => false);
+  });
+  return keychain;
 }
 
 /** Deletes a profile's entries under service okta-m2m, in process; fine if there are none. */

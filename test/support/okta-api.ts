@@ -96,6 +96,14 @@ export function expectOktaError(response: ApiResponse, status: number, errorCode
   if (!Array.isArray(body.errorCauses)) throw new Error(`error body lacks errorCauses: ${JSON.stringify(body)}`);
 }
 
+/** An inline token hook's body (com.okta.oauth2.tokens.transform over HTTP) with this channel config. */
+export const tokenHook = (name: string, config: Record<string, unknown>) => ({
+  name,
+  type: 'com.okta.oauth2.tokens.transform',
+  version: '1.0.0',
+  channel: { type: 'HTTP', version: '1.0.0', config },
+});
+
 export const serviceApp = (label: string, method = 'client_secret_basic', jwks?: JWK[]) => ({
   name: 'oidc_client',
   label,
@@ -156,20 +164,6 @@ export async function ownServiceApp(emu: EmulatorHandle) {
   );
   return { clientId, pem: await exportPKCS8(key.privateKey), kid };
 }
-
-/** The arguments of "login --oauth" with a registered key in a file (the app from ownServiceApp). */
-export const oauthLoginArgs = (orgUrl: string, clientId: string, keyFile: string, kid: string) => [
-  'login',
-  '--oauth',
-  '--org-url',
-  orgUrl,
-  '--client-id',
-  clientId,
-  '--private-key-file',
-  keyFile,
-  '--key-id',
-  kid,
-];
 
 /** GET on the management API as the admin. */
 export async function adminGet(emu: EmulatorHandle, path: string): Promise<any[]> {

@@ -129,6 +129,22 @@ export async function login(ws: Workspace, emu: EmulatorHandle): Promise<RunResu
   return ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], { input: emu.adminToken });
 }
 
+/** The arguments of `okta-m2m login --oauth` as okta-m2m's own service app, with its key file, plus `extra`. */
+export function oauthLoginArgs(orgUrl: string, clientId: string, keyFile: string, ...extra: string[]): string[] {
+  return ['login', '--oauth', '--org-url', orgUrl, '--client-id', clientId, '--private-key-file', keyFile, ...extra];
+}
+
+/** `okta-m2m login --oauth` as okta-m2m's own service app, with its key file (a path in the workspace), plus `extra`. */
+export function oauthLogin(
+  ws: Workspace,
+  emu: EmulatorHandle,
+  clientId: string,
+  keyFile: string,
+  ...extra: string[]
+): Promise<RunResult> {
+  return ws.run(oauthLoginArgs(emu.url, clientId, keyFile, ...extra));
+}
+
 /**
  * A profile connected to both emulators without running login: the file written as login writes it, the secrets
  * in the environment variables the secret store reads first (what CI does).

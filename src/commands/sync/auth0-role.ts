@@ -2,7 +2,9 @@ import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { CliError } from '../../errors.js';
 import { redact } from '../../secrets/redact.js';
+import { examplesLine, syncPlan } from '../../sync/plan.js';
 import { keyValues } from '../../ui/format.js';
+import { planJson, renderPlan, syncLabel } from '../../ui/plan.js';
 import { confirmOrYes } from '../../ui/prompt.js';
 import { collect, integer } from '../options.js';
 // Types only: the Auth0 and Okta SDKs load inside run.
@@ -87,74 +89,77 @@ async function execute(ctx: Context, options: Auth0RoleOptions): Promise<void> {
   };
   // Like init: the plan first (a pass that writes nothing), then a confirmation (--yes without a terminal), then
   // the writes. Nothing to change: no question and no second pass.
-  const plan = await pass(true);
-  let summary = plan;
-  if (!dryRun) {
-    const changes = plan.created + plan.added + plan.removed + (plan.group.created ? 1 : 0);
-    if (changes === 0) {
-      ctx.ui.result(plan, (p) => render(p));
+  const planned = await pass(true);
+  const plan = syncPlan(planned);
+  const planResult = { ...planned, ...planJson(plan) };
+  let summary: SyncSummary = planned;
+  if (dryRun || !plan.changed) {
+    for (const warning of plan.warnings ?? []) ctx.ui.warn(warning);
+    if (planned.group.created) ctx.ui.success(`would create the Okta group ${planned.group.name}`);
+    if (planned.pruneSkipped) ctx.ui.warn(`--prune skipped: ${planned.pruneSkipped}.`);
+    if (!dryRun) {
+      ctx.ui.result(planResult, () => renderPlan(plan, { label: syncLabel }));
       return;
     }
-    ctx.ui.info(render(plan, true));
+    ctx.ui.result(withActivation(planResult), () =>
+      renderPlan(plan, { label: syncLabel, heading: 'Plan (dry run: nothing was changed):' }),
+    );
+  } else {
+    ctx.ui.info(renderPlan(plan, { label: syncLabel, heading: 'Plan (nothing is changed until you confirm):' }));
+    for (const warning of plan.warnings ?? []) ctx.ui.warn(warning);
     const question =
-      plan.removed > 0
-        ? `Apply these changes, removing ${plan.removed} member(s) from the Okta group?`
+      planned.removed > 0
+        ? `Apply these changes, removing ${planned.removed} member(s) from the Okta group?`
         : 'Apply these changes?';
     if (!(await confirmOrYes(ctx.ui, ctx.globals.yes, question))) {
       ctx.ui.info('nothing changed.');
       return;
     }
     summary = await pass(false);
+    if (summary.group.created) ctx.ui.success(`created the Okta group ${summary.group.name}`);
+    if (summary.pruneSkipped) ctx.ui.warn(`--prune skipped: ${summary.pruneSkipped}.`);
+    ctx.ui.result(withActivation(summary), renderOutcome);
   }
-  if (summary.group.created)
-    ctx.ui.success(`${dryRun ? 'would create' : 'created'} the Okta group ${summary.group.name}`);
-  if (summary.pruneSkipped) ctx.ui.warn(`--prune skipped: ${summary.pruneSkipped}.`);
-  ctx.ui.result(options.activate ? { ...summary, activationEmails: activationEmails(summary) } : summary, (p) =>
-    render(p),
-  );
   if (summary.failed > 0) {
     throw new CliError(`${summary.failed} of ${summary.seen} role members could not be synced (see the summary).`, {
       hint: 'Fix what the reasons say and run the same command again: what is done stays done.',
       code: 'ERR_PARTIAL',
     });
   }
-}
 
-/** What --activate costs the users, in the JSON: Okta e-mails each user created an activation link. */
-function activationEmails(s: SyncSummary): { count: number; note: string } {
-  return {
-    count: s.created,
-    note: s.dryRun
+  /** What --activate costs the users, in the JSON: Okta e-mails each user created an activation link. */
+  function withActivation<T extends SyncSummary>(
+    s: T,
+  ): T | (T & { activationEmails: { count: number; note: string } }) {
+    if (!options.activate) return s;
+    const note = s.dryRun
       ? 'Okta would e-mail each user created an activation link.'
-      : 'Okta e-mailed each user created an activation link.',
-  };
+      : 'Okta e-mailed each user created an activation link.';
+    return { ...s, activationEmails: { count: s.created, note } };
+  }
 }
 
-function render(s: SyncSummary, preview = false): string {
-  const would = s.dryRun ? 'would be ' : '';
+/** What a run did (its plan is rendered by the one plan renderer): the counts, the first logins, the reasons. */
+function renderOutcome(s: SyncSummary): string {
   const lines = [
-    preview ? 'Plan (nothing is changed until you confirm):' : s.dryRun ? 'Dry run: nothing was changed.' : '',
     keyValues([
       ['role', `${s.role.name} (${s.role.id})`],
-      ['group', `${s.group.name}${s.group.id ? ` (${s.group.id})` : ''}${s.group.created ? `, ${would}created` : ''}`],
+      ['group', `${s.group.name}${s.group.id ? ` (${s.group.id})` : ''}${s.group.created ? ', created' : ''}`],
       ['role members', s.seen],
-      [`${would}created`, s.created],
-      [`${would}added`, s.added],
+      ['created', s.created],
+      ['added', s.added],
       ['unchanged', s.unchanged],
-      [`${would}removed`, s.removed],
+      ['removed', s.removed],
       ['skipped', s.skipped],
       ['failed', s.failed || undefined],
     ]),
-  ].filter(Boolean);
+  ];
   const list = (label: string, shown: string[], total: number) => {
-    if (total)
-      lines.push(
-        `  ${label}: ${shown.join(', ')}${total > shown.length ? `, ... (${total - shown.length} more)` : ''}`,
-      );
+    if (total) lines.push(`  ${label}: ${examplesLine(shown, total)}`);
   };
-  list(`${would}created`, s.examples.created, s.created);
-  list(`${would}added`, s.examples.added, s.added);
-  list(`${would}removed`, s.examples.removed, s.removed);
+  list('created', s.examples.created, s.created);
+  list('added', s.examples.added, s.added);
+  list('removed', s.examples.removed, s.removed);
   for (const [reason, count] of Object.entries(s.skippedByReason)) lines.push(`  skipped ${count}: ${reason}`);
   for (const example of s.examples.skipped)
     lines.push(
