@@ -24,8 +24,6 @@ export const JOB_SCOPES = {
 
 export type Auth0Job = keyof typeof JOB_SCOPES;
 
-export const ALL_JOB_SCOPES: string[] = [...new Set(Object.values(JOB_SCOPES).flat())];
-
 /** Per job, the scopes the token lacks (jobs with nothing missing are left out). */
 export function missingScopes(granted: readonly string[]): Partial<Record<Auth0Job, string[]>> {
   const have = new Set(granted);

@@ -135,7 +135,3 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
     });
   }
 }
-
-export async function readTextFile(path: string, what = 'the file'): Promise<string | undefined> {
-  return readBoundedFile(path, what);
-}

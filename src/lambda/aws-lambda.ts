@@ -8,7 +8,7 @@ import { awsCall, awsFind, isAwsError, mapAwsError, type AwsClients, type AwsTim
 export const HANDLER = 'index.handler';
 import type { ArchitectureName, RuntimeName } from './names.js';
 
-export { ARCHITECTURES, RUNTIMES, type ArchitectureName, type RuntimeName } from './names.js';
+export { type ArchitectureName, type RuntimeName } from './names.js';
 
 /**
  * Since October 2025 a function URL with AuthType NONE needs both statements: lambda:InvokeFunctionUrl with the
@@ -18,7 +18,6 @@ export const URL_PERMISSIONS = [
   { StatementId: 'okta-m2m-function-url', Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' as const },
   { StatementId: 'okta-m2m-function-url-invoke', Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true },
 ] as const;
-export type UrlPermission = (typeof URL_PERMISSIONS)[number];
 
 export interface FunctionSettings {
   functionName: string;

@@ -16,7 +16,7 @@ import type { BridgeKeyStore } from './names.js';
  */
 export const PRIVATE_KEY_VARIABLE = 'BRIDGE_PRIVATE_KEY';
 export const PRIVATE_KEY_SECRET_VARIABLE = 'BRIDGE_PRIVATE_KEY_SECRET_ID';
-export { BRIDGE_KEY_STORES, type BridgeKeyStore } from './names.js';
+export { type BridgeKeyStore } from './names.js';
 /** The inline policy on a role okta-m2m manages that lets the function read its key secret. */
 export const KEY_POLICY_NAME = 'okta-m2m-bridge-key';
 

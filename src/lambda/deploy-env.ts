@@ -7,9 +7,9 @@ import { carryClaimProblem } from './carry-claims.js';
  * already has, else a default from the project state (what `init` made). So a re-deploy without flags changes
  * nothing, and `--env NAME=` (empty) removes a variable. HOOK_SECRET is handled by deploy (keychain), never here.
  */
-import { TEMPLATE_NAMES, type DeployTemplate } from './names.js';
+import { type DeployTemplate } from './names.js';
 
-export { TEMPLATE_NAMES, type DeployTemplate };
+export { type DeployTemplate };
 
 export interface TemplateOptions {
   // token-hook
@@ -37,10 +37,6 @@ export const SECRET_VARIABLE = 'HOOK_SECRET';
 /** The templates' dev/test switch for plain http on loopback: never on a deployed function. */
 export const INSECURE_LOOPBACK_VARIABLE = 'ALLOW_INSECURE_LOOPBACK';
 const HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
-
-export function isDeployTemplate(name: string): name is DeployTemplate {
-  return (TEMPLATE_NAMES as readonly string[]).includes(name);
-}
 
 /**
  * `--env NAME=VALUE` pairs; a usage error for anything else. HOOK_SECRET is refused where okta-m2m manages it

@@ -4,8 +4,6 @@ import { parseHttpUrl, readJson, requestIdOf, send, type FetchLike } from './htt
 // Loopback (the one place plain http is allowed) has one definition, in the dependency-free bridge token codec.
 import { isLoopbackHost } from '../scim/bridge-token.js';
 
-export { isLoopbackHost };
-
 /** The fields of RFC 8414 / OpenID Connect Discovery metadata that okta-m2m uses; the rest is kept as is. */
 export interface AuthServerMetadata {
   issuer: string;

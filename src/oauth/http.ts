@@ -38,8 +38,6 @@ export async function send(
 const NO_RETRIES = { maxRetries: 0, maxRefusedRetries: 0, maxRateLimitRetries: 0 };
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export { hostOf } from '../http/errors.js';
-
 /** The request id a server gives for support (Okta's X-Okta-Request-Id, Auth0's and others' X-Request-Id). */
 export function requestIdOf(response: Response): string | undefined {
   return requestIdOfHeaders(response.headers);

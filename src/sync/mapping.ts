@@ -146,10 +146,3 @@ export function mapUser(user: Record<string, unknown>, maps: readonly FieldMap[]
   }
   return { ok: true, profile };
 }
-
-/** The Auth0 fields a mapping reads beyond the defaults (for a `fields` projection). */
-export function fieldsNeeded(maps: readonly FieldMap[]): string[] {
-  const top = new Set(['user_id', 'email', 'name', 'given_name', 'family_name', 'user_metadata']);
-  for (const map of maps) top.add(map.auth0.split('.')[0] as string);
-  return [...top];
-}

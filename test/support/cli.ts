@@ -116,8 +116,6 @@ export interface InProcessOptions {
   /** Swaps what the commands reach outside with (the AWS clients, the keychain). */
   factories?: Partial<Factories>;
 }
-/** The token suites' names for the same two types. */
-export type RunOptions = InProcessOptions;
 
 /**
  * main() in this process with streams whose TTY-ness the test chooses, in a fresh folder (config in <cwd>/.config)
@@ -147,11 +145,6 @@ export async function runCliInProcess(args: string[], options: InProcessOptions 
 
 export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'okta-m2m-token-'));
-}
-
-/** A --json run's stdout, parsed. */
-export function lastJson(stdout: string): any {
-  return JSON.parse(stdout);
 }
 
 /** The arguments of `okta-m2m sync auth0-role` for this role and group, then `flags`. */

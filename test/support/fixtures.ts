@@ -57,5 +57,3 @@ export const test = base.extend<SupportFixtures>({
     }
   },
 });
-
-export { describe, expect } from 'vitest';

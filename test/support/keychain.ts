@@ -37,12 +37,6 @@ export function keychainProbe(): { ok: true } | { ok: false; reason: string } {
   return probed;
 }
 
-/**
- * True unless the keychain suites are to be skipped (no keychain, and OKTA_M2M_SKIP_KEYCHAIN_TESTS=1). Kept for
- * suites written as `describe.skipIf(!hasKeychain)`; prefer describeWithKeychain, which also says why it fails.
- */
-export const hasKeychain = !(skipKeychainRequested && !keychainProbe().ok);
-
 /** describe() for a suite that needs the OS keychain: runs, fails saying why, or (when asked) skips visibly. */
 export function describeWithKeychain(
   name: string,
