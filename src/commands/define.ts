@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 export type MakeContext = (command: CommandUnknownOpts) => Context;
 
 /** A verb's handler: the context, the verb's own options (typed by its Command), its positional arguments. */
-export type Run<Args extends unknown[], Opts extends OptionValues> = (
+type Run<Args extends unknown[], Opts extends OptionValues> = (
   ctx: Context,
   opts: Opts,
   ...args: Args

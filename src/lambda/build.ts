@@ -13,7 +13,7 @@ import { UsageError } from '../errors.js';
 import { listTemplates, packageRoot, resolveTemplate } from './templates.js';
 import { deterministicZip, sha256Base64, sha256Hex } from './zip.js';
 
-export interface BuildOptions {
+interface BuildOptions {
   /** Output directory (default: <package root>/build). */
   outDir?: string;
   templatesDir?: string;
@@ -39,7 +39,7 @@ export interface BuiltZip {
   sha256Base64: string;
 }
 
-export function zipPathFor(name: string, outDir: string = join(packageRoot(), 'build')): string {
+function zipPathFor(name: string, outDir: string = join(packageRoot(), 'build')): string {
   return join(resolve(outDir), `${name}.zip`);
 }
 

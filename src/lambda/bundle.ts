@@ -11,14 +11,14 @@ import { packageRoot, resolveTemplate } from './templates.js';
 /** The file name inside the zip; the Lambda handler setting is therefore "index.handler". */
 export const BUNDLE_FILE = 'index.mjs';
 
-export interface BundleResult {
+interface BundleResult {
   name: string;
   fileName: typeof BUNDLE_FILE;
   code: Uint8Array;
   warnings: string[];
 }
 
-export interface BundleOptions {
+interface BundleOptions {
   /** Directory holding the templates (default: the package's templates/). */
   templatesDir?: string;
 }

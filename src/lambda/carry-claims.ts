@@ -3,7 +3,7 @@
 // Lambda bundles it.
 
 /** Claims Okta will not let a hook patch (a patch on them fails the whole patch, act claim included). */
-export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
+const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'act',
   'amr',
   'aud',

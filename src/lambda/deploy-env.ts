@@ -26,7 +26,7 @@ export interface TemplateOptions {
   env?: Record<string, string> | undefined;
 }
 
-export interface ResolvedEnvironment {
+interface ResolvedEnvironment {
   /** Without HOOK_SECRET. */
   env: Record<string, string>;
   /** Where each managed variable came from, for the plan. */
@@ -35,7 +35,7 @@ export interface ResolvedEnvironment {
 
 export const SECRET_VARIABLE = 'HOOK_SECRET';
 /** The templates' dev/test switch for plain http on loopback: never on a deployed function. */
-export const INSECURE_LOOPBACK_VARIABLE = 'ALLOW_INSECURE_LOOPBACK';
+const INSECURE_LOOPBACK_VARIABLE = 'ALLOW_INSECURE_LOOPBACK';
 const HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
 
 /**
@@ -90,7 +90,7 @@ export function checkCarryClaims(names: readonly string[], flag = '--carry-claim
   }
 }
 
-export function normalizeHosts(hosts: string[], flag: string): string[] {
+function normalizeHosts(hosts: string[], flag: string): string[] {
   const out: string[] = [];
   for (const raw of hosts) {
     const host = raw.trim().toLowerCase();

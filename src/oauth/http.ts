@@ -53,7 +53,7 @@ export async function readJson(response: Response, maxBytes = 1024 * 1024): Prom
   }
 }
 
-export async function readText(response: Response, maxBytes = 1024 * 1024): Promise<string> {
+async function readText(response: Response, maxBytes = 1024 * 1024): Promise<string> {
   const buffer = await response.arrayBuffer();
   const bytes = buffer.byteLength > maxBytes ? buffer.slice(0, maxBytes) : buffer;
   return new TextDecoder().decode(bytes);

@@ -12,7 +12,7 @@ export interface FieldMap {
   auth0: string;
 }
 
-export type MapResult =
+type MapResult =
   | {
       ok: true;
       profile: Record<string, unknown> & { login: string; email: string; firstName: string; lastName: string };

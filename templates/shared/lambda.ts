@@ -52,7 +52,7 @@ export function requestIdOf(event: unknown, context: unknown, fallback: () => st
   return fromEvent ?? fromContext ?? fallback();
 }
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'bad-encoding' };
+type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'bad-encoding' };
 
 /** The request body as bytes, refusing anything larger than `max` bytes (checked before and after decoding). */
 export function eventBody(event: unknown, max: number): BodyResult {

@@ -19,7 +19,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export interface CliOptions {
+interface CliOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   input?: string;
@@ -59,7 +59,7 @@ export function spawnCli(args: string[], options: CliOptions = {}): Promise<CliR
   });
 }
 
-export type SpawnResult = CliResult;
+type SpawnResult = CliResult;
 
 /** spawnCli in a given folder, its config folder <cwd>/.config (the token suites' shape). */
 export function runBuilt(
@@ -107,7 +107,7 @@ export async function runInProcess(
   return { code, stdout: out, stderr: err };
 }
 
-export interface InProcessOptions {
+interface InProcessOptions {
   stdin?: string;
   stdinIsTTY?: boolean;
   stdoutIsTTY?: boolean;

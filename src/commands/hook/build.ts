@@ -14,7 +14,7 @@ export const command = () =>
       examples('okta-m2m hook build token-hook', 'okta-m2m hook build scim-bridge --out-dir dist --json'),
     );
 
-export type BuildOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type BuildOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: BuildOptions, template: string): Promise<void> {
   const built = await buildFor(ctx, template, options);

@@ -95,9 +95,9 @@ export function readOktaApiState(raw: unknown): OktaApiState | undefined {
   return raw as unknown as OktaApiState;
 }
 
-export const accessLabel = (spec: Pick<OktaApiSpec, 'name'>) => `${spec.name} (okta-m2m)`;
+const accessLabel = (spec: Pick<OktaApiSpec, 'name'>) => `${spec.name} (okta-m2m)`;
 
-export interface OktaApiObserved extends ObservedAccess {
+interface OktaApiObserved extends ObservedAccess {
   app?: OktaApp;
   keyOnApp: boolean;
 }
@@ -173,7 +173,7 @@ export function planOktaApi(
   return planOf(items);
 }
 
-export interface OktaApiApplyContext {
+interface OktaApiApplyContext {
   client: OktaClient;
   secrets: SecretStore;
   profile: string;

@@ -16,9 +16,9 @@ import type { OktaRule } from '../types.js';
  * Every function takes okta-m2m's Okta client, so tests run it against the emulator.
  */
 export const TOKEN_HOOK_TYPE = 'com.okta.oauth2.tokens.transform';
-export const DEFAULT_AUTH_KEY = 'Authorization';
+const DEFAULT_AUTH_KEY = 'Authorization';
 
-export interface InlineHookSpec {
+interface InlineHookSpec {
   name: string;
   /** The function URL Okta calls. */
   uri: string;
@@ -154,7 +154,7 @@ function hookBody(spec: InlineHookSpec, existing?: InlineHookInfo) {
   };
 }
 
-export interface EnsureResult {
+interface EnsureResult {
   hook: InlineHookInfo;
   action: 'created' | 'updated' | 'unchanged';
   activated: boolean;

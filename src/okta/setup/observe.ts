@@ -32,7 +32,7 @@ export interface Observed {
   adopting: Adopted;
 }
 
-export interface ObserveOptions {
+interface ObserveOptions {
   /** --adopt: objects of the setup's names that okta-m2m did not make may be taken over. */
   adopt?: boolean;
 }

@@ -11,7 +11,7 @@ import type { OktaState } from './state.js';
 import { validateSpec, type SetupSpec } from './spec.js';
 
 /** What init made, whether it still matches the setup it applied, and whether a token can be had from it. */
-export interface ObjectStatus {
+interface ObjectStatus {
   kind: PlanItem['kind'];
   name: string;
   id?: string;
@@ -19,7 +19,7 @@ export interface ObjectStatus {
   changes: string[];
 }
 
-export interface SetupStatus {
+interface SetupStatus {
   complete: boolean;
   objects: ObjectStatus[];
   drift: boolean;
