@@ -118,12 +118,12 @@ export function exitCodeOf(error: unknown): number {
   return error instanceof CliError ? error.exitCode : ExitCode.failed;
 }
 
-export function errorCodeOf(error: unknown): ErrorCode {
+function errorCodeOf(error: unknown): ErrorCode {
   return error instanceof CliError ? error.code : 'ERR_INTERNAL';
 }
 
 /** What `--json` prints on stderr for an error: one object, the same keys every time. */
-export interface ErrorDocument {
+interface ErrorDocument {
   error: { code: ErrorCode; message: string; hint: string | null; requestId: string | null; remoteCode: string | null };
 }
 

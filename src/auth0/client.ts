@@ -57,7 +57,7 @@ function httpFor(options: Auth0ClientOptions): HttpClient {
   return new HttpClient({ ...rest, retry: policy, clock: { ...rest.clock, ...(sleep ? { sleep } : {}) } });
 }
 
-export function originOf(target: Auth0Target): string {
+function originOf(target: Auth0Target): string {
   return (target.baseUrl ?? `https://${target.domain}`).replace(/\/+$/, '');
 }
 
@@ -117,7 +117,7 @@ export function normalizeBaseUrl(input: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Management token
 
-export interface ManagementToken {
+interface ManagementToken {
   accessToken: string;
   /** The `scope` claim of the token: what the management app was granted. */
   scopes: string[];
@@ -191,7 +191,7 @@ function explainTokenError(error: unknown, target: Auth0Target): unknown {
 }
 
 /** The scopes a Management API token grants: its `scope` claim (decoded, not verified: it is ours to use). */
-export async function scopesOfToken(accessToken: string, fallback?: string): Promise<string[]> {
+async function scopesOfToken(accessToken: string, fallback?: string): Promise<string[]> {
   let scope: unknown = fallback;
   try {
     const { decodeJwt } = await import('jose');

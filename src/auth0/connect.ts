@@ -19,7 +19,7 @@ export function requireAuth0Profile(doc: ProfilesDocument, name: string): NonNul
   return auth0;
 }
 
-export async function auth0CredentialsFor(
+async function auth0CredentialsFor(
   doc: ProfilesDocument,
   name: string,
   secrets: SecretStore,

@@ -22,9 +22,7 @@ export const JOB_SCOPES = {
   'sync auth0-role': ['read:users', 'read:roles', 'read:role_members'],
 } as const;
 
-export type Auth0Job = keyof typeof JOB_SCOPES;
-
-export const ALL_JOB_SCOPES: string[] = [...new Set(Object.values(JOB_SCOPES).flat())];
+type Auth0Job = keyof typeof JOB_SCOPES;
 
 /** Per job, the scopes the token lacks (jobs with nothing missing are left out). */
 export function missingScopes(granted: readonly string[]): Partial<Record<Auth0Job, string[]>> {

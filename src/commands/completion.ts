@@ -20,7 +20,7 @@ export const command = () =>
     );
 
 /** The program whose commands the script completes: the tree the command sits in. */
-export interface CompletionOptions {
+interface CompletionOptions {
   program: CommandUnknownOpts;
 }
 

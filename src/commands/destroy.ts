@@ -29,7 +29,7 @@ export const command = () =>
       ),
     );
 
-export type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: DestroyOptions): Promise<void> {
   if (options.apiTokenStdin && !options.login)

@@ -20,7 +20,7 @@ import { accessLabel as label } from './okta-access-text.js';
  * `init --okta-api` and what status and destroy do for such a setup. init, status and destroy call in here when
  * the flag (or the file's or state's `kind: "okta-api"`) says so; the rest of those commands is untouched.
  */
-export interface OktaApiFlags {
+interface OktaApiFlags {
   name?: string | undefined;
   oktaScope?: string[] | undefined;
   role?: string | undefined;

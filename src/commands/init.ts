@@ -67,7 +67,7 @@ ${examples(
 )}`,
     );
 
-export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 /** The options that describe the setup (as opposed to where it comes from or what to do with it). */
 const SPEC_FLAGS = [

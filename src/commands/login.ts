@@ -271,7 +271,7 @@ async function generateKey(ctx: Context, options: LoginOptions, name: string, or
 }
 
 /** envVar: the secret stays in that environment variable, not in the keychain. */
-export function report(ctx: Context, name: string, profile: Profile, envVar?: string): void {
+function report(ctx: Context, name: string, profile: Profile, envVar?: string): void {
   ctx.ui.success(`logged in: profile "${name}" uses ${profile.orgUrl}`);
   const where = envVar ? `from $${envVar}` : 'in the keychain';
   const value = {

@@ -26,7 +26,7 @@ export const command = () =>
       ),
     );
 
-export type LogoutOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type LogoutOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: LogoutOptions): Promise<void> {
   const name = await ctx.profileName();

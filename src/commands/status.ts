@@ -23,7 +23,7 @@ export const command = () =>
       ),
     );
 
-export type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: StatusOptions): Promise<void> {
   const name = await ctx.profileName();

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 /** Key files, policy files and setups given by path: far above any real one. */
-export const MAX_INPUT_FILE_BYTES = 1024 * 1024;
+const MAX_INPUT_FILE_BYTES = 1024 * 1024;
 
 /**
  * Writes a file so that a reader sees either the old or the new content, never a torn one: a temporary file
@@ -40,7 +40,7 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
  * socket is refused with a one-line error), at most maxBytes (counted while reading, not trusted from the size).
  * Undefined when the file does not exist. `what` names it for the error: "the project state file".
  */
-export async function readBoundedFile(
+async function readBoundedFile(
   path: string,
   what: string,
   maxBytes: number = MAX_INPUT_FILE_BYTES,
@@ -134,8 +134,4 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
       hint: 'Fix or remove it, then run the command again.',
     });
   }
-}
-
-export async function readTextFile(path: string, what = 'the file'): Promise<string | undefined> {
-  return readBoundedFile(path, what);
 }

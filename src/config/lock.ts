@@ -9,13 +9,13 @@ import { stateFile } from './paths.js';
  * lock is a file beside the project state, made with O_EXCL, holding the holder's pid and command. A second run waits
  * briefly, then fails naming the holder; a lock whose process is gone (a crash, a kill -9) is taken over.
  */
-export interface LockHolder {
+interface LockHolder {
   pid: number;
   command: string;
   startedAt: string;
 }
 
-export interface ProjectLockOptions {
+interface ProjectLockOptions {
   /** The project folder (where .okta-m2m/ is). */
   cwd: string;
   profile: string;
@@ -33,9 +33,9 @@ export interface ProjectLockOptions {
   onWait?: (holder: LockHolder) => void;
 }
 
-export const DEFAULT_LOCK_WAIT_MS = 10_000;
+const DEFAULT_LOCK_WAIT_MS = 10_000;
 
-export function lockFile(cwd: string, profile: string): string {
+function lockFile(cwd: string, profile: string): string {
   return join(dirname(stateFile(cwd)), `lock-${encodeURIComponent(profile)}.json`);
 }
 
@@ -49,7 +49,7 @@ export async function withProjectLock<T>(options: ProjectLockOptions, work: () =
 }
 
 /** Takes the lock (waiting, or taking over a stale one) and returns its release. */
-export async function acquireProjectLock(options: ProjectLockOptions): Promise<() => Promise<void>> {
+async function acquireProjectLock(options: ProjectLockOptions): Promise<() => Promise<void>> {
   const path = lockFile(options.cwd, options.profile);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const alive = options.alive ?? isRunning;

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** The per-user config folder: $OKTA_M2M_CONFIG_DIR, else the platform's convention (XDG on Linux). */
-export function configDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+function configDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env.OKTA_M2M_CONFIG_DIR) return env.OKTA_M2M_CONFIG_DIR;
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'okta-m2m');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'okta-m2m');

@@ -1,6 +1,6 @@
 import { profilesFile } from './paths.js';
 import { readJsonFile, writeJsonAtomic } from './files.js';
-import { damaged, expectRecord, isRecord, optionalString } from './validate.js';
+import { damaged, expectRecord, optionalString } from './validate.js';
 import { NotFoundError, UsageError } from '../errors.js';
 
 export type OktaAuthMode = 'ssws' | 'private_key_jwt';
@@ -149,5 +149,3 @@ export function keyCreatedAtFor(previous: Profile | undefined, keyId: string | u
     ? previous.keyCreatedAt
     : now.toISOString();
 }
-
-export { isRecord };

@@ -35,14 +35,14 @@ export interface Clock {
   random(): number;
 }
 
-export const systemClock: Clock = {
+const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: () => Math.random(),
 };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface HttpOptions {
   /** Per request (each attempt), from sending to the last byte of the body. */
@@ -60,9 +60,9 @@ export interface HttpOptions {
   pacer?: RatePacer | false | undefined;
 }
 
-export type RequestBody = string | URLSearchParams | Uint8Array;
+type RequestBody = string | URLSearchParams | Uint8Array;
 
-export interface HttpRequest {
+interface HttpRequest {
   url: string;
   method?: string | undefined;
   headers?: Record<string, string> | undefined;
@@ -298,7 +298,7 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
 const SECRET_FORM_FIELDS = ['client_secret', 'client_assertion', 'assertion', 'password', 'refresh_token'];
 
 /** Every credential the request carries becomes known to the redactor before it is sent. */
-export function registerCredentials(headers: Record<string, string>, body: RequestBody | undefined): void {
+function registerCredentials(headers: Record<string, string>, body: RequestBody | undefined): void {
   for (const name of ['authorization', 'dpop', 'proxy-authorization']) {
     const value = headers[name];
     if (!value) continue;

@@ -116,7 +116,7 @@ export class HttpStatusError extends RemoteError {
   }
 }
 
-export function describeErrorBody(body: unknown): {
+function describeErrorBody(body: unknown): {
   code?: string;
   summary?: string;
   causes: Array<{ errorSummary?: string }>;

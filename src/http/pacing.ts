@@ -9,7 +9,7 @@ import { rateLimitJitterMs, rateLimitWaitMs } from './retry.js';
  * A bucket is known by origin and path, ids left out (`/api/v1/groups/{}/users/{}`). Okta splits a few paths by
  * method; keeping those together is the cautious side (the tighter limit wins).
  */
-export interface PaceClock {
+interface PaceClock {
   now(): number;
   sleep(ms: number): Promise<void>;
   random(): number;

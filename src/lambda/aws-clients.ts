@@ -47,7 +47,7 @@ function interop<T>(mod: T): T {
 
 let sdks: Promise<{ lambdaSdk: LambdaSdk; iamSdk: IamSdk }> | undefined;
 
-export async function loadAwsSdks(): Promise<{ lambdaSdk: LambdaSdk; iamSdk: IamSdk }> {
+async function loadAwsSdks(): Promise<{ lambdaSdk: LambdaSdk; iamSdk: IamSdk }> {
   sdks ??= Promise.all([import('@aws-sdk/client-lambda'), import('@aws-sdk/client-iam')]).then(([lambda, iam]) => ({
     lambdaSdk: interop(lambda),
     iamSdk: interop(iam),
@@ -135,7 +135,7 @@ export async function resolvedRegion(clients: AwsClients): Promise<string> {
   });
 }
 
-export function awsErrorName(error: unknown): string | undefined {
+function awsErrorName(error: unknown): string | undefined {
   if (!error || typeof error !== 'object') return undefined;
   const e = error as { name?: unknown; Code?: unknown; code?: unknown };
   for (const v of [e.name, e.Code, e.code]) if (typeof v === 'string' && v) return v;

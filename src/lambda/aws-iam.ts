@@ -5,10 +5,10 @@ import { awsCall, awsFind, type AwsClients } from './aws-clients.js';
  * The function's execution role: trusted by lambda.amazonaws.com, with AWSLambdaBasicExecutionRole (CloudWatch
  * logs) attached. Created only when missing and tagged, so `hook remove` deletes only a role okta-m2m made.
  */
-export const MANAGED_BY_TAG = { Key: 'managed-by', Value: 'okta-m2m' } as const;
+const MANAGED_BY_TAG = { Key: 'managed-by', Value: 'okta-m2m' } as const;
 export const BASIC_EXECUTION_POLICY = 'service-role/AWSLambdaBasicExecutionRole';
 
-export const LAMBDA_TRUST_POLICY = JSON.stringify({
+const LAMBDA_TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
@@ -24,16 +24,16 @@ export interface ObservedRole {
 }
 
 /** `arn:aws-cn:iam::...` -> `aws-cn`. */
-export function partitionOf(arn: string | undefined): string {
+function partitionOf(arn: string | undefined): string {
   return arn?.split(':')[1] || 'aws';
 }
 
-export function basicExecutionPolicyArn(partition: string): string {
+function basicExecutionPolicyArn(partition: string): string {
   return `arn:${partition}:iam::aws:policy/${BASIC_EXECUTION_POLICY}`;
 }
 
 /** Whether a trust policy (GetRole returns it URL-encoded) lets Lambda assume the role. */
-export function trustsLambda(document: string | undefined): boolean {
+function trustsLambda(document: string | undefined): boolean {
   if (!document) return false;
   let parsed: unknown;
   try {

@@ -5,10 +5,10 @@ import { awsCall, awsFind, isAwsError, mapAwsError, type AwsClients, type AwsTim
  * The Lambda function, its function URL (AuthType NONE: Okta authenticates with the shared header secret, the SCIM
  * bridge with its bridge token) and the resource policy that lets the URL be called.
  */
-export const HANDLER = 'index.handler';
+const HANDLER = 'index.handler';
 import type { ArchitectureName, RuntimeName } from './names.js';
 
-export { ARCHITECTURES, RUNTIMES, type ArchitectureName, type RuntimeName } from './names.js';
+export { type ArchitectureName, type RuntimeName } from './names.js';
 
 /**
  * Since October 2025 a function URL with AuthType NONE needs both statements: lambda:InvokeFunctionUrl with the
@@ -18,7 +18,6 @@ export const URL_PERMISSIONS = [
   { StatementId: 'okta-m2m-function-url', Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' as const },
   { StatementId: 'okta-m2m-function-url-invoke', Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true },
 ] as const;
-export type UrlPermission = (typeof URL_PERMISSIONS)[number];
 
 export interface FunctionSettings {
   functionName: string;
@@ -87,10 +86,7 @@ function sameMap(a: Record<string, string> | undefined, b: Record<string, string
 }
 
 /** Names of the environment variables that differ (names only: values may be secrets). */
-export function environmentChanges(
-  current: Record<string, string> | undefined,
-  desired: Record<string, string>,
-): string[] {
+function environmentChanges(current: Record<string, string> | undefined, desired: Record<string, string>): string[] {
   if (!current) return Object.keys(desired).sort();
   const keys = new Set([...Object.keys(current), ...Object.keys(desired)]);
   return [...keys].filter((k) => current[k] !== desired[k]).sort();
@@ -305,7 +301,7 @@ function isPublic(principal: unknown): boolean {
 }
 
 /** Which of the URL permissions the function's resource policy already grants (by our statement id or by content). */
-export function grantedUrlPermissions(policy: string | undefined): Set<string> {
+function grantedUrlPermissions(policy: string | undefined): Set<string> {
   const granted = new Set<string>();
   if (!policy) return granted;
   let statements: PolicyStatement[];

@@ -14,13 +14,13 @@ import type { BridgeKeyStore } from './names.js';
  * (BRIDGE_PRIVATE_KEY_SECRET_ID names it; the function's role may read that one secret). The public half goes to
  * the project state for `scim-token encode --seal`. Never printed, never in a file.
  */
-export const PRIVATE_KEY_VARIABLE = 'BRIDGE_PRIVATE_KEY';
+const PRIVATE_KEY_VARIABLE = 'BRIDGE_PRIVATE_KEY';
 export const PRIVATE_KEY_SECRET_VARIABLE = 'BRIDGE_PRIVATE_KEY_SECRET_ID';
-export { BRIDGE_KEY_STORES, type BridgeKeyStore } from './names.js';
+export { type BridgeKeyStore } from './names.js';
 /** The inline policy on a role okta-m2m manages that lets the function read its key secret. */
-export const KEY_POLICY_NAME = 'okta-m2m-bridge-key';
+const KEY_POLICY_NAME = 'okta-m2m-bridge-key';
 
-export interface BridgeKeyRequest {
+interface BridgeKeyRequest {
   store: BridgeKeyStore;
   rotate: boolean;
   functionName: string;
@@ -44,7 +44,7 @@ export interface BridgeKeyPlan {
   changes: string[];
 }
 
-export function defaultKeySecretName(functionName: string): string {
+function defaultKeySecretName(functionName: string): string {
   return `okta-m2m/${functionName}/bridge-key`;
 }
 
@@ -299,7 +299,7 @@ async function newPair(): Promise<BridgeKeyPair> {
 }
 
 /** Registers a private JWK (and its "d") for redaction: no output may show it. */
-export function registerPrivateKey(value: string): void {
+function registerPrivateKey(value: string): void {
   registerSecret(value);
   try {
     const d = (JSON.parse(value) as { d?: unknown }).d;

@@ -15,7 +15,7 @@ import { deterministicZip, readZip, sha256Base64, sha256Hex } from './zip.js';
 import { BUILT_DEFAULTS_FILE } from './carry-claims.js';
 import { checkCarryClaims } from './deploy-env.js';
 
-export interface BuildOptions {
+interface BuildOptions {
   /** Output directory (default: <package root>/build). */
   outDir?: string;
   templatesDir?: string;
@@ -45,7 +45,7 @@ export interface BuiltZip {
   sha256Base64: string;
 }
 
-export function zipPathFor(name: string, outDir: string = join(packageRoot(), 'build')): string {
+function zipPathFor(name: string, outDir: string = join(packageRoot(), 'build')): string {
   return join(resolve(outDir), `${name}.zip`);
 }
 

@@ -10,21 +10,15 @@ import { packageRoot, resolveTemplate } from './templates.js';
 
 /** The file name inside the zip; the Lambda handler setting is therefore "index.handler". */
 export const BUNDLE_FILE = 'index.mjs';
-export const LAMBDA_HANDLER = 'index.handler';
-/**
- * Runtime for deploy. The code targets node20 so it also runs on nodejs20.x, but AWS no longer lets new functions
- * be created on nodejs20.x (deprecated 2026), hence 22.
- */
-export const LAMBDA_RUNTIME = 'nodejs22.x';
 
-export interface BundleResult {
+interface BundleResult {
   name: string;
   fileName: typeof BUNDLE_FILE;
   code: Uint8Array;
   warnings: string[];
 }
 
-export interface BundleOptions {
+interface BundleOptions {
   /** Directory holding the templates (default: the package's templates/). */
   templatesDir?: string;
 }

@@ -9,7 +9,7 @@
 export const BUILT_DEFAULTS_FILE = 'okta-m2m-build.json';
 
 /** Claims Okta will not let a hook patch (a patch on them fails the whole patch, act claim included). */
-export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
+const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'act',
   'amr',
   'aud',

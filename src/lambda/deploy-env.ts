@@ -7,9 +7,9 @@ import { carryClaimProblem } from './carry-claims.js';
  * already has, else a default from the project state (what `init` made). So a re-deploy without flags changes
  * nothing, and `--env NAME=` (empty) removes a variable. HOOK_SECRET is handled by deploy (keychain), never here.
  */
-import { TEMPLATE_NAMES, type DeployTemplate } from './names.js';
+import { type DeployTemplate } from './names.js';
 
-export { TEMPLATE_NAMES, type DeployTemplate };
+export { type DeployTemplate };
 
 export interface TemplateOptions {
   // token-hook
@@ -26,7 +26,7 @@ export interface TemplateOptions {
   env?: Record<string, string> | undefined;
 }
 
-export interface ResolvedEnvironment {
+interface ResolvedEnvironment {
   /** Without HOOK_SECRET. */
   env: Record<string, string>;
   /** Where each managed variable came from, for the plan. */
@@ -35,12 +35,8 @@ export interface ResolvedEnvironment {
 
 export const SECRET_VARIABLE = 'HOOK_SECRET';
 /** The templates' dev/test switch for plain http on loopback: never on a deployed function. */
-export const INSECURE_LOOPBACK_VARIABLE = 'ALLOW_INSECURE_LOOPBACK';
+const INSECURE_LOOPBACK_VARIABLE = 'ALLOW_INSECURE_LOOPBACK';
 const HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
-
-export function isDeployTemplate(name: string): name is DeployTemplate {
-  return (TEMPLATE_NAMES as readonly string[]).includes(name);
-}
 
 /**
  * `--env NAME=VALUE` pairs; a usage error for anything else. HOOK_SECRET is refused where okta-m2m manages it
@@ -94,7 +90,7 @@ export function checkCarryClaims(names: readonly string[], flag = '--carry-claim
   }
 }
 
-export function normalizeHosts(hosts: string[], flag: string): string[] {
+function normalizeHosts(hosts: string[], flag: string): string[] {
   const out: string[] = [];
   for (const raw of hosts) {
     const host = raw.trim().toLowerCase();

@@ -40,7 +40,7 @@ import type { JWK } from 'jose';
  * Okta's hook config, and is printed nowhere.
  */
 
-export interface HookRecord {
+interface HookRecord {
   functionName: string;
   functionArn: string;
   region: string;
@@ -57,10 +57,10 @@ export interface HookRecord {
   rule?: RuleRef;
 }
 
-export type StepAction = 'create' | 'update' | 'unchanged' | 'delete' | 'skip';
+type StepAction = 'create' | 'update' | 'unchanged' | 'delete' | 'skip';
 
 /** What a step acts on: apply finds its steps by these ids, never by their display text. */
-export type DeployStepId =
+type DeployStepId =
   | 'role'
   | 'function'
   | 'code'
@@ -117,7 +117,7 @@ export interface DeployRequest {
   rotateBridgeKey?: boolean | undefined;
 }
 
-export interface DeployDeps {
+interface DeployDeps {
   aws: AwsClients;
   secrets: SecretStore;
   state: ProjectState;
@@ -135,7 +135,7 @@ interface SecretChoice {
   storeInKeychain: boolean;
 }
 
-export interface DeployPlan {
+interface DeployPlan {
   request: DeployRequest;
   steps: PlanStep[];
   role: iam.ObservedRole | undefined;
@@ -517,7 +517,7 @@ function functionSettings(
   };
 }
 
-export function planChanges(steps: PlanStep[]): boolean {
+function planChanges(steps: PlanStep[]): boolean {
   return steps.some((s) => s.action !== 'unchanged' && s.action !== 'skip');
 }
 
@@ -734,7 +734,7 @@ export function result(
 }
 
 /** What the Okta SCIM app needs: a base URL per allowed host, and the command that makes its bearer token. */
-export function scimInstructions(
+function scimInstructions(
   functionUrl: string,
   hosts: string[],
   okta: OktaState | undefined,
@@ -778,7 +778,7 @@ export async function deploy(
 // -------------------------------------------------------------------------------------------------------------
 // Remove
 
-export interface RemoveRequest {
+interface RemoveRequest {
   template: DeployTemplate;
   profile: string;
   region: string;
@@ -791,7 +791,7 @@ export interface RemoveRequest {
   oktaState?: OktaState | undefined;
 }
 
-export interface RemovePlan {
+interface RemovePlan {
   request: RemoveRequest;
   steps: PlanStep[];
   record: HookRecord | undefined;

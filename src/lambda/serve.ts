@@ -42,7 +42,7 @@ export interface FunctionUrlEventV2 {
   isBase64Encoded: boolean;
 }
 
-export interface LambdaContextLike {
+interface LambdaContextLike {
   awsRequestId: string;
   functionName: string;
   getRemainingTimeInMillis(): number;
@@ -50,7 +50,7 @@ export interface LambdaContextLike {
 
 export type LambdaHandler = (event: FunctionUrlEventV2, context: LambdaContextLike) => unknown;
 
-export interface ServeOptions {
+interface ServeOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
   /** Interface to bind; default 127.0.0.1. */
@@ -142,7 +142,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 }
 
 /** Maps a node:http request onto a function URL event (payload format 2.0). */
-export function toEvent(req: IncomingMessage, body: Buffer, requestId: string): FunctionUrlEventV2 {
+function toEvent(req: IncomingMessage, body: Buffer, requestId: string): FunctionUrlEventV2 {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const rawPath = q === -1 ? url : url.slice(0, q);
@@ -205,7 +205,7 @@ export function toEvent(req: IncomingMessage, body: Buffer, requestId: string): 
 }
 
 /** Writes a handler's result the way a function URL does (structured result, or any value as JSON). */
-export function writeResult(res: ServerResponse, result: unknown): void {
+function writeResult(res: ServerResponse, result: unknown): void {
   const r = result as Record<string, unknown> | null | undefined;
   if (r && typeof r === 'object' && typeof r.statusCode === 'number') {
     const headers = (r.headers && typeof r.headers === 'object' ? r.headers : {}) as Record<string, unknown>;

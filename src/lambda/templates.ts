@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TemplateNotFoundError } from './errors.js';
 
-export interface TemplateInfo {
+interface TemplateInfo {
   /** Directory name under templates/, e.g. "scim-bridge". */
   name: string;
   /** Absolute directory of the template. */

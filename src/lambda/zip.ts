@@ -9,7 +9,7 @@ const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
 const UNIX = 3;
 const FILE_MODE = 0o100644; // regular file, rw-r--r--
 
-export interface ZipInput {
+interface ZipInput {
   /** Path inside the zip, forward slashes, no leading slash. */
   path: string;
   data: Uint8Array;

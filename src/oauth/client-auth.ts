@@ -16,16 +16,16 @@ export interface SigningKey {
   kid?: string | undefined;
 }
 
-export type SigningAlg = 'RS256' | 'ES256' | 'ES384' | 'ES512';
+type SigningAlg = 'RS256' | 'ES256' | 'ES384' | 'ES512';
 
 /** What a client's authentication adds to a token request: headers and body parameters. */
-export interface AppliedClientAuth {
+interface AppliedClientAuth {
   headers: Record<string, string>;
   params: Record<string, string>;
 }
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-export const ASSERTION_LIFETIME_SEC = 60;
+const ASSERTION_LIFETIME_SEC = 60;
 
 export function isAuthMethod(value: unknown): value is AuthMethod {
   return typeof value === 'string' && (AUTH_METHODS as readonly string[]).includes(value);

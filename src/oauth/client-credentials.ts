@@ -26,7 +26,7 @@ export interface TokenRequestSpec {
   provider?: Provider | undefined;
 }
 
-export interface TokenRequest extends TokenRequestSpec {
+interface TokenRequest extends TokenRequestSpec {
   auth: ClientAuth;
   /** THE HTTP core to send through (its time limit, proxy, retry listener); else one with `fetch`. */
   http?: HttpClient | undefined;
@@ -53,7 +53,7 @@ export interface TokenResponse {
   [name: string]: unknown;
 }
 
-export const GRANT_TYPE = 'client_credentials';
+const GRANT_TYPE = 'client_credentials';
 
 /** The request's parameters other than the client's credential, in the order they are sent. */
 export function tokenParams(spec: TokenRequestSpec): Array<[string, string]> {
@@ -219,7 +219,7 @@ async function parseTokenResponse(response: HttpResponse, tokenEndpoint: string)
 }
 
 /** An RFC 6749 5.2 error as a typed error with the server's words and the usual cause. */
-export function oauthError(
+function oauthError(
   code: string,
   description: string | undefined,
   context: { status?: number | undefined; requestId?: string | undefined; host: string },

@@ -3,15 +3,15 @@ import { CLIENT_ASSERTION_TYPE } from './client-auth.js';
 import { tokenParams, type TokenRequestSpec } from './client-credentials.js';
 
 /** Shell variables the printed command reads its credential from: the command itself never holds a secret. */
-export const SECRET_VARIABLE = 'CLIENT_SECRET';
-export const ASSERTION_VARIABLE = 'CLIENT_ASSERTION';
+const SECRET_VARIABLE = 'CLIENT_SECRET';
+const ASSERTION_VARIABLE = 'CLIENT_ASSERTION';
 /** The on-behalf-of assertion (`?assertion=` on the token URL, or an `assertion` parameter): a token, never printed. */
-export const CALLER_ASSERTION_VARIABLE = 'ASSERTION';
+const CALLER_ASSERTION_VARIABLE = 'ASSERTION';
 const CALLER_ASSERTION = 'assertion';
 /** The DPoP proof of the token request (made by `okta-m2m token proof`). */
-export const DPOP_PROOF_VARIABLE = 'DPOP_PROOF';
+const DPOP_PROOF_VARIABLE = 'DPOP_PROOF';
 
-export interface CurlCommand {
+interface CurlCommand {
   command: string;
   /** What to set before running it, for a person. */
   note: string;

@@ -7,7 +7,7 @@ import type { Provider } from './client-credentials.js';
  * What `init` left in the project state for `token get` to default to. Read defensively: a field of the wrong
  * type is treated as missing, so flags can always override a damaged or older state.
  */
-export interface OktaTokenDefaults {
+interface OktaTokenDefaults {
   orgUrl?: string;
   appId?: string;
   clientId?: string;
@@ -25,12 +25,12 @@ export interface OktaTokenDefaults {
 }
 
 /** What the profile says about where its credentials may go (its org URL, its Auth0 tenant). */
-export interface TrustedServers {
+interface TrustedServers {
   orgUrl?: string | undefined;
   auth0?: { domain: string; baseUrl?: string | undefined } | undefined;
 }
 
-export interface Auth0TokenDefaults {
+interface Auth0TokenDefaults {
   domain?: string;
   /** The emulator's address (http://127.0.0.1:port) in place of https://{domain}. */
   baseUrl?: string;
@@ -180,7 +180,7 @@ function list(value: unknown): string[] | undefined {
 }
 
 /** Token settings from the command line; each one given overrides the state. */
-export interface TokenFlags {
+interface TokenFlags {
   provider?: Provider | undefined;
   issuer?: string | undefined;
   tokenUrl?: string | undefined;
@@ -192,7 +192,7 @@ export interface TokenFlags {
   audience?: string | undefined;
 }
 
-export interface TokenSettings {
+interface TokenSettings {
   provider: Provider;
   clientId?: string | undefined;
   /** Set when the token endpoint is to be found by discovery from this issuer. */

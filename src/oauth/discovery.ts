@@ -4,8 +4,6 @@ import { parseHttpUrl, readJson, requestIdOf, send, type FetchLike } from './htt
 // Loopback (the one place plain http is allowed) has one definition, in the dependency-free bridge token codec.
 import { isLoopbackHost } from '../scim/bridge-token.js';
 
-export { isLoopbackHost };
-
 /** The fields of RFC 8414 / OpenID Connect Discovery metadata that okta-m2m uses; the rest is kept as is. */
 export interface AuthServerMetadata {
   issuer: string;
@@ -18,7 +16,7 @@ export interface AuthServerMetadata {
   [name: string]: unknown;
 }
 
-export interface DiscoveryOptions {
+interface DiscoveryOptions {
   fetch?: FetchLike | undefined;
   timeoutMs?: number | undefined;
   /**
@@ -32,7 +30,7 @@ export interface DiscoveryOptions {
 const MAX_REDIRECTS = 3;
 
 /** https, or http to a loopback host. */
-export function isSecureUrl(url: URL): boolean {
+function isSecureUrl(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
 
@@ -40,7 +38,7 @@ export function isSecureUrl(url: URL): boolean {
  * A URL a credential may be sent to: absolute, https (http only to loopback), no user name or password.
  * `what` names it for the error ("--token-url", "the token endpoint in the discovery document").
  */
-export function checkCredentialUrl(value: string, what: string): URL {
+function checkCredentialUrl(value: string, what: string): URL {
   const url = parseHttpUrl(value);
   if (!url) {
     throw new UsageError(`${what} "${value}" is not a valid URL.`, {
@@ -229,7 +227,7 @@ function parseMetadata(body: unknown, url: string): AuthServerMetadata {
 }
 
 /** An issuer: an absolute https URL (http only on loopback) without query or fragment (RFC 8414 section 2). */
-export function checkIssuer(issuer: string): URL {
+function checkIssuer(issuer: string): URL {
   const url = parseHttpUrl(issuer);
   if (!url || url.search || url.hash || issuer.includes('#') || url.username || url.password) {
     throw new UsageError(`"${issuer}" is not a valid issuer URL.`, {

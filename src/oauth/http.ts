@@ -38,8 +38,6 @@ export async function send(
 const NO_RETRIES = { maxRetries: 0, maxRefusedRetries: 0, maxRateLimitRetries: 0 };
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export { hostOf } from '../http/errors.js';
-
 /** The request id a server gives for support (Okta's X-Okta-Request-Id, Auth0's and others' X-Request-Id). */
 export function requestIdOf(response: Response): string | undefined {
   return requestIdOfHeaders(response.headers);
@@ -55,7 +53,7 @@ export async function readJson(response: Response, maxBytes = 1024 * 1024): Prom
   }
 }
 
-export async function readText(response: Response, maxBytes = 1024 * 1024): Promise<string> {
+async function readText(response: Response, maxBytes = 1024 * 1024): Promise<string> {
   const buffer = await response.arrayBuffer();
   const bytes = buffer.byteLength > maxBytes ? buffer.slice(0, maxBytes) : buffer;
   return new TextDecoder().decode(bytes);

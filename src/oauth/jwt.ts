@@ -16,18 +16,7 @@ export interface DecodedJwt {
 }
 
 /** Asymmetric algorithms only: "none" and HMAC (a shared secret, forgeable by any holder) are never accepted. */
-export const ALLOWED_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-];
+const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 const HINT = 'Pass an access token (three base64url parts separated by dots), as an argument or on stdin.';
 
@@ -79,7 +68,7 @@ export function tokenScopes(claims: Record<string, unknown>): string[] {
   return [];
 }
 
-export interface VerifyOptions {
+interface VerifyOptions {
   token: string;
   issuer: string;
   audience?: string | readonly string[] | undefined;
@@ -94,7 +83,7 @@ export interface VerifyOptions {
   currentDate?: Date | undefined;
 }
 
-export interface VerifyResult extends DecodedJwt {
+interface VerifyResult extends DecodedJwt {
   valid: boolean;
   reason?: string;
 }
@@ -194,7 +183,7 @@ function reasonFor(error: errors.JOSEError, decoded: DecodedJwt, options: Verify
   return error.message;
 }
 
-export function isoTime(epochSeconds: number): string {
+function isoTime(epochSeconds: number): string {
   const date = new Date(epochSeconds * 1000);
   return Number.isNaN(date.getTime()) ? String(epochSeconds) : date.toISOString();
 }

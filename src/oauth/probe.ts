@@ -8,7 +8,7 @@ import type { DpopProver } from './dpop.js';
  * One client credentials token request, to check a setup works end to end (`status`, `login`'s check): whether it
  * worked and what came with it. The token itself is registered with the redactor and never returned.
  */
-export interface ProbeInput {
+interface ProbeInput {
   tokenEndpoint: string;
   clientId: string;
   authMethod: string;

@@ -6,7 +6,7 @@ import type { TokenResponse } from './client-credentials.js';
 import type { ClientAuth } from './client-auth.js';
 
 /** A cached access token: kept only in the keychain, never in a file. */
-export interface CachedToken {
+interface CachedToken {
   access_token: string;
   token_type: string;
   /** Seconds since the epoch. */
@@ -14,7 +14,7 @@ export interface CachedToken {
   scope?: string;
 }
 
-export interface CacheKeyParts {
+interface CacheKeyParts {
   /** The token endpoint (which names the issuer). */
   tokenEndpoint: string;
   clientId: string;
@@ -32,7 +32,7 @@ export interface CacheKeyParts {
 }
 
 /** A token is reused until this many seconds before it expires. */
-export const EXPIRY_MARGIN_SEC = 60;
+const EXPIRY_MARGIN_SEC = 60;
 
 /** What makes two requests ask for the same token, hashed to a short hex string (the keychain account's suffix). */
 export function cacheKey(parts: CacheKeyParts): string {
@@ -136,7 +136,7 @@ export class TokenCache {
 
 const MAX_INDEXED_KEYS = 200;
 
-export function toEntry(response: TokenResponse, nowSec: number): CachedToken | undefined {
+function toEntry(response: TokenResponse, nowSec: number): CachedToken | undefined {
   if (typeof response.expires_in !== 'number' || !(response.expires_in > 0)) return undefined;
   const entry: CachedToken = {
     access_token: response.access_token,

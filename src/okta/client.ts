@@ -81,7 +81,7 @@ export function normalizeOrgUrl(input: string): string {
 }
 
 /** The URL of Link: rel="next", only when it stays on the org (the credentials go with it). */
-export function nextLink(header: string | null, orgUrl: string): string | undefined {
+function nextLink(header: string | null, orgUrl: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(',')) {
     const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);

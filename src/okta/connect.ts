@@ -26,7 +26,7 @@ export const MANAGEMENT_SCOPES = [
 ];
 
 /** The credentials of a profile: the profile file says how, the keychain (or the environment) holds the secret. */
-export async function credentialsFor(profile: Profile, name: string, secrets: SecretStore): Promise<OktaCredentials> {
+async function credentialsFor(profile: Profile, name: string, secrets: SecretStore): Promise<OktaCredentials> {
   const orgUrl = profile.orgUrl as string;
   const relogin = `Run "okta-m2m login${name === 'default' ? '' : ` --profile ${name}`}" again`;
   if (profile.authMode === 'private_key_jwt') {
@@ -84,7 +84,7 @@ export async function managementDpopProver(
  * OAuth errors say what is wrong: unknown client, key not registered, scope not granted), then one page of one
  * item of authorization servers and of apps, which init needs to read.
  */
-export interface Verified {
+interface Verified {
   /** For OAuth: requested okta.* scopes Okta did not grant (it drops them silently). */
   missingScopes: string[];
 }

@@ -6,7 +6,7 @@ import { HttpStatusError, NetworkError, RequestTimeoutError } from '../http/erro
  * a message for a person, a hint, and Okta's X-Okta-Request-Id for --debug. Never a secret: Okta's error bodies
  * carry none, and the request URL is reduced to its path.
  */
-export interface OktaErrorLike {
+interface OktaErrorLike {
   status?: number;
   errorCode?: string;
   errorSummary?: string;
@@ -31,7 +31,7 @@ export function requiredScope(method: string, path: string): string | undefined 
   return undefined;
 }
 
-export function headerOf(headers: unknown, name: string): string | undefined {
+function headerOf(headers: unknown, name: string): string | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
   const getter = (headers as { get?: unknown }).get;
   if (typeof getter === 'function') {
@@ -61,7 +61,7 @@ export function isOktaHttpError(error: unknown): error is OktaErrorLike & Error 
   );
 }
 
-export function statusOf(error: unknown): number | undefined {
+function statusOf(error: unknown): number | undefined {
   return isOktaHttpError(error) ? error.status : undefined;
 }
 

@@ -5,7 +5,7 @@ import type { JsonWebKeyLike } from './types.js';
  * RSA key pairs for private_key_jwt clients: the private key as PKCS#8 PEM (kept in the keychain), the public key
  * as a JWK whose kid is its RFC 7638 thumbprint (registered on the app).
  */
-export interface ClientKeyPair {
+interface ClientKeyPair {
   privateKeyPem: string;
   publicJwk: JsonWebKeyLike & { kid: string };
 }

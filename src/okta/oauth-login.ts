@@ -8,7 +8,7 @@ import type { DpopNonces, DpopProver } from '../oauth/dpop.js';
  * ({org}/oauth2/v1/token, the only one that issues okta.* scopes), through THE client-credentials implementation.
  * The token is kept in memory and fetched again a minute before it expires (or after Okta rejects it).
  */
-export interface OAuthLogin {
+interface OAuthLogin {
   orgUrl: string;
   clientId: string;
   scopes: string[];
@@ -16,7 +16,7 @@ export interface OAuthLogin {
   keyId?: string | undefined;
 }
 
-export interface ManagementToken {
+interface ManagementToken {
   accessToken: string;
   tokenType: string;
   expiresAt: number;

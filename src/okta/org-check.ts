@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { HttpClient, type HttpOptions } from '../http/client.js';
 
 /** What Okta's unauthenticated org document says (getWellknownOrgMetadata). */
-export interface OktaOrgMetadata {
+interface OktaOrgMetadata {
   id: string;
   pipeline?: string;
 }

@@ -1,18 +1,10 @@
 /**
  * The wire types: the JSON the management API sends and takes, for the parts okta-m2m reads and writes, named as
  * in Okta's OpenAPI description (management-minimal.yaml, 2026.06.3: Application / OpenIdConnectApplication,
- * AuthorizationServer, OAuth2Scope, AuthorizationServerPolicy, AuthorizationServerPolicyRule, OAuth2ClientSecret,
- * InlineHook, OAuth2Claim, Group, User). Dates are ISO 8601 strings. Fields we do not manage are kept as Okta sent
- * them (updates start from the object Okta returned), hence the index signatures.
+ * AuthorizationServer, OAuth2Scope, AuthorizationServerPolicy, AuthorizationServerPolicyRule, OAuth2ClientSecret).
+ * Dates are ISO 8601 strings. Fields we do not manage are kept as Okta sent them (updates start from the object Okta
+ * returned), hence the index signatures.
  */
-/** Read-only fields every object carries. */
-export interface OktaObjectMeta {
-  id?: string;
-  created?: string;
-  lastUpdated?: string;
-  _links?: Record<string, unknown>;
-}
-
 /** ACTIVE or INACTIVE, as far as okta-m2m reads it; Okta may add others. */
 export type Status = string;
 
@@ -126,37 +118,5 @@ export interface OktaClientSecret {
   client_secret?: string;
   status?: Status;
   created?: string;
-  [key: string]: unknown;
-}
-
-/** OAuth2Claim: a custom claim on an authorization server. */
-export interface OktaClaim {
-  id?: string;
-  name?: string;
-  status?: Status;
-  /** RESOURCE or IDENTITY */
-  claimType?: string;
-  /** EXPRESSION, GROUPS or SYSTEM */
-  valueType?: string;
-  value?: string;
-  alwaysIncludeInToken?: boolean;
-  conditions?: { scopes?: string[] };
-  system?: boolean;
-  [key: string]: unknown;
-}
-
-/** Group, as far as sync reads it. */
-export interface OktaGroup {
-  id?: string;
-  type?: string;
-  profile?: { name?: string; description?: string; [key: string]: unknown };
-  [key: string]: unknown;
-}
-
-/** User, as far as sync reads it. */
-export interface OktaUser {
-  id?: string;
-  status?: Status;
-  profile?: { login?: string; email?: string; firstName?: string; lastName?: string; [key: string]: unknown };
   [key: string]: unknown;
 }

@@ -3,7 +3,7 @@
  * or a dropped connection) is looked for before it is tried again; a create refused because the name is taken
  * adopts the object of that name. Never two of the same.
  */
-export interface CreateOrAdoptOptions<T> {
+interface CreateOrAdoptOptions<T> {
   create: () => Promise<T>;
   /** Looks the object up (by name or identifier). */
   find: () => Promise<T | undefined>;
@@ -16,7 +16,7 @@ export interface CreateOrAdoptOptions<T> {
   attempts?: number;
 }
 
-export interface CreateOrAdoptResult<T> {
+interface CreateOrAdoptResult<T> {
   value: T;
   /** Found instead of made by this call. */
   adopted: boolean;
@@ -24,7 +24,7 @@ export interface CreateOrAdoptResult<T> {
   cause: 'created' | 'lost-answer' | 'name-taken';
 }
 
-export const CREATE_ATTEMPTS = 3;
+const CREATE_ATTEMPTS = 3;
 
 export async function createOrAdopt<T>(options: CreateOrAdoptOptions<T>): Promise<CreateOrAdoptResult<T>> {
   const attempts = options.attempts ?? CREATE_ATTEMPTS;

@@ -1,5 +1,5 @@
 import { createPrivateKey, type JsonWebKey } from 'node:crypto';
-import { ConflictError, UsageError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import type { OktaClient } from '../okta/client.js';
 import { generateClientKeyPair, publicJwkOf } from '../okta/keys.js';
 import { probeToken } from '../oauth/probe.js';
@@ -201,10 +201,4 @@ export async function rotateKey(
   const done = recorder.current;
   await recorder.clear();
   return { finished: true, rotation: done };
-}
-
-export function requireKeyApp(clientId: string | undefined, what: string): string {
-  if (!clientId)
-    throw new UsageError(`${what} has no client id.`, { hint: 'Run "okta-m2m login --oauth" (or init) first.' });
-  return clientId;
 }

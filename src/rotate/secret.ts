@@ -12,7 +12,7 @@ import { RotationRecorder, readRotation, type SecretRotation } from './state.js'
 import type { RotationEvent, RotationOptions, RotationPlan, RotationResult } from './types.js';
 import { verifyWithRetries, waitGrace } from './steps.js';
 
-export interface SecretRotationInput {
+interface SecretRotationInput {
   client: OktaClient;
   secrets: SecretStore;
   state: ProjectState;

@@ -8,7 +8,7 @@ import { bridgePublicKey, sealBridgeToken } from './sealed-token.js';
  * The public half of the bridge key that `hook deploy scim-bridge` or `hook serve scim-bridge` made last, in the
  * project state (section `scimBridge`), so that `scim-token encode --seal` can seal to it. Public: no secret here.
  */
-export interface BridgeKeyRecord {
+interface BridgeKeyRecord {
   kid: string;
   publicJwk: JWK;
   /** Which command made the key, and for which function (deploy). */

@@ -16,7 +16,7 @@ export class BridgeTokenError extends Error {
   override readonly name = 'BridgeTokenError';
 }
 
-export const BRIDGE_TOKEN_VERSION = 1;
+const BRIDGE_TOKEN_VERSION = 1;
 /** Far above any real token; refuses hostile input before decoding it. */
 export const MAX_BRIDGE_TOKEN_LENGTH = 16 * 1024;
 
@@ -107,7 +107,7 @@ export function isSealedBridgeToken(text: string): boolean {
 }
 
 /** A token URL must be https, or http to a loopback address (the emulator, local tests). */
-export function checkTokenUrl(value: string): URL {
+function checkTokenUrl(value: string): URL {
   let url: URL;
   try {
     url = new URL(value);

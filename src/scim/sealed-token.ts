@@ -26,12 +26,12 @@ import {
   type BridgeToken,
 } from './bridge-token.js';
 
-export const SEALED_BRIDGE_TOKEN_VERSION = 2;
-export const SEAL_ALG = 'ECDH-ES+A256KW';
-export const SEAL_ENC = 'A256GCM';
-export const SEAL_CURVE = 'P-256';
+const SEALED_BRIDGE_TOKEN_VERSION = 2;
+const SEAL_ALG = 'ECDH-ES+A256KW';
+const SEAL_ENC = 'A256GCM';
+const SEAL_CURVE = 'P-256';
 /** The JWE `typ`: says what the token is, so a JWE made for something else is not taken for one. */
-export const SEALED_TOKEN_TYPE = 'okta-m2m-bridge-token+jwe';
+const SEALED_TOKEN_TYPE = 'okta-m2m-bridge-token+jwe';
 
 /** The bridge's key pair as JWKs; `privateJwk` is a secret (the bridge's environment or AWS Secrets Manager only). */
 export interface BridgeKeyPair {
@@ -41,7 +41,7 @@ export interface BridgeKeyPair {
 }
 
 /** What can be read from a sealed token without the private key. */
-export interface SealedTokenInfo {
+interface SealedTokenInfo {
   version: typeof SEALED_BRIDGE_TOKEN_VERSION;
   sealed: true;
   kid: string;

@@ -20,7 +20,7 @@ import { reasonKey } from './plan.js';
  * members seen so far, for --prune and to spot two Auth0 users with one email). Idempotent: a user already in the
  * group costs no Okta request; a create refused because the login exists (or whose answer was lost) is looked up.
  */
-export interface SyncOptions {
+interface SyncOptions {
   role: string;
   group: string;
   createGroup?: boolean;
@@ -36,7 +36,7 @@ export interface SyncOptions {
 }
 
 /** How many role members a run has read, and what became of them. */
-export interface SyncCounts {
+interface SyncCounts {
   /** Role members read. */
   seen: number;
   /** Okta users created (each also added to the group). */
@@ -87,7 +87,7 @@ interface RoleMember {
   name?: unknown;
 }
 
-export async function resolveRole(mgmt: Auth0Management, ref: string): Promise<{ id: string; name: string }> {
+async function resolveRole(mgmt: Auth0Management, ref: string): Promise<{ id: string; name: string }> {
   if (/^rol_[A-Za-z0-9]+$/.test(ref)) {
     const byId = await auth0Find<{ id?: string; name?: string }>(`read the Auth0 role ${ref}`, () =>
       mgmt.sdk.roles.get(ref),

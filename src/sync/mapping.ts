@@ -12,7 +12,7 @@ export interface FieldMap {
   auth0: string;
 }
 
-export type MapResult =
+type MapResult =
   | {
       ok: true;
       profile: Record<string, unknown> & { login: string; email: string; firstName: string; lastName: string };
@@ -145,11 +145,4 @@ export function mapUser(user: Record<string, unknown>, maps: readonly FieldMap[]
     else return { ok: false, reason: `${map.auth0} is ${kind(value)}, which ${map.okta} cannot hold` };
   }
   return { ok: true, profile };
-}
-
-/** The Auth0 fields a mapping reads beyond the defaults (for a `fields` projection). */
-export function fieldsNeeded(maps: readonly FieldMap[]): string[] {
-  const top = new Set(['user_id', 'email', 'name', 'given_name', 'family_name', 'user_metadata']);
-  for (const map of maps) top.add(map.auth0.split('.')[0] as string);
-  return [...top];
 }

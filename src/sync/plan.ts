@@ -3,7 +3,7 @@ import { redact } from '../secrets/redact.js';
 import type { SyncIssue, SyncSummary } from './auth0-role.js';
 
 /** The objects a sync plan speaks of: the role it reads, the group, the Okta users it makes, the memberships. */
-export type SyncKind = 'role' | 'group' | 'user' | 'member';
+type SyncKind = 'role' | 'group' | 'user' | 'member';
 
 /**
  * What a sync will change, from a pass that wrote nothing, in the reconcile kit's plan model. Users come in

@@ -26,7 +26,7 @@ export function syncLabel(kind: string): string {
   return SYNC_LABELS[kind] ?? kind;
 }
 
-export interface PlanRendering {
+interface PlanRendering {
   /** The display name of an item's kind ('' for none); default: the kind itself. */
   label?: (kind: string) => string;
   /** The first line; default "Plan:". */
@@ -55,7 +55,7 @@ export function renderPlan(plan: Pick<Plan, 'items' | 'changed'>, rendering: Pla
 }
 
 /** A plan item as --json shows it: its changes as text lines, ownership and breaking only when they say something. */
-export interface PlanItemJson {
+interface PlanItemJson {
   kind: string;
   name: string;
   action: Action;

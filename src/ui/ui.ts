@@ -7,7 +7,7 @@ import type { Streams } from './streams.js';
 import type { RetryEvent } from '../http/retry.js';
 import { VISIBLE_WAIT_MS, retryDebugMessage, retryWaitMessage } from './progress.js';
 
-export interface UiOptions {
+interface UiOptions {
   json: boolean;
   color: boolean;
   debug: boolean;

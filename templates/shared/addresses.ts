@@ -64,7 +64,7 @@ function expandIpv6(address: string): number[] | undefined {
 }
 
 /** Loopback, private, link-local, multicast or otherwise not a public unicast address. */
-export function isNonPublicAddress(address: string): boolean {
+function isNonPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return NOT_PUBLIC.check(address, 'ipv4');
   if (family === 6) {

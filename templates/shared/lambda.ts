@@ -1,24 +1,6 @@
 // Tiny, pure helpers shared by the Lambda templates. Node builtins only; no AWS SDK, nothing from src/.
 // Every accessor is defensive: a function URL can be called with anything, and a handler must always answer.
 
-/** A Lambda function URL event (API Gateway HTTP API payload format 2.0), as far as the templates read it. */
-export interface FunctionUrlEvent {
-  version?: string;
-  rawPath?: string;
-  rawQueryString?: string;
-  headers?: Record<string, string | undefined>;
-  cookies?: string[];
-  queryStringParameters?: Record<string, string | undefined>;
-  requestContext?: {
-    requestId?: string;
-    domainName?: string;
-    http?: { method?: string; path?: string; sourceIp?: string; userAgent?: string; protocol?: string };
-    [key: string]: unknown;
-  };
-  body?: string;
-  isBase64Encoded?: boolean;
-}
-
 /** The structured result a function URL turns into an HTTP response. */
 export interface FunctionUrlResult {
   statusCode: number;
@@ -70,7 +52,7 @@ export function requestIdOf(event: unknown, context: unknown, fallback: () => st
   return fromEvent ?? fromContext ?? fallback();
 }
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'bad-encoding' };
+type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'bad-encoding' };
 
 /** The request body as bytes, refusing anything larger than `max` bytes (checked before and after decoding). */
 export function eventBody(event: unknown, max: number): BodyResult {

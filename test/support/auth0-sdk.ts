@@ -15,9 +15,7 @@ export class LocalManagementClient extends ManagementClient {
 }
 
 /** A fetch that sends https://<domain>/... to the emulator's http origin. */
-export function rewritingFetch(
-  emulatorUrl: string,
-): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
+function rewritingFetch(emulatorUrl: string): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
   return (url, init) => {
     const href = url instanceof Request ? url.url : String(url);
     const target = href.replace(/^https:\/\/[^/]+/, emulatorUrl);

@@ -19,7 +19,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export interface CliOptions {
+interface CliOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   input?: string;
@@ -59,7 +59,7 @@ export function spawnCli(args: string[], options: CliOptions = {}): Promise<CliR
   });
 }
 
-export type SpawnResult = CliResult;
+type SpawnResult = CliResult;
 
 /** spawnCli in a given folder, its config folder <cwd>/.config (the token suites' shape). */
 export function runBuilt(
@@ -131,7 +131,7 @@ export async function runInProcess(
   return { code, stdout: out, stderr: err };
 }
 
-export interface InProcessOptions {
+interface InProcessOptions {
   stdin?: string;
   stdinIsTTY?: boolean;
   stdoutIsTTY?: boolean;
@@ -140,8 +140,6 @@ export interface InProcessOptions {
   /** Swaps what the commands reach outside with (the AWS clients, the keychain). */
   factories?: Partial<Factories>;
 }
-/** The token suites' names for the same two types. */
-export type RunOptions = InProcessOptions;
 
 /**
  * main() in this process with streams whose TTY-ness the test chooses, in a fresh folder (config in <cwd>/.config)
@@ -171,11 +169,6 @@ export async function runCliInProcess(args: string[], options: InProcessOptions 
 
 export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'okta-m2m-token-'));
-}
-
-/** A --json run's stdout, parsed. */
-export function lastJson(stdout: string): any {
-  return JSON.parse(stdout);
 }
 
 /** The arguments of `okta-m2m sync auth0-role` for this role and group, then `flags`. */

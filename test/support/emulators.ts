@@ -53,7 +53,7 @@ export async function startEmulators(auth0Options: Auth0EmulatorOptions = {}): P
   };
 }
 
-export interface EmulatorProcess {
+interface EmulatorProcess {
   child: ChildProcess;
   info: { orgUrl: string; adminToken: string; auth0?: Record<string, string> };
   stderr: () => string;

@@ -14,7 +14,7 @@ import type { EmulatorHandle, EmulatorOptions } from '../../src/emulator/okta/in
 import { oktaEmulator } from './emulators.js';
 import { orgWorkspace, type OrgWorkspace } from './workspace.js';
 
-export interface SupportFixtures {
+interface SupportFixtures {
   oktaOptions: EmulatorOptions;
   /** The Okta emulator in this process (port 0, seed 7, plus oktaOptions), stopped after the test. */
   okta: EmulatorHandle;
@@ -57,5 +57,3 @@ export const test = base.extend<SupportFixtures>({
     }
   },
 });
-
-export { describe, expect } from 'vitest';

@@ -2,20 +2,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Recorded {
+interface Recorded {
   method: string;
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
 }
 
-export interface ScriptedServer {
+interface ScriptedServer {
   url: string;
   requests: Recorded[];
   close(): Promise<void>;
 }
 
-export type Reply = (request: Recorded, res: ServerResponse) => void | Promise<void>;
+type Reply = (request: Recorded, res: ServerResponse) => void | Promise<void>;
 
 export async function startScriptedServer(reply: Reply): Promise<ScriptedServer> {
   const requests: Recorded[] = [];

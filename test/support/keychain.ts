@@ -15,12 +15,12 @@ const HOW =
   'which on Linux needs dbus, gnome-keyring and libsecret-tools: sudo apt-get install -y dbus gnome-keyring ' +
   'libsecret-tools), or set OKTA_M2M_SKIP_KEYCHAIN_TESTS=1 to skip them.';
 
-export const skipKeychainRequested = process.env.OKTA_M2M_SKIP_KEYCHAIN_TESTS === '1';
+const skipKeychainRequested = process.env.OKTA_M2M_SKIP_KEYCHAIN_TESTS === '1';
 
 let probed: { ok: true } | { ok: false; reason: string } | undefined;
 
 /** Whether the OS keychain answers: one write, read and delete through @napi-rs/keyring, in this process, once. */
-export function keychainProbe(): { ok: true } | { ok: false; reason: string } {
+function keychainProbe(): { ok: true } | { ok: false; reason: string } {
   if (probed) return probed;
   if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
     return (probed = { ok: false, reason: 'no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset)' });
@@ -36,12 +36,6 @@ export function keychainProbe(): { ok: true } | { ok: false; reason: string } {
   }
   return probed;
 }
-
-/**
- * True unless the keychain suites are to be skipped (no keychain, and OKTA_M2M_SKIP_KEYCHAIN_TESTS=1). Kept for
- * suites written as `describe.skipIf(!hasKeychain)`; prefer describeWithKeychain, which also says why it fails.
- */
-export const hasKeychain = !(skipKeychainRequested && !keychainProbe().ok);
 
 /** describe() for a suite that needs the OS keychain: runs, fails saying why, or (when asked) skips visibly. */
 export function describeWithKeychain(
@@ -93,7 +87,7 @@ export async function requireKeychain(service: string): Promise<SecretBackend> {
   return backend;
 }
 
-export interface TestKeychain {
+interface TestKeychain {
   service: string;
   /** Checked in beforeAll. */
   backend: SecretBackend;

@@ -8,8 +8,8 @@ import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import Provider, { errors } from 'oidc-provider';
 
 export const AUDIENCE = 'api://orders';
-export const SCOPES = ['orders:read', 'orders:write', 'orders:admin'];
-export const MOUNT = '/op';
+const SCOPES = ['orders:read', 'orders:write', 'orders:admin'];
+const MOUNT = '/op';
 
 export interface OidcServer {
   issuer: string;

@@ -9,7 +9,7 @@ import { emulator } from './emulators.js';
 import { requireBuilt } from './paths.js';
 import { login, workspace, type Workspace } from './workspace.js';
 
-export interface LoggedInOrg {
+interface LoggedInOrg {
   emu: EmulatorHandle;
   ws: Workspace;
 }

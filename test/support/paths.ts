@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 /** The built tree the spawned CLI runs from; OKTA_M2M_E2E_ROOT points at another one (bin/ and dist/) when set. */
-export const builtRoot = process.env.OKTA_M2M_E2E_ROOT ?? repoRoot;
+const builtRoot = process.env.OKTA_M2M_E2E_ROOT ?? repoRoot;
 /** bin/okta-m2m.js of the built tree. */
 export const cliPath = join(builtRoot, 'bin', 'okta-m2m.js');
 

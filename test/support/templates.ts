@@ -179,7 +179,7 @@ export async function startScimServer(): Promise<ScimServer> {
   return Object.assign<typeof state, Local>(state, local);
 }
 
-export interface EventInput {
+interface EventInput {
   method?: string;
   path: string;
   query?: string;

@@ -5,17 +5,14 @@ import type { Auth0SetupSpec } from './spec.js';
 /** The plan of `auth0 init` from the desired setup and what exists. Pure. */
 export type Auth0ObjectKind = 'resource server' | 'application' | 'client grant';
 export type Auth0PlanItem = PlanItem<Auth0ObjectKind>;
-export type Auth0Plan = Plan<Auth0ObjectKind> & { warnings: string[] };
+type Auth0Plan = Plan<Auth0ObjectKind> & { warnings: string[] };
 
 /** Scope lists read as Auth0 writes them: space-separated. */
 function words(list: readonly string[]): string {
   return list.join(' ') || '(none)';
 }
 
-export function resourceServerChanges(
-  spec: Auth0SetupSpec,
-  rs: NonNullable<Auth0Observed['resourceServer']>,
-): Change[] {
+function resourceServerChanges(spec: Auth0SetupSpec, rs: NonNullable<Auth0Observed['resourceServer']>): Change[] {
   const changes: Change[] = [];
   if (rs.name !== spec.name) changes.push({ field: 'name', from: rs.name, to: spec.name });
   const have = (rs.scopes ?? []).map((s) => s.value);
@@ -23,7 +20,7 @@ export function resourceServerChanges(
   return changes;
 }
 
-export function clientChanges(spec: Auth0SetupSpec, client: NonNullable<Auth0Observed['client']>): Change[] {
+function clientChanges(spec: Auth0SetupSpec, client: NonNullable<Auth0Observed['client']>): Change[] {
   const changes: Change[] = [];
   if (client.name !== spec.name) changes.push({ field: 'name', from: client.name, to: spec.name });
   if (client.app_type !== 'non_interactive')
@@ -38,7 +35,7 @@ export function clientChanges(spec: Auth0SetupSpec, client: NonNullable<Auth0Obs
   return changes;
 }
 
-export function grantChanges(spec: Auth0SetupSpec, grant: NonNullable<Auth0Observed['grant']>): Change[] {
+function grantChanges(spec: Auth0SetupSpec, grant: NonNullable<Auth0Observed['grant']>): Change[] {
   return sameSet(grant.scope ?? [], spec.scopes)
     ? []
     : [{ field: 'scope', from: words(grant.scope ?? []), to: words(spec.scopes) }];

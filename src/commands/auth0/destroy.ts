@@ -11,7 +11,7 @@ export const command = () =>
     .option('--dry-run', 'list what would be removed and stop')
     .addHelpText('after', examples('okta-m2m auth0 destroy --dry-run', 'okta-m2m auth0 destroy --yes'));
 
-export type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type DestroyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: DestroyOptions): Promise<void> {
   const [{ requireAuth0Profile }, { requireScopes }, setup, { readAuth0State, Auth0StateRecorder }] = await Promise.all(

@@ -28,7 +28,7 @@ ${examples(
 )}`,
     );
 
-export type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type InitOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: InitOptions): Promise<void> {
   const [

@@ -31,7 +31,7 @@ Examples:
 `,
     );
 
-export type LoginOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type LoginOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: LoginOptions): Promise<void> {
   const { normalizeBaseUrl, normalizeDomain, createAuth0Management } = await import('../../auth0/client.js');

@@ -10,7 +10,7 @@ export const command = () =>
     .description('show the Auth0 connection, the scopes granted, and whether what init made still exists')
     .addHelpText('after', examples('okta-m2m auth0 status', 'okta-m2m auth0 status --json'));
 
-export type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, _options: StatusOptions): Promise<void> {
   const [{ missingScopes }, setup, { readAuth0State }, { auth0Find }] = await Promise.all([

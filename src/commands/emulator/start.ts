@@ -50,7 +50,7 @@ export const command = () =>
       ),
     );
 
-export type StartOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type StartOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: StartOptions): Promise<void> {
   const host = options.host;

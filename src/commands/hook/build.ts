@@ -24,7 +24,7 @@ export const command = () =>
       ),
     );
 
-export type BuildOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type BuildOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: BuildOptions, template: string): Promise<void> {
   const built = await buildFor(ctx, template, { outDir: options.outDir, carryClaims: options.carryClaim });

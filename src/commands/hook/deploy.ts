@@ -94,7 +94,7 @@ export const command = () =>
     .option('--dry-run', 'show what would be created or updated, change nothing')
     .addHelpText('after', HELP);
 
-export type DeployOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type DeployOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: DeployOptions, templateName: string): Promise<void> {
   const template = deployTemplate(templateName);

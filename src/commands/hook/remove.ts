@@ -19,7 +19,7 @@ export const command = () =>
       examples('okta-m2m hook remove token-hook', 'okta-m2m hook remove scim-bridge --region eu-west-1 --yes'),
     );
 
-export type RemoveOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type RemoveOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: RemoveOptions, templateName: string): Promise<void> {
   const template = deployTemplate(templateName);

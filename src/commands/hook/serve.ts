@@ -49,7 +49,7 @@ ${examples(
 )}`,
     );
 
-export type ServeOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type ServeOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: ServeOptions, template: string): Promise<void> {
   const envModule = await import('../../lambda/deploy-env.js');

@@ -24,7 +24,7 @@ export async function hookErrors<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export function outDir(ctx: Context, options: { outDir: string }): string {
+function outDir(ctx: Context, options: { outDir: string }): string {
   const dir = options.outDir;
   return isAbsolute(dir) ? dir : resolve(ctx.io.cwd, dir);
 }

@@ -8,7 +8,7 @@ export const command = () =>
     .description('list the profiles')
     .addHelpText('after', examples('okta-m2m profiles list', 'okta-m2m profiles list --json'));
 
-export type ListOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type ListOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, _options: ListOptions): Promise<void> {
   const doc = await ctx.profiles();

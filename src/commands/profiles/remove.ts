@@ -10,7 +10,7 @@ export const command = () =>
     .argument('<name>')
     .addHelpText('after', examples('okta-m2m profiles remove staging'));
 
-export type RemoveOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type RemoveOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, _options: RemoveOptions, name: string): Promise<void> {
   const doc = await ctx.profiles();

@@ -10,9 +10,9 @@ export const command = () =>
     .description("check a profile's credentials, like gh auth status: org, auth mode, key, scopes, role, a token")
     .addHelpText('after', examples('okta-m2m profiles status', 'okta-m2m profiles status --profile ci --json'));
 
-export type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
-export interface ProfileStatus {
+interface ProfileStatus {
   profile: string;
   orgUrl: string | null;
   authMode: string | null;

@@ -16,7 +16,7 @@ export const command = () =>
       ),
     );
 
-export type UseOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type UseOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, _options: UseOptions, name: string): Promise<void> {
   const doc = await ctx.profiles();

@@ -24,7 +24,7 @@ export const command = () =>
       ),
     );
 
-export type RotateKeyOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type RotateKeyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: RotateKeyOptions): Promise<void> {
   if (options.dryRun) return execute(ctx, options);

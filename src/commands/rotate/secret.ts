@@ -35,7 +35,7 @@ export const command = () =>
       ),
     );
 
-export type RotateSecretOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type RotateSecretOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: RotateSecretOptions): Promise<void> {
   if (options.dryRun) return execute(ctx, options);

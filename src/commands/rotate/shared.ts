@@ -17,7 +17,7 @@ export function graceOption(value: string): number {
   );
 }
 
-export interface OktaSetupContext {
+interface OktaSetupContext {
   profile: string;
   setup: OktaState;
 }

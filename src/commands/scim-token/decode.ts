@@ -23,7 +23,7 @@ export const command = () =>
       ),
     );
 
-export type DecodeOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type DecodeOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: DecodeOptions, argument: string | undefined): Promise<void> {
   let input: string;

@@ -46,7 +46,7 @@ ${examples(
 )}`,
     );
 
-export type EncodeOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type EncodeOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: EncodeOptions): Promise<void> {
   const { bridgeUrl, target } = options;

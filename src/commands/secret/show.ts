@@ -24,7 +24,7 @@ export const command = () =>
       ),
     );
 
-export type ShowOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type ShowOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: ShowOptions): Promise<void> {
   const profile = await ctx.profileName();

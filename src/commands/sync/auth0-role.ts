@@ -43,7 +43,7 @@ Examples:
 `,
     );
 
-export type Auth0RoleOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type Auth0RoleOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void> {
   if (options.dryRun) return execute(ctx, options);

@@ -16,7 +16,7 @@ export const command = () =>
       ),
     );
 
-export type DecodeOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type DecodeOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, _options: DecodeOptions, jwt: string | undefined): Promise<void> {
   const { decodeJwt } = await import('../../oauth/jwt.js');

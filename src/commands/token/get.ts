@@ -67,7 +67,7 @@ export const command = () =>
     )
     .addHelpText('after', HELP);
 
-export type GetOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type GetOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: GetOptions): Promise<void> {
   const [{ parseAuthMethod }, { parseProvider }, { oktaDefaults, auth0Defaults, resolveTokenSettings }, discovery] =

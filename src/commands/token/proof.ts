@@ -27,7 +27,7 @@ ${examples(
 )}`,
     );
 
-export type ProofOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type ProofOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: ProofOptions): Promise<void> {
   const htm = options.htm.trim().toUpperCase();

@@ -28,7 +28,7 @@ export const command = () =>
       ),
     );
 
-export type VerifyOptions = ReturnType<ReturnType<typeof command>['opts']>;
+type VerifyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
 export async function run(ctx: Context, options: VerifyOptions, jwt: string | undefined): Promise<void> {
   const { verifyJwt } = await import('../../oauth/jwt.js');

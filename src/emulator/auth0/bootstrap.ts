@@ -7,7 +7,7 @@ import { seededRandom } from '../core/prng.js';
 import { TenantStore, type TenantSnapshot } from './store.js';
 import type { Tenant } from './tenant.js';
 
-export interface TenantSettings {
+interface TenantSettings {
   seed: number;
   issuer: string;
   domain: string;

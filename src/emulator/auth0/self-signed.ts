@@ -62,7 +62,7 @@ function ipBytes(ip: string): Buffer {
   return Buffer.concat(groups.map((g) => Buffer.from([parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff])));
 }
 
-export interface SelfSignedCert {
+interface SelfSignedCert {
   certPem: string;
   keyPem: string;
 }

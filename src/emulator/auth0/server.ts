@@ -8,7 +8,7 @@ import type { Route } from './router.js';
 import { authorizeManagement } from './tokens.js';
 import type { Tenant } from './tenant.js';
 
-export interface Auth0DialectDeps {
+interface Auth0DialectDeps {
   tenant: () => Tenant;
   baseUrl: () => string;
   api: Router<Route>;

@@ -76,7 +76,7 @@ export function tokenHandler(tenant: Tenant) {
   };
 }
 
-export interface Caller {
+interface Caller {
   clientId: string;
   scopes: Set<string>;
 }

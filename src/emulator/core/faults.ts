@@ -5,7 +5,7 @@ import { seededRandom, type Rng } from './prng.js';
  * write is applied, unless `drop-before` / `drop-after` says which.
  */
 export type FaultKind = '429' | '500' | 'drop' | 'drop-before' | 'drop-after';
-export const RANDOM_FAULT_KINDS = ['429', '500', 'drop'] as const;
+const RANDOM_FAULT_KINDS = ['429', '500', 'drop'] as const;
 const ALL_FAULT_KINDS: readonly string[] = ['429', '500', 'drop', 'drop-before', 'drop-after'];
 
 /**
@@ -28,7 +28,7 @@ export interface FaultSettings {
 }
 
 /** How the emulators differ in what they accept and report; everything else is shared. */
-export interface FaultInjectorOptions {
+interface FaultInjectorOptions {
   /** XORed into every seed, for an emulator that also draws other values (ids) from the same seed */
   seedSalt?: number;
   /** throw on a setting out of range, changing nothing, instead of clamping it */
@@ -40,7 +40,7 @@ export interface FaultInjectorOptions {
 export type FaultDecision =
   { kind: 'none' } | { kind: '429' } | { kind: '500' } | { kind: 'drop'; when: 'before' | 'after' };
 
-export function isFaultKind(v: unknown): v is FaultKind {
+function isFaultKind(v: unknown): v is FaultKind {
   return typeof v === 'string' && ALL_FAULT_KINDS.includes(v);
 }
 

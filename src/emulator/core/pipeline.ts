@@ -46,7 +46,7 @@ export interface Dialect {
   requestId?: { header: string; next(): string };
 }
 
-export interface PipelineDeps<Entry extends RequestLogEntry> {
+interface PipelineDeps<Entry extends RequestLogEntry> {
   dialect: Dialect;
   faults: FaultInjector;
   requestLog: RequestLog<Entry>;

@@ -5,7 +5,7 @@ export interface RouteShape {
   path: string;
 }
 
-export type RouteMatch<R> =
+type RouteMatch<R> =
   { kind: 'found'; route: R; params: Record<string, string> } | { kind: 'method-not-allowed' } | { kind: 'not-found' };
 
 interface CompiledRoute<R> {

@@ -6,7 +6,7 @@ import type { ScopeGrant, Stored } from './state.js';
 import { readObjectBody, requireString } from './validation.js';
 
 /** The okta.* scopes the org authorization server can grant to an app (the subset this emulator enforces, plus common ones). */
-export const OKTA_API_SCOPES = new Set(
+const OKTA_API_SCOPES = new Set(
   [
     'apps',
     'authorizationServers',

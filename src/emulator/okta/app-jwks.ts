@@ -15,12 +15,12 @@ import { readObjectBody } from './validation.js';
  */
 
 /** ErrorClientJsonWebKeyTooManyKids: "the maximum number of keys allowed (50)". */
-export const MAX_CLIENT_KEYS = 50;
+const MAX_CLIENT_KEYS = 50;
 /** ErrorClientJsonWebKeyKidLengthTooShort: "RSA key length ... is less than '2,048' bits". */
 const MIN_RSA_BITS = 2048;
 const OKTA_KEY_FIELDS = new Set(['id', 'status', 'created', 'lastUpdated', '_links']);
 
-export type KeyStatus = 'ACTIVE' | 'INACTIVE';
+type KeyStatus = 'ACTIVE' | 'INACTIVE';
 
 function storedKeys(app: Stored): Json[] {
   const keys: unknown = app.settings?.oauthClient?.jwks?.keys;

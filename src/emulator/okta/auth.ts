@@ -6,7 +6,7 @@ import { invalidToken, OktaError } from './errors.js';
 import { jwks } from './keys.js';
 import type { EmulatorState } from './state.js';
 
-export type Principal = { kind: 'api-token' } | { kind: 'oauth'; clientId: string; scopes: Set<string> };
+type Principal = { kind: 'api-token' } | { kind: 'oauth'; clientId: string; scopes: Set<string> };
 
 /** A Bearer token that lacks the scope: Okta answers 403 with an empty body and says why in WWW-Authenticate. */
 export class InsufficientScopeError extends Error {
@@ -27,7 +27,7 @@ export class InsufficientScopeError extends Error {
 }
 
 /** What a DPoP-bound token's proof is checked against: the request it came with. */
-export interface DpopRequest {
+interface DpopRequest {
   proof: string | undefined;
   method: string;
   /** the request URL without query, at each origin the client may have used */

@@ -190,7 +190,7 @@ function listAuthServers(ctx: RequestContext): HandlerResult {
   );
 }
 
-export function deleteAuthServerState(state: EmulatorState, id: string): void {
+function deleteAuthServerState(state: EmulatorState, id: string): void {
   state.authServers.delete(id);
   state.authServerKeys.delete(id);
   state.scopes.delete(id);

@@ -29,12 +29,12 @@ const ROLE_LABELS: Record<string, string> = {
  * admin manages apps (not their scope grants); an API access management admin manages authorization servers and
  * views apps; a read-only admin reads everything but admin roles.
  */
-export interface RolePermissions {
+interface RolePermissions {
   read: readonly string[] | '*';
   manage: readonly string[] | '*';
 }
 
-export const STANDARD_ROLE_PERMISSIONS: Readonly<Record<string, RolePermissions>> = {
+const STANDARD_ROLE_PERMISSIONS: Readonly<Record<string, RolePermissions>> = {
   SUPER_ADMIN: { read: '*', manage: '*' },
   ORG_ADMIN: {
     read: ['apps', 'users', 'groups', 'authorizationServers', 'inlineHooks', 'appGrants'],
@@ -95,7 +95,7 @@ function getClientApp(ctx: RequestContext): Stored {
   return app;
 }
 
-export function renderRole(ctx: RequestContext, clientId: string, role: Stored): Json {
+function renderRole(ctx: RequestContext, clientId: string, role: Stored): Json {
   if (role.type === 'CUSTOM') return renderCustomAssignment(ctx, clientId, role);
   return { ...role, _links: { assignee: link(`${ctx.orgUrl}/oauth2/v1/clients/${clientId}/roles`) } };
 }

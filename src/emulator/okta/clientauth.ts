@@ -7,7 +7,7 @@ import type { RequestContext } from './context.js';
 import { OAuthError } from './errors.js';
 import type { Stored } from './state.js';
 
-export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 const CLOCK_SKEW_SECONDS = 60;
 

@@ -5,7 +5,7 @@ import { RATE_LIMIT_PLANS, type RateLimiter } from './ratelimit.js';
 import type { OktaRequestLogEntry } from './server.js';
 import type { EmulatorState } from './state.js';
 
-export interface ControlDeps {
+interface ControlDeps {
   state: () => EmulatorState;
   orgUrl: () => string;
   faults: FaultInjector;

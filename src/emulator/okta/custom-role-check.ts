@@ -23,7 +23,7 @@ export interface ManagementAccess {
   scope: string;
 }
 
-export type CustomRoleDecision = { allowed: true } | { allowed: false; reason?: string };
+type CustomRoleDecision = { allowed: true } | { allowed: false; reason?: string };
 
 type Target =
   | { family: 'users'; userId?: string }

@@ -13,7 +13,7 @@ import { readObjectBody } from './validation.js';
  */
 
 /** Okta's permissions catalog (developer.okta.com, guides/permissions), the ones a custom role may hold. */
-export const PERMISSIONS = new Set([
+const PERMISSIONS = new Set([
   'okta.agents.manage',
   'okta.agents.read',
   'okta.agents.register',

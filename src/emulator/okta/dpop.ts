@@ -18,7 +18,7 @@ export class DpopReplayGuard {
   }
 }
 
-export interface ProofExpectation {
+interface ProofExpectation {
   htm: string;
   /** the URLs the request may have been addressed to (without query or fragment) */
   htus: string[];

@@ -4,7 +4,7 @@ import { MAX_HOOK_RESPONSE_BYTES } from './hook-limits.js';
 import { isObject, type Json } from '../core/http-io.js';
 import type { EmulatorState, Stored } from './state.js';
 
-export const HOOK_TIMEOUT_MS = 3000;
+const HOOK_TIMEOUT_MS = 3000;
 
 export type HookOutcome =
   | { kind: 'ok'; body: Json }

@@ -24,7 +24,7 @@ function getHook(ctx: RequestContext): Stored {
 }
 
 /** Okta never returns the auth value, and reports the scheme's type and key in lowercase. */
-export function renderHook(ctx: RequestContext, hook: Stored): Json {
+function renderHook(ctx: RequestContext, hook: Stored): Json {
   const base = `${ctx.orgUrl}/api/v1/inlineHooks/${hook.id}`;
   const rendered: Json = structuredClone(hook);
   const scheme = rendered.channel?.config?.authScheme;

@@ -32,7 +32,7 @@ const SPARE_KEYS = 2;
 const spareKeys: Promise<SigningKey>[] = [];
 
 /** Starts making the spare keys, one after another so a start-up is not slowed by all at once. */
-export function refillSpareKeys(): void {
+function refillSpareKeys(): void {
   if (spareKeys.length >= SPARE_KEYS) return;
   const previous = spareKeys.at(-1) ?? Promise.resolve();
   const made = previous.then(generateSigningKey, generateSigningKey);

@@ -1,6 +1,6 @@
 import type { OrderedCollection } from './collection.js';
 
-export interface PageRequest {
+interface PageRequest {
   limit: number;
   after: string | undefined;
 }
@@ -24,7 +24,7 @@ export function linkHeaders(requestUrl: URL, nextAfter: string | undefined): str
   return links;
 }
 
-export interface Page<T> {
+interface Page<T> {
   items: T[];
   links: string[];
 }

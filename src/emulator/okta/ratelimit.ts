@@ -24,7 +24,7 @@ interface Family {
 
 const ID = '[^/]+';
 /** First match wins: specific families before the catch-all of their prefix. */
-export const FAMILIES: readonly Family[] = [
+const FAMILIES: readonly Family[] = [
   {
     name: '/api/v1/apps/{id}',
     methods: ['GET', 'PUT', 'DELETE'],
@@ -91,14 +91,14 @@ export const FAMILIES: readonly Family[] = [
 ];
 
 /** Okta does not rate-limit the key sets or the well-known metadata documents. */
-export function isUnlimitedPath(path: string): boolean {
+function isUnlimitedPath(path: string): boolean {
   return /\/v1\/keys$/.test(path) || path.includes('/.well-known/');
 }
 
 /** Each app (OAuth client id) or API token may use at most this share of a bucket, Okta's default. */
-export const PER_PRINCIPAL_SHARE = 0.5;
+const PER_PRINCIPAL_SHARE = 0.5;
 
-export interface RateDecision {
+interface RateDecision {
   allowed: boolean;
   headers: Record<string, string>;
 }

@@ -1,14 +1,14 @@
 import { validationError } from './errors.js';
 import type { Json } from '../core/http-io.js';
 
-export interface Clause {
+interface Clause {
   field: string;
   op: 'eq' | 'sw' | 'co' | 'pr';
   value: string;
 }
 
 /** Disjunction of conjunctions: `a and b or c` is [[a, b], [c]]. Parentheses are not supported. */
-export type Expression = Clause[][];
+type Expression = Clause[][];
 
 const CLAUSE = /^\s*([A-Za-z0-9_.]+)\s+(eq|sw|co|pr)(?:\s+"((?:[^"\\]|\\.)*)")?\s*$/i;
 

@@ -32,7 +32,7 @@ const SAFE_QUERY_KEYS = new Set([
 ]);
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-export interface OktaDialectDeps {
+interface OktaDialectDeps {
   state: () => EmulatorState;
   orgUrl: () => string;
   adminToken: string;

@@ -5,7 +5,7 @@ import { newSigningKey, type SigningKey } from './keys.js';
  * `status`): the ACTIVE key that signs, the NEXT key published ahead of the next rotation so that resource servers
  * already have it cached, and the EXPIRED key that signed before the last rotation.
  */
-export type ServerKeyStatus = 'ACTIVE' | 'NEXT' | 'EXPIRED';
+type ServerKeyStatus = 'ACTIVE' | 'NEXT' | 'EXPIRED';
 
 export function serverKeyStatus(index: number): ServerKeyStatus {
   return index === 0 ? 'ACTIVE' : index === 1 ? 'NEXT' : 'EXPIRED';

@@ -14,7 +14,7 @@ export interface TokenDraft {
   lifetimeSeconds: number;
 }
 
-export interface TokenHookContext {
+interface TokenHookContext {
   requestId: string;
   /** the full token request URL, query string included */
   requestUrl: string;
@@ -27,7 +27,7 @@ export interface TokenHookContext {
   grantedScopes: { name: string; id: string }[];
 }
 
-export function tokenHookPayload(hc: TokenHookContext, draft: TokenDraft): Json {
+function tokenHookPayload(hc: TokenHookContext, draft: TokenDraft): Json {
   const protocolRequest: Json = {
     grant_type: hc.form.get('grant_type'),
     scope: hc.form.get('scope') ?? hc.grantedScopes.map((s) => s.name).join(' '),
@@ -64,7 +64,7 @@ export function tokenHookPayload(hc: TokenHookContext, draft: TokenDraft): Json 
  * Applies the hook's `com.okta.access.patch` commands. Any invalid operation discards the whole patch
  * (Okta issues the token unmodified); an `error` in the response fails the token request.
  */
-export function applyHookResponse(outcome: HookOutcome, draft: TokenDraft): TokenDraft {
+function applyHookResponse(outcome: HookOutcome, draft: TokenDraft): TokenDraft {
   if (outcome.kind !== 'ok') return draft;
   const body = outcome.body;
   if (body.error !== undefined && body.error !== null) {

@@ -29,12 +29,12 @@ const KNOWN_GRANTS = new Set([
 const NO_STORE = { 'Cache-Control': 'no-cache, no-store', Pragma: 'no-cache' };
 
 /** What the token endpoints need from the running server. */
-export interface TokenEndpointEnv {
+interface TokenEndpointEnv {
   dpopNonce: string;
   dpopReplay: DpopReplayGuard;
 }
 
-export function formOf(ctx: RequestContext): URLSearchParams {
+function formOf(ctx: RequestContext): URLSearchParams {
   const type = String(ctx.headers['content-type'] ?? '')
     .split(';')[0]!
     .trim()

@@ -52,7 +52,7 @@ import { bootstrapLabel, customRoleFor, readsFor } from './scopes.js';
  * custom role over a resource set of what they touch, or a standard role when asked). Each object is found again
  * by the id the profile records, else by its label, so a re-run changes nothing and an interrupted run resumes.
  */
-export interface BootstrapInput {
+interface BootstrapInput {
   profile: string;
   orgUrl: string;
   scopes: string[];
@@ -98,7 +98,7 @@ export async function observeBootstrap(
 }
 
 /** The okta.* grants and admin role of an app (and the custom role and resource set by recorded id or label). */
-export interface AccessInput {
+interface AccessInput {
   label: string;
   orgUrl: string;
   scopes: string[];
@@ -251,7 +251,7 @@ export interface ApplyEvent {
   id?: string | undefined;
 }
 
-export interface BootstrapContext {
+interface BootstrapContext {
   admin: OktaClient;
   secrets: SecretStore;
   /** Records what was made, after each step (an interrupted run finds it again). */
@@ -259,7 +259,7 @@ export interface BootstrapContext {
   report(event: ApplyEvent): void;
 }
 
-export interface BootstrapResult {
+interface BootstrapResult {
   clientId: string;
   keyId: string;
   privateKey: string;
@@ -467,7 +467,7 @@ export async function verifyBootstrap(
   return { reads: done, grantedScopes: input.scopes };
 }
 
-export interface RemoveEvent {
+interface RemoveEvent {
   kind: PlanItem['kind'];
   id: string;
   result: 'deleted' | 'already gone';

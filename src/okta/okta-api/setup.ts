@@ -103,7 +103,7 @@ export function readOktaApiState(raw: unknown): OktaApiState | undefined {
 
 export const accessLabel = (spec: Pick<OktaApiSpec, 'name'>) => `${spec.name} (okta-m2m)`;
 
-export interface OktaApiObserved extends ObservedAccess {
+interface OktaApiObserved extends ObservedAccess {
   app?: OktaApp;
   keyOnApp: boolean;
 }
@@ -179,7 +179,7 @@ export function planOktaApi(
   return planOf(items);
 }
 
-export interface OktaApiApplyContext {
+interface OktaApiApplyContext {
   client: OktaClient;
   secrets: SecretStore;
   profile: string;

@@ -52,7 +52,7 @@ export async function createGroup(client: OktaClient, name: string, description?
   }
 }
 
-export interface GroupMember {
+interface GroupMember {
   id: string;
   login: string;
 }

@@ -78,10 +78,6 @@ export async function findCustomRole(client: OktaClient, label: string): Promise
   return oktaFind('read a custom admin role', () => client.call<CustomRole>('GET', `/api/v1/iam/roles/${enc(label)}`));
 }
 
-export async function getCustomRole(client: OktaClient, id: string): Promise<CustomRole | undefined> {
-  return findCustomRole(client, id);
-}
-
 export async function listRolePermissions(client: OktaClient, roleId: string): Promise<string[]> {
   const page = await oktaCall("list a custom role's permissions", 'GET', () =>
     client.call<{ permissions?: Array<{ label?: string }> }>('GET', `/api/v1/iam/roles/${enc(roleId)}/permissions`),

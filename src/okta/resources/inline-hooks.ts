@@ -27,9 +27,9 @@ export const MARKER_HEADER = { key: 'X-Okta-M2M', value: OWNERSHIP_MARKER } as c
 export function hookIsMarked(hook: Pick<InlineHookInfo, 'headers'>): boolean {
   return hook.headers.some((h) => h.key.toLowerCase() === MARKER_HEADER.key.toLowerCase() && isMarked(h.value));
 }
-export const DEFAULT_AUTH_KEY = 'Authorization';
+const DEFAULT_AUTH_KEY = 'Authorization';
 
-export interface InlineHookSpec {
+interface InlineHookSpec {
   name: string;
   /** The function URL Okta calls. */
   uri: string;
@@ -165,7 +165,7 @@ function hookBody(spec: InlineHookSpec, existing?: InlineHookInfo) {
   };
 }
 
-export interface EnsureResult {
+interface EnsureResult {
   hook: InlineHookInfo;
   action: 'created' | 'updated' | 'unchanged';
   activated: boolean;

@@ -3,13 +3,13 @@ import { isOktaHttpError, mapOktaError, oktaFind } from '../errors.js';
 import { NetworkError } from '../../http/errors.js';
 
 /** Okta users, as much as sync needs: find by login, create (staged or active). */
-export interface OktaUserLite {
+interface OktaUserLite {
   id: string;
   status?: string;
   login: string;
 }
 
-export type OktaProfileInput = Record<string, unknown> & {
+type OktaProfileInput = Record<string, unknown> & {
   login: string;
   email: string;
   firstName: string;
@@ -43,7 +43,7 @@ export async function findUserByLogin(client: OktaClient, login: string): Promis
 }
 
 /** Okta's answer when the login is taken: E0000001 with the cause "login: An object with this field already exists". */
-export function isLoginTaken(error: unknown): boolean {
+function isLoginTaken(error: unknown): boolean {
   if (!isOktaHttpError(error)) return false;
   const causes = (error.errorCauses ?? []).map((c) => c.errorSummary ?? '').join(' ');
   return error.errorCode === 'E0000001' && /login/i.test(causes) && /already exists/i.test(causes);
@@ -58,7 +58,7 @@ export function createOutcomeUnknown(error: unknown): boolean {
 /** Tries of a create whose outcome stays unknown (each one looked up first), before giving up. */
 const CREATE_ATTEMPTS = 4;
 
-export type CreateUserResult = { user: OktaUserLite; created: boolean };
+type CreateUserResult = { user: OktaUserLite; created: boolean };
 
 /**
  * Creates the user, or finds it when it exists already: a create refused because the login is taken, or one whose

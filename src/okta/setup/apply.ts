@@ -61,14 +61,14 @@ import type { JsonWebKeyLike, OktaApp, OktaAuthServer, OktaPolicy, OktaRule, Okt
  * secret or private key goes to the keychain at once, so an interrupted run is completed by the next one (which
  * also finds by name what an interrupted step made), without duplicates.
  */
-export interface ApplyEvent {
+interface ApplyEvent {
   kind: ObjectKind;
   name: string;
   action: 'created' | 'updated' | 'activated' | 'deleted' | 'adopted';
   id?: string;
 }
 
-export interface ApplyContext {
+interface ApplyContext {
   client: OktaClient;
   profile: string;
   secrets: SecretStore;

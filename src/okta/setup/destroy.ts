@@ -15,21 +15,21 @@ import { appIsMarked, isMarked, notMadeByUs, notThisSetup } from './ownership.js
  * Removes what init made, in reverse order (rule, policy, scopes, authorization server, app), and only what the
  * project state records. Something already gone is not an error. Then the state section and the keychain entries.
  */
-export interface DestroyEvent {
+interface DestroyEvent {
   kind: ObjectKind;
   id: string;
   name?: string;
   result: 'deleted' | 'already gone';
 }
 
-export interface DestroyTarget {
+interface DestroyTarget {
   kind: ObjectKind;
   id: string;
   name?: string;
 }
 
 /** What destroy would remove, for the confirmation. */
-export function destroyTargets(state: OktaState): DestroyTarget[] {
+function destroyTargets(state: OktaState): DestroyTarget[] {
   const targets: DestroyTarget[] = [];
   const names = state.spec?.name ? objectNames(state.spec) : undefined;
   if (state.ruleId) targets.push({ kind: 'rule', id: state.ruleId, ...(names ? { name: names.rule } : {}) });
@@ -41,7 +41,7 @@ export function destroyTargets(state: OktaState): DestroyTarget[] {
   return targets;
 }
 
-export interface CheckedTargets {
+interface CheckedTargets {
   /** Verified as this setup's and made by okta-m2m: destroy deletes these. */
   targets: DestroyTarget[];
   /** Adopted (not made by okta-m2m) or inside an adopted server: left in place. */

@@ -29,7 +29,7 @@ export interface Adopted {
   policy?: boolean;
 }
 
-export type OwnedKind = keyof Adopted;
+type OwnedKind = keyof Adopted;
 
 const WHAT: Record<OwnedKind, string> = { app: 'app', authServer: 'authorization server', policy: 'access policy' };
 

@@ -21,7 +21,7 @@ import type { OktaApp, OktaAuthServer, OktaPolicy, OktaRule, OktaScope } from '.
  */
 export type ObjectKind = 'app' | 'credential' | 'authServer' | 'scope' | 'policy' | 'rule' | 'orphan';
 export type PlanItem = ReconcilePlanItem<ObjectKind>;
-export type Plan = ReconcilePlan<ObjectKind>;
+type Plan = ReconcilePlan<ObjectKind>;
 
 // ---- comparison (pure) ----
 

@@ -31,7 +31,7 @@ export interface SetupSpec {
 export const DEFAULT_TOKEN_LIFETIME_MINUTES = 60;
 export const SPEC_FILE = 'okta-m2m.json';
 /** The OIDC scopes every custom authorization server already has. */
-export const SYSTEM_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'device_sso'];
+const SYSTEM_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'device_sso'];
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._:()-]{0,62}[A-Za-z0-9._:()-]$|^[A-Za-z0-9]$/;
 const SCOPE = /^[A-Za-z0-9][A-Za-z0-9:._/@-]{0,254}$/;

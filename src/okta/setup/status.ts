@@ -14,7 +14,7 @@ import type { OktaState } from './state.js';
 import { validateSpec, type SetupSpec } from './spec.js';
 
 /** What init made, whether it still matches the setup it applied, and whether a token can be had from it. */
-export interface ObjectStatus {
+interface ObjectStatus {
   kind: PlanItem['kind'];
   name: string;
   id?: string;

@@ -32,7 +32,7 @@ const KEY_FIELDS = ['client_secret', 'signing_keys', 'encryption_key'];
  * What a caller may see of a client, as Auth0 documents it: name and type with any read scope; the configuration
  * with read:clients; the secret only with read:client_keys.
  */
-export function visibleClient(c: Client, scopes: Set<string> | undefined): Partial<Client> {
+function visibleClient(c: Client, scopes: Set<string> | undefined): Partial<Client> {
   const has = (s: string) => scopes?.has(s) ?? false;
   if (has('read:client_keys')) return c;
   const out: Record<string, unknown> = {};
