@@ -256,6 +256,7 @@ async function ensureApp(
   if (!app?.id) {
     const keyPair = pkj ? await generateClientKeyPair() : undefined;
     if (keyPair) registerSecret(keyPair.privateKeyPem);
+    await ctx.recorder.update({ creatingApp: label });
     const made = await createChecked(
       () =>
         createApp(ctx.client, markedApp(desiredApp(label, spec.authMethod, keyPair?.publicJwk, Boolean(spec.dpop)))),
@@ -275,7 +276,7 @@ async function ensureApp(
       await ctx.secrets.set(secretRefs.clientPrivateKey(ctx.profile, clientId), keyPair.privateKeyPem);
       keyId = keyPair.publicJwk.kid;
     }
-    ctx.recorder.record({ appId: app.id, clientId, authMethod: spec.authMethod, keyId });
+    ctx.recorder.record({ appId: app.id, clientId, authMethod: spec.authMethod, keyId, creatingApp: undefined });
     if (made.adopted) {
       // Made by an earlier attempt whose answer was lost: bring it to the setup, and give it a credential we hold.
       // It carries the marker that attempt sent, or gets it now (as an adopted server and policy get theirs).
@@ -358,10 +359,15 @@ async function updateApp(
     app = { ...app, status: 'ACTIVE' };
     report({ kind: 'app', name: label, action: 'activated', id: appId });
   }
-  const patch: Partial<OktaState> = { appId, clientId, authMethod: spec.authMethod };
+  // A run stopped between creating this app and keeping its secret: that secret reached no one.
+  const stoppedCreate = ctx.recorder.current.creatingApp === label;
+  const patch: Partial<OktaState> = { appId, clientId, authMethod: spec.authMethod, creatingApp: undefined };
   if (keyId) patch.keyId = keyId;
   ctx.recorder.record(patch);
-  if (!pkj && credential === 'missing') await rotateSecret(ctx, app, report);
+  if (!pkj && credential === 'missing') {
+    const kept = await rotateSecret(ctx, app, report);
+    if (stoppedCreate) await retireOtherSecrets(ctx, app, kept);
+  }
   return app;
 }
 

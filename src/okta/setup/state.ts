@@ -30,6 +30,11 @@ export interface OktaState {
   marker?: string;
   /** The app demands DPoP-bound tokens. */
   dpop?: boolean;
+  /**
+   * The label of an app being created, written before the create and cleared once its credential is kept: a run
+   * that finds it set was stopped in between, and the secret Okta made with the app reached no one.
+   */
+  creatingApp?: string;
 }
 
 export function readOktaState(state: ProjectState, profile: string): OktaState | undefined {
@@ -48,6 +53,7 @@ export function readOktaState(state: ProjectState, profile: string): OktaState |
     'keyId',
     'policyId',
     'ruleId',
+    'creatingApp',
   ] as const) {
     const value = raw[key];
     if (typeof value === 'string' && value) (out as unknown as Record<string, string>)[key] = value;
