@@ -45,9 +45,9 @@ if (process.platform !== 'linux') {
 } else {
   const home = mkdtempSync(join(tmpdir(), 'okta-m2m-keyring-'));
   writeUnlockedKeyring(join(home, 'data', 'keyrings'));
-  // The command gets our stderr back as its fd 2 (passed in as fd 3); dbus-run-session's and dbus-daemon's own
-  // stderr (and that of the services it activates) goes through dropDbusNoise.
-  const inner = `exec 2>&3 3>&-; gnome-keyring-daemon --start --components=secrets >/dev/null && exec ${[command, ...args].map(quote).join(' ')}`;
+  // The command gets our stderr back as its fd 2 (passed in as fd 3); dbus-run-session's, dbus-daemon's and the
+  // keyring daemon's own stderr (and that of the services D-Bus activates) goes through dropDbusNoise.
+  const inner = `gnome-keyring-daemon --start --components=secrets >/dev/null && exec 2>&3 3>&- && exec ${[command, ...args].map(quote).join(' ')}`;
   try {
     status = await new Promise((resolve, reject) => {
       const child = spawn('dbus-run-session', ['--', 'sh', '-c', inner], {

@@ -1,4 +1,6 @@
 import type { SecretBackend } from './store.js';
+import { createRequire } from 'node:module';
+import type * as Keyring from '@napi-rs/keyring';
 import { KEYCHAIN_SERVICE } from './refs.js';
 
 /**
@@ -8,7 +10,7 @@ import { KEYCHAIN_SERVICE } from './refs.js';
  */
 export function keychainBackend(service: string = KEYCHAIN_SERVICE): SecretBackend {
   const entry = async (account: string) => {
-    const { AsyncEntry } = await import('@napi-rs/keyring');
+    const { AsyncEntry } = keyringModule();
     return new AsyncEntry(service, account, { linux: { store: 'secret-service' } });
   };
   return {
@@ -22,4 +24,16 @@ export function keychainBackend(service: string = KEYCHAIN_SERVICE): SecretBacke
       return (await entry(account)).deleteCredential();
     },
   };
+}
+
+type KeyringModule = typeof Keyring;
+let keyring: KeyringModule | undefined;
+
+/**
+ * The native library, loaded on first use with require: it is CommonJS, and import() of it went through the ES module
+ * loader's CommonJS translation, three to four times the cost of the load itself (about 15 ms against 4).
+ */
+function keyringModule(): KeyringModule {
+  keyring ??= createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule;
+  return keyring;
 }
