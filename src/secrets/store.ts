@@ -15,6 +15,7 @@ export interface SecretBackend {
  */
 export class SecretStore {
   private readonly probes = new Map<string, Promise<void>>();
+  private readonly reads = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly backend: SecretBackend,
@@ -28,9 +29,21 @@ export class SecretStore {
       registerSecret(fromEnv);
       return fromEnv;
     }
-    const value = await this.guard(ref, () => this.backend.get(ref.account));
+    // Read once a command: each keychain entry costs a connection to the keychain (several ms on Linux).
+    let read = this.reads.get(ref.account);
+    if (!read) {
+      read = this.guard(ref, () => this.backend.get(ref.account));
+      this.reads.set(ref.account, read);
+      read.catch(() => this.reads.delete(ref.account));
+    }
+    const value = await read;
     registerSecret(value);
     return value;
+  }
+
+  /** Forgets what was read, so the next read asks the keychain again (after waiting for another run's lock). */
+  forgetReads(): void {
+    this.reads.clear();
   }
 
   async require(ref: SecretRef, hint?: string): Promise<string> {
@@ -45,11 +58,16 @@ export class SecretStore {
 
   async set(ref: SecretRef, value: string): Promise<void> {
     registerSecret(value);
+    this.reads.delete(ref.account);
     await this.guard(ref, () => this.backend.set(ref.account, value));
+    this.reads.set(ref.account, Promise.resolve(value));
   }
 
   async delete(ref: SecretRef): Promise<boolean> {
-    return this.guard(ref, () => this.backend.delete(ref.account));
+    this.reads.delete(ref.account);
+    const deleted = await this.guard(ref, () => this.backend.delete(ref.account));
+    this.reads.set(ref.account, Promise.resolve(undefined));
+    return deleted;
   }
 
   /**

@@ -64,7 +64,7 @@ export interface CredentialLookup {
   /** The key id (RFC 7638 thumbprint) of the stored private key, if there is one. */
   privateKeyId(clientId: string): Promise<string | undefined>;
   /** The client secrets the keychain holds for the client (the one in use, and a rotation's new and old). */
-  secretValues(clientId: string): Promise<string[]>;
+  secretValues(clientId: string, rotating: boolean): Promise<string[]>;
 }
 
 /** Reads what exists; GETs only. */
@@ -101,7 +101,7 @@ export async function observe(
       ? {
           appId: ids.appId,
           listed: settle(listClientSecrets(client, ids.appId)),
-          values: settle(credentials.secretValues(ids.clientId)),
+          values: settle(credentials.secretValues(ids.clientId, options.secretRotation !== undefined)),
         }
       : undefined;
   const earlyKid = pkj && ids?.clientId ? settle(credentials.privateKeyId(ids.clientId)) : undefined;
@@ -256,7 +256,7 @@ async function secretOrphans(
   if (inFlight && !inFlight.complete) return [];
   const [listed, values] = await Promise.all([
     started ? settled(started.listed) : listClientSecrets(client, appId),
-    started ? settled(started.values) : credentials.secretValues(clientId),
+    started ? settled(started.values) : credentials.secretValues(clientId, rotation !== undefined),
   ]);
   const known = (masked: string | undefined) =>
     typeof masked === 'string' &&

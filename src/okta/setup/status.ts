@@ -52,13 +52,14 @@ export function credentialLookup(secrets: SecretStore, profile: string): Credent
       const key = await secrets.get(secretRefs.clientPrivateKey(profile, clientId));
       return key ? (await publicJwkOf(key)).kid : undefined;
     },
-    async secretValues(clientId) {
+    async secretValues(clientId, rotating) {
       const main = secretRefs.clientSecret(profile, clientId);
-      // The main entry may come from OKTA_M2M_CLIENT_SECRET where no keychain can be reached: a rotation's entries
-      // are then unreadable, and its state (ObserveOptions.secretRotation) keeps its secrets out of the orphans.
+      // A rotation's entries only while one is recorded (each keychain entry costs a connection). The main entry may
+      // come from OKTA_M2M_CLIENT_SECRET where no keychain can be reached: a rotation's entries are then unreadable,
+      // and its state (ObserveOptions.secretRotation) keeps its secrets out of the orphans.
       const values = await Promise.all([
         secrets.get(main),
-        ...[nextRef(main), previousRef(main)].map((ref) => secrets.get(ref).catch(() => undefined)),
+        ...(rotating ? [nextRef(main), previousRef(main)] : []).map((ref) => secrets.get(ref).catch(() => undefined)),
       ]);
       return values.filter((v): v is string => typeof v === 'string' && v !== '');
     },
