@@ -83,7 +83,9 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
   if (!observed.app?.id || observed.credential === 'missing') await preflight(ctx, spec, Boolean(observed.app?.id));
   // The setup goes to the state before the first write, so a bare "init" completes an interrupted run.
   const adopted = Object.keys(observed.adopted).length ? { ...observed.adopted } : undefined;
-  await ctx.recorder.update({ orgUrl, spec, marker: OWNERSHIP_MARKER, adopted });
+  // With it, the label of an app about to be made (see OktaState.creatingApp).
+  const creatingApp = observed.app?.id ? ctx.recorder.current.creatingApp : names.app;
+  await ctx.recorder.update({ orgUrl, spec, marker: OWNERSHIP_MARKER, adopted, creatingApp });
 
   const [appResult, serverResult] = await ctx.recorder.step(() =>
     Promise.allSettled([
@@ -256,7 +258,6 @@ async function ensureApp(
   if (!app?.id) {
     const keyPair = pkj ? await generateClientKeyPair() : undefined;
     if (keyPair) registerSecret(keyPair.privateKeyPem);
-    await ctx.recorder.update({ creatingApp: label });
     const made = await createChecked(
       () =>
         createApp(ctx.client, markedApp(desiredApp(label, spec.authMethod, keyPair?.publicJwk, Boolean(spec.dpop)))),
