@@ -85,11 +85,10 @@ export class Context {
     return this.projectState;
   }
 
-  /** Drops what was read of the profiles, the project state and the keychain, so the next read sees what another run wrote. */
+  /** Drops what was read of the profiles and the project state, so the next read sees what another run wrote. */
   forgetFiles(): void {
     this.profilesDoc = undefined;
     this.projectState = undefined;
-    this.secrets.forgetReads();
   }
 
   /**

@@ -15,7 +15,6 @@ export interface SecretBackend {
  */
 export class SecretStore {
   private readonly probes = new Map<string, Promise<void>>();
-  private readonly reads = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly backend: SecretBackend,
@@ -29,21 +28,9 @@ export class SecretStore {
       registerSecret(fromEnv);
       return fromEnv;
     }
-    // Read once a command: each keychain entry costs a connection to the keychain (several ms on Linux).
-    let read = this.reads.get(ref.account);
-    if (!read) {
-      read = this.guard(ref, () => this.backend.get(ref.account));
-      this.reads.set(ref.account, read);
-      read.catch(() => this.reads.delete(ref.account));
-    }
-    const value = await read;
+    const value = await this.guard(ref, () => this.backend.get(ref.account));
     registerSecret(value);
     return value;
-  }
-
-  /** Forgets what was read, so the next read asks the keychain again (after waiting for another run's lock). */
-  forgetReads(): void {
-    this.reads.clear();
   }
 
   async require(ref: SecretRef, hint?: string): Promise<string> {
@@ -58,16 +45,11 @@ export class SecretStore {
 
   async set(ref: SecretRef, value: string): Promise<void> {
     registerSecret(value);
-    this.reads.delete(ref.account);
     await this.guard(ref, () => this.backend.set(ref.account, value));
-    this.reads.set(ref.account, Promise.resolve(value));
   }
 
   async delete(ref: SecretRef): Promise<boolean> {
-    this.reads.delete(ref.account);
-    const deleted = await this.guard(ref, () => this.backend.delete(ref.account));
-    this.reads.set(ref.account, Promise.resolve(undefined));
-    return deleted;
+    return this.guard(ref, () => this.backend.delete(ref.account));
   }
 
   /**
