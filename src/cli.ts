@@ -39,6 +39,14 @@ function globalOptions() {
 
 type ProgramOptions = ReturnType<ReturnType<typeof globalOptions>['opts']>;
 
+/** The commands `args` name (see selectionOf), read past the global options, and the values of those that take one. */
+export function selectionFor(args: readonly string[]): Selection {
+  const valued = globalOptions()
+    .options.filter((option) => option.required || option.optional)
+    .flatMap((option) => [option.short, option.long].filter((flag): flag is string => flag !== undefined));
+  return selectionOf(args, new Set(valued));
+}
+
 function globalsOf(options: ProgramOptions): GlobalOptions {
   return {
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
@@ -93,7 +101,7 @@ export async function main(
   const json = flagGiven(argv, '--json');
   let usageMessage: string | undefined;
   const usageErrors = json ? (text: string) => (usageMessage ??= text) : undefined;
-  let program = await buildProgram(io, factories, usageErrors, selectionOf(argv.slice(2)));
+  let program = await buildProgram(io, factories, usageErrors, selectionFor(argv.slice(2)));
   try {
     try {
       await program.parseAsync([...argv]);

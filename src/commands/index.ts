@@ -120,14 +120,11 @@ export interface Selection {
   all?: boolean;
 }
 
-/** Global options that take a value: the word after them is not a command. */
-const VALUED_GLOBALS = new Set(['-p', '--profile', '--timeout']);
-
 /**
  * Reads from the arguments which command they name, the way commander will: global options (and the value of those
  * that take one) come before the command's name. Anything it can't read surely (combined short flags) selects all.
  */
-export function selectionOf(args: readonly string[]): Selection {
+export function selectionOf(args: readonly string[], valuedGlobals: ReadonlySet<string>): Selection {
   const words: string[] = [];
   for (let i = 0; i < args.length && words.length < 3; i++) {
     const arg = args[i]!;
@@ -135,7 +132,7 @@ export function selectionOf(args: readonly string[]): Selection {
     if (arg.startsWith('-')) {
       if (words.length > 0) break;
       if (/^-[a-zA-Z]{2,}$/.test(arg)) return { all: true };
-      if (VALUED_GLOBALS.has(arg)) i++;
+      if (valuedGlobals.has(arg)) i++;
       continue;
     }
     words.push(arg);

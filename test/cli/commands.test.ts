@@ -3,8 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli.js';
-import { NotLoaded, selectionOf } from '../../src/commands/index.js';
+import { buildProgram, selectionFor } from '../../src/cli.js';
+import { NotLoaded } from '../../src/commands/index.js';
 import { repoRoot } from '../support/index.js';
 import { runCliInProcess } from '../support/index.js';
 
@@ -134,7 +134,7 @@ describe('which commands a command line loads', () => {
     // Combined short flags may hide a value ("-yp prod"): read as needing everything, not guessed.
     [['-yp', 'prod', 'token', 'get'], { all: true }],
   ])('%j selects %j', (args, selection) => {
-    expect(selectionOf(args)).toEqual(selection);
+    expect(selectionFor(args)).toEqual(selection);
   });
 
   it('a command left unloaded says so when reached, for main to parse again with every command', async () => {
