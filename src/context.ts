@@ -97,7 +97,6 @@ export class Context {
    * --debug).
    */
   httpOptions(): Pick<HttpOptions, 'timeoutMs' | 'onRetry'> {
-    compileFetchParserOnce();
     return { timeoutMs: this.globals.timeoutMs, onRetry: (event) => this.ui.retryWait(event) };
   }
 
@@ -123,17 +122,4 @@ export class Context {
   aws(region: string | undefined): Promise<AwsClients> {
     return this.factories.aws(region, this.globals.timeoutMs);
   }
-}
-
-let fetchParserSettled = false;
-
-/**
- * fetch parses HTTP with WebAssembly (undici's llhttp), which V8 would also recompile with its optimising tier in the
- * background: about 25 MB and a core's work that a command making a few requests never gets back (bench/results.md).
- * Set before the command's first request compiles it; a process-wide V8 flag, so the CLI's to set, not the HTTP core's.
- */
-function compileFetchParserOnce(): void {
-  if (fetchParserSettled) return;
-  fetchParserSettled = true;
-  process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
 }

@@ -8,7 +8,14 @@ import {
   pathOf,
   type NetworkFailure,
 } from './errors.js';
-import { proxyFetch } from './proxy.js';
+import {
+  fetchTransport,
+  nodeTransport,
+  type FetchLike,
+  type HeaderReader,
+  type Transport,
+  type TransportResponse,
+} from './transport.js';
 import {
   DEFAULT_RETRY_POLICY,
   backoffMs,
@@ -25,9 +32,10 @@ import { RatePacer } from './pacing.js';
  * through `HttpClient.request`. It adds what every call needs: a time limit per request, a byte cap on the body
  * (enforced while it streams in), the retries of ./retry.ts, request ids on errors, and the registration of every
  * credential it carries with the redactor, so no output path can show one. Bodies are read whole (capped) before
- * the response is returned: callers get bytes, not streams.
+ * the response is returned: callers get bytes, not streams. Redirects are never followed: credentials are never
+ * sent on to where one points.
  */
-export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+export type { FetchLike, HeaderReader };
 
 export interface Clock {
   now(): number;
@@ -52,7 +60,7 @@ export interface HttpOptions {
   retry?: Partial<RetryPolicy> | undefined;
   onRetry?: ((event: RetryEvent) => void) | undefined;
   clock?: Partial<Clock> | undefined;
-  /** In place of the global fetch (and of the proxy's). */
+  /** In place of node:http and the proxy (./transport.ts). */
   fetch?: FetchLike | undefined;
   /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read (default process.env). */
   env?: NodeJS.ProcessEnv | undefined;
@@ -73,8 +81,6 @@ interface HttpRequest {
   idempotent?: boolean | undefined;
   timeoutMs?: number | undefined;
   maxBytes?: number | undefined;
-  /** Default manual: credentials are never sent on to where a redirect points. */
-  redirect?: 'manual' | 'follow' | 'error' | undefined;
   signal?: AbortSignal | undefined;
   /** What the request is for, in network error messages: "Cannot reach {host} for {what}". */
   what?: string | undefined;
@@ -88,7 +94,7 @@ interface HttpRequest {
 export interface HttpResponse {
   status: number;
   ok: boolean;
-  headers: Headers;
+  headers: HeaderReader;
   url: string;
   method: string;
   requestId: string | undefined;
@@ -99,7 +105,7 @@ export interface HttpResponse {
 }
 
 /** The request id a server gives for support: Okta's X-Okta-Request-Id, Auth0's (and others') X-Request-Id. */
-export function requestIdOf(headers: Headers): string | undefined {
+export function requestIdOf(headers: HeaderReader): string | undefined {
   return (
     headers.get('x-okta-request-id') ?? headers.get('x-auth0-requestid') ?? headers.get('x-request-id') ?? undefined
   );
@@ -109,7 +115,7 @@ export class HttpClient {
   private readonly clock: Clock;
   private readonly policy: RetryPolicy;
   private readonly pacer: RatePacer | undefined;
-  private transport: Promise<FetchLike> | undefined;
+  private transport: Transport | undefined;
 
   constructor(readonly options: HttpOptions = {}) {
     this.clock = { ...systemClock, ...options.clock };
@@ -219,10 +225,8 @@ export class HttpClient {
         headers,
         ...(body !== undefined && body !== null ? { body } : {}),
         ...(init.signal ? { signal: init.signal } : {}),
-        ...(init.redirect ? { redirect: init.redirect } : {}),
       });
-      const empty = [101, 204, 205, 304].includes(response.status);
-      return new Response(empty ? null : response.bytes, { status: response.status, headers: response.headers });
+      return asFetchResponse(response);
     };
     return adapted;
   }
@@ -232,10 +236,10 @@ export class HttpClient {
     await this.clock.sleep(event.delayMs);
   }
 
-  private fetchFn(): Promise<FetchLike> {
+  private transportFn(): Transport {
     this.transport ??= this.options.fetch
-      ? Promise.resolve(this.options.fetch)
-      : proxyFetch(this.options.env ?? process.env).then((proxied) => proxied ?? ((input, init) => fetch(input, init)));
+      ? fetchTransport(this.options.fetch)
+      : nodeTransport(this.options.env ?? process.env);
     return this.transport;
   }
 
@@ -252,11 +256,15 @@ export class HttpClient {
       headers['content-type'] ??= 'application/json';
     }
     registerCredentials(headers, body);
+    // What fetch would have sent: a form body says so, any answer is accepted.
+    if (body instanceof URLSearchParams) headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
+    else if (typeof body === 'string') headers['content-type'] ??= 'text/plain;charset=UTF-8';
+    headers.accept ??= '*/*';
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    const fetchFn = await this.fetchFn();
+    const transport = this.transportFn();
     const what = request.what ?? `${method} ${pathOf(request.url)}`;
     // A failure before or while the body is read: a typed network error that says whether the timeout struck.
     const failed = (error: unknown) =>
@@ -268,14 +276,13 @@ export class HttpClient {
         timedOut: timeout.aborted,
         callerAborted: Boolean(request.signal?.aborted),
       });
-    let response: Response;
+    let response: TransportResponse;
     try {
-      response = await fetchFn(request.url, {
+      response = await transport(request.url, {
         method,
         headers,
-        redirect: request.redirect ?? 'manual',
         signal,
-        ...(body !== undefined ? { body: body as NonNullable<RequestInit['body']> } : {}),
+        ...(body !== undefined ? { body: body instanceof URLSearchParams ? body.toString() : body } : {}),
       });
     } catch (error) {
       throw failed(error);
@@ -322,7 +329,7 @@ function registerCredentials(headers: Record<string, string>, body: RequestBody 
   }
 }
 
-async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+async function readCapped(response: TransportResponse, maxBytes: number, url: string): Promise<Uint8Array> {
   const tooLarge = () =>
     new ResponseTooLargeError(
       `The answer from ${hostOf(url)} to ${pathOf(url)} is larger than ${maxBytes} bytes; okta-m2m stopped reading it.`,
@@ -337,22 +344,18 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
     );
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
+    response.discard();
     throw tooLarge();
   }
-  if (!response.body) return new Uint8Array(0);
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
+  for await (const chunk of response.body) {
+    total += chunk.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      response.discard();
       throw tooLarge();
     }
-    chunks.push(value);
+    chunks.push(chunk);
   }
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const bytes = new Uint8Array(total);
@@ -364,12 +367,12 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
   return bytes;
 }
 
-function bufferedResponse(response: Response, bytes: Uint8Array, method: string, url: string): HttpResponse {
+function bufferedResponse(response: TransportResponse, bytes: Uint8Array, method: string, url: string): HttpResponse {
   let text: string | undefined;
   const readText = () => (text ??= new TextDecoder().decode(bytes));
   return {
     status: response.status,
-    ok: response.ok,
+    ok: response.status >= 200 && response.status < 300,
     headers: response.headers,
     url,
     method,
@@ -386,6 +389,15 @@ function bufferedResponse(response: Response, bytes: Uint8Array, method: string,
       }
     },
   };
+}
+
+/** A buffered response as a fetch Response, for code that takes one (an SDK's fetch, the OAuth helpers). */
+export function asFetchResponse(response: HttpResponse): Response {
+  const empty = [101, 204, 205, 304].includes(response.status);
+  return new Response(empty ? null : response.bytes, {
+    status: response.status,
+    headers: [...response.headers.entries()],
+  });
 }
 
 /** An error status as a typed error (summary from the body: Okta's, OAuth's or Auth0's shape). */

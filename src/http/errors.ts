@@ -1,4 +1,5 @@
 import { RemoteError, type CliErrorOptions } from '../errors.js';
+import type { HeaderReader } from './transport.js';
 
 /**
  * The HTTP core's typed errors. Each carries what --debug shows (the request id a server gave) and never a
@@ -81,7 +82,7 @@ export class HttpStatusError extends RemoteError {
   readonly errorCode: string | undefined;
   readonly errorSummary: string | undefined;
   readonly errorCauses: Array<{ errorSummary?: string }>;
-  readonly headers: Headers;
+  readonly headers: HeaderReader;
   /** The parsed JSON body, when it was JSON. */
   readonly body: unknown;
 
@@ -91,7 +92,7 @@ export class HttpStatusError extends RemoteError {
       status: number;
       method: string;
       url: string;
-      headers: Headers;
+      headers: HeaderReader;
       body: unknown;
       requestId?: string | undefined;
     },

@@ -1,4 +1,5 @@
 import { rateLimitJitterMs, rateLimitWaitMs } from './retry.js';
+import type { HeaderReader } from './transport.js';
 
 /**
  * Proactive pacing by the servers' rate limit headers (Okta's X-Rate-Limit-Limit/-Remaining/-Reset, Auth0's
@@ -59,7 +60,7 @@ export class RatePacer {
   }
 
   /** What an answer says about its bucket. */
-  observe(url: string, status: number, headers: Headers, nowMs: number): void {
+  observe(url: string, status: number, headers: HeaderReader, nowMs: number): void {
     const limit = numberHeader(headers, 'limit');
     const remaining = numberHeader(headers, 'remaining');
     const wait = rateLimitWaitMs(headers, nowMs);
@@ -81,7 +82,7 @@ export class RatePacer {
   }
 }
 
-function numberHeader(headers: Headers, name: 'limit' | 'remaining'): number | undefined {
+function numberHeader(headers: HeaderReader, name: 'limit' | 'remaining'): number | undefined {
   const value = (headers.get(`x-rate-limit-${name}`) ?? headers.get(`x-ratelimit-${name}`))?.trim();
   return value && /^\d+$/.test(value) ? Number(value) : undefined;
 }

@@ -1,10 +1,9 @@
-import type { FetchLike } from './client.js';
+import type { Agent } from 'node:http';
 
 /**
- * HTTPS_PROXY / HTTP_PROXY / NO_PROXY: the one rule for which requests go through a proxy (our HTTP core through
- * undici's ProxyAgent, the AWS SDK through src/lambda/aws-clients.ts). The lowercase variable wins, as with curl
- * and undici; an https URL falls back to HTTP_PROXY. The agent is loaded only when a proxy is set: most runs never
- * pay for it.
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY: the one rule for which requests go through a proxy (our HTTP core and the AWS
+ * SDK, src/lambda/aws-clients.ts, both tunnel through https-proxy-agent). The lowercase variable wins, as with curl
+ * and undici; an https URL falls back to HTTP_PROXY.
  */
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
@@ -45,18 +44,21 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
   return url.protocol === 'http:' ? httpProxy : undefined;
 }
 
-export async function proxyFetch(env: NodeJS.ProcessEnv): Promise<FetchLike | undefined> {
+const agents = new Map<string, Agent>();
+
+/**
+ * The agent that tunnels a request to this URL (CONNECT) through its proxy, or undefined for a direct connection.
+ * https-proxy-agent is loaded only when a proxy is set: most runs never pay for it. One agent per proxy.
+ */
+export async function proxyAgentFor(url: URL, env: NodeJS.ProcessEnv): Promise<Agent | undefined> {
   if (!proxyConfigured(env)) return undefined;
-  const undici = await import('undici');
-  const agents = new Map<string, InstanceType<typeof undici.ProxyAgent>>();
-  const agentFor = (proxy: string) => {
-    let agent = agents.get(proxy);
-    if (!agent) agents.set(proxy, (agent = new undici.ProxyAgent(proxy)));
-    return agent;
-  };
-  return (input: string | URL, init?: RequestInit) => {
-    const proxy = proxyFor(new URL(input), env);
-    // undici's own fetch either way, so the agent and the fetch are the same version.
-    return undici.fetch(input, { ...(init as object), ...(proxy ? { dispatcher: agentFor(proxy) } : {}) });
-  };
+  const proxy = proxyFor(url, env);
+  if (!proxy) return undefined;
+  let agent = agents.get(proxy);
+  if (!agent) {
+    const { HttpsProxyAgent } = await import('https-proxy-agent');
+    agent = agents.get(proxy) ?? new HttpsProxyAgent(proxy, { keepAlive: true });
+    agents.set(proxy, agent);
+  }
+  return agent;
 }

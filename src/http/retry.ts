@@ -1,3 +1,5 @@
+import type { HeaderReader } from './transport.js';
+
 /**
  * When the HTTP core tries a request again, and how long it waits first.
  *
@@ -73,7 +75,7 @@ const JITTER_SPREAD_MS = 200;
  * "now". Retry-After is seconds or an HTTP date.
  */
 export function rateLimitDelayMs(
-  headers: Headers,
+  headers: HeaderReader,
   nowMs: number,
   random: () => number = Math.random,
 ): number | undefined {
@@ -86,7 +88,7 @@ export function rateLimitJitterMs(random: () => number): number {
 }
 
 /** The wait the server asks for, without jitter. */
-export function rateLimitWaitMs(headers: Headers, nowMs: number): number | undefined {
+export function rateLimitWaitMs(headers: HeaderReader, nowMs: number): number | undefined {
   const reset = (headers.get('x-rate-limit-reset') ?? headers.get('x-ratelimit-reset'))?.trim();
   if (reset && /^\d+$/.test(reset)) {
     let now = nowMs;

@@ -1,4 +1,4 @@
-import { DEFAULT_TIMEOUT_MS, HttpClient, requestIdOf as requestIdOfHeaders } from '../http/client.js';
+import { DEFAULT_TIMEOUT_MS, HttpClient, asFetchResponse, requestIdOf as requestIdOfHeaders } from '../http/client.js';
 
 export type FetchLike = typeof fetch;
 
@@ -24,14 +24,12 @@ export async function send(
     method: init.method ?? 'GET',
     headers: Object.fromEntries(new Headers(init.headers).entries()),
     ...(typeof body === 'string' || body instanceof URLSearchParams ? { body } : {}),
-    redirect: init.redirect ?? 'manual',
     ...(init.signal ? { signal: init.signal } : {}),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxBytes: MAX_BODY_BYTES,
     what: options.what,
   });
-  const empty = [101, 204, 205, 304].includes(response.status);
-  return new Response(empty ? null : response.bytes, { status: response.status, headers: response.headers });
+  return asFetchResponse(response);
 }
 
 /** Discovery and JWKS reads are tried once, as before the HTTP core (their callers decide what a failure means). */

@@ -311,7 +311,7 @@ describe('credentials and request ids', () => {
 });
 
 describe('proxy', () => {
-  it('HTTP_PROXY sends requests through the proxy (undici ProxyAgent); NO_PROXY or no proxy: direct', async () => {
+  it('HTTP_PROXY sends requests through the proxy (a CONNECT tunnel); NO_PROXY or no proxy: direct', async () => {
     const backend = await startScriptedServer(
       (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('through the tunnel'),
     );
@@ -348,6 +348,59 @@ describe('proxy', () => {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
       await backend.close();
+    }
+  });
+});
+
+describe('kept-alive connections', () => {
+  // A server that resets a connection when a second request arrives on it: what a client sees when it reuses a
+  // connection the server closed while it sat idle (Node's http docs, request.reusedSocket).
+  async function resettingServer(keepAliveTimeoutMs: number) {
+    const served = new Map<Socket, number>();
+    const server = createServer((req, res) => {
+      const count = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, count);
+      if (count > 1) return void req.socket.resetAndDestroy();
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('fresh');
+    });
+    server.keepAliveTimeout = keepAliveTimeoutMs;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`,
+      served,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+  const noRetries = { retry: { maxRetries: 0, maxRefusedRetries: 0 } };
+
+  it('a connection idle past what the server keeps one (its Keep-Alive hint less a second) is not reused', async () => {
+    const server = await resettingServer(2000); // Keep-Alive: timeout=2
+    try {
+      const { http } = core(noRetries);
+      expect((await http.request({ url: server.url })).text()).toBe('fresh');
+      // The event loop is blocked past that second, so no timer has closed the idle connection: only its age tells.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1100);
+      expect((await http.request({ url: server.url })).text()).toBe('fresh');
+      expect([...server.served.values()]).toEqual([1, 1]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("within that time it is reused, and a reset there is the caller's to retry (a POST is never sent twice)", async () => {
+    const server = await resettingServer(5000);
+    try {
+      const { http } = core(noRetries);
+      expect((await http.request({ url: server.url })).text()).toBe('fresh');
+      await expect(http.request({ url: server.url, method: 'POST', body: 'once' })).rejects.toMatchObject({
+        failure: 'reset',
+      });
+      expect([...server.served.values()]).toEqual([2]);
+    } finally {
+      await server.close();
     }
   });
 });
