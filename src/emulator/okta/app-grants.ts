@@ -4,6 +4,7 @@ import { json, noContent, type HandlerResult, type Json } from '../core/http-io.
 import { newId, oktaTimestamp } from './ids.js';
 import type { ScopeGrant, Stored } from './state.js';
 import { readObjectBody, requireString } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 /** The okta.* scopes the org authorization server can grant to an app (the subset this emulator enforces, plus common ones). */
 const OKTA_API_SCOPES = new Set(
@@ -100,29 +101,23 @@ function deleteGrant(ctx: RequestContext): HandlerResult {
   return noContent();
 }
 
-const G = '/api/v1/apps/:appId/grants';
-export const appGrantRoutes: Route[] = [
+export const appGrantRoutes: Route[] = collectionRoutes(
+  { read: 'okta.appGrants.read', manage: 'okta.appGrants.manage' },
+  '/api/v1/apps/:appId/grants',
+  'grantId',
   {
-    method: 'GET',
-    path: G,
-    scope: 'okta.appGrants.read',
-    handler: (ctx) => {
+    list: (ctx) => {
       const app = getApp(ctx);
       return json(
         200,
         (ctx.state.appGrants.get(app.id) ?? []).map((g) => renderGrant(ctx, app, g)),
       );
     },
-  },
-  { method: 'POST', path: G, scope: 'okta.appGrants.manage', handler: createGrant },
-  {
-    method: 'GET',
-    path: `${G}/:grantId`,
-    scope: 'okta.appGrants.read',
-    handler: (ctx) => {
+    create: createGrant,
+    get: (ctx) => {
       const { app, grant } = getGrant(ctx);
       return json(200, renderGrant(ctx, app, grant));
     },
+    delete: deleteGrant,
   },
-  { method: 'DELETE', path: `${G}/:grantId`, scope: 'okta.appGrants.manage', handler: deleteGrant },
-];
+);

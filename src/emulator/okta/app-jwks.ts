@@ -6,6 +6,7 @@ import { notFound, validationError } from './errors.js';
 import { oktaTimestamp, randomAlphanumeric } from './ids.js';
 import type { Stored } from './state.js';
 import { readObjectBody } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 /**
  * An app's JSON Web Keys (`settings.oauthClient.jwks.keys`) and the app JWKS API
@@ -207,39 +208,23 @@ function setKeyStatus(status: KeyStatus) {
   };
 }
 
-const J = '/api/v1/apps/:appId/credentials/jwks';
-export const appJwksRoutes: Route[] = [
+export const appJwksRoutes: Route[] = collectionRoutes(
+  { read: 'okta.apps.read', manage: 'okta.apps.manage' },
+  '/api/v1/apps/:appId/credentials/jwks',
+  'keyId',
   {
-    method: 'GET',
-    path: J,
-    scope: 'okta.apps.read',
-    handler: (ctx) =>
+    list: (ctx) =>
       json(
         200,
         storedKeys(getApp(ctx)).map((k) => renderKey(ctx, ctx.params.appId!, k)),
       ),
-  },
-  { method: 'POST', path: J, scope: 'okta.apps.manage', handler: addKey },
-  {
-    method: 'GET',
-    path: `${J}/:keyId`,
-    scope: 'okta.apps.read',
-    handler: (ctx) => {
+    create: addKey,
+    get: (ctx) => {
       const { app, key } = getKey(ctx);
       return json(200, renderKey(ctx, app.id, key));
     },
+    delete: deleteKey,
+    activate: setKeyStatus('ACTIVE'),
+    deactivate: setKeyStatus('INACTIVE'),
   },
-  { method: 'DELETE', path: `${J}/:keyId`, scope: 'okta.apps.manage', handler: deleteKey },
-  {
-    method: 'POST',
-    path: `${J}/:keyId/lifecycle/activate`,
-    scope: 'okta.apps.manage',
-    handler: setKeyStatus('ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: `${J}/:keyId/lifecycle/deactivate`,
-    scope: 'okta.apps.manage',
-    handler: setKeyStatus('INACTIVE'),
-  },
-];
+);

@@ -7,6 +7,7 @@ import { RESERVED_CLAIMS } from './reserved-claims.js';
 import { newServerKeys, rotatedServerKeys, serverKeyStatus } from './signing-key-rotation.js';
 import { childCollection, type EmulatorState, type Stored } from './state.js';
 import { readObjectBody, requireString, requireStringArray } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 const SYSTEM_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'device_sso'];
 const KEY_ROTATION_DAYS = 90;
@@ -399,78 +400,51 @@ function deleteClaim(ctx: RequestContext): HandlerResult {
 }
 
 const AS = '/api/v1/authorizationServers';
-const READ = 'okta.authorizationServers.read';
-const MANAGE = 'okta.authorizationServers.manage';
-
+const SCOPES = { read: 'okta.authorizationServers.read', manage: 'okta.authorizationServers.manage' };
 export const authServerRoutes: Route[] = [
-  { method: 'POST', path: AS, scope: MANAGE, handler: createAuthServer },
-  { method: 'GET', path: AS, scope: READ, handler: listAuthServers },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId`,
-    scope: READ,
-    handler: (ctx) => json(200, renderAuthServer(ctx, getAuthServer(ctx))),
-  },
-  { method: 'PUT', path: `${AS}/:authServerId`, scope: MANAGE, handler: replaceAuthServer },
-  { method: 'DELETE', path: `${AS}/:authServerId`, scope: MANAGE, handler: deleteAuthServer },
-  {
-    method: 'POST',
-    path: `${AS}/:authServerId/lifecycle/activate`,
-    scope: MANAGE,
-    handler: setAuthServerStatus('ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: `${AS}/:authServerId/lifecycle/deactivate`,
-    scope: MANAGE,
-    handler: setAuthServerStatus('INACTIVE'),
-  },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId/credentials/keys`,
-    scope: READ,
-    handler: (ctx) => json(200, renderKeys(ctx, getAuthServer(ctx).id)),
-  },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId/credentials/keys/:keyId`,
-    scope: READ,
-    handler: (ctx) => {
-      const key = renderKeys(ctx, getAuthServer(ctx).id).find((k) => k.kid === ctx.params.keyId);
-      if (!key) throw notFound(`${ctx.params.keyId} (JsonWebKey)`);
-      return json(200, key);
+  ...collectionRoutes(
+    SCOPES,
+    AS,
+    'authServerId',
+    {
+      list: listAuthServers,
+      create: createAuthServer,
+      get: (ctx) => json(200, renderAuthServer(ctx, getAuthServer(ctx))),
+      replace: replaceAuthServer,
+      delete: deleteAuthServer,
+      activate: setAuthServerStatus('ACTIVE'),
+      deactivate: setAuthServerStatus('INACTIVE'),
     },
-  },
-  { method: 'POST', path: `${AS}/:authServerId/credentials/lifecycle/keyRotate`, scope: MANAGE, handler: rotateKey },
-  { method: 'GET', path: `${AS}/:authServerId/scopes`, scope: READ, handler: listScopes },
-  { method: 'POST', path: `${AS}/:authServerId/scopes`, scope: MANAGE, handler: createScope },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId/scopes/:scopeId`,
-    scope: READ,
-    handler: (ctx) => json(200, renderScope(ctx, ctx.params.authServerId!, getScope(ctx))),
-  },
-  { method: 'PUT', path: `${AS}/:authServerId/scopes/:scopeId`, scope: MANAGE, handler: replaceScope },
-  { method: 'DELETE', path: `${AS}/:authServerId/scopes/:scopeId`, scope: MANAGE, handler: deleteScope },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId/claims`,
-    scope: READ,
-    handler: (ctx) =>
+    {
+      '/credentials/keys': { GET: (ctx) => json(200, renderKeys(ctx, getAuthServer(ctx).id)) },
+      '/credentials/keys/:keyId': {
+        GET: (ctx) => {
+          const key = renderKeys(ctx, getAuthServer(ctx).id).find((k) => k.kid === ctx.params.keyId);
+          if (!key) throw notFound(`${ctx.params.keyId} (JsonWebKey)`);
+          return json(200, key);
+        },
+      },
+      '/credentials/lifecycle/keyRotate': { POST: rotateKey },
+    },
+  ),
+  ...collectionRoutes(SCOPES, `${AS}/:authServerId/scopes`, 'scopeId', {
+    list: listScopes,
+    create: createScope,
+    get: (ctx) => json(200, renderScope(ctx, ctx.params.authServerId!, getScope(ctx))),
+    replace: replaceScope,
+    delete: deleteScope,
+  }),
+  ...collectionRoutes(SCOPES, `${AS}/:authServerId/claims`, 'claimId', {
+    list: (ctx) =>
       json(
         200,
         childCollection(ctx.state.claims, getAuthServer(ctx).id)
           .values()
           .map((c) => renderClaim(ctx, ctx.params.authServerId!, c)),
       ),
-  },
-  { method: 'POST', path: `${AS}/:authServerId/claims`, scope: MANAGE, handler: createClaim },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId/claims/:claimId`,
-    scope: READ,
-    handler: (ctx) => json(200, renderClaim(ctx, ctx.params.authServerId!, getClaim(ctx))),
-  },
-  { method: 'PUT', path: `${AS}/:authServerId/claims/:claimId`, scope: MANAGE, handler: replaceClaim },
-  { method: 'DELETE', path: `${AS}/:authServerId/claims/:claimId`, scope: MANAGE, handler: deleteClaim },
+    create: createClaim,
+    get: (ctx) => json(200, renderClaim(ctx, ctx.params.authServerId!, getClaim(ctx))),
+    replace: replaceClaim,
+    delete: deleteClaim,
+  }),
 ];

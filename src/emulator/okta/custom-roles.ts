@@ -5,6 +5,7 @@ import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } 
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
 import { readObjectBody } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 /**
  * Custom admin roles: `/api/v1/iam/roles` (listRoles, createRole, getRole, replaceRole, deleteRole) and their
@@ -209,51 +210,32 @@ function deletePermission(ctx: RequestContext): HandlerResult {
 }
 
 const R = '/api/v1/iam/roles';
-export const customRoleRoutes: Route[] = [
-  { method: 'GET', path: R, scope: 'okta.roles.read', handler: listRoles },
-  { method: 'POST', path: R, scope: 'okta.roles.manage', handler: createRole },
+export const customRoleRoutes: Route[] = collectionRoutes(
+  { read: 'okta.roles.read', manage: 'okta.roles.manage' },
+  R,
+  'roleIdOrLabel',
   {
-    method: 'GET',
-    path: `${R}/:roleIdOrLabel`,
-    scope: 'okta.roles.read',
-    handler: (ctx) => json(200, renderRole(ctx, getRole(ctx))),
+    list: listRoles,
+    create: createRole,
+    get: (ctx) => json(200, renderRole(ctx, getRole(ctx))),
+    replace: replaceRole,
+    delete: deleteRole,
   },
-  { method: 'PUT', path: `${R}/:roleIdOrLabel`, scope: 'okta.roles.manage', handler: replaceRole },
-  { method: 'DELETE', path: `${R}/:roleIdOrLabel`, scope: 'okta.roles.manage', handler: deleteRole },
   {
-    method: 'GET',
-    path: `${R}/:roleIdOrLabel/permissions`,
-    scope: 'okta.roles.read',
-    handler: (ctx) => {
-      const role = getRole(ctx);
-      return json(200, { permissions: (role.permissions as Json[]).map((p) => renderPermission(ctx, role, p)) });
+    '/permissions': {
+      GET: (ctx) => {
+        const role = getRole(ctx);
+        return json(200, { permissions: (role.permissions as Json[]).map((p) => renderPermission(ctx, role, p)) });
+      },
+    },
+    '/permissions/:permissionType': {
+      GET: (ctx) => {
+        const { role, permission } = getPermission(ctx);
+        return json(200, renderPermission(ctx, role, permission));
+      },
+      POST: createPermission,
+      PUT: replacePermission,
+      DELETE: deletePermission,
     },
   },
-  {
-    method: 'GET',
-    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
-    scope: 'okta.roles.read',
-    handler: (ctx) => {
-      const { role, permission } = getPermission(ctx);
-      return json(200, renderPermission(ctx, role, permission));
-    },
-  },
-  {
-    method: 'POST',
-    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
-    scope: 'okta.roles.manage',
-    handler: createPermission,
-  },
-  {
-    method: 'PUT',
-    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
-    scope: 'okta.roles.manage',
-    handler: replacePermission,
-  },
-  {
-    method: 'DELETE',
-    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
-    scope: 'okta.roles.manage',
-    handler: deletePermission,
-  },
-];
+);

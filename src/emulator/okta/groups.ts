@@ -8,6 +8,7 @@ import { childCollection, type Stored } from './state.js';
 import { assertGroupModifiable, isBuiltInGroup } from './everyone-group.js';
 import { getUser, renderUser } from './users.js';
 import { readObjectBody, requireString } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 function getGroup(ctx: RequestContext): Stored {
   const group = ctx.state.groups.get(ctx.params.groupId!);
@@ -129,19 +130,19 @@ function listMembers(ctx: RequestContext): HandlerResult {
   );
 }
 
-const G = '/api/v1/groups';
-export const groupRoutes: Route[] = [
-  { method: 'POST', path: G, scope: 'okta.groups.manage', handler: createGroup },
-  { method: 'GET', path: G, scope: 'okta.groups.read', handler: listGroups },
+export const groupRoutes: Route[] = collectionRoutes(
+  { read: 'okta.groups.read', manage: 'okta.groups.manage' },
+  '/api/v1/groups',
+  'groupId',
   {
-    method: 'GET',
-    path: `${G}/:groupId`,
-    scope: 'okta.groups.read',
-    handler: (ctx) => json(200, renderGroup(ctx, getGroup(ctx))),
+    list: listGroups,
+    create: createGroup,
+    get: (ctx) => json(200, renderGroup(ctx, getGroup(ctx))),
+    replace: replaceGroup,
+    delete: deleteGroup,
   },
-  { method: 'PUT', path: `${G}/:groupId`, scope: 'okta.groups.manage', handler: replaceGroup },
-  { method: 'DELETE', path: `${G}/:groupId`, scope: 'okta.groups.manage', handler: deleteGroup },
-  { method: 'GET', path: `${G}/:groupId/users`, scope: 'okta.groups.read', handler: listMembers },
-  { method: 'PUT', path: `${G}/:groupId/users/:userId`, scope: 'okta.groups.manage', handler: addMember },
-  { method: 'DELETE', path: `${G}/:groupId/users/:userId`, scope: 'okta.groups.manage', handler: removeMember },
-];
+  {
+    '/users': { GET: listMembers },
+    '/users/:userId': { PUT: addMember, DELETE: removeMember },
+  },
+);

@@ -6,6 +6,7 @@ import { callHook } from './hook-client.js';
 import { assertInlineHookCapacity } from './hook-limits.js';
 import type { Stored } from './state.js';
 import { readObjectBody, requireString } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 const HOOK_TYPES = [
   'com.okta.oauth2.tokens.transform',
@@ -169,13 +170,12 @@ async function executeHook(ctx: RequestContext): Promise<HandlerResult> {
   return json(200, outcome.body);
 }
 
-const H = '/api/v1/inlineHooks';
-export const inlineHookRoutes: Route[] = [
+export const inlineHookRoutes: Route[] = collectionRoutes(
+  { read: 'okta.inlineHooks.read', manage: 'okta.inlineHooks.manage' },
+  '/api/v1/inlineHooks',
+  'inlineHookId',
   {
-    method: 'GET',
-    path: H,
-    scope: 'okta.inlineHooks.read',
-    handler: (ctx) => {
+    list: (ctx) => {
       const type = ctx.query.get('type');
       return json(
         200,
@@ -185,28 +185,13 @@ export const inlineHookRoutes: Route[] = [
           .map((h) => renderHook(ctx, h)),
       );
     },
+    create: createHook,
+    get: (ctx) => json(200, renderHook(ctx, getHook(ctx))),
+    replace: replaceHook,
+    update: replaceHook,
+    delete: deleteHook,
+    activate: setHookStatus('ACTIVE'),
+    deactivate: setHookStatus('INACTIVE'),
   },
-  { method: 'POST', path: H, scope: 'okta.inlineHooks.manage', handler: createHook },
-  {
-    method: 'GET',
-    path: `${H}/:inlineHookId`,
-    scope: 'okta.inlineHooks.read',
-    handler: (ctx) => json(200, renderHook(ctx, getHook(ctx))),
-  },
-  { method: 'PUT', path: `${H}/:inlineHookId`, scope: 'okta.inlineHooks.manage', handler: replaceHook },
-  { method: 'POST', path: `${H}/:inlineHookId`, scope: 'okta.inlineHooks.manage', handler: replaceHook },
-  { method: 'DELETE', path: `${H}/:inlineHookId`, scope: 'okta.inlineHooks.manage', handler: deleteHook },
-  {
-    method: 'POST',
-    path: `${H}/:inlineHookId/lifecycle/activate`,
-    scope: 'okta.inlineHooks.manage',
-    handler: setHookStatus('ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: `${H}/:inlineHookId/lifecycle/deactivate`,
-    scope: 'okta.inlineHooks.manage',
-    handler: setHookStatus('INACTIVE'),
-  },
-  { method: 'POST', path: `${H}/:inlineHookId/execute`, scope: 'okta.inlineHooks.manage', handler: executeHook },
-];
+  { '/execute': { POST: executeHook } },
+);

@@ -6,6 +6,7 @@ import { isObject, json, noContent, type HandlerResult, type Json } from '../cor
 import { newId, oktaTimestamp } from './ids.js';
 import { childCollection, type Stored } from './state.js';
 import { placeByPriority, readObjectBody, requireString, requireStringArray } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 const GRANT_TYPES = [
   'authorization_code',
@@ -246,65 +247,32 @@ function deleteRule(ctx: RequestContext): HandlerResult {
 }
 
 const P = '/api/v1/authorizationServers/:authServerId/policies';
-const READ = 'okta.authorizationServers.read';
-const MANAGE = 'okta.authorizationServers.manage';
-
+const SCOPES = { read: 'okta.authorizationServers.read', manage: 'okta.authorizationServers.manage' };
 export const policyRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: P,
-    scope: READ,
-    handler: (ctx) =>
+  ...collectionRoutes(SCOPES, P, 'policyId', {
+    list: (ctx) =>
       json(
         200,
         sortedByPriority(policiesOf(ctx).values()).map((p) => renderPolicy(ctx, ctx.params.authServerId!, p)),
       ),
-  },
-  { method: 'POST', path: P, scope: MANAGE, handler: createPolicy },
-  {
-    method: 'GET',
-    path: `${P}/:policyId`,
-    scope: READ,
-    handler: (ctx) => json(200, renderPolicy(ctx, ctx.params.authServerId!, getPolicy(ctx))),
-  },
-  { method: 'PUT', path: `${P}/:policyId`, scope: MANAGE, handler: replacePolicy },
-  { method: 'DELETE', path: `${P}/:policyId`, scope: MANAGE, handler: deletePolicy },
-  { method: 'POST', path: `${P}/:policyId/lifecycle/activate`, scope: MANAGE, handler: setStatus('policy', 'ACTIVE') },
-  {
-    method: 'POST',
-    path: `${P}/:policyId/lifecycle/deactivate`,
-    scope: MANAGE,
-    handler: setStatus('policy', 'INACTIVE'),
-  },
-  {
-    method: 'GET',
-    path: `${P}/:policyId/rules`,
-    scope: READ,
-    handler: (ctx) =>
+    create: createPolicy,
+    get: (ctx) => json(200, renderPolicy(ctx, ctx.params.authServerId!, getPolicy(ctx))),
+    replace: replacePolicy,
+    delete: deletePolicy,
+    activate: setStatus('policy', 'ACTIVE'),
+    deactivate: setStatus('policy', 'INACTIVE'),
+  }),
+  ...collectionRoutes(SCOPES, `${P}/:policyId/rules`, 'ruleId', {
+    list: (ctx) =>
       json(
         200,
         sortedByPriority(rulesOf(ctx).values()).map((r) => renderRule(ctx, r)),
       ),
-  },
-  { method: 'POST', path: `${P}/:policyId/rules`, scope: MANAGE, handler: createRule },
-  {
-    method: 'GET',
-    path: `${P}/:policyId/rules/:ruleId`,
-    scope: READ,
-    handler: (ctx) => json(200, renderRule(ctx, getRule(ctx))),
-  },
-  { method: 'PUT', path: `${P}/:policyId/rules/:ruleId`, scope: MANAGE, handler: replaceRule },
-  { method: 'DELETE', path: `${P}/:policyId/rules/:ruleId`, scope: MANAGE, handler: deleteRule },
-  {
-    method: 'POST',
-    path: `${P}/:policyId/rules/:ruleId/lifecycle/activate`,
-    scope: MANAGE,
-    handler: setStatus('rule', 'ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: `${P}/:policyId/rules/:ruleId/lifecycle/deactivate`,
-    scope: MANAGE,
-    handler: setStatus('rule', 'INACTIVE'),
-  },
+    create: createRule,
+    get: (ctx) => json(200, renderRule(ctx, getRule(ctx))),
+    replace: replaceRule,
+    delete: deleteRule,
+    activate: setStatus('rule', 'ACTIVE'),
+    deactivate: setStatus('rule', 'INACTIVE'),
+  }),
 ];

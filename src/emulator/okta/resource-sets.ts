@@ -6,6 +6,7 @@ import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } 
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
 import { readObjectBody } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 /**
  * Resource sets: `/api/v1/iam/resource-sets` (listResourceSets, createResourceSet, getResourceSet,
@@ -155,51 +156,38 @@ function getResource(ctx: RequestContext): { set: Stored; resource: Json } {
 }
 
 const S = '/api/v1/iam/resource-sets';
-export const resourceSetRoutes: Route[] = [
-  { method: 'GET', path: S, scope: 'okta.roles.read', handler: listResourceSets },
-  { method: 'POST', path: S, scope: 'okta.roles.manage', handler: createResourceSet },
+export const resourceSetRoutes: Route[] = collectionRoutes(
+  { read: 'okta.roles.read', manage: 'okta.roles.manage' },
+  S,
+  'resourceSetIdOrLabel',
   {
-    method: 'GET',
-    path: `${S}/:resourceSetIdOrLabel`,
-    scope: 'okta.roles.read',
-    handler: (ctx) => json(200, renderResourceSet(ctx, getResourceSet(ctx))),
+    list: listResourceSets,
+    create: createResourceSet,
+    get: (ctx) => json(200, renderResourceSet(ctx, getResourceSet(ctx))),
+    replace: replaceResourceSet,
+    delete: deleteResourceSet,
   },
-  { method: 'PUT', path: `${S}/:resourceSetIdOrLabel`, scope: 'okta.roles.manage', handler: replaceResourceSet },
-  { method: 'DELETE', path: `${S}/:resourceSetIdOrLabel`, scope: 'okta.roles.manage', handler: deleteResourceSet },
-  { method: 'GET', path: `${S}/:resourceSetIdOrLabel/resources`, scope: 'okta.roles.read', handler: listResources },
-  { method: 'POST', path: `${S}/:resourceSetIdOrLabel/resources`, scope: 'okta.roles.manage', handler: addResource },
-  { method: 'PATCH', path: `${S}/:resourceSetIdOrLabel/resources`, scope: 'okta.roles.manage', handler: addResources },
   {
-    method: 'GET',
-    path: `${S}/:resourceSetIdOrLabel/resources/:resourceId`,
-    scope: 'okta.roles.read',
-    handler: (ctx) => {
-      const { set, resource } = getResource(ctx);
-      return json(200, renderResource(ctx, set, resource));
+    '/resources': { GET: listResources, POST: addResource, PATCH: addResources },
+    '/resources/:resourceId': {
+      GET: (ctx) => {
+        const { set, resource } = getResource(ctx);
+        return json(200, renderResource(ctx, set, resource));
+      },
+      PUT: (ctx) => {
+        const { set, resource } = getResource(ctx);
+        refuseConditions(readObjectBody(ctx).conditions, 'resource');
+        return json(200, renderResource(ctx, set, resource));
+      },
+      DELETE: (ctx) => {
+        const { set, resource } = getResource(ctx);
+        saveResources(
+          ctx,
+          set,
+          (set.resources as Json[]).filter((r) => r !== resource),
+        );
+        return noContent();
+      },
     },
   },
-  {
-    method: 'PUT',
-    path: `${S}/:resourceSetIdOrLabel/resources/:resourceId`,
-    scope: 'okta.roles.manage',
-    handler: (ctx) => {
-      const { set, resource } = getResource(ctx);
-      refuseConditions(readObjectBody(ctx).conditions, 'resource');
-      return json(200, renderResource(ctx, set, resource));
-    },
-  },
-  {
-    method: 'DELETE',
-    path: `${S}/:resourceSetIdOrLabel/resources/:resourceId`,
-    scope: 'okta.roles.manage',
-    handler: (ctx) => {
-      const { set, resource } = getResource(ctx);
-      saveResources(
-        ctx,
-        set,
-        (set.resources as Json[]).filter((r) => r !== resource),
-      );
-      return noContent();
-    },
-  },
-];
+);
