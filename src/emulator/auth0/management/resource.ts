@@ -1,0 +1,78 @@
+import { notFound, ReplyError, type Reply } from '../errors.js';
+import { noContent } from '../http.js';
+import type { Handler, RequestContext, Route } from '../router.js';
+import type { Tenant } from '../tenant.js';
+import { rejectUnknown, requireObject } from './query.js';
+
+interface ResourceSpec<T> {
+  /** the collection's path, e.g. '/api/v2/roles'; an item is at path/:id */
+  path: string;
+  /** the name in the Management API's scopes: read:<name>, create:<name>, update:<name>, delete:<name> */
+  scope: string;
+  /** the object an id names, if any */
+  lookup: (id: string) => T | undefined;
+  /** Auth0's 404 for an id that names nothing: its message and errorCode */
+  missing: [message: string, errorCode: string];
+}
+
+type Body = Record<string, unknown>;
+
+/**
+ * The routes of one Management API v2 collection, in the order Auth0's handlers work: find the object (404
+ * `missing`), check the body (an object with only the `fields` named), run the handler, and record a change
+ * once it succeeded. `scopes` replaces the default verb:name scope where Auth0 accepts others too.
+ */
+export function managementResource<T>(tenant: Tenant, spec: ResourceSpec<T>) {
+  const item = `${spec.path}/:id`;
+  const find = (id: string): T => {
+    const found = spec.lookup(id);
+    if (!found) throw new ReplyError(notFound(...spec.missing));
+    return found;
+  };
+  const changing = (reply: Reply): Reply => {
+    if (reply.status < 400) tenant.changed();
+    return reply;
+  };
+  const route = (method: string, path: string, verb: string, handler: Handler, scopes?: string[]): Route => ({
+    method,
+    path,
+    scopes: scopes ?? [`${verb}:${spec.scope}`],
+    handler,
+  });
+  return {
+    find,
+    item,
+    list: (handler: Handler, scopes?: string[]) => route('GET', spec.path, 'read', handler, scopes),
+    create: (fields: readonly string[], handler: (body: Body, ctx: RequestContext) => Reply) =>
+      route('POST', spec.path, 'create', (ctx) => {
+        const body = requireObject(ctx.body);
+        rejectUnknown(body, fields);
+        return changing(handler(body, ctx));
+      }),
+    get: (handler: (found: T, ctx: RequestContext) => Reply, scopes?: string[]) =>
+      route('GET', item, 'read', (ctx) => handler(find(ctx.params.id!), ctx), scopes),
+    update: (
+      fields: readonly string[],
+      handler: (found: T, body: Body, ctx: RequestContext) => Reply,
+      scopes?: string[],
+    ) =>
+      route(
+        'PATCH',
+        item,
+        'update',
+        (ctx) => {
+          const found = find(ctx.params.id!);
+          const body = requireObject(ctx.body);
+          rejectUnknown(body, fields);
+          return changing(handler(found, body, ctx));
+        },
+        scopes,
+      ),
+    /** `remove` deletes the object and what hangs on it, or throws a ReplyError saying why it may not. */
+    delete: (remove: (found: T) => void) =>
+      route('DELETE', item, 'delete', (ctx) => {
+        remove(find(ctx.params.id!));
+        return changing(noContent());
+      }),
+  };
+}
