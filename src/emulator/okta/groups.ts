@@ -40,10 +40,9 @@ function validateGroup(ctx: RequestContext, body: Json, exceptId?: string): Json
   return { ...profile, name };
 }
 
-function createGroup(ctx: RequestContext): HandlerResult {
-  const profile = validateGroup(ctx, readObjectBody(ctx));
-  const now = oktaTimestamp();
-  const group: Stored = {
+/** A new OKTA_GROUP as Okta fills it in (createGroup), made at `now`. */
+export function newGroup(profile: Json, now: string): Stored {
+  return {
     id: newId('group'),
     created: now,
     lastUpdated: now,
@@ -52,6 +51,11 @@ function createGroup(ctx: RequestContext): HandlerResult {
     type: 'OKTA_GROUP',
     profile,
   };
+}
+
+function createGroup(ctx: RequestContext): HandlerResult {
+  const profile = validateGroup(ctx, readObjectBody(ctx));
+  const group = newGroup(profile, oktaTimestamp());
   ctx.state.groups.add(group);
   ctx.changed();
   return json(200, renderGroup(ctx, group));
