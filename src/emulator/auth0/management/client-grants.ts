@@ -29,12 +29,7 @@ export function createGrant(tenant: Tenant, clientId: string, audience: string, 
 
 export function clientGrantRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
-  const grants = managementResource(tenant, {
-    path: '/api/v2/client-grants',
-    scope: 'client_grants',
-    lookup: (id) => store.clientGrants.get(id),
-    missing: ['The client grant does not exist', 'inexistent_client_grant'],
-  });
+  const grants = managementResource(tenant, 'clientGrants');
   return [
     grants.create(
       ['client_id', 'audience', 'scope', 'organization_usage', 'allow_any_organization', 'subject_type'],

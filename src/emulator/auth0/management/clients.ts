@@ -113,12 +113,7 @@ export function newClient(tenant: Tenant, body: Record<string, unknown>): Client
 
 export function clientRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
-  const clients = managementResource(tenant, {
-    path: '/api/v2/clients',
-    scope: 'clients',
-    lookup: (id) => store.clients.get(id),
-    missing: ['The client does not exist', 'inexistent_client'],
-  });
+  const clients = managementResource(tenant, 'clients');
   const readScopes = ['read:clients', 'read:client_keys', 'read:client_summary'];
   return [
     clients.create(WRITABLE, (body): Reply => {

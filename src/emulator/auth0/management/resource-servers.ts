@@ -62,14 +62,7 @@ function apply(rs: ResourceServer, body: Record<string, unknown>): void {
 
 export function resourceServerRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
-  const servers = managementResource(tenant, {
-    path: '/api/v2/resource-servers',
-    scope: 'resource_servers',
-    // GET/PATCH/DELETE accept the id or the (URL-encoded) identifier, as Auth0 does.
-    lookup: (idOrIdentifier) =>
-      store.resourceServers.get(idOrIdentifier) ?? store.resourceServerByIdentifier(idOrIdentifier),
-    missing: ['The resource server does not exist', 'inexistent_resource_server'],
-  });
+  const servers = managementResource(tenant, 'resourceServers');
   return [
     servers.create(['identifier', ...WRITABLE], (body): Reply => {
       const identifier = optString(body, 'identifier', { required: true })!;

@@ -25,12 +25,7 @@ export function createRole(tenant: Tenant, name: string, description = ''): Role
 
 export function roleRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
-  const roles = managementResource(tenant, {
-    path: '/api/v2/roles',
-    scope: 'roles',
-    lookup: (id) => store.roles.get(id),
-    missing: ['The role does not exist.', 'inexistent_role'],
-  });
+  const roles = managementResource(tenant, 'roles');
   return [
     roles.list(({ url }) => {
       const filter = url.searchParams.get('name_filter')?.toLowerCase();

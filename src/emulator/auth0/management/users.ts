@@ -12,12 +12,7 @@ function emailQuery(q: string | null): string | undefined {
 
 export function userRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
-  const users = managementResource(tenant, {
-    path: '/api/v2/users',
-    scope: 'users',
-    lookup: (id) => store.users.get(id),
-    missing: ['The user does not exist.', 'inexistent_user'],
-  });
+  const users = managementResource(tenant, 'users');
   return [
     users.list(({ url }) => {
       const email = emailQuery(url.searchParams.get('q'));
