@@ -93,7 +93,7 @@ const T = '/api/v1/api-tokens';
 export const apiTokenRoutes: Route[] = [
   // Before /:apiTokenId, so that "current" is not taken for a token id.
   { method: 'DELETE', path: `${T}/current`, handler: revokeCurrent },
-  ...collectionRoutes({ read: 'okta.apiTokens.read', manage: 'okta.apiTokens.manage' }, T, 'apiTokenId', {
+  ...collectionRoutes('okta.apiTokens', T, 'apiTokenId', {
     list: (ctx) =>
       json(
         200,

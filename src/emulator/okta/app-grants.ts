@@ -1,3 +1,4 @@
+import { getApp } from './app-lookup.js';
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, validationError } from './errors.js';
 import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
@@ -29,12 +30,6 @@ const OKTA_API_SCOPES = new Set(
     'apiTokens',
   ].flatMap((r) => [`okta.${r}.read`, `okta.${r}.manage`]),
 );
-
-function getApp(ctx: RequestContext): Stored {
-  const app = ctx.state.apps.get(ctx.params.appId!);
-  if (!app) throw notFound(`${ctx.params.appId} (App)`);
-  return app;
-}
 
 function renderGrant(ctx: RequestContext, app: Stored, grant: ScopeGrant): Json {
   const base = `${ctx.orgUrl}/api/v1/apps/${app.id}/grants/${grant.id}`;
@@ -101,23 +96,18 @@ function deleteGrant(ctx: RequestContext): HandlerResult {
   return noContent();
 }
 
-export const appGrantRoutes: Route[] = collectionRoutes(
-  { read: 'okta.appGrants.read', manage: 'okta.appGrants.manage' },
-  '/api/v1/apps/:appId/grants',
-  'grantId',
-  {
-    list: (ctx) => {
-      const app = getApp(ctx);
-      return json(
-        200,
-        (ctx.state.appGrants.get(app.id) ?? []).map((g) => renderGrant(ctx, app, g)),
-      );
-    },
-    create: createGrant,
-    get: (ctx) => {
-      const { app, grant } = getGrant(ctx);
-      return json(200, renderGrant(ctx, app, grant));
-    },
-    delete: deleteGrant,
+export const appGrantRoutes: Route[] = collectionRoutes('okta.appGrants', '/api/v1/apps/:appId/grants', 'grantId', {
+  list: (ctx) => {
+    const app = getApp(ctx);
+    return json(
+      200,
+      (ctx.state.appGrants.get(app.id) ?? []).map((g) => renderGrant(ctx, app, g)),
+    );
   },
-);
+  create: createGrant,
+  get: (ctx) => {
+    const { app, grant } = getGrant(ctx);
+    return json(200, renderGrant(ctx, app, grant));
+  },
+  delete: deleteGrant,
+});

@@ -1,3 +1,4 @@
+import { getApp } from './app-lookup.js';
 import { createPublicKey } from 'node:crypto';
 import type { JWK } from 'jose';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
@@ -124,12 +125,6 @@ export function existingClientJwks(app: Stored | undefined): Json[] {
 
 // --- the app JWKS API -----------------------------------------------------------------------------------
 
-function getApp(ctx: RequestContext): Stored {
-  const app = ctx.state.apps.get(ctx.params.appId!);
-  if (!app) throw notFound(`${ctx.params.appId} (App)`);
-  return app;
-}
-
 function getKey(ctx: RequestContext): { app: Stored; key: Json } {
   const app = getApp(ctx);
   const key = storedKeys(app).find((k) => k.id === ctx.params.keyId);
@@ -208,23 +203,18 @@ function setKeyStatus(status: KeyStatus) {
   };
 }
 
-export const appJwksRoutes: Route[] = collectionRoutes(
-  { read: 'okta.apps.read', manage: 'okta.apps.manage' },
-  '/api/v1/apps/:appId/credentials/jwks',
-  'keyId',
-  {
-    list: (ctx) =>
-      json(
-        200,
-        storedKeys(getApp(ctx)).map((k) => renderKey(ctx, ctx.params.appId!, k)),
-      ),
-    create: addKey,
-    get: (ctx) => {
-      const { app, key } = getKey(ctx);
-      return json(200, renderKey(ctx, app.id, key));
-    },
-    delete: deleteKey,
-    activate: setKeyStatus('ACTIVE'),
-    deactivate: setKeyStatus('INACTIVE'),
+export const appJwksRoutes: Route[] = collectionRoutes('okta.apps', '/api/v1/apps/:appId/credentials/jwks', 'keyId', {
+  list: (ctx) =>
+    json(
+      200,
+      storedKeys(getApp(ctx)).map((k) => renderKey(ctx, ctx.params.appId!, k)),
+    ),
+  create: addKey,
+  get: (ctx) => {
+    const { app, key } = getKey(ctx);
+    return json(200, renderKey(ctx, app.id, key));
   },
-);
+  delete: deleteKey,
+  activate: setKeyStatus('ACTIVE'),
+  deactivate: setKeyStatus('INACTIVE'),
+});

@@ -1,3 +1,4 @@
+import { getApp } from './app-lookup.js';
 import { createHash } from 'node:crypto';
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, OktaError, validationError } from './errors.js';
@@ -95,12 +96,6 @@ function renderApp(ctx: RequestContext, app: Stored, revealSecret: boolean): Jso
   }
   rendered._links = appLinks(ctx, app);
   return rendered;
-}
-
-function getApp(ctx: RequestContext): Stored {
-  const app = ctx.state.apps.get(ctx.params.appId!);
-  if (!app) throw notFound(`${ctx.params.appId} (App)`);
-  return app;
 }
 
 interface ValidatedApp {
@@ -439,9 +434,9 @@ function deleteSecret(ctx: RequestContext): HandlerResult {
   return noContent();
 }
 
-const SCOPES = { read: 'okta.apps.read', manage: 'okta.apps.manage' };
+const SCOPE_FAMILY = 'okta.apps';
 export const appRoutes: Route[] = [
-  ...collectionRoutes(SCOPES, '/api/v1/apps', 'appId', {
+  ...collectionRoutes(SCOPE_FAMILY, '/api/v1/apps', 'appId', {
     list: listApps,
     create: createApp,
     get: (ctx) => json(200, renderApp(ctx, getApp(ctx), false)),
@@ -450,7 +445,7 @@ export const appRoutes: Route[] = [
     activate: setAppStatus('ACTIVE'),
     deactivate: setAppStatus('INACTIVE'),
   }),
-  ...collectionRoutes(SCOPES, '/api/v1/apps/:appId/credentials/secrets', 'secretId', {
+  ...collectionRoutes(SCOPE_FAMILY, '/api/v1/apps/:appId/credentials/secrets', 'secretId', {
     list: listSecrets,
     create: createSecret,
     get: (ctx) => json(200, renderSecret(ctx, ctx.params.appId!, getSecret(ctx), false)),

@@ -1,5 +1,5 @@
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { notFound, pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { pageRequest, paginate } from './pagination.js';
@@ -254,9 +254,7 @@ function renderScope(ctx: RequestContext, serverId: string, scope: Stored): Json
 
 function getScope(ctx: RequestContext): Stored {
   const server = getAuthServer(ctx);
-  const scope = childCollection(ctx.state.scopes, server.id).get(ctx.params.scopeId!);
-  if (!scope) throw notFound(`${ctx.params.scopeId} (OAuth2Scope)`);
-  return scope;
+  return pathObject(ctx, 'scopeId', 'OAuth2Scope', (id) => childCollection(ctx.state.scopes, server.id).get(id));
 }
 
 function validateScope(ctx: RequestContext, serverId: string, body: Json, exceptId?: string): Json {
@@ -339,9 +337,7 @@ function renderClaim(ctx: RequestContext, serverId: string, claim: Stored): Json
 
 function getClaim(ctx: RequestContext): Stored {
   const server = getAuthServer(ctx);
-  const claim = childCollection(ctx.state.claims, server.id).get(ctx.params.claimId!);
-  if (!claim) throw notFound(`${ctx.params.claimId} (OAuth2Claim)`);
-  return claim;
+  return pathObject(ctx, 'claimId', 'OAuth2Claim', (id) => childCollection(ctx.state.claims, server.id).get(id));
 }
 
 function validateClaim(ctx: RequestContext, serverId: string, body: Json, exceptId?: string): Json {
@@ -400,10 +396,10 @@ function deleteClaim(ctx: RequestContext): HandlerResult {
 }
 
 const AS = '/api/v1/authorizationServers';
-const SCOPES = { read: 'okta.authorizationServers.read', manage: 'okta.authorizationServers.manage' };
+const SCOPE_FAMILY = 'okta.authorizationServers';
 export const authServerRoutes: Route[] = [
   ...collectionRoutes(
-    SCOPES,
+    SCOPE_FAMILY,
     AS,
     'authServerId',
     {
@@ -427,14 +423,14 @@ export const authServerRoutes: Route[] = [
       '/credentials/lifecycle/keyRotate': { POST: rotateKey },
     },
   ),
-  ...collectionRoutes(SCOPES, `${AS}/:authServerId/scopes`, 'scopeId', {
+  ...collectionRoutes(SCOPE_FAMILY, `${AS}/:authServerId/scopes`, 'scopeId', {
     list: listScopes,
     create: createScope,
     get: (ctx) => json(200, renderScope(ctx, ctx.params.authServerId!, getScope(ctx))),
     replace: replaceScope,
     delete: deleteScope,
   }),
-  ...collectionRoutes(SCOPES, `${AS}/:authServerId/claims`, 'claimId', {
+  ...collectionRoutes(SCOPE_FAMILY, `${AS}/:authServerId/claims`, 'claimId', {
     list: (ctx) =>
       json(
         200,

@@ -150,7 +150,7 @@ function unassignRole(ctx: RequestContext): HandlerResult {
 }
 
 export const clientRoleRoutes: Route[] = collectionRoutes(
-  { read: 'okta.roles.read', manage: 'okta.roles.manage' },
+  'okta.roles',
   '/oauth2/v1/clients/:clientId/roles',
   'roleAssignmentId',
   {

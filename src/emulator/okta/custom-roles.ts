@@ -1,6 +1,6 @@
 import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { notFound, pathObject, validationError } from './errors.js';
 import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } from './iam-state.js';
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
@@ -90,9 +90,7 @@ export function findCustomRole(ctx: RequestContext, idOrLabel: string): Stored |
 }
 
 function getRole(ctx: RequestContext): Stored {
-  const role = findCustomRole(ctx, ctx.params.roleIdOrLabel!);
-  if (!role) throw notFound(`${ctx.params.roleIdOrLabel} (Role)`);
-  return role;
+  return pathObject(ctx, 'roleIdOrLabel', 'Role', (id) => findCustomRole(ctx, id));
 }
 
 function renderRole(ctx: RequestContext, role: Stored): Json {
@@ -211,7 +209,7 @@ function deletePermission(ctx: RequestContext): HandlerResult {
 
 const R = '/api/v1/iam/roles';
 export const customRoleRoutes: Route[] = collectionRoutes(
-  { read: 'okta.roles.read', manage: 'okta.roles.manage' },
+  'okta.roles',
   R,
   'roleIdOrLabel',
   {

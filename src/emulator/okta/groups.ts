@@ -1,5 +1,5 @@
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { pageRequest, paginate } from './pagination.js';
@@ -11,9 +11,7 @@ import { readObjectBody, requireString } from './validation.js';
 import { collectionRoutes } from './resource-routes.js';
 
 function getGroup(ctx: RequestContext): Stored {
-  const group = ctx.state.groups.get(ctx.params.groupId!);
-  if (!group) throw notFound(`${ctx.params.groupId} (UserGroup)`);
-  return group;
+  return pathObject(ctx, 'groupId', 'UserGroup', (id) => ctx.state.groups.get(id));
 }
 
 function renderGroup(ctx: RequestContext, group: Stored): Json {
@@ -135,7 +133,7 @@ function listMembers(ctx: RequestContext): HandlerResult {
 }
 
 export const groupRoutes: Route[] = collectionRoutes(
-  { read: 'okta.groups.read', manage: 'okta.groups.manage' },
+  'okta.groups',
   '/api/v1/groups',
   'groupId',
   {

@@ -1,5 +1,5 @@
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { callHook } from './hook-client.js';
@@ -19,9 +19,7 @@ const HOOK_TYPES = [
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function getHook(ctx: RequestContext): Stored {
-  const hook = ctx.state.inlineHooks.get(ctx.params.inlineHookId!);
-  if (!hook) throw notFound(`${ctx.params.inlineHookId} (InlineHook)`);
-  return hook;
+  return pathObject(ctx, 'inlineHookId', 'InlineHook', (id) => ctx.state.inlineHooks.get(id));
 }
 
 /** Okta never returns the auth value, and reports the scheme's type and key in lowercase. */
@@ -171,7 +169,7 @@ async function executeHook(ctx: RequestContext): Promise<HandlerResult> {
 }
 
 export const inlineHookRoutes: Route[] = collectionRoutes(
-  { read: 'okta.inlineHooks.read', manage: 'okta.inlineHooks.manage' },
+  'okta.inlineHooks',
   '/api/v1/inlineHooks',
   'inlineHookId',
   {

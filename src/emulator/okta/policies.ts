@@ -1,7 +1,7 @@
 import { getAuthServer } from './authservers.js';
 import { findAppByClientId } from './apps.js';
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { childCollection, type Stored } from './state.js';
@@ -27,9 +27,7 @@ function policiesOf(ctx: RequestContext) {
 }
 
 function getPolicy(ctx: RequestContext): Stored {
-  const policy = policiesOf(ctx).get(ctx.params.policyId!);
-  if (!policy) throw notFound(`${ctx.params.policyId} (Policy)`);
-  return policy;
+  return pathObject(ctx, 'policyId', 'Policy', (id) => policiesOf(ctx).get(id));
 }
 
 function rulesOf(ctx: RequestContext) {
@@ -37,9 +35,7 @@ function rulesOf(ctx: RequestContext) {
 }
 
 function getRule(ctx: RequestContext): Stored {
-  const rule = rulesOf(ctx).get(ctx.params.ruleId!);
-  if (!rule) throw notFound(`${ctx.params.ruleId} (PolicyRule)`);
-  return rule;
+  return pathObject(ctx, 'ruleId', 'PolicyRule', (id) => rulesOf(ctx).get(id));
 }
 
 function sortedByPriority(items: Stored[]): Stored[] {
@@ -247,9 +243,9 @@ function deleteRule(ctx: RequestContext): HandlerResult {
 }
 
 const P = '/api/v1/authorizationServers/:authServerId/policies';
-const SCOPES = { read: 'okta.authorizationServers.read', manage: 'okta.authorizationServers.manage' };
+const SCOPE_FAMILY = 'okta.authorizationServers';
 export const policyRoutes: Route[] = [
-  ...collectionRoutes(SCOPES, P, 'policyId', {
+  ...collectionRoutes(SCOPE_FAMILY, P, 'policyId', {
     list: (ctx) =>
       json(
         200,
@@ -262,7 +258,7 @@ export const policyRoutes: Route[] = [
     activate: setStatus('policy', 'ACTIVE'),
     deactivate: setStatus('policy', 'INACTIVE'),
   }),
-  ...collectionRoutes(SCOPES, `${P}/:policyId/rules`, 'ruleId', {
+  ...collectionRoutes(SCOPE_FAMILY, `${P}/:policyId/rules`, 'ruleId', {
     list: (ctx) =>
       json(
         200,

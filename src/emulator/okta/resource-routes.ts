@@ -1,14 +1,5 @@
 import type { Handler, Route } from './context.js';
 
-/**
- * The OAuth scopes of one family of Okta endpoints (Okta's "OAuth 2.0 scopes" reference): reads (GET) need `read`,
- * every other method `manage`, which includes read.
- */
-export interface ScopeFamily {
-  read: string;
-  manage: string;
-}
-
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The handlers of one Okta collection, each at the path Okta gives that operation. */
@@ -36,10 +27,11 @@ type ItemOperations = Record<string, Partial<Record<Method, Handler>>>;
 
 /**
  * The routes of one collection at `path` with its items at `path/:idParam`; `below` adds the operations under an
- * item. Each route gets the family's read or manage scope by its method.
+ * item. `scopes` names the family of OAuth scopes, e.g. 'okta.users': as in Okta's "OAuth 2.0 scopes" reference,
+ * reads (GET) need `<family>.read` and every other method `<family>.manage`, which includes read.
  */
 export function collectionRoutes(
-  scopes: ScopeFamily,
+  scopes: string,
   path: string,
   idParam: string,
   handlers: CollectionHandlers,
@@ -60,6 +52,6 @@ export function collectionRoutes(
     for (const [method, handler] of Object.entries(operations)) table.push([method as Method, item + suffix, handler]);
   }
   return table.flatMap(([method, routePath, handler]) =>
-    handler ? [{ method, path: routePath, scope: method === 'GET' ? scopes.read : scopes.manage, handler }] : [],
+    handler ? [{ method, path: routePath, scope: `${scopes}.${method === 'GET' ? 'read' : 'manage'}`, handler }] : [],
   );
 }

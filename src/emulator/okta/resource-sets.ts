@@ -1,6 +1,6 @@
 import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { notFound, pathObject, validationError } from './errors.js';
 import { iamResourceOfOrn, parseIamResource, resourceOrn, resourceRestUrl } from './iam-resources.js';
 import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } from './iam-state.js';
 import { oktaTimestamp } from './ids.js';
@@ -23,9 +23,7 @@ export function findResourceSet(ctx: RequestContext, idOrLabel: string): Stored 
 }
 
 function getResourceSet(ctx: RequestContext): Stored {
-  const set = findResourceSet(ctx, ctx.params.resourceSetIdOrLabel!);
-  if (!set) throw notFound(`${ctx.params.resourceSetIdOrLabel} (ResourceSet)`);
-  return set;
+  return pathObject(ctx, 'resourceSetIdOrLabel', 'ResourceSet', (id) => findResourceSet(ctx, id));
 }
 
 function renderResourceSet(ctx: RequestContext, set: Stored): Json {
@@ -157,7 +155,7 @@ function getResource(ctx: RequestContext): { set: Stored; resource: Json } {
 
 const S = '/api/v1/iam/resource-sets';
 export const resourceSetRoutes: Route[] = collectionRoutes(
-  { read: 'okta.roles.read', manage: 'okta.roles.manage' },
+  'okta.roles',
   S,
   'resourceSetIdOrLabel',
   {

@@ -175,18 +175,13 @@ function deleteUser(ctx: RequestContext): HandlerResult {
   return noContent();
 }
 
-export const userRoutes: Route[] = collectionRoutes(
-  { read: 'okta.users.read', manage: 'okta.users.manage' },
-  '/api/v1/users',
-  'userId',
-  {
-    list: listUsers,
-    create: createUser,
-    get: (ctx) => json(200, renderUser(ctx, getUser(ctx))),
-    replace: updateUser,
-    update: updateUser,
-    delete: deleteUser,
-    activate: setUserStatus('ACTIVE'),
-    deactivate: setUserStatus('DEPROVISIONED'),
-  },
-);
+export const userRoutes: Route[] = collectionRoutes('okta.users', '/api/v1/users', 'userId', {
+  list: listUsers,
+  create: createUser,
+  get: (ctx) => json(200, renderUser(ctx, getUser(ctx))),
+  replace: updateUser,
+  update: updateUser,
+  delete: deleteUser,
+  activate: setUserStatus('ACTIVE'),
+  deactivate: setUserStatus('DEPROVISIONED'),
+});
