@@ -17,44 +17,33 @@ interface ResourceSpec<T> {
   missing: [message: string, errorCode: string];
 }
 
-/** The Management API v2 collections the emulator serves, with Auth0's own words for a missing one. */
+/** One row of RESOURCES: Auth0's path for a collection is its scope name with hyphens, under /api/v2. */
+function row<T>(scope: string, lookup: ResourceSpec<T>['lookup'], message: string, errorCode: string): ResourceSpec<T> {
+  return { path: `/api/v2/${scope.replaceAll('_', '-')}`, scope, lookup, missing: [message, errorCode] };
+}
+
+/** The Management API v2 collections the emulator serves, with Auth0's own words for an id that names nothing. */
 const RESOURCES = {
-  clients: {
-    path: '/api/v2/clients',
-    scope: 'clients',
-    lookup: (store, id) => store.clients.get(id),
-    missing: ['The client does not exist', 'inexistent_client'],
-  } satisfies ResourceSpec<Client>,
-  clientGrants: {
-    path: '/api/v2/client-grants',
-    scope: 'client_grants',
-    lookup: (store, id) => store.clientGrants.get(id),
-    missing: ['The client grant does not exist', 'inexistent_client_grant'],
-  } satisfies ResourceSpec<ClientGrant>,
-  resourceServers: {
-    path: '/api/v2/resource-servers',
-    scope: 'resource_servers',
-    // GET/PATCH/DELETE accept the id or the (URL-encoded) identifier, as Auth0 does.
-    lookup: (store, idOrIdentifier) =>
-      store.resourceServers.get(idOrIdentifier) ?? store.resourceServerByIdentifier(idOrIdentifier),
-    missing: ['The resource server does not exist', 'inexistent_resource_server'],
-  } satisfies ResourceSpec<ResourceServer>,
-  roles: {
-    path: '/api/v2/roles',
-    scope: 'roles',
-    lookup: (store, id) => store.roles.get(id),
-    missing: ['The role does not exist.', 'inexistent_role'],
-  } satisfies ResourceSpec<Role>,
-  users: {
-    path: '/api/v2/users',
-    scope: 'users',
-    lookup: (store, id) => store.users.get(id),
-    missing: ['The user does not exist.', 'inexistent_user'],
-  } satisfies ResourceSpec<User>,
+  clients: row<Client>('clients', (s, id) => s.clients.get(id), 'The client does not exist', 'inexistent_client'),
+  clientGrants: row<ClientGrant>(
+    'client_grants',
+    (s, id) => s.clientGrants.get(id),
+    'The client grant does not exist',
+    'inexistent_client_grant',
+  ),
+  // GET/PATCH/DELETE accept the id or the (URL-encoded) identifier, as Auth0 does.
+  resourceServers: row<ResourceServer>(
+    'resource_servers',
+    (s, id) => s.resourceServers.get(id) ?? s.resourceServerByIdentifier(id),
+    'The resource server does not exist',
+    'inexistent_resource_server',
+  ),
+  roles: row<Role>('roles', (s, id) => s.roles.get(id), 'The role does not exist.', 'inexistent_role'),
+  users: row<User>('users', (s, id) => s.users.get(id), 'The user does not exist.', 'inexistent_user'),
 };
 
 type Resources = typeof RESOURCES;
-type ItemOf<K extends keyof Resources> = NonNullable<ReturnType<Resources[K]['lookup']>>;
+type ItemOf<K extends keyof Resources> = Resources[K] extends ResourceSpec<infer T> ? T : never;
 
 type Body = Record<string, unknown>;
 
@@ -65,7 +54,8 @@ type Body = Record<string, unknown>;
  */
 export function managementResource<K extends keyof Resources>(tenant: Tenant, name: K) {
   type T = ItemOf<K>;
-  const spec: ResourceSpec<T> = RESOURCES[name] as ResourceSpec<T>;
+  // One row of RESOURCES; TypeScript cannot narrow the union of rows by the key.
+  const spec = RESOURCES[name] as unknown as ResourceSpec<T>;
   const item = `${spec.path}/:id`;
   const find = (id: string): T => {
     const found = spec.lookup(tenant.store, id);
