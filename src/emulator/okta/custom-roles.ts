@@ -1,7 +1,15 @@
 import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, pathObject, validationError } from './errors.js';
-import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } from './iam-state.js';
+import {
+  checkIamLabels,
+  deleteIam,
+  listIam,
+  newIamId,
+  refuseConditions,
+  replaceIam,
+  type IamKind,
+} from './iam-state.js';
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
 import { readObjectBody } from './validation.js';
@@ -136,31 +144,6 @@ function createRole(ctx: RequestContext): HandlerResult {
   return json(200, renderRole(ctx, role));
 }
 
-function replaceRole(ctx: RequestContext): HandlerResult {
-  const role = getRole(ctx);
-  const updated: Stored = {
-    ...role,
-    ...checkIamLabels(ctx.state.iam.roles, readObjectBody(ctx), 'role', role.id),
-    lastUpdated: oktaTimestamp(),
-  };
-  ctx.state.iam.roles.replace(updated);
-  ctx.changed();
-  return json(200, renderRole(ctx, updated));
-}
-
-function deleteRole(ctx: RequestContext): HandlerResult {
-  const role = getRole(ctx);
-  ctx.state.iam.roles.delete(role.id);
-  dropAssignments(ctx.state, 'role', role.id);
-  ctx.changed();
-  return noContent();
-}
-
-function listRoles(ctx: RequestContext): HandlerResult {
-  const { items, links } = iamPage(ctx, ctx.state.iam.roles, R);
-  return json(200, { roles: items.map((r) => renderRole(ctx, r)), _links: links });
-}
-
 function getPermission(ctx: RequestContext): { role: Stored; permission: Json } {
   const role = getRole(ctx);
   const permission = (role.permissions as Json[]).find((p) => p.label === ctx.params.permissionType);
@@ -208,16 +191,25 @@ function deletePermission(ctx: RequestContext): HandlerResult {
 }
 
 const R = '/api/v1/iam/roles';
+const ROLES: IamKind = {
+  items: (state) => state.iam.roles,
+  name: 'role',
+  assignmentField: 'role',
+  path: R,
+  listKey: 'roles',
+  get: getRole,
+  render: renderRole,
+};
 export const customRoleRoutes: Route[] = collectionRoutes(
   'okta.roles',
   R,
   'roleIdOrLabel',
   {
-    list: listRoles,
+    list: listIam(ROLES),
     create: createRole,
     get: (ctx) => json(200, renderRole(ctx, getRole(ctx))),
-    replace: replaceRole,
-    delete: deleteRole,
+    replace: replaceIam(ROLES),
+    delete: deleteIam(ROLES),
   },
   {
     '/permissions': {

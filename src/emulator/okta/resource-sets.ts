@@ -2,7 +2,15 @@ import { json, noContent, type HandlerResult, type Json } from '../core/http-io.
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, pathObject, validationError } from './errors.js';
 import { iamResourceOfOrn, parseIamResource, resourceOrn, resourceRestUrl } from './iam-resources.js';
-import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } from './iam-state.js';
+import {
+  checkIamLabels,
+  deleteIam,
+  listIam,
+  newIamId,
+  refuseConditions,
+  replaceIam,
+  type IamKind,
+} from './iam-state.js';
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
 import { readObjectBody } from './validation.js';
@@ -79,31 +87,6 @@ function createResourceSet(ctx: RequestContext): HandlerResult {
   return json(200, renderResourceSet(ctx, set));
 }
 
-function replaceResourceSet(ctx: RequestContext): HandlerResult {
-  const set = getResourceSet(ctx);
-  const updated: Stored = {
-    ...set,
-    ...checkIamLabels(ctx.state.iam.resourceSets, readObjectBody(ctx), 'resource set', set.id),
-    lastUpdated: oktaTimestamp(),
-  };
-  ctx.state.iam.resourceSets.replace(updated);
-  ctx.changed();
-  return json(200, renderResourceSet(ctx, updated));
-}
-
-function deleteResourceSet(ctx: RequestContext): HandlerResult {
-  const set = getResourceSet(ctx);
-  ctx.state.iam.resourceSets.delete(set.id);
-  dropAssignments(ctx.state, 'resource-set', set.id);
-  ctx.changed();
-  return noContent();
-}
-
-function listResourceSets(ctx: RequestContext): HandlerResult {
-  const { items, links } = iamPage(ctx, ctx.state.iam.resourceSets, S);
-  return json(200, { 'resource-sets': items.map((s) => renderResourceSet(ctx, s)), _links: links });
-}
-
 function listResources(ctx: RequestContext): HandlerResult {
   const set = getResourceSet(ctx);
   const all: Json[] = set.resources;
@@ -154,16 +137,25 @@ function getResource(ctx: RequestContext): { set: Stored; resource: Json } {
 }
 
 const S = '/api/v1/iam/resource-sets';
+const SETS: IamKind = {
+  items: (state) => state.iam.resourceSets,
+  name: 'resource set',
+  assignmentField: 'resource-set',
+  path: S,
+  listKey: 'resource-sets',
+  get: getResourceSet,
+  render: renderResourceSet,
+};
 export const resourceSetRoutes: Route[] = collectionRoutes(
   'okta.roles',
   S,
   'resourceSetIdOrLabel',
   {
-    list: listResourceSets,
+    list: listIam(SETS),
     create: createResourceSet,
     get: (ctx) => json(200, renderResourceSet(ctx, getResourceSet(ctx))),
-    replace: replaceResourceSet,
-    delete: deleteResourceSet,
+    replace: replaceIam(SETS),
+    delete: deleteIam(SETS),
   },
   {
     '/resources': { GET: listResources, POST: addResource, PATCH: addResources },
