@@ -3,19 +3,15 @@
 // deactivateOAuth2ClientJsonWebKey, and the error examples ErrorClientJsonWebKey*, ErrorDeleteActiveJsonWebKey,
 // ErrorDeactivateTheOnlyKeyWithPrivateKeyJwtAuthMethod).
 import { generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, expectOktaError, newRsaKey, serviceApp, type TestKey } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { api, expectOktaError, newRsaKey, serviceApp, type TestKey, useOktaEmulator } from '../support/index.js';
 import { orgServerToken } from './iam-support.js';
 
 let emulator: EmulatorHandle;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, rateLimitPerMinute: 100_000 });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+// Not about rate limits: one generous limit on the developer plan, so the rate limit headers are still sent.
+useOktaEmulator((started) => (emulator = started), { rateLimits: 'developer', rateLimitPerMinute: 100_000 });
 
 const orgToken = (clientId: string, key: TestKey) => orgServerToken(emulator, clientId, key, 'okta.apps.read');
 

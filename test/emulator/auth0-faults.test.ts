@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import { RateLimiter } from '../../src/emulator/auth0/rate-limit.js';
 import { managementClient, postToken, withEmulator } from '../support/auth0-sdk.js';
+import { auth0Error, managementCredentials } from '../support/auth0-requests.js';
 
 async function control(url: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${url}/__emulator/${path}`, {
@@ -12,12 +13,7 @@ async function control(url: string, method: string, path: string, body?: unknown
   return { status: res.status, body: res.status === 204 ? undefined : ((await res.json()) as any) };
 }
 
-const tokenBody = (emu: Auth0Emulator) => ({
-  grant_type: 'client_credentials',
-  client_id: emu.managementClientId,
-  client_secret: emu.managementClientSecret,
-  audience: emu.managementAudience,
-});
+const tokenBody = (emu: Auth0Emulator) => managementCredentials(emu);
 
 async function bearer(emu: Auth0Emulator): Promise<Record<string, string>> {
   const { body } = await postToken(emu, tokenBody(emu));
@@ -31,12 +27,7 @@ describe('auth0 emulator: faults, rate limits, request log', () => {
       const get = () => fetch(`${emu.managementBaseUrl}/roles`, { headers: auth });
       const first = await get();
       expect(first.status).toBe(429);
-      expect(await first.json()).toEqual({
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: 'Global limit has been reached',
-        errorCode: 'too_many_requests',
-      });
+      expect(await first.json()).toEqual(auth0Error(429, 'Global limit has been reached', 'too_many_requests'));
       expect(first.headers.get('x-ratelimit-remaining')).toBe('0');
       expect((await get()).status).toBe(500);
       await expect(get()).rejects.toThrow();
@@ -89,12 +80,7 @@ describe('auth0 emulator: faults, rate limits, request log', () => {
       const err = (await noRetry.clients.list().catch((e: unknown) => e)) as ManagementError;
       expect(err).toBeInstanceOf(ManagementError);
       expect(err.statusCode).toBe(429);
-      expect(err.body).toEqual({
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: 'Global limit has been reached',
-        errorCode: 'too_many_requests',
-      });
+      expect(err.body).toEqual(auth0Error(429, 'Global limit has been reached', 'too_many_requests'));
       const headers = err.rawResponse!.headers;
       expect(headers.get('x-ratelimit-remaining')).toBe('0');
       expect(Number(headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000 - 1);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import { managementClient, postToken, type LocalManagementClient } from '../support/auth0-sdk.js';
 import { frozenDate } from '../support/clock.js';
+import { auth0Error, clientCredentials, managementCredentials } from '../support/auth0-requests.js';
 
 let emu: Auth0Emulator;
 let mgmt: LocalManagementClient;
@@ -71,12 +72,7 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
     await mgmt.resourceServers.delete(created.id!);
     const gone = await failure(mgmt.resourceServers.get(created.id!));
     expect(gone.statusCode).toBe(404);
-    expect(gone.body).toEqual({
-      statusCode: 404,
-      error: 'Not Found',
-      message: 'The resource server does not exist',
-      errorCode: 'inexistent_resource_server',
-    });
+    expect(gone.body).toEqual(auth0Error(404, 'The resource server does not exist', 'inexistent_resource_server'));
   });
 
   it('creates M2M clients; the secret comes back on create, and on GET only with read:client_keys, like Auth0', async () => {
@@ -157,12 +153,7 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
 
     const widened = await mgmt.clientGrants.update(g.id!, { scope: ['read:ledger', 'write:ledger'] });
     expect(widened.scope).toEqual(['read:ledger', 'write:ledger']);
-    const tok = await postToken(emu, {
-      grant_type: 'client_credentials',
-      client_id: app.client_id!,
-      client_secret: app.client_secret!,
-      audience: 'urn:ledger',
-    });
+    const tok = await postToken(emu, clientCredentials(app.client_id!, app.client_secret!, 'urn:ledger'));
     expect(tok.body.scope).toBe('read:ledger write:ledger');
 
     await mgmt.clientGrants.delete(g.id!);
@@ -222,23 +213,14 @@ describe('auth0 emulator: Management API v2 via the auth0 SDK', () => {
     expect(bad.statusCode).toBe(401);
     expect(bad.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: 'Invalid token' });
 
-    const narrow = await postToken(emu, {
-      grant_type: 'client_credentials',
-      client_id: emu.managementClientId,
-      client_secret: emu.managementClientSecret,
-      audience: emu.managementAudience,
-      scope: 'read:users',
-    });
+    const narrow = await postToken(emu, managementCredentials(emu, { scope: 'read:users' }));
     const reader = managementClient(emu, { token: narrow.body.access_token as string });
     expect((await reader.users.list()).data.length).toBeGreaterThan(0);
     const denied = await failure(reader.clients.create({ name: 'nope' }));
     expect(denied.statusCode).toBe(403);
-    expect(denied.body).toEqual({
-      statusCode: 403,
-      error: 'Forbidden',
-      message: 'Insufficient scope, expected any of: create:clients',
-      errorCode: 'insufficient_scope',
-    });
+    expect(denied.body).toEqual(
+      auth0Error(403, 'Insufficient scope, expected any of: create:clients', 'insufficient_scope'),
+    );
   });
 
   it('answers 401 for expired tokens, a foreign key, a wrong issuer or a wrong audience', async () => {

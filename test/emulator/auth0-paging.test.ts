@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import { managementClient, postToken } from '../support/auth0-sdk.js';
+import { managementCredentials } from '../support/auth0-requests.js';
 
 let emu: Auth0Emulator;
 let token: string;
@@ -22,12 +23,7 @@ beforeAll(async () => {
   expect(seeded.usersCreated).toBe(MEMBERS + 10);
   expect(seeded.roles[0]).toMatchObject({ name: 'employees', userCount: MEMBERS });
   roleId = seeded.roles[0]!.id;
-  const tok = await postToken(emu, {
-    grant_type: 'client_credentials',
-    client_id: emu.managementClientId,
-    client_secret: emu.managementClientSecret,
-    audience: emu.managementAudience,
-  });
+  const tok = await postToken(emu, managementCredentials(emu));
   token = tok.body.access_token as string;
 });
 afterAll(async () => {

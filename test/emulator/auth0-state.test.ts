@@ -1,20 +1,15 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { test } from '../support/fixtures.js';
 import { startAuth0Emulator } from '../../src/emulator/auth0/index.js';
 import { managementClient, postToken } from '../support/auth0-sdk.js';
-
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'auth0-emu-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+import { clientCredentials } from '../support/auth0-requests.js';
 
 describe('auth0 emulator: state file', () => {
-  it('saves atomically with mode 0600 and reloads clients, grants, roles, users and the signing key', async () => {
+  test('saves atomically with mode 0600 and reloads clients, grants, roles, users and the signing key', async ({
+    tmp: dir,
+  }) => {
     const statePath = join(dir, 'nested', 'auth0.json');
     const first = await startAuth0Emulator({ statePath, seedData: { roles: [{ name: 'staff', users: 20 }] } });
     const mgmt = managementClient(first);
@@ -42,12 +37,7 @@ describe('auth0 emulator: state file', () => {
       let members = 0;
       for await (const _ of await m2.roles.users.list(roles.data[0]!.id!, { take: 7 })) members++;
       expect(members).toBe(20);
-      const tok = await postToken(second, {
-        grant_type: 'client_credentials',
-        client_id: app.client_id!,
-        client_secret: app.client_secret!,
-        audience: 'urn:kept',
-      });
+      const tok = await postToken(second, clientCredentials(app.client_id!, app.client_secret!, 'urn:kept'));
       expect(tok.body.scope).toBe('go');
       expect((await m2.clientGrants.list({ client_id: mgmtId })).data[0]!.audience).toBe(second.managementAudience);
       await m2.clients.delete(app.client_id!);

@@ -7,6 +7,7 @@ import { Agent, request } from 'node:https';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { startAuth0Emulator } from '../../src/emulator/auth0/index.js';
+import { managementCredentials } from '../support/auth0-requests.js';
 
 const run = promisify(execFile);
 const child = fileURLToPath(new URL('./auth0-sdk-child.mjs', import.meta.url));
@@ -70,18 +71,9 @@ describe('auth0 emulator: https mode', () => {
           req.on('error', reject);
           req.end(body);
         });
-      const tok = JSON.parse(
-        await get(
-          '/oauth/token',
-          'POST',
-          JSON.stringify({
-            grant_type: 'client_credentials',
-            client_id: emu.managementClientId,
-            client_secret: emu.managementClientSecret,
-            audience: emu.managementAudience,
-          }),
-        ),
-      ) as { access_token: string };
+      const tok = JSON.parse(await get('/oauth/token', 'POST', JSON.stringify(managementCredentials(emu)))) as {
+        access_token: string;
+      };
       const jwks = JSON.parse(await get('/.well-known/jwks.json')) as JSONWebKeySet;
       const { payload } = await jwtVerify(tok.access_token, createLocalJWKSet(jwks), {
         issuer: emu.issuer,

@@ -2,6 +2,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import { managementClient, postToken, tokenSupplier } from '../support/auth0-sdk.js';
+import { clientCredentials, managementCredentials } from '../support/auth0-requests.js';
 
 let emu: Auth0Emulator;
 beforeAll(async () => {
@@ -13,12 +14,7 @@ afterAll(async () => {
 
 describe('auth0 emulator: /oauth/token', () => {
   it('mints an RS256 token for the Management API that verifies against the JWKS', async () => {
-    const { status, body } = await postToken(emu, {
-      grant_type: 'client_credentials',
-      client_id: emu.managementClientId,
-      client_secret: emu.managementClientSecret,
-      audience: emu.managementAudience,
-    });
+    const { status, body } = await postToken(emu, managementCredentials(emu));
     expect(status).toBe(200);
     expect(body.token_type).toBe('Bearer');
     expect(body.expires_in).toBe(86400);
@@ -38,16 +34,7 @@ describe('auth0 emulator: /oauth/token', () => {
   });
 
   it('accepts form bodies and client_secret_basic', async () => {
-    const form = await postToken(
-      emu,
-      {
-        grant_type: 'client_credentials',
-        client_id: emu.managementClientId,
-        client_secret: emu.managementClientSecret,
-        audience: emu.managementAudience,
-      },
-      { form: true },
-    );
+    const form = await postToken(emu, managementCredentials(emu), { form: true });
     expect(form.status).toBe(200);
     const basic = Buffer.from(
       `${encodeURIComponent(emu.managementClientId)}:${encodeURIComponent(emu.managementClientSecret)}`,
@@ -61,12 +48,7 @@ describe('auth0 emulator: /oauth/token', () => {
   });
 
   it('narrows scopes on request and refuses ungranted ones', async () => {
-    const base = {
-      grant_type: 'client_credentials',
-      client_id: emu.managementClientId,
-      client_secret: emu.managementClientSecret,
-      audience: emu.managementAudience,
-    };
+    const base = managementCredentials(emu);
     const narrow = await postToken(emu, { ...base, scope: 'read:users read:roles' });
     expect(narrow.body.scope).toBe('read:users read:roles');
     const denied = await postToken(emu, { ...base, scope: 'read:users delete:users' });
@@ -83,23 +65,13 @@ describe('auth0 emulator: /oauth/token', () => {
     const noAudience = await postToken(emu, { grant_type: 'client_credentials', client_id: id, client_secret: secret });
     expect(noAudience.status).toBe(403);
     expect(noAudience.body.error).toBe('access_denied');
-    const unknownApi = await postToken(emu, {
-      grant_type: 'client_credentials',
-      client_id: id,
-      client_secret: secret,
-      audience: 'https://nope.example/',
-    });
+    const unknownApi = await postToken(emu, clientCredentials(id, secret, 'https://nope.example/'));
     expect(unknownApi.status).toBe(403);
     expect(unknownApi.body).toEqual({
       error: 'access_denied',
       error_description: 'Service not enabled within domain: https://nope.example/',
     });
-    const badSecret = await postToken(emu, {
-      grant_type: 'client_credentials',
-      client_id: id,
-      client_secret: 'wrong',
-      audience: emu.managementAudience,
-    });
+    const badSecret = await postToken(emu, clientCredentials(id, 'wrong', emu.managementAudience));
     expect(badSecret.status).toBe(401);
     expect(badSecret.body).toEqual({ error: 'access_denied', error_description: 'Unauthorized' });
     const noGrantType = await postToken(emu, { client_id: id, client_secret: secret });
@@ -123,12 +95,7 @@ describe('auth0 emulator: /oauth/token', () => {
     expect(token.split('.')).toHaveLength(3);
     const clients = await managementClient(emu, { token }).clients.list();
     expect(clients.data.length).toBeGreaterThan(0);
-    const bad = await postToken(emu, {
-      grant_type: 'client_credentials',
-      client_id: emu.managementClientId,
-      client_secret: 'wrong-secret',
-      audience: emu.managementAudience,
-    });
+    const bad = await postToken(emu, clientCredentials(emu.managementClientId, 'wrong-secret', emu.managementAudience));
     expect(bad.status).toBe(401);
     expect(bad.body.error).toBe('access_denied');
   });
@@ -143,22 +110,12 @@ describe('auth0 emulator: /oauth/token', () => {
     });
     const app = await mgmt.clients.create({ name: 'orders-worker', app_type: 'non_interactive' });
     const secret = app.client_secret!;
-    const before = await postToken(emu, {
-      grant_type: 'client_credentials',
-      client_id: app.client_id!,
-      client_secret: secret,
-      audience: api.identifier!,
-    });
+    const before = await postToken(emu, clientCredentials(app.client_id!, secret, api.identifier!));
     expect(before.status).toBe(403);
     expect(before.body.error).toBe('access_denied');
     expect(before.body.error_description).toContain('You need to create a "client-grant"');
     await mgmt.clientGrants.create({ client_id: app.client_id!, audience: api.identifier!, scope: ['read:orders'] });
-    const after = await postToken(emu, {
-      grant_type: 'client_credentials',
-      client_id: app.client_id!,
-      client_secret: secret,
-      audience: api.identifier!,
-    });
+    const after = await postToken(emu, clientCredentials(app.client_id!, secret, api.identifier!));
     expect(after.status).toBe(200);
     expect(after.body.expires_in).toBe(600);
     const { payload } = await jwtVerify(after.body.access_token as string, createRemoteJWKSet(new URL(emu.jwksUri)), {
@@ -189,12 +146,10 @@ describe('auth0 emulator: /oauth/token', () => {
   it('honours a configured issuer', async () => {
     const other = await startAuth0Emulator({ issuer: (url) => `${url}/custom/` });
     try {
-      const { body } = await postToken(other, {
-        grant_type: 'client_credentials',
-        client_id: other.managementClientId,
-        client_secret: other.managementClientSecret,
-        audience: other.managementAudience,
-      });
+      const { body } = await postToken(
+        other,
+        clientCredentials(other.managementClientId, other.managementClientSecret, other.managementAudience),
+      );
       expect(other.managementAudience).toBe(`${other.url}/custom/api/v2/`);
       const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(other.jwksUri)), {
         issuer: `${other.url}/custom/`,

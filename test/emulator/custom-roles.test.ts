@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { api, expectOktaError, newRsaKey, serviceApp, useOktaEmulator } from '../support/index.js';
 import { firstCause, orgServerToken } from './iam-support.js';
+import { authServer, customRole, resourceSet, stagedUser } from '../support/okta-objects.js';
 
 let emulator: EmulatorHandle;
 
@@ -57,13 +58,7 @@ describe('custom roles (/api/v1/iam/roles) and their permissions', () => {
   });
 
   it('manages permissions and refuses unknown ones and conditions it cannot evaluate', async () => {
-    const role = (
-      await api(emulator, 'POST', '/api/v1/iam/roles', {
-        label: 'perm-role',
-        description: 'd',
-        permissions: ['okta.groups.read'],
-      })
-    ).body;
+    const role = await customRole(emulator, 'perm-role', ['okta.groups.read']);
     const base = `/api/v1/iam/roles/${role.id}/permissions`;
     expect((await api(emulator, 'POST', `${base}/okta.groups.members.manage`)).status).toBe(204);
     const listed = (await api(emulator, 'GET', base)).body;
@@ -171,25 +166,9 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
   it('assigns a custom role over a resource set, reads the assignment back, and allows exactly its permissions on exactly its resources', async () => {
     const mine = await group('custom-mine');
     const other = await group('custom-other');
-    const user = (
-      await api(emulator, 'POST', '/api/v1/users?activate=false', {
-        profile: { firstName: 'C', lastName: 'R', email: 'cr@example.com', login: 'cr@example.com' },
-      })
-    ).body;
-    const role = (
-      await api(emulator, 'POST', '/api/v1/iam/roles', {
-        label: 'members-of-mine',
-        description: 'd',
-        permissions: ['okta.groups.read', 'okta.groups.members.manage'],
-      })
-    ).body;
-    const set = (
-      await api(emulator, 'POST', '/api/v1/iam/resource-sets', {
-        label: 'only-mine',
-        description: 'd',
-        resources: [`${emulator.url}/api/v1/groups/${mine.id}`],
-      })
-    ).body;
+    const user = await stagedUser(emulator, 'C', 'R', 'cr@example.com');
+    const role = await customRole(emulator, 'members-of-mine', ['okta.groups.read', 'okta.groups.members.manage']);
+    const set = await resourceSet(emulator, 'only-mine', [`${emulator.url}/api/v1/groups/${mine.id}`]);
 
     const key = await newRsaKey();
     const app = (
@@ -287,31 +266,11 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
   });
 
   it('scopes app and authorization server permissions to the apps and servers in the set, users of a group to its members', async () => {
-    const server = (
-      await api(emulator, 'POST', '/api/v1/authorizationServers', {
-        name: 'custom-as',
-        description: 'd',
-        audiences: ['api://custom'],
-      })
-    ).body;
-    const otherServer = (
-      await api(emulator, 'POST', '/api/v1/authorizationServers', {
-        name: 'custom-as-2',
-        description: 'd',
-        audiences: ['api://custom2'],
-      })
-    ).body;
+    const server = await authServer(emulator, 'custom-as', 'api://custom');
+    const otherServer = await authServer(emulator, 'custom-as-2', 'api://custom2');
     const team = await group('custom-team');
-    const member = (
-      await api(emulator, 'POST', '/api/v1/users?activate=false', {
-        profile: { firstName: 'M', lastName: 'M', email: 'member@example.com', login: 'member@example.com' },
-      })
-    ).body;
-    const outsider = (
-      await api(emulator, 'POST', '/api/v1/users?activate=false', {
-        profile: { firstName: 'O', lastName: 'O', email: 'outsider@example.com', login: 'outsider@example.com' },
-      })
-    ).body;
+    const member = await stagedUser(emulator, 'M', 'M', 'member@example.com');
+    const outsider = await stagedUser(emulator, 'O', 'O', 'outsider@example.com');
     await api(emulator, 'PUT', `/api/v1/groups/${team.id}/users/${member.id}`);
 
     const key = await newRsaKey();
@@ -321,24 +280,16 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
     const clientId = app.credentials.oauthClient.client_id;
     for (const scopeId of ['okta.authorizationServers.manage', 'okta.apps.manage', 'okta.users.read'])
       await api(emulator, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emulator.url, scopeId });
-    const role = (
-      await api(emulator, 'POST', '/api/v1/iam/roles', {
-        label: 'scoped',
-        description: 'd',
-        permissions: ['okta.authzServers.manage', 'okta.apps.read', 'okta.users.read'],
-      })
-    ).body;
-    const set = (
-      await api(emulator, 'POST', '/api/v1/iam/resource-sets', {
-        label: 'scoped-set',
-        description: 'd',
-        resources: [
-          `${emulator.url}/api/v1/authorizationServers/${server.id}`,
-          `${emulator.url}/api/v1/apps/${app.id}`,
-          `${emulator.url}/api/v1/groups/${team.id}/users`,
-        ],
-      })
-    ).body;
+    const role = await customRole(emulator, 'scoped', [
+      'okta.authzServers.manage',
+      'okta.apps.read',
+      'okta.users.read',
+    ]);
+    const set = await resourceSet(emulator, 'scoped-set', [
+      `${emulator.url}/api/v1/authorizationServers/${server.id}`,
+      `${emulator.url}/api/v1/apps/${app.id}`,
+      `${emulator.url}/api/v1/groups/${team.id}/users`,
+    ]);
     await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, {
       type: 'CUSTOM',
       role: role.id,
@@ -385,20 +336,8 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
     const clientId = app.credentials.oauthClient.client_id;
     for (const scopeId of ['okta.inlineHooks.manage', 'okta.authorizationServers.read'])
       await api(emulator, 'POST', `/api/v1/apps/${app.id}/grants`, { issuer: emulator.url, scopeId });
-    const set = (
-      await api(emulator, 'POST', '/api/v1/iam/resource-sets', {
-        label: 'hooks-set',
-        description: 'd',
-        resources: [`${emulator.url}/api/v1/authorizationServers`],
-      })
-    ).body;
-    const reader = (
-      await api(emulator, 'POST', '/api/v1/iam/roles', {
-        label: 'hook-reader',
-        description: 'd',
-        permissions: ['okta.inlinehooks.read'],
-      })
-    ).body;
+    const set = await resourceSet(emulator, 'hooks-set', [`${emulator.url}/api/v1/authorizationServers`]);
+    const reader = await customRole(emulator, 'hook-reader', ['okta.inlinehooks.read']);
     const reading = (
       await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, {
         type: 'CUSTOM',
@@ -428,13 +367,7 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
     expect((await call('GET', '/api/v1/inlineHooks')).status).toBe(200);
     expectOktaError(await call('POST', '/api/v1/inlineHooks', hook), 403, 'E0000006');
 
-    const manager = (
-      await api(emulator, 'POST', '/api/v1/iam/roles', {
-        label: 'hook-manager',
-        description: 'd',
-        permissions: ['okta.inlinehooks.manage'],
-      })
-    ).body;
+    const manager = await customRole(emulator, 'hook-manager', ['okta.inlinehooks.manage']);
     await api(emulator, 'DELETE', `/oauth2/v1/clients/${clientId}/roles/${reading.id}`);
     await api(emulator, 'POST', `/oauth2/v1/clients/${clientId}/roles`, {
       type: 'CUSTOM',

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, expectOktaError, serviceApp, tokenHook } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { api, expectOktaError, serviceApp, tokenHook, useOktaEmulator } from '../support/index.js';
+import { authServer } from '../support/okta-objects.js';
 
 let emulator: EmulatorHandle;
 
-beforeAll(async () => {
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): one generous limit, headers still sent.
-  emulator = await startEmulator({ port: 0, rateLimitPerMinute: 100_000 });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+// Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): one generous limit, headers still sent.
+useOktaEmulator((started) => (emulator = started), { rateLimits: 'developer', rateLimitPerMinute: 100_000 });
 
 describe('apps', () => {
   it('creates a service app and reveals the secret only in the create response', async () => {
@@ -183,13 +179,7 @@ describe('authorization servers, scopes, claims, policies, rules', () => {
   });
 
   it('manages scopes with default and metadataPublish, and rejects duplicates', async () => {
-    const server = (
-      await api(emulator, 'POST', '/api/v1/authorizationServers', {
-        name: 'as-scopes',
-        description: 'd',
-        audiences: ['api://s'],
-      })
-    ).body;
+    const server = await authServer(emulator, 'as-scopes', 'api://s');
     const base = `/api/v1/authorizationServers/${server.id}/scopes`;
     const scope = await api(emulator, 'POST', base, {
       name: 'orders.read',
@@ -225,13 +215,7 @@ describe('authorization servers, scopes, claims, policies, rules', () => {
   });
 
   it('renumbers policy and rule priorities contiguously', async () => {
-    const server = (
-      await api(emulator, 'POST', '/api/v1/authorizationServers', {
-        name: 'as-prio',
-        description: 'd',
-        audiences: ['api://p'],
-      })
-    ).body;
+    const server = await authServer(emulator, 'as-prio', 'api://p');
     const base = `/api/v1/authorizationServers/${server.id}/policies`;
     const policy = (n: string, priority?: number) => ({
       type: 'OAUTH_AUTHORIZATION_POLICY',

@@ -9,17 +9,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionClientCredentials, startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, expectOktaError, tokenHook, tokenRequest } from '../support/index.js';
+import { provisionClientCredentials, type EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { api, basicAuth, expectOktaError, tokenHook, tokenRequest, useOktaEmulator } from '../support/index.js';
+import { stagedUser } from '../support/okta-objects.js';
 
 let emulator: EmulatorHandle;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, rateLimitPerMinute: 100_000 });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+// Not about rate limits: one generous limit on the developer plan, so the rate limit headers are still sent.
+useOktaEmulator((started) => (emulator = started), { rateLimits: 'developer', rateLimitPerMinute: 100_000 });
 
 describe('authorization server signing keys', () => {
   it('publishes a NEXT key before a rotation, promotes it on rotation and keeps the old key as EXPIRED', async () => {
@@ -105,11 +102,7 @@ describe('the built-in Everyone group', () => {
     expect(found).toHaveLength(1);
     const everyone = found[0];
     expect(everyone).toMatchObject({ type: 'BUILT_IN', profile: { name: 'Everyone' } });
-    const user = (
-      await api(emulator, 'POST', '/api/v1/users?activate=false', {
-        profile: { firstName: 'E', lastName: 'V', email: 'ev@example.com', login: 'ev@example.com' },
-      })
-    ).body;
+    const user = await stagedUser(emulator, 'E', 'V', 'ev@example.com');
     expect((await api(emulator, 'GET', `/api/v1/groups/${everyone.id}/users`)).body.map((u: any) => u.id)).toContain(
       user.id,
     );

@@ -1,21 +1,12 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { test } from '../support/fixtures.js';
 import { provisionClientCredentials, startEmulator } from '../../src/emulator/okta/index.js';
 import { api, basicAuth, tokenRequest } from '../support/index.js';
 
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'okta-emulator-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
 describe('state persistence', () => {
-  it('writes the state file with mode 0600 and reloads it on start', async () => {
+  test('writes the state file with mode 0600 and reloads it on start', async ({ tmp: dir }) => {
     const statePath = join(dir, 'org.json');
     // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
     const first = await startEmulator({ port: 0, rateLimits: 'off', statePath, adminToken: '00persisted-token' });

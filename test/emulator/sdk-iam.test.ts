@@ -3,9 +3,9 @@
 // CUSTOM client role assignments (RoleAssignmentApi) and API tokens (ApiTokenApi). Operation names and shapes are
 // those of ../shared/okta/management-minimal.yaml.
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { api, newRsaKey, serviceApp } from '../support/index.js';
+import { api, newRsaKey, serviceApp, useOktaEmulator } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 
@@ -26,12 +26,8 @@ async function collect<T>(collection: { each(cb: (item: T) => unknown): Promise<
   return items;
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, rateLimitPerMinute: 100_000 });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+// Not about rate limits: one generous limit on the developer plan, so the rate limit headers are still sent.
+useOktaEmulator((started) => (emulator = started), { rateLimits: 'developer', rateLimitPerMinute: 100_000 });
 
 describe('@okta/okta-sdk-nodejs drives the IAM endpoints', () => {
   it('adds, reads, deactivates, activates and deletes app JSON Web Keys (ApplicationSSOPublicKeysApi)', async () => {

@@ -1,13 +1,21 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { test } from '../support/fixtures.js';
 import {
   provisionClientCredentials,
-  startEmulator,
   type ClientCredentialsFixture,
   type EmulatorHandle,
 } from '../../src/emulator/okta/index.js';
-import { api, basicAuth, clientAssertion, newRsaKey, tokenRequest, type TestKey } from '../support/index.js';
+import {
+  api,
+  basicAuth,
+  clientAssertion,
+  newRsaKey,
+  tokenRequest,
+  useOktaEmulator,
+  type TestKey,
+} from '../support/index.js';
 
 let emulator: EmulatorHandle;
 let basic: ClientCredentialsFixture;
@@ -15,9 +23,9 @@ let post: ClientCredentialsFixture;
 let pkj: ClientCredentialsFixture;
 let key: TestKey;
 
+// Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+useOktaEmulator((started) => (emulator = started));
 beforeAll(async () => {
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
   key = await newRsaKey();
   basic = await provisionClientCredentials(emulator.url, emulator.adminToken, {
     scope: 'orders.read',
@@ -29,9 +37,16 @@ beforeAll(async () => {
     jwks: [key.publicJwk],
   });
 });
-afterAll(async () => {
-  await emulator.stop();
-});
+
+/** A client-credentials request for the fixture's scope with its secret in the form (client_secret_post). */
+function secretInForm(fixture: ClientCredentialsFixture) {
+  return tokenRequest(fixture.tokenUrl, {
+    grant_type: 'client_credentials',
+    scope: fixture.scope,
+    client_id: fixture.clientId,
+    client_secret: fixture.clientSecret!,
+  });
+}
 
 async function verify(fixture: ClientCredentialsFixture, token: string) {
   const jwks = createRemoteJWKSet(new URL(`${fixture.issuer}/v1/keys`));
@@ -65,12 +80,7 @@ describe('custom authorization server token endpoint', () => {
   });
 
   it('supports client_secret_post and private_key_jwt', async () => {
-    const viaPost = await tokenRequest(post.tokenUrl, {
-      grant_type: 'client_credentials',
-      scope: post.scope,
-      client_id: post.clientId,
-      client_secret: post.clientSecret!,
-    });
+    const viaPost = await secretInForm(post);
     expect(viaPost.status).toBe(200);
     await verify(post, viaPost.body.access_token);
 
@@ -94,12 +104,7 @@ describe('custom authorization server token endpoint', () => {
     );
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
-    const viaPost = await tokenRequest(basic.tokenUrl, {
-      grant_type: 'client_credentials',
-      scope: basic.scope,
-      client_id: basic.clientId,
-      client_secret: basic.clientSecret!,
-    });
+    const viaPost = await secretInForm(basic);
     expect(viaPost.status).toBe(401);
     expect(viaPost.body.error).toBe('invalid_client');
   });
@@ -337,43 +342,41 @@ describe('custom authorization server token endpoint', () => {
 });
 
 describe("Okta's default authorization server", () => {
-  it('is seeded on request with id default, audience api://default and an all-clients policy', async () => {
-    const org = await startEmulator({ port: 0, rateLimits: 'off', defaultAuthServer: true });
-    try {
-      const server = (await api(org, 'GET', '/api/v1/authorizationServers/default')).body;
-      expect(server).toMatchObject({
-        id: 'default',
-        name: 'default',
-        audiences: ['api://default'],
-        issuer: `${org.url}/oauth2/default`,
-      });
-      const policies = (await api(org, 'GET', '/api/v1/authorizationServers/default/policies')).body;
-      expect(policies.map((p: any) => [p.name, p.conditions.clients.include])).toEqual([
-        ['Default Policy', ['ALL_CLIENTS']],
-      ]);
-      await api(org, 'POST', '/api/v1/authorizationServers/default/scopes', { name: 'custom' });
-      const app = (
-        await api(org, 'POST', '/api/v1/apps', {
-          name: 'oidc_client',
-          label: 'svc',
-          signOnMode: 'OPENID_CONNECT',
-          settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'] } },
-        })
-      ).body;
-      const res = await tokenRequest(
-        `${org.url}/oauth2/default/v1/token`,
-        { grant_type: 'client_credentials', scope: 'custom' },
-        { Authorization: basicAuth(app.id, app.credentials.oauthClient.client_secret) },
-      );
-      expect(res.status).toBe(200);
-      const { payload } = await jwtVerify(
-        res.body.access_token,
-        createRemoteJWKSet(new URL(`${org.url}/oauth2/default/v1/keys`)),
-        { issuer: `${org.url}/oauth2/default`, audience: 'api://default' },
-      );
-      expect(payload.scp).toEqual(['custom']);
-    } finally {
-      await org.stop();
-    }
+  test.scoped({ oktaOptions: { defaultAuthServer: true } });
+  test('is seeded on request with id default, audience api://default and an all-clients policy', async ({
+    okta: org,
+  }) => {
+    const server = (await api(org, 'GET', '/api/v1/authorizationServers/default')).body;
+    expect(server).toMatchObject({
+      id: 'default',
+      name: 'default',
+      audiences: ['api://default'],
+      issuer: `${org.url}/oauth2/default`,
+    });
+    const policies = (await api(org, 'GET', '/api/v1/authorizationServers/default/policies')).body;
+    expect(policies.map((p: any) => [p.name, p.conditions.clients.include])).toEqual([
+      ['Default Policy', ['ALL_CLIENTS']],
+    ]);
+    await api(org, 'POST', '/api/v1/authorizationServers/default/scopes', { name: 'custom' });
+    const app = (
+      await api(org, 'POST', '/api/v1/apps', {
+        name: 'oidc_client',
+        label: 'svc',
+        signOnMode: 'OPENID_CONNECT',
+        settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'] } },
+      })
+    ).body;
+    const res = await tokenRequest(
+      `${org.url}/oauth2/default/v1/token`,
+      { grant_type: 'client_credentials', scope: 'custom' },
+      { Authorization: basicAuth(app.id, app.credentials.oauthClient.client_secret) },
+    );
+    expect(res.status).toBe(200);
+    const { payload } = await jwtVerify(
+      res.body.access_token,
+      createRemoteJWKSet(new URL(`${org.url}/oauth2/default/v1/keys`)),
+      { issuer: `${org.url}/oauth2/default`, audience: 'api://default' },
+    );
+    expect(payload.scp).toEqual(['custom']);
   });
 });

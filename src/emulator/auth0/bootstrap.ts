@@ -1,7 +1,7 @@
 import { createGrant } from './management/client-grants.js';
 import { newClient } from './management/clients.js';
 import { IdFactory } from './ids.js';
-import { generateSigningKey, importSigningKey } from './keys.js';
+import { generateSigningKey, importSigningKey, type SigningKey } from './keys.js';
 import { ALL_MANAGEMENT_SCOPES, type ResourceServer } from './model.js';
 import { seededRandom } from '../core/prng.js';
 import { TenantStore, type TenantSnapshot } from './store.js';
@@ -25,18 +25,19 @@ interface TenantSettings {
 export async function openTenant(settings: TenantSettings, saved: TenantSnapshot | undefined): Promise<Tenant> {
   const ids = new IdFactory(seededRandom(settings.seed));
   const managementAudience = `${settings.issuer}api/v2/`;
+  const tenantOf = (store: TenantStore, key: SigningKey): Tenant => ({
+    store,
+    ids,
+    key,
+    issuer: settings.issuer,
+    domain: settings.domain,
+    managementAudience,
+    changed: settings.changed,
+  });
   if (saved) {
     const store = TenantStore.fromSnapshot(saved);
     const key = await importSigningKey(saved.signingKey.kid, saved.signingKey.privateJwk);
-    const tenant: Tenant = {
-      store,
-      ids,
-      key,
-      issuer: settings.issuer,
-      domain: settings.domain,
-      managementAudience,
-      changed: settings.changed,
-    };
+    const tenant = tenantOf(store, key);
     // The issuer follows the port; move the Management API (and grants for it) to this run's identifier.
     const system = [...store.resourceServers.values()].find((rs) => rs.is_system);
     if (system && system.identifier !== managementAudience) {
@@ -52,15 +53,7 @@ export async function openTenant(settings: TenantSettings, saved: TenantSnapshot
   }
   const key = await generateSigningKey(ids.keyId());
   const store = new TenantStore(settings.tenantName, '', { kid: key.kid, privateJwk: key.privateJwk });
-  const tenant: Tenant = {
-    store,
-    ids,
-    key,
-    issuer: settings.issuer,
-    domain: settings.domain,
-    managementAudience,
-    changed: settings.changed,
-  };
+  const tenant = tenantOf(store, key);
   const api: ResourceServer = {
     id: ids.resourceServerId(),
     name: 'Auth0 Management API',

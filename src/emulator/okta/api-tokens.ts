@@ -4,6 +4,7 @@ import { link, type RequestContext, type Route } from './context.js';
 import { accessDenied, notFound, OktaError } from './errors.js';
 import { oktaTimestamp, randomAlphanumeric } from './ids.js';
 import type { EmulatorState, Stored } from './state.js';
+import { collectionRoutes } from './resource-routes.js';
 
 /**
  * SSWS API tokens: listApiTokens, getApiToken, revokeApiToken and revokeCurrentApiToken under
@@ -90,28 +91,15 @@ function revokeCurrent(ctx: RequestContext): HandlerResult {
 
 const T = '/api/v1/api-tokens';
 export const apiTokenRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: T,
-    scope: 'okta.apiTokens.read',
-    handler: (ctx) =>
+  // Before /:apiTokenId, so that "current" is not taken for a token id.
+  { method: 'DELETE', path: `${T}/current`, handler: revokeCurrent },
+  ...collectionRoutes('okta.apiTokens', T, 'apiTokenId', {
+    list: (ctx) =>
       json(
         200,
         activeTokens(ctx.state).map((t) => render(ctx, t)),
       ),
-  },
-  // Before /:apiTokenId, so that "current" is not taken for a token id.
-  { method: 'DELETE', path: `${T}/current`, handler: revokeCurrent },
-  {
-    method: 'GET',
-    path: `${T}/:apiTokenId`,
-    scope: 'okta.apiTokens.read',
-    handler: (ctx) => json(200, render(ctx, getToken(ctx))),
-  },
-  {
-    method: 'DELETE',
-    path: `${T}/:apiTokenId`,
-    scope: 'okta.apiTokens.manage',
-    handler: (ctx) => revoke(ctx, getToken(ctx)),
-  },
+    get: (ctx) => json(200, render(ctx, getToken(ctx))),
+    delete: (ctx) => revoke(ctx, getToken(ctx)),
+  }),
 ];

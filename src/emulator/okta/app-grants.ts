@@ -1,9 +1,11 @@
+import { getApp } from './app-lookup.js';
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, validationError } from './errors.js';
 import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import type { ScopeGrant, Stored } from './state.js';
 import { readObjectBody, requireString } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 /** The okta.* scopes the org authorization server can grant to an app (the subset this emulator enforces, plus common ones). */
 const OKTA_API_SCOPES = new Set(
@@ -28,12 +30,6 @@ const OKTA_API_SCOPES = new Set(
     'apiTokens',
   ].flatMap((r) => [`okta.${r}.read`, `okta.${r}.manage`]),
 );
-
-function getApp(ctx: RequestContext): Stored {
-  const app = ctx.state.apps.get(ctx.params.appId!);
-  if (!app) throw notFound(`${ctx.params.appId} (App)`);
-  return app;
-}
 
 function renderGrant(ctx: RequestContext, app: Stored, grant: ScopeGrant): Json {
   const base = `${ctx.orgUrl}/api/v1/apps/${app.id}/grants/${grant.id}`;
@@ -100,29 +96,18 @@ function deleteGrant(ctx: RequestContext): HandlerResult {
   return noContent();
 }
 
-const G = '/api/v1/apps/:appId/grants';
-export const appGrantRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: G,
-    scope: 'okta.appGrants.read',
-    handler: (ctx) => {
-      const app = getApp(ctx);
-      return json(
-        200,
-        (ctx.state.appGrants.get(app.id) ?? []).map((g) => renderGrant(ctx, app, g)),
-      );
-    },
+export const appGrantRoutes: Route[] = collectionRoutes('okta.appGrants', '/api/v1/apps/:appId/grants', 'grantId', {
+  list: (ctx) => {
+    const app = getApp(ctx);
+    return json(
+      200,
+      (ctx.state.appGrants.get(app.id) ?? []).map((g) => renderGrant(ctx, app, g)),
+    );
   },
-  { method: 'POST', path: G, scope: 'okta.appGrants.manage', handler: createGrant },
-  {
-    method: 'GET',
-    path: `${G}/:grantId`,
-    scope: 'okta.appGrants.read',
-    handler: (ctx) => {
-      const { app, grant } = getGrant(ctx);
-      return json(200, renderGrant(ctx, app, grant));
-    },
+  create: createGrant,
+  get: (ctx) => {
+    const { app, grant } = getGrant(ctx);
+    return json(200, renderGrant(ctx, app, grant));
   },
-  { method: 'DELETE', path: `${G}/:grantId`, scope: 'okta.appGrants.manage', handler: deleteGrant },
-];
+  delete: deleteGrant,
+});

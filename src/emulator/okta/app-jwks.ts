@@ -1,3 +1,4 @@
+import { getApp } from './app-lookup.js';
 import { createPublicKey } from 'node:crypto';
 import type { JWK } from 'jose';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
@@ -6,6 +7,7 @@ import { notFound, validationError } from './errors.js';
 import { oktaTimestamp, randomAlphanumeric } from './ids.js';
 import type { Stored } from './state.js';
 import { readObjectBody } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 /**
  * An app's JSON Web Keys (`settings.oauthClient.jwks.keys`) and the app JWKS API
@@ -123,12 +125,6 @@ export function existingClientJwks(app: Stored | undefined): Json[] {
 
 // --- the app JWKS API -----------------------------------------------------------------------------------
 
-function getApp(ctx: RequestContext): Stored {
-  const app = ctx.state.apps.get(ctx.params.appId!);
-  if (!app) throw notFound(`${ctx.params.appId} (App)`);
-  return app;
-}
-
 function getKey(ctx: RequestContext): { app: Stored; key: Json } {
   const app = getApp(ctx);
   const key = storedKeys(app).find((k) => k.id === ctx.params.keyId);
@@ -207,39 +203,18 @@ function setKeyStatus(status: KeyStatus) {
   };
 }
 
-const J = '/api/v1/apps/:appId/credentials/jwks';
-export const appJwksRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: J,
-    scope: 'okta.apps.read',
-    handler: (ctx) =>
-      json(
-        200,
-        storedKeys(getApp(ctx)).map((k) => renderKey(ctx, ctx.params.appId!, k)),
-      ),
+export const appJwksRoutes: Route[] = collectionRoutes('okta.apps', '/api/v1/apps/:appId/credentials/jwks', 'keyId', {
+  list: (ctx) =>
+    json(
+      200,
+      storedKeys(getApp(ctx)).map((k) => renderKey(ctx, ctx.params.appId!, k)),
+    ),
+  create: addKey,
+  get: (ctx) => {
+    const { app, key } = getKey(ctx);
+    return json(200, renderKey(ctx, app.id, key));
   },
-  { method: 'POST', path: J, scope: 'okta.apps.manage', handler: addKey },
-  {
-    method: 'GET',
-    path: `${J}/:keyId`,
-    scope: 'okta.apps.read',
-    handler: (ctx) => {
-      const { app, key } = getKey(ctx);
-      return json(200, renderKey(ctx, app.id, key));
-    },
-  },
-  { method: 'DELETE', path: `${J}/:keyId`, scope: 'okta.apps.manage', handler: deleteKey },
-  {
-    method: 'POST',
-    path: `${J}/:keyId/lifecycle/activate`,
-    scope: 'okta.apps.manage',
-    handler: setKeyStatus('ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: `${J}/:keyId/lifecycle/deactivate`,
-    scope: 'okta.apps.manage',
-    handler: setKeyStatus('INACTIVE'),
-  },
-];
+  delete: deleteKey,
+  activate: setKeyStatus('ACTIVE'),
+  deactivate: setKeyStatus('INACTIVE'),
+});

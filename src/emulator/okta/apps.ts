@@ -1,3 +1,4 @@
+import { getApp } from './app-lookup.js';
 import { createHash } from 'node:crypto';
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, OktaError, validationError } from './errors.js';
@@ -8,6 +9,7 @@ import { existingClientJwks, storedClientJwks } from './app-jwks.js';
 import { checkClientSecret } from './client-secret-rules.js';
 import { readObjectBody } from './validation.js';
 import type { ClientSecret, EmulatorState, Stored } from './state.js';
+import { collectionRoutes } from './resource-routes.js';
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
@@ -94,12 +96,6 @@ function renderApp(ctx: RequestContext, app: Stored, revealSecret: boolean): Jso
   }
   rendered._links = appLinks(ctx, app);
   return rendered;
-}
-
-function getApp(ctx: RequestContext): Stored {
-  const app = ctx.state.apps.get(ctx.params.appId!);
-  if (!app) throw notFound(`${ctx.params.appId} (App)`);
-  return app;
 }
 
 interface ValidatedApp {
@@ -438,53 +434,23 @@ function deleteSecret(ctx: RequestContext): HandlerResult {
   return noContent();
 }
 
+const SCOPE_FAMILY = 'okta.apps';
 export const appRoutes: Route[] = [
-  { method: 'POST', path: '/api/v1/apps', scope: 'okta.apps.manage', handler: createApp },
-  { method: 'GET', path: '/api/v1/apps', scope: 'okta.apps.read', handler: listApps },
-  {
-    method: 'GET',
-    path: '/api/v1/apps/:appId',
-    scope: 'okta.apps.read',
-    handler: (ctx) => json(200, renderApp(ctx, getApp(ctx), false)),
-  },
-  { method: 'PUT', path: '/api/v1/apps/:appId', scope: 'okta.apps.manage', handler: replaceApp },
-  { method: 'DELETE', path: '/api/v1/apps/:appId', scope: 'okta.apps.manage', handler: deleteApp },
-  {
-    method: 'POST',
-    path: '/api/v1/apps/:appId/lifecycle/activate',
-    scope: 'okta.apps.manage',
-    handler: setAppStatus('ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/apps/:appId/lifecycle/deactivate',
-    scope: 'okta.apps.manage',
-    handler: setAppStatus('INACTIVE'),
-  },
-  { method: 'GET', path: '/api/v1/apps/:appId/credentials/secrets', scope: 'okta.apps.read', handler: listSecrets },
-  { method: 'POST', path: '/api/v1/apps/:appId/credentials/secrets', scope: 'okta.apps.manage', handler: createSecret },
-  {
-    method: 'GET',
-    path: '/api/v1/apps/:appId/credentials/secrets/:secretId',
-    scope: 'okta.apps.read',
-    handler: (ctx) => json(200, renderSecret(ctx, ctx.params.appId!, getSecret(ctx), false)),
-  },
-  {
-    method: 'DELETE',
-    path: '/api/v1/apps/:appId/credentials/secrets/:secretId',
-    scope: 'okta.apps.manage',
-    handler: deleteSecret,
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/apps/:appId/credentials/secrets/:secretId/lifecycle/activate',
-    scope: 'okta.apps.manage',
-    handler: setSecretStatus('ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/apps/:appId/credentials/secrets/:secretId/lifecycle/deactivate',
-    scope: 'okta.apps.manage',
-    handler: setSecretStatus('INACTIVE'),
-  },
+  ...collectionRoutes(SCOPE_FAMILY, '/api/v1/apps', 'appId', {
+    list: listApps,
+    create: createApp,
+    get: (ctx) => json(200, renderApp(ctx, getApp(ctx), false)),
+    replace: replaceApp,
+    delete: deleteApp,
+    activate: setAppStatus('ACTIVE'),
+    deactivate: setAppStatus('INACTIVE'),
+  }),
+  ...collectionRoutes(SCOPE_FAMILY, '/api/v1/apps/:appId/credentials/secrets', 'secretId', {
+    list: listSecrets,
+    create: createSecret,
+    get: (ctx) => json(200, renderSecret(ctx, ctx.params.appId!, getSecret(ctx), false)),
+    delete: deleteSecret,
+    activate: setSecretStatus('ACTIVE'),
+    deactivate: setSecretStatus('INACTIVE'),
+  }),
 ];

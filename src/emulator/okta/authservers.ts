@@ -1,5 +1,5 @@
-import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { link, type Handler, type RequestContext, type Route } from './context.js';
+import { notFound, pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { pageRequest, paginate } from './pagination.js';
@@ -7,6 +7,7 @@ import { RESERVED_CLAIMS } from './reserved-claims.js';
 import { newServerKeys, rotatedServerKeys, serverKeyStatus } from './signing-key-rotation.js';
 import { childCollection, type EmulatorState, type Stored } from './state.js';
 import { readObjectBody, requireString, requireStringArray } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 const SYSTEM_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'device_sso'];
 const KEY_ROTATION_DAYS = 90;
@@ -240,23 +241,65 @@ async function rotateKey(ctx: RequestContext): Promise<HandlerResult> {
   return json(200, renderKeys(ctx, server.id));
 }
 
-// --- scopes ---------------------------------------------------------------------------------------------
+// --- scopes and claims: the two kinds of object each authorization server holds ------------------------
 
-function renderScope(ctx: RequestContext, serverId: string, scope: Stored): Json {
-  return {
-    ...structuredClone(scope),
-    _links: {
-      self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/scopes/${scope.id}`, ['GET', 'PUT', 'DELETE']),
-    },
-  };
+interface ServerChild {
+  /** its collection in the org and its path segment under the server */
+  collection: 'scopes' | 'claims';
+  idKind: 'scope' | 'claim';
+  param: string;
+  /** its type in Okta's 404 */
+  type: string;
+  validate: (ctx: RequestContext, serverId: string, body: Json, exceptId?: string) => Json;
+  /** refuses to change or delete this one, if the kind has objects that may not be */
+  guard?: (item: Stored, change: 'modified' | 'deleted') => void;
 }
 
-function getScope(ctx: RequestContext): Stored {
+function renderChild(kind: ServerChild, ctx: RequestContext, serverId: string, item: Stored): Json {
+  const self = `${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/${kind.collection}/${item.id}`;
+  return { ...structuredClone(item), _links: { self: link(self, ['GET', 'PUT', 'DELETE']) } };
+}
+
+function getChild(kind: ServerChild, ctx: RequestContext): Stored {
   const server = getAuthServer(ctx);
-  const scope = childCollection(ctx.state.scopes, server.id).get(ctx.params.scopeId!);
-  if (!scope) throw notFound(`${ctx.params.scopeId} (OAuth2Scope)`);
-  return scope;
+  return pathObject(ctx, kind.param, kind.type, (id) => childCollection(ctx.state[kind.collection], server.id).get(id));
 }
+
+function childRoutes(kind: ServerChild, list: Handler): Route[] {
+  const render = (ctx: RequestContext, item: Stored) => renderChild(kind, ctx, ctx.params.authServerId!, item);
+  const items = (ctx: RequestContext) => childCollection(ctx.state[kind.collection], ctx.params.authServerId!);
+  return collectionRoutes(SCOPE_FAMILY, `${AS}/:authServerId/${kind.collection}`, kind.param, {
+    list,
+    create: (ctx) => {
+      const server = getAuthServer(ctx);
+      const item: Stored = { id: newId(kind.idKind), ...kind.validate(ctx, server.id, readObjectBody(ctx)) };
+      childCollection(ctx.state[kind.collection], server.id).add(item);
+      ctx.changed();
+      return json(201, render(ctx, item));
+    },
+    get: (ctx) => json(200, render(ctx, getChild(kind, ctx))),
+    replace: (ctx) => {
+      const existing = getChild(kind, ctx);
+      kind.guard?.(existing, 'modified');
+      const item: Stored = {
+        id: existing.id,
+        ...kind.validate(ctx, ctx.params.authServerId!, readObjectBody(ctx), existing.id),
+      };
+      items(ctx).replace(item);
+      ctx.changed();
+      return json(200, render(ctx, item));
+    },
+    delete: (ctx) => {
+      const existing = getChild(kind, ctx);
+      kind.guard?.(existing, 'deleted');
+      items(ctx).delete(existing.id);
+      ctx.changed();
+      return noContent();
+    },
+  });
+}
+
+// --- scopes ---------------------------------------------------------------------------------------------
 
 function validateScope(ctx: RequestContext, serverId: string, body: Json, exceptId?: string): Json {
   const name = requireString(body.name, 'name');
@@ -283,32 +326,6 @@ function validateScope(ctx: RequestContext, serverId: string, body: Json, except
   };
 }
 
-function createScope(ctx: RequestContext): HandlerResult {
-  const server = getAuthServer(ctx);
-  const scope: Stored = { id: newId('scope'), ...validateScope(ctx, server.id, readObjectBody(ctx)) };
-  childCollection(ctx.state.scopes, server.id).add(scope);
-  ctx.changed();
-  return json(201, renderScope(ctx, server.id, scope));
-}
-
-function replaceScope(ctx: RequestContext): HandlerResult {
-  const existing = getScope(ctx);
-  const serverId = ctx.params.authServerId!;
-  if (existing.system) throw validationError('scope', 'scope: A system scope cannot be modified.');
-  const scope: Stored = { id: existing.id, ...validateScope(ctx, serverId, readObjectBody(ctx), existing.id) };
-  childCollection(ctx.state.scopes, serverId).replace(scope);
-  ctx.changed();
-  return json(200, renderScope(ctx, serverId, scope));
-}
-
-function deleteScope(ctx: RequestContext): HandlerResult {
-  const scope = getScope(ctx);
-  if (scope.system) throw validationError('scope', 'scope: A system scope cannot be deleted.');
-  childCollection(ctx.state.scopes, ctx.params.authServerId!).delete(scope.id);
-  ctx.changed();
-  return noContent();
-}
-
 function listScopes(ctx: RequestContext): HandlerResult {
   const server = getAuthServer(ctx);
   const q = ctx.query.get('q')?.toLowerCase();
@@ -320,28 +337,12 @@ function listScopes(ctx: RequestContext): HandlerResult {
   );
   return json(
     200,
-    page.items.map((s) => renderScope(ctx, server.id, s)),
+    page.items.map((s) => renderChild(SCOPES, ctx, server.id, s)),
     { Link: page.links },
   );
 }
 
 // --- claims ---------------------------------------------------------------------------------------------
-
-function renderClaim(ctx: RequestContext, serverId: string, claim: Stored): Json {
-  return {
-    ...structuredClone(claim),
-    _links: {
-      self: link(`${ctx.orgUrl}/api/v1/authorizationServers/${serverId}/claims/${claim.id}`, ['GET', 'PUT', 'DELETE']),
-    },
-  };
-}
-
-function getClaim(ctx: RequestContext): Stored {
-  const server = getAuthServer(ctx);
-  const claim = childCollection(ctx.state.claims, server.id).get(ctx.params.claimId!);
-  if (!claim) throw notFound(`${ctx.params.claimId} (OAuth2Claim)`);
-  return claim;
-}
 
 function validateClaim(ctx: RequestContext, serverId: string, body: Json, exceptId?: string): Json {
   const name = requireString(body.name, 'name');
@@ -374,103 +375,59 @@ function validateClaim(ctx: RequestContext, serverId: string, body: Json, except
   };
 }
 
-function createClaim(ctx: RequestContext): HandlerResult {
-  const server = getAuthServer(ctx);
-  const claim: Stored = { id: newId('claim'), ...validateClaim(ctx, server.id, readObjectBody(ctx)) };
-  childCollection(ctx.state.claims, server.id).add(claim);
-  ctx.changed();
-  return json(201, renderClaim(ctx, server.id, claim));
-}
-
-function replaceClaim(ctx: RequestContext): HandlerResult {
-  const existing = getClaim(ctx);
-  const serverId = ctx.params.authServerId!;
-  const claim: Stored = { id: existing.id, ...validateClaim(ctx, serverId, readObjectBody(ctx), existing.id) };
-  childCollection(ctx.state.claims, serverId).replace(claim);
-  ctx.changed();
-  return json(200, renderClaim(ctx, serverId, claim));
-}
-
-function deleteClaim(ctx: RequestContext): HandlerResult {
-  const claim = getClaim(ctx);
-  childCollection(ctx.state.claims, ctx.params.authServerId!).delete(claim.id);
-  ctx.changed();
-  return noContent();
-}
+const SCOPES: ServerChild = {
+  collection: 'scopes',
+  idKind: 'scope',
+  param: 'scopeId',
+  type: 'OAuth2Scope',
+  validate: validateScope,
+  guard: (scope, change) => {
+    if (scope.system) throw validationError('scope', `scope: A system scope cannot be ${change}.`);
+  },
+};
+const CLAIMS: ServerChild = {
+  collection: 'claims',
+  idKind: 'claim',
+  param: 'claimId',
+  type: 'OAuth2Claim',
+  validate: validateClaim,
+};
 
 const AS = '/api/v1/authorizationServers';
-const READ = 'okta.authorizationServers.read';
-const MANAGE = 'okta.authorizationServers.manage';
-
+const SCOPE_FAMILY = 'okta.authorizationServers';
 export const authServerRoutes: Route[] = [
-  { method: 'POST', path: AS, scope: MANAGE, handler: createAuthServer },
-  { method: 'GET', path: AS, scope: READ, handler: listAuthServers },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId`,
-    scope: READ,
-    handler: (ctx) => json(200, renderAuthServer(ctx, getAuthServer(ctx))),
-  },
-  { method: 'PUT', path: `${AS}/:authServerId`, scope: MANAGE, handler: replaceAuthServer },
-  { method: 'DELETE', path: `${AS}/:authServerId`, scope: MANAGE, handler: deleteAuthServer },
-  {
-    method: 'POST',
-    path: `${AS}/:authServerId/lifecycle/activate`,
-    scope: MANAGE,
-    handler: setAuthServerStatus('ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: `${AS}/:authServerId/lifecycle/deactivate`,
-    scope: MANAGE,
-    handler: setAuthServerStatus('INACTIVE'),
-  },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId/credentials/keys`,
-    scope: READ,
-    handler: (ctx) => json(200, renderKeys(ctx, getAuthServer(ctx).id)),
-  },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId/credentials/keys/:keyId`,
-    scope: READ,
-    handler: (ctx) => {
-      const key = renderKeys(ctx, getAuthServer(ctx).id).find((k) => k.kid === ctx.params.keyId);
-      if (!key) throw notFound(`${ctx.params.keyId} (JsonWebKey)`);
-      return json(200, key);
+  ...collectionRoutes(
+    SCOPE_FAMILY,
+    AS,
+    'authServerId',
+    {
+      list: listAuthServers,
+      create: createAuthServer,
+      get: (ctx) => json(200, renderAuthServer(ctx, getAuthServer(ctx))),
+      replace: replaceAuthServer,
+      delete: deleteAuthServer,
+      activate: setAuthServerStatus('ACTIVE'),
+      deactivate: setAuthServerStatus('INACTIVE'),
     },
-  },
-  { method: 'POST', path: `${AS}/:authServerId/credentials/lifecycle/keyRotate`, scope: MANAGE, handler: rotateKey },
-  { method: 'GET', path: `${AS}/:authServerId/scopes`, scope: READ, handler: listScopes },
-  { method: 'POST', path: `${AS}/:authServerId/scopes`, scope: MANAGE, handler: createScope },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId/scopes/:scopeId`,
-    scope: READ,
-    handler: (ctx) => json(200, renderScope(ctx, ctx.params.authServerId!, getScope(ctx))),
-  },
-  { method: 'PUT', path: `${AS}/:authServerId/scopes/:scopeId`, scope: MANAGE, handler: replaceScope },
-  { method: 'DELETE', path: `${AS}/:authServerId/scopes/:scopeId`, scope: MANAGE, handler: deleteScope },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId/claims`,
-    scope: READ,
-    handler: (ctx) =>
-      json(
-        200,
-        childCollection(ctx.state.claims, getAuthServer(ctx).id)
-          .values()
-          .map((c) => renderClaim(ctx, ctx.params.authServerId!, c)),
-      ),
-  },
-  { method: 'POST', path: `${AS}/:authServerId/claims`, scope: MANAGE, handler: createClaim },
-  {
-    method: 'GET',
-    path: `${AS}/:authServerId/claims/:claimId`,
-    scope: READ,
-    handler: (ctx) => json(200, renderClaim(ctx, ctx.params.authServerId!, getClaim(ctx))),
-  },
-  { method: 'PUT', path: `${AS}/:authServerId/claims/:claimId`, scope: MANAGE, handler: replaceClaim },
-  { method: 'DELETE', path: `${AS}/:authServerId/claims/:claimId`, scope: MANAGE, handler: deleteClaim },
+    {
+      '/credentials/keys': { GET: (ctx) => json(200, renderKeys(ctx, getAuthServer(ctx).id)) },
+      '/credentials/keys/:keyId': {
+        GET: (ctx) => {
+          const key = renderKeys(ctx, getAuthServer(ctx).id).find((k) => k.kid === ctx.params.keyId);
+          if (!key) throw notFound(`${ctx.params.keyId} (JsonWebKey)`);
+          return json(200, key);
+        },
+      },
+      '/credentials/lifecycle/keyRotate': { POST: rotateKey },
+    },
+  ),
+  ...childRoutes(SCOPES, listScopes),
+  ...childRoutes(CLAIMS, (ctx) =>
+    json(
+      200,
+      childCollection(ctx.state.claims, getAuthServer(ctx).id)
+        .values()
+        .map((c) => renderChild(CLAIMS, ctx, ctx.params.authServerId!, c)),
+    ),
+  ),
 ];

@@ -7,6 +7,7 @@ import { json, noContent, type HandlerResult, type Json } from '../core/http-io.
 import { randomAlphanumeric, oktaTimestamp } from './ids.js';
 import type { EmulatorState, Stored } from './state.js';
 import { readObjectBody } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 /** Standard admin roles and what the emulator lets a service app holding one do with an OAuth token. */
 const ROLE_LABELS: Record<string, string> = {
@@ -148,19 +149,18 @@ function unassignRole(ctx: RequestContext): HandlerResult {
   return noContent();
 }
 
-const R = '/oauth2/v1/clients/:clientId/roles';
-export const clientRoleRoutes: Route[] = [
+export const clientRoleRoutes: Route[] = collectionRoutes(
+  'okta.roles',
+  '/oauth2/v1/clients/:clientId/roles',
+  'roleAssignmentId',
   {
-    method: 'GET',
-    path: R,
-    scope: 'okta.roles.read',
-    handler: (ctx) =>
+    list: (ctx) =>
       json(
         200,
         (ctx.state.clientRoles.get(getClientApp(ctx).id) ?? []).map((r) => renderRole(ctx, ctx.params.clientId!, r)),
       ),
+    create: assignRole,
+    get: getRoleAssignment,
+    delete: unassignRole,
   },
-  { method: 'POST', path: R, scope: 'okta.roles.manage', handler: assignRole },
-  { method: 'GET', path: `${R}/:roleAssignmentId`, scope: 'okta.roles.read', handler: getRoleAssignment },
-  { method: 'DELETE', path: `${R}/:roleAssignmentId`, scope: 'okta.roles.manage', handler: unassignRole },
-];
+);

@@ -1,15 +1,12 @@
 import type { Controls } from '../core/control.js';
 import type { FaultInjector } from '../core/faults.js';
 import type { RequestLog } from '../core/request-log.js';
-import { RATE_LIMIT_PLANS, type RateLimiter } from './ratelimit.js';
-import type { OktaRequestLogEntry } from './server.js';
+import { RATE_LIMIT_PLANS } from './ratelimit.js';
+import type { LiveOrg, OktaRequestLogEntry } from './server.js';
 import type { EmulatorState } from './state.js';
 
-interface ControlDeps {
-  state: () => EmulatorState;
-  orgUrl: () => string;
+interface ControlDeps extends LiveOrg {
   faults: FaultInjector;
-  rateLimiter: RateLimiter;
   requestLog: RequestLog<OktaRequestLogEntry>;
 }
 

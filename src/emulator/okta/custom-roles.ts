@@ -1,10 +1,19 @@
 import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
-import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } from './iam-state.js';
+import { notFound, pathObject, validationError } from './errors.js';
+import {
+  checkIamLabels,
+  deleteIam,
+  listIam,
+  newIamId,
+  refuseConditions,
+  replaceIam,
+  type IamKind,
+} from './iam-state.js';
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
 import { readObjectBody } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 /**
  * Custom admin roles: `/api/v1/iam/roles` (listRoles, createRole, getRole, replaceRole, deleteRole) and their
@@ -89,9 +98,7 @@ export function findCustomRole(ctx: RequestContext, idOrLabel: string): Stored |
 }
 
 function getRole(ctx: RequestContext): Stored {
-  const role = findCustomRole(ctx, ctx.params.roleIdOrLabel!);
-  if (!role) throw notFound(`${ctx.params.roleIdOrLabel} (Role)`);
-  return role;
+  return pathObject(ctx, 'roleIdOrLabel', 'Role', (id) => findCustomRole(ctx, id));
 }
 
 function renderRole(ctx: RequestContext, role: Stored): Json {
@@ -135,31 +142,6 @@ function createRole(ctx: RequestContext): HandlerResult {
   ctx.state.iam.roles.add(role);
   ctx.changed();
   return json(200, renderRole(ctx, role));
-}
-
-function replaceRole(ctx: RequestContext): HandlerResult {
-  const role = getRole(ctx);
-  const updated: Stored = {
-    ...role,
-    ...checkIamLabels(ctx.state.iam.roles, readObjectBody(ctx), 'role', role.id),
-    lastUpdated: oktaTimestamp(),
-  };
-  ctx.state.iam.roles.replace(updated);
-  ctx.changed();
-  return json(200, renderRole(ctx, updated));
-}
-
-function deleteRole(ctx: RequestContext): HandlerResult {
-  const role = getRole(ctx);
-  ctx.state.iam.roles.delete(role.id);
-  dropAssignments(ctx.state, 'role', role.id);
-  ctx.changed();
-  return noContent();
-}
-
-function listRoles(ctx: RequestContext): HandlerResult {
-  const { items, links } = iamPage(ctx, ctx.state.iam.roles, R);
-  return json(200, { roles: items.map((r) => renderRole(ctx, r)), _links: links });
 }
 
 function getPermission(ctx: RequestContext): { role: Stored; permission: Json } {
@@ -209,51 +191,41 @@ function deletePermission(ctx: RequestContext): HandlerResult {
 }
 
 const R = '/api/v1/iam/roles';
-export const customRoleRoutes: Route[] = [
-  { method: 'GET', path: R, scope: 'okta.roles.read', handler: listRoles },
-  { method: 'POST', path: R, scope: 'okta.roles.manage', handler: createRole },
+const ROLES: IamKind = {
+  items: (state) => state.iam.roles,
+  name: 'role',
+  assignmentField: 'role',
+  path: R,
+  listKey: 'roles',
+  get: getRole,
+  render: renderRole,
+};
+export const customRoleRoutes: Route[] = collectionRoutes(
+  'okta.roles',
+  R,
+  'roleIdOrLabel',
   {
-    method: 'GET',
-    path: `${R}/:roleIdOrLabel`,
-    scope: 'okta.roles.read',
-    handler: (ctx) => json(200, renderRole(ctx, getRole(ctx))),
+    list: listIam(ROLES),
+    create: createRole,
+    get: (ctx) => json(200, renderRole(ctx, getRole(ctx))),
+    replace: replaceIam(ROLES),
+    delete: deleteIam(ROLES),
   },
-  { method: 'PUT', path: `${R}/:roleIdOrLabel`, scope: 'okta.roles.manage', handler: replaceRole },
-  { method: 'DELETE', path: `${R}/:roleIdOrLabel`, scope: 'okta.roles.manage', handler: deleteRole },
   {
-    method: 'GET',
-    path: `${R}/:roleIdOrLabel/permissions`,
-    scope: 'okta.roles.read',
-    handler: (ctx) => {
-      const role = getRole(ctx);
-      return json(200, { permissions: (role.permissions as Json[]).map((p) => renderPermission(ctx, role, p)) });
+    '/permissions': {
+      GET: (ctx) => {
+        const role = getRole(ctx);
+        return json(200, { permissions: (role.permissions as Json[]).map((p) => renderPermission(ctx, role, p)) });
+      },
+    },
+    '/permissions/:permissionType': {
+      GET: (ctx) => {
+        const { role, permission } = getPermission(ctx);
+        return json(200, renderPermission(ctx, role, permission));
+      },
+      POST: createPermission,
+      PUT: replacePermission,
+      DELETE: deletePermission,
     },
   },
-  {
-    method: 'GET',
-    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
-    scope: 'okta.roles.read',
-    handler: (ctx) => {
-      const { role, permission } = getPermission(ctx);
-      return json(200, renderPermission(ctx, role, permission));
-    },
-  },
-  {
-    method: 'POST',
-    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
-    scope: 'okta.roles.manage',
-    handler: createPermission,
-  },
-  {
-    method: 'PUT',
-    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
-    scope: 'okta.roles.manage',
-    handler: replacePermission,
-  },
-  {
-    method: 'DELETE',
-    path: `${R}/:roleIdOrLabel/permissions/:permissionType`,
-    scope: 'okta.roles.manage',
-    handler: deletePermission,
-  },
-];
+);

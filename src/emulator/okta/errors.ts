@@ -37,6 +37,22 @@ export function notFound(resource: string): OktaError {
   return new OktaError(404, 'E0000007', `Not found: Resource not found: ${resource}`);
 }
 
+/**
+ * The object the path parameter `param` names, found by `find`, or Okta's 404 naming the id and the object's type
+ * ("Not found: Resource not found: <id> (<type>)").
+ */
+export function pathObject<T>(
+  ctx: { params: Record<string, string> },
+  param: string,
+  type: string,
+  find: (id: string) => T | undefined,
+): T {
+  const id = ctx.params[param]!;
+  const found = find(id);
+  if (!found) throw notFound(`${id} (${type})`);
+  return found;
+}
+
 export function invalidToken(): OktaError {
   return new OktaError(401, 'E0000011', 'Invalid token provided');
 }

@@ -1,4 +1,5 @@
 import { newId } from './ids.js';
+import { newGroup } from './groups.js';
 import { childCollection, type EmulatorState } from './state.js';
 import type { Json } from '../core/http-io.js';
 
@@ -123,15 +124,7 @@ export function seedGroupMembers(
   const now = new Date().toISOString();
   let group = [...state.groups.values()].find((g) => (g.profile as { name?: string } | undefined)?.name === groupName);
   if (!group) {
-    group = {
-      id: newId('group'),
-      created: now,
-      lastUpdated: now,
-      lastMembershipUpdated: now,
-      objectClass: ['okta:user_group'],
-      type: 'OKTA_GROUP',
-      profile: { name: groupName, description: null },
-    };
+    group = newGroup({ name: groupName, description: null }, now);
     state.groups.add(group);
   }
   const members = childCollection(state.groupMembers, group.id);

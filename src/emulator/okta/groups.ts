@@ -1,5 +1,5 @@
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { pageRequest, paginate } from './pagination.js';
@@ -8,11 +8,10 @@ import { childCollection, type Stored } from './state.js';
 import { assertGroupModifiable, isBuiltInGroup } from './everyone-group.js';
 import { getUser, renderUser } from './users.js';
 import { readObjectBody, requireString } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 function getGroup(ctx: RequestContext): Stored {
-  const group = ctx.state.groups.get(ctx.params.groupId!);
-  if (!group) throw notFound(`${ctx.params.groupId} (UserGroup)`);
-  return group;
+  return pathObject(ctx, 'groupId', 'UserGroup', (id) => ctx.state.groups.get(id));
 }
 
 function renderGroup(ctx: RequestContext, group: Stored): Json {
@@ -39,10 +38,9 @@ function validateGroup(ctx: RequestContext, body: Json, exceptId?: string): Json
   return { ...profile, name };
 }
 
-function createGroup(ctx: RequestContext): HandlerResult {
-  const profile = validateGroup(ctx, readObjectBody(ctx));
-  const now = oktaTimestamp();
-  const group: Stored = {
+/** A new OKTA_GROUP as Okta fills it in (createGroup), made at `now`. */
+export function newGroup(profile: Json, now: string): Stored {
+  return {
     id: newId('group'),
     created: now,
     lastUpdated: now,
@@ -51,6 +49,11 @@ function createGroup(ctx: RequestContext): HandlerResult {
     type: 'OKTA_GROUP',
     profile,
   };
+}
+
+function createGroup(ctx: RequestContext): HandlerResult {
+  const profile = validateGroup(ctx, readObjectBody(ctx));
+  const group = newGroup(profile, oktaTimestamp());
   ctx.state.groups.add(group);
   ctx.changed();
   return json(200, renderGroup(ctx, group));
@@ -129,19 +132,19 @@ function listMembers(ctx: RequestContext): HandlerResult {
   );
 }
 
-const G = '/api/v1/groups';
-export const groupRoutes: Route[] = [
-  { method: 'POST', path: G, scope: 'okta.groups.manage', handler: createGroup },
-  { method: 'GET', path: G, scope: 'okta.groups.read', handler: listGroups },
+export const groupRoutes: Route[] = collectionRoutes(
+  'okta.groups',
+  '/api/v1/groups',
+  'groupId',
   {
-    method: 'GET',
-    path: `${G}/:groupId`,
-    scope: 'okta.groups.read',
-    handler: (ctx) => json(200, renderGroup(ctx, getGroup(ctx))),
+    list: listGroups,
+    create: createGroup,
+    get: (ctx) => json(200, renderGroup(ctx, getGroup(ctx))),
+    replace: replaceGroup,
+    delete: deleteGroup,
   },
-  { method: 'PUT', path: `${G}/:groupId`, scope: 'okta.groups.manage', handler: replaceGroup },
-  { method: 'DELETE', path: `${G}/:groupId`, scope: 'okta.groups.manage', handler: deleteGroup },
-  { method: 'GET', path: `${G}/:groupId/users`, scope: 'okta.groups.read', handler: listMembers },
-  { method: 'PUT', path: `${G}/:groupId/users/:userId`, scope: 'okta.groups.manage', handler: addMember },
-  { method: 'DELETE', path: `${G}/:groupId/users/:userId`, scope: 'okta.groups.manage', handler: removeMember },
-];
+  {
+    '/users': { GET: listMembers },
+    '/users/:userId': { PUT: addMember, DELETE: removeMember },
+  },
+);

@@ -1,11 +1,12 @@
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { callHook } from './hook-client.js';
 import { assertInlineHookCapacity } from './hook-limits.js';
 import type { Stored } from './state.js';
 import { readObjectBody, requireString } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 const HOOK_TYPES = [
   'com.okta.oauth2.tokens.transform',
@@ -18,9 +19,7 @@ const HOOK_TYPES = [
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function getHook(ctx: RequestContext): Stored {
-  const hook = ctx.state.inlineHooks.get(ctx.params.inlineHookId!);
-  if (!hook) throw notFound(`${ctx.params.inlineHookId} (InlineHook)`);
-  return hook;
+  return pathObject(ctx, 'inlineHookId', 'InlineHook', (id) => ctx.state.inlineHooks.get(id));
 }
 
 /** Okta never returns the auth value, and reports the scheme's type and key in lowercase. */
@@ -169,13 +168,12 @@ async function executeHook(ctx: RequestContext): Promise<HandlerResult> {
   return json(200, outcome.body);
 }
 
-const H = '/api/v1/inlineHooks';
-export const inlineHookRoutes: Route[] = [
+export const inlineHookRoutes: Route[] = collectionRoutes(
+  'okta.inlineHooks',
+  '/api/v1/inlineHooks',
+  'inlineHookId',
   {
-    method: 'GET',
-    path: H,
-    scope: 'okta.inlineHooks.read',
-    handler: (ctx) => {
+    list: (ctx) => {
       const type = ctx.query.get('type');
       return json(
         200,
@@ -185,28 +183,13 @@ export const inlineHookRoutes: Route[] = [
           .map((h) => renderHook(ctx, h)),
       );
     },
+    create: createHook,
+    get: (ctx) => json(200, renderHook(ctx, getHook(ctx))),
+    replace: replaceHook,
+    update: replaceHook,
+    delete: deleteHook,
+    activate: setHookStatus('ACTIVE'),
+    deactivate: setHookStatus('INACTIVE'),
   },
-  { method: 'POST', path: H, scope: 'okta.inlineHooks.manage', handler: createHook },
-  {
-    method: 'GET',
-    path: `${H}/:inlineHookId`,
-    scope: 'okta.inlineHooks.read',
-    handler: (ctx) => json(200, renderHook(ctx, getHook(ctx))),
-  },
-  { method: 'PUT', path: `${H}/:inlineHookId`, scope: 'okta.inlineHooks.manage', handler: replaceHook },
-  { method: 'POST', path: `${H}/:inlineHookId`, scope: 'okta.inlineHooks.manage', handler: replaceHook },
-  { method: 'DELETE', path: `${H}/:inlineHookId`, scope: 'okta.inlineHooks.manage', handler: deleteHook },
-  {
-    method: 'POST',
-    path: `${H}/:inlineHookId/lifecycle/activate`,
-    scope: 'okta.inlineHooks.manage',
-    handler: setHookStatus('ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: `${H}/:inlineHookId/lifecycle/deactivate`,
-    scope: 'okta.inlineHooks.manage',
-    handler: setHookStatus('INACTIVE'),
-  },
-  { method: 'POST', path: `${H}/:inlineHookId/execute`, scope: 'okta.inlineHooks.manage', handler: executeHook },
-];
+  { '/execute': { POST: executeHook } },
+);

@@ -1,10 +1,10 @@
-import { isObject, type Json } from '../core/http-io.js';
+import { isObject, json, noContent, type Json } from '../core/http-io.js';
 import { OrderedCollection } from './collection.js';
-import { link, type RequestContext } from './context.js';
+import { link, type Handler, type RequestContext } from './context.js';
 import { validationError } from './errors.js';
-import { randomAlphanumeric } from './ids.js';
+import { oktaTimestamp, randomAlphanumeric } from './ids.js';
 import type { EmulatorState, Stored } from './state.js';
-import { requireString } from './validation.js';
+import { readObjectBody, requireString } from './validation.js';
 
 /**
  * Custom admin roles (with their permissions) and resource sets (with their resources), the two halves of a
@@ -78,4 +78,55 @@ export function dropAssignments(state: EmulatorState, field: 'role' | 'resource-
       appId,
       assignments.filter((a) => a[field] !== id),
     );
+}
+
+/** What the IAM API does alike for custom roles and resource sets (label-and-description objects). */
+export interface IamKind {
+  /** its collection in the org */
+  items: (state: EmulatorState) => OrderedCollection<Stored>;
+  /** its name in Okta's duplicate-label error ('role', 'resource set') */
+  name: string;
+  /** the field of a client role assignment that names it */
+  assignmentField: 'role' | 'resource-set';
+  /** its collection's path, for the list's `_links.next` */
+  path: string;
+  /** the key of the list in a list response ('roles', 'resource-sets') */
+  listKey: string;
+  get: (ctx: RequestContext) => Stored;
+  render: (ctx: RequestContext, item: Stored) => Json;
+}
+
+/** GET the collection: one page, under `listKey`, with `_links`. */
+export function listIam(kind: IamKind): Handler {
+  return (ctx) => {
+    const { items, links } = iamPage(ctx, kind.items(ctx.state), kind.path);
+    return json(200, { [kind.listKey]: items.map((item) => kind.render(ctx, item)), _links: links });
+  };
+}
+
+/** PUT an item: a new label and description (checked as on create), the rest kept. */
+export function replaceIam(kind: IamKind): Handler {
+  return (ctx) => {
+    const existing = kind.get(ctx);
+    const collection = kind.items(ctx.state);
+    const updated: Stored = {
+      ...existing,
+      ...checkIamLabels(collection, readObjectBody(ctx), kind.name, existing.id),
+      lastUpdated: oktaTimestamp(),
+    };
+    collection.replace(updated);
+    ctx.changed();
+    return json(200, kind.render(ctx, updated));
+  };
+}
+
+/** DELETE an item, with the client role assignments that name it. */
+export function deleteIam(kind: IamKind): Handler {
+  return (ctx) => {
+    const existing = kind.get(ctx);
+    kind.items(ctx.state).delete(existing.id);
+    dropAssignments(ctx.state, kind.assignmentField, existing.id);
+    ctx.changed();
+    return noContent();
+  };
 }

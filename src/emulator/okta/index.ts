@@ -20,7 +20,7 @@ import { loadState, StateSaver } from './persistence.js';
 import { policyRoutes } from './policies.js';
 import { RateLimiter, type RateLimitPlan } from './ratelimit.js';
 import { Router } from '../core/router.js';
-import { oktaDialect, type OktaRequestLogEntry } from './server.js';
+import { oktaDialect, type LiveOrg, type OktaRequestLogEntry } from './server.js';
 import type { Route } from './context.js';
 import { FaultInjector, type FaultKind, type FaultSettings } from '../core/faults.js';
 import { RequestLog } from '../core/request-log.js';
@@ -157,20 +157,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   );
   router.add(...appJwksRoutes, ...customRoleRoutes, ...resourceSetRoutes, ...apiTokenRoutes, ...orgMetadataRoutes);
 
+  const live: LiveOrg = { state: () => state, orgUrl: () => orgUrl, rateLimiter };
   const dialect = oktaDialect({
-    state: () => state,
-    orgUrl: () => orgUrl,
+    ...live,
     adminToken,
     requireAdminRole: options.requireAdminRole ?? true,
     router,
-    rateLimiter,
     dpopReplay,
     changed: () => saver?.markDirty(),
     ...(options.log ? { log: options.log } : {}),
   });
-  const control = new Router<ControlRoute>().add(
-    ...controlRoutes(oktaControls({ state: () => state, orgUrl: () => orgUrl, faults, rateLimiter, requestLog })),
-  );
+  const control = new Router<ControlRoute>().add(...controlRoutes(oktaControls({ ...live, faults, requestLog })));
   const server = createPipelineServer(
     requestHandler({ dialect, faults, requestLog, control, ...(options.log ? { log: options.log } : {}) }),
   );

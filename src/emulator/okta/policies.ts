@@ -1,11 +1,12 @@
 import { getAuthServer } from './authservers.js';
 import { findAppByClientId } from './apps.js';
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
 import { childCollection, type Stored } from './state.js';
 import { placeByPriority, readObjectBody, requireString, requireStringArray } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 const GRANT_TYPES = [
   'authorization_code',
@@ -26,9 +27,7 @@ function policiesOf(ctx: RequestContext) {
 }
 
 function getPolicy(ctx: RequestContext): Stored {
-  const policy = policiesOf(ctx).get(ctx.params.policyId!);
-  if (!policy) throw notFound(`${ctx.params.policyId} (Policy)`);
-  return policy;
+  return pathObject(ctx, 'policyId', 'Policy', (id) => policiesOf(ctx).get(id));
 }
 
 function rulesOf(ctx: RequestContext) {
@@ -36,17 +35,46 @@ function rulesOf(ctx: RequestContext) {
 }
 
 function getRule(ctx: RequestContext): Stored {
-  const rule = rulesOf(ctx).get(ctx.params.ruleId!);
-  if (!rule) throw notFound(`${ctx.params.ruleId} (PolicyRule)`);
-  return rule;
+  return pathObject(ctx, 'ruleId', 'PolicyRule', (id) => rulesOf(ctx).get(id));
 }
 
 function sortedByPriority(items: Stored[]): Stored[] {
   return [...items].sort((a, b) => a.priority - b.priority);
 }
 
+type Siblings = ReturnType<typeof policiesOf>;
+
+/** A new policy or rule (ACTIVE unless the body asks for INACTIVE), stored at the priority the body asks for. */
+function addPrioritized(ctx: RequestContext, siblings: Siblings, kind: 'policy' | 'rule', fields: Json, body: Json) {
+  const now = oktaTimestamp();
+  const item: Stored = {
+    id: newId(kind),
+    status: body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
+    ...fields,
+    created: now,
+    lastUpdated: now,
+  };
+  storeWithPriority(siblings, item, body.priority);
+  ctx.changed();
+  return siblings.get(item.id)!;
+}
+
+/** `existing` with the validated fields, at the priority the body asks for (else where it was). */
+function replacePrioritized(ctx: RequestContext, siblings: Siblings, existing: Stored, fields: Json, body: Json) {
+  const item: Stored = { ...existing, ...fields, lastUpdated: oktaTimestamp() };
+  storeWithPriority(siblings, item, body.priority ?? existing.priority);
+  ctx.changed();
+  return siblings.get(item.id)!;
+}
+
+/** Removes one policy or rule and renumbers the rest 1..n. */
+function removePrioritized(siblings: Siblings, id: string): void {
+  siblings.delete(id);
+  sortedByPriority(siblings.values()).forEach((x, i) => siblings.replace({ ...x, priority: i + 1 }));
+}
+
 /** Stores `item` at its requested priority and renumbers its siblings 1..n. */
-function storeWithPriority(collection: ReturnType<typeof policiesOf>, item: Stored, priority: unknown): void {
+function storeWithPriority(collection: Siblings, item: Stored, priority: unknown): void {
   const reordered = placeByPriority(
     collection.values().map((i) => ({ ...i })),
     item,
@@ -87,34 +115,21 @@ function validatePolicy(ctx: RequestContext, body: Json): Json {
 function createPolicy(ctx: RequestContext): HandlerResult {
   const server = getAuthServer(ctx);
   const body = readObjectBody(ctx);
-  const now = oktaTimestamp();
-  const policy: Stored = {
-    id: newId('policy'),
-    status: body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
-    ...validatePolicy(ctx, body),
-    created: now,
-    lastUpdated: now,
-  };
-  storeWithPriority(policiesOf(ctx), policy, body.priority);
-  ctx.changed();
-  return json(201, renderPolicy(ctx, server.id, policiesOf(ctx).get(policy.id)!));
+  const policy = addPrioritized(ctx, policiesOf(ctx), 'policy', validatePolicy(ctx, body), body);
+  return json(201, renderPolicy(ctx, server.id, policy));
 }
 
 function replacePolicy(ctx: RequestContext): HandlerResult {
   const existing = getPolicy(ctx);
   const body = readObjectBody(ctx);
-  const policy: Stored = { ...existing, ...validatePolicy(ctx, body), lastUpdated: oktaTimestamp() };
-  storeWithPriority(policiesOf(ctx), policy, body.priority ?? existing.priority);
-  ctx.changed();
-  return json(200, renderPolicy(ctx, ctx.params.authServerId!, policiesOf(ctx).get(policy.id)!));
+  const policy = replacePrioritized(ctx, policiesOf(ctx), existing, validatePolicy(ctx, body), body);
+  return json(200, renderPolicy(ctx, ctx.params.authServerId!, policy));
 }
 
 function deletePolicy(ctx: RequestContext): HandlerResult {
   const policy = getPolicy(ctx);
-  const policies = policiesOf(ctx);
-  policies.delete(policy.id);
+  removePrioritized(policiesOf(ctx), policy.id);
   ctx.state.rules.delete(policy.id);
-  sortedByPriority(policies.values()).forEach((p, i) => policies.replace({ ...p, priority: i + 1 }));
   ctx.changed();
   return noContent();
 }
@@ -213,98 +228,50 @@ function validateRule(ctx: RequestContext, body: Json): Json {
 function createRule(ctx: RequestContext): HandlerResult {
   const rules = rulesOf(ctx);
   const body = readObjectBody(ctx);
-  const now = oktaTimestamp();
-  const rule: Stored = {
-    id: newId('rule'),
-    status: body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
-    ...validateRule(ctx, body),
-    created: now,
-    lastUpdated: now,
-  };
-  storeWithPriority(rules, rule, body.priority);
-  ctx.changed();
-  return json(201, renderRule(ctx, rules.get(rule.id)!));
+  return json(201, renderRule(ctx, addPrioritized(ctx, rules, 'rule', validateRule(ctx, body), body)));
 }
 
 function replaceRule(ctx: RequestContext): HandlerResult {
   const existing = getRule(ctx);
   const rules = rulesOf(ctx);
   const body = readObjectBody(ctx);
-  const rule: Stored = { ...existing, ...validateRule(ctx, body), lastUpdated: oktaTimestamp() };
-  storeWithPriority(rules, rule, body.priority ?? existing.priority);
-  ctx.changed();
-  return json(200, renderRule(ctx, rules.get(rule.id)!));
+  return json(200, renderRule(ctx, replacePrioritized(ctx, rules, existing, validateRule(ctx, body), body)));
 }
 
 function deleteRule(ctx: RequestContext): HandlerResult {
   const rule = getRule(ctx);
-  const rules = rulesOf(ctx);
-  rules.delete(rule.id);
-  sortedByPriority(rules.values()).forEach((r, i) => rules.replace({ ...r, priority: i + 1 }));
+  removePrioritized(rulesOf(ctx), rule.id);
   ctx.changed();
   return noContent();
 }
 
 const P = '/api/v1/authorizationServers/:authServerId/policies';
-const READ = 'okta.authorizationServers.read';
-const MANAGE = 'okta.authorizationServers.manage';
-
+const SCOPE_FAMILY = 'okta.authorizationServers';
 export const policyRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: P,
-    scope: READ,
-    handler: (ctx) =>
+  ...collectionRoutes(SCOPE_FAMILY, P, 'policyId', {
+    list: (ctx) =>
       json(
         200,
         sortedByPriority(policiesOf(ctx).values()).map((p) => renderPolicy(ctx, ctx.params.authServerId!, p)),
       ),
-  },
-  { method: 'POST', path: P, scope: MANAGE, handler: createPolicy },
-  {
-    method: 'GET',
-    path: `${P}/:policyId`,
-    scope: READ,
-    handler: (ctx) => json(200, renderPolicy(ctx, ctx.params.authServerId!, getPolicy(ctx))),
-  },
-  { method: 'PUT', path: `${P}/:policyId`, scope: MANAGE, handler: replacePolicy },
-  { method: 'DELETE', path: `${P}/:policyId`, scope: MANAGE, handler: deletePolicy },
-  { method: 'POST', path: `${P}/:policyId/lifecycle/activate`, scope: MANAGE, handler: setStatus('policy', 'ACTIVE') },
-  {
-    method: 'POST',
-    path: `${P}/:policyId/lifecycle/deactivate`,
-    scope: MANAGE,
-    handler: setStatus('policy', 'INACTIVE'),
-  },
-  {
-    method: 'GET',
-    path: `${P}/:policyId/rules`,
-    scope: READ,
-    handler: (ctx) =>
+    create: createPolicy,
+    get: (ctx) => json(200, renderPolicy(ctx, ctx.params.authServerId!, getPolicy(ctx))),
+    replace: replacePolicy,
+    delete: deletePolicy,
+    activate: setStatus('policy', 'ACTIVE'),
+    deactivate: setStatus('policy', 'INACTIVE'),
+  }),
+  ...collectionRoutes(SCOPE_FAMILY, `${P}/:policyId/rules`, 'ruleId', {
+    list: (ctx) =>
       json(
         200,
         sortedByPriority(rulesOf(ctx).values()).map((r) => renderRule(ctx, r)),
       ),
-  },
-  { method: 'POST', path: `${P}/:policyId/rules`, scope: MANAGE, handler: createRule },
-  {
-    method: 'GET',
-    path: `${P}/:policyId/rules/:ruleId`,
-    scope: READ,
-    handler: (ctx) => json(200, renderRule(ctx, getRule(ctx))),
-  },
-  { method: 'PUT', path: `${P}/:policyId/rules/:ruleId`, scope: MANAGE, handler: replaceRule },
-  { method: 'DELETE', path: `${P}/:policyId/rules/:ruleId`, scope: MANAGE, handler: deleteRule },
-  {
-    method: 'POST',
-    path: `${P}/:policyId/rules/:ruleId/lifecycle/activate`,
-    scope: MANAGE,
-    handler: setStatus('rule', 'ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: `${P}/:policyId/rules/:ruleId/lifecycle/deactivate`,
-    scope: MANAGE,
-    handler: setStatus('rule', 'INACTIVE'),
-  },
+    create: createRule,
+    get: (ctx) => json(200, renderRule(ctx, getRule(ctx))),
+    replace: replaceRule,
+    delete: deleteRule,
+    activate: setStatus('rule', 'ACTIVE'),
+    deactivate: setStatus('rule', 'INACTIVE'),
+  }),
 ];

@@ -1,11 +1,20 @@
 import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { link, type RequestContext, type Route } from './context.js';
-import { notFound, validationError } from './errors.js';
+import { notFound, pathObject, validationError } from './errors.js';
 import { iamResourceOfOrn, parseIamResource, resourceOrn, resourceRestUrl } from './iam-resources.js';
-import { checkIamLabels, dropAssignments, iamPage, newIamId, refuseConditions } from './iam-state.js';
+import {
+  checkIamLabels,
+  deleteIam,
+  listIam,
+  newIamId,
+  refuseConditions,
+  replaceIam,
+  type IamKind,
+} from './iam-state.js';
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
 import { readObjectBody } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 /**
  * Resource sets: `/api/v1/iam/resource-sets` (listResourceSets, createResourceSet, getResourceSet,
@@ -22,9 +31,7 @@ export function findResourceSet(ctx: RequestContext, idOrLabel: string): Stored 
 }
 
 function getResourceSet(ctx: RequestContext): Stored {
-  const set = findResourceSet(ctx, ctx.params.resourceSetIdOrLabel!);
-  if (!set) throw notFound(`${ctx.params.resourceSetIdOrLabel} (ResourceSet)`);
-  return set;
+  return pathObject(ctx, 'resourceSetIdOrLabel', 'ResourceSet', (id) => findResourceSet(ctx, id));
 }
 
 function renderResourceSet(ctx: RequestContext, set: Stored): Json {
@@ -80,31 +87,6 @@ function createResourceSet(ctx: RequestContext): HandlerResult {
   return json(200, renderResourceSet(ctx, set));
 }
 
-function replaceResourceSet(ctx: RequestContext): HandlerResult {
-  const set = getResourceSet(ctx);
-  const updated: Stored = {
-    ...set,
-    ...checkIamLabels(ctx.state.iam.resourceSets, readObjectBody(ctx), 'resource set', set.id),
-    lastUpdated: oktaTimestamp(),
-  };
-  ctx.state.iam.resourceSets.replace(updated);
-  ctx.changed();
-  return json(200, renderResourceSet(ctx, updated));
-}
-
-function deleteResourceSet(ctx: RequestContext): HandlerResult {
-  const set = getResourceSet(ctx);
-  ctx.state.iam.resourceSets.delete(set.id);
-  dropAssignments(ctx.state, 'resource-set', set.id);
-  ctx.changed();
-  return noContent();
-}
-
-function listResourceSets(ctx: RequestContext): HandlerResult {
-  const { items, links } = iamPage(ctx, ctx.state.iam.resourceSets, S);
-  return json(200, { 'resource-sets': items.map((s) => renderResourceSet(ctx, s)), _links: links });
-}
-
 function listResources(ctx: RequestContext): HandlerResult {
   const set = getResourceSet(ctx);
   const all: Json[] = set.resources;
@@ -155,51 +137,47 @@ function getResource(ctx: RequestContext): { set: Stored; resource: Json } {
 }
 
 const S = '/api/v1/iam/resource-sets';
-export const resourceSetRoutes: Route[] = [
-  { method: 'GET', path: S, scope: 'okta.roles.read', handler: listResourceSets },
-  { method: 'POST', path: S, scope: 'okta.roles.manage', handler: createResourceSet },
+const SETS: IamKind = {
+  items: (state) => state.iam.resourceSets,
+  name: 'resource set',
+  assignmentField: 'resource-set',
+  path: S,
+  listKey: 'resource-sets',
+  get: getResourceSet,
+  render: renderResourceSet,
+};
+export const resourceSetRoutes: Route[] = collectionRoutes(
+  'okta.roles',
+  S,
+  'resourceSetIdOrLabel',
   {
-    method: 'GET',
-    path: `${S}/:resourceSetIdOrLabel`,
-    scope: 'okta.roles.read',
-    handler: (ctx) => json(200, renderResourceSet(ctx, getResourceSet(ctx))),
+    list: listIam(SETS),
+    create: createResourceSet,
+    get: (ctx) => json(200, renderResourceSet(ctx, getResourceSet(ctx))),
+    replace: replaceIam(SETS),
+    delete: deleteIam(SETS),
   },
-  { method: 'PUT', path: `${S}/:resourceSetIdOrLabel`, scope: 'okta.roles.manage', handler: replaceResourceSet },
-  { method: 'DELETE', path: `${S}/:resourceSetIdOrLabel`, scope: 'okta.roles.manage', handler: deleteResourceSet },
-  { method: 'GET', path: `${S}/:resourceSetIdOrLabel/resources`, scope: 'okta.roles.read', handler: listResources },
-  { method: 'POST', path: `${S}/:resourceSetIdOrLabel/resources`, scope: 'okta.roles.manage', handler: addResource },
-  { method: 'PATCH', path: `${S}/:resourceSetIdOrLabel/resources`, scope: 'okta.roles.manage', handler: addResources },
   {
-    method: 'GET',
-    path: `${S}/:resourceSetIdOrLabel/resources/:resourceId`,
-    scope: 'okta.roles.read',
-    handler: (ctx) => {
-      const { set, resource } = getResource(ctx);
-      return json(200, renderResource(ctx, set, resource));
+    '/resources': { GET: listResources, POST: addResource, PATCH: addResources },
+    '/resources/:resourceId': {
+      GET: (ctx) => {
+        const { set, resource } = getResource(ctx);
+        return json(200, renderResource(ctx, set, resource));
+      },
+      PUT: (ctx) => {
+        const { set, resource } = getResource(ctx);
+        refuseConditions(readObjectBody(ctx).conditions, 'resource');
+        return json(200, renderResource(ctx, set, resource));
+      },
+      DELETE: (ctx) => {
+        const { set, resource } = getResource(ctx);
+        saveResources(
+          ctx,
+          set,
+          (set.resources as Json[]).filter((r) => r !== resource),
+        );
+        return noContent();
+      },
     },
   },
-  {
-    method: 'PUT',
-    path: `${S}/:resourceSetIdOrLabel/resources/:resourceId`,
-    scope: 'okta.roles.manage',
-    handler: (ctx) => {
-      const { set, resource } = getResource(ctx);
-      refuseConditions(readObjectBody(ctx).conditions, 'resource');
-      return json(200, renderResource(ctx, set, resource));
-    },
-  },
-  {
-    method: 'DELETE',
-    path: `${S}/:resourceSetIdOrLabel/resources/:resourceId`,
-    scope: 'okta.roles.manage',
-    handler: (ctx) => {
-      const { set, resource } = getResource(ctx);
-      saveResources(
-        ctx,
-        set,
-        (set.resources as Json[]).filter((r) => r !== resource),
-      );
-      return noContent();
-    },
-  },
-];
+);

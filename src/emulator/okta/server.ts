@@ -32,14 +32,18 @@ const SAFE_QUERY_KEYS = new Set([
 ]);
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-interface OktaDialectDeps {
+/** The running org as the dialect and the control surface see it: its state, URL and rate limiter. */
+export interface LiveOrg {
   state: () => EmulatorState;
   orgUrl: () => string;
+  rateLimiter: RateLimiter;
+}
+
+interface OktaDialectDeps extends LiveOrg {
   adminToken: string;
   /** service apps need an admin role for OAuth-token management calls, as in Okta */
   requireAdminRole: boolean;
   router: Router<Route>;
-  rateLimiter: RateLimiter;
   dpopReplay: DpopReplayGuard;
   changed: () => void;
   log?: (line: string) => void;

@@ -6,6 +6,7 @@ import { linkHeaders, pageRequest, paginate } from './pagination.js';
 import { matches, parseExpression, singleEquality } from './search.js';
 import type { EmulatorState, Stored } from './state.js';
 import { readObjectBody } from './validation.js';
+import { collectionRoutes } from './resource-routes.js';
 
 const REQUIRED_PROFILE = ['firstName', 'lastName', 'email', 'login'];
 const DEFAULT_USER_TYPE = 'otyemulatordefault00';
@@ -174,29 +175,13 @@ function deleteUser(ctx: RequestContext): HandlerResult {
   return noContent();
 }
 
-const U = '/api/v1/users';
-export const userRoutes: Route[] = [
-  { method: 'POST', path: U, scope: 'okta.users.manage', handler: createUser },
-  { method: 'GET', path: U, scope: 'okta.users.read', handler: listUsers },
-  {
-    method: 'GET',
-    path: `${U}/:userId`,
-    scope: 'okta.users.read',
-    handler: (ctx) => json(200, renderUser(ctx, getUser(ctx))),
-  },
-  { method: 'POST', path: `${U}/:userId`, scope: 'okta.users.manage', handler: updateUser },
-  { method: 'PUT', path: `${U}/:userId`, scope: 'okta.users.manage', handler: updateUser },
-  { method: 'DELETE', path: `${U}/:userId`, scope: 'okta.users.manage', handler: deleteUser },
-  {
-    method: 'POST',
-    path: `${U}/:userId/lifecycle/activate`,
-    scope: 'okta.users.manage',
-    handler: setUserStatus('ACTIVE'),
-  },
-  {
-    method: 'POST',
-    path: `${U}/:userId/lifecycle/deactivate`,
-    scope: 'okta.users.manage',
-    handler: setUserStatus('DEPROVISIONED'),
-  },
-];
+export const userRoutes: Route[] = collectionRoutes('okta.users', '/api/v1/users', 'userId', {
+  list: listUsers,
+  create: createUser,
+  get: (ctx) => json(200, renderUser(ctx, getUser(ctx))),
+  replace: updateUser,
+  update: updateUser,
+  delete: deleteUser,
+  activate: setUserStatus('ACTIVE'),
+  deactivate: setUserStatus('DEPROVISIONED'),
+});

@@ -1,15 +1,10 @@
 import { badRequest, conflict, notFound, ReplyError, type Reply } from '../errors.js';
-import { json, noContent } from '../http.js';
+import { json } from '../http.js';
 import type { ClientGrant } from '../model.js';
 import type { Route } from '../router.js';
 import type { Tenant } from '../tenant.js';
-import { optString, optStringArray, pageOf, rejectUnknown, requireObject } from './query.js';
-
-function find(tenant: Tenant, id: string): ClientGrant {
-  const g = tenant.store.clientGrants.get(id);
-  if (!g) throw new ReplyError(notFound('The client grant does not exist', 'inexistent_client_grant'));
-  return g;
-}
+import { optString, optStringArray, pageOf } from './query.js';
+import { managementResource } from './resource.js';
 
 /** Creates a grant after the checks Auth0 makes. Exported for the tenant bootstrap. */
 export function createGrant(tenant: Tenant, clientId: string, audience: string, scope: string[]): ClientGrant {
@@ -34,73 +29,34 @@ export function createGrant(tenant: Tenant, clientId: string, audience: string, 
 
 export function clientGrantRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
+  const grants = managementResource(tenant, 'clientGrants');
   return [
-    {
-      method: 'POST',
-      path: '/api/v2/client-grants',
-      scopes: ['create:client_grants'],
-      handler: ({ body: raw }): Reply => {
-        const body = requireObject(raw);
-        rejectUnknown(body, [
-          'client_id',
-          'audience',
-          'scope',
-          'organization_usage',
-          'allow_any_organization',
-          'subject_type',
-        ]);
+    grants.create(
+      ['client_id', 'audience', 'scope', 'organization_usage', 'allow_any_organization', 'subject_type'],
+      (body): Reply => {
         const clientId = optString(body, 'client_id', { required: true })!;
         const audience = optString(body, 'audience', { required: true })!;
         const scope = optStringArray(body, 'scope');
         if (!scope) return badRequest("Payload validation error: 'Missing required property: scope'.");
-        const g = createGrant(tenant, clientId, audience, scope);
-        tenant.changed();
-        return json(g, 201);
+        return json(createGrant(tenant, clientId, audience, scope), 201);
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/v2/client-grants',
-      scopes: ['read:client_grants'],
-      handler: ({ url }) => {
-        const audience = url.searchParams.get('audience');
-        const clientId = url.searchParams.get('client_id');
-        const all = [...store.clientGrants.values()].filter(
-          (g) => (audience === null || g.audience === audience) && (clientId === null || g.client_id === clientId),
-        );
-        return pageOf(url, 'client_grants', all.length, (s, e) => all.slice(s, e), { checkpoint: true });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/v2/client-grants/:id',
-      scopes: ['read:client_grants'],
-      handler: ({ params }) => json(find(tenant, params.id!)),
-    },
-    {
-      method: 'PATCH',
-      path: '/api/v2/client-grants/:id',
-      scopes: ['update:client_grants'],
-      handler: ({ params, body: raw }) => {
-        const g = find(tenant, params.id!);
-        const body = requireObject(raw);
-        rejectUnknown(body, ['scope', 'organization_usage', 'allow_any_organization']);
-        const scope = optStringArray(body, 'scope');
-        if (scope) g.scope = [...scope];
-        tenant.changed();
-        return json(g);
-      },
-    },
-    {
-      method: 'DELETE',
-      path: '/api/v2/client-grants/:id',
-      scopes: ['delete:client_grants'],
-      handler: ({ params }) => {
-        const g = find(tenant, params.id!);
-        store.clientGrants.delete(g.id);
-        tenant.changed();
-        return noContent();
-      },
-    },
+    ),
+    grants.list(({ url }) => {
+      const audience = url.searchParams.get('audience');
+      const clientId = url.searchParams.get('client_id');
+      const all = [...store.clientGrants.values()].filter(
+        (g) => (audience === null || g.audience === audience) && (clientId === null || g.client_id === clientId),
+      );
+      return pageOf(url, 'client_grants', all.length, (s, e) => all.slice(s, e), { checkpoint: true });
+    }),
+    grants.get((g) => json(g)),
+    grants.update(['scope', 'organization_usage', 'allow_any_organization'], (g, body) => {
+      const scope = optStringArray(body, 'scope');
+      if (scope) g.scope = [...scope];
+      return json(g);
+    }),
+    grants.delete((g) => {
+      store.clientGrants.delete(g.id);
+    }),
   ];
 }

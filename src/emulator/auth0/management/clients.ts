@@ -1,10 +1,11 @@
-import { notFound, ReplyError, type Reply } from '../errors.js';
-import { json, noContent } from '../http.js';
+import { mgmtError, ReplyError, type Reply } from '../errors.js';
+import { json } from '../http.js';
 import { newClientSecret } from '../ids.js';
 import type { Client } from '../model.js';
 import type { Route } from '../router.js';
 import type { Tenant } from '../tenant.js';
-import { optString, optStringArray, pageOf, project, rejectUnknown, requireObject } from './query.js';
+import { optString, optStringArray, pageOf, project } from './query.js';
+import { managementResource } from './resource.js';
 
 const AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'];
 const WRITABLE = [
@@ -42,12 +43,6 @@ function visibleClient(c: Client, scopes: Set<string> | undefined): Partial<Clie
     if (full || SUMMARY_FIELDS.includes(k)) out[k] = v;
   }
   return out;
-}
-
-function find(tenant: Tenant, id: string): Client {
-  const c = tenant.store.clients.get(id);
-  if (!c) throw new ReplyError(notFound('The client does not exist', 'inexistent_client'));
-  return c;
 }
 
 function apply(c: Client, body: Record<string, unknown>): void {
@@ -118,88 +113,53 @@ export function newClient(tenant: Tenant, body: Record<string, unknown>): Client
 
 export function clientRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
+  const clients = managementResource(tenant, 'clients');
+  const readScopes = ['read:clients', 'read:client_keys', 'read:client_summary'];
   return [
-    {
-      method: 'POST',
-      path: '/api/v2/clients',
-      scopes: ['create:clients'],
-      handler: ({ body: raw }): Reply => {
-        const body = requireObject(raw);
-        rejectUnknown(body, WRITABLE);
-        optString(body, 'name', { required: true });
-        const c = newClient(tenant, body);
-        store.clients.set(c.client_id, c);
-        tenant.changed();
-        return json(c, 201);
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/v2/clients',
-      scopes: ['read:clients', 'read:client_keys', 'read:client_summary'],
-      handler: ({ url, caller }) => {
-        const types = url.searchParams.get('app_type')?.split(',').filter(Boolean);
-        const firstParty = url.searchParams.get('is_first_party');
-        const all = [...store.clients.values()].filter(
-          (c) =>
-            (!types || types.includes(c.app_type)) && (firstParty === null || String(c.is_first_party) === firstParty),
-        );
-        return pageOf(url, 'clients', all.length, (s, e) =>
-          all.slice(s, e).map((c) => project(url, visibleClient(c, caller?.scopes))),
-        );
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/v2/clients/:id',
-      scopes: ['read:clients', 'read:client_keys', 'read:client_summary'],
-      handler: ({ params, url, caller }) => json(project(url, visibleClient(find(tenant, params.id!), caller?.scopes))),
-    },
-    {
-      method: 'PATCH',
-      path: '/api/v2/clients/:id',
-      scopes: ['update:clients', 'update:client_keys'],
-      handler: ({ params, body: raw, caller }) => {
-        const c = find(tenant, params.id!);
-        const body = requireObject(raw);
-        rejectUnknown(body, WRITABLE);
+    clients.create(WRITABLE, (body): Reply => {
+      optString(body, 'name', { required: true });
+      const c = newClient(tenant, body);
+      store.clients.set(c.client_id, c);
+      return json(c, 201);
+    }),
+    clients.list(({ url, caller }) => {
+      const types = url.searchParams.get('app_type')?.split(',').filter(Boolean);
+      const firstParty = url.searchParams.get('is_first_party');
+      const all = [...store.clients.values()].filter(
+        (c) =>
+          (!types || types.includes(c.app_type)) && (firstParty === null || String(c.is_first_party) === firstParty),
+      );
+      return pageOf(url, 'clients', all.length, (s, e) =>
+        all.slice(s, e).map((c) => project(url, visibleClient(c, caller?.scopes))),
+      );
+    }, readScopes),
+    clients.get((c, { url, caller }) => json(project(url, visibleClient(c, caller?.scopes))), readScopes),
+    clients.update(
+      WRITABLE,
+      (c, body, { caller }) => {
         if (body.client_secret !== undefined && !caller?.scopes.has('update:client_keys')) {
-          throw new ReplyError({
-            status: 403,
-            body: {
-              statusCode: 403,
-              error: 'Forbidden',
-              message: 'Insufficient scope, expected any of: update:client_keys',
-              errorCode: 'insufficient_scope',
-            },
-          });
+          throw new ReplyError(
+            mgmtError(403, 'Insufficient scope, expected any of: update:client_keys', 'insufficient_scope'),
+          );
         }
         apply(c, body);
-        tenant.changed();
         const scopes = new Set(caller?.scopes);
         scopes.add('read:clients');
         if (scopes.has('update:client_keys')) scopes.add('read:client_keys');
         return json(visibleClient(c, scopes));
       },
-    },
-    {
-      method: 'DELETE',
-      path: '/api/v2/clients/:id',
-      scopes: ['delete:clients'],
-      handler: ({ params }) => {
-        const c = find(tenant, params.id!);
-        store.clients.delete(c.client_id);
-        store.deleteGrantsWhere((g) => g.client_id === c.client_id);
-        tenant.changed();
-        return noContent();
-      },
-    },
+      ['update:clients', 'update:client_keys'],
+    ),
+    clients.delete((c) => {
+      store.clients.delete(c.client_id);
+      store.deleteGrantsWhere((g) => g.client_id === c.client_id);
+    }),
     {
       method: 'POST',
-      path: '/api/v2/clients/:id/rotate-secret',
+      path: `${clients.item}/rotate-secret`,
       scopes: ['update:client_keys'],
       handler: ({ params }) => {
-        const c = find(tenant, params.id!);
+        const c = clients.find(params.id!);
         c.client_secret = newClientSecret();
         tenant.changed();
         return json(c);

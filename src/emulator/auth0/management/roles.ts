@@ -1,15 +1,10 @@
-import { notFound, ReplyError, conflict, type Reply } from '../errors.js';
-import { json, noContent } from '../http.js';
+import { notFound, ReplyError, conflict } from '../errors.js';
+import { json } from '../http.js';
 import type { Role, User } from '../model.js';
 import type { Route } from '../router.js';
 import type { Tenant } from '../tenant.js';
-import { optString, optStringArray, pageOf, rejectUnknown, requireObject } from './query.js';
-
-function find(tenant: Tenant, id: string): Role {
-  const r = tenant.store.roles.get(id);
-  if (!r) throw new ReplyError(notFound('The role does not exist.', 'inexistent_role'));
-  return r;
-}
+import { optString, optStringArray, pageOf, requireObject } from './query.js';
+import { managementResource } from './resource.js';
 
 /** What GET /roles/{id}/users returns for each member. */
 function memberView(u: User): Record<string, unknown> {
@@ -30,57 +25,27 @@ export function createRole(tenant: Tenant, name: string, description = ''): Role
 
 export function roleRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
+  const roles = managementResource(tenant, 'roles');
   return [
+    roles.list(({ url }) => {
+      const filter = url.searchParams.get('name_filter')?.toLowerCase();
+      const all = [...store.roles.values()].filter((r) => !filter || r.name.toLowerCase().includes(filter));
+      return pageOf(url, 'roles', all.length, (s, e) => all.slice(s, e));
+    }),
+    roles.create(['name', 'description'], (body) =>
+      json(createRole(tenant, optString(body, 'name', { required: true })!, optString(body, 'description') ?? ''), 200),
+    ),
+    roles.get((r) => json(r)),
+    roles.delete((r) => {
+      store.roles.delete(r.id);
+      store.roleMembers.delete(r.id);
+    }),
     {
       method: 'GET',
-      path: '/api/v2/roles',
-      scopes: ['read:roles'],
-      handler: ({ url }) => {
-        const filter = url.searchParams.get('name_filter')?.toLowerCase();
-        const all = [...store.roles.values()].filter((r) => !filter || r.name.toLowerCase().includes(filter));
-        return pageOf(url, 'roles', all.length, (s, e) => all.slice(s, e));
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/v2/roles',
-      scopes: ['create:roles'],
-      handler: ({ body: raw }): Reply => {
-        const body = requireObject(raw);
-        rejectUnknown(body, ['name', 'description']);
-        const role = createRole(
-          tenant,
-          optString(body, 'name', { required: true })!,
-          optString(body, 'description') ?? '',
-        );
-        tenant.changed();
-        return json(role, 200);
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/v2/roles/:id',
-      scopes: ['read:roles'],
-      handler: ({ params }) => json(find(tenant, params.id!)),
-    },
-    {
-      method: 'DELETE',
-      path: '/api/v2/roles/:id',
-      scopes: ['delete:roles'],
-      handler: ({ params }) => {
-        const r = find(tenant, params.id!);
-        store.roles.delete(r.id);
-        store.roleMembers.delete(r.id);
-        tenant.changed();
-        return noContent();
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/v2/roles/:id/users',
+      path: `${roles.item}/users`,
       scopes: ['read:users', 'read:roles', 'read:role_members'],
       handler: ({ params, url }) => {
-        const r = find(tenant, params.id!);
+        const r = roles.find(params.id!);
         const ids = store.roleMembers.get(r.id)?.ids ?? [];
         const view = (s: number, e: number) => {
           const out: Record<string, unknown>[] = [];
@@ -95,10 +60,10 @@ export function roleRoutes(tenant: Tenant): Route[] {
     },
     {
       method: 'POST',
-      path: '/api/v2/roles/:id/users',
+      path: `${roles.item}/users`,
       scopes: ['create:role_members'],
       handler: ({ params, body: raw }) => {
-        const r = find(tenant, params.id!);
+        const r = roles.find(params.id!);
         const body = requireObject(raw);
         const users = optStringArray(body, 'users') ?? [];
         for (const id of users) {

@@ -1,15 +1,8 @@
-import { notFound, ReplyError } from '../errors.js';
 import { json } from '../http.js';
-import type { User } from '../model.js';
 import type { Route } from '../router.js';
 import type { Tenant } from '../tenant.js';
 import { pageOf, project } from './query.js';
-
-function find(tenant: Tenant, id: string): User {
-  const u = tenant.store.users.get(id);
-  if (!u) throw new ReplyError(notFound('The user does not exist.', 'inexistent_user'));
-  return u;
-}
+import { managementResource } from './resource.js';
 
 /** `q` support is minimal: `email:"x"` / `email:x` exact match, else no filter. */
 function emailQuery(q: string | null): string | undefined {
@@ -19,30 +12,21 @@ function emailQuery(q: string | null): string | undefined {
 
 export function userRoutes(tenant: Tenant): Route[] {
   const { store } = tenant;
+  const users = managementResource(tenant, 'users');
   return [
-    {
-      method: 'GET',
-      path: '/api/v2/users',
-      scopes: ['read:users'],
-      handler: ({ url }) => {
-        const email = emailQuery(url.searchParams.get('q'));
-        if (email) {
-          const all = [...store.users.values()].filter((u) => u.email.toLowerCase() === email);
-          return pageOf(url, 'users', all.length, (s, e) => all.slice(s, e).map((u) => project(url, u)));
-        }
-        // Without a filter: a lazy view, so paging 50,000 users never copies them all.
-        const ids = [...store.users.keys()];
-        return pageOf(url, 'users', ids.length, (s, e) =>
-          ids.slice(s, e).map((id) => project(url, store.users.get(id)!)),
-        );
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/v2/users/:id',
-      scopes: ['read:users'],
-      handler: ({ params, url }) => json(project(url, find(tenant, params.id!))),
-    },
+    users.list(({ url }) => {
+      const email = emailQuery(url.searchParams.get('q'));
+      if (email) {
+        const all = [...store.users.values()].filter((u) => u.email.toLowerCase() === email);
+        return pageOf(url, 'users', all.length, (s, e) => all.slice(s, e).map((u) => project(url, u)));
+      }
+      // Without a filter: a lazy view, so paging 50,000 users never copies them all.
+      const ids = [...store.users.keys()];
+      return pageOf(url, 'users', ids.length, (s, e) =>
+        ids.slice(s, e).map((id) => project(url, store.users.get(id)!)),
+      );
+    }),
+    users.get((u, { url }) => json(project(url, u))),
     {
       method: 'GET',
       path: '/api/v2/users-by-email',
