@@ -17,26 +17,14 @@ import {
   writeMethods,
   type Workspace,
 } from '../support/index.js';
+import { ORDERS_API, ORDERS_SCOPES } from '../support/example-commands.js';
 
 describeWithKeychain('login, init, status, destroy on the emulator', () => {
   let emu: EmulatorHandle;
   let ws: Workspace;
   let before: Awaited<ReturnType<typeof orgDigest>>;
   const secrets: string[] = [];
-  const initArgs = [
-    'init',
-    '--name',
-    'orders-api',
-    '--audience',
-    'api://orders',
-    '--scope',
-    'orders:read',
-    '--scope',
-    'orders:write',
-    '--default-scope',
-    'orders:read',
-    '--yes',
-  ];
+  const initArgs = ['init', ...ORDERS_API, ...ORDERS_SCOPES, '--yes'];
 
   beforeAll(async () => {
     requireBuilt();
@@ -185,10 +173,7 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
     emu.clearRequestLog();
     const result = await ws.run([
       'init',
-      '--name',
-      'orders-api',
-      '--audience',
-      'api://orders',
+      ...ORDERS_API,
       '--scope',
       'orders:read,orders:admin',
       '--token-lifetime',

@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliPath } from '../support/index.js';
+import { ORDERS_SCOPES } from '../support/example-commands.js';
 import { secretToolLookup } from '../support/index.js';
 import {
   describeWithKeychain,
@@ -24,18 +25,7 @@ import {
 } from '../support/index.js';
 import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 
-const INIT = [
-  'init',
-  '--yes',
-  '--name',
-  'orders-api',
-  '--scope',
-  'orders:read',
-  '--scope',
-  'orders:write',
-  '--default-scope',
-  'orders:read',
-];
+const INIT = ['init', '--yes', '--name', 'orders-api', ...ORDERS_SCOPES];
 const KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];
 /** Runs allowed before a faulted command must have converged. */
 const MAX_RUNS = 4;

@@ -13,21 +13,11 @@ import { describe, expect, it } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
 import { describeWithKeychain, managementWrites, oktaEmulator, orgInventory, orgWorkspace } from '../support/index.js';
 import { test } from '../support/fixtures.js';
+import { ORDERS_SCOPES } from '../support/example-commands.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 const NAME = 'orders-api';
-const INIT = [
-  'init',
-  '--yes',
-  '--name',
-  NAME,
-  '--scope',
-  'orders:read',
-  '--scope',
-  'orders:write',
-  '--default-scope',
-  'orders:read',
-];
+const INIT = ['init', '--yes', '--name', NAME, ...ORDERS_SCOPES];
 
 /** A create sent straight to the emulator, as the dead process had sent it. */
 function adminPost(emu: EmulatorHandle, path: string, body: unknown): Promise<Response> {
