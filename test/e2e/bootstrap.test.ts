@@ -2,21 +2,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
   allFiles,
   describeWithKeychain,
-  emulator,
   groupLogins,
   keychainLookup,
-  requireBuilt,
   startEmulators,
   whenServing,
-  workspace,
   type Workspace,
 } from '../support/index.js';
+import { useFreshOrgs } from '../support/suite-workspaces.js';
 import { SERVE_TOKEN_HOOK } from '../support/example-commands.js';
 
 // Issue 17: okta-m2m sets up its own service app from an API token (login --oauth --bootstrap), least privilege,
@@ -98,27 +96,17 @@ const writes = (log: Array<{ method: string; path: string }>) =>
   log.filter((e) => e.method !== 'GET' && e.path !== '/oauth2/v1/token' && !e.path.startsWith('/__emulator'));
 
 describeWithKeychain('login --oauth --bootstrap', () => {
-  const workspaces: Workspace[] = [];
-  const emulators: EmulatorHandle[] = [];
+  const orgs = useFreshOrgs({ rateLimits: 'off' });
   const stoppers: Array<() => Promise<void>> = [];
   const secrets: string[] = [];
-
-  beforeAll(() => requireBuilt());
   afterAll(async () => {
-    for (const ws of workspaces) await ws.cleanup();
-    for (const emu of emulators) await emu.stop();
     for (const stop of stoppers) await stop();
   });
 
   async function fresh(): Promise<{ ws: Workspace; emu: EmulatorHandle }> {
-    const emu = await emulator({ rateLimits: 'off' });
-    emulators.push(emu);
-    secrets.push(emu.adminToken);
-    const ws = await workspace();
-    workspaces.push(ws);
-    const login = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], { input: emu.adminToken });
-    expect(login.code, login.stderr).toBe(0);
-    return { ws, emu };
+    const org = await orgs.loggedIn();
+    secrets.push(org.emu.adminToken);
+    return org;
   }
 
   it(
@@ -208,8 +196,7 @@ describeWithKeychain('login --oauth --bootstrap', () => {
       stoppers.push(() => emus.stop());
       const emu = emus.okta;
       secrets.push(emu.adminToken, emus.auth0.managementClientSecret);
-      const ws = await workspace();
-      workspaces.push(ws);
+      const ws = await orgs.workspace();
       const sswsLogin = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], { input: emu.adminToken });
       expect(sswsLogin.code, sswsLogin.stderr).toBe(0);
 
@@ -411,8 +398,7 @@ describeWithKeychain('login --oauth --bootstrap', () => {
     'refuses without an API token and without a terminal, and --role names what it allows',
     { timeout: 60_000 },
     async () => {
-      const ws = await workspace();
-      workspaces.push(ws);
+      const ws = await orgs.workspace();
       const none = await ws.run(['login', '--oauth', '--bootstrap', '--org-url', 'http://127.0.0.1:9', '--yes']);
       expect(none.code).toBe(2);
       expect(none.stderr).toMatch(/--bootstrap needs an admin API token/);
