@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliPath } from '../support/index.js';
 import { ORDERS_SCOPES } from '../support/example-commands.js';
+import { expectKeptSecretGetsToken } from '../support/kept-secret.js';
 import { secretToolLookup } from '../support/index.js';
 import {
   describeWithKeychain,
@@ -84,20 +85,7 @@ async function untilSuccess(ws: OrgWorkspace, args: string[]): Promise<{ runs: n
 }
 
 /** The client secret init kept in the keychain gets a token from the authorization server init made. */
-async function expectWorkingCredential(ws: OrgWorkspace): Promise<void> {
-  const state = (await ws.state()).profiles[ws.profile].okta;
-  const secret = await secretToolLookup(`${ws.profile}/app:${state.clientId}`);
-  expect(secret, 'the client secret is in the keychain').toBeTruthy();
-  const res = await fetch(state.tokenEndpoint, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${encodeURIComponent(state.clientId)}:${encodeURIComponent(secret!)}`).toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials&scope=orders%3Aread',
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
+const expectWorkingCredential = (ws: OrgWorkspace) => expectKeptSecretGetsToken(ws, 'orders:read');
 
 describeWithKeychain('fault matrix', () => {
   let reference: Record<string, number | string>;
