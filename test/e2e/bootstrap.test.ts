@@ -14,6 +14,7 @@ import {
   whenServing,
   type Workspace,
 } from '../support/index.js';
+import { runJson } from '../support/run-ok.js';
 import { useFreshOrgs } from '../support/suite-workspaces.js';
 import { SERVE_TOKEN_HOOK } from '../support/example-commands.js';
 
@@ -219,7 +220,7 @@ describeWithKeychain('login --oauth --bootstrap', () => {
         'okta.users.manage',
       ]);
 
-      const init = await ws.run([
+      const made = await runJson(ws, [
         '--json',
         'init',
         '--name',
@@ -230,8 +231,6 @@ describeWithKeychain('login --oauth --bootstrap', () => {
         'orders:read',
         '--yes',
       ]);
-      expect(init.code, init.stderr).toBe(0);
-      const made = JSON.parse(init.stdout);
       const token = await ws.run(['token', 'get', '--json']);
       expect(token.code, token.stderr).toBe(0);
       const status = await ws.run(['status', '--json']);

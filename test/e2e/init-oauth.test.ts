@@ -6,6 +6,7 @@ import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPai
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { allFiles, decodeJwt, describeWithKeychain, keychainLookup, oauthLogin } from '../support/index.js';
 import { useSuiteWorkspaces } from '../support/suite-workspaces.js';
+import { runOk } from '../support/run-ok.js';
 
 const ALL_SCOPES = [
   'okta.apps.manage',
@@ -91,7 +92,7 @@ describeWithKeychain('OAuth (private_key_jwt) login, and private_key_jwt clients
       });
       expect(keychainLookup(`${ws.profile}/okta-private-key`)).toMatch(/BEGIN PRIVATE KEY/);
 
-      const init = await ws.run([
+      await runOk(ws, [
         'init',
         '--name',
         'ledger',
@@ -102,7 +103,6 @@ describeWithKeychain('OAuth (private_key_jwt) login, and private_key_jwt clients
         '--yes',
         '--json',
       ]);
-      expect(init.code, init.stderr).toBe(0);
       const state = (await ws.state()).profiles[ws.profile].okta;
       expect(state).toMatchObject({ authMethod: 'private_key_jwt', keyId: expect.any(String) });
       const clientKey = keychainLookup(`${ws.profile}/app-key:${state.clientId}`);

@@ -13,6 +13,7 @@ import {
   keychainAccounts,
   keychainLookup,
 } from '../support/index.js';
+import { runJson } from '../support/run-ok.js';
 
 // Issue 17 item 2: init --okta-api makes a service app for the user's own automation against Okta's management
 // API; its token (from token get) lists users, is refused where no scope was granted; re-runs write nothing;
@@ -162,7 +163,7 @@ describeWithKeychain('init --okta-api', () => {
       join(org.ws.dir, 'okta-api.json'),
       JSON.stringify({ kind: 'okta-api', name: 'group-sync', scopes: ['okta.groups.read'] }),
     );
-    const init = await org.ws.run([
+    const out = await runJson(org.ws, [
       'init',
       '--file',
       'okta-api.json',
@@ -171,8 +172,6 @@ describeWithKeychain('init --okta-api', () => {
       '--yes',
       '--json',
     ]);
-    expect(init.code, init.stderr).toBe(0);
-    const out = JSON.parse(init.stdout);
     expect(out.scopes).toEqual(['okta.groups.read']);
     expect(keychainLookup(`${org.ws.profile}/app-key:${out.clientId}`)).toBeUndefined();
     expect((await org.ws.run(['destroy', '--yes'])).code).toBe(0);
