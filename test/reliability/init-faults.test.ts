@@ -70,6 +70,58 @@ async function schedule(
   }
 }
 
+/** When a SIGINT schedule interrupts its process: after the Nth management request arrives, or after a delay. */
+type InterruptAt = { afterRequest: number } | { delayMs: number };
+
+/**
+ * A schedule whose org answers each request after 40 ms and counts the management requests; its body gets
+ * `interrupted(args, at)`, which runs the built CLI as its own process, sends it SIGINT at `at`, and resolves with
+ * its exit code: interrupted (130), or finished before the signal landed (0), never a crash.
+ */
+async function sigintSchedule(
+  label: string,
+  what: string,
+  failures: string[],
+  body: (
+    emu: EmulatorHandle,
+    ws: OrgWorkspace,
+    interrupted: (args: string[], at: InterruptAt) => Promise<number | null>,
+  ) => Promise<void>,
+): Promise<void> {
+  let seen = 0;
+  let onRequest: (() => void) | undefined;
+  const interrupted = async (ws: OrgWorkspace, args: string[], at: InterruptAt) => {
+    seen = 0;
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: ws.dir,
+      env: ws.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.end();
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const interrupt = () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+    };
+    if ('afterRequest' in at) onRequest = () => seen >= at.afterRequest && interrupt();
+    else setTimeout(interrupt, at.delayMs);
+    const code = await closed;
+    onRequest = undefined;
+    expect([0, 130], stderr).toContain(code);
+    return code;
+  };
+  await schedule(label, what, failures, (emu, ws) => body(emu, ws, (args, at) => interrupted(ws, args, at)), {
+    latencyMs: 40,
+    log: (line) => {
+      if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
+        seen += 1;
+        onRequest?.();
+      }
+    },
+  });
+}
+
 /** Runs a command until it succeeds, at most MAX_RUNS times; every failure is a clean error, never a crash. */
 async function untilSuccess(ws: OrgWorkspace, args: string[]): Promise<{ runs: number; stderr: string[] }> {
   const stderr: string[] = [];
@@ -222,32 +274,12 @@ describeWithKeychain('fault matrix', () => {
       // Half the rounds interrupt after the Nth management request arrives, half after a random delay.
       const afterRequest = round % 2 === 0 ? 1 + Math.floor(random() * initPositions) : undefined;
       const delayMs = afterRequest === undefined ? 150 + Math.floor(random() * 900) : 0;
-      let seen = 0;
-      let onRequest: (() => void) | undefined;
-      await schedule(
+      await sigintSchedule(
         `sigint-${round}`,
         `round ${round} (${afterRequest ? `after request ${afterRequest}` : `after ${delayMs} ms`})`,
         failures,
-        async (emu, ws) => {
-          seen = 0;
-          const child = spawn(process.execPath, [cliPath, ...INIT], {
-            cwd: ws.dir,
-            env: ws.env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-          });
-          let stderr = '';
-          child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-          child.stdin.end();
-          const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-          const interrupt = () => {
-            if (child.exitCode === null) child.kill('SIGINT');
-          };
-          if (afterRequest !== undefined) onRequest = () => seen >= afterRequest && interrupt();
-          else setTimeout(interrupt, delayMs);
-          const code = await closed;
-          onRequest = undefined;
-          // Interrupted (130), or finished before the signal landed (0): either way, never a crash.
-          expect([0, 130], stderr).toContain(code);
+        async (emu, ws, interruptedRun) => {
+          const code = await interruptedRun(INIT, afterRequest !== undefined ? { afterRequest } : { delayMs });
           if (code === 130) interrupted += 1;
           const { runs } = await untilSuccess(ws, INIT);
           expect(runs).toBe(1);
@@ -263,15 +295,6 @@ describeWithKeychain('fault matrix', () => {
           expect(managementWrites(emu.requestLog.filter((e) => Date.parse(e.time) >= furtherStarted))).toEqual([]);
           await expectWorkingCredential(ws);
         },
-        {
-          latencyMs: 40,
-          log: (line) => {
-            if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
-              seen += 1;
-              onRequest?.();
-            }
-          },
-        },
       );
     }
     expect(failures).toEqual([]);
@@ -283,44 +306,18 @@ describeWithKeychain('fault matrix', () => {
     const failures: string[] = [];
     let interrupted = 0;
     for (const afterRequest of [1, 3, 5, 7]) {
-      let seen = 0;
-      let onRequest: (() => void) | undefined;
-      await schedule(
+      await sigintSchedule(
         `sigint-destroy-${afterRequest}`,
         `after request ${afterRequest}`,
         failures,
-        async (emu, ws) => {
+        async (emu, ws, interruptedRun) => {
           expect((await ws.run(INIT)).code).toBe(0);
           const clientId = (await ws.state()).profiles[ws.profile].okta.clientId as string;
-          seen = 0;
-          const child = spawn(process.execPath, [cliPath, 'destroy', '--yes'], {
-            cwd: ws.dir,
-            env: ws.env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-          });
-          let stderr = '';
-          child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-          child.stdin.end();
-          const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-          onRequest = () => {
-            if (seen >= afterRequest && child.exitCode === null) child.kill('SIGINT');
-          };
-          const code = await closed;
-          onRequest = undefined;
-          expect([0, 130], stderr).toContain(code);
+          const code = await interruptedRun(['destroy', '--yes'], { afterRequest });
           if (code === 130) interrupted += 1;
           await untilSuccess(ws, ['destroy', '--yes']);
           expect(await orgInventory(emu), `org after SIGINT at request ${afterRequest}`).toEqual(clean);
           expect(await secretToolLookup(`${ws.profile}/app:${clientId}`)).toBeUndefined();
-        },
-        {
-          latencyMs: 40,
-          log: (line) => {
-            if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
-              seen += 1;
-              onRequest?.();
-            }
-          },
         },
       );
     }
