@@ -1,6 +1,6 @@
 // CLI start-up: `okta-m2m --help` and `scim-token encode` against `node -e 0`, interleaved in the same run.
 import { SCIM_TOKEN_ENCODE } from '../test/support/example-commands.js';
-import { cli, interleave, median, round, timeProcess } from './lib.js';
+import { cli, interleave, median, medianFigure, round, timeProcess } from './lib.js';
 
 export const title = 'CLI start-up';
 
@@ -18,19 +18,7 @@ export default async function run({ budgetMs }) {
   const base = median(samples.baseline);
   return [
     { name: 'node -e 0 (baseline)', value: round(base), unit: 'ms' },
-    {
-      name: 'okta-m2m --help',
-      value: round(median(samples.help)),
-      unit: 'ms',
-      ratio: round(median(samples.help) / base),
-      goal: 1.3,
-    },
-    {
-      name: 'okta-m2m scim-token encode',
-      value: round(median(samples.encode)),
-      unit: 'ms',
-      ratio: round(median(samples.encode) / base),
-      goal: 1.3,
-    },
+    medianFigure('okta-m2m --help', samples.help, base, 1.3),
+    medianFigure('okta-m2m scim-token encode', samples.encode, base, 1.3),
   ];
 }
