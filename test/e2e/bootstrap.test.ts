@@ -110,14 +110,19 @@ describeWithKeychain('login --oauth --bootstrap', () => {
     return org;
   }
 
+  /** A fresh org where `login --oauth --bootstrap --yes --json` made okta-m2m's own app; `out` is what it printed. */
+  async function bootstrapped() {
+    const { ws, emu } = await fresh();
+    const result = await ws.run(['login', '--oauth', '--bootstrap', '--yes', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    return { ws, emu, result, out: JSON.parse(result.stdout) };
+  }
+
   it(
     'from an SSWS profile: a DPoP-bound app with a custom role, a re-run writes nothing, logout --remote removes it all',
     { timeout: 120_000 },
     async () => {
-      const { ws, emu } = await fresh();
-      const result = await ws.run(['login', '--oauth', '--bootstrap', '--yes', '--json']);
-      expect(result.code, result.stderr).toBe(0);
-      const out = JSON.parse(result.stdout);
+      const { ws, emu, result, out } = await bootstrapped();
       expect(out).toMatchObject({
         authMode: 'private_key_jwt',
         scopes: DEFAULT_SCOPES,
@@ -331,10 +336,7 @@ describeWithKeychain('login --oauth --bootstrap', () => {
     'destroy --login is logout --remote: --dry-run lists from the profile and calls nothing; each object is read back and one not ours is left',
     { timeout: 120_000 },
     async () => {
-      const { ws, emu } = await fresh();
-      const made = await ws.run(['login', '--oauth', '--bootstrap', '--yes', '--json']);
-      expect(made.code, made.stderr).toBe(0);
-      const out = JSON.parse(made.stdout);
+      const { ws, emu, out } = await bootstrapped();
       const recorded = out.bootstrap;
 
       emu.clearRequestLog();
