@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliPath } from '../support/index.js';
 import { ORDERS_SCOPES } from '../support/example-commands.js';
+import { runSchedule, untilSuccess } from '../support/fault-matrix.js';
 import { expectKeptSecretGetsToken } from '../support/kept-secret.js';
 import { secretToolLookup } from '../support/index.js';
 import {
@@ -28,15 +29,15 @@ import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js
 
 const INIT = ['init', '--yes', '--name', 'orders-api', ...ORDERS_SCOPES];
 const KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];
-/** Runs allowed before a faulted command must have converged. */
-const MAX_RUNS = 4;
 
 let schedules = 0;
 
-async function loggedIn(
-  label: string,
-  options: Parameters<typeof oktaEmulator>[0] = {},
-): Promise<{ emu: EmulatorHandle; ws: OrgWorkspace }> {
+interface Org {
+  emu: EmulatorHandle;
+  ws: OrgWorkspace;
+}
+
+async function loggedIn(label: string, options: Parameters<typeof oktaEmulator>[0] = {}): Promise<Org> {
   const emu = await oktaEmulator(options);
   const ws = await orgWorkspace(label);
   const login = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], emu.adminToken);
@@ -59,15 +60,8 @@ async function schedule(
   body: (emu: EmulatorHandle, ws: OrgWorkspace) => Promise<void>,
   options: Parameters<typeof oktaEmulator>[0] = {},
 ): Promise<void> {
-  const { emu, ws } = await loggedIn(label, options);
-  try {
-    await body(emu, ws);
-    schedules += 1;
-  } catch (error) {
-    failures.push(`${what}: ${(error as Error).message}`);
-  } finally {
-    await teardown(emu, ws);
-  }
+  const world = { setup: () => loggedIn(label, options), teardown: ({ emu, ws }: Org) => teardown(emu, ws) };
+  if (await runSchedule(what, failures, world, ({ emu, ws }) => body(emu, ws))) schedules += 1;
 }
 
 /** When a SIGINT schedule interrupts its process: after the Nth management request arrives, or after a delay. */
@@ -120,20 +114,6 @@ async function sigintSchedule(
       }
     },
   });
-}
-
-/** Runs a command until it succeeds, at most MAX_RUNS times; every failure is a clean error, never a crash. */
-async function untilSuccess(ws: OrgWorkspace, args: string[]): Promise<{ runs: number; stderr: string[] }> {
-  const stderr: string[] = [];
-  for (let run = 1; run <= MAX_RUNS; run += 1) {
-    const result = await ws.run(args);
-    stderr.push(result.stderr);
-    if (result.code === 0) return { runs: run, stderr };
-    expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toMatch(/^error: /m);
-    expect(result.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
-  }
-  throw new Error(`${args.join(' ')} did not succeed in ${MAX_RUNS} runs:\n${stderr.join('\n---\n')}`);
 }
 
 /** The client secret init kept in the keychain gets a token from the authorization server init made. */
