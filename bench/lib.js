@@ -47,6 +47,15 @@ export async function interleave(candidates, { rounds = 15, budgetMs = 20_000 } 
 
 export const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** A figure in milliseconds: the median of `samples`, and its ratio to the baseline's median against `goal`. */
+export const medianFigure = (name, samples, baseline, goal) => ({
+  name,
+  value: round(median(samples)),
+  unit: 'ms',
+  ratio: round(median(samples) / baseline),
+  goal,
+});
+
 /**
  * Sends requests made by `makeRequest()` with `concurrency` in flight until `count` are done or `budgetMs` is spent;
  * returns per-request latencies (ms) and the achieved rate.

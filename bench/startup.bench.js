@@ -1,19 +1,12 @@
 // CLI start-up: `okta-m2m --help` and `scim-token encode` against `node -e 0`, interleaved in the same run.
-import { cli, interleave, median, round, timeProcess } from './lib.js';
+import { SCIM_TOKEN_ENCODE } from '../test/support/example-commands.js';
+import { cli, interleave, median, medianFigure, round, timeProcess } from './lib.js';
 
 export const title = 'CLI start-up';
 
 export default async function run({ budgetMs }) {
   const env = { ...process.env, NO_COLOR: '1', OKTA_M2M_CLIENT_SECRET: 'bench-secret-value' };
-  const encodeArgs = [
-    cli,
-    'scim-token',
-    'encode',
-    '--token-url',
-    'https://acme.okta.com/oauth2/aus1/v1/token',
-    '--client-id',
-    '0oa1',
-  ];
+  const encodeArgs = [cli, ...SCIM_TOKEN_ENCODE];
   const samples = await interleave(
     {
       baseline: () => timeProcess(process.execPath, ['-e', '0'], { env }),
@@ -25,19 +18,7 @@ export default async function run({ budgetMs }) {
   const base = median(samples.baseline);
   return [
     { name: 'node -e 0 (baseline)', value: round(base), unit: 'ms' },
-    {
-      name: 'okta-m2m --help',
-      value: round(median(samples.help)),
-      unit: 'ms',
-      ratio: round(median(samples.help) / base),
-      goal: 1.3,
-    },
-    {
-      name: 'okta-m2m scim-token encode',
-      value: round(median(samples.encode)),
-      unit: 'ms',
-      ratio: round(median(samples.encode) / base),
-      goal: 1.3,
-    },
+    medianFigure('okta-m2m --help', samples.help, base, 1.3),
+    medianFigure('okta-m2m scim-token encode', samples.encode, base, 1.3),
   ];
 }

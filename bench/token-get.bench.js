@@ -1,7 +1,7 @@
 // `okta-m2m token get --raw` against a bare node script doing the same token POST with fetch: same emulator,
 // same run, interleaved. The CLI's cost is its start-up and argument handling; the aim is at most 1.3x.
 import { join } from 'node:path';
-import { cli, interleave, median, repoRoot, round, timeProcess } from './lib.js';
+import { cli, interleave, median, medianFigure, repoRoot, round, timeProcess } from './lib.js';
 
 export const title = 'token get';
 
@@ -55,13 +55,7 @@ export default async function run({ budgetMs }) {
     const bare = median(samples.bare);
     return [
       { name: 'bare fetch script (baseline)', value: round(bare), unit: 'ms' },
-      {
-        name: 'okta-m2m token get --raw',
-        value: round(median(samples.cli)),
-        unit: 'ms',
-        ratio: round(median(samples.cli) / bare),
-        goal: 1.15,
-      },
+      medianFigure('okta-m2m token get --raw', samples.cli, bare, 1.15),
     ];
   } finally {
     await emulator.stop();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { ORDERS_API, ORDERS_SCOPES, SERVE_TOKEN_HOOK } from '../test/support/example-commands.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'okta-m2m.js');
@@ -125,20 +126,7 @@ try {
   await run(['login', '--org-url', orgUrl, '--api-token-stdin'], { input: adminToken });
 
   heading('Create the M2M setup: app, authorization server, scopes, access policy, rule');
-  const initArgs = [
-    'init',
-    '--yes',
-    '--name',
-    'orders-api',
-    '--audience',
-    'api://orders',
-    '--scope',
-    'orders:read',
-    '--scope',
-    'orders:write',
-    '--default-scope',
-    'orders:read',
-  ];
+  const initArgs = ['init', '--yes', ...ORDERS_API, ...ORDERS_SCOPES];
   const made = JSON.parse(await run(['--json', ...initArgs], { quiet: true }));
   show(
     ['client id', 'issuer', 'tokenEndpoint', 'audience', 'scopes']
@@ -216,51 +204,28 @@ try {
 
   heading('On-behalf-of: the token hook adds the caller to a token, through Okta');
   await writeFile(join(work, 'policy.json'), JSON.stringify({ [made.clientId]: ['orders:read'] }));
-  const hook = await start([
-    'hook',
-    'serve',
-    'token-hook',
-    '--register',
-    '--policy-file',
-    'policy.json',
-    '--env',
-    'REQUIRE_ASSERTION=false',
-    '--out-dir',
-    'build',
-  ]);
+  const hook = await start(SERVE_TOKEN_HOOK);
   note(`the built token-hook bundle at ${hook.line}, registered as the inline hook on init's rule`);
-  const onBehalf = await run(
-    [
-      'token',
-      'get',
-      '--raw',
-      '--no-cache',
-      '--scope',
-      'orders:read',
-      '--token-url',
-      `${made.tokenEndpoint}?assertion=${token}`,
-    ],
-    {
-      quiet: true,
-      label: `token get --raw --scope orders:read --token-url '${made.tokenEndpoint}?assertion=<the token from step 5>'`,
-    },
-  );
+  /** `token get` through the hook, with this assertion in the token URL (`shown` in the printed command). */
+  const onBehalfOf = (assertion, shown, options = {}) =>
+    run(
+      [
+        'token',
+        'get',
+        '--raw',
+        '--no-cache',
+        '--scope',
+        'orders:read',
+        '--token-url',
+        `${made.tokenEndpoint}?assertion=${assertion}`,
+      ],
+      { ...options, label: `token get --raw --scope orders:read --token-url '${shown}'` },
+    );
+  const onBehalf = await onBehalfOf(token, `${made.tokenEndpoint}?assertion=<the token from step 5>`, {
+    quiet: true,
+  });
   show(`act ${JSON.stringify(decodeJwt(onBehalf).act)}`);
-  const denied = await run(
-    [
-      'token',
-      'get',
-      '--raw',
-      '--no-cache',
-      '--scope',
-      'orders:read',
-      '--token-url',
-      `${made.tokenEndpoint}?assertion=${token.slice(0, -4)}AAAA`,
-    ],
-    {
-      label: "token get --raw --scope orders:read --token-url '...?assertion=<a forged token>'",
-    },
-  ).then(
+  const denied = await onBehalfOf(`${token.slice(0, -4)}AAAA`, '...?assertion=<a forged token>').then(
     () => false,
     // Refused by the hook: Okta answers access_denied or, for a hook error, server_error naming the reason.
     (error) => /access_denied|token request was refused/.test(error.message),

@@ -289,20 +289,8 @@ function strip(value: any): any {
   );
 }
 
-const serviceApp = (label: string) => ({
-  name: 'oidc_client',
-  label,
-  signOnMode: 'OPENID_CONNECT',
-  credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic', autoKeyRotation: true } },
-  settings: {
-    oauthClient: {
-      application_type: 'service',
-      grant_types: ['client_credentials'],
-      response_types: ['token'],
-      redirect_uris: [],
-    },
-  },
-});
+/** The service app as init asks for it: what both clients are driven with. */
+const serviceApp = (label: string) => apps.desiredApp(label, 'client_secret_basic');
 const tokenHook = (name: string, uri: string) => ({
   name,
   type: hooks.TOKEN_HOOK_TYPE,

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { describeWithKeychain, emulator, login, requireBuilt, workspace, type Workspace } from '../support/index.js';
+import { describeWithKeychain, type Workspace } from '../support/index.js';
+import { useFreshOrgs } from '../support/suite-workspaces.js';
 
 // Issue 17: "an interrupted run is completed by running it again". A bootstrap is interrupted between its writes
 // (the emulator fails the last one, the admin role assignment, with a 500 that is not safe to retry); running it
@@ -33,30 +34,14 @@ async function profileOf(ws: Workspace): Promise<Record<string, any>> {
 }
 
 describeWithKeychain('login --oauth --bootstrap, interrupted', () => {
-  const workspaces: Workspace[] = [];
-  const emulators: EmulatorHandle[] = [];
-  beforeAll(() => requireBuilt());
-  afterAll(async () => {
-    for (const ws of workspaces) await ws.cleanup();
-    for (const emu of emulators) await emu.stop();
-  });
-
-  async function fresh(): Promise<{ ws: Workspace; emu: EmulatorHandle }> {
-    const emu = await emulator({ rateLimits: 'off' });
-    emulators.push(emu);
-    const ws = await workspace();
-    workspaces.push(ws);
-    const made = await login(ws, emu);
-    expect(made.code, made.stderr).toBe(0);
-    return { ws, emu };
-  }
+  const orgs = useFreshOrgs({ rateLimits: 'off' });
 
   it(
     'a failed role assignment: the re-run completes it with one app, role and resource set; the next run writes nothing',
     { timeout: 150_000 },
     async () => {
       // Where the role assignment falls among the management requests of a bootstrap on a fresh org.
-      const reference = await fresh();
+      const reference = await orgs.loggedIn();
       reference.emu.setFaults({ faultSchedule: {} });
       reference.emu.clearRequestLog();
       const whole = await reference.ws.run(['login', '--oauth', '--bootstrap', '--yes']);
@@ -65,7 +50,7 @@ describeWithKeychain('login --oauth --bootstrap, interrupted', () => {
       const nth = counted.findIndex(isRoleAssignment) + 1;
       expect(nth).toBeGreaterThan(1);
 
-      const { ws, emu } = await fresh();
+      const { ws, emu } = await orgs.loggedIn();
       const label = `okta-m2m (${ws.profile})`;
       emu.setFaults({ faultSchedule: { [nth]: '500' } });
       const interrupted = await ws.run(['login', '--oauth', '--bootstrap', '--yes']);

@@ -2,21 +2,21 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
   allFiles,
   describeWithKeychain,
-  emulator,
   groupLogins,
   keychainLookup,
-  requireBuilt,
   startEmulators,
   whenServing,
-  workspace,
   type Workspace,
 } from '../support/index.js';
+import { runJson } from '../support/run-ok.js';
+import { useFreshOrgs } from '../support/suite-workspaces.js';
+import { SERVE_TOKEN_HOOK } from '../support/example-commands.js';
 
 // Issue 17: okta-m2m sets up its own service app from an API token (login --oauth --bootstrap), least privilege,
 // and removes it again (logout --remote). Against the emulator, the CLI built and run as a child process.
@@ -89,20 +89,7 @@ async function dpopAppToken(emu: EmulatorHandle, clientId: string, keyPem: strin
 
 /** `hook serve token-hook --register` as a user runs it: spawned; the URL it serves on is its first line. */
 function serveRegistered(ws: Workspace) {
-  return whenServing(
-    ws.spawn([
-      'hook',
-      'serve',
-      'token-hook',
-      '--register',
-      '--policy-file',
-      'policy.json',
-      '--env',
-      'REQUIRE_ASSERTION=false',
-      '--out-dir',
-      'build',
-    ]),
-  );
+  return whenServing(ws.spawn([...SERVE_TOKEN_HOOK]));
 }
 
 /** Management writes, the token endpoint aside (client role assignments live under /oauth2/v1/clients too). */
@@ -110,37 +97,32 @@ const writes = (log: Array<{ method: string; path: string }>) =>
   log.filter((e) => e.method !== 'GET' && e.path !== '/oauth2/v1/token' && !e.path.startsWith('/__emulator'));
 
 describeWithKeychain('login --oauth --bootstrap', () => {
-  const workspaces: Workspace[] = [];
-  const emulators: EmulatorHandle[] = [];
+  const orgs = useFreshOrgs({ rateLimits: 'off' });
   const stoppers: Array<() => Promise<void>> = [];
   const secrets: string[] = [];
-
-  beforeAll(() => requireBuilt());
   afterAll(async () => {
-    for (const ws of workspaces) await ws.cleanup();
-    for (const emu of emulators) await emu.stop();
     for (const stop of stoppers) await stop();
   });
 
   async function fresh(): Promise<{ ws: Workspace; emu: EmulatorHandle }> {
-    const emu = await emulator({ rateLimits: 'off' });
-    emulators.push(emu);
-    secrets.push(emu.adminToken);
-    const ws = await workspace();
-    workspaces.push(ws);
-    const login = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], { input: emu.adminToken });
-    expect(login.code, login.stderr).toBe(0);
-    return { ws, emu };
+    const org = await orgs.loggedIn();
+    secrets.push(org.emu.adminToken);
+    return org;
+  }
+
+  /** A fresh org where `login --oauth --bootstrap --yes --json` made okta-m2m's own app; `out` is what it printed. */
+  async function bootstrapped() {
+    const { ws, emu } = await fresh();
+    const result = await ws.run(['login', '--oauth', '--bootstrap', '--yes', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    return { ws, emu, result, out: JSON.parse(result.stdout) };
   }
 
   it(
     'from an SSWS profile: a DPoP-bound app with a custom role, a re-run writes nothing, logout --remote removes it all',
     { timeout: 120_000 },
     async () => {
-      const { ws, emu } = await fresh();
-      const result = await ws.run(['login', '--oauth', '--bootstrap', '--yes', '--json']);
-      expect(result.code, result.stderr).toBe(0);
-      const out = JSON.parse(result.stdout);
+      const { ws, emu, result, out } = await bootstrapped();
       expect(out).toMatchObject({
         authMode: 'private_key_jwt',
         scopes: DEFAULT_SCOPES,
@@ -220,8 +202,7 @@ describeWithKeychain('login --oauth --bootstrap', () => {
       stoppers.push(() => emus.stop());
       const emu = emus.okta;
       secrets.push(emu.adminToken, emus.auth0.managementClientSecret);
-      const ws = await workspace();
-      workspaces.push(ws);
+      const ws = await orgs.workspace();
       const sswsLogin = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], { input: emu.adminToken });
       expect(sswsLogin.code, sswsLogin.stderr).toBe(0);
 
@@ -244,7 +225,7 @@ describeWithKeychain('login --oauth --bootstrap', () => {
         'okta.users.manage',
       ]);
 
-      const init = await ws.run([
+      const made = await runJson(ws, [
         '--json',
         'init',
         '--name',
@@ -255,8 +236,6 @@ describeWithKeychain('login --oauth --bootstrap', () => {
         'orders:read',
         '--yes',
       ]);
-      expect(init.code, init.stderr).toBe(0);
-      const made = JSON.parse(init.stdout);
       const token = await ws.run(['token', 'get', '--json']);
       expect(token.code, token.stderr).toBe(0);
       const status = await ws.run(['status', '--json']);
@@ -357,10 +336,7 @@ describeWithKeychain('login --oauth --bootstrap', () => {
     'destroy --login is logout --remote: --dry-run lists from the profile and calls nothing; each object is read back and one not ours is left',
     { timeout: 120_000 },
     async () => {
-      const { ws, emu } = await fresh();
-      const made = await ws.run(['login', '--oauth', '--bootstrap', '--yes', '--json']);
-      expect(made.code, made.stderr).toBe(0);
-      const out = JSON.parse(made.stdout);
+      const { ws, emu, out } = await bootstrapped();
       const recorded = out.bootstrap;
 
       emu.clearRequestLog();
@@ -423,8 +399,7 @@ describeWithKeychain('login --oauth --bootstrap', () => {
     'refuses without an API token and without a terminal, and --role names what it allows',
     { timeout: 60_000 },
     async () => {
-      const ws = await workspace();
-      workspaces.push(ws);
+      const ws = await orgs.workspace();
       const none = await ws.run(['login', '--oauth', '--bootstrap', '--org-url', 'http://127.0.0.1:9', '--yes']);
       expect(none.code).toBe(2);
       expect(none.stderr).toMatch(/--bootstrap needs an admin API token/);

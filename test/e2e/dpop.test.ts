@@ -23,6 +23,7 @@ import {
   type Emulators,
   type Workspace,
 } from '../support/index.js';
+import { runJson } from '../support/run-ok.js';
 
 const SCOPES = [
   'okta.apps.manage',
@@ -166,7 +167,7 @@ describeWithKeychain('DPoP (built CLI, emulators, keychain)', () => {
     'the management API refuses a DPoP-bound token without a proof and takes it with token proof',
     { timeout: 60_000 },
     async () => {
-      const got = await ws.run([
+      const token = await runJson(ws, [
         'token',
         'get',
         '--token-url',
@@ -185,8 +186,6 @@ describeWithKeychain('DPoP (built CLI, emulators, keychain)', () => {
         '--json',
         '--no-cache',
       ]);
-      expect(got.code, got.stderr).toBe(0);
-      const token = JSON.parse(got.stdout);
       expect(token.token_type).toBe('DPoP');
       const url = `${emus.okta.url}/api/v1/apps?limit=1`;
       const call = (headers: Record<string, string>) =>

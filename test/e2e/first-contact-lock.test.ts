@@ -7,50 +7,30 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeWithKeychain,
-  emulator,
-  login,
-  orgObjects,
-  requireBuilt,
-  workspace,
-  type Workspace,
-} from '../support/index.js';
-import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { expect, it } from 'vitest';
+import { describeWithKeychain, useLoggedInOrg, orgObjects } from '../support/index.js';
 
 const INIT = ['init', '--name', 'locked-api', '--audience', 'api://locked', '--scope', 'locked:read', '--yes'];
 
 describeWithKeychain('the project lock', () => {
-  let ws: Workspace;
-  let emu: EmulatorHandle;
-  beforeAll(async () => {
-    requireBuilt();
-    emu = await emulator({ rateLimits: 'off' });
-    ws = await workspace();
-    expect((await login(ws, emu)).code).toBe(0);
-  });
-  afterAll(async () => {
-    await ws.cleanup();
-    await emu.stop();
-  });
+  const org = useLoggedInOrg();
 
-  const lockPath = () => join(ws.dir, '.okta-m2m', `lock-${encodeURIComponent(ws.profile)}.json`);
+  const lockPath = () => join(org.ws.dir, '.okta-m2m', `lock-${encodeURIComponent(org.ws.profile)}.json`);
 
   it('two concurrent init runs: one waits for the other; one policy, one rule, one client secret', async () => {
-    const [first, second] = await Promise.all([ws.run(INIT), ws.run(INIT)]);
+    const [first, second] = await Promise.all([org.ws.run(INIT), org.ws.run(INIT)]);
     expect(first.code, first.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);
     expect(`${first.stderr}${second.stderr}`).toMatch(/waiting for another run, okta-m2m init \(pid \d+\), to finish/);
-    const { apps, details } = await orgObjects(emu);
+    const { apps, details } = await orgObjects(org.emu);
     const server = details.find((d) => d.server.name === 'locked-api');
     expect(server).toBeDefined();
     expect(server!.policies).toHaveLength(1);
     expect(server!.rules).toHaveLength(1);
     const app = apps.find((a) => a.label === 'locked-api' || a.label.startsWith('locked-api'));
     expect(app).toBeDefined();
-    const secrets = await fetch(`${emu.url}/api/v1/apps/${app.id}/credentials/secrets`, {
-      headers: { Authorization: `SSWS ${emu.adminToken}` },
+    const secrets = await fetch(`${org.emu.url}/api/v1/apps/${app.id}/credentials/secrets`, {
+      headers: { Authorization: `SSWS ${org.emu.adminToken}` },
     });
     expect(((await secrets.json()) as Array<{ status: string }>).filter((s) => s.status === 'ACTIVE')).toHaveLength(1);
     expect(existsSync(lockPath())).toBe(false);
@@ -59,12 +39,12 @@ describeWithKeychain('the project lock', () => {
   it('a lock held by a live process: init waits briefly, then fails naming its pid and command', async () => {
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
-      await mkdir(join(ws.dir, '.okta-m2m'), { recursive: true });
+      await mkdir(join(org.ws.dir, '.okta-m2m'), { recursive: true });
       await writeFile(
         lockPath(),
         JSON.stringify({ pid: holder.pid, command: 'destroy', startedAt: '2026-01-01T00:00:00.000Z' }),
       );
-      const result = await ws.run(INIT, { env: { OKTA_M2M_LOCK_WAIT_MS: '400' } });
+      const result = await org.ws.run(INIT, { env: { OKTA_M2M_LOCK_WAIT_MS: '400' } });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`pid ${holder.pid} ("okta-m2m destroy"`);
       expect(existsSync(lockPath())).toBe(true);
@@ -80,7 +60,7 @@ describeWithKeychain('the project lock', () => {
       lockPath(),
       JSON.stringify({ pid: dead.pid, command: 'init', startedAt: '2026-01-01T00:00:00.000Z' }),
     );
-    const result = await ws.run(INIT, { env: { OKTA_M2M_LOCK_WAIT_MS: '400' } });
+    const result = await org.ws.run(INIT, { env: { OKTA_M2M_LOCK_WAIT_MS: '400' } });
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(lockPath())).toBe(false);
   });

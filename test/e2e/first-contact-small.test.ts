@@ -3,7 +3,14 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, emulator, describeWithKeychain, requireBuilt, workspace, type Workspace } from '../support/index.js';
+import {
+  BIN,
+  describeWithKeychain,
+  requireBuilt,
+  useOktaEmulator,
+  workspace,
+  type Workspace,
+} from '../support/index.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 describe('first contact, smaller points', () => {
@@ -52,31 +59,20 @@ describe('first contact, smaller points', () => {
   });
 
   it('--scope "orders read" is refused (a scope has no spaces) instead of becoming two scopes', async () => {
-    const result = await ws.run([
-      'init',
-      '--name',
-      'spaced',
-      '--audience',
-      'api://spaced',
-      '--scope',
-      'orders read',
-      '--dry-run',
-    ]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('"orders read" has a space in it');
-    const auth0 = await ws.run([
-      'auth0',
-      'init',
-      '--name',
-      'spaced',
-      '--audience',
-      'api://spaced',
-      '--scope',
-      'orders read',
-      '--dry-run',
-    ]);
-    expect(auth0.code).toBe(2);
-    expect(auth0.stderr).toContain('"orders read" has a space in it');
+    for (const init of [['init'], ['auth0', 'init']]) {
+      const result = await ws.run([
+        ...init,
+        '--name',
+        'spaced',
+        '--audience',
+        'api://spaced',
+        '--scope',
+        'orders read',
+        '--dry-run',
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('"orders read" has a space in it');
+    }
   });
 
   it("commander's own errors are neutralised: an unknown option with terminal escapes reaches stderr inert", async () => {
@@ -91,10 +87,7 @@ describe('first contact, smaller points', () => {
 
   describeWithKeychain('against the emulator', () => {
     let emu: EmulatorHandle;
-    beforeAll(async () => {
-      emu = await emulator();
-    });
-    afterAll(async () => emu.stop());
+    useOktaEmulator((started) => (emu = started));
 
     it('a bad $OKTA_M2M_API_TOKEN gets a hint naming the variable', async () => {
       const result = await ws.run(['login', '--org-url', emu.url], {

@@ -9,7 +9,14 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulator, login, describeWithKeychain, requireBuilt, workspace, type Workspace } from '../support/index.js';
+import {
+  describeWithKeychain,
+  login,
+  requireBuilt,
+  useOktaEmulator,
+  workspace,
+  type Workspace,
+} from '../support/index.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 
 const TOKEN = 'first-contact-api-token-0123456789abcdef';
@@ -97,10 +104,7 @@ describe('login on first contact', () => {
 
   describeWithKeychain('against the emulator', () => {
     let emu: EmulatorHandle;
-    beforeAll(async () => {
-      emu = await emulator();
-    });
-    afterAll(async () => emu.stop());
+    useOktaEmulator((started) => (emu = started));
 
     it('19.3: an Okta org (the emulator serves /.well-known/okta-organization) is accepted', async () => {
       const result = await login(ws, emu);

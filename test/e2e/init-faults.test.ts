@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import {
   describeWithKeychain,
-  keychainLookup,
-  mintWithSecret,
   orgDigest,
   orgObjects,
   requireBuilt,
   withLoggedInOrg,
   type Workspace,
 } from '../support/index.js';
+import { expectKeptSecretGetsToken } from '../support/kept-secret.js';
 
 const ARGS = [
   'init',
@@ -36,13 +35,7 @@ function cleanRunDigest(): Promise<Awaited<ReturnType<typeof orgDigest>>> {
   });
 }
 
-async function expectWorkingToken(ws: Workspace): Promise<void> {
-  const state = (await ws.state()).profiles[ws.profile].okta;
-  const secret = keychainLookup(`${ws.profile}/app:${state.clientId}`);
-  expect(secret, 'the client secret is in the keychain').toBeTruthy();
-  const token = await mintWithSecret(state.tokenEndpoint, state.clientId, secret!, 'billing:read');
-  expect(token.status, JSON.stringify(token.body)).toBe(200);
-}
+const expectWorkingToken = (ws: Workspace) => expectKeptSecretGetsToken(ws, 'billing:read');
 
 describeWithKeychain('init under faults converges', () => {
   let reference: Awaited<ReturnType<typeof orgDigest>>;

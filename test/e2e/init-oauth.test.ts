@@ -1,20 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import {
-  allFiles,
-  decodeJwt,
-  emulator,
-  describeWithKeychain,
-  keychainLookup,
-  oauthLogin,
-  requireBuilt,
-  workspace,
-  type Workspace,
-} from '../support/index.js';
+import { allFiles, decodeJwt, describeWithKeychain, keychainLookup, oauthLogin } from '../support/index.js';
+import { useSuiteWorkspaces } from '../support/suite-workspaces.js';
+import { runOk } from '../support/run-ok.js';
 
 const ALL_SCOPES = [
   'okta.apps.manage',
@@ -75,24 +67,11 @@ async function keyPair() {
 
 describeWithKeychain('OAuth (private_key_jwt) login, and private_key_jwt clients', () => {
   let emu: EmulatorHandle;
-  const workspaces: Workspace[] = [];
+  const { fresh, made: workspaces } = useSuiteWorkspaces((started) => (emu = started));
   const secrets: string[] = [];
-
-  beforeAll(async () => {
-    requireBuilt();
-    emu = await emulator();
+  beforeAll(() => {
     secrets.push(emu.adminToken);
   });
-  afterAll(async () => {
-    for (const ws of workspaces) await ws.cleanup();
-    await emu?.stop();
-  });
-
-  async function fresh(): Promise<Workspace> {
-    const ws = await workspace();
-    workspaces.push(ws);
-    return ws;
-  }
 
   it(
     'logs in with a key file, then init works through OAuth and makes a private_key_jwt client',
@@ -113,7 +92,7 @@ describeWithKeychain('OAuth (private_key_jwt) login, and private_key_jwt clients
       });
       expect(keychainLookup(`${ws.profile}/okta-private-key`)).toMatch(/BEGIN PRIVATE KEY/);
 
-      const init = await ws.run([
+      await runOk(ws, [
         'init',
         '--name',
         'ledger',
@@ -124,7 +103,6 @@ describeWithKeychain('OAuth (private_key_jwt) login, and private_key_jwt clients
         '--yes',
         '--json',
       ]);
-      expect(init.code, init.stderr).toBe(0);
       const state = (await ws.state()).profiles[ws.profile].okta;
       expect(state).toMatchObject({ authMethod: 'private_key_jwt', keyId: expect.any(String) });
       const clientKey = keychainLookup(`${ws.profile}/app-key:${state.clientId}`);

@@ -2,9 +2,41 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { describeWithKeychain, ENTER, fakeTerminal, login, useLoggedInOrg, workspace } from '../support/index.js';
+import {
+  describeWithKeychain,
+  ENTER,
+  fakeTerminal,
+  login,
+  useLoggedInOrg,
+  workspace,
+  type Workspace,
+} from '../support/index.js';
 
 const DOWN = '\u001b[B';
+
+/** The init wizard's questions, in the order it asks them. */
+const QUESTIONS = {
+  kind: /What to set up/,
+  name: /Name of the API/,
+  audience: /Audience of the tokens/,
+  description: /Description/,
+  scopes: /Scopes \(space or comma separated\)/,
+  defaultScope: /Default scope/,
+  authMethod: /How the client authenticates/,
+  lifetime: /Access token lifetime/,
+  clients: /all clients/,
+  save: /Save this setup/,
+  apply: /Apply these changes\?/,
+};
+
+/** `okta-m2m init` on a fake terminal in `ws`, each question answered with `answers` (ENTER where none is given). */
+async function wizard(ws: Workspace, answers: Partial<Record<keyof typeof QUESTIONS, string>>) {
+  const term = fakeTerminal({ ...ws.env }, ws.dir);
+  const running = main(['node', 'okta-m2m', 'init'], term.io);
+  for (const [question, prompt] of Object.entries(QUESTIONS))
+    await term.answer(prompt, answers[question as keyof typeof QUESTIONS] ?? ENTER);
+  return { term, running };
+}
 
 describeWithKeychain('the init wizard on a terminal', () => {
   const org = useLoggedInOrg();
@@ -14,19 +46,13 @@ describeWithKeychain('the init wizard on a terminal', () => {
 
   it('asks for the setup, saves okta-m2m.json, shows the plan and applies it after confirmation', async () => {
     const { ws } = org;
-    const term = fakeTerminal({ ...ws.env }, ws.dir);
-    const running = main(['node', 'okta-m2m', 'init'], term.io);
-    await term.answer(/What to set up/, ENTER);
-    await term.answer(/Name of the API/, `wizard-api${ENTER}`);
-    await term.answer(/Audience of the tokens/, ENTER);
-    await term.answer(/Description/, ENTER);
-    await term.answer(/Scopes \(space or comma separated\)/, `wizard:read, wizard:write${ENTER}`);
-    await term.answer(/Default scope/, `${DOWN}${ENTER}`);
-    await term.answer(/How the client authenticates/, ENTER);
-    await term.answer(/Access token lifetime/, `\u0015${'30'}${ENTER}`);
-    await term.answer(/all clients/, ENTER);
-    await term.answer(/Save this setup/, ENTER);
-    await term.answer(/Apply these changes\?/, `y${ENTER}`);
+    const { term, running } = await wizard(ws, {
+      name: `wizard-api${ENTER}`,
+      scopes: `wizard:read, wizard:write${ENTER}`,
+      defaultScope: `${DOWN}${ENTER}`,
+      lifetime: `\u0015${'30'}${ENTER}`,
+      apply: `y${ENTER}`,
+    });
     const code = await running;
     expect(code, term.screen).toBe(0);
     expect(term.screen).toMatch(/\+ create\s+app wizard-api/);
@@ -62,19 +88,7 @@ describeWithKeychain('the init wizard on a terminal', () => {
     const other = await workspace();
     try {
       expect((await login(other, org.emu)).code).toBe(0);
-      const term = fakeTerminal({ ...other.env }, other.dir);
-      const running = main(['node', 'okta-m2m', 'init'], term.io);
-      await term.answer(/What to set up/, ENTER);
-      await term.answer(/Name of the API/, `declined-api${ENTER}`);
-      await term.answer(/Audience of the tokens/, ENTER);
-      await term.answer(/Description/, ENTER);
-      await term.answer(/Scopes \(space or comma separated\)/, ENTER);
-      await term.answer(/Default scope/, ENTER);
-      await term.answer(/How the client authenticates/, ENTER);
-      await term.answer(/Access token lifetime/, ENTER);
-      await term.answer(/all clients/, ENTER);
-      await term.answer(/Save this setup/, ENTER);
-      await term.answer(/Apply these changes\?/, `n${ENTER}`);
+      const { term, running } = await wizard(other, { name: `declined-api${ENTER}`, apply: `n${ENTER}` });
       expect(await running, term.screen).toBe(0);
       expect(term.screen).toMatch(/nothing changed/);
       expect(term.screen).not.toMatch(/saved the setup/);

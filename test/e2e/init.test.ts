@@ -17,26 +17,15 @@ import {
   writeMethods,
   type Workspace,
 } from '../support/index.js';
+import { runJson, runOk } from '../support/run-ok.js';
+import { ORDERS_API, ORDERS_SCOPES } from '../support/example-commands.js';
 
 describeWithKeychain('login, init, status, destroy on the emulator', () => {
   let emu: EmulatorHandle;
   let ws: Workspace;
   let before: Awaited<ReturnType<typeof orgDigest>>;
   const secrets: string[] = [];
-  const initArgs = [
-    'init',
-    '--name',
-    'orders-api',
-    '--audience',
-    'api://orders',
-    '--scope',
-    'orders:read',
-    '--scope',
-    'orders:write',
-    '--default-scope',
-    'orders:read',
-    '--yes',
-  ];
+  const initArgs = ['init', ...ORDERS_API, ...ORDERS_SCOPES, '--yes'];
 
   beforeAll(async () => {
     requireBuilt();
@@ -183,12 +172,9 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
 
   it('--dry-run prints the plan of a changed setup and changes nothing', async () => {
     emu.clearRequestLog();
-    const result = await ws.run([
+    const plan = await runJson(ws, [
       'init',
-      '--name',
-      'orders-api',
-      '--audience',
-      'api://orders',
+      ...ORDERS_API,
       '--scope',
       'orders:read,orders:admin',
       '--token-lifetime',
@@ -196,8 +182,6 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
       '--dry-run',
       '--json',
     ]);
-    expect(result.code, result.stderr).toBe(0);
-    const plan = JSON.parse(result.stdout);
     expect(plan.changed).toBe(true);
     const actions = plan.items.map((i: any) => `${i.kind}:${i.name}:${i.action}`);
     expect(actions).toContain('scope:orders:admin:create');
@@ -208,7 +192,7 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
 
   it('a changed setup is updated in place', { timeout: 60_000 }, async () => {
     const first = (await ws.state()).profiles[ws.profile].okta;
-    const result = await ws.run([
+    await runOk(ws, [
       'init',
       '--name',
       'orders-api',
@@ -221,7 +205,6 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
       '--yes',
       '--allow-breaking',
     ]);
-    expect(result.code, result.stderr).toBe(0);
     const state = (await ws.state()).profiles[ws.profile].okta;
     expect(state.appId).toBe(first.appId);
     expect(state.authServerId).toBe(first.authServerId);

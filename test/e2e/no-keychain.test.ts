@@ -6,42 +6,24 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
+import { expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
-  emulator,
   describeWithKeychain,
   keychainLookup,
   login,
   orgObjects,
-  requireBuilt,
-  workspace,
+  ownServiceApp,
   writeMethods,
-  type Workspace,
 } from '../support/index.js';
+import { useSuiteWorkspaces } from '../support/suite-workspaces.js';
 
 const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/okta-m2m-no-bus' };
 const INIT = ['init', '--name', 'ledger', '--scope', 'ledger:read', '--yes'];
 
 describeWithKeychain('without a keychain (CI)', () => {
   let emu: EmulatorHandle;
-  const workspaces: Workspace[] = [];
-
-  beforeAll(async () => {
-    requireBuilt();
-    emu = await emulator();
-  });
-  afterAll(async () => {
-    for (const ws of workspaces) await ws.cleanup();
-    await emu?.stop();
-  });
-
-  async function fresh(): Promise<Workspace> {
-    const ws = await workspace();
-    workspaces.push(ws);
-    return ws;
-  }
+  const { fresh } = useSuiteWorkspaces((started) => (emu = started));
 
   it('login with OKTA_M2M_API_TOKEN checks the token, saves the profile and does not store the token', async () => {
     const ws = await fresh();
@@ -64,41 +46,8 @@ describeWithKeychain('without a keychain (CI)', () => {
   });
 
   it('login --oauth with OKTA_M2M_PRIVATE_KEY checks the key, saves the profile and does not store the key', async () => {
-    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-    const jwk = await exportJWK(publicKey);
-    const kid = await calculateJwkThumbprint(jwk);
-    const admin = async (path: string, body: unknown) => {
-      const res = await fetch(`${emu.url}${path}`, {
-        method: 'POST',
-        headers: {
-          Authorization: `SSWS ${emu.adminToken}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-        },
-        body: JSON.stringify(body),
-      });
-      expect(res.ok, `${path}: ${res.status}`).toBe(true);
-      const text = await res.text();
-      return text ? JSON.parse(text) : {};
-    };
-    const app = await admin('/api/v1/apps', {
-      name: 'oidc_client',
-      label: `okta-m2m-ci-${Math.random().toString(36).slice(2, 8)}`,
-      signOnMode: 'OPENID_CONNECT',
-      credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
-      settings: {
-        oauthClient: {
-          application_type: 'service',
-          grant_types: ['client_credentials'],
-          response_types: ['token'],
-          jwks: { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] },
-        },
-      },
-    });
-    for (const scopeId of ['okta.apps.manage', 'okta.authorizationServers.manage'])
-      await admin(`/api/v1/apps/${app.id}/grants`, { issuer: emu.url, scopeId });
-    const clientId = app.credentials.oauthClient.client_id as string;
-    await admin(`/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' });
+    // okta-m2m's own service app as an admin sets it up; this login asks for two of its scopes.
+    const { clientId, pem, kid } = await ownServiceApp(emu);
 
     const ws = await fresh();
     const result = await ws.run(
@@ -114,7 +63,7 @@ describeWithKeychain('without a keychain (CI)', () => {
         '--scopes',
         'okta.apps.manage okta.authorizationServers.manage',
       ],
-      { env: { ...NO_KEYCHAIN, OKTA_M2M_PRIVATE_KEY: await exportPKCS8(privateKey) } },
+      { env: { ...NO_KEYCHAIN, OKTA_M2M_PRIVATE_KEY: pem } },
     );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/not stored: okta-m2m reads it from OKTA_M2M_PRIVATE_KEY/);

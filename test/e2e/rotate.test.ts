@@ -6,7 +6,7 @@
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { importPKCS8 } from 'jose';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
@@ -15,17 +15,15 @@ import {
   tokenRequest,
   type TestKey,
   describeWithKeychain,
-  emulator,
   keychainAccounts,
   keychainLookup,
   oauthLogin,
   login,
   mintWithSecret,
-  requireBuilt,
-  workspace,
   type Workspace,
   ownServiceApp,
 } from '../support/index.js';
+import { useSuiteWorkspaces } from '../support/suite-workspaces.js';
 
 const INIT = () => [
   'init',
@@ -102,20 +100,10 @@ const rotationAccounts = (ws: Workspace) =>
 
 describeWithKeychain('rotate secret and rotate key (emulator, real keychain, built CLI)', () => {
   let emu: EmulatorHandle;
-  const workspaces: Workspace[] = [];
-
-  beforeAll(async () => {
-    requireBuilt();
-    emu = await emulator({ rateLimits: 'off' });
-  });
-  afterAll(async () => {
-    for (const ws of workspaces) await ws.cleanup();
-    await emu?.stop();
-  });
+  const { fresh } = useSuiteWorkspaces((started) => (emu = started), { rateLimits: 'off' });
 
   async function setup(extra: string[] = []) {
-    const ws = await workspace();
-    workspaces.push(ws);
+    const ws = await fresh();
     expect((await login(ws, emu)).code).toBe(0);
     const init = await ws.run([...INIT(), ...extra]);
     expect(init.code, init.stderr).toBe(0);
@@ -313,8 +301,7 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
     "rotate key --login: okta-m2m's own service app, while init re-runs (management calls) keep working",
     { timeout: 120_000 },
     async () => {
-      const ws = await workspace();
-      workspaces.push(ws);
+      const ws = await fresh();
       const { clientId, pem, kid } = await ownServiceApp(emu);
       await writeFile(join(ws.dir, 'key.pem'), pem, { mode: 0o600 });
       const loginResult = await oauthLogin(ws, emu, clientId, 'key.pem', '--key-id', kid);

@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliPath, repoRoot } from '../support/index.js';
-import { itWithKeychain, oktaEmulator, orgWorkspace, seeded, stopChild } from '../support/index.js';
+import {
+  itWithKeychain,
+  oktaEmulator,
+  orgWorkspace,
+  seeded,
+  startEmulatorProcess,
+  stopChild,
+} from '../support/index.js';
 import { readJsonFile, writeJsonAtomic } from '../../src/config/files.js';
 import { loadState, writeStateAtomically } from '../../src/emulator/okta/persistence.js';
 import { newState } from '../../src/emulator/okta/state.js';
@@ -111,33 +118,12 @@ describe('modes', () => {
     const seededEmu = await oktaEmulator({ statePath });
     await seededEmu.stop();
     await chmod(statePath, 0o644);
-    const child = spawn(
-      'sh',
-      [
-        '-c',
-        'umask 000 && exec "$0" "$@"',
-        process.execPath,
-        cliPath,
-        '--json',
-        'emulator',
-        'start',
-        '--port',
-        '0',
-        '--state',
-        statePath,
-      ],
-      {
-        env: { ...process.env, NO_COLOR: '1' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stdin.end();
-    const deadline = Date.now() + 30_000;
-    while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null)
-      await new Promise((r) => setTimeout(r, 20));
-    const { orgUrl, adminToken } = JSON.parse(stdout.split('\n')[0]!) as { orgUrl: string; adminToken: string };
+    // The process inherits umask 000 (restored here as soon as it is spawned).
+    const previousUmask = process.umask(0o000);
+    const starting = startEmulatorProcess(['--state', statePath]);
+    process.umask(previousUmask);
+    const { child, info } = await starting;
+    const { orgUrl, adminToken } = info;
     await fetch(`${orgUrl}/api/v1/groups`, {
       method: 'POST',
       headers: { Authorization: `SSWS ${adminToken}`, 'Content-Type': 'application/json' },
@@ -287,21 +273,8 @@ describe('a real emulator process killed -9 while saving', () => {
     const statePath = join(dir, 'emu-kill', 'org.json');
     const random = seeded(31);
     for (let round = 0; round < 3; round += 1) {
-      const child = spawn(
-        process.execPath,
-        [cliPath, '--json', 'emulator', 'start', '--port', '0', '--state', statePath],
-        {
-          env: { ...process.env, NO_COLOR: '1' },
-          stdio: ['pipe', 'pipe', 'pipe'],
-        },
-      );
-      let stdout = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stdin.end();
-      const deadline = Date.now() + 30_000;
-      while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null)
-        await new Promise((r) => setTimeout(r, 20));
-      const { orgUrl, adminToken } = JSON.parse(stdout.split('\n')[0]!) as { orgUrl: string; adminToken: string };
+      const { child, info } = await startEmulatorProcess(['--state', statePath]);
+      const { orgUrl, adminToken } = info;
       // Writes as fast as it takes them, each one marking the state for a save; kill -9 at a seeded moment.
       let stop = false;
       const writers = Array.from({ length: 4 }, async (_, w) => {

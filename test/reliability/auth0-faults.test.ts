@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
 import { auth0Management, describeWithKeychain, orgWorkspace, type OrgWorkspace } from '../support/index.js';
+import { runSchedule, untilSuccess } from '../support/fault-matrix.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 
 type Kind = '429' | '500' | 'drop-before' | 'drop-after';
@@ -23,7 +24,6 @@ const INIT = [
   '--scope',
   'orders:read,orders:write',
 ];
-const MAX_RUNS = 4;
 let schedules = 0;
 let ran = 0;
 
@@ -58,7 +58,12 @@ async function tenantInventory(a0: Auth0Emulator): Promise<Record<string, number
   return out;
 }
 
-async function loggedIn(label: string): Promise<{ a0: Auth0Emulator; ws: OrgWorkspace }> {
+interface Tenant {
+  a0: Auth0Emulator;
+  ws: OrgWorkspace;
+}
+
+async function loggedIn(label: string): Promise<Tenant> {
   const a0 = await startAuth0Emulator({ port: 0, seed: 5 });
   const ws = await orgWorkspace(label);
   const login = await ws.run(
@@ -77,17 +82,16 @@ async function teardown(a0: Auth0Emulator, ws: OrgWorkspace): Promise<void> {
   await a0.stop();
 }
 
-async function untilSuccess(ws: OrgWorkspace, args: string[]): Promise<number> {
-  const errors: string[] = [];
-  for (let run = 1; run <= MAX_RUNS; run += 1) {
-    const result = await ws.run(args);
-    if (result.code === 0) return run;
-    errors.push(result.stderr);
-    expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toMatch(/^error: /m);
-    expect(result.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
-  }
-  throw new Error(`${args.join(' ')} did not succeed in ${MAX_RUNS} runs:\n${errors.join('\n---\n')}`);
+/** One schedule in a fresh logged-in tenant: a failure is kept under `what` and the matrix goes on; torn down after. */
+async function schedule(
+  label: string,
+  what: string,
+  failures: string[],
+  body: (a0: Auth0Emulator, ws: OrgWorkspace) => Promise<void>,
+): Promise<void> {
+  ran += 1;
+  const world = { setup: () => loggedIn(label), teardown: ({ a0, ws }: Tenant) => teardown(a0, ws) };
+  if (await runSchedule(what, failures, world, ({ a0, ws }) => body(a0, ws))) schedules += 1;
 }
 
 async function expectWorkingCredential(ws: OrgWorkspace, a0: Auth0Emulator): Promise<void> {
@@ -149,9 +153,7 @@ describeWithKeychain('auth0 fault matrix', () => {
     const failures: string[] = [];
     for (let position = 1; position <= initPositions; position += 1) {
       for (const kind of KINDS) {
-        ran += 1;
-        const { a0, ws } = await loggedIn(`a0-init-${position}-${kind}`);
-        try {
+        await schedule(`a0-init-${position}-${kind}`, `${kind} at ${position}`, failures, async (a0, ws) => {
           a0.clearRequestLog();
           a0.setFaults({ faultSchedule: { [position]: kind } });
           await untilSuccess(ws, INIT);
@@ -166,12 +168,7 @@ describeWithKeychain('auth0 fault matrix', () => {
           expect(settle.code, settle.stderr).toBe(0);
           expect(writesIn(a0.requestLog), `writes on the re-run after ${kind} at ${position}`).toEqual([]);
           await expectWorkingCredential(ws, a0);
-          schedules += 1;
-        } catch (error) {
-          failures.push(`${kind} at ${position}: ${(error as Error).message}`);
-        } finally {
-          await teardown(a0, ws);
-        }
+        });
       }
     }
     expect(failures).toEqual([]);
@@ -183,9 +180,7 @@ describeWithKeychain('auth0 fault matrix', () => {
     const failures: string[] = [];
     for (let position = 1; position <= destroyPositions; position += 1) {
       for (const kind of KINDS) {
-        ran += 1;
-        const { a0, ws } = await loggedIn(`a0-destroy-${position}-${kind}`);
-        try {
+        await schedule(`a0-destroy-${position}-${kind}`, `${kind} at ${position}`, failures, async (a0, ws) => {
           const init = await ws.run(INIT);
           expect(init.code, init.stderr).toBe(0);
           const clientId = (await ws.state()).profiles[ws.profile].auth0.clientId as string;
@@ -199,12 +194,7 @@ describeWithKeychain('auth0 fault matrix', () => {
           // Like `destroy` (Okta): nothing recorded is nothing to do, exit 0, and no write.
           expect(again.code, again.stderr).toBe(0);
           expect(writesIn(a0.requestLog)).toEqual([]);
-          schedules += 1;
-        } catch (error) {
-          failures.push(`${kind} at ${position}: ${(error as Error).message}`);
-        } finally {
-          await teardown(a0, ws);
-        }
+        });
       }
     }
     expect(failures).toEqual([]);

@@ -11,6 +11,9 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliPath } from '../support/index.js';
+import { ORDERS_SCOPES } from '../support/example-commands.js';
+import { runSchedule, untilSuccess } from '../support/fault-matrix.js';
+import { expectKeptSecretGetsToken } from '../support/kept-secret.js';
 import { secretToolLookup } from '../support/index.js';
 import {
   describeWithKeychain,
@@ -24,28 +27,17 @@ import {
 } from '../support/index.js';
 import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 
-const INIT = [
-  'init',
-  '--yes',
-  '--name',
-  'orders-api',
-  '--scope',
-  'orders:read',
-  '--scope',
-  'orders:write',
-  '--default-scope',
-  'orders:read',
-];
+const INIT = ['init', '--yes', '--name', 'orders-api', ...ORDERS_SCOPES];
 const KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];
-/** Runs allowed before a faulted command must have converged. */
-const MAX_RUNS = 4;
 
 let schedules = 0;
 
-async function loggedIn(
-  label: string,
-  options: Parameters<typeof oktaEmulator>[0] = {},
-): Promise<{ emu: EmulatorHandle; ws: OrgWorkspace }> {
+interface Org {
+  emu: EmulatorHandle;
+  ws: OrgWorkspace;
+}
+
+async function loggedIn(label: string, options: Parameters<typeof oktaEmulator>[0] = {}): Promise<Org> {
   const emu = await oktaEmulator(options);
   const ws = await orgWorkspace(label);
   const login = await ws.run(['login', '--org-url', emu.url, '--api-token-stdin'], emu.adminToken);
@@ -68,46 +60,64 @@ async function schedule(
   body: (emu: EmulatorHandle, ws: OrgWorkspace) => Promise<void>,
   options: Parameters<typeof oktaEmulator>[0] = {},
 ): Promise<void> {
-  const { emu, ws } = await loggedIn(label, options);
-  try {
-    await body(emu, ws);
-    schedules += 1;
-  } catch (error) {
-    failures.push(`${what}: ${(error as Error).message}`);
-  } finally {
-    await teardown(emu, ws);
-  }
+  const world = { setup: () => loggedIn(label, options), teardown: ({ emu, ws }: Org) => teardown(emu, ws) };
+  if (await runSchedule(what, failures, world, ({ emu, ws }) => body(emu, ws))) schedules += 1;
 }
 
-/** Runs a command until it succeeds, at most MAX_RUNS times; every failure is a clean error, never a crash. */
-async function untilSuccess(ws: OrgWorkspace, args: string[]): Promise<{ runs: number; stderr: string[] }> {
-  const stderr: string[] = [];
-  for (let run = 1; run <= MAX_RUNS; run += 1) {
-    const result = await ws.run(args);
-    stderr.push(result.stderr);
-    if (result.code === 0) return { runs: run, stderr };
-    expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toMatch(/^error: /m);
-    expect(result.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
-  }
-  throw new Error(`${args.join(' ')} did not succeed in ${MAX_RUNS} runs:\n${stderr.join('\n---\n')}`);
+/** When a SIGINT schedule interrupts its process: after the Nth management request arrives, or after a delay. */
+type InterruptAt = { afterRequest: number } | { delayMs: number };
+
+/**
+ * A schedule whose org answers each request after 40 ms and counts the management requests; its body gets
+ * `interrupted(args, at)`, which runs the built CLI as its own process, sends it SIGINT at `at`, and resolves with
+ * its exit code: interrupted (130), or finished before the signal landed (0), never a crash.
+ */
+async function sigintSchedule(
+  label: string,
+  what: string,
+  failures: string[],
+  body: (
+    emu: EmulatorHandle,
+    ws: OrgWorkspace,
+    interrupted: (args: string[], at: InterruptAt) => Promise<number | null>,
+  ) => Promise<void>,
+): Promise<void> {
+  let seen = 0;
+  let onRequest: (() => void) | undefined;
+  const interrupted = async (ws: OrgWorkspace, args: string[], at: InterruptAt) => {
+    seen = 0;
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: ws.dir,
+      env: ws.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.end();
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const interrupt = () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+    };
+    if ('afterRequest' in at) onRequest = () => seen >= at.afterRequest && interrupt();
+    else setTimeout(interrupt, at.delayMs);
+    const code = await closed;
+    onRequest = undefined;
+    expect([0, 130], stderr).toContain(code);
+    return code;
+  };
+  await schedule(label, what, failures, (emu, ws) => body(emu, ws, (args, at) => interrupted(ws, args, at)), {
+    latencyMs: 40,
+    log: (line) => {
+      if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
+        seen += 1;
+        onRequest?.();
+      }
+    },
+  });
 }
 
 /** The client secret init kept in the keychain gets a token from the authorization server init made. */
-async function expectWorkingCredential(ws: OrgWorkspace): Promise<void> {
-  const state = (await ws.state()).profiles[ws.profile].okta;
-  const secret = await secretToolLookup(`${ws.profile}/app:${state.clientId}`);
-  expect(secret, 'the client secret is in the keychain').toBeTruthy();
-  const res = await fetch(state.tokenEndpoint, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${encodeURIComponent(state.clientId)}:${encodeURIComponent(secret!)}`).toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials&scope=orders%3Aread',
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
+const expectWorkingCredential = (ws: OrgWorkspace) => expectKeptSecretGetsToken(ws, 'orders:read');
 
 describeWithKeychain('fault matrix', () => {
   let reference: Record<string, number | string>;
@@ -244,32 +254,12 @@ describeWithKeychain('fault matrix', () => {
       // Half the rounds interrupt after the Nth management request arrives, half after a random delay.
       const afterRequest = round % 2 === 0 ? 1 + Math.floor(random() * initPositions) : undefined;
       const delayMs = afterRequest === undefined ? 150 + Math.floor(random() * 900) : 0;
-      let seen = 0;
-      let onRequest: (() => void) | undefined;
-      await schedule(
+      await sigintSchedule(
         `sigint-${round}`,
         `round ${round} (${afterRequest ? `after request ${afterRequest}` : `after ${delayMs} ms`})`,
         failures,
-        async (emu, ws) => {
-          seen = 0;
-          const child = spawn(process.execPath, [cliPath, ...INIT], {
-            cwd: ws.dir,
-            env: ws.env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-          });
-          let stderr = '';
-          child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-          child.stdin.end();
-          const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-          const interrupt = () => {
-            if (child.exitCode === null) child.kill('SIGINT');
-          };
-          if (afterRequest !== undefined) onRequest = () => seen >= afterRequest && interrupt();
-          else setTimeout(interrupt, delayMs);
-          const code = await closed;
-          onRequest = undefined;
-          // Interrupted (130), or finished before the signal landed (0): either way, never a crash.
-          expect([0, 130], stderr).toContain(code);
+        async (emu, ws, interruptedRun) => {
+          const code = await interruptedRun(INIT, afterRequest !== undefined ? { afterRequest } : { delayMs });
           if (code === 130) interrupted += 1;
           const { runs } = await untilSuccess(ws, INIT);
           expect(runs).toBe(1);
@@ -285,15 +275,6 @@ describeWithKeychain('fault matrix', () => {
           expect(managementWrites(emu.requestLog.filter((e) => Date.parse(e.time) >= furtherStarted))).toEqual([]);
           await expectWorkingCredential(ws);
         },
-        {
-          latencyMs: 40,
-          log: (line) => {
-            if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
-              seen += 1;
-              onRequest?.();
-            }
-          },
-        },
       );
     }
     expect(failures).toEqual([]);
@@ -305,44 +286,18 @@ describeWithKeychain('fault matrix', () => {
     const failures: string[] = [];
     let interrupted = 0;
     for (const afterRequest of [1, 3, 5, 7]) {
-      let seen = 0;
-      let onRequest: (() => void) | undefined;
-      await schedule(
+      await sigintSchedule(
         `sigint-destroy-${afterRequest}`,
         `after request ${afterRequest}`,
         failures,
-        async (emu, ws) => {
+        async (emu, ws, interruptedRun) => {
           expect((await ws.run(INIT)).code).toBe(0);
           const clientId = (await ws.state()).profiles[ws.profile].okta.clientId as string;
-          seen = 0;
-          const child = spawn(process.execPath, [cliPath, 'destroy', '--yes'], {
-            cwd: ws.dir,
-            env: ws.env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-          });
-          let stderr = '';
-          child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-          child.stdin.end();
-          const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-          onRequest = () => {
-            if (seen >= afterRequest && child.exitCode === null) child.kill('SIGINT');
-          };
-          const code = await closed;
-          onRequest = undefined;
-          expect([0, 130], stderr).toContain(code);
+          const code = await interruptedRun(['destroy', '--yes'], { afterRequest });
           if (code === 130) interrupted += 1;
           await untilSuccess(ws, ['destroy', '--yes']);
           expect(await orgInventory(emu), `org after SIGINT at request ${afterRequest}`).toEqual(clean);
           expect(await secretToolLookup(`${ws.profile}/app:${clientId}`)).toBeUndefined();
-        },
-        {
-          latencyMs: 40,
-          log: (line) => {
-            if (/^(GET|POST|PUT|DELETE) \/api\//.test(line)) {
-              seen += 1;
-              onRequest?.();
-            }
-          },
         },
       );
     }

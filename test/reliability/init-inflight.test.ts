@@ -10,52 +10,29 @@
  * request 3): expected [ { method: 'POST', ... } ] to deeply equal []").
  */
 import { describe, expect, it } from 'vitest';
-import { secretToolLookup } from '../support/index.js';
-import { describeWithKeychain, managementWrites, oktaEmulator, orgInventory, orgWorkspace } from '../support/index.js';
+import {
+  api,
+  describeWithKeychain,
+  managementWrites,
+  oktaEmulator,
+  orgInventory,
+  orgWorkspace,
+  type ApiResponse,
+} from '../support/index.js';
 import { test } from '../support/fixtures.js';
+import { ORDERS_SCOPES } from '../support/example-commands.js';
+import { expectKeptSecretGetsToken } from '../support/kept-secret.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { desiredApp } from '../../src/okta/resources/apps.js';
 
 const NAME = 'orders-api';
-const INIT = [
-  'init',
-  '--yes',
-  '--name',
-  NAME,
-  '--scope',
-  'orders:read',
-  '--scope',
-  'orders:write',
-  '--default-scope',
-  'orders:read',
-];
+const INIT = ['init', '--yes', '--name', NAME, ...ORDERS_SCOPES];
 
 /** A create sent straight to the emulator, as the dead process had sent it. */
-function adminPost(emu: EmulatorHandle, path: string, body: unknown): Promise<Response> {
-  return fetch(`${emu.url}${path}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `SSWS ${emu.adminToken}`,
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-    },
-    body: JSON.stringify(body),
-  });
-}
+const adminPost = (emu: EmulatorHandle, path: string, body: unknown) => api(emu, 'POST', path, body);
 
-const APP_BODY = {
-  name: 'oidc_client',
-  label: NAME,
-  signOnMode: 'OPENID_CONNECT',
-  credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic', autoKeyRotation: true } },
-  settings: {
-    oauthClient: {
-      application_type: 'service',
-      grant_types: ['client_credentials'],
-      response_types: ['token'],
-      redirect_uris: [],
-    },
-  },
-};
+/** The service app as init asks for it. */
+const APP_BODY = desiredApp(NAME, 'client_secret_basic');
 
 async function reference(): Promise<Record<string, number | string>> {
   const emu = await oktaEmulator();
@@ -76,9 +53,9 @@ async function reference(): Promise<Record<string, number | string>> {
  * init, with `race` fired the moment the emulator has answered the lookup matching `lookup`: the create of the
  * interrupted run lands between init's lookup and init's own create.
  */
-async function initRacing(lookup: RegExp, race: (emu: EmulatorHandle) => Promise<Response>): Promise<void> {
+async function initRacing(lookup: RegExp, race: (emu: EmulatorHandle) => Promise<ApiResponse>): Promise<void> {
   const expected = await reference();
-  let raced: Promise<Response> | undefined;
+  let raced: Promise<ApiResponse> | undefined;
   let armed = false;
   const emu: EmulatorHandle = await oktaEmulator({
     log: (line) => {
@@ -103,19 +80,7 @@ async function initRacing(lookup: RegExp, race: (emu: EmulatorHandle) => Promise
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/nothing to change/);
     expect(managementWrites(emu.requestLog)).toEqual([]);
-    // The client secret in the keychain gets a token.
-    const state = (await ws.state()).profiles[ws.profile].okta;
-    const secret = await secretToolLookup(`${ws.profile}/app:${state.clientId}`);
-    expect(secret, 'the client secret is in the keychain').toBeTruthy();
-    const res = await fetch(state.tokenEndpoint, {
-      method: 'POST',
-      headers: {
-        Authorization: `Basic ${Buffer.from(`${encodeURIComponent(state.clientId)}:${encodeURIComponent(secret!)}`).toString('base64')}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials&scope=orders%3Aread',
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
+    await expectKeptSecretGetsToken(ws, 'orders:read');
   } finally {
     await ws.run(['destroy', '--yes']).catch(() => undefined);
     await ws.cleanup();

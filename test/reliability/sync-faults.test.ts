@@ -16,17 +16,17 @@ import {
   syncArgs,
   type OrgWorkspace,
 } from '../support/index.js';
+import { runSchedule, untilSuccess } from '../support/fault-matrix.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 import type { EmulatorHandle, FaultKind } from '../../src/emulator/okta/index.js';
 
 const SYNC = syncArgs('staff', 'Auth0 Staff', '--yes', '--create-group', '--concurrency', '1');
 const OKTA_KINDS: FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];
 const AUTH0_KINDS = ['429', '500', 'drop-before'] as const;
-const MAX_RUNS = 4;
 let ran = 0;
 let converged = 0;
 
-async function setup(label: string): Promise<{ okta: EmulatorHandle; a0: Auth0Emulator; ws: OrgWorkspace }> {
+async function setup(label: string): Promise<World> {
   const [okta, a0] = await Promise.all([
     oktaEmulator(),
     startAuth0Emulator({ port: 0, seed: 5, seedData: { roles: [{ name: 'staff', users: 3 }] } }),
@@ -77,17 +77,17 @@ async function oktaInventory(okta: EmulatorHandle): Promise<Record<string, numbe
   return out;
 }
 
-async function untilSuccess(ws: OrgWorkspace): Promise<number> {
-  const errors: string[] = [];
-  for (let run = 1; run <= MAX_RUNS; run += 1) {
-    const result = await ws.run(SYNC);
-    if (result.code === 0) return run;
-    errors.push(result.stderr);
-    expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toMatch(/^error: /m);
-    expect(result.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
-  }
-  throw new Error(`sync did not succeed in ${MAX_RUNS} runs:\n${errors.join('\n---\n')}`);
+interface World {
+  okta: EmulatorHandle;
+  a0: Auth0Emulator;
+  ws: OrgWorkspace;
+}
+
+/** One schedule in fresh emulators: a failure is kept under `what` and the matrix goes on; torn down after. */
+async function schedule(label: string, what: string, failures: string[], body: (world: World) => Promise<void>) {
+  ran += 1;
+  const world = { setup: () => setup(label), teardown: ({ okta, a0, ws }: World) => teardown(okta, a0, ws) };
+  if (await runSchedule(what, failures, world, body)) converged += 1;
 }
 
 describe('sync auth0-role fault matrix', () => {
@@ -130,12 +130,10 @@ describe('sync auth0-role fault matrix', () => {
     const failures: string[] = [];
     for (let position = 1; position <= oktaPositions; position += 1) {
       for (const kind of OKTA_KINDS) {
-        ran += 1;
-        const { okta, a0, ws } = await setup(`sync-${position}-${kind}`);
-        try {
+        await schedule(`sync-${position}-${kind}`, `${kind} at ${position}`, failures, async ({ okta, ws }) => {
           okta.clearRequestLog();
           okta.setFaults({ faultSchedule: { [position]: kind } });
-          await untilSuccess(ws);
+          await untilSuccess(ws, SYNC);
           expect(
             okta.requestLog.filter((e) => e.fault),
             `the fault at ${position} was injected`,
@@ -146,12 +144,7 @@ describe('sync auth0-role fault matrix', () => {
           const again = await ws.run(SYNC);
           expect(again.code, again.stderr).toBe(0);
           expect(managementWrites(okta.requestLog), `writes on the re-run after ${kind} at ${position}`).toEqual([]);
-          converged += 1;
-        } catch (error) {
-          failures.push(`${kind} at ${position}: ${(error as Error).message}`);
-        } finally {
-          await teardown(okta, a0, ws);
-        }
+        });
       }
     }
     expect(failures).toEqual([]);
@@ -161,22 +154,20 @@ describe('sync auth0-role fault matrix', () => {
     const failures: string[] = [];
     for (let position = 1; position <= auth0Positions; position += 1) {
       for (const kind of AUTH0_KINDS) {
-        ran += 1;
-        const { okta, a0, ws } = await setup(`sync-a0-${position}-${kind}`);
-        try {
-          a0.setFaults({ faultSchedule: { [position]: kind } });
-          await untilSuccess(ws);
-          a0.clearFaults();
-          expect(await oktaInventory(okta), `Okta after an Auth0 ${kind} at ${position}`).toEqual(reference);
-          okta.clearRequestLog();
-          expect((await ws.run(SYNC)).code).toBe(0);
-          expect(managementWrites(okta.requestLog)).toEqual([]);
-          converged += 1;
-        } catch (error) {
-          failures.push(`auth0 ${kind} at ${position}: ${(error as Error).message}`);
-        } finally {
-          await teardown(okta, a0, ws);
-        }
+        await schedule(
+          `sync-a0-${position}-${kind}`,
+          `auth0 ${kind} at ${position}`,
+          failures,
+          async ({ okta, a0, ws }) => {
+            a0.setFaults({ faultSchedule: { [position]: kind } });
+            await untilSuccess(ws, SYNC);
+            a0.clearFaults();
+            expect(await oktaInventory(okta), `Okta after an Auth0 ${kind} at ${position}`).toEqual(reference);
+            okta.clearRequestLog();
+            expect((await ws.run(SYNC)).code).toBe(0);
+            expect(managementWrites(okta.requestLog)).toEqual([]);
+          },
+        );
       }
     }
     expect(failures).toEqual([]);
