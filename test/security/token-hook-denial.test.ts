@@ -19,7 +19,7 @@ import {
   type ClientCredentialsFixture,
   type EmulatorHandle,
 } from '../../src/emulator/okta/index.js';
-import { repoRoot } from '../support/index.js';
+import { api, repoRoot, tokenHookBody } from '../support/index.js';
 import { buildAndLoad, json, listen, makeEvent, setEnv, type Handler, type Local } from '../support/templates.js';
 
 const HOOK_SECRET = 'denial-hook-secret-Nn5Bb6';
@@ -329,26 +329,9 @@ describe('end to end: the emulator calls the built hook during real token reques
       timeoutMs: 3000,
     });
     const register = async (name: string, secret: string) => {
-      const res = await fetch(`${emu.url}/api/v1/inlineHooks`, {
-        method: 'POST',
-        headers: {
-          Authorization: `SSWS ${emu.adminToken}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-        },
-        body: JSON.stringify({
-          name,
-          type: 'com.okta.oauth2.tokens.transform',
-          version: '1.0.0',
-          channel: {
-            type: 'HTTP',
-            version: '1.0.0',
-            config: { uri: `${served.url}/`, authScheme: { type: 'HEADER', key: 'Authorization', value: secret } },
-          },
-        }),
-      });
+      const res = await api(emu, 'POST', '/api/v1/inlineHooks', tokenHookBody(name, `${served.url}/`, secret));
       expect(res.status).toBe(200);
-      return ((await res.json()) as { id: string }).id;
+      return (res.body as { id: string }).id;
     };
     const [goodHook, badHook] = await Promise.all([
       register('obo', HOOK_SECRET),
