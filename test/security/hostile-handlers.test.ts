@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { useTemplateHandlers } from '../support/template-handlers.js';
+import { allowlistedServers, useTemplateHandlers } from '../support/template-handlers.js';
 import { bridgeToken, json, makeEvent, type Local } from '../support/templates.js';
 
 const HOOK_SECRET = 'hostile-hook-secret';
@@ -51,10 +51,7 @@ const t = useTemplateHandlers(['scim-bridge', 'token-hook'], async (handlers) =>
     json(res, 200, {});
   });
   return {
-    ALLOWED_HOSTS: handlers.scim.host,
-    ALLOWED_TOKEN_HOSTS: handlers.tokens.host,
-    ALLOW_INSECURE_LOOPBACK: '1',
-    UPSTREAM_TIMEOUT_MS: '2000',
+    ...allowlistedServers(handlers),
     HOOK_SECRET,
     HOOK_AUTH_HEADER: undefined,
     ISSUER: 'https://issuer.example/oauth2/default',

@@ -66,3 +66,13 @@ export function useTemplateHandlers(
   });
   return handlers;
 }
+
+/** The handlers' environment for the servers above: both allowlisted, plain HTTP on loopback, 2 s upstream. */
+export function allowlistedServers(handlers: TemplateHandlers): Record<string, string> {
+  return {
+    ALLOWED_HOSTS: handlers.scim.host,
+    ALLOWED_TOKEN_HOSTS: handlers.tokens.host,
+    ALLOW_INSECURE_LOOPBACK: '1',
+    UPSTREAM_TIMEOUT_MS: '2000',
+  };
+}

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { generateKeyPair, exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { useTemplateHandlers } from '../support/template-handlers.js';
+import { allowlistedServers, useTemplateHandlers } from '../support/template-handlers.js';
 import { bridgeToken, json, makeEvent } from '../support/templates.js';
 
 const HOOK_SECRET = 'prop-hook-secret';
@@ -12,10 +12,7 @@ const t = useTemplateHandlers(['scim-bridge', 'token-hook'], async (handlers) =>
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1' };
   const idp = await handlers.listen((_req, res) => json(res, 200, { keys: [jwk] }));
   return {
-    ALLOWED_HOSTS: handlers.scim.host,
-    ALLOWED_TOKEN_HOSTS: handlers.tokens.host,
-    ALLOW_INSECURE_LOOPBACK: '1',
-    UPSTREAM_TIMEOUT_MS: '2000',
+    ...allowlistedServers(handlers),
     HOOK_SECRET,
     ISSUER: `${idp.url}/oauth2/default`,
     AUDIENCE: 'api://a',
