@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { hookDeployArgs, useHookProject } from '../support/hook-project.js';
 import { describeWithKeychain, runCliInProcess } from '../support/index.js';
+import { scimTokenEncodeArgs } from '../support/scim-token.js';
 
 // `okta-m2m hook deploy / remove` as a command, in this process: the AWS clients are the in-memory fake (through the
 // context's client factories), Okta is the emulator over HTTP (the profile's API token from $OKTA_M2M_API_TOKEN), the
@@ -108,17 +109,13 @@ describeWithKeychain('okta-m2m hook deploy', () => {
     const record = (await stateOf()).profiles.default.scimBridge;
     expect(run.stdout).toContain(`bridge key:   ${record.kid} (private half: the function's environment)`);
     const sealed = await runCliInProcess(
-      [
-        'scim-token',
-        'encode',
-        '--seal',
-        '--token-url',
+      scimTokenEncodeArgs(
         project.fixture.tokenUrl,
-        '--client-id',
         project.fixture.clientId,
+        '--seal',
         '--client-secret',
         'hook-deploy-sealed',
-      ],
+      ),
       { cwd: project.cwd, env: project.env },
     );
     expect(sealed.code, sealed.stderr).toBe(0);

@@ -25,6 +25,8 @@ import { generateBridgeKeyPair, sealBridgeToken } from '../../src/scim/sealed-to
 import { cliPath, repoRoot, spawnCli, type CliResult } from '../support/index.js';
 import { filesUnder, stopChild } from '../support/index.js';
 import { startScimServer, type ScimServer } from '../support/templates.js';
+import { secretForms } from '../support/secret-forms.js';
+import { scimTokenEncodeArgs } from '../support/scim-token.js';
 
 let emulator: EmulatorHandle;
 let scim: ScimServer;
@@ -67,18 +69,6 @@ function scimApp(bridgeUrl: string, token: string) {
         }),
       }),
   };
-}
-
-/** The forms a secret travels in (as in the canary suite): as is, URL-encoded, base64, base64url, an inner fragment. */
-function forms(value: string): string[] {
-  const out = new Set([
-    value,
-    encodeURIComponent(value),
-    Buffer.from(value).toString('base64'),
-    Buffer.from(value).toString('base64url'),
-  ]);
-  if (value.length >= 24) out.add(value.slice(4, 20));
-  return [...out];
 }
 
 function serveBridge(args: string[]): Promise<typeof serve> {
@@ -144,18 +134,14 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
     expect(serve.stderr()).toContain(`bridge key ${kid}`);
 
     const encoded = await cli(
-      [
-        'scim-token',
-        'encode',
-        '--seal',
-        '--token-url',
+      scimTokenEncodeArgs(
         fixture.tokenUrl,
-        '--client-id',
         fixture.clientId,
+        '--seal',
         '--client-secret-stdin',
         '--scope',
         fixture.scope,
-      ],
+      ),
       fixture.clientSecret,
     );
     expect(encoded.code, encoded.stderr).toBe(0);
@@ -259,7 +245,7 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
         ['stdout', result.stdout],
         ['stderr', result.stderr],
       ] as const) {
-        if (forms(secret).some((f) => text.includes(f))) found.push(`${label} ${stream}: client secret`);
+        if (secretForms(secret).some((f) => text.includes(f))) found.push(`${label} ${stream}: client secret`);
         // A private JWK's "d" member: the bridge key's private half never leaves the serve process's environment.
         if (/"d"\s*:/.test(text)) found.push(`${label} ${stream}: a private key`);
         if (!(tokenAllowed && stream === 'stdout') && sealed && text.includes(sealed.slice(-43)))
@@ -268,7 +254,7 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
     }
     for (const { path, content: text } of await filesUnder(dir)) {
       if (path.endsWith('.zip')) continue; // the built bundle: code
-      if (forms(secret).some((f) => text.includes(f))) found.push(`${path}: client secret`);
+      if (secretForms(secret).some((f) => text.includes(f))) found.push(`${path}: client secret`);
       if (/"d"\s*:/.test(text)) found.push(`${path}: a private key`);
       if (text.includes(sealed.slice(-43))) found.push(`${path}: the sealed token`);
     }
@@ -312,7 +298,7 @@ describe('the built bridge with both versions, version 1 turned off by ACCEPT_UN
       expect(logs.map((l) => JSON.parse(l).tokenVersion)).toEqual([1, 2, 1, 2]);
       const text = logs.join('\n');
       for (const value of [credentials.clientSecret, key.privateJwk.d!, v2.slice(-43), v1])
-        expect(forms(value).some((f) => text.includes(f))).toBe(false);
+        expect(secretForms(value).some((f) => text.includes(f))).toBe(false);
     } finally {
       log.mockRestore();
       delete process.env.ACCEPT_UNSEALED_TOKENS;
