@@ -46,6 +46,22 @@ afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
+/**
+ * `hook serve scim-bridge` of the built zip with these allowlists, and the loopback switch for tests: loopback
+ * SPELLED as such (127.0.0.1) is reached; names are still checked.
+ */
+const serveBridgeArgs = (allowedHosts: string, tokenHosts: string) => [
+  'scim-bridge',
+  '--zip',
+  bridgeZip,
+  '--env',
+  `ALLOWED_HOSTS=${allowedHosts}`,
+  '--env',
+  `ALLOWED_TOKEN_HOSTS=${tokenHosts}`,
+  '--env',
+  'ALLOW_INSECURE_LOOPBACK=1',
+];
+
 describe('scim bridge', () => {
   let bridge: ServedProcess;
   let scim: ScimServer;
@@ -77,18 +93,7 @@ describe('scim bridge', () => {
       json(res, idpAnswer.status, idpAnswer.body);
     });
     bridge = await serveProcess(
-      [
-        'scim-bridge',
-        '--zip',
-        bridgeZip,
-        '--env',
-        `ALLOWED_HOSTS=${scim.host},scim.example.test:${tcpTrapPort}`,
-        '--env',
-        `ALLOWED_TOKEN_HOSTS=${idp.host},idp.example.test:${tcpTrapPort}`,
-        // The loopback switch for tests: loopback SPELLED as such (127.0.0.1) is reached; names are still checked.
-        '--env',
-        'ALLOW_INSECURE_LOOPBACK=1',
-      ],
+      serveBridgeArgs(`${scim.host},scim.example.test:${tcpTrapPort}`, `${idp.host},idp.example.test:${tcpTrapPort}`),
       { nodeArgs: ['--import', DNS_PRELOAD] },
     );
   }, 60_000);
@@ -192,17 +197,7 @@ describe('scim bridge under DNS rebinding', () => {
       json(res, 200, { access_token: `at-rebind-${seq}`, token_type: 'Bearer', expires_in: 3600 }),
     );
     bridge = await serveProcess(
-      [
-        'scim-bridge',
-        '--zip',
-        bridgeZip,
-        '--env',
-        `ALLOWED_HOSTS=rebind.example.test:${tcpTrapPort}`,
-        '--env',
-        `ALLOWED_TOKEN_HOSTS=${idp.host},rebind.example.test:${tcpTrapPort}`,
-        '--env',
-        'ALLOW_INSECURE_LOOPBACK=1',
-      ],
+      serveBridgeArgs(`rebind.example.test:${tcpTrapPort}`, `${idp.host},rebind.example.test:${tcpTrapPort}`),
       { nodeArgs: ['--import', DNS_REBIND_PRELOAD] },
     );
   }, 60_000);
