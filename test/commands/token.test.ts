@@ -292,32 +292,17 @@ describe('token decode', () => {
 });
 
 describe('token verify', () => {
+  /** `token verify <token> --issuer <the issuer>`, then `flags`. */
+  const verify = (...flags: string[]) => runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, ...flags]);
+
   it('exit 0 for a valid token, with what was checked', async () => {
-    const result = await runCliInProcess([
-      'token',
-      'verify',
-      token,
-      '--issuer',
-      op.issuer,
-      '--audience',
-      AUDIENCE,
-      '--scope',
-      'orders:read',
-    ]);
+    const result = await verify('--audience', AUDIENCE, '--scope', 'orders:read');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^valid: signature, issuer .*, audience api:\/\/orders, times and scopes check out/);
   });
 
   it('exit 1 with the reason for an invalid one (JSON on stdout with --json)', async () => {
-    const wrongAudience = await runCliInProcess([
-      'token',
-      'verify',
-      token,
-      '--issuer',
-      op.issuer,
-      '--audience',
-      'api://other',
-    ]);
+    const wrongAudience = await verify('--audience', 'api://other');
     expect(wrongAudience.code).toBe(1);
     expect(wrongAudience.stderr).toMatch(
       /^error: The token is not valid: its audience is "api:\/\/orders", not "api:\/\/other"\./,
@@ -335,9 +320,7 @@ describe('token verify', () => {
 
   it('usage errors: no issuer, a bad tolerance, not a JWT', async () => {
     expect((await runCliInProcess(['token', 'verify', token])).stderr).toMatch(/No issuer to verify against/);
-    expect(
-      (await runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, '--clock-tolerance', 'x'])).code,
-    ).toBe(2);
+    expect((await verify('--clock-tolerance', 'x')).code).toBe(2);
     expect((await runCliInProcess(['token', 'verify', 'opaque', '--issuer', op.issuer])).code).toBe(2);
   });
 });
