@@ -98,3 +98,20 @@ export function useHookProject(label: string): HookProjectSuite {
 export function hookDeployArgs(template: string, ...flags: string[]): string[] {
   return ['hook', 'deploy', template, '--region', 'eu-west-1', ...flags];
 }
+
+/** `hook serve token-hook --register` with policy.json, no assertion required and the build in build/, then `extra`. */
+export function hookServeRegisterArgs(...extra: string[]): string[] {
+  return [
+    'hook',
+    'serve',
+    'token-hook',
+    '--register',
+    '--policy-file',
+    'policy.json',
+    '--env',
+    'REQUIRE_ASSERTION=false',
+    '--out-dir',
+    'build',
+    ...extra,
+  ];
+}
