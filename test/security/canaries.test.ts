@@ -57,6 +57,16 @@ function record(label: string, result: { stdout: string; stderr: string }, allow
   outputs.push({ label, stdout: result.stdout, stderr: result.stderr, allowed });
 }
 
+/** No form of any of `values` in these log lines; `message` names the log. */
+function expectNoForms(logs: string[], values: string[], message: string): void {
+  const all = logs.join('\n');
+  for (const value of values)
+    expect(
+      credentialForms(value).filter((f) => all.includes(f)),
+      message,
+    ).toEqual([]);
+}
+
 function leaks(text: string, skip: string[] = []): string[] {
   const found: string[] = [];
   for (const [name, value] of secrets) {
@@ -704,13 +714,11 @@ describe("the Lambda templates' logs", () => {
       upstreamStatus = 500;
       await call(`/${upstream.host}/scim/v2/Users`, token);
       expect(logs.length).toBeGreaterThanOrEqual(9);
-      const all = logs.join('\n');
-      for (const secret of [CANARY.bridgeSecret, accessToken, token, CANARY.assertion]) {
-        expect(
-          credentialForms(secret).filter((f) => all.includes(f)),
-          'a bridge log line shows a secret',
-        ).toEqual([]);
-      }
+      expectNoForms(
+        logs,
+        [CANARY.bridgeSecret, accessToken, token, CANARY.assertion],
+        'a bridge log line shows a secret',
+      );
     } finally {
       restore();
       await upstream.close();
@@ -768,13 +776,7 @@ describe("the Lambda templates' logs", () => {
       await call(await sign({ iat: Math.floor(Date.now() / 1000) - 600 }), CANARY.hookSecret);
       await call(`${CANARY.assertion}.${CANARY.assertion}.x`, CANARY.hookSecret);
       expect(logs.length).toBe(4);
-      const all = logs.join('\n');
-      for (const secret of [CANARY.hookSecret, good, CANARY.assertion]) {
-        expect(
-          credentialForms(secret).filter((f) => all.includes(f)),
-          'a hook log line shows a secret',
-        ).toEqual([]);
-      }
+      expectNoForms(logs, [CANARY.hookSecret, good, CANARY.assertion], 'a hook log line shows a secret');
     } finally {
       restore();
       await idp.close();
