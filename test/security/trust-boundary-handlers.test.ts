@@ -62,27 +62,40 @@ const serveBridgeArgs = (allowedHosts: string, tokenHosts: string) => [
   'ALLOW_INSECURE_LOOPBACK=1',
 ];
 
+/**
+ * Bridge tokens for the idp's /token, each for a client of its own: `<label>-<n>`, secret
+ * `<label>-secret-<n>-<suffix>`; `count` is how many were made.
+ */
+function numberedTokens(label: string, suffix: string, idp: () => Local) {
+  const make = (fields: Record<string, unknown> = {}) => {
+    make.count += 1;
+    return bridgeToken({
+      v: 1,
+      tokenUrl: `${idp().url}/token`,
+      clientId: `${label}-${make.count}`,
+      clientSecret: `${label}-secret-${make.count}-${suffix}`,
+      ...fields,
+    });
+  };
+  make.count = 0;
+  return make;
+}
+
+/** A GET to the served bridge, with a bearer token when one is given: its status and body. */
+const getServed = (served: ServedProcess, path: string, bearer?: string) =>
+  fetch(`${served.url}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }).then(async (res) => ({
+    status: res.status,
+    body: await res.text(),
+  }));
+
 describe('scim bridge', () => {
   let bridge: ServedProcess;
   let scim: ScimServer;
   let idp: Local;
   let idpRequests = 0;
   let idpAnswer: { status: number; body: unknown } = { status: 200, body: {} };
-  let seq = 0;
-  const token = (fields: Record<string, unknown> = {}) => {
-    seq += 1;
-    return bridgeToken({
-      v: 1,
-      tokenUrl: `${idp.url}/token`,
-      clientId: `trust-${seq}`,
-      clientSecret: `trust-secret-${seq}-Kk8`,
-      ...fields,
-    });
-  };
-  const call = (path: string, bearer?: string) =>
-    fetch(`${bridge.url}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }).then(
-      async (res) => ({ status: res.status, body: await res.text() }),
-    );
+  const token = numberedTokens('trust', 'Kk8', () => idp);
+  const call = (path: string, bearer?: string) => getServed(bridge, path, bearer);
 
   beforeAll(async () => {
     scim = await startScimServer();
@@ -175,26 +188,12 @@ describe('scim bridge under DNS rebinding', () => {
   // preload), and the preload refuses every connection that is not to loopback, naming the address on stderr.
   let bridge: ServedProcess;
   let idp: Local;
-  let seq = 0;
-  const token = (fields: Record<string, unknown> = {}) => {
-    seq += 1;
-    return bridgeToken({
-      v: 1,
-      tokenUrl: `${idp.url}/token`,
-      clientId: `rebind-${seq}`,
-      clientSecret: `rebind-secret-${seq}-Zz4`,
-      ...fields,
-    });
-  };
-  const call = (path: string, bearer: string) =>
-    fetch(`${bridge.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } }).then(async (res) => ({
-      status: res.status,
-      body: await res.text(),
-    }));
+  const token = numberedTokens('rebind', 'Zz4', () => idp);
+  const call = (path: string, bearer: string) => getServed(bridge, path, bearer);
 
   beforeAll(async () => {
     idp = await listen((_req, res) =>
-      json(res, 200, { access_token: `at-rebind-${seq}`, token_type: 'Bearer', expires_in: 3600 }),
+      json(res, 200, { access_token: `at-rebind-${token.count}`, token_type: 'Bearer', expires_in: 3600 }),
     );
     bridge = await serveProcess(
       serveBridgeArgs(`rebind.example.test:${tcpTrapPort}`, `${idp.host},rebind.example.test:${tcpTrapPort}`),
