@@ -4,6 +4,7 @@
  * call on loopback. The environment the file gives is set before its tests and put back after them, and
  * console.log (the handlers log a line a request) is muted meanwhile.
  */
+import { exportJWK, generateKeyPair, type CryptoKey, type GenerateKeyPairResult, type JWK } from 'jose';
 import { afterAll, beforeAll, vi } from 'vitest';
 import {
   buildAndLoad,
@@ -74,5 +75,37 @@ export function allowlistedServers(handlers: TemplateHandlers): Record<string, s
     ALLOWED_TOKEN_HOSTS: handlers.tokens.host,
     ALLOW_INSECURE_LOOPBACK: '1',
     UPSTREAM_TIMEOUT_MS: '2000',
+  };
+}
+
+interface SigningKey {
+  privateKey: CryptoKey;
+  /** The public half as the JWKS serves it (use: sig). */
+  jwk: JWK;
+}
+
+/**
+ * The built token-hook handler, and the keys a suite signs its assertions with: an RS256 and an ES256 key, whose
+ * public halves (with these key ids) the suite's JWKS serves, and an RS256 key it does not serve.
+ */
+export async function tokenHookWithKeys(kids: {
+  rsa: string;
+  ec: string;
+}): Promise<{ handler: Handler; rsa: SigningKey; ec: SigningKey; other: { privateKey: CryptoKey } }> {
+  const [built, rsa, ec, other] = await Promise.all([
+    buildAndLoad('token-hook'),
+    generateKeyPair('RS256', { extractable: true }),
+    generateKeyPair('ES256', { extractable: true }),
+    generateKeyPair('RS256', { extractable: true }),
+  ]);
+  const signing = async (pair: GenerateKeyPairResult, kid: string, alg: string) => ({
+    privateKey: pair.privateKey,
+    jwk: { ...(await exportJWK(pair.publicKey)), kid, alg, use: 'sig' },
+  });
+  return {
+    handler: built.handler,
+    rsa: await signing(rsa, kids.rsa, 'RS256'),
+    ec: await signing(ec, kids.ec, 'ES256'),
+    other: { privateKey: other.privateKey },
   };
 }
