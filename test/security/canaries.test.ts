@@ -369,31 +369,26 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     record('token get private_key_jwt --debug', token, ['pkjAccessToken']);
     record('status private_key_jwt --json', await pkj.run(['--json', '--debug', 'status']));
 
-    const generated = await pkj.run([
-      '--json',
-      '--profile',
-      `${pkj.profile}-gen`,
-      'login',
-      '--oauth',
-      '--org-url',
-      emu.url,
-      '--generate-key',
-    ]);
+    /** `login --oauth --generate-key` to the emulator under the profile <pkj's>-gen, after `globals`. */
+    const generateKeyLogin = (...globals: string[]) =>
+      pkj.run([
+        ...globals,
+        '--profile',
+        `${pkj.profile}-gen`,
+        'login',
+        '--oauth',
+        '--org-url',
+        emu.url,
+        '--generate-key',
+      ]);
+    const generated = await generateKeyLogin('--json');
     expect(generated.code, generated.stderr).toBe(0);
     expect(JSON.parse(generated.stdout).publicJwk.kty).toBe('RSA');
     const loginKey = await secretToolLookup(`${pkj.profile}-gen/okta-private-key`);
     expect(loginKey).toBeTruthy();
     secrets.set('loginPrivateKey', loginKey!);
     record('login --oauth --generate-key --json', generated);
-    const human = await pkj.run([
-      '--profile',
-      `${pkj.profile}-gen`,
-      'login',
-      '--oauth',
-      '--org-url',
-      emu.url,
-      '--generate-key',
-    ]);
+    const human = await generateKeyLogin();
     const humanKey = await secretToolLookup(`${pkj.profile}-gen/okta-private-key`);
     secrets.set('loginPrivateKey2', humanKey!);
     record('login --oauth --generate-key', human);
