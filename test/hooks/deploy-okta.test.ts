@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProjectState } from '../../src/config/state.js';
 import {
-  startEmulator,
   provisionClientCredentials,
   type ClientCredentialsFixture,
   type EmulatorHandle,
@@ -20,6 +19,7 @@ import type { SecretStore } from '../../src/secrets/store.js';
 import { fastAwsTiming, mapSecretStore, tokenHookDefaults, tokenHookFunction } from '../support/lambda-deploy.js';
 import { fakeAws, type FakeAws } from '../support/fake-aws.js';
 import { api, asInitSetup } from '../support/okta-api.js';
+import { useOktaEmulator } from '../support/emulators.js';
 
 // hook deploy token-hook end to end on the Okta side: AWS is the in-memory fake (no endpoint is reachable), Okta is
 // the emulator over HTTP, and the function URL is the BUILT token-hook bundle served locally, so the emulator's
@@ -34,9 +34,8 @@ let dir: string;
 let zip: BuiltZip;
 let served: ServeHandle;
 
+useOktaEmulator((started) => (emu = started));
 beforeAll(async () => {
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emu = await startEmulator({ port: 0, rateLimits: 'off' });
   client = await createOktaClient({ orgUrl: emu.url, mode: 'ssws', token: emu.adminToken });
   dir = await mkdtemp(join(tmpdir(), 'okta-m2m-deploy-okta-'));
   const built = await buildTemplate('token-hook', { outDir: join(dir, 'build') });
@@ -49,7 +48,6 @@ afterAll(async () => {
   for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
   Object.assign(process.env, savedEnv);
   await served?.stop();
-  await emu?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
