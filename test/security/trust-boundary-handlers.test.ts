@@ -18,6 +18,7 @@ import { spawnCli } from '../support/index.js';
 import { bridgeToken, json, listen, startScimServer, type Local, type ScimServer } from '../support/templates.js';
 import { serveProcess, type ServedProcess } from './support/serve-process.js';
 import { DNS_PRELOAD, DNS_REBIND_PRELOAD } from './support/trap.js';
+import { hookDeployArgs } from '../support/hook-project.js';
 
 let outDir: string;
 let bridgeZip: string;
@@ -391,19 +392,8 @@ describe('hook commands', () => {
     for (const args of [
       ['hook', 'serve', 'token-hook', '--zip', hookZip, '--env', 'CARRY_CLAIMS=tenant,toString'],
       ['hook', 'serve', 'token-hook', '--zip', hookZip, '--env', 'CARRY_CLAIMS=Sub'],
-      ['hook', 'deploy', 'token-hook', '--zip', hookZip, '--no-okta', '--region', 'eu-west-1', '--carry-claim', 'SCP'],
-      [
-        'hook',
-        'deploy',
-        'token-hook',
-        '--zip',
-        hookZip,
-        '--no-okta',
-        '--region',
-        'eu-west-1',
-        '--env',
-        'CARRY_CLAIMS=constructor',
-      ],
+      hookDeployArgs('token-hook', '--zip', hookZip, '--no-okta', '--carry-claim', 'SCP'),
+      hookDeployArgs('token-hook', '--zip', hookZip, '--no-okta', '--env', 'CARRY_CLAIMS=constructor'),
     ]) {
       const result = await spawnCli(args, { env: awsEnv, timeoutMs: 15_000 });
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
@@ -426,19 +416,15 @@ describe('hook commands', () => {
 
   it('hook deploy refuses ALLOW_INSECURE_LOOPBACK before building or calling AWS', async () => {
     const result = await spawnCli(
-      [
-        'hook',
-        'deploy',
+      hookDeployArgs(
         'scim-bridge',
         '--zip',
         bridgeZip,
-        '--region',
-        'eu-west-1',
         '--allowed-host',
         'scim.example.test',
         '--env',
         'ALLOW_INSECURE_LOOPBACK=1',
-      ],
+      ),
       {
         env: awsEnv,
         timeoutMs: 15_000,
