@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import { json, startScriptedServer } from '../support/http-server.js';
 import { AUDIENCE, startOidcServer, type OidcServer } from '../support/oidc-server.js';
-import { runCliInProcess, tempDir, tokenGetArgs } from '../support/index.js';
+import { runCliInProcess, tempDir, tokenGetArgs, tokenUrlArgs } from '../support/index.js';
 
 let op: OidcServer;
 let token: string;
@@ -82,18 +82,14 @@ describe('token get', () => {
 
   it('client_secret_post with the secret on stdin; private_key_jwt with PEM and JWK files and from the environment', async () => {
     const post = await runCliInProcess(
-      [
-        'token',
-        'get',
-        '--token-url',
+      tokenUrlArgs(
         op.tokenEndpoint,
-        '--client-id',
         op.clients.post.clientId,
         '--auth-method',
         'client_secret_post',
         '--client-secret-stdin',
         '--no-cache',
-      ],
+      ),
       { stdin: `${op.clients.post.clientSecret}\n` },
     );
     expect(post.code).toBe(0);
@@ -169,19 +165,7 @@ describe('token get', () => {
     const server = await startScriptedServer((_req, res) => json(res, 500, {}));
     try {
       const result = await runCliInProcess(
-        [
-          'token',
-          'get',
-          '--token-url',
-          `${server.url}/token`,
-          '--client-id',
-          'c1',
-          '--scope',
-          'a',
-          '--curl',
-          '--auth-method',
-          'client_secret_post',
-        ],
+        tokenUrlArgs(`${server.url}/token`, 'c1', '--scope', 'a', '--curl', '--auth-method', 'client_secret_post'),
         {
           env: { OKTA_M2M_CLIENT_SECRET: 'secret-in-env-value' },
         },

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { cacheKey, credentialFingerprint } from '../../src/oauth/token-cache.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
-import { spawnCli, tempWorkspace } from '../support/index.js';
+import { spawnCli, tempWorkspace, tokenUrlArgs } from '../support/index.js';
 import { requireKeychain, testKeychainService } from '../support/index.js';
 import { DNS_PRELOAD, sendJson, startTrap, type Trap } from './support/trap.js';
 
@@ -54,15 +54,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
 }
 
 /** `token get` for CLIENT_ID at this token URL, then `flags`. */
-const tokenGetAt = (tokenUrl: string, ...flags: string[]) => [
-  'token',
-  'get',
-  '--client-id',
-  CLIENT_ID,
-  '--token-url',
-  tokenUrl,
-  ...flags,
-];
+const tokenGetAt = (tokenUrl: string, ...flags: string[]) => tokenUrlArgs(tokenUrl, CLIENT_ID, ...flags);
 
 function secretSeen(): boolean {
   const basic = Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64');

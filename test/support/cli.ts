@@ -176,3 +176,8 @@ export function syncArgs(role: string, group: string, ...flags: string[]): strin
 export function tokenGetArgs(issuer: string, clientId: string, ...flags: string[]): string[] {
   return ['token', 'get', '--issuer', issuer, '--client-id', clientId, ...flags];
 }
+
+/** The arguments of `okta-m2m token get` at this token endpoint for this client, then `flags`. */
+export function tokenUrlArgs(tokenUrl: string, clientId: string, ...flags: string[]): string[] {
+  return ['token', 'get', '--token-url', tokenUrl, '--client-id', clientId, ...flags];
+}
