@@ -35,6 +35,13 @@ afterAll(async () => {
 
 const profilesPath = () => join(ws.configDir, 'profiles.json');
 const statePath = () => join(ws.dir, '.okta-m2m', 'state.json');
+/** profiles.json and the project state with these contents. */
+async function writeFiles(profiles: string, state: string): Promise<void> {
+  await mkdir(ws.configDir, { recursive: true });
+  await writeFile(profilesPath(), profiles);
+  await mkdir(join(ws.dir, '.okta-m2m'), { recursive: true });
+  await writeFile(statePath(), state);
+}
 
 const goodProfiles = () => ({
   version: 1,
@@ -194,14 +201,7 @@ describe('damaged files under real commands', () => {
     await damagedFileRuns(
       goodProfiles,
       1123,
-      async (text) => {
-        await mkdir(ws.configDir, { recursive: true });
-        await writeFile(profilesPath(), text);
-        await writeFile(statePath(), JSON.stringify(goodState())).catch(async () => {
-          await mkdir(join(ws.dir, '.okta-m2m'), { recursive: true });
-          await writeFile(statePath(), JSON.stringify(goodState()));
-        });
-      },
+      (text) => writeFiles(text, JSON.stringify(goodState())),
       (text, kind, _args, result) => {
         if (!isJson(text)) {
           expect(result.code, `${kind}: ${JSON.stringify(text.slice(0, 80))}\n${result.stderr}`).toBe(2);
@@ -215,12 +215,7 @@ describe('damaged files under real commands', () => {
     await damagedFileRuns(
       goodState,
       2311,
-      async (text) => {
-        await mkdir(ws.configDir, { recursive: true });
-        await writeFile(profilesPath(), JSON.stringify(goodProfiles()));
-        await mkdir(join(ws.dir, '.okta-m2m'), { recursive: true });
-        await writeFile(statePath(), text);
-      },
+      (text) => writeFiles(JSON.stringify(goodProfiles()), text),
       (text, kind, args, result) => {
         const readsState = !(args[0] === 'profiles' || args[1] === 'profiles');
         if (!isJson(text) && readsState) {
