@@ -1,19 +1,15 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { test } from '../support/fixtures.js';
 import { spawnCli } from '../support/index.js';
 import { startEmulatorProcess } from '../support/index.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'okta-m2m-emulator-cmd-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
 describe('okta-m2m emulator start', () => {
-  it('serves an org with the admin token it prints, keeps its state in a 0600 file and reloads it', async () => {
-    const statePath = join(dir, 'org.json');
+  test('serves an org with the admin token it prints, keeps its state in a 0600 file and reloads it', async ({
+    tmp,
+  }) => {
+    const statePath = join(tmp, 'org.json');
     const first = await startEmulatorProcess(['--state', statePath]);
     const { orgUrl, adminToken } = first.info;
     expect(orgUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -1,73 +1,35 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import type { SecretBackend } from '../../src/secrets/store.js';
-import { fakeAws, type FakeAws } from '../support/fake-aws.js';
-import { describeWithKeychain, requireKeychain, testKeychainService } from '../support/index.js';
-import { hookProject } from '../support/hook-project.js';
-import { runCliInProcess } from '../support/index.js';
+import { expect, it } from 'vitest';
+import { hookDeployArgs, useHookProject } from '../support/hook-project.js';
+import { describeWithKeychain, runCliInProcess } from '../support/index.js';
+import { scimTokenEncodeArgs } from '../support/scim-token.js';
 
 // `okta-m2m hook deploy / remove` as a command, in this process: the AWS clients are the in-memory fake (through the
 // context's client factories), Okta is the emulator over HTTP (the profile's API token from $OKTA_M2M_API_TOKEN), the
 // shared secret goes to the real keychain under a test service.
 
-let emu: EmulatorHandle;
-let keychain: SecretBackend;
-let service: string;
-let aws: FakeAws;
-let cwd: string;
-let fixture: ClientCredentialsFixture;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  service = testKeychainService('hook');
-  keychain = await requireKeychain(service);
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emu = await startEmulator({ port: 0, rateLimits: 'off' });
-});
-afterAll(async () => {
-  await emu?.stop();
-});
-
-beforeEach(async () => {
-  aws = fakeAws();
-  ({ cwd, fixture, env } = await hookProject(emu, service));
-});
-afterEach(async () => {
-  aws.restore();
-  await keychain.delete('default/hook-secret:token-hook').catch(() => false);
-});
-
-const cli = (args: string[]) => runCliInProcess(args, { cwd, env, factories: { aws: async () => aws.clients } });
+const project = useHookProject('hook');
+const { cli } = project;
 /** The keychain entry, read a few times: a Secret Service under heavy load can answer late. */
 async function stored(account: string): Promise<string | undefined> {
   for (let attempt = 0; ; attempt += 1) {
-    const value = await keychain.get(account).catch(() => undefined);
+    const value = await project.keychain.get(account).catch(() => undefined);
     if (value !== undefined || attempt === 3) return value;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
-const stateOf = async () => JSON.parse(await readFile(join(cwd, '.okta-m2m', 'state.json'), 'utf8'));
+const stateOf = async () => JSON.parse(await readFile(project.stateFile(), 'utf8'));
 
 describeWithKeychain('okta-m2m hook deploy', () => {
   it('token-hook: plan on stderr, result as JSON, the zip `hook build` made, secret only in keychain/function/Okta', async () => {
     const build = await cli(['--json', 'hook', 'build', 'token-hook']);
     expect(build.code, build.stderr).toBe(0);
     const built = JSON.parse(build.stdout) as { zipPath: string; sha256: string; size: number };
-    expect(built.zipPath).toBe(join(cwd, 'build', 'token-hook.zip'));
+    expect(built.zipPath).toBe(join(project.cwd, 'build', 'token-hook.zip'));
 
-    const run = await cli([
-      '--json',
-      'hook',
-      'deploy',
-      'token-hook',
-      '--region',
-      'eu-west-1',
-      '--policy-file',
-      'policy.json',
-    ]);
+    const run = await cli(['--json', ...hookDeployArgs('token-hook', '--policy-file', 'policy.json')]);
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
@@ -80,7 +42,7 @@ describeWithKeychain('okta-m2m hook deploy', () => {
       dryRun: false,
       changed: true,
     });
-    const create = aws.inputs.find((i) => i.call === 'lambda:CreateFunction')!.input as Record<string, any>;
+    const create = project.aws.inputs.find((i) => i.call === 'lambda:CreateFunction')!.input as Record<string, any>;
     expect(
       createHash('sha256')
         .update(create.Code.ZipFile as Uint8Array)
@@ -91,7 +53,7 @@ describeWithKeychain('okta-m2m hook deploy', () => {
     const secret = (await stored('default/hook-secret:token-hook'))!;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(create.Environment.Variables.HOOK_SECRET).toBe(secret);
-    expect(emu.state.inlineHookAuthValues.get(result.inlineHookId)).toBe(secret);
+    expect(project.emu.state.inlineHookAuthValues.get(result.inlineHookId)).toBe(secret);
     for (const text of [run.stdout, run.stderr, JSON.stringify(await stateOf())]) expect(text).not.toContain(secret);
     expect((await stateOf()).profiles.default.hooks['token-hook']).toMatchObject({
       inlineHookId: result.inlineHookId,
@@ -99,74 +61,62 @@ describeWithKeychain('okta-m2m hook deploy', () => {
     });
 
     // Again, in the human form: nothing to change, no write to AWS or Okta.
-    aws.reset();
-    emu.clearRequestLog();
+    project.aws.reset();
+    project.emu.clearRequestLog();
     const again = await cli(['hook', 'deploy', 'token-hook']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('nothing to change');
     expect(again.stdout).toContain('https://okta-m2m-token-hookabc.lambda-url.eu-west-1.on.aws/');
-    expect(aws.writes()).toEqual([]);
-    expect(emu.requestLog.filter((e) => e.method !== 'GET')).toEqual([]);
+    expect(project.aws.writes()).toEqual([]);
+    expect(project.emu.requestLog.filter((e) => e.method !== 'GET')).toEqual([]);
 
     // --dry-run shows an update and makes none.
-    aws.reset();
+    project.aws.reset();
     const dry = await cli(['hook', 'deploy', 'token-hook', '--memory', '512', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stderr).toMatch(/update\s+function configuration\s+okta-m2m-token-hook\s+memory \(MB\): 256 -> 512/);
-    expect(aws.writes()).toEqual([]);
+    expect(project.aws.writes()).toEqual([]);
 
     // --zip deploys that exact file; here it holds the same build, so nothing changes.
-    aws.reset();
+    project.aws.reset();
     const zipped = await cli(['hook', 'deploy', 'token-hook', '--zip', built.zipPath]);
     expect(zipped.code, zipped.stderr).toBe(0);
-    expect(aws.writes()).toEqual([]);
+    expect(project.aws.writes()).toEqual([]);
 
     // remove without --yes and no terminal: a usage error, nothing removed.
     const refused = await cli(['hook', 'remove', 'token-hook']);
     expect(refused.code, refused.stderr).toBe(2);
-    expect(aws.functions.size).toBe(1);
+    expect(project.aws.functions.size).toBe(1);
 
     const removed = await cli(['hook', 'remove', 'token-hook', '--yes']);
     expect(removed.code, removed.stderr).toBe(0);
-    expect(aws.functions.size + aws.roles.size).toBe(0);
-    expect(emu.state.inlineHooks.get(result.inlineHookId)).toBeUndefined();
-    expect(await keychain.get('default/hook-secret:token-hook')).toBeUndefined();
+    expect(project.aws.functions.size + project.aws.roles.size).toBe(0);
+    expect(project.emu.state.inlineHooks.get(result.inlineHookId)).toBeUndefined();
+    expect(await project.keychain.get('default/hook-secret:token-hook')).toBeUndefined();
     expect((await stateOf()).profiles.default.hooks).toBeUndefined();
   }, 90_000);
 
   it('scim-bridge: prints the SCIM base URL and the scim-token command', async () => {
-    const run = await cli([
-      'hook',
-      'deploy',
-      'scim-bridge',
-      '--region',
-      'eu-west-1',
-      '--allowed-host',
-      'scim.example.com',
-    ]);
+    const run = await cli(hookDeployArgs('scim-bridge', '--allowed-host', 'scim.example.com'));
     expect(run.code, run.stderr).toBe(0);
     const url = 'https://okta-m2m-scim-bridgeabc.lambda-url.eu-west-1.on.aws/';
     expect(run.stdout).toContain(`${url}scim.example.com/services/scim/v2`);
     expect(run.stdout).toContain(
-      `okta-m2m scim-token encode --seal --token-url ${fixture.tokenUrl} --client-id ${fixture.clientId} --client-secret-stdin --scope ${fixture.scope} --bridge-url ${url} --target scim.example.com`,
+      `okta-m2m scim-token encode --seal --token-url ${project.fixture.tokenUrl} --client-id ${project.fixture.clientId} --client-secret-stdin --scope ${project.fixture.scope} --bridge-url ${url} --target scim.example.com`,
     );
-    expect(await keychain.get('default/hook-secret:scim-bridge')).toBeUndefined();
+    expect(await project.keychain.get('default/hook-secret:scim-bridge')).toBeUndefined();
     // The bridge key: its public half recorded, so the printed command seals to what the function can open.
     const record = (await stateOf()).profiles.default.scimBridge;
     expect(run.stdout).toContain(`bridge key:   ${record.kid} (private half: the function's environment)`);
     const sealed = await runCliInProcess(
-      [
-        'scim-token',
-        'encode',
+      scimTokenEncodeArgs(
+        project.fixture.tokenUrl,
+        project.fixture.clientId,
         '--seal',
-        '--token-url',
-        fixture.tokenUrl,
-        '--client-id',
-        fixture.clientId,
         '--client-secret',
         'hook-deploy-sealed',
-      ],
-      { cwd, env },
+      ),
+      { cwd: project.cwd, env: project.env },
     );
     expect(sealed.code, sealed.stderr).toBe(0);
     expect(sealed.stderr).toContain(
@@ -174,62 +124,33 @@ describeWithKeychain('okta-m2m hook deploy', () => {
     );
     const { sealedTokenOpener } = await import('../../src/scim/sealed-token.js');
     const opener = await sealedTokenOpener(
-      aws.functions.get('okta-m2m-scim-bridge')!.config.Environment!.Variables!.BRIDGE_PRIVATE_KEY,
+      project.aws.functions.get('okta-m2m-scim-bridge')!.config.Environment!.Variables!.BRIDGE_PRIVATE_KEY,
     );
     expect(await opener.open(sealed.stdout.trim())).toMatchObject({
-      clientId: fixture.clientId,
+      clientId: project.fixture.clientId,
       clientSecret: 'hook-deploy-sealed',
     });
   });
 
   it('usage errors exit 2: unknown template, a token-hook flag on the bridge, a bad --env, no policy', async () => {
     for (const args of [
-      ['hook', 'deploy', 'nope', '--region', 'eu-west-1'],
-      [
-        'hook',
-        'deploy',
-        'scim-bridge',
-        '--region',
-        'eu-west-1',
-        '--allowed-host',
-        'a.example.com',
-        '--issuer',
-        'https://x',
-      ],
-      [
-        'hook',
-        'deploy',
-        'scim-bridge',
-        '--region',
-        'eu-west-1',
-        '--allowed-host',
-        'a.example.com',
-        '--env',
-        'HOOK_SECRET=x',
-      ],
-      ['hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--no-okta'],
-      ['hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--arch', 'mips'],
+      hookDeployArgs('nope'),
+      hookDeployArgs('scim-bridge', '--allowed-host', 'a.example.com', '--issuer', 'https://x'),
+      hookDeployArgs('scim-bridge', '--allowed-host', 'a.example.com', '--env', 'HOOK_SECRET=x'),
+      hookDeployArgs('token-hook', '--no-okta'),
+      hookDeployArgs('token-hook', '--arch', 'mips'),
     ]) {
       const run = await cli(args);
       expect(run.code, args.join(' ')).toBe(2);
     }
-    expect(aws.writes()).toEqual([]);
+    expect(project.aws.writes()).toEqual([]);
   });
 
   it('--no-okta deploys the function only', async () => {
-    emu.clearRequestLog();
-    const run = await cli([
-      'hook',
-      'deploy',
-      'token-hook',
-      '--region',
-      'eu-west-1',
-      '--policy-file',
-      'policy.json',
-      '--no-okta',
-    ]);
+    project.emu.clearRequestLog();
+    const run = await cli(hookDeployArgs('token-hook', '--policy-file', 'policy.json', '--no-okta'));
     expect(run.code, run.stderr).toBe(0);
-    expect(emu.requestLog).toEqual([]);
-    expect(aws.functions.size).toBe(1);
+    expect(project.emu.requestLog).toEqual([]);
+    expect(project.aws.functions.size).toBe(1);
   });
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { cliPath, spawnCli, tempWorkspace, uniqueProfile } from '../support/index.js';
+import { hookServeRegisterArgs } from '../support/hook-project.js';
+import { cliPath, spawnCli, tempWorkspace, uniqueProfile, whenServing } from '../support/index.js';
 
 let emulator: EmulatorHandle;
 let ws: Awaited<ReturnType<typeof tempWorkspace>>;
@@ -37,43 +38,16 @@ afterAll(async () => {
   await ws.cleanup();
 });
 
-function serveRegistered(
+async function serveRegistered(
   extra: string[] = [],
 ): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        cliPath,
-        'hook',
-        'serve',
-        'token-hook',
-        '--register',
-        '--policy-file',
-        'policy.json',
-        '--env',
-        'REQUIRE_ASSERTION=false',
-        '--out-dir',
-        'build',
-        ...extra,
-      ],
-      { env: { ...process.env, ...env, NO_COLOR: '1' }, cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('\n')) {
-        resolve({
-          url: stdout.trim(),
-          stderr: () => stderr,
-          stop: () => new Promise((done) => (child.once('close', (code) => done(code)), child.kill('SIGINT'))),
-        });
-      }
-    });
-    child.on('close', (code) => reject(new Error(`hook serve exited ${code}: ${stderr}`)));
+  const child = spawn(process.execPath, [cliPath, ...hookServeRegisterArgs(...extra)], {
+    env: { ...process.env, ...env, NO_COLOR: '1' },
+    cwd: ws.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const { line, stderr, stop } = await whenServing(child);
+  return { url: line, stderr, stop };
 }
 
 const tokenWith = (assertion: string) =>

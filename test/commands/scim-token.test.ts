@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli, tempWorkspace, uniqueProfile } from '../support/index.js';
 import { secretToolStore } from '../support/index.js';
+import { scimTokenEncodeArgs } from '../support/scim-token.js';
 
 const SECRET = 'scim-canary-Secret-9f8e7d';
 const TOKEN_URL = 'https://acme.okta.com/oauth2/aus1/v1/token';
@@ -12,15 +13,7 @@ beforeAll(async () => {
 afterAll(() => ws.cleanup());
 
 /** `scim-token encode` for TOKEN_URL and this client id, then `flags`. */
-const encode = (clientId: string, ...flags: string[]) => [
-  'scim-token',
-  'encode',
-  '--token-url',
-  TOKEN_URL,
-  '--client-id',
-  clientId,
-  ...flags,
-];
+const encode = (clientId: string, ...flags: string[]) => scimTokenEncodeArgs(TOKEN_URL, clientId, ...flags);
 
 const cli = (args: string[], input = '', env: NodeJS.ProcessEnv = {}) =>
   spawnCli(args, { env: { ...ws.env, ...env }, cwd: ws.dir, input });
@@ -98,10 +91,7 @@ describe('okta-m2m scim-token', () => {
   });
 
   it.each([
-    [
-      ['scim-token', 'encode', '--token-url', 'http://acme.okta.com/t', '--client-id', '0oa1', '--client-secret-stdin'],
-      /https/,
-    ],
+    [scimTokenEncodeArgs('http://acme.okta.com/t', '0oa1', '--client-secret-stdin'), /https/],
     [encode('0oa1', '--client-secret-stdin', '--target', 'x.example.com'), /go together/],
     [['scim-token', 'decode', '%%%'], /not base64/],
     [['scim-token', 'decode', Buffer.from('{"tokenUrl":"https://a.b/t"}').toString('base64')], /no clientId/],

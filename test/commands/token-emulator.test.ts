@@ -231,36 +231,35 @@ describe('token get against the Okta emulator', () => {
     );
   });
 
-  it('a scope the rule does not allow: exit 1, policy evaluation failed and the access-policy hint', async () => {
-    const result = await tokenGet(
-      ['--client-id', apps.basic.clientId, '--scope', 'orders:admin'],
-      apps.basic.clientSecret,
-    );
+  it.each([
+    [
+      'a scope the rule does not allow: exit 1, policy evaluation failed and the access-policy hint',
+      'basic',
+      'orders:admin',
+      [
+        /access_denied \(Policy evaluation failed/,
+        /hint: The authorization server's access policy is not assigned to this client, or its rule does not include the client_credentials grant or these scopes\./,
+      ],
+    ],
+    [
+      'a scope the server does not define: exit 1, invalid_scope',
+      'basic',
+      'orders:delete',
+      [
+        /invalid_scope \(One or more scopes are not configured/,
+        /hint: The scope is not defined on the authorization server/,
+      ],
+    ],
+    [
+      'a client the policy does not name: exit 1 with the access-policy hint',
+      'stranger',
+      'orders:read',
+      [/access_denied \(Policy evaluation failed/, /access policy is not assigned to this client/],
+    ],
+  ] as const)('%s', async (_what, app, scope, messages) => {
+    const result = await tokenGet(['--client-id', apps[app].clientId, '--scope', scope], apps[app].clientSecret);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/access_denied \(Policy evaluation failed/);
-    expect(result.stderr).toMatch(
-      /hint: The authorization server's access policy is not assigned to this client, or its rule does not include the client_credentials grant or these scopes\./,
-    );
-  });
-
-  it('a scope the server does not define: exit 1, invalid_scope', async () => {
-    const result = await tokenGet(
-      ['--client-id', apps.basic.clientId, '--scope', 'orders:delete'],
-      apps.basic.clientSecret,
-    );
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/invalid_scope \(One or more scopes are not configured/);
-    expect(result.stderr).toMatch(/hint: The scope is not defined on the authorization server/);
-  });
-
-  it('a client the policy does not name: exit 1 with the access-policy hint', async () => {
-    const result = await tokenGet(
-      ['--client-id', apps.stranger.clientId, '--scope', 'orders:read'],
-      apps.stranger.clientSecret,
-    );
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/access_denied \(Policy evaluation failed/);
-    expect(result.stderr).toMatch(/access policy is not assigned to this client/);
+    for (const message of messages) expect(result.stderr).toMatch(message);
   });
 });
 

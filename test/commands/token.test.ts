@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import { json, startScriptedServer } from '../support/http-server.js';
 import { AUDIENCE, startOidcServer, type OidcServer } from '../support/oidc-server.js';
-import { runCliInProcess, tempDir, tokenGetArgs } from '../support/index.js';
+import { runCliInProcess, tempDir, tokenGetArgs, tokenUrlArgs } from '../support/index.js';
 
 let op: OidcServer;
 let token: string;
@@ -82,18 +82,14 @@ describe('token get', () => {
 
   it('client_secret_post with the secret on stdin; private_key_jwt with PEM and JWK files and from the environment', async () => {
     const post = await runCliInProcess(
-      [
-        'token',
-        'get',
-        '--token-url',
+      tokenUrlArgs(
         op.tokenEndpoint,
-        '--client-id',
         op.clients.post.clientId,
         '--auth-method',
         'client_secret_post',
         '--client-secret-stdin',
         '--no-cache',
-      ],
+      ),
       { stdin: `${op.clients.post.clientSecret}\n` },
     );
     expect(post.code).toBe(0);
@@ -169,19 +165,7 @@ describe('token get', () => {
     const server = await startScriptedServer((_req, res) => json(res, 500, {}));
     try {
       const result = await runCliInProcess(
-        [
-          'token',
-          'get',
-          '--token-url',
-          `${server.url}/token`,
-          '--client-id',
-          'c1',
-          '--scope',
-          'a',
-          '--curl',
-          '--auth-method',
-          'client_secret_post',
-        ],
+        tokenUrlArgs(`${server.url}/token`, 'c1', '--scope', 'a', '--curl', '--auth-method', 'client_secret_post'),
         {
           env: { OKTA_M2M_CLIENT_SECRET: 'secret-in-env-value' },
         },
@@ -292,32 +276,17 @@ describe('token decode', () => {
 });
 
 describe('token verify', () => {
+  /** `token verify <token> --issuer <the issuer>`, then `flags`. */
+  const verify = (...flags: string[]) => runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, ...flags]);
+
   it('exit 0 for a valid token, with what was checked', async () => {
-    const result = await runCliInProcess([
-      'token',
-      'verify',
-      token,
-      '--issuer',
-      op.issuer,
-      '--audience',
-      AUDIENCE,
-      '--scope',
-      'orders:read',
-    ]);
+    const result = await verify('--audience', AUDIENCE, '--scope', 'orders:read');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^valid: signature, issuer .*, audience api:\/\/orders, times and scopes check out/);
   });
 
   it('exit 1 with the reason for an invalid one (JSON on stdout with --json)', async () => {
-    const wrongAudience = await runCliInProcess([
-      'token',
-      'verify',
-      token,
-      '--issuer',
-      op.issuer,
-      '--audience',
-      'api://other',
-    ]);
+    const wrongAudience = await verify('--audience', 'api://other');
     expect(wrongAudience.code).toBe(1);
     expect(wrongAudience.stderr).toMatch(
       /^error: The token is not valid: its audience is "api:\/\/orders", not "api:\/\/other"\./,
@@ -335,9 +304,7 @@ describe('token verify', () => {
 
   it('usage errors: no issuer, a bad tolerance, not a JWT', async () => {
     expect((await runCliInProcess(['token', 'verify', token])).stderr).toMatch(/No issuer to verify against/);
-    expect(
-      (await runCliInProcess(['token', 'verify', token, '--issuer', op.issuer, '--clock-tolerance', 'x'])).code,
-    ).toBe(2);
+    expect((await verify('--clock-tolerance', 'x')).code).toBe(2);
     expect((await runCliInProcess(['token', 'verify', 'opaque', '--issuer', op.issuer])).code).toBe(2);
   });
 });

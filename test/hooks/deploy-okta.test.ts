@@ -5,33 +5,27 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProjectState } from '../../src/config/state.js';
 import {
-  startEmulator,
   provisionClientCredentials,
   type ClientCredentialsFixture,
   type EmulatorHandle,
 } from '../../src/emulator/okta/index.js';
-import type { AwsTiming } from '../../src/lambda/aws-clients.js';
 import { buildTemplate, readBuiltZip, type BuiltZip } from '../../src/lambda/build.js';
 import { applyRemove, deploy, planRemove, readHookRecords, type DeployRequest } from '../../src/lambda/deploy.js';
 import { serveHandler, type ServeHandle } from '../../src/lambda/serve.js';
 import { createOktaClient } from '../../src/okta/client.js';
 import { readRule, ruleHookId } from '../../src/okta/resources/inline-hooks.js';
 import type { OktaState } from '../../src/okta/setup/state.js';
-import { SecretStore } from '../../src/secrets/store.js';
+import type { SecretStore } from '../../src/secrets/store.js';
+import { fastAwsTiming, mapSecretStore, tokenHookDefaults, tokenHookFunction } from '../support/lambda-deploy.js';
 import { fakeAws, type FakeAws } from '../support/fake-aws.js';
-import { asInitSetup } from '../support/okta-api.js';
+import { api, asInitSetup } from '../support/okta-api.js';
+import { useOktaEmulator } from '../support/emulators.js';
 
 // hook deploy token-hook end to end on the Okta side: AWS is the in-memory fake (no endpoint is reachable), Okta is
 // the emulator over HTTP, and the function URL is the BUILT token-hook bundle served locally, so the emulator's
 // "execute" call proves Okta and the function hold the same shared secret.
 
-const timing: Partial<AwsTiming> = {
-  waitMaxSeconds: 5,
-  waitMinDelaySeconds: 0.005,
-  waitMaxDelaySeconds: 0.01,
-  roleRetryDelaysMs: [1],
-  sleep: async () => undefined,
-};
+const timing = fastAwsTiming([1]);
 const SECRET_ACCOUNT = 'default/hook-secret:token-hook';
 
 let emu: EmulatorHandle;
@@ -40,9 +34,8 @@ let dir: string;
 let zip: BuiltZip;
 let served: ServeHandle;
 
+useOktaEmulator((started) => (emu = started));
 beforeAll(async () => {
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emu = await startEmulator({ port: 0, rateLimits: 'off' });
   client = await createOktaClient({ orgUrl: emu.url, mode: 'ssws', token: emu.adminToken });
   dir = await mkdtemp(join(tmpdir(), 'okta-m2m-deploy-okta-'));
   const built = await buildTemplate('token-hook', { outDir: join(dir, 'build') });
@@ -55,7 +48,6 @@ afterAll(async () => {
   for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
   Object.assign(process.env, savedEnv);
   await served?.stop();
-  await emu?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -71,14 +63,7 @@ beforeEach(async () => {
   aws.urlFor = () => `${served.url}/`;
   state = await ProjectState.load(await mkdtemp(join(dir, 'project-')));
   keychain = new Map();
-  secrets = new SecretStore(
-    {
-      get: async (a) => keychain.get(a),
-      set: async (a, v) => void keychain.set(a, v),
-      delete: async (a) => keychain.delete(a),
-    },
-    {},
-  );
+  secrets = mapSecretStore(keychain);
   fixture = await provisionClientCredentials(emu.url, emu.adminToken);
   // hook deploy attaches only to a rule of this setup (rule-ownership.ts): the fixture as init would have made it.
   const spec = await asInitSetup(emu, fixture, `hook-api-${fixture.ruleId}`);
@@ -103,15 +88,7 @@ const oktaWrites = () =>
 
 function request(over: Partial<DeployRequest> = {}): DeployRequest {
   return {
-    template: 'token-hook',
-    profile: 'default',
-    region: 'eu-west-1',
-    functionName: `okta-m2m-token-hook`,
-    roleName: 'okta-m2m-token-hook-role',
-    runtime: 'nodejs22.x',
-    architecture: 'arm64',
-    memorySize: 256,
-    timeout: 5,
+    ...tokenHookDefaults,
     zip,
     options: { policy: '{"*":["*"]}' },
     oktaState,
@@ -124,20 +101,11 @@ function request(over: Partial<DeployRequest> = {}): DeployRequest {
 async function oktaCallsHook(hookId: string, override: Record<string, string> = {}): Promise<number> {
   const env = aws.functions.get('okta-m2m-token-hook')!.config.Environment!.Variables!;
   Object.assign(process.env, { ...env, REQUIRE_ASSERTION: 'false', ALLOW_INSECURE_LOOPBACK: '1', ...override });
-  const res = await fetch(`${emu.url}/api/v1/inlineHooks/${hookId}/execute`, {
-    method: 'POST',
-    headers: {
-      Authorization: `SSWS ${emu.adminToken}`,
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-    },
-    body: JSON.stringify({
-      source: 'test',
-      eventType: 'com.okta.oauth2.tokens.transform',
-      data: { context: { protocol: { request: {} } } },
-    }),
+  const res = await api(emu, 'POST', `/api/v1/inlineHooks/${hookId}/execute`, {
+    source: 'test',
+    eventType: 'com.okta.oauth2.tokens.transform',
+    data: { context: { protocol: { request: {} } } },
   });
-  await res.text();
   return res.status;
 }
 
@@ -219,11 +187,7 @@ describe('hook deploy token-hook with Okta', () => {
     aws.reset();
     const plan = await planRemove(
       {
-        template: 'token-hook',
-        profile: 'default',
-        region: 'eu-west-1',
-        functionName: 'okta-m2m-token-hook',
-        roleName: 'okta-m2m-token-hook-role',
+        ...tokenHookFunction,
         okta: { client, hookName: `okta-m2m-token-hook-${fixture.ruleId}` },
         oktaState,
       },

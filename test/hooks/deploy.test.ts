@@ -5,21 +5,15 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProjectState } from '../../src/config/state.js';
 import { ConflictError, UsageError } from '../../src/errors.js';
-import type { AwsTiming } from '../../src/lambda/aws-clients.js';
 import { buildTemplate, readBuiltZip, type BuildResult, type BuiltZip } from '../../src/lambda/build.js';
 import { applyRemove, deploy, planRemove, readHookRecords, type DeployRequest } from '../../src/lambda/deploy.js';
 import type { OktaState } from '../../src/okta/setup/state.js';
 import { redact } from '../../src/secrets/redact.js';
-import { SecretStore } from '../../src/secrets/store.js';
+import type { SecretStore } from '../../src/secrets/store.js';
+import { fastAwsTiming, mapSecretStore, tokenHookDefaults, tokenHookFunction } from '../support/lambda-deploy.js';
 import { fakeAws, sha256Base64, type FakeAws } from '../support/fake-aws.js';
 
-const timing: Partial<AwsTiming> = {
-  waitMaxSeconds: 5,
-  waitMinDelaySeconds: 0.005,
-  waitMaxDelaySeconds: 0.01,
-  roleRetryDelaysMs: [1, 1, 1],
-  sleep: async () => undefined,
-};
+const timing = fastAwsTiming([1, 1, 1]);
 const OKTA: OktaState = {
   orgUrl: 'https://acme.okta.com',
   issuer: 'https://acme.okta.com/oauth2/aus1',
@@ -56,14 +50,7 @@ beforeEach(async () => {
   projectDir = await mkdtemp(join(dir, 'project-'));
   state = await ProjectState.load(projectDir);
   keychain = new Map();
-  secrets = new SecretStore(
-    {
-      get: async (account) => keychain.get(account),
-      set: async (account, value) => void keychain.set(account, value),
-      delete: async (account) => keychain.delete(account),
-    },
-    {},
-  );
+  secrets = mapSecretStore(keychain);
 });
 afterEach(() => aws.restore());
 
@@ -71,15 +58,7 @@ const deps = () => ({ aws: aws.clients, secrets, state, timing });
 
 function tokenHook(over: Partial<DeployRequest> = {}): DeployRequest {
   return {
-    template: 'token-hook',
-    profile: 'default',
-    region: 'eu-west-1',
-    functionName: 'okta-m2m-token-hook',
-    roleName: 'okta-m2m-token-hook-role',
-    runtime: 'nodejs22.x',
-    architecture: 'arm64',
-    memorySize: 256,
-    timeout: 5,
+    ...tokenHookDefaults,
     zip: zips['token-hook'],
     options: { policy: POLICY },
     oktaState: OKTA,
@@ -361,16 +340,7 @@ describe('hook deploy: roles', () => {
     await deploy(tokenHook(), deps());
     expect(aws.writes()).not.toContain('iam:CreateRole');
     expect(readHookRecords(state, 'default')['token-hook']?.roleCreated).toBe(false);
-    const plan = await planRemove(
-      {
-        template: 'token-hook',
-        profile: 'default',
-        region: 'eu-west-1',
-        functionName: 'okta-m2m-token-hook',
-        roleName: 'okta-m2m-token-hook-role',
-      },
-      deps(),
-    );
+    const plan = await planRemove(tokenHookFunction, deps());
     await applyRemove(plan, deps());
     expect(aws.roles.has('okta-m2m-token-hook-role')).toBe(true);
     expect(aws.functions.size).toBe(0);
@@ -449,16 +419,7 @@ describe('hook remove', () => {
   it('deletes the URL, the function, the role it created, the secret and the record', async () => {
     await deploy(tokenHook(), deps());
     aws.reset();
-    const plan = await planRemove(
-      {
-        template: 'token-hook',
-        profile: 'default',
-        region: 'eu-west-1',
-        functionName: 'okta-m2m-token-hook',
-        roleName: 'okta-m2m-token-hook-role',
-      },
-      deps(),
-    );
+    const plan = await planRemove(tokenHookFunction, deps());
     expect(plan.steps.map((s) => [s.resource, s.action])).toEqual([
       ['function URL', 'delete'],
       ['Lambda function', 'delete'],
@@ -481,16 +442,7 @@ describe('hook remove', () => {
 
     // Again: nothing left, nothing written.
     aws.reset();
-    const again = await planRemove(
-      {
-        template: 'token-hook',
-        profile: 'default',
-        region: 'eu-west-1',
-        functionName: 'okta-m2m-token-hook',
-        roleName: 'okta-m2m-token-hook-role',
-      },
-      deps(),
-    );
+    const again = await planRemove(tokenHookFunction, deps());
     await applyRemove(again, deps());
     expect(aws.writes()).toEqual([]);
   });

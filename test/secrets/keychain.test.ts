@@ -6,6 +6,7 @@ import { redact } from '../../src/secrets/redact.js';
 import { SecretStoreError } from '../../src/errors.js';
 import { secretToolLookup, secretToolStore } from '../support/index.js';
 import { spawnCli, tempWorkspace, uniqueProfile } from '../support/index.js';
+import { scimTokenEncodeArgs } from '../support/scim-token.js';
 
 describe('the OS keychain (Secret Service)', () => {
   it('stores, reads and deletes under service okta-m2m, visible to secret-tool', async () => {
@@ -54,15 +55,7 @@ describe('the OS keychain (Secret Service)', () => {
     const ws = await tempWorkspace();
     try {
       const result = await spawnCli(
-        [
-          'scim-token',
-          'encode',
-          '--token-url',
-          'https://acme.okta.com/oauth2/aus1/v1/token',
-          '--client-id',
-          '0oa1',
-          '--no-input',
-        ],
+        scimTokenEncodeArgs('https://acme.okta.com/oauth2/aus1/v1/token', '0oa1', '--no-input'),
         { env: { ...ws.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' }, cwd: ws.dir },
       );
       expect(result.code).toBe(1);

@@ -7,25 +7,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  bridgeToken,
-  buildAndLoad,
-  json,
-  listen,
-  makeEvent,
-  setEnv,
-  startScimServer,
-  startTokenServer,
-  type Handler,
-  type Local,
-  type ScimServer,
-  type TokenServer,
-} from '../support/templates.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { useTemplateHandlers } from '../support/template-handlers.js';
+import { bridgeToken, json, makeEvent, type Local } from '../support/templates.js';
 
-let handler: Handler;
-let scim: ScimServer;
-let tokens: TokenServer;
 /** Allowlisted as a target and as a token host: redirects elsewhere. */
 let hop: Local;
 /** Not allowlisted: nothing may ever reach it. */
@@ -34,7 +19,6 @@ let trapRequests: string[] = [];
 /** The trap on ::1 too, when the machine has IPv6 loopback. */
 let trap6: Server | undefined;
 let trap6Port = 0;
-let restoreEnv: () => void;
 let seq = 0;
 
 const SECRET = 'relay-test-client-secret-Hh3';
@@ -43,7 +27,7 @@ function goodToken(extra: Record<string, unknown> = {}): string {
   seq += 1;
   return bridgeToken({
     v: 1,
-    tokenUrl: `${tokens.url}/oauth2/default/v1/token`,
+    tokenUrl: `${t.tokens.url}/oauth2/default/v1/token`,
     clientId: `relay-${seq}`,
     clientSecret: SECRET,
     scope: 'scim',
@@ -52,7 +36,7 @@ function goodToken(extra: Record<string, unknown> = {}): string {
 }
 
 function call(path: string, bearer: string, more: Partial<Parameters<typeof makeEvent>[0]> = {}) {
-  return handler(
+  return t.bridge(
     makeEvent({
       path,
       ...more,
@@ -61,9 +45,8 @@ function call(path: string, bearer: string, more: Partial<Parameters<typeof make
   );
 }
 
-beforeAll(async () => {
-  [{ handler }, scim, tokens] = await Promise.all([buildAndLoad('scim-bridge'), startScimServer(), startTokenServer()]);
-  trap = await listen((req, res) => {
+const t = useTemplateHandlers(['scim-bridge'], async (handlers) => {
+  trap = await handlers.listen((req, res) => {
     trapRequests.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
     json(res, 200, { access_token: 'trap-token', token_type: 'Bearer', expires_in: 3600, owned: true });
   });
@@ -80,7 +63,7 @@ beforeAll(async () => {
   } catch {
     trap6 = undefined;
   }
-  hop = await listen((req, res) => {
+  hop = await handlers.listen((req, res) => {
     const url = req.url ?? '/';
     const to = url.includes('proto-relative')
       ? `//127.0.0.1:${trap.port}/owned`
@@ -91,22 +74,18 @@ beforeAll(async () => {
     res.writeHead(status, { location: to, 'content-type': 'application/json' });
     res.end('{}');
   });
-  restoreEnv = setEnv({
-    ALLOWED_HOSTS: `${scim.host},${hop.host}`,
-    ALLOWED_TOKEN_HOSTS: `${tokens.host},${hop.host}`,
+  return {
+    ALLOWED_HOSTS: `${handlers.scim.host},${hop.host}`,
+    ALLOWED_TOKEN_HOSTS: `${handlers.tokens.host},${hop.host}`,
     ALLOW_INSECURE_LOOPBACK: '1',
     UPSTREAM_TIMEOUT_MS: '1000',
     TOKEN_TIMEOUT_MS: '1000',
     MAX_BODY_BYTES: '1024',
-  });
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-}, 60_000);
+  };
+});
 
 afterAll(async () => {
-  vi.restoreAllMocks();
-  restoreEnv();
   if (trap6) await new Promise<void>((r) => trap6!.close(() => r()));
-  await Promise.all([scim.close(), tokens.close(), hop.close(), trap.close()]);
 });
 
 beforeEach(() => {
@@ -119,11 +98,11 @@ async function refused(
   statuses: number[],
   more: Partial<Parameters<typeof makeEvent>[0]> = {},
 ) {
-  const upstreamBefore = scim.requests.length;
+  const upstreamBefore = t.scim.requests.length;
   const res = await call(path, bearer, more);
   expect(statuses, `${path}: ${res.statusCode} ${res.body}`).toContain(res.statusCode);
   expect(JSON.parse(res.body ?? '{}').schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
-  expect(scim.requests.length, `${path} reached the SCIM server`).toBe(upstreamBefore);
+  expect(t.scim.requests.length, `${path} reached the SCIM server`).toBe(upstreamBefore);
   return res;
 }
 
@@ -152,9 +131,9 @@ describe('targets outside the allowlist', () => {
       `169.254.169.254`,
       `[::ffff:169.254.169.254]`,
       // The allowlisted host name on another port, and allowlisted names as a prefix or suffix.
-      `127.0.0.1:${scim.port + 0}0`,
-      `${scim.host}.nip.io`,
-      `evil.${scim.host.replace(/:\d+$/, '')}:${p}`,
+      `127.0.0.1:${t.scim.port + 0}0`,
+      `${t.scim.host}.nip.io`,
+      `evil.${t.scim.host.replace(/:\d+$/, '')}:${p}`,
     ]) {
       await refused(`/${host}/scim/v2/Users`, bt, [400, 403]);
     }
@@ -165,22 +144,22 @@ describe('targets outside the allowlist', () => {
   it('userinfo, encoded characters, backslashes and fragments cannot smuggle another host into the target', async () => {
     const bt = goodToken();
     for (const path of [
-      `/${scim.host}@127.0.0.1:${trap.port}/scim/v2/Users`,
-      `/user:pw@${scim.host}/scim/v2/Users`,
-      `/${scim.host}%40127.0.0.1:${trap.port}/scim`,
+      `/${t.scim.host}@127.0.0.1:${trap.port}/scim/v2/Users`,
+      `/user:pw@${t.scim.host}/scim/v2/Users`,
+      `/${t.scim.host}%40127.0.0.1:${trap.port}/scim`,
       `/127.0.0.1%3a${trap.port}/scim`,
-      `/127.0.0.1:${trap.port}%2f@${scim.host}/scim`,
-      `/${scim.host}\\@127.0.0.1:${trap.port}/scim`,
-      `/127.0.0.1:${trap.port}#@${scim.host}/scim`,
-      `/127.0.0.1:${trap.port}?@${scim.host}/scim`,
+      `/127.0.0.1:${trap.port}%2f@${t.scim.host}/scim`,
+      `/${t.scim.host}\\@127.0.0.1:${trap.port}/scim`,
+      `/127.0.0.1:${trap.port}#@${t.scim.host}/scim`,
+      `/127.0.0.1:${trap.port}?@${t.scim.host}/scim`,
       `//127.0.0.1:${trap.port}/scim`,
-      `/${scim.host}/%2F%2F127.0.0.1:${trap.port}/scim`,
-      `/${scim.host}/scim/%2E%2E/%2E%2E/admin`,
-      `/${scim.host}/scim/.%2e/admin`,
-      `/${scim.host}/scim/%2e./admin`,
-      `/${scim.host}/scim/%5C..%5C..%5Cadmin`,
-      `/${scim.host}/scim/v2/Users%00.json`,
-      `/${scim.host}/scim/v2/Users\r\nHost: evil`,
+      `/${t.scim.host}/%2F%2F127.0.0.1:${trap.port}/scim`,
+      `/${t.scim.host}/scim/%2E%2E/%2E%2E/admin`,
+      `/${t.scim.host}/scim/.%2e/admin`,
+      `/${t.scim.host}/scim/%2e./admin`,
+      `/${t.scim.host}/scim/%5C..%5C..%5Cadmin`,
+      `/${t.scim.host}/scim/v2/Users%00.json`,
+      `/${t.scim.host}/scim/v2/Users\r\nHost: evil`,
     ]) {
       await refused(path, bt, [400, 403]);
     }
@@ -189,8 +168,8 @@ describe('targets outside the allowlist', () => {
 
   it("the forwarded request goes to the allowlisted host only, whatever Host or X-Forwarded-* headers say, and never carries Okta's bridge token", async () => {
     const bt = goodToken();
-    const before = scim.requests.length;
-    const res = await call(`/${scim.host}/scim/v2/Users`, bt, {
+    const before = t.scim.requests.length;
+    const res = await call(`/${t.scim.host}/scim/v2/Users`, bt, {
       headers: {
         host: `127.0.0.1:${trap.port}`,
         'x-forwarded-host': `127.0.0.1:${trap.port}`,
@@ -200,9 +179,9 @@ describe('targets outside the allowlist', () => {
       },
     });
     expect(res.statusCode).toBe(200);
-    const sent = scim.requests.slice(before);
+    const sent = t.scim.requests.slice(before);
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.headers.host).toBe(scim.host);
+    expect(sent[0]!.headers.host).toBe(t.scim.host);
     expect(JSON.stringify(sent[0]!.headers)).not.toContain(bt);
     expect(JSON.stringify(sent[0]!.headers)).not.toContain(SECRET);
     expect(sent[0]!.headers.authorization).toMatch(/^Bearer access-token-/);
@@ -213,7 +192,7 @@ describe('targets outside the allowlist', () => {
 describe('token URLs outside the token allowlist', () => {
   it('are refused before the client secret is sent anywhere', async () => {
     const p = trap.port;
-    const tokenRequests = tokens.requests.length;
+    const tokenRequests = t.tokens.requests.length;
     for (const tokenUrl of [
       `http://127.0.0.1:${p}/token`,
       `http://2130706433:${p}/token`,
@@ -223,26 +202,26 @@ describe('token URLs outside the token allowlist', () => {
       `http://[::ffff:127.0.0.1]:${p}/token`,
       `http://[::ffff:7f00:1]:${p}/token`,
       `http://localhost:${p}/token`,
-      `http://${tokens.host}@127.0.0.1:${p}/token`,
-      `http://127.0.0.1:${p}#@${tokens.host}/token`,
-      `http://127.0.0.1:${p}\\@${tokens.host}/token`,
-      `http://127.0.0.1:${p}?@${tokens.host}/token`,
+      `http://${t.tokens.host}@127.0.0.1:${p}/token`,
+      `http://127.0.0.1:${p}#@${t.tokens.host}/token`,
+      `http://127.0.0.1:${p}\\@${t.tokens.host}/token`,
+      `http://127.0.0.1:${p}?@${t.tokens.host}/token`,
       // The token host's name on the trap's port; the token host as a subdomain.
-      `http://${tokens.host.replace(/:\d+$/, '')}:${p}/token`,
-      `https://${tokens.host.replace(/:\d+$/, '')}.nip.io/token`,
+      `http://${t.tokens.host.replace(/:\d+$/, '')}:${p}/token`,
+      `https://${t.tokens.host.replace(/:\d+$/, '')}.nip.io/token`,
       // Not http(s) at all.
       `file:///etc/passwd`,
       `gopher://127.0.0.1:${p}/_POST`,
       `javascript:alert(1)`,
     ]) {
-      await refused(`/${scim.host}/scim/v2/Users`, goodToken({ tokenUrl }), [401, 403]);
+      await refused(`/${t.scim.host}/scim/v2/Users`, goodToken({ tokenUrl }), [401, 403]);
     }
     expect(trapRequests).toEqual([]);
-    expect(tokens.requests.length).toBe(tokenRequests);
+    expect(t.tokens.requests.length).toBe(tokenRequests);
   });
 
   it('a target host is not a token host: the allowlists are separate (and a stranger learns nothing: 401)', async () => {
-    await refused(`/${scim.host}/scim/v2/Users`, goodToken({ tokenUrl: `${scim.url}/token` }), [401]);
+    await refused(`/${t.scim.host}/scim/v2/Users`, goodToken({ tokenUrl: `${t.scim.url}/token` }), [401]);
   });
 });
 
@@ -250,7 +229,7 @@ describe('redirects', () => {
   it('from the token endpoint to another host are not followed', async () => {
     for (const status of [301, 302, 303, 307, 308]) {
       const res = await refused(
-        `/${scim.host}/scim/v2/Users`,
+        `/${t.scim.host}/scim/v2/Users`,
         goodToken({ tokenUrl: `${hop.url}/token/${status}` }),
         [502],
       );
@@ -260,7 +239,7 @@ describe('redirects', () => {
   });
 
   it('from an allowlisted upstream to another host, port or a protocol-relative URL are not followed, and not passed on', async () => {
-    const tokenUrl = `${tokens.url}/oauth2/default/v1/token`;
+    const tokenUrl = `${t.tokens.url}/oauth2/default/v1/token`;
     for (const path of [
       '/scim/v2/301',
       '/scim/v2/302',
@@ -281,25 +260,25 @@ describe('redirects', () => {
 describe('oversized bodies', () => {
   it('counts bytes, not characters, at the limit and one over (plain and base64)', async () => {
     const bt = goodToken();
-    const before = scim.requests.length;
+    const before = t.scim.requests.length;
     // 1024 bytes exactly: forwarded.
     const exact = JSON.stringify({ userName: 'x'.repeat(1024 - 15) });
     expect(Buffer.byteLength(exact)).toBe(1024);
-    expect((await call(`/${scim.host}/scim/v2/Users`, bt, { method: 'POST', body: exact })).statusCode).toBe(201);
-    expect(scim.requests.length).toBe(before + 1);
+    expect((await call(`/${t.scim.host}/scim/v2/Users`, bt, { method: 'POST', body: exact })).statusCode).toBe(201);
+    expect(t.scim.requests.length).toBe(before + 1);
     // 600 characters, 1200 bytes of UTF-8: refused.
-    await refused(`/${scim.host}/scim/v2/Users`, bt, [413], { method: 'POST', body: 'é'.repeat(600) });
-    await refused(`/${scim.host}/scim/v2/Users`, bt, [413], { method: 'POST', body: '😀'.repeat(300) });
-    await refused(`/${scim.host}/scim/v2/Users`, bt, [413], {
+    await refused(`/${t.scim.host}/scim/v2/Users`, bt, [413], { method: 'POST', body: 'é'.repeat(600) });
+    await refused(`/${t.scim.host}/scim/v2/Users`, bt, [413], { method: 'POST', body: '😀'.repeat(300) });
+    await refused(`/${t.scim.host}/scim/v2/Users`, bt, [413], {
       method: 'POST',
       body: Buffer.alloc(1025).toString('base64'),
       isBase64Encoded: true,
     });
-    await refused(`/${scim.host}/scim/v2/Users`, bt, [413], {
+    await refused(`/${t.scim.host}/scim/v2/Users`, bt, [413], {
       method: 'PUT',
       body: Buffer.alloc(1025).toString('base64url'),
       isBase64Encoded: true,
     });
-    await refused(`/${scim.host}/scim/v2/Users`, bt, [413], { method: 'PATCH', body: 'x'.repeat(10 * 1024 * 1024) });
+    await refused(`/${t.scim.host}/scim/v2/Users`, bt, [413], { method: 'PATCH', body: 'x'.repeat(10 * 1024 * 1024) });
   });
 });

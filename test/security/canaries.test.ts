@@ -25,6 +25,9 @@ import {
 import { ENTER, fakeTerminal } from '../support/index.js';
 import { bridgeToken, buildAndLoad, json, listen, makeEvent, setEnv, type Handler } from '../support/templates.js';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { memoryUi } from '../support/memory-ui.js';
+import { credentialForms } from '../support/secret-forms.js';
+import { scimTokenEncodeArgs } from '../support/scim-token.js';
 
 const tag = Math.random().toString(36).slice(2, 10);
 const CANARY = {
@@ -54,24 +57,14 @@ function record(label: string, result: { stdout: string; stderr: string }, allow
   outputs.push({ label, stdout: result.stdout, stderr: result.stderr, allowed });
 }
 
-/** The forms a secret travels in: as is, URL-encoded, base64, and a distinctive inner fragment. */
-function forms(value: string): string[] {
-  const out = new Set([
-    value,
-    encodeURIComponent(value),
-    Buffer.from(value).toString('base64'),
-    Buffer.from(value).toString('base64url'),
-  ]);
-  if (value.startsWith('eyJ')) {
-    // A JWT: its payload and signature are what identify it (headers repeat across tokens).
-    for (const part of value.split('.').slice(1)) if (part.length >= 16) out.add(part);
-  } else if (value.includes('PRIVATE KEY')) {
-    // A PEM: any line of its body.
-    for (const line of value.split('\n')) if (/^[A-Za-z0-9+/=]{40,}$/.test(line.trim())) out.add(line.trim());
-  } else if (value.length >= 24) {
-    out.add(value.slice(4, 20));
-  }
-  return [...out];
+/** No form of any of `values` in these log lines; `message` names the log. */
+function expectNoForms(logs: string[], values: string[], message: string): void {
+  const all = logs.join('\n');
+  for (const value of values)
+    expect(
+      credentialForms(value).filter((f) => all.includes(f)),
+      message,
+    ).toEqual([]);
 }
 
 function leaks(text: string, skip: string[] = []): string[] {
@@ -79,7 +72,7 @@ function leaks(text: string, skip: string[] = []): string[] {
   for (const [name, value] of secrets) {
     // An allowed name also allows its variants ("accessToken" covers every access token of this client).
     if (skip.some((allowed) => name === allowed || name.startsWith(`${allowed} `))) continue;
-    if (forms(value).some((form) => text.includes(form))) found.push(name);
+    if (credentialForms(value).some((form) => text.includes(form))) found.push(name);
   }
   return found;
 }
@@ -89,6 +82,26 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
   let ws: OrgWorkspace;
   let pkj: OrgWorkspace;
   let clientId: string;
+
+  /**
+   * `emulator start --json --port 0` and then `args`, as its own process with `input` on stdin, once it printed
+   * its first line (or exited, or 30 s went by).
+   */
+  async function emulatorStart(args: string[], input?: string) {
+    const child = spawn(process.execPath, [cliPath, '--json', 'emulator', 'start', '--port', '0', ...args], {
+      env: { ...ws.env, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.end(input);
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 20));
+    return { child, stdout: () => stdout, stderr: () => stderr };
+  }
 
   beforeAll(async () => {
     emu = await oktaEmulator({ adminToken: CANARY.apiToken });
@@ -273,15 +286,7 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
   });
 
   it('scim-token encode and decode: the token only when asked, the secret only with --show-secret', async () => {
-    const args = [
-      'scim-token',
-      'encode',
-      '--token-url',
-      'https://acme.okta.com/oauth2/aus1/v1/token',
-      '--client-id',
-      '0oa1',
-      '--client-secret-stdin',
-    ];
+    const args = scimTokenEncodeArgs('https://acme.okta.com/oauth2/aus1/v1/token', '0oa1', '--client-secret-stdin');
     const encoded = await ws.run(args, CANARY.bridgeSecret);
     expect(encoded.code, encoded.stderr).toBe(0);
     const bridge = encoded.stdout.trim();
@@ -301,16 +306,9 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     );
     expect(asJson.code, asJson.stderr).toBe(0);
     record('scim-token encode --json --debug', asJson, ['bridgeToken', 'bridgeSecret']);
-    const flag = await ws.run([
-      'scim-token',
-      'encode',
-      '--token-url',
-      'https://acme.okta.com/oauth2/aus1/v1/token',
-      '--client-id',
-      '0oa1',
-      '--client-secret',
-      CANARY.bridgeSecret,
-    ]);
+    const flag = await ws.run(
+      scimTokenEncodeArgs('https://acme.okta.com/oauth2/aus1/v1/token', '0oa1', '--client-secret', CANARY.bridgeSecret),
+    );
     expect(flag.stderr).toMatch(/shell history/);
     record('scim-token encode --client-secret', flag, ['bridgeToken', 'bridgeSecret']);
 
@@ -371,31 +369,26 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
     record('token get private_key_jwt --debug', token, ['pkjAccessToken']);
     record('status private_key_jwt --json', await pkj.run(['--json', '--debug', 'status']));
 
-    const generated = await pkj.run([
-      '--json',
-      '--profile',
-      `${pkj.profile}-gen`,
-      'login',
-      '--oauth',
-      '--org-url',
-      emu.url,
-      '--generate-key',
-    ]);
+    /** `login --oauth --generate-key` to the emulator under the profile <pkj's>-gen, after `globals`. */
+    const generateKeyLogin = (...globals: string[]) =>
+      pkj.run([
+        ...globals,
+        '--profile',
+        `${pkj.profile}-gen`,
+        'login',
+        '--oauth',
+        '--org-url',
+        emu.url,
+        '--generate-key',
+      ]);
+    const generated = await generateKeyLogin('--json');
     expect(generated.code, generated.stderr).toBe(0);
     expect(JSON.parse(generated.stdout).publicJwk.kty).toBe('RSA');
     const loginKey = await secretToolLookup(`${pkj.profile}-gen/okta-private-key`);
     expect(loginKey).toBeTruthy();
     secrets.set('loginPrivateKey', loginKey!);
     record('login --oauth --generate-key --json', generated);
-    const human = await pkj.run([
-      '--profile',
-      `${pkj.profile}-gen`,
-      'login',
-      '--oauth',
-      '--org-url',
-      emu.url,
-      '--generate-key',
-    ]);
+    const human = await generateKeyLogin();
     const humanKey = await secretToolLookup(`${pkj.profile}-gen/okta-private-key`);
     secrets.set('loginPrivateKey2', humanKey!);
     record('login --oauth --generate-key', human);
@@ -405,34 +398,11 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
   it('emulator start: its own admin token on stdout only, never in --verbose logs or on stderr', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-canary-emu-'));
     try {
-      const child = spawn(
-        process.execPath,
-        [
-          cliPath,
-          '--json',
-          'emulator',
-          'start',
-          '--port',
-          '0',
-          '--verbose',
-          '--admin-token-stdin',
-          '--state',
-          join(dir, 'org.json'),
-        ],
-        {
-          env: { ...ws.env, NO_COLOR: '1' },
-          stdio: ['pipe', 'pipe', 'pipe'],
-        },
+      const { child, stdout, stderr } = await emulatorStart(
+        ['--verbose', '--admin-token-stdin', '--state', join(dir, 'org.json')],
+        CANARY.emulatorAdmin,
       );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.stdin.end(CANARY.emulatorAdmin);
-      const deadline = Date.now() + 30_000;
-      while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null)
-        await new Promise((r) => setTimeout(r, 20));
-      const started = JSON.parse(stdout.split('\n')[0]!) as { orgUrl: string; adminToken: string };
+      const started = JSON.parse(stdout().split('\n')[0]!) as { orgUrl: string; adminToken: string };
       expect(started.adminToken).toBe(CANARY.emulatorAdmin);
       // Loopback only, unless told otherwise.
       expect(new URL(started.orgUrl).hostname).toBe('127.0.0.1');
@@ -463,35 +433,25 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
         body: `grant_type=client_credentials&client_id=${app.credentials.oauthClient.client_id}&client_secret=${app.credentials.oauthClient.client_secret}&scope=okta.apps.read`,
       });
       await stopChild(child, 'SIGINT');
-      expect(stderr).toMatch(/POST \/api\/v1\/apps/);
-      record('emulator start --json --verbose', { stdout, stderr }, ['emulatorAdmin']);
+      expect(stderr()).toMatch(/POST \/api\/v1\/apps/);
+      record('emulator start --json --verbose', { stdout: stdout(), stderr: stderr() }, ['emulatorAdmin']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
 
   it('emulator start binds loopback by default, and says so loudly when told to bind elsewhere', async () => {
-    const child = spawn(
-      process.execPath,
-      [cliPath, '--json', 'emulator', 'start', '--port', '0', '--auth0', '--auth0-port', '0', '--host', '0.0.0.0'],
-      {
-        env: { ...ws.env, NO_COLOR: '1' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdin.end();
-    const deadline = Date.now() + 30_000;
-    while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null)
-      await new Promise((r) => setTimeout(r, 20));
+    const {
+      child,
+      stdout: out,
+      stderr: err,
+    } = await emulatorStart(['--auth0', '--auth0-port', '0', '--host', '0.0.0.0']);
     // What this test checks is the output; a stop that hangs (seen twice in full runs, never alone) must not hang
     // it: Ctrl-C, then SIGKILL after 10 s, and the output asserted either way.
     const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await stopChild(child, 'SIGINT');
     clearTimeout(killer);
+    const [stdout, stderr] = [out(), err()];
     expect(stdout, `stderr: ${stderr}`).toContain('\n');
     expect(stderr).toMatch(/warning: binding to 0\.0\.0\.0: the emulator is reachable from other machines/);
     const started = JSON.parse(stdout.split('\n')[0]!) as {
@@ -622,10 +582,8 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
   });
 
   it('every channel of the Ui masks what it prints (result, out, info, progress, success, warn, debug, error)', async () => {
-    const { Ui } = await import('../../src/ui/ui.js');
     const { registerSecret } = await import('../../src/secrets/redact.js');
     const { CliError } = await import('../../src/errors.js');
-    const { PassThrough } = await import('node:stream');
     const registered = `CanaryRegistered-${tag}-Jj4`;
     registerSecret(registered);
     secrets.set('uiRegistered', registered);
@@ -636,16 +594,7 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
       secrets.get('accessToken') ?? 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIwb2ExIiwic2NwIjpbImEiXX0.c2lnbmF0dXJlLXZhbHVl';
     const payload = `${registered} SSWS ${CANARY.apiToken} Bearer ${jwt} client_secret=${CANARY.wrongClientSecret} ${pem} {"client_secret":"${CANARY.bridgeSecret}"}`;
     for (const json of [false, true]) {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (c: Buffer) => (out += c.toString()));
-      stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const ui = new Ui(
-        { stdout, stderr, stdin: new PassThrough() },
-        { json, color: false, debug: true, input: false, env: {} },
-      );
+      const { ui, out, err } = memoryUi(json, false);
       ui.result({ payload }, () => payload);
       ui.out(payload);
       ui.info(payload);
@@ -655,8 +604,8 @@ describeWithKeychain('secret canaries', { timeout: 60_000 }, () => {
       ui.debug(payload);
       ui.error(new CliError(payload, { hint: payload, cause: new Error(payload, { cause: new Error(payload) }) }));
       ui.error(new TypeError(payload));
-      record(`Ui channels json=${json}`, { stdout: out, stderr: err });
-      expect(out.split('****').length).toBeGreaterThan(5);
+      record(`Ui channels json=${json}`, { stdout: out(), stderr: err() });
+      expect(out().split('****').length).toBeGreaterThan(5);
     }
   });
 
@@ -760,13 +709,11 @@ describe("the Lambda templates' logs", () => {
       upstreamStatus = 500;
       await call(`/${upstream.host}/scim/v2/Users`, token);
       expect(logs.length).toBeGreaterThanOrEqual(9);
-      const all = logs.join('\n');
-      for (const secret of [CANARY.bridgeSecret, accessToken, token, CANARY.assertion]) {
-        expect(
-          forms(secret).filter((f) => all.includes(f)),
-          'a bridge log line shows a secret',
-        ).toEqual([]);
-      }
+      expectNoForms(
+        logs,
+        [CANARY.bridgeSecret, accessToken, token, CANARY.assertion],
+        'a bridge log line shows a secret',
+      );
     } finally {
       restore();
       await upstream.close();
@@ -824,13 +771,7 @@ describe("the Lambda templates' logs", () => {
       await call(await sign({ iat: Math.floor(Date.now() / 1000) - 600 }), CANARY.hookSecret);
       await call(`${CANARY.assertion}.${CANARY.assertion}.x`, CANARY.hookSecret);
       expect(logs.length).toBe(4);
-      const all = logs.join('\n');
-      for (const secret of [CANARY.hookSecret, good, CANARY.assertion]) {
-        expect(
-          forms(secret).filter((f) => all.includes(f)),
-          'a hook log line shows a secret',
-        ).toEqual([]);
-      }
+      expectNoForms(logs, [CANARY.hookSecret, good, CANARY.assertion], 'a hook log line shows a secret');
     } finally {
       restore();
       await idp.close();

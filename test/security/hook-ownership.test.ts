@@ -3,67 +3,35 @@
 // written, and that rule is left as it was. The CLI runs in this process (AWS is aws-sdk-client-mock through the
 // context's factories, the one mock allowed); Okta is the emulator over HTTP; the secret goes to the test keychain.
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { startEmulator, type ClientCredentialsFixture, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import type { SecretBackend } from '../../src/secrets/store.js';
-import { fakeAws, type FakeAws } from '../support/fake-aws.js';
-import { hookProject } from '../support/hook-project.js';
-import {
-  api,
-  describeWithKeychain,
-  requireKeychain,
-  runCliInProcess,
-  testKeychainService,
-  writeMethods,
-} from '../support/index.js';
+import { expect, it } from 'vitest';
+import { hookDeployArgs, useHookProject } from '../support/hook-project.js';
+import { api, describeWithKeychain, writeMethods } from '../support/index.js';
 
-let emu: EmulatorHandle;
-let keychain: SecretBackend;
-let service: string;
-let aws: FakeAws;
-let cwd: string;
-let fixture: ClientCredentialsFixture;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  service = testKeychainService('hook-owner');
-  keychain = await requireKeychain(service);
-  emu = await startEmulator({ port: 0, rateLimits: 'off' });
-});
-afterAll(async () => {
-  await emu?.stop();
-});
-
-beforeEach(async () => {
-  aws = fakeAws();
-  ({ cwd, fixture, env } = await hookProject(emu, service));
-});
-afterEach(async () => {
-  aws.restore();
-  await keychain.delete('default/hook-secret:token-hook').catch(() => false);
-});
-
-const cli = (args: string[]) => runCliInProcess(args, { cwd, env, factories: { aws: async () => aws.clients } });
-const stateFile = () => join(cwd, '.okta-m2m', 'state.json');
+const project = useHookProject('hook-owner');
+const { cli, stateFile } = project;
 async function editState(edit: (profile: Record<string, any>) => void): Promise<void> {
   const doc = JSON.parse(await readFile(stateFile(), 'utf8'));
   edit(doc.profiles.default);
   await writeFile(stateFile(), JSON.stringify(doc));
 }
 const rulePath = (policyId: string, ruleId: string) =>
-  `/api/v1/authorizationServers/${fixture.authServerId}/policies/${policyId}/rules/${ruleId}`;
+  `/api/v1/authorizationServers/${project.fixture.authServerId}/policies/${policyId}/rules/${ruleId}`;
 
 /** A production policy and rule on the setup's server, made by hand (no marker), named as given. */
 async function handMadeRule(policyName: string, ruleName: string): Promise<{ policyId: string; ruleId: string }> {
-  const policy = await api(emu, 'POST', `/api/v1/authorizationServers/${fixture.authServerId}/policies`, {
-    type: 'OAUTH_AUTHORIZATION_POLICY',
-    name: policyName,
-    description: 'production, made by hand',
-    conditions: { clients: { include: ['ALL_CLIENTS'] } },
-  });
+  const policy = await api(
+    project.emu,
+    'POST',
+    `/api/v1/authorizationServers/${project.fixture.authServerId}/policies`,
+    {
+      type: 'OAUTH_AUTHORIZATION_POLICY',
+      name: policyName,
+      description: 'production, made by hand',
+      conditions: { clients: { include: ['ALL_CLIENTS'] } },
+    },
+  );
   expect(policy.status, JSON.stringify(policy.body)).toBe(201);
-  const rule = await api(emu, 'POST', rulePath(policy.body.id, '').replace(/\/$/, ''), {
+  const rule = await api(project.emu, 'POST', rulePath(policy.body.id, '').replace(/\/$/, ''), {
     type: 'RESOURCE_ACCESS',
     name: ruleName,
     conditions: {
@@ -77,7 +45,7 @@ async function handMadeRule(policyName: string, ruleName: string): Promise<{ pol
   return { policyId: policy.body.id, ruleId: rule.body.id };
 }
 const ruleNow = async (ref: { policyId: string; ruleId: string }) =>
-  (await api(emu, 'GET', rulePath(ref.policyId, ref.ruleId))).body;
+  (await api(project.emu, 'GET', rulePath(ref.policyId, ref.ruleId))).body;
 
 describeWithKeychain('hook deploy and hook remove act only on the rule of this setup', () => {
   it.each([
@@ -102,18 +70,18 @@ describeWithKeychain('hook deploy and hook remove act only on the rule of this s
       const prod = await handMadeRule(policyName, ruleName);
       const before = await ruleNow(prod);
       await editState((profile) => Object.assign(profile.okta, prod));
-      emu.clearRequestLog();
-      aws.reset();
+      project.emu.clearRequestLog();
+      project.aws.reset();
 
-      const run = await cli(['hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--policy-file', 'policy.json']);
+      const run = await cli(hookDeployArgs('token-hook', '--policy-file', 'policy.json'));
       expect(run.code, run.stderr).toBe(1);
       expect(run.stderr).toContain(prod[named as keyof typeof prod]);
       expect(run.stderr).toMatch(message);
       expect(run.stderr).toMatch(/nothing was changed/);
       expect(run.stderr).toMatch(/--no-okta/);
       expect(run.stderr).not.toMatch(/\n\s+at /);
-      expect(writeMethods(emu.requestLog)).toEqual([]);
-      expect(aws.writes()).toEqual([]);
+      expect(writeMethods(project.emu.requestLog)).toEqual([]);
+      expect(project.aws.writes()).toEqual([]);
       expect(await ruleNow(prod)).toEqual(before);
     },
   );
@@ -122,16 +90,7 @@ describeWithKeychain('hook deploy and hook remove act only on the rule of this s
     "hook remove refuses a recorded rule that is not the setup's, and leaves it as it was",
     { timeout: 90_000 },
     async () => {
-      const deployed = await cli([
-        '--json',
-        'hook',
-        'deploy',
-        'token-hook',
-        '--region',
-        'eu-west-1',
-        '--policy-file',
-        'policy.json',
-      ]);
+      const deployed = await cli(['--json', ...hookDeployArgs('token-hook', '--policy-file', 'policy.json')]);
       expect(deployed.code, deployed.stderr).toBe(0);
       const hookId = JSON.parse(deployed.stdout).inlineHookId as string;
       // Production uses the same hook on its own rule (attached by hand): detaching it there would break production.
@@ -140,23 +99,23 @@ describeWithKeychain('hook deploy and hook remove act only on the rule of this s
       const body = { ...current };
       for (const readOnly of ['_links', 'created', 'lastUpdated']) delete body[readOnly];
       body.actions.token.inlineHook = { id: hookId };
-      expect((await api(emu, 'PUT', rulePath(prod.policyId, prod.ruleId), body)).status).toBe(200);
+      expect((await api(project.emu, 'PUT', rulePath(prod.policyId, prod.ruleId), body)).status).toBe(200);
       const before = await ruleNow(prod);
       await editState((profile) => {
         Object.assign(profile.okta, prod);
-        profile.hooks['token-hook'].rule = { authServerId: fixture.authServerId, ...prod };
+        profile.hooks['token-hook'].rule = { authServerId: project.fixture.authServerId, ...prod };
       });
-      emu.clearRequestLog();
-      aws.reset();
+      project.emu.clearRequestLog();
+      project.aws.reset();
 
       const run = await cli(['hook', 'remove', 'token-hook', '--yes']);
       expect(run.code, run.stderr).toBe(1);
       expect(run.stderr).toContain(prod.ruleId);
       expect(run.stderr).toMatch(/"production rule", not this setup's/);
-      expect(writeMethods(emu.requestLog)).toEqual([]);
-      expect(aws.writes()).toEqual([]);
-      expect(aws.functions.size).toBe(1);
-      expect(emu.state.inlineHooks.get(hookId)).toBeDefined();
+      expect(writeMethods(project.emu.requestLog)).toEqual([]);
+      expect(project.aws.writes()).toEqual([]);
+      expect(project.aws.functions.size).toBe(1);
+      expect(project.emu.state.inlineHooks.get(hookId)).toBeDefined();
       expect(await ruleNow(prod)).toEqual(before);
       expect((await ruleNow(prod)).actions.token.inlineHook).toEqual({ id: hookId });
     },
@@ -164,11 +123,11 @@ describeWithKeychain('hook deploy and hook remove act only on the rule of this s
 
   it('hook deploy refuses a rule when the state names no setup to check it against', { timeout: 60_000 }, async () => {
     await editState((profile) => delete profile.okta.spec);
-    emu.clearRequestLog();
-    const run = await cli(['hook', 'deploy', 'token-hook', '--region', 'eu-west-1', '--policy-file', 'policy.json']);
+    project.emu.clearRequestLog();
+    const run = await cli(hookDeployArgs('token-hook', '--policy-file', 'policy.json'));
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/no okta-m2m setup it belongs to; nothing was changed/);
-    expect(writeMethods(emu.requestLog)).toEqual([]);
-    expect(aws.writes()).toEqual([]);
+    expect(writeMethods(project.emu.requestLog)).toEqual([]);
+    expect(project.aws.writes()).toEqual([]);
   });
 });

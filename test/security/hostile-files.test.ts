@@ -35,6 +35,13 @@ afterAll(async () => {
 
 const profilesPath = () => join(ws.configDir, 'profiles.json');
 const statePath = () => join(ws.dir, '.okta-m2m', 'state.json');
+/** profiles.json and the project state with these contents. */
+async function writeFiles(profiles: string, state: string): Promise<void> {
+  await mkdir(ws.configDir, { recursive: true });
+  await writeFile(profilesPath(), profiles);
+  await mkdir(join(ws.dir, '.okta-m2m'), { recursive: true });
+  await writeFile(statePath(), state);
+}
 
 const goodProfiles = () => ({
   version: 1,
@@ -164,42 +171,52 @@ function expectClearError(stderr: string, json: boolean): void {
   expect(parsed.error.message.length).toBeGreaterThan(0);
 }
 
+/**
+ * 250 runs of the commands on a file `write` damages (seeded): `check` looks at each run; a run that calls a file
+ * damaged exits 2; and the runs reached both refusals (exit 2) and real work (exit 0).
+ */
+async function damagedFileRuns(
+  good: () => unknown,
+  seed: number,
+  write: (text: string) => Promise<void>,
+  check: (text: string, kind: string, args: string[], result: Awaited<ReturnType<typeof runOn>>) => void,
+): Promise<void> {
+  const seen: Record<string, number> = {};
+  await fc.assert(
+    fc.asyncProperty(contents(good), fc.constantFrom(...COMMANDS), async ({ text, kind }, args) => {
+      await write(text);
+      const result = await runOn(args);
+      seen[`${kind}:${result.code}`] = (seen[`${kind}:${result.code}`] ?? 0) + 1;
+      check(text, kind, args, result);
+      if (/damaged|not valid JSON|too large/.test(result.stderr)) expect(result.code).toBe(2);
+    }),
+    { numRuns: 250, seed },
+  );
+  expect(Object.keys(seen).some((k) => k.endsWith(':2'))).toBe(true);
+  expect(Object.keys(seen).some((k) => k.endsWith(':0'))).toBe(true);
+}
+
 describe('damaged files under real commands', () => {
   it('profiles.json: truncated, wrong types, not JSON: a clear error and exit 2, never a crash', async () => {
-    const seen: Record<string, number> = {};
-    await fc.assert(
-      fc.asyncProperty(contents(goodProfiles), fc.constantFrom(...COMMANDS), async ({ text, kind }, args) => {
-        await mkdir(ws.configDir, { recursive: true });
-        await writeFile(profilesPath(), text);
-        await writeFile(statePath(), JSON.stringify(goodState())).catch(async () => {
-          await mkdir(join(ws.dir, '.okta-m2m'), { recursive: true });
-          await writeFile(statePath(), JSON.stringify(goodState()));
-        });
-        const result = await runOn(args);
-        seen[`${kind}:${result.code}`] = (seen[`${kind}:${result.code}`] ?? 0) + 1;
+    await damagedFileRuns(
+      goodProfiles,
+      1123,
+      (text) => writeFiles(text, JSON.stringify(goodState())),
+      (text, kind, _args, result) => {
         if (!isJson(text)) {
           expect(result.code, `${kind}: ${JSON.stringify(text.slice(0, 80))}\n${result.stderr}`).toBe(2);
           expect(result.stderr).toContain(profilesPath());
         }
-        if (/damaged|not valid JSON|too large/.test(result.stderr)) expect(result.code).toBe(2);
-      }),
-      { numRuns: 250, seed: 1123 },
+      },
     );
-    // The properties reached both refusals and real work.
-    expect(Object.keys(seen).some((k) => k.endsWith(':2'))).toBe(true);
-    expect(Object.keys(seen).some((k) => k.endsWith(':0'))).toBe(true);
   }, 120_000);
 
   it('.okta-m2m/state.json: truncated, wrong types, not JSON: a clear error and exit 2, never a crash', async () => {
-    const seen: Record<string, number> = {};
-    await fc.assert(
-      fc.asyncProperty(contents(goodState), fc.constantFrom(...COMMANDS), async ({ text, kind }, args) => {
-        await mkdir(ws.configDir, { recursive: true });
-        await writeFile(profilesPath(), JSON.stringify(goodProfiles()));
-        await mkdir(join(ws.dir, '.okta-m2m'), { recursive: true });
-        await writeFile(statePath(), text);
-        const result = await runOn(args);
-        seen[`${kind}:${result.code}`] = (seen[`${kind}:${result.code}`] ?? 0) + 1;
+    await damagedFileRuns(
+      goodState,
+      2311,
+      (text) => writeFiles(JSON.stringify(goodProfiles()), text),
+      (text, kind, args, result) => {
         const readsState = !(args[0] === 'profiles' || args[1] === 'profiles');
         if (!isJson(text) && readsState) {
           expect(result.code, `${kind} ${args.join(' ')}: ${JSON.stringify(text.slice(0, 80))}\n${result.stderr}`).toBe(
@@ -207,12 +224,8 @@ describe('damaged files under real commands', () => {
           );
           expect(result.stderr).toContain(statePath());
         }
-        if (/damaged|not valid JSON|too large/.test(result.stderr)) expect(result.code).toBe(2);
-      }),
-      { numRuns: 250, seed: 2311 },
+      },
     );
-    expect(Object.keys(seen).some((k) => k.endsWith(':2'))).toBe(true);
-    expect(Object.keys(seen).some((k) => k.endsWith(':0'))).toBe(true);
   }, 120_000);
 
   it('huge files (over 1 MiB) and files that are folders are refused, not read into memory or crashed on', async () => {

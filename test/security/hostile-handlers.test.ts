@@ -9,21 +9,9 @@
  */
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  bridgeToken,
-  buildAndLoad,
-  json,
-  listen,
-  makeEvent,
-  setEnv,
-  startScimServer,
-  startTokenServer,
-  type Handler,
-  type Local,
-  type ScimServer,
-  type TokenServer,
-} from '../support/templates.js';
+import { describe, expect, it } from 'vitest';
+import { allowlistedServers, useTemplateHandlers } from '../support/template-handlers.js';
+import { bridgeToken, json, makeEvent, type Local } from '../support/templates.js';
 
 const HOOK_SECRET = 'hostile-hook-secret';
 const RESERVED = [
@@ -50,40 +38,20 @@ const RESERVED = [
   'scope',
 ];
 
-let bridge: Handler;
-let hook: Handler;
-let scim: ScimServer;
-let tokens: TokenServer;
-let idp: Local;
 let trap: Local;
 let trapHits = 0;
 let key: CryptoKey;
-let restoreEnv: () => void;
-
-beforeAll(async () => {
-  let b;
-  let h;
-  [b, h, scim, tokens] = await Promise.all([
-    buildAndLoad('scim-bridge'),
-    buildAndLoad('token-hook'),
-    startScimServer(),
-    startTokenServer(),
-  ]);
-  bridge = b.handler;
-  hook = h.handler;
+const t = useTemplateHandlers(['scim-bridge', 'token-hook'], async (handlers) => {
   const pair = await generateKeyPair('RS256', { extractable: true });
   key = pair.privateKey;
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' };
-  idp = await listen((_req, res) => json(res, 200, { keys: [jwk] }));
-  trap = await listen((_req, res) => {
+  const idp = await handlers.listen((_req, res) => json(res, 200, { keys: [jwk] }));
+  trap = await handlers.listen((_req, res) => {
     trapHits += 1;
     json(res, 200, {});
   });
-  restoreEnv = setEnv({
-    ALLOWED_HOSTS: scim.host,
-    ALLOWED_TOKEN_HOSTS: tokens.host,
-    ALLOW_INSECURE_LOOPBACK: '1',
-    UPSTREAM_TIMEOUT_MS: '2000',
+  return {
+    ...allowlistedServers(handlers),
     HOOK_SECRET,
     HOOK_AUTH_HEADER: undefined,
     ISSUER: 'https://issuer.example/oauth2/default',
@@ -94,14 +62,7 @@ beforeAll(async () => {
     CARRY_CLAIMS: 'tenant,sub,act,scp,../x,a/b,~1,claims/act,__proto__,,dept',
     MAX_ASSERTION_AGE: undefined,
     REQUIRE_ASSERTION: undefined,
-  });
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-}, 60_000);
-
-afterAll(async () => {
-  vi.restoreAllMocks();
-  restoreEnv();
-  await Promise.all([scim.close(), tokens.close(), idp.close(), trap.close()]);
+  };
 });
 
 const anyClaim = fc.oneof(
@@ -137,7 +98,7 @@ describe('token hook, validly signed assertions with arbitrary claims', () => {
           };
           if (act !== undefined) claims.act = act;
           const assertion = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(key);
-          const res = await hook(
+          const res = await t.hook(
             makeEvent({
               method: 'POST',
               path: '/',
@@ -189,7 +150,7 @@ describe('token hook, validly signed assertions with arbitrary claims', () => {
 describe('scim bridge, arbitrary headers and paths behind an allowlisted host', () => {
   it('upstream never sees the bridge token, its secret, a control character in a header, or another host', async () => {
     const secret = 'hostile-bridge-secret-Zz9';
-    const bt = bridgeToken({ v: 1, tokenUrl: `${tokens.url}/token`, clientId: 'hostile', clientSecret: secret });
+    const bt = bridgeToken({ v: 1, tokenUrl: `${t.tokens.url}/token`, clientId: 'hostile', clientSecret: secret });
     const headerValue = fc.oneof(
       fc.string({ maxLength: 40 }),
       fc.constantFrom(
@@ -238,7 +199,7 @@ describe('scim bridge, arbitrary headers and paths behind an allowlisted host', 
         '%0d%0aHost:%20evil',
       ),
     );
-    const before = scim.requests.length;
+    const before = t.scim.requests.length;
     await fc.assert(
       fc.asyncProperty(
         fc.dictionary(headerName, headerValue, { maxKeys: 6 }),
@@ -257,8 +218,8 @@ describe('scim bridge, arbitrary headers and paths behind an allowlisted host', 
           }
           // Okta's own Authorization always carries the bridge token (other casings of the name may fight it).
           headers.authorization = `Bearer ${bt}`;
-          const res = await bridge(
-            makeEvent({ method: 'GET', path: `/${scim.host}/${pieces.join('/')}`, query, headers }),
+          const res = await t.bridge(
+            makeEvent({ method: 'GET', path: `/${t.scim.host}/${pieces.join('/')}`, query, headers }),
           );
           expect(res.statusCode).not.toBe(500);
           const body = res.body ?? '';
@@ -267,10 +228,10 @@ describe('scim bridge, arbitrary headers and paths behind an allowlisted host', 
       ),
       { numRuns: 200, seed: 99 },
     );
-    const forwarded = scim.requests.slice(before);
+    const forwarded = t.scim.requests.slice(before);
     expect(forwarded.length, 'some requests were forwarded').toBeGreaterThan(20);
     for (const r of forwarded) {
-      expect(r.headers.host).toBe(scim.host);
+      expect(r.headers.host).toBe(t.scim.host);
       const text = JSON.stringify(r.headers);
       expect(text).not.toContain(bt);
       expect(text).not.toContain(secret);

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBridgeKeyPair, sealedTokenOpener, type BridgeKeyPair } from '../../src/scim/sealed-token.js';
 import { spawnCli, type CliResult } from '../support/index.js';
 import { filesUnder } from '../support/index.js';
+import { secretForms } from '../support/secret-forms.js';
+import { scimTokenEncodeArgs } from '../support/scim-token.js';
 
 const tag = Math.random().toString(36).slice(2, 10);
 const SECRET = `CanarySealedSecret-${tag}-Ww2Ee3`;
@@ -22,27 +24,7 @@ let env: NodeJS.ProcessEnv;
 let key: BridgeKeyPair;
 const outputs: Array<{ label: string; result: CliResult; tokenOnStdout?: string }> = [];
 const cli = (args: string[], input = '') => spawnCli(args, { env, cwd: dir, input });
-const encode = [
-  'scim-token',
-  'encode',
-  '--seal',
-  '--token-url',
-  TOKEN_URL,
-  '--client-id',
-  '0oa1',
-  '--client-secret-stdin',
-];
-
-function forms(value: string): string[] {
-  const out = new Set([
-    value,
-    encodeURIComponent(value),
-    Buffer.from(value).toString('base64'),
-    Buffer.from(value).toString('base64url'),
-  ]);
-  if (value.length >= 24) out.add(value.slice(4, 20));
-  return [...out];
-}
+const encode = scimTokenEncodeArgs(TOKEN_URL, '0oa1', '--seal', '--client-secret-stdin');
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'okta-m2m-sealed-sec-'));
@@ -123,7 +105,7 @@ describe('sealed bridge tokens and secret canaries', () => {
         ['stderr', result.stderr],
       ] as const) {
         for (const [name, value] of secrets)
-          if (forms(value).some((f) => text.includes(f))) found.push(`${label} ${stream}: ${name}`);
+          if (secretForms(value).some((f) => text.includes(f))) found.push(`${label} ${stream}: ${name}`);
         for (const other of outputs) {
           const token = other.tokenOnStdout;
           if (token && text.includes(token.slice(-43)) && !(stream === 'stdout' && token === tokenOnStdout))
@@ -133,7 +115,7 @@ describe('sealed bridge tokens and secret canaries', () => {
     }
     for (const { path, content: text } of await filesUnder(join(dir, 'config'))) {
       for (const [name, value] of secrets)
-        if (forms(value).some((f) => text.includes(f))) found.push(`${path}: ${name}`);
+        if (secretForms(value).some((f) => text.includes(f))) found.push(`${path}: ${name}`);
     }
     expect(outputs.length).toBeGreaterThan(12);
     expect(found).toEqual([]);

@@ -4,11 +4,11 @@
  * stays JSON that decodes back to the very same text. The CLI path over real HTTP (a token endpoint's error text)
  * is in trust-boundary-cli.test.ts.
  */
-import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/errors.js';
-import { Ui } from '../../src/ui/ui.js';
+import type { Ui } from '../../src/ui/ui.js';
+import { memoryUi } from '../support/memory-ui.js';
 
 // OSC 52 clipboard write, screen clear, cursor up and erase line over a plan, a hidden hyperlink, CSI as C1, NEL.
 const HOSTILE =
@@ -17,19 +17,7 @@ const HOSTILE =
 // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
 const UNSAFE = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]|\u001b(?!\[\d+(;\d+)*m)/;
 
-function makeUi(json: boolean, tty: boolean) {
-  const stdout = Object.assign(new PassThrough(), { isTTY: tty });
-  const stderr = Object.assign(new PassThrough(), { isTTY: tty });
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const ui = new Ui(
-    { stdout, stderr, stdin: new PassThrough() },
-    { json, color: true, debug: true, input: false, env: {} },
-  );
-  return { ui, out: () => out, err: () => err };
-}
+const makeUi = (json: boolean, tty: boolean) => memoryUi(json, true, tty);
 
 function everyChannel(ui: Ui, text: string): void {
   ui.result({ label: text }, (v) => v.label);

@@ -8,7 +8,7 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { decodeJwt, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../src/lambda/build.js';
 import { serveHandler, type ServeHandle } from '../../src/lambda/serve.js';
@@ -19,7 +19,8 @@ import {
   type ClientCredentialsFixture,
   type EmulatorHandle,
 } from '../../src/emulator/okta/index.js';
-import { repoRoot } from '../support/index.js';
+import { api, repoRoot, tokenHookBody } from '../support/index.js';
+import { tokenHookWithKeys } from '../support/template-handlers.js';
 import { buildAndLoad, json, listen, makeEvent, setEnv, type Handler, type Local } from '../support/templates.js';
 
 const HOOK_SECRET = 'denial-hook-secret-Nn5Bb6';
@@ -115,19 +116,13 @@ describe('assertions, on the built handler', () => {
   let issuer: string;
 
   beforeAll(async () => {
-    const [built, rsa, ec, o] = await Promise.all([
-      buildAndLoad('token-hook'),
-      generateKeyPair('RS256', { extractable: true }),
-      generateKeyPair('ES256', { extractable: true }),
-      generateKeyPair('RS256', { extractable: true }),
-    ]);
-    handler = built.handler;
-    key = rsa.privateKey;
-    ecKey = ec.privateKey;
-    other = o.privateKey;
-    jwk = { ...(await exportJWK(rsa.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    const ecJwk = { ...(await exportJWK(ec.publicKey)), kid: 'e1', alg: 'ES256', use: 'sig' };
-    idp = await listen((_req, res) => json(res, 200, { keys: [jwk, ecJwk] }));
+    const loaded = await tokenHookWithKeys({ rsa: 'k1', ec: 'e1' });
+    handler = loaded.handler;
+    key = loaded.rsa.privateKey;
+    ecKey = loaded.ec.privateKey;
+    other = loaded.other.privateKey;
+    jwk = loaded.rsa.jwk;
+    idp = await listen((_req, res) => json(res, 200, { keys: [jwk, loaded.ec.jwk] }));
     issuer = `${idp.url}${ISSUER_PATH}`;
     restore = setEnv({
       HOOK_SECRET,
@@ -329,26 +324,9 @@ describe('end to end: the emulator calls the built hook during real token reques
       timeoutMs: 3000,
     });
     const register = async (name: string, secret: string) => {
-      const res = await fetch(`${emu.url}/api/v1/inlineHooks`, {
-        method: 'POST',
-        headers: {
-          Authorization: `SSWS ${emu.adminToken}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-        },
-        body: JSON.stringify({
-          name,
-          type: 'com.okta.oauth2.tokens.transform',
-          version: '1.0.0',
-          channel: {
-            type: 'HTTP',
-            version: '1.0.0',
-            config: { uri: `${served.url}/`, authScheme: { type: 'HEADER', key: 'Authorization', value: secret } },
-          },
-        }),
-      });
+      const res = await api(emu, 'POST', '/api/v1/inlineHooks', tokenHookBody(name, `${served.url}/`, secret));
       expect(res.status).toBe(200);
-      return ((await res.json()) as { id: string }).id;
+      return (res.body as { id: string }).id;
     };
     const [goodHook, badHook] = await Promise.all([
       register('obo', HOOK_SECRET),

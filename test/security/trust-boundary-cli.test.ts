@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { cacheKey, credentialFingerprint } from '../../src/oauth/token-cache.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import type { SecretBackend } from '../../src/secrets/store.js';
-import { spawnCli, tempWorkspace } from '../support/index.js';
+import { spawnCli, tempWorkspace, tokenUrlArgs } from '../support/index.js';
 import { requireKeychain, testKeychainService } from '../support/index.js';
 import { DNS_PRELOAD, sendJson, startTrap, type Trap } from './support/trap.js';
 
@@ -53,6 +53,9 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
   });
 }
 
+/** `token get` for CLIENT_ID at this token URL, then `flags`. */
+const tokenGetAt = (tokenUrl: string, ...flags: string[]) => tokenUrlArgs(tokenUrl, CLIENT_ID, ...flags);
+
 function secretSeen(): boolean {
   const basic = Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64');
   return trap.requests.some((r) => r.authorization?.includes(basic) || r.body.includes(SECRET));
@@ -78,18 +81,9 @@ describe('credentials go only where the profile or the typed flags say', () => {
   });
 
   it('--token-url over plain http to a host that is not loopback is refused before anything is sent', async () => {
-    const result = await cli(
-      [
-        'token',
-        'get',
-        '--no-cache',
-        '--client-id',
-        CLIENT_ID,
-        '--token-url',
-        `http://auth.example.test:${trap.port}/token`,
-      ],
-      { OKTA_M2M_CLIENT_SECRET: SECRET },
-    );
+    const result = await cli(tokenGetAt(`http://auth.example.test:${trap.port}/token`, '--no-cache'), {
+      OKTA_M2M_CLIENT_SECRET: SECRET,
+    });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/plain http/);
     expect(trap.requests).toEqual([]);
@@ -191,10 +185,7 @@ describe('remote text never writes to the terminal', () => {
     trap.routes.set('/token', (_req, res) =>
       sendJson(res, 400, { error: 'invalid_client', error_description: `bad client ${escapes}` }),
     );
-    const result = await cli(
-      ['token', 'get', '--no-cache', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`],
-      { OKTA_M2M_CLIENT_SECRET: SECRET },
-    );
+    const result = await cli(tokenGetAt(`${trap.url}/token`, '--no-cache'), { OKTA_M2M_CLIENT_SECRET: SECRET });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('bad client');
     // eslint-disable-next-line no-control-regex -- asserts that no control character (terminal escape) got through
@@ -212,10 +203,7 @@ describe('partial leaks', () => {
         error_description: `${'x'.repeat(270)} you sent ${SECRET} and that is wrong`,
       }),
     );
-    const result = await cli(
-      ['token', 'get', '--no-cache', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`],
-      { OKTA_M2M_CLIENT_SECRET: SECRET },
-    );
+    const result = await cli(tokenGetAt(`${trap.url}/token`, '--no-cache'), { OKTA_M2M_CLIENT_SECRET: SECRET });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('you sent');
     expect(result.stderr + result.stdout).not.toContain(SECRET.slice(0, 16));
@@ -235,15 +223,9 @@ describe('partial leaks', () => {
   it('token get --curl puts an on-behalf-of assertion in a shell variable, as it does the secret', async () => {
     const assertion =
       'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjYWxsZXIiLCJzZWNyZXQiOiJvbi1iZWhhbGYifQ.c2lnbmF0dXJlLW9mLXRoZS1hc3NlcnRpb24';
-    const result = await cli([
-      'token',
-      'get',
-      '--curl',
-      '--client-id',
-      CLIENT_ID,
-      '--token-url',
-      `https://acme.example.test/oauth2/aus1/v1/token?assertion=${assertion}`,
-    ]);
+    const result = await cli(
+      tokenGetAt(`https://acme.example.test/oauth2/aus1/v1/token?assertion=${assertion}`, '--curl'),
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout + result.stderr).not.toContain(assertion);
     expect(result.stdout).toContain('assertion=\'"$ASSERTION"');
@@ -255,7 +237,7 @@ describe('files are read bounded', () => {
   it('state.json as a link to /dev/zero or as a folder: a one-line error naming the file, exit 2', async () => {
     await mkdir(join(workspace.dir, '.okta-m2m'), { recursive: true });
     await symlink('/dev/zero', join(workspace.dir, '.okta-m2m', 'state.json'));
-    const zero = await spawnCli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], {
+    const zero = await spawnCli(tokenGetAt(`${trap.url}/token`), {
       cwd: workspace.dir,
       env: workspace.env,
       timeoutMs: 10_000,
@@ -268,7 +250,7 @@ describe('files are read bounded', () => {
     const folder = await tempWorkspace('okta-m2m-trust-dir-');
     try {
       await mkdir(join(folder.dir, '.okta-m2m', 'state.json'), { recursive: true });
-      const dir = await spawnCli(['token', 'get', '--client-id', CLIENT_ID, '--token-url', `${trap.url}/token`], {
+      const dir = await spawnCli(tokenGetAt(`${trap.url}/token`), {
         cwd: folder.dir,
         env: folder.env,
       });
@@ -287,17 +269,7 @@ describe('files are read bounded', () => {
       ['keydir', 'a folder'],
       ['/dev/zero', 'a device'],
     ] as const) {
-      const result = await cli([
-        'token',
-        'get',
-        '--no-cache',
-        '--client-id',
-        CLIENT_ID,
-        '--token-url',
-        `${trap.url}/token`,
-        '--private-key-file',
-        file,
-      ]);
+      const result = await cli(tokenGetAt(`${trap.url}/token`, '--no-cache', '--private-key-file', file));
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toContain(`is ${kind}, not a regular file`);
     }

@@ -18,6 +18,7 @@ import { spawnCli } from '../support/index.js';
 import { bridgeToken, json, listen, startScimServer, type Local, type ScimServer } from '../support/templates.js';
 import { serveProcess, type ServedProcess } from './support/serve-process.js';
 import { DNS_PRELOAD, DNS_REBIND_PRELOAD } from './support/trap.js';
+import { hookDeployArgs } from '../support/hook-project.js';
 
 let outDir: string;
 let bridgeZip: string;
@@ -46,27 +47,56 @@ afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
+/**
+ * `hook serve scim-bridge` of the built zip with these allowlists, and the loopback switch for tests: loopback
+ * SPELLED as such (127.0.0.1) is reached; names are still checked.
+ */
+const serveBridgeArgs = (allowedHosts: string, tokenHosts: string) => [
+  'scim-bridge',
+  '--zip',
+  bridgeZip,
+  '--env',
+  `ALLOWED_HOSTS=${allowedHosts}`,
+  '--env',
+  `ALLOWED_TOKEN_HOSTS=${tokenHosts}`,
+  '--env',
+  'ALLOW_INSECURE_LOOPBACK=1',
+];
+
+/**
+ * Bridge tokens for the idp's /token, each for a client of its own: `<label>-<n>`, secret
+ * `<label>-secret-<n>-<suffix>`; `count` is how many were made.
+ */
+function numberedTokens(label: string, suffix: string, idp: () => Local) {
+  const make = (fields: Record<string, unknown> = {}) => {
+    make.count += 1;
+    return bridgeToken({
+      v: 1,
+      tokenUrl: `${idp().url}/token`,
+      clientId: `${label}-${make.count}`,
+      clientSecret: `${label}-secret-${make.count}-${suffix}`,
+      ...fields,
+    });
+  };
+  make.count = 0;
+  return make;
+}
+
+/** A GET to the served bridge, with a bearer token when one is given: its status and body. */
+const getServed = (served: ServedProcess, path: string, bearer?: string) =>
+  fetch(`${served.url}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }).then(async (res) => ({
+    status: res.status,
+    body: await res.text(),
+  }));
+
 describe('scim bridge', () => {
   let bridge: ServedProcess;
   let scim: ScimServer;
   let idp: Local;
   let idpRequests = 0;
   let idpAnswer: { status: number; body: unknown } = { status: 200, body: {} };
-  let seq = 0;
-  const token = (fields: Record<string, unknown> = {}) => {
-    seq += 1;
-    return bridgeToken({
-      v: 1,
-      tokenUrl: `${idp.url}/token`,
-      clientId: `trust-${seq}`,
-      clientSecret: `trust-secret-${seq}-Kk8`,
-      ...fields,
-    });
-  };
-  const call = (path: string, bearer?: string) =>
-    fetch(`${bridge.url}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }).then(
-      async (res) => ({ status: res.status, body: await res.text() }),
-    );
+  const token = numberedTokens('trust', 'Kk8', () => idp);
+  const call = (path: string, bearer?: string) => getServed(bridge, path, bearer);
 
   beforeAll(async () => {
     scim = await startScimServer();
@@ -77,18 +107,7 @@ describe('scim bridge', () => {
       json(res, idpAnswer.status, idpAnswer.body);
     });
     bridge = await serveProcess(
-      [
-        'scim-bridge',
-        '--zip',
-        bridgeZip,
-        '--env',
-        `ALLOWED_HOSTS=${scim.host},scim.example.test:${tcpTrapPort}`,
-        '--env',
-        `ALLOWED_TOKEN_HOSTS=${idp.host},idp.example.test:${tcpTrapPort}`,
-        // The loopback switch for tests: loopback SPELLED as such (127.0.0.1) is reached; names are still checked.
-        '--env',
-        'ALLOW_INSECURE_LOOPBACK=1',
-      ],
+      serveBridgeArgs(`${scim.host},scim.example.test:${tcpTrapPort}`, `${idp.host},idp.example.test:${tcpTrapPort}`),
       { nodeArgs: ['--import', DNS_PRELOAD] },
     );
   }, 60_000);
@@ -170,39 +189,15 @@ describe('scim bridge under DNS rebinding', () => {
   // preload), and the preload refuses every connection that is not to loopback, naming the address on stderr.
   let bridge: ServedProcess;
   let idp: Local;
-  let seq = 0;
-  const token = (fields: Record<string, unknown> = {}) => {
-    seq += 1;
-    return bridgeToken({
-      v: 1,
-      tokenUrl: `${idp.url}/token`,
-      clientId: `rebind-${seq}`,
-      clientSecret: `rebind-secret-${seq}-Zz4`,
-      ...fields,
-    });
-  };
-  const call = (path: string, bearer: string) =>
-    fetch(`${bridge.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } }).then(async (res) => ({
-      status: res.status,
-      body: await res.text(),
-    }));
+  const token = numberedTokens('rebind', 'Zz4', () => idp);
+  const call = (path: string, bearer: string) => getServed(bridge, path, bearer);
 
   beforeAll(async () => {
     idp = await listen((_req, res) =>
-      json(res, 200, { access_token: `at-rebind-${seq}`, token_type: 'Bearer', expires_in: 3600 }),
+      json(res, 200, { access_token: `at-rebind-${token.count}`, token_type: 'Bearer', expires_in: 3600 }),
     );
     bridge = await serveProcess(
-      [
-        'scim-bridge',
-        '--zip',
-        bridgeZip,
-        '--env',
-        `ALLOWED_HOSTS=rebind.example.test:${tcpTrapPort}`,
-        '--env',
-        `ALLOWED_TOKEN_HOSTS=${idp.host},rebind.example.test:${tcpTrapPort}`,
-        '--env',
-        'ALLOW_INSECURE_LOOPBACK=1',
-      ],
+      serveBridgeArgs(`rebind.example.test:${tcpTrapPort}`, `${idp.host},rebind.example.test:${tcpTrapPort}`),
       { nodeArgs: ['--import', DNS_REBIND_PRELOAD] },
     );
   }, 60_000);
@@ -397,19 +392,8 @@ describe('hook commands', () => {
     for (const args of [
       ['hook', 'serve', 'token-hook', '--zip', hookZip, '--env', 'CARRY_CLAIMS=tenant,toString'],
       ['hook', 'serve', 'token-hook', '--zip', hookZip, '--env', 'CARRY_CLAIMS=Sub'],
-      ['hook', 'deploy', 'token-hook', '--zip', hookZip, '--no-okta', '--region', 'eu-west-1', '--carry-claim', 'SCP'],
-      [
-        'hook',
-        'deploy',
-        'token-hook',
-        '--zip',
-        hookZip,
-        '--no-okta',
-        '--region',
-        'eu-west-1',
-        '--env',
-        'CARRY_CLAIMS=constructor',
-      ],
+      hookDeployArgs('token-hook', '--zip', hookZip, '--no-okta', '--carry-claim', 'SCP'),
+      hookDeployArgs('token-hook', '--zip', hookZip, '--no-okta', '--env', 'CARRY_CLAIMS=constructor'),
     ]) {
       const result = await spawnCli(args, { env: awsEnv, timeoutMs: 15_000 });
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
@@ -432,19 +416,15 @@ describe('hook commands', () => {
 
   it('hook deploy refuses ALLOW_INSECURE_LOOPBACK before building or calling AWS', async () => {
     const result = await spawnCli(
-      [
-        'hook',
-        'deploy',
+      hookDeployArgs(
         'scim-bridge',
         '--zip',
         bridgeZip,
-        '--region',
-        'eu-west-1',
         '--allowed-host',
         'scim.example.test',
         '--env',
         'ALLOW_INSECURE_LOOPBACK=1',
-      ],
+      ),
       {
         env: awsEnv,
         timeoutMs: 15_000,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/cli.js';
 import type { Factories, Io } from '../../src/context.js';
+import { memoryStreams } from './memory-ui.js';
 import { cliPath, repoRoot } from './paths.js';
 
 export interface CliResult {
@@ -120,15 +121,10 @@ export async function runInProcess(
   cwd: string,
   input = '',
 ): Promise<InProcessResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const { stdout, stderr, out, err } = memoryStreams();
   const stdin = Readable.from(input ? [Buffer.from(input)] : []);
   const code = await main(['node', 'okta-m2m', ...args], { stdout, stderr, stdin, env, cwd });
-  return { code, stdout: out, stderr: err };
+  return { code, stdout: out(), stderr: err() };
 }
 
 interface InProcessOptions {
@@ -179,4 +175,9 @@ export function syncArgs(role: string, group: string, ...flags: string[]): strin
 /** The arguments of `okta-m2m token get` from this issuer for this client, then `flags`. */
 export function tokenGetArgs(issuer: string, clientId: string, ...flags: string[]): string[] {
   return ['token', 'get', '--issuer', issuer, '--client-id', clientId, ...flags];
+}
+
+/** The arguments of `okta-m2m token get` at this token endpoint for this client, then `flags`. */
+export function tokenUrlArgs(tokenUrl: string, clientId: string, ...flags: string[]): string[] {
+  return ['token', 'get', '--token-url', tokenUrl, '--client-id', clientId, ...flags];
 }

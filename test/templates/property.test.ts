@@ -2,61 +2,23 @@
 
 import fc from 'fast-check';
 import { generateKeyPair, exportJWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  bridgeToken,
-  buildAndLoad,
-  json,
-  listen,
-  makeEvent,
-  setEnv,
-  startScimServer,
-  startTokenServer,
-  type Handler,
-  type Local,
-  type ScimServer,
-  type TokenServer,
-} from '../support/templates.js';
+import { describe, expect, it } from 'vitest';
+import { allowlistedServers, useTemplateHandlers } from '../support/template-handlers.js';
+import { bridgeToken, json, makeEvent } from '../support/templates.js';
 
-let bridge: Handler;
-let hook: Handler;
-let scim: ScimServer;
-let tokens: TokenServer;
-let idp: Local;
-let restoreEnv: () => void;
 const HOOK_SECRET = 'prop-hook-secret';
-
-beforeAll(async () => {
-  let b, h;
-  [b, h, scim, tokens] = await Promise.all([
-    buildAndLoad('scim-bridge'),
-    buildAndLoad('token-hook'),
-    startScimServer(),
-    startTokenServer(),
-  ]);
-  bridge = b.handler;
-  hook = h.handler;
+const t = useTemplateHandlers(['scim-bridge', 'token-hook'], async (handlers) => {
   const { publicKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1' };
-  idp = await listen((_req, res) => json(res, 200, { keys: [jwk] }));
-  restoreEnv = setEnv({
-    ALLOWED_HOSTS: scim.host,
-    ALLOWED_TOKEN_HOSTS: tokens.host,
-    ALLOW_INSECURE_LOOPBACK: '1',
-    UPSTREAM_TIMEOUT_MS: '2000',
+  const idp = await handlers.listen((_req, res) => json(res, 200, { keys: [jwk] }));
+  return {
+    ...allowlistedServers(handlers),
     HOOK_SECRET,
     ISSUER: `${idp.url}/oauth2/default`,
     AUDIENCE: 'api://a',
     JWKS_URL: `${idp.url}/keys`,
     POLICY: JSON.stringify({ '*': ['*'] }),
-  });
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-
-afterAll(async () => {
-  vi.restoreAllMocks();
-  restoreEnv();
-  await Promise.all([scim.close(), tokens.close(), idp.close()]);
+  };
 });
 
 function wellFormed(r: unknown): { statusCode: number; headers: Record<string, string>; body: string } {
@@ -131,7 +93,7 @@ describe('scim-bridge never crashes', () => {
   it('on arbitrary events', async () => {
     await fc.assert(
       fc.asyncProperty(randomEvent, async (event) => {
-        const res = wellFormed(await bridge(event));
+        const res = wellFormed(await t.bridge(event));
         if (res.statusCode >= 400) {
           const body = JSON.parse(res.body) as { schemas: string[]; status: string };
           expect(body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
@@ -143,7 +105,7 @@ describe('scim-bridge never crashes', () => {
   });
 
   it('on arbitrary paths, methods and headers behind an allowlisted host with a good token', async () => {
-    const bt = bridgeToken({ v: 1, tokenUrl: `${tokens.url}/token`, clientId: 'prop', clientSecret: 'prop-secret' });
+    const bt = bridgeToken({ v: 1, tokenUrl: `${t.tokens.url}/token`, clientId: 'prop', clientSecret: 'prop-secret' });
     const statuses = new Set<number>();
     await fc.assert(
       fc.asyncProperty(
@@ -155,12 +117,12 @@ describe('scim-bridge never crashes', () => {
         async (pieces, query, m, hs, body) => {
           const event = makeEvent({
             method: m,
-            path: `/${scim.host}/${pieces.join('/')}`,
+            path: `/${t.scim.host}/${pieces.join('/')}`,
             query,
             headers: { ...hs, authorization: `Bearer ${bt}` },
             body: body ?? undefined,
           });
-          const res = wellFormed(await bridge(event));
+          const res = wellFormed(await t.bridge(event));
           // Upstream answers (200/201/404...) or a bridge refusal; never an internal error.
           expect(res.statusCode).not.toBe(500);
           statuses.add(res.statusCode);
@@ -172,7 +134,7 @@ describe('scim-bridge never crashes', () => {
     expect([...statuses].some((s) => s === 200 || s === 404)).toBe(true);
     expect(statuses.has(400)).toBe(true);
     // Every forwarded request stayed on the SCIM server, under its own path space.
-    for (const r of scim.requests) expect(r.url.startsWith('/')).toBe(true);
+    for (const r of t.scim.requests) expect(r.url.startsWith('/')).toBe(true);
   });
 });
 
@@ -180,7 +142,7 @@ describe('token-hook never crashes', () => {
   it('on arbitrary events', async () => {
     await fc.assert(
       fc.asyncProperty(randomEvent, async (event) => {
-        const res = wellFormed(await hook(event));
+        const res = wellFormed(await t.hook(event));
         expect([200, 204, 401]).toContain(res.statusCode);
       }),
       { numRuns: 300 },
@@ -241,7 +203,7 @@ describe('token-hook never crashes', () => {
           body: b64 ? Buffer.from(b).toString('base64') : b,
           isBase64Encoded: b64,
         });
-        const res = wellFormed(await hook(event));
+        const res = wellFormed(await t.hook(event));
         expect(res.statusCode).toBe(200);
         const parsed = JSON.parse(res.body) as { error?: { errorSummary: string }; commands?: unknown };
         expect(typeof parsed.error?.errorSummary).toBe('string');

@@ -8,38 +8,29 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  provisionClientCredentials,
-  startEmulator,
-  type ClientCredentialsFixture,
-  type EmulatorHandle,
-} from '../../src/emulator/okta/index.js';
 import { buildTemplate } from '../../src/lambda/build.js';
 import { serveHandler } from '../../src/lambda/serve.js';
 import { encodeBridgeToken } from '../../src/scim/bridge-token.js';
 import { generateBridgeKeyPair, sealBridgeToken } from '../../src/scim/sealed-token.js';
 import { cliPath, repoRoot, spawnCli, type CliResult } from '../support/index.js';
 import { filesUnder, stopChild } from '../support/index.js';
-import { startScimServer, type ScimServer } from '../support/templates.js';
+import { useBridgeBackends } from '../support/bridge-backends.js';
+import { secretForms } from '../support/secret-forms.js';
+import { scimTokenEncodeArgs } from '../support/scim-token.js';
 
-let emulator: EmulatorHandle;
-let scim: ScimServer;
-let fixture: ClientCredentialsFixture;
-let dir: string;
+const b = useBridgeBackends('sealed');
 let env: NodeJS.ProcessEnv;
 let serve: { child: ChildProcess; url: string; stdout: () => string; stderr: () => string };
 const outputs: Array<{ label: string; result: Pick<CliResult, 'stdout' | 'stderr'>; tokenAllowed?: boolean }> = [];
 
-const scimHost = () => `localhost:${new URL(scim.url).port}`;
-const cli = (args: string[], input = '') => spawnCli(args, { env, cwd: dir, input });
+const cli = (args: string[], input = '') => spawnCli(args, { env, cwd: b.dir, input });
 
 /** Okta's SCIM app as far as the bridge sees it: its static bearer token, SCIM media types, its request shapes. */
 function scimApp(bridgeUrl: string, token: string) {
-  const base = `${bridgeUrl}/${scimHost()}/scim/v2`;
+  const base = `${bridgeUrl}/${b.scimHost()}/scim/v2`;
   const headers = {
     Authorization: `Bearer ${token}`,
     Accept: 'application/scim+json',
@@ -69,22 +60,10 @@ function scimApp(bridgeUrl: string, token: string) {
   };
 }
 
-/** The forms a secret travels in (as in the canary suite): as is, URL-encoded, base64, base64url, an inner fragment. */
-function forms(value: string): string[] {
-  const out = new Set([
-    value,
-    encodeURIComponent(value),
-    Buffer.from(value).toString('base64'),
-    Buffer.from(value).toString('base64url'),
-  ]);
-  if (value.length >= 24) out.add(value.slice(4, 20));
-  return [...out];
-}
-
 function serveBridge(args: string[]): Promise<typeof serve> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, 'hook', 'serve', 'scim-bridge', ...args], {
-      cwd: dir,
+      cwd: b.dir,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -102,19 +81,14 @@ function serveBridge(args: string[]): Promise<typeof serve> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'okta-m2m-sealed-'));
-  env = { OKTA_M2M_CONFIG_DIR: join(dir, 'config'), OKTA_M2M_PROFILE: 'sealed', NO_COLOR: '1' };
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emulator = await startEmulator({ port: 0, rateLimits: 'off' });
-  scim = await startScimServer();
-  fixture = await provisionClientCredentials(emulator.url, emulator.adminToken, { accessTokenLifetimeMinutes: 5 });
+  env = { OKTA_M2M_CONFIG_DIR: join(b.dir, 'config'), OKTA_M2M_PROFILE: 'sealed', NO_COLOR: '1' };
   serve = await serveBridge([
     '--out-dir',
-    join(dir, 'build'),
+    join(b.dir, 'build'),
     '--env',
-    `ALLOWED_HOSTS=${scimHost()}`,
+    `ALLOWED_HOSTS=${b.scimHost()}`,
     '--env',
-    `ALLOWED_TOKEN_HOSTS=${new URL(emulator.url).host}`,
+    `ALLOWED_TOKEN_HOSTS=${new URL(b.emulator.url).host}`,
     '--env',
     'ALLOW_INSECURE_LOOPBACK=1',
   ]);
@@ -122,9 +96,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (serve) await stopChild(serve.child, 'SIGINT');
-  await scim?.close();
-  await emulator?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('a sealed bridge token, from hook serve and scim-token encode --seal to the built bridge', () => {
@@ -132,7 +103,7 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
   let kid: string;
 
   it('hook serve records the public half of a new bridge key; encode --seal seals to it', async () => {
-    const state = JSON.parse(await readFile(join(dir, '.okta-m2m', 'state.json'), 'utf8'));
+    const state = JSON.parse(await readFile(join(b.dir, '.okta-m2m', 'state.json'), 'utf8'));
     const record = state.profiles.sealed.scimBridge;
     expect(record).toMatchObject({
       source: 'hook serve',
@@ -144,19 +115,15 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
     expect(serve.stderr()).toContain(`bridge key ${kid}`);
 
     const encoded = await cli(
-      [
-        'scim-token',
-        'encode',
+      scimTokenEncodeArgs(
+        b.fixture.tokenUrl,
+        b.fixture.clientId,
         '--seal',
-        '--token-url',
-        fixture.tokenUrl,
-        '--client-id',
-        fixture.clientId,
         '--client-secret-stdin',
         '--scope',
-        fixture.scope,
-      ],
-      fixture.clientSecret,
+        b.fixture.scope,
+      ),
+      b.fixture.clientSecret,
     );
     expect(encoded.code, encoded.stderr).toBe(0);
     sealed = encoded.stdout.trim();
@@ -166,7 +133,7 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
   });
 
   it("proxies the SCIM app's calls: one token request at the emulator, the emulator's access token upstream", async () => {
-    emulator.clearRequestLog();
+    b.emulator.clearRequestLog();
     const app = scimApp(serve.url, sealed);
     const found = await app.findUser('ada@example.com');
     expect(found.status).toBe(200);
@@ -175,23 +142,27 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
     expect(created.status).toBe(201);
     expect((await app.deactivate('u-1')).status).toBe(200);
 
-    expect(emulator.requestLog.filter((e) => e.path.endsWith('/v1/token'))).toHaveLength(1);
-    const upstream = scim.requests.slice(-3);
+    expect(b.emulator.requestLog.filter((e) => e.path.endsWith('/v1/token'))).toHaveLength(1);
+    const upstream = b.scim.requests.slice(-3);
     expect(upstream.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
       'GET /scim/v2/Users',
       'POST /scim/v2/Users',
       'PATCH /scim/v2/Users/u-1',
     ]);
     const accessToken = String(upstream[0]!.headers.authorization).replace(/^Bearer /, '');
-    expect(decodeJwt(accessToken)).toMatchObject({ iss: fixture.issuer, cid: fixture.clientId, scp: [fixture.scope] });
+    expect(decodeJwt(accessToken)).toMatchObject({
+      iss: b.fixture.issuer,
+      cid: b.fixture.clientId,
+      scp: [b.fixture.scope],
+    });
     // The bridge token never goes upstream.
     expect(JSON.stringify(upstream)).not.toContain(sealed.slice(-40));
   });
 
   it('answers the same token altered in any one character, or sealed to another key, with the 401 of no token', async () => {
     const app = (token: string) =>
-      fetch(`${serve.url}/${scimHost()}/scim/v2/Users`, { headers: { Authorization: `Bearer ${token}` } });
-    const unauthenticated = await fetch(`${serve.url}/${scimHost()}/scim/v2/Users`);
+      fetch(`${serve.url}/${b.scimHost()}/scim/v2/Users`, { headers: { Authorization: `Bearer ${token}` } });
+    const unauthenticated = await fetch(`${serve.url}/${b.scimHost()}/scim/v2/Users`);
     expect(unauthenticated.status).toBe(401);
     // What could tell one refusal from another: status, body, and the headers the bridge sets (not the per-request ones).
     const shape = (res: Response) =>
@@ -200,7 +171,7 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
 
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const answers = new Map<string, number[]>();
-    const scimCallsBefore = scim.requests.length;
+    const scimCallsBefore = b.scim.requests.length;
     for (let i = 0; i < sealed.length; i += 1) {
       const c = sealed[i]!;
       const altered =
@@ -215,19 +186,11 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
     expect(answers.get('401 true true')).toHaveLength(sealed.length);
 
     const otherKey = await generateBridgeKeyPair();
-    const toOther = await sealBridgeToken(
-      {
-        tokenUrl: fixture.tokenUrl,
-        clientId: fixture.clientId,
-        clientSecret: fixture.clientSecret!,
-        scope: fixture.scope,
-      },
-      otherKey.publicJwk,
-    );
+    const toOther = await sealBridgeToken(b.credentials(), otherKey.publicJwk);
     const res = await app(toOther);
     expect(res.status).toBe(401);
     expect(await res.text()).toBe(refusal.body);
-    expect(scim.requests.length, 'nothing unauthenticated reached the SCIM server').toBe(scimCallsBefore);
+    expect(b.scim.requests.length, 'nothing unauthenticated reached the SCIM server').toBe(scimCallsBefore);
   }, 60_000);
 
   it('decode shows version, kid and that it is sealed, and refuses --show-secret', async () => {
@@ -252,23 +215,23 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
       label: 'hook serve (and the bridge logs)',
       result: { stdout: serve.stdout(), stderr: serve.stderr() },
     });
-    const secret = fixture.clientSecret!;
+    const secret = b.fixture.clientSecret!;
     const found: string[] = [];
     for (const { label, result, tokenAllowed } of outputs) {
       for (const [stream, text] of [
         ['stdout', result.stdout],
         ['stderr', result.stderr],
       ] as const) {
-        if (forms(secret).some((f) => text.includes(f))) found.push(`${label} ${stream}: client secret`);
+        if (secretForms(secret).some((f) => text.includes(f))) found.push(`${label} ${stream}: client secret`);
         // A private JWK's "d" member: the bridge key's private half never leaves the serve process's environment.
         if (/"d"\s*:/.test(text)) found.push(`${label} ${stream}: a private key`);
         if (!(tokenAllowed && stream === 'stdout') && sealed && text.includes(sealed.slice(-43)))
           found.push(`${label} ${stream}: the sealed token`);
       }
     }
-    for (const { path, content: text } of await filesUnder(dir)) {
+    for (const { path, content: text } of await filesUnder(b.dir)) {
       if (path.endsWith('.zip')) continue; // the built bundle: code
-      if (forms(secret).some((f) => text.includes(f))) found.push(`${path}: client secret`);
+      if (secretForms(secret).some((f) => text.includes(f))) found.push(`${path}: client secret`);
       if (/"d"\s*:/.test(text)) found.push(`${path}: a private key`);
       if (text.includes(sealed.slice(-43))) found.push(`${path}: the sealed token`);
     }
@@ -280,21 +243,16 @@ describe('a sealed bridge token, from hook serve and scim-token encode --seal to
 describe('the built bridge with both versions, version 1 turned off by ACCEPT_UNSEALED_TOKENS', () => {
   it('takes version 1 by default, refuses it with ACCEPT_UNSEALED_TOKENS=0 while sealed tokens still pass', async () => {
     const key = await generateBridgeKeyPair();
-    const built = await buildTemplate('scim-bridge', { outDir: join(dir, 'build-inproc') });
+    const built = await buildTemplate('scim-bridge', { outDir: join(b.dir, 'build-inproc') });
     const bridge = await serveHandler(built.zipPath, {
       env: {
-        ALLOWED_HOSTS: scimHost(),
-        ALLOWED_TOKEN_HOSTS: new URL(emulator.url).host,
+        ALLOWED_HOSTS: b.scimHost(),
+        ALLOWED_TOKEN_HOSTS: new URL(b.emulator.url).host,
         ALLOW_INSECURE_LOOPBACK: '1',
         BRIDGE_PRIVATE_KEY: JSON.stringify(key.privateJwk),
       },
     });
-    const credentials = {
-      tokenUrl: fixture.tokenUrl,
-      clientId: fixture.clientId,
-      clientSecret: fixture.clientSecret!,
-      scope: fixture.scope,
-    };
+    const credentials = b.credentials();
     const v1 = encodeBridgeToken(credentials);
     const v2 = await sealBridgeToken(credentials, key.publicJwk);
     const call = async (token: string) => (await scimApp(bridge.url, token).findUser('ada@example.com')).status;
@@ -312,7 +270,7 @@ describe('the built bridge with both versions, version 1 turned off by ACCEPT_UN
       expect(logs.map((l) => JSON.parse(l).tokenVersion)).toEqual([1, 2, 1, 2]);
       const text = logs.join('\n');
       for (const value of [credentials.clientSecret, key.privateJwk.d!, v2.slice(-43), v1])
-        expect(forms(value).some((f) => text.includes(f))).toBe(false);
+        expect(secretForms(value).some((f) => text.includes(f))).toBe(false);
     } finally {
       log.mockRestore();
       delete process.env.ACCEPT_UNSEALED_TOKENS;
@@ -344,8 +302,8 @@ describe('the built bridge with its key in AWS Secrets Manager (BRIDGE_PRIVATE_K
       .resolves({ ARN: arn, SecretString: JSON.stringify(key.privateJwk) });
     const bridge = await serveHandler(bundleFile, {
       env: {
-        ALLOWED_HOSTS: scimHost(),
-        ALLOWED_TOKEN_HOSTS: new URL(emulator.url).host,
+        ALLOWED_HOSTS: b.scimHost(),
+        ALLOWED_TOKEN_HOSTS: new URL(b.emulator.url).host,
         ALLOW_INSECURE_LOOPBACK: '1',
         BRIDGE_PRIVATE_KEY_SECRET_ID: arn,
         AWS_REGION: 'eu-west-1',
@@ -353,15 +311,7 @@ describe('the built bridge with its key in AWS Secrets Manager (BRIDGE_PRIVATE_K
     });
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      const v2 = await sealBridgeToken(
-        {
-          tokenUrl: fixture.tokenUrl,
-          clientId: fixture.clientId,
-          clientSecret: fixture.clientSecret!,
-          scope: fixture.scope,
-        },
-        key.publicJwk,
-      );
+      const v2 = await sealBridgeToken(b.credentials(), key.publicJwk);
       const call = async () => (await scimApp(bridge.url, v2).findUser('ada@example.com')).status;
       expect(await call()).toBe(503);
       expect(await call()).toBe(200);
@@ -391,11 +341,11 @@ describe('the key hook deploy puts in the function environment opens what encode
         import('../scim/deploy-support.js'),
       ]);
     const aws = fakeAws();
-    const project = await mkdtemp(join(dir, 'deployed-'));
+    const project = await mkdtemp(join(b.dir, 'deployed-'));
     const built = await buildTemplate('scim-bridge', { outDir: join(project, 'build') });
     const state = await ProjectState.load(project);
     try {
-      const options = { allowedHosts: [scimHost()], allowedTokenHosts: [new URL(emulator.url).host] };
+      const options = { allowedHosts: [b.scimHost()], allowedTokenHosts: [new URL(b.emulator.url).host] };
       await deploy(support.scimBridgeRequest(await readBuiltZip(built.zipPath), { options }), {
         aws: aws.clients,
         secrets: support.emptyKeychain(),
@@ -410,15 +360,7 @@ describe('the key hook deploy puts in the function environment opens what encode
       const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
       try {
         const record = (await readBridgeKeyRecord(state, 'default'))!;
-        const token = await sealBridgeToken(
-          {
-            tokenUrl: fixture.tokenUrl,
-            clientId: fixture.clientId,
-            clientSecret: fixture.clientSecret!,
-            scope: fixture.scope,
-          },
-          record.publicJwk,
-        );
+        const token = await sealBridgeToken(b.credentials(), record.publicJwk);
         expect((await scimApp(bridge.url, token).findUser('ada@example.com')).status).toBe(200);
       } finally {
         log.mockRestore();

@@ -2,8 +2,9 @@
 // with jose and a JWKS served on 127.0.0.1.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { buildAndLoad, json, listen, makeEvent, setEnv, type Handler, type Local } from '../support/templates.js';
+import { SignJWT, type CryptoKey, type JWK } from 'jose';
+import { tokenHookWithKeys } from '../support/template-handlers.js';
+import { json, listen, makeEvent, setEnv, type Handler, type Local } from '../support/templates.js';
 
 const HOOK_SECRET = 'hook-shared-secret-Kx81';
 const AUDIENCE = 'api://api-a';
@@ -19,19 +20,7 @@ let restoreEnv: () => void;
 let logs: string[] = [];
 
 beforeAll(async () => {
-  const [built, r, e, o] = await Promise.all([
-    buildAndLoad('token-hook'),
-    generateKeyPair('RS256', { extractable: true }),
-    generateKeyPair('ES256', { extractable: true }),
-    generateKeyPair('RS256', { extractable: true }),
-  ]);
-  handler = built.handler;
-  rsa = {
-    privateKey: r.privateKey,
-    jwk: { ...(await exportJWK(r.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
-  };
-  ec = { privateKey: e.privateKey, jwk: { ...(await exportJWK(e.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' } };
-  other = { privateKey: o.privateKey };
+  ({ handler, rsa, ec, other } = await tokenHookWithKeys({ rsa: 'rsa-1', ec: 'ec-1' }));
   idp = await listen((req, res) => {
     if (req.url === '/oauth2/default/v1/keys') {
       jwksHits += 1;

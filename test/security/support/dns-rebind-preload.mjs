@@ -7,31 +7,13 @@
 import dns from 'node:dns';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
+import { answerNames } from './dns-answers.mjs';
 
 const REBIND = /^rebind\.example\.test\.?$/i;
 const PUBLIC = '203.0.113.7';
 const LOOPBACK = '127.0.0.1';
 
-const realLookup = dns.lookup;
-dns.lookup = function lookup(hostname, options, callback) {
-  const cb = typeof options === 'function' ? options : callback;
-  const opts = typeof options === 'object' && options !== null ? options : {};
-  if (typeof hostname === 'string' && REBIND.test(hostname)) {
-    process.nextTick(() => (opts.all ? cb(null, [{ address: LOOPBACK, family: 4 }]) : cb(null, LOOPBACK, 4)));
-    return {};
-  }
-  return realLookup.call(this, hostname, options, callback);
-};
-
-const realPromiseLookup = dns.promises.lookup;
-dns.promises.lookup = async function lookup(hostname, options) {
-  if (typeof hostname === 'string' && REBIND.test(hostname)) {
-    return options && typeof options === 'object' && options.all
-      ? [{ address: PUBLIC, family: 4 }]
-      : { address: PUBLIC, family: 4 };
-  }
-  return realPromiseLookup.call(this, hostname, options);
-};
+answerNames(REBIND, { socketAddress: LOOPBACK, checkAddress: PUBLIC });
 
 const isLoopback = (address) => /^127\./.test(address) || address === '::1' || /^::ffff:127\./i.test(address);
 
