@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { requireProfile } from '../config/profiles.js';
 import { readJsonFile, writeJsonAtomic } from '../config/files.js';
-import { confirmOrYes, prompts } from '../ui/prompt.js';
+import { confirmOrYes, passes, prompts } from '../ui/prompt.js';
 import type { SetupSpec, SpecInput } from '../okta/setup/spec.js';
 import type { OktaState } from '../okta/setup/state.js';
 import type { Plan } from '../reconcile/plan.js';
@@ -303,18 +303,10 @@ async function wizard(ctx: Context): Promise<WizardAnswer> {
   const { AUTH_METHODS, DEFAULT_TOKEN_LIFETIME_MINUTES, SPEC_FILE, validateSpec } =
     await import('../okta/setup/spec.js');
   const io = { output: ctx.io.stderr, input: ctx.io.stdin };
-  const check = (make: () => unknown) => {
-    try {
-      make();
-      return true;
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
   const name = await inquirer.input(
     {
       message: 'Name of the API (the app and authorization server get this name)',
-      validate: (v: string) => check(() => validateSpec({ name: v, scopes: ['x'] })),
+      validate: (v: string) => passes(() => validateSpec({ name: v, scopes: ['x'] })),
     },
     io,
   );
@@ -339,7 +331,7 @@ async function wizard(ctx: Context): Promise<WizardAnswer> {
         .trim()
         .toLowerCase()
         .replace(/[^a-z0-9._-]+/g, '-')}:read`,
-      validate: (v: string) => check(() => validateSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) })),
+      validate: (v: string) => passes(() => validateSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) })),
     },
     io,
   );
@@ -363,7 +355,7 @@ async function wizard(ctx: Context): Promise<WizardAnswer> {
     {
       message: 'Access token lifetime (minutes)',
       default: String(DEFAULT_TOKEN_LIFETIME_MINUTES),
-      validate: (v: string) => check(() => validateSpec({ name: 'x', scopes: ['x'], tokenLifetimeMinutes: v })),
+      validate: (v: string) => passes(() => validateSpec({ name: 'x', scopes: ['x'], tokenLifetimeMinutes: v })),
     },
     io,
   );
