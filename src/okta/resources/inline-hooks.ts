@@ -2,6 +2,7 @@ import type { OktaClient } from '../client.js';
 import { NotFoundError } from '../../errors.js';
 import { all } from '../collect.js';
 import { oktaCall, oktaFind } from '../errors.js';
+import { recordedElseNamed } from '../../reconcile/find-recorded.js';
 import { rulePath } from './rules.js';
 import type { OktaRule } from '../types.js';
 import { isMarked, OWNERSHIP_MARKER } from '../setup/ownership.js';
@@ -124,12 +125,12 @@ export async function findTokenHook(
   name: string,
   id?: string,
 ): Promise<InlineHookInfo | undefined> {
-  if (id) {
-    const byId = await getInlineHook(client, id);
-    if (byId && (byId.type === undefined || byId.type === TOKEN_HOOK_TYPE)) return byId;
-  }
-  const byName = await findTokenHooksByName(client, name);
-  return byName[0];
+  return recordedElseNamed(
+    id,
+    (hookId) => getInlineHook(client, hookId),
+    (byId) => byId.type === undefined || byId.type === TOKEN_HOOK_TYPE,
+    async () => (await findTokenHooksByName(client, name))[0],
+  );
 }
 
 /** What differs between the hook Okta has and the one wanted, by field name (never a value of the secret). */

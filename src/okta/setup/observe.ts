@@ -5,6 +5,7 @@ import type { OktaClient } from '../client.js';
 import { getPolicy, listPolicies } from '../resources/policies.js';
 import { getRule, listRules } from '../resources/rules.js';
 import { listScopes } from '../resources/scopes.js';
+import { recordedElseNamed } from '../../reconcile/find-recorded.js';
 import { objectNames, type SetupSpec } from './spec.js';
 import type { OktaState } from './state.js';
 import { appIsMarked, isMarked, notMadeByUs, notThisSetup, type Adopted } from './ownership.js';
@@ -289,30 +290,35 @@ async function findApp(
   appId: string | undefined,
   recordedLabel: string,
 ): Promise<OktaApp | undefined> {
-  if (appId) {
-    const app = await getApp(client, appId);
-    if (app && app.status !== 'DELETED') {
-      if (app.label !== label && app.label !== recordedLabel)
-        throw notThisSetup('app', appId, app.label, recordedLabel);
-      return app;
-    }
-  }
-  const matches = await findAppsByLabel(client, label);
-  const services = matches.filter(isServiceApp);
-  if (services.length > 1) {
-    throw new ConflictError(
-      `There are ${services.length} service apps named "${label}" (${services.map((a) => a.id).join(', ')}).`,
-      {
-        hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
-      },
-    );
-  }
-  if (services.length === 0 && matches.length > 0) {
-    throw new ConflictError(`An app named "${label}" exists and is not a client credentials service app.`, {
-      hint: 'Choose another --name.',
-    });
-  }
-  return services[0];
+  const isIt = (app: OktaApp) => {
+    if (app.status === 'DELETED') return false;
+    if (app.label !== label && app.label !== recordedLabel)
+      throw notThisSetup('app', appId ?? '', app.label, recordedLabel);
+    return true;
+  };
+  return recordedElseNamed(
+    appId,
+    (id) => getApp(client, id),
+    isIt,
+    async () => {
+      const matches = await findAppsByLabel(client, label);
+      const services = matches.filter(isServiceApp);
+      if (services.length > 1) {
+        throw new ConflictError(
+          `There are ${services.length} service apps named "${label}" (${services.map((a) => a.id).join(', ')}).`,
+          {
+            hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
+          },
+        );
+      }
+      if (services.length === 0 && matches.length > 0) {
+        throw new ConflictError(`An app named "${label}" exists and is not a client credentials service app.`, {
+          hint: 'Choose another --name.',
+        });
+      }
+      return services[0];
+    },
+  );
 }
 
 async function findAuthServer(
@@ -321,24 +327,28 @@ async function findAuthServer(
   id: string | undefined,
   recordedName: string,
 ): Promise<OktaAuthServer | undefined> {
-  if (id) {
-    const server = await getAuthServer(client, id);
-    if (server) {
-      if (server.name !== name && server.name !== recordedName)
-        throw notThisSetup('authServer', id, server.name, recordedName);
-      return server;
-    }
-  }
-  const matches = await findAuthServersByName(client, name);
-  if (matches.length > 1) {
-    throw new ConflictError(
-      `There are ${matches.length} authorization servers named "${name}" (${matches.map((s) => s.id).join(', ')}).`,
-      {
-        hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
-      },
-    );
-  }
-  return matches[0];
+  const isIt = (server: OktaAuthServer) => {
+    if (server.name !== name && server.name !== recordedName)
+      throw notThisSetup('authServer', id ?? '', server.name, recordedName);
+    return true;
+  };
+  return recordedElseNamed(
+    id,
+    (serverId) => getAuthServer(client, serverId),
+    isIt,
+    async () => {
+      const matches = await findAuthServersByName(client, name);
+      if (matches.length > 1) {
+        throw new ConflictError(
+          `There are ${matches.length} authorization servers named "${name}" (${matches.map((s) => s.id).join(', ')}).`,
+          {
+            hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
+          },
+        );
+      }
+      return matches[0];
+    },
+  );
 }
 
 async function findPolicy(
@@ -347,12 +357,12 @@ async function findPolicy(
   name: string,
   id: string | undefined,
 ): Promise<OktaPolicy | undefined> {
-  if (id) {
-    const policy = await getPolicy(client, serverId, id);
-    if (policy) return policy;
-  }
-  const matches = (await listPolicies(client, serverId)).filter((p) => p.name === name);
-  return oldest(matches);
+  return recordedElseNamed(
+    id,
+    (policyId) => getPolicy(client, serverId, policyId),
+    () => true,
+    async () => oldest((await listPolicies(client, serverId)).filter((p) => p.name === name)),
+  );
 }
 
 async function findRule(
@@ -362,12 +372,12 @@ async function findRule(
   name: string,
   id: string | undefined,
 ): Promise<OktaRule | undefined> {
-  if (id) {
-    const rule = await getRule(client, serverId, policyId, id);
-    if (rule) return rule;
-  }
-  const matches = (await listRules(client, serverId, policyId)).filter((r) => r.name === name);
-  return oldest(matches);
+  return recordedElseNamed(
+    id,
+    (ruleId) => getRule(client, serverId, policyId, ruleId),
+    () => true,
+    async () => oldest((await listRules(client, serverId, policyId)).filter((r) => r.name === name)),
+  );
 }
 
 function oldest<T extends object>(items: T[]): T | undefined {
