@@ -8,7 +8,7 @@ import { confirmOrYes, passes, prompts } from '../ui/prompt.js';
 import type { SetupSpec, SpecInput } from '../okta/setup/spec.js';
 import type { OktaState } from '../okta/setup/state.js';
 import type { Plan } from '../reconcile/plan.js';
-import { examples } from './define.js';
+import { examples, lockedUnlessDryRun } from './define.js';
 import { oktaLabel as label, planJson, renderPlan } from '../ui/plan.js';
 import { renderOutputs } from './okta-setup-text.js';
 import { collectList, collectScopeNames } from './options.js';
@@ -99,9 +99,7 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
     import('../rotate/state.js'),
     import('../reconcile/keychain-preflight.js'),
   ]).catch(() => undefined);
-  if (options.dryRun) return execute(ctx, options);
-  const { withCommandLock } = await import('./project-lock.js');
-  return withCommandLock(ctx, 'init', () => execute(ctx, options));
+  return lockedUnlessDryRun('init', execute)(ctx, options);
 }
 
 async function execute(ctx: Context, options: InitOptions): Promise<void> {
