@@ -6,6 +6,7 @@ import { recordedElseNamed } from '../../reconcile/find-recorded.js';
 import { rulePath } from './rules.js';
 import type { OktaRule } from '../types.js';
 import { isMarked, OWNERSHIP_MARKER } from '../setup/ownership.js';
+import { deactivateAt, deleteAt } from './lifecycle.js';
 
 /**
  * The token inline hook (`com.okta.oauth2.tokens.transform`) that `hook deploy token-hook` registers, and its
@@ -228,14 +229,9 @@ export async function deleteInlineHook(client: OktaClient, id: string): Promise<
   const hook = await getInlineHook(client, id);
   if (!hook) return false;
   if (hook.status !== 'INACTIVE') {
-    const done = await oktaFind('deactivate the token inline hook', () =>
-      client.call('POST', `${hookPath(id)}/lifecycle/deactivate`, { idempotent: true }).then(() => true),
-    );
-    if (!done) return false;
+    if (!(await deactivateAt(client, hookPath(id), 'the token inline hook'))) return false;
   }
-  return Boolean(
-    await oktaFind('delete the token inline hook', () => client.call('DELETE', hookPath(id)).then(() => true)),
-  );
+  return deleteAt(client, hookPath(id), 'the token inline hook');
 }
 
 // -------------------------------------------------------------------------------------------------------------
