@@ -19,6 +19,7 @@ import {
   type RetryPolicy,
 } from './retry.js';
 import { RatePacer } from './pacing.js';
+import { readCappedBody } from './capped-body.js';
 
 /**
  * THE HTTP core: every remote call (Okta and Auth0 management, token endpoints, discovery, JWKS, hook checks) goes
@@ -335,33 +336,7 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
         requestId: requestIdOf(response.headers),
       },
     );
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return readCappedBody(response, maxBytes, tooLarge);
 }
 
 function bufferedResponse(response: Response, bytes: Uint8Array, method: string, url: string): HttpResponse {
