@@ -356,18 +356,19 @@ export async function addUrlPermissions(
 
 export async function deleteUrl(clients: AwsClients, name: string): Promise<boolean> {
   const { DeleteFunctionUrlConfigCommand } = clients.lambdaSdk;
-  return (
-    (await awsFind('delete the function URL', () =>
-      clients.lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: name })),
-    )) !== undefined
+  return deleted('delete the function URL', () =>
+    clients.lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: name })),
   );
 }
 
 export async function deleteFunction(clients: AwsClients, name: string): Promise<boolean> {
   const { DeleteFunctionCommand } = clients.lambdaSdk;
-  return (
-    (await awsFind('delete the Lambda function', () =>
-      clients.lambda.send(new DeleteFunctionCommand({ FunctionName: name })),
-    )) !== undefined
+  return deleted('delete the Lambda function', () =>
+    clients.lambda.send(new DeleteFunctionCommand({ FunctionName: name })),
   );
+}
+
+/** Runs a delete; false when there was nothing to delete (AWS's not-found). */
+async function deleted(what: string, call: () => Promise<unknown>): Promise<boolean> {
+  return (await awsFind(what, call)) !== undefined;
 }
