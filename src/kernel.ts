@@ -13,5 +13,7 @@ import './ui/prompt.js';
 import './ui/sanitize.js';
 import './ui/streams.js';
 import './reconcile/plan.js';
+import './reconcile/find-recorded.js';
+import './remote-call.js';
 import './commands/define.js';
 import './commands/options.js';

@@ -1,4 +1,5 @@
 import { AuthError, CliError, ConflictError, NotFoundError, RemoteError, UsageError } from '../errors.js';
+import { remoteCall, remoteFind } from '../remote-call.js';
 import { registerSecret } from '../secrets/redact.js';
 import { HttpClient, type HttpOptions } from '../http/client.js';
 import { NetworkError } from '../http/errors.js';
@@ -346,21 +347,12 @@ export function mapAuth0Error(error: unknown, what: string): unknown {
 }
 
 export async function auth0Call<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw mapAuth0Error(error, what);
-  }
+  return remoteCall(call, (error) => mapAuth0Error(error, what));
 }
 
 /** Like auth0Call, but a 404 is undefined. */
 export async function auth0Find<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw mapAuth0Error(error, what);
-  }
+  return remoteFind(call, (error) => mapAuth0Error(error, what), statusOf);
 }
 
 /** Whether a failed write may have happened anyway (no answer, or a 5xx): check before trying again. */

@@ -25,6 +25,21 @@ export function bind<Args extends unknown[], Opts extends OptionValues>(
   });
 }
 
+/**
+ * The run of a verb that changes an org (init, rotate, sync): `execute` holding the project's lock for the profile
+ * (./project-lock.ts), except for a dry run, which changes nothing and does not wait for another run.
+ */
+export function lockedUnlessDryRun<Opts extends { dryRun?: boolean | undefined }>(
+  command: string,
+  execute: (ctx: Context, options: Opts) => Promise<void>,
+): (ctx: Context, options: Opts) => Promise<void> {
+  return async (ctx, options) => {
+    if (options.dryRun) return execute(ctx, options);
+    const { withCommandLock } = await import('./project-lock.js');
+    return withCommandLock(ctx, command, () => execute(ctx, options));
+  };
+}
+
 /** The Examples section every verb's --help ends with: each line a command, with an optional note after it. */
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;

@@ -6,7 +6,7 @@ import { requireProfile } from '../config/profiles.js';
 import { readInputFile, readJsonFile } from '../config/files.js';
 import { isRecord } from '../config/validate.js';
 import { secretRefs } from '../secrets/refs.js';
-import { confirmOrYes } from '../ui/prompt.js';
+import { confirmOrYes, passes } from '../ui/prompt.js';
 import { keychainPreflight } from '../reconcile/keychain-preflight.js';
 import { StateSectionRecorder } from '../reconcile/state-section.js';
 import { keyValues, table } from '../ui/format.js';
@@ -202,18 +202,11 @@ export async function oktaApiWizard(ctx: Context): Promise<void> {
   const { validateOktaApiSpec } = await import('../okta/okta-api/setup.js');
   const { input } = await prompts(ctx.ui, 'The setup (--okta-api --name and --okta-scope)');
   const io = { output: ctx.io.stderr, input: ctx.io.stdin };
-  const check = (make: () => unknown) => {
-    try {
-      make();
-      return true;
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
   const name = await input(
     {
       message: 'Name of the service app',
-      validate: (v: string) => check(() => validateOktaApiSpec({ name: v, scopes: ['okta.users.read'] }, 'the wizard')),
+      validate: (v: string) =>
+        passes(() => validateOktaApiSpec({ name: v, scopes: ['okta.users.read'] }, 'the wizard')),
     },
     io,
   );
@@ -222,7 +215,7 @@ export async function oktaApiWizard(ctx: Context): Promise<void> {
       message: 'okta.* scopes it needs (space or comma separated)',
       default: 'okta.users.read',
       validate: (v: string) =>
-        check(() => validateOktaApiSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) }, 'the wizard')),
+        passes(() => validateOktaApiSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) }, 'the wizard')),
     },
     io,
   );

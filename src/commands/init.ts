@@ -4,11 +4,11 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { requireProfile } from '../config/profiles.js';
 import { readJsonFile, writeJsonAtomic } from '../config/files.js';
-import { confirmOrYes, prompts } from '../ui/prompt.js';
+import { confirmOrYes, passes, prompts } from '../ui/prompt.js';
 import type { SetupSpec, SpecInput } from '../okta/setup/spec.js';
 import type { OktaState } from '../okta/setup/state.js';
 import type { Plan } from '../reconcile/plan.js';
-import { examples } from './define.js';
+import { examples, lockedUnlessDryRun } from './define.js';
 import { oktaLabel as label, planJson, renderPlan } from '../ui/plan.js';
 import { renderOutputs } from './okta-setup-text.js';
 import { collectList, collectScopeNames } from './options.js';
@@ -99,9 +99,7 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
     import('../rotate/state.js'),
     import('../reconcile/keychain-preflight.js'),
   ]).catch(() => undefined);
-  if (options.dryRun) return execute(ctx, options);
-  const { withCommandLock } = await import('./project-lock.js');
-  return withCommandLock(ctx, 'init', () => execute(ctx, options));
+  return lockedUnlessDryRun('init', execute)(ctx, options);
 }
 
 async function execute(ctx: Context, options: InitOptions): Promise<void> {
@@ -303,18 +301,10 @@ async function wizard(ctx: Context): Promise<WizardAnswer> {
   const { AUTH_METHODS, DEFAULT_TOKEN_LIFETIME_MINUTES, SPEC_FILE, validateSpec } =
     await import('../okta/setup/spec.js');
   const io = { output: ctx.io.stderr, input: ctx.io.stdin };
-  const check = (make: () => unknown) => {
-    try {
-      make();
-      return true;
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
   const name = await inquirer.input(
     {
       message: 'Name of the API (the app and authorization server get this name)',
-      validate: (v: string) => check(() => validateSpec({ name: v, scopes: ['x'] })),
+      validate: (v: string) => passes(() => validateSpec({ name: v, scopes: ['x'] })),
     },
     io,
   );
@@ -339,7 +329,7 @@ async function wizard(ctx: Context): Promise<WizardAnswer> {
         .trim()
         .toLowerCase()
         .replace(/[^a-z0-9._-]+/g, '-')}:read`,
-      validate: (v: string) => check(() => validateSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) })),
+      validate: (v: string) => passes(() => validateSpec({ name: 'x', scopes: v.split(/[\s,]+/).filter(Boolean) })),
     },
     io,
   );
@@ -363,7 +353,7 @@ async function wizard(ctx: Context): Promise<WizardAnswer> {
     {
       message: 'Access token lifetime (minutes)',
       default: String(DEFAULT_TOKEN_LIFETIME_MINUTES),
-      validate: (v: string) => check(() => validateSpec({ name: 'x', scopes: ['x'], tokenLifetimeMinutes: v })),
+      validate: (v: string) => passes(() => validateSpec({ name: 'x', scopes: ['x'], tokenLifetimeMinutes: v })),
     },
     io,
   );

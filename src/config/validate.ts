@@ -20,3 +20,21 @@ export function optionalString(record: Record<string, unknown>, key: string, fil
 export function damaged(file: string, detail: string): UsageError {
   return new UsageError(`${file} is damaged: ${detail}.`, { hint: 'Fix or remove it, then run the command again.' });
 }
+
+/** The fields of a state section that are non-empty strings; a field of another type is left out (as missing). */
+export function stringFields<K extends string>(
+  raw: Record<string, unknown>,
+  keys: readonly K[],
+): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    const value = raw[key];
+    if (typeof value === 'string' && value) out[key] = value;
+  }
+  return out;
+}
+
+/** The strings in a list read back from a file (other items are left out); undefined when it is not a list. */
+export function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : undefined;
+}

@@ -26,6 +26,7 @@ import {
   type RetryPolicy,
 } from './retry.js';
 import { RatePacer } from './pacing.js';
+import { readCappedBody } from './capped-body.js';
 
 /**
  * THE HTTP core: every remote call (Okta and Auth0 management, token endpoints, discovery, JWKS, hook checks) goes
@@ -342,29 +343,7 @@ async function readCapped(response: TransportResponse, maxBytes: number, url: st
         requestId: requestIdOf(response.headers),
       },
     );
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    response.discard();
-    throw tooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body) {
-    total += chunk.byteLength;
-    if (total > maxBytes) {
-      response.discard();
-      throw tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return readCappedBody(response, maxBytes, tooLarge);
 }
 
 function bufferedResponse(response: TransportResponse, bytes: Uint8Array, method: string, url: string): HttpResponse {

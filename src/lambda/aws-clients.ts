@@ -5,6 +5,7 @@ import type * as LambdaSdkModule from '@aws-sdk/client-lambda';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { AuthError, CliError, ConflictError, NotFoundError, RemoteError, UsageError } from '../errors.js';
+import { remoteCall } from '../remote-call.js';
 import { proxyConfigured, proxyFor } from '../http/proxy.js';
 
 /**
@@ -237,11 +238,7 @@ export function mapAwsError(error: unknown, what: string): unknown {
 
 /** Runs an AWS call and maps its errors. */
 export async function awsCall<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw mapAwsError(error, what);
-  }
+  return remoteCall(call, (error) => mapAwsError(error, what));
 }
 
 /** Like awsCall, but the named "not found" errors are `undefined`. */

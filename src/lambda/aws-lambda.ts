@@ -1,3 +1,4 @@
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { ConflictError, RemoteError } from '../errors.js';
 import { awsCall, awsFind, isAwsError, mapAwsError, type AwsClients, type AwsTiming } from './aws-clients.js';
 
@@ -62,6 +63,18 @@ export async function observeFunction(clients: AwsClients, name: string): Promis
   const c = got?.Configuration;
   if (!c) return undefined;
   return {
+    ...settingsOf(c),
+    architecture: c.Architectures?.[0] ?? 'x86_64',
+    environment: c.Environment?.Error ? undefined : { ...(c.Environment?.Variables ?? {}) },
+    state: c.State,
+    lastUpdateStatus: c.LastUpdateStatus,
+    managedByUs: got?.Tags?.['managed-by'] === 'okta-m2m',
+  };
+}
+
+/** The fields of a function's configuration (GetFunction's, or CreateFunction's answer) read the same way. */
+function settingsOf(c: FunctionConfiguration) {
+  return {
     arn: c.FunctionArn ?? '',
     codeSha256: c.CodeSha256,
     runtime: c.Runtime,
@@ -70,11 +83,6 @@ export async function observeFunction(clients: AwsClients, name: string): Promis
     memorySize: c.MemorySize,
     timeout: c.Timeout,
     description: c.Description,
-    architecture: c.Architectures?.[0] ?? 'x86_64',
-    environment: c.Environment?.Error ? undefined : { ...(c.Environment?.Variables ?? {}) },
-    state: c.State,
-    lastUpdateStatus: c.LastUpdateStatus,
-    managedByUs: got?.Tags?.['managed-by'] === 'okta-m2m',
   };
 }
 
@@ -156,14 +164,7 @@ export async function createFunction(
     try {
       const created = await clients.lambda.send(new CreateFunctionCommand(input));
       return {
-        arn: created.FunctionArn ?? '',
-        codeSha256: created.CodeSha256,
-        runtime: created.Runtime,
-        handler: created.Handler,
-        role: created.Role,
-        memorySize: created.MemorySize,
-        timeout: created.Timeout,
-        description: created.Description,
+        ...settingsOf(created),
         architecture: created.Architectures?.[0],
         environment: created.Environment?.Variables,
         state: created.State,
@@ -355,18 +356,19 @@ export async function addUrlPermissions(
 
 export async function deleteUrl(clients: AwsClients, name: string): Promise<boolean> {
   const { DeleteFunctionUrlConfigCommand } = clients.lambdaSdk;
-  return (
-    (await awsFind('delete the function URL', () =>
-      clients.lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: name })),
-    )) !== undefined
+  return deleted('delete the function URL', () =>
+    clients.lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: name })),
   );
 }
 
 export async function deleteFunction(clients: AwsClients, name: string): Promise<boolean> {
   const { DeleteFunctionCommand } = clients.lambdaSdk;
-  return (
-    (await awsFind('delete the Lambda function', () =>
-      clients.lambda.send(new DeleteFunctionCommand({ FunctionName: name })),
-    )) !== undefined
+  return deleted('delete the Lambda function', () =>
+    clients.lambda.send(new DeleteFunctionCommand({ FunctionName: name })),
   );
+}
+
+/** Runs a delete; false when there was nothing to delete (AWS's not-found). */
+async function deleted(what: string, call: () => Promise<unknown>): Promise<boolean> {
+  return (await awsFind(what, call)) !== undefined;
 }

@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { BUNDLE_FILE } from './bundle.js';
 import { BUILT_DEFAULTS_FILE } from './carry-claims.js';
 import { HandlerLoadError } from './errors.js';
+import { isTextual } from './text-content.js';
 import { readZip } from './zip.js';
 
 export interface FunctionUrlEventV2 {
@@ -113,18 +114,6 @@ export async function loadHandler(path: string): Promise<LoadedHandler> {
       cause: err,
     });
   }
-}
-
-function isTextual(contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const ct = contentType.toLowerCase();
-  return (
-    ct.startsWith('text/') ||
-    /[/+]json\b/.test(ct) ||
-    /[/+]xml\b/.test(ct) ||
-    ct.includes('javascript') ||
-    ct.includes('x-www-form-urlencoded')
-  );
 }
 
 class TooLarge extends Error {}

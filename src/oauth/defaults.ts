@@ -2,27 +2,33 @@ import { isRecord } from '../config/validate.js';
 import { UsageError } from '../errors.js';
 import { isAuthMethod, type AuthMethod } from './client-auth.js';
 import type { Provider } from './client-credentials.js';
+import type { OktaState } from '../okta/setup/state.js';
 
 /**
- * What `init` left in the project state for `token get` to default to. Read defensively: a field of the wrong
- * type is treated as missing, so flags can always override a damaged or older state.
+ * What `init` left in the project state for `token get` to default to: the state's own fields, every one optional.
+ * Read defensively: a field of the wrong type is treated as missing, so flags can always override a damaged or
+ * older state.
  */
-interface OktaTokenDefaults {
-  orgUrl?: string;
-  appId?: string;
-  clientId?: string;
-  authMethod?: AuthMethod;
-  authServerId?: string;
-  issuer?: string;
-  tokenEndpoint?: string;
-  audience?: string;
-  scopes?: string[];
-  keyId?: string;
-  /** init made the app with DPoP-bound tokens: token get uses DPoP without being told. */
-  dpop?: boolean;
+type OktaTokenDefaults = Partial<
+  Pick<
+    OktaState,
+    | 'orgUrl'
+    | 'appId'
+    | 'clientId'
+    | 'authMethod'
+    | 'authServerId'
+    | 'issuer'
+    | 'tokenEndpoint'
+    | 'audience'
+    | 'scopes'
+    | 'keyId'
+    // init made the app with DPoP-bound tokens: token get uses DPoP without being told.
+    | 'dpop'
+  >
+> & {
   /** Why the state's server is not used: it points somewhere the profile (or the state's own org) does not. */
   refused?: string;
-}
+};
 
 /** What the profile says about where its credentials may go (its org URL, its Auth0 tenant). */
 interface TrustedServers {

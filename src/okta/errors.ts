@@ -1,4 +1,5 @@
 import { AuthError, CliError, ConflictError, NotFoundError, RemoteError, UsageError } from '../errors.js';
+import { remoteCall, remoteFind } from '../remote-call.js';
 import { HttpStatusError, NetworkError, RequestTimeoutError } from '../http/errors.js';
 
 /**
@@ -161,19 +162,10 @@ export function isNameTaken(error: unknown): boolean {
 
 /** Runs an Okta call and maps its errors. */
 export async function oktaCall<T>(what: string, method: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw mapOktaError(error, what, method);
-  }
+  return remoteCall(call, (error) => mapOktaError(error, what, method));
 }
 
 /** Like oktaCall, but a 404 is `undefined` (the object is gone). */
 export async function oktaFind<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw mapOktaError(error, what, 'GET');
-  }
+  return remoteFind(call, (error) => mapOktaError(error, what, 'GET'), statusOf);
 }

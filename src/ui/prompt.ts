@@ -17,6 +17,16 @@ export async function prompts(ui: Ui, missing: string): Promise<typeof InquirerP
   return import('@inquirer/prompts');
 }
 
+/** A prompt's `validate` from a check that throws: true when `make` passes, else the message it threw. */
+export function passes(make: () => unknown): true | string {
+  try {
+    make();
+    return true;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 export async function confirmOrYes(ui: Ui, yes: boolean, question: string): Promise<boolean> {
   if (yes) return true;
   if (!ui.interactive) {

@@ -60,6 +60,7 @@ import {
   type BridgeToken as BridgeCredentials,
 } from '../../src/scim/bridge-token.js';
 import { sealedTokenOpener } from '../../src/scim/sealed-token.js';
+import { readCappedBody } from '../../src/http/capped-body.js';
 
 const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -504,26 +505,13 @@ async function requestToken(
 // ---------------------------------------------------------------------------------------------- upstream
 
 async function readLimited(res: Response, max: number): Promise<Buffer> {
-  const len = Number(res.headers.get('content-length'));
-  if (Number.isFinite(len) && len > max) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new BridgeError(502, 'upstream response too large');
-  }
-  if (!res.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new BridgeError(502, 'upstream response too large');
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return Buffer.concat(chunks);
+  const body = res.body;
+  const bytes = await readCappedBody(
+    { headers: res.headers, body, discard: () => void body?.cancel().catch(() => undefined) },
+    max,
+    () => new BridgeError(502, 'upstream response too large'),
+  );
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function fetchFailure(err: unknown, what: string): BridgeError {

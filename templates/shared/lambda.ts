@@ -101,15 +101,4 @@ export function bearerToken(authorization: string | undefined): string | undefin
   return /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
 }
 
-/** Content types whose bodies travel as UTF-8 text; anything else is base64 in a function URL result. */
-export function isTextual(contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const ct = contentType.toLowerCase();
-  return (
-    ct.startsWith('text/') ||
-    /[/+]json\b/.test(ct) ||
-    /[/+]xml\b/.test(ct) ||
-    ct.includes('javascript') ||
-    ct.includes('x-www-form-urlencoded')
-  );
-}
+export { isTextual } from '../../src/lambda/text-content.js';

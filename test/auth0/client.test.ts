@@ -11,17 +11,7 @@ import {
   type RetryEvent,
 } from '../../src/auth0/client.js';
 import { AuthError, NotFoundError, RemoteError, UsageError } from '../../src/errors.js';
-
-function log(emu: Auth0Emulator): Array<{ method: string; path: string; status: number; fault?: string }> {
-  const l = emu.requestLog as unknown;
-  return Array.isArray(l) ? l : (l as { list(): [] }).list();
-}
-
-function clear(emu: Auth0Emulator): void {
-  const e = emu as unknown as { clearRequestLog?: () => void; requestLog: { clear?: () => void } };
-  if (e.clearRequestLog) e.clearRequestLog();
-  else e.requestLog.clear?.();
-}
+import { auth0RequestLog, clearAuth0RequestLog } from '../support/auth0-request-log.js';
 
 describe('the Auth0 management client (real auth0 SDK v5 over http to the emulator)', () => {
   let emu: Auth0Emulator;
@@ -57,14 +47,14 @@ describe('the Auth0 management client (real auth0 SDK v5 over http to the emulat
   });
 
   test('one management token, cached, whose scope claim says what was granted', async () => {
-    clear(emu);
+    clearAuth0RequestLog(emu);
     const token = await mgmt.tokens.get();
     expect(token.scopes).toEqual(
       expect.arrayContaining(['read:users', 'read:roles', 'read:role_members', 'create:clients']),
     );
     await mgmt.sdk.roles.list({});
     await mgmt.sdk.resourceServers.list({});
-    expect(log(emu).filter((e) => e.path === '/oauth/token')).toHaveLength(1);
+    expect(auth0RequestLog(emu).filter((e) => e.path === '/oauth/token')).toHaveLength(1);
   });
 
   test('a 429 waits for x-ratelimit-reset and tries again, for reads and writes alike', async () => {

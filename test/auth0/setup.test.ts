@@ -11,32 +11,16 @@ import { computePlan } from '../../src/auth0/setup/plan.js';
 import { validateAuth0Spec } from '../../src/auth0/setup/spec.js';
 import { Auth0StateRecorder, readAuth0State } from '../../src/auth0/setup/state.js';
 import { ProjectState } from '../../src/config/state.js';
-import { SecretStore, type SecretBackend } from '../../src/secrets/store.js';
+import { SecretStore } from '../../src/secrets/store.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import { RemoteError, UsageError } from '../../src/errors.js';
-
-function memoryBackend(): SecretBackend & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    get: async (a) => map.get(a),
-    set: async (a, v) => void map.set(a, v),
-    delete: async (a) => map.delete(a),
-  };
-}
+import { auth0RequestLog, clearAuth0RequestLog } from '../support/auth0-request-log.js';
+import { memorySecretBackend } from '../support/memory-secrets.js';
 
 function writes(emu: Auth0Emulator): string[] {
-  const l = emu.requestLog as unknown;
-  const list = (Array.isArray(l) ? l : (l as { list(): [] }).list()) as Array<{ method: string; path: string }>;
-  return list
+  return auth0RequestLog(emu)
     .filter((e) => e.method !== 'GET' && e.path.startsWith('/api/v2/'))
     .map((e) => `${e.method} ${e.path.replace(/\/[^/?]+$/, '/:id')}`);
-}
-
-function clear(emu: Auth0Emulator): void {
-  const e = emu as unknown as { clearRequestLog?: () => void; requestLog: { clear?: () => void } };
-  if (e.clearRequestLog) e.clearRequestLog();
-  else e.requestLog.clear?.();
 }
 
 describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK, emulator)', () => {
@@ -98,7 +82,7 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
 
   test('creates, then finds everything unchanged and writes nothing; a scope change is an update in place', async () => {
     const cwd = join(dir, 'one');
-    const backend = memoryBackend();
+    const backend = memorySecretBackend();
     const secrets = new SecretStore(backend, {});
     const spec = validateAuth0Spec({ name: 'billing', audience: 'https://billing.example.com', scopes: ['bill:read'] });
     const events: Auth0ApplyEvent[] = [];
@@ -110,17 +94,17 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
       'created client grant',
     ]);
     const clientId = first.result.clientId!;
-    expect(backend.map.get(secretRefs.auth0ClientSecret(profile, clientId).account)).toBe(
+    expect(backend.entries.get(secretRefs.auth0ClientSecret(profile, clientId).account)).toBe(
       emu.tenant.store.clients.get(clientId)!.client_secret,
     );
 
-    clear(emu);
+    clearAuth0RequestLog(emu);
     const again = await run(spec, cwd, secrets);
     expect(again.plan.changed).toBe(false);
     expect(writes(emu)).toEqual([]);
 
     // Found by identifier and name when the state is gone (another checkout, say): still nothing to do.
-    clear(emu);
+    clearAuth0RequestLog(emu);
     const elsewhere = await run(spec, join(dir, 'elsewhere'), secrets);
     expect(elsewhere.plan.changed).toBe(false);
     expect(elsewhere.result.clientId).toBe(clientId);
@@ -135,14 +119,14 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     ]);
     expect(first.result.made).toEqual({ resourceServer: true, client: true, clientGrant: true });
 
-    clear(emu);
+    clearAuth0RequestLog(emu);
     const wider = validateAuth0Spec({ ...spec, scopes: ['bill:read', 'bill:write'] });
     const changed = await run(wider, cwd, secrets);
     expect(changed.plan.items.map((i) => i.action)).toEqual(['update', 'unchanged', 'update']);
     expect(writes(emu)).toEqual(['PATCH /api/v2/resource-servers/:id', 'PATCH /api/v2/client-grants/:id']);
 
     // Destroy removes what the state records, grant first, and forgets the secret.
-    clear(emu);
+    clearAuth0RequestLog(emu);
     const state = await ProjectState.load(cwd);
     const recorded = readAuth0State(state, profile)!;
     await destroy({ mgmt, profile, secrets, recorder: new Auth0StateRecorder(state, profile, recorded) }, recorded);
@@ -152,13 +136,13 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
       'DELETE /api/v2/resource-servers/:id',
     ]);
     expect(emu.tenant.store.clients.has(clientId)).toBe(false);
-    expect(backend.map.size).toBe(0);
+    expect(backend.entries.size).toBe(0);
     expect((await ProjectState.load(cwd)).get(profile, 'auth0')).toBeUndefined();
   });
 
   test('an application create whose answer is lost is adopted, not made twice, and gets a new secret', async () => {
     const cwd = join(dir, 'lost');
-    const backend = memoryBackend();
+    const backend = memorySecretBackend();
     const secrets = new SecretStore(backend, {});
     const spec = validateAuth0Spec({ name: 'lost-answer', audience: 'https://lost.example.com', scopes: ['x:read'] });
     const state = await ProjectState.load(cwd);
@@ -190,12 +174,12 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
       'created client grant',
     ]);
     const clientId = named[0]!.client_id;
-    expect(backend.map.get(secretRefs.auth0ClientSecret(profile, clientId).account)).toBe(named[0]!.client_secret);
+    expect(backend.entries.get(secretRefs.auth0ClientSecret(profile, clientId).account)).toBe(named[0]!.client_secret);
   });
 
   test('an interrupted apply keeps the ids it made; the next run completes it without duplicates', async () => {
     const cwd = join(dir, 'interrupted');
-    const backend = memoryBackend();
+    const backend = memorySecretBackend();
     const secrets = new SecretStore(backend, {});
     const spec = validateAuth0Spec({ name: 'half-done', audience: 'https://half.example.com', scopes: ['h:read'] });
     const state = await ProjectState.load(cwd);

@@ -1,32 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { SecretStore, type SecretBackend } from '../../src/secrets/store.js';
-import { runCliInProcess, tempDir } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
+import { SecretStore } from '../../src/secrets/store.js';
+import { runCliInProcess, tempDir, useOktaEmulator } from '../support/index.js';
+import { memorySecretBackend } from '../support/memory-secrets.js';
 
 // The context is the one way a command reaches outside the process: a test that hands main() its own keychain
 // runs login, status and logout in-process against the emulator, with no terminal, OS keychain or other network.
 
 let emu: EmulatorHandle;
-beforeAll(async () => {
-  // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
-  emu = await startEmulator({ port: 0, rateLimits: 'off' });
-});
-afterAll(async () => emu?.stop());
-
-function memoryKeychain(): SecretBackend & { entries: Map<string, string> } {
-  const entries = new Map<string, string>();
-  return {
-    entries,
-    get: async (account) => entries.get(account),
-    set: async (account, value) => void entries.set(account, value),
-    delete: async (account) => entries.delete(account),
-  };
-}
+// Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
+useOktaEmulator((started) => (emu = started));
 
 describe('a command run with the factories a test chose', () => {
   it('login, status and logout use the keychain they were given', async () => {
     const cwd = await tempDir();
-    const keychain = memoryKeychain();
+    const keychain = memorySecretBackend();
     const factories = { secrets: (env: NodeJS.ProcessEnv) => new SecretStore(keychain, env) };
 
     const login = await runCliInProcess(['login', '--org-url', emu.url, '--api-token-stdin'], {

@@ -1,17 +1,14 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readJsonFile, writeJsonAtomic } from '../../src/config/files.js';
 import { loadProfiles, saveProfiles } from '../../src/config/profiles.js';
 import { ProjectState } from '../../src/config/state.js';
 import { UsageError } from '../../src/errors.js';
+import { useTempDir } from '../support/temp-dir.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'okta-m2m-files-'));
-});
-afterEach(() => rm(dir, { recursive: true, force: true }));
+useTempDir('okta-m2m-files-', (made) => (dir = made));
 
 describe('config and state files', () => {
   it('are written atomically with mode 0600 and leave no temporary file', async () => {

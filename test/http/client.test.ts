@@ -3,13 +3,14 @@
  * X-Rate-Limit-Reset, 500, dropped connections), time limits, byte caps and refused ports against small loopback
  * servers, request ids and redaction. The clock is injected: no test waits for a backoff.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { HttpClient, type HttpOptions } from '../../src/http/client.js';
 import { HttpStatusError, NetworkError, RequestTimeoutError, ResponseTooLargeError } from '../../src/http/errors.js';
 import { rateLimitDelayMs, type RetryEvent } from '../../src/http/retry.js';
+import { useSilentServer } from '../support/silent-server.js';
 import { redact } from '../../src/secrets/redact.js';
 import { closedPort, startScriptedServer } from '../support/http-server.js';
 
@@ -175,17 +176,8 @@ describe('a rate limit wait', () => {
 });
 
 describe('bounds', () => {
-  let silent: Server;
   let silentUrl: string;
-  beforeAll(async () => {
-    silent = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    silent.closeAllConnections();
-    await new Promise((resolve) => silent.close(resolve));
-  });
+  useSilentServer((origin) => (silentUrl = origin));
 
   it('a server that never answers: RequestTimeoutError after the time limit, not retried', async () => {
     const { http, events } = core({ timeoutMs: 150 });

@@ -1,26 +1,14 @@
 /** The global --timeout flag reaches THE HTTP core: a request that gets no answer fails after it, clearly. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../support/index.js';
+import { useSilentServer } from '../support/silent-server.js';
+import { useTempDir } from '../support/temp-dir.js';
 
-let silent: Server;
 let url: string;
 let dir: string;
-beforeAll(async () => {
-  silent = createServer(() => undefined);
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/token`;
-  dir = await mkdtemp(join(tmpdir(), 'okta-m2m-timeout-'));
-});
-afterAll(async () => {
-  silent.closeAllConnections();
-  await new Promise((resolve) => silent.close(resolve));
-  await rm(dir, { recursive: true, force: true });
-});
+useSilentServer((origin) => (url = `${origin}/token`));
+useTempDir('okta-m2m-timeout-', (made) => (dir = made), 'all');
 
 const env = () => ({ PATH: process.env.PATH, OKTA_M2M_CONFIG_DIR: join(dir, 'config'), NO_COLOR: '1' });
 

@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, RemoteError } from '../../src/errors.js';
 import { basicAuthorization, loadSigningKey, parseAuthMethod, formEncode } from '../../src/oauth/client-auth.js';
 import { HttpClient } from '../../src/http/client.js';
 import { requestToken, tokenParams } from '../../src/oauth/client-credentials.js';
 import { decodeJwt, tokenScopes } from '../../src/oauth/jwt.js';
 import { closedPort, json, startScriptedServer } from '../support/http-server.js';
-import { AUDIENCE, startOidcServer, type OidcServer } from '../support/oidc-server.js';
+import { AUDIENCE, type OidcServer } from '../support/oidc-server.js';
+import { useOidcServer } from '../support/use-oidc-server.js';
 import { frozenDate } from '../support/clock.js';
 
 let op: OidcServer;
-beforeAll(async () => {
-  op = await startOidcServer();
-});
-afterAll(async () => {
-  await op?.close();
-});
+useOidcServer((started) => (op = started));
 
 describe('client credentials against oidc-provider', () => {
   it('client_secret_basic mints a token with the scopes and audience asked for', async () => {

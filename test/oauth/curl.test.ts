@@ -1,20 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clientAssertion, loadSigningKey } from '../../src/oauth/client-auth.js';
 import { curlCommand, shellQuote } from '../../src/oauth/curl.js';
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import { startScriptedServer, json } from '../support/http-server.js';
-import { AUDIENCE, startOidcServer, type OidcServer } from '../support/oidc-server.js';
+import { AUDIENCE, type OidcServer } from '../support/oidc-server.js';
+import { useOidcServer } from '../support/use-oidc-server.js';
 
 const run = promisify(execFile);
 let op: OidcServer;
-beforeAll(async () => {
-  op = await startOidcServer();
-});
-afterAll(async () => {
-  await op?.close();
-});
+useOidcServer((started) => (op = started));
 
 /** Runs the printed command in a real shell, the credential in the environment as the note says. */
 async function runInShell(command: string, env: Record<string, string>): Promise<unknown> {

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RemoteError, UsageError } from '../../src/errors.js';
 import { discover, discoveryUrls } from '../../src/oauth/discovery.js';
 import { closedPort, json, startScriptedServer } from '../support/http-server.js';
-import { startOidcServer, type OidcServer } from '../support/oidc-server.js';
+import type { OidcServer } from '../support/oidc-server.js';
+import { useOidcServer } from '../support/use-oidc-server.js';
 
 let op: OidcServer;
-beforeAll(async () => {
-  op = await startOidcServer();
-});
-afterAll(async () => {
-  await op?.close();
-});
+useOidcServer((started) => (op = started));
 
 describe('discoveryUrls', () => {
   it('tries the RFC 8414 form first (well-known inserted after the host), then the appended forms', () => {

@@ -1,4 +1,5 @@
 import { ConflictError } from '../../errors.js';
+import { recordedElseNamed } from '../../reconcile/find-recorded.js';
 import { auth0Call, auth0Find, type Auth0Management } from '../client.js';
 
 /** The Auth0 objects a setup is made of, as the Management API returns them, and how each is found. */
@@ -34,14 +35,16 @@ export async function findResourceServer(
   audience: string,
   id?: string,
 ): Promise<ResourceServerLike | undefined> {
-  if (id) {
-    const byId = (await auth0Find('read the API', () => mgmt.sdk.resourceServers.get(id))) as
+  const get = async (idOrAudience: string) =>
+    (await auth0Find('read the API', () => mgmt.sdk.resourceServers.get(idOrAudience))) as
       ResourceServerLike | undefined;
-    if (byId && byId.identifier === audience) return byId;
-  }
   // GET /resource-servers/{id} also takes the (URL-encoded) identifier.
-  return (await auth0Find('read the API', () => mgmt.sdk.resourceServers.get(audience))) as
-    ResourceServerLike | undefined;
+  return recordedElseNamed(
+    id,
+    get,
+    (byId) => byId.identifier === audience,
+    () => get(audience),
+  );
 }
 
 export async function getClient(mgmt: Auth0Management, clientId: string): Promise<ClientLike | undefined> {
@@ -55,17 +58,21 @@ export async function findClient(
   name: string,
   clientId?: string,
 ): Promise<ClientLike | undefined> {
-  if (clientId) {
-    const byId = await getClient(mgmt, clientId);
-    if (byId) return byId;
-  }
-  const matches = await findClientsByName(mgmt, name);
-  if (matches.length > 1) {
-    throw new ConflictError(`Auth0 has ${matches.length} machine-to-machine applications named "${name}".`, {
-      hint: `Rename or delete the extra ones (${matches.map((c) => c.client_id).join(', ')}), or choose another --name.`,
-    });
-  }
-  return matches[0];
+  const byName = async () => {
+    const matches = await findClientsByName(mgmt, name);
+    if (matches.length > 1) {
+      throw new ConflictError(`Auth0 has ${matches.length} machine-to-machine applications named "${name}".`, {
+        hint: `Rename or delete the extra ones (${matches.map((c) => c.client_id).join(', ')}), or choose another --name.`,
+      });
+    }
+    return matches[0];
+  };
+  return recordedElseNamed(
+    clientId,
+    (id) => getClient(mgmt, id),
+    () => true,
+    byName,
+  );
 }
 
 export async function findClientsByName(mgmt: Auth0Management, name: string): Promise<ClientLike[]> {
@@ -92,13 +99,16 @@ export async function findGrant(
   audience: string,
   id?: string,
 ): Promise<GrantLike | undefined> {
-  if (id) {
-    const byId = (await auth0Find('read the client grant', () => mgmt.sdk.clientGrants.get(id))) as
-      GrantLike | undefined;
-    if (byId && byId.client_id === clientId && byId.audience === audience) return byId;
-  }
-  return auth0Call('list the client grants', async () => {
-    const page = await mgmt.sdk.clientGrants.list({ audience, client_id: clientId });
-    return (page.data as GrantLike[]).find((g) => g.client_id === clientId && g.audience === audience);
-  });
+  const isIt = (g: GrantLike) => g.client_id === clientId && g.audience === audience;
+  return recordedElseNamed(
+    id,
+    async (grantId) =>
+      (await auth0Find('read the client grant', () => mgmt.sdk.clientGrants.get(grantId))) as GrantLike | undefined,
+    isIt,
+    () =>
+      auth0Call('list the client grants', async () => {
+        const page = await mgmt.sdk.clientGrants.list({ audience, client_id: clientId });
+        return (page.data as GrantLike[]).find(isIt);
+      }),
+  );
 }

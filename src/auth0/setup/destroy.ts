@@ -7,65 +7,36 @@ import { clientIsMarked, notThisAuth0Setup } from './ownership.js';
 import type { Auth0PlanItem } from './plan.js';
 import type { Auth0State } from './state.js';
 
+type MadeKey = keyof NonNullable<Auth0State['made']>;
+
+/**
+ * The objects the state records, grant first and the API last, each with the key that says whether init made it.
+ * The grant and the application are named as the plan shows them: `grant` and `application`.
+ */
+function recordedObjects(
+  state: Auth0State,
+  names: { grant: string; application: string },
+): Array<{ made: MadeKey; kind: Auth0PlanItem['kind']; name: string; id: string | undefined }> {
+  return [
+    { made: 'clientGrant', kind: 'client grant', name: names.grant, id: state.clientGrantId },
+    { made: 'client', kind: 'application', name: names.application, id: state.clientId },
+    { made: 'resourceServer', kind: 'resource server', name: state.audience ?? '', id: state.resourceServerId },
+  ];
+}
+
 /** What existed before init and was only taken over: destroy leaves it. */
 export function keptByDestroy(state: Auth0State): Auth0PlanItem[] {
-  const items: Auth0PlanItem[] = [];
-  if (state.clientGrantId && state.made?.clientGrant === false)
-    items.push({
-      kind: 'client grant',
-      name: state.audience ?? '',
-      id: state.clientGrantId,
-      action: 'unchanged',
-      ownership: 'adopted',
-      changes: [],
-    });
-  if (state.clientId && state.made?.client === false)
-    items.push({
-      kind: 'application',
-      name: state.spec?.name ?? '',
-      id: state.clientId,
-      action: 'unchanged',
-      ownership: 'adopted',
-      changes: [],
-    });
-  if (state.resourceServerId && state.made?.resourceServer === false)
-    items.push({
-      kind: 'resource server',
-      name: state.audience ?? '',
-      id: state.resourceServerId,
-      action: 'unchanged',
-      ownership: 'adopted',
-      changes: [],
-    });
-  return items;
+  return recordedObjects(state, { grant: state.audience ?? '', application: state.spec?.name ?? '' })
+    .filter((o) => o.id && state.made?.[o.made] === false)
+    .map(({ kind, name, id }) => ({ kind, name, id, action: 'unchanged', ownership: 'adopted', changes: [] }));
 }
 
 /** What destroy would remove: only what the state records as made by init, grant first, the API last. */
 export function destroyPlan(state: Auth0State): Auth0PlanItem[] {
-  const items: Auth0PlanItem[] = [];
   const name = state.spec?.name ?? state.clientId ?? '';
-  const ours = (kind: keyof NonNullable<Auth0State['made']>) => state.made?.[kind] !== false;
-  if (state.clientGrantId && ours('clientGrant'))
-    items.push({
-      kind: 'client grant',
-      name: `${name} -> ${state.audience ?? ''}`,
-      id: state.clientGrantId,
-      action: 'delete',
-      ownership: 'ours',
-      changes: [],
-    });
-  if (state.clientId && ours('client'))
-    items.push({ kind: 'application', name, id: state.clientId, action: 'delete', ownership: 'ours', changes: [] });
-  if (state.resourceServerId && ours('resourceServer'))
-    items.push({
-      kind: 'resource server',
-      name: state.audience ?? '',
-      id: state.resourceServerId,
-      action: 'delete',
-      ownership: 'ours',
-      changes: [],
-    });
-  return items;
+  return recordedObjects(state, { grant: `${name} -> ${state.audience ?? ''}`, application: name })
+    .filter((o) => o.id && state.made?.[o.made] !== false)
+    .map(({ kind, name, id }) => ({ kind, name, id, action: 'delete', ownership: 'ours', changes: [] }));
 }
 
 /**

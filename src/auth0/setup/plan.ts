@@ -45,43 +45,46 @@ export function grantName(spec: Auth0SetupSpec): string {
   return `${spec.name} -> ${spec.audience}`;
 }
 
-export function computePlan(spec: Auth0SetupSpec, observed: Auth0Observed): Auth0Plan {
-  const items: Auth0PlanItem[] = [];
-  const warnings: string[] = [];
-  const rs = observed.resourceServer;
-  const rsItem = itemFor(
-    'resource server',
-    spec.audience,
-    rs && { id: rs.id },
-    rs ? resourceServerChanges(spec, rs) : [],
-  );
-  if (!rs) rsItem.notes = [`scopes: ${words(spec.scopes)}`];
-  items.push(rsItem);
+/** The plan item of one object: what it is and how it differs when `found`, else a create with what it will be. */
+function planned(
+  kind: Auth0ObjectKind,
+  name: string,
+  found: { id: string | undefined; changes: Change[] } | undefined,
+  whenNew: string,
+): Auth0PlanItem {
+  const item = itemFor(kind, name, found && { id: found.id }, found?.changes ?? []);
+  if (!found) item.notes = [whenNew];
+  return item;
+}
 
-  const client = observed.client;
-  const clientItem = itemFor(
-    'application',
-    spec.name,
-    client && { id: client.client_id },
-    client ? clientChanges(spec, client) : [],
-  );
-  if (!client) clientItem.notes = ['machine to machine, client_credentials'];
-  items.push(clientItem);
+export function computePlan(spec: Auth0SetupSpec, observed: Auth0Observed): Auth0Plan {
+  const warnings: string[] = [];
+  const { resourceServer: rs, client, grant } = observed;
+  const items = [
+    planned(
+      'resource server',
+      spec.audience,
+      rs && { id: rs.id, changes: resourceServerChanges(spec, rs) },
+      `scopes: ${words(spec.scopes)}`,
+    ),
+    planned(
+      'application',
+      spec.name,
+      client && { id: client.client_id, changes: clientChanges(spec, client) },
+      'machine to machine, client_credentials',
+    ),
+    planned(
+      'client grant',
+      grantName(spec),
+      grant && { id: grant.id, changes: grantChanges(spec, grant) },
+      `scope: ${words(spec.scopes)}`,
+    ),
+  ];
   if (client && !observed.hasSecret) {
     warnings.push(
       `the client secret of ${client.client_id} is not in the keychain: copy it from the Auth0 Dashboard and pipe it to ` +
         '"okta-m2m token get --provider auth0 --client-secret-stdin", or delete the application and run init again.',
     );
   }
-
-  const grant = observed.grant;
-  const grantItem = itemFor(
-    'client grant',
-    grantName(spec),
-    grant && { id: grant.id },
-    grant ? grantChanges(spec, grant) : [],
-  );
-  if (!grant) grantItem.notes = [`scope: ${words(spec.scopes)}`];
-  items.push(grantItem);
   return { ...planOf(items), warnings };
 }

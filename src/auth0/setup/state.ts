@@ -1,5 +1,5 @@
 import type { ProjectState } from '../../config/state.js';
-import { isRecord } from '../../config/validate.js';
+import { isRecord, stringFields, stringList } from '../../config/validate.js';
 import { StateSectionRecorder } from '../../reconcile/state-section.js';
 import { validateAuth0Spec, type Auth0SetupSpec } from './spec.js';
 
@@ -23,20 +23,20 @@ export interface Auth0State {
 export function readAuth0State(state: ProjectState, profile: string): Auth0State | undefined {
   const raw = state.get(profile, 'auth0');
   if (!isRecord(raw) || typeof raw.domain !== 'string') return undefined;
-  const out: Auth0State = { domain: raw.domain };
-  for (const key of [
-    'baseUrl',
-    'clientId',
-    'audience',
-    'tokenEndpoint',
-    'resourceServerId',
-    'clientGrantId',
-    'marker',
-  ] as const) {
-    const value = raw[key];
-    if (typeof value === 'string' && value) out[key] = value;
-  }
-  if (Array.isArray(raw.scopes)) out.scopes = raw.scopes.filter((s): s is string => typeof s === 'string');
+  const out: Auth0State = {
+    domain: raw.domain,
+    ...stringFields(raw, [
+      'baseUrl',
+      'clientId',
+      'audience',
+      'tokenEndpoint',
+      'resourceServerId',
+      'clientGrantId',
+      'marker',
+    ]),
+  };
+  const scopes = stringList(raw.scopes);
+  if (scopes) out.scopes = scopes;
   if (isRecord(raw.made)) {
     const made: NonNullable<Auth0State['made']> = {};
     for (const key of ['resourceServer', 'client', 'clientGrant'] as const)

@@ -10,9 +10,7 @@ export const command = () =>
     .description('show the Auth0 connection, the scopes granted, and whether what init made still exists')
     .addHelpText('after', examples('okta-m2m auth0 status', 'okta-m2m auth0 status --json'));
 
-type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
-
-export async function run(ctx: Context, _options: StatusOptions): Promise<void> {
+export async function run(ctx: Context): Promise<void> {
   const [{ missingScopes }, setup, { readAuth0State }, { auth0Find }] = await Promise.all([
     import('../../auth0/scopes.js'),
     import('../../auth0/resources/objects.js'),

@@ -8,9 +8,7 @@ export const command = () =>
     .description('list the profiles')
     .addHelpText('after', examples('okta-m2m profiles list', 'okta-m2m profiles list --json'));
 
-type ListOptions = ReturnType<ReturnType<typeof command>['opts']>;
-
-export async function run(ctx: Context, _options: ListOptions): Promise<void> {
+export async function run(ctx: Context): Promise<void> {
   const doc = await ctx.profiles();
   const current = await ctx.profileName();
   const rows = Object.entries(doc.profiles).map(([name, profile]) => ({

@@ -10,8 +10,6 @@ export const command = () =>
     .description("check a profile's credentials, like gh auth status: org, auth mode, key, scopes, role, a token")
     .addHelpText('after', examples('okta-m2m profiles status', 'okta-m2m profiles status --profile ci --json'));
 
-type StatusOptions = ReturnType<ReturnType<typeof command>['opts']>;
-
 interface ProfileStatus {
   profile: string;
   orgUrl: string | null;
@@ -30,7 +28,7 @@ interface ProfileStatus {
   problem: string | null;
 }
 
-export async function run(ctx: Context, _options: StatusOptions): Promise<void> {
+export async function run(ctx: Context): Promise<void> {
   const name = await ctx.profileName();
   const profile = requireProfile(await ctx.profiles(), name);
   const status: ProfileStatus = {

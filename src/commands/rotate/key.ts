@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { requireProfile, saveProfiles } from '../../config/profiles.js';
 import { secretRefs } from '../../secrets/refs.js';
-import { examples } from '../define.js';
+import { examples, lockedUnlessDryRun } from '../define.js';
 import { graceOption, oktaSetup, realClock, showPlanAndConfirm, showResult, tokenEndpointOf } from './shared.js';
 import type { KeyRotationInput } from '../../rotate/key.js';
 
@@ -26,11 +26,7 @@ export const command = () =>
 
 type RotateKeyOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
-export async function run(ctx: Context, options: RotateKeyOptions): Promise<void> {
-  if (options.dryRun) return execute(ctx, options);
-  const { withCommandLock } = await import('../project-lock.js');
-  return withCommandLock(ctx, 'rotate key', () => execute(ctx, options));
-}
+export const run = lockedUnlessDryRun('rotate key', execute);
 
 async function execute(ctx: Context, options: RotateKeyOptions): Promise<void> {
   const input = options.login ? await loginTarget(ctx, options.appId) : await appTarget(ctx);

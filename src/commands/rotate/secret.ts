@@ -3,7 +3,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { BridgeToken } from '../../scim/bridge-token.js';
-import { examples } from '../define.js';
+import { examples, lockedUnlessDryRun } from '../define.js';
 import { choice } from '../options.js';
 import { graceOption, oktaSetup, realClock, showPlanAndConfirm, showResult, tokenEndpointOf } from './shared.js';
 
@@ -37,11 +37,7 @@ export const command = () =>
 
 type RotateSecretOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
-export async function run(ctx: Context, options: RotateSecretOptions): Promise<void> {
-  if (options.dryRun) return execute(ctx, options);
-  const { withCommandLock } = await import('../project-lock.js');
-  return withCommandLock(ctx, 'rotate secret', () => execute(ctx, options));
-}
+export const run = lockedUnlessDryRun('rotate secret', execute);
 
 async function execute(ctx: Context, options: RotateSecretOptions): Promise<void> {
   if (options.printBridgeToken && options.printNewSecret) {

@@ -6,6 +6,7 @@ import { examplesLine, syncPlan } from '../../sync/plan.js';
 import { keyValues } from '../../ui/format.js';
 import { planJson, renderPlan, syncLabel } from '../../ui/plan.js';
 import { confirmOrYes } from '../../ui/prompt.js';
+import { lockedUnlessDryRun } from '../define.js';
 import { collect, integer } from '../options.js';
 // Types only: the Auth0 and Okta SDKs load inside run.
 import type { SyncProgress, SyncSummary } from '../../sync/auth0-role.js';
@@ -45,11 +46,7 @@ Examples:
 
 type Auth0RoleOptions = ReturnType<ReturnType<typeof command>['opts']>;
 
-export async function run(ctx: Context, options: Auth0RoleOptions): Promise<void> {
-  if (options.dryRun) return execute(ctx, options);
-  const { withCommandLock } = await import('../project-lock.js');
-  return withCommandLock(ctx, 'sync auth0-role', () => execute(ctx, options));
-}
+export const run = lockedUnlessDryRun('sync auth0-role', execute);
 
 async function execute(ctx: Context, options: Auth0RoleOptions): Promise<void> {
   const [{ requireScopes }, { parseFieldMap }, { syncRole }] = await Promise.all([

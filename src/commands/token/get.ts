@@ -145,12 +145,7 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
   }
 
   const { token, cached, jkt } = await obtainToken(
-    ctx,
-    options,
-    profile,
-    spec,
-    settings.authMethod,
-    settings.keyId,
+    { ctx, options, profile, spec, method: settings.authMethod, keyId: settings.keyId },
     dpop,
   );
   const summary = !ctx.ui.json && !options.raw && ctx.ui.stdoutIsTTY;
@@ -169,15 +164,21 @@ export async function run(ctx: Context, options: GetOptions): Promise<void> {
   }
 }
 
+/** One `token get`: the command's context and options, and the request they resolved to. */
+interface TokenRun {
+  ctx: Context;
+  options: GetOptions;
+  profile: string;
+  spec: TokenRequestSpec;
+  method: AuthMethod;
+  keyId: string | undefined;
+}
+
 async function obtainToken(
-  ctx: Context,
-  options: GetOptions,
-  profile: string,
-  spec: TokenRequestSpec,
-  method: AuthMethod,
-  keyId: string | undefined,
+  run: TokenRun,
   dpop: boolean,
 ): Promise<{ token: TokenResponse; cached: boolean; jkt?: string | undefined }> {
+  const { ctx, options, profile, spec, method } = run;
   const [{ TokenCache, cacheKey, credentialFingerprint, toResponse }, { requestToken }, { HttpClient }] =
     await Promise.all([
       import('../../oauth/token-cache.js'),
@@ -186,7 +187,7 @@ async function obtainToken(
     ]);
   let useCache = options.cache !== false;
   const cache = new TokenCache(ctx.secrets, profile);
-  const auth = await clientAuth(ctx, options, profile, spec, method, keyId);
+  const auth = await clientAuth(run);
   const dpopKey = dpop ? await clientDpopKey(ctx, profile, spec.clientId) : undefined;
   const key = cacheKey({ ...spec, credential: credentialFingerprint(auth), dpopJkt: dpopKey?.thumbprint });
   const jkt = dpopKey?.thumbprint;
@@ -243,14 +244,7 @@ function dpopBinding(ctx: Context, jwt: JwtModule, token: TokenResponse, jkt: st
   return typeof bound === 'string' ? printable(bound) : jkt;
 }
 
-async function clientAuth(
-  ctx: Context,
-  options: GetOptions,
-  profile: string,
-  spec: TokenRequestSpec,
-  method: AuthMethod,
-  keyId: string | undefined,
-): Promise<ClientAuth> {
+async function clientAuth({ ctx, options, profile, spec, method, keyId }: TokenRun): Promise<ClientAuth> {
   const clientId = spec.clientId;
   if (method === 'private_key_jwt') {
     const { loadSigningKey } = await import('../../oauth/client-auth.js');

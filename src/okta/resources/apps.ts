@@ -3,6 +3,7 @@ import { all } from '../collect.js';
 import { oktaCall, oktaFind } from '../errors.js';
 import type { AuthMethod } from '../setup/spec.js';
 import type { JsonWebKeyLike, OktaApp, OktaClientSecret } from '../types.js';
+import { activateAt, deactivateAndDeleteAt } from './lifecycle.js';
 
 /** The service app (OAuth 2.0 client credentials client). */
 export function desiredApp(label: string, authMethod: AuthMethod, jwk?: JsonWebKeyLike, dpop = false): OktaApp {
@@ -71,18 +72,11 @@ export async function replaceApp(client: OktaClient, appId: string, app: OktaApp
 }
 
 export async function activateApp(client: OktaClient, appId: string): Promise<void> {
-  await oktaCall('activate the app', 'POST', () =>
-    client.call('POST', `${appPath(appId)}/lifecycle/activate`, { idempotent: true }),
-  );
+  await activateAt(client, appPath(appId), 'the app');
 }
 
 export async function deleteApp(client: OktaClient, appId: string): Promise<boolean> {
-  const deactivated = await oktaFind('deactivate the app', () =>
-    client.call('POST', `${appPath(appId)}/lifecycle/deactivate`, { idempotent: true }).then(() => true),
-  );
-  if (!deactivated) return false;
-  const deleted = await oktaFind('delete the app', () => client.call('DELETE', appPath(appId)).then(() => true));
-  return Boolean(deleted);
+  return deactivateAndDeleteAt(client, appPath(appId), 'the app');
 }
 
 export async function listClientSecrets(client: OktaClient, appId: string): Promise<OktaClientSecret[]> {

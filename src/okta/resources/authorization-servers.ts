@@ -2,6 +2,7 @@ import type { OktaClient } from '../client.js';
 import { all } from '../collect.js';
 import { oktaCall, oktaFind } from '../errors.js';
 import type { OktaAuthServer } from '../types.js';
+import { activateAt, deactivateAndDeleteAt } from './lifecycle.js';
 
 export function desiredAuthServer(name: string, description: string, audience: string): OktaAuthServer {
   return { name, description, audiences: [audience] };
@@ -38,22 +39,12 @@ export async function replaceAuthServer(
 }
 
 export async function activateAuthServer(client: OktaClient, authServerId: string): Promise<void> {
-  await oktaCall('activate the authorization server', 'POST', () =>
-    client.call('POST', `${serverPath(authServerId)}/lifecycle/activate`, { idempotent: true }),
-  );
+  await activateAt(client, serverPath(authServerId), 'the authorization server');
 }
 
 /** Deactivates then deletes; false when it was already gone. */
 export async function deleteAuthServer(client: OktaClient, authServerId: string): Promise<boolean> {
-  const deactivated = await oktaFind('deactivate the authorization server', () =>
-    client.call('POST', `${serverPath(authServerId)}/lifecycle/deactivate`, { idempotent: true }).then(() => true),
-  );
-  if (!deactivated) return false;
-  return Boolean(
-    await oktaFind('delete the authorization server', () =>
-      client.call('DELETE', serverPath(authServerId)).then(() => true),
-    ),
-  );
+  return deactivateAndDeleteAt(client, serverPath(authServerId), 'the authorization server');
 }
 
 export { serverPath };

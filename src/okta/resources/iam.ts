@@ -1,6 +1,7 @@
 import type { OktaClient } from '../client.js';
 import { all } from '../collect.js';
 import { oktaCall, oktaFind } from '../errors.js';
+import { deleteAt } from './lifecycle.js';
 
 /**
  * The Okta API access of a service app, on the typed client: its okta.* scope grants
@@ -103,11 +104,7 @@ export async function addRolePermission(client: OktaClient, roleId: string, perm
 }
 
 export async function deleteCustomRole(client: OktaClient, id: string): Promise<boolean> {
-  return Boolean(
-    await oktaFind('delete a custom admin role', () =>
-      client.call('DELETE', `/api/v1/iam/roles/${enc(id)}`).then(() => true),
-    ),
-  );
+  return deleteAt(client, `/api/v1/iam/roles/${enc(id)}`, 'a custom admin role');
 }
 
 export async function findResourceSet(client: OktaClient, idOrLabel: string): Promise<ResourceSet | undefined> {
@@ -128,11 +125,7 @@ export async function createResourceSet(
 }
 
 export async function deleteResourceSet(client: OktaClient, id: string): Promise<boolean> {
-  return Boolean(
-    await oktaFind('delete a resource set', () =>
-      client.call('DELETE', `/api/v1/iam/resource-sets/${enc(id)}`).then(() => true),
-    ),
-  );
+  return deleteAt(client, `/api/v1/iam/resource-sets/${enc(id)}`, 'a resource set');
 }
 
 /** The resources of a set, as the REST URLs (or ORNs) Okta lists. */

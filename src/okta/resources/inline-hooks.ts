@@ -2,9 +2,11 @@ import type { OktaClient } from '../client.js';
 import { NotFoundError } from '../../errors.js';
 import { all } from '../collect.js';
 import { oktaCall, oktaFind } from '../errors.js';
+import { recordedElseNamed } from '../../reconcile/find-recorded.js';
 import { rulePath } from './rules.js';
 import type { OktaRule } from '../types.js';
 import { isMarked, OWNERSHIP_MARKER } from '../setup/ownership.js';
+import { deactivateAt, deleteAt } from './lifecycle.js';
 
 /**
  * The token inline hook (`com.okta.oauth2.tokens.transform`) that `hook deploy token-hook` registers, and its
@@ -124,12 +126,12 @@ export async function findTokenHook(
   name: string,
   id?: string,
 ): Promise<InlineHookInfo | undefined> {
-  if (id) {
-    const byId = await getInlineHook(client, id);
-    if (byId && (byId.type === undefined || byId.type === TOKEN_HOOK_TYPE)) return byId;
-  }
-  const byName = await findTokenHooksByName(client, name);
-  return byName[0];
+  return recordedElseNamed(
+    id,
+    (hookId) => getInlineHook(client, hookId),
+    (byId) => byId.type === undefined || byId.type === TOKEN_HOOK_TYPE,
+    async () => (await findTokenHooksByName(client, name))[0],
+  );
 }
 
 /** What differs between the hook Okta has and the one wanted, by field name (never a value of the secret). */
@@ -227,14 +229,9 @@ export async function deleteInlineHook(client: OktaClient, id: string): Promise<
   const hook = await getInlineHook(client, id);
   if (!hook) return false;
   if (hook.status !== 'INACTIVE') {
-    const done = await oktaFind('deactivate the token inline hook', () =>
-      client.call('POST', `${hookPath(id)}/lifecycle/deactivate`, { idempotent: true }).then(() => true),
-    );
-    if (!done) return false;
+    if (!(await deactivateAt(client, hookPath(id), 'the token inline hook'))) return false;
   }
-  return Boolean(
-    await oktaFind('delete the token inline hook', () => client.call('DELETE', hookPath(id)).then(() => true)),
-  );
+  return deleteAt(client, hookPath(id), 'the token inline hook');
 }
 
 // -------------------------------------------------------------------------------------------------------------

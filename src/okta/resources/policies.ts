@@ -3,6 +3,7 @@ import { all } from '../collect.js';
 import { oktaCall, oktaFind } from '../errors.js';
 import { serverPath } from './authorization-servers.js';
 import type { OktaPolicy } from '../types.js';
+import { activateAt, deleteAt } from './lifecycle.js';
 
 export function policyClients(allClients: boolean, clientId: string | undefined): string[] {
   return allClients ? ['ALL_CLIENTS'] : clientId ? [clientId] : [];
@@ -53,17 +54,11 @@ export async function replacePolicy(
 }
 
 export async function activatePolicy(client: OktaClient, authServerId: string, policyId: string): Promise<void> {
-  await oktaCall('activate the access policy', 'POST', () =>
-    client.call('POST', `${policyPath(authServerId, policyId)}/lifecycle/activate`, { idempotent: true }),
-  );
+  await activateAt(client, policyPath(authServerId, policyId), 'the access policy');
 }
 
 export async function deletePolicy(client: OktaClient, authServerId: string, policyId: string): Promise<boolean> {
-  return Boolean(
-    await oktaFind('delete the access policy', () =>
-      client.call('DELETE', policyPath(authServerId, policyId)).then(() => true),
-    ),
-  );
+  return deleteAt(client, policyPath(authServerId, policyId), 'the access policy');
 }
 
 export { policyPath };

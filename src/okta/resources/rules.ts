@@ -3,6 +3,7 @@ import { all } from '../collect.js';
 import { oktaCall, oktaFind } from '../errors.js';
 import { policyPath } from './policies.js';
 import type { OktaRule } from '../types.js';
+import { activateAt, deleteAt } from './lifecycle.js';
 
 export function desiredRule(name: string, scopes: string[], lifetimeMinutes: number): OktaRule {
   return {
@@ -71,9 +72,7 @@ export async function activateRule(
   policyId: string,
   ruleId: string,
 ): Promise<void> {
-  await oktaCall('activate the policy rule', 'POST', () =>
-    client.call('POST', `${rulePath(authServerId, policyId, ruleId)}/lifecycle/activate`, { idempotent: true }),
-  );
+  await activateAt(client, rulePath(authServerId, policyId, ruleId), 'the policy rule');
 }
 
 export async function deleteRule(
@@ -82,9 +81,5 @@ export async function deleteRule(
   policyId: string,
   ruleId: string,
 ): Promise<boolean> {
-  return Boolean(
-    await oktaFind('delete the policy rule', () =>
-      client.call('DELETE', rulePath(authServerId, policyId, ruleId)).then(() => true),
-    ),
-  );
+  return deleteAt(client, rulePath(authServerId, policyId, ruleId), 'the policy rule');
 }

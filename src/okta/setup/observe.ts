@@ -5,6 +5,7 @@ import type { OktaClient } from '../client.js';
 import { getPolicy, listPolicies } from '../resources/policies.js';
 import { getRule, listRules } from '../resources/rules.js';
 import { listScopes } from '../resources/scopes.js';
+import { recordedElseNamed } from '../../reconcile/find-recorded.js';
 import { objectNames, type SetupSpec } from './spec.js';
 import type { OktaState } from './state.js';
 import { appIsMarked, isMarked, notMadeByUs, notThisSetup, type Adopted } from './ownership.js';
@@ -126,25 +127,24 @@ export async function observe(
     const serverId = authServer.id;
     scopes = (await settled(early.scopes)).filter((s) => !s.system);
     policy =
-      (early.policy ? await settled(early.policy) : undefined) ??
-      (await findPolicy(client, serverId, names.policy, undefined));
+      (early.policy ? await settled(early.policy) : undefined) ?? (await findPolicy(client, serverId, names.policy));
     if (policy?.id && policy.name !== names.policy && policy.name !== recordedNames.policy)
       throw notThisSetup('policy', policy.id, policy.name, names.policy);
     if (policy?.id) {
       const byId = policy.id === ids?.policyId && early.rule ? await settled(early.rule) : undefined;
       if (byId?.id && byId.name !== names.rule && byId.name !== recordedNames.rule)
         throw notThisSetup('rule', byId.id, byId.name, names.rule);
-      rule = byId ?? (await findRule(client, serverId, policy.id, names.rule, undefined));
+      rule = byId ?? (await findRule(client, serverId, policy.id, names.rule));
     }
   } else if (authServer?.id) {
     const serverId = authServer.id;
     const [allScopes, foundPolicy] = await Promise.all([
       listScopes(client, serverId),
-      findPolicy(client, serverId, names.policy, undefined),
+      findPolicy(client, serverId, names.policy),
     ]);
     scopes = allScopes.filter((s) => !s.system);
     policy = foundPolicy;
-    if (policy?.id) rule = await findRule(client, serverId, policy.id, names.rule, undefined);
+    if (policy?.id) rule = await findRule(client, serverId, policy.id, names.rule);
   }
   const wanted = new Set(spec.scopes.map((s) => s.name));
   const recorded = new Set(Object.values(ids?.scopeIds ?? {}));
@@ -289,30 +289,22 @@ async function findApp(
   appId: string | undefined,
   recordedLabel: string,
 ): Promise<OktaApp | undefined> {
-  if (appId) {
-    const app = await getApp(client, appId);
-    if (app && app.status !== 'DELETED') {
-      if (app.label !== label && app.label !== recordedLabel)
-        throw notThisSetup('app', appId, app.label, recordedLabel);
-      return app;
-    }
-  }
-  const matches = await findAppsByLabel(client, label);
-  const services = matches.filter(isServiceApp);
-  if (services.length > 1) {
-    throw new ConflictError(
-      `There are ${services.length} service apps named "${label}" (${services.map((a) => a.id).join(', ')}).`,
-      {
-        hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
-      },
-    );
-  }
-  if (services.length === 0 && matches.length > 0) {
-    throw new ConflictError(`An app named "${label}" exists and is not a client credentials service app.`, {
-      hint: 'Choose another --name.',
-    });
-  }
-  return services[0];
+  const setups = setupNamed('app', appId, label, recordedLabel, (app: OktaApp) => app.label);
+  return recordedElseNamed(
+    appId,
+    (id) => getApp(client, id),
+    (app) => app.status !== 'DELETED' && setups(app),
+    async () => {
+      const matches = await findAppsByLabel(client, label);
+      const services = matches.filter(isServiceApp);
+      if (services.length === 0 && matches.length > 0) {
+        throw new ConflictError(`An app named "${label}" exists and is not a client credentials service app.`, {
+          hint: 'Choose another --name.',
+        });
+      }
+      return onlyOne(services, 'service apps', label);
+    },
+  );
 }
 
 async function findAuthServer(
@@ -321,53 +313,58 @@ async function findAuthServer(
   id: string | undefined,
   recordedName: string,
 ): Promise<OktaAuthServer | undefined> {
-  if (id) {
-    const server = await getAuthServer(client, id);
-    if (server) {
-      if (server.name !== name && server.name !== recordedName)
-        throw notThisSetup('authServer', id, server.name, recordedName);
-      return server;
-    }
-  }
-  const matches = await findAuthServersByName(client, name);
+  return recordedElseNamed(
+    id,
+    (serverId) => getAuthServer(client, serverId),
+    setupNamed('authServer', id, name, recordedName, (server: OktaAuthServer) => server.name),
+    async () => onlyOne(await findAuthServersByName(client, name), 'authorization servers', name),
+  );
+}
+
+/** The oldest policy of the server with the name (what an earlier run made first). */
+async function findPolicy(client: OktaClient, serverId: string, name: string): Promise<OktaPolicy | undefined> {
+  return oldest((await listPolicies(client, serverId)).filter((p) => p.name === name));
+}
+
+/** The oldest rule of the policy with the name. */
+async function findRule(
+  client: OktaClient,
+  serverId: string,
+  policyId: string,
+  name: string,
+): Promise<OktaRule | undefined> {
+  return oldest((await listRules(client, serverId, policyId)).filter((r) => r.name === name));
+}
+
+/**
+ * Whether the object a recorded id names is still the setup's: it carries the setup's name, or the name the state
+ * recorded; anything else is not this setup's, and is refused.
+ */
+function setupNamed<T>(
+  kind: Parameters<typeof notThisSetup>[0],
+  id: string | undefined,
+  name: string,
+  recordedName: string,
+  nameOf: (found: T) => string | undefined,
+): (found: T) => boolean {
+  return (found) => {
+    const actual = nameOf(found);
+    if (actual !== name && actual !== recordedName) throw notThisSetup(kind, id ?? '', actual, recordedName);
+    return true;
+  };
+}
+
+/** The one object with the name, if any; two or more is a conflict the user settles. */
+function onlyOne<T extends { id?: string }>(matches: T[], kinds: string, name: string): T | undefined {
   if (matches.length > 1) {
     throw new ConflictError(
-      `There are ${matches.length} authorization servers named "${name}" (${matches.map((s) => s.id).join(', ')}).`,
+      `There are ${matches.length} ${kinds} named "${name}" (${matches.map((m) => m.id).join(', ')}).`,
       {
         hint: 'Delete the extra ones in the Okta Admin Console, or choose another --name.',
       },
     );
   }
   return matches[0];
-}
-
-async function findPolicy(
-  client: OktaClient,
-  serverId: string,
-  name: string,
-  id: string | undefined,
-): Promise<OktaPolicy | undefined> {
-  if (id) {
-    const policy = await getPolicy(client, serverId, id);
-    if (policy) return policy;
-  }
-  const matches = (await listPolicies(client, serverId)).filter((p) => p.name === name);
-  return oldest(matches);
-}
-
-async function findRule(
-  client: OktaClient,
-  serverId: string,
-  policyId: string,
-  name: string,
-  id: string | undefined,
-): Promise<OktaRule | undefined> {
-  if (id) {
-    const rule = await getRule(client, serverId, policyId, id);
-    if (rule) return rule;
-  }
-  const matches = (await listRules(client, serverId, policyId)).filter((r) => r.name === name);
-  return oldest(matches);
 }
 
 function oldest<T extends object>(items: T[]): T | undefined {

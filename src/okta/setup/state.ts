@@ -1,6 +1,6 @@
 import { StateSectionRecorder } from '../../reconcile/state-section.js';
 import type { ProjectState } from '../../config/state.js';
-import { isRecord } from '../../config/validate.js';
+import { isRecord, stringFields, stringList } from '../../config/validate.js';
 import type { AuthMethod, SetupSpec } from './spec.js';
 import type { Adopted } from './ownership.js';
 
@@ -40,25 +40,25 @@ export interface OktaState {
 export function readOktaState(state: ProjectState, profile: string): OktaState | undefined {
   const raw = state.get(profile, 'okta');
   if (!isRecord(raw) || typeof raw.orgUrl !== 'string') return undefined;
-  const out: OktaState = { orgUrl: raw.orgUrl };
-  for (const key of [
-    'appId',
-    'clientId',
-    'authMethod',
-    'authServerId',
-    'issuer',
-    'tokenEndpoint',
-    'audience',
-    'defaultScope',
-    'keyId',
-    'policyId',
-    'ruleId',
-    'creatingApp',
-  ] as const) {
-    const value = raw[key];
-    if (typeof value === 'string' && value) (out as unknown as Record<string, string>)[key] = value;
-  }
-  if (Array.isArray(raw.scopes)) out.scopes = raw.scopes.filter((s): s is string => typeof s === 'string');
+  const out: OktaState = {
+    orgUrl: raw.orgUrl,
+    ...(stringFields(raw, [
+      'appId',
+      'clientId',
+      'authMethod',
+      'authServerId',
+      'issuer',
+      'tokenEndpoint',
+      'audience',
+      'defaultScope',
+      'keyId',
+      'policyId',
+      'ruleId',
+      'creatingApp',
+    ]) as Partial<OktaState>),
+  };
+  const scopes = stringList(raw.scopes);
+  if (scopes) out.scopes = scopes;
   if (isRecord(raw.scopeIds)) {
     out.scopeIds = Object.fromEntries(
       Object.entries(raw.scopeIds).filter((e): e is [string, string] => typeof e[1] === 'string'),
