@@ -17,6 +17,7 @@ import {
   workspace,
   type Workspace,
 } from '../support/index.js';
+import { hookServeRegisterArgs } from '../support/hook-project.js';
 
 // Issue 17: okta-m2m sets up its own service app from an API token (login --oauth --bootstrap), least privilege,
 // and removes it again (logout --remote). Against the emulator, the CLI built and run as a child process.
@@ -89,20 +90,7 @@ async function dpopAppToken(emu: EmulatorHandle, clientId: string, keyPem: strin
 
 /** `hook serve token-hook --register` as a user runs it: spawned; the URL it serves on is its first line. */
 function serveRegistered(ws: Workspace) {
-  return whenServing(
-    ws.spawn([
-      'hook',
-      'serve',
-      'token-hook',
-      '--register',
-      '--policy-file',
-      'policy.json',
-      '--env',
-      'REQUIRE_ASSERTION=false',
-      '--out-dir',
-      'build',
-    ]),
-  );
+  return whenServing(ws.spawn(hookServeRegisterArgs()));
 }
 
 /** Management writes, the token endpoint aside (client role assignments live under /oauth2/v1/clients too). */
