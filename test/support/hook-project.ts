@@ -51,7 +51,7 @@ export async function hookProject(emu: EmulatorHandle, keychainService: string):
   return { cwd, fixture, env: { OKTA_M2M_API_TOKEN: emu.adminToken, OKTA_M2M_KEYCHAIN_SERVICE: keychainService } };
 }
 
-export interface HookProjectSuite extends HookProject {
+interface HookProjectSuite extends HookProject {
   emu: EmulatorHandle;
   /** The test keychain service the project's secrets go to, and its backend (checked before the tests). */
   service: string;
