@@ -16,7 +16,7 @@ import {
 } from '../../src/emulator/okta/index.js';
 import { startScimServer, type ScimServer } from './templates.js';
 
-export interface BridgeBackends {
+interface BridgeBackends {
   emulator: EmulatorHandle;
   fixture: ClientCredentialsFixture;
   scim: ScimServer;

@@ -18,6 +18,7 @@ import { runCliInProcess, tempDir, type InProcessResult } from './cli.js';
 import { fakeAws, type FakeAws } from './fake-aws.js';
 import { requireKeychain, testKeychainService } from './keychain.js';
 import { asInitSetup } from './okta-api.js';
+import { SERVE_TOKEN_HOOK } from './example-commands.js';
 
 export interface HookProject {
   cwd: string;
@@ -51,7 +52,7 @@ export async function hookProject(emu: EmulatorHandle, keychainService: string):
   return { cwd, fixture, env: { OKTA_M2M_API_TOKEN: emu.adminToken, OKTA_M2M_KEYCHAIN_SERVICE: keychainService } };
 }
 
-export interface HookProjectSuite extends HookProject {
+interface HookProjectSuite extends HookProject {
   emu: EmulatorHandle;
   /** The test keychain service the project's secrets go to, and its backend (checked before the tests). */
   service: string;
@@ -99,19 +100,7 @@ export function hookDeployArgs(template: string, ...flags: string[]): string[] {
   return ['hook', 'deploy', template, '--region', 'eu-west-1', ...flags];
 }
 
-/** `hook serve token-hook --register` with policy.json, no assertion required and the build in build/, then `extra`. */
+/** `hook serve token-hook --register` as the demo runs it (example-commands.js), then `extra`. */
 export function hookServeRegisterArgs(...extra: string[]): string[] {
-  return [
-    'hook',
-    'serve',
-    'token-hook',
-    '--register',
-    '--policy-file',
-    'policy.json',
-    '--env',
-    'REQUIRE_ASSERTION=false',
-    '--out-dir',
-    'build',
-    ...extra,
-  ];
+  return [...SERVE_TOKEN_HOOK, ...extra];
 }

@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { Ui } from '../../src/ui/ui.js';
 
-export interface MemoryStreams {
+interface MemoryStreams {
   stdout: PassThrough;
   stderr: PassThrough;
   /** What was written to stdout so far. */

@@ -18,7 +18,7 @@ import {
   type TokenServer,
 } from './templates.js';
 
-export interface TemplateHandlers {
+interface TemplateHandlers {
   /** The scim-bridge handler, when the file asked for it. */
   bridge: Handler;
   /** The token-hook handler, when the file asked for it. */
