@@ -48,6 +48,20 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** A case of its own: a directory, an in-memory keychain and the spec. */
+  function fresh(label: string, spec: Parameters<typeof validateAuth0Spec>[0]) {
+    const backend = memorySecretBackend();
+    return { cwd: join(dir, label), backend, secrets: new SecretStore(backend, {}), spec: validateAuth0Spec(spec) };
+  }
+
+  /** A fresh case, its project state and what observe finds before anything is made. */
+  async function observedFresh(label: string, spec: Parameters<typeof validateAuth0Spec>[0]) {
+    const made = fresh(label, spec);
+    const state = await ProjectState.load(made.cwd);
+    const observed = await observe(mgmt, made.spec, undefined, made.secrets, profile);
+    return { ...made, state, observed };
+  }
+
   async function run(
     spec: ReturnType<typeof validateAuth0Spec>,
     cwd: string,
@@ -81,10 +95,11 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
   });
 
   test('creates, then finds everything unchanged and writes nothing; a scope change is an update in place', async () => {
-    const cwd = join(dir, 'one');
-    const backend = memorySecretBackend();
-    const secrets = new SecretStore(backend, {});
-    const spec = validateAuth0Spec({ name: 'billing', audience: 'https://billing.example.com', scopes: ['bill:read'] });
+    const { cwd, backend, secrets, spec } = fresh('one', {
+      name: 'billing',
+      audience: 'https://billing.example.com',
+      scopes: ['bill:read'],
+    });
     const events: Auth0ApplyEvent[] = [];
     const first = await run(spec, cwd, secrets, events);
     expect(first.plan.items.map((i) => i.action)).toEqual(['create', 'create', 'create']);
@@ -141,12 +156,11 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
   });
 
   test('an application create whose answer is lost is adopted, not made twice, and gets a new secret', async () => {
-    const cwd = join(dir, 'lost');
-    const backend = memorySecretBackend();
-    const secrets = new SecretStore(backend, {});
-    const spec = validateAuth0Spec({ name: 'lost-answer', audience: 'https://lost.example.com', scopes: ['x:read'] });
-    const state = await ProjectState.load(cwd);
-    const observed = await observe(mgmt, spec, undefined, secrets, profile);
+    const { backend, secrets, spec, state, observed } = await observedFresh('lost', {
+      name: 'lost-answer',
+      audience: 'https://lost.example.com',
+      scopes: ['x:read'],
+    });
     // Request 1 creates the API, request 2 the application: its connection drops after the write.
     emu.setFaults({ faultSchedule: { 2: 'drop-after' } } as never);
     const events: Auth0ApplyEvent[] = [];
@@ -178,12 +192,11 @@ describe('auth0 init as spec -> observe -> plan -> apply, and destroy (real SDK,
   });
 
   test('an interrupted apply keeps the ids it made; the next run completes it without duplicates', async () => {
-    const cwd = join(dir, 'interrupted');
-    const backend = memorySecretBackend();
-    const secrets = new SecretStore(backend, {});
-    const spec = validateAuth0Spec({ name: 'half-done', audience: 'https://half.example.com', scopes: ['h:read'] });
-    const state = await ProjectState.load(cwd);
-    const observed = await observe(mgmt, spec, undefined, secrets, profile);
+    const { cwd, secrets, spec, state, observed } = await observedFresh('interrupted', {
+      name: 'half-done',
+      audience: 'https://half.example.com',
+      scopes: ['h:read'],
+    });
     // The grant create fails with 500 each time (after the API and the app were made): three tries, then it gives up.
     emu.setFaults({ faultSchedule: { 3: '500', 5: '500', 7: '500' } } as never);
     const error = await applyPlan(

@@ -259,6 +259,19 @@ interface BootstrapContext {
   report(event: ApplyEvent): void;
 }
 
+/** Creates (or adopts what an earlier run made, see createChecked) and reports which it was. */
+async function createReported<T extends { id?: string | undefined }>(
+  ctx: Pick<BootstrapContext, 'report'>,
+  kind: ApplyEvent['kind'],
+  name: string,
+  create: () => Promise<T>,
+  find: () => Promise<T | undefined>,
+): Promise<T> {
+  const made = await createChecked(create, find);
+  ctx.report({ kind, name, action: made.adopted ? 'adopted' : 'created', id: made.value.id });
+  return made.value;
+}
+
 interface BootstrapResult {
   clientId: string;
   keyId: string;
@@ -292,12 +305,13 @@ export async function applyBootstrap(
   if (!app?.id) {
     const desired = desiredApp(label, 'private_key_jwt', jwk);
     if (desired.settings?.oauthClient) desired.settings.oauthClient.dpop_bound_access_tokens = input.dpop;
-    const made = await createChecked(
+    app = await createReported(
+      ctx,
+      'app',
+      label,
       () => createApp(ctx.admin, desired),
       async () => (await findAppsByLabel(ctx.admin, label)).filter(isServiceApp)[0],
     );
-    app = made.value;
-    ctx.report({ kind: 'app', name: label, action: made.adopted ? 'adopted' : 'created', id: app.id });
   } else {
     if (appChanges(input, app).length) {
       const body = forReplace(app);
@@ -386,12 +400,13 @@ export async function applyAccess(
     const description = `okta-m2m: ${input.label}, what ${input.scopes.join(' ')} reach`;
     let set = observed.resourceSet;
     if (!set?.id) {
-      const made = await createChecked(
+      set = await createReported(
+        ctx,
+        'resourceSet',
+        label,
         () => createResourceSet(ctx.admin, label, description, wanted.resources),
         () => findResourceSet(ctx.admin, label),
       );
-      set = made.value;
-      ctx.report({ kind: 'resourceSet', name: label, action: made.adopted ? 'adopted' : 'created', id: set.id });
     } else {
       const missing = wanted.resources.filter((r) => !observed.resourceSetResources.includes(r));
       if (missing.length) {
@@ -407,12 +422,13 @@ export async function applyAccess(
     await save({ resourceSetId: setId });
     let role = observed.role;
     if (!role?.id) {
-      const made = await createChecked(
+      role = await createReported(
+        ctx,
+        'customRole',
+        label,
         () => createCustomRole(ctx.admin, label, description, wanted.permissions),
         () => findCustomRole(ctx.admin, label),
       );
-      role = made.value;
-      ctx.report({ kind: 'customRole', name: label, action: made.adopted ? 'adopted' : 'created', id: role.id });
     } else {
       for (const permission of wanted.permissions.filter((p) => !observed.rolePermissions.includes(p))) {
         await addRolePermission(ctx.admin, role.id, permission);
