@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
 import {
   auth0Writes,
@@ -10,12 +10,11 @@ import {
   connectProfile,
   describeWithKeychain,
   limitedManagementApp,
-  requireBuilt,
-  startEmulators,
   workspace,
   type Emulators,
   type Workspace,
 } from '../support/index.js';
+import { useEmulatorsWorkspace } from '../support/suite-workspaces.js';
 
 function tenantSnapshot(emus: Emulators) {
   const store = emus.auth0.tenant.store;
@@ -31,16 +30,7 @@ function tenantSnapshot(emus: Emulators) {
 describeWithKeychain('auth0 login, init, token get, destroy (built CLI, real keychain, Auth0 emulator)', () => {
   let emus: Emulators;
   let ws: Workspace;
-
-  beforeAll(async () => {
-    requireBuilt();
-    emus = await startEmulators({ seed: 11 });
-    ws = await workspace();
-  });
-  afterAll(async () => {
-    await emus?.stop();
-    await ws?.cleanup();
-  });
+  useEmulatorsWorkspace((made) => ({ emus, ws } = made), { seed: 11 });
 
   test('login keeps the secret in the keychain, the rest in the profile, and checks the scopes', async () => {
     const { auth0 } = emus;

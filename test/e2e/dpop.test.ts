@@ -17,13 +17,11 @@ import {
   newRsaKey,
   serviceApp,
   keychainLookup,
-  requireBuilt,
-  startEmulators,
-  workspace,
   type Emulators,
   type Workspace,
 } from '../support/index.js';
 import { runJson } from '../support/run-ok.js';
+import { useEmulatorsWorkspace } from '../support/suite-workspaces.js';
 
 const SCOPES = [
   'okta.apps.manage',
@@ -49,10 +47,11 @@ describeWithKeychain('DPoP (built CLI, emulators, keychain)', () => {
   let kid: string;
   let pem: string;
 
+  useEmulatorsWorkspace((made) => ({ emus, ws } = made), {
+    seed: 11,
+    seedData: { roles: [{ name: 'staff', users: MEMBERS }] },
+  });
   beforeAll(async () => {
-    requireBuilt();
-    emus = await startEmulators({ seed: 11, seedData: { roles: [{ name: 'staff', users: MEMBERS }] } });
-    ws = await workspace();
     // okta-m2m's own service app as Okta makes a new API Services app: "Require DPoP" on.
     const key = await newRsaKey('k1');
     kid = key.kid;
@@ -68,8 +67,6 @@ describeWithKeychain('DPoP (built CLI, emulators, keychain)', () => {
   }, 60_000);
   afterAll(async () => {
     await ws?.run(['logout', '--yes']).catch(() => undefined);
-    await emus?.stop();
-    await ws?.cleanup();
   });
 
   const loginArgs = () => [

@@ -102,6 +102,24 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
   let emu: EmulatorHandle;
   const { fresh } = useSuiteWorkspaces((started) => (emu = started), { rateLimits: 'off' });
 
+  /** `rotate <what>` interrupted by SIGINT (exit 130) once the state records `step`. */
+  async function interruptAt(ws: Workspace, what: 'secret' | 'key', step: string): Promise<void> {
+    const child = ws.spawn(['rotate', what, '--grace', '1s', '--yes']);
+    child.stdin!.end();
+    await untilStep(ws, step);
+    child.kill('SIGINT');
+    expect(await new Promise((r) => child.on('close', r))).toBe(130);
+  }
+
+  /** `rotate <what> --finish` with the faults off; the credentials (secrets or keys) the org made meanwhile. */
+  async function finishRotation(ws: Workspace, what: 'secret' | 'key') {
+    emu.clearFaults();
+    const rerun = await ws.run(['rotate', what, '--finish', '--yes']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const credentials = what === 'secret' ? /\/credentials\/secrets$/ : /\/credentials\/jwks$/;
+    return emu.requestLog.filter((e) => e.method === 'POST' && credentials.test(e.path) && e.status === 201);
+  }
+
   async function setup(extra: string[] = []) {
     const ws = await fresh();
     expect((await login(ws, emu)).code).toBe(0);
@@ -203,28 +221,9 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
         emu.setFaults({ latencyMs: 150 });
         emu.clearRequestLog();
         try {
-          const child = ws.spawn(['rotate', 'secret', '--grace', '1s', '--yes']);
-          child.stdin!.end();
-          let stderr = '';
-          child.stderr!.on('data', (c) => (stderr += c));
-          const stateFile = join(ws.dir, '.okta-m2m', 'state.json');
-          const deadline = Date.now() + 30_000;
-          for (;;) {
-            const text = await readFile(stateFile, 'utf8').catch(() => '');
-            if (text.includes(`"step": "${step}"`)) break;
-            if (Date.now() > deadline) throw new Error(`never reached ${step}: ${stderr}`);
-            await new Promise((r) => setTimeout(r, 10));
-          }
-          child.kill('SIGINT');
-          expect(await new Promise((r) => child.on('close', r))).toBe(130);
+          await interruptAt(ws, 'secret', step);
           expect((await ws.state()).profiles[ws.profile].rotation.step).toBe(step);
-          emu.clearFaults();
-          const rerun = await ws.run(['rotate', 'secret', '--finish', '--yes']);
-          expect(rerun.code, rerun.stderr).toBe(0);
-          const created = emu.requestLog.filter(
-            (e) => e.method === 'POST' && /\/credentials\/secrets$/.test(e.path) && e.status === 201,
-          );
-          expect(created).toHaveLength(1);
+          expect(await finishRotation(ws, 'secret')).toHaveLength(1);
           expect(await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/secrets`)).toHaveLength(1);
           const current = keychainLookup(`${ws.profile}/app:${okta.clientId}`)!;
           expect((await mintWithSecret(okta.tokenEndpoint, okta.clientId, current, 'rotate:read')).status).toBe(200);
@@ -271,18 +270,8 @@ describeWithKeychain('rotate secret and rotate key (emulator, real keychain, bui
         emu.setFaults({ latencyMs: 150 });
         emu.clearRequestLog();
         try {
-          const child = ws.spawn(['rotate', 'key', '--grace', '1s', '--yes']);
-          child.stdin!.end();
-          await untilStep(ws, step);
-          child.kill('SIGINT');
-          expect(await new Promise((r) => child.on('close', r))).toBe(130);
-          emu.clearFaults();
-          const rerun = await ws.run(['rotate', 'key', '--finish', '--yes']);
-          expect(rerun.code, rerun.stderr).toBe(0);
-          const added = emu.requestLog.filter(
-            (e) => e.method === 'POST' && /\/credentials\/jwks$/.test(e.path) && e.status === 201,
-          );
-          expect(added).toHaveLength(1);
+          await interruptAt(ws, 'key', step);
+          expect(await finishRotation(ws, 'key')).toHaveLength(1);
           const after = (await ws.state()).profiles[ws.profile];
           expect((await adminGet(emu, `/api/v1/apps/${okta.appId}/credentials/jwks`)).map((k) => k.kid)).toEqual([
             after.okta.keyId,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { secretToolLookup } from '../support/index.js';
 import { auth0Management, describeWithKeychain, orgWorkspace, type OrgWorkspace } from '../support/index.js';
 import { runSchedule, untilSuccess } from '../support/fault-matrix.js';
+import { auth0TokenRequest } from '../support/auth0-token.js';
 import { startAuth0Emulator, type Auth0Emulator } from '../../src/emulator/auth0/index.js';
 
 type Kind = '429' | '500' | 'drop-before' | 'drop-after';
@@ -98,16 +99,7 @@ async function expectWorkingCredential(ws: OrgWorkspace, a0: Auth0Emulator): Pro
   const state = (await ws.state()).profiles[ws.profile].auth0;
   const secret = await secretToolLookup(`${ws.profile}/auth0-app:${state.clientId}`);
   expect(secret, 'the app secret is in the keychain').toBeTruthy();
-  const res = await fetch(a0.tokenUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'client_credentials',
-      client_id: state.clientId,
-      client_secret: secret,
-      audience: AUDIENCE,
-    }),
-  });
+  const res = await auth0TokenRequest(a0, state.clientId, secret, AUDIENCE);
   expect(res.status, await res.clone().text()).toBe(200);
 }
 

@@ -4,11 +4,10 @@
  * sync leaves (each user once, by login; the group once; every member in it), and a further run writes nothing.
  * Secrets come from the environment (as in CI), so no keychain is involved; everything runs in this process.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminGet,
+  connectProfile,
   managementRequests,
   managementWrites,
   oktaEmulator,
@@ -31,26 +30,9 @@ async function setup(label: string): Promise<World> {
     oktaEmulator(),
     startAuth0Emulator({ port: 0, seed: 5, seedData: { roles: [{ name: 'staff', users: 3 }] } }),
   ]);
-  const ws = await orgWorkspace(label, {
-    OKTA_M2M_API_TOKEN: okta.adminToken,
-    OKTA_M2M_AUTH0_MANAGEMENT_SECRET: a0.managementClientSecret,
-  });
-  await mkdir(ws.configDir, { recursive: true });
-  await writeFile(
-    join(ws.configDir, 'profiles.json'),
-    JSON.stringify({
-      version: 1,
-      current: ws.profile,
-      profiles: {
-        [ws.profile]: {
-          orgUrl: okta.url,
-          authMode: 'ssws',
-          auth0: { domain: a0.domain, clientId: a0.managementClientId, baseUrl: a0.url },
-        },
-      },
-    }),
-    { mode: 0o600 },
-  );
+  const ws = await orgWorkspace(label);
+  // The profile as login writes it, the secrets in the environment (as in CI).
+  await connectProfile(ws, { okta, auth0: a0 });
   return { okta, a0, ws };
 }
 

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll } from 'vitest';
 import { startAuth0Emulator, type Auth0Emulator, type Auth0EmulatorOptions } from '../../src/emulator/auth0/index.js';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/okta/index.js';
+import { auth0TokenRequest } from './auth0-token.js';
 import { cliPath } from './paths.js';
 
 /** A seeded PRNG for reproducible random choices in tests: the emulators' own. */
@@ -146,16 +147,12 @@ export function groupLogins(okta: EmulatorHandle, groupName: string): string[] {
 export async function auth0Management(
   auth0: Auth0Emulator,
 ): Promise<(method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>> {
-  const tokenRes = await fetch(auth0.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'client_credentials',
-      client_id: auth0.managementClientId,
-      client_secret: auth0.managementClientSecret,
-      audience: auth0.managementAudience,
-    }),
-  });
+  const tokenRes = await auth0TokenRequest(
+    auth0,
+    auth0.managementClientId,
+    auth0.managementClientSecret,
+    auth0.managementAudience,
+  );
   const token = ((await tokenRes.json()) as { access_token: string }).access_token;
   return async (method, path, body) => {
     const res = await fetch(`${auth0.managementBaseUrl}${path}`, {

@@ -4,8 +4,9 @@
  * (`useFreshOrgs`). Everything made is removed after the suite; a suite without a build fails at once.
  */
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { Auth0EmulatorOptions } from '../../src/emulator/auth0/index.js';
 import type { EmulatorHandle, EmulatorOptions } from '../../src/emulator/okta/index.js';
-import { emulator } from './emulators.js';
+import { emulator, startEmulators, type Emulators } from './emulators.js';
 import { requireBuilt } from './paths.js';
 import { login, workspace, type Workspace } from './workspace.js';
 
@@ -74,4 +75,26 @@ export function useFreshOrgs(options: EmulatorOptions = {}): FreshOrgs {
       return { ws, emu };
     },
   };
+}
+
+/**
+ * For a describe: the Okta and Auth0 emulators side by side and one workspace, made before its tests (handed to
+ * `set`, for the suite's own variables), stopped and removed after them.
+ */
+export function useEmulatorsWorkspace(
+  set: (made: { emus: Emulators; ws: Workspace }) => void,
+  auth0Options: Auth0EmulatorOptions = {},
+): void {
+  let emus: Emulators | undefined;
+  let ws: Workspace | undefined;
+  beforeAll(async () => {
+    requireBuilt();
+    emus = await startEmulators(auth0Options);
+    ws = await workspace();
+    set({ emus, ws });
+  }, 60_000);
+  afterAll(async () => {
+    await emus?.stop();
+    await ws?.cleanup();
+  });
 }

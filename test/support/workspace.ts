@@ -150,8 +150,8 @@ export function oauthLogin(
  * in the environment variables the secret store reads first (what CI does).
  */
 export async function connectProfile(
-  ws: Workspace,
-  emus: Emulators,
+  ws: Pick<Workspace, 'dir' | 'profile' | 'env'>,
+  emus: Pick<Emulators, 'okta' | 'auth0'>,
   management?: { clientId: string; clientSecret: string },
 ): Promise<void> {
   await mkdir(join(ws.dir, 'config'), { recursive: true });
