@@ -7,11 +7,11 @@ import { secretRefs } from '../../src/secrets/refs.js';
 import { describeWithKeychain, useTestKeychain } from '../support/index.js';
 import { startOidcServer, type OidcServer } from '../support/oidc-server.js';
 import { tempDir, tokenGetArgs } from '../support/index.js';
-import { ROOT, filesUnder, requireBuild, runBuilt } from '../support/index.js';
+import { filesUnder, repoRoot, requireBuilt, runBuilt } from '../support/index.js';
 
 let op: OidcServer;
 beforeAll(async () => {
-  requireBuild();
+  requireBuilt();
   op = await startOidcServer();
 });
 afterAll(async () => {
@@ -66,7 +66,7 @@ describe('token get loads no SDK', () => {
       const loaded = await readFile(log, 'utf8');
       // The token path itself was seen (jose, external today; or the chunk, should jose ever be bundled).
       expect(loaded).toMatch(/\/node_modules\/jose\/|\/dist\/chunks\/client-credentials-/);
-      expect(loaded).toContain(`${ROOT}/dist/cli.js`);
+      expect(loaded).toContain(`${repoRoot}/dist/cli.js`);
       expect(loaded).not.toMatch(HEAVY);
     });
   });
@@ -74,7 +74,7 @@ describe('token get loads no SDK', () => {
   it('the same log does show an SDK when one is imported (the check can fail)', async () => {
     await withLoadLog(async (nodeArgs, log) => {
       const child = spawnSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', "await import('auth0')"], {
-        cwd: ROOT,
+        cwd: repoRoot,
         env: { ...process.env, LOAD_LOG: log },
         encoding: 'utf8',
       });

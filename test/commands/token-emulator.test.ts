@@ -12,7 +12,7 @@ import { decodeJwt } from '../../src/oauth/jwt.js';
 import { secretRefs } from '../../src/secrets/refs.js';
 import { describeWithKeychain, useTestKeychain } from '../support/index.js';
 import { tempDir, tokenGetArgs } from '../support/index.js';
-import { filesUnder, requireBuild, runBuilt, serviceApp as serviceAppBody } from '../support/index.js';
+import { filesUnder, requireBuilt, runBuilt, serviceApp as serviceAppBody } from '../support/index.js';
 
 type Json = Record<string, any>;
 
@@ -54,7 +54,7 @@ async function serviceApp(
 }
 
 beforeAll(async () => {
-  requireBuild();
+  requireBuilt();
   // Not about rate limits (fidelity.test.ts and e2e/sync-limits.test.ts are): Okta's per-plan limits off.
   emulator = await startEmulator({ rateLimits: 'off' });
   const server = await admin('POST', '/api/v1/authorizationServers', {

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
   describeWithKeychain,
-  emulator,
+  oktaEmulator,
   frozenDate,
   orgWorkspace,
   oauthLoginArgs,
@@ -26,7 +26,7 @@ describeWithKeychain('profiles status: key age', () => {
   let clock: { restore: () => void } | undefined;
 
   beforeAll(async () => {
-    emu = await emulator({ rateLimits: 'off' });
+    emu = await oktaEmulator({ rateLimits: 'off' });
   });
   afterEach(() => {
     clock?.restore();

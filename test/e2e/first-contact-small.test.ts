@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BIN,
+  cliPath,
   describeWithKeychain,
   requireBuilt,
   useOktaEmulator,
@@ -37,7 +37,7 @@ describe('first contact, smaller points', () => {
   });
 
   it('emulator start suggests a login that works on a terminal (the prompt), and one for scripts', async () => {
-    const child = spawn(process.execPath, [BIN, 'emulator', 'start', '--port', '0'], {
+    const child = spawn(process.execPath, [cliPath, 'emulator', 'start', '--port', '0'], {
       cwd: ws.dir,
       env: ws.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@ import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
   allFiles,
   decodeJwt,
-  emulator,
+  oktaEmulator,
   describeWithKeychain,
   keychainLookup,
   login,
@@ -29,7 +29,7 @@ describeWithKeychain('login, init, status, destroy on the emulator', () => {
 
   beforeAll(async () => {
     requireBuilt();
-    emu = await emulator();
+    emu = await oktaEmulator();
     ws = await workspace();
     before = await orgDigest(emu);
     secrets.push(emu.adminToken);

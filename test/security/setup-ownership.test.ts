@@ -7,7 +7,7 @@ import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import {
   api,
   describeWithKeychain,
-  emulator,
+  oktaEmulator,
   login,
   requireBuilt,
   workspace,
@@ -21,7 +21,7 @@ describeWithKeychain('setup ownership: only what okta-m2m made is changed or del
 
   beforeAll(async () => {
     requireBuilt();
-    emu = await emulator();
+    emu = await oktaEmulator();
     ws = await workspace();
     expect((await login(ws, emu)).code).toBe(0);
   });

@@ -31,9 +31,6 @@ export function useOktaEmulator(set: (emulator: EmulatorHandle) => void, options
   });
 }
 
-/** The e2e suites' name for oktaEmulator. */
-export const emulator = oktaEmulator;
-
 export interface Emulators {
   okta: EmulatorHandle;
   auth0: Auth0Emulator;

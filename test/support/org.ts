@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { EmulatorHandle, EmulatorOptions } from '../../src/emulator/okta/index.js';
-import { emulator } from './emulators.js';
+import { oktaEmulator } from './emulators.js';
 import { requireBuilt } from './paths.js';
 import { login, workspace, type Workspace } from './workspace.js';
 
@@ -24,7 +24,7 @@ export function useLoggedInOrg(options: EmulatorOptions = {}): LoggedInOrg {
   const org = {} as LoggedInOrg;
   beforeAll(async () => {
     requireBuilt();
-    org.emu = await emulator(options);
+    org.emu = await oktaEmulator(options);
     org.ws = await workspace();
     await loginOk(org.ws, org.emu);
   });
@@ -41,7 +41,7 @@ export async function withLoggedInOrg<T>(
   options: EmulatorOptions,
   body: (emu: EmulatorHandle, ws: Workspace) => Promise<T>,
 ): Promise<T> {
-  const emu = await emulator(options);
+  const emu = await oktaEmulator(options);
   const ws = await workspace();
   try {
     await loginOk(ws, emu);

@@ -8,13 +8,8 @@ const builtRoot = process.env.OKTA_M2M_E2E_ROOT ?? repoRoot;
 /** bin/okta-m2m.js of the built tree. */
 export const cliPath = join(builtRoot, 'bin', 'okta-m2m.js');
 
-/** Older names of the same two paths. */
-export const ROOT = repoRoot;
-export const BIN = cliPath;
-
 /** A suite that spawns the built CLI fails at once, and says why, when there is no build. */
 export function requireBuilt(): void {
   if (!existsSync(join(builtRoot, 'dist', 'cli.js')))
     throw new Error('dist/cli.js is missing: run "npm run build" first.');
 }
-export const requireBuild = requireBuilt;

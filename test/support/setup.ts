@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { emulator } from './emulators.js';
+import { oktaEmulator } from './emulators.js';
 import { requireBuilt } from './paths.js';
 import { login, workspace, type Workspace } from './workspace.js';
 
@@ -19,7 +19,7 @@ export function useInitialisedSetup(name: string, scope: string): InitialisedSet
   const setup = {} as InitialisedSetup;
   beforeAll(async () => {
     requireBuilt();
-    setup.emu = await emulator({ rateLimits: 'off' });
+    setup.emu = await oktaEmulator({ rateLimits: 'off' });
     setup.ws = await workspace();
     expect((await login(setup.ws, setup.emu)).code).toBe(0);
     const init = await setup.ws.run(['init', '--name', name, '--scope', scope, '--yes']);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Auth0EmulatorOptions } from '../../src/emulator/auth0/index.js';
 import type { EmulatorHandle, EmulatorOptions } from '../../src/emulator/okta/index.js';
-import { emulator, startEmulators, type Emulators } from './emulators.js';
+import { oktaEmulator, startEmulators, type Emulators } from './emulators.js';
 import { requireBuilt } from './paths.js';
 import { login, workspace, type Workspace } from './workspace.js';
 
@@ -26,7 +26,7 @@ export function useSuiteWorkspaces(set: (emu: EmulatorHandle) => void, options: 
   let started: EmulatorHandle | undefined;
   beforeAll(async () => {
     requireBuilt();
-    started = await emulator(options);
+    started = await oktaEmulator(options);
     set(started);
   });
   afterAll(async () => {
@@ -67,7 +67,7 @@ export function useFreshOrgs(options: EmulatorOptions = {}): FreshOrgs {
   return {
     workspace: fresh,
     async loggedIn() {
-      const emu = await emulator(options);
+      const emu = await oktaEmulator(options);
       emulators.push(emu);
       const ws = await fresh();
       const made = await login(ws, emu);
