@@ -2,6 +2,7 @@ import { json, noContent, type HandlerResult, type Json } from '../core/http-io.
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, pathObject, validationError } from './errors.js';
 import {
+  byIdOrLabel,
   checkIamLabels,
   deleteIam,
   listIam,
@@ -93,8 +94,7 @@ const PERMISSIONS = new Set([
 
 /** A role by id or label, as `roleIdOrLabel` allows. */
 export function findCustomRole(ctx: RequestContext, idOrLabel: string): Stored | undefined {
-  const roles = ctx.state.iam.roles;
-  return roles.get(idOrLabel) ?? roles.find((r) => r.label === idOrLabel);
+  return byIdOrLabel(ctx.state.iam.roles, idOrLabel);
 }
 
 function getRole(ctx: RequestContext): Stored {

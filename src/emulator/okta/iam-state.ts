@@ -37,6 +37,11 @@ export function newIamId(prefix: 'cr0' | 'iam' | 'ire' | 'irb'): string {
   return prefix + randomAlphanumeric(17);
 }
 
+/** A custom role or resource set by its id or its label (the IAM API takes either in the path and in assignments). */
+export function byIdOrLabel(collection: OrderedCollection<Stored>, idOrLabel: string): Stored | undefined {
+  return collection.get(idOrLabel) ?? collection.find((item) => item.label === idOrLabel);
+}
+
 /** Label and description of a custom role or resource set: both required, the label unique among its kind. */
 export function checkIamLabels(
   collection: OrderedCollection<Stored>,

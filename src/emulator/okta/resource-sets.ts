@@ -3,6 +3,7 @@ import { link, type RequestContext, type Route } from './context.js';
 import { notFound, pathObject, validationError } from './errors.js';
 import { iamResourceOfOrn, parseIamResource, resourceOrn, resourceRestUrl } from './iam-resources.js';
 import {
+  byIdOrLabel,
   checkIamLabels,
   deleteIam,
   listIam,
@@ -26,8 +27,7 @@ import { collectionRoutes } from './resource-routes.js';
 const MAX_RESOURCES = 1000;
 
 export function findResourceSet(ctx: RequestContext, idOrLabel: string): Stored | undefined {
-  const sets = ctx.state.iam.resourceSets;
-  return sets.get(idOrLabel) ?? sets.find((s) => s.label === idOrLabel);
+  return byIdOrLabel(ctx.state.iam.resourceSets, idOrLabel);
 }
 
 function getResourceSet(ctx: RequestContext): Stored {
