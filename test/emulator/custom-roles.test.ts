@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
 import { api, expectOktaError, newRsaKey, serviceApp, useOktaEmulator } from '../support/index.js';
-import { firstCause, orgServerToken } from './iam-support.js';
+import { asClient, firstCause } from './iam-support.js';
 import { authServer, customRole, resourceSet, stagedUser } from '../support/okta-objects.js';
 
 let emulator: EmulatorHandle;
@@ -231,15 +231,13 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
       'E0000007',
     );
 
-    const issued = await orgServerToken(
+    const { issued, call } = await asClient(
       emulator,
       clientId,
       key,
       'okta.groups.manage okta.users.read okta.apps.read okta.inlineHooks.read okta.roles.read',
     );
     expect(issued.status).toBe(200);
-    const bearer = `Bearer ${issued.body.access_token}`;
-    const call = (method: string, path: string, body?: unknown) => api(emulator, method, path, body, bearer);
 
     expect((await call('GET', `/api/v1/groups/${mine.id}`)).status).toBe(200);
     expect((await call('PUT', `/api/v1/groups/${mine.id}/users/${user.id}`)).status).toBe(204);
@@ -295,14 +293,12 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
       role: role.id,
       'resource-set': set.id,
     });
-    const issued = await orgServerToken(
+    const { call } = await asClient(
       emulator,
       clientId,
       key,
       'okta.authorizationServers.manage okta.apps.manage okta.users.read',
     );
-    const call = (method: string, path: string, body?: unknown) =>
-      api(emulator, method, path, body, `Bearer ${issued.body.access_token}`);
 
     expect(
       (await call('POST', `/api/v1/authorizationServers/${server.id}/scopes`, { name: 'custom.read' })).status,
@@ -345,15 +341,13 @@ describe('CUSTOM role assignment to a client and what it allows', () => {
         'resource-set': set.id,
       })
     ).body;
-    const issued = await orgServerToken(
+    const { issued, call } = await asClient(
       emulator,
       clientId,
       key,
       'okta.inlineHooks.manage okta.authorizationServers.read',
     );
     expect(issued.status).toBe(200);
-    const call = (method: string, path: string, body?: unknown) =>
-      api(emulator, method, path, body, `Bearer ${issued.body.access_token}`);
     const hook = {
       name: 'custom-role-hook',
       type: 'com.okta.oauth2.tokens.transform',

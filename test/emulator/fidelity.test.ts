@@ -116,30 +116,18 @@ describe('admin roles (help.okta.com: Standard administrator roles and permissio
     const bearer = `Bearer ${(await orgToken(appAdmin, scopes.join(' '))).body.access_token}`;
     const made = await api(emulator, 'POST', '/api/v1/apps', serviceApp('by-app-admin'), bearer);
     expect(made.status).toBe(200);
-    expectOktaError(
-      await api(
+    const grantUsersRead = (authorization: string) =>
+      api(
         emulator,
         'POST',
         `/api/v1/apps/${made.body.id}/grants`,
         { issuer: emulator.url, scopeId: 'okta.users.read' },
-        bearer,
-      ),
-      403,
-      'E0000006',
-    );
+        authorization,
+      );
+    expectOktaError(await grantUsersRead(bearer), 403, 'E0000006');
     const superAdmin = await orgClient(scopes, ['SUPER_ADMIN']);
     const superBearer = `Bearer ${(await orgToken(superAdmin, scopes.join(' '))).body.access_token}`;
-    expect(
-      (
-        await api(
-          emulator,
-          'POST',
-          `/api/v1/apps/${made.body.id}/grants`,
-          { issuer: emulator.url, scopeId: 'okta.users.read' },
-          superBearer,
-        )
-      ).status,
-    ).toBe(201);
+    expect((await grantUsersRead(superBearer)).status).toBe(201);
   });
 
   it('API_ACCESS_MANAGEMENT_ADMIN manages authorization servers, not apps; READ_ONLY_ADMIN writes nothing', async () => {

@@ -1,5 +1,5 @@
 import type { EmulatorHandle } from '../../src/emulator/okta/index.js';
-import { clientAssertion, tokenRequest, type ApiResponse, type TestKey } from '../support/index.js';
+import { api, clientAssertion, tokenRequest, type ApiResponse, type TestKey } from '../support/index.js';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -22,4 +22,11 @@ export async function orgServerToken(
     client_assertion_type: JWT_BEARER,
     client_assertion: await clientAssertion(key, clientId, tokenUrl),
   });
+}
+
+/** An org-server token for `scope` (orgServerToken), and api() calls that carry it as a Bearer. */
+export async function asClient(emulator: EmulatorHandle, clientId: string, key: TestKey, scope: string) {
+  const issued = await orgServerToken(emulator, clientId, key, scope);
+  const bearer = `Bearer ${issued.body.access_token}`;
+  return { issued, call: (method: string, path: string, body?: unknown) => api(emulator, method, path, body, bearer) };
 }

@@ -1,6 +1,6 @@
 import { getApp } from './app-lookup.js';
 import { createHash } from 'node:crypto';
-import { link, type RequestContext, type Route } from './context.js';
+import { lifecycleLink, link, type RequestContext, type Route } from './context.js';
 import { notFound, OktaError, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newClientSecret, newId, oktaTimestamp } from './ids.js';
@@ -80,8 +80,7 @@ function appLinks(ctx: RequestContext, app: Stored): Json {
     policies: link(`${base}/policies`, ['PUT']),
     self: link(base, ['GET', 'PUT', 'DELETE']),
   };
-  if (app.status === 'ACTIVE') links.deactivate = link(`${base}/lifecycle/deactivate`, ['POST']);
-  else links.activate = link(`${base}/lifecycle/activate`, ['POST']);
+  Object.assign(links, lifecycleLink(base, app.status === 'ACTIVE'));
   return links;
 }
 

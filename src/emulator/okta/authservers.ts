@@ -1,4 +1,4 @@
-import { link, type Handler, type RequestContext, type Route } from './context.js';
+import { lifecycleLink, link, type Handler, type RequestContext, type Route } from './context.js';
 import { notFound, pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
@@ -6,7 +6,7 @@ import { pageRequest, paginate } from './pagination.js';
 import { RESERVED_CLAIMS } from './reserved-claims.js';
 import { newServerKeys, rotatedServerKeys, serverKeyStatus } from './signing-key-rotation.js';
 import { childCollection, type EmulatorState, type Stored } from './state.js';
-import { readObjectBody, requireString, requireStringArray } from './validation.js';
+import { oneOf, readObjectBody, requireString, requireStringArray } from './validation.js';
 import { collectionRoutes } from './resource-routes.js';
 
 const SYSTEM_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'device_sso'];
@@ -54,9 +54,7 @@ function renderAuthServer(ctx: RequestContext, server: Stored): Json {
         { name: 'openid-configuration', href: `${issuer}/.well-known/openid-configuration`, hints: { allow: ['GET'] } },
       ],
       rotateKey: link(`${base}/credentials/lifecycle/keyRotate`, ['POST']),
-      ...(server.status === 'ACTIVE'
-        ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }
-        : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
+      ...lifecycleLink(base, server.status === 'ACTIVE'),
     },
   };
 }
@@ -70,9 +68,7 @@ function validateServer(ctx: RequestContext, body: Json, exceptId?: string): Jso
   const issuerMode = body.issuerMode ?? 'ORG_URL';
   if (!['ORG_URL', 'CUSTOM_URL', 'DYNAMIC'].includes(issuerMode))
     throw validationError('issuerMode', `issuerMode: '${String(issuerMode)}' is not a valid issuer mode.`);
-  const rotationMode = body.credentials?.signing?.rotationMode ?? 'AUTO';
-  if (!['AUTO', 'MANUAL'].includes(rotationMode))
-    throw validationError('rotationMode', `rotationMode: '${String(rotationMode)}' is not valid.`);
+  const rotationMode = oneOf(body.credentials?.signing?.rotationMode, ['AUTO', 'MANUAL'], 'AUTO', 'rotationMode');
   return {
     name,
     description: typeof body.description === 'string' ? body.description : '',
@@ -308,12 +304,8 @@ function validateScope(ctx: RequestContext, serverId: string, body: Json, except
   if (childCollection(ctx.state.scopes, serverId).find((s) => s.id !== exceptId && s.name === name)) {
     throw validationError('name', 'name: A scope with this name already exists.');
   }
-  const metadataPublish = body.metadataPublish ?? 'NO_CLIENTS';
-  if (!['ALL_CLIENTS', 'NO_CLIENTS'].includes(metadataPublish))
-    throw validationError('metadataPublish', `metadataPublish: '${String(metadataPublish)}' is not valid.`);
-  const consent = body.consent ?? 'IMPLICIT';
-  if (!['REQUIRED', 'IMPLICIT', 'FLEXIBLE'].includes(consent))
-    throw validationError('consent', `consent: '${String(consent)}' is not valid.`);
+  const metadataPublish = oneOf(body.metadataPublish, ['ALL_CLIENTS', 'NO_CLIENTS'], 'NO_CLIENTS', 'metadataPublish');
+  const consent = oneOf(body.consent, ['REQUIRED', 'IMPLICIT', 'FLEXIBLE'], 'IMPLICIT', 'consent');
   return {
     name,
     displayName: typeof body.displayName === 'string' ? body.displayName : name,
@@ -347,12 +339,8 @@ function listScopes(ctx: RequestContext): HandlerResult {
 function validateClaim(ctx: RequestContext, serverId: string, body: Json, exceptId?: string): Json {
   const name = requireString(body.name, 'name');
   if (RESERVED_CLAIMS.has(name)) throw validationError('name', `name: '${name}' is a reserved claim name.`);
-  const claimType = body.claimType ?? 'RESOURCE';
-  if (!['RESOURCE', 'IDENTITY'].includes(claimType))
-    throw validationError('claimType', `claimType: '${String(claimType)}' is not valid.`);
-  const valueType = body.valueType ?? 'EXPRESSION';
-  if (!['EXPRESSION', 'GROUPS', 'SYSTEM'].includes(valueType))
-    throw validationError('valueType', `valueType: '${String(valueType)}' is not valid.`);
+  const claimType = oneOf(body.claimType, ['RESOURCE', 'IDENTITY'], 'RESOURCE', 'claimType');
+  const valueType = oneOf(body.valueType, ['EXPRESSION', 'GROUPS', 'SYSTEM'], 'EXPRESSION', 'valueType');
   const value = requireString(body.value, 'value');
   if (
     childCollection(ctx.state.claims, serverId).find(

@@ -40,3 +40,10 @@ export interface Route {
 export function link(href: string, allow?: string[]): Record<string, unknown> {
   return allow ? { href, hints: { allow } } : { href };
 }
+
+/** Okta's lifecycle link for an object: `deactivate` while it is active, `activate` otherwise. */
+export function lifecycleLink(base: string, active: boolean): Record<string, unknown> {
+  return active
+    ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }
+    : { activate: link(`${base}/lifecycle/activate`, ['POST']) };
+}

@@ -1,19 +1,10 @@
 import { json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, pathObject, validationError } from './errors.js';
-import {
-  checkIamLabels,
-  deleteIam,
-  listIam,
-  newIamId,
-  refuseConditions,
-  replaceIam,
-  type IamKind,
-} from './iam-state.js';
+import { byIdOrLabel, checkIamLabels, iamRoutes, newIamId, refuseConditions, type IamKind } from './iam-state.js';
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
 import { readObjectBody } from './validation.js';
-import { collectionRoutes } from './resource-routes.js';
 
 /**
  * Custom admin roles: `/api/v1/iam/roles` (listRoles, createRole, getRole, replaceRole, deleteRole) and their
@@ -93,8 +84,7 @@ const PERMISSIONS = new Set([
 
 /** A role by id or label, as `roleIdOrLabel` allows. */
 export function findCustomRole(ctx: RequestContext, idOrLabel: string): Stored | undefined {
-  const roles = ctx.state.iam.roles;
-  return roles.get(idOrLabel) ?? roles.find((r) => r.label === idOrLabel);
+  return byIdOrLabel(ctx.state.iam.roles, idOrLabel);
 }
 
 function getRole(ctx: RequestContext): Stored {
@@ -196,36 +186,25 @@ const ROLES: IamKind = {
   name: 'role',
   assignmentField: 'role',
   path: R,
+  param: 'roleIdOrLabel',
   listKey: 'roles',
   get: getRole,
   render: renderRole,
 };
-export const customRoleRoutes: Route[] = collectionRoutes(
-  'okta.roles',
-  R,
-  'roleIdOrLabel',
-  {
-    list: listIam(ROLES),
-    create: createRole,
-    get: (ctx) => json(200, renderRole(ctx, getRole(ctx))),
-    replace: replaceIam(ROLES),
-    delete: deleteIam(ROLES),
-  },
-  {
-    '/permissions': {
-      GET: (ctx) => {
-        const role = getRole(ctx);
-        return json(200, { permissions: (role.permissions as Json[]).map((p) => renderPermission(ctx, role, p)) });
-      },
-    },
-    '/permissions/:permissionType': {
-      GET: (ctx) => {
-        const { role, permission } = getPermission(ctx);
-        return json(200, renderPermission(ctx, role, permission));
-      },
-      POST: createPermission,
-      PUT: replacePermission,
-      DELETE: deletePermission,
+export const customRoleRoutes: Route[] = iamRoutes(ROLES, createRole, {
+  '/permissions': {
+    GET: (ctx) => {
+      const role = getRole(ctx);
+      return json(200, { permissions: (role.permissions as Json[]).map((p) => renderPermission(ctx, role, p)) });
     },
   },
-);
+  '/permissions/:permissionType': {
+    GET: (ctx) => {
+      const { role, permission } = getPermission(ctx);
+      return json(200, renderPermission(ctx, role, permission));
+    },
+    POST: createPermission,
+    PUT: replacePermission,
+    DELETE: deletePermission,
+  },
+});

@@ -1,4 +1,4 @@
-import { link, type RequestContext, type Route } from './context.js';
+import { lifecycleLink, link, type RequestContext, type Route } from './context.js';
 import { pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
@@ -35,9 +35,7 @@ function renderHook(ctx: RequestContext, hook: Stored): Json {
   }
   rendered._links = {
     self: link(base, ['GET', 'PUT', 'DELETE']),
-    ...(hook.status === 'ACTIVE'
-      ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }
-      : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
+    ...lifecycleLink(base, hook.status === 'ACTIVE'),
     ...(hook.status === 'INACTIVE' ? { delete: link(base, ['DELETE']) } : {}),
   };
   return rendered;

@@ -1,6 +1,7 @@
 import { isObject, json, noContent, type Json } from '../core/http-io.js';
 import { OrderedCollection } from './collection.js';
-import { link, type Handler, type RequestContext } from './context.js';
+import { link, type Handler, type RequestContext, type Route } from './context.js';
+import { collectionRoutes, type ItemOperations } from './resource-routes.js';
 import { validationError } from './errors.js';
 import { oktaTimestamp, randomAlphanumeric } from './ids.js';
 import type { EmulatorState, Stored } from './state.js';
@@ -35,6 +36,11 @@ export function deserializeIam(raw: Json | undefined): IamState {
 /** Okta ids: a type prefix and 17 random characters. */
 export function newIamId(prefix: 'cr0' | 'iam' | 'ire' | 'irb'): string {
   return prefix + randomAlphanumeric(17);
+}
+
+/** A custom role or resource set by its id or its label (the IAM API takes either in the path and in assignments). */
+export function byIdOrLabel(collection: OrderedCollection<Stored>, idOrLabel: string): Stored | undefined {
+  return collection.get(idOrLabel) ?? collection.find((item) => item.label === idOrLabel);
 }
 
 /** Label and description of a custom role or resource set: both required, the label unique among its kind. */
@@ -88,8 +94,9 @@ export interface IamKind {
   name: string;
   /** the field of a client role assignment that names it */
   assignmentField: 'role' | 'resource-set';
-  /** its collection's path, for the list's `_links.next` */
+  /** its collection's path (also for the list's `_links.next`) and the path parameter of an item */
   path: string;
+  param: string;
   /** the key of the list in a list response ('roles', 'resource-sets') */
   listKey: string;
   get: (ctx: RequestContext) => Stored;
@@ -97,7 +104,7 @@ export interface IamKind {
 }
 
 /** GET the collection: one page, under `listKey`, with `_links`. */
-export function listIam(kind: IamKind): Handler {
+function listIam(kind: IamKind): Handler {
   return (ctx) => {
     const { items, links } = iamPage(ctx, kind.items(ctx.state), kind.path);
     return json(200, { [kind.listKey]: items.map((item) => kind.render(ctx, item)), _links: links });
@@ -105,7 +112,7 @@ export function listIam(kind: IamKind): Handler {
 }
 
 /** PUT an item: a new label and description (checked as on create), the rest kept. */
-export function replaceIam(kind: IamKind): Handler {
+function replaceIam(kind: IamKind): Handler {
   return (ctx) => {
     const existing = kind.get(ctx);
     const collection = kind.items(ctx.state);
@@ -121,7 +128,7 @@ export function replaceIam(kind: IamKind): Handler {
 }
 
 /** DELETE an item, with the client role assignments that name it. */
-export function deleteIam(kind: IamKind): Handler {
+function deleteIam(kind: IamKind): Handler {
   return (ctx) => {
     const existing = kind.get(ctx);
     kind.items(ctx.state).delete(existing.id);
@@ -129,4 +136,21 @@ export function deleteIam(kind: IamKind): Handler {
     ctx.changed();
     return noContent();
   };
+}
+
+/** The routes of an IAM collection (Okta scopes them okta.roles.*): list, create, get, replace, delete, and `below`. */
+export function iamRoutes(kind: IamKind, create: Handler, below: ItemOperations): Route[] {
+  return collectionRoutes(
+    'okta.roles',
+    kind.path,
+    kind.param,
+    {
+      list: listIam(kind),
+      create,
+      get: (ctx) => json(200, kind.render(ctx, kind.get(ctx))),
+      replace: replaceIam(kind),
+      delete: deleteIam(kind),
+    },
+    below,
+  );
 }

@@ -1,6 +1,6 @@
 import { getAuthServer } from './authservers.js';
 import { findAppByClientId } from './apps.js';
-import { link, type RequestContext, type Route } from './context.js';
+import { lifecycleLink, link, type RequestContext, type Route } from './context.js';
 import { pathObject, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
@@ -89,9 +89,7 @@ function renderPolicy(ctx: RequestContext, serverId: string, policy: Stored): Js
     ...structuredClone(policy),
     _links: {
       self: link(base, ['GET', 'PUT', 'DELETE']),
-      ...(policy.status === 'ACTIVE'
-        ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }
-        : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
+      ...lifecycleLink(base, policy.status === 'ACTIVE'),
       rules: link(`${base}/rules`, ['GET']),
     },
   };
@@ -154,9 +152,7 @@ function renderRule(ctx: RequestContext, rule: Stored): Json {
     ...structuredClone(rule),
     _links: {
       self: link(base, ['GET', 'PUT', 'DELETE']),
-      ...(rule.status === 'ACTIVE'
-        ? { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }
-        : { activate: link(`${base}/lifecycle/activate`, ['POST']) }),
+      ...lifecycleLink(base, rule.status === 'ACTIVE'),
     },
   };
 }

@@ -23,7 +23,7 @@ interface CollectionHandlers {
 }
 
 /** More operations below {path}/:id, by their path under it ('/users/:userId') and method. */
-type ItemOperations = Record<string, Partial<Record<Method, Handler>>>;
+export type ItemOperations = Record<string, Partial<Record<Method, Handler>>>;
 
 /**
  * The routes of one collection at `path` with its items at `path/:idParam`; `below` adds the operations under an

@@ -2,19 +2,10 @@ import { json, noContent, type HandlerResult, type Json } from '../core/http-io.
 import { link, type RequestContext, type Route } from './context.js';
 import { notFound, pathObject, validationError } from './errors.js';
 import { iamResourceOfOrn, parseIamResource, resourceOrn, resourceRestUrl } from './iam-resources.js';
-import {
-  checkIamLabels,
-  deleteIam,
-  listIam,
-  newIamId,
-  refuseConditions,
-  replaceIam,
-  type IamKind,
-} from './iam-state.js';
+import { byIdOrLabel, checkIamLabels, iamRoutes, newIamId, refuseConditions, type IamKind } from './iam-state.js';
 import { oktaTimestamp } from './ids.js';
 import type { Stored } from './state.js';
 import { readObjectBody } from './validation.js';
-import { collectionRoutes } from './resource-routes.js';
 
 /**
  * Resource sets: `/api/v1/iam/resource-sets` (listResourceSets, createResourceSet, getResourceSet,
@@ -26,8 +17,7 @@ import { collectionRoutes } from './resource-routes.js';
 const MAX_RESOURCES = 1000;
 
 export function findResourceSet(ctx: RequestContext, idOrLabel: string): Stored | undefined {
-  const sets = ctx.state.iam.resourceSets;
-  return sets.get(idOrLabel) ?? sets.find((s) => s.label === idOrLabel);
+  return byIdOrLabel(ctx.state.iam.resourceSets, idOrLabel);
 }
 
 function getResourceSet(ctx: RequestContext): Stored {
@@ -142,42 +132,31 @@ const SETS: IamKind = {
   name: 'resource set',
   assignmentField: 'resource-set',
   path: S,
+  param: 'resourceSetIdOrLabel',
   listKey: 'resource-sets',
   get: getResourceSet,
   render: renderResourceSet,
 };
-export const resourceSetRoutes: Route[] = collectionRoutes(
-  'okta.roles',
-  S,
-  'resourceSetIdOrLabel',
-  {
-    list: listIam(SETS),
-    create: createResourceSet,
-    get: (ctx) => json(200, renderResourceSet(ctx, getResourceSet(ctx))),
-    replace: replaceIam(SETS),
-    delete: deleteIam(SETS),
-  },
-  {
-    '/resources': { GET: listResources, POST: addResource, PATCH: addResources },
-    '/resources/:resourceId': {
-      GET: (ctx) => {
-        const { set, resource } = getResource(ctx);
-        return json(200, renderResource(ctx, set, resource));
-      },
-      PUT: (ctx) => {
-        const { set, resource } = getResource(ctx);
-        refuseConditions(readObjectBody(ctx).conditions, 'resource');
-        return json(200, renderResource(ctx, set, resource));
-      },
-      DELETE: (ctx) => {
-        const { set, resource } = getResource(ctx);
-        saveResources(
-          ctx,
-          set,
-          (set.resources as Json[]).filter((r) => r !== resource),
-        );
-        return noContent();
-      },
+export const resourceSetRoutes: Route[] = iamRoutes(SETS, createResourceSet, {
+  '/resources': { GET: listResources, POST: addResource, PATCH: addResources },
+  '/resources/:resourceId': {
+    GET: (ctx) => {
+      const { set, resource } = getResource(ctx);
+      return json(200, renderResource(ctx, set, resource));
+    },
+    PUT: (ctx) => {
+      const { set, resource } = getResource(ctx);
+      refuseConditions(readObjectBody(ctx).conditions, 'resource');
+      return json(200, renderResource(ctx, set, resource));
+    },
+    DELETE: (ctx) => {
+      const { set, resource } = getResource(ctx);
+      saveResources(
+        ctx,
+        set,
+        (set.resources as Json[]).filter((r) => r !== resource),
+      );
+      return noContent();
     },
   },
-);
+});

@@ -1,4 +1,4 @@
-import { link, type RequestContext, type Route } from './context.js';
+import { lifecycleLink, link, type RequestContext, type Route } from './context.js';
 import { notFound, OktaError, validationError } from './errors.js';
 import { isObject, json, noContent, type HandlerResult, type Json } from '../core/http-io.js';
 import { newId, oktaTimestamp } from './ids.js';
@@ -27,9 +27,7 @@ export function renderUser(ctx: RequestContext, user: Stored): Json {
     ...structuredClone(user),
     _links: {
       self: link(base),
-      ...(user.status === 'STAGED' || user.status === 'DEPROVISIONED'
-        ? { activate: link(`${base}/lifecycle/activate`, ['POST']) }
-        : { deactivate: link(`${base}/lifecycle/deactivate`, ['POST']) }),
+      ...lifecycleLink(base, user.status !== 'STAGED' && user.status !== 'DEPROVISIONED'),
       type: link(`${ctx.orgUrl}/api/v1/meta/types/user/${DEFAULT_USER_TYPE}`),
       schema: link(`${ctx.orgUrl}/api/v1/meta/schemas/user/osc${DEFAULT_USER_TYPE.slice(3)}`),
     },

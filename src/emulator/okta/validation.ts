@@ -13,6 +13,14 @@ export function requireString(value: unknown, field: string, what = field): stri
   return value;
 }
 
+/** `value` (or `fallback` when absent) if it is one of `allowed`, else Okta's 400 "<field>: '<value>' is not valid." */
+export function oneOf(value: Json[string], allowed: readonly string[], fallback: string, field: string): string {
+  const chosen = value ?? fallback;
+  if (typeof chosen !== 'string' || !allowed.includes(chosen))
+    throw validationError(field, `${field}: '${String(chosen)}' is not valid.`);
+  return chosen;
+}
+
 export function requireStringArray(value: unknown, field: string, what = field): string[] {
   if (!Array.isArray(value) || value.length === 0)
     throw validationError(what, `${field}: The field cannot be left blank`);
