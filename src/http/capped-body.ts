@@ -10,6 +10,12 @@ export interface CappedBodySource {
   discard(): void;
 }
 
+/** A fetch Response as a source: discarding it cancels its stream. */
+export function fetchBodySource(response: Response): CappedBodySource & { headers: Headers } {
+  const body = response.body;
+  return { headers: response.headers, body, discard: () => void body?.cancel().catch(() => undefined) };
+}
+
 /**
  * A response body read to its end, refusing one larger than `maxBytes`: by its Content-Length before reading, or as
  * the bytes arrive. `tooLarge` makes the error each caller throws; the body is discarded first.

@@ -1,5 +1,6 @@
 import type { Agent, AgentOptions, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { fetchBodySource, type CappedBodySource } from './capped-body.js';
 import { proxyAgentFor } from './proxy.js';
 
 /**
@@ -23,12 +24,10 @@ export interface TransportRequest {
   signal: AbortSignal;
 }
 
-export interface TransportResponse {
+/** The body is read (capped) by ./capped-body.ts. */
+export interface TransportResponse extends CappedBodySource {
   status: number;
   headers: HeaderReader;
-  body: AsyncIterable<Uint8Array>;
-  /** Stops reading the body and frees the connection. */
-  discard(): void;
 }
 
 export type Transport = (url: string, request: TransportRequest) => Promise<TransportResponse>;
@@ -134,23 +133,6 @@ export function fetchTransport(fetchFn: FetchLike): Transport {
       signal: request.signal,
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
-    const stream = response.body;
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: stream ? chunksOf(stream) : emptyBody(),
-      discard: () => void stream?.cancel().catch(() => undefined),
-    };
+    return { status: response.status, ...fetchBodySource(response) };
   };
 }
-
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    yield value;
-  }
-}
-
-async function* emptyBody(): AsyncIterable<Uint8Array> {}

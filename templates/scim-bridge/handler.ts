@@ -60,7 +60,7 @@ import {
   type BridgeToken as BridgeCredentials,
 } from '../../src/scim/bridge-token.js';
 import { sealedTokenOpener } from '../../src/scim/sealed-token.js';
-import { readCappedBody } from '../../src/http/capped-body.js';
+import { fetchBodySource, readCappedBody } from '../../src/http/capped-body.js';
 
 const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -505,9 +505,8 @@ async function requestToken(
 // ---------------------------------------------------------------------------------------------- upstream
 
 async function readLimited(res: Response, max: number): Promise<Buffer> {
-  const body = res.body;
   const bytes = await readCappedBody(
-    { headers: res.headers, body, discard: () => void body?.cancel().catch(() => undefined) },
+    fetchBodySource(res),
     max,
     () => new BridgeError(502, 'upstream response too large'),
   );
