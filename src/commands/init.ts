@@ -89,8 +89,15 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
     import('./project-lock.js'),
     import('../config/lock.js'),
     import('./init-okta-api.js'),
-    import('../okta/okta-api/setup.js'),
     import('../okta/setup/state.js'),
+    setupModules(),
+  ]).catch(() => undefined);
+  return lockedUnlessDryRun('init', execute)(ctx, options);
+}
+
+/** What the run of an API setup reads, plans and applies with. */
+function setupModules() {
+  return Promise.all([
     import('../okta/setup/observe.js'),
     import('../okta/setup/plan.js'),
     import('../okta/setup/status.js'),
@@ -98,8 +105,7 @@ export async function run(ctx: Context, options: InitOptions): Promise<void> {
     import('../okta/setup/outputs.js'),
     import('../rotate/state.js'),
     import('../reconcile/keychain-preflight.js'),
-  ]).catch(() => undefined);
-  return lockedUnlessDryRun('init', execute)(ctx, options);
+  ]);
 }
 
 async function execute(ctx: Context, options: InitOptions): Promise<void> {
@@ -143,15 +149,7 @@ async function execute(ctx: Context, options: InitOptions): Promise<void> {
     { outputsOf },
     { readRotation },
     { startKeychainPreflight },
-  ] = await Promise.all([
-    import('../okta/setup/observe.js'),
-    import('../okta/setup/plan.js'),
-    import('../okta/setup/status.js'),
-    import('../okta/setup/apply.js'),
-    import('../okta/setup/outputs.js'),
-    import('../rotate/state.js'),
-    import('../reconcile/keychain-preflight.js'),
-  ]);
+  ] = await setupModules();
   const client = await ctx.okta();
   if (recorded && recorded.orgUrl !== client.orgUrl) {
     ctx.ui.warn(
