@@ -14,16 +14,23 @@ export function keychainBackend(service: string = KEYCHAIN_SERVICE): SecretBacke
     return new AsyncEntry(service, account, { linux: { store: 'secret-service' } });
   };
   return {
-    async get(account) {
-      return (await (await entry(account)).getPassword()) ?? undefined;
-    },
-    async set(account, value) {
-      await (await entry(account)).setPassword(value);
-    },
-    async delete(account) {
-      return (await entry(account)).deleteCredential();
-    },
+    get: (account) => onceMore(async () => (await (await entry(account)).getPassword()) ?? undefined),
+    set: (account, value) => onceMore(async () => (await entry(account)).setPassword(value)),
+    delete: (account) => onceMore(async () => (await entry(account)).deleteCredential()),
   };
+}
+
+/**
+ * A second try after a failed keychain call. A Secret Service daemon that exits mid-call fails that call ("Message
+ * recipient disconnected from message bus without replying"), and D-Bus starts a new one for the next. Each call is
+ * safe to repeat: a read, a write of the same value, a delete (which answers false if the first try had deleted).
+ */
+async function onceMore<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch {
+    return operation();
+  }
 }
 
 type KeyringModule = typeof Keyring;

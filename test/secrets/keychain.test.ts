@@ -7,6 +7,7 @@ import { SecretStoreError } from '../../src/errors.js';
 import { secretToolLookup, secretToolStore } from '../support/index.js';
 import { spawnCli, tempWorkspace, uniqueProfile } from '../support/index.js';
 import { scimTokenEncodeArgs } from '../support/scim-token.js';
+import { privateSessionBus, secretServicePid } from '../support/session-bus.js';
 
 describe('the OS keychain (Secret Service)', () => {
   it('stores, reads and deletes under service okta-m2m, visible to secret-tool', async () => {
@@ -64,6 +65,33 @@ describe('the OS keychain (Secret Service)', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     } finally {
       await ws.cleanup();
+    }
+  });
+});
+
+describe('a Secret Service daemon that exits in the middle of a call', () => {
+  it('fails that call once; the CLI makes it again, and the daemon D-Bus starts in its place answers', async () => {
+    // A bus of the test's own: the daemon stopped and killed below is not the one the rest of the suite is using.
+    const bus = await privateSessionBus();
+    const ws = await tempWorkspace();
+    const env = { ...ws.env, DBUS_SESSION_BUS_ADDRESS: bus.address };
+    try {
+      await secretToolStore('default/app:0oa1restart', 'restart-secret-1', env);
+      const daemon = await secretServicePid(bus.address);
+      process.kill(daemon, 'SIGSTOP');
+      const { nextCall } = await bus.watchSecretService();
+      const args = scimTokenEncodeArgs('https://acme.okta.com/oauth2/aus1/v1/token', '0oa1restart', '--no-input');
+      const encoded = spawnCli(args, { env, cwd: ws.dir });
+      // Queued at the stopped daemon once the bus has routed it; the daemon then dies without replying.
+      await nextCall;
+      process.kill(daemon, 'SIGKILL');
+      const result = await encoded;
+      expect(result.code, result.stderr).toBe(0);
+      expect(await secretServicePid(bus.address)).not.toBe(daemon);
+      expect(result.stdout).not.toContain('restart-secret-1');
+    } finally {
+      await ws.cleanup();
+      await bus.stop();
     }
   });
 });

@@ -126,11 +126,13 @@ export async function secretToolLookup(account: string): Promise<string | undefi
   });
 }
 
-export async function secretToolStore(account: string, value: string): Promise<void> {
+/** Stores with secret-tool; `env` names another session bus. */
+export async function secretToolStore(account: string, value: string, env?: NodeJS.ProcessEnv): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = execFile(
       'secret-tool',
       ['store', '--label', `test ${account}`, 'service', 'okta-m2m', 'username', account],
+      { env },
       (error) =>
         error
           ? reject(error instanceof Error ? error : new Error('secret-tool store failed', { cause: error }))

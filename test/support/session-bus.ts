@@ -1,0 +1,85 @@
+/**
+ * A private D-Bus session bus whose Secret Service (gnome-keyring, started by D-Bus activation) opens a throwaway,
+ * unlocked keyring: for tests that stop or kill the keychain daemon without touching the suite's.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+
+export interface PrivateSessionBus {
+  address: string;
+  /**
+   * Starts watching the bus, and resolves once it watches, with a promise of the next method call the bus routes to
+   * org.freedesktop.secrets: when that resolves, the call is queued at the daemon.
+   */
+  watchSecretService(): Promise<{ nextCall: Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+export async function privateSessionBus(): Promise<PrivateSessionBus> {
+  const home = await mkdtemp(join(tmpdir(), 'okta-m2m-bus-'));
+  const keyrings = join(home, 'data', 'keyrings');
+  await mkdir(keyrings, { recursive: true, mode: 0o700 });
+  const keyring = '[keyring]\ndisplay-name=login\nctime=0\nmtime=0\nlock-on-idle=false\nlock-after=false\n';
+  await writeFile(join(keyrings, 'login.keyring'), keyring, { mode: 0o600 });
+  await writeFile(join(keyrings, 'default'), 'login', { mode: 0o600 });
+  const daemon = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], {
+    env: { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const address = await firstLine(daemon.stdout);
+  const monitors: Array<ReturnType<typeof spawn>> = [];
+  return {
+    address,
+    async watchSecretService() {
+      const monitor = spawn(
+        'dbus-monitor',
+        ['--address', address, "type='method_call',destination='org.freedesktop.secrets'"],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      monitors.push(monitor);
+      const lines = createInterface({ input: monitor.stdout });
+      let watching: () => void;
+      let called: () => void;
+      const ready = new Promise<void>((resolve) => (watching = resolve));
+      const nextCall = new Promise<void>((resolve) => (called = resolve));
+      // A monitor gives up its own name on becoming one: the NameLost signal is the first thing it prints after.
+      lines.on('line', (line) => {
+        if (line.includes('member=NameLost')) watching();
+        else if (line.startsWith('method call')) called();
+      });
+      await ready;
+      return { nextCall };
+    },
+    async stop() {
+      for (const child of [...monitors, daemon]) child.kill();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The process that owns org.freedesktop.secrets on the bus. */
+export async function secretServicePid(address: string): Promise<number> {
+  const { stdout } = await promisify(execFile)('dbus-send', [
+    `--bus=${address}`,
+    '--print-reply',
+    '--dest=org.freedesktop.DBus',
+    '/org/freedesktop/DBus',
+    'org.freedesktop.DBus.GetConnectionUnixProcessID',
+    'string:org.freedesktop.secrets',
+  ]);
+  const pid = /uint32 (\d+)/.exec(stdout)?.[1];
+  if (!pid) throw new Error(`no process owns org.freedesktop.secrets: ${stdout}`);
+  return Number(pid);
+}
+
+function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: stream });
+    lines.once('line', (line) => resolve(line.trim()));
+    stream.once('end', () => reject(new Error('dbus-daemon printed no address')));
+  });
+}
