@@ -94,15 +94,21 @@ async function sigintSchedule(
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.stdin.end();
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal })),
+    );
     const interrupt = () => {
       if (child.exitCode === null) child.kill('SIGINT');
     };
     if ('afterRequest' in at) onRequest = () => seen >= at.afterRequest && interrupt();
     else setTimeout(interrupt, at.delayMs);
-    const code = await closed;
+    const { code, signal } = await closed;
     onRequest = undefined;
-    expect([0, 130], stderr).toContain(code);
+    if ('afterRequest' in at || signal === null) expect([0, 130], stderr).toContain(code);
+    // A signal that comes before Node has run the first line of bin/okta-m2m.js kills the process (Node's default
+    // action): a loaded machine can take longer than the delay to get there. Nothing of ours ran; the re-run starts
+    // afresh. Once requests are on the wire, the handler is in place, so that case is always exit 130.
+    else expect(signal).toBe('SIGINT');
     return code;
   };
   await schedule(label, what, failures, (emu, ws) => body(emu, ws, (args, at) => interrupted(ws, args, at)), {
