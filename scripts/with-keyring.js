@@ -4,9 +4,10 @@
 // never touched. Elsewhere (macOS Keychain, Windows Credential Manager): the command as it is.
 //   node scripts/with-keyring.js <command> [args...]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeUnlockedKeyring } from './unlocked-keyring.js';
 
 const [command, ...args] = process.argv.slice(2);
 // Tests, the demo and the benches never reach the EC2 instance metadata address: an AWS SDK without credentials
@@ -65,18 +66,6 @@ if (process.platform !== 'linux') {
   }
 }
 process.exit(status);
-
-/**
- * The throwaway keyring as a plain-text keyring file, which gnome-keyring opens unlocked: should its daemon go away
- * in the middle of a run, the one D-Bus starts in its place (on the next keychain call) opens the same keyring, also
- * unlocked. A password-protected keyring left every later call facing an unlock prompt that no one could answer.
- */
-function writeUnlockedKeyring(dir) {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const keyring = '[keyring]\ndisplay-name=login\nctime=0\nmtime=0\nlock-on-idle=false\nlock-after=false\n';
-  writeFileSync(join(dir, 'login.keyring'), keyring, { mode: 0o600 });
-  writeFileSync(join(dir, 'default'), 'login', { mode: 0o600 });
-}
 
 /**
  * Forwards the bus's stderr minus its routine chatter: the line dbus-daemon prints on every start as root where it

@@ -3,11 +3,12 @@
  * unlocked keyring: for tests that stop or kill the keychain daemon without touching the suite's.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { writeUnlockedKeyring } from '../../scripts/unlocked-keyring.js';
 
 export interface PrivateSessionBus {
   address: string;
@@ -21,11 +22,7 @@ export interface PrivateSessionBus {
 
 export async function privateSessionBus(): Promise<PrivateSessionBus> {
   const home = await mkdtemp(join(tmpdir(), 'okta-m2m-bus-'));
-  const keyrings = join(home, 'data', 'keyrings');
-  await mkdir(keyrings, { recursive: true, mode: 0o700 });
-  const keyring = '[keyring]\ndisplay-name=login\nctime=0\nmtime=0\nlock-on-idle=false\nlock-after=false\n';
-  await writeFile(join(keyrings, 'login.keyring'), keyring, { mode: 0o600 });
-  await writeFile(join(keyrings, 'default'), 'login', { mode: 0o600 });
+  writeUnlockedKeyring(join(home, 'data', 'keyrings'));
   const daemon = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], {
     env: { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home },
     stdio: ['ignore', 'pipe', 'ignore'],
