@@ -15,6 +15,8 @@ export interface SecretBackend {
  */
 export class SecretStore {
   private readonly probes = new Map<string, Promise<void>>();
+  /** Each entry is read from the keychain once a run: every read opens a Secret Service connection. */
+  private readonly reads = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly backend: SecretBackend,
@@ -28,7 +30,7 @@ export class SecretStore {
       registerSecret(fromEnv);
       return fromEnv;
     }
-    const value = await this.guard(ref, () => this.backend.get(ref.account));
+    const value = await (this.reads.get(ref.account) ?? this.read(ref));
     registerSecret(value);
     return value;
   }
@@ -45,11 +47,26 @@ export class SecretStore {
 
   async set(ref: SecretRef, value: string): Promise<void> {
     registerSecret(value);
+    this.reads.delete(ref.account);
     await this.guard(ref, () => this.backend.set(ref.account, value));
+    this.reads.set(ref.account, Promise.resolve(value));
   }
 
   async delete(ref: SecretRef): Promise<boolean> {
-    return this.guard(ref, () => this.backend.delete(ref.account));
+    this.reads.delete(ref.account);
+    const deleted = await this.guard(ref, () => this.backend.delete(ref.account));
+    this.reads.set(ref.account, Promise.resolve(undefined));
+    return deleted;
+  }
+
+  private read(ref: SecretRef): Promise<string | undefined> {
+    const read = this.guard(ref, () => this.backend.get(ref.account));
+    this.reads.set(ref.account, read);
+    // A failed read is tried again by the next caller.
+    read.catch(() => {
+      if (this.reads.get(ref.account) === read) this.reads.delete(ref.account);
+    });
+    return read;
   }
 
   /**

@@ -9,7 +9,6 @@ import { buildTemplate, readBuiltZip, type BuildResult, type BuiltZip } from '..
 import { applyRemove, deploy, planRemove, readHookRecords, type DeployRequest } from '../../src/lambda/deploy.js';
 import type { OktaState } from '../../src/okta/setup/state.js';
 import { redact } from '../../src/secrets/redact.js';
-import type { SecretStore } from '../../src/secrets/store.js';
 import { fastAwsTiming, mapSecretStore, tokenHookDefaults, tokenHookFunction } from '../support/lambda-deploy.js';
 import { fakeAws, sha256Base64, type FakeAws } from '../support/fake-aws.js';
 
@@ -42,7 +41,6 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 let aws: FakeAws;
 let state: ProjectState;
 let keychain: Map<string, string>;
-let secrets: SecretStore;
 let projectDir: string;
 
 beforeEach(async () => {
@@ -50,11 +48,11 @@ beforeEach(async () => {
   projectDir = await mkdtemp(join(dir, 'project-'));
   state = await ProjectState.load(projectDir);
   keychain = new Map();
-  secrets = mapSecretStore(keychain);
 });
 afterEach(() => aws.restore());
 
-const deps = () => ({ aws: aws.clients, secrets, state, timing });
+// A store of its own for each deploy, as each run of the CLI has: a run reads each keychain entry once.
+const deps = () => ({ aws: aws.clients, secrets: mapSecretStore(keychain), state, timing });
 
 function tokenHook(over: Partial<DeployRequest> = {}): DeployRequest {
   return {

@@ -31,6 +31,41 @@ describe('the OS keychain (Secret Service)', () => {
     await store.delete(ref);
   });
 
+  it('reads each entry once a run, and then answers with what the run wrote or deleted', async () => {
+    const keychain = keychainBackend();
+    const readAccounts: string[] = [];
+    let failNext = true;
+    const store = new SecretStore(
+      {
+        ...keychain,
+        get: (account) => {
+          readAccounts.push(account);
+          if (failNext) {
+            failNext = false;
+            return Promise.reject(new Error('Message recipient disconnected from message bus without replying'));
+          }
+          return keychain.get(account);
+        },
+      },
+      {},
+    );
+    const ref = secretRefs.clientSecret(uniqueProfile('kc'), '0oa-once');
+    await secretToolStore(ref.account, 'read-once-secret-1');
+    // A failed read is not kept: the next caller reads again.
+    await expect(store.get(ref)).rejects.toThrow(SecretStoreError);
+    expect(await Promise.all([store.get(ref), store.get(ref), store.get(ref)])).toEqual(
+      Array(3).fill('read-once-secret-1'),
+    );
+    expect(readAccounts).toEqual([ref.account, ref.account]);
+
+    await store.set(ref, 'read-once-secret-2');
+    expect(await store.get(ref)).toBe('read-once-secret-2');
+    expect(await secretToolLookup(ref.account)).toBe('read-once-secret-2');
+    expect(await store.delete(ref)).toBe(true);
+    expect(await store.get(ref)).toBeUndefined();
+    expect(readAccounts).toHaveLength(2);
+  });
+
   it('lets an OKTA_M2M_* variable override the keychain', async () => {
     const ref = secretRefs.oktaApiToken(uniqueProfile('kc'));
     const store = new SecretStore(keychainBackend(), { OKTA_M2M_API_TOKEN: 'from-env-token-1' });
