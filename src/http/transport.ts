@@ -99,10 +99,10 @@ export function nodeTransport(env: NodeJS.ProcessEnv): Transport {
   return async (url, request) => {
     const target = new URL(url);
     const protocol = target.protocol === 'https:' ? 'https:' : 'http:';
-    const [library, proxyAgent] = await Promise.all([
-      protocol === 'https:' ? import('node:https') : import('node:http'),
-      proxyAgentFor(target, env),
-    ]);
+    // Loaded here, not at start-up (a command that makes no request never pays for them), and synchronously: import()
+    // of a built-in goes through the ES module loader and puts the request off by several turns of the event loop.
+    const library = process.getBuiltinModule(protocol === 'https:' ? 'node:https' : 'node:http');
+    const proxyAgent = await proxyAgentFor(target, env);
     const agent = proxyAgent ?? pool((options) => new library.Agent(options), protocol);
     const headers = { ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
