@@ -87,7 +87,11 @@ export async function buildProgram(
 export const defaultIo = (): Io => ({
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // Made on first use: opening stdin (a pipe or a terminal) costs each start a few milliseconds, and most commands
+  // never read it.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   cwd: process.cwd(),
 });
