@@ -9,28 +9,37 @@ import { KEYCHAIN_SERVICE } from './refs.js';
  * keyring, which forgets everything at logout, so a missing Secret Service must be an error, not a lost secret.
  */
 export function keychainBackend(service: string = KEYCHAIN_SERVICE): SecretBackend {
-  const entry = async (account: string) => {
+  // One entry per account for the run: opening one connects to the Secret Service (several milliseconds), and a
+  // command may use an account more than once (the keychain check writes and deletes its entry).
+  const entries = new Map<string, Promise<Keyring.AsyncEntry>>();
+  const open = async (account: string) => {
     const { AsyncEntry } = keyringModule();
     return new AsyncEntry(service, account, { linux: { store: 'secret-service' } });
   };
-  return {
-    get: (account) => onceMore(async () => (await (await entry(account)).getPassword()) ?? undefined),
-    set: (account, value) => onceMore(async () => (await entry(account)).setPassword(value)),
-    delete: (account) => onceMore(async () => (await entry(account)).deleteCredential()),
+  const entry = (account: string) => {
+    let opened = entries.get(account);
+    if (!opened) entries.set(account, (opened = open(account)));
+    return opened;
   };
-}
-
-/**
- * A second try after a failed keychain call. A Secret Service daemon that exits mid-call fails that call ("Message
- * recipient disconnected from message bus without replying"), and D-Bus starts a new one for the next. Each call is
- * safe to repeat: a read, a write of the same value, a delete (which answers false if the first try had deleted).
- */
-async function onceMore<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch {
-    return operation();
-  }
+  /**
+   * A second try, on a new connection, after a failed keychain call. A Secret Service daemon that exits mid-call fails
+   * that call ("Message recipient disconnected from message bus without replying"), and D-Bus starts a new one for
+   * the next. Each call is safe to repeat: a read, a write of the same value, a delete (which answers false if the
+   * first try had deleted).
+   */
+  const call = async <T>(account: string, operation: (entry: Keyring.AsyncEntry) => Promise<T>): Promise<T> => {
+    try {
+      return await operation(await entry(account));
+    } catch {
+      entries.delete(account);
+      return operation(await entry(account));
+    }
+  };
+  return {
+    get: (account) => call(account, async (opened) => (await opened.getPassword()) ?? undefined),
+    set: (account, value) => call(account, (opened) => opened.setPassword(value)),
+    delete: (account) => call(account, (opened) => opened.deleteCredential()),
+  };
 }
 
 type KeyringModule = typeof Keyring;

@@ -5,7 +5,7 @@ import { secretRefs } from '../../src/secrets/refs.js';
 import { redact } from '../../src/secrets/redact.js';
 import { SecretStoreError } from '../../src/errors.js';
 import { secretToolLookup, secretToolStore } from '../support/index.js';
-import { spawnCli, tempWorkspace, uniqueProfile } from '../support/index.js';
+import { oktaEmulator, spawnCli, tempWorkspace, uniqueProfile } from '../support/index.js';
 import { scimTokenEncodeArgs } from '../support/scim-token.js';
 import { privateSessionBus, secretServicePid } from '../support/session-bus.js';
 
@@ -100,6 +100,39 @@ describe('the OS keychain (Secret Service)', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     } finally {
       await ws.cleanup();
+    }
+  });
+});
+
+describe('Secret Service connections', () => {
+  it('one per account a run uses: a fresh init reads the token, checks the keychain, keeps the new secret', async () => {
+    // A bus of the test's own, so the calls counted are this run's.
+    const bus = await privateSessionBus();
+    const ws = await tempWorkspace();
+    const emulator = await oktaEmulator();
+    const env = { ...ws.env, DBUS_SESSION_BUS_ADDRESS: bus.address, OKTA_M2M_PROFILE: uniqueProfile('conn') };
+    try {
+      const login = await spawnCli(['login', '--org-url', emulator.url, '--api-token-stdin'], {
+        env,
+        cwd: ws.dir,
+        input: emulator.adminToken,
+      });
+      expect(login.code, login.stderr).toBe(0);
+      const watch = await bus.watchSecretService();
+      const init = await spawnCli(['init', '--yes', '--name', 'connections', '--scope', 'orders:read'], {
+        env,
+        cwd: ws.dir,
+      });
+      expect(init.code, init.stderr).toBe(0);
+      // The keychain check writes and deletes its entry; the app's secret is the second item made.
+      await watch.called('CreateItem', 2);
+      // The Secret Service library opens a session on each connection it makes.
+      expect(watch.members.filter((member) => member === 'OpenSession')).toHaveLength(3);
+      expect(watch.members.filter((member) => member === 'Delete')).toHaveLength(1);
+    } finally {
+      await emulator.stop();
+      await ws.cleanup();
+      await bus.stop();
     }
   });
 });

@@ -14,9 +14,15 @@ export interface PrivateSessionBus {
   address: string;
   /**
    * Starts watching the bus, and resolves once it watches, with a promise of the next method call the bus routes to
-   * org.freedesktop.secrets: when that resolves, the call is queued at the daemon.
+   * org.freedesktop.secrets: when that resolves, the call is queued at the daemon. `members` lists the methods
+   * called so far ("OpenSession", "SearchItems", ...), and `called` resolves once a method of that name has been
+   * called `times` times.
    */
-  watchSecretService(): Promise<{ nextCall: Promise<void> }>;
+  watchSecretService(): Promise<{
+    nextCall: Promise<void>;
+    members: string[];
+    called(member: string, times?: number): Promise<void>;
+  }>;
   stop(): Promise<void>;
 }
 
@@ -40,16 +46,28 @@ export async function privateSessionBus(): Promise<PrivateSessionBus> {
       monitors.push(monitor);
       const lines = createInterface({ input: monitor.stdout });
       let watching: () => void;
-      let called: () => void;
+      let anyCall: () => void;
       const ready = new Promise<void>((resolve) => (watching = resolve));
-      const nextCall = new Promise<void>((resolve) => (called = resolve));
+      const nextCall = new Promise<void>((resolve) => (anyCall = resolve));
+      const members: string[] = [];
+      const waiting: Array<{ member: string; times: number; resolve: () => void }> = [];
+      const count = (member: string) => members.filter((seen) => seen === member).length;
       // A monitor gives up its own name on becoming one: the NameLost signal is the first thing it prints after.
       lines.on('line', (line) => {
         if (line.includes('member=NameLost')) watching();
-        else if (line.startsWith('method call')) called();
+        else if (line.startsWith('method call')) {
+          const member = /member=(\w+)/.exec(line)?.[1] ?? '';
+          members.push(member);
+          for (const wait of waiting) if (count(wait.member) >= wait.times) wait.resolve();
+          anyCall();
+        }
       });
       await ready;
-      return { nextCall };
+      const called = (member: string, times = 1) =>
+        count(member) >= times
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => waiting.push({ member, times, resolve }));
+      return { nextCall, members, called };
     },
     async stop() {
       for (const child of [...monitors, daemon]) child.kill();
