@@ -13,6 +13,9 @@ export function keychainBackend(service: string = KEYCHAIN_SERVICE): SecretBacke
   // command may use an account more than once (the keychain check writes and deletes its entry).
   const entries = new Map<string, Promise<Keyring.AsyncEntry>>();
   const open = async (account: string) => {
+    // Opening blocks this thread: the requests a command has just started go out first, so that time overlaps their
+    // round trip instead of delaying it.
+    await new Promise((resolve) => setImmediate(resolve));
     const { AsyncEntry } = keyringModule();
     return new AsyncEntry(service, account, { linux: { store: 'secret-service' } });
   };
