@@ -17,3 +17,4 @@ import './reconcile/find-recorded.js';
 import './remote-call.js';
 import './commands/define.js';
 import './commands/options.js';
+import './commands/summaries.js';

@@ -3,12 +3,13 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { examples } from './define.js';
 import { ARCHITECTURES, RUNTIMES, TEMPLATE_NAMES } from '../lambda/names.js';
+import { TOP_LEVEL_SUMMARIES } from './summaries.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
 export const command = () =>
   new Command('completion')
-    .description('print a shell completion script')
+    .description(TOP_LEVEL_SUMMARIES.completion.description)
     .argument('<shell>', SHELLS.join(' | '))
     .addHelpText(
       'after',

@@ -5,10 +5,11 @@ import { requireProfile } from '../config/profiles.js';
 import { confirmOrYes } from '../ui/prompt.js';
 import { examples } from './define.js';
 import { oktaLabel as label } from '../ui/plan.js';
+import { TOP_LEVEL_SUMMARIES } from './summaries.js';
 
 export const command = () =>
   new Command('destroy')
-    .description('remove what init made (only what the project state records, and only what okta-m2m made)')
+    .description(TOP_LEVEL_SUMMARIES.destroy.description)
     .option('--dry-run', 'list what would be removed and stop')
     .option(
       '--login',

@@ -1,5 +1,6 @@
-import { Command, type CommandUnknownOpts, type OptionValues } from '@commander-js/extra-typings';
+import { Command, Help, type CommandUnknownOpts, type OptionValues } from '@commander-js/extra-typings';
 import { bind, type MakeContext, type Run } from './define.js';
+import { TOP_LEVEL_SUMMARIES } from './summaries.js';
 
 /** Loads a verb's module and gives its Command the action that runs it. */
 type VerbLoader = (make: MakeContext, program: CommandUnknownOpts) => Promise<CommandUnknownOpts>;
@@ -160,7 +161,10 @@ export async function registerCommands(
   const added = await Promise.all(
     Object.entries(COMMANDS).map(async ([name, entry]) => {
       const wanted = selection.all || selection.name === name;
-      if (typeof entry === 'function') return wanted || topLevelHelp ? entry(make, program) : unloaded(name);
+      if (typeof entry === 'function') {
+        if (wanted) return entry(make, program);
+        return topLevelHelp ? summarized(name as keyof typeof TOP_LEVEL_SUMMARIES) : unloaded(name);
+      }
 
       const group = new Command(name).description(entry.description);
       const verbs = await Promise.all(
@@ -175,7 +179,23 @@ export async function registerCommands(
     }),
   );
   for (const command of added) program.addCommand(command);
+  if (topLevelHelp) program.configureHelp({ subcommandTerm: (command) => termOf(command) });
   inheritSettings(program);
+}
+
+/** The usage terms of the verbs the top-level help lists unloaded (see summarized). */
+const summarizedUsage = new WeakMap<CommandUnknownOpts, string>();
+
+/** A verb left unloaded that the top-level help lists as if it were loaded: its description and usage term. */
+function summarized(name: keyof typeof TOP_LEVEL_SUMMARIES): CommandUnknownOpts {
+  const { description, usage } = TOP_LEVEL_SUMMARIES[name];
+  const command = unloaded(name).description(description);
+  summarizedUsage.set(command, `${name} ${usage}`);
+  return command;
+}
+
+function termOf(command: CommandUnknownOpts): string {
+  return summarizedUsage.get(command) ?? Help.prototype.subcommandTerm.call(new Help(), command);
 }
 
 /** Thrown by a command that was not loaded: the selection was read wrongly, and main starts again with all. */

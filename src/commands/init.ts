@@ -12,10 +12,11 @@ import { examples, lockedUnlessDryRun } from './define.js';
 import { oktaLabel as label, planJson, renderPlan } from '../ui/plan.js';
 import { renderOutputs } from './okta-setup-text.js';
 import { collectList, collectScopeNames } from './options.js';
+import { TOP_LEVEL_SUMMARIES } from './summaries.js';
 
 export const command = () =>
   new Command('init')
-    .description('create (idempotently) the app, authorization server, scopes, policy and rule for M2M auth')
+    .description(TOP_LEVEL_SUMMARIES.init.description)
     .option('--name <name>', 'name of the setup: the app and the authorization server are called this')
     .option('--audience <uri>', 'the audience (aud) of the access tokens (default: api://<name>)')
     .option('--description <text>', 'a description for the authorization server and policy')

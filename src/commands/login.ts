@@ -11,10 +11,11 @@ import { examples } from './define.js';
 import { collectList } from './options.js';
 import { promptApiToken, readApiToken, saveProfile } from './login-input.js';
 import { COMMAND_SCOPES, rolePartsFor } from '../okta/bootstrap/scopes.js';
+import { TOP_LEVEL_SUMMARIES } from './summaries.js';
 
 export const command = () =>
   new Command('login')
-    .description('connect a profile to an Okta org (API token, or OAuth with private_key_jwt)')
+    .description(TOP_LEVEL_SUMMARIES.login.description)
     .option('--org-url <url>', 'the Okta org, such as https://acme.okta.com')
     .option('--api-token-stdin', 'read an Okta API token (SSWS) from stdin (else $OKTA_M2M_API_TOKEN, else a prompt)')
     .option('--oauth', "authenticate as okta-m2m's own service app with private_key_jwt instead of an API token")

@@ -5,10 +5,11 @@ import { saveProfiles } from '../config/profiles.js';
 import { confirmOrYes } from '../ui/prompt.js';
 import { examples } from './define.js';
 import { forgetCredentials } from './profiles/shared.js';
+import { TOP_LEVEL_SUMMARIES } from './summaries.js';
 
 export const command = () =>
   new Command('logout')
-    .description("remove the current profile's credentials from the keychain and the profile itself")
+    .description(TOP_LEVEL_SUMMARIES.logout.description)
     .option(
       '--remote',
       'also remove what "login --oauth --bootstrap" made in the org: the app, its grants, role assignment, custom role and resource set (the same as "destroy --login")',

@@ -8,10 +8,11 @@ import { oktaLabel as label } from '../ui/plan.js';
 // Types only: the rotation modules load inside run.
 import type { RotationStatus } from '../rotate/status.js';
 import type { AttachedHook } from '../okta/setup/status.js';
+import { TOP_LEVEL_SUMMARIES } from './summaries.js';
 
 export const command = () =>
   new Command('status')
-    .description('show what init made, whether it still matches, and whether a token can be had')
+    .description(TOP_LEVEL_SUMMARIES.status.description)
     .option('--no-token', 'do not try to get a token')
     .option('--exit-code', 'exit 3 when what init made has drifted, 4 when no token can be had (0: in sync)')
     .addHelpText(
