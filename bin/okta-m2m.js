@@ -14,12 +14,12 @@ process.stdout.on('error', (error) => {
 // Stack traces point into src/ only when asked for: source maps cost start-up time.
 if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
 
-const { main } = await import('../dist/cli.js');
+const { main, openedOutput } = await import('../dist/cli.js');
 process.exitCode = await main(process.argv);
 // The command has finished and awaited all it started; what may still be in the event loop is not its work (idle
 // keep-alive connections, the keychain library's threads winding down) and would only delay the exit by tens of
 // milliseconds. Leave once what was written to stdout and stderr has gone out.
 const drained = (stream) =>
   stream.writableLength === 0 ? undefined : new Promise((resolve) => stream.once('drain', resolve));
-await Promise.all([drained(process.stdout), drained(process.stderr)]);
+await Promise.all([...openedOutput].map(drained));
 process.exit();

@@ -2,10 +2,9 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { NotLoaded, commandTree, registerCommands, selectionOf, type Selection } from './commands/index.js';
 import { examples } from './commands/define.js';
 import { seconds } from './commands/options.js';
-import { Context, DEFAULT_TIMEOUT_SECONDS, type Factories, type GlobalOptions, type Io } from './context.js';
+import type { Factories, GlobalOptions, Io } from './context.js';
 import { ExitCode, ExitWith, InterruptedError, UsageError, exitCodeOf } from './errors.js';
 import { interruptionOf } from './ui/prompt.js';
-import { Ui } from './ui/ui.js';
 import { neutralize } from './ui/sanitize.js';
 import { VERSION } from './version.js';
 
@@ -18,6 +17,14 @@ const EXAMPLES = examples(
 );
 
 const USAGE_HINT = 'add --help for usage';
+
+/** --timeout's default, in seconds. */
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
+// What a command runs with, loaded when one runs: the help and usage errors print without it (and without chalk,
+// whose colour check loads node:tty and node:net, several milliseconds of every start).
+const contextModule = () => import('./context.js');
+const uiModule = () => import('./ui/ui.js');
 
 function globalOptions() {
   return new Command('okta-m2m')
@@ -79,16 +86,28 @@ export async function buildProgram(
     })
     .exitOverride();
   if (!usageErrors) program.showHelpAfterError(`(${USAGE_HINT})`);
-  await registerCommands(program, () => new Context(io, globalsOf(program.opts()), factories), selection);
+  const makeContext = async () => new (await contextModule()).Context(io, globalsOf(program.opts()), factories);
+  await registerCommands(program, makeContext, selection);
   program.addHelpText('after', () => `${commandTree(program)}${EXAMPLES}`);
   return program;
 }
 
+/** The process's output streams that the CLI has written through (see defaultIo), for the launcher to drain. */
+export const openedOutput = new Set<NodeJS.WriteStream>();
+
+/**
+ * The process's streams, each made on first use: making one over a pipe loads node:net, over a terminal node:tty
+ * (several milliseconds of a start), and many commands never read stdin nor write to stderr.
+ */
 export const defaultIo = (): Io => ({
-  stdout: process.stdout,
-  stderr: process.stderr,
-  // Made on first use: opening stdin (a pipe or a terminal) costs each start a few milliseconds, and most commands
-  // never read it.
+  get stdout() {
+    openedOutput.add(process.stdout);
+    return process.stdout;
+  },
+  get stderr() {
+    openedOutput.add(process.stderr);
+    return process.stderr;
+  },
   get stdin() {
     return process.stdin;
   },
@@ -105,7 +124,10 @@ export async function main(
   const json = flagGiven(argv, '--json');
   let usageMessage: string | undefined;
   const usageErrors = json ? (text: string) => (usageMessage ??= text) : undefined;
-  let program = await buildProgram(io, factories, usageErrors, selectionFor(argv.slice(2)));
+  const selection = selectionFor(argv.slice(2));
+  // A command will run: its context loads while the command's own modules do.
+  if (selection.name !== undefined) contextModule().catch(() => undefined);
+  let program = await buildProgram(io, factories, usageErrors, selection);
   try {
     try {
       await program.parseAsync([...argv]);
@@ -117,8 +139,12 @@ export async function main(
     return ExitCode.ok;
   } catch (thrown) {
     if (thrown instanceof ExitWith) return thrown.code;
+    if (thrown instanceof CommanderError) {
+      const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(thrown.code);
+      if (done || thrown.exitCode === 0) return ExitCode.ok;
+    }
     const opts = program.opts();
-    const ui = new Ui(io, {
+    const ui = new (await uiModule()).Ui(io, {
       json,
       color: opts.color,
       debug: opts.debug === true || flagGiven(argv, '--debug'),
@@ -126,8 +152,6 @@ export async function main(
       env: io.env,
     });
     if (thrown instanceof CommanderError) {
-      const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(thrown.code);
-      if (done || thrown.exitCode === 0) return ExitCode.ok;
       // Without --json, commander has printed the message already.
       if (json)
         ui.error(

@@ -21,8 +21,6 @@ export interface GlobalOptions {
   timeoutMs: number;
 }
 
-export const DEFAULT_TIMEOUT_SECONDS = 30;
-
 export interface Io extends Streams {
   env: NodeJS.ProcessEnv;
   cwd: string;

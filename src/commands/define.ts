@@ -2,7 +2,7 @@ import type { Command, CommandUnknownOpts, OptionValues } from '@commander-js/ex
 import type { Context } from '../context.js';
 
 /** Makes the context for the command that runs (from the global options, parsed by then). */
-export type MakeContext = (command: CommandUnknownOpts) => Context;
+export type MakeContext = (command: CommandUnknownOpts) => Promise<Context>;
 
 /** A verb's handler: the context, the verb's own options (typed by its Command), its positional arguments. */
 export type Run<Args extends unknown[], Opts extends OptionValues> = (
@@ -21,7 +21,7 @@ export function bind<Args extends unknown[], Opts extends OptionValues>(
   makeContext: MakeContext,
 ): Command<Args, Opts> {
   return command.action(async function (this: Command<Args, Opts>) {
-    await run(makeContext(this), this.opts(), ...this.processedArgs);
+    await run(await makeContext(this), this.opts(), ...this.processedArgs);
   });
 }
 

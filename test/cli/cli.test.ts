@@ -1,8 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, spawnCli } from '../support/index.js';
+import { cleanEnv, cliPath, repoRoot, spawnCli } from '../support/index.js';
 
 const TOP_LEVEL = [
   'login',
@@ -163,5 +165,44 @@ describe('start-up stays light', () => {
     const modules = await loadedModules(args);
     expect(modules.length).toBeGreaterThan(5);
     for (const heavy of HEAVY) expect(modules.filter((url) => url.includes(heavy))).toEqual([]);
+  });
+});
+
+describe('start-up opens only the streams a command uses', () => {
+  // Making process.stderr over a pipe loads node:net; chalk's colour check loads node:tty (and net with it).
+  const builtins = async (args: string[]): Promise<{ code: number | null; loaded: string[] }> => {
+    const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-streams-'));
+    const loadedFile = join(dir, 'loaded');
+    const report = join(dir, 'report.cjs');
+    await writeFile(
+      report,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, process.moduleLoadList.join('\\n')))`,
+    );
+    const stdout = openSync(join(dir, 'stdout'), 'w');
+    try {
+      const child = spawn(process.execPath, ['--require', report, cliPath, ...args], {
+        cwd: repoRoot,
+        env: { ...cleanEnv(), NO_COLOR: '1' },
+        stdio: ['ignore', stdout, 'pipe'],
+      });
+      child.stderr?.resume();
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      return { code, loaded: (await readFile(loadedFile, 'utf8')).split('\n') };
+    } finally {
+      closeSync(stdout);
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('--help writes to stdout (a file) only: neither node:tty nor node:net is loaded', async () => {
+    const { code, loaded } = await builtins(['--help']);
+    expect(code).toBe(0);
+    expect(loaded.filter((name) => name === 'NativeModule tty' || name === 'NativeModule net')).toEqual([]);
+  });
+
+  it('a usage error writes to stderr (a pipe): net is loaded for it', async () => {
+    const { code, loaded } = await builtins(['no-such-command']);
+    expect(code).toBe(2);
+    expect(loaded).toContain('NativeModule net');
   });
 });
