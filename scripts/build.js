@@ -43,6 +43,39 @@ const lazyChildProcessForCommander = {
   },
 };
 
+// Node's built-ins, imported as ES modules, each get a facade whose exports are read when it is made: that runs the
+// lazy getters of node:util (parseArgs, MIMEType, ...), node:process (report) and node:crypto (webcrypto), loading
+// modules no command uses. Through the bundle's `require` (see the banner) a built-in is just the module it is.
+// Not an import(): esbuild would make the module a chunk that exports only `default`, without its named exports.
+const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.namespace === 'node-builtin' || args.kind === 'dynamic-import'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'node-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+// chalk finds its colour support at load time with supports-color, which imports node:tty (and so node:net) and
+// reads the environment; the UI sets the colour level itself (src/ui/ui.ts), so the bundle takes chalk's browser
+// variant of that module, which reads nothing.
+const chalkWithoutColorDetection = {
+  name: 'chalk-without-color-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) =>
+      /[\\/]chalk[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), 'vendor', 'supports-color', 'browser.js') }
+        : undefined,
+    );
+  },
+};
+
 const bundleOptions = {
   absWorkingDir: root,
   outdir,
@@ -71,7 +104,7 @@ await build({
   ...bundleOptions,
   entryPoints: { cli: 'src/cli.ts' },
   inject: ['src/kernel.ts'],
-  plugins: [lazyChildProcessForCommander, externalPackages],
+  plugins: [lazyChildProcessForCommander, chalkWithoutColorDetection, builtinsThroughRequire, externalPackages],
 });
 
 // The emulators, for the tests and the benchmarks: built apart, so they share nothing with the CLI but HTTP.

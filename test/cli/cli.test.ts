@@ -169,8 +169,12 @@ describe('start-up stays light', () => {
 });
 
 describe('start-up opens only the streams a command uses', () => {
-  // Making process.stderr over a pipe loads node:net; chalk's colour check loads node:tty (and net with it).
-  const builtins = async (args: string[]): Promise<{ code: number | null; loaded: string[] }> => {
+  // Making process.stderr over a pipe loads node:net; chalk's colour check loads node:tty (and net with it); the ES
+  // module facade of a built-in reads all its exports, lazy ones included.
+  const builtins = async (
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<{ code: number | null; loaded: string[] }> => {
     const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-streams-'));
     const loadedFile = join(dir, 'loaded');
     const report = join(dir, 'report.cjs');
@@ -182,7 +186,7 @@ describe('start-up opens only the streams a command uses', () => {
     try {
       const child = spawn(process.execPath, ['--require', report, cliPath, ...args], {
         cwd: repoRoot,
-        env: { ...cleanEnv(), NO_COLOR: '1' },
+        env: { ...cleanEnv(), NO_COLOR: '1', ...env },
         stdio: ['ignore', stdout, 'pipe'],
       });
       child.stderr?.resume();
@@ -198,6 +202,16 @@ describe('start-up opens only the streams a command uses', () => {
     const { code, loaded } = await builtins(['--help']);
     expect(code).toBe(0);
     expect(loaded.filter((name) => name === 'NativeModule tty' || name === 'NativeModule net')).toEqual([]);
+  });
+
+  it('scim-token encode loads none of them, nor what the ES module facades of util and process would', async () => {
+    const { code, loaded } = await builtins(
+      ['scim-token', 'encode', '--token-url', 'https://a.okta.com/oauth2/x/v1/token', '--client-id', 'c'],
+      { OKTA_M2M_CLIENT_SECRET: 'env-secret-for-streams-test' },
+    );
+    expect(code).toBe(0);
+    const unused = ['tty', 'net', 'internal/util/parse_args/parse_args', 'internal/mime', 'internal/process/report'];
+    expect(loaded.filter((name) => unused.some((module) => name === `NativeModule ${module}`))).toEqual([]);
   });
 
   it('a usage error writes to stderr (a pipe): net is loaded for it', async () => {
