@@ -163,7 +163,8 @@ describe('start-up stays light', () => {
     ],
   ])('%j loads none of the heavy SDKs', async (args) => {
     const modules = await loadedModules(args);
-    expect(modules.length).toBeGreaterThan(5);
+    // The recorder saw the CLI itself (an empty log would prove nothing).
+    expect(modules.some((url) => url.endsWith('/dist/cli.js'))).toBe(true);
     for (const heavy of HEAVY) expect(modules.filter((url) => url.includes(heavy))).toEqual([]);
   });
 });
