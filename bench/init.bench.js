@@ -9,12 +9,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { cli, round } from './lib.js';
+import { cli, median, round } from './lib.js';
 
 export const title = 'init at 100 ms latency';
 const LATENCY_MS = 100;
 const SCOPES = ['orders:read', 'orders:write'];
 const CRITICAL_ROUND_TRIPS = 4;
+// Each sample is a process start and a handful of round trips: one sample is as noisy as the machine.
+const SAMPLES = 5;
 
 // Prints the process's peak resident set (KiB) on exit, for the memory figure. VmHWM of the process itself: on Linux
 // a child's resourceUsage().maxRSS starts from what its parent held at fork (this process, emulator and all), so it
@@ -49,7 +51,11 @@ function runCli(args, { env, cwd, input = '' }) {
   });
 }
 
-export default async function run() {
+/**
+ * One sample: a login, a fresh init and a re-run at 100 ms latency, then a destroy, against an emulator of its own (a
+ * later init in the same org would find the emulator's spare signing keys used up, and pay for new ones).
+ */
+async function sample(initArgs) {
   const { startEmulator } = await import('../dist/emulator.js');
   const emulator = await startEmulator({ port: 0, rateLimits: 'off' }); // speed, not Okta's rate limits
   const dir = await mkdtemp(join(tmpdir(), 'okta-m2m-bench-init-'));
@@ -60,7 +66,6 @@ export default async function run() {
     OKTA_M2M_PROFILE: `bench-${process.pid}`,
   };
   const managementRequests = () => emulator.requestLog.filter((entry) => entry.path.startsWith('/api/'));
-  const writes = (entries) => entries.filter((entry) => entry.method !== 'GET').length;
   try {
     await runCli(['login', '--org-url', emulator.url, '--api-token-stdin'], {
       env,
@@ -68,19 +73,9 @@ export default async function run() {
       input: emulator.adminToken,
     });
     emulator.setFaults({ latencyMs: LATENCY_MS });
-    const initArgs = [
-      'init',
-      '--yes',
-      '--name',
-      `bench-${process.pid}`,
-      ...SCOPES.flatMap((s) => ['--scope', s]),
-      '--default-scope',
-      SCOPES[0],
-    ];
-
     emulator.clearRequestLog();
     const freshMs = await runCli(initArgs, { env, cwd: dir });
-    const freshRssMiB = round(lastPeakRssKiB / 1024, 1);
+    const freshRssKiB = lastPeakRssKiB;
     const fresh = managementRequests();
     emulator.clearRequestLog();
     const rerunMs = await runCli(initArgs, { env, cwd: dir });
@@ -89,44 +84,70 @@ export default async function run() {
     emulator.clearFaults();
     await runCli(['destroy', '--yes'], { env, cwd: dir });
     await runCli(['logout'], { env, cwd: dir });
-
-    const freshMin = 2 + 4 + SCOPES.length;
-    const rerunMin = 8;
-    return [
-      {
-        name: 'fresh init: management requests',
-        value: fresh.length,
-        unit: `(${writes(fresh)} writes)`,
-        ratio: round(fresh.length / freshMin),
-      },
-      { name: 'fresh init: least possible requests', value: freshMin, unit: '' },
-      // Goal: the critical path plus 2 round trips (6 / 4).
-      {
-        name: 'fresh init: wall time',
-        value: round(freshMs, 0),
-        unit: 'ms',
-        ratio: round(freshMs / (CRITICAL_ROUND_TRIPS * LATENCY_MS)),
-        goal: 1.5,
-      },
-      {
-        name: `fresh init: critical path (${CRITICAL_ROUND_TRIPS} round trips)`,
-        value: CRITICAL_ROUND_TRIPS * LATENCY_MS,
-        unit: 'ms',
-      },
-      { name: 'fresh init: peak RSS', value: freshRssMiB, unit: 'MiB', limit: 80 },
-      {
-        name: 're-run: management requests',
-        value: rerun.length,
-        unit: `(${writes(rerun)} writes)`,
-        ratio: round(rerun.length / rerunMin),
-      },
-      { name: 're-run: least possible requests', value: rerunMin, unit: '' },
-      // Goal: 3 round trips.
-      { name: 're-run: wall time', value: round(rerunMs, 0), unit: 'ms', ratio: round(rerunMs / LATENCY_MS), goal: 3 },
-      { name: 're-run: critical path (1 round trip)', value: LATENCY_MS, unit: 'ms' },
-    ];
+    return { freshMs, freshRssKiB, fresh, rerunMs, rerun };
   } finally {
     await emulator.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+export default async function run() {
+  const initArgs = [
+    'init',
+    '--yes',
+    '--name',
+    `bench-${process.pid}`,
+    ...SCOPES.flatMap((s) => ['--scope', s]),
+    '--default-scope',
+    SCOPES[0],
+  ];
+  const samples = [];
+  for (let i = 0; i < SAMPLES; i++) samples.push(await sample(initArgs));
+  const writes = (entries) => entries.filter((entry) => entry.method !== 'GET').length;
+  const { fresh, rerun } = samples[0];
+  const freshMs = median(samples.map((s) => s.freshMs));
+  const rerunMs = median(samples.map((s) => s.rerunMs));
+  const freshRssMiB = round(Math.max(...samples.map((s) => s.freshRssKiB)) / 1024, 1);
+
+  const freshMin = 2 + 4 + SCOPES.length;
+  const rerunMin = 8;
+  return [
+    {
+      name: 'fresh init: management requests',
+      value: fresh.length,
+      unit: `(${writes(fresh)} writes)`,
+      ratio: round(fresh.length / freshMin),
+    },
+    { name: 'fresh init: least possible requests', value: freshMin, unit: '' },
+    // Goal: the critical path plus 2 round trips (6 / 4).
+    {
+      name: `fresh init: wall time (median of ${SAMPLES})`,
+      value: round(freshMs, 0),
+      unit: 'ms',
+      ratio: round(freshMs / (CRITICAL_ROUND_TRIPS * LATENCY_MS)),
+      goal: 1.5,
+    },
+    {
+      name: `fresh init: critical path (${CRITICAL_ROUND_TRIPS} round trips)`,
+      value: CRITICAL_ROUND_TRIPS * LATENCY_MS,
+      unit: 'ms',
+    },
+    { name: 'fresh init: peak RSS (largest)', value: freshRssMiB, unit: 'MiB', limit: 80 },
+    {
+      name: 're-run: management requests',
+      value: rerun.length,
+      unit: `(${writes(rerun)} writes)`,
+      ratio: round(rerun.length / rerunMin),
+    },
+    { name: 're-run: least possible requests', value: rerunMin, unit: '' },
+    // Goal: 3 round trips.
+    {
+      name: `re-run: wall time (median of ${SAMPLES})`,
+      value: round(rerunMs, 0),
+      unit: 'ms',
+      ratio: round(rerunMs / LATENCY_MS),
+      goal: 3,
+    },
+    { name: 're-run: critical path (1 round trip)', value: LATENCY_MS, unit: 'ms' },
+  ];
 }
