@@ -21,8 +21,8 @@ interface Group {
   defaultVerb?: string;
 }
 
-// One chunk per group when bundled: a verb and its siblings come in one file, not one file each.
-const topLevelVerbs = () => import('./top-level-verbs.js');
+// One chunk per group when bundled: a verb and its siblings come in one file, not one file each. The top-level verbs
+// are not a group (no command line names two of them, and the top-level help lists them unloaded): one chunk each.
 const profilesVerbs = () => import('./profiles/verbs.js');
 const secretVerbs = () => import('./secret/verbs.js');
 const rotateVerbs = () => import('./rotate/verbs.js');
@@ -39,7 +39,7 @@ const emulatorVerbs = () => import('./emulator/verbs.js');
  * so `okta-m2m token get` parses the token get module and nothing of `hook`, `auth0` or `login`.
  */
 const COMMANDS: Record<string, VerbLoader | Group> = {
-  login: verb(async () => (await topLevelVerbs()).login),
+  login: verb(() => import('./login.js')),
   profiles: {
     description: 'list, switch and remove connection profiles',
     verbs: {
@@ -50,10 +50,10 @@ const COMMANDS: Record<string, VerbLoader | Group> = {
     },
     defaultVerb: 'list',
   },
-  logout: verb(async () => (await topLevelVerbs()).logout),
-  init: verb(async () => (await topLevelVerbs()).init),
-  destroy: verb(async () => (await topLevelVerbs()).destroy),
-  status: verb(async () => (await topLevelVerbs()).status),
+  logout: verb(() => import('./logout.js')),
+  init: verb(() => import('./init.js')),
+  destroy: verb(() => import('./destroy.js')),
+  status: verb(() => import('./status.js')),
   secret: {
     description: 'hand a consumer its client secret',
     verbs: { show: verb(async () => (await secretVerbs()).show) },
@@ -106,7 +106,7 @@ const COMMANDS: Record<string, VerbLoader | Group> = {
   },
   // The completion script is made from the whole tree, so naming `completion` loads every command.
   completion: async (make, program) => {
-    const { completion } = await topLevelVerbs();
+    const completion = await import('./completion.js');
     return bind(completion.command(), (ctx, _opts, shell) => completion.run(ctx, { program }, shell), make);
   },
 };
