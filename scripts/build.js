@@ -37,7 +37,8 @@ const lazyChildProcessForCommander = {
       /[\\/]commander[\\/]/.test(args.importer) ? { path: args.path, namespace: 'lazy-child-process' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
-      contents: "module.exports = new Proxy({}, { get: (_, name) => require('node:child_process')[name] });",
+      contents:
+        "module.exports = new Proxy({}, { get: (_, name) => process.getBuiltinModule('node:child_process')[name] });",
       loader: 'js',
     }));
   },
@@ -45,18 +46,19 @@ const lazyChildProcessForCommander = {
 
 // Node's built-ins, imported as ES modules, each get a facade whose exports are read when it is made: that runs the
 // lazy getters of node:util (parseArgs, MIMEType, ...), node:process (report) and node:crypto (webcrypto), loading
-// modules no command uses. Through the bundle's `require` (see the banner) a built-in is just the module it is.
-// Not an import(): esbuild would make the module a chunk that exports only `default`, without its named exports.
-const builtinsThroughRequire = {
-  name: 'builtins-through-require',
+// modules no command uses. Taken with process.getBuiltinModule, a built-in is just the module it is, and the chunks
+// need no `require` (commander's requires are built-ins too). Not an import(): esbuild would make the module a chunk
+// that exports only `default`, without its named exports.
+const builtinsWithoutFacades = {
+  name: 'builtins-without-facades',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) =>
-      args.namespace === 'node-builtin' || args.kind === 'dynamic-import'
+      args.kind === 'dynamic-import'
         ? { path: args.path, external: true }
         : { path: args.path, namespace: 'node-builtin' },
     );
     b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
   },
@@ -104,7 +106,8 @@ await build({
   ...bundleOptions,
   entryPoints: { cli: 'src/cli.ts' },
   inject: ['src/kernel.ts'],
-  plugins: [lazyChildProcessForCommander, chalkWithoutColorDetection, builtinsThroughRequire, externalPackages],
+  plugins: [lazyChildProcessForCommander, chalkWithoutColorDetection, builtinsWithoutFacades, externalPackages],
+  banner: {},
 });
 
 // The emulators, for the tests and the benchmarks: built apart, so they share nothing with the CLI but HTTP.
