@@ -21,8 +21,8 @@ const USAGE_HINT = 'add --help for usage';
 /** --timeout's default, in seconds. */
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
-// What a command runs with, loaded when one runs: the help and usage errors print without it (and without chalk,
-// whose colour check loads node:tty and node:net, several milliseconds of every start).
+// What a command runs with (the context, the UI and chalk), loaded when one runs: the help and usage errors print
+// without them, and do not compile them at every start.
 const contextModule = () => import('./context.js');
 const uiModule = () => import('./ui/ui.js');
 
