@@ -195,7 +195,7 @@ function summarized(name: keyof typeof TOP_LEVEL_SUMMARIES): CommandUnknownOpts 
 }
 
 function termOf(command: CommandUnknownOpts): string {
-  return summarizedUsage.get(command) ?? Help.prototype.subcommandTerm.call(new Help(), command);
+  return summarizedUsage.get(command) ?? new Help().subcommandTerm(command);
 }
 
 /** Thrown by a command that was not loaded: the selection was read wrongly, and main starts again with all. */
