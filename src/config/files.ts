@@ -79,9 +79,15 @@ export async function readBoundedBytes(
   try {
     if (!(await handle.stat()).isFile())
       throw new UsageError(`${capitalize(what)} ${path} is not a regular file.`, { hint });
-    const buffer = Buffer.alloc(maxBytes + 1);
+    // Sized by the file (a byte over, to see its end in one read), grown if it grows: not maxBytes for every read.
+    let buffer = Buffer.alloc(Math.min(info.size + 1, maxBytes + 1));
     let length = 0;
     for (;;) {
+      if (length === buffer.length) {
+        const larger = Buffer.alloc(Math.min(buffer.length * 2, maxBytes + 1));
+        buffer.copy(larger);
+        buffer = larger;
+      }
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJsonFile, writeJsonAtomic } from '../../src/config/files.js';
+import { readInputFile, readJsonFile, writeJsonAtomic } from '../../src/config/files.js';
 import { loadProfiles, saveProfiles } from '../../src/config/profiles.js';
 import { ProjectState } from '../../src/config/state.js';
 import { UsageError } from '../../src/errors.js';
@@ -55,6 +55,14 @@ describe('config and state files', () => {
   it('a huge file is refused before it is parsed', async () => {
     await writeFile(join(dir, 'profiles.json'), `{"x":"${'a'.repeat(2 * 1024 * 1024)}"}`);
     await expect(loadProfiles({ OKTA_M2M_CONFIG_DIR: dir })).rejects.toThrow(/too large/);
+  });
+
+  it('a file holding more than its size says is read to its end, and still within the bound', async () => {
+    // Linux's /proc files say they are empty: the read goes past what the size promised, as for a file that grew.
+    const status = await readInputFile('/proc/self/status', 'the status file');
+    expect(status).toMatch(/^Name:/);
+    expect(status).toMatch(/\nVmRSS:/);
+    await expect(readInputFile('/proc/self/status', 'the status file', 64)).rejects.toThrow(/larger than 64 bytes/);
   });
 
   it('project state keeps sections per profile and removes empty ones', async () => {
