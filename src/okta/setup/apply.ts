@@ -3,7 +3,7 @@ import { changesBeyondStatus } from '../../reconcile/plan.js';
 import { createOrAdopt } from '../../reconcile/create-or-adopt.js';
 import { keychainPreflight } from '../../reconcile/keychain-preflight.js';
 import { registerSecret } from '../../secrets/redact.js';
-import { secretRefs } from '../../secrets/refs.js';
+import { secretRefs, type SecretRef } from '../../secrets/refs.js';
 import type { SecretStore } from '../../secrets/store.js';
 import {
   activateApp,
@@ -58,8 +58,9 @@ import type { JsonWebKeyLike, OktaApp, OktaAuthServer, OktaPolicy, OktaRule, Okt
  * Applies the desired setup over what exists, in dependency order: the app and the authorization server in
  * parallel, then the scopes and the policy in parallel, then the rule; everything ACTIVE. The project state is
  * written once at the end of each step (whether it succeeded or not) with every id the step made, and a new client
- * secret or private key goes to the keychain at once, so an interrupted run is completed by the next one (which
- * also finds by name what an interrupted step made), without duplicates.
+ * secret or private key goes to the keychain in the next step, which ends only once it is kept. So an interrupted
+ * run is completed by the next one (which also finds by name what an interrupted step made, and gives an app whose
+ * credential was not kept a new one), without duplicates.
  */
 interface ApplyEvent {
   kind: ObjectKind;
@@ -94,8 +95,12 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     ]),
   );
   if (appResult.status === 'rejected') throw appResult.reason;
-  if (serverResult.status === 'rejected') throw serverResult.reason;
-  const app = appResult.value;
+  const { app, keepCredential } = appResult.value;
+  if (serverResult.status === 'rejected') {
+    // The app was made: its credential is kept before the run stops, or the next run could not use it.
+    await keepCredential?.();
+    throw serverResult.reason;
+  }
   const server = serverResult.value;
   const clientId = clientIdOf(app) as string;
   const serverId = server.id as string;
@@ -142,9 +147,16 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     ctx.recorder.record({ policyId: policy.id });
     return policy;
   };
-  const [scopeResults, policyResult] = await ctx.recorder.step(() =>
-    Promise.allSettled([ensureScopes(), ensurePolicy()]),
+  // A new app's credential is kept while this step's requests are on the wire: opening the keychain blocks this
+  // thread for several milliseconds, which would otherwise come between the two steps.
+  const keptCredential = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    await keepCredential?.();
+  };
+  const [scopeResults, policyResult, credentialResult] = await ctx.recorder.step(() =>
+    Promise.allSettled([ensureScopes(), ensurePolicy(), keptCredential()]),
   );
+  if (credentialResult.status === 'rejected') throw credentialResult.reason;
   const failedScope =
     scopeResults.status === 'fulfilled'
       ? scopeResults.value.find((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -252,7 +264,7 @@ async function ensureApp(
   observed: Observed,
   label: string,
   report: (event: ApplyEvent) => void,
-): Promise<OktaApp> {
+): Promise<{ app: OktaApp; keepCredential?: () => Promise<void> }> {
   const pkj = spec.authMethod === 'private_key_jwt';
   let app = observed.app;
   if (!app?.id) {
@@ -265,22 +277,27 @@ async function ensureApp(
     );
     app = made.value;
     const clientId = clientIdOf(app) as string;
+    // The credential Okta made with the app, or the key registered with it, kept by the caller (see apply).
+    let newCredential: [ref: SecretRef, value: string] | undefined;
     const secret = app.credentials?.oauthClient?.client_secret;
     if (secret) {
       registerSecret(secret);
-      if (!pkj) await ctx.secrets.set(secretRefs.clientSecret(ctx.profile, clientId), secret);
+      if (!pkj) newCredential = [secretRefs.clientSecret(ctx.profile, clientId), secret];
       delete app.credentials?.oauthClient?.client_secret;
     }
     report({ kind: 'app', name: label, action: made.adopted ? 'adopted' : 'created', id: app.id });
     let keyId: string | undefined;
     if (keyPair && jwkIdsOf(app).includes(keyPair.publicJwk.kid)) {
-      await ctx.secrets.set(secretRefs.clientPrivateKey(ctx.profile, clientId), keyPair.privateKeyPem);
+      newCredential = [secretRefs.clientPrivateKey(ctx.profile, clientId), keyPair.privateKeyPem];
       keyId = keyPair.publicJwk.kid;
     }
     ctx.recorder.record({ appId: app.id, clientId, authMethod: spec.authMethod, keyId, creatingApp: undefined });
     if (made.adopted) {
       // Made by an earlier attempt whose answer was lost: bring it to the setup, and give it a credential we hold.
-      // It carries the marker that attempt sent, or gets it now (as an adopted server and policy get theirs).
+      // It carries the marker that attempt sent, or gets it now (as an adopted server and policy get theirs). The
+      // key that attempt registered is kept first: the calls that follow may fail.
+      if (newCredential) await ctx.secrets.set(...newCredential);
+      newCredential = undefined;
       if (!appIsMarked(app)) {
         app = await replaceApp(ctx.client, app.id as string, markedApp(forReplace(app)));
         delete app.credentials?.oauthClient?.client_secret;
@@ -292,11 +309,13 @@ async function ensureApp(
         await retireOtherSecrets(ctx, app, kept);
       } else if (!keyId) app = await registerNewKey(ctx, spec, app, label, report);
     }
-    return app;
+    if (!newCredential) return { app };
+    const [ref, value] = newCredential;
+    return { app, keepCredential: () => ctx.secrets.set(ref, value) };
   }
 
   app = await updateApp(ctx, spec, app, label, report, observed.credential);
-  return app;
+  return { app };
 }
 
 async function updateApp(
