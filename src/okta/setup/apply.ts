@@ -3,7 +3,7 @@ import { changesBeyondStatus } from '../../reconcile/plan.js';
 import { createOrAdopt } from '../../reconcile/create-or-adopt.js';
 import { keychainPreflight } from '../../reconcile/keychain-preflight.js';
 import { registerSecret } from '../../secrets/redact.js';
-import { secretRefs, type SecretRef } from '../../secrets/refs.js';
+import { secretRefs } from '../../secrets/refs.js';
 import type { SecretStore } from '../../secrets/store.js';
 import {
   activateApp,
@@ -147,14 +147,10 @@ export async function apply(ctx: ApplyContext, spec: SetupSpec, observed: Observ
     ctx.recorder.record({ policyId: policy.id });
     return policy;
   };
-  // A new app's credential is kept while this step's requests are on the wire: opening the keychain blocks this
-  // thread for several milliseconds, which would otherwise come between the two steps.
-  const keptCredential = async () => {
-    await new Promise((resolve) => setImmediate(resolve));
-    await keepCredential?.();
-  };
+  // A new app's credential is kept while this step's requests are on the wire: started after them, as the keychain
+  // opens its entry (which blocks this thread for several milliseconds) only once they are out.
   const [scopeResults, policyResult, credentialResult] = await ctx.recorder.step(() =>
-    Promise.allSettled([ensureScopes(), ensurePolicy(), keptCredential()]),
+    Promise.allSettled([ensureScopes(), ensurePolicy(), keepCredential?.()]),
   );
   if (credentialResult.status === 'rejected') throw credentialResult.reason;
   const failedScope =
@@ -278,17 +274,17 @@ async function ensureApp(
     app = made.value;
     const clientId = clientIdOf(app) as string;
     // The credential Okta made with the app, or the key registered with it, kept by the caller (see apply).
-    let newCredential: [ref: SecretRef, value: string] | undefined;
+    let keepCredential: (() => Promise<void>) | undefined;
     const secret = app.credentials?.oauthClient?.client_secret;
     if (secret) {
       registerSecret(secret);
-      if (!pkj) newCredential = [secretRefs.clientSecret(ctx.profile, clientId), secret];
+      if (!pkj) keepCredential = () => ctx.secrets.set(secretRefs.clientSecret(ctx.profile, clientId), secret);
       delete app.credentials?.oauthClient?.client_secret;
     }
     report({ kind: 'app', name: label, action: made.adopted ? 'adopted' : 'created', id: app.id });
     let keyId: string | undefined;
     if (keyPair && jwkIdsOf(app).includes(keyPair.publicJwk.kid)) {
-      newCredential = [secretRefs.clientPrivateKey(ctx.profile, clientId), keyPair.privateKeyPem];
+      keepCredential = () => ctx.secrets.set(secretRefs.clientPrivateKey(ctx.profile, clientId), keyPair.privateKeyPem);
       keyId = keyPair.publicJwk.kid;
     }
     ctx.recorder.record({ appId: app.id, clientId, authMethod: spec.authMethod, keyId, creatingApp: undefined });
@@ -296,8 +292,8 @@ async function ensureApp(
       // Made by an earlier attempt whose answer was lost: bring it to the setup, and give it a credential we hold.
       // It carries the marker that attempt sent, or gets it now (as an adopted server and policy get theirs). The
       // key that attempt registered is kept first: the calls that follow may fail.
-      if (newCredential) await ctx.secrets.set(...newCredential);
-      newCredential = undefined;
+      await keepCredential?.();
+      keepCredential = undefined;
       if (!appIsMarked(app)) {
         app = await replaceApp(ctx.client, app.id as string, markedApp(forReplace(app)));
         delete app.credentials?.oauthClient?.client_secret;
@@ -309,9 +305,7 @@ async function ensureApp(
         await retireOtherSecrets(ctx, app, kept);
       } else if (!keyId) app = await registerNewKey(ctx, spec, app, label, report);
     }
-    if (!newCredential) return { app };
-    const [ref, value] = newCredential;
-    return { app, keepCredential: () => ctx.secrets.set(ref, value) };
+    return keepCredential ? { app, keepCredential } : { app };
   }
 
   app = await updateApp(ctx, spec, app, label, report, observed.credential);
